@@ -1,0 +1,47 @@
+// The demo tenant of DESIGN.md section 3: the one place its ids live. The emulator seeds from it,
+// the Playground personas and the docs use the same ids.
+
+export const DEMO_TENANT_ID = 'c0de0000-0000-4000-8000-00000000c0de';
+export const DEMO_DOMAIN = 'contoso.example';
+
+export interface DemoUser {
+  readonly id: string;
+  readonly displayName: string;
+  readonly givenName: string;
+  readonly userPrincipalName: string;
+  readonly persona: 'employee' | 'approver' | 'admin' | 'none';
+}
+
+export const DEMO_USERS = {
+  alice: { id: '0a11ce00-0000-4000-8000-000000000001', displayName: 'Alice Adams', givenName: 'Alice', userPrincipalName: 'alice@contoso.example', persona: 'employee' },
+  bob: { id: '0b0b0000-0000-4000-8000-000000000002', displayName: 'Bob Brown', givenName: 'Bob', userPrincipalName: 'bob@contoso.example', persona: 'approver' },
+  carol: { id: '0ca201e0-0000-4000-8000-000000000003', displayName: 'Carol Chen', givenName: 'Carol', userPrincipalName: 'carol@contoso.example', persona: 'admin' },
+  dave: { id: '0da7e000-0000-4000-8000-000000000004', displayName: 'Dave Diaz', givenName: 'Dave', userPrincipalName: 'dave@contoso.example', persona: 'approver' },
+  erin: { id: '0e214000-0000-4000-8000-000000000005', displayName: 'Erin Evans', givenName: 'Erin', userPrincipalName: 'erin@contoso.example', persona: 'none' },
+} as const satisfies Record<string, DemoUser>;
+
+/** Microsoft's real template ids for the built-in roles the demo uses. */
+export const DEMO_ROLES = {
+  globalAdministrator: { id: '62e90394-69f5-4237-9190-012177145e10', displayName: 'Global Administrator' },
+  globalReader: { id: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451', displayName: 'Global Reader' },
+  userAdministrator: { id: 'fe930be7-5e62-47db-91af-98c3a49a38b1', displayName: 'User Administrator' },
+  securityAdministrator: { id: '194ae4cb-b126-40b2-bd5b-6091b380977d', displayName: 'Security Administrator' },
+  privilegedRoleAdministrator: { id: 'e8611ab8-c189-46e8-94e1-60213ab1f814', displayName: 'Privileged Role Administrator' },
+} as const;
+
+export const DEMO_GROUPS = {
+  pimApprovers: { id: '0a990000-0000-4000-8000-0000000000a1', displayName: 'PIM Approvers' },
+  sreOnCall: { id: '05e00000-0000-4000-8000-0000000000a2', displayName: 'SRE On-Call' },
+} as const;
+
+/** Azure side (issue 3 builds the ARM surface on these). */
+export const DEMO_AZURE = {
+  subscription: { id: 'c0de5000-0000-4000-8000-0000000000f1', displayName: 'Contoso Prod' },
+  resourceGroup: { name: 'rg-web' },
+} as const;
+
+/** The bot's own app registration in the local tenant; its secret is generated at first start, never committed. */
+export const LOCAL_BOT_APP = {
+  clientId: 'b0700000-0000-4000-8000-0000000000b0',
+  displayName: 'PIM Bot (local)',
+} as const;

@@ -1,0 +1,46 @@
+// Errors are values with a kind; the bot maps each kind to plain words once, at the edge
+// (dialogs/messages). Nothing below the bot formats a message for a user.
+
+export type PimErrorKind =
+  /** The request breaks the role's policy; `rules` names the failed rules (ExpirationRule, JustificationRule, ...). */
+  | 'policyViolation'
+  /** Under PIM's 5-minute minimum (ActiveDurationTooShort). */
+  | 'durationTooShort'
+  /** The role is already active for this user (RoleAssignmentExists). */
+  | 'alreadyActive'
+  /** The user holds no eligibility for what was asked. */
+  | 'notEligible'
+  /** A fresh sign-in is needed, possibly with claims (MFA / authentication context). */
+  | 'authenticationRequired'
+  | 'forbidden'
+  | 'notFound'
+  /** 429: honour retryAfterSeconds. */
+  | 'throttled'
+  /** 5xx or network failure. */
+  | 'unavailable'
+  | 'invalidInput'
+  | 'unknown';
+
+export interface PimErrorDetails {
+  readonly rules?: readonly string[];
+  readonly retryAfterSeconds?: number;
+  /** Claims challenge (JSON) for a step-up sign-in. */
+  readonly claims?: string;
+  /** Upstream error code, for logs only. */
+  readonly upstreamCode?: string;
+}
+
+export class PimError extends Error {
+  override readonly name = 'PimError';
+  constructor(
+    readonly kind: PimErrorKind,
+    message: string,
+    readonly details: PimErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isPimError(e: unknown): e is PimError {
+  return e instanceof PimError;
+}
