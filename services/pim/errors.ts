@@ -28,6 +28,8 @@ export interface PimErrorDetails {
   readonly claims?: string;
   /** Upstream error code, for logs only. */
   readonly upstreamCode?: string;
+  /** Upstream HTTP status when there was one, for logs only. */
+  readonly httpStatus?: number;
 }
 
 export class PimError extends Error {

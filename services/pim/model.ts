@@ -78,6 +78,11 @@ export interface ActivationInput {
   readonly startDateTime?: Date;
   readonly justification?: string;
   readonly ticket?: TicketInfo;
+  /**
+   * Claims challenge from an earlier `authenticationRequired` PimError (authentication context
+   * step-up): the retry asks the token service for a token that carries these claims.
+   */
+  readonly claims?: string;
 }
 
 /** Neutral request status; providers map their own enums onto it. */

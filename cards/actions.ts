@@ -1,0 +1,24 @@
+// The data a card's buttons send back. Ids only: who acts is always the activity's sender,
+// and every id is checked against that user's own PIM data before anything happens.
+
+export const CardAction = {
+  activate: 'activate',
+  myRoles: 'myRoles',
+  pickRole: 'pickRole',
+  setDuration: 'setDuration',
+  submitJustification: 'submitJustification',
+  cancel: 'cancel',
+} as const;
+
+export type CardActionName = (typeof CardAction)[keyof typeof CardAction];
+
+/** Input ids in the form templates; Adaptive Cards merge them into the submitted data under these names. */
+export const CardInput = {
+  duration: 'duration',
+  justification: 'justification',
+  ticketNumber: 'ticketNumber',
+} as const;
+
+export function isCardActionName(value: unknown): value is CardActionName {
+  return typeof value === 'string' && (Object.values(CardAction) as string[]).includes(value);
+}

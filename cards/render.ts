@@ -1,0 +1,31 @@
+// The one way a card is made: a JSON template in this folder expanded with adaptivecards-templating.
+// Templates stay plain Adaptive Card JSON so they can be opened in the designer as they are.
+import { Template } from 'adaptivecards-templating';
+import { CardFactory, type Attachment } from 'botbuilder';
+import durationForm from './durationForm.json';
+import info from './info.json';
+import justificationForm from './justificationForm.json';
+import myRoles from './myRoles.json';
+import result from './result.json';
+import roleList from './roleList.json';
+import welcome from './welcome.json';
+
+const TEMPLATES = { welcome, roleList, durationForm, justificationForm, result, myRoles, info } as const;
+
+export type CardName = keyof typeof TEMPLATES;
+
+/** Teams refuses bigger cards; failing here names the card instead of a silent drop in the client. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+export class CardRenderError extends Error {
+  override readonly name = 'CardRenderError';
+}
+
+export function renderCard(name: CardName, data: object): Attachment {
+  const card = new Template(TEMPLATES[name]).expand({ $root: data }) as Record<string, unknown>;
+  const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
+  if (bytes > MAX_CARD_BYTES) {
+    throw new CardRenderError(`card "${name}" is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
+  }
+  return CardFactory.adaptiveCard(card);
+}

@@ -1,0 +1,103 @@
+// Every PimError kind in plain words and what to do about it, in one place. Nothing else in the
+// bot phrases a PIM failure for a user.
+import { isPimError, type PimError, type PimErrorKind } from '../services/pim/errors';
+import { formatDuration } from '../cards/format';
+
+export interface UserMessage {
+  readonly title: string;
+  readonly text: string;
+  /** What the user can do next. */
+  readonly hint: string;
+}
+
+/** The subject the message talks about, e.g. "Global Reader"; a generic phrase when unknown. */
+export function describePimError(error: PimError, roleName = 'this role'): UserMessage {
+  const describe: Record<PimErrorKind, () => UserMessage> = {
+    policyViolation: () => ({
+      title: `PIM refused the request for ${roleName}`,
+      text: `It doesn't meet the role's policy: ${describeRules(error.details.rules)}.`,
+      hint: 'Start again with "activate" and adjust what the policy asks for. Nothing was activated.',
+    }),
+    durationTooShort: () => ({
+      title: 'That duration is too short',
+      text: `PIM needs an activation of at least the policy minimum for ${roleName}.`,
+      hint: 'Start again with "activate" and choose a longer duration. Nothing was activated.',
+    }),
+    alreadyActive: () => ({
+      title: `${capitalize(roleName)} is already active for you`,
+      text: 'PIM already has an active assignment of this role for you, so there is nothing to activate.',
+      hint: 'Say "my roles" to see how much time is left.',
+    }),
+    notEligible: () => ({
+      title: `You're not eligible for ${roleName}`,
+      text: "PIM has no eligibility for you that matches this request (it may have ended or been removed).",
+      hint: 'Say "my roles" to see what you can activate, or ask your PIM administrator.',
+    }),
+    authenticationRequired: () => ({
+      title: `${capitalize(roleName)} needs a stronger sign-in`,
+      text: 'This role\'s policy asks for an extra sign-in check (like MFA) before it can be activated, and I could not get one for you in chat.',
+      hint: 'Sign in again in Teams and retry, or activate it in the Microsoft Entra admin center (PIM). Nothing was activated.',
+    }),
+    forbidden: () => ({
+      title: "PIM didn't allow that",
+      text: 'Your account is not permitted to make this request.',
+      hint: 'If you think this is wrong, ask your PIM administrator.',
+    }),
+    notFound: () => ({
+      title: "PIM couldn't find that",
+      text: 'The role or request no longer exists in PIM.',
+      hint: 'Say "my roles" to see your current roles.',
+    }),
+    throttled: () => ({
+      title: 'PIM is busy right now',
+      text: 'Microsoft Entra asked me to slow down.',
+      hint: error.details.retryAfterSeconds
+        ? `Please try again in about ${formatDuration(Math.max(1, Math.ceil(error.details.retryAfterSeconds / 60)))}.`
+        : 'Please try again in a minute.',
+    }),
+    unavailable: () => ({
+      title: "I can't reach PIM right now",
+      text: 'Microsoft Entra PIM did not answer. Nothing was changed.',
+      hint: 'Please try again in a few minutes.',
+    }),
+    invalidInput: () => ({
+      title: 'PIM rejected the request',
+      text: 'Something in the request was not valid for PIM.',
+      hint: 'Start again with "activate". Nothing was activated.',
+    }),
+    unknown: () => ({
+      title: 'Something went wrong with PIM',
+      text: 'The request did not go through. Nothing was activated.',
+      hint: 'Please try again; if it keeps happening, tell your PIM administrator.',
+    }),
+  };
+  return describe[error.kind]();
+}
+
+/** For anything that isn't a PimError: say as little as possible and never echo internals. */
+export function describeFailure(error: unknown, roleName?: string): UserMessage {
+  if (isPimError(error)) return describePimError(error, roleName);
+  return {
+    title: 'Something went wrong on my side',
+    text: 'I could not finish that. Nothing was activated.',
+    hint: 'Please try again in a moment.',
+  };
+}
+
+const RULE_WORDS: ReadonlyArray<[RegExp, string]> = [
+  [/expiration/i, 'the duration is longer than the role allows'],
+  [/justification/i, 'a justification is required'],
+  [/ticket/i, 'a ticket number is required'],
+  [/mfa|authenticationcontext|authentication_context/i, 'an extra sign-in check is required'],
+  [/approval/i, 'approval settings were not met'],
+];
+
+function describeRules(rules: readonly string[] | undefined): string {
+  if (!rules || rules.length === 0) return 'one of its rules was not met';
+  const words = rules.map((rule) => RULE_WORDS.find(([pattern]) => pattern.test(rule))?.[1] ?? `the rule "${rule}" was not met`);
+  return [...new Set(words)].join('; ');
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,20 @@
+// Telling the user that a PIM call failed, and logging it without anything secret.
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { infoCard } from '../cards/views';
+import type { DialogDeps } from './deps';
+import { describeFailure } from './errorMessages';
+
+export async function sendFailure(context: TurnContext, deps: DialogDeps, error: unknown, roleName?: string): Promise<void> {
+  const message = describeFailure(error, roleName);
+  deps.logger.warn('PIM call failed', errorFields(error));
+  await context.sendActivity(MessageFactory.attachment(infoCard({ ...message, tone: 'error' })));
+}
+
+/** Only what helps diagnose: kind, upstream code, rules. Never tokens, bodies or stacks. */
+function errorFields(error: unknown): Record<string, unknown> {
+  if (error && typeof error === 'object' && 'kind' in error) {
+    const e = error as { kind: unknown; details?: { upstreamCode?: unknown; rules?: unknown } };
+    return { kind: e.kind, upstreamCode: e.details?.upstreamCode, rules: e.details?.rules };
+  }
+  return { error: error instanceof Error ? error.name : typeof error };
+}

@@ -1,0 +1,138 @@
+// The root of every conversation: understands a few commands and card buttons, runs the
+// activation flow, and lets "cancel" stop anything at any step.
+import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  Dialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogState,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { CardAction } from '../cards/actions';
+import { ACTIVATE_DIALOG, ActivateDialog, type ActivateOptions } from './activateDialog';
+import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
+import type { DialogDeps } from './deps';
+import { readInput, stringField } from './input';
+import { isCancel, parseCommand } from './parsing/command';
+import { sendMyRoles, sendWelcome } from './views';
+
+export const MAIN_DIALOG = 'main';
+const ROUTE = 'main.route';
+
+const NOT_UNDERSTOOD = 'I didn\'t catch that. Say "activate" to turn on a role, "my roles" to see your access, or "help".';
+const FINISHED_CARD = 'That card is already finished, so nothing was changed. Say "activate" to start a new request.';
+const CANCELLED = 'Cancelled. Nothing was requested.';
+const IN_PROGRESS_HINT = 'We are in the middle of activating a role: answer the question above, or say "cancel" to stop.';
+
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(MAIN_DIALOG);
+    this.addDialog(new ActivateDialog(deps));
+    this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  /** Runs one turn against the stored dialog stack (the caller saves state afterwards). */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const dialogs = new DialogSet(dialogState);
+    dialogs.add(this);
+    const dc = await dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  override async beginDialog(outerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
+    // Conversation state is shared by everyone in a group chat: only the person who started
+    // a flow may continue or cancel it.
+    outerDc.activeDialog!.state.ownerId = outerDc.context.activity.from?.aadObjectId;
+    return super.beginDialog(outerDc, options);
+  }
+
+  override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
+    const ownerId = outerDc.activeDialog?.state.ownerId as string | undefined;
+    if (outerDc.context.activity.type === ActivityTypes.Message && ownerId && ownerId !== outerDc.context.activity.from?.aadObjectId) {
+      await outerDc.context.sendActivity('Someone else is in the middle of a request here. Please message me in a 1:1 chat.');
+      return Dialog.EndOfTurn;
+    }
+    return super.continueDialog(outerDc);
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const interrupted = await this.interrupt(innerDc);
+    return interrupted ?? super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    if (innerDc.context.activity.type !== ActivityTypes.Message) return undefined;
+    const input = readInput(innerDc.context);
+    if (input.action === CardAction.cancel || (input.action === undefined && isCancel(input.text))) {
+      await innerDc.context.sendActivity(CANCELLED);
+      return innerDc.cancelAllDialogs();
+    }
+    if (input.action !== undefined || input.text === '') return undefined;
+    const command = parseCommand(input.text);
+    if (command.kind === 'welcome') {
+      await innerDc.context.sendActivity(IN_PROGRESS_HINT);
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return undefined;
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const context = step.context;
+    const user = actingUser(context, this.deps.tenantId);
+    if (!user) {
+      await context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
+      return step.endDialog();
+    }
+    const input = readInput(context);
+
+    if (input.unknownAction) {
+      await context.sendActivity(FINISHED_CARD);
+      return step.endDialog();
+    }
+    switch (input.action) {
+      case CardAction.activate:
+        return step.beginDialog(ACTIVATE_DIALOG, {} satisfies ActivateOptions);
+      case CardAction.pickRole: {
+        const key = stringField(input.value, 'eligibilityKey');
+        return step.beginDialog(ACTIVATE_DIALOG, { eligibilityKey: typeof key === 'string' ? key : '' } satisfies ActivateOptions);
+      }
+      case CardAction.myRoles:
+        await sendMyRoles(context, this.deps, user);
+        return step.endDialog();
+      case CardAction.cancel:
+        await context.sendActivity('There is nothing to cancel.');
+        return step.endDialog();
+      case CardAction.setDuration:
+      case CardAction.submitJustification:
+        await context.sendActivity(FINISHED_CARD);
+        return step.endDialog();
+      case undefined:
+        break;
+    }
+
+    const command = parseCommand(input.text);
+    switch (command.kind) {
+      case 'welcome':
+        await sendWelcome(context, this.deps, user);
+        return step.endDialog();
+      case 'activate':
+        return step.beginDialog(ACTIVATE_DIALOG, (command.roleName ? { roleName: command.roleName } : {}) satisfies ActivateOptions);
+      case 'myRoles':
+        await sendMyRoles(context, this.deps, user);
+        return step.endDialog();
+      case 'cancel':
+        await context.sendActivity('There is nothing to cancel.');
+        return step.endDialog();
+      case 'unknown':
+        await context.sendActivity(NOT_UNDERSTOOD);
+        return step.endDialog();
+    }
+  }
+}

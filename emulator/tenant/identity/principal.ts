@@ -1,0 +1,48 @@
+// Who is calling, as established from a verified bearer token.
+
+export interface UserPrincipal {
+  readonly kind: 'user';
+  readonly oid: string;
+  readonly scopes: readonly string[];
+  readonly amr: readonly string[];
+  readonly acrs: readonly string[];
+  readonly appId: string | null;
+}
+
+export interface AppPrincipal {
+  readonly kind: 'app';
+  readonly appId: string;
+  readonly oid: string;
+  readonly roles: readonly string[];
+}
+
+export type Principal = UserPrincipal | AppPrincipal;
+
+export function principalFromClaims(claims: Record<string, unknown>): Principal | undefined {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const appId = typeof claims.azp === 'string' ? claims.azp : typeof claims.appid === 'string' ? claims.appid : null;
+  if (typeof claims.scp === 'string' && typeof claims.oid === 'string') {
+    return {
+      kind: 'user',
+      oid: claims.oid,
+      scopes: claims.scp.split(' ').filter(Boolean),
+      amr: strings(claims.amr),
+      acrs: strings(claims.acrs),
+      appId,
+    };
+  }
+  if (claims.idtyp === 'app' && appId && typeof claims.oid === 'string') {
+    return { kind: 'app', appId, oid: claims.oid, roles: strings(claims.roles) };
+  }
+  return undefined;
+}
+
+export function callerId(p: Principal): string {
+  return p.kind === 'user' ? p.oid : p.appId;
+}
+
+/** Delegated scopes or application roles, whichever the token carries. */
+export function hasAnyPermission(p: Principal, permissions: readonly string[]): boolean {
+  const held = p.kind === 'user' ? p.scopes : p.roles;
+  return permissions.some((x) => held.some((h) => h.toLowerCase() === x.toLowerCase()));
+}

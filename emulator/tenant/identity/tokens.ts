@@ -1,0 +1,124 @@
+// Issues and verifies the tenant's tokens. Lifetimes follow wall time, not the PIM clock, because
+// msal-node caches tokens by wall time.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { UserRecord } from '../state/types';
+import type { AppRegistration, ResourceApi } from './apps';
+import { signJwt, verifyJwt, type Claims, type SigningKey, type VerifyFailure } from './jwt';
+
+export const TOKEN_LIFETIME_SECONDS = 3600;
+/** Teams' own client id: the azp of Teams SSO tokens. */
+export const TEAMS_CLIENT_ID = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
+
+export interface UserTokenOptions {
+  user: UserRecord;
+  audience: string;
+  scp: string;
+  amr?: readonly string[];
+  acrs?: readonly string[];
+  azp?: string;
+  /** Negative values make an already-expired token (for tests). */
+  lifetimeSeconds?: number;
+}
+
+export class TokenService {
+  constructor(
+    readonly issuer: string,
+    readonly tenantId: string,
+    private readonly key: SigningKey,
+  ) {}
+
+  appToken(app: AppRegistration, resource: ResourceApi): string {
+    const now = nowSeconds();
+    return signJwt(
+      {
+        aud: resource.audience,
+        iss: this.issuer,
+        iat: now,
+        nbf: now,
+        exp: now + TOKEN_LIFETIME_SECONDS,
+        aio: randomBytes(12).toString('base64url'),
+        app_displayname: app.displayName,
+        appid: app.clientId,
+        azp: app.clientId,
+        appidacr: '1',
+        azpacr: '1',
+        idp: this.issuer,
+        idtyp: 'app',
+        oid: app.servicePrincipalId,
+        sub: app.servicePrincipalId,
+        roles: [...(app.applicationPermissions[resource.name] ?? [])],
+        tid: this.tenantId,
+        uti: randomBytes(16).toString('base64url'),
+        ver: '2.0',
+      },
+      this.key,
+    );
+  }
+
+  /** On-behalf-of: the user's identity and authentication strength carry over to the downstream token. */
+  delegatedToken(assertion: Claims, app: AppRegistration, resource: ResourceApi): string {
+    const now = nowSeconds();
+    const carried: Claims = {};
+    for (const c of ['oid', 'sub', 'tid', 'name', 'preferred_username', 'given_name', 'family_name', 'amr', 'acrs', 'upn']) {
+      if (assertion[c] !== undefined) carried[c] = assertion[c];
+    }
+    return signJwt(
+      {
+        aud: resource.audience,
+        iss: this.issuer,
+        iat: now,
+        nbf: now,
+        exp: now + TOKEN_LIFETIME_SECONDS,
+        ...carried,
+        appid: app.clientId,
+        azp: app.clientId,
+        appidacr: '1',
+        azpacr: '1',
+        idtyp: 'user',
+        // Entra puts the delegated permissions consented for the downstream API here, not the assertion's.
+        scp: (app.delegatedPermissions[resource.name] ?? []).join(' '),
+        uti: randomBytes(16).toString('base64url'),
+        ver: '2.0',
+      },
+      this.key,
+    );
+  }
+
+  userToken(o: UserTokenOptions): string {
+    const now = nowSeconds();
+    const lifetime = o.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;
+    const claims: Claims = {
+      aud: o.audience,
+      iss: this.issuer,
+      iat: Math.min(now, now + lifetime - 60),
+      nbf: Math.min(now, now + lifetime - 60),
+      exp: now + lifetime,
+      aio: randomBytes(12).toString('base64url'),
+      azp: o.azp ?? TEAMS_CLIENT_ID,
+      azpacr: '0',
+      name: o.user.displayName,
+      oid: o.user.id,
+      preferred_username: o.user.userPrincipalName,
+      rh: randomBytes(8).toString('base64url'),
+      scp: o.scp,
+      sid: randomUUID(),
+      sub: o.user.id,
+      tid: this.tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '2.0',
+      amr: [...(o.amr ?? ['pwd', 'mfa'])],
+    };
+    if (o.acrs && o.acrs.length > 0) claims.acrs = [...o.acrs];
+    return signJwt(claims, this.key);
+  }
+
+  verify(token: string, audiences: readonly string[]): { ok: true; claims: Claims } | { ok: false; reason: VerifyFailure } {
+    const result = verifyJwt(token, this.key, { issuer: this.issuer, audiences });
+    if (result.ok && result.claims.tid !== this.tenantId) return { ok: false, reason: 'issuer' };
+    return result;
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,169 @@
+// The local tenant: a faithful PIM over HTTPS, like Azurite is to Azure Storage.
+// Graph at /v1.0 and /beta, Entra's OAuth/OIDC endpoints at /{tenantId}/..., control endpoints at /emulator/*.
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ensureLocalCertificates } from './certs';
+import { createClock, type ControllableClock } from './clock';
+import { controlRouter } from './control';
+import { DEMO_TENANT_ID, LOCAL_BOT_APP } from './demoTenant';
+import { createFaults, type FaultRule } from './faults';
+import type { GraphDeps } from './graph/deps';
+import { registerGraphRoutes } from './graph/index';
+import { Router } from './http/router';
+import { botAppRegistration, RESOURCES, type ResourceName } from './identity/apps';
+import { authenticateBearer } from './identity/bearer';
+import { signingKeyFromPem } from './identity/jwt';
+import { registerIdentityRoutes } from './identity/routes';
+import { loadOrCreateSecrets } from './identity/secrets';
+import { TokenService } from './identity/tokens';
+import { createRequestLog, type RequestLogEntry } from './requestLog';
+import { handle, type Pipeline } from './server';
+import { createStateView, type TenantStateView } from './stateView';
+import { TenantStore } from './state/store';
+
+export type { FaultRule } from './faults';
+export type { RequestLogEntry } from './requestLog';
+export type { TenantStateView } from './stateView';
+export type { ControllableClock } from './clock';
+
+export interface TenantEmulatorOptions {
+  /** Default 0 (random); the server listens on 127.0.0.1 only. */
+  port?: number;
+  /** Persist state here (atomic writes on every change); omitted = in memory. */
+  dataDir?: string;
+  /** Where ensureLocalCertificates keeps the CA. */
+  certDir: string;
+  /** Graph page size before @odata.nextLink (default 100; tests use small values). */
+  pageSize?: number;
+}
+
+export interface TestTokenOptions {
+  userId: string;
+  /** 'graph' | 'arm' or an explicit audience (e.g. the bot's client id). Default 'graph'. */
+  audience?: ResourceName | string;
+  scp?: string;
+  amr?: string[];
+  acrs?: string[];
+  /** Negative = already expired. */
+  lifetimeSeconds?: number;
+}
+
+export interface TenantEmulator {
+  /** https://localhost:PORT (Graph at /v1.0 and /beta; ARM later at /subscriptions, /providers). */
+  readonly url: string;
+  readonly port: number;
+  readonly tenantId: string;
+  /** https://localhost:PORT/<tenantId>, for msal-node. */
+  readonly authority: string;
+  /** 'localhost:PORT', for msal-node knownAuthorities. */
+  readonly knownAuthority: string;
+  /** The bot's local app registration; the secret is generated at first start and kept in dataDir. */
+  readonly botApp: { clientId: string; clientSecret: string };
+  readonly clock: ControllableClock;
+  readonly requestLog: { entries(): RequestLogEntry[]; clear(): void };
+  readonly faults: { add(f: FaultRule): void; clear(): void };
+  readonly state: TenantStateView;
+  /** Mints tokens directly, for tests that need a particular user or authentication strength. */
+  readonly tokens: { user(o: TestTokenOptions): string };
+  /** Back to the seed (keeps the bot secret and the signing key). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTenantEmulator(options: TenantEmulatorOptions): Promise<TenantEmulator> {
+  const tenantId = DEMO_TENANT_ID;
+  const pageSize = options.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a positive integer');
+
+  const certs = await ensureLocalCertificates(options.certDir);
+  const secrets = await loadOrCreateSecrets(options.dataDir);
+  const store = await TenantStore.open(options.dataDir, tenantId);
+  const key = signingKeyFromPem(secrets.signingKey.kid, secrets.signingKey.privateKeyPem);
+  const botApp = botAppRegistration(secrets.botClientSecret);
+  const clock = createClock();
+  const requestLog = createRequestLog();
+  const faults = createFaults();
+
+  let pipeline: Pipeline | undefined;
+  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    if (!pipeline) {
+      res.writeHead(503).end();
+      return;
+    }
+    handle(pipeline, req, res).catch((e: unknown) => {
+      process.stderr.write(`tenant emulator: ${e instanceof Error ? e.stack : String(e)}\n`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  // Keep-alive sockets would otherwise hold close() open until clients time out.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://localhost:${port}`;
+  const authority = `${url}/${tenantId}`;
+  const tokens = new TokenService(`${authority}/v2.0`, tenantId, key);
+  const graphAudiences = RESOURCES.find((r) => r.name === 'graph')!;
+
+  const graphDeps: GraphDeps = { store, clock, tenantId, baseUrl: url, pageSize };
+  const identity = new Router();
+  registerIdentityRoutes(identity, { baseUrl: () => url, tenantId, tokens, key, apps: [botApp], store });
+  const graph = new Router();
+  registerGraphRoutes(graph, graphDeps);
+  const reset = () => store.reset();
+  pipeline = {
+    port,
+    control: controlRouter({ clock, requestLog, faults, reset, port: () => port }),
+    identity,
+    graph,
+    faults,
+    requestLog,
+    authenticate: (req) => authenticateBearer(req, tokens, [graphAudiences.audience, ...graphAudiences.aliases], `${authority}/oauth2/authorize`),
+  };
+
+  let closed = false;
+  return {
+    url,
+    port,
+    tenantId,
+    authority,
+    knownAuthority: `localhost:${port}`,
+    botApp: { clientId: LOCAL_BOT_APP.clientId, clientSecret: secrets.botClientSecret },
+    clock,
+    requestLog: { entries: () => requestLog.entries(), clear: () => requestLog.clear() },
+    faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    state: createStateView(store, clock),
+    tokens: {
+      user(o) {
+        const user = store.data.users.find((u) => u.id === o.userId);
+        if (!user) throw new Error(`no user ${o.userId} in the local tenant`);
+        const resource = RESOURCES.find((r) => r.name === (o.audience ?? 'graph'));
+        return tokens.userToken({
+          user,
+          audience: resource ? resource.audience : o.audience!,
+          scp: o.scp ?? (resource ? (botApp.delegatedPermissions[resource.name] ?? []).join(' ') : 'access_as_user'),
+          amr: o.amr,
+          acrs: o.acrs,
+          azp: botApp.clientId,
+          lifetimeSeconds: o.lifetimeSeconds,
+        });
+      },
+    },
+    reset,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.flush();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// The request pipeline: control endpoints, fault injection, authentication, routing, the request log.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ControlBodyError, controlRefusal, problem } from './control';
+import type { Faults } from './faults';
+import { GraphError, graphErrorResponse } from './graph/errors';
+import { BodyTooLargeError, isLoopbackAddress, readBody, writeResponse } from './http/io';
+import { dispatch, type Router } from './http/router';
+import type { EmulatorRequest, EmulatorResponse } from './http/types';
+import type { Principal } from './identity/principal';
+import { callerId } from './identity/principal';
+import type { RequestLog } from './requestLog';
+
+export interface Pipeline {
+  readonly port: number;
+  readonly control: Router;
+  readonly identity: Router;
+  readonly graph: Router;
+  readonly faults: Faults;
+  readonly requestLog: RequestLog;
+  /** Verifies the bearer token for API paths; throws GraphError(401). */
+  readonly authenticate: (req: EmulatorRequest) => Principal;
+}
+
+const GRAPH_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const GRAPH_PATH = /^\/(v1\.0|beta)(\/|$)/;
+
+export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const requestId = randomUUID();
+  const url = new URL(raw.url ?? '/', 'https://localhost');
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    path = url.pathname;
+  }
+  const isGraph = GRAPH_PATH.test(path);
+  const clientRequestId = typeof raw.headers['client-request-id'] === 'string' ? raw.headers['client-request-id'] : requestId;
+  const req: EmulatorRequest = {
+    method: (raw.method ?? 'GET').toUpperCase(),
+    path,
+    rawQuery: url.search.replace(/^\?/, ''),
+    headers: raw.headers,
+    body: Buffer.alloc(0),
+    remoteAddress: raw.socket.remoteAddress ?? '',
+    isLoopback: isLoopbackAddress(raw.socket.remoteAddress),
+    requestId,
+    clientRequestId,
+    params: {},
+    caller: null,
+    principal: null,
+  };
+  const baseHeaders = { 'request-id': requestId, 'client-request-id': clientRequestId };
+
+  if (path.startsWith('/emulator/')) {
+    writeResponse(res, await control(pipeline, req, raw), 'application/json; charset=utf-8', baseHeaders);
+    return;
+  }
+
+  let response: EmulatorResponse;
+  try {
+    (req as { body: Buffer }).body = await readBody(raw);
+    response = await answer(pipeline, req, isGraph);
+  } catch (e) {
+    response = errorResponse(req, e);
+  }
+  pipeline.requestLog.add({
+    method: req.method,
+    path: req.path,
+    query: req.rawQuery,
+    status: response.status,
+    caller: req.caller,
+    time: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+  });
+  writeResponse(res, response, isGraph || response.status >= 400 ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8', baseHeaders);
+}
+
+async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean): Promise<EmulatorResponse> {
+  const fault = pipeline.faults.decide(req.method, req.path);
+  if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+  if (fault.kind === 'throttle') {
+    return graphErrorResponse(req, 429, 'TooManyRequests', 'Too many requests. Please retry after the time given in the Retry-After header.', {
+      'retry-after': String(fault.retryAfterSeconds),
+    });
+  }
+  if (fault.kind === 'unavailable') return graphErrorResponse(req, 503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.', { 'retry-after': '1' });
+
+  if (isGraph) {
+    const principal = pipeline.authenticate(req);
+    req.principal = principal;
+    req.caller = callerId(principal);
+    const r = await dispatch(pipeline.graph, req, methodNotAllowed);
+    if (r) return r;
+    const segment = req.path.split('/').filter(Boolean).slice(1).join('/');
+    throw new GraphError(404, 'NotFound', `Resource not found for the segment '${segment}'.`);
+  }
+  const r = await dispatch(pipeline.identity, req, methodNotAllowed);
+  if (r) return r;
+  return { status: 404, json: { error: { code: 'NotFound', message: `No such endpoint: ${req.method} ${req.path}` } } };
+}
+
+function methodNotAllowed(req: EmulatorRequest): EmulatorResponse {
+  return graphErrorResponse(req, 405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed for the requested resource.`);
+}
+
+function errorResponse(req: EmulatorRequest, e: unknown): EmulatorResponse {
+  if (e instanceof GraphError) return graphErrorResponse(req, e.status, e.code, e.message, e.headers);
+  if (e instanceof BodyTooLargeError) return graphErrorResponse(req, 413, 'RequestEntityTooLarge', 'The request body is too large.');
+  // An emulator bug must look like a server fault to the client, and be visible to the developer.
+  process.stderr.write(`tenant emulator: ${req.method} ${req.path} failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  return graphErrorResponse(req, 500, 'InternalServerError', 'An error has occurred.');
+}
+
+async function control(pipeline: Pipeline, req: EmulatorRequest, raw: IncomingMessage): Promise<EmulatorResponse> {
+  const refusal = controlRefusal(req, pipeline.port);
+  if (refusal) {
+    raw.resume();
+    return problem(403, refusal);
+  }
+  try {
+    (req as { body: Buffer }).body = await readBody(raw, 64 * 1024);
+    const r = await dispatch(pipeline.control, req, () => problem(405, 'method not allowed'));
+    return r ?? problem(404, `no control endpoint ${req.path}`);
+  } catch (e) {
+    if (e instanceof ControlBodyError || e instanceof BodyTooLargeError) return problem(400, e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,166 @@
+// The demo tenant of DESIGN.md section 3, built from the ids in demoTenant.ts.
+import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_TENANT_ID, DEMO_USERS } from '../demoTenant';
+import { graphPairId, stableGuid } from './ids';
+import { buildPolicyRules, DIRECTORY_ROLE_DEFAULTS, GROUP_DEFAULTS, type PolicySettings } from './policyTemplate';
+import { builtInRoleDefinitions } from './roleCatalog';
+import type {
+  AssignmentScheduleRecord, EligibilityScheduleRecord, GroupRecord, PolicyAssignmentRecord, PolicyRecord, TenantData, UserRecord,
+} from './types';
+import { TENANT_DATA_VERSION } from './types';
+
+/** Seeded schedules begin here, so they are active whatever the controllable clock says (short of the past). */
+export const SEED_START = '2025-01-01T00:00:00Z';
+
+const SURNAMES: Record<string, string> = { alice: 'Adams', bob: 'Brown', carol: 'Chen', dave: 'Diaz', erin: 'Evans' };
+const JOB_TITLES: Record<string, string> = { alice: 'Site Reliability Engineer', bob: 'Engineering Manager', carol: 'Identity Administrator', dave: 'Security Lead', erin: 'Sales Associate' };
+
+export const DEMO_POLICY_SETTINGS: Record<string, Partial<PolicySettings>> = {
+  [DEMO_ROLES.globalReader.id]: { maxActivation: 'PT8H', enabledRules: ['Justification'], approvers: null },
+  [DEMO_ROLES.userAdministrator.id]: {
+    maxActivation: 'PT4H',
+    enabledRules: ['Justification', 'Ticketing'],
+    approvers: [{ kind: 'group', id: DEMO_GROUPS.pimApprovers.id }],
+  },
+  [DEMO_ROLES.securityAdministrator.id]: { maxActivation: 'PT2H', enabledRules: ['Justification'], authenticationContext: 'c1' },
+};
+
+export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
+  const users: UserRecord[] = Object.entries(DEMO_USERS).map(([key, u]) => ({
+    id: u.id,
+    displayName: u.displayName,
+    givenName: u.givenName,
+    surname: SURNAMES[key] ?? null,
+    userPrincipalName: u.userPrincipalName,
+    mail: u.userPrincipalName,
+    jobTitle: JOB_TITLES[key] ?? null,
+    businessPhones: [],
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: 'en-US',
+  }));
+
+  const groups: GroupRecord[] = [
+    {
+      id: DEMO_GROUPS.pimApprovers.id,
+      displayName: DEMO_GROUPS.pimApprovers.displayName,
+      description: 'Approve privileged access requests',
+      mailNickname: 'pim-approvers',
+      mailEnabled: false,
+      securityEnabled: true,
+      isAssignableToRole: false,
+      groupTypes: [],
+      members: [DEMO_USERS.bob.id, DEMO_USERS.dave.id],
+    },
+    {
+      id: DEMO_GROUPS.sreOnCall.id,
+      displayName: DEMO_GROUPS.sreOnCall.displayName,
+      description: 'On-call site reliability engineers (PIM for Groups)',
+      mailNickname: 'sre-on-call',
+      mailEnabled: false,
+      securityEnabled: true,
+      isAssignableToRole: true,
+      groupTypes: [],
+      members: [],
+    },
+  ];
+
+  const roleDefinitions = builtInRoleDefinitions();
+
+  const permanent = { startDateTime: SEED_START, recurrence: null, expiration: { type: 'noExpiration' as const, endDateTime: null, duration: null } };
+  const aliceEligible = [DEMO_ROLES.globalReader.id, DEMO_ROLES.userAdministrator.id, DEMO_ROLES.securityAdministrator.id];
+  const roleEligibilitySchedules: EligibilityScheduleRecord[] = aliceEligible.map((roleId) => {
+    const id = stableGuid('eligibility', DEMO_USERS.alice.id, roleId);
+    return {
+      id, principalId: DEMO_USERS.alice.id, roleDefinitionId: roleId, directoryScopeId: '/', appScopeId: null,
+      createdUsing: id, createdDateTime: SEED_START, modifiedDateTime: null, status: 'Provisioned', memberType: 'Direct',
+      scheduleInfo: structuredClone(permanent), startDateTime: SEED_START, endDateTime: null,
+    };
+  });
+
+  const carolPraId = `${graphPairId(DEMO_ROLES.privilegedRoleAdministrator.id, DEMO_USERS.carol.id)}-1`;
+  const roleAssignmentSchedules: AssignmentScheduleRecord[] = [
+    {
+      id: carolPraId, principalId: DEMO_USERS.carol.id, roleDefinitionId: DEMO_ROLES.privilegedRoleAdministrator.id,
+      directoryScopeId: '/', appScopeId: null, createdUsing: null, createdDateTime: null, modifiedDateTime: null,
+      status: 'Provisioned', memberType: 'Direct', scheduleInfo: structuredClone(permanent), startDateTime: SEED_START,
+      endDateTime: null, assignmentType: 'Assigned', activatedUsing: null,
+    },
+  ];
+
+  const policies: PolicyRecord[] = [];
+  const policyAssignments: PolicyAssignmentRecord[] = [];
+  for (const role of roleDefinitions) {
+    const settings = { ...DIRECTORY_ROLE_DEFAULTS, ...DEMO_POLICY_SETTINGS[role.id] };
+    const policyId = `DirectoryRole_${tenantId}_${stableGuid('policy', tenantId, role.id)}`;
+    policies.push(policyRecord(policyId, '/', 'DirectoryRole', settings));
+    policyAssignments.push({ id: `${policyId}_${role.id}`, policyId, scopeId: '/', scopeType: 'DirectoryRole', roleDefinitionId: role.id });
+  }
+  for (const accessId of ['member', 'owner'] as const) {
+    const groupId = DEMO_GROUPS.sreOnCall.id;
+    const settings: PolicySettings = accessId === 'member' ? { ...GROUP_DEFAULTS, maxActivation: 'PT4H' } : GROUP_DEFAULTS;
+    const policyId = `Group_${groupId}_${stableGuid('policy', groupId, accessId)}`;
+    policies.push(policyRecord(policyId, groupId, 'Group', settings));
+    policyAssignments.push({ id: `${policyId}_${accessId}`, policyId, scopeId: groupId, scopeType: 'Group', roleDefinitionId: accessId });
+  }
+
+  const subscriptionScope = `/subscriptions/${DEMO_AZURE.subscription.id}`;
+  const rgScope = `${subscriptionScope}/resourceGroups/${DEMO_AZURE.resourceGroup.name}`;
+  const armRole = (guid: string) => `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+  const contributor = armRole('b24988ac-6180-42a0-ab88-20f7382dd24c');
+  const reader = armRole('acdd72a7-3385-48ef-bd42-f606fba81ae7');
+
+  return {
+    version: TENANT_DATA_VERSION,
+    tenantId,
+    users,
+    groups,
+    roleDefinitions,
+    roleEligibilitySchedules,
+    roleAssignmentSchedules,
+    roleAssignmentScheduleRequests: [],
+    roleEligibilityScheduleRequests: [],
+    policies,
+    policyAssignments,
+    groupEligibilities: [
+      {
+        id: `${DEMO_GROUPS.sreOnCall.id}_member_${stableGuid('group-eligibility', DEMO_USERS.alice.id)}`,
+        groupId: DEMO_GROUPS.sreOnCall.id, principalId: DEMO_USERS.alice.id, accessId: 'member',
+        startDateTime: SEED_START, endDateTime: null, memberType: 'Direct',
+      },
+    ],
+    azure: {
+      scopes: [
+        { id: subscriptionScope, displayName: DEMO_AZURE.subscription.displayName, type: 'subscription' },
+        { id: rgScope, displayName: DEMO_AZURE.resourceGroup.name, type: 'resourcegroup' },
+      ],
+      roleDefinitions: [
+        { id: contributor, name: 'b24988ac-6180-42a0-ab88-20f7382dd24c', roleName: 'Contributor' },
+        { id: reader, name: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', roleName: 'Reader' },
+        { id: armRole('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'), name: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', roleName: 'Owner' },
+      ],
+      eligibilities: [
+        { id: stableGuid('arm-eligibility', subscriptionScope, contributor), scope: subscriptionScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: contributor, startDateTime: SEED_START, endDateTime: null },
+        { id: stableGuid('arm-eligibility', rgScope, reader), scope: rgScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: reader, startDateTime: SEED_START, endDateTime: null },
+      ],
+      policies: [
+        { scope: subscriptionScope, roleDefinitionId: contributor, maximumDuration: 'PT8H', approvalRequired: true, approverGroupIds: [DEMO_GROUPS.pimApprovers.id], enabledRules: ['Justification'] },
+        { scope: rgScope, roleDefinitionId: reader, maximumDuration: 'PT8H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification'] },
+      ],
+    },
+  };
+}
+
+function policyRecord(id: string, scopeId: string, scopeType: 'DirectoryRole' | 'Group', settings: PolicySettings): PolicyRecord {
+  return {
+    id,
+    displayName: scopeType,
+    description: scopeType,
+    isOrganizationDefault: false,
+    scopeId,
+    scopeType,
+    lastModifiedDateTime: null,
+    lastModifiedBy: { displayName: null, id: null },
+    rules: buildPolicyRules(settings),
+  };
+}
+

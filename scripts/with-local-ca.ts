@@ -1,0 +1,47 @@
+// Runs a command with the local CA trusted (NODE_EXTRA_CA_CERTS), so every Node process under it
+// verifies the emulator's HTTPS certificate the normal way. TLS verification is never turned off.
+//   tsx scripts/with-local-ca.ts <command> [args...]
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ensureLocalCertificates } from '../emulator/tenant/certs';
+
+const repoRoot = path.resolve(__dirname, '..');
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  if (!command) {
+    process.stderr.write('usage: tsx scripts/with-local-ca.ts <command> [args...]\n');
+    process.exit(2);
+  }
+  const certDir = path.resolve(repoRoot, process.env.LOCAL_CERT_DIR ?? path.join('.data', 'certs'));
+  const { caCertPath } = await ensureLocalCertificates(certDir);
+
+  const child = spawn(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath, LOCAL_CERT_DIR: certDir },
+    // Windows cannot start npm/npx (.cmd files) without a shell; everywhere else we stay shell-less.
+    shell: process.platform === 'win32',
+  });
+
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+
+  child.on('error', (err) => {
+    process.stderr.write(`with-local-ca: cannot start ${command}: ${err.message}\n`);
+    process.exit(127);
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== null) process.exit(code);
+    // Mirror the shell's convention for a child killed by a signal.
+    const signo = signal ? (require('node:os').constants.signals[signal] as number | undefined) : undefined;
+    process.exit(128 + (signo ?? 1));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`with-local-ca: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+// Graph's unifiedRole* shapes → the provider-neutral model. Pure functions over `unknown` JSON, so
+// the contract tests feed Microsoft's published examples through exactly what the provider uses.
+
+import { constraintsFromRules } from '../../policy/constraints';
+import { parseIsoDurationMs } from '../../policy/isoDuration';
+import { PimError } from '../errors';
+import { asArray, asRecord, readDate, readRecord, readString, sameEnum, type JsonRecord } from '../json';
+import {
+  eligibilityKey,
+  type ActivationRequest,
+  type ActiveAssignment,
+  type Constraints,
+  type Eligibility,
+  type RequestStatus,
+  type Scope,
+  type TicketInfo,
+} from '../model';
+
+const SURFACE = 'entraRole' as const;
+
+export function directoryScope(directoryScopeId: string): Scope {
+  // '/' is the whole tenant; other ids are administrative units or app scopes, shown by id.
+  return directoryScopeId === '/' ? { id: '/', displayName: 'Directory', kind: 'directory' } : { id: directoryScopeId, displayName: directoryScopeId, kind: 'directory' };
+}
+
+/** roleDefinition is present only when the request asked for $expand=roleDefinition. */
+function roleName(raw: JsonRecord, roleDefinitionId: string): string {
+  return readString(readRecord(raw, 'roleDefinition'), 'displayName') ?? roleDefinitionId;
+}
+
+/** unifiedRoleEligibilityScheduleInstance → Eligibility; undefined when the record is unusable. */
+export function toEligibility(value: unknown): Eligibility | undefined {
+  const raw = asRecord(value);
+  const roleDefinitionId = readString(raw, 'roleDefinitionId');
+  const principalId = readString(raw, 'principalId');
+  if (!raw || !roleDefinitionId || !principalId) return undefined;
+  const scope = directoryScope(readString(raw, 'directoryScopeId') ?? '/');
+  return {
+    key: eligibilityKey(SURFACE, scope.id, roleDefinitionId),
+    surface: SURFACE,
+    roleId: roleDefinitionId,
+    roleName: roleName(raw, roleDefinitionId),
+    scope,
+    principalId,
+    endDateTime: readDate(raw, 'endDateTime'),
+  };
+}
+
+/** unifiedRoleAssignmentScheduleInstance → ActiveAssignment; undefined when the record is unusable. */
+export function toActiveAssignment(value: unknown): ActiveAssignment | undefined {
+  const raw = asRecord(value);
+  const roleDefinitionId = readString(raw, 'roleDefinitionId');
+  const principalId = readString(raw, 'principalId');
+  if (!raw || !roleDefinitionId || !principalId) return undefined;
+  const scope = directoryScope(readString(raw, 'directoryScopeId') ?? '/');
+  return {
+    key: eligibilityKey(SURFACE, scope.id, roleDefinitionId),
+    surface: SURFACE,
+    roleId: roleDefinitionId,
+    roleName: roleName(raw, roleDefinitionId),
+    scope,
+    principalId,
+    startDateTime: readDate(raw, 'startDateTime'),
+    endDateTime: readDate(raw, 'endDateTime'),
+    assignmentType: sameEnum(readString(raw, 'assignmentType'), 'Activated') ? 'activated' : 'assigned',
+  };
+}
+
+/** Several instances can stand for one role (direct and through a group): keep the longest-lived. */
+export function dedupeByKey<T extends { readonly key: string; readonly endDateTime: Date | null }>(items: readonly T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const seen = byKey.get(item.key);
+    if (!seen || outlives(item.endDateTime, seen.endDateTime)) byKey.set(item.key, item);
+  }
+  return [...byKey.values()];
+}
+
+function outlives(a: Date | null, b: Date | null): boolean {
+  if (a === null) return b !== null;
+  return b !== null && a.getTime() > b.getTime();
+}
+
+const STATUS: Readonly<Record<string, RequestStatus>> = {
+  provisioned: 'provisioned',
+  granted: 'granted',
+  schedulecreated: 'granted',
+  pendingapproval: 'pendingApproval',
+  pendingadmindecision: 'pendingApproval',
+  pendingprovisioning: 'pendingProvisioning',
+  pendingapprovalprovisioning: 'pendingProvisioning',
+  pendingschedulecreation: 'pendingProvisioning',
+  denied: 'denied',
+  canceled: 'canceled',
+  cancelled: 'canceled',
+  failed: 'failed',
+  revoked: 'revoked',
+};
+
+export function toRequestStatus(status: string | undefined): RequestStatus {
+  return (status && STATUS[status.toLowerCase()]) || 'other';
+}
+
+export interface RequestSchedule {
+  readonly startDateTime: Date | null;
+  /** null when the schedule never ends (noExpiration) or names no end. */
+  readonly endDateTime: Date | null;
+}
+
+/** scheduleInfo {startDateTime, expiration {type afterDuration|afterDateTime|noExpiration, ...}}. */
+export function toRequestSchedule(scheduleInfo: JsonRecord | undefined): RequestSchedule {
+  const start = readDate(scheduleInfo, 'startDateTime');
+  const expiration = readRecord(scheduleInfo, 'expiration');
+  const type = readString(expiration, 'type');
+  if (sameEnum(type, 'afterDateTime')) return { startDateTime: start, endDateTime: readDate(expiration, 'endDateTime') };
+  if (sameEnum(type, 'afterDuration')) {
+    const duration = readString(expiration, 'duration');
+    const ms = duration === undefined ? null : parseIsoDurationMs(duration);
+    return { startDateTime: start, endDateTime: start && ms !== null ? new Date(start.getTime() + ms) : null };
+  }
+  return { startDateTime: start, endDateTime: null };
+}
+
+function ticketOf(raw: JsonRecord): TicketInfo | null {
+  const ticketInfo = readRecord(raw, 'ticketInfo');
+  const number = readString(ticketInfo, 'ticketNumber');
+  if (!number) return null;
+  const system = readString(ticketInfo, 'ticketSystem');
+  return system ? { number, system } : { number };
+}
+
+/**
+ * unifiedRoleAssignmentScheduleRequest → ActivationRequest. An activation always has an end; a
+ * request without one (an admin's permanent assignment) is not an activation and is refused.
+ */
+export function toActivationRequest(value: unknown, knownRoleName?: string): ActivationRequest {
+  const raw = asRecord(value);
+  const id = readString(raw, 'id');
+  const roleDefinitionId = readString(raw, 'roleDefinitionId');
+  const principalId = readString(raw, 'principalId');
+  if (!raw || !id || !roleDefinitionId || !principalId) {
+    throw new PimError('unknown', 'Graph returned a request without id, role or principal');
+  }
+  const created = readDate(raw, 'createdDateTime');
+  const schedule = toRequestSchedule(readRecord(raw, 'scheduleInfo'));
+  const start = schedule.startDateTime ?? created;
+  if (!start || !schedule.endDateTime) {
+    throw new PimError('unknown', 'Graph returned a request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
+  }
+  const expandedName = readString(readRecord(raw, 'roleDefinition'), 'displayName');
+  return {
+    id,
+    surface: SURFACE,
+    status: toRequestStatus(readString(raw, 'status')),
+    roleId: roleDefinitionId,
+    roleName: expandedName ?? knownRoleName ?? roleDefinitionId,
+    scope: directoryScope(readString(raw, 'directoryScopeId') ?? '/'),
+    principalId,
+    startDateTime: start,
+    endDateTime: schedule.endDateTime,
+    createdDateTime: created ?? start,
+    justification: readString(raw, 'justification') ?? null,
+    ticket: ticketOf(raw),
+  };
+}
+
+/**
+ * The `value` of GET /policies/roleManagementPolicyAssignments?$expand=policy($expand=rules) →
+ * Constraints. The filter names one role at one scope, so the first assignment with rules is it.
+ */
+export function constraintsFromPolicyAssignments(assignments: readonly unknown[]): Constraints {
+  for (const a of assignments) {
+    const policy = readRecord(asRecord(a), 'policy');
+    if (policy && Array.isArray(policy['rules'])) return constraintsFromRules(asArray(policy['rules']));
+  }
+  throw new PimError('notFound', 'No role management policy found for the role');
+}

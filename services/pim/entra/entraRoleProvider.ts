@@ -1,0 +1,91 @@
+// PIM for Microsoft Entra roles over Microsoft Graph v1.0, always with the user's own delegated
+// token: PIM then enforces, as the user, what they may see and activate.
+
+import type { UserTokenProvider } from '../../identity/tokenProvider';
+import { formatIsoDurationMinutes } from '../../policy/isoDuration';
+import { PimError } from '../errors';
+import type { GraphApi } from '../graph/graphApi';
+import { assertGuid, odataString } from '../graph/odata';
+import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, UserContext } from '../model';
+import type { PimProvider } from '../service';
+import {
+  constraintsFromPolicyAssignments,
+  dedupeByKey,
+  toActivationRequest,
+  toActiveAssignment,
+  toEligibility,
+} from './entraMapping';
+
+export const ENTRA_PATHS = {
+  eligibilityInstances: "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')",
+  assignmentInstances: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
+  scheduleRequests: '/roleManagement/directory/roleAssignmentScheduleRequests',
+  policyAssignments: '/policies/roleManagementPolicyAssignments',
+} as const;
+
+export interface EntraRoleProviderDeps {
+  readonly graph: GraphApi;
+  readonly tokens: UserTokenProvider;
+  readonly now?: () => Date;
+}
+
+export class EntraRoleProvider implements PimProvider {
+  readonly surface = 'entraRole' as const;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: EntraRoleProviderDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async listEligibilities(user: UserContext): Promise<Eligibility[]> {
+    const token = await this.token(user);
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.eligibilityInstances, { expand: 'roleDefinition' });
+    return dedupeByKey(raw.map(toEligibility).filter((e): e is Eligibility => e !== undefined));
+  }
+
+  async listActive(user: UserContext): Promise<ActiveAssignment[]> {
+    const token = await this.token(user);
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.assignmentInstances, { expand: 'roleDefinition' });
+    return dedupeByKey(raw.map(toActiveAssignment).filter((a): a is ActiveAssignment => a !== undefined));
+  }
+
+  async getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints> {
+    const roleId = assertGuid(eligibility.roleId, 'roleDefinitionId');
+    const token = await this.token(user);
+    // Directory role policies live at scope '/' even for eligibilities scoped to an administrative unit.
+    const filter = `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')} and roleDefinitionId eq ${odataString(roleId)}`;
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.policyAssignments, { filter, expand: 'policy($expand=rules)' });
+    return constraintsFromPolicyAssignments(raw);
+  }
+
+  async activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest> {
+    if (eligibility.surface !== this.surface) throw new PimError('notEligible', 'Eligibility is not an Entra role');
+    const token = await this.token(user, input.claims);
+    const justification = input.justification?.trim();
+    const body = {
+      action: 'selfActivate',
+      principalId: user.userId,
+      roleDefinitionId: eligibility.roleId,
+      directoryScopeId: eligibility.scope.id,
+      ...(justification ? { justification } : {}),
+      ...(input.ticket ? { ticketInfo: { ticketNumber: input.ticket.number, ticketSystem: input.ticket.system ?? null } } : {}),
+      scheduleInfo: {
+        startDateTime: (input.startDateTime ?? this.now()).toISOString(),
+        expiration: { type: 'AfterDuration', duration: formatIsoDurationMinutes(input.durationMinutes) },
+      },
+    };
+    const raw = await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, body);
+    return toActivationRequest(raw, eligibility.roleName);
+  }
+
+  async getRequest(user: UserContext, requestId: string): Promise<ActivationRequest> {
+    const id = assertGuid(requestId, 'request id');
+    const token = await this.token(user);
+    const raw = await this.deps.graph.get(token, `${ENTRA_PATHS.scheduleRequests}/${id}`, { expand: 'roleDefinition' });
+    return toActivationRequest(raw);
+  }
+
+  private token(user: UserContext, claims?: string): Promise<string> {
+    return this.deps.tokens.getUserToken(claims ? { user, resource: 'graph', claims } : { user, resource: 'graph' });
+  }
+}

@@ -1,0 +1,122 @@
+// The Microsoft Graph SDK client, set up once, with the calling user's token attached per request.
+// Every Graph failure is turned into a PimError here and nowhere else.
+
+import {
+  AuthenticationHandlerOptions,
+  Client,
+  GraphClientError,
+  RetryHandlerOptions,
+  type AuthenticationProvider,
+  type GraphRequest,
+} from '@microsoft/microsoft-graph-client';
+import { PimError } from '../errors';
+import { asArray, asRecord, readString } from '../json';
+import { mapGraphError } from './graphErrors';
+
+export const GRAPH_PRODUCTION_BASE_URL = 'https://graph.microsoft.com';
+
+export interface GraphRetryPolicy {
+  /** Retries of idempotent GETs after 503/504 (never POSTs, never 429: the bot reports throttling). */
+  readonly maxRetries: number;
+  readonly delaySeconds: number;
+}
+
+/** One quick retry keeps a chat answer snappy; the SDK default (3 × up to 180 s) would not. */
+export const DEFAULT_GRAPH_RETRY: GraphRetryPolicy = { maxRetries: 1, delaySeconds: 1 };
+
+export interface GraphApiOptions {
+  /** 'https://graph.microsoft.com' in production; the emulator's https origin locally. */
+  readonly baseUrl: string;
+  readonly retry?: GraphRetryPolicy;
+}
+
+export interface ODataQuery {
+  readonly filter?: string;
+  readonly expand?: string;
+  readonly select?: string;
+}
+
+export class GraphApi {
+  private readonly client: Client;
+  private readonly origin: string;
+  private readonly retry: GraphRetryPolicy;
+
+  constructor(options: GraphApiOptions) {
+    const base = new URL(options.baseUrl);
+    if (base.protocol !== 'https:') throw new PimError('invalidInput', 'Graph base URL must be https');
+    this.origin = base.origin;
+    this.retry = options.retry ?? DEFAULT_GRAPH_RETRY;
+    const isGraph = base.hostname.toLowerCase() === 'graph.microsoft.com';
+    this.client = Client.initWithMiddleware({
+      baseUrl: this.origin,
+      defaultVersion: 'v1.0',
+      authProvider: noDefaultToken,
+      // The SDK only attaches the Authorization header to Graph's own hosts and these; hostnames
+      // only, no port (see isCustomHost in the SDK's GraphRequestUtil).
+      customHosts: isGraph ? undefined : new Set([base.hostname]),
+    });
+  }
+
+  async get(token: string, path: string, query: ODataQuery = {}): Promise<unknown> {
+    return this.send(() => this.request(token, path, query, 'GET').get());
+  }
+
+  /** GETs a collection and follows `@odata.nextLink` to the end. */
+  async list(token: string, path: string, query: ODataQuery = {}): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let page = asRecord(await this.get(token, path, query));
+    for (;;) {
+      items.push(...asArray(page?.['value']));
+      const next = readString(page, '@odata.nextLink');
+      if (!next) return items;
+      this.assertSameOrigin(next);
+      page = asRecord(await this.get(token, next));
+    }
+  }
+
+  async post(token: string, path: string, body: object): Promise<unknown> {
+    return this.send(() => this.request(token, path, {}, 'POST').post(body));
+  }
+
+  private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST'): GraphRequest {
+    const perRequestToken: AuthenticationProvider = { getAccessToken: async () => token };
+    let req = this.client
+      .api(path)
+      .middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), this.retryOptions(method)]);
+    if (query.filter) req = req.filter(query.filter);
+    if (query.expand) req = req.expand(query.expand);
+    if (query.select) req = req.select(query.select);
+    return req;
+  }
+
+  private retryOptions(method: 'GET' | 'POST'): RetryHandlerOptions {
+    if (method !== 'GET' || this.retry.maxRetries <= 0) return new RetryHandlerOptions(0, 0);
+    return new RetryHandlerOptions(this.retry.delaySeconds, this.retry.maxRetries, (_delay, _attempt, _req, _opts, response) => response.status !== 429);
+  }
+
+  private assertSameOrigin(link: string): void {
+    let origin: string;
+    try {
+      origin = new URL(link).origin;
+    } catch {
+      throw new PimError('unknown', 'Graph returned a malformed nextLink');
+    }
+    // A page link to another host would carry the user's token there.
+    if (origin !== this.origin) throw new PimError('unknown', 'Graph returned a nextLink to another host');
+  }
+
+  private async send<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+}
+
+/** Requests without a per-request token fail loudly instead of going out anonymous. */
+const noDefaultToken: AuthenticationProvider = {
+  getAccessToken: async () => {
+    throw new GraphClientError('Graph request sent without a user token');
+  },
+};

@@ -1,0 +1,115 @@
+// The one place a Microsoft Graph failure becomes a PimError. Codes and messages follow
+// contracts/errors/CATALOG.md; anything unrecognised keeps its HTTP class (4xx/5xx) so the bot
+// can still say something sensible. Upstream messages are not copied into the PimError message:
+// they are English for admins, and the bot owns all wording.
+
+import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
+import { PimError, isPimError, type PimErrorKind } from '../errors';
+
+/** Error codes PIM returns inside `{"error":{"code": ...}}`, mapped to what they mean for the user. */
+const KIND_BY_CODE: Readonly<Record<string, PimErrorKind>> = {
+  roleassignmentrequestpolicyvalidationfailed: 'policyViolation',
+  activedurationtooshort: 'durationTooShort',
+  roleassignmentexists: 'alreadyActive',
+  // "There already exists a pending request": for the user it is the same as already active; the
+  // upstream code stays in the details so the bot may tell the two apart.
+  pendingroleassignmentrequest: 'alreadyActive',
+  roleassignmentrequestacrsvalidationfailed: 'authenticationRequired',
+  roleassignmentdoesnotexist: 'notFound',
+  subjectnotfound: 'notFound',
+  resourceislocked: 'forbidden',
+  invalidpolicy: 'invalidInput',
+};
+
+export function mapGraphError(error: unknown): PimError {
+  if (isPimError(error)) return error;
+  if (error instanceof GraphError) return fromGraphError(error);
+  if (error instanceof GraphClientError) return new PimError('unknown', 'Graph client error');
+  return new PimError('unavailable', 'Graph call failed');
+}
+
+function fromGraphError(e: GraphError): PimError {
+  const status = e.statusCode;
+  const code = e.code ?? undefined;
+  const base = { upstreamCode: code, httpStatus: status > 0 ? status : undefined };
+  const byCode = code ? KIND_BY_CODE[code.toLowerCase()] : undefined;
+
+  if (byCode === 'policyViolation') {
+    const rules = failedPolicyRules(e.message);
+    // "EligibilityRule" failing means there is no eligibility to activate, not a fixable input.
+    const kind: PimErrorKind = rules.some((r) => r.toLowerCase() === 'eligibilityrule') ? 'notEligible' : 'policyViolation';
+    return new PimError(kind, `PIM refused the request (${code})`, { ...base, rules });
+  }
+  if (byCode === 'authenticationRequired') {
+    return new PimError('authenticationRequired', `PIM requires a stronger sign-in (${code})`, { ...base, claims: claimsFromMessage(e.message) });
+  }
+  if (byCode) return new PimError(byCode, `PIM refused the request (${code})`, base);
+
+  if (status === 401) {
+    return new PimError('authenticationRequired', 'Graph rejected the token', { ...base, claims: claimsFromWwwAuthenticate(e.headers) });
+  }
+  if (status === 403) return new PimError('forbidden', 'Graph denied access', base);
+  if (status === 404) return new PimError('notFound', 'Graph resource not found', base);
+  if (status === 429) return new PimError('throttled', 'Graph throttled the call', { ...base, retryAfterSeconds: retryAfterSeconds(e.headers) });
+  if (status >= 500 || status <= 0) return new PimError('unavailable', 'Graph is unavailable', base);
+  if (status === 400) return new PimError('invalidInput', `Graph rejected the request${code ? ` (${code})` : ''}`, base);
+  return new PimError('unknown', `Graph call failed with ${status}`, base);
+}
+
+/** `The following policy rules failed: ["ExpirationRule","MfaRule"]` → ['ExpirationRule', 'MfaRule']. */
+export function failedPolicyRules(message: string): string[] {
+  const m = /\[([^\]]*)\]/.exec(message);
+  if (!m) return [];
+  try {
+    const parsed: unknown = JSON.parse(`[${m[1]}]`);
+    if (Array.isArray(parsed)) return parsed.filter((r): r is string => typeof r === 'string');
+  } catch {
+    // Not JSON: fall through to a lenient split of the bracket contents.
+  }
+  return (m[1] ?? '')
+    .split(',')
+    .map((r) => r.trim().replace(/^["']|["']$/g, ''))
+    .filter((r) => r.length > 0);
+}
+
+/**
+ * The claims challenge PIM puts in the message of RoleAssignmentRequestAcrsValidationFailed:
+ * `...&claims=%7B%22access_token%22...` (URL-encoded) or the bare JSON. Undefined when absent.
+ */
+export function claimsFromMessage(message: string): string | undefined {
+  const encoded = /(?:^|[&?\s])claims=([^&\s]+)/.exec(message)?.[1];
+  if (encoded) {
+    try {
+      return validClaims(decodeURIComponent(encoded));
+    } catch {
+      return undefined;
+    }
+  }
+  const json = /\{.*\}/s.exec(message)?.[0];
+  return json ? validClaims(json) : undefined;
+}
+
+/** Claims challenge in a 401's `WWW-Authenticate: Bearer ..., claims="<base64 JSON>"`. */
+export function claimsFromWwwAuthenticate(headers: Headers | undefined): string | undefined {
+  const header = headers?.get('WWW-Authenticate');
+  const b64 = header ? /claims="([^"]+)"/i.exec(header)?.[1] : undefined;
+  return b64 ? validClaims(Buffer.from(b64, 'base64').toString('utf8')) : undefined;
+}
+
+function validClaims(text: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function retryAfterSeconds(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  const value = headers?.get('Retry-After')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}

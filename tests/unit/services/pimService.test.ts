@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { PimError, type PimErrorKind } from '../../../services/pim/errors';
+import { eligibilityKey, type ActivationInput, type ActivationRequest, type Constraints, type Eligibility, type UserContext } from '../../../services/pim/model';
+import { DEFAULT_ELIGIBILITY_TTL_MS, ProviderPimService } from '../../../services/pim/pimService';
+import type { PimProvider } from '../../../services/pim/service';
+
+const alice: UserContext = { userId: '0a11ce00-0000-4000-8000-000000000001', tenantId: 'c0de0000-0000-4000-8000-00000000c0de' };
+const bob: UserContext = { userId: '0b0b0000-0000-4000-8000-000000000002', tenantId: alice.tenantId };
+
+function eligibility(roleId: string, roleName: string): Eligibility {
+  return {
+    key: eligibilityKey('entraRole', '/', roleId),
+    surface: 'entraRole',
+    roleId,
+    roleName,
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: alice.userId,
+    endDateTime: null,
+  };
+}
+
+const reader = eligibility('f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader');
+const userAdmin = eligibility('fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator');
+
+const base: Constraints = {
+  maxDurationMinutes: 480,
+  minDurationMinutes: 5,
+  requiresJustification: true,
+  requiresTicket: false,
+  requiresMfa: false,
+  authenticationContext: null,
+  requiresApproval: false,
+  approvers: [],
+};
+const userAdminConstraints: Constraints = { ...base, maxDurationMinutes: 240, requiresTicket: true, requiresApproval: true, approvers: [{ kind: 'group', id: 'g' }] };
+
+const request: ActivationRequest = {
+  id: 'req-1',
+  surface: 'entraRole',
+  status: 'provisioned',
+  roleId: reader.roleId,
+  roleName: reader.roleName,
+  scope: reader.scope,
+  principalId: alice.userId,
+  startDateTime: new Date(0),
+  endDateTime: new Date(3_600_000),
+  createdDateTime: new Date(0),
+  justification: 'x',
+  ticket: null,
+};
+
+function stubProvider() {
+  const provider = {
+    surface: 'entraRole' as const,
+    listEligibilities: sinon.stub<[UserContext], Promise<Eligibility[]>>().resolves([reader, userAdmin]),
+    listActive: sinon.stub<[UserContext], Promise<[]>>().resolves([]),
+    getConstraints: sinon.stub<[UserContext, Eligibility], Promise<Constraints>>().callsFake(async (_u, e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)),
+    activate: sinon.stub<[UserContext, Eligibility, ActivationInput], Promise<ActivationRequest>>().resolves(request),
+    getRequest: sinon.stub<[UserContext, string], Promise<ActivationRequest>>().resolves(request),
+  } satisfies PimProvider;
+  return provider;
+}
+
+async function rejectsWith(promise: Promise<unknown>, kind: PimErrorKind, rules?: string[]): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof PimError, `expected PimError, got ${String(e)}`);
+    assert.equal(e.kind, kind);
+    if (rules) assert.deepEqual(e.details.rules, rules);
+    return true;
+  });
+}
+
+describe('services/pim PimService', () => {
+  let clock = 0;
+  const now = () => clock;
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  it('lists eligibilities with the constraints of each', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    const list = await service.listEligibilities(alice);
+    assert.deepEqual(
+      list.map((e) => [e.eligibility.roleName, e.constraints.maxDurationMinutes]),
+      [
+        ['Global Reader', 480],
+        ['User Administrator', 240],
+      ],
+    );
+  });
+
+  it('fetches constraints in parallel', async () => {
+    const p = stubProvider();
+    const started: string[] = [];
+    const release: Array<() => void> = [];
+    p.getConstraints.callsFake((_u, e) => {
+      started.push(e.roleName);
+      return new Promise<Constraints>((resolve) => release.push(() => resolve(base)));
+    });
+    const service = new ProviderPimService([p], { now });
+    const listing = service.listEligibilities(alice);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(started.length, 2, 'both constraint fetches start before either finishes');
+    release.forEach((r) => r());
+    assert.equal((await listing).length, 2);
+  });
+
+  it('caches per user for the TTL, then reloads', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now, cacheTtlMs: 60_000 });
+    await service.listEligibilities(alice);
+    await service.listEligibilities(alice);
+    assert.equal(p.listEligibilities.callCount, 1);
+    assert.equal(p.getConstraints.callCount, 2);
+    await service.listEligibilities(bob);
+    assert.equal(p.listEligibilities.callCount, 2, 'another user has their own entry');
+    clock += 60_001;
+    await service.listEligibilities(alice);
+    assert.equal(p.listEligibilities.callCount, 3);
+  });
+
+  it('defaults to a 60 s TTL', () => assert.equal(DEFAULT_ELIGIBILITY_TTL_MS, 60_000));
+
+  it('shares one load between concurrent callers and does not cache failures', async () => {
+    const p = stubProvider();
+    p.listEligibilities.onFirstCall().rejects(new PimError('unavailable', 'down'));
+    const service = new ProviderPimService([p], { now });
+    const [a, b] = await Promise.allSettled([service.listEligibilities(alice), service.listEligibilities(alice)]);
+    assert.equal(a.status, 'rejected');
+    assert.equal(b.status, 'rejected');
+    assert.equal(p.listEligibilities.callCount, 1);
+    assert.equal((await service.listEligibilities(alice)).length, 2);
+  });
+
+  it('a warm activation costs only the provider activate call', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    await service.listEligibilities(alice);
+    const before = p.listEligibilities.callCount + p.getConstraints.callCount;
+    const result = await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' });
+    assert.equal(result, request);
+    assert.equal(p.listEligibilities.callCount + p.getConstraints.callCount, before);
+    assert.equal(p.activate.callCount, 1);
+    assert.equal(p.activate.firstCall.args[1], reader);
+  });
+
+  it('activation invalidates the user cache', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' });
+    await service.listEligibilities(alice);
+    assert.equal(p.listEligibilities.callCount, 2);
+  });
+
+  it('passes upstream refusals through and still invalidates', async () => {
+    const p = stubProvider();
+    p.activate.rejects(new PimError('alreadyActive', 'exists'));
+    const service = new ProviderPimService([p], { now });
+    await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' }), 'alreadyActive');
+    await service.listEligibilities(alice);
+    assert.equal(p.listEligibilities.callCount, 2);
+  });
+
+  it('merges active assignments of every provider', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    assert.deepEqual(await service.listActive(alice), []);
+    assert.equal(p.listActive.callCount, 1);
+  });
+
+  describe('refuses before sending anything', () => {
+    const refusals: Array<{ name: string; input: ActivationInput; kind: PimErrorKind; rules?: string[] }> = [
+      { name: 'unknown eligibility key', input: { eligibilityKey: 'entraRole|/|62e90394-69f5-4237-9190-012177145e10', durationMinutes: 60, justification: 'x' }, kind: 'notEligible' },
+      { name: 'key of another surface', input: { eligibilityKey: `group|/|${reader.roleId}`, durationMinutes: 60, justification: 'x' }, kind: 'notEligible' },
+      { name: 'over the policy maximum', input: { eligibilityKey: reader.key, durationMinutes: 481, justification: 'x' }, kind: 'policyViolation', rules: ['ExpirationRule'] },
+      { name: 'over a 4 h maximum', input: { eligibilityKey: userAdmin.key, durationMinutes: 241, justification: 'x', ticket: { number: 'INC-1' } }, kind: 'policyViolation', rules: ['ExpirationRule'] },
+      { name: 'under 5 minutes', input: { eligibilityKey: reader.key, durationMinutes: 4, justification: 'x' }, kind: 'durationTooShort' },
+      { name: 'zero duration', input: { eligibilityKey: reader.key, durationMinutes: 0, justification: 'x' }, kind: 'invalidInput' },
+      { name: 'NaN duration', input: { eligibilityKey: reader.key, durationMinutes: Number.NaN, justification: 'x' }, kind: 'invalidInput' },
+      { name: 'missing justification', input: { eligibilityKey: reader.key, durationMinutes: 60 }, kind: 'policyViolation', rules: ['JustificationRule'] },
+      { name: 'whitespace justification', input: { eligibilityKey: reader.key, durationMinutes: 60, justification: ' \n\t ' }, kind: 'policyViolation', rules: ['JustificationRule'] },
+      { name: 'missing ticket', input: { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x' }, kind: 'policyViolation', rules: ['TicketingRule'] },
+      { name: 'blank ticket number', input: { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x', ticket: { number: '  ' } }, kind: 'policyViolation', rules: ['TicketingRule'] },
+      { name: 'everything at once', input: { eligibilityKey: userAdmin.key, durationMinutes: 300 }, kind: 'policyViolation', rules: ['ExpirationRule', 'JustificationRule', 'TicketingRule'] },
+    ];
+    for (const r of refusals) {
+      it(`${r.name} → ${r.kind}`, async () => {
+        const p = stubProvider();
+        const service = new ProviderPimService([p], { now });
+        await rejectsWith(service.activate(alice, r.input), r.kind, r.rules);
+        assert.equal(p.activate.callCount, 0, 'nothing sent');
+      });
+    }
+
+    it('respects a policy minimum above 5 minutes', async () => {
+      const p = stubProvider();
+      p.getConstraints.resolves({ ...base, minDurationMinutes: 30 });
+      const service = new ProviderPimService([p], { now });
+      await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 29, justification: 'x' }), 'durationTooShort');
+      assert.equal(p.activate.callCount, 0);
+    });
+
+    it('accepts exactly the limits', async () => {
+      const p = stubProvider();
+      const service = new ProviderPimService([p], { now });
+      await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 480, justification: 'x' });
+      await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 5, justification: 'x' });
+      assert.equal(p.activate.callCount, 2);
+    });
+  });
+});
