@@ -17,8 +17,18 @@ export type Tone = 'info' | 'success' | 'warning' | 'error';
 
 const TONE_COLOR: Record<Tone, string> = { info: 'Default', success: 'Good', warning: 'Warning', error: 'Attention' };
 
+/** Keeps every card well under Teams' size limit however many eligibilities someone has. */
+export const MAX_LISTED_ROLES = 20;
+
 function roleRows(roles: readonly RoleView[]) {
-  return roles.map((r) => ({ key: r.key, roleName: r.roleName, scopeName: r.scopeName, limits: limitsText(r.constraints) }));
+  return roles
+    .slice(0, MAX_LISTED_ROLES)
+    .map((r) => ({ key: r.key, roleName: r.roleName, scopeName: r.scopeName, limits: limitsText(r.constraints) }));
+}
+
+function moreText(roles: readonly RoleView[]): string {
+  const hidden = roles.length - MAX_LISTED_ROLES;
+  return hidden > 0 ? `...and ${hidden} more. Type a role's name to pick one that isn't listed.` : '';
 }
 
 export function welcomeCard(input: { displayName?: string; roles: readonly RoleView[] }): Attachment {
@@ -27,6 +37,7 @@ export function welcomeCard(input: { displayName?: string; roles: readonly RoleV
     greeting: firstName ? `Hi ${firstName}, I'm your PIM assistant` : "Hi, I'm your PIM assistant",
     exampleRole: (input.roles[0]?.roleName ?? 'Global Reader').toLowerCase(),
     roles: roleRows(input.roles),
+    moreText: moreText(input.roles),
     emptyText: "You have no eligible roles right now. Ask your PIM administrator if you think that's wrong.",
   });
 }
@@ -36,6 +47,7 @@ export function roleListCard(input: { roles: readonly RoleView[]; notice?: strin
     title: 'Which role do you need?',
     notice: input.notice ?? '',
     roles: roleRows(input.roles),
+    moreText: moreText(input.roles),
   });
 }
 
@@ -95,7 +107,7 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
   switch (request.status) {
     case 'provisioned':
     case 'granted':
-      return { headline: `${request.roleName} is active`, detail: `${request.roleName} is active ${window}.`, tone: 'success' };
+      return { headline: 'Role activated', detail: `${request.roleName} is active ${window}.`, tone: 'success' };
     case 'pendingProvisioning':
       return { headline: `${request.roleName} is being switched on`, detail: `It will be active ${window}; this usually takes a moment.`, tone: 'success' };
     case 'pendingApproval': {
@@ -120,13 +132,13 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
 }
 
 export function myRolesCard(input: { active: readonly ActiveAssignment[]; eligible: readonly RoleView[]; now: Date }): Attachment {
-  const active = input.active.map((a) => ({
+  const active = input.active.slice(0, MAX_LISTED_ROLES).map((a) => ({
     roleName: a.roleName,
     scopeName: a.scope.displayName,
     timeLeft: a.endDateTime ? timeLeft(a.endDateTime, input.now) : 'permanent',
     until: a.endDateTime ? `Until ${cardDateTime(a.endDateTime)}` : a.assignmentType === 'assigned' ? 'Standing assignment' : 'No end date',
   }));
-  return renderCard('myRoles', { active, eligible: roleRows(input.eligible), checkedAt: cardTime(input.now) });
+  return renderCard('myRoles', { active, eligible: roleRows(input.eligible), moreText: moreText(input.eligible), checkedAt: cardTime(input.now) });
 }
 
 export function infoCard(input: { title: string; text: string; hint?: string; tone?: Tone }): Attachment {

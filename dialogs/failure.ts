@@ -10,11 +10,15 @@ export async function sendFailure(context: TurnContext, deps: DialogDeps, error:
   await context.sendActivity(MessageFactory.attachment(infoCard({ ...message, tone: 'error' })));
 }
 
-/** Only what helps diagnose: kind, upstream code, rules. Never tokens, bodies or stacks. */
+/**
+ * Only what helps diagnose: kind, upstream code, rules; for a non-PIM failure (a bug) its name and
+ * message. Never bodies or stacks; the logger masks anything token-shaped that a message might hold.
+ */
 function errorFields(error: unknown): Record<string, unknown> {
   if (error && typeof error === 'object' && 'kind' in error) {
     const e = error as { kind: unknown; details?: { upstreamCode?: unknown; rules?: unknown } };
     return { kind: e.kind, upstreamCode: e.details?.upstreamCode, rules: e.details?.rules };
   }
-  return { error: error instanceof Error ? error.name : typeof error };
+  if (error instanceof Error) return { error: error.name, message: error.message.slice(0, 300) };
+  return { error: typeof error };
 }

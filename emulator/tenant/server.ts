@@ -85,7 +85,7 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
       'retry-after': String(fault.retryAfterSeconds),
     });
   }
-  if (fault.kind === 'unavailable') return graphErrorResponse(req, 503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.', { 'retry-after': '1' });
+  if (fault.kind === 'unavailable') return graphErrorResponse(req, 503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.');
 
   if (isGraph) {
     const principal = pipeline.authenticate(req);

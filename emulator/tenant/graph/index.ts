@@ -1,8 +1,20 @@
 // Graph v1.0 (and, later, the beta approval paths): one module per resource family.
 import type { Router } from '../http/router';
 import type { GraphDeps } from './deps';
+import { registerDirectoryObjectRoutes } from './directoryObjects';
+import { createEntityTypes } from './entities';
+import { registerPolicyRoutes } from './policies';
+import { registerRoleAssignmentRequestRoutes } from './roleAssignmentRequests';
+import { registerRoleDefinitionRoutes } from './roleDefinitions';
+import { registerRoleEligibilityRequestRoutes } from './roleEligibilityRequests';
+import { registerRoleScheduleRoutes } from './roleSchedules';
 
 export function registerGraphRoutes(router: Router, deps: GraphDeps): void {
-  void router;
-  void deps;
+  const types = createEntityTypes(() => deps.store.data, () => deps.clock.now());
+  registerRoleDefinitionRoutes(router, deps, types);
+  registerRoleScheduleRoutes(router, deps, types);
+  registerRoleAssignmentRequestRoutes(router, deps, types);
+  registerRoleEligibilityRequestRoutes(router, deps, types);
+  registerPolicyRoutes(router, deps, types);
+  registerDirectoryObjectRoutes(router, deps, types);
 }

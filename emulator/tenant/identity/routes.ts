@@ -136,7 +136,16 @@ function onBehalfOf(form: URLSearchParams, app: AppRegistration, resource: Resou
       `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource.audience}'.`,
       { suberror: 'basic_action', claims: challenge });
   }
-  return tokenResponse(deps.tokens.delegatedToken(claims, app, resource), (app.delegatedPermissions[resource.name] ?? []).map((s) => `${resource.audience}/${s}`).join(' ') || scope);
+  // The granted permissions plus the requested '/.default', so msal's cache lookup (by requested scopes) hits.
+  const granted = (app.delegatedPermissions[resource.name] ?? []).map((s) => `${resource.audience}/${s}`);
+  const response = tokenResponse(deps.tokens.delegatedToken(claims, app, resource), [...granted, scope].join(' '));
+  // Like Entra, answer the OIDC scopes msal adds with an id token and client_info, so msal can key its cache by account.
+  const json = response.json as Record<string, unknown>;
+  json.id_token = deps.tokens.idToken(claims, app);
+  if (form.get('client_info') === '1') {
+    json.client_info = Buffer.from(JSON.stringify({ uid: claims.oid, utid: deps.tenantId })).toString('base64url');
+  }
+  return response;
 }
 
 /**

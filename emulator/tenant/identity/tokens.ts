@@ -84,6 +84,13 @@ export class TokenService {
     );
   }
 
+  idToken(user: Claims, app: AppRegistration): string {
+    const now = nowSeconds();
+    const claims: Claims = { aud: app.clientId, iss: this.issuer, iat: now, nbf: now, exp: now + TOKEN_LIFETIME_SECONDS, tid: this.tenantId, ver: '2.0' };
+    for (const c of ['oid', 'sub', 'name', 'preferred_username']) if (user[c] !== undefined) claims[c] = user[c];
+    return signJwt(claims, this.key);
+  }
+
   userToken(o: UserTokenOptions): string {
     const now = nowSeconds();
     const lifetime = o.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;

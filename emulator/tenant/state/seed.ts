@@ -150,7 +150,7 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
   };
 }
 
-function policyRecord(id: string, scopeId: string, scopeType: 'DirectoryRole' | 'Group', settings: PolicySettings): PolicyRecord {
+function policyRecord(id: string, scopeId: string, scopeType: PolicyRecord['scopeType'], settings: PolicySettings): PolicyRecord {
   return {
     id,
     displayName: scopeType,

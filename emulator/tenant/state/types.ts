@@ -127,7 +127,7 @@ export interface PolicyRecord {
   description: string;
   isOrganizationDefault: boolean;
   scopeId: string;
-  scopeType: 'DirectoryRole' | 'Group';
+  scopeType: 'DirectoryRole' | 'Directory' | 'Group';
   lastModifiedDateTime: string | null;
   lastModifiedBy: { displayName: string | null; id: string | null };
   rules: PolicyRule[];
@@ -137,7 +137,7 @@ export interface PolicyAssignmentRecord {
   id: string;
   policyId: string;
   scopeId: string;
-  scopeType: 'DirectoryRole' | 'Group';
+  scopeType: 'DirectoryRole' | 'Directory' | 'Group';
   roleDefinitionId: string;
 }
 

@@ -30,8 +30,8 @@ describe('services/identity msal error mapping', () => {
   });
 
   it('network failures → unavailable', () => {
-    assert.equal(mapMsalError(new ClientAuthError('network_error')).kind, 'unavailable');
-    assert.equal(mapMsalError(new AuthError('endpoints_resolution_error')).kind, 'unavailable');
+    assert.equal(mapMsalError(new ClientAuthError('network_error', 'corr')).kind, 'unavailable');
+    assert.equal(mapMsalError(new AuthError('endpoints_resolution_error', 'corr')).kind, 'unavailable');
   });
 
   it('misconfiguration → unknown, without msal wording', () => {

@@ -1,0 +1,33 @@
+// Entry point: `tsx bot/index.ts` runs the bot alone against an emulator and Azurite that are
+// already running (`npm start` starts all of them together through scripts/start-local.ts).
+import { ConfigError, loadConfig } from './config';
+import { createBotApp } from './server';
+
+export { createBotApp, type BotApp, type BotAppOverrides } from './server';
+export { ConfigError, loadConfig, type BotConfig } from './config';
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Could not start: setting ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = createBotApp(config);
+  const { port } = await app.listen(config.port);
+  process.stdout.write(`PIM bot (${config.mode} mode) listening on http://127.0.0.1:${port}/api/messages\n`);
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,84 @@
+// The bot's activity handler: messages go to the main dialog, installs and new members get a
+// welcome. State is saved at the end of every turn, so another instance can pick up where this one stopped.
+import {
+  TeamsActivityHandler,
+  type ConversationState,
+  type StatePropertyAccessor,
+  type TurnContext,
+  type UserState,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import { actingUser, UNIDENTIFIED_USER_MESSAGE } from '../dialogs/actingUser';
+import type { DialogDeps } from '../dialogs/deps';
+import type { MainDialog } from '../dialogs/mainDialog';
+import { sendWelcome } from '../dialogs/views';
+import { checkMessage } from './messageGuard';
+
+export interface PimBotOptions {
+  readonly conversationState: ConversationState;
+  readonly userState: UserState;
+  readonly dialog: MainDialog;
+  readonly deps: DialogDeps;
+}
+
+export class PimBot extends TeamsActivityHandler {
+  private readonly conversationState: ConversationState;
+  private readonly userState: UserState;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  /** Teams sends both installationUpdate and conversationUpdate on install; welcome once. */
+  private readonly welcomed: StatePropertyAccessor<boolean>;
+
+  constructor(private readonly options: PimBotOptions) {
+    super();
+    this.conversationState = options.conversationState;
+    this.userState = options.userState;
+    this.dialogState = this.conversationState.createProperty<DialogState>('DialogState');
+    this.welcomed = this.userState.createProperty<boolean>('welcomed');
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const added = context.activity.membersAdded ?? [];
+      // The bot itself being added is how Teams reports a personal install.
+      if (added.some((m) => m.id === botId || m.id === context.activity.from?.id)) await this.welcomeOnce(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcomeOnce(context);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.welcomed.delete(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context, false);
+    await this.userState.saveChanges(context, false);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const guard = checkMessage(context.activity);
+    if (!guard.ok) {
+      await context.sendActivity(guard.reply);
+      return;
+    }
+    if (!actingUser(context, this.options.deps.tenantId)) {
+      await context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
+      return;
+    }
+    await this.options.dialog.run(context, this.dialogState);
+  }
+
+  private async welcomeOnce(context: TurnContext): Promise<void> {
+    const user = actingUser(context, this.options.deps.tenantId);
+    if (!user || (await this.welcomed.get(context, false))) return;
+    await this.welcomed.set(context, true);
+    await sendWelcome(context, this.options.deps, user);
+  }
+}

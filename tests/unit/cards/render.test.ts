@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import type { Attachment } from 'botbuilder';
+import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { compactDuration, formatDuration, limitsText, timeLeft } from '../../../cards/format';
+import { MAX_CARD_BYTES, renderCard } from '../../../cards/render';
+import {
+  activationResultCard,
+  durationCard,
+  infoCard,
+  justificationCard,
+  MAX_LISTED_ROLES,
+  myRolesCard,
+  roleListCard,
+  welcomeCard,
+  type RoleView,
+} from '../../../cards/views';
+import type { ActivationRequest, RequestStatus } from '../../../services/pim/model';
+import { aliceEligibilities, NOW } from '../../support/botHarness';
+import { toRoleChoice } from '../../../dialogs/roleChoice';
+
+const roles: RoleView[] = aliceEligibilities().map(toRoleChoice);
+
+function manyRoles(count: number): RoleView[] {
+  return Array.from({ length: count }, (_, i) => ({ ...roles[i % roles.length]!, key: `azureResource|/subscriptions/${'0'.repeat(36)}/resourceGroups/rg-${i}|${'f'.repeat(100)}`, scopeName: `Resource group rg-${i} in Contoso Prod` }));
+}
+
+function request(status: RequestStatus): ActivationRequest {
+  return {
+    id: '7f0c1a2b-0000-4000-8000-000000000001',
+    surface: 'entraRole',
+    status,
+    roleId: DEMO_ROLES.globalReader.id,
+    roleName: 'Global Reader',
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: DEMO_USERS.alice.id,
+    startDateTime: NOW,
+    endDateTime: new Date(NOW.getTime() + 120 * 60_000),
+    createdDateTime: NOW,
+    justification: 'Quarterly access review',
+    ticket: { number: 'INC-42' },
+  };
+}
+
+const cards: Array<[string, () => Attachment]> = [
+  ['welcome', () => welcomeCard({ displayName: 'Alice Adams', roles })],
+  ['welcome without roles', () => welcomeCard({ roles: [] })],
+  ['welcome with many roles', () => welcomeCard({ displayName: 'Alice Adams', roles: manyRoles(200) })],
+  ['role list', () => roleListCard({ roles })],
+  ['role list with many roles', () => roleListCard({ roles: manyRoles(200) })],
+  ['duration form', () => durationCard({ roleName: 'Global Reader', minMinutes: 5, maxMinutes: 480, defaultMinutes: 60, lastStep: false })],
+  ['justification form', () => justificationCard({ roleName: 'User Administrator', scopeName: 'Directory', durationMinutes: 90, askJustification: true, askTicket: true })],
+  ...(['provisioned', 'granted', 'pendingApproval', 'pendingProvisioning', 'denied', 'canceled', 'failed', 'revoked', 'other'] as const).map(
+    (status): [string, () => Attachment] => [`result (${status})`, () => activationResultCard(request(status), aliceEligibilities()[1]!.constraints)],
+  ),
+  ['my roles', () => myRolesCard({ active: [], eligible: roles, now: NOW })],
+  ['my roles with many roles', () => myRolesCard({ active: [], eligible: manyRoles(200), now: NOW })],
+  ['info', () => infoCard({ title: 'Cancelled', text: 'Nothing was requested.' })],
+  ['error', () => infoCard({ title: 'PIM is busy', text: 'Try later', hint: 'In a minute', tone: 'error' })],
+];
+
+describe('cards', () => {
+  for (const [name, make] of cards) {
+    it(`${name}: an Adaptive Card 1.5, valid JSON, under 28 KB, fully rendered`, () => {
+      const attachment = make();
+      assert.equal(attachment.contentType, 'application/vnd.microsoft.card.adaptive');
+      const json = JSON.stringify(attachment.content);
+      const card = JSON.parse(json) as Record<string, unknown>;
+      assert.equal(card['type'], 'AdaptiveCard');
+      assert.equal(card['version'], '1.5');
+      assert.ok(Buffer.byteLength(json) < MAX_CARD_BYTES, `${Buffer.byteLength(json)} bytes`);
+      assert.doesNotMatch(json, /\$\{/, 'no template expression left');
+      assert.doesNotMatch(json, /"\$(data|when)"/, 'no template directive left');
+      // Dates go to the client as DATE/TIME functions, which only accept RFC 3339 without fractions.
+      for (const [, iso] of json.matchAll(/\{\{(?:DATE|TIME)\(([^,)]+)/g)) assert.match(iso!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    });
+  }
+
+  it('lists at most a bounded number of roles and says how many more there are', () => {
+    const json = JSON.stringify(roleListCard({ roles: manyRoles(25) }).content);
+    assert.equal(json.match(/"pickRole"/g)?.length, MAX_LISTED_ROLES);
+    assert.match(json, /and 5 more/);
+  });
+
+  it('refuses a card Teams would not render', () => {
+    assert.throws(() => renderCard('info', { title: 'x', text: 'y'.repeat(MAX_CARD_BYTES), hint: '', color: 'Default' }), /over the 28672-byte limit/);
+  });
+
+  it('formats durations and limits from the policy', () => {
+    assert.equal(formatDuration(90), '1 hour 30 minutes');
+    assert.equal(formatDuration(480), '8 hours');
+    assert.equal(formatDuration(1), '1 minute');
+    assert.equal(compactDuration(90), '1h30m');
+    assert.equal(compactDuration(60), '1h');
+    assert.equal(compactDuration(30), '30m');
+    assert.equal(timeLeft(new Date(NOW.getTime() + 118 * 60_000 + 30_000), NOW), '1 hour 58 minutes left');
+    assert.equal(timeLeft(new Date(NOW.getTime() + 20_000), NOW), 'ending now');
+    assert.equal(limitsText(aliceEligibilities()[1]!.constraints), 'Up to 4 hours · justification · ticket number · approval by PIM Approvers');
+  });
+});
