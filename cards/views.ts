@@ -42,10 +42,9 @@ export function welcomeCard(input: { displayName?: string; roles: readonly RoleV
   });
 }
 
-export function roleListCard(input: { roles: readonly RoleView[]; notice?: string }): Attachment {
+export function roleListCard(input: { roles: readonly RoleView[] }): Attachment {
   return renderCard('roleList', {
     title: 'Which role do you need?',
-    notice: input.notice ?? '',
     roles: roleRows(input.roles),
     moreText: moreText(input.roles),
   });
@@ -58,11 +57,9 @@ export function durationCard(input: {
   defaultMinutes: number;
   /** True when nothing else will be asked, so the button says what happens next. */
   lastStep: boolean;
-  notice?: string;
 }): Attachment {
   return renderCard('durationForm', {
     roleName: input.roleName,
-    notice: input.notice ?? '',
     minText: formatDuration(input.minMinutes),
     maxText: formatDuration(input.maxMinutes),
     defaultValue: compactDuration(input.defaultMinutes),
@@ -76,12 +73,10 @@ export function justificationCard(input: {
   durationMinutes: number;
   askJustification: boolean;
   askTicket: boolean;
-  notice?: string;
 }): Attachment {
   const title = input.askJustification ? `Why do you need ${input.roleName}?` : `Which ticket is this for?`;
   return renderCard('justificationForm', {
     title,
-    notice: input.notice ?? '',
     roleName: input.roleName,
     scopeName: input.scopeName,
     durationText: formatDuration(input.durationMinutes),

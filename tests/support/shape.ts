@@ -5,6 +5,11 @@ import assert from 'node:assert/strict';
 export interface ShapeOptions {
   /** Accept fields the example does not show (for examples Microsoft abbreviated, e.g. tutorials). */
   allowExtraFields?: boolean;
+  /**
+   * Field names where the actual value may also be null although the example shows a value
+   * (e.g. endDateTime of a permanent schedule, which Graph writes as null).
+   */
+  nullableFields?: readonly string[];
 }
 
 type JsonType = 'null' | 'array' | 'object' | 'string' | 'number' | 'boolean';
@@ -29,6 +34,8 @@ function collect(expected: unknown, actual: unknown, path: string, options: Shap
   const te = jsonType(expected);
   const ta = jsonType(actual);
   if (te === 'null') return;
+  const field = path.slice(path.lastIndexOf('.') + 1);
+  if (ta === 'null' && options.nullableFields?.includes(field)) return;
   if (te !== ta) {
     problems.push(`${path}: expected ${te}, got ${ta}`);
     return;
@@ -58,4 +65,30 @@ function collect(expected: unknown, actual: unknown, path: string, options: Shap
     }
     if (!options.allowExtraFields) for (const k of Object.keys(a)) if (!(k in e)) problems.push(`${path}.${k}: not in Microsoft's example`);
   }
+}
+
+export interface ExamplePair {
+  /** e.g. 'roleAssignmentScheduleRequests.create.selfActivate' */
+  readonly op: string;
+  readonly request: { method: string; url: string; body: unknown };
+  /** null = no body (204/202). */
+  readonly response: unknown;
+}
+
+/** Microsoft's example pairs of one folder of ../shared/contracts (beside the repository). */
+export function loadExamplePairs(folder: string): ExamplePair[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path') as typeof import('node:path');
+  const dir = path.resolve(__dirname, '..', '..', '..', 'shared', 'contracts', folder);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.request.json'))
+    .sort()
+    .map((f) => {
+      const op = f.slice(0, -'.request.json'.length);
+      const read = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as unknown;
+      return { op, request: read(f) as ExamplePair['request'], response: read(`${op}.response.json`) };
+    });
 }

@@ -25,6 +25,8 @@ export interface EntityTypes {
   policyAssignment: EntityType<PolicyAssignmentRecord>;
 }
 
+const NEVER_MODIFIED = '0001-01-01T08:00:00Z';
+
 const SCHEDULE_FILTER = {
   id: 'string', principalId: 'string', roleDefinitionId: 'string', directoryScopeId: 'string', appScopeId: 'string',
   memberType: 'enum', status: 'enum', createdUsing: 'string', createdDateTime: 'datetime', modifiedDateTime: 'datetime',
@@ -143,7 +145,8 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       filterable: SCHEDULE_FILTER,
       toJson: (s) => ({
         id: s.id, principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, directoryScopeId: s.directoryScopeId, appScopeId: s.appScopeId,
-        createdUsing: s.createdUsing, createdDateTime: s.createdDateTime, modifiedDateTime: s.modifiedDateTime, status: s.status, memberType: s.memberType,
+        // Graph writes .NET's DateTime.MinValue (shifted) for an eligibility schedule never modified, not null.
+        createdUsing: s.createdUsing, createdDateTime: s.createdDateTime, modifiedDateTime: s.modifiedDateTime ?? NEVER_MODIFIED, status: s.status, memberType: s.memberType,
         scheduleInfo: structuredClone(s.scheduleInfo),
       }),
       navigation: {

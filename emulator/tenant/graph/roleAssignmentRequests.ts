@@ -41,7 +41,8 @@ export function registerRoleAssignmentRequestRoutes(router: Router, deps: GraphD
       : data().roleAssignmentScheduleRequests.filter(
           (r) => effectiveStatus(r, now) === 'PendingApproval' && r.principalId !== me && approversOf(data(), directoryRolePolicy(data(), r.roleDefinitionId)).has(me),
         );
-    return listResponse(req, deps, { type, contextPath: CONTEXT, functionCollection: true }, mine);
+    // Unlike the instance functions, Microsoft's example answers with the entity set's context and untyped items.
+    return listResponse(req, deps, { type, contextPath: CONTEXT }, mine);
   });
 
   router.add('GET', new RegExp(`${RM}/${SEGMENT}/${ID}$`), (req) => {
@@ -153,7 +154,7 @@ export function activationSchedule(
 ): AssignmentScheduleRecord {
   return {
     id: record.id, principalId: record.principalId, roleDefinitionId: record.roleDefinitionId, directoryScopeId: record.directoryScopeId, appScopeId: record.appScopeId,
-    createdUsing: record.id, createdDateTime: now.toISOString(), modifiedDateTime: null, status: 'Provisioned', memberType,
+    createdUsing: record.id, createdDateTime: now.toISOString(), modifiedDateTime: now.toISOString(), status: 'Provisioned', memberType,
     scheduleInfo: structuredClone(record.scheduleInfo!), startDateTime: start.toISOString(), endDateTime: end ? end.toISOString() : null,
     assignmentType, activatedUsing: record.activatedUsing,
   };

@@ -49,7 +49,8 @@ export function validateFilter(expr: FilterExpr, schema: PropertySchema, typeNam
     case 'call': {
       const [a, b] = expr.args;
       if (a?.kind !== 'property' || b?.kind !== 'literal' || b.type !== 'string') throw badRequest(`startswith expects a property and a string literal.`);
-      if (operandType(a, schema, typeName) !== 'string') throw badRequest('startswith applies to string properties only.');
+      const t = operandType(a, schema, typeName);
+      if (t !== 'string' && t !== 'enum') throw badRequest('startswith applies to string properties only.');
       return;
     }
   }

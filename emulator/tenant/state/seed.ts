@@ -9,7 +9,7 @@ import type {
 import { TENANT_DATA_VERSION } from './types';
 
 /** Seeded schedules begin here, so they are active whatever the controllable clock says (short of the past). */
-export const SEED_START = '2025-01-01T00:00:00Z';
+export const SEED_START = '2020-01-01T00:00:00Z';
 
 const SURNAMES: Record<string, string> = { alice: 'Adams', bob: 'Brown', carol: 'Chen', dave: 'Diaz', erin: 'Evans' };
 const JOB_TITLES: Record<string, string> = { alice: 'Site Reliability Engineer', bob: 'Engineering Manager', carol: 'Identity Administrator', dave: 'Security Lead', erin: 'Sales Associate' };

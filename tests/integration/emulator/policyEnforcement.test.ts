@@ -12,7 +12,7 @@ const SA = DEMO_ROLES.securityAdministrator.id;
 
 describe('emulator PIM policy enforcement on selfActivate', () => {
   let t: TenantEmulator;
-  const token = (userId = A, extra: { amr?: string[]; acrs?: string[] } = {}) => t.tokens.user({ userId, ...extra });
+  const token = (userId: string = A, extra: { amr?: string[]; acrs?: string[] } = {}) => t.tokens.user({ userId, ...extra });
   const activate = (body: Record<string, unknown>, tok = token()) => call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: tok, body });
 
   before(async () => {
