@@ -2,6 +2,7 @@
 // verifies the emulator's HTTPS certificate the normal way. TLS verification is never turned off.
 //   tsx scripts/with-local-ca.ts <command> [args...]
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { ensureLocalCertificates } from '../emulator/tenant/certs';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   child.on('exit', (code, signal) => {
     if (code !== null) process.exit(code);
     // Mirror the shell's convention for a child killed by a signal.
-    const signo = signal ? (require('node:os').constants.signals[signal] as number | undefined) : undefined;
+    const signo = signal ? constants.signals[signal] : undefined;
     process.exit(128 + (signo ?? 1));
   });
 }
