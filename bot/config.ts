@@ -1,6 +1,10 @@
 // The bot's one configuration, read and validated once at startup and then passed down.
 // Nothing below bot/ reads process.env: services get a ServicesConfig derived here.
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEMO_TENANT_ID } from '../emulator/tenant/demoTenant';
+import { EnvFileError, withEnvFile, type Env } from './envFile';
 
 export type Mode = 'local' | 'production';
 
@@ -9,24 +13,77 @@ export interface StorageConfig {
   readonly container: string;
 }
 
+/** The app registration's certificate (msal-node's clientCertificate). */
+export interface CertificateCredential {
+  /** Hex SHA-256 thumbprint (x5t#S256); msal prefers it over SHA-1. */
+  readonly thumbprintSha256?: string;
+  /** Hex SHA-1 thumbprint, as the Azure portal shows it. */
+  readonly thumbprint?: string;
+  readonly privateKey: string;
+  /** The public certificate chain (PEM), sent as x5c for subject-name/issuer authentication. */
+  readonly x5c?: string;
+}
+
 /** Mirrors ServicesConfig of services/index.ts, so the composition root can hand it over unchanged. */
 export interface ServicesSettings {
   readonly tenantId: string;
   readonly authority: string;
   readonly knownAuthorities: string[];
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Exactly one of clientSecret and clientCertificate is set. */
+  readonly clientSecret?: string;
+  readonly clientCertificate?: CertificateCredential;
   readonly graphBaseUrl: string;
+  /** ARM (PIM for Azure resources): the emulator origin locally, management.azure.com in production. */
+  readonly armBaseUrl?: string;
   readonly localSsoUrl?: string;
   readonly cacheTtlMs?: number;
+  /** ADMIN_GROUP_ID: members may ask tenant-wide admin questions (besides active PRA/GA holders). */
+  readonly adminGroupId?: string;
+}
+
+export type AppType = 'SingleTenant' | 'MultiTenant';
+
+export interface ProductionSettings {
+  readonly appId: string;
+  readonly appType: AppType;
+  /** The app registration's home tenant (MicrosoftAppTenantId). */
+  readonly appTenantId: string;
+  /** Teams SSO: the AAD app's Application ID URI (webApplicationInfo.resource). */
+  readonly ssoApplicationIdUri: string;
+  /** The OAuth connection on the Azure Bot resource that holds the users' SSO tokens. */
+  readonly oauthConnectionName: string;
+  /** Optional Teams channel (19:...@thread.tacv2) where approval cards are also posted. */
+  readonly approversChannelId?: string;
+  /** Optional Entra group whose members may ask the admin questions. */
+  readonly adminGroupId?: string;
+  /** 32-byte AES-GCM key: set, msal's per-user token cache is persisted (encrypted) in storage. */
+  readonly tokenCacheKey?: Buffer;
+  /** PUBLIC_BASE_URL: the bot's https origin as browsers reach it; step-up sign-ins return to <it>/auth/callback. */
+  readonly publicBaseUrl: string;
 }
 
 export interface BotConfig {
   readonly mode: Mode;
   readonly port: number;
   readonly tenantId: string;
+  /** Tenants whose activities are served; every other tenant is refused on every activity. */
+  readonly allowedTenantIds: readonly string[];
   readonly storage: StorageConfig;
   readonly services: ServicesSettings;
+  /** Present exactly when mode is 'production'. */
+  readonly production?: ProductionSettings;
+  /** Approval reminders and the reconcile sweep (defaults when absent). */
+  readonly approvals?: ApprovalTiming;
+}
+
+export interface ApprovalTiming {
+  /** APPROVAL_REMINDER_MINUTES: remind the approvers once when nobody decided for this long (default 240). */
+  readonly remindApproversAfterMinutes: number;
+  /** APPROVAL_EXPIRY_WARNING_MINUTES: tell the requester this long before PIM's 24 hours run out (default 60). */
+  readonly warnRequesterBeforeMinutes: number;
+  /** APPROVAL_SWEEP_SECONDS: how often open approvals are reconciled with PIM (default 60). */
+  readonly sweepSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -40,7 +97,14 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from './envFile';
+
+/** Microsoft's public cloud; national clouds are not supported by this build. */
+export const PUBLIC_CLOUD = {
+  login: 'https://login.microsoftonline.com',
+  graph: 'https://graph.microsoft.com',
+  arm: 'https://management.azure.com',
+} as const;
 
 /**
  * Settings that only make sense for a production deployment. Their presence means someone
@@ -52,20 +116,37 @@ const PRODUCTION_SETTINGS = [
   'MicrosoftAppType',
   'MicrosoftAppTenantId',
   'MicrosoftAppCertificateThumbprint',
+  'MicrosoftAppCertificateKeyFile',
+  'MicrosoftAppCertificateFile',
+  'ALLOWED_TENANT_IDS',
+  'SSO_APP_ID_URI',
+  'SSO_CONNECTION_NAME',
+  'APPROVERS_CHANNEL_ID',
+  'ADMIN_GROUP_ID',
+  'TOKEN_CACHE_KEY',
+  'PUBLIC_BASE_URL',
 ] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function loadConfig(env: Env): BotConfig {
-  if (isSet(env, 'MicrosoftAppId')) {
-    throw new ConfigError(
-      'MicrosoftAppId',
-      'production mode is not supported by this build yet; unset MicrosoftAppId to run locally against the emulator',
-    );
+/**
+ * Reads the process environment over the `.env` file of the working directory, once, at startup.
+ * A malformed .env is reported like any other bad setting.
+ */
+export function readEnvironment(env: Env = process.env, envFile = path.resolve('.env')): Env {
+  try {
+    return withEnvFile(env, envFile);
+  } catch (error) {
+    if (error instanceof EnvFileError) throw new ConfigError('.env', error.message);
+    throw error;
   }
+}
+
+export function loadConfig(env: Env): BotConfig {
+  if (isSet(env, 'MicrosoftAppId')) return loadProductionConfig(env);
   for (const name of PRODUCTION_SETTINGS) {
     if (isSet(env, name)) {
-      throw new ConfigError(name, 'is a production setting; local mode refuses to start while it is set (unset it)');
+      throw new ConfigError(name, 'is a production setting; local mode refuses to start while it is set (unset it, or set MicrosoftAppId for production)');
     }
   }
   return loadLocalConfig(env);
@@ -86,6 +167,7 @@ function loadLocalConfig(env: Env): BotConfig {
     mode: 'local',
     port,
     tenantId,
+    allowedTenantIds: [tenantId],
     storage: { connectionString, container },
     services: {
       tenantId,
@@ -94,10 +176,202 @@ function loadLocalConfig(env: Env): BotConfig {
       clientId,
       clientSecret,
       graphBaseUrl: base,
+      armBaseUrl: base,
       localSsoUrl: base,
       cacheTtlMs: cacheSeconds * 1000,
+      ...adminGroupSetting(env),
+    },
+    approvals: approvalTiming(env),
+  };
+}
+
+function loadProductionConfig(env: Env): BotConfig {
+  // Local settings in a production environment mean a mixed-up deployment: stop rather than guess.
+  const local = Object.keys(env).filter((name) => name.startsWith('LOCAL_') && isSet(env, name)).sort();
+  if (local.length > 0) {
+    throw new ConfigError(local[0]!, 'is a local-mode setting; production (MicrosoftAppId is set) refuses to start while it is set (unset it)');
+  }
+  const appId = requiredGuid(env, 'MicrosoftAppId');
+  const appType = readAppType(env);
+  const appTenantId = requiredGuid(env, 'MicrosoftAppTenantId');
+  const credential = readCredential(env);
+  const allowedTenantIds = readTenantList(env, 'ALLOWED_TENANT_IDS', appTenantId);
+  if (appType === 'SingleTenant' && allowedTenantIds.some((t) => t !== appTenantId)) {
+    throw new ConfigError('ALLOWED_TENANT_IDS', 'a SingleTenant bot can only serve its own tenant (MicrosoftAppTenantId)');
+  }
+  if (!allowedTenantIds.includes(appTenantId)) {
+    throw new ConfigError('ALLOWED_TENANT_IDS', 'must include MicrosoftAppTenantId: PIM is managed in the app registration\'s tenant');
+  }
+  const ssoApplicationIdUri = readApplicationIdUri(env, appId);
+  const oauthConnectionName = readOptional(env, 'SSO_CONNECTION_NAME') ?? 'sso';
+  if (!/^[\w .-]{1,100}$/.test(oauthConnectionName)) {
+    throw new ConfigError('SSO_CONNECTION_NAME', 'must be the name of the Azure Bot\'s OAuth connection (letters, digits, spaces, . _ -)');
+  }
+  const approversChannelId = readOptional(env, 'APPROVERS_CHANNEL_ID');
+  if (approversChannelId !== undefined && !/^19:[^\s]+@thread\.(tacv2|skype)$/.test(approversChannelId)) {
+    throw new ConfigError('APPROVERS_CHANNEL_ID', 'must be a Teams channel id like 19:...@thread.tacv2');
+  }
+  const adminGroupId = readOptional(env, 'ADMIN_GROUP_ID') === undefined ? undefined : requiredGuid(env, 'ADMIN_GROUP_ID');
+  const tokenCacheKey = readKey(env, 'TOKEN_CACHE_KEY');
+  const publicBaseUrl = readPublicBaseUrl(env, 'PUBLIC_BASE_URL');
+
+  return {
+    mode: 'production',
+    port: readPort(env, 'PORT', 3978),
+    tenantId: appTenantId,
+    allowedTenantIds,
+    storage: {
+      connectionString: readRequired(env, 'STORAGE_CONNECTION_STRING'),
+      container: readContainerName(env, 'STORAGE_CONTAINER', 'pimbot-state'),
+    },
+    services: {
+      tenantId: appTenantId,
+      authority: `${PUBLIC_CLOUD.login}/${appTenantId}`,
+      knownAuthorities: [],
+      clientId: appId,
+      ...credential,
+      graphBaseUrl: PUBLIC_CLOUD.graph,
+      armBaseUrl: PUBLIC_CLOUD.arm,
+      cacheTtlMs: readInteger(env, 'PIM_CACHE_SECONDS', 60, 0, 3600) * 1000,
+      ...adminGroupSetting(env),
+    },
+    approvals: approvalTiming(env),
+    production: {
+      appId,
+      appType,
+      appTenantId,
+      ssoApplicationIdUri,
+      oauthConnectionName,
+      ...(approversChannelId ? { approversChannelId } : {}),
+      ...(adminGroupId ? { adminGroupId } : {}),
+      ...(tokenCacheKey ? { tokenCacheKey } : {}),
+      publicBaseUrl,
     },
   };
+}
+
+/** An https origin (optionally with a path prefix, as behind a gateway), without a trailing slash. */
+function readPublicBaseUrl(env: Env, name: string): string {
+  const raw = readRequired(env, name);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+  }
+  // Entra only redirects to https (except localhost), and the redirect URI is registered exactly.
+  if (url.protocol !== 'https:') throw new ConfigError(name, `must be the bot's public https:// address, got "${raw}"`);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError(name, `must be an address without query, fragment or credentials, like https://pimbot.contoso.com, got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function approvalTiming(env: Env): ApprovalTiming {
+  return {
+    remindApproversAfterMinutes: readInteger(env, 'APPROVAL_REMINDER_MINUTES', 240, 1, 24 * 60),
+    warnRequesterBeforeMinutes: readInteger(env, 'APPROVAL_EXPIRY_WARNING_MINUTES', 60, 1, 24 * 60),
+    sweepSeconds: readInteger(env, 'APPROVAL_SWEEP_SECONDS', 60, 5, 3600),
+  };
+}
+
+function readAppType(env: Env): AppType {
+  const raw = readOptional(env, 'MicrosoftAppType') ?? 'SingleTenant';
+  const known = { singletenant: 'SingleTenant', multitenant: 'MultiTenant' } as const;
+  const type = known[raw.toLowerCase() as keyof typeof known];
+  if (type) return type;
+  if (raw.toLowerCase() === 'userassignedmsi') {
+    throw new ConfigError(
+      'MicrosoftAppType',
+      'UserAssignedMSI cannot exchange the Teams SSO token on behalf of the user; use SingleTenant with a secret or certificate',
+    );
+  }
+  throw new ConfigError('MicrosoftAppType', `must be SingleTenant or MultiTenant, got "${raw}"`);
+}
+
+function readCredential(env: Env): { clientSecret: string } | { clientCertificate: CertificateCredential } {
+  const secret = readOptional(env, 'MicrosoftAppPassword');
+  const thumbprint = readOptional(env, 'MicrosoftAppCertificateThumbprint');
+  const keyFile = readOptional(env, 'MicrosoftAppCertificateKeyFile');
+  const certFile = readOptional(env, 'MicrosoftAppCertificateFile');
+  if (secret !== undefined && (thumbprint !== undefined || keyFile !== undefined)) {
+    throw new ConfigError('MicrosoftAppPassword', 'set either a client secret or a certificate, not both');
+  }
+  if (secret !== undefined) return { clientSecret: secret };
+  if (thumbprint === undefined && keyFile === undefined) {
+    throw new ConfigError('MicrosoftAppPassword', 'is required (or a certificate: MicrosoftAppCertificateThumbprint and MicrosoftAppCertificateKeyFile)');
+  }
+  if (thumbprint === undefined) throw new ConfigError('MicrosoftAppCertificateThumbprint', 'is required with MicrosoftAppCertificateKeyFile');
+  if (keyFile === undefined) throw new ConfigError('MicrosoftAppCertificateKeyFile', 'is required with MicrosoftAppCertificateThumbprint');
+  const hex = thumbprint.replace(/:/g, '').toLowerCase();
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(hex)) {
+    throw new ConfigError('MicrosoftAppCertificateThumbprint', 'must be the certificate\'s SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint');
+  }
+  const privateKey = readPemFile('MicrosoftAppCertificateKeyFile', keyFile);
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    throw new ConfigError('MicrosoftAppCertificateKeyFile', 'does not hold a PEM private key');
+  }
+  let x5c: string | undefined;
+  if (certFile !== undefined) {
+    x5c = readPemFile('MicrosoftAppCertificateFile', certFile);
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(x5c);
+    } catch {
+      throw new ConfigError('MicrosoftAppCertificateFile', 'does not hold a PEM certificate');
+    }
+    const digest = createHash(hex.length === 64 ? 'sha256' : 'sha1').update(cert.raw).digest('hex');
+    if (digest !== hex) throw new ConfigError('MicrosoftAppCertificateThumbprint', 'does not match the certificate in MicrosoftAppCertificateFile');
+    if (!cert.checkPrivateKey(createPrivateKey(privateKey))) {
+      throw new ConfigError('MicrosoftAppCertificateKeyFile', 'is not the private key of the certificate in MicrosoftAppCertificateFile');
+    }
+  }
+  const thumbprints = hex.length === 64 ? { thumbprintSha256: hex } : { thumbprint: hex };
+  return { clientCertificate: { ...thumbprints, privateKey, ...(x5c ? { x5c } : {}) } };
+}
+
+function readPemFile(name: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(name, `cannot read the file "${file}"`);
+  }
+}
+
+function readApplicationIdUri(env: Env, appId: string): string {
+  const uri = readRequired(env, 'SSO_APP_ID_URI');
+  // Teams only hands out SSO tokens for a resource of the form api://[domain/]botid-<app id>.
+  const m = /^api:\/\/(?:[a-z0-9.-]+(?::\d+)?\/)?botid-([0-9a-f-]{36})$/i.exec(uri);
+  if (!m) throw new ConfigError('SSO_APP_ID_URI', `must look like api://botid-<MicrosoftAppId> or api://<domain>/botid-<MicrosoftAppId>, got "${uri}"`);
+  if (m[1]!.toLowerCase() !== appId) throw new ConfigError('SSO_APP_ID_URI', 'must end in botid-<MicrosoftAppId> of this bot');
+  return uri;
+}
+
+function readTenantList(env: Env, name: string, fallback: string): string[] {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return [fallback];
+  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new ConfigError(name, 'must list at least one tenant id');
+  for (const id of ids) if (!GUID.test(id)) throw new ConfigError(name, `must be comma-separated tenant ids (GUIDs), got "${id}"`);
+  return [...new Set(ids.map((id) => id.toLowerCase()))];
+}
+
+function readKey(env: Env, name: string): Buffer | undefined {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
+    throw new ConfigError(name, 'must be 32 random bytes in base64 (openssl rand -base64 32)');
+  }
+  return key;
+}
+
+function requiredGuid(env: Env, name: string): string {
+  const raw = readRequired(env, name);
+  if (!GUID.test(raw)) throw new ConfigError(name, `must be a GUID, got "${raw}"`);
+  return raw.toLowerCase();
 }
 
 function isSet(env: Env, name: string): boolean {
@@ -158,5 +432,56 @@ function readContainerName(env: Env, name: string, fallback: string): string {
   if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(raw)) {
     throw new ConfigError(name, `must be 3-63 lowercase letters, digits and single hyphens, got "${raw}"`);
   }
+  return raw;
+}
+
+function adminGroupSetting(env: Env): { adminGroupId?: string } {
+  const id = readGuid(env, 'ADMIN_GROUP_ID', '');
+  return id === '' ? {} : { adminGroupId: id };
+}
+
+/** What the Teams app package needs (`npm run package`); the bot itself does not read these. */
+export interface PackageSettings {
+  readonly MICROSOFT_APP_ID: string;
+  readonly TEAMS_APP_ID: string;
+  readonly SSO_APP_ID_URI: string;
+  readonly BOT_DOMAIN: string;
+  readonly APP_VERSION: string;
+  readonly DEVELOPER_NAME: string;
+  readonly DEVELOPER_WEBSITE_URL: string;
+  readonly DEVELOPER_PRIVACY_URL: string;
+  readonly DEVELOPER_TERMS_URL: string;
+}
+
+export function loadPackageSettings(env: Env, defaultVersion: string): PackageSettings {
+  const appId = requiredGuid(env, 'MicrosoftAppId');
+  const domain = readRequired(env, 'BOT_DOMAIN');
+  // validDomains takes a host name (wildcards allowed), never a URL.
+  if (!/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domain)) throw new ConfigError('BOT_DOMAIN', `must be the bot's host name, like pimbot.contoso.com, got "${domain}"`);
+  const version = readOptional(env, 'APP_VERSION') ?? defaultVersion;
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError('APP_VERSION', `must be a version like 1.0.0, got "${version}"`);
+  const website = readHttps(env, 'DEVELOPER_WEBSITE_URL', `https://${domain.replace(/^\*\./, '')}`);
+  return {
+    MICROSOFT_APP_ID: appId,
+    TEAMS_APP_ID: readOptional(env, 'TEAMS_APP_ID') === undefined ? appId : requiredGuid(env, 'TEAMS_APP_ID'),
+    SSO_APP_ID_URI: readApplicationIdUri(env, appId),
+    BOT_DOMAIN: domain,
+    APP_VERSION: version,
+    DEVELOPER_NAME: readOptional(env, 'DEVELOPER_NAME') ?? 'Contoso IT',
+    DEVELOPER_WEBSITE_URL: website,
+    DEVELOPER_PRIVACY_URL: readHttps(env, 'DEVELOPER_PRIVACY_URL', `${website.replace(/\/+$/, '')}/privacy`),
+    DEVELOPER_TERMS_URL: readHttps(env, 'DEVELOPER_TERMS_URL', `${website.replace(/\/+$/, '')}/terms`),
+  };
+}
+
+function readHttps(env: Env, name: string, fallback: string): string {
+  const raw = readOptional(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(name, `must be an https:// URL, got "${raw}"`);
   return raw;
 }

@@ -1,15 +1,16 @@
 // Entry point: `tsx bot/index.ts` runs the bot alone against an emulator and Azurite that are
 // already running (`npm start` starts all of them together through scripts/start-local.ts).
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, readEnvironment } from './config';
 import { createBotApp } from './server';
 
 export { createBotApp, type BotApp, type BotAppOverrides } from './server';
-export { ConfigError, loadConfig, type BotConfig } from './config';
+export { ConfigError, loadConfig, readEnvironment, type BotConfig } from './config';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config;
   try {
-    config = loadConfig(env);
+    // The environment wins over .env; both are read here, once.
+    config = loadConfig(readEnvironment(env));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Could not start: setting ${error.message}\n`);
@@ -18,8 +19,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     throw error;
   }
   const app = createBotApp(config);
-  const { port } = await app.listen(config.port);
-  process.stdout.write(`PIM bot (${config.mode} mode) listening on http://127.0.0.1:${port}/api/messages\n`);
+  // Production runs behind App Service / Container Apps ingress; locally nothing but this machine may call.
+  const { port } = await app.listen(config.port, config.mode === 'production' ? '0.0.0.0' : '127.0.0.1');
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', mode: config.mode, port })}\n`);
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

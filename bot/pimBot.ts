@@ -2,6 +2,8 @@
 // welcome. State is saved at the end of every turn, so another instance can pick up where this one stopped.
 import {
   TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
   type ConversationState,
   type StatePropertyAccessor,
   type TurnContext,
@@ -19,6 +21,10 @@ export interface PimBotOptions {
   readonly userState: UserState;
   readonly dialog: MainDialog;
   readonly deps: DialogDeps;
+  /** Remembers each user's 1:1 conversation (installationUpdate and every message) for proactive cards. */
+  readonly conversations?: { capture(context: TurnContext): Promise<void> };
+  /** Universal Actions (Action.Execute) of approval cards; undefined = not its verb. */
+  readonly cardActions?: { onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> };
 }
 
 export class PimBot extends TeamsActivityHandler {
@@ -57,9 +63,20 @@ export class PimBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    try {
+      await this.options.conversations?.capture(context);
+    } catch (error) {
+      // Not being able to store the reference must not cost the user this turn.
+      this.options.deps.logger.warn('could not store the conversation reference', { error: error instanceof Error ? error.message : 'unknown' });
+    }
     await super.run(context);
     await this.conversationState.saveChanges(context, false);
     await this.userState.saveChanges(context, false);
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const answer = await this.options.cardActions?.onCardAction(context, value);
+    return answer ?? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "I don't know that button. Nothing was changed." as unknown as Record<string, unknown> };
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

@@ -1,29 +1,39 @@
 // Composition root: config in, a running HTTP endpoint out. Everything the bot is made of is
 // created here and nowhere else; tests swap parts through `overrides`.
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  UserState,
-  type Storage,
-} from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { CloudAdapter, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import type { DialogDeps, Logger } from '../dialogs/deps';
 import { MainDialog } from '../dialogs/mainDialog';
-import { createServices } from '../services/index';
+import { createServices, type ServicesConfig } from '../services/index';
 import type { PimService } from '../services/pim/service';
 import { createStateStorage } from '../services/store/stateStorage';
 import type { BotConfig } from './config';
 import { checkActivityRequest } from './http/activityRequest';
+import { createChannelAuthentication, type ChannelAuthEndpoints } from './http/channelAuth';
+import { checkReadiness, httpReachable, type ReadinessCheck } from './http/health';
 import { restify, type RestifyRequest, type RestifyResponse } from './http/restify';
-import { createConsoleLogger, describeError } from './logging';
+import { checkTenant } from './http/tenantGuard';
+import { createJsonLogger, describeError, registerSecret } from './logging';
+import { approvalSettings, createApprovalWiring, type ApprovalSettings } from './approvals/wiring';
+import { AUTH_CALLBACK_PATH } from './authUrls';
+import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
+import { TeamsSsoSignIn } from './signIn';
+import { storageTokenCache } from './tokenCacheStorage';
 import { createTurnErrorHandler } from './turnError';
+import { runInScope } from './turnScope';
 
 export interface BotAppOverrides {
   readonly pim?: PimService;
   readonly storage?: Storage;
   readonly now?: () => Date;
   readonly logger?: Logger;
+  /** Tests only: a stand-in Bot Framework (issuer metadata, login authority, token service). */
+  readonly channelAuth?: Partial<ChannelAuthEndpoints>;
+  /** Tests only: replaces the readiness checks. */
+  readonly readinessChecks?: readonly ReadinessCheck[];
+  /** Sweep interval and reminder times of the approval flow (tests use short ones). */
+  readonly approvals?: ApprovalSettings;
 }
 
 export interface BotApp {
@@ -33,21 +43,51 @@ export interface BotApp {
 
 /** Activities are small; a big body is a mistake or an attack. */
 const MAX_BODY_BYTES = 256 * 1024;
+/** Probes must answer well inside the platform's probe timeout (App Service: 1 min; Container Apps: 1 s default). */
+const READINESS_TIMEOUT_MS = 2000;
 
 export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {}): BotApp {
-  const logger = overrides.logger ?? createConsoleLogger();
-  const pim = overrides.pim ?? createServices(config.services).pim;
+  const logger = overrides.logger ?? createJsonLogger();
+  registerSecrets(config);
   const storage = overrides.storage ?? createStateStorage(config.storage);
+  const production = config.production;
+  const signIn = production ? new TeamsSsoSignIn({ connectionName: production.oauthConnectionName, logger }) : undefined;
+  const services = overrides.pim ? undefined : createServices(servicesConfig(config, storage, signIn));
+  const pim = overrides.pim ?? services!.pim;
+  const now = overrides.now ?? (() => new Date());
+  const approvals = services
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}) })
+    : undefined;
 
-  const deps: DialogDeps = { pim, tenantId: config.tenantId, now: overrides.now ?? (() => new Date()), logger };
+  const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps });
+  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow } : {}) });
 
-  // Local mode has no app id: requests are not authenticated and replies go to the activity's
-  // serviceUrl without a token, which is what the Agents Playground expects.
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const adapter = new CloudAdapter(createChannelAuthentication(config, overrides.channelAuth));
   adapter.onTurnError = createTurnErrorHandler(logger);
+  approvals?.attach(adapter, production?.appId ?? '');
+  const requester = createRequesterWiring({ adapter, botAppId: production?.appId ?? '', storage, pim, userState, config, now, logger, ...(services ? { stepUpTokens: services.stepUp } : {}) });
+  // The dialogs read these ports when a turn needs them; they need the adapter, made after deps.
+  Object.assign(deps, requester.deps);
+
+  const handleTurn = async (context: TurnContext): Promise<void> => {
+    const { activity } = context;
+    const tenant = checkTenant(activity, config.allowedTenantIds, config.mode === 'production');
+    if (!tenant.ok) {
+      logger.warn('refused an activity from a tenant that is not served', { tenantId: tenant.tenantId ?? 'none', activityType: activity.type });
+      if (activity.type === 'invoke') await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
+      return;
+    }
+    if (signIn) {
+      if (await signIn.handleInvoke(context)) return;
+      if (activity.type === 'message' && !(await signIn.currentToken(context))) {
+        await signIn.sendSignInCard(context);
+        return;
+      }
+    }
+    await bot.run(context);
+  };
 
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
@@ -58,15 +98,35 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
       res.send({ error: check.reason });
       return;
     }
-    try {
-      await adapter.process(req as Parameters<CloudAdapter['process']>[0], res, (context) => bot.run(context));
-    } catch (error) {
-      logger.error('could not process an activity', describeError(error));
-      if (!res.headersSent) {
-        res.status(400);
-        res.send({ error: 'the activity could not be processed' });
+    const correlationId = randomUUID();
+    res.header('x-correlation-id', correlationId);
+    await runInScope({ correlationId }, async () => {
+      try {
+        await adapter.process(req as Parameters<CloudAdapter['process']>[0], res, (context) =>
+          runInScope({ correlationId, context }, () => handleTurn(context)),
+        );
+      } catch (error) {
+        logger.error('could not process an activity', describeError(error));
+        if (!res.headersSent) {
+          res.status(400);
+          res.send({ error: 'the activity could not be processed' });
+        }
       }
-    }
+      if (res.statusCode === 401) logger.warn('refused an unauthenticated request to /api/messages');
+    });
+  });
+
+  const readinessChecks = overrides.readinessChecks ?? defaultReadinessChecks(config, storage);
+  server.get(AUTH_CALLBACK_PATH, requester.callback(deps));
+  server.get('/healthz', async (_req: RestifyRequest, res: RestifyResponse) => {
+    res.header('cache-control', 'no-store');
+    res.send(200, { status: 'alive' });
+  });
+  server.get('/readyz', async (_req: RestifyRequest, res: RestifyResponse) => {
+    const readiness = await checkReadiness(readinessChecks, READINESS_TIMEOUT_MS);
+    if (!readiness.ready) logger.warn('not ready', { checks: readiness.checks });
+    res.header('cache-control', 'no-store');
+    res.send(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
   });
 
   let listening = false;
@@ -77,6 +137,8 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
         server.listen(port, host, () => {
           listening = true;
           server.server.off('error', reject);
+          approvals?.start();
+          requester.started(`http://${host.includes(':') ? `[${host}]` : host}:${server.address().port}`);
           resolve({ port: server.address().port });
         });
       });
@@ -84,11 +146,43 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
     close() {
       if (!listening) return Promise.resolve();
       listening = false;
+      requester.stop();
+      const stopped = approvals?.stop() ?? Promise.resolve();
       return new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => void stopped.then(() => resolve()));
         // Keep-alive sockets from the channel would otherwise hold close() open.
         server.server.closeIdleConnections();
       });
     },
   };
+}
+
+function servicesConfig(config: BotConfig, storage: Storage, signIn: TeamsSsoSignIn | undefined): ServicesConfig {
+  const s = config.services;
+  const cacheKey = config.production?.tokenCacheKey;
+  return {
+    ...s,
+    knownAuthorities: [...s.knownAuthorities],
+    ...(signIn ? { ssoToken: signIn.tokenSource } : {}),
+    ...(cacheKey ? { tokenCacheStore: storageTokenCache(storage), tokenCacheKey: cacheKey } : {}),
+  };
+}
+
+function registerSecrets(config: BotConfig): void {
+  registerSecret(config.services.clientSecret);
+  registerSecret(config.storage.connectionString);
+  for (const part of config.storage.connectionString.split(';')) {
+    const [name, ...rest] = part.split('=');
+    if (/key|signature/i.test(name ?? '')) registerSecret(rest.join('='));
+  }
+  if (config.production?.tokenCacheKey) registerSecret(config.production.tokenCacheKey.toString('base64'));
+}
+
+function defaultReadinessChecks(config: BotConfig, storage: Storage): ReadinessCheck[] {
+  const base = config.services.graphBaseUrl.replace(/\/+$/, '');
+  return [
+    { name: 'storage', run: async () => void (await storage.read(['readyz-probe'])) },
+    httpReachable('tokenEndpoint', `${config.services.authority}/v2.0/.well-known/openid-configuration`),
+    httpReachable('graph', `${base}/v1.0/$metadata`),
+  ];
 }

@@ -8,6 +8,13 @@ export const CardAction = {
   setDuration: 'setDuration',
   submitJustification: 'submitJustification',
   cancel: 'cancel',
+  /** Several eligibilities ticked on the role list (selectedKeys). */
+  pickRoles: 'pickRoles',
+  searchRoles: 'searchRoles',
+  moreRoles: 'moreRoles',
+  deactivate: 'deactivate',
+  extendAccess: 'extendAccess',
+  cancelRequest: 'cancelRequest',
 } as const;
 
 export type CardActionName = (typeof CardAction)[keyof typeof CardAction];
@@ -17,6 +24,9 @@ export const CardInput = {
   duration: 'duration',
   justification: 'justification',
   ticketNumber: 'ticketNumber',
+  search: 'search',
+  /** Input.ChoiceSet multi-select: comma-separated eligibility keys. */
+  selectedKeys: 'selectedKeys',
 } as const;
 
 export function isCardActionName(value: unknown): value is CardActionName {

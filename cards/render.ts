@@ -2,6 +2,9 @@
 // Templates stay plain Adaptive Card JSON so they can be opened in the designer as they are.
 import { Template } from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
+import adminTable from './adminTable.json';
+import approvalRequest from './approvalRequest.json';
+import approvalStatus from './approvalStatus.json';
 import durationForm from './durationForm.json';
 import info from './info.json';
 import justificationForm from './justificationForm.json';
@@ -9,8 +12,11 @@ import myRoles from './myRoles.json';
 import result from './result.json';
 import roleList from './roleList.json';
 import welcome from './welcome.json';
+import results from './results.json';
+import signIn from './signIn.json';
+import reminder from './reminder.json';
 
-const TEMPLATES = { welcome, roleList, durationForm, justificationForm, result, myRoles, info } as const;
+const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder } as const;
 
 export type CardName = keyof typeof TEMPLATES;
 

@@ -1,7 +1,7 @@
 // One function per card: turns the neutral model into a template's data and renders it.
 // Dialogs call these; they never assemble card JSON themselves.
 import type { Attachment } from 'botbuilder';
-import type { ActivationRequest, ActiveAssignment, Constraints } from '../services/pim/model';
+import type { ActivationRequest, ActiveAssignment, Constraints, Surface } from '../services/pim/model';
 import { cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, timeLeft } from './format';
 import { renderCard } from './render';
 
@@ -11,6 +11,10 @@ export interface RoleView {
   readonly roleName: string;
   readonly scopeName: string;
   readonly constraints: Constraints;
+  /** Where it lives, for grouping; absent reads as an Entra role. */
+  readonly surface?: Surface;
+  /** How a person reads it ("Reader on rg-web (Contoso Prod)"); defaults to "role · scope". */
+  readonly label?: string;
 }
 
 export type Tone = 'info' | 'success' | 'warning' | 'error';
@@ -42,11 +46,71 @@ export function welcomeCard(input: { displayName?: string; roles: readonly RoleV
   });
 }
 
-export function roleListCard(input: { roles: readonly RoleView[] }): Attachment {
+/** Rows per page of the role list: with the multi-select copy of each, well under 28 KB. */
+export const ROLE_PAGE_SIZE = 15;
+
+const GROUP_ORDER: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
+const GROUP_TITLES: Readonly<Record<Surface, string>> = { entraRole: 'Entra roles', group: 'Groups', azureResource: 'Azure resources' };
+
+function labelOf(r: RoleView): string {
+  return r.label ?? (r.scopeName && r.scopeName !== 'Directory' ? `${r.roleName} · ${r.scopeName}` : r.roleName);
+}
+
+/**
+ * The roles as given (already most recently used first), one page, grouped by surface; the group
+ * that holds the first role comes first so recent use decides the order of groups too.
+ */
+export function roleListCard(input: { roles: readonly RoleView[]; title?: string; filter?: string; page?: number; total?: number }): Attachment {
+  const page = Math.max(0, input.page ?? 0);
+  const shown = input.roles.slice(page * ROLE_PAGE_SIZE, (page + 1) * ROLE_PAGE_SIZE);
+  const order = [...new Set([...shown.map((r) => r.surface ?? 'entraRole'), ...GROUP_ORDER])];
+  const groups = order
+    .map((surface) => ({
+      title: GROUP_TITLES[surface],
+      roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints) })),
+    }))
+    .filter((g) => g.roles.length > 0);
+  const after = input.roles.length - (page + 1) * ROLE_PAGE_SIZE;
+  const filter = input.filter ?? '';
+  const total = input.total ?? input.roles.length;
   return renderCard('roleList', {
-    title: 'Which role do you need?',
-    roles: roleRows(input.roles),
-    moreText: moreText(input.roles),
+    title: input.title ?? 'Which role do you need?',
+    filter,
+    filterText: filter ? `${input.roles.length} of your ${total} eligible roles match "${filter}".` : '',
+    groups,
+    choices: shown.map((r) => ({ title: labelOf(r), value: r.key })),
+    moreText: after > 0 ? `...and ${after} more. Use Show more, search, or type a name.` : '',
+    nextPage: after > 0 ? page + 1 : 0,
+  });
+}
+
+export interface ResultItemView {
+  readonly label: string;
+  readonly status: string;
+  readonly detail: string;
+  readonly tone: Tone;
+}
+
+/** One line per requested item, for several at once. */
+export function resultsCard(input: { headline: string; items: readonly ResultItemView[]; footer?: string }): Attachment {
+  return renderCard('results', {
+    headline: input.headline,
+    items: input.items.slice(0, MAX_LISTED_ROLES).map((i) => ({ label: i.label, status: i.status, detail: i.detail, color: TONE_COLOR[i.tone] })),
+    footer: input.footer ?? '',
+  });
+}
+
+/** A step-up sign-in: the URL opens the identity provider's page; ids only travel in it. */
+export function signInCard(input: { title: string; text: string; hint: string; url: string }): Attachment {
+  return renderCard('signIn', input);
+}
+
+export function reminderCard(input: { key: string; label: string; end: Date; now: Date; canExtend: boolean }): Attachment {
+  return renderCard('reminder', {
+    key: input.key,
+    canExtend: input.canExtend,
+    title: `${input.label} ends soon`,
+    text: `It ends at ${cardTime(input.end)} (${timeLeft(input.end, input.now)}). ${input.canExtend ? 'Extend it, or activate it again once it has ended.' : 'PIM does not extend activations: activate it again when it ends.'}`,
   });
 }
 
@@ -126,14 +190,53 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
   }
 }
 
-export function myRolesCard(input: { active: readonly ActiveAssignment[]; eligible: readonly RoleView[]; now: Date }): Attachment {
-  const active = input.active.slice(0, MAX_LISTED_ROLES).map((a) => ({
-    roleName: a.roleName,
-    scopeName: a.scope.displayName,
+export interface PendingView {
+  readonly id: string;
+  readonly surface: Surface;
+  readonly label: string;
+  readonly state: string;
+}
+
+/** PIM refuses deactivation in an activation's first 5 minutes. */
+export const MIN_MINUTES_BEFORE_DEACTIVATION = 5;
+
+/** Per section of "my access": three full sections stay under Teams' 28 KB. */
+export const MY_ACCESS_CAP = 10;
+
+function hiddenText(count: number, what: string): string {
+  return count > MY_ACCESS_CAP ? `${count - MY_ACCESS_CAP} more ${what} not shown.` : '';
+}
+
+export function myRolesCard(input: {
+  active: readonly ActiveAssignment[];
+  eligible: readonly RoleView[];
+  now: Date;
+  requests?: readonly PendingView[];
+  /** Readable label per active key ("Reader on rg-web (Contoso Prod)"). */
+  labels?: ReadonlyMap<string, string>;
+}): Attachment {
+  const active = input.active.slice(0, MY_ACCESS_CAP).map((a) => ({
+    key: a.key,
+    roleName: input.labels?.get(a.key) ?? a.roleName,
+    scopeName: input.labels?.has(a.key) ? '' : a.scope.displayName,
     timeLeft: a.endDateTime ? timeLeft(a.endDateTime, input.now) : 'permanent',
     until: a.endDateTime ? `Until ${cardDateTime(a.endDateTime)}` : a.assignmentType === 'assigned' ? 'Standing assignment' : 'No end date',
+    canDeactivate: a.assignmentType === 'activated',
+    // PIM extends time-bound assignments, not activations (those are activated again).
+    canExtend: a.assignmentType === 'assigned' && a.endDateTime !== null,
   }));
-  return renderCard('myRoles', { active, eligible: roleRows(input.eligible), moreText: moreText(input.eligible), checkedAt: cardTime(input.now) });
+  return renderCard('myRoles', {
+    title: 'Your access',
+    active,
+    requests: (input.requests ?? []).slice(0, MY_ACCESS_CAP),
+    eligible: roleRows(input.eligible.slice(0, MY_ACCESS_CAP)),
+    moreText: [
+      hiddenText(input.active.length, 'active'),
+      hiddenText(input.requests?.length ?? 0, 'waiting'),
+      input.eligible.length > MY_ACCESS_CAP ? `${input.eligible.length - MY_ACCESS_CAP} more you can activate: say "activate" to search them.` : '',
+    ].filter(Boolean).join(' '),
+    checkedAt: cardTime(input.now),
+  });
 }
 
 export function infoCard(input: { title: string; text: string; hint?: string; tone?: Tone }): Attachment {

@@ -1,17 +1,23 @@
-// Activate one eligible role: pick it, say how long, say why (only if the policy asks), submit.
-// Every limit shown or enforced here comes from the role's policy (Constraints).
+// Activate one or several eligibilities: what (from the sentence, a button or the list), how long,
+// why (only if a policy asks), then a check of every item against its own policy and PIM's dry run,
+// and a result per item. One sentence fills what it can; only what is missing is asked.
 import { MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { activationResultCard, infoCard } from '../cards/views';
-import type { ActivationInput } from '../services/pim/model';
+import { formatDuration } from '../cards/format';
+import { infoCard } from '../cards/views';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
+import { planActivations } from './activation/plan';
+import { checkAndSubmit, toSubmitItems } from './activation/submit';
 import type { DialogDeps } from './deps';
 import { sendFailure } from './failure';
-import { matchRole } from './parsing/roleMatch';
+import { activityTimeZone } from './parsing/moment';
+import { parseRequest, type TargetSpec } from './parsing/request';
+import { matchName, resolveTarget } from './parsing/resolve';
 import { DurationPrompt, type DurationPromptOptions } from './prompts/durationPrompt';
 import { JustificationPrompt, type JustificationAnswer, type JustificationPromptOptions } from './prompts/justificationPrompt';
 import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/rolePrompt';
-import { toRoleChoice, type RoleChoice } from './roleChoice';
+import { byRecent } from './recent';
+import { toRoleChoices, type RoleChoice } from './roleChoice';
 
 export const ACTIVATE_DIALOG = 'activate';
 const FLOW = 'activate.flow';
@@ -21,20 +27,41 @@ const JUSTIFICATION_PROMPT = 'activate.justification';
 
 /** A comfortable default, cut down to the policy's maximum (and never under its minimum). */
 const PREFERRED_DEFAULT_MINUTES = 60;
+/** More than this in one sentence is more likely a misunderstanding than a wish. */
+const MAX_TARGETS = 10;
 
 export interface ActivateOptions {
-  /** Typed after "activate", e.g. "global reader". */
+  /** Everything typed after "activate", e.g. "reader on rg-web for 30m because deploy". */
   readonly roleName?: string;
   /** From an Activate button on another card; checked against the user's own eligibilities. */
   readonly eligibilityKey?: string;
+  /** Several from a multi-select; each checked the same way. */
+  readonly eligibilityKeys?: readonly string[];
 }
 
-/** What the steps keep in dialog state. Plain JSON: it must survive a restart on another instance. */
-interface ActivationDraft {
-  choice?: RoleChoice;
+/** A name from the sentence that needs the user's choice, with the candidates to offer. */
+interface PendingPick {
+  readonly intro: string;
+  /** Keys to offer; empty = the whole list. */
+  readonly keys: readonly string[];
+}
+
+/** What the steps keep between turns. Plain JSON: it must survive a restart on another instance. */
+interface Draft {
+  choices: RoleChoice[];
+  items: RoleChoice[];
+  pending: PendingPick[];
   durationMinutes?: number;
+  /** ISO instant of a scheduled start. */
+  start?: string;
   justification?: string;
   ticketNumber?: string;
+  /** Said once the draft is built (e.g. "until 9am" before the start). */
+  problems: string[];
+}
+
+interface FlowOptions extends ActivateOptions {
+  readonly draft?: Draft;
 }
 
 export class ActivateDialog extends ComponentDialog {
@@ -45,7 +72,8 @@ export class ActivateDialog extends ComponentDialog {
     this.addDialog(new JustificationPrompt(JUSTIFICATION_PROMPT));
     this.addDialog(
       new WaterfallDialog(FLOW, [
-        this.pickRole.bind(this),
+        this.pick.bind(this),
+        this.collectPick.bind(this),
         this.askDuration.bind(this),
         this.askJustification.bind(this),
         this.askTicket.bind(this),
@@ -55,120 +83,190 @@ export class ActivateDialog extends ComponentDialog {
     this.initialDialogId = FLOW;
   }
 
-  private async pickRole(step: WaterfallStepContext<ActivateOptions>): Promise<DialogTurnResult> {
+  private async pick(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    let current = step.options?.draft;
+    if (!current) {
+      const built = await this.buildDraft(step);
+      if (!built) return step.endDialog();
+      current = built;
+    }
+    Object.assign(step.values, { draft: current });
+    for (const problem of current.problems.splice(0)) await step.context.sendActivity(problem);
+    const next = current.pending.shift();
+    if (next) {
+      const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;
+      return step.beginDialog(ROLE_PROMPT, { choices: offered, intro: next.intro } satisfies RolePromptOptions);
+    }
+    if (current.items.length === 0) return step.beginDialog(ROLE_PROMPT, { choices: current.choices } satisfies RolePromptOptions);
+    return step.next(undefined);
+  }
+
+  private async collectPick(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    const current = draft(step);
+    const picked = (step.result as RoleChoice[] | undefined) ?? [];
+    for (const choice of picked) if (!current.items.some((c) => c.key === choice.key)) current.items.push(choice);
+    // Another name from the sentence still needs a choice: go round again with what we have.
+    if (current.pending.length > 0) return step.replaceDialog(FLOW, { ...step.options, draft: current } satisfies FlowOptions);
+    return step.next(undefined);
+  }
+
+  private async askDuration(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    const current = draft(step);
+    const items = current.items;
+    const max = Math.max(...items.map((c) => c.constraints.maxDurationMinutes));
+    const min = Math.max(...items.map((c) => c.constraints.minDurationMinutes));
+    const single = items.length === 1 ? items[0]! : undefined;
+    if (single && !(max >= min && min > 0)) {
+      await step.context.sendActivity(
+        MessageFactory.attachment(infoCard({ title: `${single.label} can't be activated`, text: "Its policy doesn't allow any activation length.", hint: 'Ask your PIM administrator to check the role settings.', tone: 'error' })),
+      );
+      return step.endDialog();
+    }
+    const said = current.durationMinutes;
+    // Several at once: each item is capped to its own maximum later, and told so.
+    if (said !== undefined && (!single || (said <= max && said >= min))) return step.next(said);
+    const name = single ? single.label : `${items.length} roles`;
+    let intro: string | undefined;
+    if (said !== undefined) {
+      intro = said > max
+        ? `${formatDuration(said)} is more than ${name} allows (at most ${formatDuration(max)}). How long do you need it?`
+        : `${formatDuration(said)} is too short: PIM needs at least ${formatDuration(min)} for ${name}.`;
+    }
+    const options: DurationPromptOptions = {
+      roleName: name,
+      minMinutes: min,
+      maxMinutes: max,
+      defaultMinutes: Math.max(min, Math.min(max, PREFERRED_DEFAULT_MINUTES)),
+      lastStep: !this.needsJustification(current) && !this.needsTicket(current),
+      ...(intro ? { intro } : {}),
+    };
+    return step.beginDialog(DURATION_PROMPT, options);
+  }
+
+  private async askJustification(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    const current = draft(step);
+    current.durationMinutes = step.result as number;
+    const askJustification = this.needsJustification(current);
+    const askTicket = this.needsTicket(current);
+    if (!askJustification && !askTicket) return step.next({});
+    return step.beginDialog(JUSTIFICATION_PROMPT, this.justificationOptions(current, askJustification, askTicket));
+  }
+
+  private async askTicket(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    const current = draft(step);
+    const answer = step.result as JustificationAnswer;
+    if (answer.justification) current.justification = answer.justification;
+    if (answer.ticketNumber) current.ticketNumber = answer.ticketNumber;
+    // A typed answer fills the justification only; the ticket is then asked on its own.
+    if (this.needsTicket(current)) return step.beginDialog(JUSTIFICATION_PROMPT, this.justificationOptions(current, false, true));
+    return step.next({});
+  }
+
+  private async submit(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    const current = draft(step);
+    const answer = step.result as JustificationAnswer;
+    if (answer.ticketNumber) current.ticketNumber = answer.ticketNumber;
     const user = actingUser(step.context, this.deps.tenantId);
     if (!user) {
       await step.context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
       return step.endDialog();
     }
+    const plan = planActivations(
+      current.items,
+      {
+        durationMinutes: current.durationMinutes!,
+        ...(current.start ? { start: current.start } : {}),
+        ...(current.justification ? { justification: current.justification } : {}),
+        ...(current.ticketNumber ? { ticket: { number: current.ticketNumber } } : {}),
+      },
+      this.deps.now(),
+    );
+    try {
+      await checkAndSubmit(step.context, this.deps, user, toSubmitItems(plan.planned), plan.refused);
+    } catch (error) {
+      await sendFailure(step.context, this.deps, error, current.items.map((c) => c.label).join(', '));
+    }
+    return step.endDialog();
+  }
+
+  /** Reads the user's eligibilities and whatever the sentence or button said; undefined = the flow is over. */
+  private async buildDraft(step: WaterfallStepContext<FlowOptions>): Promise<Draft | undefined> {
+    const user = actingUser(step.context, this.deps.tenantId);
+    if (!user) {
+      await step.context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
+      return undefined;
+    }
     let choices: RoleChoice[];
     try {
-      choices = (await this.deps.pim.listEligibilities(user)).map(toRoleChoice);
+      const [list, recent] = await Promise.all([this.deps.pim.listEligibilities(user), this.deps.recent?.get(step.context) ?? Promise.resolve([])]);
+      choices = byRecent(toRoleChoices(list), recent);
     } catch (error) {
-      return this.fail(step, error);
+      await sendFailure(step.context, this.deps, error);
+      return undefined;
     }
     if (choices.length === 0) {
       await step.context.sendActivity(
         MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint: 'Ask your PIM administrator if you think that is wrong.' })),
       );
-      return step.endDialog();
+      return undefined;
     }
-
-    const { roleName, eligibilityKey } = step.options ?? {};
-    if (eligibilityKey !== undefined) {
-      const picked = recognizeKey(eligibilityKey, choices);
-      if (picked.ok) return step.next(picked.value);
-      return step.beginDialog(ROLE_PROMPT, { choices, intro: picked.message } satisfies RolePromptOptions);
+    const result: Draft = { choices, items: [], pending: [], problems: [] };
+    const options = step.options ?? {};
+    const keys = options.eligibilityKeys ?? (options.eligibilityKey !== undefined ? [options.eligibilityKey] : []);
+    for (const key of keys) {
+      const picked = recognizeKey(key, choices);
+      if (picked.ok) result.items.push(picked.value);
+      else result.pending.push({ intro: picked.message, keys: [] });
     }
-    if (roleName) {
-      const match = matchRole(roleName, choices);
-      if (match.kind === 'one') return step.next(match.choice);
-      const intro =
-        match.kind === 'many'
-          ? `More than one of your roles matches "${roleName}". Which one do you mean?`
-          : `You have no eligible role called "${roleName}". These are the roles you can activate:`;
-      return step.beginDialog(ROLE_PROMPT, { choices, intro } satisfies RolePromptOptions);
-    }
-    return step.beginDialog(ROLE_PROMPT, { choices } satisfies RolePromptOptions);
+    if (options.roleName) this.fillFromSentence(step, result, options.roleName);
+    return result;
   }
 
-  private async askDuration(step: WaterfallStepContext<ActivateOptions>): Promise<DialogTurnResult> {
-    const choice = step.result as RoleChoice;
-    draft(step).choice = choice;
-    const { minDurationMinutes: min, maxDurationMinutes: max, requiresJustification, requiresTicket } = choice.constraints;
-    if (!(max >= min && min > 0)) {
-      await step.context.sendActivity(
-        MessageFactory.attachment(infoCard({ title: `${choice.roleName} can't be activated`, text: "Its policy doesn't allow any activation length.", hint: 'Ask your PIM administrator to check the role settings.', tone: 'error' })),
-      );
-      return step.endDialog();
-    }
-    const options: DurationPromptOptions = {
-      roleName: choice.roleName,
-      minMinutes: min,
-      maxMinutes: max,
-      defaultMinutes: Math.max(min, Math.min(max, PREFERRED_DEFAULT_MINUTES)),
-      lastStep: !requiresJustification && !requiresTicket,
-    };
-    return step.beginDialog(DURATION_PROMPT, options);
-  }
+  private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string): void {
+    const parsed = parseRequest(sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) });
+    if (parsed.durationMinutes !== undefined) result.durationMinutes = parsed.durationMinutes;
+    if (parsed.start) result.start = parsed.start.toISOString();
+    if (parsed.justification) result.justification = parsed.justification.slice(0, 500);
+    if (parsed.ticket) result.ticketNumber = parsed.ticket;
+    result.problems.push(...parsed.problems.map((p) => `${p} I'll ask for the duration instead.`));
+    if (parsed.problems.length > 0) delete result.durationMinutes;
 
-  private async askJustification(step: WaterfallStepContext<ActivateOptions>): Promise<DialogTurnResult> {
-    const current = draft(step);
-    current.durationMinutes = step.result as number;
-    const choice = current.choice!;
-    const { requiresJustification, requiresTicket } = choice.constraints;
-    if (!requiresJustification && !requiresTicket) return step.next({});
-    return step.beginDialog(JUSTIFICATION_PROMPT, this.justificationOptions(choice, current.durationMinutes, requiresJustification, requiresTicket));
-  }
-
-  private async askTicket(step: WaterfallStepContext<ActivateOptions>): Promise<DialogTurnResult> {
-    const current = draft(step);
-    const answer = step.result as JustificationAnswer;
-    if (answer.justification) current.justification = answer.justification;
-    if (answer.ticketNumber) current.ticketNumber = answer.ticketNumber;
-    const choice = current.choice!;
-    // A typed answer fills the justification only; the ticket is then asked on its own.
-    if (choice.constraints.requiresTicket && !current.ticketNumber) {
-      return step.beginDialog(JUSTIFICATION_PROMPT, this.justificationOptions(choice, current.durationMinutes!, false, true));
-    }
-    return step.next({});
-  }
-
-  private async submit(step: WaterfallStepContext<ActivateOptions>): Promise<DialogTurnResult> {
-    const current = draft(step);
-    const answer = step.result as JustificationAnswer;
-    if (answer.ticketNumber) current.ticketNumber = answer.ticketNumber;
-    const choice = current.choice!;
-    const user = actingUser(step.context, this.deps.tenantId);
-    if (!user) {
-      await step.context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
-      return step.endDialog();
-    }
-    const input: ActivationInput = {
-      eligibilityKey: choice.key,
-      durationMinutes: current.durationMinutes!,
-      ...(current.justification ? { justification: current.justification } : {}),
-      ...(current.ticketNumber ? { ticket: { number: current.ticketNumber } } : {}),
-    };
-    try {
-      const request = await this.deps.pim.activate(user, input);
-      await step.context.sendActivity(MessageFactory.attachment(activationResultCard(request, choice.constraints)));
-      return step.endDialog(request.id);
-    } catch (error) {
-      return this.fail(step, error, choice.roleName);
+    // A name that contains "and" itself ("Reports and Analytics") wins over splitting it.
+    let targets: readonly TargetSpec[] = parsed.targets;
+    if (targets.length > 1 && parsed.targetText && matchName(parsed.targetText, result.choices).kind === 'one') targets = [{ role: parsed.targetText }];
+    for (const target of targets.slice(0, MAX_TARGETS)) {
+      const said = target.scope ? `${target.role} on ${target.scope}` : target.role;
+      const found = resolveTarget(target, result.choices);
+      if (found.kind === 'one') {
+        if (!result.items.some((c) => c.key === found.choice.key)) result.items.push(found.choice);
+      } else if (found.kind === 'many') {
+        result.pending.push({ intro: `More than one of your roles matches "${said}". Which one do you mean?`, keys: found.choices.map((c) => c.key) });
+      } else if (found.scopeMissed) {
+        result.pending.push({ intro: `You're not eligible for ${target.role} on "${target.scope}". You can activate it here:`, keys: found.closest.map((c) => c.key) });
+      } else {
+        const closest = found.closest.length > 0 ? ` The closest: ${found.closest.map((c) => c.label).join('; ')}.` : '';
+        result.pending.push({ intro: `You have no eligible role called "${said}".${closest} These are the roles you can activate:`, keys: [] });
+      }
     }
   }
 
-  private justificationOptions(choice: RoleChoice, durationMinutes: number, askJustification: boolean, askTicket: boolean): JustificationPromptOptions {
-    return { roleName: choice.roleName, scopeName: choice.scopeName, durationMinutes, askJustification, askTicket };
+  private needsJustification(current: Draft): boolean {
+    return !current.justification && current.items.some((c) => c.constraints.requiresJustification);
   }
 
-  private async fail(step: WaterfallStepContext<ActivateOptions>, error: unknown, roleName?: string): Promise<DialogTurnResult> {
-    await sendFailure(step.context, this.deps, error, roleName);
-    return step.endDialog();
+  private needsTicket(current: Draft): boolean {
+    return !current.ticketNumber && current.items.some((c) => c.constraints.requiresTicket);
+  }
+
+  private justificationOptions(current: Draft, askJustification: boolean, askTicket: boolean): JustificationPromptOptions {
+    const names = current.items.map((c) => c.label);
+    // A label already names its scope except for directory roles ("Global Reader" · Directory).
+    const only = current.items.length === 1 ? current.items[0]! : undefined;
+    const scope = only?.surface === 'entraRole' ? only.scopeName : '';
+    return { roleName: names.join(', '), scopeName: scope, durationMinutes: current.durationMinutes!, askJustification, askTicket };
   }
 }
 
-function draft(step: WaterfallStepContext<ActivateOptions>): ActivationDraft {
-  return step.values as ActivationDraft;
+function draft(step: WaterfallStepContext<FlowOptions>): Draft {
+  return (step.values as { draft: Draft }).draft;
 }

@@ -1,10 +1,51 @@
 // What the dialogs need from the outside, handed in by the composition root (bot/server.ts).
+// The optional ports are wired by the bot; unit tests leave out what they don't exercise.
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type { ActivationInput, ActivationRequest, ActiveAssignment, UserContext } from '../services/pim/model';
 import type { PimService } from '../services/pim/service';
+import type { AdminService } from '../services/admin/adminService';
+import type { KeyValueStorage } from '../services/store/keyValueStorage';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The user's most recently used eligibility keys (UserState), newest first. */
+export interface RecentStore {
+  get(context: TurnContext): Promise<string[]>;
+  touch(context: TurnContext, keys: readonly string[]): Promise<void>;
+}
+
+/** Sends a message into a conversation outside its turn (stored conversation reference). */
+export interface ProactiveSender {
+  send(reference: Partial<ConversationReference>, message: Partial<Activity>): Promise<void>;
+}
+
+/** What waits for a step-up sign-in: the activations to submit once it is done. */
+export interface PendingStepUp {
+  readonly inputs: readonly ActivationInput[];
+  /** Readable names per eligibility key, for the result card. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly claims: string;
+}
+
+/** Starts a step-up sign-in bound to this user and conversation; returns the URL to open. */
+export interface StepUpStarter {
+  begin(context: TurnContext, user: UserContext, pending: PendingStepUp): Promise<string>;
+}
+
+/** Feeds the expiry reminders from what the bot has just learnt about the user's access. */
+export interface ReminderFeed {
+  track(reference: Partial<ConversationReference>, user: UserContext, active: readonly ActiveAssignment[], labels: Readonly<Record<string, string>>): void;
+  /** The user's first message since this process started: recompute from PIM (restart safety). */
+  seen?(reference: Partial<ConversationReference>, user: UserContext): void;
+}
+
+/** Takes over a request PIM put in PendingApproval: the waiting card (with Cancel) and the approvers' cards. */
+export interface ApprovalRequests {
+  submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
 }
 
 export interface DialogDeps {
@@ -13,6 +54,17 @@ export interface DialogDeps {
   readonly tenantId: string;
   readonly now: () => Date;
   readonly logger: Logger;
+  readonly recent?: RecentStore;
+  readonly proactive?: ProactiveSender;
+  readonly stepUp?: StepUpStarter;
+  readonly reminders?: ReminderFeed;
+  readonly approvals?: ApprovalRequests;
+  /** Admins' questions; absent = the bot answers none. */
+  readonly admin?: AdminService;
+  /** The bot's Storage, for admin answers' "Show more" cursors (any instance continues a list); absent = in this process only. */
+  readonly adminCursorStorage?: KeyValueStorage;
+  /** How long a turn waits for granted access to show up before following up proactively (default 2 s). */
+  readonly inTurnWaitMs?: number;
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -23,7 +23,11 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
       text: `PIM needs an activation of at least the policy minimum for ${roleName}.`,
       hint: 'Start again with "activate" and choose a longer duration. Nothing was activated.',
     }),
-    alreadyActive: () => ({
+    alreadyActive: () => (error.details.upstreamCode ?? '').toLowerCase() === 'pendingroleassignmentrequest' ? ({
+      title: `A request for ${roleName} is already waiting`,
+      text: 'PIM already has a request of yours for this that is waiting for approval or a later start.',
+      hint: 'Say "my access" to see it, or cancel it there and ask again.',
+    }) : ({
       title: `${capitalize(roleName)} is already active for you`,
       text: 'PIM already has an active assignment of this role for you, so there is nothing to activate.',
       hint: 'Say "my roles" to see how much time is left.',
@@ -35,7 +39,9 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
     }),
     authenticationRequired: () => ({
       title: `${capitalize(roleName)} needs a stronger sign-in`,
-      text: 'This role\'s policy asks for an extra sign-in check (like MFA) before it can be activated, and I could not get one for you in chat.',
+      text: error.details.claims
+        ? 'This role\'s policy asks for an extra sign-in check (an authentication context) before it can be activated, and that sign-in has not happened yet.'
+        : 'This role\'s policy asks for an extra sign-in check (like MFA) before it can be activated, and I could not get one for you in chat.',
       hint: 'Sign in again in Teams and retry, or activate it in the Microsoft Entra admin center (PIM). Nothing was activated.',
     }),
     forbidden: () => ({
@@ -72,6 +78,57 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
     }),
   };
   return describe[error.kind]();
+}
+
+/** What the user was doing when PIM said no; changes the "what now" part of the message. */
+export type PimAction = 'deactivate' | 'extend' | 'cancel';
+
+/** Failures of the lifecycle actions (deactivate, extend, cancel), in plain words and what to do. */
+export function describeLifecycleFailure(error: unknown, action: PimAction, subject: string): UserMessage {
+  if (!isPimError(error)) return { ...describeFailure(error), text: 'I could not finish that. Nothing was changed.' };
+  const code = (error.details.upstreamCode ?? '').toLowerCase();
+  if (action === 'deactivate' && error.kind === 'durationTooShort') {
+    return { title: `${capitalize(subject)} can't be deactivated yet`, text: 'PIM doesn\'t let an activation end in its first 5 minutes.', hint: 'Try again in a few minutes; it stays active until then.' };
+  }
+  if (action === 'extend' && (code === 'activationnotextendable' || error.kind === 'invalidInput')) {
+    return { title: `PIM doesn't extend ${subject}`, text: 'Activations run for the length they were requested; PIM only extends time-bound assignments.', hint: 'When it ends, activate it again (the reminder has a button for that).' };
+  }
+  if (action === 'cancel' && (error.kind === 'invalidInput' || error.kind === 'notFound')) {
+    return { title: "That request can't be cancelled any more", text: 'It has already been decided, has started, or no longer exists.', hint: 'Say "my access" to see where things stand.' };
+  }
+  const base = describePimError(error, subject);
+  return { ...base, hint: base.hint.replace(/Start again with "activate"[^.]*\.|Nothing was activated\./g, '').trim() || 'Nothing was changed.' };
+}
+
+/** One short sentence for a per-item line of a several-at-once result. */
+export function itemFailure(error: unknown): string {
+  if (!isPimError(error)) return 'Something went wrong on my side; nothing was requested for it.';
+  const code = (error.details.upstreamCode ?? '').toLowerCase();
+  if (code === 'pendingroleassignmentrequest') return 'A request for it is already waiting; say "my access" to see it.';
+  switch (error.kind) {
+    case 'policyViolation':
+      return `Its policy refused it: ${describeRules(error.details.rules)}.`;
+    case 'durationTooShort':
+      return 'The duration is under its policy minimum.';
+    case 'alreadyActive':
+      return 'It is already active for you.';
+    case 'notEligible':
+      return "You're not eligible for it any more.";
+    case 'authenticationRequired':
+      return 'It needs a stronger sign-in first.';
+    case 'forbidden':
+      return "PIM didn't allow it for your account.";
+    case 'notFound':
+      return 'PIM no longer knows it.';
+    case 'throttled':
+      return 'PIM is busy; try it again in a minute.';
+    case 'unavailable':
+      return "PIM didn't answer; try it again in a few minutes.";
+    case 'invalidInput':
+      return 'PIM found something in the request not valid.';
+    case 'unknown':
+      return 'It did not go through.';
+  }
 }
 
 /** For anything that isn't a PimError: say as little as possible and never echo internals. */

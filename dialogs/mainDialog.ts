@@ -1,6 +1,6 @@
 // The root of every conversation: understands a few commands and card buttons, runs the
 // activation flow, and lets "cancel" stop anything at any step.
-import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext, type StatePropertyAccessor } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
@@ -12,12 +12,14 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { CardAction } from '../cards/actions';
+import { CardAction, CardInput } from '../cards/actions';
 import { ACTIVATE_DIALOG, ActivateDialog, type ActivateOptions } from './activateDialog';
+import { answerAdminQuestion } from './admin/adminQuestions';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
+import { cancelRequest, deactivate, extend } from './lifecycle';
 import { sendMyRoles, sendWelcome } from './views';
 
 export const MAIN_DIALOG = 'main';
@@ -90,7 +92,9 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
       return step.endDialog();
     }
+    this.deps.reminders?.seen?.(TurnContext.getConversationReference(context.activity), user);
     const input = readInput(context);
+    if (await answerAdminQuestion(context, this.deps, user, input)) return step.endDialog();
 
     if (input.unknownAction) {
       await context.sendActivity(FINISHED_CARD);
@@ -105,6 +109,22 @@ export class MainDialog extends ComponentDialog {
       }
       case CardAction.myRoles:
         await sendMyRoles(context, this.deps, user);
+        return step.endDialog();
+      case CardAction.pickRoles: {
+        const keys = stringField(input.value, CardInput.selectedKeys);
+        return step.beginDialog(ACTIVATE_DIALOG, { eligibilityKeys: typeof keys === 'string' ? keys.split(',').slice(0, 10) : [''] } satisfies ActivateOptions);
+      }
+      case CardAction.searchRoles:
+      case CardAction.moreRoles:
+        return step.beginDialog(ACTIVATE_DIALOG, {} satisfies ActivateOptions);
+      case CardAction.deactivate:
+        await deactivate(context, this.deps, user, stringField(input.value, 'activeKey') ?? undefined);
+        return step.endDialog();
+      case CardAction.extendAccess:
+        await extend(context, this.deps, user, stringField(input.value, 'activeKey') ?? undefined);
+        return step.endDialog();
+      case CardAction.cancelRequest:
+        await cancelRequest(context, this.deps, user, input.value?.['surface'], input.value?.['requestId']);
         return step.endDialog();
       case CardAction.cancel:
         await context.sendActivity('There is nothing to cancel.');
@@ -126,6 +146,14 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(ACTIVATE_DIALOG, (command.roleName ? { roleName: command.roleName } : {}) satisfies ActivateOptions);
       case 'myRoles':
         await sendMyRoles(context, this.deps, user);
+        return step.endDialog();
+      case 'deactivate':
+        if (command.roleName) await deactivate(context, this.deps, user, command.roleName);
+        else await sendMyRoles(context, this.deps, user);
+        return step.endDialog();
+      case 'extend':
+        if (command.roleName) await extend(context, this.deps, user, command.roleName);
+        else await sendMyRoles(context, this.deps, user);
         return step.endDialog();
       case 'cancel':
         await context.sendActivity('There is nothing to cancel.');

@@ -1,20 +1,54 @@
 // The slice of an eligibility a dialog keeps in its state between turns. Plain JSON on purpose:
 // dialog state goes to blob storage and must read back identically on another instance.
 import type { RoleView } from '../cards/views';
-import type { Constraints, EligibilityWithConstraints } from '../services/pim/model';
+import type { Constraints, EligibilityWithConstraints, Scope, Surface } from '../services/pim/model';
+import type { Searchable } from './parsing/resolve';
 
-export interface RoleChoice extends RoleView {
-  readonly surface: string;
+export interface RoleChoice extends RoleView, Searchable {
+  readonly surface: Surface;
+  /** How a person reads it: "Reader on rg-web (Contoso Prod)", "SRE On-Call (member)", "Global Reader". */
+  readonly label: string;
 }
 
-export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstraints): RoleChoice {
+export const SURFACE_TITLES: Readonly<Record<Surface, string>> = {
+  entraRole: 'Entra roles',
+  group: 'Groups',
+  azureResource: 'Azure resources',
+};
+
+/** All of a user's eligibilities as choices; scopes are named with their parents where the list knows them. */
+export function toRoleChoices(list: readonly EligibilityWithConstraints[]): RoleChoice[] {
+  const scopes = list.map((e) => e.eligibility.scope);
+  return list.map((e) => toRoleChoice(e, scopes));
+}
+
+export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstraints, knownScopes: readonly Scope[] = []): RoleChoice {
+  const scopeName = readableScope(eligibility.scope, knownScopes);
+  const isGroup = eligibility.surface === 'group';
+  const access = eligibility.roleId === 'owner' ? 'owner' : 'member';
+  const name = isGroup ? eligibility.scope.displayName : eligibility.roleName;
+  const label =
+    eligibility.surface === 'entraRole' ? eligibility.roleName : isGroup ? `${name} (${access})` : `${eligibility.roleName} on ${scopeName}`;
   return {
     key: eligibility.key,
     surface: eligibility.surface,
-    roleName: eligibility.roleName,
-    scopeName: eligibility.scope.displayName,
+    name,
+    label,
+    roleName: isGroup ? `${name} (${access})` : eligibility.roleName,
+    scopeName,
+    aliases: [eligibility.scope.kind, isGroup ? access : eligibility.scope.displayName],
     constraints: plainConstraints(constraints),
   };
+}
+
+/** "rg-web (Contoso Prod)": a resource group or resource with the subscription it lives in, when known. */
+export function readableScope(scope: Scope, knownScopes: readonly Scope[]): string {
+  if (scope.kind === 'directory') return 'Directory';
+  if (scope.kind !== 'resourceGroup' && scope.kind !== 'resource') return scope.displayName;
+  const subscriptionId = /^\/subscriptions\/[^/]+/i.exec(scope.id)?.[0]?.toLowerCase();
+  const parent = knownScopes.find((s) => s.kind === 'subscription' && s.id.toLowerCase() === subscriptionId);
+  if (!parent || scope.displayName.includes(parent.displayName)) return scope.displayName;
+  return `${scope.displayName} (${parent.displayName})`;
 }
 
 function plainConstraints(c: Constraints): Constraints {

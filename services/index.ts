@@ -1,15 +1,27 @@
 // Composition entry for the bot: one call wires identity, the Graph client and the PIM providers.
 // Config arrives validated from bot/config; nothing here reads process.env.
 
+import { ApprovalDecisions } from './approvals/decisions';
+import { AzureApprovals } from './approvals/azure/azureApprovals';
+import { EntraApprovals } from './approvals/entra/entraApprovals';
+import { GroupApprovals } from './approvals/groups/groupApprovals';
+import { GraphDirectory } from './approvals/graphDirectory';
+import type { DirectoryPort } from './approvals/port';
 import { ClientCredentialsAppTokenProvider } from './identity/clientCredentialsAppTokenProvider';
 import { LocalSsoUserTokenProvider } from './identity/localSsoUserTokenProvider';
-import { MsalTokenClient } from './identity/msalTokenClient';
+import type { TokenCacheStore } from './identity/encryptedTokenCache';
+import { MsalTokenClient, type ClientCertificate } from './identity/msalTokenClient';
 import { OboUserTokenProvider, type SsoTokenSource } from './identity/oboUserTokenProvider';
+import { StepUpTokens } from './identity/stepUpTokens';
 import type { AppTokenProvider, UserTokenProvider } from './identity/tokenProvider';
 import { EntraRoleProvider } from './pim/entra/entraRoleProvider';
+import { GraphAdminService, type AdminService } from './admin/adminService';
 import { GraphApi, type GraphRetryPolicy } from './pim/graph/graphApi';
 import { ProviderPimService } from './pim/pimService';
-import type { PimService } from './pim/service';
+import type { PimProvider, PimService } from './pim/service';
+import { GroupsProvider } from './pim/groups/groupsProvider';
+import { ArmApi } from './pim/azure/armApi';
+import { AzureResourceProvider } from './pim/azure/azureProvider';
 
 export interface ServicesConfig {
   tenantId: string;
@@ -18,9 +30,16 @@ export interface ServicesConfig {
   /** ['localhost:PORT'] locally; [] in production. */
   knownAuthorities: string[];
   clientId: string;
-  clientSecret: string;
+  /** Exactly one of clientSecret and clientCertificate (the app registration's credential). */
+  clientSecret?: string;
+  clientCertificate?: ClientCertificate;
+  /** Persist each user's msal cache, encrypted with tokenCacheKey (32 bytes); omitted = memory only. */
+  tokenCacheStore?: TokenCacheStore;
+  tokenCacheKey?: Buffer;
   /** https://localhost:PORT locally; https://graph.microsoft.com in production. */
   graphBaseUrl: string;
+  /** https://localhost:PORT locally; https://management.azure.com in production. Omitted = no Azure resource roles. */
+  armBaseUrl?: string;
   /** Local mode only: the emulator's base URL, for the emulated SSO token. */
   localSsoUrl?: string;
   /** Per-user eligibility cache lifetime (default 60 s). */
@@ -29,27 +48,44 @@ export interface ServicesConfig {
   ssoToken?: SsoTokenSource;
   /** Graph GET retries after 503/504 (default: one retry after 1 s). */
   graphRetry?: GraphRetryPolicy;
+  /** Members of this group may ask tenant-wide admin questions. */
+  adminGroupId?: string;
 }
 
 export interface Services {
   pim: PimService;
   userTokens: UserTokenProvider;
+  /** Step-up sign-in (authorization code + PKCE with PIM's claims) and the tokens it yields; userTokens goes through it. */
+  stepUp: StepUpTokens;
   /** App-only tokens through the same app registration, for what a user's token cannot do. */
   appTokens: AppTokenProvider;
+  /** Approvals on every surface that has them, decided with the approver's own token. */
+  approvals: { decisions: ApprovalDecisions; people: DirectoryPort };
+  /** Admins' questions (who holds what, pending, activity, alerts, settings). */
+  admin: AdminService;
 }
 
 export function createServices(config: ServicesConfig): Services {
   const msal = new MsalTokenClient({
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
+    ...(config.clientSecret !== undefined ? { clientSecret: config.clientSecret } : {}),
+    ...(config.clientCertificate ? { clientCertificate: config.clientCertificate } : {}),
     authority: config.authority,
     knownAuthorities: config.knownAuthorities,
+    ...(config.tokenCacheStore && config.tokenCacheKey ? { cacheStore: config.tokenCacheStore, cacheKey: config.tokenCacheKey } : {}),
   });
-  const userTokens = createUserTokens(config, msal);
+  const stepUp = new StepUpTokens(msal, createUserTokens(config, msal));
+  const userTokens: UserTokenProvider = stepUp;
   const graph = new GraphApi({ baseUrl: config.graphBaseUrl, retry: config.graphRetry });
-  const providers = [new EntraRoleProvider({ graph, tokens: userTokens })];
+  const providers: PimProvider[] = [new EntraRoleProvider({ graph, tokens: userTokens }), new GroupsProvider({ graph, tokens: userTokens })];
+  const arm = config.armBaseUrl ? new ArmApi({ baseUrl: config.armBaseUrl, tokens: userTokens }) : undefined;
+  if (arm) providers.push(new AzureResourceProvider({ arm }));
   const pim = new ProviderPimService(providers, { cacheTtlMs: config.cacheTtlMs });
-  return { pim, userTokens, appTokens: new ClientCredentialsAppTokenProvider(msal) };
+  const appTokens = new ClientCredentialsAppTokenProvider(msal);
+  const approvalPorts = [new EntraApprovals({ graph, userTokens, appTokens }), new GroupApprovals({ graph, userTokens, appTokens }), ...(arm ? [new AzureApprovals({ arm })] : [])];
+  const approvals = { decisions: new ApprovalDecisions(approvalPorts), people: new GraphDirectory(graph, appTokens) };
+  const admin = new GraphAdminService({ graph, userTokens, appTokens, ...(config.adminGroupId ? { adminGroupId: config.adminGroupId } : {}), ...(arm ? { arm } : {}) });
+  return { pim, userTokens, stepUp, appTokens, approvals, admin };
 }
 
 function createUserTokens(config: ServicesConfig, msal: MsalTokenClient): UserTokenProvider {
@@ -63,6 +99,7 @@ function createUserTokens(config: ServicesConfig, msal: MsalTokenClient): UserTo
 export type { PimService, PimProvider } from './pim/service';
 export type { UserTokenProvider, AppTokenProvider, Resource, TokenRequest } from './identity/tokenProvider';
 export type { SsoTokenSource } from './identity/oboUserTokenProvider';
+export type { StepUpTokens } from './identity/stepUpTokens';
 export type { GraphRetryPolicy } from './pim/graph/graphApi';
 export { PimError, isPimError, type PimErrorKind, type PimErrorDetails } from './pim/errors';
 export * from './pim/model';

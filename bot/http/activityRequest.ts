@@ -16,6 +16,8 @@ export function checkActivityRequest(body: unknown, options: { readonly loopback
   if (body['from'] !== undefined && !isPlainObject(body['from'])) return bad('the activity\'s from must be an object');
   if (body['recipient'] !== undefined && !isPlainObject(body['recipient'])) return bad('the activity\'s recipient must be an object');
   if (typeof body['channelId'] !== 'string' || body['channelId'] === '') return bad('the activity has no channelId');
+  const misshapen = replyFieldProblem(body);
+  if (misshapen) return bad(misshapen);
 
   const serviceUrl = body['serviceUrl'];
   if (typeof serviceUrl !== 'string') return bad('the activity has no serviceUrl');
@@ -30,6 +32,45 @@ export function checkActivityRequest(body: unknown, options: { readonly loopback
     return { ok: false, status: 403, reason: 'in local mode the bot only answers channels on this machine' };
   }
   return { ok: true };
+}
+
+// The reply copies these from the activity (conversation, from/recipient swapped, locale, id as
+// replyToId); the connector's serializer throws on a wrong type, so the user could not even be told.
+const REPLY_STRINGS: ReadonlyArray<readonly [string | undefined, string]> = [
+  [undefined, 'id'], [undefined, 'locale'], [undefined, 'replyToId'],
+  ['conversation', 'conversationType'], ['conversation', 'tenantId'], ['conversation', 'name'], ['conversation', 'aadObjectId'], ['conversation', 'role'],
+  ['from', 'id'], ['from', 'name'], ['from', 'aadObjectId'], ['from', 'role'],
+  ['recipient', 'id'], ['recipient', 'name'], ['recipient', 'aadObjectId'], ['recipient', 'role'],
+];
+/** Channel ids are ASCII; they go into URLs and headers, where control characters or lone surrogates throw. */
+const CHANNEL_ID = /^[\x21-\x7e\u00a0-\u00ff][\x20-\x7e\u00a0-\u00ff]{0,1023}$/;
+
+function replyFieldProblem(body: Record<string, unknown>): string | undefined {
+  for (const [parent, field] of REPLY_STRINGS) {
+    const holder = parent === undefined ? body : body[parent];
+    const value = isPlainObject(holder) ? holder[field] : undefined;
+    if (value !== undefined && value !== null && typeof value !== 'string') return `the activity's ${parent ? `${parent}.` : ''}${field} must be a string`;
+  }
+  const conversation = body['conversation'] as Record<string, unknown>;
+  if (!CHANNEL_ID.test(conversation['id'] as string)) return 'the activity\'s conversation id is not a valid id';
+  for (const field of ['id', 'replyToId', 'channelId']) {
+    if (typeof body[field] === 'string' && body[field] !== '' && !CHANNEL_ID.test(body[field] as string)) return `the activity's ${field} is not a valid id`;
+  }
+  if (conversation['isGroup'] !== undefined && conversation['isGroup'] !== null && typeof conversation['isGroup'] !== 'boolean') {
+    return "the activity's conversation.isGroup must be a boolean";
+  }
+  const channelData = body['channelData'];
+  // Teams' handler reads channelData.eventType and friends without a null check.
+  if (channelData !== undefined && !isPlainObject(channelData)) return "the activity's channelData must be an object";
+  for (const field of ['membersAdded', 'membersRemoved']) {
+    const members = body[field];
+    if (members !== undefined && members !== null && !(Array.isArray(members) && members.every(isPlainObject))) return `the activity's ${field} must be a list of accounts`;
+  }
+  if (body['type'] === 'invoke' && body['name'] === 'adaptiveCard/action') {
+    const value = body['value'];
+    if (!isPlainObject(value) || !isPlainObject(value['action'])) return 'an adaptiveCard/action invoke needs value.action';
+  }
+  return undefined;
 }
 
 function bad(reason: string): RequestCheck {

@@ -20,6 +20,7 @@ export interface RestifyServer {
   readonly server: HttpServer;
   use(handler: unknown): void;
   post(path: string, handler: RestifyHandler): void;
+  get(path: string, handler: RestifyHandler): void;
   listen(port: number, host: string, callback: () => void): void;
   close(callback: () => void): void;
   address(): AddressInfo;

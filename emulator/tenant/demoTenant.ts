@@ -41,6 +41,9 @@ export const DEMO_GROUPS = {
 export const DEMO_AZURE = {
   subscription: { id: 'c0de5000-0000-4000-8000-0000000000f1', displayName: 'Contoso Prod' },
   resourceGroup: { name: 'rg-web' },
+  managementGroup: { name: 'mg-contoso', displayName: 'Contoso' },
+  /** A web app in rg-web: the resource-level scope. */
+  site: { name: 'contoso-web' },
 } as const;
 
 /** The bot's own app registration in the local tenant; its secret is generated at first start, never committed. */

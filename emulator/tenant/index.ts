@@ -8,10 +8,14 @@ import { controlRouter } from './control';
 import { DEMO_TENANT_ID, LOCAL_BOT_APP } from './demoTenant';
 import { createFaults, type FaultRule } from './faults';
 import type { GraphDeps } from './graph/deps';
+import { registerArmRoutes } from './arm/routes';
+import { registerArmApprovalRoutes } from './arm/approvals';
 import { registerGraphRoutes } from './graph/index';
 import { Router } from './http/router';
 import { botAppRegistration, RESOURCES, type ResourceName } from './identity/apps';
 import { authenticateBearer } from './identity/bearer';
+import { createBotFrameworkIssuer, type BotFrameworkIssuer } from './identity/botFramework';
+import { appCertificate, createAppCertificate } from './identity/clientCertificates';
 import { signingKeyFromPem } from './identity/jwt';
 import { registerIdentityRoutes } from './identity/routes';
 import { loadOrCreateSecrets } from './identity/secrets';
@@ -35,6 +39,8 @@ export interface TenantEmulatorOptions {
   certDir: string;
   /** Graph page size before @odata.nextLink (default 100; tests use small values). */
   pageSize?: number;
+  /** Random source for fault probabilities (default Math.random); a seeded one makes fault tests repeatable. */
+  faultRandom?: () => number;
 }
 
 export interface TestTokenOptions {
@@ -58,7 +64,14 @@ export interface TenantEmulator {
   /** 'localhost:PORT', for msal-node knownAuthorities. */
   readonly knownAuthority: string;
   /** The bot's local app registration; the secret is generated at first start and kept in dataDir. */
-  readonly botApp: { clientId: string; clientSecret: string };
+  readonly botApp: {
+    clientId: string;
+    clientSecret: string;
+    /** The app's uploaded certificate (hex thumbprints) and its private key, for certificate credentials. */
+    certificate: { certPem: string; privateKeyPem: string; thumbprint: string; thumbprintSha256: string };
+  };
+  /** A stand-in Bot Framework channel issuer (OpenID metadata, JWKS, channel tokens) for inbound auth tests. */
+  readonly botFramework: BotFrameworkIssuer;
   readonly clock: ControllableClock;
   readonly requestLog: { entries(): RequestLogEntry[]; clear(): void };
   readonly faults: { add(f: FaultRule): void; clear(): void };
@@ -79,10 +92,11 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   const secrets = await loadOrCreateSecrets(options.dataDir);
   const store = await TenantStore.open(options.dataDir, tenantId);
   const key = signingKeyFromPem(secrets.signingKey.kid, secrets.signingKey.privateKeyPem);
-  const botApp = botAppRegistration(secrets.botClientSecret);
+  const botCertificate = secrets.botCertificate ?? createAppCertificate(LOCAL_BOT_APP.displayName);
+  const botApp = botAppRegistration(secrets.botClientSecret, [appCertificate(botCertificate.certPem)]);
   const clock = createClock();
   const requestLog = createRequestLog();
-  const faults = createFaults();
+  const faults = createFaults(options.faultRandom);
 
   let pipeline: Pipeline | undefined;
   const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
@@ -114,8 +128,13 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   const graphDeps: GraphDeps = { store, clock, tenantId, baseUrl: url, pageSize };
   const identity = new Router();
   registerIdentityRoutes(identity, { baseUrl: () => url, tenantId, tokens, key, apps: [botApp], store });
+  const botFramework = createBotFrameworkIssuer(identity, () => url);
   const graph = new Router();
   registerGraphRoutes(graph, graphDeps);
+  const arm = new Router();
+  registerArmRoutes(arm, { store, clock, baseUrl: url, pageSize });
+  registerArmApprovalRoutes(arm, { store, clock, baseUrl: url, pageSize });
+  const armAudiences = RESOURCES.find((r) => r.name === 'arm')!;
   const reset = () => store.reset();
   pipeline = {
     port,
@@ -125,6 +144,8 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
     faults,
     requestLog,
     authenticate: (req) => authenticateBearer(req, tokens, [graphAudiences.audience, ...graphAudiences.aliases], `${authority}/oauth2/authorize`),
+    arm,
+    authenticateArm: (req) => authenticateBearer(req, tokens, [armAudiences.audience, ...armAudiences.aliases], `${authority}/oauth2/authorize`),
   };
 
   let closed = false;
@@ -134,7 +155,12 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
     tenantId,
     authority,
     knownAuthority: `localhost:${port}`,
-    botApp: { clientId: LOCAL_BOT_APP.clientId, clientSecret: secrets.botClientSecret },
+    botApp: {
+      clientId: LOCAL_BOT_APP.clientId,
+      clientSecret: secrets.botClientSecret,
+      certificate: { ...botCertificate, thumbprint: botApp.certificates![0]!.thumbprint, thumbprintSha256: botApp.certificates![0]!.thumbprintSha256 },
+    },
+    botFramework,
     clock,
     requestLog: { entries: () => requestLog.entries(), clear: () => requestLog.clear() },
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ControlBodyError, controlRefusal, problem } from './control';
 import type { Faults } from './faults';
+import { ARM_PATH, armErrorResponse } from './arm/errors';
 import { GraphError, graphErrorResponse } from './graph/errors';
 import { BodyTooLargeError, isLoopbackAddress, readBody, writeResponse } from './http/io';
 import { dispatch, type Router } from './http/router';
@@ -16,6 +17,10 @@ export interface Pipeline {
   readonly control: Router;
   readonly identity: Router;
   readonly graph: Router;
+  /** ARM Microsoft.Authorization (PIM for Azure resources); absent = no ARM surface. */
+  readonly arm?: Router;
+  /** Verifies an ARM bearer token (audience management.azure.com). */
+  readonly authenticateArm?: (req: EmulatorRequest) => Principal;
   readonly faults: Faults;
   readonly requestLog: RequestLog;
   /** Verifies the bearer token for API paths; throws GraphError(401). */
@@ -36,6 +41,7 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
     path = url.pathname;
   }
   const isGraph = GRAPH_PATH.test(path);
+  const isArm = !isGraph && pipeline.arm !== undefined && ARM_PATH.test(path);
   const clientRequestId = typeof raw.headers['client-request-id'] === 'string' ? raw.headers['client-request-id'] : requestId;
   const req: EmulatorRequest = {
     method: (raw.method ?? 'GET').toUpperCase(),
@@ -61,9 +67,9 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
   let response: EmulatorResponse;
   try {
     (req as { body: Buffer }).body = await readBody(raw);
-    response = await answer(pipeline, req, isGraph);
+    response = isArm ? await answerArm(pipeline, req) : await answer(pipeline, req, isGraph);
   } catch (e) {
-    response = errorResponse(req, e);
+    response = isArm ? armError(req, e) : errorResponse(req, e);
   }
   pipeline.requestLog.add({
     method: req.method,
@@ -74,11 +80,22 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
     time: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   });
-  writeResponse(res, response, isGraph || response.status >= 400 ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8', baseHeaders);
+  writeResponse(res, response, !isArm && (isGraph || response.status >= 400) ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8', baseHeaders);
 }
 
 async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean): Promise<EmulatorResponse> {
   const fault = pipeline.faults.decide(req.method, req.path);
+  // Graph throttles per caller, after authentication, so a faulted call still names its caller in
+  // the log; an outage answers 503 to everyone, with or without a valid token.
+  if (isGraph) {
+    try {
+      const principal = pipeline.authenticate(req);
+      req.principal = principal;
+      req.caller = callerId(principal);
+    } catch (e) {
+      if (fault.kind !== 'unavailable') throw e;
+    }
+  }
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault.kind === 'throttle') {
     return graphErrorResponse(req, 429, 'TooManyRequests', 'Too many requests. Please retry after the time given in the Retry-After header.', {
@@ -88,9 +105,6 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
   if (fault.kind === 'unavailable') return graphErrorResponse(req, 503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.');
 
   if (isGraph) {
-    const principal = pipeline.authenticate(req);
-    req.principal = principal;
-    req.caller = callerId(principal);
     const r = await dispatch(pipeline.graph, req, methodNotAllowed);
     if (r) return r;
     const segment = req.path.split('/').filter(Boolean).slice(1).join('/');
@@ -99,6 +113,27 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
   const r = await dispatch(pipeline.identity, req, methodNotAllowed);
   if (r) return r;
   return { status: 404, json: { error: { code: 'NotFound', message: `No such endpoint: ${req.method} ${req.path}` } } };
+}
+
+/** ARM: same faults, the ARM token audience, ARM's error envelope. */
+async function answerArm(pipeline: Pipeline, req: EmulatorRequest): Promise<EmulatorResponse> {
+  const principal = pipeline.authenticateArm!(req);
+  req.principal = principal;
+  req.caller = callerId(principal);
+  const fault = pipeline.faults.decide(req.method, req.path);
+  if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+  if (fault.kind === 'throttle') return armErrorResponse(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(fault.retryAfterSeconds) });
+  if (fault.kind === 'unavailable') return armErrorResponse(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
+  const r = await dispatch(pipeline.arm!, req, (x) => armErrorResponse(405, 'MethodNotAllowed', `The requested resource does not support http method '${x.method}'.`));
+  if (r) return r;
+  throw new GraphError(404, 'InvalidResourceType', `The resource type could not be found for the path '${req.path}'.`);
+}
+
+function armError(req: EmulatorRequest, e: unknown): EmulatorResponse {
+  if (e instanceof GraphError) return armErrorResponse(e.status, e.code === 'InvalidAuthenticationToken' ? 'InvalidAuthenticationToken' : e.code, e.message, e.headers);
+  const r = errorResponse(req, e);
+  const body = r.json as { error?: { code?: string; message?: string } } | undefined;
+  return armErrorResponse(r.status, body?.error?.code ?? 'InternalServerError', body?.error?.message ?? 'An error has occurred.');
 }
 
 function methodNotAllowed(req: EmulatorRequest): EmulatorResponse {

@@ -1,33 +1,84 @@
-// One msal-node ConfidentialClientApplication for the bot's app registration, shared by the
-// on-behalf-of and client-credentials providers so they share msal's token cache.
+// msal-node ConfidentialClientApplications for the bot's app registration (client secret or
+// certificate): one for app-only tokens, and one per user for on-behalf-of, so each user's tokens
+// live in their own msal cache (optionally persisted, encrypted, through a TokenCacheStore).
 
-import { ConfidentialClientApplication, type AuthenticationResult } from '@azure/msal-node';
+import { ConfidentialClientApplication, CryptoProvider, ResponseMode, type AuthenticationResult, type Configuration } from '@azure/msal-node';
 import { PimError } from '../pim/errors';
+import { encryptedCachePlugin, type TokenCacheStore } from './encryptedTokenCache';
+import { jwtSubject } from './jwt';
 import { mapMsalError } from './msalErrors';
 import { SCOPES } from './scopes';
 import type { Resource } from './tokenProvider';
 
+export interface ClientCertificate {
+  /** Hex SHA-256 thumbprint (preferred). */
+  readonly thumbprintSha256?: string;
+  /** Hex SHA-1 thumbprint. */
+  readonly thumbprint?: string;
+  /** PEM private key. */
+  readonly privateKey: string;
+  /** PEM public certificate chain, sent as x5c (subject name + issuer authentication). */
+  readonly x5c?: string;
+}
+
 export interface MsalAppConfig {
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Exactly one of clientSecret and clientCertificate. */
+  readonly clientSecret?: string;
+  readonly clientCertificate?: ClientCertificate;
   /** https://login.microsoftonline.com/<tenant> in production; https://localhost:PORT/<tenant> locally. */
   readonly authority: string;
   /** Hosts msal may trust without instance discovery: ['localhost:PORT'] locally, [] in production. */
   readonly knownAuthorities: readonly string[];
+  /** Persist each user's msal cache here, encrypted with `cacheKey` (32 bytes). Omitted: memory only. */
+  readonly cacheStore?: TokenCacheStore;
+  readonly cacheKey?: Buffer;
+  /** How many users' msal caches one instance keeps in memory (default 500). */
+  readonly maxUsersInMemory?: number;
+}
+
+export interface AuthCodeUrlRequest {
+  readonly resource: Resource;
+  /** Where the authority sends the browser back: the bot's /auth/callback. */
+  readonly redirectUri: string;
+  /** Server-side nonce that names the pending step-up. */
+  readonly state: string;
+  /** The claims challenge PIM answered with ({"access_token":{"acrs":...}}). */
+  readonly claims: string;
+  /** The user's object id or UPN, so the right account signs in. */
+  readonly loginHint: string;
+}
+
+export interface AuthCodeRedeemRequest {
+  readonly resource: Resource;
+  readonly code: string;
+  readonly codeVerifier: string;
+  readonly redirectUri: string;
+  readonly claims: string;
+}
+
+/** A token from an authorization-code sign-in, and whose it is (from its id token). */
+export interface CodeToken {
+  readonly accessToken: string;
+  readonly expiresOn: Date;
+  readonly userId: string;
+  readonly tenantId: string;
 }
 
 export class MsalTokenClient {
   private readonly app: ConfidentialClientApplication;
+  private readonly userApps = new Map<string, ConfidentialClientApplication>();
+  private readonly maxUsers: number;
 
-  constructor(config: MsalAppConfig) {
-    this.app = new ConfidentialClientApplication({
-      auth: {
-        clientId: config.clientId,
-        clientSecret: config.clientSecret,
-        authority: config.authority,
-        knownAuthorities: [...config.knownAuthorities],
-      },
-    });
+  constructor(private readonly config: MsalAppConfig) {
+    if (!config.clientSecret === !config.clientCertificate) {
+      throw new Error('MsalTokenClient: set exactly one of clientSecret and clientCertificate');
+    }
+    if ((config.cacheStore === undefined) !== (config.cacheKey === undefined)) {
+      throw new Error('MsalTokenClient: a persisted token cache needs both cacheStore and cacheKey');
+    }
+    this.maxUsers = config.maxUsersInMemory ?? 500;
+    this.app = new ConfidentialClientApplication(this.msalConfig());
   }
 
   /**
@@ -37,21 +88,117 @@ export class MsalTokenClient {
   async onBehalfOf(assertion: string, resource: Resource, claims?: string): Promise<string> {
     let result: AuthenticationResult | null;
     try {
-      result = await this.app.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [SCOPES[resource]], ...(claims ? { claims } : {}) });
+      result = await (await this.userApp(assertion)).acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [SCOPES[resource]], ...(claims ? { claims } : {}) });
     } catch (e) {
       throw mapMsalError(e, claims);
     }
     return accessToken(result);
   }
 
-  async clientCredentials(resource: Resource): Promise<string> {
+  /**
+   * Starts an authorization-code sign-in with PKCE (a step-up: `claims` carries PIM's challenge, so
+   * Entra runs the authentication context's Conditional Access policy). msal-node builds the URL and
+   * the PKCE pair; the verifier stays on the server until the code comes back.
+   */
+  async authCodeUrl(request: AuthCodeUrlRequest): Promise<{ url: string; codeVerifier: string }> {
+    const pkce = await new CryptoProvider().generatePkceCodes();
+    let url: string;
+    try {
+      url = await this.app.getAuthCodeUrl({
+        scopes: [SCOPES[request.resource]],
+        redirectUri: request.redirectUri,
+        state: request.state,
+        claims: request.claims,
+        loginHint: request.loginHint,
+        prompt: 'login',
+        responseMode: ResponseMode.QUERY,
+        codeChallenge: pkce.challenge,
+        codeChallengeMethod: 'S256',
+      });
+    } catch (e) {
+      throw mapMsalError(e);
+    }
+    return { url, codeVerifier: pkce.verifier };
+  }
+
+  /**
+   * Redeems the code of an authorization-code sign-in (msal-node acquireTokenByCode, with the PKCE
+   * verifier and the claims) into the user's own msal cache; resolves the token and whose it is.
+   */
+  async byAuthCode(user: { readonly tenantId: string; readonly userId: string }, request: AuthCodeRedeemRequest): Promise<CodeToken> {
     let result: AuthenticationResult | null;
     try {
-      result = await this.app.acquireTokenByClientCredential({ scopes: [SCOPES[resource]] });
+      const app = await this.userAppFor(`${user.tenantId}.${user.userId}`.toLowerCase());
+      result = await app.acquireTokenByCode({
+        code: request.code,
+        scopes: [SCOPES[request.resource]],
+        redirectUri: request.redirectUri,
+        codeVerifier: request.codeVerifier,
+        claims: request.claims,
+      });
+    } catch (e) {
+      throw mapMsalError(e, request.claims);
+    }
+    const token = accessToken(result);
+    const claims = (result?.idTokenClaims ?? {}) as { oid?: unknown; tid?: unknown };
+    return {
+      accessToken: token,
+      expiresOn: result?.expiresOn ?? new Date(Date.now() + 5 * 60_000),
+      userId: typeof claims.oid === 'string' ? claims.oid : '',
+      tenantId: typeof claims.tid === 'string' ? claims.tid : '',
+    };
+  }
+
+  async clientCredentials(resource: Resource): Promise<string> {
+    return this.clientCredentialsForScope(SCOPES[resource]);
+  }
+
+  /** App-only token for any `.default` scope (e.g. the Bot Connector's, for replies to the channel). */
+  async clientCredentialsForScope(scope: string): Promise<string> {
+    let result: AuthenticationResult | null;
+    try {
+      result = await this.app.acquireTokenByClientCredential({ scopes: [scope] });
     } catch (e) {
       throw mapMsalError(e);
     }
     return accessToken(result);
+  }
+
+  private async userApp(assertion: string): Promise<ConfidentialClientApplication> {
+    const subject = jwtSubject(assertion);
+    return this.userAppFor(subject ? `${subject.tid}.${subject.oid}`.toLowerCase() : 'unidentified');
+  }
+
+  private async userAppFor(partition: string): Promise<ConfidentialClientApplication> {
+    const existing = this.userApps.get(partition);
+    if (existing) {
+      // Map order is insertion order: re-inserting makes this the most recently used.
+      this.userApps.delete(partition);
+      this.userApps.set(partition, existing);
+      return existing;
+    }
+    const created = new ConfidentialClientApplication(this.msalConfig(partition));
+    this.userApps.set(partition, created);
+    if (this.userApps.size > this.maxUsers) this.userApps.delete(this.userApps.keys().next().value!);
+    // msal's on-behalf-of lookup reads the in-memory cache without asking the plugin; load the
+    // user's persisted cache once, so a restarted or second instance reuses what another one got.
+    if (this.config.cacheStore) await created.getTokenCache().getAllAccounts();
+    return created;
+  }
+
+  private msalConfig(partition?: string): Configuration {
+    const { clientId, clientSecret, clientCertificate, authority, knownAuthorities, cacheStore, cacheKey } = this.config;
+    const persisted = partition !== undefined && partition !== 'unidentified' && cacheStore && cacheKey;
+    return {
+      auth: {
+        clientId,
+        authority,
+        knownAuthorities: [...knownAuthorities],
+        ...(clientSecret ? { clientSecret } : {}),
+        ...(clientCertificate ? { clientCertificate: { ...clientCertificate } } : {}),
+      },
+      ...(persisted ? { cache: { cachePlugin: encryptedCachePlugin(cacheStore, cacheKey, `msal-${partition}`) } } : {}),
+    };
   }
 }
 

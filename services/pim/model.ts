@@ -1,6 +1,8 @@
 // The provider-neutral model. Dialogs and cards see only these shapes, never a Graph or ARM body,
 // so that groups and Azure resources can join the Entra provider without touching the bot.
 
+import type { PimError } from './errors';
+
 /** Where an eligibility lives in PIM. */
 export type Surface = 'entraRole' | 'group' | 'azureResource';
 
@@ -110,6 +112,44 @@ export interface ActivationRequest {
   readonly createdDateTime: Date;
   readonly justification: string | null;
   readonly ticket: TicketInfo | null;
+  /** What the request does; absent on older callers' fakes, read as 'activate'. */
+  readonly action?: RequestAction;
+  /** The eligibility/active key the request is about (same format as Eligibility.key), when known. */
+  readonly key?: string;
+}
+
+/** Neutral request kinds: PIM's selfActivate / selfDeactivate / selfExtend / selfRenew. */
+export type RequestAction = 'activate' | 'deactivate' | 'extend' | 'renew' | 'other';
+
+/** Names one request on one surface; ids only, safe in card data. */
+export interface RequestRef {
+  readonly surface: Surface;
+  readonly id: string;
+}
+
+/** Asking for more time on an active assignment (PIM selfExtend). */
+export interface ExtensionInput {
+  readonly durationMinutes: number;
+  readonly justification?: string;
+  readonly ticket?: TicketInfo;
+  readonly claims?: string;
+}
+
+/** One item of activateMany: the request PIM created, or why this one failed (others are unaffected). */
+export type ActivationOutcome =
+  | { readonly ok: true; readonly input: ActivationInput; readonly request: ActivationRequest }
+  | { readonly ok: false; readonly input: ActivationInput; readonly error: PimError };
+
+/** Bounds for waitUntilActive's polling (exponential backoff from initialDelayMs up to maxDelayMs). */
+export interface WaitOptions {
+  /** Give up after this long (default 60 s); waitUntilActive then resolves null. */
+  readonly timeoutMs?: number;
+  /** First pause (default 1 s); doubles each round. */
+  readonly initialDelayMs?: number;
+  /** Longest single pause (default 10 s). */
+  readonly maxDelayMs?: number;
+  /** Aborts the wait early (resolves null). */
+  readonly signal?: AbortSignal;
 }
 
 /** One eligibility together with the limits its policy sets; what the activation card lists. */

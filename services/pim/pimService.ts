@@ -2,32 +2,57 @@
 // eligibilities with their constraints, and validation before anything is sent to PIM.
 
 import { checkActivation } from './activationRules';
-import { PimError } from './errors';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, EligibilityWithConstraints, UserContext } from './model';
+import { isPimError, PimError, type PimErrorKind } from './errors';
+import {
+  eligibilityKey,
+  type ActivationInput,
+  type ActivationOutcome,
+  type ActivationRequest,
+  type ActiveAssignment,
+  type EligibilityWithConstraints,
+  type ExtensionInput,
+  type RequestRef,
+  type Surface,
+  type UserContext,
+  type WaitOptions,
+} from './model';
 import type { PimProvider, PimService } from './service';
 import { TtlCache } from './ttlCache';
 
 /**
  * 60 s: long enough that listing, picking a role and confirming in one conversation reads PIM once
- * (so activating costs just the POST), short enough that a new eligibility or a policy change
- * shows up within a minute. Activating drops the user's entry.
+ * (so activating costs just the POST, or the validation dry run and the POST), short enough that a
+ * new eligibility or a policy change shows up within a minute. A refusal that suggests the cached
+ * picture is stale (not eligible, policy broken) drops the user's entry at once.
  */
 export const DEFAULT_ELIGIBILITY_TTL_MS = 60_000;
+
+/** waitUntilActive's defaults: 1 s, 2 s, 4 s, 8 s, 10 s ... for at most a minute. */
+export const DEFAULT_WAIT: Required<Omit<WaitOptions, 'signal'>> = { timeoutMs: 60_000, initialDelayMs: 1_000, maxDelayMs: 10_000 };
+
+/** Refusals after which the cached eligibilities/constraints may be wrong. */
+const STALE_CACHE_KINDS: ReadonlySet<PimErrorKind> = new Set(['notEligible', 'policyViolation', 'durationTooShort', 'notFound']);
 
 export interface PimServiceOptions {
   /** Eligibility + constraints cache lifetime per user; 0 disables caching. */
   readonly cacheTtlMs?: number;
   readonly now?: () => number;
+  /** Pause between waitUntilActive polls; tests pass one that advances a controllable clock. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export class ProviderPimService implements PimService {
   private readonly cache: TtlCache<EligibilityWithConstraints[]>;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(
     private readonly providers: readonly PimProvider[],
     options: PimServiceOptions = {},
   ) {
-    this.cache = new TtlCache(options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS, options.now);
+    this.now = options.now ?? Date.now;
+    this.cache = new TtlCache(options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS, this.now);
+    this.sleep = options.sleep ?? defaultSleep;
   }
 
   listEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]> {
@@ -40,23 +65,117 @@ export class ProviderPimService implements PimService {
   }
 
   async activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest> {
-    const entries = await this.listEligibilities(user);
-    const entry = entries.find((e) => e.eligibility.key === input.eligibilityKey);
-    if (!entry) throw new PimError('notEligible', 'No such eligibility for this user');
-    checkActivation(input, entry.constraints);
-    const provider = this.providers.find((p) => p.surface === entry.eligibility.surface);
-    if (!provider) throw new PimError('notEligible', 'No provider for this eligibility');
-    try {
-      return await provider.activate(user, entry.eligibility, input);
-    } finally {
-      // Whatever PIM answered, what we cached may no longer hold (new activation, changed policy).
-      this.invalidate(user);
+    const { entry, provider } = await this.prepare(user, input);
+    return this.dropCacheOnStaleRefusal(user, () => provider.activate(user, entry.eligibility, input));
+  }
+
+  async validate(user: UserContext, input: ActivationInput): Promise<void> {
+    const { entry, provider } = await this.prepare(user, input);
+    await this.dropCacheOnStaleRefusal(user, () => provider.validate(user, entry.eligibility, input));
+  }
+
+  async activateMany(user: UserContext, inputs: readonly ActivationInput[]): Promise<ActivationOutcome[]> {
+    // One listing for all items (cached), then the requests side by side: they are independent in PIM.
+    return Promise.all(
+      inputs.map(async (input): Promise<ActivationOutcome> => {
+        try {
+          return { ok: true, input, request: await this.activate(user, input) };
+        } catch (e) {
+          return { ok: false, input, error: isPimError(e) ? e : new PimError('unknown', 'Activation failed') };
+        }
+      }),
+    );
+  }
+
+  async deactivate(user: UserContext, activeKey: string): Promise<ActivationRequest> {
+    const { active, provider } = await this.findActive(user, activeKey);
+    return provider.deactivate(user, active);
+  }
+
+  async extend(user: UserContext, activeKey: string, input: ExtensionInput): Promise<ActivationRequest> {
+    const { active, provider } = await this.findActive(user, activeKey);
+    if (active.assignmentType === 'activated') {
+      throw new PimError('invalidInput', 'PIM does not extend activations; activate again once it ends', { upstreamCode: 'ActivationNotExtendable' });
+    }
+    return provider.extend(user, active, input);
+  }
+
+  async listRequests(user: UserContext): Promise<ActivationRequest[]> {
+    const perProvider = await Promise.all(this.providers.map((p) => p.listRequests(user)));
+    return perProvider.flat().sort((a, b) => a.startDateTime.getTime() - b.startDateTime.getTime());
+  }
+
+  async cancel(user: UserContext, ref: RequestRef): Promise<void> {
+    await this.provider(ref.surface).cancel(user, ref.id);
+  }
+
+  getRequest(user: UserContext, ref: RequestRef): Promise<ActivationRequest> {
+    return this.provider(ref.surface).getRequest(user, ref.id);
+  }
+
+  async waitUntilActive(user: UserContext, request: ActivationRequest, options: WaitOptions = {}): Promise<ActiveAssignment | null> {
+    // Only an accepted request that starts now can become active without someone else acting.
+    if (request.status !== 'provisioned' && request.status !== 'granted' && request.status !== 'pendingProvisioning') return null;
+    if (request.startDateTime.getTime() > this.now() + 1_000) return null;
+    const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
+    // 'Provisioned' with a start that has come: PIM has put the access in place (the assignment
+    // exists when PIM says so), so no poll is needed. Only Granted / PendingProvisioning are waited for.
+    if (request.status === 'provisioned') return activeFromRequest(request, key);
+    const provider = this.provider(request.surface);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT.timeoutMs;
+    const maxDelayMs = options.maxDelayMs ?? DEFAULT_WAIT.maxDelayMs;
+    const deadline = this.now() + timeoutMs;
+    let delay = options.initialDelayMs ?? DEFAULT_WAIT.initialDelayMs;
+    for (;;) {
+      if (options.signal?.aborted) return null;
+      const found = (await provider.listActive(user)).find((a) => a.key === key);
+      if (found) return found;
+      const left = deadline - this.now();
+      if (left <= 0) return null;
+      await this.sleep(Math.min(delay, left), options.signal);
+      delay = Math.min(delay * 2, maxDelayMs);
     }
   }
 
   /** Forgets the user's cached eligibilities, e.g. when the bot learns they changed. */
   invalidate(user: UserContext): void {
     this.cache.delete(cacheKey(user));
+  }
+
+  /** The cached eligibility + its provider, with the policy checked locally; nothing sent yet. */
+  private async prepare(user: UserContext, input: ActivationInput): Promise<{ entry: EligibilityWithConstraints; provider: PimProvider }> {
+    const entries = await this.listEligibilities(user);
+    const entry = entries.find((e) => e.eligibility.key === input.eligibilityKey);
+    if (!entry) throw new PimError('notEligible', 'No such eligibility for this user');
+    checkActivation(input, entry.constraints);
+    const provider = this.providers.find((p) => p.surface === entry.eligibility.surface);
+    if (!provider) throw new PimError('notEligible', 'No provider for this eligibility');
+    return { entry, provider };
+  }
+
+  private async findActive(user: UserContext, activeKey: string): Promise<{ active: ActiveAssignment; provider: PimProvider }> {
+    const surface = activeKey.split('|', 1)[0] as Surface;
+    const provider = this.providers.find((p) => p.surface === surface);
+    if (!provider) throw new PimError('notFound', 'Nothing active under that key');
+    const active = (await provider.listActive(user)).find((a) => a.key === activeKey);
+    if (!active) throw new PimError('notFound', 'Nothing active under that key');
+    return { active, provider };
+  }
+
+  private provider(surface: Surface): PimProvider {
+    const provider = this.providers.find((p) => p.surface === surface);
+    if (!provider) throw new PimError('notFound', `No provider for ${surface}`);
+    return provider;
+  }
+
+  private async dropCacheOnStaleRefusal<T>(user: UserContext, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      // PIM disagreeing with what we cached means the cache is out of date (eligibility removed, policy changed).
+      if (isPimError(e) && STALE_CACHE_KINDS.has(e.kind)) this.invalidate(user);
+      throw e;
+    }
   }
 
   private async loadEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]> {
@@ -70,6 +189,33 @@ export class ProviderPimService implements PimService {
   }
 }
 
+function activeFromRequest(request: ActivationRequest, key: string): ActiveAssignment {
+  return {
+    key,
+    surface: request.surface,
+    roleId: request.roleId,
+    roleName: request.roleName,
+    scope: request.scope,
+    principalId: request.principalId,
+    startDateTime: request.startDateTime,
+    endDateTime: request.endDateTime,
+    assignmentType: 'activated',
+  };
+}
+
 function cacheKey(user: UserContext): string {
   return `${user.tenantId}|${user.userId}`;
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

@@ -1,15 +1,22 @@
 import type {
   ActivationInput,
+  ActivationOutcome,
   ActivationRequest,
   ActiveAssignment,
   Constraints,
   Eligibility,
   EligibilityWithConstraints,
+  ExtensionInput,
+  RequestRef,
   Surface,
   UserContext,
+  WaitOptions,
 } from './model';
 
-/** One PIM surface (Entra roles, PIM for Groups, Azure resources). */
+/**
+ * One PIM surface (Entra roles, PIM for Groups, Azure resources). Every call runs with the user's
+ * own delegated token, so PIM itself enforces what the user may see and do. Failures are PimError.
+ */
 export interface PimProvider {
   readonly surface: Surface;
   listEligibilities(user: UserContext): Promise<Eligibility[]>;
@@ -17,14 +24,60 @@ export interface PimProvider {
   getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints>;
   /** Creates the selfActivate request with the user's own delegated token. Throws PimError. */
   activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest>;
+  /** PIM's own dry run of an activation (Graph isValidationOnly, ARM validate); resolves when PIM would accept it. */
+  validate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<void>;
+  /** selfDeactivate of an active assignment. PIM refuses in the first 5 minutes ('durationTooShort'). */
+  deactivate(user: UserContext, active: ActiveAssignment): Promise<ActivationRequest>;
+  /**
+   * selfExtend of a time-bound assignment near its end (PIM sends it to an administrator: the result
+   * is 'pendingApproval'). Activations themselves cannot be extended in PIM: 'invalidInput' with
+   * upstreamCode 'ActivationNotExtendable'.
+   */
+  extend(user: UserContext, active: ActiveAssignment, input: ExtensionInput): Promise<ActivationRequest>;
+  /** The user's own requests that have not taken effect: awaiting approval, or scheduled to start later. */
+  listRequests(user: UserContext): Promise<ActivationRequest[]>;
+  /** Cancels a pending or scheduled request; anything else is 'invalidInput' (PIM's 400). */
+  cancel(user: UserContext, requestId: string): Promise<void>;
   getRequest(user: UserContext, requestId: string): Promise<ActivationRequest>;
 }
 
 /** What the bot uses: all providers behind one face, with short-lived caches. */
 export interface PimService {
-  /** Every eligibility of the user with the limits its policy sets. */
+  /** Every eligibility of the user with the limits its policy sets, across all surfaces (cached briefly). */
   listEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]>;
+  /** What the user holds now, across all surfaces, with time left in endDateTime. */
   listActive(user: UserContext): Promise<ActiveAssignment[]>;
   /** Validates input against the policy first (throws PimError 'policyViolation' / 'durationTooShort' / 'notEligible'). */
   activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest>;
+  /**
+   * Local policy checks and then PIM's own dry run (Graph isValidationOnly, ARM validate). Resolves
+   * when PIM would accept the request as it stands; throws the PimError it would fail with
+   * (including 'authenticationRequired' with claims for a step-up). Creates nothing.
+   */
+  validate(user: UserContext, input: ActivationInput): Promise<void>;
+  /** Activates several at once; one outcome per input in input order, never throws for one item. */
+  activateMany(user: UserContext, inputs: readonly ActivationInput[]): Promise<ActivationOutcome[]>;
+  /**
+   * Ends an active assignment early; activeKey is ActiveAssignment.key. PIM refuses in the first
+   * 5 minutes of an activation ('durationTooShort'); 'notFound' when nothing is active under the key.
+   */
+  deactivate(user: UserContext, activeKey: string): Promise<ActivationRequest>;
+  /**
+   * Asks for more time on an active assignment where PIM allows it (time-bound assignments; the
+   * result awaits an administrator). Activations cannot be extended in PIM: throws 'invalidInput'
+   * with upstreamCode 'ActivationNotExtendable' (offer re-activation after it ends instead).
+   */
+  extend(user: UserContext, activeKey: string, input: ExtensionInput): Promise<ActivationRequest>;
+  /** The user's requests awaiting approval or scheduled for a future start, across all surfaces. */
+  listRequests(user: UserContext): Promise<ActivationRequest[]>;
+  /** Cancels a request awaiting approval or scheduled for later; anything else is 'invalidInput'. */
+  cancel(user: UserContext, ref: RequestRef): Promise<void>;
+  /** The current state of one request (e.g. to see an approval land). */
+  getRequest(user: UserContext, ref: RequestRef): Promise<ActivationRequest>;
+  /**
+   * After PIM accepted an activation: polls listActive with bounded exponential backoff until the
+   * access is actually in place, and resolves it; null when it did not appear in time (or the
+   * request is waiting for approval / a future start and so cannot become active now).
+   */
+  waitUntilActive(user: UserContext, request: ActivationRequest, options?: WaitOptions): Promise<ActiveAssignment | null>;
 }

@@ -16,6 +16,7 @@ import {
   type UserContext,
 } from '../../services/pim/model';
 import type { PimService } from '../../services/pim/service';
+import type { PimError } from '../../services/pim/errors';
 
 export const NOW = new Date('2025-03-03T10:02:00Z');
 
@@ -107,7 +108,31 @@ export function fakePim(eligibilities: EligibilityWithConstraints[] = aliceEligi
       ticket: input.ticket ?? null,
     };
   });
-  return { service: { listEligibilities, listActive, activate }, listEligibilities, listActive, activate };
+  // Several at once goes through the same fake activate, one outcome per input (as PimService promises).
+  const activateMany: PimService['activateMany'] = async (user, inputs) =>
+    Promise.all(inputs.map(async (input) => {
+      try {
+        return { ok: true as const, input, request: await activate(user, input) };
+      } catch (error) {
+        return { ok: false as const, input, error: error as PimError };
+      }
+    }));
+  return { service: { ...lifecycleStubs(), activateMany, listEligibilities, listActive, activate }, listEligibilities, listActive, activate };
+}
+
+/** The rest of PimService (issue 3 lifecycle), refusing until a test gives them behaviour. */
+function lifecycleStubs(): Omit<PimService, 'listEligibilities' | 'listActive' | 'activate'> {
+  const refuse = () => sinon.stub().rejects(new Error('fake: not stubbed'));
+  return {
+    validate: sinon.stub().resolves(),
+    activateMany: refuse(),
+    deactivate: refuse(),
+    extend: refuse(),
+    listRequests: sinon.stub().resolves([]),
+    cancel: refuse(),
+    getRequest: refuse(),
+    waitUntilActive: sinon.stub().resolves(null),
+  };
 }
 
 export function dialogDeps(pim: FakePim, now: Date = NOW): DialogDeps {

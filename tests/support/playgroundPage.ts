@@ -50,6 +50,18 @@ export class PlaygroundPage {
     return this.lastCard();
   }
 
+  /** Waits until some card in the chat matches `text` (a card updated in place counts) and returns it. */
+  async waitForCard(text: RegExp, timeoutMs = 15_000): Promise<Locator> {
+    const card = this.cards().filter({ hasText: text }).last();
+    await card.waitFor({ state: 'visible', timeout: timeoutMs });
+    return card;
+  }
+
+  /** Waits until `text` appears anywhere in the conversation: a card, an update of one, or a message. */
+  async waitForText(text: RegExp, timeoutMs = 15_000): Promise<void> {
+    await this.page.getByText(text).last().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
   /** The button `name` in the card row that mentions `rowText` and no other row. */
   rowButton(card: Locator, rowText: string, name: string, otherRowText: string): Locator {
     return card

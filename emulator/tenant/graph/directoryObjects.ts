@@ -30,6 +30,10 @@ export function registerDirectoryObjectRoutes(router: Router, deps: GraphDeps, t
     if (!u) throw missing(me.oid);
     return entityResponse(req, deps, types.user, 'users', u);
   });
+  router.add('GET', new RegExp(`${V}/groups/?$`), (req) => {
+    requirePermission(req, READ_GROUPS);
+    return listResponse(req, deps, { type: types.group, contextPath: 'groups' }, data().groups);
+  });
   router.add('GET', new RegExp(`${V}/groups/${ID}$`), (req) => {
     requirePermission(req, READ_GROUPS);
     const g = data().groups.find((x) => x.id.toLowerCase() === req.params.id!.toLowerCase());

@@ -1,8 +1,13 @@
 // Graph v1.0 (and, later, the beta approval paths): one module per resource family.
 import type { Router } from '../http/router';
+import { registerAlertRoutes } from './alerts';
+import { registerApprovalRoutes } from './approvals';
+import { registerGroupApprovalRoutes } from './approvalsGroups';
+import { registerAuditRoutes } from './audit';
 import type { GraphDeps } from './deps';
 import { registerDirectoryObjectRoutes } from './directoryObjects';
 import { createEntityTypes } from './entities';
+import { registerGroupRoutes } from './groups';
 import { registerPolicyRoutes } from './policies';
 import { registerRoleAssignmentRequestRoutes } from './roleAssignmentRequests';
 import { registerRoleDefinitionRoutes } from './roleDefinitions';
@@ -17,4 +22,9 @@ export function registerGraphRoutes(router: Router, deps: GraphDeps): void {
   registerRoleEligibilityRequestRoutes(router, deps, types);
   registerPolicyRoutes(router, deps, types);
   registerDirectoryObjectRoutes(router, deps, types);
+  registerAlertRoutes(router, deps);
+  registerAuditRoutes(router, deps);
+  registerGroupRoutes(router, deps);
+  registerApprovalRoutes(router, deps);
+  registerGroupApprovalRoutes(router, deps);
 }

@@ -9,6 +9,7 @@ import { approversOf, directoryRolePolicy, rule, sameId } from '../pim/directory
 import { FIVE_MINUTES_MS, parseIsoDuration } from '../pim/duration';
 import { iso, normaliseSchedule } from '../pim/requestSchedule';
 import { isActiveAt } from '../pim/schedules';
+import { recordPimAudit } from '../pim/audit';
 import { newGuid } from '../state/ids';
 import type { AssignmentScheduleRecord, ScheduleRequestRecord, TenantData } from '../state/types';
 import { READ_DIRECTORY_ROLES, requireAdminUser, requirePermission, requireTenantWideRead, WRITE_ASSIGNMENT_REQUESTS } from './access';
@@ -69,6 +70,7 @@ export function registerRoleAssignmentRequestRoutes(router: Router, deps: GraphD
       stored.status = 'Canceled';
       stored.completedDateTime = iso(deps.clock.now());
       d.roleAssignmentSchedules = d.roleAssignmentSchedules.filter((s) => s.createdUsing !== r.id);
+      recordPimAudit(d, { ...auditOf(r, p.oid, deps.clock.now(), req), activity: 'activationCanceled' });
     });
     return { status: 204 };
   });
@@ -142,6 +144,7 @@ async function selfActivate(req: EmulatorRequest, deps: GraphDeps, body: Schedul
 
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
+    recordPimAudit(d, { ...auditOf(record, principal.oid, now, req), activity: decision.status === 'PendingApproval' ? 'activationRequested' : 'activationCompleted' });
     if (decision.status !== 'PendingApproval') {
       d.roleAssignmentSchedules.push(activationSchedule(record, schedule.start, schedule.end, decision.eligibility.principalId === principal.oid ? 'Direct' : 'Group', 'Activated', now));
     }
@@ -175,6 +178,7 @@ async function selfDeactivate(req: EmulatorRequest, deps: GraphDeps, body: Sched
   if (body.isValidationOnly) return record;
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
+    recordPimAudit(d, { ...auditOf(record, principal.oid, now, req), activity: 'deactivationCompleted' });
     const s = d.roleAssignmentSchedules.find((x) => x.id === target.id)!;
     s.endDateTime = now.toISOString();
     s.modifiedDateTime = now.toISOString();
@@ -203,6 +207,7 @@ async function adminAssign(req: EmulatorRequest, deps: GraphDeps, body: Schedule
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
     d.roleAssignmentSchedules.push(activationSchedule(record, schedule.start, schedule.end, 'Direct', 'Assigned', now));
+    recordPimAudit(d, { ...auditOf(record, admin.oid, now, req), activity: 'assignmentCompleted', endDateTime: schedule.end ? schedule.end.toISOString() : null });
   });
   return record;
 }
@@ -220,6 +225,7 @@ async function adminRemove(req: EmulatorRequest, deps: GraphDeps, body: Schedule
   if (body.isValidationOnly) return record;
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
+    recordPimAudit(d, { ...auditOf(record, admin.oid, now, req), activity: 'assignmentRemoved', endDateTime: target.endDateTime });
     const s = d.roleAssignmentSchedules.find((x) => x.id === target.id)!;
     s.endDateTime = now.toISOString();
     s.modifiedDateTime = now.toISOString();
@@ -233,3 +239,10 @@ export function assertPrincipalExists(data: Readonly<TenantData>, principalId: s
   }
 }
 
+/** The audit fields every Entra role request shares (the activity is the caller's). */
+function auditOf(r: ScheduleRequestRecord, initiatorId: string, at: Date, req: EmulatorRequest) {
+  return {
+    surface: 'entraRole' as const, initiatedBy: { kind: 'user' as const, id: initiatorId, ipAddress: req.remoteAddress }, requestId: r.id, principalId: r.principalId,
+    roleDefinitionId: r.roleDefinitionId, scopeId: r.directoryScopeId, at, justification: r.justification,
+  };
+}

@@ -6,6 +6,7 @@ import { directoryRolePolicy, rule, sameId } from '../pim/directory';
 import { parseIsoDuration } from '../pim/duration';
 import { iso, normaliseSchedule } from '../pim/requestSchedule';
 import { isActiveAt } from '../pim/schedules';
+import { recordPimAudit } from '../pim/audit';
 import { newGuid } from '../state/ids';
 import type { ScheduleRequestRecord } from '../state/types';
 import { READ_DIRECTORY_ROLES, requireAdminUser, requireTenantWideRead, WRITE_ELIGIBILITY_REQUESTS } from './access';
@@ -46,6 +47,10 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
       appScopeId: body.appScopeId, isValidationOnly: body.isValidationOnly, targetScheduleId: id, justification: body.justification,
       createdBy: { kind: 'user', id: admin.oid }, scheduleInfo: null, ticketInfo: { ...body.ticketInfo }, activatedUsing: null,
     };
+    const audit = {
+      surface: 'entraRole' as const, initiatedBy: { kind: 'user' as const, id: admin.oid, ipAddress: req.remoteAddress }, requestId: id, principalId: record.principalId,
+      roleDefinitionId: record.roleDefinitionId, scopeId: record.directoryScopeId, at: now, justification: record.justification,
+    };
     const matches = (s: { principalId: string; roleDefinitionId: string; directoryScopeId: string }) =>
       sameId(s.principalId, body.principalId) && sameId(s.roleDefinitionId, body.roleDefinitionId) && s.directoryScopeId === body.directoryScopeId;
 
@@ -63,6 +68,7 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
       if (!body.isValidationOnly) {
         await deps.store.update((d) => {
           d.roleEligibilityScheduleRequests.push(record);
+          recordPimAudit(d, { ...audit, activity: 'eligibilityAssigned', endDateTime: schedule.end ? schedule.end.toISOString() : null });
           d.roleEligibilitySchedules.push({
             id, principalId: record.principalId, roleDefinitionId: record.roleDefinitionId, directoryScopeId: record.directoryScopeId, appScopeId: null,
             createdUsing: id, createdDateTime: now.toISOString(), modifiedDateTime: null, status: 'Provisioned', memberType: 'Direct',
@@ -78,6 +84,7 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
       if (!body.isValidationOnly) {
         await deps.store.update((d) => {
           d.roleEligibilityScheduleRequests.push(record);
+          recordPimAudit(d, { ...audit, activity: 'eligibilityRemoved', endDateTime: target.endDateTime });
           const s = d.roleEligibilitySchedules.find((x) => x.id === target.id)!;
           s.endDateTime = now.toISOString();
           s.modifiedDateTime = now.toISOString();

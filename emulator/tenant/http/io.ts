@@ -29,6 +29,12 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 export function writeResponse(res: ServerResponse, r: EmulatorResponse, contentType: string, extraHeaders: Record<string, string>): void {
   const headers: Record<string, string> = { ...extraHeaders, ...(r.headers ?? {}) };
+  if (r.html !== undefined) {
+    const page = Buffer.from(r.html, 'utf8');
+    res.writeHead(r.status, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(page.length), ...headers });
+    res.end(page);
+    return;
+  }
   if (r.json === undefined) {
     res.writeHead(r.status, headers);
     res.end();

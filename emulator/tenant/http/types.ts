@@ -29,6 +29,8 @@ export interface EmulatorResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** JSON body; undefined = no body. */
   readonly json?: unknown;
+  /** An HTML page instead of JSON (the sign-in page a browser sees). */
+  readonly html?: string;
 }
 
 export type Handler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;

@@ -1,8 +1,9 @@
 // App registrations of the local tenant and the APIs tokens can be issued for.
 import { LOCAL_BOT_APP } from '../demoTenant';
 import { stableGuid } from '../state/ids';
+import type { AppCertificate } from './clientCertificates';
 
-export type ResourceName = 'graph' | 'arm';
+export type ResourceName = 'graph' | 'arm' | 'botframework';
 
 export interface ResourceApi {
   readonly name: ResourceName;
@@ -15,6 +16,8 @@ export interface ResourceApi {
 export const RESOURCES: readonly ResourceApi[] = [
   { name: 'graph', audience: 'https://graph.microsoft.com', aliases: ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com/'] },
   { name: 'arm', audience: 'https://management.azure.com', aliases: ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'https://management.azure.com/', 'https://management.core.windows.net', 'https://management.core.windows.net/'] },
+  // The Bot Connector: app-only tokens the bot presents when it replies to the channel.
+  { name: 'botframework', audience: 'https://api.botframework.com', aliases: ['https://api.botframework.com/'] },
 ];
 
 export interface AppRegistration {
@@ -29,12 +32,15 @@ export interface AppRegistration {
   readonly delegatedPermissions: Readonly<Partial<Record<ResourceName, readonly string[]>>>;
   /** Audiences this app's own API accepts (the SSO token's aud). */
   readonly ownAudiences: readonly string[];
+  /** Uploaded certificates ("Certificates & secrets"): client assertions signed with them authenticate the app. */
+  readonly certificates?: readonly AppCertificate[];
 }
 
 // The bot reads PIM data app-only (reconciling approvals, admin questions) but acts for users only
 // through their own delegated tokens, so its application permissions are read-only.
-export function botAppRegistration(clientSecret: string): AppRegistration {
+export function botAppRegistration(clientSecret: string, certificates: readonly AppCertificate[] = []): AppRegistration {
   return {
+    certificates,
     clientId: LOCAL_BOT_APP.clientId,
     displayName: LOCAL_BOT_APP.displayName,
     clientSecret,
@@ -48,6 +54,8 @@ export function botAppRegistration(clientSecret: string): AppRegistration {
         'PrivilegedAccess.Read.AzureADGroup',
         'User.Read.All',
         'GroupMember.Read.All',
+        'AuditLog.Read.All',
+        'RoleManagementAlert.Read.Directory',
       ],
       arm: [],
     },
@@ -63,6 +71,8 @@ export function botAppRegistration(clientSecret: string): AppRegistration {
         'User.Read',
         'User.ReadBasic.All',
         'GroupMember.Read.All',
+        'AuditLog.Read.All',
+        'RoleManagementAlert.ReadWrite.Directory',
       ],
       arm: ['user_impersonation'],
     },

@@ -1,5 +1,6 @@
 // The tenant's OpenID Connect / OAuth 2.0 endpoints: enough of Entra for msal-node's real code paths
-// (discovery, client credentials, on-behalf-of with claims) plus the local stand-in for Teams SSO.
+// (discovery, client credentials, on-behalf-of with claims, authorization code with PKCE for a step-up)
+// plus the local stand-in for Teams SSO.
 import { timingSafeEqual } from 'node:crypto';
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
@@ -7,7 +8,9 @@ import type { TenantStore } from '../state/store';
 import { resourceForScope, type AppRegistration, type ResourceApi } from './apps';
 import type { Claims } from './jwt';
 import { jwk, type SigningKey } from './jwt';
+import { CLIENT_ASSERTION_TYPE, verifyClientAssertion } from './clientCertificates';
 import { oauthError } from './oauthErrors';
+import { authorizationCodes, pkceMatches, registerAuthorizeRoutes } from './authorize';
 import type { TokenService } from './tokens';
 import { TOKEN_LIFETIME_SECONDS } from './tokens';
 
@@ -29,6 +32,7 @@ export function registerIdentityRoutes(router: Router, deps: IdentityDeps): void
   router.add('GET', new RegExp(`^/${tenant}/discovery/v2\\.0/keys$`), (req) => withTenant(req, deps, () => ({ status: 200, json: { keys: [jwk(deps.key)] } })));
   router.add('POST', new RegExp(`^/${tenant}/oauth2/v2\\.0/token$`), (req) => withTenant(req, deps, () => token(req, deps)));
   router.add('POST', new RegExp(`^/${tenant}/emulator/sso$`), (req) => withTenant(req, deps, () => sso(req, deps)));
+  registerAuthorizeRoutes(router, deps);
 }
 
 function withTenant(req: EmulatorRequest, deps: IdentityDeps, next: () => EmulatorResponse): EmulatorResponse {
@@ -49,7 +53,7 @@ function discovery(deps: IdentityDeps): EmulatorResponse {
     status: 200,
     json: {
       token_endpoint: `${base}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
       jwks_uri: `${deps.baseUrl()}/${deps.tenantId}/discovery/v2.0/keys`,
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['pairwise'],
@@ -99,6 +103,7 @@ function token(req: EmulatorRequest, deps: IdentityDeps): EmulatorResponse {
 
   if (grantType === 'client_credentials') return tokenResponse(deps.tokens.appToken(app, resource), requested[0]!);
   if (grantType === JWT_BEARER) return onBehalfOf(form, app, resource, requested[0]!, deps, fail);
+  if (grantType === 'authorization_code') return authorizationCode(form, app, resource, requested[0]!, deps, fail);
   return fail(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
 }
 
@@ -148,6 +153,35 @@ function onBehalfOf(form: URLSearchParams, app: AppRegistration, resource: Resou
   return response;
 }
 
+/** Redeems a code from /authorize (authorize.ts): once, by the client it was issued to, with its redirect URI and PKCE verifier. */
+function authorizationCode(form: URLSearchParams, app: AppRegistration, resource: ResourceApi, scope: string, deps: IdentityDeps, fail: Fail): EmulatorResponse {
+  const code = form.get('code');
+  if (!code) return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'code'.");
+  const grant = authorizationCodes(deps).redeem(code);
+  if (!grant || grant.clientId.toLowerCase() !== app.clientId.toLowerCase()) {
+    return fail(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity, was already redeemed, or was issued to another client.');
+  }
+  if (form.get('redirect_uri') !== grant.redirectUri) {
+    return fail(400, 'invalid_grant', 500112, 'The reply address does not match the reply address provided when requesting the authorization code.');
+  }
+  if (grant.codeChallenge !== undefined && !pkceMatches(form.get('code_verifier') ?? '', grant.codeChallenge)) {
+    return fail(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+  }
+  if (!grant.scopes.includes(scope)) {
+    return fail(400, 'invalid_grant', 65001, `The authorization code was not issued for the scope ${scope}.`);
+  }
+  const user = deps.store.data.users.find((u) => u.id === grant.userId);
+  if (!user) return fail(400, 'invalid_grant', 50034, 'The user account of this authorization code no longer exists.');
+  // The sign-in just made satisfied what the claims asked (authentication context, MFA).
+  const claims: Claims = { oid: user.id, sub: user.id, tid: deps.tenantId, name: user.displayName, preferred_username: user.userPrincipalName, amr: ['pwd', 'mfa'], ...(grant.acrs.length > 0 ? { acrs: [...grant.acrs] } : {}) };
+  const granted = (app.delegatedPermissions[resource.name] ?? []).map((s) => `${resource.audience}/${s}`);
+  const response = tokenResponse(deps.tokens.delegatedToken(claims, app, resource), [...granted, scope].join(' '));
+  const json = response.json as Record<string, unknown>;
+  json.id_token = deps.tokens.idToken(claims, app);
+  if (form.get('client_info') === '1') json.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: deps.tenantId })).toString('base64url');
+  return response;
+}
+
 /**
  * Returns the claims challenge to send back when the request asks for authentication-context values (acrs)
  * the assertion does not carry; undefined when satisfied. Other requested claims (e.g. xms_cc from client
@@ -183,8 +217,14 @@ function authenticateClient(req: EmulatorRequest, form: URLSearchParams, deps: I
   if (!app) {
     return { status: 400, code: 700016, error: `Application with identifier '${clientId}' was not found in the directory '${deps.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.` };
   }
-  if (form.get('client_assertion')) {
-    return { status: 401, code: 700027, error: 'Client assertion failed signature validation. The local tenant accepts client secrets only.' };
+  const clientAssertion = form.get('client_assertion');
+  if (clientAssertion) {
+    if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
+      return { status: 400, code: 900144, error: "The request body must contain the following parameter: 'client_assertion_type'." };
+    }
+    const tokenEndpoint = `${deps.baseUrl()}/${deps.tenantId}/oauth2/v2.0/token`;
+    const check = verifyClientAssertion(clientAssertion, app.clientId, app.certificates ?? [], [tokenEndpoint]);
+    return check.ok ? { app } : { status: 401, code: check.code, error: check.description };
   }
   if (!secret) return { status: 401, code: 7000218, error: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'." };
   if (!sameSecret(secret, app.clientSecret)) {
@@ -220,5 +260,6 @@ function sso(req: EmulatorRequest, deps: IdentityDeps): EmulatorResponse {
   if (!user) return oauthError({ status: 400, error: 'invalid_grant', code: 50034, description: `The user account ${String(body.userId)} does not exist in the ${deps.tenantId} directory.` });
   const app = typeof body.audience === 'string' ? deps.apps.find((a) => a.ownAudiences.includes(body.audience as string)) : undefined;
   if (!app) return oauthError({ status: 400, error: 'invalid_resource', code: 500011, description: `The resource principal named ${String(body.audience)} was not found in the tenant named ${deps.tenantId}.` });
+  // Like Teams' SSO token, it never carries an authentication context: a step-up is the authorization-code flow.
   return { status: 200, json: { token: deps.tokens.userToken({ user, audience: body.audience as string, scp: 'access_as_user', amr: ['pwd', 'mfa'] }) } };
 }

@@ -2,6 +2,7 @@
 import { GraphError } from '../graph/errors';
 import type { UserPrincipal } from '../identity/principal';
 import type { EligibilityScheduleRecord, PolicyRecord, ScheduleRequestRecord, TenantData, TicketInfo } from '../state/types';
+import { isExpired } from './approvalStages';
 import { directoryRolePolicy, findEligibility, principalsFor, rule, sameId } from './directory';
 import { FIVE_MINUTES_MS, parseIsoDuration } from './duration';
 import type { NormalisedSchedule } from './requestSchedule';
@@ -49,7 +50,7 @@ export function evaluateSelfActivation(data: Readonly<TenantData>, input: Activa
   if (existing) throw new GraphError(400, 'RoleAssignmentExists', MESSAGES.exists);
 
   const pending = data.roleAssignmentScheduleRequests.some(
-    (r) => r.status === 'PendingApproval' && r.principalId === principal.oid && sameId(r.roleDefinitionId, roleDefinitionId) && r.directoryScopeId === directoryScopeId,
+    (r) => effectiveStatus(r, now) === 'PendingApproval' && r.principalId === principal.oid && sameId(r.roleDefinitionId, roleDefinitionId) && r.directoryScopeId === directoryScopeId,
   );
   if (pending) throw new GraphError(400, 'PendingRoleAssignmentRequest', MESSAGES.pending);
 
@@ -85,6 +86,8 @@ export function evaluateSelfActivation(data: Readonly<TenantData>, input: Activa
 
 /** Granted requests become Provisioned when their start arrives; computed at read time from the clock. */
 export function effectiveStatus(r: ScheduleRequestRecord, now: Date): ScheduleRequestRecord['status'] {
+  // An approval nobody decided within PIM's 24 hours ends the request; Graph's request enum has no TimedOut.
+  if (r.status === 'PendingApproval' && r.approvalId !== null && isExpired(r.createdDateTime, now)) return 'Canceled';
   if (r.status === 'Granted' && r.scheduleInfo?.startDateTime && Date.parse(r.scheduleInfo.startDateTime) <= now.getTime()) return 'Provisioned';
   return r.status;
 }

@@ -97,7 +97,8 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
   }
   for (const accessId of ['member', 'owner'] as const) {
     const groupId = DEMO_GROUPS.sreOnCall.id;
-    const settings: PolicySettings = accessId === 'member' ? { ...GROUP_DEFAULTS, maxActivation: 'PT4H' } : GROUP_DEFAULTS;
+    // Owner needs approval by PIM Approvers, so approvals exist on the groups surface too (issue 4).
+    const settings: PolicySettings = accessId === 'member' ? { ...GROUP_DEFAULTS, maxActivation: 'PT4H' } : { ...GROUP_DEFAULTS, approvers: [{ kind: 'group', id: DEMO_GROUPS.pimApprovers.id }] };
     const policyId = `Group_${groupId}_${stableGuid('policy', groupId, accessId)}`;
     policies.push(policyRecord(policyId, groupId, 'Group', settings));
     policyAssignments.push({ id: `${policyId}_${accessId}`, policyId, scopeId: groupId, scopeType: 'Group', roleDefinitionId: accessId });
@@ -108,6 +109,11 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
   const armRole = (guid: string) => `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
   const contributor = armRole('b24988ac-6180-42a0-ab88-20f7382dd24c');
   const reader = armRole('acdd72a7-3385-48ef-bd42-f606fba81ae7');
+  const mgScope = `/providers/Microsoft.Management/managementGroups/${DEMO_AZURE.managementGroup.name}`;
+  const siteScope = `${rgScope}/providers/Microsoft.Web/sites/${DEMO_AZURE.site.name}`;
+  // Above a subscription, ARM names built-in roles without a subscription prefix.
+  const tenantReader = '/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7';
+  const websiteContributor = armRole('de139f84-1756-47ae-9be6-808fbbe84772');
 
   return {
     version: TENANT_DATA_VERSION,
@@ -127,25 +133,42 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
         groupId: DEMO_GROUPS.sreOnCall.id, principalId: DEMO_USERS.alice.id, accessId: 'member',
         startDateTime: SEED_START, endDateTime: null, memberType: 'Direct',
       },
+      {
+        id: `${DEMO_GROUPS.sreOnCall.id}_owner_${stableGuid('group-eligibility-owner', DEMO_USERS.alice.id)}`,
+        groupId: DEMO_GROUPS.sreOnCall.id, principalId: DEMO_USERS.alice.id, accessId: 'owner',
+        startDateTime: SEED_START, endDateTime: null, memberType: 'Direct',
+      },
     ],
+    groupAssignments: [],
+    groupAssignmentRequests: [],
     azure: {
       scopes: [
+        { id: mgScope, displayName: DEMO_AZURE.managementGroup.displayName, type: 'managementgroup' },
         { id: subscriptionScope, displayName: DEMO_AZURE.subscription.displayName, type: 'subscription' },
         { id: rgScope, displayName: DEMO_AZURE.resourceGroup.name, type: 'resourcegroup' },
+        { id: siteScope, displayName: DEMO_AZURE.site.name, type: 'resource' },
       ],
       roleDefinitions: [
         { id: contributor, name: 'b24988ac-6180-42a0-ab88-20f7382dd24c', roleName: 'Contributor' },
         { id: reader, name: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', roleName: 'Reader' },
         { id: armRole('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'), name: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', roleName: 'Owner' },
+        { id: websiteContributor, name: 'de139f84-1756-47ae-9be6-808fbbe84772', roleName: 'Website Contributor' },
       ],
       eligibilities: [
         { id: stableGuid('arm-eligibility', subscriptionScope, contributor), scope: subscriptionScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: contributor, startDateTime: SEED_START, endDateTime: null },
         { id: stableGuid('arm-eligibility', rgScope, reader), scope: rgScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: reader, startDateTime: SEED_START, endDateTime: null },
+        // Above and below the subscription, so every ARM scope kind is exercised.
+        { id: stableGuid('arm-eligibility', mgScope, tenantReader), scope: mgScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: tenantReader, startDateTime: SEED_START, endDateTime: null },
+        { id: stableGuid('arm-eligibility', siteScope, websiteContributor), scope: siteScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: websiteContributor, startDateTime: SEED_START, endDateTime: null },
       ],
       policies: [
         { scope: subscriptionScope, roleDefinitionId: contributor, maximumDuration: 'PT8H', approvalRequired: true, approverGroupIds: [DEMO_GROUPS.pimApprovers.id], enabledRules: ['Justification'] },
         { scope: rgScope, roleDefinitionId: reader, maximumDuration: 'PT8H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification'] },
+        { scope: mgScope, roleDefinitionId: tenantReader, maximumDuration: 'PT4H', approvalRequired: false, approverGroupIds: [], enabledRules: ['MultiFactorAuthentication', 'Justification'] },
+        { scope: siteScope, roleDefinitionId: websiteContributor, maximumDuration: 'PT2H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification', 'Ticketing'], authenticationContext: 'c1' },
       ],
+      assignments: [],
+      requests: [],
     },
   };
 }

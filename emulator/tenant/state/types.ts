@@ -162,7 +162,7 @@ export interface AzureRoleDefinitionRecord {
 export interface AzureScopeRecord {
   id: string;
   displayName: string;
-  type: 'subscription' | 'resourcegroup';
+  type: 'managementgroup' | 'subscription' | 'resourcegroup' | 'resource';
 }
 
 export interface AzureEligibilityRecord {
@@ -181,6 +181,10 @@ export interface AzurePolicySettings {
   approvalRequired: boolean;
   approverGroupIds: string[];
   enabledRules: string[];
+  /** Conditional Access authentication context required for activation (e.g. 'c1'). */
+  authenticationContext?: string | null;
+  /** Set when an administrator PATCHes the policy. */
+  lastModifiedDateTime?: string;
 }
 
 export interface TenantData {
@@ -197,11 +201,23 @@ export interface TenantData {
   policies: PolicyRecord[];
   policyAssignments: PolicyAssignmentRecord[];
   groupEligibilities: GroupEligibilityRecord[];
+  /** PIM for Groups: active memberships/ownerships and requests (see state/surfaces.ts). Absent in older files. */
+  groupAssignments?: import('./surfaces').GroupAssignmentRecord[];
+  groupAssignmentRequests?: import('./surfaces').GroupRequestRecord[];
+  /** Approvals of requests awaiting approval, all surfaces (created at first use; see pim/approvalStages.ts). Absent in older files. */
+  approvals?: import('../pim/approvalStages').ApprovalRecord[];
+  /** PIM's entries in the directory audit log, newest last (written by pim/audit.ts). Absent in older files. */
+  directoryAudits?: import('../pim/audit').DirectoryAuditRecord[];
+  /** PIM alerts' last scan results and refresh operations (graph/alertsScan.ts). Absent until the first read. */
+  roleManagementAlerts?: import('../graph/alertsScan').AlertState;
   azure: {
     scopes: AzureScopeRecord[];
     roleDefinitions: AzureRoleDefinitionRecord[];
     eligibilities: AzureEligibilityRecord[];
     policies: AzurePolicySettings[];
+    /** Azure role assignment schedules and requests (see state/surfaces.ts). Absent in older files. */
+    assignments?: import('./surfaces').AzureAssignmentRecord[];
+    requests?: import('./surfaces').AzureRequestRecord[];
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type ActiveAssignment,
   type Constraints,
   type Eligibility,
+  type RequestAction,
   type RequestStatus,
   type Scope,
   type TicketInfo,
@@ -121,7 +122,17 @@ export function toRequestSchedule(scheduleInfo: JsonRecord | undefined): Request
   return { startDateTime: start, endDateTime: null };
 }
 
-function ticketOf(raw: JsonRecord): TicketInfo | null {
+/** Graph's and ARM's request actions (selfActivate / SelfActivate ...) → the neutral RequestAction. */
+export function toRequestAction(action: string | undefined): RequestAction {
+  const a = action?.toLowerCase();
+  if (a === 'selfactivate') return 'activate';
+  if (a === 'selfdeactivate') return 'deactivate';
+  if (a === 'selfextend') return 'extend';
+  if (a === 'selfrenew') return 'renew';
+  return 'other';
+}
+
+export function ticketOf(raw: JsonRecord): TicketInfo | null {
   const ticketInfo = readRecord(raw, 'ticketInfo');
   const number = readString(ticketInfo, 'ticketNumber');
   if (!number) return null;
@@ -142,19 +153,24 @@ export function toActivationRequest(value: unknown, knownRoleName?: string): Act
     throw new PimError('unknown', 'Graph returned a request without id, role or principal');
   }
   const created = readDate(raw, 'createdDateTime');
-  const schedule = toRequestSchedule(readRecord(raw, 'scheduleInfo'));
+  const action = toRequestAction(readString(raw, 'action'));
+  // A deactivation carries no schedule: it takes effect, and ends the access, when it is made.
+  const schedule = action === 'deactivate' ? { startDateTime: created, endDateTime: created } : toRequestSchedule(readRecord(raw, 'scheduleInfo'));
   const start = schedule.startDateTime ?? created;
   if (!start || !schedule.endDateTime) {
     throw new PimError('unknown', 'Graph returned a request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
   }
   const expandedName = readString(readRecord(raw, 'roleDefinition'), 'displayName');
+  const directoryScopeId = readString(raw, 'directoryScopeId') ?? '/';
   return {
     id,
+    action,
+    key: eligibilityKey(SURFACE, directoryScope(directoryScopeId).id, roleDefinitionId),
     surface: SURFACE,
     status: toRequestStatus(readString(raw, 'status')),
     roleId: roleDefinitionId,
     roleName: expandedName ?? knownRoleName ?? roleDefinitionId,
-    scope: directoryScope(readString(raw, 'directoryScopeId') ?? '/'),
+    scope: directoryScope(directoryScopeId),
     principalId,
     startDateTime: start,
     endDateTime: schedule.endDateTime,

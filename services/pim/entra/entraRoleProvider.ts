@@ -6,7 +6,7 @@ import { formatIsoDurationMinutes } from '../../policy/isoDuration';
 import { PimError } from '../errors';
 import type { GraphApi } from '../graph/graphApi';
 import { assertGuid, odataString } from '../graph/odata';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, UserContext } from '../model';
+import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
 import type { PimProvider } from '../service';
 import {
   constraintsFromPolicyAssignments,
@@ -20,6 +20,7 @@ export const ENTRA_PATHS = {
   eligibilityInstances: "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')",
   assignmentInstances: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
   scheduleRequests: '/roleManagement/directory/roleAssignmentScheduleRequests',
+  myRequests: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')",
   policyAssignments: '/policies/roleManagementPolicyAssignments',
 } as const;
 
@@ -59,14 +60,65 @@ export class EntraRoleProvider implements PimProvider {
   }
 
   async activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest> {
-    if (eligibility.surface !== this.surface) throw new PimError('notEligible', 'Eligibility is not an Entra role');
+    const token = await this.token(user, input.claims);
+    const raw = await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, this.activationBody(user, eligibility, input, false));
+    return toActivationRequest(raw, eligibility.roleName);
+  }
+
+  async validate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<void> {
+    const token = await this.token(user, input.claims);
+    await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, this.activationBody(user, eligibility, input, true));
+  }
+
+  async deactivate(user: UserContext, active: ActiveAssignment): Promise<ActivationRequest> {
+    if (active.surface !== this.surface) throw new PimError('notFound', 'Not an Entra role assignment');
+    const token = await this.token(user);
+    const body = { action: 'selfDeactivate', principalId: user.userId, roleDefinitionId: active.roleId, directoryScopeId: active.scope.id };
+    return toActivationRequest(await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, body), active.roleName);
+  }
+
+  async extend(user: UserContext, active: ActiveAssignment, input: ExtensionInput): Promise<ActivationRequest> {
+    if (active.surface !== this.surface) throw new PimError('notFound', 'Not an Entra role assignment');
+    if (!active.endDateTime) throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
     const token = await this.token(user, input.claims);
     const justification = input.justification?.trim();
     const body = {
+      action: 'selfExtend',
+      principalId: user.userId,
+      roleDefinitionId: active.roleId,
+      directoryScopeId: active.scope.id,
+      ...(justification ? { justification } : {}),
+      ...(input.ticket ? { ticketInfo: { ticketNumber: input.ticket.number, ticketSystem: input.ticket.system ?? null } } : {}),
+      scheduleInfo: {
+        startDateTime: (active.startDateTime ?? this.now()).toISOString(),
+        expiration: { type: 'AfterDateTime', endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000).toISOString() },
+      },
+    };
+    return toActivationRequest(await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, body), active.roleName);
+  }
+
+  async listRequests(user: UserContext): Promise<ActivationRequest[]> {
+    const token = await this.token(user);
+    const filter = "status eq 'PendingApproval' or status eq 'Granted' or status eq 'PendingAdminDecision'";
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.myRequests, { filter, expand: 'roleDefinition' });
+    return raw.map((r) => toActivationRequest(r)).filter((r) => r.status === 'pendingApproval' || (r.status === 'granted' && r.startDateTime > this.now()));
+  }
+
+  async cancel(user: UserContext, requestId: string): Promise<void> {
+    const id = assertGuid(requestId, 'request id');
+    const token = await this.token(user);
+    await this.deps.graph.post(token, `${ENTRA_PATHS.scheduleRequests}/${id}/cancel`, {});
+  }
+
+  private activationBody(user: UserContext, eligibility: Eligibility, input: ActivationInput, isValidationOnly: boolean): object {
+    if (eligibility.surface !== this.surface) throw new PimError('notEligible', 'Eligibility is not an Entra role');
+    const justification = input.justification?.trim();
+    return {
       action: 'selfActivate',
       principalId: user.userId,
       roleDefinitionId: eligibility.roleId,
       directoryScopeId: eligibility.scope.id,
+      ...(isValidationOnly ? { isValidationOnly: true } : {}),
       ...(justification ? { justification } : {}),
       ...(input.ticket ? { ticketInfo: { ticketNumber: input.ticket.number, ticketSystem: input.ticket.system ?? null } } : {}),
       scheduleInfo: {
@@ -74,8 +126,6 @@ export class EntraRoleProvider implements PimProvider {
         expiration: { type: 'AfterDuration', duration: formatIsoDurationMinutes(input.durationMinutes) },
       },
     };
-    const raw = await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, body);
-    return toActivationRequest(raw, eligibility.roleName);
   }
 
   async getRequest(user: UserContext, requestId: string): Promise<ActivationRequest> {

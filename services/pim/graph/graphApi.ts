@@ -9,20 +9,25 @@ import {
   type AuthenticationProvider,
   type GraphRequest,
 } from '@microsoft/microsoft-graph-client';
+import { jwtSubject } from '../../identity/jwt';
 import { PimError } from '../errors';
+import { RetryAfterGate } from '../retryAfterGate';
 import { asArray, asRecord, readString } from '../json';
-import { mapGraphError } from './graphErrors';
+import { mapGraphError, retryAfterSeconds } from './graphErrors';
 
 export const GRAPH_PRODUCTION_BASE_URL = 'https://graph.microsoft.com';
 
 export interface GraphRetryPolicy {
-  /** Retries of idempotent GETs after 503/504 (never POSTs, never 429: the bot reports throttling). */
+  /** Retries of idempotent GETs after 503/504, or a 429 with a short Retry-After (never POSTs). */
   readonly maxRetries: number;
   readonly delaySeconds: number;
 }
 
 /** One quick retry keeps a chat answer snappy; the SDK default (3 × up to 180 s) would not. */
 export const DEFAULT_GRAPH_RETRY: GraphRetryPolicy = { maxRetries: 1, delaySeconds: 1 };
+
+/** The longest Retry-After a GET waits out in place (the user is waiting for an answer). */
+const MAX_INLINE_RETRY_AFTER_SECONDS = 2;
 
 export interface GraphApiOptions {
   /** 'https://graph.microsoft.com' in production; the emulator's https origin locally. */
@@ -34,12 +39,15 @@ export interface ODataQuery {
   readonly filter?: string;
   readonly expand?: string;
   readonly select?: string;
+  /** Graph version for this call (default v1.0); PIM's Entra approvals exist only in beta. */
+  readonly version?: 'v1.0' | 'beta';
 }
 
 export class GraphApi {
   private readonly client: Client;
   private readonly origin: string;
   private readonly retry: GraphRetryPolicy;
+  private readonly gate = new RetryAfterGate();
 
   constructor(options: GraphApiOptions) {
     const base = new URL(options.baseUrl);
@@ -58,7 +66,7 @@ export class GraphApi {
   }
 
   async get(token: string, path: string, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(() => this.request(token, path, query, 'GET').get());
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'GET').get());
   }
 
   /** GETs a collection and follows `@odata.nextLink` to the end. */
@@ -74,11 +82,16 @@ export class GraphApi {
     }
   }
 
-  async post(token: string, path: string, body: object): Promise<unknown> {
-    return this.send(() => this.request(token, path, {}, 'POST').post(body));
+  async post(token: string, path: string, body: object, query: ODataQuery = {}): Promise<unknown> {
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'POST').post(body));
   }
 
-  private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST'): GraphRequest {
+  /** PATCH (no retry: a decision must not be sent twice). */
+  async patch(token: string, path: string, body: object, query: ODataQuery = {}): Promise<unknown> {
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'PATCH').patch(body));
+  }
+
+  private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST' | 'PATCH'): GraphRequest {
     const perRequestToken: AuthenticationProvider = { getAccessToken: async () => token };
     let req = this.client
       .api(path)
@@ -86,12 +99,17 @@ export class GraphApi {
     if (query.filter) req = req.filter(query.filter);
     if (query.expand) req = req.expand(query.expand);
     if (query.select) req = req.select(query.select);
+    if (query.version) req = req.version(query.version);
     return req;
   }
 
-  private retryOptions(method: 'GET' | 'POST'): RetryHandlerOptions {
+  private retryOptions(method: 'GET' | 'POST' | 'PATCH'): RetryHandlerOptions {
     if (method !== 'GET' || this.retry.maxRetries <= 0) return new RetryHandlerOptions(0, 0);
-    return new RetryHandlerOptions(this.retry.delaySeconds, this.retry.maxRetries, (_delay, _attempt, _req, _opts, response) => response.status !== 429);
+    // A 429 is retried only when its Retry-After is short enough to wait inside a chat turn; the
+    // SDK then sleeps exactly the Retry-After. A longer one goes back to the user as `throttled`.
+    return new RetryHandlerOptions(this.retry.delaySeconds, this.retry.maxRetries, (_delay, _attempt, _req, _opts, response) =>
+      response.status !== 429 || (retryAfterSeconds(response.headers) ?? Number.POSITIVE_INFINITY) <= MAX_INLINE_RETRY_AFTER_SECONDS,
+    );
   }
 
   private assertSameOrigin(link: string): void {
@@ -105,13 +123,24 @@ export class GraphApi {
     if (origin !== this.origin) throw new PimError('unknown', 'Graph returned a nextLink to another host');
   }
 
-  private async send<T>(call: () => Promise<T>): Promise<T> {
+  /** Every call: refused at once inside an earlier 429's Retry-After for the same caller and path. */
+  private async send<T>(key: string, call: () => Promise<T>): Promise<T> {
+    this.gate.check(key);
     try {
       return await call();
     } catch (e) {
-      throw mapGraphError(e);
+      const error = mapGraphError(e);
+      this.gate.record(key, error);
+      throw error;
     }
   }
+}
+
+/** Graph throttles per caller and resource: the token's user (or app) and the path without its query. */
+function gateKey(token: string, path: string): string {
+  const subject = jwtSubject(token);
+  const pathOnly = path.startsWith('https://') ? new URL(path).pathname : path.split('?')[0]!;
+  return `${subject ? subject.oid : 'unknown'}|${pathOnly}`;
 }
 
 /** Requests without a per-request token fail loudly instead of going out anonymous. */

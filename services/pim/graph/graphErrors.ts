@@ -29,8 +29,12 @@ export function mapGraphError(error: unknown): PimError {
 }
 
 function fromGraphError(e: GraphError): PimError {
-  const status = e.statusCode;
-  const code = e.code ?? undefined;
+  return mapUpstreamError(e.statusCode, e.code ?? undefined, e.message, e.headers, 'Graph');
+}
+
+/** Any PIM upstream (Graph or ARM) answer → PimError: the error codes are the same on both APIs. */
+export function mapUpstreamError(status: number, code: string | undefined, message: string, headers: Headers | undefined, api: 'Graph' | 'ARM'): PimError {
+  const e = { message, headers };
   const base = { upstreamCode: code, httpStatus: status > 0 ? status : undefined };
   const byCode = code ? KIND_BY_CODE[code.toLowerCase()] : undefined;
 
@@ -46,14 +50,14 @@ function fromGraphError(e: GraphError): PimError {
   if (byCode) return new PimError(byCode, `PIM refused the request (${code})`, base);
 
   if (status === 401) {
-    return new PimError('authenticationRequired', 'Graph rejected the token', { ...base, claims: claimsFromWwwAuthenticate(e.headers) });
+    return new PimError('authenticationRequired', `${api} rejected the token`, { ...base, claims: claimsFromWwwAuthenticate(e.headers) });
   }
-  if (status === 403) return new PimError('forbidden', 'Graph denied access', base);
-  if (status === 404) return new PimError('notFound', 'Graph resource not found', base);
-  if (status === 429) return new PimError('throttled', 'Graph throttled the call', { ...base, retryAfterSeconds: retryAfterSeconds(e.headers) });
-  if (status >= 500 || status <= 0) return new PimError('unavailable', 'Graph is unavailable', base);
-  if (status === 400) return new PimError('invalidInput', `Graph rejected the request${code ? ` (${code})` : ''}`, base);
-  return new PimError('unknown', `Graph call failed with ${status}`, base);
+  if (status === 403) return new PimError('forbidden', `${api} denied access`, base);
+  if (status === 404) return new PimError('notFound', `${api} resource not found`, base);
+  if (status === 429) return new PimError('throttled', `${api} throttled the call`, { ...base, retryAfterSeconds: retryAfterSeconds(e.headers) });
+  if (status >= 500 || status <= 0) return new PimError('unavailable', `${api} is unavailable`, base);
+  if (status === 400) return new PimError('invalidInput', `${api} rejected the request${code ? ` (${code})` : ''}`, base);
+  return new PimError('unknown', `${api} call failed with ${status}`, base);
 }
 
 /** `The following policy rules failed: ["ExpirationRule","MfaRule"]` → ['ExpirationRule', 'MfaRule']. */

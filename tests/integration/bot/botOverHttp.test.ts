@@ -127,8 +127,9 @@ describe('bot over HTTP (emulator, Azurite, recording connector; no stubs)', fun
     const [request] = tenant.state.assignmentRequests(DEMO_USERS.alice.id);
     assert.equal(request?.justification, 'Quarterly access review – café ✓');
     const created = tenant.requestLog.entries().filter((e) => e.method === 'POST' && e.path.endsWith('/roleAssignmentScheduleRequests'));
-    assert.equal(created.length, 1);
-    assert.equal(created[0]!.caller, DEMO_USERS.alice.id, "created with Alice's own delegated token");
+    // PIM's dry run (isValidationOnly) before the request itself, both with Alice's own delegated token.
+    assert.equal(created.length, 2);
+    for (const call of created) assert.equal(call.caller, DEMO_USERS.alice.id, "created with Alice's own delegated token");
 
     const [mine] = await say('my roles');
     const active = cardText(mine).split('You can activate')[0]!;

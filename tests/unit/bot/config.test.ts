@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../../bot/config';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, readEnvironment } from '../../../bot/config';
+import { appCertificate, createAppCertificate } from '../../../emulator/tenant/identity/clientCertificates';
 import { DEMO_TENANT_ID } from '../../../emulator/tenant/demoTenant';
 
 const LOCAL = {
@@ -9,7 +13,7 @@ const LOCAL = {
   STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true;',
 } as const;
 
-function refused(env: Record<string, string>, setting: string): void {
+function refused(env: Record<string, string | undefined>, setting: string): void {
   assert.throws(
     () => loadConfig(env),
     (error: unknown) => {
@@ -29,6 +33,8 @@ describe('bot/config', () => {
     assert.equal(config.port, 3978);
     assert.equal(config.tenantId, DEMO_TENANT_ID);
     assert.deepEqual(config.storage, { connectionString: 'UseDevelopmentStorage=true;', container: 'pimbot-state' });
+    assert.deepEqual(config.allowedTenantIds, [DEMO_TENANT_ID]);
+    assert.equal(config.production, undefined);
     assert.deepEqual(config.services, {
       tenantId: DEMO_TENANT_ID,
       authority: `https://localhost:8443/${DEMO_TENANT_ID}`,
@@ -36,6 +42,7 @@ describe('bot/config', () => {
       clientId: LOCAL.LOCAL_CLIENT_ID,
       clientSecret: 's3cret-value',
       graphBaseUrl: 'https://localhost:8443',
+      armBaseUrl: 'https://localhost:8443',
       localSsoUrl: 'https://localhost:8443',
       cacheTtlMs: 60_000,
     });
@@ -84,12 +91,155 @@ describe('bot/config', () => {
     it(`refuses ${name}="${value}" and names the setting`, () => refused({ ...LOCAL, [name]: value }, name));
   }
 
-  it('refuses production (MicrosoftAppId set): not supported by this build yet', () => {
-    refused({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555' }, 'MicrosoftAppId');
-    refused({ ...LOCAL, MicrosoftAppId: '11111111-2222-3333-4444-555555555555' }, 'MicrosoftAppId');
-  });
-
-  for (const name of ['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppCertificateThumbprint']) {
+  for (const name of ['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppCertificateThumbprint', 'ALLOWED_TENANT_IDS', 'SSO_APP_ID_URI', 'TOKEN_CACHE_KEY']) {
     it(`refuses local mode while the production setting ${name} is present`, () => refused({ ...LOCAL, [name]: 'x' }, name));
   }
+
+  describe('production (MicrosoftAppId set)', () => {
+    const APP = '6a1b2c3d-0000-4000-8000-00000000b07a';
+    const TENANT = '11111111-2222-4333-8444-555555555555';
+    const PROD: Record<string, string | undefined> = {
+      MicrosoftAppId: APP,
+      MicrosoftAppTenantId: TENANT,
+      MicrosoftAppPassword: 's3cret-value',
+      SSO_APP_ID_URI: `api://pimbot.contoso.com/botid-${APP}`,
+      STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=pim;AccountKey=s3cret-value;EndpointSuffix=core.windows.net',
+    };
+
+    it('reads a production configuration with its defaults: Entra, Graph, allowed tenant = own tenant', () => {
+      const config = loadConfig(PROD);
+      assert.equal(config.mode, 'production');
+      assert.equal(config.tenantId, TENANT);
+      assert.deepEqual(config.allowedTenantIds, [TENANT]);
+      assert.equal(config.services.authority, `https://login.microsoftonline.com/${TENANT}`);
+      assert.deepEqual(config.services.knownAuthorities, []);
+      assert.equal(config.services.graphBaseUrl, 'https://graph.microsoft.com');
+      assert.equal(config.services.clientSecret, 's3cret-value');
+      assert.equal(config.services.localSsoUrl, undefined, 'never the emulated SSO');
+      assert.deepEqual(config.production, { appId: APP, appType: 'SingleTenant', appTenantId: TENANT, ssoApplicationIdUri: PROD.SSO_APP_ID_URI, oauthConnectionName: 'sso' });
+    });
+
+    it('takes the optional settings', () => {
+      const other = '99999999-2222-4333-8444-555555555555';
+      const config = loadConfig({
+        ...PROD,
+        MicrosoftAppType: 'MultiTenant',
+        ALLOWED_TENANT_IDS: `${TENANT}, ${other.toUpperCase()}`,
+        SSO_CONNECTION_NAME: 'teams-sso',
+        APPROVERS_CHANNEL_ID: '19:abc123@thread.tacv2',
+        ADMIN_GROUP_ID: other,
+        TOKEN_CACHE_KEY: Buffer.alloc(32, 1).toString('base64'),
+      });
+      assert.deepEqual(config.allowedTenantIds, [TENANT, other]);
+      assert.equal(config.production?.appType, 'MultiTenant');
+      assert.equal(config.production?.oauthConnectionName, 'teams-sso');
+      assert.equal(config.production?.approversChannelId, '19:abc123@thread.tacv2');
+      assert.equal(config.production?.adminGroupId, other);
+      assert.equal(config.production?.tokenCacheKey?.length, 32);
+    });
+
+    it('takes a certificate instead of a secret, and checks it against its thumbprint', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'pimbot-cert-'));
+      try {
+        const { certPem, privateKeyPem } = createAppCertificate('test');
+        const cert = appCertificate(certPem);
+        writeFileSync(path.join(dir, 'key.pem'), privateKeyPem);
+        writeFileSync(path.join(dir, 'cert.pem'), certPem);
+        const withCert = { ...PROD, MicrosoftAppPassword: undefined, MicrosoftAppCertificateThumbprint: cert.thumbprint.toUpperCase(), MicrosoftAppCertificateKeyFile: path.join(dir, 'key.pem') };
+        const config = loadConfig(withCert);
+        assert.equal(config.services.clientSecret, undefined);
+        assert.deepEqual(config.services.clientCertificate, { thumbprint: cert.thumbprint, privateKey: privateKeyPem });
+        const full = loadConfig({ ...withCert, MicrosoftAppCertificateThumbprint: cert.thumbprintSha256, MicrosoftAppCertificateFile: path.join(dir, 'cert.pem') });
+        assert.deepEqual(full.services.clientCertificate, { thumbprintSha256: cert.thumbprintSha256, privateKey: privateKeyPem, x5c: certPem });
+        refused({ ...withCert, MicrosoftAppCertificateThumbprint: 'ab'.repeat(20), MicrosoftAppCertificateFile: path.join(dir, 'cert.pem') }, 'MicrosoftAppCertificateThumbprint');
+        refused({ ...withCert, MicrosoftAppCertificateKeyFile: path.join(dir, 'missing.pem') }, 'MicrosoftAppCertificateKeyFile');
+        refused({ ...withCert, MicrosoftAppCertificateKeyFile: path.join(dir, 'cert.pem') }, 'MicrosoftAppCertificateKeyFile');
+        refused({ ...withCert, MicrosoftAppPassword: 's3cret-value' }, 'MicrosoftAppPassword');
+        refused({ ...withCert, MicrosoftAppCertificateKeyFile: undefined }, 'MicrosoftAppCertificateKeyFile');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    for (const name of ['MicrosoftAppTenantId', 'MicrosoftAppPassword', 'SSO_APP_ID_URI', 'STORAGE_CONNECTION_STRING']) {
+      it(`refuses to start without ${name}`, () => refused({ ...PROD, [name]: undefined }, name));
+    }
+
+    const invalid: Array<[string, string]> = [
+      ['MicrosoftAppId', 'my-bot'],
+      ['MicrosoftAppTenantId', 'contoso.onmicrosoft.com'],
+      ['MicrosoftAppType', 'UserAssignedMSI'],
+      ['MicrosoftAppType', 'Anything'],
+      ['ALLOWED_TENANT_IDS', 'contoso'],
+      ['ALLOWED_TENANT_IDS', '99999999-2222-4333-8444-555555555555'],
+      ['SSO_APP_ID_URI', 'api://botid-00000000-0000-4000-8000-000000000000'],
+      ['SSO_APP_ID_URI', 'https://pimbot.contoso.com'],
+      ['APPROVERS_CHANNEL_ID', 'general'],
+      ['ADMIN_GROUP_ID', 'PIM Admins'],
+      ['TOKEN_CACHE_KEY', 'short'],
+      ['STORAGE_CONTAINER', 'Bad_Name'],
+    ];
+    for (const [name, value] of invalid) {
+      it(`refuses ${name}="${value}" and names the setting`, () => refused({ ...PROD, [name]: value }, name));
+    }
+
+    it('a SingleTenant bot cannot serve other tenants', () =>
+      refused({ ...PROD, ALLOWED_TENANT_IDS: `${TENANT},99999999-2222-4333-8444-555555555555` }, 'ALLOWED_TENANT_IDS'));
+
+    for (const name of ['LOCAL_TENANT_URL', 'LOCAL_CLIENT_SECRET', 'LOCAL_DATA_DIR']) {
+      it(`refuses production while the local setting ${name} is present`, () => refused({ ...PROD, [name]: 'x' }, name));
+    }
+  });
+
+  describe('.env', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'pimbot-env-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads .env, and the environment wins over it', () => {
+      const file = path.join(dir, '.env');
+      writeFileSync(file, [
+        '# comment',
+        '',
+        'export PORT=4000',
+        'LOCAL_CLIENT_ID = "quoted value" # trailing comment',
+        "LOCAL_CLIENT_SECRET='single # not a comment'",
+        'STORAGE_CONTAINER=from-file',
+        'MULTI="a\\nb"',
+      ].join('\n'));
+      const env = readEnvironment({ STORAGE_CONTAINER: 'from-env' }, file);
+      assert.equal(env.PORT, '4000');
+      assert.equal(env.LOCAL_CLIENT_ID, 'quoted value');
+      assert.equal(env.LOCAL_CLIENT_SECRET, 'single # not a comment');
+      assert.equal(env.STORAGE_CONTAINER, 'from-env');
+      assert.equal(env.MULTI, 'a\nb');
+      assert.deepEqual(readEnvironment({ A: 'b' }, path.join(dir, 'missing.env')), { A: 'b' });
+    });
+
+    it('a production setting in .env keeps local mode from starting', () => {
+      const file = path.join(dir, '.env');
+      writeFileSync(file, 'MicrosoftAppPassword=s3cret-value\n');
+      refused(readEnvironment({ ...LOCAL }, file), 'MicrosoftAppPassword');
+    });
+
+    it('a malformed .env names the line, never the value', () => {
+      const file = path.join(dir, '.env');
+      writeFileSync(file, 'GOOD=1\nthis line has s3cret-value and no equals sign\n');
+      assert.throws(() => readEnvironment({}, file), (e: unknown) => e instanceof ConfigError && e.setting === '.env' && /line 2/.test(e.message) && !/s3cret/.test(e.message));
+      writeFileSync(file, 'A="unterminated s3cret-value\n');
+      assert.throws(() => readEnvironment({}, file), (e: unknown) => e instanceof ConfigError && /line 1: unterminated/.test(e.message) && !/s3cret/.test(e.message));
+    });
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every setting bot/config.ts reads', () => {
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const source = readFileSync(path.join(root, 'bot', 'config.ts'), 'utf8');
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    const read = new Set([...source.matchAll(/\(env, '([A-Za-z_]+)'/g)].map((m) => m[1]!));
+    for (const name of ['MicrosoftAppPassword', 'MicrosoftAppCertificateThumbprint', 'MicrosoftAppCertificateKeyFile', 'MicrosoftAppType']) read.add(name);
+    assert.ok(read.size > 15, `found ${read.size} settings`);
+    for (const name of read) assert.match(example, new RegExp(`^# ${name}=`, 'm'), `${name} is missing from .env.example`);
+  });
 });

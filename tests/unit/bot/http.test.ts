@@ -31,6 +31,14 @@ describe('checkActivityRequest', () => {
     ['a serviceUrl that is not a URL', { ...VALID, serviceUrl: 'not a url' }],
     ['a file: serviceUrl', { ...VALID, serviceUrl: 'file:///etc/passwd' }],
     ['from that is a string', { ...VALID, from: 'alice' }],
+    // Found by tests/integration/fuzz: these are copied into the reply, whose serializer would throw.
+    ['a numeric conversationType', { ...VALID, conversation: { id: 'c1', conversationType: 7 } }],
+    ['a numeric locale', { ...VALID, locale: 7 }],
+    ['a recipient name that is a number', { ...VALID, recipient: { id: 'b1', name: 7 } }],
+    ['an empty conversation id', { ...VALID, conversation: { id: '' } }],
+    ['a conversation id with a lone surrogate', { ...VALID, conversation: { id: 'a:\udfff' } }],
+    ['a conversation id with a control character', { ...VALID, conversation: { id: 'a:\u0000' } }],
+    ['an adaptiveCard/action invoke without value.action', { ...VALID, type: 'invoke', name: 'adaptiveCard/action', value: {} }],
   ];
   for (const [what, body] of garbage) {
     it(`refuses ${what} with 400`, () => {

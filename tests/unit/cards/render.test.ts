@@ -9,6 +9,10 @@ import {
   infoCard,
   justificationCard,
   MAX_LISTED_ROLES,
+  ROLE_PAGE_SIZE,
+  resultsCard,
+  signInCard,
+  reminderCard,
   myRolesCard,
   roleListCard,
   welcomeCard,
@@ -16,9 +20,9 @@ import {
 } from '../../../cards/views';
 import type { ActivationRequest, RequestStatus } from '../../../services/pim/model';
 import { aliceEligibilities, NOW } from '../../support/botHarness';
-import { toRoleChoice } from '../../../dialogs/roleChoice';
+import { toRoleChoices } from '../../../dialogs/roleChoice';
 
-const roles: RoleView[] = aliceEligibilities().map(toRoleChoice);
+const roles: RoleView[] = toRoleChoices(aliceEligibilities());
 
 function manyRoles(count: number): RoleView[] {
   return Array.from({ length: count }, (_, i) => ({ ...roles[i % roles.length]!, key: `azureResource|/subscriptions/${'0'.repeat(36)}/resourceGroups/rg-${i}|${'f'.repeat(100)}`, scopeName: `Resource group rg-${i} in Contoso Prod` }));
@@ -54,6 +58,12 @@ const cards: Array<[string, () => Attachment]> = [
   ),
   ['my roles', () => myRolesCard({ active: [], eligible: roles, now: NOW })],
   ['my roles with many roles', () => myRolesCard({ active: [], eligible: manyRoles(200), now: NOW })],
+  ['role list, grouped, second page', () => roleListCard({ roles: manyRoles(200), page: 3, filter: 'rg' })],
+  ['results', () => resultsCard({ headline: '1 of 2 requests went through', items: [{ label: 'SRE On-Call (member)', status: 'Activated', detail: 'x', tone: 'success' }, { label: 'Contributor on Contoso Prod', status: 'Not requested', detail: 'y', tone: 'error' }] })],
+  ['results, many', () => resultsCard({ headline: 'h', items: Array.from({ length: 50 }, (_, i) => ({ label: `Role ${i} `.repeat(10), status: 'Activated', detail: 'd'.repeat(200), tone: 'success' as const })) })],
+  ['sign-in', () => signInCard({ title: 'Security Administrator needs a stronger sign-in', text: 't', hint: 'h', url: 'https://localhost:8443/t/oauth2/v2.0/authorize?state=x' })],
+  ['reminder', () => reminderCard({ key: 'entraRole|/|x', label: 'Global Reader', end: new Date(NOW.getTime() + 600_000), now: NOW, canExtend: false })],
+  ['my access with everything', () => myRolesCard({ active: Array.from({ length: 40 }, () => ({ key: 'k', surface: 'azureResource' as const, roleId: 'r', roleName: 'Reader', scope: { id: '/s', displayName: 'rg-web', kind: 'resourceGroup' as const }, principalId: 'p', startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), assignmentType: 'activated' as const })), eligible: manyRoles(200), now: NOW, requests: Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, surface: 'group' as const, label: 'SRE On-Call (member)', state: 'Waiting for approval' })) })],
   ['info', () => infoCard({ title: 'Cancelled', text: 'Nothing was requested.' })],
   ['error', () => infoCard({ title: 'PIM is busy', text: 'Try later', hint: 'In a minute', tone: 'error' })],
 ];
@@ -77,8 +87,11 @@ describe('cards', () => {
 
   it('lists at most a bounded number of roles and says how many more there are', () => {
     const json = JSON.stringify(roleListCard({ roles: manyRoles(25) }).content);
-    assert.equal(json.match(/"pickRole"/g)?.length, MAX_LISTED_ROLES);
-    assert.match(json, /and 5 more/);
+    assert.equal(json.match(/"pickRole"/g)?.length, ROLE_PAGE_SIZE);
+    assert.match(json, /and 10 more/);
+    const last = JSON.stringify(roleListCard({ roles: manyRoles(25), page: 1 }).content);
+    assert.equal(last.match(/"pickRole"/g)?.length, 10, 'the second page holds the rest');
+    assert.doesNotMatch(last, /Show more/);
   });
 
   it('refuses a card Teams would not render', () => {

@@ -1,6 +1,7 @@
 // DialogTestClient on the Teams channel with the MainDialog and a faked PimService.
 import type { Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
+import type { DialogDeps } from '../../../dialogs/deps';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { ALICE, dialogDeps, fakePim, type FakePim } from '../../support/botHarness';
 
@@ -11,8 +12,8 @@ export interface TestChat {
   say(activity: string | Partial<Activity>, from?: Partial<Activity['from']>): Promise<Partial<Activity>[]>;
 }
 
-export function startChat(pim: FakePim = fakePim(), now?: Date): TestChat {
-  const client = new DialogTestClient('msteams', new MainDialog(dialogDeps(pim, now)));
+export function startChat(pim: FakePim = fakePim(), now?: Date, extra: Partial<DialogDeps> = {}): TestChat {
+  const client = new DialogTestClient('msteams', new MainDialog({ ...dialogDeps(pim, now), ...extra }));
   return {
     client,
     pim,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseCommand } from '../../../dialogs/parsing/command';
 import { parseDuration } from '../../../dialogs/parsing/duration';
-import { matchRole } from '../../../dialogs/parsing/roleMatch';
+import { matchName } from '../../../dialogs/parsing/resolve';
 
 describe('parseDuration', () => {
   const table: Array<[string, number | null]> = [
@@ -54,40 +54,54 @@ describe('parseCommand', () => {
     ['Hello!', { kind: 'welcome' }],
     ['help', { kind: 'welcome' }],
     ['activate', { kind: 'activate' }],
-    ['Activate Global Reader', { kind: 'activate', roleName: 'global reader' }],
-    ['activate the user administrator role', { kind: 'activate', roleName: 'user administrator' }],
+    ['Activate Global Reader', { kind: 'activate', roleName: 'Global Reader' }],
+    ['actvate Global Reader', { kind: 'activate', roleName: 'Global Reader' }],
+    ['deactivate reader', { kind: 'deactivate', roleName: 'reader' }],
+    ['extend the reader', { kind: 'extend', roleName: 'reader' }],
+    ['my requests', { kind: 'myRoles' }],
+    ['activate the user administrator role', { kind: 'activate', roleName: 'user administrator role' }],
     ['my roles', { kind: 'myRoles' }],
     ['My access', { kind: 'myRoles' }],
     ['cancel', { kind: 'cancel' }],
     ['what is the weather', { kind: 'unknown' }],
-    ['activated', { kind: 'unknown' }],
+    ['activated', { kind: 'activate' }],
+    ['activities', { kind: 'unknown' }],
   ];
   for (const [input, expected] of table) {
     it(`"${input}" → ${expected.kind}`, () => assert.deepEqual(parseCommand(input), expected));
   }
 });
 
-describe('matchRole', () => {
+describe('matchName', () => {
   const roles = [
-    { roleName: 'Global Reader', scopeName: 'Directory' },
-    { roleName: 'User Administrator', scopeName: 'Directory' },
-    { roleName: 'Security Administrator', scopeName: 'Directory' },
+    { key: 'a', name: 'Global Reader', roleName: 'Global Reader', scopeName: 'Directory' },
+    { key: 'b', name: 'User Administrator', roleName: 'User Administrator', scopeName: 'Directory' },
+    { key: 'c', name: 'Security Administrator', roleName: 'Security Administrator', scopeName: 'Directory' },
   ];
   it('matches exact names regardless of case and spacing', () => {
-    assert.deepEqual(matchRole('  global   READER ', roles), { kind: 'one', choice: roles[0] });
+    assert.deepEqual(matchName('  global   READER ', roles), { kind: 'one', choice: roles[0] });
   });
   it('matches a position in the list', () => {
-    assert.deepEqual(matchRole('2', roles), { kind: 'one', choice: roles[1] });
-    assert.deepEqual(matchRole('4', roles), { kind: 'none' });
+    assert.deepEqual(matchName('2', roles), { kind: 'one', choice: roles[1] });
+    assert.equal(matchName('4', roles).kind, 'none');
   });
   it('matches a unique prefix or part of a name', () => {
-    assert.deepEqual(matchRole('secur', roles), { kind: 'one', choice: roles[2] });
+    assert.deepEqual(matchName('secur', roles), { kind: 'one', choice: roles[2] });
   });
   it('reports several matches instead of guessing', () => {
-    assert.equal(matchRole('administrator', roles).kind, 'many');
+    assert.equal(matchName('administrator', roles).kind, 'many');
   });
-  it('finds nothing outside the list', () => {
-    assert.deepEqual(matchRole('Global Administrator', roles), { kind: 'none' });
-    assert.deepEqual(matchRole('', roles), { kind: 'none' });
+  it('tolerates a typo when one name is clearly nearest', () => {
+    assert.deepEqual(matchName('globl raeder', roles), { kind: 'one', choice: roles[0] });
+  });
+  it('never auto-picks between two equally close names', () => {
+    const result = matchName('usr administrator', [...roles, { key: 'd', name: 'Usr Administratr', roleName: 'Usr Administratr', scopeName: 'Directory' }]);
+    assert.equal(result.kind, 'many');
+  });
+  it('finds nothing outside the list, and offers the closest', () => {
+    const result = matchName('Global Administrator', roles);
+    assert.equal(result.kind, 'none');
+    assert.ok(result.kind === 'none' && result.closest.length > 0);
+    assert.equal(matchName('', roles).kind, 'none');
   });
 });

@@ -73,11 +73,19 @@ describe('services/identity LocalSsoUserTokenProvider (emulator and msal stubbed
     assert.equal(fetchStub.callCount, 2);
   });
 
-  it('does not retry a step-up demand', async () => {
+  it('retries a step-up demand once with a fresh SSO token (it may carry a step-up just completed), then gives up', async () => {
     const { msal, fetchStub, provider } = setup({ t: Date.UTC(2030, 0, 1) });
     await provider.getUserToken({ user: alice, resource: 'graph' });
     msal.onBehalfOf.rejects(new PimError('authenticationRequired', 'interaction_required', { claims: '{}' }));
     await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph', claims: '{}' }), (e: unknown) => e instanceof PimError && e.details.claims === '{}');
+    assert.equal(fetchStub.callCount, 2, 'one fresh SSO token, not a loop');
+  });
+
+  it('does not retry a step-up demand the caller did not ask claims for', async () => {
+    const { msal, fetchStub, provider } = setup({ t: Date.UTC(2030, 0, 1) });
+    await provider.getUserToken({ user: alice, resource: 'graph' });
+    msal.onBehalfOf.rejects(new PimError('authenticationRequired', 'interaction_required', { claims: '{}' }));
+    await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph' }), (e: unknown) => e instanceof PimError && e.details.claims === '{}');
     assert.equal(fetchStub.callCount, 1);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { PimError, type PimErrorKind } from '../../../services/pim/errors';
-import { eligibilityKey, type ActivationInput, type ActivationRequest, type Constraints, type Eligibility, type UserContext } from '../../../services/pim/model';
+import { eligibilityKey, type ActivationInput, type ActivationRequest, type ActiveAssignment, type Constraints, type Eligibility, type ExtensionInput, type UserContext } from '../../../services/pim/model';
 import { DEFAULT_ELIGIBILITY_TTL_MS, ProviderPimService } from '../../../services/pim/pimService';
 import type { PimProvider } from '../../../services/pim/service';
 
@@ -54,10 +54,15 @@ function stubProvider() {
   const provider = {
     surface: 'entraRole' as const,
     listEligibilities: sinon.stub<[UserContext], Promise<Eligibility[]>>().resolves([reader, userAdmin]),
-    listActive: sinon.stub<[UserContext], Promise<[]>>().resolves([]),
+    listActive: sinon.stub<[UserContext], Promise<ActiveAssignment[]>>().resolves([]),
     getConstraints: sinon.stub<[UserContext, Eligibility], Promise<Constraints>>().callsFake(async (_u, e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)),
     activate: sinon.stub<[UserContext, Eligibility, ActivationInput], Promise<ActivationRequest>>().resolves(request),
     getRequest: sinon.stub<[UserContext, string], Promise<ActivationRequest>>().resolves(request),
+    validate: sinon.stub<[UserContext, Eligibility, ActivationInput], Promise<void>>().resolves(),
+    deactivate: sinon.stub<[UserContext, ActiveAssignment], Promise<ActivationRequest>>().resolves(request),
+    extend: sinon.stub<[UserContext, ActiveAssignment, ExtensionInput], Promise<ActivationRequest>>().resolves(request),
+    listRequests: sinon.stub<[UserContext], Promise<ActivationRequest[]>>().resolves([]),
+    cancel: sinon.stub<[UserContext, string], Promise<void>>().resolves(),
   } satisfies PimProvider;
   return provider;
 }
@@ -146,19 +151,23 @@ describe('services/pim PimService', () => {
     assert.equal(p.activate.firstCall.args[1], reader);
   });
 
-  it('activation invalidates the user cache', async () => {
+  it('a successful activation keeps the cache warm for the next one', async () => {
     const p = stubProvider();
     const service = new ProviderPimService([p], { now });
     await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' });
     await service.listEligibilities(alice);
-    assert.equal(p.listEligibilities.callCount, 2);
+    assert.equal(p.listEligibilities.callCount, 1);
   });
 
-  it('passes upstream refusals through and still invalidates', async () => {
+  it('passes upstream refusals through; a refusal that says the cache is stale drops it', async () => {
     const p = stubProvider();
     p.activate.rejects(new PimError('alreadyActive', 'exists'));
     const service = new ProviderPimService([p], { now });
     await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' }), 'alreadyActive');
+    await service.listEligibilities(alice);
+    assert.equal(p.listEligibilities.callCount, 1, 'already active says nothing about eligibilities');
+    p.activate.rejects(new PimError('notEligible', 'gone'));
+    await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' }), 'notEligible');
     await service.listEligibilities(alice);
     assert.equal(p.listEligibilities.callCount, 2);
   });
@@ -168,6 +177,65 @@ describe('services/pim PimService', () => {
     const service = new ProviderPimService([p], { now });
     assert.deepEqual(await service.listActive(alice), []);
     assert.equal(p.listActive.callCount, 1);
+  });
+
+  describe('lifecycle', () => {
+    const active: ActiveAssignment = { key: reader.key, surface: 'entraRole', roleId: reader.roleId, roleName: reader.roleName, scope: reader.scope, principalId: alice.userId, startDateTime: new Date(0), endDateTime: new Date(3_600_000), assignmentType: 'activated' };
+
+    it('activateMany answers one outcome per input, in order, and one failure does not stop the others', async () => {
+      const p = stubProvider();
+      p.activate.onFirstCall().rejects(new PimError('alreadyActive', 'exists'));
+      const service = new ProviderPimService([p], { now });
+      const outcomes = await service.activateMany(alice, [
+        { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' },
+        { eligibilityKey: 'entraRole|/|nope', durationMinutes: 60, justification: 'x' },
+        { eligibilityKey: reader.key, durationMinutes: 30, justification: 'y' },
+      ]);
+      assert.deepEqual(outcomes.map((o) => (o.ok ? 'ok' : o.error.kind)), ['alreadyActive', 'notEligible', 'ok']);
+      assert.equal(p.listEligibilities.callCount, 1, 'one listing for all items');
+    });
+
+    it('deactivates what is active under the key, and says notFound otherwise', async () => {
+      const p = stubProvider();
+      p.listActive.resolves([active]);
+      const service = new ProviderPimService([p], { now });
+      await service.deactivate(alice, reader.key);
+      assert.equal(p.deactivate.firstCall.args[1], active);
+      await rejectsWith(service.deactivate(alice, userAdmin.key), 'notFound');
+      await rejectsWith(service.deactivate(alice, 'azureResource|/x|y'), 'notFound');
+    });
+
+    it('refuses to extend an activation (PIM has no such thing) without calling PIM', async () => {
+      const p = stubProvider();
+      p.listActive.resolves([active]);
+      const service = new ProviderPimService([p], { now });
+      await rejectsWith(service.extend(alice, reader.key, { durationMinutes: 30 }), 'invalidInput');
+      assert.equal(p.extend.callCount, 0);
+      p.listActive.resolves([{ ...active, assignmentType: 'assigned' }]);
+      await service.extend(alice, reader.key, { durationMinutes: 30 });
+      assert.equal(p.extend.callCount, 1);
+    });
+
+    it('takes Provisioned with a start that has come as in place without polling; polls for Granted / PendingProvisioning', async () => {
+      const p = stubProvider();
+      const service = new ProviderPimService([p], { now, sleep: async () => {} });
+      const inPlace = await service.waitUntilActive(alice, { ...request, status: 'provisioned' });
+      assert.equal(p.listActive.callCount, 0, 'no upstream call');
+      assert.equal(inPlace?.key, reader.key);
+      assert.equal(inPlace?.assignmentType, 'activated');
+      assert.deepEqual(inPlace?.endDateTime, request.endDateTime);
+      p.listActive.resolves([{ ...active, key: reader.key }]);
+      assert.ok(await service.waitUntilActive(alice, { ...request, status: 'pendingProvisioning' }));
+      assert.equal(p.listActive.callCount, 1, 'PendingProvisioning is checked against PIM');
+    });
+
+    it('does not wait for a request awaiting approval or starting later', async () => {
+      const p = stubProvider();
+      const service = new ProviderPimService([p], { now, sleep: async () => assert.fail('no sleeping') });
+      assert.equal(await service.waitUntilActive(alice, { ...request, status: 'pendingApproval' }), null);
+      assert.equal(await service.waitUntilActive(alice, { ...request, startDateTime: new Date(clock + 3_600_000) }), null);
+      assert.equal(p.listActive.callCount, 0);
+    });
   });
 
   describe('refuses before sending anything', () => {

@@ -1,0 +1,118 @@
+// Approval fan-out: from the moment PIM answers PendingApproval until every approver's card has
+// been delivered, for 1, 10 and 50 approvers, through a connector enforcing Teams' rate limits.
+// The baseline (the floor) is the framework alone posting the same cards to the same number of
+// conversations through the same connector, paced by the same limits, measured in the same run.
+import { CloudAdapter, MessageFactory, type ConversationReference } from 'botbuilder';
+import { loadConfig } from '../bot/config';
+import { createChannelAuthentication } from '../bot/http/channelAuth';
+import { RateLimiter } from '../bot/approvals/rateLimiter';
+import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
+import type { TenantEmulator } from '../emulator/tenant/index';
+import type { BotProcess } from '../tests/support/botProcess';
+import { addBenchUsers, clearActivations } from './benchUsers';
+import { channelActivity, openConversation, postActivity, textOf, type ChatUser } from './channel';
+import { startRateLimitedConnector, type Delivery, type RateLimitedConnector } from './rateLimitedConnector';
+import { round } from './stats';
+
+export const FAN_OUT_SIZES = [1, 10, 50] as const;
+
+export interface FanOutResult {
+  readonly approvers: number;
+  readonly ms: number;
+  readonly floorMs: number;
+  readonly ratio: number;
+  readonly delivered: number;
+  readonly doubled: number;
+  readonly refusals: number;
+}
+
+const CARD = 'application/vnd.microsoft.card.adaptive';
+const WINDOW_CLEAR_MS = 1100;
+
+function isCard(d: Delivery): boolean {
+  return d.method === 'POST' && (d.activity.attachments ?? []).some((a) => a.contentType === CARD);
+}
+
+/** The framework alone: N cards to N conversations, paced by the bot's own rate limiter. */
+async function floor(connector: RateLimitedConnector, env: Record<string, string>, conversations: readonly string[], card: object): Promise<number> {
+  const adapter = new CloudAdapter(createChannelAuthentication(loadConfig(env)));
+  const limiter = new RateLimiter();
+  const started = performance.now();
+  await Promise.all(
+    conversations.map(async (id) => {
+      await limiter.acquire(id);
+      const reference: Partial<ConversationReference> = { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, isGroup: false, conversationType: 'personal', name: '' } };
+      await adapter.continueConversationAsync('', reference, async (context) => {
+        await context.sendActivity(MessageFactory.attachment({ contentType: CARD, content: card }));
+      });
+    }),
+  );
+  return performance.now() - started;
+}
+
+async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string, string>, size: number, requester: ChatUser): Promise<FanOutResult> {
+  const connector = await startRateLimitedConnector();
+  try {
+    const approvers = await addBenchUsers(tenant, size, `approver${size}`);
+    await tenant.state.update((data) => {
+      const group = data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!;
+      group.members = approvers.map((a) => a.aadObjectId);
+    });
+    // Each approver has talked to the bot once, so it holds their 1:1 conversation reference.
+    const conversationOf = new Map<string, string>();
+    for (const approver of approvers) {
+      const conversation = openConversation({ endpoint: bot.endpoint, connector: connector, tenantId: tenant.tenantId, user: approver });
+      conversationOf.set(conversation.id, approver.aadObjectId);
+      await postActivity(bot.endpoint, connector, channelActivity({ connector: connector, tenantId: tenant.tenantId, user: approver }, conversation.id, { text: 'hi' }));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, WINDOW_CLEAR_MS));
+
+    await clearActivations(tenant, [requester]);
+    const mark = connector.deliveries.length;
+    const logMark = tenant.requestLog.entries().length;
+    const c = openConversation({ endpoint: bot.endpoint, connector: connector, tenantId: tenant.tenantId, user: requester });
+    await c.say('activate user administrator');
+    await c.say({ value: { action: 'setDuration', duration: '90 minutes' } });
+    const submit = await c.say({ value: { action: 'submitJustification', justification: 'Fan-out bench', ticketNumber: 'INC-8' } });
+    if (!/waiting for approval/i.test(textOf(submit.replies))) throw new Error(`the request did not wait for approval: ${textOf(submit.replies).slice(0, 120)}`);
+    const created = tenant.requestLog
+      .entries()
+      .slice(logMark)
+      .find((e) => e.method === 'POST' && /roleAssignmentScheduleRequests$/.test(e.path) && e.status < 300);
+    const pendingAt = created ? Date.parse(created.time) + created.durationMs - performance.timeOrigin : submit.startedAt;
+
+    const deadline = performance.now() + 60_000;
+    let cards: Delivery[] = [];
+    for (;;) {
+      cards = connector.since(mark).filter((d) => isCard(d) && conversationOf.has(d.conversationId));
+      if (new Set(cards.map((d) => d.conversationId)).size >= size || performance.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Anything doubled shows up a little later; give it the time.
+    await new Promise((r) => setTimeout(r, 500));
+    cards = connector.since(mark).filter((d) => isCard(d) && conversationOf.has(d.conversationId));
+    const first = new Map<string, number>();
+    for (const d of cards) if (!first.has(d.conversationId)) first.set(d.conversationId, d.at);
+    const ms = first.size > 0 ? Math.max(...first.values()) - pendingAt : Number.NaN;
+    const refusals = [...connector.refusals.values()].reduce((a, b) => a + b, 0);
+
+    await new Promise((r) => setTimeout(r, WINDOW_CLEAR_MS));
+    const cardContent = cards[0]?.activity.attachments?.[0]?.content ?? {};
+    const floorMs = await floor(connector, env, approvers.map((_, i) => `a:floor-${size}-${i}`), cardContent);
+    return { approvers: size, ms: round(ms), floorMs: round(floorMs), ratio: round(ms / floorMs), delivered: first.size, doubled: cards.length - first.size, refusals };
+  } finally {
+    await connector.close();
+  }
+}
+
+export async function measureFanOut(stack: { tenant: TenantEmulator; env: Record<string, string> }, bot: BotProcess): Promise<FanOutResult[] | string> {
+  const [requester] = await addBenchUsers(stack.tenant, 1, 'fanout-requester');
+  const results: FanOutResult[] = [];
+  try {
+    for (const size of FAN_OUT_SIZES) results.push(await once(stack.tenant, bot, stack.env, size, requester!));
+    return results;
+  } catch (e) {
+    return `not measured: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}

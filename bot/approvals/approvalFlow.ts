@@ -1,0 +1,466 @@
+// The approval flow on the bot's side: when a request waits for approval the requester gets a waiting
+// card and every approver a card in their 1:1 chat; a click decides at PIM as the clicker; the outcome
+// reaches every copy in place and the requester at once. A sweep reconciles open records with PIM
+// (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and sends reminders.
+import { randomUUID } from 'node:crypto';
+import {
+  MessageFactory,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TurnContext,
+} from 'botbuilder';
+import { actingUser } from '../../dialogs/actingUser';
+import type { Logger } from '../../dialogs/deps';
+import { resolveApprovers } from '../../services/approvals/approvers';
+import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
+import { lastReview, outcomeOfSteps, type ApprovalOutcome, type PersonRef } from '../../services/approvals/model';
+import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
+import {
+  APPROVAL_TIMEOUT_MS, claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
+  type ApprovalRecord, type CardCopy, type RecordedDecision,
+} from '../../services/approvals/record';
+import { isAzureRequestId } from '../../services/approvals/azure/azureApprovals';
+import { ApprovalRecordStore } from '../../services/approvals/recordStore';
+import { dueReminders, DEFAULT_REMINDERS, type ReminderPolicy } from '../../services/approvals/reminders';
+import { isPimError } from '../../services/pim/errors';
+import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../../services/pim/model';
+import type { PimService } from '../../services/pim/service';
+import type { ConversationDirectory } from '../conversationDirectory';
+import { describeError } from '../logging';
+import { cardFor, outcomeMessage } from './approvalCards';
+import type { CardSender } from './cardSender';
+
+export const APPROVAL_VERBS = { approve: 'approve', deny: 'deny', cancel: 'cancelRequest' } as const;
+
+const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_REASON_LENGTH = 500;
+
+export interface ApprovalFlowDeps {
+  readonly pim: PimService;
+  readonly decisions: ApprovalDecisions;
+  readonly people: DirectoryPort;
+  readonly records: ApprovalRecordStore;
+  readonly conversations: ConversationDirectory;
+  readonly sender: CardSender;
+  readonly tenantId: string;
+  readonly now: () => Date;
+  readonly logger: Logger;
+  readonly reminders?: ReminderPolicy;
+  /** Installs the app for an approver the bot cannot reach yet (Graph; a no-op answer locally). */
+  readonly installer?: AppInstallerPort;
+  /** How long a send claim holds off other senders (default SEND_LEASE_MS). */
+  readonly sendLeaseMs?: number;
+}
+
+type InvokeReply = AdaptiveCardInvokeResponse;
+
+export class ApprovalFlow {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly propagating = new Map<string, Promise<void>>();
+  private readonly propagateAgain = new Set<string>();
+  private sweeping: Promise<void> | undefined;
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: ApprovalFlowDeps) {
+    this.leaseMs = deps.sendLeaseMs ?? SEND_LEASE_MS;
+  }
+
+  /** The activate dialog calls this for a request PIM put in PendingApproval (instead of its result card). */
+  async submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void> {
+    const port = this.deps.decisions.has(request.surface) ? this.deps.decisions.port(request.surface) : undefined;
+    const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
+    // The policy's approvers, as the (briefly cached) eligibility listing read them.
+    const entry = (await this.deps.pim.listEligibilities(user)).find((e) => e.eligibility.key === key);
+    const [approvers, recent] = await Promise.all([
+      resolveApprovers(entry?.constraints.approvers ?? [], user.userId, this.deps.people),
+      port ? port.recentActivations(request, 3).catch(() => []) : Promise.resolve([]),
+    ]);
+    const now = this.deps.now();
+    const requester: PersonRef = user.displayName ? { id: user.userId, displayName: user.displayName } : { id: user.userId };
+    const copy = (userId: string, role: CardCopy['role']): CardCopy => ({ userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending' });
+    const record = await this.deps.records.create({
+      surface: request.surface,
+      requestId: request.id.toLowerCase(),
+      requester,
+      approvers,
+      request: {
+        roleId: request.roleId, roleName: request.roleName, scopeId: request.scope.id, scopeName: request.scope.displayName,
+        startDateTime: request.startDateTime.toISOString(), endDateTime: request.endDateTime.toISOString(), createdDateTime: request.createdDateTime.toISOString(),
+        justification: request.justification, ticket: request.ticket?.number ?? null,
+      },
+      recentActivations: (recent ?? []).map((r) => ({ startDateTime: r.startDateTime.toISOString(), endDateTime: r.endDateTime.toISOString() })),
+      ...(recent === undefined ? { historyUnknown: true } : {}),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(request.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS).toISOString(),
+      // Intents first: a restart finds them and posts what was not posted yet.
+      copies: [copy(user.userId, 'requester'), ...approvers.map((a) => copy(a.id, 'approver'))],
+    });
+    const recordId = recordKey(record.surface, record.requestId);
+    const mine = copyFor(record, user.userId, 'requester')!;
+    const sent = await context.sendActivity(MessageFactory.attachment(cardFor(record, mine)));
+    if (sent?.id) {
+      await this.deps.records.update(recordId, (r) => withCopy(r, mine, { state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id }));
+    }
+    this.track(this.fanOut(recordId));
+  }
+
+  /** Action.Execute from an approval card; undefined when the verb is not ours. */
+  async onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<InvokeReply | undefined> {
+    const verb = value.action?.verb;
+    if (verb !== APPROVAL_VERBS.approve && verb !== APPROVAL_VERBS.deny && verb !== APPROVAL_VERBS.cancel) return undefined;
+    const user = actingUser(context, this.deps.tenantId);
+    if (!user) return message("I can't tell who you are, so I can't act on this card. Nothing was changed.");
+    const data = (value.action.data ?? {}) as Record<string, unknown>;
+    const requestId = typeof data['requestId'] === 'string' ? data['requestId'] : '';
+    const surface = SURFACES.find((s) => s === data['surface']);
+    const nonce = typeof data['nonce'] === 'string' ? data['nonce'] : '';
+    const reasonRaw = typeof data['reason'] === 'string' ? data['reason'].trim() : '';
+    if (!surface || !(REQUEST_ID.test(requestId) || (surface === 'azureResource' && isAzureRequestId(requestId)))) return message("I don't know this request. Nothing was changed.");
+    if (reasonRaw.length > MAX_REASON_LENGTH) return message(`Please keep the reason under ${MAX_REASON_LENGTH} characters. Nothing was changed.`);
+    const key = recordKey(surface, requestId);
+    // Bring the record up to date first: the request may have been decided, cancelled or expired elsewhere.
+    let record = await this.reconcile(key);
+    if (!record) return message("I don't know this request. Nothing was changed.");
+
+    if (verb === APPROVAL_VERBS.cancel) return this.cancel(user, record, nonce);
+
+    if (user.userId === record.requester.id.toLowerCase()) return message("You can't approve or deny your own request. Nothing was changed.");
+    const copy = copyFor(record, user.userId, 'approver');
+    if (!copy) return message("You're not an approver for this request, so I can't take your decision. Nothing was changed.");
+    if (copy.nonce !== nonce) return message('This card is out of date. Use the latest card I sent you. Nothing was changed.');
+    if (record.decision) return this.answerWithCard(key, record, copy);
+
+    const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw);
+    switch (result.kind) {
+      case 'selfApproval':
+        return message("You can't approve or deny your own request. Nothing was changed.");
+      case 'notApprover':
+        return message('PIM says you are not an approver for this request. Nothing was changed.');
+      case 'notFound':
+        return message('PIM no longer knows this request. Nothing was changed.');
+      case 'decided': {
+        if (result.outcome === 'nextStage') return message('Thanks, your approval is recorded. The request now waits for the next approval stage.');
+        const by = record.approvers.find((a) => a.id === user.userId) ?? result.by;
+        record = (await this.deps.records.decide(key, { outcome: result.outcome, by, at: result.at.toISOString(), justification: reasonRaw, via: 'bot' })) ?? record;
+        break;
+      }
+      case 'alreadyDecided': {
+        const outcome = result.outcome === 'pending' ? undefined : result.outcome;
+        if (outcome) {
+          const by = result.by ? (record.approvers.find((a) => a.id === result.by!.id.toLowerCase()) ?? result.by) : null;
+          record = (await this.deps.records.decide(key, { outcome, by, at: (result.at ?? this.deps.now()).toISOString(), justification: result.justification, via: 'bot' })) ?? record;
+        } else {
+          record = (await this.reconcile(key, true)) ?? record;
+        }
+        break;
+      }
+    }
+    return this.answerWithCard(key, record, copy);
+  }
+
+  /** Reconciles every open record with PIM, resumes fan-outs and sends due reminders. One pass at a time. */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  /** Resolves when background fan-outs and updates started so far have finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async sweepOnce(): Promise<void> {
+    // Records are independent: one slow or failing record must not hold up the others.
+    await Promise.all((await this.deps.records.openKeys()).map((key) => this.sweepRecord(key)));
+  }
+
+  private async sweepRecord(key: string): Promise<void> {
+    try {
+      const record = await this.reconcile(key);
+      if (!record) {
+        await this.deps.records.close(key);
+        return;
+      }
+      await this.fanOut(key);
+      // Retries copies an earlier update could not reach, and the requester's message.
+      await this.propagate(key);
+      await this.remind(key);
+      const latest = await this.deps.records.getByKey(key);
+      if (!latest || isSettled(latest)) await this.deps.records.close(key);
+    } catch (e) {
+      this.deps.logger.warn('approval sweep failed for one record', { key, ...describeError(e) });
+    }
+  }
+
+  private async cancel(user: UserContext, record: ApprovalRecord, nonce: string): Promise<InvokeReply> {
+    const key = recordKey(record.surface, record.requestId);
+    if (user.userId !== record.requester.id.toLowerCase()) return message('Only the person who asked can cancel this request. Nothing was changed.');
+    const copy = copyFor(record, user.userId, 'requester');
+    if (!copy || copy.nonce !== nonce) return message('This card is out of date. Nothing was changed.');
+    if (record.decision) return this.answerWithCard(key, record, copy);
+    try {
+      await this.deps.pim.cancel(user, { surface: record.surface, id: record.requestId });
+    } catch (e) {
+      // PIM refuses when the request is no longer pending: show what happened instead.
+      if (!isPimError(e) || (e.kind !== 'invalidInput' && e.kind !== 'notFound')) throw e;
+      const now = (await this.reconcile(key, true)) ?? record;
+      return now.decision ? this.answerWithCard(key, now, copy) : message("PIM didn't let me cancel this request right now. Please try again in a moment.");
+    }
+    const decided = (await this.deps.records.decide(key, { outcome: 'canceled', by: record.requester, at: this.deps.now().toISOString(), justification: '', via: 'bot' })) ?? record;
+    return this.answerWithCard(key, decided, copy);
+  }
+
+  /** The clicker's own copy comes back in the invoke response; every other copy is updated in place. */
+  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy): Promise<InvokeReply> {
+    const card = cardFor(record, copy);
+    if (record.decision) {
+      const outcome = record.decision.outcome;
+      await this.deps.records.update(key, (r) => {
+        const c = copyFor(r, copy.userId, copy.role);
+        return c && c.shows !== outcome ? withCopy(r, c, { shows: outcome }) : undefined;
+      });
+      this.track(this.propagate(key));
+    }
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content as Record<string, unknown> };
+  }
+
+  /**
+   * Reads PIM for an undecided record and stores the outcome when it was decided outside the bot,
+   * cancelled or expired; `force` reads PIM even for a record that has a decision.
+   */
+  private async reconcile(key: string, force = false): Promise<ApprovalRecord | undefined> {
+    const record = await this.deps.records.getByKey(key);
+    if (!record || (record.decision && !force)) return record;
+    if (!this.deps.decisions.has(record.surface)) return record;
+    const port = this.deps.decisions.port(record.surface);
+    const now = this.deps.now();
+    let outcome: ApprovalOutcome = 'pending';
+    let decision: RecordedDecision | undefined;
+    try {
+      const status = await port.getRequestStatus(record.requestId);
+      if (status !== undefined) outcome = outcomeFromStatus(status, new Date(record.expiresAt), now);
+    } catch (e) {
+      this.deps.logger.warn('could not read a request from PIM', { key, ...describeError(e) });
+      return record;
+    }
+    // PIM's approval says who decided (and whether it expired); any approver may read it.
+    const reader = record.approvers[0];
+    if (reader) {
+      try {
+        const state = await port.getApproval({ userId: reader.id, tenantId: this.deps.tenantId }, record.requestId);
+        const stepsOutcome = outcomeOfSteps(state);
+        if (stepsOutcome !== 'pending') outcome = stepsOutcome;
+        const review = lastReview(state);
+        if (review && outcome !== 'expired' && outcome !== 'pending') {
+          const by = review.reviewedBy ? (record.approvers.find((a) => a.id === review.reviewedBy!.id.toLowerCase()) ?? review.reviewedBy) : null;
+          decision = { outcome, by, at: (review.reviewedAt ?? now).toISOString(), justification: review.justification, via: 'pim' };
+        }
+      } catch {
+        // Without an approver's token (production, outside a turn) the status alone must do.
+      }
+    }
+    // PIM drops an undecided request after 24 hours whatever the surface says about it.
+    if (outcome === 'pending' && now.getTime() >= Date.parse(record.expiresAt)) outcome = 'expired';
+    if (outcome === 'pending') return record;
+    decision ??= { outcome, by: outcome === 'canceled' ? record.requester : null, at: now.toISOString(), justification: '', via: 'pim' };
+    const stored = await this.deps.records.decide(key, decision);
+    this.track(this.propagate(key));
+    return stored;
+  }
+
+  /** Posts every copy still only intended (or waiting for a conversation). */
+  private async fanOut(key: string): Promise<void> {
+    const record = await this.deps.records.getByKey(key);
+    if (!record) return;
+    await Promise.all(
+      record.copies
+        .filter((c) => c.state !== 'sent' && c.role === 'approver')
+        .map(async (c) => {
+          try {
+            await this.postCopy(key, c);
+          } catch (e) {
+            this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
+          }
+        }),
+    );
+  }
+
+  private async postCopy(key: string, intended: CardCopy): Promise<void> {
+    const reference = await this.deps.conversations.get(intended.userId);
+    if (!reference) {
+      if (intended.state === 'intent') {
+        if (this.deps.installer) await this.deps.installer.installForUser(intended.userId);
+        await this.deps.records.update(key, (r) => {
+          const c = copyFor(r, intended.userId, intended.role);
+          return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
+        });
+      }
+      return;
+    }
+    // Claimed with the eTag before posting: of the submit's fan-out, the sweep and other instances
+    // racing for this copy exactly one posts it (two posts = two cards, one of them never updated).
+    const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
+    const record = await this.deps.records.update(key, (r) => {
+      const c = copyFor(r, intended.userId, intended.role);
+      if (!c || c.state === 'sent' || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return undefined;
+      return withCopy(r, c, { claim });
+    });
+    // Rendered from the record as claimed: a decision may have landed while this copy waited.
+    const current = record && copyFor(record, intended.userId, intended.role);
+    if (!record || !current || current.claim?.id !== claim.id) return;
+    let activityId: string;
+    try {
+      activityId = await this.deps.sender.post(reference, cardFor(record, current));
+    } catch (e) {
+      await this.releaseCopy(key, current, claim.id);
+      throw e;
+    }
+    const shows = record.decision?.outcome ?? 'pending';
+    await this.deps.records.update(key, (r) => {
+      const c = copyFor(r, intended.userId, intended.role);
+      if (!c) return undefined;
+      const { claim: _done, ...rest } = c;
+      return withCopy(r, c, { ...rest, state: 'sent', activityId, conversationId: reference.conversation?.id, shows }, true);
+    });
+    // The decision may have landed between rendering and recording: bring this copy up to date too.
+    await this.propagate(key);
+  }
+
+  /** Lets the next pass retry a copy whose post failed (only if the claim is still this attempt's). */
+  private async releaseCopy(key: string, copy: CardCopy, claimId: string): Promise<void> {
+    await this.deps.records
+      .update(key, (r) => {
+        const c = copyFor(r, copy.userId, copy.role);
+        if (!c || c.claim?.id !== claimId) return undefined;
+        const { claim: _released, ...rest } = c;
+        return withCopy(r, c, rest, true);
+      })
+      .catch(() => undefined); // The lease frees it anyway.
+  }
+
+  /**
+   * Updates every copy that does not show the decision yet, and tells the requester once. Calls for
+   * one record made while a pass runs join it and cause one more pass after it, so clicks, the
+   * sweep and fan-outs arriving together send each in-place update once, not once per caller.
+   */
+  private propagate(key: string): Promise<void> {
+    const running = this.propagating.get(key);
+    if (running) {
+      this.propagateAgain.add(key);
+      return running;
+    }
+    const pass = (async () => {
+      do {
+        this.propagateAgain.delete(key);
+        await this.propagateOnce(key);
+      } while (this.propagateAgain.has(key));
+    })().finally(() => this.propagating.delete(key));
+    this.propagating.set(key, pass);
+    return pass;
+  }
+
+  private async propagateOnce(key: string): Promise<void> {
+    const record = await this.deps.records.getByKey(key);
+    if (!record?.decision) return;
+    const outcome = record.decision.outcome;
+    await Promise.all(
+      staleCopies(record).map(async (c) => {
+        try {
+          const latest = await this.deps.conversations.get(c.userId);
+          if (!latest || !c.activityId) return;
+          // The copy lives in the chat it was posted to, which need not be the person's latest one.
+          const reference = c.conversationId && latest.conversation ? { ...latest, conversation: { ...latest.conversation, id: c.conversationId } } : latest;
+          await this.deps.sender.update(reference, c.activityId, cardFor(record, c));
+          await this.deps.records.update(key, (r) => {
+            const cur = copyFor(r, c.userId, c.role);
+            return cur && cur.shows !== outcome ? withCopy(r, cur, { shows: outcome }) : undefined;
+          });
+        } catch (e) {
+          this.deps.logger.warn('could not update an approval card', { key, ...describeError(e) });
+        }
+      }),
+    );
+    await this.tellRequester(key);
+  }
+
+  /**
+   * At least once, deduplicated, like the fan-out: claim (eTag) → send → record it sent. A send that
+   * failed releases the claim so the next sweep retries; an instance killed mid-send leaves a claim
+   * that lapses after the lease, and then the message is sent again (the one case it can arrive twice).
+   */
+  private async tellRequester(key: string): Promise<void> {
+    const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
+    const record = await this.deps.records.update(key, (r) => {
+      if (!r.decision || r.requesterToldAt || claimIsLive(r.requesterTellClaim, this.deps.now(), this.leaseMs)) return undefined;
+      return { ...r, requesterTellClaim: claim };
+    });
+    if (!record || record.requesterTellClaim?.id !== claim.id) return;
+    const release = (told: boolean) =>
+      this.deps.records.update(key, (r) => {
+        if (r.requesterTellClaim?.id !== claim.id) return undefined;
+        const { requesterTellClaim: _done, ...rest } = r;
+        return told ? { ...rest, requesterToldAt: this.deps.now().toISOString() } : rest;
+      });
+    const reference = await this.deps.conversations.get(record.requester.id);
+    // Nowhere to tell them (they never reached the bot from a 1:1 chat): the waiting card is all there is.
+    if (!reference) {
+      await release(true);
+      return;
+    }
+    try {
+      await this.deps.sender.post(reference, outcomeMessage(record));
+    } catch (e) {
+      this.deps.logger.warn('could not tell the requester the outcome', { key, ...describeError(e) });
+      await release(false).catch(() => undefined);
+      return;
+    }
+    await release(true);
+  }
+
+  private async remind(key: string): Promise<void> {
+    const policy = this.deps.reminders ?? DEFAULT_REMINDERS;
+    let due = { remindApprovers: false, warnRequester: false };
+    const record = await this.deps.records.update(key, (r) => {
+      due = dueReminders(r, this.deps.now(), policy);
+      if (!due.remindApprovers && !due.warnRequester) return undefined;
+      return {
+        ...r,
+        ...(due.remindApprovers ? { approversRemindedAt: this.deps.now().toISOString() } : {}),
+        ...(due.warnRequester ? { requesterWarnedAt: this.deps.now().toISOString() } : {}),
+      };
+    });
+    if (!record) return;
+    const who = record.requester.displayName ?? 'Someone';
+    const sends: Array<Promise<unknown>> = [];
+    if (due.remindApprovers) {
+      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent')) {
+        sends.push(this.say(c.userId, `Reminder: ${who}'s request for ${record.request.roleName} is still waiting for a decision. The card is above; PIM drops the request after 24 hours.`));
+      }
+    }
+    if (due.warnRequester) {
+      sends.push(this.say(record.requester.id, `Nobody has decided on your request for ${record.request.roleName} yet, and PIM drops it at ${new Date(record.expiresAt).toISOString().slice(11, 16)} UTC. You may want to ask an approver directly.`));
+    }
+    await Promise.allSettled(sends);
+  }
+
+  private async say(userId: string, text: string): Promise<void> {
+    const reference = await this.deps.conversations.get(userId);
+    if (reference) await this.deps.sender.post(reference, text);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch((e: unknown) => this.deps.logger.warn('approval background work failed', describeError(e))).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}
+
+/** The record with one copy changed (merged, or replaced outright when `replace`, which drops fields). */
+function withCopy(record: ApprovalRecord, copy: CardCopy, change: Partial<CardCopy>, replace = false): ApprovalRecord {
+  return { ...record, copies: record.copies.map((c) => (c.userId === copy.userId && c.role === copy.role ? (replace ? { ...(change as CardCopy) } : { ...c, ...change }) : c)) };
+}
+
+function message(text: string): InvokeReply {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
+}
+

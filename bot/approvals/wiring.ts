@@ -1,0 +1,99 @@
+// Puts the approval flow together for the composition root: the record store and the conversation
+// directory in the bot's Storage, the proactive sender on the adapter, and the periodic sweep.
+import type { CloudAdapter, Storage } from 'botbuilder';
+import type { Logger } from '../../dialogs/deps';
+import type { ApprovalTiming } from '../config';
+import type { ApprovalDecisions } from '../../services/approvals/decisions';
+import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
+import { ApprovalRecordStore } from '../../services/approvals/recordStore';
+import type { ReminderPolicy } from '../../services/approvals/reminders';
+import type { PimService } from '../../services/pim/service';
+import { ConversationDirectory } from '../conversationDirectory';
+import { describeError } from '../logging';
+import { ApprovalFlow } from './approvalFlow';
+import { AdapterCardSender, type CardSender } from './cardSender';
+
+export interface ApprovalSettings {
+  /** How often open approvals are reconciled with PIM (default 60 s). */
+  readonly sweepMs?: number;
+  readonly reminders?: ReminderPolicy;
+  /** How long a send claim holds off other senders (default 2 min; see SendClaim). */
+  readonly sendLeaseMs?: number;
+}
+
+export interface ApprovalWiring {
+  readonly flow: ApprovalFlow;
+  readonly conversations: ConversationDirectory;
+  /** Hands over the adapter once it exists (the dialogs are built before it). */
+  attach(adapter: CloudAdapter, botAppId: string): void;
+  /** Starts the periodic sweep; the first pass runs at once (resuming what a previous instance left). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SWEEP_MS = 60_000;
+
+/** bot/config's minutes and seconds → the flow's settings. */
+export function approvalSettings(timing: ApprovalTiming): ApprovalSettings {
+  return {
+    sweepMs: timing.sweepSeconds * 1000,
+    reminders: { remindApproversAfterMs: timing.remindApproversAfterMinutes * 60_000, warnRequesterBeforeMs: timing.warnRequesterBeforeMinutes * 60_000 },
+  };
+}
+
+export function createApprovalWiring(options: {
+  storage: Storage;
+  pim: PimService;
+  approvals: { decisions: ApprovalDecisions; people: DirectoryPort };
+  tenantId: string;
+  now: () => Date;
+  logger: Logger;
+  installer?: AppInstallerPort;
+  settings?: ApprovalSettings;
+}): ApprovalWiring {
+  let sender: CardSender | undefined;
+  const lateSender: CardSender = {
+    post: (ref, content) => required().post(ref, content),
+    update: (ref, id, content) => required().update(ref, id, content),
+  };
+  const required = () => {
+    if (!sender) throw new Error('approval cards cannot be sent before the adapter is attached');
+    return sender;
+  };
+  const conversations = new ConversationDirectory(options.storage, options.now);
+  const flow = new ApprovalFlow({
+    pim: options.pim,
+    decisions: options.approvals.decisions,
+    people: options.approvals.people,
+    records: new ApprovalRecordStore(options.storage),
+    conversations,
+    sender: lateSender,
+    tenantId: options.tenantId,
+    now: options.now,
+    logger: options.logger,
+    ...(options.settings?.reminders ? { reminders: options.settings.reminders } : {}),
+    ...(options.settings?.sendLeaseMs !== undefined ? { sendLeaseMs: options.settings.sendLeaseMs } : {}),
+    ...(options.installer ? { installer: options.installer } : {}),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const pass = () => void flow.sweep().catch((e: unknown) => options.logger.warn('approval sweep failed', describeError(e)));
+  return {
+    flow,
+    conversations,
+    attach(adapter, botAppId) {
+      sender = new AdapterCardSender(adapter, botAppId);
+    },
+    start() {
+      if (timer) return;
+      pass();
+      timer = setInterval(pass, options.settings?.sweepMs ?? DEFAULT_SWEEP_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await flow.sweep().catch(() => undefined);
+      await flow.idle();
+    },
+  };
+}

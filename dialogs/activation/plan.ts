@@ -1,0 +1,69 @@
+// Checks every item of a request against its own policy before anything is sent: the duration is
+// capped to an item's maximum (and said so), an item whose minimum isn't met is left out (and said
+// so). Pure: the dialog and the step-up callback both build on it.
+import { formatDuration } from '../../cards/format';
+import type { ActivationInput, TicketInfo } from '../../services/pim/model';
+import type { RoleChoice } from '../roleChoice';
+
+export interface DraftFields {
+  readonly durationMinutes: number;
+  /** ISO instant; absent = now. */
+  readonly start?: string;
+  readonly justification?: string;
+  readonly ticket?: TicketInfo;
+}
+
+export interface PlannedItem {
+  readonly choice: RoleChoice;
+  readonly input: ActivationInput;
+  /** Said next to the item's result (e.g. the duration was capped). */
+  readonly note?: string;
+}
+
+export interface RefusedItem {
+  readonly choice: RoleChoice;
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly planned: readonly PlannedItem[];
+  readonly refused: readonly RefusedItem[];
+}
+
+export function planActivations(items: readonly RoleChoice[], fields: DraftFields, now: Date): Plan {
+  const planned: PlannedItem[] = [];
+  const refused: RefusedItem[] = [];
+  const start = fields.start && new Date(fields.start).getTime() > now.getTime() ? new Date(fields.start) : undefined;
+  for (const choice of items) {
+    const { maxDurationMinutes: max, minDurationMinutes: min, requiresJustification, requiresTicket } = choice.constraints;
+    if (!(max >= min && min > 0)) {
+      refused.push({ choice, reason: "Its policy doesn't allow any activation length; ask your PIM administrator to check it." });
+      continue;
+    }
+    if (fields.durationMinutes < min) {
+      refused.push({ choice, reason: `${formatDuration(fields.durationMinutes)} is under its minimum of ${formatDuration(min)}.` });
+      continue;
+    }
+    if (requiresJustification && !fields.justification) {
+      refused.push({ choice, reason: 'Its policy needs a justification.' });
+      continue;
+    }
+    if (requiresTicket && !fields.ticket) {
+      refused.push({ choice, reason: 'Its policy needs a ticket number.' });
+      continue;
+    }
+    const minutes = Math.min(fields.durationMinutes, max);
+    planned.push({
+      choice,
+      input: {
+        eligibilityKey: choice.key,
+        durationMinutes: minutes,
+        ...(start ? { startDateTime: start } : {}),
+        ...(fields.justification ? { justification: fields.justification } : {}),
+        ...(fields.ticket ? { ticket: fields.ticket } : {}),
+      },
+      ...(minutes < fields.durationMinutes ? { note: `Capped to ${formatDuration(max)}, the most its policy allows.` } : {}),
+    });
+  }
+  return { planned, refused };
+}

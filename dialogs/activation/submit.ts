@@ -1,0 +1,152 @@
+// Sending a checked plan to PIM: PIM's own dry run per item first (validate), a step-up sign-in
+// for the items whose policy wants a stronger token, then one activateMany and a result per item.
+// The step-up callback (bot/auth) calls submitPlanned again with the claims once the user signed in.
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { activationResultCard, resultsCard, signInCard, type ResultItemView, type Tone } from '../../cards/views';
+import { cardDateTime, cardTime } from '../../cards/format';
+import { isPimError } from '../../services/pim/errors';
+import type { ActivationInput, ActivationOutcome, ActivationRequest, Constraints, UserContext } from '../../services/pim/model';
+import type { DialogDeps } from '../deps';
+import { itemFailure } from '../errorMessages';
+import { sendFailure } from '../failure';
+import type { PlannedItem, RefusedItem } from './plan';
+import { followUpActivations } from './followUp';
+
+export interface SubmitItem {
+  readonly key: string;
+  readonly label: string;
+  readonly input: ActivationInput;
+  readonly note?: string;
+  /** The item's policy, for naming approvers on the result. */
+  readonly constraints?: Constraints;
+}
+
+export function toSubmitItems(planned: readonly PlannedItem[]): SubmitItem[] {
+  return planned.map((p) => ({ key: p.choice.key, label: p.choice.label, input: p.input, constraints: p.choice.constraints, ...(p.note ? { note: p.note } : {}) }));
+}
+
+/** Dry-runs every item, asks for a step-up where needed, submits the rest; one result per item. */
+export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, user: UserContext, items: readonly SubmitItem[], refused: readonly RefusedItem[]): Promise<void> {
+  const checks = await Promise.all(
+    items.map(async (item) => {
+      try {
+        await deps.pim.validate(user, item.input);
+        return { item, error: undefined };
+      } catch (error) {
+        return { item, error };
+      }
+    }),
+  );
+  const ready = checks.filter((c) => c.error === undefined).map((c) => c.item);
+  const stepUp = checks.filter((c) => isPimError(c.error) && c.error.kind === 'authenticationRequired' && c.error.details.claims);
+  const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c));
+
+  // A single item that PIM refuses gets the full explanation, as before several-at-once existed.
+  if (items.length === 1 && refused.length === 0 && failed.length === 1) {
+    await sendFailure(context, deps, failed[0]!.error, items[0]!.label);
+    return;
+  }
+  const preface: ResultItemView[] = [
+    ...refused.map((r) => ({ label: r.choice.label, status: 'Not requested', detail: r.reason, tone: 'error' as Tone })),
+    ...failed.map((f) => ({ label: f.item.label, status: 'Not requested', detail: itemFailure(f.error), tone: 'error' as Tone })),
+  ];
+  await submitPlanned(context, deps, user, ready, preface);
+
+  if (stepUp.length > 0) {
+    const claims = (stepUp[0]!.error as { details: { claims?: string } }).details.claims!;
+    const names = stepUp.map((s) => s.item.label).join(', ');
+    if (!deps.stepUp) {
+      await sendFailure(context, deps, stepUp[0]!.error, names);
+      return;
+    }
+    const url = await deps.stepUp.begin(context, user, {
+      inputs: stepUp.map((s) => ({ ...s.item.input, claims })),
+      labels: Object.fromEntries(stepUp.map((s) => [s.item.key, s.item.label])),
+      claims,
+    });
+    await context.sendActivity(
+      MessageFactory.attachment(
+        signInCard({
+          title: `${names} needs a stronger sign-in`,
+          text: "Its policy asks for an extra sign-in check before it can be activated. Sign in, and I'll send the request as soon as you're back.",
+          hint: 'The link works once, for you only, for 10 minutes. Nothing has been requested yet for this role.',
+          url,
+        }),
+      ),
+    );
+  }
+}
+
+/** activateMany for the ready items and the per-item result (with any earlier refusals listed first). */
+export async function submitPlanned(context: TurnContext, deps: DialogDeps, user: UserContext, ready: readonly SubmitItem[], preface: readonly ResultItemView[] = []): Promise<void> {
+  let outcomes: ActivationOutcome[] = [];
+  if (ready.length > 0) {
+    try {
+      outcomes = await deps.pim.activateMany(user, ready.map((r) => r.input));
+    } catch (error) {
+      // activateMany reports per item; a throw is a failure of the whole call (e.g. PIM unreachable).
+      outcomes = ready.map((r) => ({ ok: false, input: r.input, error: error as never }));
+      if (preface.length === 0 && ready.length === 1) {
+        await sendFailure(context, deps, error, ready[0]!.label);
+        return;
+      }
+    }
+  }
+  const granted = outcomes.flatMap((o, i) => (o.ok ? [{ request: o.request, label: ready[i]!.label }] : []));
+  if (preface.length === 0 && outcomes.length === 1) {
+    const [outcome] = outcomes;
+    if (outcome!.ok && outcome.request.status === 'pendingApproval' && deps.approvals) {
+      await deps.approvals.submitted(context, user, outcome.request);
+    } else if (outcome!.ok) {
+      // One item: wait (briefly) first, so the one result card can say the access is in place.
+      const inPlace = await followUpActivations(context, deps, user, granted, false);
+      const request = inPlace.has(outcome.request.id) ? { ...outcome.request, status: 'provisioned' as const } : outcome.request;
+      await context.sendActivity(MessageFactory.attachment(activationResultCard(request, ready[0]!.constraints)));
+    } else {
+      await sendFailure(context, deps, outcome!.error, ready[0]!.label);
+    }
+  } else if (preface.length + outcomes.length > 0) {
+    const now = deps.now();
+    const rows = [...preface, ...outcomes.map((o, i) => outcomeRow(o, ready[i]!, now))];
+    const done = outcomes.filter((o) => o.ok).length;
+    const headline = done === rows.length ? `All ${rows.length} requests went through` : `${done} of ${rows.length} requests went through`;
+    await context.sendActivity(MessageFactory.attachment(resultsCard({ headline, items: rows })));
+    for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await deps.approvals.submitted(context, user, o.request);
+  }
+  if (granted.length > 0) {
+    await deps.recent?.touch(context, granted.map((g) => g.request.key ?? ready.find((r) => r.label === g.label)!.key));
+    if (!(preface.length === 0 && outcomes.length === 1)) await followUpActivations(context, deps, user, granted);
+  }
+  for (const o of outcomes) if (!o.ok) deps.logger.warn('activation item failed', { kind: isPimError(o.error) ? o.error.kind : 'unknown' });
+}
+
+function outcomeRow(outcome: ActivationOutcome, item: SubmitItem, now: Date): ResultItemView {
+  if (!outcome.ok) return { label: item.label, status: 'Not activated', detail: itemFailure(outcome.error), tone: 'error' };
+  const { status, detail, tone } = describeStatus(outcome.request, now);
+  return { label: item.label, status, detail: [detail, item.note].filter(Boolean).join(' '), tone };
+}
+
+function describeStatus(request: ActivationRequest, now: Date): { status: string; detail: string; tone: Tone } {
+  const window = `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
+  if (request.status !== 'pendingApproval' && request.status !== 'denied' && request.startDateTime.getTime() > now.getTime() + 60_000) {
+    return { status: 'Scheduled', detail: `Starts ${cardDateTime(request.startDateTime)}, ends ${cardTime(request.endDateTime)}. Say "my access" to cancel it.`, tone: 'info' };
+  }
+  switch (request.status) {
+    case 'provisioned':
+    case 'granted':
+      return { status: 'Activated', detail: `Active ${window}.`, tone: 'success' };
+    case 'pendingProvisioning':
+      return { status: 'Being switched on', detail: `Active ${window}, in a moment.`, tone: 'success' };
+    case 'pendingApproval':
+      return { status: 'Waiting for approval', detail: `I'll tell you when it's decided. Requested for ${window}.`, tone: 'warning' };
+    case 'denied':
+      return { status: 'Denied', detail: 'Nothing was activated.', tone: 'error' };
+    case 'failed':
+    case 'canceled':
+    case 'revoked':
+      return { status: 'Not activated', detail: 'PIM could not complete it.', tone: 'error' };
+    case 'other':
+      return { status: 'Sent', detail: `Requested for ${window}.`, tone: 'info' };
+  }
+}
+

@@ -1,0 +1,163 @@
+// The admin questions as one small grammar: a pattern language (words, (alternatives), [optional parts],
+// {slots}) compiled once, and a backtracking matcher over the sentence's tokens. Slots capture the words
+// between the fixed ones; closed slots (period, duration) must parse where they stand, open ones (names)
+// are resolved against the tenant's names afterwards, so an unknown name is reported as such.
+import { isKeyword } from '../parsing/fuzzy';
+import { tokenize } from '../parsing/tokens';
+import { parseDuration, parsePeriod } from './slots';
+
+export type Intent = 'holders' | 'eligible' | 'pending' | 'activity' | 'alerts' | 'incidents' | 'rescan' | 'settings';
+export type SlotName = 'role' | 'scope' | 'subject' | 'user' | 'alert' | 'period' | 'duration';
+
+export interface Parse {
+  readonly intent: Intent;
+  /** Slot texts as typed (original spelling). */
+  readonly slots: Readonly<Partial<Record<SlotName, string>>>;
+}
+
+type Element = { kind: 'words'; alternatives: string[][] } | { kind: 'slot'; name: SlotName } | { kind: 'optional'; sequence: Element[] };
+
+/** Patterns per intent, tried in order; the first that covers the whole sentence wins. */
+const PRODUCTIONS: ReadonlyArray<readonly [Intent, string]> = [
+  ['eligible', 'who [(is|are)] eligible (for|to+activate|to) {role} [(on|in|at) {scope}]'],
+  ['eligible', 'who can activate {role} [(on|in|at) {scope}]'],
+  ['eligible', '(eligible|eligibility) [(users|holders|members|people|assignments)] (for|of|in) {role} [(on|in|at) {scope}]'],
+  ['eligible', '{role} (eligibilities|eligibility|eligibles)'],
+  ['activity', 'what (did|has|have) {user} (activate|activated|requested|request|done|do) [{period}]'],
+  ['activity', 'who activated {role} [{period}]'],
+  ['activity', '(activations|activity|requests|history) (of|by|for|from) {subject} [{period}]'],
+  ['activity', '[pim] (activity|activations|history) [{period}]'],
+  ['activity', '{subject} (activations|activity|history) [{period}]'],
+  ['activity', 'what happened [in+pim] [{period}]'],
+  ['pending', '(requests|approvals|activations) (waiting|pending) [for+approval] (more+than|over|longer+than|for+more+than|for+over) {duration}'],
+  ['pending', '[(pending|open|waiting)] (requests|approvals) (older+than|waiting+more+than|waiting+over|more+than|over) {duration}'],
+  ['pending', '(pending|open|outstanding) [(approval|approvals|requests|activation+requests|approval+requests)]'],
+  ['pending', '(requests|approvals) (pending|waiting) [(approval|for+approval)]'],
+  ['pending', '(what|which) [(requests|approvals)] (is|are) (pending|waiting) [(approval|for+approval)]'],
+  ['pending', 'who is waiting for approval'],
+  ['rescan', '(rescan|refresh|rerun|re-run|re-scan|scan|recheck|re-check|update) [the] [(pim|security)] alerts [(again|now)]'],
+  ['rescan', 'run [the] alert scan [again]'],
+  ['rescan', '(rescan|refresh|re-scan|recheck) [the] {alert} [alert]'],
+  ['incidents', '[(details|incidents)] (for|of|in|on) [the] {alert} [alert] [incidents]'],
+  ['incidents', '(incidents|details) (for|of|in|on) [the] {alert} [alert]'],
+  ['incidents', '{alert} (incidents|details)'],
+  ['alerts', '[(pim|security|any|open|active)] alerts [(firing|active|open|fire|are+firing|right+now|now)]'],
+  ['alerts', '(what|which|any) [(pim|security)] alerts [(are|is)] [(there|firing|active|open|fire)]'],
+  ['alerts', 'are there [any] [(pim|security)] alerts'],
+  ['settings', '(settings|policy|configuration|config|rules|requirements) (of|for|on) [the] {role} [role] [(on|in|at) {scope}]'],
+  ['settings', '{role} (settings|policy|configuration|config|rules|requirements)'],
+  ['settings', 'how is {role} (configured|set+up|setup)'],
+  ['settings', 'what does {role} require [(to+activate|for+activation)]'],
+  ['settings', 'what (are|is) the (settings|rules|policy|requirements) (of|for|on) {role}'],
+  ['holders', 'who [(currently|now)] (has|holds|have|hold) [(the|an|a|active|assigned)] {role} [role] [(on|in|at|for) {scope}]'],
+  ['holders', 'who (is|are) [(currently|now)] [(a|an|the|in|assigned+to|a+member+of|active+in)] {role} [role] [(on|in|at|for) {scope}]'],
+  ['holders', 'which (users|people|accounts|principals) (have|hold|are+in) {role} [role] [(on|in|at|for) {scope}]'],
+  ['holders', '(holders|members|assignees|assignments|admins|owners+list) (of|for|in) [the] {role} [role] [(on|in|at) {scope}]'],
+  ['holders', '{role} (holders|members|assignments|assignees)'],
+];
+
+// Leading politeness and trailing time words carry no meaning for the grammar.
+const LEADING_FILLER = new Set(['please', 'can', 'could', 'would', 'you', 'tell', 'me', 'us', 'show', 'list', 'give', 'display', 'get', 'see', 'i', 'want', 'to', 'know', 'the', 'all', 'current', 'hey', 'bot', 'pls', 'let', 'lets']);
+const TRAILING_FILLER = [['please'], ['right', 'now'], ['at', 'the', 'moment'], ['currently'], ['now'], ['thanks']];
+
+const COMPILED = PRODUCTIONS.map(([intent, pattern]) => ({ intent, elements: compile(pattern) }));
+
+export function parseAdminQuestion(sentence: string): Parse | undefined {
+  const tokens = tokenize(sentence).filter((t) => t.separator === '');
+  const words = tokens.map((t) => t.word.replace(/'s$/, '').replace(/[?]+$/, ''));
+  let start = 0;
+  // "who is" and "what is" keep their first word: only the fillers before the question go.
+  while (start < words.length - 1 && LEADING_FILLER.has(words[start]!) && !(words[start] === 'i' && words[start + 1] !== 'want')) start++;
+  let end = words.length;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const tail of TRAILING_FILLER) {
+      if (end - tail.length > start && tail.every((w, k) => words[end - tail.length + k] === w)) {
+        end -= tail.length;
+        changed = true;
+      }
+    }
+  }
+  const span = { words: words.slice(start, end), texts: tokens.slice(start, end).map((t) => t.text.replace(/'s$/i, '')) };
+  if (span.words.length === 0) return undefined;
+  for (const p of COMPILED) {
+    const slots = match(p.elements, span, 0, {});
+    if (slots) return { intent: p.intent, slots };
+  }
+  return undefined;
+}
+
+type Span = { words: string[]; texts: string[] };
+type Bindings = Partial<Record<SlotName, string>>;
+
+function match(elements: readonly Element[], span: Span, at: number, bound: Bindings): Bindings | undefined {
+  if (elements.length === 0) return at === span.words.length ? bound : undefined;
+  const [first, ...rest] = elements as [Element, ...Element[]];
+  switch (first.kind) {
+    case 'words':
+      for (const alt of first.alternatives) {
+        if (alt.every((w, k) => span.words[at + k] !== undefined && keyword(span.words[at + k]!, w))) {
+          const found = match(rest, span, at + alt.length, bound);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    case 'optional':
+      return match([...first.sequence, ...rest], span, at, bound) ?? match(rest, span, at, bound);
+    case 'slot':
+      // Shortest first: a name stops where the next fixed word begins.
+      for (let end = at + 1; end <= span.words.length; end++) {
+        const text = span.texts.slice(at, end).join(' ');
+        if (!slotAccepts(first.name, text)) continue;
+        const found = match(rest, span, end, { ...bound, [first.name]: text });
+        if (found) return found;
+      }
+      return undefined;
+  }
+}
+
+/** Typos are forgiven in long keywords only: short ones ("rules"/"roles") are too close to each other. */
+function keyword(word: string, expected: string): boolean {
+  return expected.length >= 7 ? isKeyword(word, expected) : word === expected;
+}
+
+function slotAccepts(name: SlotName, text: string): boolean {
+  if (name === 'period') return parsePeriod(text, new Date(0)) !== undefined;
+  if (name === 'duration') return parseDuration(text) !== undefined;
+  return true;
+}
+
+/** "who (has|holds) [the] {role} [(on|in) {scope}]" → elements. '+' joins a multi-word alternative. */
+export function compile(pattern: string): Element[] {
+  let i = 0;
+  const sequence = (close?: string): Element[] => {
+    const out: Element[] = [];
+    while (i < pattern.length) {
+      const c = pattern[i]!;
+      if (c === ' ') {
+        i++;
+      } else if (c === close) {
+        i++;
+        return out;
+      } else if (c === '[') {
+        i++;
+        out.push({ kind: 'optional', sequence: sequence(']') });
+      } else if (c === '(') {
+        const endAt = pattern.indexOf(')', i);
+        out.push({ kind: 'words', alternatives: pattern.slice(i + 1, endAt).split('|').map((a) => a.split('+')) });
+        i = endAt + 1;
+      } else if (c === '{') {
+        const endAt = pattern.indexOf('}', i);
+        out.push({ kind: 'slot', name: pattern.slice(i + 1, endAt) as SlotName });
+        i = endAt + 1;
+      } else {
+        const m = /^[^\s[\](){}]+/.exec(pattern.slice(i))![0];
+        out.push({ kind: 'words', alternatives: [[m]] });
+        i += m.length;
+      }
+    }
+    if (close) throw new Error(`unclosed '${close}' in pattern: ${pattern}`);
+    return out;
+  };
+  return sequence();
+}

@@ -1,0 +1,201 @@
+// Approvals of Azure resource activations, ARM preview 2021-01-01-preview, at the tenant root or under a scope:
+// [/{scope}]/providers/Microsoft.Authorization/roleAssignmentApprovals[?$filter=asApprover()|asCreatedBy()|asTarget()]
+//   .../roleAssignmentApprovals/{id}                  GET
+//   .../roleAssignmentApprovals/{id}/stages|steps      GET (list)
+//   .../roleAssignmentApprovals/{id}/stages|steps/{id} GET, PATCH {properties: {reviewResult, justification}} → 200 stage
+// Microsoft's example URLs say stages, the swagger steps: both are answered. The approval id is the
+// request's name; the approver is the bearer token's subject; the rules are pim/approvalStages.ts.
+import type { Router } from '../http/router';
+import type { EmulatorRequest, EmulatorResponse } from '../http/types';
+import { hasAnyPermission, type UserPrincipal } from '../identity/principal';
+import {
+  approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, mayRead, readDecisionBody, stageViews,
+  type ApprovalRecord, type ApprovalSubject, type StageView,
+} from '../pim/approvalStages';
+import { isPimAdmin, sameId } from '../pim/directory';
+import type { AzureRequestRecord } from '../state/surfaces';
+import type { TenantData } from '../state/types';
+import type { ArmDeps } from './deps';
+import { armError, azureActivation } from './routes';
+import { isAtOrAbove, normaliseScope, roleGuid, sameScope } from './scopes';
+
+export const APPROVALS_API_VERSION = '2021-01-01-preview';
+const PROVIDER = '/providers/Microsoft.Authorization/roleAssignmentApprovals';
+const PATH = /^(?<scope>(?:\/.*?)?)\/providers\/Microsoft\.Authorization\/roleAssignmentApprovals(?:\/(?<id>[^/]+)(?:\/(?<part>stages|steps)(?:\/(?<stageId>[^/]+))?)?)?\/?$/i;
+const STAGE_TYPE = 'Microsoft.Authorization/roleAssignmentApprovals/stages';
+
+interface Ctx {
+  readonly req: EmulatorRequest;
+  readonly deps: ArmDeps;
+  readonly user: UserPrincipal;
+  /** '' = the tenant root. */
+  readonly scope: string;
+  readonly now: Date;
+}
+
+export function registerArmApprovalRoutes(router: Router, deps: ArmDeps): void {
+  for (const method of ['GET', 'PATCH']) router.add(method, PATH, (req) => route(req, deps));
+}
+
+async function route(req: EmulatorRequest, deps: ArmDeps): Promise<EmulatorResponse> {
+  const query = new URLSearchParams(req.rawQuery);
+  const version = query.get('api-version');
+  if (!version) throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+  if (version !== APPROVALS_API_VERSION) throw armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${APPROVALS_API_VERSION}'.`);
+  const ctx: Ctx = { req, deps, user: requireUser(req), scope: normaliseScope(req.params.scope ?? ''), now: deps.clock.now() };
+  const { id, part, stageId } = req.params;
+  if (!id) {
+    if (req.method !== 'GET') throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    return { status: 200, json: { value: await list(ctx, query.get('$filter')) } };
+  }
+  const { approval, subject, request } = await readable(ctx, id);
+  if (!part) {
+    if (req.method !== 'GET') throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    return { status: 200, json: approvalJson(ctx, request, approval, subject) };
+  }
+  const views = stageViews(approval, subject, ctx.user.oid, ctx.now);
+  if (!stageId) {
+    if (req.method !== 'GET') throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    return { status: 200, json: { value: views.map((s) => stageJson(ctx, request, s)) } };
+  }
+  if (req.method === 'GET') {
+    const view = views.find((s) => sameId(s.id, stageId));
+    if (!view) throw armError(404, 'RoleAssignmentApprovalStepNotFound', `The role assignment approval stage '${stageId}' was not found.`);
+    return { status: 200, json: stageJson(ctx, request, view) };
+  }
+  return patchStage(ctx, request, stageId);
+}
+
+function requireUser(req: EmulatorRequest): UserPrincipal {
+  const p = req.principal;
+  if (!p) throw new Error('ARM handler reached without an authenticated principal');
+  // Deciding is a person's act: PIM has no application path for approvals.
+  if (p.kind !== 'user') throw armError(403, 'AuthorizationFailed', 'Application access to role assignment approvals is not supported.');
+  if (!hasAnyPermission(p, ['user_impersonation'])) throw armError(403, 'AuthorizationFailed', "The client does not have authorization to perform action over the scope (missing 'user_impersonation').");
+  return p;
+}
+
+async function list(ctx: Ctx, filter: string | null): Promise<unknown[]> {
+  const f = (filter ?? '').trim().toLowerCase();
+  if (f !== '' && f !== 'asapprover()' && f !== 'ascreatedby()' && f !== 'astarget()') {
+    throw armError(400, 'BadRequest', `The filter '${filter}' is not supported. Supported filters: asApprover(), asCreatedBy(), asTarget().`);
+  }
+  const me = ctx.user.oid;
+  const out: unknown[] = [];
+  for (const request of requestsUnder(ctx)) {
+    const subject = azureSubject(ctx.deps.store.data, request);
+    const approval = existingApproval(ctx.deps.store.data, 'azureResource', request.name) ?? (await ctx.deps.store.update((d) => findOrCreateApproval(d, subject)));
+    const views = stageViews(approval, subject, me, ctx.now);
+    const keep =
+      f === 'asapprover()' ? views.some((s) => s.status === 'InProgress' && s.assignedToMe)
+        : f === 'ascreatedby()' ? request.requestorId === me
+          : f === 'astarget()' ? request.principalId === me
+            : mayRead(approval, me) || isPimAdmin(ctx.deps.store.data, me, ctx.now);
+    if (keep) out.push(approvalJson(ctx, request, approval, subject));
+  }
+  return out;
+}
+
+/** Requests that went through approval, at or below the path's scope. */
+function requestsUnder(ctx: Ctx): AzureRequestRecord[] {
+  const data = ctx.deps.store.data;
+  return (data.azure.requests ?? []).filter((r) => r.approvalId !== null && (ctx.scope === '' || isAtOrAbove(data, ctx.scope, r.scope)));
+}
+
+async function readable(ctx: Ctx, id: string): Promise<{ approval: ApprovalRecord; subject: ApprovalSubject; request: AzureRequestRecord }> {
+  const request = requestsUnder(ctx).find((r) => sameId(r.name, id));
+  if (!request) throw armError(404, 'RoleAssignmentApprovalNotFound', `The role assignment approval '${id}' was not found.`);
+  const subject = azureSubject(ctx.deps.store.data, request);
+  const approval = existingApproval(ctx.deps.store.data, 'azureResource', request.name) ?? (await ctx.deps.store.update((d) => findOrCreateApproval(d, subject)));
+  // Someone who may not see it is told it does not exist, as ARM does.
+  if (!mayRead(approval, ctx.user.oid) && !isPimAdmin(ctx.deps.store.data, ctx.user.oid, ctx.now)) {
+    throw armError(404, 'RoleAssignmentApprovalNotFound', `The role assignment approval '${id}' was not found.`);
+  }
+  return { approval, subject, request };
+}
+
+async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string): Promise<EmulatorResponse> {
+  const body = readDecisionBody(readProperties(ctx.req));
+  try {
+    await ctx.deps.store.update((d) => {
+      const stored = (d.azure.requests ?? []).find((r) => r.name === request.name)!;
+      const subject = azureSubject(d, stored);
+      const outcome = decide(findOrCreateApproval(d, subject), subject, stageId, ctx.user.oid, body.reviewResult, body.justification, ctx.now);
+      if (outcome === 'Denied') stored.status = 'Denied';
+      else if (outcome === 'Approved') {
+        const { start, end, later } = approvedWindow(stored.scheduleInfo.startDateTime, stored.scheduleInfo.expiration, ctx.now);
+        stored.status = later ? 'Granted' : 'Provisioned';
+        (d.azure.assignments ??= []).push(azureActivation(stored, start, end, ctx.now));
+      }
+    });
+  } catch (e) {
+    // decide() speaks Graph's codes; ARM names the same refusals its own way.
+    const status = (e as { status?: number }).status;
+    if (status === 403) throw armError(403, 'AuthorizationFailed', (e as Error).message);
+    if (status === 409) throw armError(409, 'Conflict', (e as Error).message);
+    if (status === 404) throw armError(404, 'RoleAssignmentApprovalStepNotFound', (e as Error).message);
+    throw e;
+  }
+  const data = ctx.deps.store.data;
+  const approval = existingApproval(data, 'azureResource', request.name)!;
+  const view = stageViews(approval, azureSubject(data, request), ctx.user.oid, ctx.now).find((s) => sameId(s.id, stageId))!;
+  return { status: 200, json: stageJson(ctx, request, view) };
+}
+
+function readProperties(req: EmulatorRequest): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(req.body.toString('utf8'));
+  } catch {
+    throw armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+  }
+  const props = (body as { properties?: unknown } | null)?.properties;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) throw armError(400, 'InvalidRequestContent', "The request content must have a 'properties' object.");
+  return props as Record<string, unknown>;
+}
+
+function azureSubject(data: Readonly<TenantData>, r: AzureRequestRecord): ApprovalSubject {
+  const settings = data.azure.policies.find((p) => sameScope(p.scope, r.scope) && roleGuid(p.roleDefinitionId) === roleGuid(r.roleDefinitionId));
+  return {
+    requestId: r.name,
+    surface: 'azureResource',
+    requesterId: r.principalId,
+    createdDateTime: r.createdOn,
+    status: r.status,
+    stages: settings?.approvalRequired ? approverStagesFromGroups(data, settings.approverGroupIds) : [],
+  };
+}
+
+/** The approval's id carries the scope of the path it was read through, like Microsoft's examples. */
+function approvalId(ctx: Ctx, request: AzureRequestRecord): string {
+  return `${ctx.scope}${PROVIDER}/${request.name}`;
+}
+
+function approvalJson(ctx: Ctx, request: AzureRequestRecord, approval: ApprovalRecord, subject: ApprovalSubject): Record<string, unknown> {
+  return {
+    id: approvalId(ctx, request),
+    // Microsoft's examples type the approval itself as .../stages too.
+    type: STAGE_TYPE,
+    name: request.name,
+    properties: { stages: stageViews(approval, subject, ctx.user.oid, ctx.now).map((s) => stageJson(ctx, request, s)) },
+  };
+}
+
+function stageJson(ctx: Ctx, request: AzureRequestRecord, s: StageView): Record<string, unknown> {
+  const reviewer = s.reviewedBy ? ctx.deps.store.data.users.find((u) => u.id === s.reviewedBy) : undefined;
+  return {
+    id: `${approvalId(ctx, request)}/stages/${s.id}`,
+    type: STAGE_TYPE,
+    name: s.id,
+    properties: {
+      // ARM always names the stage (Graph leaves it null); PIM's portal calls a single stage this.
+      displayName: s.displayName ?? 'Approval stage',
+      assignedToMe: s.assignedToMe,
+      status: s.status,
+      reviewedBy: s.reviewedBy === null ? null : { principalType: 'user', principalId: s.reviewedBy, principalName: reviewer?.displayName ?? null, userPrincipalName: reviewer?.userPrincipalName ?? null },
+      reviewedDateTime: s.reviewedDateTime,
+      reviewResult: s.reviewResult,
+      justification: s.justification,
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Approvals of Azure resource activations: ARM roleAssignmentApprovals (2021-01-01-preview). The SDK
+// (@azure/arm-authorization 9) has no operations for them, so they go through the SDK client's own
+// pipeline (sendOperationRequest with an OperationSpec): same endpoint, bearer policy, retries and
+// RestError → PimError mapping as every other ARM call. Always with a person's delegated ARM token:
+// PIM has no application path for approvals.
+
+import { createSerializer, type OperationSpec, type OperationURLParameter, type OperationQueryParameter, type OperationParameter } from '@azure/core-client';
+import { ArmApi } from '../../pim/azure/armApi';
+import { parseRequestId } from '../../pim/azure/azureMapping';
+import { PimError } from '../../pim/errors';
+import { assertGuid } from '../../pim/graph/odata';
+import type { ActivationRequest, RequestStatus, UserContext } from '../../pim/model';
+import { toApprovalState } from '../approvalMapping';
+import type { ApprovalState, Decision } from '../model';
+import type { ApprovalsPort } from '../port';
+
+export const ARM_APPROVALS_API_VERSION = '2021-01-01-preview';
+
+const serializer = createSerializer({}, false);
+const str = (serializedName: string, required = true) => ({ serializedName, required, type: { name: 'String' as const } });
+const $host: OperationURLParameter = { parameterPath: '$host', mapper: str('$host'), skipEncoding: true };
+const scope: OperationURLParameter = { parameterPath: 'scope', mapper: str('scope'), skipEncoding: true };
+const approvalId: OperationURLParameter = { parameterPath: 'approvalId', mapper: str('approvalId') };
+const stageId: OperationURLParameter = { parameterPath: 'stageId', mapper: str('stageId') };
+const apiVersion: OperationQueryParameter = {
+  parameterPath: 'apiVersion',
+  mapper: { defaultValue: ARM_APPROVALS_API_VERSION, isConstant: true, serializedName: 'api-version', type: { name: 'String' } },
+};
+const accept: OperationParameter = { parameterPath: 'accept', mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } } };
+const contentType: OperationParameter = { parameterPath: ['options', 'contentType'], mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Content-Type', type: { name: 'String' } } };
+const stepBody: OperationParameter = {
+  parameterPath: 'body',
+  mapper: {
+    serializedName: 'body',
+    required: true,
+    type: {
+      name: 'Composite',
+      className: 'RoleAssignmentApprovalStep',
+      modelProperties: {
+        properties: {
+          serializedName: 'properties',
+          type: {
+            name: 'Composite',
+            className: 'RoleAssignmentApprovalStepProperties',
+            modelProperties: { reviewResult: str('reviewResult', false), justification: str('justification', false) },
+          },
+        },
+      },
+    },
+  },
+};
+const APPROVAL_PATH = '/{scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/{approvalId}';
+
+const getApprovalSpec: OperationSpec = {
+  path: APPROVAL_PATH,
+  httpMethod: 'GET',
+  // No body mapper: the plain JSON comes back and approvalMapping reads it (Microsoft's example shape).
+  responses: { 200: {}, default: {} },
+  queryParameters: [apiVersion],
+  urlParameters: [$host, scope, approvalId],
+  headerParameters: [accept],
+  serializer,
+};
+
+const patchStageSpec: OperationSpec = {
+  // Microsoft's examples use .../stages/{id}; the preview swagger names the same resource steps.
+  path: `${APPROVAL_PATH}/stages/{stageId}`,
+  httpMethod: 'PATCH',
+  responses: { 200: {}, default: {} },
+  requestBody: stepBody,
+  queryParameters: [apiVersion],
+  urlParameters: [$host, scope, approvalId, stageId],
+  headerParameters: [accept, contentType],
+  mediaType: 'json',
+  serializer,
+};
+
+export interface AzureApprovalsDeps {
+  readonly arm: ArmApi;
+}
+
+export class AzureApprovals implements ApprovalsPort {
+  readonly surface = 'azureResource' as const;
+
+  constructor(private readonly deps: AzureApprovalsDeps) {}
+
+  /** The request id is the ARM id of the schedule request; its approval has the request's name at the same scope. */
+  private target(requestId: string): { scope: string; approvalId: string } {
+    const { scope: at, name } = parseRequestId(requestId);
+    return { scope: ArmApi.scopeParam(at), approvalId: assertGuid(name, 'request name') };
+  }
+
+  async getApproval(user: UserContext, requestId: string): Promise<ApprovalState> {
+    const args = this.target(requestId);
+    // A response spec without a body mapper comes back as { body: <the JSON as sent> }.
+    const raw = await this.deps.arm.call(user, (client) => client.sendOperationRequest<{ body?: unknown }>(args, getApprovalSpec));
+    return { ...toApprovalState(raw.body, this.surface), requestId };
+  }
+
+  async decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string): Promise<void> {
+    const args = { ...this.target(requestId), stageId: assertGuid(stepId, 'approval stage id'), body: { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } } };
+    await this.deps.arm.call(approver, (client) => client.sendOperationRequest<unknown>(args, patchStageSpec));
+  }
+
+  /**
+   * ARM has no application access to PIM requests the bot could rely on (and the local tenant grants
+   * none): the approval, read as an approver, and PIM's 24 hours tell the outcome instead.
+   */
+  async getRequestStatus(_requestId: string): Promise<RequestStatus | undefined> {
+    return undefined;
+  }
+
+  /** Needs the requester's own ARM token, which the bot holds only during their turn: not shown for Azure roles. */
+  async recentActivations(_request: ActivationRequest, _limit: number): Promise<ActivationRequest[] | undefined> {
+    return undefined;
+  }
+}
+
+export function isAzureRequestId(id: string): boolean {
+  try {
+    parseRequestId(id);
+    return true;
+  } catch (e) {
+    if (e instanceof PimError) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,42 @@
+// Users and group members through Graph with the bot's application token (GroupMember.Read.All,
+// User.Read.All): approver groups are expanded without anyone's delegated token.
+
+import type { AppTokenProvider } from '../identity/tokenProvider';
+import { PimError } from '../pim/errors';
+import type { GraphApi } from '../pim/graph/graphApi';
+import { assertGuid } from '../pim/graph/odata';
+import { asRecord, readString } from '../pim/json';
+import type { DirectoryPort } from './port';
+
+export class GraphDirectory implements DirectoryPort {
+  constructor(
+    private readonly graph: GraphApi,
+    private readonly appTokens: AppTokenProvider,
+  ) {}
+
+  async groupMembers(groupId: string): Promise<Array<{ id: string; displayName?: string }>> {
+    const id = assertGuid(groupId, 'group id');
+    const token = await this.appTokens.getAppToken('graph');
+    const raw = await this.graph.list(token, `/groups/${id}/members`, { select: 'id,displayName' });
+    return raw
+      .map(asRecord)
+      // Nested groups and devices are not people who can approve.
+      .filter((m) => { const t = readString(m, '@odata.type'); return t === undefined || t.toLowerCase().endsWith('.user'); })
+      .map((m) => ({ id: readString(m, 'id') ?? '', displayName: readString(m, 'displayName') }))
+      .filter((m) => m.id !== '')
+      .map((m) => (m.displayName ? { id: m.id, displayName: m.displayName } : { id: m.id }));
+  }
+
+  async user(userId: string): Promise<{ id: string; displayName?: string } | undefined> {
+    const id = assertGuid(userId, 'user id');
+    const token = await this.appTokens.getAppToken('graph');
+    try {
+      const raw = asRecord(await this.graph.get(token, `/users/${id}`, { select: 'id,displayName' }));
+      const displayName = readString(raw, 'displayName');
+      return displayName ? { id, displayName } : { id };
+    } catch (e) {
+      if (e instanceof PimError && e.kind === 'notFound') return undefined;
+      throw e;
+    }
+  }
+}

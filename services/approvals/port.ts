@@ -1,0 +1,37 @@
+// What the approval flow needs from one PIM surface. Entra roles (Graph beta), PIM for Groups
+// (Graph v1.0) and Azure resources (ARM preview) each implement it; nothing above sees their shapes.
+
+import type { ActivationRequest, RequestStatus, Surface, UserContext } from '../pim/model';
+import type { ApprovalState, Decision } from './model';
+
+export interface ApprovalsPort {
+  readonly surface: Surface;
+  /** The approval as `user` (an approver or the requester) sees it, with the user's own delegated token. */
+  getApproval(user: UserContext, requestId: string): Promise<ApprovalState>;
+  /**
+   * Records the approver's decision on one step with the approver's own delegated token: PIM checks
+   * that they may decide. Throws PimError (403 'forbidden', 404 'notFound', 409 → httpStatus 409).
+   */
+  decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string): Promise<void>;
+  /**
+   * The request's status read app-only (reconciling while nobody is in a turn); undefined when the
+   * surface offers no app-only read (ARM): then the approval and PIM's 24 hours decide.
+   */
+  getRequestStatus(requestId: string): Promise<RequestStatus | undefined>;
+  /** The requester's recent activation requests of the same role, app-only; newest first; undefined = not known. */
+  recentActivations(request: ActivationRequest, limit: number): Promise<ActivationRequest[] | undefined>;
+}
+
+/** Users and groups, read app-only: approver groups are expanded and names shown on cards. */
+export interface DirectoryPort {
+  groupMembers(groupId: string): Promise<Array<{ id: string; displayName?: string }>>;
+  user(userId: string): Promise<{ id: string; displayName?: string } | undefined>;
+}
+
+/**
+ * Production: when an approver has never talked to the bot, install the app for them so the bot
+ * can reach their 1:1 chat (Graph POST /users/{id}/teamwork/installedApps, app-only).
+ */
+export interface AppInstallerPort {
+  installForUser(userId: string): Promise<'installed' | 'alreadyInstalled'>;
+}

@@ -1,0 +1,112 @@
+// One record per PIM request that needs approval (DESIGN.md section 5): who asked for what, who may
+// decide, every card copy the bot posted (conversation + activity id), and how it ended. Plain JSON,
+// written with eTag checks so several bot instances can share it and a killed one loses nothing.
+
+import type { Surface } from '../pim/model';
+import type { ApprovalOutcome, PersonRef } from './model';
+
+export type CopyState =
+  /** Decided to post, not posted yet (written before sending, so a restart resumes it). */
+  | 'intent'
+  /** No conversation with the person yet (waits for one to appear). */
+  | 'unreachable'
+  | 'sent';
+
+/**
+ * "I am sending this now": written with the eTag before a post, removed when the post is recorded
+ * (or failed). Of racing senders (the sweep, the submit, another instance) only the one whose claim
+ * was stored posts. A claim older than the lease is taken to be from an instance that died mid-send.
+ */
+export interface SendClaim {
+  /** One id per attempt. */
+  readonly id: string;
+  readonly at: string;
+}
+
+/** Longer than any send takes (the sender waits out a few 429s of at most 30 s). */
+export const SEND_LEASE_MS = 2 * 60_000;
+
+export function claimIsLive(claim: SendClaim | undefined, now: Date, leaseMs: number = SEND_LEASE_MS): boolean {
+  return claim !== undefined && now.getTime() - Date.parse(claim.at) < leaseMs;
+}
+
+export interface CardCopy {
+  /** Whose 1:1 chat the copy is in. */
+  readonly userId: string;
+  readonly role: 'approver' | 'requester';
+  state: CopyState;
+  conversationId?: string;
+  activityId?: string;
+  /** Card actions carry this; a click with another nonce is stale or forged. */
+  nonce: string;
+  /** What the copy shows now: 'pending', or the outcome it was last updated to. */
+  shows: ApprovalOutcome;
+  /** Present while someone posts this copy (state stays 'intent'/'unreachable' until it is recorded sent). */
+  claim?: SendClaim;
+}
+
+export interface RequestSummary {
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly scopeId: string;
+  readonly scopeName: string;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+  readonly createdDateTime: string;
+  readonly justification: string | null;
+  readonly ticket: string | null;
+}
+
+export interface RecordedDecision {
+  readonly outcome: Exclude<ApprovalOutcome, 'pending'>;
+  readonly by: PersonRef | null;
+  readonly at: string;
+  readonly justification: string;
+  /** 'bot' = through a card; 'pim' = found by reconciling (portal, another client, expiry). */
+  readonly via: 'bot' | 'pim';
+}
+
+export interface ApprovalRecord {
+  readonly surface: Surface;
+  readonly requestId: string;
+  readonly requester: PersonRef;
+  readonly approvers: readonly PersonRef[];
+  readonly request: RequestSummary;
+  /** The requester's earlier activations of this role (start/end ISO), newest first. */
+  readonly recentActivations: ReadonlyArray<{ readonly startDateTime: string; readonly endDateTime: string }>;
+  /** The surface could not tell the requester's history (ARM outside their turn): the card leaves it out. */
+  readonly historyUnknown?: boolean;
+  readonly createdAt: string;
+  /** PIM drops an undecided request after 24 hours. */
+  readonly expiresAt: string;
+  copies: CardCopy[];
+  decision?: RecordedDecision;
+  /** When the requester was sent the outcome (the send is recorded after it happened). */
+  requesterToldAt?: string;
+  /** Present while someone sends the requester the outcome; see SendClaim. */
+  requesterTellClaim?: SendClaim;
+  approversRemindedAt?: string;
+  requesterWarnedAt?: string;
+}
+
+export const APPROVAL_TIMEOUT_MS = 24 * 3600_000;
+
+export function recordKey(surface: Surface, requestId: string): string {
+  return `approvals/${surface}/${requestId.toLowerCase()}`;
+}
+
+/** Copies that still show something other than the decision. */
+export function staleCopies(record: ApprovalRecord): CardCopy[] {
+  const outcome = record.decision?.outcome;
+  if (!outcome) return [];
+  return record.copies.filter((c) => c.state === 'sent' && c.shows !== outcome);
+}
+
+/** Nothing left to do: decided, every posted copy shows it, and the requester was told. */
+export function isSettled(record: ApprovalRecord): boolean {
+  return record.decision !== undefined && staleCopies(record).length === 0 && record.requesterToldAt !== undefined;
+}
+
+export function copyFor(record: ApprovalRecord, userId: string, role: CardCopy['role']): CardCopy | undefined {
+  return record.copies.find((c) => c.userId === userId.toLowerCase() && c.role === role);
+}

@@ -1,0 +1,98 @@
+// The whole bot over HTTP with nothing stubbed (emulator, Azurite, CloudAdapter on restify, the
+// recording connector as the channel), for the requester flows of issue 3.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import { loadConfig } from '../../../bot/config';
+import { createBotApp, type BotApp } from '../../../bot/server';
+import { startAzurite } from '../../../emulator/storage/azurite';
+import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
+import { startTestTenant } from '../../support/tenant';
+
+export type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
+export const ALICE = { id: '29:alice', name: DEMO_USERS.alice.displayName, aadObjectId: DEMO_USERS.alice.id };
+
+export interface RequesterHarness {
+  readonly tenant: Tenant;
+  readonly connector: RecordingConnector;
+  readonly botUrl: string;
+  newConversation(): void;
+  say(partial: Partial<Activity> | string): Promise<Array<Partial<Activity>>>;
+  close(): Promise<void>;
+}
+
+export async function startRequesterHarness(): Promise<RequesterHarness> {
+  const azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-azurite-'));
+  const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
+  const config = loadConfig({
+    PORT: '0',
+    LOCAL_TENANT_URL: tenant.url,
+    LOCAL_TENANT_ID: tenant.tenantId,
+    LOCAL_CLIENT_ID: tenant.botApp.clientId,
+    LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
+    STORAGE_CONNECTION_STRING: azurite.connectionString,
+    STORAGE_CONTAINER: `it-${randomUUID().slice(0, 8)}`,
+  });
+  const app: BotApp = createBotApp(config, { logger: { info: () => {}, warn: () => {}, error: () => {} } });
+  const { port } = await app.listen(0, '127.0.0.1');
+  const botUrl = `http://127.0.0.1:${port}`;
+  let conversationId = `a:${randomUUID()}`;
+  return {
+    tenant,
+    connector,
+    botUrl,
+    newConversation() {
+      conversationId = `a:${randomUUID()}`;
+    },
+    async say(partial) {
+      const mark = connector.activities.length;
+      const body = {
+        type: 'message',
+        id: randomUUID(),
+        timestamp: new Date().toISOString(),
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant.tenantId },
+        from: ALICE,
+        recipient: { id: '28:pim-bot', name: 'PIM Bot' },
+        locale: 'en-US',
+        ...(typeof partial === 'string' ? { text: partial } : partial),
+      };
+      const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(response.status, 200, `bot answered ${response.status}: ${await response.text()}`);
+      return connector.since(mark).map((r) => r.activity);
+    },
+    async close() {
+      await app.close();
+      await Promise.all([tenant.close(), azurite.stop(), connector.close()]);
+      rmSync(azuriteDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The url of the first Action.OpenUrl of a reply's card. */
+export function openUrlOf(activity: Partial<Activity> | undefined): string | undefined {
+  const card = activity?.attachments?.[0]?.content as { actions?: Array<{ type?: string; url?: string }> } | undefined;
+  return card?.actions?.find((a) => a.type === 'Action.OpenUrl')?.url;
+}
+
+/** What a browser does with a sign-in page: read the form and post it, following redirects. */
+export async function completeSignInPage(url: string): Promise<Response> {
+  const page = await fetch(url);
+  assert.equal(page.status, 200, `sign-in page answered ${page.status}`);
+  const html = await page.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  assert.ok(action, 'the page has a form');
+  const form = new URLSearchParams();
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) form.set(unescape(name!), unescape(value!));
+  form.set('confirm', 'yes');
+  return fetch(new URL(unescape(action), url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'follow' });
+}
+
+function unescape(text: string): string {
+  return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+}

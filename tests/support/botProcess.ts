@@ -1,0 +1,209 @@
+// One bot instance in its own process, so a test can SIGKILL it for real and a benchmark can read
+// its CPU time and memory apart from the emulator's. The child runs the real composition root
+// (createBotApp) from environment settings, exactly like `npm start` does.
+//
+//   parent:  const bot = await startBotProcess({ env: { LOCAL_TENANT_URL: ..., ... } });
+//   child:   node --require tsx/cjs tests/support/botProcess.ts   (env as for bot/config)
+//
+// The child reports readiness and answers stats requests over Node's IPC channel.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig, type BotConfig } from '../../bot/config';
+import { createBotApp, type BotApp } from '../../bot/server';
+
+/** Names a module and its export `(config) => BotApp`, e.g. `/abs/bench/echoBot.ts#createEchoBotApp`. */
+const FACTORY_ENV = 'BOT_PROCESS_FACTORY';
+
+type ChildMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; id: number; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage }
+  | { type: 'failed'; message: string }
+  | { type: 'unhandledRejection'; reason: string };
+
+type ParentMessage = { type: 'stats'; id: number; gc?: boolean };
+
+export interface ProcessStats {
+  /** Microseconds of CPU (user + system) since the child started. */
+  readonly cpuMicros: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+}
+
+export interface BotProcess {
+  readonly pid: number;
+  readonly port: number;
+  /** http://127.0.0.1:PORT/api/messages */
+  readonly endpoint: string;
+  /** CPU and memory of the child; `gc` runs a full collection first (the child has --expose-gc). */
+  stats(options?: { gc?: boolean }): Promise<ProcessStats>;
+  /** SIGKILL: no shutdown code runs, like a crashed or evicted instance. Resolves once it is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it lingers. */
+  stop(): Promise<void>;
+  /** What the child wrote to stderr (crashes, runtime warnings). */
+  readonly stderr: () => string;
+  /** The JSON log lines at level error (the bot logs to stdout), most recent 1,000. */
+  readonly errorLogs: () => readonly string[];
+  /** Promise rejections nobody handled in the child, as text. */
+  readonly unhandledRejections: () => readonly string[];
+  /** Exit code or signal once the child is gone; undefined while it runs. */
+  readonly exit: () => string | undefined;
+}
+
+export interface BotProcessOptions {
+  /** Settings for bot/config (LOCAL_TENANT_URL, STORAGE_CONNECTION_STRING, ...). PORT defaults to 0. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Run another app than the bot (the echo bot of the benchmark): absolute module path and export name. */
+  readonly factory?: { readonly module: string; readonly exportName: string };
+  readonly startTimeoutMs?: number;
+  /** Extra node flags for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=...'] for a profile. */
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
+  const env: Record<string, string> = {
+    ...pickInherited(process.env),
+    PORT: '0',
+    ...options.env,
+    ...(options.factory ? { [FACTORY_ENV]: `${options.factory.module}#${options.factory.exportName}` } : {}),
+  };
+  const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), '--require', 'tsx/cjs', __filename], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const errorLogs: string[] = [];
+  const unhandled: string[] = [];
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => void (exit = String(code ?? signal)));
+  child.on('message', (m: ChildMessage) => void (m.type === 'unhandledRejection' && unhandled.push(m.reason)));
+  let partial = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"level":"error"')) continue;
+      errorLogs.push(line);
+      if (errorLogs.length > 1000) errorLogs.shift();
+    }
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    // Bounded: a noisy child must not grow the test's memory.
+    stderr = (stderr + chunk).slice(-64 * 1024);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bot process did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${stderr}`));
+    }, options.startTimeoutMs ?? 30_000);
+    const onMessage = (m: ChildMessage): void => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(m.port);
+      } else if (m.type === 'failed') {
+        clearTimeout(timer);
+        reject(new Error(`bot process failed to start: ${m.message}\n${stderr}`));
+      }
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`bot process exited (${code ?? signal}) before it was ready:\n${stderr}`));
+    });
+  });
+
+  let nextId = 0;
+  return {
+    pid: child.pid!,
+    port,
+    endpoint: `http://127.0.0.1:${port}/api/messages`,
+    stderr: () => stderr,
+    errorLogs: () => errorLogs,
+    unhandledRejections: () => unhandled,
+    exit: () => exit,
+    stats: (o = {}) => requestStats(child, ++nextId, o.gc === true),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function requestStats(child: ChildProcess, id: number, gc: boolean): Promise<ProcessStats> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error('bot process did not answer a stats request'));
+    }, 10_000);
+    const onMessage = (m: ChildMessage): void => {
+      if (m.type !== 'stats' || m.id !== id) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve({ cpuMicros: m.cpu.user + m.cpu.system, rssBytes: m.memory.rss, heapUsedBytes: m.memory.heapUsed });
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'stats', id, gc } satisfies ParentMessage);
+  });
+}
+
+/** Only what a Node process needs from the parent's environment: the CA, PATH, HOME, temp dirs. */
+function pickInherited(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'NODE_EXTRA_CA_CERTS', 'LOCAL_CERT_DIR', 'SYSTEMROOT'];
+  const picked: Record<string, string> = {};
+  for (const name of keep) if (env[name] !== undefined) picked[name] = env[name]!;
+  return picked;
+}
+
+// ---- the child ----
+
+async function runChild(): Promise<void> {
+  const send = (m: ChildMessage): void => void process.send?.(m);
+  try {
+    // Reported, not swallowed: a test asserts there are none (Node would otherwise end the process).
+    process.on('unhandledRejection', (reason) => {
+      send({ type: 'unhandledRejection', reason: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) });
+    });
+    const config = loadConfig(process.env);
+    const app = createApp(config);
+    const { port } = await app.listen(config.port, '127.0.0.1');
+    process.on('message', (m: ParentMessage) => {
+      if (m?.type !== 'stats') return;
+      if (m.gc) (globalThis as { gc?: () => void }).gc?.();
+      send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), memory: process.memoryUsage() });
+    });
+    process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
+    // The parent going away (a test runner killed) must not leave an orphan bot behind.
+    process.once('disconnect', () => process.exit(0));
+    send({ type: 'ready', port });
+  } catch (error) {
+    send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+    process.disconnect?.();
+  }
+}
+
+function createApp(config: BotConfig): BotApp {
+  const factory = process.env[FACTORY_ENV];
+  if (!factory) return createBotApp(config);
+  const [modulePath, exportName] = factory.split('#');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module named at run time
+  const mod = require(modulePath!) as Record<string, unknown>;
+  const create = mod[exportName!];
+  if (typeof create !== 'function') throw new Error(`${factory} is not a function`);
+  return (create as (c: BotConfig) => BotApp)(config);
+}
+
+if (require.main === module) void runChild();

@@ -1,0 +1,131 @@
+// The approval record store (eTag read-modify-write), send claims, reminder timing and the rate limiter,
+// without a network: MemoryStorage compares eTags like BlobsStorage's If-Match.
+import assert from 'node:assert/strict';
+import { MemoryStorage } from 'botbuilder';
+import { RateLimiter } from '../../../bot/approvals/rateLimiter';
+import { approvalSettings } from '../../../bot/approvals/wiring';
+import { ConfigError, loadConfig } from '../../../bot/config';
+import { claimIsLive, recordKey, SEND_LEASE_MS, type ApprovalRecord } from '../../../services/approvals/record';
+import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
+import { dueReminders } from '../../../services/approvals/reminders';
+import { updateItem } from '../../../services/store/keyValueStorage';
+
+const T0 = new Date('2025-03-03T10:00:00Z');
+
+function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
+  return {
+    surface: 'entraRole', requestId: '11111111-1111-4111-8111-111111111111', requester: { id: 'alice', displayName: 'Alice Adams' },
+    approvers: [{ id: 'bob' }, { id: 'dave' }],
+    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0.toISOString(), endDateTime: T0.toISOString(), createdDateTime: T0.toISOString(), justification: null, ticket: null },
+    recentActivations: [], createdAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
+    copies: [{ userId: 'bob', role: 'approver', state: 'intent', nonce: 'n1', shows: 'pending' }],
+    ...overrides,
+  };
+}
+
+describe('approval state', () => {
+  describe('record store', () => {
+    it('an eTag conflict re-reads and re-applies: 20 concurrent writers all land', async () => {
+      const storage = new MemoryStorage();
+      await updateItem<{ n: number[] }>(storage, 'k', () => ({ n: [] }));
+      await Promise.all(Array.from({ length: 20 }, (_, i) => updateItem<{ n: number[] }>(storage, 'k', (cur) => ({ n: [...(cur?.n ?? []), i] }))));
+      const stored = (await storage.read(['k']))['k'] as { n: number[] };
+      assert.deepEqual([...stored.n].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+    });
+
+    it('of racing claims for one copy exactly one is stored, so exactly one sender posts', async () => {
+      const store = new ApprovalRecordStore(new MemoryStorage());
+      const r = await store.create(record());
+      const key = recordKey(r.surface, r.requestId);
+      const claimers = Array.from({ length: 10 }, (_, i) => `attempt-${i}`);
+      const results = await Promise.all(claimers.map((id) => store.update(key, (cur) => {
+        const c = cur.copies[0]!;
+        if (c.state === 'sent' || claimIsLive(c.claim, T0)) return undefined;
+        return { ...cur, copies: [{ ...c, claim: { id, at: T0.toISOString() } }] };
+      })));
+      const winners = claimers.filter((id, i) => results[i]?.copies[0]?.claim?.id === id);
+      assert.equal(winners.length, 1);
+      assert.equal((await store.getByKey(key))!.copies[0]!.claim!.id, winners[0]);
+    });
+
+    it('the first decision wins; a later one changes nothing', async () => {
+      const store = new ApprovalRecordStore(new MemoryStorage());
+      const r = await store.create(record());
+      const key = recordKey(r.surface, r.requestId);
+      const [a, b] = await Promise.all([
+        store.decide(key, { outcome: 'approved', by: { id: 'bob' }, at: T0.toISOString(), justification: '', via: 'bot' }),
+        store.decide(key, { outcome: 'denied', by: { id: 'dave' }, at: T0.toISOString(), justification: '', via: 'bot' }),
+      ]);
+      assert.equal(a!.decision!.outcome, b!.decision!.outcome, 'both callers see the same stored decision');
+      assert.deepEqual(await store.openKeys(), [key]);
+    });
+
+    it('a claim holds off others for the lease, then lapses (its instance is taken to be dead)', () => {
+      const claim = { id: 'x', at: T0.toISOString() };
+      assert.equal(claimIsLive(claim, new Date(T0.getTime() + SEND_LEASE_MS - 1)), true);
+      assert.equal(claimIsLive(claim, new Date(T0.getTime() + SEND_LEASE_MS)), false);
+      assert.equal(claimIsLive(undefined, T0), false);
+    });
+  });
+
+  describe('reminder timing', () => {
+    const policy = { remindApproversAfterMs: 4 * 3600_000, warnRequesterBeforeMs: 3600_000 };
+    const at = (h: number) => new Date(T0.getTime() + h * 3600_000);
+
+    it('reminds the approvers once after the quiet spell, warns the requester an hour before expiry', () => {
+      assert.deepEqual(dueReminders(record(), at(3.9), policy), { remindApprovers: false, warnRequester: false });
+      assert.deepEqual(dueReminders(record(), at(4), policy), { remindApprovers: true, warnRequester: false });
+      assert.deepEqual(dueReminders(record({ approversRemindedAt: at(4).toISOString() }), at(5), policy), { remindApprovers: false, warnRequester: false });
+      assert.deepEqual(dueReminders(record({ approversRemindedAt: at(4).toISOString() }), at(23), policy), { remindApprovers: false, warnRequester: true });
+      assert.deepEqual(dueReminders(record({ approversRemindedAt: 'x', requesterWarnedAt: 'y' }), at(23.5), policy), { remindApprovers: false, warnRequester: false });
+    });
+
+    it('nothing once decided or expired', () => {
+      const decided = record({ decision: { outcome: 'approved', by: null, at: T0.toISOString(), justification: '', via: 'pim' } });
+      assert.deepEqual(dueReminders(decided, at(23), policy), { remindApprovers: false, warnRequester: false });
+      assert.deepEqual(dueReminders(record(), at(24), policy), { remindApprovers: false, warnRequester: false });
+    });
+  });
+
+  describe('rate limiter', () => {
+    function fakeTime() {
+      let now = 0;
+      const waits: number[] = [];
+      return { clock: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; }, waits };
+    }
+
+    it('7 per second per conversation: the 8th waits for the window', async () => {
+      const t = fakeTime();
+      const limiter = new RateLimiter({ perConversationPerSecond: 7, perAppPerSecond: 50 }, t.clock, t.sleep);
+      for (let i = 0; i < 7; i++) await limiter.acquire('c1');
+      assert.deepEqual(t.waits, []);
+      await limiter.acquire('c2');
+      assert.deepEqual(t.waits, [], 'another conversation is not held up');
+      await limiter.acquire('c1');
+      assert.deepEqual(t.waits, [1000]);
+    });
+
+    it('50 per second per app across conversations', async () => {
+      const t = fakeTime();
+      const limiter = new RateLimiter({ perConversationPerSecond: 7, perAppPerSecond: 50 }, t.clock, t.sleep);
+      for (let i = 0; i < 50; i++) await limiter.acquire(`c${i}`);
+      assert.deepEqual(t.waits, []);
+      await limiter.acquire('c-last');
+      assert.deepEqual(t.waits, [1000]);
+    });
+  });
+});
+
+describe('approval settings (bot/config)', () => {
+  const local = { LOCAL_TENANT_URL: 'https://localhost:1234', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+
+  it('defaults, and minutes/seconds from the environment become the flow settings', () => {
+    assert.deepEqual(loadConfig(local).approvals, { remindApproversAfterMinutes: 240, warnRequesterBeforeMinutes: 60, sweepSeconds: 60 });
+    const timing = loadConfig({ ...local, APPROVAL_REMINDER_MINUTES: '30', APPROVAL_EXPIRY_WARNING_MINUTES: '90', APPROVAL_SWEEP_SECONDS: '15' }).approvals!;
+    assert.deepEqual(approvalSettings(timing), { sweepMs: 15_000, reminders: { remindApproversAfterMs: 30 * 60_000, warnRequesterBeforeMs: 90 * 60_000 } });
+  });
+
+  it('a bad value names the setting', () => {
+    assert.throws(() => loadConfig({ ...local, APPROVAL_SWEEP_SECONDS: 'soon' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_SWEEP_SECONDS');
+  });
+});
