@@ -2,17 +2,18 @@
 // fan-out under Teams' rate limits and memory in mid-dialog, each figure next to a baseline
 // measured in the same run (absolute times vary between machines). Prints a table and writes
 // bench/results.json. BENCH_PROFILE=1 also writes a CPU profile of the bot to bench/profiles/.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startAzurite } from '../emulator/storage/azurite';
+import { ensureLocalCertificates } from '../emulator/tenant/certs';
 import type { TenantEmulator } from '../emulator/tenant/index';
 import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
 import { startRecordingConnector, type RecordingConnector } from '../tests/support/recordingConnector';
 import { startTestTenant } from '../tests/support/tenant';
 import { addBenchUsers, clearActivations } from './benchUsers';
-import { openConversation, type ChatUser, type TurnResult } from './channel';
+import { openConversation, textOf, type ChatUser, type TurnResult } from './channel';
 import { runActivation } from './flows';
 import { measureFanOut, type FanOutResult } from './fanOut';
 import { emulatorMsDuring, percentile, round } from './stats';
@@ -79,7 +80,9 @@ async function turnCost(stack: Stack, bot: BotProcess, echo: BotProcess, users: 
   tenant.requestLog.clear(); // the log keeps the last 10,000 calls only
   const botTurns = await together(group, async (user) => {
     const flow = await runActivation(talk(bot.endpoint, user));
-    if (flow.outcome !== 'active' && failedFlows++ === 0) process.stderr.write(`bench: a flow ended ${flow.outcome}: ${flow.lastText.replace(/\s+/g, ' ').slice(0, 300)}\n`);
+    if (flow.outcome !== 'active' && failedFlows++ === 0) {
+      process.stderr.write(`bench: a flow ended ${flow.outcome}: ${flow.lastText.replace(/\s+/g, ' ').slice(0, 200)}\n  bot: ${bot.errorLogs().slice(-2).join('\n  bot: ')}\n`);
+    }
     return flow.turns.map((turn) => ({ turn, user }));
   });
   const after = await bot.stats();
@@ -180,7 +183,9 @@ async function main(): Promise<void> {
     // not sign-ins. In batches: 200 first-time users at once overwhelm msal's per-user authority
     // discovery (see coldBurst below).
     for (let i = 0; i < users.length; i += 20) {
-      await together(users.slice(i, i + 20), async (user) => [await openConversation({ endpoint: bot.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user }).say('my roles')]);
+      const turns = await together(users.slice(i, i + 20), async (user) => [await openConversation({ endpoint: bot.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user }).say('my roles')]);
+      const failed = turns.find((t) => !/You can activate/.test(textOf(t.replies)));
+      if (failed) throw new Error(`warm-up failed: ${textOf(failed.replies).replace(/\s+/g, ' ').slice(0, 200)}\n${bot.errorLogs().slice(0, 3).join('\n')}\n${bot.stderr().slice(-2000)}`);
     }
     await openConversation({ endpoint: echo.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user: users[0]! }).say('warm up');
 
@@ -221,18 +226,28 @@ async function main(): Promise<void> {
   }
 }
 
-/** `npm run bench` runs plain `tsx bench/run.ts`: trust the local CA by re-running under the wrapper. */
-function underLocalCa(): boolean {
-  if (process.env['NODE_EXTRA_CA_CERTS']) return true;
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const r = spawnSync(tsx, [path.join(repoRoot, 'scripts', 'with-local-ca.ts'), tsx, __filename, ...process.argv.slice(2)], { stdio: 'inherit', cwd: repoRoot });
-  process.exitCode = r.status ?? 1;
+/**
+ * `npm run bench` may run plain `tsx bench/run.ts`: then trust the local CA the way
+ * scripts/with-local-ca.ts does and run this file again, with the same loader flags, under it.
+ */
+async function underLocalCa(): Promise<boolean> {
+  const certDir = path.resolve(repoRoot, process.env['LOCAL_CERT_DIR'] ?? path.join('.data', 'certs'));
+  const { caCertPath } = await ensureLocalCertificates(certDir);
+  // Set to something else (a system bundle) is not enough: the bot children must trust the local CA.
+  if (process.env['NODE_EXTRA_CA_CERTS'] === caCertPath) return true;
+  const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    cwd: repoRoot,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath, LOCAL_CERT_DIR: certDir },
+  });
+  process.exitCode = await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
   return false;
 }
 
-if (underLocalCa()) {
-  main().catch((e: unknown) => {
+void underLocalCa().then((trusted) => {
+  if (!trusted) return;
+  return main().catch((e: unknown) => {
     process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   });
-}
+});

@@ -3,7 +3,7 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_TENANT_ID } from '../emulator/tenant/demoTenant';
+import { DEMO_TENANT_ID, LOCAL_TEAMS_APP } from '../emulator/tenant/demoTenant';
 import { EnvFileError, withEnvFile, type Env } from './envFile';
 
 export type Mode = 'local' | 'production';
@@ -75,6 +75,11 @@ export interface BotConfig {
   readonly production?: ProductionSettings;
   /** Approval reminders and the reconcile sweep (defaults when absent). */
   readonly approvals?: ApprovalTiming;
+  /**
+   * TEAMS_APP_CATALOG_ID: the bot's id in the Teams app catalog (production; locally the emulator's
+   * catalog entry). Set, the bot installs itself for approvers it cannot reach yet.
+   */
+  readonly teamsAppCatalogId?: string;
 }
 
 export interface ApprovalTiming {
@@ -125,6 +130,7 @@ const PRODUCTION_SETTINGS = [
   'ADMIN_GROUP_ID',
   'TOKEN_CACHE_KEY',
   'PUBLIC_BASE_URL',
+  'TEAMS_APP_CATALOG_ID',
 ] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -182,6 +188,7 @@ function loadLocalConfig(env: Env): BotConfig {
       ...adminGroupSetting(env),
     },
     approvals: approvalTiming(env),
+    teamsAppCatalogId: LOCAL_TEAMS_APP.catalogId,
   };
 }
 
@@ -214,6 +221,7 @@ function loadProductionConfig(env: Env): BotConfig {
   const adminGroupId = readOptional(env, 'ADMIN_GROUP_ID') === undefined ? undefined : requiredGuid(env, 'ADMIN_GROUP_ID');
   const tokenCacheKey = readKey(env, 'TOKEN_CACHE_KEY');
   const publicBaseUrl = readPublicBaseUrl(env, 'PUBLIC_BASE_URL');
+  const teamsAppCatalogId = readOptional(env, 'TEAMS_APP_CATALOG_ID') === undefined ? undefined : requiredGuid(env, 'TEAMS_APP_CATALOG_ID');
 
   return {
     mode: 'production',
@@ -236,6 +244,7 @@ function loadProductionConfig(env: Env): BotConfig {
       ...adminGroupSetting(env),
     },
     approvals: approvalTiming(env),
+    ...(teamsAppCatalogId ? { teamsAppCatalogId } : {}),
     production: {
       appId,
       appType,

@@ -2,12 +2,16 @@
 // tell them in, kept in Storage; timers from services/notify. Restart-safe: on start every known
 // user's schedule is recomputed from PIM, and again on their first message to this process; a
 // reminder is checked against PIM once more before it goes out.
+// Several instances share the Storage and each keeps timers, so every write is an eTag'd
+// read-modify-write (services/store updateItem) and a reminder is claimed in the record before it is
+// sent: of two instances whose timers fire together, exactly one sends it.
 import { MessageFactory, type ConversationReference, type Storage } from 'botbuilder';
 import { reminderCard } from '../cards/views';
 import type { Logger, ProactiveSender, ReminderFeed } from '../dialogs/deps';
 import type { ActiveAssignment, UserContext } from '../services/pim/model';
 import type { PimService } from '../services/pim/service';
 import { mergeTracked, reminderId, ReminderSchedule, type TimerPort, type TrackedAccess } from '../services/notify/reminders';
+import { updateItem } from '../services/store/keyValueStorage';
 import { describeError } from './logging';
 
 const INDEX_KEY = 'reminders/index';
@@ -83,25 +87,35 @@ export class ExpiryReminders implements ReminderFeed {
 
   private async update(userId: string, reference: Partial<ConversationReference>, items: TrackedAccess[], replace = false): Promise<void> {
     const now = this.timers.now();
-    const record = (await this.read(userId)) ?? { reference, items: [], sent: [] };
-    record.reference = reference;
-    record.items = mergeTracked(replace ? [] : record.items, items, now);
-    const live = new Set(record.items.map((i) => reminderId(userId, i)));
-    record.sent = record.sent.filter((id) => live.has(id));
-    await this.options.storage.write({ [recordKey(userId)]: record });
-    await this.addToIndex(userId);
-    this.schedule.schedule(userId, record.items, new Set(record.sent));
+    const record = await updateItem<ReminderRecord>(this.options.storage, recordKey(userId), (current) => {
+      const next = current ?? { reference, items: [], sent: [] };
+      next.reference = reference;
+      next.items = mergeTracked(replace ? [] : next.items, items, now);
+      const live = new Set(next.items.map((i) => reminderId(userId, i)));
+      next.sent = next.sent.filter((id) => live.has(id));
+      return next;
+    });
+    await updateItem<{ userIds: string[] }>(this.options.storage, INDEX_KEY, (index) =>
+      index?.userIds.includes(userId) ? undefined : { userIds: [...(index?.userIds ?? []), userId] },
+    );
+    if (record) this.schedule.schedule(userId, record.items, new Set(record.sent));
   }
 
   private async remind(userId: string, access: TrackedAccess): Promise<void> {
+    const id = reminderId(userId, access);
     try {
-      const record = await this.read(userId);
-      if (!record || record.sent.includes(reminderId(userId, access))) return;
+      // Claim it first: only the writer that adds the id (with the eTag it read) goes on.
+      let claimed = false;
+      const record = await updateItem<ReminderRecord>(this.options.storage, recordKey(userId), (current) => {
+        claimed = false;
+        if (!current || current.sent.includes(id)) return undefined;
+        claimed = true;
+        return { ...current, sent: [...current.sent, id] };
+      });
+      if (!claimed || !record) return;
       // Still active with that end? It may have been deactivated or extended meanwhile.
       const active = await this.options.pim.listActive({ userId, tenantId: this.options.tenantId });
       const still = active.find((a) => a.key === access.key && a.endDateTime?.toISOString() === access.endDateTime);
-      record.sent.push(reminderId(userId, access));
-      await this.options.storage.write({ [recordKey(userId)]: record });
       if (!still) return;
       const now = new Date(this.timers.now());
       await this.options.sender.send(record.reference, MessageFactory.attachment(reminderCard({ key: access.key, label: access.label, end: new Date(access.endDateTime), now, canExtend: access.canExtend })));
@@ -112,12 +126,6 @@ export class ExpiryReminders implements ReminderFeed {
 
   private async read(userId: string): Promise<ReminderRecord | undefined> {
     return (await this.options.storage.read([recordKey(userId)]))[recordKey(userId)] as ReminderRecord | undefined;
-  }
-
-  private async addToIndex(userId: string): Promise<void> {
-    const index = ((await this.options.storage.read([INDEX_KEY]))[INDEX_KEY] as { userIds?: string[] } | undefined)?.userIds ?? [];
-    if (index.includes(userId)) return;
-    await this.options.storage.write({ [INDEX_KEY]: { userIds: [...index, userId] } });
   }
 }
 

@@ -1,6 +1,7 @@
 // The bot's activity handler: messages go to the main dialog, installs and new members get a
 // welcome. State is saved at the end of every turn, so another instance can pick up where this one stopped.
 import {
+  Channels,
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
@@ -31,7 +32,7 @@ export class PimBot extends TeamsActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly userState: UserState;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
-  /** Teams sends both installationUpdate and conversationUpdate on install; welcome once. */
+  /** A reinstall (or a repeated installationUpdate) must not welcome again. */
   private readonly welcomed: StatePropertyAccessor<boolean>;
 
   constructor(private readonly options: PimBotOptions) {
@@ -46,6 +47,10 @@ export class PimBot extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
+      // Teams announces an install twice, as conversationUpdate and installationUpdate, at the
+      // same instant: two turns racing on the 'welcomed' flag would both welcome. In Teams the
+      // installationUpdate alone welcomes; other channels only have conversationUpdate.
+      if (context.activity.channelId === Channels.Msteams) return next();
       const botId = context.activity.recipient?.id;
       const added = context.activity.membersAdded ?? [];
       // The bot itself being added is how Teams reports a personal install.

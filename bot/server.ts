@@ -21,6 +21,7 @@ import { PimBot } from './pimBot';
 import { TeamsSsoSignIn } from './signIn';
 import { storageTokenCache } from './tokenCacheStorage';
 import { createTurnErrorHandler } from './turnError';
+import { withSdkConsole } from './sdkConsole';
 import { runInScope } from './turnScope';
 
 export interface BotAppOverrides {
@@ -56,7 +57,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const pim = overrides.pim ?? services!.pim;
   const now = overrides.now ?? (() => new Date());
   const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}) })
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}) })
     : undefined;
 
   const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
@@ -102,8 +103,8 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
     res.header('x-correlation-id', correlationId);
     await runInScope({ correlationId }, async () => {
       try {
-        await adapter.process(req as Parameters<CloudAdapter['process']>[0], res, (context) =>
-          runInScope({ correlationId, context }, () => handleTurn(context)),
+        await withSdkConsole(logger, () =>
+          adapter.process(req as Parameters<CloudAdapter['process']>[0], res, (context) => runInScope({ correlationId, context }, () => handleTurn(context))),
         );
       } catch (error) {
         logger.error('could not process an activity', describeError(error));
@@ -164,6 +165,7 @@ function servicesConfig(config: BotConfig, storage: Storage, signIn: TeamsSsoSig
     ...s,
     knownAuthorities: [...s.knownAuthorities],
     ...(signIn ? { ssoToken: signIn.tokenSource } : {}),
+    ...(config.teamsAppCatalogId ? { teamsAppCatalogId: config.teamsAppCatalogId } : {}),
     ...(cacheKey ? { tokenCacheStore: storageTokenCache(storage), tokenCacheKey: cacheKey } : {}),
   };
 }

@@ -105,6 +105,16 @@ export function signInCard(input: { title: string; text: string; hint: string; u
   return renderCard('signIn', input);
 }
 
+/** PIM does not extend activations: when this one ends, and a button to activate it again then. */
+export function reactivateCard(input: { key: string; label: string; end: Date; now: Date }): Attachment {
+  return renderCard('reminder', {
+    key: input.key,
+    canExtend: false,
+    title: `PIM doesn't extend ${input.label}`,
+    text: `Activations run for the length they were requested. It ends at ${cardTime(input.end)} (${timeLeft(input.end, input.now)}); once it has ended, activate it again with the button below. I'll remind you shortly before it ends.`,
+  });
+}
+
 export function reminderCard(input: { key: string; label: string; end: Date; now: Date; canExtend: boolean }): Attachment {
   return renderCard('reminder', {
     key: input.key,
@@ -121,13 +131,15 @@ export function durationCard(input: {
   defaultMinutes: number;
   /** True when nothing else will be asked, so the button says what happens next. */
   lastStep: boolean;
+  /** The button's words when it does something other than activate (e.g. "Request extension"). */
+  submitTitle?: string;
 }): Attachment {
   return renderCard('durationForm', {
     roleName: input.roleName,
     minText: formatDuration(input.minMinutes),
     maxText: formatDuration(input.maxMinutes),
     defaultValue: compactDuration(input.defaultMinutes),
-    submitTitle: input.lastStep ? 'Activate' : 'Next',
+    submitTitle: input.submitTitle ?? (input.lastStep ? 'Activate' : 'Next'),
   });
 }
 

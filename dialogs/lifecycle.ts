@@ -1,8 +1,8 @@
-// Acting on what the user already has: deactivate early, extend where PIM allows, cancel a waiting
-// request. Card data names the item by key or request id only; each is checked against the user's
+// Acting on what the user already has: deactivate early, cancel a waiting request (extending is a
+// dialog of its own, extendDialog.ts, as it asks for a duration). Card data names the item by key or request id only; each is checked against the user's
 // own current PIM data before anything is sent.
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { cardTime, formatDuration } from '../cards/format';
+import { cardTime } from '../cards/format';
 import { infoCard, MIN_MINUTES_BEFORE_DEACTIVATION } from '../cards/views';
 import type { Surface, UserContext } from '../services/pim/model';
 import type { DialogDeps } from './deps';
@@ -12,8 +12,6 @@ import { recentChoices } from './views';
 
 const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 const MAX_ID_LENGTH = 1024;
-/** What an extension asks for when the user doesn't say. */
-const DEFAULT_EXTENSION_MINUTES = 60;
 
 export async function deactivate(context: TurnContext, deps: DialogDeps, user: UserContext, activeKey: string | undefined): Promise<void> {
   const active = await findActive(context, deps, user, activeKey);
@@ -39,24 +37,6 @@ export async function deactivate(context: TurnContext, deps: DialogDeps, user: U
   }
 }
 
-export async function extend(context: TurnContext, deps: DialogDeps, user: UserContext, activeKey: string | undefined): Promise<void> {
-  const active = await findActive(context, deps, user, activeKey);
-  if (!active) return;
-  try {
-    const request = await deps.pim.extend(user, active.assignment.key, { durationMinutes: DEFAULT_EXTENSION_MINUTES });
-    const waiting = request.status === 'pendingApproval';
-    await say(
-      context,
-      waiting ? `Extension of ${active.label} requested` : `${active.label} is extended`,
-      waiting ? `PIM sent the request for ${formatDuration(DEFAULT_EXTENSION_MINUTES)} more to an administrator.` : `It now runs until ${cardTime(request.endDateTime)}.`,
-      'Say "my access" to see where it stands.',
-      'success',
-    );
-  } catch (error) {
-    await sayFailure(context, deps, describeLifecycleFailure(error, 'extend', active.label), error);
-  }
-}
-
 export async function cancelRequest(context: TurnContext, deps: DialogDeps, user: UserContext, surface: unknown, requestId: unknown): Promise<void> {
   if (typeof requestId !== 'string' || requestId === '' || requestId.length > MAX_ID_LENGTH || !SURFACES.includes(surface as Surface)) {
     await say(context, "I can't tell which request that was", 'That card did not name a request of yours.', 'Say "my access" for a fresh card.', 'error');
@@ -75,8 +55,8 @@ export async function cancelRequest(context: TurnContext, deps: DialogDeps, user
   }
 }
 
-/** The user's active assignment under `key` (or the one a typed name means). */
-async function findActive(context: TurnContext, deps: DialogDeps, user: UserContext, keyOrName: string | undefined) {
+/** The user's active assignment under `key` (or the one a typed name means), its label and its policy when eligible; says why when none. */
+export async function findActive(context: TurnContext, deps: DialogDeps, user: UserContext, keyOrName: string | undefined) {
   try {
     const [active, choices] = await Promise.all([deps.pim.listActive(user), recentChoices(context, deps, user)]);
     const now = deps.now();
@@ -96,18 +76,19 @@ async function findActive(context: TurnContext, deps: DialogDeps, user: UserCont
       await say(context, "That isn't active for you", 'I found nothing active under that name; it may have ended already.', 'Say "my access" to see what is active now.', 'warning');
       return undefined;
     }
-    return { assignment: found, label: labelOf(found.key, found.roleName) };
+    const constraints = choices.find((c) => c.key === found!.key)?.constraints;
+    return { assignment: found, label: labelOf(found.key, found.roleName), ...(constraints ? { constraints } : {}) };
   } catch (error) {
     await sayFailure(context, deps, describeLifecycleFailure(error, 'deactivate', 'your access'), error);
     return undefined;
   }
 }
 
-async function say(context: TurnContext, title: string, text: string, hint: string, tone: 'success' | 'warning' | 'error'): Promise<void> {
+export async function say(context: TurnContext, title: string, text: string, hint: string, tone: 'success' | 'warning' | 'error'): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(infoCard({ title, text, hint, tone })));
 }
 
-async function sayFailure(context: TurnContext, deps: DialogDeps, message: { title: string; text: string; hint: string }, error: unknown): Promise<void> {
+export async function sayFailure(context: TurnContext, deps: DialogDeps, message: { title: string; text: string; hint: string }, error: unknown): Promise<void> {
   deps.logger.warn('PIM lifecycle call failed', { kind: (error as { kind?: unknown })?.kind });
   await context.sendActivity(MessageFactory.attachment(infoCard({ ...message, tone: 'error' })));
 }

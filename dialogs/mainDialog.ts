@@ -19,7 +19,8 @@ import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
-import { cancelRequest, deactivate, extend } from './lifecycle';
+import { EXTEND_DIALOG, ExtendDialog, type ExtendOptions } from './extendDialog';
+import { cancelRequest, deactivate } from './lifecycle';
 import { sendMyRoles, sendWelcome } from './views';
 
 export const MAIN_DIALOG = 'main';
@@ -34,6 +35,7 @@ export class MainDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(MAIN_DIALOG);
     this.addDialog(new ActivateDialog(deps));
+    this.addDialog(new ExtendDialog(deps));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -120,9 +122,10 @@ export class MainDialog extends ComponentDialog {
       case CardAction.deactivate:
         await deactivate(context, this.deps, user, stringField(input.value, 'activeKey') ?? undefined);
         return step.endDialog();
-      case CardAction.extendAccess:
-        await extend(context, this.deps, user, stringField(input.value, 'activeKey') ?? undefined);
-        return step.endDialog();
+      case CardAction.extendAccess: {
+        const activeKey = stringField(input.value, 'activeKey');
+        return step.beginDialog(EXTEND_DIALOG, (typeof activeKey === 'string' ? { activeKey } : {}) satisfies ExtendOptions);
+      }
       case CardAction.cancelRequest:
         await cancelRequest(context, this.deps, user, input.value?.['surface'], input.value?.['requestId']);
         return step.endDialog();
@@ -152,8 +155,8 @@ export class MainDialog extends ComponentDialog {
         else await sendMyRoles(context, this.deps, user);
         return step.endDialog();
       case 'extend':
-        if (command.roleName) await extend(context, this.deps, user, command.roleName);
-        else await sendMyRoles(context, this.deps, user);
+        if (command.roleName) return step.beginDialog(EXTEND_DIALOG, { sentence: command.roleName } satisfies ExtendOptions);
+        await sendMyRoles(context, this.deps, user);
         return step.endDialog();
       case 'cancel':
         await context.sendActivity('There is nothing to cancel.');

@@ -5,8 +5,9 @@ import { ApprovalDecisions } from './approvals/decisions';
 import { AzureApprovals } from './approvals/azure/azureApprovals';
 import { EntraApprovals } from './approvals/entra/entraApprovals';
 import { GroupApprovals } from './approvals/groups/groupApprovals';
+import { GraphAppInstaller } from './approvals/graphAppInstaller';
 import { GraphDirectory } from './approvals/graphDirectory';
-import type { DirectoryPort } from './approvals/port';
+import type { AppInstallerPort, DirectoryPort } from './approvals/port';
 import { ClientCredentialsAppTokenProvider } from './identity/clientCredentialsAppTokenProvider';
 import { LocalSsoUserTokenProvider } from './identity/localSsoUserTokenProvider';
 import type { TokenCacheStore } from './identity/encryptedTokenCache';
@@ -50,6 +51,8 @@ export interface ServicesConfig {
   graphRetry?: GraphRetryPolicy;
   /** Members of this group may ask tenant-wide admin questions. */
   adminGroupId?: string;
+  /** The bot's id in the Teams app catalog: set, approvers the bot cannot reach get the app installed. */
+  teamsAppCatalogId?: string;
 }
 
 export interface Services {
@@ -60,7 +63,7 @@ export interface Services {
   /** App-only tokens through the same app registration, for what a user's token cannot do. */
   appTokens: AppTokenProvider;
   /** Approvals on every surface that has them, decided with the approver's own token. */
-  approvals: { decisions: ApprovalDecisions; people: DirectoryPort };
+  approvals: { decisions: ApprovalDecisions; people: DirectoryPort; installer?: AppInstallerPort };
   /** Admins' questions (who holds what, pending, activity, alerts, settings). */
   admin: AdminService;
 }
@@ -83,7 +86,8 @@ export function createServices(config: ServicesConfig): Services {
   const pim = new ProviderPimService(providers, { cacheTtlMs: config.cacheTtlMs });
   const appTokens = new ClientCredentialsAppTokenProvider(msal);
   const approvalPorts = [new EntraApprovals({ graph, userTokens, appTokens }), new GroupApprovals({ graph, userTokens, appTokens }), ...(arm ? [new AzureApprovals({ arm })] : [])];
-  const approvals = { decisions: new ApprovalDecisions(approvalPorts), people: new GraphDirectory(graph, appTokens) };
+  const installer = config.teamsAppCatalogId ? new GraphAppInstaller(graph, appTokens, { catalogAppId: config.teamsAppCatalogId, graphBaseUrl: config.graphBaseUrl }) : undefined;
+  const approvals = { decisions: new ApprovalDecisions(approvalPorts), people: new GraphDirectory(graph, appTokens), ...(installer ? { installer } : {}) };
   const admin = new GraphAdminService({ graph, userTokens, appTokens, ...(config.adminGroupId ? { adminGroupId: config.adminGroupId } : {}), ...(arm ? { arm } : {}) });
   return { pim, userTokens, stepUp, appTokens, approvals, admin };
 }

@@ -290,7 +290,9 @@ export class ApprovalFlow {
     const reference = await this.deps.conversations.get(intended.userId);
     if (!reference) {
       if (intended.state === 'intent') {
-        if (this.deps.installer) await this.deps.installer.installForUser(intended.userId);
+        // Teams answers an install with an installationUpdate from their 1:1 chat (the reference);
+        // the copy waits as 'unreachable' and a later sweep posts it.
+        if (this.deps.installer) await this.install(key, intended.userId);
         await this.deps.records.update(key, (r) => {
           const c = copyFor(r, intended.userId, intended.role);
           return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
@@ -325,6 +327,16 @@ export class ApprovalFlow {
     });
     // The decision may have landed between rendering and recording: bring this copy up to date too.
     await this.propagate(key);
+  }
+
+  /** A refusal (no permission, unknown user or app) stays one, so it is logged, not retried each sweep. */
+  private async install(key: string, userId: string): Promise<void> {
+    try {
+      await this.deps.installer!.installForUser(userId);
+    } catch (e) {
+      if (!isPimError(e) || (e.kind !== 'forbidden' && e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
+      this.deps.logger.warn('could not install the app for an approver; their card waits until they message the bot', { key, ...describeError(e) });
+    }
   }
 
   /** Lets the next pass retry a copy whose post failed (only if the claim is still this attempt's). */

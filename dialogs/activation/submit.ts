@@ -52,16 +52,17 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   ];
   await submitPlanned(context, deps, user, ready, preface);
 
-  if (stepUp.length > 0) {
-    const claims = (stepUp[0]!.error as { details: { claims?: string } }).details.claims!;
-    const names = stepUp.map((s) => s.item.label).join(', ');
-    if (!deps.stepUp) {
-      await sendFailure(context, deps, stepUp[0]!.error, names);
-      return;
-    }
-    const url = await deps.stepUp.begin(context, user, {
-      inputs: stepUp.map((s) => ({ ...s.item.input, claims })),
-      labels: Object.fromEntries(stepUp.map((s) => [s.item.key, s.item.label])),
+  if (stepUp.length > 0 && !deps.stepUp) {
+    await sendFailure(context, deps, stepUp[0]!.error, stepUp.map((s) => s.item.label).join(', '));
+    return;
+  }
+  // One sign-in per claims challenge and API (an Azure role's token is for ARM, the others' for Graph).
+  for (const group of stepUpGroups(stepUp.map((s) => ({ item: s.item, claims: (s.error as { details: { claims?: string } }).details.claims! })))) {
+    const names = group.map((g) => g.item.label).join(', ');
+    const claims = group[0]!.claims;
+    const url = await deps.stepUp!.begin(context, user, {
+      inputs: group.map((g) => ({ ...g.item.input, claims })),
+      labels: Object.fromEntries(group.map((g) => [g.item.key, g.item.label])),
       claims,
     });
     await context.sendActivity(
@@ -75,6 +76,15 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
       ),
     );
   }
+}
+
+function stepUpGroups<T extends { readonly item: SubmitItem; readonly claims: string }>(items: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const i of items) {
+    const key = `${i.item.input.eligibilityKey.startsWith('azureResource|')}|${i.claims}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  return [...groups.values()];
 }
 
 /** activateMany for the ready items and the per-item result (with any earlier refusals listed first). */

@@ -13,6 +13,8 @@ export interface DurationPromptOptions extends CardPromptOptions {
   readonly maxMinutes: number;
   readonly defaultMinutes: number;
   readonly lastStep: boolean;
+  /** The button's words when the answer does something other than activate. */
+  readonly submitTitle?: string;
 }
 
 export class DurationPrompt extends CardPrompt<DurationPromptOptions, number> {

@@ -51,3 +51,13 @@ export const LOCAL_BOT_APP = {
   clientId: 'b0700000-0000-4000-8000-0000000000b0',
   displayName: 'PIM Bot (local)',
 } as const;
+
+/**
+ * The bot's Teams app in the local tenant's app catalog (the catalog id Graph installs by: production
+ * sets TEAMS_APP_CATALOG_ID to its own). Its manifest id and bot are the local bot app.
+ */
+export const LOCAL_TEAMS_APP = {
+  catalogId: 'a9900000-0000-4000-8000-0000000000a9',
+  externalId: LOCAL_BOT_APP.clientId,
+  displayName: LOCAL_BOT_APP.displayName,
+} as const;

@@ -55,11 +55,10 @@ export class LocalSsoUserTokenProvider implements UserTokenProvider {
       return await this.options.msal.onBehalfOf(sso, request.resource, request.claims);
     } catch (e) {
       // A cached SSO token the token service no longer accepts (e.g. the emulator restarted with
-      // new keys) is dropped and fetched once more. A step-up demand is retried only when the
-      // caller asked for those claims and the token was cached: it predates a step-up the user may
-      // have just completed, and a fresh one carries it (acrs). Otherwise the demand goes up.
+      // new keys) is dropped and fetched once more. A step-up demand (claims) goes straight up: an
+      // SSO token never carries a step-up, only the authorization-code sign-in does (StepUpTokens).
       if (!(e instanceof PimError) || e.kind !== 'authenticationRequired') throw e;
-      if (e.details.claims !== undefined && request.claims === undefined) throw e;
+      if (e.details.claims !== undefined) throw e;
       this.forget(userId);
       if (!wasCached) throw e;
       const fresh = await this.ssoToken(request.user);

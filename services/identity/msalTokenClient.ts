@@ -57,12 +57,10 @@ export interface AuthCodeRedeemRequest {
   readonly claims: string;
 }
 
-/** A token from an authorization-code sign-in, and whose it is (from its id token). */
+/** A token from an authorization-code sign-in of the expected user. */
 export interface CodeToken {
   readonly accessToken: string;
   readonly expiresOn: Date;
-  readonly userId: string;
-  readonly tenantId: string;
 }
 
 export class MsalTokenClient {
@@ -123,12 +121,13 @@ export class MsalTokenClient {
 
   /**
    * Redeems the code of an authorization-code sign-in (msal-node acquireTokenByCode, with the PKCE
-   * verifier and the claims) into the user's own msal cache; resolves the token and whose it is.
+   * verifier and the claims) into the user's own msal cache. A code that signed in another account
+   * (a link passed on) is refused with PimError 'forbidden' and its tokens leave the cache at once.
    */
   async byAuthCode(user: { readonly tenantId: string; readonly userId: string }, request: AuthCodeRedeemRequest): Promise<CodeToken> {
+    const app = await this.userAppFor(`${user.tenantId}.${user.userId}`.toLowerCase());
     let result: AuthenticationResult | null;
     try {
-      const app = await this.userAppFor(`${user.tenantId}.${user.userId}`.toLowerCase());
       result = await app.acquireTokenByCode({
         code: request.code,
         scopes: [SCOPES[request.resource]],
@@ -141,12 +140,12 @@ export class MsalTokenClient {
     }
     const token = accessToken(result);
     const claims = (result?.idTokenClaims ?? {}) as { oid?: unknown; tid?: unknown };
-    return {
-      accessToken: token,
-      expiresOn: result?.expiresOn ?? new Date(Date.now() + 5 * 60_000),
-      userId: typeof claims.oid === 'string' ? claims.oid : '',
-      tenantId: typeof claims.tid === 'string' ? claims.tid : '',
-    };
+    const same = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+    if (!same(claims.oid, user.userId) || !same(claims.tid, user.tenantId)) {
+      if (result?.account) await app.getTokenCache().removeAccount(result.account);
+      throw new PimError('forbidden', 'The sign-in was completed by another account');
+    }
+    return { accessToken: token, expiresOn: result?.expiresOn ?? new Date(Date.now() + 5 * 60_000) };
   }
 
   async clientCredentials(resource: Resource): Promise<string> {

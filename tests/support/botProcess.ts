@@ -42,7 +42,7 @@ export interface BotProcess {
   stop(): Promise<void>;
   /** What the child wrote to stderr (crashes, runtime warnings). */
   readonly stderr: () => string;
-  /** The JSON log lines at level error (the bot logs to stdout), most recent 1,000. */
+  /** The JSON log lines at level warn or error (the bot logs to stdout), most recent 1,000. */
   readonly errorLogs: () => readonly string[];
   /** Promise rejections nobody handled in the child, as text. */
   readonly unhandledRejections: () => readonly string[];
@@ -83,7 +83,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      if (!line.includes('"level":"error"')) continue;
+      if (!line.includes('"level":"error"') && !line.includes('"level":"warn"')) continue;
       errorLogs.push(line);
       if (errorLogs.length > 1000) errorLogs.shift();
     }

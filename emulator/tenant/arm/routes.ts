@@ -7,6 +7,7 @@ import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import { hasAnyPermission, type UserPrincipal } from '../identity/principal';
 import { effectiveStatus } from '../pim/activation';
+import { isExpired } from '../pim/approvalStages';
 import { recordPimAudit, type PimAuditActivity } from '../pim/audit';
 import { isPimAdmin, principalsFor, sameId } from '../pim/directory';
 import { normaliseSchedule } from '../pim/requestSchedule';
@@ -242,6 +243,8 @@ function list(ctx: Ctx, rows: readonly unknown[]): EmulatorResponse {
 // ---- requests ----
 
 function statusOf(r: AzureRequestRecord, now: Date): string {
+  // PIM's 24 hours end an undecided request, as its approval read shows (stage Expired); ARM's enum calls that TimedOut.
+  if (r.status === 'PendingApproval' && r.approvalId !== null && isExpired(r.createdOn, now)) return 'TimedOut';
   return effectiveStatus({ status: r.status, scheduleInfo: { startDateTime: r.scheduleInfo.startDateTime } } as ScheduleRequestRecord, now);
 }
 
@@ -310,7 +313,7 @@ async function createRequest(ctx: Ctx, name: string, validateOnly: boolean): Pro
   if (requestType === 'SelfActivate') {
     const schedule = normaliseSchedule(props.scheduleInfo, ctx.now);
     const eligibility = ctx.data.azure.eligibilities.find((e) => ids.has(e.principalId) && sameTarget(e) && isActiveAt({ ...e, status: 'Provisioned' }, ctx.now));
-    const pending = (ctx.data.azure.requests ?? []).some((r) => r.status === 'PendingApproval' && r.principalId === ctx.user.oid && sameTarget(r));
+    const pending = (ctx.data.azure.requests ?? []).some((r) => statusOf(r, ctx.now) === 'PendingApproval' && r.principalId === ctx.user.oid && sameTarget(r));
     const status = decideSelfActivation({
       principal: ctx.user, schedule, justification: record.justification, ticketNumber: record.ticketInfo.ticketNumber,
       policy: endUserPolicy(azurePolicy(ctx.data, ctx.scope, roleDefinitionId).rules), eligibilityEnd: eligibility ? eligibility.endDateTime : undefined,

@@ -13,6 +13,7 @@ import { registerRoleAssignmentRequestRoutes } from './roleAssignmentRequests';
 import { registerRoleDefinitionRoutes } from './roleDefinitions';
 import { registerRoleEligibilityRequestRoutes } from './roleEligibilityRequests';
 import { registerRoleScheduleRoutes } from './roleSchedules';
+import { registerTeamsAppRoutes } from './teamsApps';
 
 export function registerGraphRoutes(router: Router, deps: GraphDeps): void {
   const types = createEntityTypes(() => deps.store.data, () => deps.clock.now());
@@ -27,4 +28,5 @@ export function registerGraphRoutes(router: Router, deps: GraphDeps): void {
   registerGroupRoutes(router, deps);
   registerApprovalRoutes(router, deps);
   registerGroupApprovalRoutes(router, deps);
+  registerTeamsAppRoutes(router, deps);
 }

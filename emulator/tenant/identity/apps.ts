@@ -37,7 +37,7 @@ export interface AppRegistration {
 }
 
 // The bot reads PIM data app-only (reconciling approvals, admin questions) but acts for users only
-// through their own delegated tokens, so its application permissions are read-only.
+// through their own delegated tokens, so its application permissions on PIM are read-only.
 export function botAppRegistration(clientSecret: string, certificates: readonly AppCertificate[] = []): AppRegistration {
   return {
     certificates,
@@ -56,6 +56,8 @@ export function botAppRegistration(clientSecret: string, certificates: readonly 
         'GroupMember.Read.All',
         'AuditLog.Read.All',
         'RoleManagementAlert.Read.Directory',
+        // Installs itself for an approver who never opened the bot, so their approval card can reach them.
+        'TeamsAppInstallation.ReadWriteForUser.All',
       ],
       arm: [],
     },

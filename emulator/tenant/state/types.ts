@@ -206,6 +206,8 @@ export interface TenantData {
   groupAssignmentRequests?: import('./surfaces').GroupRequestRecord[];
   /** Approvals of requests awaiting approval, all surfaces (created at first use; see pim/approvalStages.ts). Absent in older files. */
   approvals?: import('../pim/approvalStages').ApprovalRecord[];
+  /** Teams apps installed in users' personal scope (graph/teamsApps.ts). Absent in older files. */
+  teamsAppInstallations?: import('../graph/teamsApps').TeamsAppInstallationRecord[];
   /** PIM's entries in the directory audit log, newest last (written by pim/audit.ts). Absent in older files. */
   directoryAudits?: import('../pim/audit').DirectoryAuditRecord[];
   /** PIM alerts' last scan results and refresh operations (graph/alertsScan.ts). Absent until the first read. */

@@ -1,9 +1,10 @@
 // The emulator's PIM approvals for Entra roles (Graph beta): stages from the policy, approver check by
 // the token's subject, one decision per stage (409), self-approval refused, Approve → active, Deny,
-// and the 24-hour expiry on the controllable clock.
+// and the 24-hour expiry on the controllable clock (Azure resources too: request and approval agree).
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { TenantEmulator } from '../../../emulator/tenant';
-import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { DEMO_AZURE, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { activationBody, call, RM } from '../emulator/http';
 import { startTestTenant } from '../../support/tenant';
 
@@ -92,5 +93,47 @@ describe('emulator: Entra role approvals (Graph beta)', function () {
     assert.equal(view.status, 'Expired');
     assert.equal((await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/${expiring}`, { token: token(DEMO_USERS.alice.id) })).json.status, 'Canceled');
     assert.equal((await call(t, 'PATCH', `${APPROVALS}/${expiring}/steps/${view.id}`, { token: token(DEMO_USERS.bob.id), body: { reviewResult: 'Approve', justification: 'late' } })).status, 409);
+  });
+});
+
+describe('emulator: Azure resource approvals expire after 24 hours (ARM request and approval agree)', function () {
+  this.timeout(20_000);
+  let t: TenantEmulator;
+  const SUB = `/subscriptions/${DEMO_AZURE.subscription.id}`;
+  const REQUESTS = `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests`;
+  const arm = (userId: string) => t.tokens.user({ userId, audience: 'arm' });
+
+  before(async () => {
+    t = await startTestTenant();
+  });
+  after(() => t.close());
+
+  async function requestContributor(): Promise<{ status: number; json: { properties: { status: string }; error?: { code: string } } }> {
+    const r = await call(t, 'PUT', `${REQUESTS}/${randomUUID()}?api-version=2020-10-01`, {
+      token: arm(DEMO_USERS.alice.id),
+      body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`, requestType: 'SelfActivate', justification: 'deploy', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
+    });
+    return r;
+  }
+
+  it('an undecided request reads TimedOut once its approval reads Expired, can no longer be cancelled, and blocks no new request', async () => {
+    await t.reset();
+    t.clock.useRealTime();
+    const created = await requestContributor();
+    assert.equal(created.json.properties.status, 'PendingApproval', JSON.stringify(created.json));
+    const name = (created.json as unknown as { name: string }).name;
+    const read = async () => (await call(t, 'GET', `${REQUESTS}/${name}?api-version=2020-10-01`, { token: arm(DEMO_USERS.alice.id) })).json.properties.status as string;
+    const stage = async () => (await call(t, 'GET', `${SUB}/providers/Microsoft.Authorization/roleAssignmentApprovals/${name}?api-version=2021-01-01-preview`, { token: arm(DEMO_USERS.bob.id) })).json.properties.stages[0].properties.status as string;
+    assert.deepEqual([await read(), await stage()], ['PendingApproval', 'InProgress']);
+
+    t.clock.advance(24 * 3600_000 + 1000);
+    assert.deepEqual([await read(), await stage()], ['TimedOut', 'Expired'], 'the request read agrees with the approval read');
+    const listed = await call(t, 'GET', `${REQUESTS}?api-version=2020-10-01&$filter=asTarget()`, { token: arm(DEMO_USERS.alice.id) });
+    assert.equal((listed.json.value as Array<{ name: string; properties: { status: string } }>).find((r) => r.name === name)?.properties.status, 'TimedOut');
+    const cancel = await call(t, 'POST', `${REQUESTS}/${name}/cancel?api-version=2020-10-01`, { token: arm(DEMO_USERS.alice.id) });
+    assert.equal(cancel.status, 400, 'a timed-out request is no longer pending');
+
+    const again = await requestContributor();
+    assert.equal(again.json.properties.status, 'PendingApproval', `a timed-out request does not block a new one: ${JSON.stringify(again.json)}`);
   });
 });

@@ -48,6 +48,7 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       SSO_APP_ID_URI: `api://botid-${appId}`,
       STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=unused;AccountKey=dW51c2VkLWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
       TOKEN_CACHE_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
     });
     // The far end changes, nothing else: Entra and Graph are the emulator.
     config = { ...loaded, services: { ...loaded.services, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], graphBaseUrl: tenant.url, armBaseUrl: tenant.url } };
@@ -234,5 +235,13 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       for (const token of issuedTokens) assert.ok(!line.includes(token.split('.')[2]!), 'no token signature');
     }
     assert.ok(productionLogLines.some((l) => /"correlationId":"[0-9a-f-]{36}"/.test(l)), 'turn logs carry a correlation id');
+  });
+
+  it("the SDK's reports of refused requests arrive as warn lines of the JSON log, without a stack", () => {
+    assert.ok(productionLogLines.some((l) => l.startsWith('{"time"') && /"level":"warn"/.test(l) && /Bot Framework SDK reported/.test(l)), 'the 401s above were reported through the logger');
+    for (const line of productionLogLines) {
+      assert.doesNotMatch(line, /\n\s+at |\\n\s+at /, 'no stack trace');
+      assert.ok(line.startsWith('{"time"'), `only JSON log lines, got: ${line.slice(0, 120)}`);
+    }
   });
 });

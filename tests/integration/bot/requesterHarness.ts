@@ -82,6 +82,19 @@ export function openUrlOf(activity: Partial<Activity> | undefined): string | und
 
 /** What a browser does with a sign-in page: read the form and post it, following redirects. */
 export async function completeSignInPage(url: string): Promise<Response> {
+  return fetch(await signInRedirect(url));
+}
+
+/** Opens the sign-in page, submits its form like a browser, and answers where the authority sends the browser back. */
+export async function signInRedirect(url: string): Promise<string> {
+  const response = await submitSignInPage(url);
+  assert.equal(response.status, 302, `the sign-in page answered ${response.status}`);
+  const location = response.headers.get('location');
+  assert.ok(location, 'a redirect back to the app');
+  return location;
+}
+
+async function submitSignInPage(url: string): Promise<Response> {
   const page = await fetch(url);
   assert.equal(page.status, 200, `sign-in page answered ${page.status}`);
   const html = await page.text();
@@ -90,7 +103,7 @@ export async function completeSignInPage(url: string): Promise<Response> {
   const form = new URLSearchParams();
   for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) form.set(unescape(name!), unescape(value!));
   form.set('confirm', 'yes');
-  return fetch(new URL(unescape(action), url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'follow' });
+  return fetch(new URL(unescape(action), url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
 }
 
 function unescape(text: string): string {

@@ -1,6 +1,6 @@
 // msal-node's real ConfidentialClientApplication against the local tenant, and Graph's token checks.
 import assert from 'node:assert/strict';
-import { ConfidentialClientApplication, InteractionRequiredAuthError } from '@azure/msal-node';
+import { ConfidentialClientApplication, CryptoProvider, InteractionRequiredAuthError } from '@azure/msal-node';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { signJwt, signingKeyFromPem } from '../../../emulator/tenant/identity/jwt';
@@ -108,6 +108,46 @@ describe('emulator identity with real msal-node', () => {
     const r = await call(t, 'POST', `/${t.tenantId}/emulator/sso`, { body: { userId: '00000000-0000-4000-8000-000000000000', audience: t.botApp.clientId } });
     assert.equal(r.status, 400);
     assert.equal(r.json.error, 'invalid_grant');
+  });
+
+  describe('authorization code with PKCE (step-up)', () => {
+    const redirectUri = 'http://127.0.0.1:3978/auth/callback';
+    const claims = JSON.stringify({ access_token: { acrs: { essential: true, value: 'c1' } } });
+
+    /** msal-node builds the URL; the "browser" submits the sign-in page; answers the code and the PKCE verifier. */
+    async function signIn(userId: string): Promise<{ code: string; verifier: string }> {
+      const pkce = await new CryptoProvider().generatePkceCodes();
+      const url = await cca.getAuthCodeUrl({ scopes: [GRAPH], redirectUri, state: 's'.repeat(32), claims, loginHint: userId, codeChallenge: pkce.challenge, codeChallengeMethod: 'S256' });
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      const form = new URLSearchParams();
+      for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) form.set(name!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))), value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+      form.set('confirm', 'yes');
+      const posted = await fetch(url.split('?')[0]!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
+      assert.equal(posted.status, 302);
+      const back = new URL(posted.headers.get('location')!);
+      assert.equal(back.origin + back.pathname, redirectUri);
+      assert.equal(back.searchParams.get('state'), 's'.repeat(32));
+      return { code: back.searchParams.get('code')!, verifier: pkce.verifier };
+    }
+
+    it('redeems the code once, through msal-node, for a token that carries the requested acrs', async () => {
+      const { code, verifier } = await signIn(DEMO_USERS.alice.id);
+      const r = await cca.acquireTokenByCode({ code, scopes: [GRAPH], redirectUri, codeVerifier: verifier, claims });
+      const c = claimsOf(r.accessToken);
+      assert.equal(c.oid, DEMO_USERS.alice.id);
+      assert.deepEqual(c.acrs, ['c1']);
+      assert.equal((r.idTokenClaims as { oid?: string }).oid, DEMO_USERS.alice.id);
+      await assert.rejects(cca.acquireTokenByCode({ code, scopes: [GRAPH], redirectUri, codeVerifier: verifier, claims }), /invalid_grant/, 'a code works once');
+    });
+
+    it('refuses a wrong PKCE verifier and a different redirect URI', async () => {
+      const first = await signIn(DEMO_USERS.alice.id);
+      await assert.rejects(cca.acquireTokenByCode({ code: first.code, scopes: [GRAPH], redirectUri, codeVerifier: 'x'.repeat(43), claims }), /AADSTS501481|invalid_grant/);
+      const second = await signIn(DEMO_USERS.alice.id);
+      await assert.rejects(cca.acquireTokenByCode({ code: second.code, scopes: [GRAPH], redirectUri: 'http://127.0.0.1:9999/auth/callback', codeVerifier: second.verifier, claims }), /AADSTS500112|invalid_grant/);
+    });
   });
 
   describe('bearer checks on Graph', () => {

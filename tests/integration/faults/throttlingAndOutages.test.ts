@@ -110,7 +110,7 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
     return violations;
   }
 
-  it('every activation and "my roles" ends well; Retry-After honoured; no intent reaches PIM twice', async () => {
+  it('every activation, "my roles" and approval request ends well; Retry-After honoured; no intent reaches PIM twice', async () => {
     const users = await addBenchUsers(tenant, FLOWS, 'faults');
     tenant.requestLog.clear();
     injectFaults();
@@ -134,6 +134,19 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
       const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate');
       assert.ok(sent.length <= 1, `${user.name}: ${sent.length} activation requests reached PIM for one intent`);
       if (flow.outcome === 'active') assert.equal(sent.length, 1, `${user.name}: active without a request?`);
+    }
+    // Requests that need approval (the requester's side; the approvers' cards follow in the background).
+    for (const user of await addBenchUsers(tenant, 4, 'faults-approval')) {
+      const chat = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user });
+      const from = Date.now();
+      let last = textOf((await chat.say('activate user administrator')).replies);
+      if (/How long/i.test(last)) last = textOf((await chat.say({ value: { action: 'setDuration', duration: '90 minutes' } })).replies);
+      if (/Why do you need/i.test(last)) last = textOf((await chat.say({ value: { action: 'submitJustification', justification: 'Faults', ticketNumber: 'INC-9' } })).replies);
+      windows.push({ user, from, to: Date.now() });
+      if (!/waiting for approval/i.test(last) && !CLEAR_MESSAGE.test(last)) unclear.push(`${user.name} approval request: ${last.slice(0, 200)}`);
+      const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate');
+      assert.ok(sent.length <= 1, `${user.name}: ${sent.length} requests reached PIM for one intent`);
+      if (/waiting for approval/i.test(last)) assert.equal(sent.length, 1, `${user.name}: waiting without a request?`);
     }
     tenant.faults.clear();
 

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { addBenchUsers } from '../../../bench/benchUsers';
-import { openConversation } from '../../../bench/channel';
+import { openConversation, textOf } from '../../../bench/channel';
 import { runActivation } from '../../../bench/flows';
 import { runKillLoop } from '../../../bench/killLoop';
 import { seededRandom } from '../../../bench/random';
-import { DEMO_ROLES } from '../../../emulator/tenant/demoTenant';
+import { DEMO_GROUPS, DEMO_ROLES } from '../../../emulator/tenant/demoTenant';
 import { startAzurite } from '../../../emulator/storage/azurite';
 import { startBotProcess, type BotProcess } from '../../support/botProcess';
 import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
@@ -21,7 +21,15 @@ import { startTestTenant } from '../../support/tenant';
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;
 
-/** Short variant for npm test; `npm run bench` runs 100. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Short variant for npm test; bench/soak.ts runs 100. */
 const KILLS = 10;
 
 describe('scale-out: two instances behind a round-robin balancer, one Azurite', function () {
@@ -80,6 +88,39 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
     assert.deepEqual(new Set(backends), new Set([0, 1]), 'both instances served the conversation');
     for (let i = 1; i < backends.length; i++) assert.notEqual(backends[i], backends[i - 1], 'consecutive turns on different instances');
     assert.equal(provisioned(user!.aadObjectId).length, 1);
+  });
+
+  it('an approval through both instances: one card per approver, a decision on either reaches every copy', async () => {
+    const [requester, ...approvers] = await addBenchUsers(tenant, 3, 'approval');
+    await tenant.state.update((data) => {
+      data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!.members = approvers.map((a) => a.aadObjectId);
+    });
+    const approverChats = approvers.map((a) => conversationFor(a));
+    for (const chat of approverChats) assert.equal((await chat.say('hi')).status, 200);
+    const mark = connector.activities.length;
+    const chat = conversationFor(requester!);
+    await chat.say('activate user administrator');
+    await chat.say({ value: { action: 'setDuration', duration: '90 minutes' } });
+    const submitted = await chat.say({ value: { action: 'submitJustification', justification: 'Scale-out approval', ticketNumber: 'INC-8' } });
+    assert.match(textOf(submitted.replies), /waiting for approval/i);
+
+    const cardsFor = (conversationId: string) =>
+      connector.since(mark).filter((a) => a.conversationId === conversationId && a.method === 'POST' && (a.activity.attachments ?? []).length > 0);
+    await waitFor(() => approverChats.every((c) => cardsFor(c.id).length > 0), 'every approver has a card');
+    const card = cardsFor(approverChats[0]!.id)[0]!.activity.attachments![0]!.content as { actions?: Array<{ verb?: string; data?: object }> };
+    const approve = card.actions?.find((a) => a.verb === 'approve');
+    assert.ok(approve?.data, 'the card has an Approve action');
+
+    const decided = await approverChats[0]!.say({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: approve.data }, trigger: 'manual' } });
+    assert.equal(decided.status, 200);
+    const requests = () => tenant.state.assignmentRequests(requester!.aadObjectId).filter((r) => r.action.toLowerCase() === 'selfactivate' && !r.isValidationOnly);
+    await waitFor(() => requests().some((r) => r.status !== 'PendingApproval'), 'PIM has the decision');
+    const other = approverChats[1]!;
+    await waitFor(() => connector.since(mark).some((a) => a.conversationId === other.id && a.method === 'PUT'), "the other approver's copy is updated in place");
+    // Let both instances' background work (fan-out, sweep) settle, then count.
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const c of approverChats) assert.equal(cardsFor(c.id).length, 1, 'exactly one card per approver');
+    assert.equal(requests().length, 1, 'one request at PIM');
   });
 
   it(`survives ${KILLS} SIGKILLs at random points of activation flows: nothing lost, nothing doubled`, async () => {

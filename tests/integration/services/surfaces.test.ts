@@ -283,10 +283,12 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
       },
     });
     const request = await pim.activate(alice, activation(KEY.sreMember));
-    assert.ok(await pim.waitUntilActive(alice, request), 'found at the first look');
+    tenant.requestLog.clear();
+    assert.ok(await pim.waitUntilActive(alice, request), 'Provisioned with a start that has come: in place');
     assert.deepEqual(waits, []);
+    assert.equal(upstreamCalls().length, 0, 'no poll for a Provisioned request');
     // A request whose access never appears (as if PIM were slow to provision): bounded, then null.
-    const ghost = { ...request, key: eligibilityKey('group', DEMO_GROUPS.pimApprovers.id, 'member') };
+    const ghost = { ...request, status: 'pendingProvisioning' as const, key: eligibilityKey('group', DEMO_GROUPS.pimApprovers.id, 'member') };
     tenant.requestLog.clear();
     assert.equal(await pim.waitUntilActive(alice, ghost, { timeoutMs: 30_000, initialDelayMs: 1_000, maxDelayMs: 8_000 }), null);
     // Doubling up to the cap, and the last pause only as long as the time left (the clock also runs for real).

@@ -5,10 +5,11 @@ import { MemoryStorage } from 'botbuilder';
 import { RateLimiter } from '../../../bot/approvals/rateLimiter';
 import { approvalSettings } from '../../../bot/approvals/wiring';
 import { ConfigError, loadConfig } from '../../../bot/config';
+import { LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
 import { claimIsLive, recordKey, SEND_LEASE_MS, type ApprovalRecord } from '../../../services/approvals/record';
-import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
+import { ApprovalRecordStore, OPEN_INDEX_KEY } from '../../../services/approvals/recordStore';
 import { dueReminders } from '../../../services/approvals/reminders';
-import { updateItem } from '../../../services/store/keyValueStorage';
+import { updateItem, type KeyValueStorage } from '../../../services/store/keyValueStorage';
 
 const T0 = new Date('2025-03-03T10:00:00Z');
 
@@ -58,6 +59,39 @@ describe('approval state', () => {
       ]);
       assert.equal(a!.decision!.outcome, b!.decision!.outcome, 'both callers see the same stored decision');
       assert.deepEqual(await store.openKeys(), [key]);
+    });
+
+    it('records created at the same moment on a brand-new store all land in the open index (two instances, one storage)', async () => {
+      const storage = new MemoryStorage();
+      const instances = [new ApprovalRecordStore(storage), new ApprovalRecordStore(storage)];
+      const ids = Array.from({ length: 20 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      await Promise.all(ids.map((requestId, i) => instances[i % 2]!.create(record({ requestId }))));
+      const expected = ids.map((id) => recordKey('entraRole', id)).sort();
+      assert.deepEqual((await instances[0]!.openKeys()).sort(), expected);
+      for (const key of expected) assert.ok(await instances[1]!.getByKey(key), `${key} stored`);
+    });
+
+    it("another instance's late first write of the index, wiping an entry, is noticed and the entry listed again", async () => {
+      const storage = new MemoryStorage();
+      let wiped = false;
+      // Plays the other instance: it read "absent" before this one created the index, and its
+      // unconditional creation lands right after this one's guarded append.
+      const stalled: KeyValueStorage = {
+        read: (keys) => storage.read(keys),
+        delete: (keys) => storage.delete(keys),
+        async write(changes) {
+          await storage.write(changes);
+          const idx = changes[OPEN_INDEX_KEY] as { keys?: string[] } | undefined;
+          if (!wiped && idx?.keys?.length) {
+            wiped = true;
+            await storage.write({ [OPEN_INDEX_KEY]: { keys: [], eTag: '*' } });
+          }
+        },
+      };
+      const store = new ApprovalRecordStore(stalled);
+      const r = await store.create(record());
+      assert.equal(wiped, true);
+      assert.deepEqual(await store.openKeys(), [recordKey(r.surface, r.requestId)]);
     });
 
     it('a claim holds off others for the lease, then lapses (its instance is taken to be dead)', () => {
@@ -127,5 +161,18 @@ describe('approval settings (bot/config)', () => {
 
   it('a bad value names the setting', () => {
     assert.throws(() => loadConfig({ ...local, APPROVAL_SWEEP_SECONDS: 'soon' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_SWEEP_SECONDS');
+  });
+
+  it('TEAMS_APP_CATALOG_ID: production reads it (a GUID), local mode uses the emulator catalog and refuses the setting', () => {
+    const app = '11111111-2222-4333-8444-555555555555';
+    const prod = {
+      MicrosoftAppId: app, MicrosoftAppTenantId: '66666666-7777-4888-8999-000000000000', MicrosoftAppPassword: 's', SSO_APP_ID_URI: `api://botid-${app}`,
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
+    };
+    assert.equal(loadConfig(prod).teamsAppCatalogId, undefined, 'optional: unset, nobody is installed for');
+    assert.equal(loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'A9900000-0000-4000-8000-0000000000B1' }).teamsAppCatalogId, 'a9900000-0000-4000-8000-0000000000b1');
+    assert.throws(() => loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'com.contoso.pimbot' }), (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID');
+    assert.equal(loadConfig(local).teamsAppCatalogId, LOCAL_TEAMS_APP.catalogId);
+    assert.throws(() => loadConfig({ ...local, TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }), (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID');
   });
 });

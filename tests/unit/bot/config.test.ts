@@ -91,7 +91,7 @@ describe('bot/config', () => {
     it(`refuses ${name}="${value}" and names the setting`, () => refused({ ...LOCAL, [name]: value }, name));
   }
 
-  for (const name of ['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppCertificateThumbprint', 'ALLOWED_TENANT_IDS', 'SSO_APP_ID_URI', 'TOKEN_CACHE_KEY']) {
+  for (const name of ['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppCertificateThumbprint', 'ALLOWED_TENANT_IDS', 'SSO_APP_ID_URI', 'TOKEN_CACHE_KEY', 'PUBLIC_BASE_URL']) {
     it(`refuses local mode while the production setting ${name} is present`, () => refused({ ...LOCAL, [name]: 'x' }, name));
   }
 
@@ -104,6 +104,7 @@ describe('bot/config', () => {
       MicrosoftAppPassword: 's3cret-value',
       SSO_APP_ID_URI: `api://pimbot.contoso.com/botid-${APP}`,
       STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=pim;AccountKey=s3cret-value;EndpointSuffix=core.windows.net',
+      PUBLIC_BASE_URL: 'https://pimbot.contoso.com/',
     };
 
     it('reads a production configuration with its defaults: Entra, Graph, allowed tenant = own tenant', () => {
@@ -116,7 +117,7 @@ describe('bot/config', () => {
       assert.equal(config.services.graphBaseUrl, 'https://graph.microsoft.com');
       assert.equal(config.services.clientSecret, 's3cret-value');
       assert.equal(config.services.localSsoUrl, undefined, 'never the emulated SSO');
-      assert.deepEqual(config.production, { appId: APP, appType: 'SingleTenant', appTenantId: TENANT, ssoApplicationIdUri: PROD.SSO_APP_ID_URI, oauthConnectionName: 'sso' });
+      assert.deepEqual(config.production, { appId: APP, appType: 'SingleTenant', appTenantId: TENANT, ssoApplicationIdUri: PROD.SSO_APP_ID_URI, oauthConnectionName: 'sso', publicBaseUrl: 'https://pimbot.contoso.com' });
     });
 
     it('takes the optional settings', () => {
@@ -161,7 +162,7 @@ describe('bot/config', () => {
       }
     });
 
-    for (const name of ['MicrosoftAppTenantId', 'MicrosoftAppPassword', 'SSO_APP_ID_URI', 'STORAGE_CONNECTION_STRING']) {
+    for (const name of ['MicrosoftAppTenantId', 'MicrosoftAppPassword', 'SSO_APP_ID_URI', 'STORAGE_CONNECTION_STRING', 'PUBLIC_BASE_URL']) {
       it(`refuses to start without ${name}`, () => refused({ ...PROD, [name]: undefined }, name));
     }
 
@@ -178,6 +179,9 @@ describe('bot/config', () => {
       ['ADMIN_GROUP_ID', 'PIM Admins'],
       ['TOKEN_CACHE_KEY', 'short'],
       ['STORAGE_CONTAINER', 'Bad_Name'],
+      ['PUBLIC_BASE_URL', 'http://pimbot.contoso.com'],
+      ['PUBLIC_BASE_URL', 'pimbot.contoso.com'],
+      ['PUBLIC_BASE_URL', 'https://pimbot.contoso.com/?x=1'],
     ];
     for (const [name, value] of invalid) {
       it(`refuses ${name}="${value}" and names the setting`, () => refused({ ...PROD, [name]: value }, name));

@@ -79,11 +79,58 @@ describe('my access and its buttons', () => {
     assert.match(cardText(reply), /can't be deactivated yet/);
   });
 
-  it('extend of an activation says PIM does not extend it and what to do instead', async () => {
+  it('extend of an activation says PIM does not extend it, offers to activate it again once ended, and asks PIM nothing', async () => {
     const { pim, chat } = setup([readerActive(30)]);
-    (pim.service.extend as sinon.SinonStub).rejects(new PimError('invalidInput', 'x', { upstreamCode: 'ActivationNotExtendable' }));
     const [reply] = await chat.say(submit({ action: 'extendAccess', activeKey: SURFACE_KEYS.readerWeb }));
-    assert.match(cardText(reply), /PIM doesn't extend[\s\S]*activate it again/);
+    assert.match(cardText(reply), /PIM doesn't extend Reader on rg-web[\s\S]*once it has ended, activate it again/);
+    assert.ok(submitActions(reply).some((a) => a.data['action'] === 'pickRole' && a.data['eligibilityKey'] === SURFACE_KEYS.readerWeb), 'an Activate again button');
+    assert.equal((pim.service.extend as sinon.SinonStub).callCount, 0);
+  });
+
+  describe('extending a time-bound assignment', () => {
+    const assigned = (): ActiveAssignment => ({ ...readerActive(600), assignmentType: 'assigned' });
+    function setupAssigned() {
+      const s = setup([assigned()]);
+      (s.pim.service.extend as sinon.SinonStub).resolves({ ...waitingRequest(), status: 'pendingApproval', action: 'extend' });
+      return s;
+    }
+
+    it('asks how long within the role policy (same prompt as activation), then sends that', async () => {
+      const { pim, chat } = setupAssigned();
+      const asked = await chat.say(submit({ action: 'extendAccess', activeKey: SURFACE_KEYS.readerWeb }));
+      const text = asked.map((r) => `${r.text ?? ''}\n${cardText(r)}`).join('\n');
+      assert.match(text, /How much longer do you need it/);
+      assert.match(text, /Anything from 5 minutes to 8 hours/);
+      assert.match(text, /Request extension/);
+      const [tooLong] = await chat.say('9h');
+      assert.match(tooLong!.text ?? '', /more than/);
+      const [done] = await chat.say('2h');
+      assert.match(cardText(done), /Extension of Reader on rg-web \(Contoso Prod\) requested[\s\S]*2 hours more to an administrator/);
+      assert.deepEqual((pim.service.extend as sinon.SinonStub).firstCall.args.slice(1), [SURFACE_KEYS.readerWeb, { durationMinutes: 120 }]);
+    });
+
+    it('"extend reader on rg-web for 90m" needs no question', async () => {
+      const { pim, chat } = setupAssigned();
+      const [done] = await chat.say('extend reader on rg-web for 90m');
+      assert.match(cardText(done), /requested/);
+      assert.deepEqual((pim.service.extend as sinon.SinonStub).firstCall.args[2], { durationMinutes: 90 });
+    });
+
+    it('cancel at the duration question sends nothing', async () => {
+      const { pim, chat } = setupAssigned();
+      await chat.say('extend reader on rg-web');
+      const [reply] = await chat.say('cancel');
+      assert.match(reply!.text ?? '', /Cancelled/);
+      assert.equal((pim.service.extend as sinon.SinonStub).callCount, 0);
+    });
+
+    it("PIM's refusal (not near its end) is said in plain words", async () => {
+      const { pim, chat } = setupAssigned();
+      (pim.service.extend as sinon.SinonStub).rejects(new PimError('policyViolation', 'x', { rules: ['ExpirationRule'] }));
+      const [done] = await chat.say('extend reader on rg-web for 1h');
+      assert.doesNotMatch(cardText(done), /ExpirationRule|PimError/);
+      assert.equal((pim.service.extend as sinon.SinonStub).callCount, 1);
+    });
   });
 
   it('cancels a waiting request of hers, and refuses an id that is not', async () => {

@@ -73,12 +73,12 @@ describe('services/identity LocalSsoUserTokenProvider (emulator and msal stubbed
     assert.equal(fetchStub.callCount, 2);
   });
 
-  it('retries a step-up demand once with a fresh SSO token (it may carry a step-up just completed), then gives up', async () => {
+  it('passes a step-up demand up at once: a fresh SSO token never carries a step-up', async () => {
     const { msal, fetchStub, provider } = setup({ t: Date.UTC(2030, 0, 1) });
     await provider.getUserToken({ user: alice, resource: 'graph' });
     msal.onBehalfOf.rejects(new PimError('authenticationRequired', 'interaction_required', { claims: '{}' }));
     await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph', claims: '{}' }), (e: unknown) => e instanceof PimError && e.details.claims === '{}');
-    assert.equal(fetchStub.callCount, 2, 'one fresh SSO token, not a loop');
+    assert.equal(fetchStub.callCount, 1, 'no fresh SSO token fetched');
   });
 
   it('does not retry a step-up demand the caller did not ask claims for', async () => {
