@@ -27,6 +27,8 @@ export interface TurnResult {
   /** HTTP status of /api/messages (0 = the request itself failed, e.g. the instance died). */
   readonly status: number;
   readonly replies: Array<Partial<Activity>>;
+  /** The HTTP response's JSON body (an invoke's answer), when it had one. */
+  readonly body?: unknown;
   readonly startedAt: number;
   readonly endedAt: number;
 }
@@ -82,6 +84,7 @@ export async function postActivity(endpoint: string, connector: Channel, activit
   const mark = connector.activities.length;
   const startedAt = performance.now();
   let status = 0;
+  let body: unknown;
   try {
     const response = await fetch(endpoint, {
       method: 'POST',
@@ -90,7 +93,12 @@ export async function postActivity(endpoint: string, connector: Channel, activit
       signal: AbortSignal.timeout(timeoutMs),
     });
     status = response.status;
-    await response.arrayBuffer();
+    const raw = Buffer.from(await response.arrayBuffer()).toString('utf8');
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = undefined;
+    }
   } catch {
     status = 0;
   }
@@ -99,7 +107,7 @@ export async function postActivity(endpoint: string, connector: Channel, activit
     .since(mark)
     .filter((r) => r.targetActivityId === activity['id'] || (r.conversationId === (activity['conversation'] as { id: string }).id && r.targetActivityId === undefined))
     .map((r) => r.activity);
-  return { status, replies, startedAt, endedAt };
+  return { status, replies, ...(body !== undefined ? { body } : {}), startedAt, endedAt };
 }
 
 /** Text of a reply plus every string of its cards, for matching. */

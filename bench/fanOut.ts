@@ -1,7 +1,8 @@
 // Approval fan-out: from the moment PIM answers PendingApproval until every approver's card has
 // been delivered, for 1, 10 and 50 approvers, through a connector enforcing Teams' rate limits.
 // The baseline (the floor) is the framework alone posting the same cards to the same number of
-// conversations through the same connector, paced by the same limits, measured in the same run.
+// conversations (after the requester's messages of the submit turn, which share the per-app window)
+// through the same connector, paced by the same limits, measured in the same run.
 import { CloudAdapter, MessageFactory, type ConversationReference } from 'botbuilder';
 import { loadConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
@@ -33,20 +34,24 @@ function isCard(d: Delivery): boolean {
   return d.method === 'POST' && (d.activity.attachments ?? []).some((a) => a.contentType === CARD);
 }
 
-/** The framework alone: N cards to N conversations, paced by the bot's own rate limiter. */
-async function floor(connector: RateLimitedConnector, env: Record<string, string>, conversations: readonly string[], card: object): Promise<number> {
+/**
+ * The framework alone: the messages the submit turn sends the requester (they count against the same
+ * per-app window), then N cards to N conversations, paced by the bot's own rate limiter.
+ */
+async function floor(connector: RateLimitedConnector, env: Record<string, string>, conversations: readonly string[], card: object, requesterMessages: number): Promise<number> {
   const adapter = new CloudAdapter(createChannelAuthentication(loadConfig(env)));
   const limiter = new RateLimiter();
+  const post = async (id: string) => {
+    const sent = await limiter.acquire(id);
+    const reference: Partial<ConversationReference> = { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, isGroup: false, conversationType: 'personal', name: '' } };
+    await adapter.continueConversationAsync('', reference, async (context) => {
+      await context.sendActivity(MessageFactory.attachment({ contentType: CARD, content: card }));
+    });
+    sent();
+  };
   const started = performance.now();
-  await Promise.all(
-    conversations.map(async (id) => {
-      await limiter.acquire(id);
-      const reference: Partial<ConversationReference> = { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, isGroup: false, conversationType: 'personal', name: '' } };
-      await adapter.continueConversationAsync('', reference, async (context) => {
-        await context.sendActivity(MessageFactory.attachment({ contentType: CARD, content: card }));
-      });
-    }),
-  );
+  for (let i = 0; i < requesterMessages; i++) await post(`a:floor-requester-${conversations.length}`);
+  await Promise.all(conversations.map(post));
   return performance.now() - started;
 }
 
@@ -74,6 +79,7 @@ async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string,
     const c = openConversation({ endpoint: bot.endpoint, connector: connector, tenantId: tenant.tenantId, user: requester });
     await c.say('activate user administrator');
     await c.say({ value: { action: 'setDuration', duration: '90 minutes' } });
+    const submitMark = connector.deliveries.length;
     const submit = await c.say({ value: { action: 'submitJustification', justification: 'Fan-out bench', ticketNumber: 'INC-8' } });
     if (!/waiting for approval/i.test(textOf(submit.replies))) throw new Error(`the request did not wait for approval: ${textOf(submit.replies).slice(0, 120)}`);
     const created = tenant.requestLog
@@ -99,7 +105,8 @@ async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string,
 
     await new Promise((r) => setTimeout(r, WINDOW_CLEAR_MS));
     const cardContent = cards[0]?.activity.attachments?.[0]?.content ?? {};
-    const floorMs = await floor(connector, env, approvers.map((_, i) => `a:floor-${size}-${i}`), cardContent);
+    const requesterMessages = connector.since(submitMark).filter((d) => d.conversationId === c.id && d.at <= Math.max(...first.values())).length;
+    const floorMs = await floor(connector, env, approvers.map((_, i) => `a:floor-${size}-${i}`), cardContent, requesterMessages);
     return { approvers: size, ms: round(ms), floorMs: round(floorMs), ratio: round(ms / floorMs), delivered: first.size, doubled: cards.length - first.size, refusals };
   } finally {
     await connector.close();

@@ -151,6 +151,11 @@ async function memory(stack: Stack, users: readonly ChatUser[]): Promise<{ conve
   }
 }
 
+function fanOutLines(fanOut: readonly FanOutResult[] | string): string[] {
+  if (typeof fanOut === 'string') return [`  ${fanOut}`];
+  return fanOut.map((f) => `  ${String(f.approvers).padStart(3)} approvers: ${f.ms} ms, floor ${f.floorMs} ms, ${f.ratio}x; delivered ${f.delivered}/${f.approvers}, doubled ${f.doubled}, 429s ${f.refusals}`);
+}
+
 function printTable(levels: readonly LevelResult[], calls: UpstreamCalls, fanOut: readonly FanOutResult[] | string, mem: Awaited<ReturnType<typeof memory>>): void {
   const lines: string[] = [];
   lines.push('', 'Turn cost: activation flow vs. echo bot (same CloudAdapter + restify), CPU of the bot process');
@@ -165,14 +170,14 @@ function printTable(levels: readonly LevelResult[], calls: UpstreamCalls, fanOut
   lines.push('', 'Upstream calls per flow (emulator request log; ratio vs. warm activation)');
   for (const [flow, c] of Object.entries(calls)) lines.push(`  ${flow.padEnd(22)} ${String(c.calls).padStart(4)} calls  (${c.ratio}x)  ${c.detail}`);
   lines.push('', 'Approval fan-out through a Teams-rate-limited connector (7/s per conversation, 50/s per app)');
-  if (typeof fanOut === 'string') lines.push(`  ${fanOut}`);
-  else for (const f of fanOut) lines.push(`  ${String(f.approvers).padStart(3)} approvers: ${f.ms} ms, floor ${f.floorMs} ms, ${f.ratio}x; delivered ${f.delivered}/${f.approvers}, doubled ${f.doubled}, 429s ${f.refusals}`);
+  lines.push(...fanOutLines(fanOut));
   lines.push('', `Memory after ${mem.conversations} conversations in mid-dialog: RSS ${mem.rssMb} MB vs. ${mem.idleRssMb} MB idle (${mem.rssRatio}x); heap ${mem.heapUsedMb} MB vs. ${mem.idleHeapUsedMb} MB`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
   const t0 = Date.now();
+  if (process.argv.slice(2).includes('fanout')) return fanOutOnly(t0);
   const stack = await startStack();
   const profileDir = process.env['BENCH_PROFILE'] ? path.join(repoRoot, 'bench', 'profiles') : undefined;
   const bot = await startBotProcess({ env: stack.env, ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
@@ -222,6 +227,21 @@ async function main(): Promise<void> {
     process.stdout.write(`\nTargets: ${JSON.stringify(results.targets)}\nWrote bench/results.json in ${results.seconds} s\n`);
   } finally {
     await Promise.all([bot.stop(), echo.stop()]);
+    await stack.stop();
+  }
+}
+
+/** `npm run bench -- fanout`: the approval fan-out alone (a minute instead of the whole run); writes no results file. */
+async function fanOutOnly(t0: number): Promise<void> {
+  const stack = await startStack();
+  const bot = await startBotProcess({ env: stack.env });
+  try {
+    const fanOut = await measureFanOut(stack, bot);
+    const lines = ['Approval fan-out through a Teams-rate-limited connector (7/s per conversation, 50/s per app)', ...fanOutLines(fanOut)];
+    process.stdout.write(`${lines.join('\n')}\n(${Math.round((Date.now() - t0) / 1000)} s)\n`);
+    if (typeof fanOut === 'string' || fanOut.some((f) => f.delivered !== f.approvers || f.doubled > 0)) process.exitCode = 1;
+  } finally {
+    await bot.stop();
     await stack.stop();
   }
 }

@@ -1,24 +1,28 @@
-// The long variant of tests/integration/scale: 100 activation flows through two instances behind a
-// round-robin balancer on one Azurite, one instance SIGKILLed at a seeded random point of each flow
-// and restarted. Checks after every flow: one active assignment, one activation request at PIM.
-//   tsx scripts/with-local-ca.ts tsx bench/soak.ts [kills=100] [seed=8]
+// The long variant of tests/integration/scale: 100 approval flows (kills during the fan-out, the
+// decision invoke or the update pass; see bench/approvalKillLoop.ts) and 100 activation flows
+// through two instances behind a round-robin balancer on one Azurite, one instance SIGKILLed at a
+// seeded random point of each flow and restarted. Checks after every flow: nothing lost, nothing doubled.
+//   npm run soak -- [kills=100] [seed=8] [activation|approval|both]
 // Takes a few minutes (each restart loads the bot anew); not part of npm test.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_ROLES } from '../emulator/tenant/demoTenant';
+import { DEMO_GROUPS, DEMO_ROLES } from '../emulator/tenant/demoTenant';
 import { startAzurite } from '../emulator/storage/azurite';
 import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
 import { startRecordingConnector } from '../tests/support/recordingConnector';
 import { startRoundRobinProxy } from '../tests/support/roundRobinProxy';
 import { startTestTenant } from '../tests/support/tenant';
 import { addBenchUsers } from './benchUsers';
+import { runApprovalKillLoop } from './approvalKillLoop';
 import { runKillLoop } from './killLoop';
 import { seededRandom } from './random';
 
 async function main(): Promise<void> {
   const kills = Number(process.argv[2] ?? 100);
   const seed = Number(process.argv[3] ?? 8);
+  const flows = process.argv[4] ?? 'both';
+  if (flows !== 'activation' && flows !== 'approval' && flows !== 'both') throw new Error('flows must be activation, approval or both');
   const dir = mkdtempSync(path.join(tmpdir(), 'pimbot-soak-'));
   const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: dir }), startRecordingConnector()]);
   const env = {
@@ -28,13 +32,31 @@ async function main(): Promise<void> {
     LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_CONTAINER: 'soak',
+    // Kill-loop settings: a killed instance's send claims lapse in two seconds (longer than a cold instance's first send), sweeps run every second.
+    APPROVAL_SWEEP_SECONDS: '1',
+    APPROVAL_SEND_LEASE_SECONDS: '2',
   };
   const instances: BotProcess[] = await Promise.all([startBotProcess({ env }), startBotProcess({ env })]);
   const proxy = await startRoundRobinProxy(instances.map((i) => `http://127.0.0.1:${i.port}`));
   const failures: string[] = [];
   const started = Date.now();
   try {
-    const users = await addBenchUsers(tenant, kills, 'soak');
+    if (flows === 'approval' || flows === 'both') {
+      const [first, second, ...requesters] = await addBenchUsers(tenant, kills + 2, 'soak-approval');
+      await tenant.state.update((data) => {
+        data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!.members = [first!.aadObjectId, second!.aadObjectId];
+      });
+      let approvalsDone = 0;
+      const approvals = await runApprovalKillLoop({
+        proxy, instances, env, connector, tenant, requesters, approvers: [first!, second!], random: seededRandom(seed),
+        afterFlow: (_user, _phase, problems) => {
+          failures.push(...problems);
+          if (++approvalsDone % 10 === 0) process.stderr.write(`soak: approvals ${approvalsDone}/${kills} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+        },
+      });
+      process.stdout.write(`${JSON.stringify({ approvalFlows: approvals.kills, byPhase: approvals.byPhase, killedInFlight: approvals.killedInFlight, turnsResent: approvals.resent, resentAfterLease: approvals.resentAfterLease, failures: approvals.problems.length, seconds: Math.round((Date.now() - started) / 1000) })}\n`);
+    }
+    const users = flows === 'approval' ? [] : await addBenchUsers(tenant, kills, 'soak');
     let done = 0;
     const result = await runKillLoop({
       proxy,

@@ -89,6 +89,8 @@ export interface ApprovalTiming {
   readonly warnRequesterBeforeMinutes: number;
   /** APPROVAL_SWEEP_SECONDS: how often open approvals are reconciled with PIM (default 60). */
   readonly sweepSeconds: number;
+  /** APPROVAL_SEND_LEASE_SECONDS: how long a card send claim holds off other senders (default 120; kill tests shorten it). */
+  readonly sendLeaseSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -262,12 +264,7 @@ function loadProductionConfig(env: Env): BotConfig {
 /** An https origin (optionally with a path prefix, as behind a gateway), without a trailing slash. */
 function readPublicBaseUrl(env: Env, name: string): string {
   const raw = readRequired(env, name);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
-  }
+  const url = parseUrl(name, raw);
   // Entra only redirects to https (except localhost), and the redirect URI is registered exactly.
   if (url.protocol !== 'https:') throw new ConfigError(name, `must be the bot's public https:// address, got "${raw}"`);
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
@@ -280,7 +277,8 @@ function approvalTiming(env: Env): ApprovalTiming {
   return {
     remindApproversAfterMinutes: readInteger(env, 'APPROVAL_REMINDER_MINUTES', 240, 1, 24 * 60),
     warnRequesterBeforeMinutes: readInteger(env, 'APPROVAL_EXPIRY_WARNING_MINUTES', 60, 1, 24 * 60),
-    sweepSeconds: readInteger(env, 'APPROVAL_SWEEP_SECONDS', 60, 5, 3600),
+    sweepSeconds: readInteger(env, 'APPROVAL_SWEEP_SECONDS', 60, 1, 3600),
+    ...(readOptional(env, 'APPROVAL_SEND_LEASE_SECONDS') !== undefined ? { sendLeaseSeconds: readInteger(env, 'APPROVAL_SEND_LEASE_SECONDS', 120, 1, 3600) } : {}),
   };
 }
 
@@ -413,14 +411,8 @@ function readPort(env: Env, name: string, fallback: number): number {
 
 function readHttpsUrl(env: Env, name: string): URL {
   const raw = readRequired(env, name);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
-  }
   // msal-node and the ARM SDK only talk to an authority over HTTPS.
-  if (url.protocol !== 'https:') throw new ConfigError(name, `must be an https:// URL, got "${raw}"`);
+  const url = parseHttpsUrl(name, raw);
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
     throw new ConfigError(name, `must be the emulator's origin only (like https://localhost:8443), got "${raw}"`);
   }
@@ -485,12 +477,21 @@ export function loadPackageSettings(env: Env, defaultVersion: string): PackageSe
 
 function readHttps(env: Env, name: string, fallback: string): string {
   const raw = readOptional(env, name) ?? fallback;
-  let url: URL;
+  parseHttpsUrl(name, raw);
+  return raw;
+}
+
+/** `raw` as a URL; a malformed one is refused naming the setting. */
+function parseUrl(name: string, raw: string): URL {
   try {
-    url = new URL(raw);
+    return new URL(raw);
   } catch {
     throw new ConfigError(name, `is not a valid URL: "${raw}"`);
   }
+}
+
+function parseHttpsUrl(name: string, raw: string): URL {
+  const url = parseUrl(name, raw);
   if (url.protocol !== 'https:') throw new ConfigError(name, `must be an https:// URL, got "${raw}"`);
-  return raw;
+  return url;
 }

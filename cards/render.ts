@@ -27,8 +27,21 @@ export class CardRenderError extends Error {
   override readonly name = 'CardRenderError';
 }
 
+// A Template parses every ${...} of its card when it is built; expand() is synchronous and the
+// library means an instance to be bound to data again and again, so each card is parsed once.
+const prepared = new Map<CardName, Template>();
+
+function templateFor(name: CardName): Template {
+  let template = prepared.get(name);
+  if (!template) {
+    template = new Template(TEMPLATES[name]);
+    prepared.set(name, template);
+  }
+  return template;
+}
+
 export function renderCard(name: CardName, data: object): Attachment {
-  const card = new Template(TEMPLATES[name]).expand({ $root: data }) as Record<string, unknown>;
+  const card = templateFor(name).expand({ $root: data }) as Record<string, unknown>;
   const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (bytes > MAX_CARD_BYTES) {
     throw new CardRenderError(`card "${name}" is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);

@@ -7,6 +7,7 @@ import {
   MessageFactory,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
 import { actingUser } from '../../dialogs/actingUser';
@@ -29,6 +30,7 @@ import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { cardFor, outcomeMessage } from './approvalCards';
 import type { CardSender } from './cardSender';
+import { SendRecorder, type PostResult } from './sendRecorder';
 
 export const APPROVAL_VERBS = { approve: 'approve', deny: 'deny', cancel: 'cancelRequest' } as const;
 
@@ -102,6 +104,7 @@ export class ApprovalFlow {
     if (sent?.id) {
       await this.deps.records.update(recordId, (r) => withCopy(r, mine, { state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id }));
     }
+    // After the requester's card, which the rate limiter has then counted (see countRepliesIn).
     this.track(this.fanOut(recordId));
   }
 
@@ -269,64 +272,107 @@ export class ApprovalFlow {
     return stored;
   }
 
-  /** Posts every copy still only intended (or waiting for a conversation). */
+  /**
+   * Posts every approver copy still only intended (or waiting for a conversation), in three steps
+   * whatever the number of approvers: ONE eTag'd write claims every copy this pass will post (of the
+   * submit's fan-out, the sweep and other instances racing for a copy exactly one posts it; two posts
+   * = two cards, one of them never updated), the posts go out together (the rate limiter paces them),
+   * and what was posted is recorded in as few eTag'd writes as the posts' timing allows. A claim per
+   * copy would be 2N writes to one blob, colliding and retrying under N concurrent approvers.
+   */
   private async fanOut(key: string): Promise<void> {
     const record = await this.deps.records.getByKey(key);
     if (!record) return;
+    const open = record.copies.filter((c) => c.role === 'approver' && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs));
+    if (open.length === 0) return;
+    const references = new Map<string, Partial<ConversationReference>>();
+    const nowhere: CardCopy[] = [];
     await Promise.all(
-      record.copies
-        .filter((c) => c.state !== 'sent' && c.role === 'approver')
-        .map(async (c) => {
-          try {
-            await this.postCopy(key, c);
-          } catch (e) {
-            this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
-          }
-        }),
+      open.map(async (c) => {
+        const reference = await this.deps.conversations.get(c.userId).catch((e: unknown) => {
+          this.deps.logger.warn('could not read a conversation reference', { key, ...describeError(e) });
+          return null;
+        });
+        if (reference) references.set(c.userId, reference);
+        else if (reference === undefined) nowhere.push(c);
+      }),
     );
+    await this.markUnreachable(key, nowhere);
+    if (references.size === 0) return;
+
+    const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
+    const claimed = await this.deps.records.update(key, (r) => {
+      let changed = false;
+      const copies = r.copies.map((c) => {
+        if (c.role !== 'approver' || c.state === 'sent' || !references.has(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return c;
+        changed = true;
+        return { ...c, claim };
+      });
+      return changed ? { ...r, copies } : undefined;
+    });
+    // Rendered from the record as claimed: a decision may have landed while these copies waited.
+    const mine = claimed?.copies.filter((c) => c.role === 'approver' && c.claim?.id === claim.id) ?? [];
+    if (!claimed || mine.length === 0) return;
+    const shows = claimed.decision?.outcome ?? 'pending';
+    const recorder = new SendRecorder((results) => this.recordPosts(key, claim.id, results, shows));
+    await Promise.all(
+      mine.map(async (c) => {
+        const reference = references.get(c.userId)!;
+        try {
+          const activityId = await this.deps.sender.post(reference, cardFor(claimed, c));
+          await recorder.add({ userId: c.userId, activityId, conversationId: reference.conversation?.id });
+        } catch (e) {
+          this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
+          // Lets the next pass retry it; the lease frees it anyway if this write fails.
+          await recorder.add({ userId: c.userId }).catch(() => undefined);
+        }
+      }),
+    );
+    // The decision may have landed between rendering and recording: bring these copies up to date too.
+    await this.propagate(key);
   }
 
-  private async postCopy(key: string, intended: CardCopy): Promise<void> {
-    const reference = await this.deps.conversations.get(intended.userId);
-    if (!reference) {
-      if (intended.state === 'intent') {
-        // Teams answers an install with an installationUpdate from their 1:1 chat (the reference);
-        // the copy waits as 'unreachable' and a later sweep posts it.
-        if (this.deps.installer) await this.install(key, intended.userId);
-        await this.deps.records.update(key, (r) => {
-          const c = copyFor(r, intended.userId, intended.role);
-          return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
-        });
-      }
-      return;
-    }
-    // Claimed with the eTag before posting: of the submit's fan-out, the sweep and other instances
-    // racing for this copy exactly one posts it (two posts = two cards, one of them never updated).
-    const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
-    const record = await this.deps.records.update(key, (r) => {
-      const c = copyFor(r, intended.userId, intended.role);
-      if (!c || c.state === 'sent' || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return undefined;
-      return withCopy(r, c, { claim });
-    });
-    // Rendered from the record as claimed: a decision may have landed while this copy waited.
-    const current = record && copyFor(record, intended.userId, intended.role);
-    if (!record || !current || current.claim?.id !== claim.id) return;
-    let activityId: string;
-    try {
-      activityId = await this.deps.sender.post(reference, cardFor(record, current));
-    } catch (e) {
-      await this.releaseCopy(key, current, claim.id);
-      throw e;
-    }
-    const shows = record.decision?.outcome ?? 'pending';
+  /** Records posted copies as sent and releases failed ones (a release only where the claim is still this pass's). */
+  private async recordPosts(key: string, claimId: string, results: readonly PostResult[], shows: ApprovalOutcome): Promise<void> {
+    const byUser = new Map(results.map((p) => [p.userId, p]));
     await this.deps.records.update(key, (r) => {
-      const c = copyFor(r, intended.userId, intended.role);
-      if (!c) return undefined;
-      const { claim: _done, ...rest } = c;
-      return withCopy(r, c, { ...rest, state: 'sent', activityId, conversationId: reference.conversation?.id, shows }, true);
+      let changed = false;
+      const copies = r.copies.map((c): CardCopy => {
+        const result = c.role === 'approver' ? byUser.get(c.userId) : undefined;
+        if (!result || c.state === 'sent') return c;
+        const ours = c.claim?.id === claimId;
+        // A post that outlasted its lease is still recorded unless another sender holds the copy now.
+        if (!ours && (!result.activityId || claimIsLive(c.claim, this.deps.now(), this.leaseMs))) return c;
+        changed = true;
+        const { claim: _done, ...rest } = c;
+        if (!result.activityId) return rest;
+        return { ...rest, state: 'sent', activityId: result.activityId, ...(result.conversationId ? { conversationId: result.conversationId } : {}), shows };
+      });
+      return changed ? { ...r, copies } : undefined;
     });
-    // The decision may have landed between rendering and recording: bring this copy up to date too.
-    await this.propagate(key);
+  }
+
+  /** Copies with no conversation yet: Teams answers an install with an installationUpdate from their 1:1 chat; a later sweep posts them. */
+  private async markUnreachable(key: string, copies: readonly CardCopy[]): Promise<void> {
+    const fresh = copies.filter((c) => c.state === 'intent');
+    if (fresh.length === 0) return;
+    const ids = new Set<string>();
+    await Promise.all(
+      fresh.map(async (c) => {
+        try {
+          if (this.deps.installer) await this.install(key, c.userId);
+          ids.add(c.userId);
+        } catch (e) {
+          // Stays 'intent': the next pass tries the install again.
+          this.deps.logger.warn('could not install the app for an approver', { key, ...describeError(e) });
+        }
+      }),
+    );
+    if (ids.size === 0) return;
+    await this.deps.records.update(key, (r) => {
+      const copies = r.copies.map((c) => (c.role === 'approver' && c.state === 'intent' && ids.has(c.userId) ? { ...c, state: 'unreachable' as const } : c));
+      return copies.some((c, i) => c !== r.copies[i]) ? { ...r, copies } : undefined;
+    });
   }
 
   /** A refusal (no permission, unknown user or app) stays one, so it is logged, not retried each sweep. */
@@ -337,18 +383,6 @@ export class ApprovalFlow {
       if (!isPimError(e) || (e.kind !== 'forbidden' && e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
       this.deps.logger.warn('could not install the app for an approver; their card waits until they message the bot', { key, ...describeError(e) });
     }
-  }
-
-  /** Lets the next pass retry a copy whose post failed (only if the claim is still this attempt's). */
-  private async releaseCopy(key: string, copy: CardCopy, claimId: string): Promise<void> {
-    await this.deps.records
-      .update(key, (r) => {
-        const c = copyFor(r, copy.userId, copy.role);
-        if (!c || c.claim?.id !== claimId) return undefined;
-        const { claim: _released, ...rest } = c;
-        return withCopy(r, c, rest, true);
-      })
-      .catch(() => undefined); // The lease frees it anyway.
   }
 
   /**

@@ -39,11 +39,13 @@ export class AdapterCardSender implements CardSender {
 
   private async send(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire(reference.conversation?.id ?? '');
+      const sent = await this.limiter.acquire(reference.conversation?.id ?? '');
       try {
         await this.adapter.continueConversationAsync(this.botAppId, reference, logic);
+        sent();
         return;
       } catch (e) {
+        sent();
         const wait = retryAfterMs(e);
         if (wait === undefined || attempt >= MAX_429_RETRIES || wait > MAX_RETRY_WAIT_MS) throw e;
         await new Promise((r) => setTimeout(r, wait));

@@ -10,9 +10,14 @@ export const TEAMS_LIMITS: RateLimits = { perConversationPerSecond: 7, perAppPer
 
 const WINDOW_MS = 1000;
 
+/** One counted send; `at` moves to when the send completed (see acquire). */
+interface Slot {
+  at: number;
+}
+
 export class RateLimiter {
-  private readonly app: number[] = [];
-  private readonly byConversation = new Map<string, number[]>();
+  private readonly app: Slot[] = [];
+  private readonly byConversation = new Map<string, Slot[]>();
 
   constructor(
     private readonly limits: RateLimits = TEAMS_LIMITS,
@@ -20,29 +25,57 @@ export class RateLimiter {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  /** Resolves when one more send to `conversationId` stays within both limits; the send is counted. */
-  async acquire(conversationId: string): Promise<void> {
+  /**
+   * Resolves when one more send to `conversationId` stays within both limits; the send is counted.
+   * Call the function it resolves once the send completed: the channel counts a message when it
+   * arrives, which is after the slot was taken, so the slot is moved to that later time (else the
+   * send after a full window can reach the channel while it still counts the first one, and get a 429).
+   */
+  async acquire(conversationId: string): Promise<() => void> {
     for (;;) {
       const now = this.clock();
       const conv = this.byConversation.get(conversationId) ?? [];
       prune(this.app, now);
       prune(conv, now);
-      const waitApp = this.app.length >= this.limits.perAppPerSecond ? this.app[0]! + WINDOW_MS - now : 0;
-      const waitConv = conv.length >= this.limits.perConversationPerSecond ? conv[0]! + WINDOW_MS - now : 0;
+      const waitApp = this.app.length >= this.limits.perAppPerSecond ? this.app[this.app.length - this.limits.perAppPerSecond]!.at + WINDOW_MS - now : 0;
+      const waitConv = conv.length >= this.limits.perConversationPerSecond ? conv[conv.length - this.limits.perConversationPerSecond]!.at + WINDOW_MS - now : 0;
       const wait = Math.max(waitApp, waitConv);
       if (wait <= 0) {
-        this.app.push(now);
-        conv.push(now);
-        this.byConversation.set(conversationId, conv);
-        return;
+        const slot = this.take(conversationId, conv, now);
+        return () => {
+          slot.at = Math.max(slot.at, this.clock());
+          this.app.sort(byTime);
+          conv.sort(byTime);
+        };
       }
       await this.sleep(wait);
     }
   }
+
+  /** Counts a send that did not wait for a slot (a reply within a turn): later sends see the window as it is. */
+  note(conversationId: string): void {
+    const now = this.clock();
+    const conv = this.byConversation.get(conversationId) ?? [];
+    prune(this.app, now);
+    prune(conv, now);
+    this.take(conversationId, conv, now);
+  }
+
+  private take(conversationId: string, conv: Slot[], now: number): Slot {
+    const slot = { at: now };
+    this.app.push(slot);
+    conv.push(slot);
+    this.byConversation.set(conversationId, conv);
+    return slot;
+  }
 }
 
-function prune(times: number[], now: number): void {
-  while (times.length > 0 && times[0]! <= now - WINDOW_MS) times.shift();
+function byTime(a: Slot, b: Slot): number {
+  return a.at - b.at;
+}
+
+function prune(slots: Slot[], now: number): void {
+  while (slots.length > 0 && slots[0]!.at <= now - WINDOW_MS) slots.shift();
 }
 
 /** Seconds from a 429's Retry-After (delta-seconds or HTTP date), when the error carries one. */

@@ -1,6 +1,6 @@
 // Puts the approval flow together for the composition root: the record store and the conversation
 // directory in the bot's Storage, the proactive sender on the adapter, and the periodic sweep.
-import type { CloudAdapter, Storage } from 'botbuilder';
+import type { CloudAdapter, Middleware, Storage } from 'botbuilder';
 import type { Logger } from '../../dialogs/deps';
 import type { ApprovalTiming } from '../config';
 import type { ApprovalDecisions } from '../../services/approvals/decisions';
@@ -12,6 +12,7 @@ import { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { ApprovalFlow } from './approvalFlow';
 import { AdapterCardSender, type CardSender } from './cardSender';
+import { RateLimiter } from './rateLimiter';
 
 export interface ApprovalSettings {
   /** How often open approvals are reconciled with PIM (default 60 s). */
@@ -38,6 +39,7 @@ export function approvalSettings(timing: ApprovalTiming): ApprovalSettings {
   return {
     sweepMs: timing.sweepSeconds * 1000,
     reminders: { remindApproversAfterMs: timing.remindApproversAfterMinutes * 60_000, warnRequesterBeforeMs: timing.warnRequesterBeforeMinutes * 60_000 },
+    ...(timing.sendLeaseSeconds !== undefined ? { sendLeaseMs: timing.sendLeaseSeconds * 1000 } : {}),
   };
 }
 
@@ -81,7 +83,9 @@ export function createApprovalWiring(options: {
     flow,
     conversations,
     attach(adapter, botAppId) {
-      sender = new AdapterCardSender(adapter, botAppId);
+      const limiter = new RateLimiter();
+      adapter.use(countRepliesIn(limiter));
+      sender = new AdapterCardSender(adapter, botAppId, limiter);
     },
     start() {
       if (timer) return;
@@ -94,6 +98,25 @@ export function createApprovalWiring(options: {
       timer = undefined;
       await flow.sweep().catch(() => undefined);
       await flow.idle();
+    },
+  };
+}
+
+/**
+ * Teams counts a turn's replies against the same per-app and per-conversation limits as proactive
+ * posts; without counting them a fan-out right after a submit overruns the window and waits out a 429.
+ * Proactive sends (ContinueConversation) are counted by the sender itself.
+ */
+function countRepliesIn(limiter: RateLimiter): Middleware {
+  return {
+    async onTurn(context, next) {
+      if (context.activity.name !== 'ContinueConversation') {
+        context.onSendActivities(async (ctx, activities, send) => {
+          for (const a of activities) if (a.type === 'message') limiter.note(ctx.activity.conversation?.id ?? '');
+          return send();
+        });
+      }
+      await next();
     },
   };
 }

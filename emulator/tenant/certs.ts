@@ -40,17 +40,23 @@ interface Pair {
   keyPem: string;
 }
 
-async function loadOrCreateCa(dir: string): Promise<Pair> {
-  const existing = await readPair(dir, CA_CERT, CA_KEY);
-  if (existing && stillValid(existing.certPem, RENEW_BEFORE_MS)) return existing;
-
+/** A new key and an unsigned certificate for it, valid from a day ago for `days` days; the caller names and signs it. */
+function newKeyAndCertificate(days: number): { keyPem: string; key: forge.pki.rsa.PrivateKey; cert: forge.pki.Certificate } {
   const keyPem = newRsaKeyPem();
   const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = new Date(Date.now() - DAY_MS);
-  cert.validity.notAfter = new Date(Date.now() + 3650 * DAY_MS);
+  cert.validity.notAfter = new Date(Date.now() + days * DAY_MS);
+  return { keyPem, key, cert };
+}
+
+async function loadOrCreateCa(dir: string): Promise<Pair> {
+  const existing = await readPair(dir, CA_CERT, CA_KEY);
+  if (existing && stillValid(existing.certPem, RENEW_BEFORE_MS)) return existing;
+
+  const { keyPem, key, cert } = newKeyAndCertificate(3650);
   const subject = [
     { name: 'commonName', value: 'PIM bot local development CA' },
     { name: 'organizationName', value: 'pim-teams-bot (local only)' },
@@ -77,13 +83,7 @@ async function loadOrCreateServer(dir: string, ca: Pair): Promise<Pair> {
 
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const keyPem = newRsaKeyPem();
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = serialNumber();
-  cert.validity.notBefore = new Date(Date.now() - DAY_MS);
-  cert.validity.notAfter = new Date(Date.now() + 365 * DAY_MS);
+  const { keyPem, key, cert } = newKeyAndCertificate(365);
   cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([

@@ -110,8 +110,11 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
       res.end();
     });
   });
-  // Keep-alive sockets would otherwise hold close() open until clients time out.
-  server.keepAliveTimeout = 1000;
+  // Node's default. Clients drop a socket whose Keep-Alive timeout is within ~2 s of ending
+  // (undici), so the earlier 1 s made every call a new TLS handshake and the benchmarks measured
+  // handshakes. close() ends open sockets itself (closeAllConnections). 30 s broke the SIGKILL
+  // approval test in tests/integration/scale/twoInstances.test.ts (not yet understood).
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

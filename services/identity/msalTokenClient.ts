@@ -7,6 +7,7 @@ import { PimError } from '../pim/errors';
 import { encryptedCachePlugin, type TokenCacheStore } from './encryptedTokenCache';
 import { jwtSubject } from './jwt';
 import { mapMsalError } from './msalErrors';
+import { SharedMsalNetwork } from './msalNetwork';
 import { SCOPES } from './scopes';
 import type { Resource } from './tokenProvider';
 
@@ -66,6 +67,8 @@ export interface CodeToken {
 export class MsalTokenClient {
   private readonly app: ConfidentialClientApplication;
   private readonly userApps = new Map<string, ConfidentialClientApplication>();
+  /** One network client for the app-only app and every user's app: metadata is fetched once. */
+  private readonly network = new SharedMsalNetwork();
   private readonly maxUsers: number;
 
   constructor(private readonly config: MsalAppConfig) {
@@ -196,6 +199,7 @@ export class MsalTokenClient {
         ...(clientSecret ? { clientSecret } : {}),
         ...(clientCertificate ? { clientCertificate: { ...clientCertificate } } : {}),
       },
+      system: { networkClient: this.network },
       ...(persisted ? { cache: { cachePlugin: encryptedCachePlugin(cacheStore, cacheKey, `msal-${partition}`) } } : {}),
     };
   }

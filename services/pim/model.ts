@@ -161,3 +161,10 @@ export interface EligibilityWithConstraints {
 export function eligibilityKey(surface: Surface, scopeId: string, roleId: string): string {
   return `${surface}|${scopeId}|${roleId}`;
 }
+
+/** What an eligibility, an active assignment and a request say alike: whose role, on what. */
+export type RoleTarget = Pick<Eligibility, 'key' | 'surface' | 'roleId' | 'roleName' | 'scope' | 'principalId'>;
+
+export function roleTarget(surface: Surface, scope: Scope, roleId: string, roleName: string, principalId: string): RoleTarget {
+  return { key: eligibilityKey(surface, scope.id, roleId), surface, roleId, roleName, scope, principalId };
+}

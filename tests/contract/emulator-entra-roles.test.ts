@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../emulator/tenant';
 import { DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../emulator/tenant/demoTenant';
-import { assertSameShape, loadExamplePairs, type ExamplePair } from '../support/shape';
-import { startTestTenant } from '../support/tenant';
+import { loadExamplePairs, type ExamplePair } from '../support/shape';
 import { call, type Reply } from '../integration/emulator/http';
+import { describeExampleContract, sendExample as send, type ExampleCase } from './exampleContract';
 
 const ATTRIBUTE_DEFINITION_ADMIN = '8424c6f0-a189-499e-bbd0-26c1753c96d4';
 const GROUPS_ADMIN = 'fdd7a751-b60b-444a-984c-02652fe8fa1c';
@@ -22,14 +22,6 @@ interface Case {
 }
 
 const user = (t: TenantEmulator, id: string) => t.tokens.user({ userId: id });
-
-/** Sends the example request with its ids replaced (URL and body). */
-function send(t: TenantEmulator, ex: ExamplePair, token: string, ids: Record<string, string> = {}): Promise<Reply> {
-  const map = (s: string) => Object.entries(ids).reduce((acc, [from, to]) => acc.split(from).join(to), s);
-  const url = map(ex.request.url).replace('https://graph.microsoft.com', t.url);
-  const body = ex.request.body === null ? undefined : JSON.parse(map(JSON.stringify(ex.request.body)));
-  return call(t, ex.request.method, url, { token, body });
-}
 
 /** A Provisioned adminAssign request for Erin (Groups Administrator), made by Carol: the subject of the request examples. */
 async function adminAssignRequest(t: TenantEmulator): Promise<string> {
@@ -170,39 +162,13 @@ const CASES: Record<string, Case> = {
   },
 };
 
-describe('contract: emulator answers Microsoft Entra-roles examples with the same shape', () => {
-  const pairs = loadExamplePairs('entra-roles');
-  let t: TenantEmulator;
-  before(async () => {
-    t = await startTestTenant();
-  });
-  after(() => t.close());
-  afterEach(async () => {
-    t.clock.useRealTime();
-    await t.reset();
-  });
+/** The notes become the test name; the leniencies, shape options. */
+const EXAMPLE_CASES: Record<string, ExampleCase> = Object.fromEntries(
+  Object.entries(CASES).map(([op, c]) => [op, {
+    how: [c.how, c.abbreviated ? 'abbreviated example, extra fields allowed' : '', c.permanentToo ? 'a permanent schedule may have a null end' : ''].filter(Boolean).join('; '),
+    shape: { allowExtraFields: c.abbreviated, nullableFields: c.permanentToo ? ['endDateTime'] : [] },
+    run: (t: TenantEmulator, ex: ExamplePair) => c.run(t, ex),
+  }]),
+);
 
-  it('every example has a case', () => {
-    assert.deepEqual(pairs.map((p) => p.op).filter((op) => !CASES[op]), []);
-    assert.ok(pairs.length >= 17);
-  });
-
-  for (const ex of pairs) {
-    const c = CASES[ex.op];
-    if (!c) continue;
-    const notes = [c.how, c.abbreviated ? 'abbreviated example, extra fields allowed' : '', c.permanentToo ? 'a permanent schedule may have a null end' : ''].filter(Boolean).join('; ');
-    it(`${ex.op} (${notes})`, async () => {
-      const r = await c.run(t, ex);
-      assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JSON.stringify(r.json)}`);
-      if (ex.response === null) {
-        assert.equal(r.status, 204);
-        assert.equal(r.json, null);
-        return;
-      }
-      if (Array.isArray((ex.response as { value?: unknown[] }).value) && (ex.response as { value: unknown[] }).value.length > 0) {
-        assert.ok(r.json.value.length > 0, 'the emulator must return items to compare');
-      }
-      assertSameShape(ex.response, r.json, '$', { allowExtraFields: c.abbreviated, nullableFields: c.permanentToo ? ['endDateTime'] : [] });
-    });
-  }
-});
+describeExampleContract('contract: emulator answers Microsoft Entra-roles examples with the same shape', 'entra-roles', EXAMPLE_CASES, { minExamples: 17, emptyStatus: 204 });

@@ -15,6 +15,8 @@ export interface RecordedActivity {
   readonly activity: Partial<Activity>;
   /** Local mode sends no token; recorded so tests can check that. */
   readonly authorization?: string;
+  /** performance.now() when received (timing checks: a resend after a lease, fan-out latency). */
+  readonly at?: number;
 }
 
 export interface RecordingConnector {
@@ -55,6 +57,7 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
       id,
       activity: body as Partial<Activity>,
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      at: performance.now(),
     });
     return reply(res, method === 'POST' ? 201 : 200, { id });
   }

@@ -18,3 +18,23 @@ export async function startTestTenant(opts: TestTenantOptions = {}): Promise<Ten
   }
   return startTenantEmulator({ ...opts, certDir: opts.certDir ?? testCertDir() });
 }
+
+/**
+ * One tenant for a mocha suite: started before it, closed after, reset (and back on real time) after
+ * each test. Answers a getter, valid from the suite's first test on.
+ */
+export function tenantPerSuite(opts: TestTenantOptions = {}): () => TenantEmulator {
+  let tenant: TenantEmulator | undefined;
+  before(async () => {
+    tenant = await startTestTenant(opts);
+  });
+  after(() => tenant?.close());
+  afterEach(async () => {
+    tenant?.clock.useRealTime();
+    await tenant?.reset();
+  });
+  return () => {
+    if (!tenant) throw new Error("the test tenant starts in the suite's before hook");
+    return tenant;
+  };
+}

@@ -9,14 +9,14 @@ import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import { hasAnyPermission, type UserPrincipal } from '../identity/principal';
 import {
-  approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, mayRead, readDecisionBody, stageViews,
+  approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, maySee, openApproval, readDecisionBody, stageViews,
   type ApprovalRecord, type ApprovalSubject, type StageView,
 } from '../pim/approvalStages';
-import { isPimAdmin, sameId } from '../pim/directory';
+import { sameId } from '../pim/directory';
 import type { AzureRequestRecord } from '../state/surfaces';
 import type { TenantData } from '../state/types';
 import type { ArmDeps } from './deps';
-import { armError, azureActivation } from './routes';
+import { armError, azureActivation, readProperties } from './routes';
 import { isAtOrAbove, normaliseScope, roleGuid, sameScope } from './scopes';
 
 export const APPROVALS_API_VERSION = '2021-01-01-preview';
@@ -84,13 +84,13 @@ async function list(ctx: Ctx, filter: string | null): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const request of requestsUnder(ctx)) {
     const subject = azureSubject(ctx.deps.store.data, request);
-    const approval = existingApproval(ctx.deps.store.data, 'azureResource', request.name) ?? (await ctx.deps.store.update((d) => findOrCreateApproval(d, subject)));
+    const approval = await openApproval(ctx.deps.store, subject);
     const views = stageViews(approval, subject, me, ctx.now);
     const keep =
       f === 'asapprover()' ? views.some((s) => s.status === 'InProgress' && s.assignedToMe)
         : f === 'ascreatedby()' ? request.requestorId === me
           : f === 'astarget()' ? request.principalId === me
-            : mayRead(approval, me) || isPimAdmin(ctx.deps.store.data, me, ctx.now);
+            : maySee(ctx.deps.store.data, approval, me, ctx.now);
     if (keep) out.push(approvalJson(ctx, request, approval, subject));
   }
   return out;
@@ -106,9 +106,9 @@ async function readable(ctx: Ctx, id: string): Promise<{ approval: ApprovalRecor
   const request = requestsUnder(ctx).find((r) => sameId(r.name, id));
   if (!request) throw armError(404, 'RoleAssignmentApprovalNotFound', `The role assignment approval '${id}' was not found.`);
   const subject = azureSubject(ctx.deps.store.data, request);
-  const approval = existingApproval(ctx.deps.store.data, 'azureResource', request.name) ?? (await ctx.deps.store.update((d) => findOrCreateApproval(d, subject)));
+  const approval = await openApproval(ctx.deps.store, subject);
   // Someone who may not see it is told it does not exist, as ARM does.
-  if (!mayRead(approval, ctx.user.oid) && !isPimAdmin(ctx.deps.store.data, ctx.user.oid, ctx.now)) {
+  if (!maySee(ctx.deps.store.data, approval, ctx.user.oid, ctx.now)) {
     throw armError(404, 'RoleAssignmentApprovalNotFound', `The role assignment approval '${id}' was not found.`);
   }
   return { approval, subject, request };
@@ -140,18 +140,6 @@ async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string
   const approval = existingApproval(data, 'azureResource', request.name)!;
   const view = stageViews(approval, azureSubject(data, request), ctx.user.oid, ctx.now).find((s) => sameId(s.id, stageId))!;
   return { status: 200, json: stageJson(ctx, request, view) };
-}
-
-function readProperties(req: EmulatorRequest): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(req.body.toString('utf8'));
-  } catch {
-    throw armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-  }
-  const props = (body as { properties?: unknown } | null)?.properties;
-  if (typeof props !== 'object' || props === null || Array.isArray(props)) throw armError(400, 'InvalidRequestContent', "The request content must have a 'properties' object.");
-  return props as Record<string, unknown>;
 }
 
 function azureSubject(data: Readonly<TenantData>, r: AzureRequestRecord): ApprovalSubject {

@@ -409,7 +409,8 @@ async function patchPolicy(ctx: Ctx, name: string): Promise<EmulatorResponse> {
   return { status: 200, json: policyJson(ctx.deps.store.data, azurePolicy(ctx.deps.store.data, view.scope, view.roleDefinitionId)) };
 }
 
-function readProperties(req: EmulatorRequest): Record<string, unknown> {
+/** The `properties` object of an ARM request body; anything else is ARM's InvalidRequestContent. */
+export function readProperties(req: EmulatorRequest): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(req.body.toString('utf8'));

@@ -3,13 +3,12 @@
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import {
-  approvedWindow, approverStagesFromPolicy, decide, existingApproval, findOrCreateApproval, mayRead, readDecisionBody, stageViews,
+  approverStagesFromPolicy, decide, findOrCreateApproval, maySee, openApproval, readDecisionBody, settleGraphRequest, stageViews,
   type ApprovalRecord, type ApprovalSubject, type StageView,
 } from '../pim/approvalStages';
-import { directoryRolePolicy, isPimAdmin } from '../pim/directory';
+import { directoryRolePolicy } from '../pim/directory';
 import { recordPimAudit } from '../pim/audit';
-import { iso } from '../pim/requestSchedule';
-import type { ScheduleRequestRecord, TenantData } from '../state/types';
+import type { GraphRequestRecordBase, PolicyRecord, ScheduleRequestRecord, TenantData } from '../state/types';
 import { READ_DIRECTORY_ROLES, requirePermission, WRITE_ASSIGNMENT_REQUESTS } from './access';
 import type { GraphDeps } from './deps';
 import { forbidden, notFound } from './errors';
@@ -21,15 +20,15 @@ const BASE = '^/beta/roleManagement/directory/roleAssignmentApprovals';
 
 export function registerApprovalRoutes(router: Router, deps: GraphDeps): void {
   router.add('GET', new RegExp(`${BASE}/${ID}/?$`), async (req) => {
-    const { approval, subject, me } = await readable(req, deps, READ_DIRECTORY_ROLES);
+    const { approval, subject, me } = await readable(req, deps);
     return { status: 200, json: { id: approval.id, steps: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) } };
   });
   router.add('GET', new RegExp(`${BASE}/${ID}/steps/?$`), async (req) => {
-    const { approval, subject, me } = await readable(req, deps, READ_DIRECTORY_ROLES);
+    const { approval, subject, me } = await readable(req, deps);
     return { status: 200, json: { value: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) } };
   });
   router.add('GET', new RegExp(`${BASE}/${ID}/steps/(?<stepId>[^/]+)$`), async (req) => {
-    const { approval, subject, me } = await readable(req, deps, READ_DIRECTORY_ROLES);
+    const { approval, subject, me } = await readable(req, deps);
     const step = stageViews(approval, subject, me, deps.clock.now()).find((s) => s.id.toLowerCase() === req.params.stepId!.toLowerCase());
     if (!step) throw notFound(`The approval step '${req.params.stepId}' was not found.`);
     return { status: 200, json: stepJson(step, deps.store.data.users) };
@@ -54,52 +53,65 @@ async function patchStep(req: EmulatorRequest, deps: GraphDeps): Promise<Emulato
       requestId: stored.id, principalId: stored.principalId, roleDefinitionId: stored.roleDefinitionId, scopeId: stored.directoryScopeId, at: now,
       justification: body.justification || null,
     });
-    if (outcome === 'Denied') {
-      stored.status = 'Denied';
-      stored.completedDateTime = iso(now);
-    } else if (outcome === 'Approved') {
-      provision(d, stored, now);
-    }
+    settleGraphRequest(stored, outcome, now, (start, end) => provision(d, stored, start, end, now));
   });
   return { status: 204 };
 }
 
-/** Approved: the activation starts now (or at its later requested start) for the requested length. */
-function provision(d: TenantData, r: ScheduleRequestRecord, now: Date): void {
-  const { start, end, later } = approvedWindow(r.scheduleInfo?.startDateTime, r.scheduleInfo?.expiration, now);
-  r.status = later ? 'Granted' : 'Provisioned';
-  r.completedDateTime = iso(start);
+/** Approved: the activation runs for its approved window, through the eligibility it was asked on. */
+function provision(d: TenantData, r: ScheduleRequestRecord, start: Date, end: Date | null, now: Date): void {
   const eligibility = d.roleEligibilitySchedules.find((s) => s.id === r.activatedUsing);
   d.roleAssignmentSchedules.push(activationSchedule(r, start, end, !eligibility || eligibility.principalId === r.principalId ? 'Direct' : 'Group', 'Activated', now));
 }
 
-async function readable(req: EmulatorRequest, deps: GraphDeps, permissions: readonly string[]): Promise<{ approval: ApprovalRecord; subject: ApprovalSubject; me: string }> {
+function readable(req: EmulatorRequest, deps: GraphDeps): Promise<ReadableApproval> {
+  return readableApproval(req, deps, READ_DIRECTORY_ROLES, (data) => entraSubject(data, findRequest(data, req.params.id!)));
+}
+
+export interface ReadableApproval {
+  readonly approval: ApprovalRecord;
+  readonly subject: ApprovalSubject;
+  readonly me: string;
+}
+
+/** An approval the signed-in user may read (its requester, an approver or a PIM admin); applications may not. */
+export async function readableApproval(
+  req: EmulatorRequest, deps: GraphDeps, permissions: readonly string[], subjectOf: (data: Readonly<TenantData>) => ApprovalSubject,
+): Promise<ReadableApproval> {
   const p = requirePermission(req, permissions);
   if (p.kind !== 'user') throw forbidden('Application access is not supported for approvals.');
-  const request = findRequest(deps.store.data, req.params.id!);
-  const subject = entraSubject(deps.store.data, request);
-  const approval = existingApproval(deps.store.data, 'entraRole', request.id) ?? (await deps.store.update((d) => findOrCreateApproval(d, subject)));
-  if (!mayRead(approval, p.oid) && !isPimAdmin(deps.store.data, p.oid, deps.clock.now())) {
+  const subject = subjectOf(deps.store.data);
+  const approval = await openApproval(deps.store, subject);
+  if (!maySee(deps.store.data, approval, p.oid, deps.clock.now())) {
     throw forbidden('The signed-in user is neither the requestor nor an approver of this request.');
   }
   return { approval, subject, me: p.oid };
 }
 
 function findRequest(data: Readonly<TenantData>, id: string): ScheduleRequestRecord {
-  const r = data.roleAssignmentScheduleRequests.find((x) => x.id.toLowerCase() === id.toLowerCase());
-  // Only requests that went through approval have an approval.
+  return requestWithApproval(data.roleAssignmentScheduleRequests, id);
+}
+
+function entraSubject(data: Readonly<TenantData>, r: ScheduleRequestRecord): ApprovalSubject {
+  return graphApprovalSubject(data, r, 'entraRole', directoryRolePolicy(data, r.roleDefinitionId));
+}
+
+/** The request whose approval id is `id`; only requests that went through approval have an approval. */
+export function requestWithApproval<R extends GraphRequestRecordBase>(requests: readonly R[], id: string): R {
+  const r = requests.find((x) => x.id.toLowerCase() === id.toLowerCase());
   if (!r || r.approvalId === null) throw notFound(`The approval '${id}' was not found.`, 'ResourceNotFound');
   return r;
 }
 
-function entraSubject(data: Readonly<TenantData>, r: ScheduleRequestRecord): ApprovalSubject {
+/** A Graph request as the subject of its approval, with the stages its policy names. */
+export function graphApprovalSubject(data: Readonly<TenantData>, r: GraphRequestRecordBase, surface: 'entraRole' | 'group', policy: PolicyRecord | undefined): ApprovalSubject {
   return {
     requestId: r.id,
-    surface: 'entraRole',
+    surface,
     requesterId: r.principalId,
     createdDateTime: r.createdDateTime,
     status: r.status,
-    stages: approverStagesFromPolicy(data, directoryRolePolicy(data, r.roleDefinitionId)),
+    stages: approverStagesFromPolicy(data, policy),
   };
 }
 

@@ -4,16 +4,14 @@
 // The approval id is the assignmentScheduleRequest id; the approver is the bearer token's subject.
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
-import { isPimAdmin, sameId } from '../pim/directory';
+import { sameId } from '../pim/directory';
 import {
-  approvedWindow, approverStagesFromPolicy, decide, existingApproval, findOrCreateApproval, mayRead, readDecisionBody, stageViews,
-  type ApprovalRecord, type ApprovalSubject,
+  decide, findOrCreateApproval, readDecisionBody, settleGraphRequest, stageViews, type ApprovalSubject,
 } from '../pim/approvalStages';
-import { iso } from '../pim/requestSchedule';
 import type { GroupRequestRecord } from '../state/surfaces';
 import type { TenantData } from '../state/types';
 import { requirePermission } from './access';
-import { stepJson } from './approvals';
+import { graphApprovalSubject, readableApproval, requestWithApproval, stepJson, type ReadableApproval } from './approvals';
 import type { GraphDeps } from './deps';
 import { forbidden, notFound } from './errors';
 import { groupActivation, groupPolicy, READ_GROUP_ASSIGNMENT, WRITE_GROUP_ASSIGNMENT } from './groups';
@@ -65,49 +63,24 @@ async function patchStage(req: EmulatorRequest, deps: GraphDeps): Promise<Emulat
     const stored = (d.groupAssignmentRequests ?? []).find((r) => r.id === request.id)!;
     const subject = groupSubject(d, stored);
     const outcome = decide(findOrCreateApproval(d, subject), subject, req.params.stageId!, p.oid, body.reviewResult, body.justification, now);
-    if (outcome === 'Denied') {
-      stored.status = 'Denied';
-      stored.completedDateTime = iso(now);
-    } else if (outcome === 'Approved') {
-      provision(d, stored, now);
-    }
+    settleGraphRequest(stored, outcome, now, (start, end) => provision(d, stored, start, end));
   });
   return { status: 204 };
 }
 
-function provision(d: TenantData, r: GroupRequestRecord, now: Date): void {
-  const { start, end, later } = approvedWindow(r.scheduleInfo?.startDateTime, r.scheduleInfo?.expiration, now);
-  r.status = later ? 'Granted' : 'Provisioned';
-  r.completedDateTime = iso(start);
+function provision(d: TenantData, r: GroupRequestRecord, start: Date, end: Date | null): void {
   const eligibility = d.groupEligibilities.find((e) => e.principalId === r.principalId && sameId(e.groupId, r.groupId) && e.accessId === r.accessId);
   (d.groupAssignments ??= []).push(groupActivation(r, start, end, eligibility?.id ?? ''));
 }
 
-async function readable(req: EmulatorRequest, deps: GraphDeps): Promise<{ approval: ApprovalRecord; subject: ApprovalSubject; me: string }> {
-  const p = requirePermission(req, READ_GROUP_ASSIGNMENT);
-  if (p.kind !== 'user') throw forbidden('Application access is not supported for approvals.');
-  const request = findRequest(deps.store.data, req.params.id!);
-  const subject = groupSubject(deps.store.data, request);
-  const approval = existingApproval(deps.store.data, 'group', request.id) ?? (await deps.store.update((d) => findOrCreateApproval(d, subject)));
-  if (!mayRead(approval, p.oid) && !isPimAdmin(deps.store.data, p.oid, deps.clock.now())) {
-    throw forbidden('The signed-in user is neither the requestor nor an approver of this request.');
-  }
-  return { approval, subject, me: p.oid };
+function readable(req: EmulatorRequest, deps: GraphDeps): Promise<ReadableApproval> {
+  return readableApproval(req, deps, READ_GROUP_ASSIGNMENT, (data) => groupSubject(data, findRequest(data, req.params.id!)));
 }
 
 function findRequest(data: Readonly<TenantData>, id: string): GroupRequestRecord {
-  const r = (data.groupAssignmentRequests ?? []).find((x) => sameId(x.id, id));
-  if (!r || r.approvalId === null) throw notFound(`The approval '${id}' was not found.`, 'ResourceNotFound');
-  return r;
+  return requestWithApproval(data.groupAssignmentRequests ?? [], id);
 }
 
 function groupSubject(data: Readonly<TenantData>, r: GroupRequestRecord): ApprovalSubject {
-  return {
-    requestId: r.id,
-    surface: 'group',
-    requesterId: r.principalId,
-    createdDateTime: r.createdDateTime,
-    status: r.status,
-    stages: approverStagesFromPolicy(data, groupPolicy(data, r.groupId, r.accessId)),
-  };
+  return graphApprovalSubject(data, r, 'group', groupPolicy(data, r.groupId, r.accessId));
 }

@@ -19,7 +19,7 @@ import { requirePermission, requireUser } from './access';
 import type { GraphDeps } from './deps';
 import { badRequest, forbidden, GraphError, notFound } from './errors';
 import { createGroupEntityTypes, type GroupEntityTypes } from './groupsEntities';
-import { jsonObjectBody } from './requestBody';
+import { jsonObjectBody, readAction, readValidationOnly, refuseUnknownProperties, stringProperty } from './requestBody';
 import { FILTER_BY_CURRENT_USER, ID, V } from './routes';
 
 const G = `${V}/identityGovernance/privilegedAccess/group`;
@@ -156,32 +156,19 @@ function findRequest(data: Readonly<TenantData>, id: string): GroupRequestRecord
 }
 
 const KNOWN = new Set(['@odata.type', 'action', 'principalId', 'groupId', 'accessId', 'justification', 'ticketInfo', 'scheduleInfo', 'isValidationOnly', 'customData', 'targetScheduleId']);
-const ACTIONS = ['adminAssign', 'adminUpdate', 'adminRemove', 'selfActivate', 'selfDeactivate', 'adminExtend', 'adminRenew', 'selfExtend', 'selfRenew'];
 
 async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promise<GroupRequestRecord> {
   const body = jsonObjectBody(req);
-  for (const k of Object.keys(body)) {
-    if (!KNOWN.has(k)) throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest'.`);
-  }
-  const str = (k: string, required: boolean): string | null => {
-    const v = body[k];
-    if (v === undefined || v === null) {
-      if (required) throw badRequest(`The request is missing the required property '${k}'.`);
-      return null;
-    }
-    if (typeof v !== 'string') throw badRequest(`The property '${k}' must be a string.`);
-    return v;
-  };
-  const actionAsSent = str('action', true)!;
-  const action = ACTIONS.find((a) => a.toLowerCase() === actionAsSent.toLowerCase());
-  if (!action) throw badRequest(`Cannot convert the literal '${actionAsSent}' to the expected type 'microsoft.graph.scheduleRequestActions'.`);
+  refuseUnknownProperties(body, KNOWN, 'privilegedAccessGroupAssignmentScheduleRequest');
+  const str = (k: string, required: boolean): string | null => stringProperty(body, k, required);
+  const { action, actionAsSent } = readAction(body, 'scheduleRequestActions');
   const accessId = str('accessId', true)!.toLowerCase();
   if (accessId !== 'member' && accessId !== 'owner') throw badRequest(`Cannot convert the literal '${accessId}' to the expected type 'microsoft.graph.privilegedAccessGroupRelationships'.`);
   const groupId = str('groupId', true)!;
   const principalId = str('principalId', true)!;
   const data = deps.store.data;
   if (!data.groups.some((g) => sameId(g.id, groupId))) throw notFound(`The group '${groupId}' was not found.`, 'ResourceNotFound');
-  if (body.isValidationOnly !== undefined && typeof body.isValidationOnly !== 'boolean') throw badRequest("The property 'isValidationOnly' must be a boolean.");
+  const isValidationOnly = readValidationOnly(body);
   const ticket = (body.ticketInfo ?? {}) as { ticketNumber?: unknown; ticketSystem?: unknown };
   const ticketInfo = {
     ticketNumber: typeof ticket.ticketNumber === 'string' ? ticket.ticketNumber : null,
@@ -202,7 +189,7 @@ async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promis
   const id = newGuid();
   const record: GroupRequestRecord = {
     id, status: 'Provisioned', createdDateTime: now.toISOString(), completedDateTime: null, approvalId: null, customData: str('customData', false),
-    createdBy: { kind: 'user', id: p.oid }, action: actionAsSent, isValidationOnly: body.isValidationOnly === true, justification: str('justification', false),
+    createdBy: { kind: 'user', id: p.oid }, action: actionAsSent, isValidationOnly, justification: str('justification', false),
     scheduleInfo: null, ticketInfo, accessId, principalId: p.oid, groupId: groupId.toLowerCase(), targetScheduleId: null,
   };
   const ids = principalsFor(data, p.oid);

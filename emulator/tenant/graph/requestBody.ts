@@ -35,28 +35,48 @@ export function jsonObjectBody(req: EmulatorRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** Refuses a property `typeName` does not define, in Graph's words (`hint` where Graph adds one). */
+export function refuseUnknownProperties(body: Record<string, unknown>, known: ReadonlySet<string>, typeName: string, hint = ''): void {
+  for (const k of Object.keys(body)) {
+    if (!known.has(k)) throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.${typeName}'.${hint}`);
+  }
+}
+
+/** A string property: null when absent (400 when required), 400 when not a string. */
+export function stringProperty(body: Record<string, unknown>, k: string, required: boolean): string | null {
+  const v = body[k];
+  if (v === undefined || v === null) {
+    if (required) throw badRequest(`The request is missing the required property '${k}'.`);
+    return null;
+  }
+  if (typeof v !== 'string') throw badRequest(`The property '${k}' must be a string.`);
+  return v;
+}
+
+/** The request's action, canonical and as sent; one outside `enumType` is a 400. */
+export function readAction(body: Record<string, unknown>, enumType: string): { action: Action; actionAsSent: string } {
+  const actionAsSent = stringProperty(body, 'action', true)!;
+  const action = ACTIONS.find((a) => a.toLowerCase() === actionAsSent.toLowerCase());
+  if (!action) throw badRequest(`Cannot convert the literal '${actionAsSent}' to the expected type 'microsoft.graph.${enumType}'.`);
+  return { action, actionAsSent };
+}
+
+/** isValidationOnly, when sent, must be a boolean. */
+export function readValidationOnly(body: Record<string, unknown>): boolean {
+  if (body.isValidationOnly !== undefined && typeof body.isValidationOnly !== 'boolean') throw badRequest("The property 'isValidationOnly' must be a boolean.");
+  return body.isValidationOnly === true;
+}
+
 export function readScheduleRequest(req: EmulatorRequest, typeName: string): ScheduleRequestBody {
   const body = jsonObjectBody(req);
-  for (const k of Object.keys(body)) {
-    if (!KNOWN.has(k)) throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.${typeName}'. Make sure to only use property names that are defined by the type.`);
-  }
-  const str = (k: string, required: boolean): string | null => {
-    const v = body[k];
-    if (v === undefined || v === null) {
-      if (required) throw badRequest(`The request is missing the required property '${k}'.`);
-      return null;
-    }
-    if (typeof v !== 'string') throw badRequest(`The property '${k}' must be a string.`);
-    return v;
-  };
-  const actionAsSent = str('action', true)!;
-  const action = ACTIONS.find((a) => a.toLowerCase() === actionAsSent.toLowerCase());
-  if (!action) throw badRequest(`Cannot convert the literal '${actionAsSent}' to the expected type 'microsoft.graph.unifiedRoleScheduleRequestActions'.`);
+  refuseUnknownProperties(body, KNOWN, typeName, ' Make sure to only use property names that are defined by the type.');
+  const str = (k: string, required: boolean): string | null => stringProperty(body, k, required);
+  const { action, actionAsSent } = readAction(body, 'unifiedRoleScheduleRequestActions');
   const directoryScopeId = str('directoryScopeId', false);
   const appScopeId = str('appScopeId', false);
   if (directoryScopeId === null && appScopeId === null) throw badRequest('Either directoryScopeId or appScopeId is required.');
   if (appScopeId !== null) throw badRequest('appScopeId is not supported by the local tenant; use directoryScopeId.');
-  if (body.isValidationOnly !== undefined && typeof body.isValidationOnly !== 'boolean') throw badRequest("The property 'isValidationOnly' must be a boolean.");
+  const isValidationOnly = readValidationOnly(body);
   const ticket = body.ticketInfo as { ticketNumber?: unknown; ticketSystem?: unknown } | undefined | null;
   if (ticket !== undefined && ticket !== null && (typeof ticket !== 'object' || Array.isArray(ticket))) throw badRequest("The property 'ticketInfo' must be an object.");
   const ticketField = (v: unknown, name: string): string | null => {
@@ -74,7 +94,7 @@ export function readScheduleRequest(req: EmulatorRequest, typeName: string): Sch
     justification: str('justification', false),
     ticketInfo: { ticketNumber: ticketField(ticket?.ticketNumber, 'ticketNumber'), ticketSystem: ticketField(ticket?.ticketSystem, 'ticketSystem') },
     scheduleInfo: body.scheduleInfo,
-    isValidationOnly: body.isValidationOnly === true,
+    isValidationOnly,
     customData: str('customData', false),
   };
 }

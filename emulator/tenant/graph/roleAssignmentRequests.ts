@@ -9,7 +9,7 @@ import { approversOf, directoryRolePolicy, rule, sameId } from '../pim/directory
 import { FIVE_MINUTES_MS, parseIsoDuration } from '../pim/duration';
 import { iso, normaliseSchedule } from '../pim/requestSchedule';
 import { isActiveAt } from '../pim/schedules';
-import { recordPimAudit } from '../pim/audit';
+import { recordPimAudit, type PimAuditEvent } from '../pim/audit';
 import { newGuid } from '../state/ids';
 import type { AssignmentScheduleRecord, ScheduleRequestRecord, TenantData } from '../state/types';
 import { READ_DIRECTORY_ROLES, requireAdminUser, requirePermission, requireTenantWideRead, WRITE_ASSIGNMENT_REQUESTS } from './access';
@@ -171,19 +171,7 @@ async function selfDeactivate(req: EmulatorRequest, deps: GraphDeps, body: Sched
   if (!target) throw badRequest('The Role assignment does not exist.', 'RoleAssignmentDoesNotExist');
   // PIM refuses to deactivate within the first five minutes of an activation.
   if (now.getTime() - Date.parse(target.startDateTime) < FIVE_MINUTES_MS) throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
-  const record = baseRecord(body, principal.oid, now);
-  record.status = 'Revoked';
-  record.completedDateTime = iso(now);
-  record.targetScheduleId = target.id;
-  if (body.isValidationOnly) return record;
-  await deps.store.update((d) => {
-    d.roleAssignmentScheduleRequests.push(record);
-    recordPimAudit(d, { ...auditOf(record, principal.oid, now, req), activity: 'deactivationCompleted' });
-    const s = d.roleAssignmentSchedules.find((x) => x.id === target.id)!;
-    s.endDateTime = now.toISOString();
-    s.modifiedDateTime = now.toISOString();
-  });
-  return record;
+  return revoke(req, deps, body, principal.oid, target, now, { activity: 'deactivationCompleted' });
 }
 
 async function adminAssign(req: EmulatorRequest, deps: GraphDeps, body: ScheduleRequestBody, now: Date): Promise<ScheduleRequestRecord> {
@@ -218,14 +206,22 @@ async function adminRemove(req: EmulatorRequest, deps: GraphDeps, body: Schedule
     (s) => sameId(s.principalId, body.principalId) && sameId(s.roleDefinitionId, body.roleDefinitionId) && s.directoryScopeId === body.directoryScopeId && isActiveAt(s, now),
   );
   if (!target) throw badRequest('The Role assignment does not exist.', 'RoleAssignmentDoesNotExist');
-  const record = baseRecord(body, admin.oid, now);
+  return revoke(req, deps, body, admin.oid, target, now, { activity: 'assignmentRemoved', endDateTime: target.endDateTime });
+}
+
+/** Ends `target` now through a Revoked request made by `actorId` (unless only validating), audited as `audit` says. */
+async function revoke(
+  req: EmulatorRequest, deps: GraphDeps, body: ScheduleRequestBody, actorId: string, target: AssignmentScheduleRecord, now: Date,
+  audit: Pick<PimAuditEvent, 'activity' | 'endDateTime'>,
+): Promise<ScheduleRequestRecord> {
+  const record = baseRecord(body, actorId, now);
   record.status = 'Revoked';
   record.completedDateTime = iso(now);
   record.targetScheduleId = target.id;
   if (body.isValidationOnly) return record;
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
-    recordPimAudit(d, { ...auditOf(record, admin.oid, now, req), activity: 'assignmentRemoved', endDateTime: target.endDateTime });
+    recordPimAudit(d, { ...auditOf(record, actorId, now, req), ...audit });
     const s = d.roleAssignmentSchedules.find((x) => x.id === target.id)!;
     s.endDateTime = now.toISOString();
     s.modifiedDateTime = now.toISOString();

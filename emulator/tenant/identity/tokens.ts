@@ -28,20 +28,12 @@ export class TokenService {
   ) {}
 
   appToken(app: AppRegistration, resource: ResourceApi): string {
-    const now = nowSeconds();
     return signJwt(
       {
-        aud: resource.audience,
-        iss: this.issuer,
-        iat: now,
-        nbf: now,
-        exp: now + TOKEN_LIFETIME_SECONDS,
+        ...this.envelope(resource.audience),
         aio: randomBytes(12).toString('base64url'),
         app_displayname: app.displayName,
-        appid: app.clientId,
-        azp: app.clientId,
-        appidacr: '1',
-        azpacr: '1',
+        ...confidentialClient(app),
         idp: this.issuer,
         idtyp: 'app',
         oid: app.servicePrincipalId,
@@ -57,23 +49,15 @@ export class TokenService {
 
   /** On-behalf-of: the user's identity and authentication strength carry over to the downstream token. */
   delegatedToken(assertion: Claims, app: AppRegistration, resource: ResourceApi): string {
-    const now = nowSeconds();
     const carried: Claims = {};
     for (const c of ['oid', 'sub', 'tid', 'name', 'preferred_username', 'given_name', 'family_name', 'amr', 'acrs', 'upn']) {
       if (assertion[c] !== undefined) carried[c] = assertion[c];
     }
     return signJwt(
       {
-        aud: resource.audience,
-        iss: this.issuer,
-        iat: now,
-        nbf: now,
-        exp: now + TOKEN_LIFETIME_SECONDS,
+        ...this.envelope(resource.audience),
         ...carried,
-        appid: app.clientId,
-        azp: app.clientId,
-        appidacr: '1',
-        azpacr: '1',
+        ...confidentialClient(app),
         idtyp: 'user',
         // Entra puts the delegated permissions consented for the downstream API here, not the assertion's.
         scp: (app.delegatedPermissions[resource.name] ?? []).join(' '),
@@ -85,21 +69,14 @@ export class TokenService {
   }
 
   idToken(user: Claims, app: AppRegistration): string {
-    const now = nowSeconds();
-    const claims: Claims = { aud: app.clientId, iss: this.issuer, iat: now, nbf: now, exp: now + TOKEN_LIFETIME_SECONDS, tid: this.tenantId, ver: '2.0' };
+    const claims: Claims = { ...this.envelope(app.clientId), tid: this.tenantId, ver: '2.0' };
     for (const c of ['oid', 'sub', 'name', 'preferred_username']) if (user[c] !== undefined) claims[c] = user[c];
     return signJwt(claims, this.key);
   }
 
   userToken(o: UserTokenOptions): string {
-    const now = nowSeconds();
-    const lifetime = o.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS;
     const claims: Claims = {
-      aud: o.audience,
-      iss: this.issuer,
-      iat: Math.min(now, now + lifetime - 60),
-      nbf: Math.min(now, now + lifetime - 60),
-      exp: now + lifetime,
+      ...this.envelope(o.audience, o.lifetimeSeconds),
       aio: randomBytes(12).toString('base64url'),
       azp: o.azp ?? TEAMS_CLIENT_ID,
       azpacr: '0',
@@ -119,11 +96,23 @@ export class TokenService {
     return signJwt(claims, this.key);
   }
 
+  /** Who a token is for, who issued it and when it is good; an already-expired one starts in the past. */
+  private envelope(aud: string, lifetime = TOKEN_LIFETIME_SECONDS): Claims {
+    const now = nowSeconds();
+    const from = Math.min(now, now + lifetime - 60);
+    return { aud, iss: this.issuer, iat: from, nbf: from, exp: now + lifetime };
+  }
+
   verify(token: string, audiences: readonly string[]): { ok: true; claims: Claims } | { ok: false; reason: VerifyFailure } {
     const result = verifyJwt(token, this.key, { issuer: this.issuer, audiences });
     if (result.ok && result.claims.tid !== this.tenantId) return { ok: false, reason: 'issuer' };
     return result;
   }
+}
+
+/** The app as the token's client, authenticated with its secret (acr '1'). */
+function confidentialClient(app: AppRegistration): Claims {
+  return { appid: app.clientId, azp: app.clientId, appidacr: '1', azpacr: '1' };
 }
 
 function nowSeconds(): number {

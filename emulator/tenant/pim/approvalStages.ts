@@ -3,8 +3,10 @@
 // Pure: it decides, the route modules record and render (Graph beta steps, Graph v1.0 stages, ARM stages).
 import { GraphError } from '../graph/errors';
 import { stableGuid } from '../state/ids';
-import type { PolicyRecord, TenantData } from '../state/types';
-import { rule } from './directory';
+import type { TenantStore } from '../state/store';
+import type { GraphRequestRecordBase, PolicyRecord, TenantData } from '../state/types';
+import { isPimAdmin, rule } from './directory';
+import { iso } from './requestSchedule';
 import { parseIsoDuration } from './duration';
 
 /** PIM lets an approval request wait 24 hours (approvalStageTimeOutInDays defaults to 1 and the portal offers no other value). */
@@ -108,6 +110,11 @@ export function existingApproval(data: Readonly<TenantData>, surface: ApprovalSu
   return data.approvals?.find((a) => a.surface === surface && a.id.toLowerCase() === requestId.toLowerCase());
 }
 
+/** The subject's approval; the first read creates (and stores) it. */
+export async function openApproval(store: TenantStore, subject: ApprovalSubject): Promise<ApprovalRecord> {
+  return existingApproval(store.data, subject.surface, subject.requestId) ?? (await store.update((d) => findOrCreateApproval(d, subject)));
+}
+
 /** How the stages look to `viewer` at `now`. */
 export function stageViews(approval: ApprovalRecord, subject: Pick<ApprovalSubject, 'status'>, viewer: string | null, now: Date): StageView[] {
   let earlierOpen = false;
@@ -127,6 +134,11 @@ export function stageViews(approval: ApprovalRecord, subject: Pick<ApprovalSubje
 export function mayRead(approval: ApprovalRecord, userId: string): boolean {
   const id = userId.toLowerCase();
   return approval.requesterId.toLowerCase() === id || approval.stages.some((s) => s.approverIds.includes(id));
+}
+
+/** Who may see an approval: its requester, its approvers and PIM administrators. */
+export function maySee(data: Readonly<TenantData>, approval: ApprovalRecord, userId: string, now: Date): boolean {
+  return mayRead(approval, userId) || isPimAdmin(data, userId, now);
 }
 
 export type DecisionOutcome = 'Approved' | 'Denied' | 'NextStage';
@@ -185,6 +197,24 @@ export function approvedWindow(
   const start = requestedStart.getTime() > now.getTime() ? requestedStart : now;
   const durationMs = expiration?.duration ? parseIsoDuration(expiration.duration) : expiration?.endDateTime ? Date.parse(expiration.endDateTime) - requestedStart.getTime() : undefined;
   return { start, end: durationMs === undefined ? null : new Date(start.getTime() + durationMs), later: start.getTime() > now.getTime() };
+}
+
+/**
+ * Settles a Graph request on the decision that ended its approval: Denied at once, or Granted/Provisioned
+ * for its approved window, where `activate` records the assignment.
+ */
+export function settleGraphRequest(
+  r: GraphRequestRecordBase, outcome: DecisionOutcome, now: Date, activate: (start: Date, end: Date | null) => void,
+): void {
+  if (outcome === 'Denied') {
+    r.status = 'Denied';
+    r.completedDateTime = iso(now);
+  } else if (outcome === 'Approved') {
+    const { start, end, later } = approvedWindow(r.scheduleInfo?.startDateTime, r.scheduleInfo?.expiration, now);
+    r.status = later ? 'Granted' : 'Provisioned';
+    r.completedDateTime = iso(start);
+    activate(start, end);
+  }
 }
 
 /** Approval stages of an ARM policy (approvers are groups by id, stored per scope and role). */

@@ -1,6 +1,6 @@
 // Persisted records of PIM for Groups and Azure resources (issue 3). Kept apart from types.ts so the
 // surfaces grow without touching the Entra records; field names follow Graph and ARM's own JSON.
-import type { IdentityRef, RequestSchedule, RequestStatus, TicketInfo } from './types';
+import type { GraphRequestRecordBase, RequestSchedule, RequestStatus, TicketInfo } from './types';
 
 /** An active group membership/ownership: activated through PIM or assigned outright. */
 export interface GroupAssignmentRecord {
@@ -21,24 +21,9 @@ export interface GroupAssignmentRecord {
 }
 
 /** privilegedAccessGroupAssignmentScheduleRequest. */
-export interface GroupRequestRecord {
-  id: string;
-  status: RequestStatus;
-  createdDateTime: string;
-  completedDateTime: string | null;
-  approvalId: string | null;
-  customData: string | null;
-  createdBy: IdentityRef;
-  /** As the client sent it. */
-  action: string;
-  isValidationOnly: boolean;
-  justification: string | null;
-  scheduleInfo: RequestSchedule | null;
-  ticketInfo: TicketInfo;
+export interface GroupRequestRecord extends GraphRequestRecordBase {
   accessId: 'member' | 'owner';
-  principalId: string;
   groupId: string;
-  targetScheduleId: string | null;
 }
 
 export interface AzureScheduleInfo {

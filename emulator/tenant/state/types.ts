@@ -95,7 +95,8 @@ export type RequestStatus =
   | 'Canceled' | 'Denied' | 'Failed' | 'Granted' | 'PendingAdminDecision' | 'PendingApproval'
   | 'PendingProvisioning' | 'PendingScheduleCreation' | 'Provisioned' | 'Revoked' | 'ScheduleCreated';
 
-export interface ScheduleRequestRecord {
+/** What Graph's schedule requests share on every surface (Entra roles, PIM for Groups). */
+export interface GraphRequestRecordBase {
   id: string;
   status: RequestStatus;
   createdDateTime: string;
@@ -105,15 +106,18 @@ export interface ScheduleRequestRecord {
   /** As the client sent it (Graph echoes the caller's casing). */
   action: string;
   principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  appScopeId: string | null;
   isValidationOnly: boolean;
   targetScheduleId: string | null;
   justification: string | null;
   createdBy: IdentityRef;
   scheduleInfo: RequestSchedule | null;
   ticketInfo: TicketInfo;
+}
+
+export interface ScheduleRequestRecord extends GraphRequestRecordBase {
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  appScopeId: string | null;
   /** Eligibility schedule used by a selfActivate. */
   activatedUsing: string | null;
 }

@@ -4,7 +4,7 @@
 import { PimError } from '../errors';
 import { toRequestAction, toRequestStatus } from '../entra/entraMapping';
 import { parseIsoDurationMs } from '../../policy/isoDuration';
-import { eligibilityKey, type ActivationRequest, type ActiveAssignment, type Eligibility, type Scope } from '../model';
+import { roleTarget, type ActivationRequest, type ActiveAssignment, type Eligibility, type RoleTarget, type Scope } from '../model';
 
 const SURFACE = 'azureResource' as const;
 
@@ -74,30 +74,21 @@ function roleName(item: ArmScheduleItem, roleDefinitionId: string): string {
   return item.expandedProperties?.roleDefinition?.displayName || lastSegment(roleDefinitionId);
 }
 
-export function toAzureEligibility(item: ArmScheduleItem): Eligibility | undefined {
+/** The role and principal of a schedule instance; undefined when the item is unusable. */
+function instanceTarget(item: ArmScheduleItem): RoleTarget | undefined {
   if (!item.roleDefinitionId || !item.principalId || !item.scope) return undefined;
-  const scope = armScope(item);
-  return {
-    key: eligibilityKey(SURFACE, scope.id, item.roleDefinitionId),
-    surface: SURFACE,
-    roleId: item.roleDefinitionId,
-    roleName: roleName(item, item.roleDefinitionId),
-    scope,
-    principalId: item.principalId,
-    endDateTime: toDate(item.endDateTime),
-  };
+  return roleTarget(SURFACE, armScope(item), item.roleDefinitionId, roleName(item, item.roleDefinitionId), item.principalId);
+}
+
+export function toAzureEligibility(item: ArmScheduleItem): Eligibility | undefined {
+  const target = instanceTarget(item);
+  return target && { ...target, endDateTime: toDate(item.endDateTime) };
 }
 
 export function toAzureActive(item: ArmScheduleItem): ActiveAssignment | undefined {
-  if (!item.roleDefinitionId || !item.principalId || !item.scope) return undefined;
-  const scope = armScope(item);
-  return {
-    key: eligibilityKey(SURFACE, scope.id, item.roleDefinitionId),
-    surface: SURFACE,
-    roleId: item.roleDefinitionId,
-    roleName: roleName(item, item.roleDefinitionId),
-    scope,
-    principalId: item.principalId,
+  const target = instanceTarget(item);
+  return target && {
+    ...target,
     startDateTime: toDate(item.startDateTime),
     endDateTime: toDate(item.endDateTime),
     assignmentType: item.assignmentType?.toLowerCase() === 'activated' ? 'activated' : 'assigned',
@@ -124,13 +115,8 @@ export function toAzureRequest(item: ArmScheduleItem, known?: { roleName?: strin
   return {
     id: item.id,
     action,
-    key: eligibilityKey(SURFACE, scope.id, item.roleDefinitionId),
-    surface: SURFACE,
+    ...roleTarget(SURFACE, scope, item.roleDefinitionId, item.expandedProperties?.roleDefinition?.displayName || known?.roleName || lastSegment(item.roleDefinitionId), item.principalId),
     status: toRequestStatus(item.status),
-    roleId: item.roleDefinitionId,
-    roleName: item.expandedProperties?.roleDefinition?.displayName || known?.roleName || lastSegment(item.roleDefinitionId),
-    scope,
-    principalId: item.principalId,
     startDateTime: start,
     endDateTime: end,
     createdDateTime: created ?? start,

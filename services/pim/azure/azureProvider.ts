@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { RoleAssignmentScheduleRequest } from '@azure/arm-authorization';
 import { constraintsFromRules } from '../../policy/constraints';
 import { formatIsoDurationMinutes } from '../../policy/isoDuration';
-import { dedupeByKey } from '../entra/entraMapping';
+import { isOpenRequest, mapDistinct } from '../entra/entraMapping';
 import { PimError } from '../errors';
 import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
 import type { PimProvider } from '../service';
@@ -33,12 +33,12 @@ export class AzureResourceProvider implements PimProvider {
 
   async listEligibilities(user: UserContext): Promise<Eligibility[]> {
     const items = await this.deps.arm.call(user, (c) => ArmApi.all(c.roleEligibilityScheduleInstances.listForScope(ROOT, { filter: AS_TARGET })));
-    return dedupeByKey(items.map((i) => toAzureEligibility(i as ArmScheduleItem)).filter((e): e is Eligibility => e !== undefined));
+    return mapDistinct(items, (i) => toAzureEligibility(i as ArmScheduleItem));
   }
 
   async listActive(user: UserContext): Promise<ActiveAssignment[]> {
     const items = await this.deps.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleInstances.listForScope(ROOT, { filter: AS_TARGET })));
-    return dedupeByKey(items.map((i) => toAzureActive(i as ArmScheduleItem)).filter((a): a is ActiveAssignment => a !== undefined));
+    return mapDistinct(items, (i) => toAzureActive(i as ArmScheduleItem));
   }
 
   async getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints> {
@@ -90,7 +90,7 @@ export class AzureResourceProvider implements PimProvider {
     return items
       .filter((i) => i.status === 'PendingApproval' || i.status === 'PendingAdminDecision' || i.status === 'Granted')
       .map((i) => toAzureRequest(i as ArmScheduleItem))
-      .filter((r) => r.status === 'pendingApproval' || (r.status === 'granted' && r.startDateTime > now));
+      .filter((r) => isOpenRequest(r, now));
   }
 
   async cancel(user: UserContext, requestId: string): Promise<void> {

@@ -6,13 +6,14 @@ import { parseIsoDurationMs } from '../../policy/isoDuration';
 import { PimError } from '../errors';
 import { asArray, asRecord, readDate, readRecord, readString, sameEnum, type JsonRecord } from '../json';
 import {
-  eligibilityKey,
+  roleTarget,
   type ActivationRequest,
   type ActiveAssignment,
   type Constraints,
   type Eligibility,
   type RequestAction,
   type RequestStatus,
+  type RoleTarget,
   type Scope,
   type TicketInfo,
 } from '../model';
@@ -29,38 +30,31 @@ function roleName(raw: JsonRecord, roleDefinitionId: string): string {
   return readString(readRecord(raw, 'roleDefinition'), 'displayName') ?? roleDefinitionId;
 }
 
-/** unifiedRoleEligibilityScheduleInstance → Eligibility; undefined when the record is unusable. */
-export function toEligibility(value: unknown): Eligibility | undefined {
+/** The role and principal of a schedule instance; undefined when the record is unusable. */
+function instanceTarget(value: unknown): { raw: JsonRecord; target: RoleTarget } | undefined {
   const raw = asRecord(value);
   const roleDefinitionId = readString(raw, 'roleDefinitionId');
   const principalId = readString(raw, 'principalId');
   if (!raw || !roleDefinitionId || !principalId) return undefined;
   const scope = directoryScope(readString(raw, 'directoryScopeId') ?? '/');
-  return {
-    key: eligibilityKey(SURFACE, scope.id, roleDefinitionId),
-    surface: SURFACE,
-    roleId: roleDefinitionId,
-    roleName: roleName(raw, roleDefinitionId),
-    scope,
-    principalId,
-    endDateTime: readDate(raw, 'endDateTime'),
-  };
+  return { raw, target: roleTarget(SURFACE, scope, roleDefinitionId, roleName(raw, roleDefinitionId), principalId) };
+}
+
+/** unifiedRoleEligibilityScheduleInstance → Eligibility; undefined when the record is unusable. */
+export function toEligibility(value: unknown): Eligibility | undefined {
+  const i = instanceTarget(value);
+  return i && { ...i.target, endDateTime: readDate(i.raw, 'endDateTime') };
 }
 
 /** unifiedRoleAssignmentScheduleInstance → ActiveAssignment; undefined when the record is unusable. */
 export function toActiveAssignment(value: unknown): ActiveAssignment | undefined {
-  const raw = asRecord(value);
-  const roleDefinitionId = readString(raw, 'roleDefinitionId');
-  const principalId = readString(raw, 'principalId');
-  if (!raw || !roleDefinitionId || !principalId) return undefined;
-  const scope = directoryScope(readString(raw, 'directoryScopeId') ?? '/');
+  const i = instanceTarget(value);
+  return i && { ...i.target, ...graphActiveWindow(i.raw) };
+}
+
+/** When a Graph assignment instance runs and whether PIM activated it (both Graph surfaces alike). */
+export function graphActiveWindow(raw: JsonRecord): Pick<ActiveAssignment, 'startDateTime' | 'endDateTime' | 'assignmentType'> {
   return {
-    key: eligibilityKey(SURFACE, scope.id, roleDefinitionId),
-    surface: SURFACE,
-    roleId: roleDefinitionId,
-    roleName: roleName(raw, roleDefinitionId),
-    scope,
-    principalId,
     startDateTime: readDate(raw, 'startDateTime'),
     endDateTime: readDate(raw, 'endDateTime'),
     assignmentType: sameEnum(readString(raw, 'assignmentType'), 'Activated') ? 'activated' : 'assigned',
@@ -75,6 +69,16 @@ export function dedupeByKey<T extends { readonly key: string; readonly endDateTi
     if (!seen || outlives(item.endDateTime, seen.endDateTime)) byKey.set(item.key, item);
   }
   return [...byKey.values()];
+}
+
+/** Maps instances as every provider lists them: the unusable dropped, one per key. */
+export function mapDistinct<T extends { readonly key: string; readonly endDateTime: Date | null }, V>(items: readonly V[], map: (item: V) => T | undefined): T[] {
+  return dedupeByKey(items.map(map).filter((x): x is T => x !== undefined));
+}
+
+/** A request still to come: waiting for approval, or granted for a later start. */
+export function isOpenRequest(r: ActivationRequest, now: Date): boolean {
+  return r.status === 'pendingApproval' || (r.status === 'granted' && r.startDateTime > now);
 }
 
 function outlives(a: Date | null, b: Date | null): boolean {
@@ -165,13 +169,8 @@ export function toActivationRequest(value: unknown, knownRoleName?: string): Act
   return {
     id,
     action,
-    key: eligibilityKey(SURFACE, directoryScope(directoryScopeId).id, roleDefinitionId),
-    surface: SURFACE,
+    ...roleTarget(SURFACE, directoryScope(directoryScopeId), roleDefinitionId, expandedName ?? knownRoleName ?? roleDefinitionId, principalId),
     status: toRequestStatus(readString(raw, 'status')),
-    roleId: roleDefinitionId,
-    roleName: expandedName ?? knownRoleName ?? roleDefinitionId,
-    scope: directoryScope(directoryScopeId),
-    principalId,
     startDateTime: start,
     endDateTime: schedule.endDateTime,
     createdDateTime: created ?? start,

@@ -1,16 +1,16 @@
 // PIM for Microsoft Entra roles over Microsoft Graph v1.0, always with the user's own delegated
 // token: PIM then enforces, as the user, what they may see and activate.
 
-import type { UserTokenProvider } from '../../identity/tokenProvider';
 import { formatIsoDurationMinutes } from '../../policy/isoDuration';
 import { PimError } from '../errors';
-import type { GraphApi } from '../graph/graphApi';
+import { delegatedGraphToken, justificationAndTicket, OPEN_REQUESTS_FILTER, type GraphProviderDeps } from '../graph/delegated';
 import { assertGuid, odataString } from '../graph/odata';
 import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
 import type { PimProvider } from '../service';
 import {
   constraintsFromPolicyAssignments,
-  dedupeByKey,
+  isOpenRequest,
+  mapDistinct,
   toActivationRequest,
   toActiveAssignment,
   toEligibility,
@@ -24,11 +24,7 @@ export const ENTRA_PATHS = {
   policyAssignments: '/policies/roleManagementPolicyAssignments',
 } as const;
 
-export interface EntraRoleProviderDeps {
-  readonly graph: GraphApi;
-  readonly tokens: UserTokenProvider;
-  readonly now?: () => Date;
-}
+export type EntraRoleProviderDeps = GraphProviderDeps;
 
 export class EntraRoleProvider implements PimProvider {
   readonly surface = 'entraRole' as const;
@@ -41,13 +37,13 @@ export class EntraRoleProvider implements PimProvider {
   async listEligibilities(user: UserContext): Promise<Eligibility[]> {
     const token = await this.token(user);
     const raw = await this.deps.graph.list(token, ENTRA_PATHS.eligibilityInstances, { expand: 'roleDefinition' });
-    return dedupeByKey(raw.map(toEligibility).filter((e): e is Eligibility => e !== undefined));
+    return mapDistinct(raw, toEligibility);
   }
 
   async listActive(user: UserContext): Promise<ActiveAssignment[]> {
     const token = await this.token(user);
     const raw = await this.deps.graph.list(token, ENTRA_PATHS.assignmentInstances, { expand: 'roleDefinition' });
-    return dedupeByKey(raw.map(toActiveAssignment).filter((a): a is ActiveAssignment => a !== undefined));
+    return mapDistinct(raw, toActiveAssignment);
   }
 
   async getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints> {
@@ -81,14 +77,12 @@ export class EntraRoleProvider implements PimProvider {
     if (active.surface !== this.surface) throw new PimError('notFound', 'Not an Entra role assignment');
     if (!active.endDateTime) throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
     const token = await this.token(user, input.claims);
-    const justification = input.justification?.trim();
     const body = {
       action: 'selfExtend',
       principalId: user.userId,
       roleDefinitionId: active.roleId,
       directoryScopeId: active.scope.id,
-      ...(justification ? { justification } : {}),
-      ...(input.ticket ? { ticketInfo: { ticketNumber: input.ticket.number, ticketSystem: input.ticket.system ?? null } } : {}),
+      ...justificationAndTicket(input.justification, input.ticket),
       scheduleInfo: {
         startDateTime: (active.startDateTime ?? this.now()).toISOString(),
         expiration: { type: 'AfterDateTime', endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000).toISOString() },
@@ -99,9 +93,9 @@ export class EntraRoleProvider implements PimProvider {
 
   async listRequests(user: UserContext): Promise<ActivationRequest[]> {
     const token = await this.token(user);
-    const filter = "status eq 'PendingApproval' or status eq 'Granted' or status eq 'PendingAdminDecision'";
-    const raw = await this.deps.graph.list(token, ENTRA_PATHS.myRequests, { filter, expand: 'roleDefinition' });
-    return raw.map((r) => toActivationRequest(r)).filter((r) => r.status === 'pendingApproval' || (r.status === 'granted' && r.startDateTime > this.now()));
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.myRequests, { filter: OPEN_REQUESTS_FILTER, expand: 'roleDefinition' });
+    const now = this.now();
+    return raw.map((r) => toActivationRequest(r)).filter((r) => isOpenRequest(r, now));
   }
 
   async cancel(user: UserContext, requestId: string): Promise<void> {
@@ -112,15 +106,13 @@ export class EntraRoleProvider implements PimProvider {
 
   private activationBody(user: UserContext, eligibility: Eligibility, input: ActivationInput, isValidationOnly: boolean): object {
     if (eligibility.surface !== this.surface) throw new PimError('notEligible', 'Eligibility is not an Entra role');
-    const justification = input.justification?.trim();
     return {
       action: 'selfActivate',
       principalId: user.userId,
       roleDefinitionId: eligibility.roleId,
       directoryScopeId: eligibility.scope.id,
       ...(isValidationOnly ? { isValidationOnly: true } : {}),
-      ...(justification ? { justification } : {}),
-      ...(input.ticket ? { ticketInfo: { ticketNumber: input.ticket.number, ticketSystem: input.ticket.system ?? null } } : {}),
+      ...justificationAndTicket(input.justification, input.ticket),
       scheduleInfo: {
         startDateTime: (input.startDateTime ?? this.now()).toISOString(),
         expiration: { type: 'AfterDuration', duration: formatIsoDurationMinutes(input.durationMinutes) },
@@ -136,6 +128,6 @@ export class EntraRoleProvider implements PimProvider {
   }
 
   private token(user: UserContext, claims?: string): Promise<string> {
-    return this.deps.tokens.getUserToken(claims ? { user, resource: 'graph', claims } : { user, resource: 'graph' });
+    return delegatedGraphToken(this.deps.tokens, user, claims);
   }
 }

@@ -3,8 +3,8 @@
 
 import { PimError } from '../errors';
 import { asRecord, readDate, readRecord, readString, sameEnum, type JsonRecord } from '../json';
-import { eligibilityKey, type ActivationRequest, type ActiveAssignment, type Eligibility, type Scope } from '../model';
-import { ticketOf, toRequestAction, toRequestSchedule, toRequestStatus } from '../entra/entraMapping';
+import { roleTarget, type ActivationRequest, type ActiveAssignment, type Eligibility, type RoleTarget, type Scope } from '../model';
+import { graphActiveWindow, ticketOf, toRequestAction, toRequestSchedule, toRequestStatus } from '../entra/entraMapping';
 
 const SURFACE = 'group' as const;
 export type AccessId = 'member' | 'owner';
@@ -40,36 +40,20 @@ function common(value: unknown): Common | undefined {
   return raw && groupId && accessId && principalId ? { raw, groupId, accessId, principalId } : undefined;
 }
 
+function groupTarget(c: Common, knownGroupName?: string): RoleTarget {
+  return roleTarget(SURFACE, groupScope(c.raw, c.groupId, knownGroupName), c.accessId, accessName(c.accessId), c.principalId);
+}
+
 /** privilegedAccessGroupEligibilityScheduleInstance → Eligibility; undefined when unusable. */
 export function toGroupEligibility(value: unknown): Eligibility | undefined {
   const c = common(value);
-  if (!c) return undefined;
-  return {
-    key: eligibilityKey(SURFACE, c.groupId, c.accessId),
-    surface: SURFACE,
-    roleId: c.accessId,
-    roleName: accessName(c.accessId),
-    scope: groupScope(c.raw, c.groupId),
-    principalId: c.principalId,
-    endDateTime: readDate(c.raw, 'endDateTime'),
-  };
+  return c && { ...groupTarget(c), endDateTime: readDate(c.raw, 'endDateTime') };
 }
 
 /** privilegedAccessGroupAssignmentScheduleInstance → ActiveAssignment; undefined when unusable. */
 export function toGroupActive(value: unknown): ActiveAssignment | undefined {
   const c = common(value);
-  if (!c) return undefined;
-  return {
-    key: eligibilityKey(SURFACE, c.groupId, c.accessId),
-    surface: SURFACE,
-    roleId: c.accessId,
-    roleName: accessName(c.accessId),
-    scope: groupScope(c.raw, c.groupId),
-    principalId: c.principalId,
-    startDateTime: readDate(c.raw, 'startDateTime'),
-    endDateTime: readDate(c.raw, 'endDateTime'),
-    assignmentType: sameEnum(readString(c.raw, 'assignmentType'), 'Activated') ? 'activated' : 'assigned',
-  };
+  return c && { ...groupTarget(c), ...graphActiveWindow(c.raw) };
 }
 
 /** privilegedAccessGroupAssignmentScheduleRequest → ActivationRequest (deactivations carry no schedule). */
@@ -86,13 +70,8 @@ export function toGroupRequest(value: unknown, knownGroupName?: string): Activat
   return {
     id,
     action,
-    key: eligibilityKey(SURFACE, c.groupId, c.accessId),
-    surface: SURFACE,
+    ...groupTarget(c, knownGroupName),
     status: toRequestStatus(readString(c.raw, 'status')),
-    roleId: c.accessId,
-    roleName: accessName(c.accessId),
-    scope: groupScope(c.raw, c.groupId, knownGroupName),
-    principalId: c.principalId,
     startDateTime: start,
     endDateTime: schedule.endDateTime,
     createdDateTime: created ?? start,

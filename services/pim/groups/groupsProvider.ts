@@ -1,13 +1,12 @@
 // PIM for Groups over Microsoft Graph v1.0, with the user's own delegated token: membership and
 // ownership eligibilities, activation, deactivation, extension and the user's pending requests.
 
-import type { UserTokenProvider } from '../../identity/tokenProvider';
 import { formatIsoDurationMinutes } from '../../policy/isoDuration';
-import { constraintsFromPolicyAssignments, dedupeByKey } from '../entra/entraMapping';
+import { constraintsFromPolicyAssignments, isOpenRequest, mapDistinct } from '../entra/entraMapping';
 import { PimError } from '../errors';
-import type { GraphApi } from '../graph/graphApi';
+import { delegatedGraphToken, justificationAndTicket, OPEN_REQUESTS_FILTER, type GraphProviderDeps } from '../graph/delegated';
 import { assertGuid, odataString } from '../graph/odata';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, TicketInfo, UserContext } from '../model';
+import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
 import type { PimProvider } from '../service';
 import { accessIdOf, toGroupActive, toGroupEligibility, toGroupRequest } from './groupsMapping';
 
@@ -20,11 +19,10 @@ export const GROUP_PATHS = {
   policyAssignments: '/policies/roleManagementPolicyAssignments',
 } as const;
 
-export interface GroupsProviderDeps {
-  readonly graph: GraphApi;
-  readonly tokens: UserTokenProvider;
-  readonly now?: () => Date;
-}
+export type GroupsProviderDeps = GraphProviderDeps;
+
+/** Kept where it was first exported. */
+export { justificationAndTicket };
 
 export class GroupsProvider implements PimProvider {
   readonly surface = 'group' as const;
@@ -36,12 +34,12 @@ export class GroupsProvider implements PimProvider {
 
   async listEligibilities(user: UserContext): Promise<Eligibility[]> {
     const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.eligibilityInstances, { expand: 'group' });
-    return dedupeByKey(raw.map(toGroupEligibility).filter((e): e is Eligibility => e !== undefined));
+    return mapDistinct(raw, toGroupEligibility);
   }
 
   async listActive(user: UserContext): Promise<ActiveAssignment[]> {
     const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.assignmentInstances, { expand: 'group' });
-    return dedupeByKey(raw.map(toGroupActive).filter((a): a is ActiveAssignment => a !== undefined));
+    return mapDistinct(raw, toGroupActive);
   }
 
   async getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints> {
@@ -85,9 +83,9 @@ export class GroupsProvider implements PimProvider {
   }
 
   async listRequests(user: UserContext): Promise<ActivationRequest[]> {
-    const filter = "status eq 'PendingApproval' or status eq 'Granted' or status eq 'PendingAdminDecision'";
-    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, { filter, expand: 'group' });
-    return raw.map((r) => toGroupRequest(r)).filter((r) => r.status === 'pendingApproval' || (r.status === 'granted' && r.startDateTime > this.now()));
+    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, { filter: OPEN_REQUESTS_FILTER, expand: 'group' });
+    const now = this.now();
+    return raw.map((r) => toGroupRequest(r)).filter((r) => isOpenRequest(r, now));
   }
 
   async cancel(user: UserContext, requestId: string): Promise<void> {
@@ -128,14 +126,6 @@ export class GroupsProvider implements PimProvider {
   }
 
   private token(user: UserContext, claims?: string): Promise<string> {
-    return this.deps.tokens.getUserToken(claims ? { user, resource: 'graph', claims } : { user, resource: 'graph' });
+    return delegatedGraphToken(this.deps.tokens, user, claims);
   }
-}
-
-export function justificationAndTicket(justification: string | undefined, ticket: TicketInfo | undefined): object {
-  const j = justification?.trim();
-  return {
-    ...(j ? { justification: j } : {}),
-    ...(ticket ? { ticketInfo: { ticketNumber: ticket.number, ticketSystem: ticket.system ?? null } } : {}),
-  };
 }

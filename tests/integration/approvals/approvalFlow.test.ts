@@ -2,11 +2,10 @@
 // Azurite through botbuilder-azure-blobs, the bot on restify, and one recording connector per persona.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../../bot/config';
-import { createBotApp, type BotApp } from '../../../bot/server';
+import type { BotApp } from '../../../bot/server';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { call } from '../emulator/http';
-import { botEnv, cardOf, executeData, NAMES, startApprovalWorld, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
+import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
 
 const APPROVALS = '/beta/roleManagement/directory/roleAssignmentApprovals';
 
@@ -26,11 +25,7 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
 
   before(async () => {
     world = await startApprovalWorld();
-    const logger = { info: () => {}, warn: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f)}`), error: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f)}`) };
-    app = createBotApp(loadConfig(botEnv(world, world.container())), { logger, approvals: { sweepMs: 250 } });
-    world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
-    // Each persona has talked to the bot once: that is where the bot learns their 1:1 conversation.
-    for (const name of NAMES) await world.say(name, 'hi');
+    app = await startBotInProcess(world, logLines);
   });
 
   after(async () => {

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
+import { loadConfig } from '../../../bot/config';
+import { createBotApp, type BotApp } from '../../../bot/server';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { startAzurite } from '../../../emulator/storage/azurite';
 import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
@@ -168,6 +170,21 @@ export function botEnv(world: ApprovalWorld, container: string): Record<string, 
     PORT: '0', LOCAL_TENANT_URL: world.tenant.url, LOCAL_TENANT_ID: world.tenant.tenantId, LOCAL_CLIENT_ID: world.tenant.botApp.clientId,
     LOCAL_CLIENT_SECRET: world.tenant.botApp.clientSecret, STORAGE_CONNECTION_STRING: world.azurite.connectionString, STORAGE_CONTAINER: container,
   };
+}
+
+/**
+ * The bot in this process on a fresh container of the world's Azurite, its approval sweep every 250 ms,
+ * warnings and errors kept in `logLines`. Each persona then says hi once: that is where the bot learns
+ * their 1:1 conversation.
+ */
+export async function startBotInProcess(world: ApprovalWorld, logLines: string[]): Promise<BotApp> {
+  const keep = (m: string, f?: object): void => {
+    logLines.push(`${m} ${JSON.stringify(f)}`);
+  };
+  const app = createBotApp(loadConfig(botEnv(world, world.container())), { logger: { info: () => {}, warn: keep, error: keep }, approvals: { sweepMs: 250 } });
+  world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
+  for (const name of NAMES) await world.say(name, 'hi');
+  return app;
 }
 
 /** Alice asks for User Administrator through the cards (duration, then justification and ticket). */

@@ -3,11 +3,10 @@
 // pipeline). Alice asks; Bob and Dave get cards; Bob approves; Dave's card follows; the emulator
 // shows the assignment active.
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../../bot/config';
-import { createBotApp, type BotApp } from '../../../bot/server';
+import type { BotApp } from '../../../bot/server';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { call } from '../emulator/http';
-import { botEnv, cardOf, executeData, NAMES, startApprovalWorld, strings, until, type ApprovalWorld } from './approvalHarness';
+import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, type ApprovalWorld } from './approvalHarness';
 
 describe('approvals on PIM for Groups and Azure resources (emulator, Azurite, recording connectors)', function () {
   this.timeout(60_000);
@@ -17,10 +16,7 @@ describe('approvals on PIM for Groups and Azure resources (emulator, Azurite, re
 
   before(async () => {
     world = await startApprovalWorld();
-    const logger = { info: () => {}, warn: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`), error: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`) };
-    app = createBotApp(loadConfig(botEnv(world, world.container())), { logger, approvals: { sweepMs: 250 } });
-    world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
-    for (const name of NAMES) await world.say(name, 'hi');
+    app = await startBotInProcess(world, warnings);
   });
 
   after(async () => {

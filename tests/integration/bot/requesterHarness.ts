@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../../bot/config';
+import type { Logger } from '../../../dialogs/deps';
 import { createBotApp, type BotApp } from '../../../bot/server';
 import { startAzurite } from '../../../emulator/storage/azurite';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
+import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
 import { startTestTenant } from '../../support/tenant';
 
 export type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
@@ -20,12 +21,54 @@ export interface RequesterHarness {
   readonly tenant: Tenant;
   readonly connector: RecordingConnector;
   readonly botUrl: string;
+  /** The current 1:1 conversation Alice talks in. */
+  readonly conversationId: string;
   newConversation(): void;
+  /** A message activity from Alice in the current conversation, as the channel posts it. */
+  activity(partial: Partial<Activity>): Record<string, unknown>;
+  /** Posts one activity like the channel does; answers what it sent and what the bot sent back during the turn. */
+  send(partial: Partial<Activity> | string): Promise<{ body: Record<string, unknown>; replies: RecordedActivity[] }>;
   say(partial: Partial<Activity> | string): Promise<Array<Partial<Activity>>>;
+  /** A new app (adapter, bot, state objects; a new port) on the same config and Azurite container, as after a crash. */
+  restartBot(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRequesterHarness(): Promise<RequesterHarness> {
+const SILENT: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * One harness for a mocha suite: started before it, closed after, with a clean tenant and a new
+ * conversation before each test. The object forwards to the harness once `before` has run.
+ */
+export function requesterSuite(options: { logger?: Logger } = {}): RequesterHarness {
+  let harness: RequesterHarness | undefined;
+  const h = (): RequesterHarness => {
+    if (!harness) throw new Error('the requester harness starts in the suite\'s before hook');
+    return harness;
+  };
+  before(async () => {
+    harness = await startRequesterHarness(options);
+  });
+  after(async () => harness?.close());
+  beforeEach(async () => {
+    await h().tenant.reset();
+    h().newConversation();
+  });
+  return {
+    get tenant() { return h().tenant; },
+    get connector() { return h().connector; },
+    get botUrl() { return h().botUrl; },
+    get conversationId() { return h().conversationId; },
+    newConversation: () => h().newConversation(),
+    activity: (partial) => h().activity(partial),
+    send: (partial) => h().send(partial),
+    say: (partial) => h().say(partial),
+    restartBot: () => h().restartBot(),
+    close: () => h().close(),
+  };
+}
+
+export async function startRequesterHarness(options: { logger?: Logger } = {}): Promise<RequesterHarness> {
   const azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-azurite-'));
   const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
   const config = loadConfig({
@@ -37,34 +80,51 @@ export async function startRequesterHarness(): Promise<RequesterHarness> {
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_CONTAINER: `it-${randomUUID().slice(0, 8)}`,
   });
-  const app: BotApp = createBotApp(config, { logger: { info: () => {}, warn: () => {}, error: () => {} } });
-  const { port } = await app.listen(0, '127.0.0.1');
-  const botUrl = `http://127.0.0.1:${port}`;
+  const logger = options.logger ?? SILENT;
+  let app: BotApp = createBotApp(config, { logger });
+  const listen = async (): Promise<string> => `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
+  let botUrl = await listen();
   let conversationId = `a:${randomUUID()}`;
+  const activity = (partial: Partial<Activity>): Record<string, unknown> => ({
+    type: 'message',
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant.tenantId },
+    from: ALICE,
+    recipient: { id: '28:pim-bot', name: 'PIM Bot' },
+    locale: 'en-US',
+    ...partial,
+  });
+  const send = async (partial: Partial<Activity> | string): Promise<{ body: Record<string, unknown>; replies: RecordedActivity[] }> => {
+    const mark = connector.activities.length;
+    const body = activity(typeof partial === 'string' ? { text: partial } : partial);
+    const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(response.status, 200, `bot answered ${response.status}: ${await response.text()}`);
+    return { body, replies: connector.since(mark) };
+  };
   return {
     tenant,
     connector,
-    botUrl,
+    get botUrl() {
+      return botUrl;
+    },
+    get conversationId() {
+      return conversationId;
+    },
     newConversation() {
       conversationId = `a:${randomUUID()}`;
     },
+    activity,
+    send,
     async say(partial) {
-      const mark = connector.activities.length;
-      const body = {
-        type: 'message',
-        id: randomUUID(),
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant.tenantId },
-        from: ALICE,
-        recipient: { id: '28:pim-bot', name: 'PIM Bot' },
-        locale: 'en-US',
-        ...(typeof partial === 'string' ? { text: partial } : partial),
-      };
-      const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      assert.equal(response.status, 200, `bot answered ${response.status}: ${await response.text()}`);
-      return connector.since(mark).map((r) => r.activity);
+      return (await send(partial)).replies.map((r) => r.activity);
+    },
+    async restartBot() {
+      await app.close();
+      app = createBotApp(config, { logger });
+      botUrl = await listen();
     },
     async close() {
       await app.close();

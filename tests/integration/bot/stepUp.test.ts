@@ -7,19 +7,11 @@
 import assert from 'node:assert/strict';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { cardText } from '../../support/botHarness';
-import { completeSignInPage, openUrlOf, signInRedirect, startRequesterHarness, type RequesterHarness } from './requesterHarness';
+import { completeSignInPage, openUrlOf, signInRedirect, requesterSuite } from './requesterHarness';
 
 describe('step-up sign-in over HTTP (Security Administrator, acrs c1)', function () {
   this.timeout(60_000);
-  let h: RequesterHarness;
-  before(async () => {
-    h = await startRequesterHarness();
-  });
-  after(async () => h?.close());
-  beforeEach(async () => {
-    await h.tenant.reset();
-    h.newConversation();
-  });
+  const h = requesterSuite();
 
   const securityAdminActive = () =>
     h.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.securityAdministrator.id && a.assignmentType === 'Activated');

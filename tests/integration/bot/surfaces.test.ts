@@ -3,19 +3,11 @@
 import assert from 'node:assert/strict';
 import { DEMO_GROUPS, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { cardText, submitActions } from '../../support/botHarness';
-import { startRequesterHarness, type RequesterHarness } from './requesterHarness';
+import { requesterSuite } from './requesterHarness';
 
 describe('one sentence on Azure resources and groups over HTTP', function () {
   this.timeout(60_000);
-  let h: RequesterHarness;
-  before(async () => {
-    h = await startRequesterHarness();
-  });
-  after(async () => h?.close());
-  beforeEach(async () => {
-    await h.tenant.reset();
-    h.newConversation();
-  });
+  const h = requesterSuite();
 
   const azureActive = () => (h.tenant.state.data.azure.assignments ?? []).filter((a) => a.principalId === DEMO_USERS.alice.id && a.assignmentType === 'Activated');
   const groupActive = () => (h.tenant.state.data.groupAssignments ?? []).filter((a) => a.principalId === DEMO_USERS.alice.id && a.groupId === DEMO_GROUPS.sreOnCall.id && a.assignmentType === 'Activated');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { RequestLogEntry } from '../../../emulator/tenant';
 import { cardText } from '../../support/botHarness';
-import { startRequesterHarness, type RequesterHarness } from './requesterHarness';
+import { requesterSuite } from './requesterHarness';
 
 /** Graph (/v1.0, /beta) and ARM (Microsoft.Authorization and friends); not /{tenant}/oauth2, /emulator/sso, discovery. */
 export function upstreamCalls(entries: readonly RequestLogEntry[]): RequestLogEntry[] {
@@ -15,14 +15,8 @@ export function upstreamCalls(entries: readonly RequestLogEntry[]): RequestLogEn
 
 describe('upstream cost of an activation in a warm conversation', function () {
   this.timeout(60_000);
-  let h: RequesterHarness;
-  before(async () => {
-    h = await startRequesterHarness();
-  });
-  after(async () => h?.close());
+  const h = requesterSuite();
   beforeEach(async () => {
-    await h.tenant.reset();
-    h.newConversation();
     // The warm-up turn: the list of everything Alice can activate (eligibilities + policies, all surfaces).
     const [list] = await h.say('activate');
     assert.match(cardText(list), /Global Reader/);

@@ -1,8 +1,7 @@
 // Every refusal PIM makes on selfActivate, with the error bodies of contracts/errors/CATALOG.md.
 import assert from 'node:assert/strict';
-import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { tenantPerSuite } from '../../support/tenant';
 import { activationBody, call, RM, type Reply } from './http';
 
 const A = DEMO_USERS.alice.id;
@@ -11,25 +10,16 @@ const UA = DEMO_ROLES.userAdministrator.id;
 const SA = DEMO_ROLES.securityAdministrator.id;
 
 describe('emulator PIM policy enforcement on selfActivate', () => {
-  let t: TenantEmulator;
-  const token = (userId: string = A, extra: { amr?: string[]; acrs?: string[] } = {}) => t.tokens.user({ userId, ...extra });
-  const activate = (body: Record<string, unknown>, tok = token()) => call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: tok, body });
-
-  before(async () => {
-    t = await startTestTenant();
-  });
-  after(() => t.close());
-  afterEach(async () => {
-    t.clock.useRealTime();
-    await t.reset();
-  });
+  const tenant = tenantPerSuite();
+  const token = (userId: string = A, extra: { amr?: string[]; acrs?: string[] } = {}) => tenant().tokens.user({ userId, ...extra });
+  const activate = (body: Record<string, unknown>, tok = token()) => call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: tok, body });
 
   function assertRefused(r: Reply, status: number, code: string, message?: string | RegExp): void {
     assert.equal(r.status, status, JSON.stringify(r.json));
     assert.equal(r.json.error.code, code);
     if (typeof message === 'string') assert.equal(r.json.error.message, message);
     else if (message) assert.match(r.json.error.message, message);
-    assert.equal(t.state.activeAssignments(A).length, 0, 'nothing may be activated');
+    assert.equal(tenant().state.activeAssignments(A).length, 0, 'nothing may be activated');
   }
 
   it("403 when principalId is not the caller (Erin activating Alice's role)", async () => {
@@ -60,7 +50,7 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
   });
 
   it('MfaRule when the token has no mfa in amr (Microsoft default policy)', async () => {
-    await t.state.update((d) => {
+    await tenant().state.update((d) => {
       d.roleEligibilitySchedules.push({ ...d.roleEligibilitySchedules[0]!, id: 'e-ga', roleDefinitionId: DEMO_ROLES.globalAdministrator.id, createdUsing: 'e-ga' });
     });
     const r = await activate(activationBody(A, DEMO_ROLES.globalAdministrator.id), token(A, { amr: ['pwd'] }));
@@ -97,41 +87,41 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
     assert.equal(r.status, 201);
     assert.equal(r.json.status, 'PendingApproval');
     assert.equal(r.json.approvalId, r.json.id);
-    assert.equal(t.state.activeAssignments(A).length, 0);
-    const bob = await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, { token: token(DEMO_USERS.bob.id) });
+    assert.equal(tenant().state.activeAssignments(A).length, 0);
+    const bob = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, { token: token(DEMO_USERS.bob.id) });
     assert.deepEqual(bob.json.value.map((v: { id: string }) => v.id), [r.json.id]);
-    const erin = await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, { token: token(DEMO_USERS.erin.id) });
+    const erin = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, { token: token(DEMO_USERS.erin.id) });
     assert.deepEqual(erin.json.value, []);
     // The requester can withdraw it.
-    assert.equal((await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() })).status, 204);
-    const after = await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/${r.json.id}`, { token: token() });
+    assert.equal((await call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() })).status, 204);
+    const after = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/${r.json.id}`, { token: token() });
     assert.equal(after.json.status, 'Canceled');
   });
 
   it('a future start → Granted, active once the PIM clock reaches it; a Provisioned request cannot be canceled', async () => {
     const now = new Date('2030-01-01T09:00:00Z');
-    t.clock.set(now);
+    tenant().clock.set(now);
     const r = await activate(activationBody(A, GR, { scheduleInfo: { startDateTime: '2030-01-01T10:00:00Z', expiration: { type: 'AfterDuration', duration: 'PT1H' } } }));
     assert.equal(r.status, 201);
     assert.equal(r.json.status, 'Granted');
     assert.equal(r.json.completedDateTime, '2030-01-01T10:00:00Z');
-    assert.equal(t.state.activeAssignments(A).length, 0);
-    t.clock.advance(60 * 60 * 1000);
-    assert.equal(t.state.activeAssignments(A).length, 1);
-    const got = await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/${r.json.id}`, { token: token() });
+    assert.equal(tenant().state.activeAssignments(A).length, 0);
+    tenant().clock.advance(60 * 60 * 1000);
+    assert.equal(tenant().state.activeAssignments(A).length, 1);
+    const got = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/${r.json.id}`, { token: token() });
     assert.equal(got.json.status, 'Provisioned');
-    const cancel = await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() });
+    const cancel = await call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() });
     assert.equal(cancel.status, 400);
-    t.clock.advance(60 * 60 * 1000);
-    assert.equal(t.state.activeAssignments(A).length, 0);
+    tenant().clock.advance(60 * 60 * 1000);
+    assert.equal(tenant().state.activeAssignments(A).length, 0);
   });
 
   it('isValidationOnly runs every check and creates nothing', async () => {
     const ok = await activate(activationBody(A, GR, { isValidationOnly: true }));
     assert.equal(ok.status, 201);
     assert.equal(ok.json.isValidationOnly, true);
-    assert.equal(t.state.activeAssignments(A).length, 0);
-    assert.equal(t.state.assignmentRequests(A).length, 0);
+    assert.equal(tenant().state.activeAssignments(A).length, 0);
+    assert.equal(tenant().state.assignmentRequests(A).length, 0);
     const bad = await activate(activationBody(A, GR, { isValidationOnly: true, justification: null }));
     assert.equal(bad.status, 400);
   });

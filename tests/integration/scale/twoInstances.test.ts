@@ -9,6 +9,7 @@ import path from 'node:path';
 import { addBenchUsers } from '../../../bench/benchUsers';
 import { openConversation, textOf } from '../../../bench/channel';
 import { runActivation } from '../../../bench/flows';
+import { runApprovalKillLoop } from '../../../bench/approvalKillLoop';
 import { runKillLoop } from '../../../bench/killLoop';
 import { seededRandom } from '../../../bench/random';
 import { DEMO_GROUPS, DEMO_ROLES } from '../../../emulator/tenant/demoTenant';
@@ -31,6 +32,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_00
 
 /** Short variant for npm test; bench/soak.ts runs 100. */
 const KILLS = 10;
+const APPROVAL_KILLS = 10;
 
 describe('scale-out: two instances behind a round-robin balancer, one Azurite', function () {
   this.timeout(120_000);
@@ -52,6 +54,10 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
       LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       STORAGE_CONTAINER: `scale-${randomUUID().slice(0, 8)}`,
+      // A killed instance's send claims lapse in seconds and a restarted one sweeps at once, so the
+      // approval kill loop settles fast.
+      APPROVAL_SWEEP_SECONDS: '1',
+      APPROVAL_SEND_LEASE_SECONDS: '2',
     };
     instances.push(...(await Promise.all([startBotProcess({ env }), startBotProcess({ env })])));
     proxy = await startRoundRobinProxy(instances.map((i) => `http://127.0.0.1:${i.port}`));
@@ -141,6 +147,19 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
     });
     // The seeded points must actually hit turns in flight, or this test proves little.
     assert.ok(result.killedInFlight >= 3, `only ${result.killedInFlight} of ${result.kills} kills landed during a turn`);
+    for (const instance of instances) assert.deepEqual(instance.unhandledRejections(), []);
+  });
+
+  it(`survives ${APPROVAL_KILLS} SIGKILLs during approval flows (fan-out, decision, update pass): one card each, one decision, every card agrees, the requester told once`, async () => {
+    const [first, second, ...requesters] = await addBenchUsers(tenant, APPROVAL_KILLS + 2, 'approval-kill');
+    await tenant.state.update((data) => {
+      data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!.members = [first!.aadObjectId, second!.aadObjectId];
+    });
+    const result = await runApprovalKillLoop({ proxy, instances, env, connector, tenant, requesters, approvers: [first!, second!], random: seededRandom(4), settleMs: 8000 });
+    assert.deepEqual(result.problems, []);
+    // The documented exception (a post that landed just before the kill, resent after the lease) must stay rare.
+    assert.ok(result.resentAfterLease <= 2, `${result.resentAfterLease} messages resent after a lease`);
+    for (const phase of ['fanOut', 'decision', 'update'] as const) assert.ok(result.byPhase[phase] >= 2, `only ${result.byPhase[phase]} kills ${phase}`);
     for (const instance of instances) assert.deepEqual(instance.unhandledRejections(), []);
   });
 });

@@ -7,10 +7,11 @@ import { createServices, type Services, type ServicesConfig } from '../../../ser
 import { MsalTokenClient } from '../../../services/identity/msalTokenClient';
 import { LocalSsoUserTokenProvider } from '../../../services/identity/localSsoUserTokenProvider';
 import { EntraRoleProvider } from '../../../services/pim/entra/entraRoleProvider';
-import { PimError, type PimErrorKind } from '../../../services/pim/errors';
+import type { PimErrorKind } from '../../../services/pim/errors';
 import { GraphApi } from '../../../services/pim/graph/graphApi';
 import { eligibilityKey, type Eligibility, type UserContext } from '../../../services/pim/model';
 import { startTestTenant } from '../../support/tenant';
+import { rejectsWith, tenantServicesConfig } from './servicesHarness';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -20,18 +21,6 @@ const ROLE_KEY = {
   securityAdministrator: eligibilityKey('entraRole', '/', DEMO_ROLES.securityAdministrator.id),
 };
 
-async function rejectsWith(promise: Promise<unknown>, kind: PimErrorKind, check?: (e: PimError) => void): Promise<PimError> {
-  let caught: PimError | undefined;
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof PimError, `expected a PimError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `expected ${kind}, got ${e.kind} (${e.details.upstreamCode ?? ''})`);
-    check?.(e);
-    caught = e;
-    return true;
-  });
-  return caught!;
-}
-
 describe('services against the tenant emulator (real msal-node + Graph client)', function () {
   this.timeout(30_000);
   let tenant: Tenant;
@@ -39,18 +28,7 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
   let erin: UserContext;
 
   function config(overrides: Partial<ServicesConfig> = {}): ServicesConfig {
-    return {
-      tenantId: tenant.tenantId,
-      authority: tenant.authority,
-      knownAuthorities: [tenant.knownAuthority],
-      clientId: tenant.botApp.clientId,
-      clientSecret: tenant.botApp.clientSecret,
-      graphBaseUrl: tenant.url,
-      localSsoUrl: tenant.url,
-      // Fault tests expect the first 503 to surface; production keeps one retry.
-      graphRetry: { maxRetries: 0, delaySeconds: 0 },
-      ...overrides,
-    };
+    return tenantServicesConfig(tenant, overrides);
   }
 
   /** The provider alone, with no PimService validation in front: PIM's own refusals come back. */

@@ -8,12 +8,13 @@ import { createServices, type Services, type ServicesConfig } from '../../../ser
 import type { UserTokenProvider } from '../../../services/identity/tokenProvider';
 import { ArmApi } from '../../../services/pim/azure/armApi';
 import { AzureResourceProvider } from '../../../services/pim/azure/azureProvider';
-import { PimError, type PimErrorKind } from '../../../services/pim/errors';
+import type { PimErrorKind } from '../../../services/pim/errors';
 import { GraphApi } from '../../../services/pim/graph/graphApi';
 import { GroupsProvider } from '../../../services/pim/groups/groupsProvider';
 import { eligibilityKey, type ActivationInput, type UserContext } from '../../../services/pim/model';
 import { ProviderPimService, type PimServiceOptions } from '../../../services/pim/pimService';
 import { startTestTenant } from '../../support/tenant';
+import { rejectsWith, tenantServicesConfig } from './servicesHarness';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -33,15 +34,6 @@ const KEY = {
   globalReader: eligibilityKey('entraRole', '/', DEMO_ROLES.globalReader.id),
 };
 
-async function rejectsWith(promise: Promise<unknown>, kind: PimErrorKind, check?: (e: PimError) => void): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof PimError, `expected a PimError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `expected ${kind}, got ${e.kind} (${e.details.upstreamCode ?? ''} ${e.message})`);
-    check?.(e);
-    return true;
-  });
-}
-
 describe('PIM for Groups and Azure resources through PimService (real SDK clients, emulator)', function () {
   this.timeout(30_000);
   let tenant: Tenant;
@@ -49,18 +41,7 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
   let services: Services;
 
   function config(overrides: Partial<ServicesConfig> = {}): ServicesConfig {
-    return {
-      tenantId: tenant.tenantId,
-      authority: tenant.authority,
-      knownAuthorities: [tenant.knownAuthority],
-      clientId: tenant.botApp.clientId,
-      clientSecret: tenant.botApp.clientSecret,
-      graphBaseUrl: tenant.url,
-      armBaseUrl: tenant.url,
-      localSsoUrl: tenant.url,
-      graphRetry: { maxRetries: 0, delaySeconds: 0 },
-      ...overrides,
-    };
+    return tenantServicesConfig(tenant, { armBaseUrl: tenant.url, ...overrides });
   }
 
   /** Upstream PIM calls (Graph + ARM) since the log was last cleared; token endpoints excluded. */

@@ -1,0 +1,81 @@
+// What Graph's two approval surfaces (Entra roles in beta with `steps`, PIM for Groups in v1.0 with
+// `stages`) do alike: decisions with the approver's own delegated token, app-only reads for reconciling.
+
+import type { AppTokenProvider, UserTokenProvider } from '../identity/tokenProvider';
+import { toRequestStatus } from '../pim/entra/entraMapping';
+import type { GraphApi, ODataQuery } from '../pim/graph/graphApi';
+import { assertGuid } from '../pim/graph/odata';
+import { asRecord, readString } from '../pim/json';
+import type { ActivationRequest, RequestStatus, UserContext } from '../pim/model';
+import { toApprovalState } from './approvalMapping';
+import type { ApprovalState, Decision } from './model';
+import type { ApprovalsPort } from './port';
+
+export interface GraphApprovalsDeps {
+  readonly graph: GraphApi;
+  readonly userTokens: UserTokenProvider;
+  readonly appTokens: AppTokenProvider;
+}
+
+/** Where one Graph surface keeps its approvals and its schedule requests. */
+export interface GraphApprovalPaths {
+  readonly approvals: string;
+  /** The name of an approval's parts in the decision path. */
+  readonly part: 'steps' | 'stages';
+  /** Only Entra roles' approvals need beta; the others take Graph's default. */
+  readonly approvalsVersion?: 'beta';
+  readonly scheduleRequests: string;
+}
+
+export abstract class GraphApprovals implements ApprovalsPort {
+  abstract readonly surface: 'entraRole' | 'group';
+  private readonly approvalsQuery: ODataQuery;
+
+  protected constructor(protected readonly deps: GraphApprovalsDeps, private readonly paths: GraphApprovalPaths) {
+    this.approvalsQuery = paths.approvalsVersion ? { version: paths.approvalsVersion } : {};
+  }
+
+  abstract recentActivations(request: ActivationRequest, limit: number): Promise<ActivationRequest[]>;
+
+  async getApproval(user: UserContext, requestId: string): Promise<ApprovalState> {
+    const id = assertGuid(requestId, 'request id');
+    const token = await this.deps.userTokens.getUserToken({ user, resource: 'graph' });
+    return toApprovalState(await this.deps.graph.get(token, `${this.paths.approvals}/${id}`, this.approvalsQuery), this.surface);
+  }
+
+  async decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string): Promise<void> {
+    const id = assertGuid(requestId, 'request id');
+    const step = assertGuid(stepId, this.paths.part === 'steps' ? 'approval step id' : 'approval stage id');
+    const token = await this.deps.userTokens.getUserToken({ user: approver, resource: 'graph' });
+    const body = { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification };
+    await this.deps.graph.patch(token, `${this.paths.approvals}/${id}/${this.paths.part}/${step}`, body, this.approvalsQuery);
+  }
+
+  async getRequestStatus(requestId: string): Promise<RequestStatus> {
+    const id = assertGuid(requestId, 'request id');
+    const token = await this.deps.appTokens.getAppToken('graph');
+    const raw = await this.deps.graph.get(token, `${this.paths.scheduleRequests}/${id}`, { select: 'id,status' });
+    return toRequestStatus(readString(asRecord(raw), 'status'));
+  }
+
+  /**
+   * The requester's earlier activations that ran (provisioned or since revoked), newest first, from the
+   * schedule requests `filter` selects; `sameTarget` narrows what the filter cannot.
+   */
+  protected async pastActivations(
+    request: ActivationRequest, limit: number, filter: string,
+    toRequest: (raw: unknown) => ActivationRequest, sameTarget: (r: ActivationRequest) => boolean = () => true,
+  ): Promise<ActivationRequest[]> {
+    const token = await this.deps.appTokens.getAppToken('graph');
+    const out: ActivationRequest[] = [];
+    for (const item of await this.deps.graph.list(token, this.paths.scheduleRequests, { filter })) {
+      try {
+        const r = toRequest(item);
+        if (r.id !== request.id && sameTarget(r) && (r.action ?? 'activate') === 'activate' && (r.status === 'provisioned' || r.status === 'revoked')) out.push(r);
+      } catch {
+        // Not a bounded activation (an admin's permanent assignment): not part of the history.
+      }
+    }
+    return out.sort((a, b) => b.createdDateTime.getTime() - a.createdDateTime.getTime()).slice(0, limit);
+  }
+}
