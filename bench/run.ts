@@ -18,6 +18,7 @@ import { runActivation } from './flows';
 import { measureFanOut, type FanOutResult } from './fanOut';
 import { emulatorMsDuring, percentile, round } from './stats';
 import { upstreamCallsPerFlow, type UpstreamCalls } from './upstream';
+import { localBotEnv } from '../tests/support/localBotEnv';
 
 const repoRoot = path.resolve(__dirname, '..');
 const LEVELS = [1, 50, 200] as const;
@@ -45,14 +46,7 @@ interface Stack {
 async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pimbot-bench-'));
   const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: dir }), startRecordingConnector()]);
-  const env = {
-    LOCAL_TENANT_URL: tenant.url,
-    LOCAL_TENANT_ID: tenant.tenantId,
-    LOCAL_CLIENT_ID: tenant.botApp.clientId,
-    LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
-    STORAGE_CONNECTION_STRING: azurite.connectionString,
-    STORAGE_CONTAINER: 'bench',
-  };
+  const env = localBotEnv(tenant, azurite.connectionString, 'bench');
   return {
     tenant,
     connector,

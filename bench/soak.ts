@@ -17,6 +17,7 @@ import { addBenchUsers } from './benchUsers';
 import { runApprovalKillLoop } from './approvalKillLoop';
 import { runKillLoop } from './killLoop';
 import { seededRandom } from './random';
+import { localBotEnv } from '../tests/support/localBotEnv';
 
 async function main(): Promise<void> {
   const kills = Number(process.argv[2] ?? 100);
@@ -26,12 +27,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pimbot-soak-'));
   const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: dir }), startRecordingConnector()]);
   const env = {
-    LOCAL_TENANT_URL: tenant.url,
-    LOCAL_TENANT_ID: tenant.tenantId,
-    LOCAL_CLIENT_ID: tenant.botApp.clientId,
-    LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
-    STORAGE_CONNECTION_STRING: azurite.connectionString,
-    STORAGE_CONTAINER: 'soak',
+    ...localBotEnv(tenant, azurite.connectionString, 'soak'),
     // Kill-loop settings: a killed instance's send claims lapse in two seconds (longer than a cold instance's first send), sweeps run every second.
     APPROVAL_SWEEP_SECONDS: '1',
     APPROVAL_SEND_LEASE_SECONDS: '2',

@@ -18,6 +18,7 @@ import type { RequestLogEntry } from '../../../emulator/tenant/index';
 import { startAzurite } from '../../../emulator/storage/azurite';
 import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
 import { startTestTenant } from '../../support/tenant';
+import { localBotEnv } from '../../support/localBotEnv';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;
@@ -53,12 +54,7 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
     ]);
     const config = loadConfig({
       PORT: '0',
-      LOCAL_TENANT_URL: tenant.url,
-      LOCAL_TENANT_ID: tenant.tenantId,
-      LOCAL_CLIENT_ID: tenant.botApp.clientId,
-      LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
-      STORAGE_CONNECTION_STRING: azurite.connectionString,
-      STORAGE_CONTAINER: `faults-${randomUUID().slice(0, 8)}`,
+      ...localBotEnv(tenant, azurite.connectionString, `faults-${randomUUID().slice(0, 8)}`),
     });
     app = createBotApp(config, { logger: { info: () => {}, warn: () => {}, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f ?? {})}`) } });
     endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;

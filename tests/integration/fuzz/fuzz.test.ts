@@ -17,6 +17,7 @@ import { startBotProcess, type BotProcess } from '../../support/botProcess';
 import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
 import { startTestTenant } from '../../support/tenant';
 import { createFuzzer, type FuzzCase } from './generator';
+import { localBotEnv } from '../../support/localBotEnv';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;
@@ -44,12 +45,7 @@ describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function
     [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
     bot = await startBotProcess({
       env: {
-        LOCAL_TENANT_URL: tenant.url,
-        LOCAL_TENANT_ID: tenant.tenantId,
-        LOCAL_CLIENT_ID: tenant.botApp.clientId,
-        LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
-        STORAGE_CONNECTION_STRING: azurite.connectionString,
-        STORAGE_CONTAINER: `fuzz-${randomUUID().slice(0, 8)}`,
+        ...localBotEnv(tenant, azurite.connectionString, `fuzz-${randomUUID().slice(0, 8)}`),
       },
     });
     endpoint = bot.endpoint;

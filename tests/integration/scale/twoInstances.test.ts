@@ -18,6 +18,7 @@ import { startBotProcess, type BotProcess } from '../../support/botProcess';
 import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../support/roundRobinProxy';
 import { startTestTenant } from '../../support/tenant';
+import { localBotEnv } from '../../support/localBotEnv';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;
@@ -48,12 +49,7 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
     azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-scale-'));
     [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
     env = {
-      LOCAL_TENANT_URL: tenant.url,
-      LOCAL_TENANT_ID: tenant.tenantId,
-      LOCAL_CLIENT_ID: tenant.botApp.clientId,
-      LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
-      STORAGE_CONNECTION_STRING: azurite.connectionString,
-      STORAGE_CONTAINER: `scale-${randomUUID().slice(0, 8)}`,
+      ...localBotEnv(tenant, azurite.connectionString, `scale-${randomUUID().slice(0, 8)}`),
       // A killed instance's send claims lapse in seconds and a restarted one sweeps at once, so the
       // approval kill loop settles fast.
       APPROVAL_SWEEP_SECONDS: '1',

@@ -2,14 +2,13 @@
 // right query with ids resolved from the tenant's names, and the answer is a table card.
 import assert from 'node:assert/strict';
 import { MemoryStorage, type Activity } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
 import sinon from 'sinon';
 import { DEMO_GROUPS, DEMO_ROLES, DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { MainDialog } from '../../../dialogs/mainDialog';
 import { REFUSAL } from '../../../dialogs/admin/adminQuestions';
 import type { AdminService } from '../../../services/admin/adminService';
 import type { AdminAccess, AdminDirectory, Holder } from '../../../services/admin/model';
-import { ALICE, cardText, dialogDeps, fakePim, NOW, submitActions } from '../../support/botHarness';
+import { ALICE, cardText, fakePim, NOW, submitActions } from '../../support/botHarness';
+import { startChat } from './dialogClient';
 
 const CAROL = { id: '29:carol', name: DEMO_USERS.carol.displayName, aadObjectId: DEMO_USERS.carol.id } as const;
 const ERIN = { id: '29:erin', name: DEMO_USERS.erin.displayName, aadObjectId: DEMO_USERS.erin.id } as const;
@@ -62,22 +61,9 @@ function fakeAdmin(access: AdminAccess = { kind: 'role', roleNames: ['Privileged
 }
 
 function chat(admin: AdminService, adminCursorStorage?: MemoryStorage, now: Date = NOW) {
-  const pim = fakePim();
-  const client = new DialogTestClient('msteams', new MainDialog({ ...dialogDeps(pim, now), admin, ...(adminCursorStorage ? { adminCursorStorage } : {}) }));
-  return {
-    pim,
-    async say(activity: string | Partial<Activity>, from: Partial<Activity['from']> = CAROL): Promise<Partial<Activity>[]> {
-      const base: Partial<Activity> = typeof activity === 'string' ? { type: 'message', text: activity } : { type: 'message', ...activity };
-      base.from = { ...(from as Activity['from']) };
-      const replies: Partial<Activity>[] = [];
-      let reply = (await client.sendActivity(base)) as Partial<Activity> | undefined;
-      while (reply) {
-        replies.push(reply);
-        reply = client.getNextReply() as Partial<Activity> | undefined;
-      }
-      return replies;
-    },
-  };
+  const { pim, say } = startChat(fakePim(), now, { admin, ...(adminCursorStorage ? { adminCursorStorage } : {}) });
+  // Admin questions come from Carol unless a test says otherwise.
+  return { pim, say: (activity: string | Partial<Activity>, from: Partial<Activity['from']> = CAROL) => say(activity, from) };
 }
 
 const DAY = 86_400_000;
