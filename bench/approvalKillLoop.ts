@@ -1,5 +1,7 @@
 // SIGKILL at seeded random points of approval flows (request → fan-out → a decision → requester
-// told), each kill followed by a restart of that instance on the same Azurite. Shared by the
+// told), each kill followed by a restart of that instance on the same Azurite. A 'submit' kill lands
+// inside the submit turn just after PIM accepted the request, often before the approval record: the
+// resent submit must then take the request over (ApprovalFlow.adopt). Shared by the
 // scale-out test (10 kills) and bench/soak.ts (100 kills). After each flow it checks the outcome:
 // each approver exactly one card, exactly one decision at PIM, every card agrees, the requester
 // told exactly once. The instances need short sweeps and send leases (APPROVAL_SWEEP_SECONDS,
@@ -12,8 +14,8 @@ import { openConversation, textOf, type ChatUser, type Conversation, type TurnRe
 import { sleep } from './flows';
 
 /** Where a flow's kill lands. */
-export type KillPhase = 'fanOut' | 'decision' | 'update';
-const PHASES: readonly KillPhase[] = ['fanOut', 'decision', 'update'];
+export type KillPhase = 'submit' | 'fanOut' | 'decision' | 'update';
+const PHASES: readonly KillPhase[] = ['submit', 'fanOut', 'decision', 'update'];
 
 export interface ApprovalKillLoopOptions {
   readonly proxy: RoundRobinProxy;
@@ -46,6 +48,8 @@ export interface ApprovalKillLoopResult {
    * At most one per flow; the first, unrecorded card stays as it was.
    */
   readonly resentAfterLease: number;
+  /** 'submit' kills that landed before any approver had a card (often before the record too, which only the resent submit recovers). */
+  readonly submitKillsBeforeCards: number;
   readonly problems: string[];
 }
 
@@ -58,11 +62,12 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
   const chat = (user: ChatUser, conversationId?: string) => openConversation({ endpoint, connector, tenantId: tenant.tenantId, user, ...(conversationId ? { conversationId } : {}) });
   const approverChats = options.approvers.map((a) => chat(a));
   for (const c of approverChats) await retried(() => c.say('hi'), { count: 0 });
-  const byPhase: Record<KillPhase, number> = { fanOut: 0, decision: 0, update: 0 };
+  const byPhase: Record<KillPhase, number> = { submit: 0, fanOut: 0, decision: 0, update: 0 };
   const problems: string[] = [];
   const resent = { count: 0 };
   let killedInFlight = 0;
   let resentAfterLease = 0;
+  let submitKillsBeforeCards = 0;
   const leaseMs = Number(env['APPROVAL_SEND_LEASE_SECONDS'] ?? 120) * 1000;
 
   let killedAt = 0;
@@ -77,25 +82,44 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
   for (const requester of options.requesters) {
     killedAt = Date.now();
     const phase = PHASES[Math.floor(options.random() * PHASES.length)]!;
-    const delayMs = Math.floor(options.random() * (phase === 'decision' ? 60 : 150));
+    // PIM's 201 to the record is a few ms: a submit kill comes within 10 ms of the request appearing at PIM.
+    const delayMs = Math.floor(options.random() * (phase === 'submit' ? 10 : phase === 'decision' ? 60 : 150));
     byPhase[phase]++;
     const mark = connector.activities.length;
     const logMark = tenant.requestLog.entries().length;
     let killing: Promise<void> | undefined;
     let armed = false;
+    let submitting = false;
     // The kill follows the request that starts the phase on whichever instance took it.
     let lastBackend = 0;
+    const accepted = () => tenant.state.assignmentRequests(requester.aadObjectId).some((r) => r.status === 'PendingApproval' && !r.isValidationOnly);
     proxy.onForward = (backend) => {
       lastBackend = backend;
       if (phase === 'decision' && armed && !killing) killing = sleep(delayMs).then(() => restart(backend));
+      if (phase === 'submit' && submitting && !killing) {
+        // No kill when the request never reaches PIM (that flow is reported as not waiting for approval).
+        const anyApproverCard = () => connector.since(mark).some((a) => a.method === 'POST' && approverChats.some((c) => c.id === a.conversationId) && (a.activity.attachments ?? []).length > 0);
+        killing = until(accepted, 'PIM accepted the request', 10_000, 2).then(() => true, () => false).then(async (ok) => {
+          if (!ok) return;
+          await sleep(delayMs);
+          if (!anyApproverCard()) submitKillsBeforeCards++;
+          await restart(backend);
+        });
+      }
     };
 
     const requesterChat = chat(requester);
     await retried(() => requesterChat.say('activate user administrator'), resent);
     await retried(() => requesterChat.say({ value: { action: 'setDuration', duration: '90 minutes' } }), resent);
+    submitting = true;
+    const submitMark = connector.activities.length;
     const submitted = await retried(() => requesterChat.say({ value: { action: 'submitJustification', justification: 'Kill loop', ticketNumber: 'INC-8' } }), resent);
-    if (!WAITING.test(textOf(submitted.replies))) {
+    submitting = false;
+    // A submit killed after its turn was saved but before it answered still sent its replies; the resend then finds the card finished.
+    const submitReplies = connector.since(submitMark).filter((a) => a.conversationId === requesterChat.id && a.method === 'POST').map((a) => a.activity);
+    if (!WAITING.test(textOf([...submitted.replies, ...submitReplies]))) {
       problems.push(`${requester.name}: the request did not wait for approval: ${textOf(submitted.replies).slice(0, 160)}`);
+      await killing?.catch(() => undefined);
       options.afterFlow?.(requester, phase, problems.slice(-1));
       continue;
     }
@@ -103,7 +127,7 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     if (phase === 'fanOut') killing = sleep(delayMs).then(() => restart(submitBackend));
     const pending = tenant.state.assignmentRequests(requester.aadObjectId).find((r) => r.status === 'PendingApproval' && !r.isValidationOnly);
     const requestId = pending?.id ?? '';
-    const cardsOf = (c: Conversation) => connector.since(mark).filter((a) => a.conversationId === c.id && a.method === 'POST' && isCardFor(a, requestId));
+    const cardsOf = (c: Conversation) => connector.since(mark).filter((a) => a.conversationId === c.id && a.method === 'POST' && isCardFor(a, requestId, requester.name));
 
     const flowProblems: string[] = [];
     try {
@@ -133,11 +157,11 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
       await sleep(Math.max(0, killedAt + leaseMs + 1200 - Date.now()));
       for (const [i, c] of approverChats.entries()) {
         const cards = cardsOf(c);
-        if (cards.length === 2 && phase === 'fanOut' && (cards[1]!.at ?? 0) - (cards[0]!.at ?? 0) >= leaseMs && !agrees(c, cards[0]!)) resentAfterLease++;
+        if (cards.length === 2 && (phase === 'fanOut' || phase === 'submit') && (cards[1]!.at ?? 0) - (cards[0]!.at ?? 0) >= leaseMs && !agrees(c, cards[0]!)) resentAfterLease++;
         else if (cards.length !== 1) flowProblems.push(`${options.approvers[i]!.name} has ${cards.length} cards (${shown()})`);
       }
       const tells = told();
-      if (tells.length === 2 && phase !== 'fanOut' && (tells[1]!.at ?? 0) - (tells[0]!.at ?? 0) >= leaseMs) resentAfterLease++;
+      if (tells.length === 2 && phase !== 'fanOut' && phase !== 'submit' && (tells[1]!.at ?? 0) - (tells[0]!.at ?? 0) >= leaseMs) resentAfterLease++;
       else if (tells.length !== 1) flowProblems.push(`the requester was told ${tells.length} times`);
     } catch (e) {
       flowProblems.push(e instanceof Error ? e.message : String(e));
@@ -152,7 +176,7 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     problems.push(...named);
     options.afterFlow?.(requester, phase, named);
   }
-  return { kills: options.requesters.length, byPhase, killedInFlight, resent: resent.count, resentAfterLease, problems };
+  return { kills: options.requesters.length, byPhase, killedInFlight, resent: resent.count, resentAfterLease, submitKillsBeforeCards, problems };
 }
 
 /** Sends again while the instance behind the proxy is dead or restarting (status 0 or 5xx). */
@@ -165,8 +189,12 @@ async function retried(send: () => Promise<TurnResult>, resent: { count: number 
   }
 }
 
-function isCardFor(a: RecordedActivity, requestId: string): boolean {
-  return requestId !== '' && (a.activity.attachments ?? []).some((x) => x.contentType === CARD && JSON.stringify(x.content).toLowerCase().includes(requestId.toLowerCase()));
+/** A decided card carries no actions, so no request id: its "Requested by" names the flow's requester (one flow each). */
+function isCardFor(a: RecordedActivity, requestId: string, requesterName: string): boolean {
+  return requestId !== '' && (a.activity.attachments ?? []).some((x) => {
+    const content = JSON.stringify(x.content);
+    return x.contentType === CARD && (content.toLowerCase().includes(requestId.toLowerCase()) || content.includes(JSON.stringify(requesterName)));
+  });
 }
 
 function approveData(card: RecordedActivity): object {
@@ -182,10 +210,10 @@ function latest(connector: RecordingConnector, card: RecordedActivity): string {
   return textOf([(updates[updates.length - 1] ?? card).activity]);
 }
 
-async function until(condition: () => boolean, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
+async function until(condition: () => boolean, what: string | (() => string), timeoutMs = 20_000, pollMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
-    await sleep(50);
+    await sleep(pollMs);
   }
 }

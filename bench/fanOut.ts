@@ -82,10 +82,13 @@ async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string,
     const submitMark = connector.deliveries.length;
     const submit = await c.say({ value: { action: 'submitJustification', justification: 'Fan-out bench', ticketNumber: 'INC-8' } });
     if (!/waiting for approval/i.test(textOf(submit.replies))) throw new Error(`the request did not wait for approval: ${textOf(submit.replies).slice(0, 120)}`);
+    // The submit turn POSTs twice to this path: PIM's dry run (isValidationOnly, also 201) and then the
+    // request itself, whose answer says PendingApproval. The clock starts at that answer: the last POST.
     const created = tenant.requestLog
       .entries()
       .slice(logMark)
-      .find((e) => e.method === 'POST' && /roleAssignmentScheduleRequests$/.test(e.path) && e.status < 300);
+      .filter((e) => e.method === 'POST' && /roleAssignmentScheduleRequests$/.test(e.path) && e.status < 300)
+      .pop();
     const pendingAt = created ? Date.parse(created.time) + created.durationMs - performance.timeOrigin : submit.startedAt;
 
     const deadline = performance.now() + 60_000;

@@ -31,6 +31,8 @@ export interface ActivationScript {
   readonly maxSteps?: number;
   /** Between retries of a failed turn (an instance restarting). */
   readonly retryDelayMs?: number;
+  /** A person's pause before each answer (reading the card, typing); none when absent. */
+  readonly thinkMs?: () => number;
 }
 
 const ASKS_DURATION = /How long do you need/i;
@@ -52,6 +54,7 @@ export async function runActivation(conversation: Conversation, script: Activati
   let next = script.command;
   let lastText = '';
   for (let step = 0; step < (script.maxSteps ?? 12); step++) {
+    if (step > 0 && script.thinkMs) await sleep(script.thinkMs());
     const turn = await conversation.say(next);
     turns.push(turn);
     const text = textOf(turn.replies);

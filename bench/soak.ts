@@ -1,5 +1,5 @@
-// The long variant of tests/integration/scale: 100 approval flows (kills during the fan-out, the
-// decision invoke or the update pass; see bench/approvalKillLoop.ts) and 100 activation flows
+// The long variant of tests/integration/scale: 100 approval flows (kills inside the submit turn, during
+// the fan-out, the decision invoke or the update pass; see bench/approvalKillLoop.ts) and 100 activation flows
 // through two instances behind a round-robin balancer on one Azurite, one instance SIGKILLed at a
 // seeded random point of each flow and restarted. Checks after every flow: nothing lost, nothing doubled.
 //   npm run soak -- [kills=100] [seed=8] [activation|approval|both]
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
           if (++approvalsDone % 10 === 0) process.stderr.write(`soak: approvals ${approvalsDone}/${kills} (${Math.round((Date.now() - started) / 1000)} s)\n`);
         },
       });
-      process.stdout.write(`${JSON.stringify({ approvalFlows: approvals.kills, byPhase: approvals.byPhase, killedInFlight: approvals.killedInFlight, turnsResent: approvals.resent, resentAfterLease: approvals.resentAfterLease, failures: approvals.problems.length, seconds: Math.round((Date.now() - started) / 1000) })}\n`);
+      process.stdout.write(`${JSON.stringify({ approvalFlows: approvals.kills, byPhase: approvals.byPhase, killedInFlight: approvals.killedInFlight, turnsResent: approvals.resent, resentAfterLease: approvals.resentAfterLease, submitKillsBeforeCards: approvals.submitKillsBeforeCards, failures: approvals.problems.length, seconds: Math.round((Date.now() - started) / 1000) })}\n`);
     }
     const users = flows === 'approval' ? [] : await addBenchUsers(tenant, kills, 'soak');
     let done = 0;

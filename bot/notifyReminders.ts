@@ -39,6 +39,8 @@ export class ExpiryReminders implements ReminderFeed {
   private readonly schedule: ReminderSchedule;
   private readonly refreshed = new Set<string>();
   private readonly deferred = new Set<unknown>();
+  /** Users this instance has seen in the index; it only grows, so they need no further read. */
+  private readonly indexed = new Set<string>();
   private readonly timers: TimerPort;
 
   constructor(private readonly options: ReminderServiceOptions) {
@@ -49,6 +51,7 @@ export class ExpiryReminders implements ReminderFeed {
   /** Rebuilds every known user's schedule from PIM (call once the bot listens). */
   async start(): Promise<void> {
     const index = ((await this.options.storage.read([INDEX_KEY]))[INDEX_KEY] as { userIds?: string[] } | undefined)?.userIds ?? [];
+    for (const userId of index) this.indexed.add(userId);
     await Promise.all(index.map((userId) => this.refresh({ userId, tenantId: this.options.tenantId })));
   }
 
@@ -95,9 +98,12 @@ export class ExpiryReminders implements ReminderFeed {
       next.sent = next.sent.filter((id) => live.has(id));
       return next;
     });
-    await updateItem<{ userIds: string[] }>(this.options.storage, INDEX_KEY, (index) =>
-      index?.userIds.includes(userId) ? undefined : { userIds: [...(index?.userIds ?? []), userId] },
-    );
+    if (!this.indexed.has(userId)) {
+      await updateItem<{ userIds: string[] }>(this.options.storage, INDEX_KEY, (index) =>
+        index?.userIds.includes(userId) ? undefined : { userIds: [...(index?.userIds ?? []), userId] },
+      );
+      this.indexed.add(userId);
+    }
     if (record) this.schedule.schedule(userId, record.items, new Set(record.sent));
   }
 

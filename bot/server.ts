@@ -65,9 +65,10 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const userState = new UserState(storage);
   const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow } : {}) });
 
-  const adapter = new CloudAdapter(createChannelAuthentication(config, overrides.channelAuth));
+  const channelAuth = createChannelAuthentication(config, overrides.channelAuth);
+  const adapter = new CloudAdapter(channelAuth);
   adapter.onTurnError = createTurnErrorHandler(logger);
-  approvals?.attach(adapter, production?.appId ?? '');
+  approvals?.attach(adapter, production?.appId ?? '', channelAuth);
   const requester = createRequesterWiring({ adapter, botAppId: production?.appId ?? '', storage, pim, userState, config, now, logger, ...(services ? { stepUpTokens: services.stepUp } : {}) });
   // The dialogs read these ports when a turn needs them; they need the adapter, made after deps.
   Object.assign(deps, requester.deps);

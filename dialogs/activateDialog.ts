@@ -113,6 +113,9 @@ export class ActivateDialog extends ComponentDialog {
   private async askDuration(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const current = draft(step);
     const items = current.items;
+    // Who approves, and where to reach them, is read while the user answers (see ApprovalRequests.prepare).
+    const user = actingUser(step.context, this.deps.tenantId);
+    if (user) for (const c of items) if (c.constraints.requiresApproval) this.deps.approvals?.prepare?.(user, c.key);
     const max = Math.max(...items.map((c) => c.constraints.maxDurationMinutes));
     const min = Math.max(...items.map((c) => c.constraints.minDurationMinutes));
     const single = items.length === 1 ? items[0]! : undefined;

@@ -45,7 +45,14 @@ export interface ReminderFeed {
 
 /** Takes over a request PIM put in PendingApproval: the waiting card (with Cancel) and the approvers' cards. */
 export interface ApprovalRequests {
+  /** A request for `eligibilityKey` that needs approval is about to go to PIM: read who gets its cards meanwhile. */
+  prepare?(user: UserContext, eligibilityKey: string): void;
   submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
+  /**
+   * PIM refused a submit because `request`, the user's earlier one for the same role and scope, still
+   * waits for approval: make sure it has a record and its cards (taking it over if nobody tracks it), and answer the user.
+   */
+  adopt?(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
 }
 
 export interface DialogDeps {

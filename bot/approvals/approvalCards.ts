@@ -2,7 +2,7 @@
 // because they are all drawn from the same stored decision.
 import type { Attachment } from 'botbuilder';
 import { cardDateTime, cardTime, formatDuration } from '../../cards/format';
-import { renderCard } from '../../cards/render';
+import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
 import type { ApprovalOutcome } from '../../services/approvals/model';
 import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/approvals/record';
@@ -92,6 +92,11 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
     surface: record.surface,
     nonce: copy.nonce,
   });
+}
+
+/** Parses the approval cards' templates now, so that the first fan-out does not wait for it. */
+export function prepareApprovalCards(): void {
+  prepareCards(['approvalRequest', 'approvalStatus']);
 }
 
 export function cardFor(record: ApprovalRecord, copy: CardCopy): Attachment {

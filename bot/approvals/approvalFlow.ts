@@ -7,6 +7,7 @@ import {
   MessageFactory,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type Attachment,
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
@@ -15,7 +16,7 @@ import type { Logger } from '../../dialogs/deps';
 import { resolveApprovers } from '../../services/approvals/approvers';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome, type PersonRef } from '../../services/approvals/model';
-import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
+import type { ActivationTarget, AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
 import {
   APPROVAL_TIMEOUT_MS, claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
   type ApprovalRecord, type CardCopy, type RecordedDecision,
@@ -28,7 +29,9 @@ import { eligibilityKey, type ActivationRequest, type Surface, type UserContext 
 import type { PimService } from '../../services/pim/service';
 import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
+import { alreadyWaitingMessage, draftRecord } from './adoption';
 import { cardFor, outcomeMessage } from './approvalCards';
+import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
 import { SendRecorder, type PostResult } from './sendRecorder';
 
@@ -37,6 +40,8 @@ export const APPROVAL_VERBS = { approve: 'approve', deny: 'deny', cancel: 'cance
 const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REASON_LENGTH = 500;
+/** A read ahead of a submit that no submit took by then (PIM granted or refused it) is dropped. */
+const AUDIENCE_PREFETCH_TTL_MS = 60_000;
 
 export interface ApprovalFlowDeps {
   readonly pim: PimService;
@@ -63,25 +68,39 @@ export class ApprovalFlow {
   private readonly propagateAgain = new Set<string>();
   private sweeping: Promise<void> | undefined;
   private readonly leaseMs: number;
+  private readonly audiences = new AudiencePrefetch(AUDIENCE_PREFETCH_TTL_MS);
 
   constructor(private readonly deps: ApprovalFlowDeps) {
     this.leaseMs = deps.sendLeaseMs ?? SEND_LEASE_MS;
   }
 
+  /**
+   * Reads who would get a card for `eligibilityKey`, and where (see Audience), while the user fills in
+   * a request whose policy wants approval and PIM answers it: the activate dialog calls this when it
+   * asks for the duration and again before it submits; submitted() takes what was read. Also reads
+   * the open index, for the record's creation to start from (see ApprovalRecordStore.prepare).
+   */
+  prepare(user: UserContext, eligibilityKey: string): void {
+    this.audiences.start(audienceId(user, eligibilityKey), () => this.audience(user, eligibilityKey));
+    this.deps.records.prepare().catch((e: unknown) => this.deps.logger.warn('could not prepare the approval index', describeError(e)));
+  }
+
   /** The activate dialog calls this for a request PIM put in PendingApproval (instead of its result card). */
   async submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void> {
-    const port = this.deps.decisions.has(request.surface) ? this.deps.decisions.port(request.surface) : undefined;
     const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
-    // The policy's approvers, as the (briefly cached) eligibility listing read them.
-    const entry = (await this.deps.pim.listEligibilities(user)).find((e) => e.eligibility.key === key);
-    const [approvers, recent] = await Promise.all([
-      resolveApprovers(entry?.constraints.approvers ?? [], user.userId, this.deps.people),
-      port ? port.recentActivations(request, 3).catch(() => []) : Promise.resolve([]),
-    ]);
+    const early = this.audiences.take(audienceId(user, key));
+    const { approvers, references, recent } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
     const now = this.deps.now();
     const requester: PersonRef = user.displayName ? { id: user.userId, displayName: user.displayName } : { id: user.userId };
-    const copy = (userId: string, role: CardCopy['role']): CardCopy => ({ userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending' });
-    const record = await this.deps.records.create({
+    // The write that creates the record also claims every approver copy it can post (as fanOut's claim
+    // write would), so the first cards need no write of their own; the claim holds off the sweep and
+    // other instances as any claim does (an instance killed before posting leaves it to lapse).
+    const claim = { id: randomUUID(), at: now.toISOString() };
+    const copy = (userId: string, role: CardCopy['role']): CardCopy => ({
+      userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending',
+      ...(role === 'approver' && references.get(userId.toLowerCase()) ? { claim } : {}),
+    });
+    const draft: ApprovalRecord = {
       surface: request.surface,
       requestId: request.id.toLowerCase(),
       requester,
@@ -97,15 +116,93 @@ export class ApprovalFlow {
       expiresAt: new Date(request.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS).toISOString(),
       // Intents first: a restart finds them and posts what was not posted yet.
       copies: [copy(user.userId, 'requester'), ...approvers.map((a) => copy(a.id, 'approver'))],
-    });
+    };
+    const creating = this.deps.records.create(draft, { newRequest: true });
+    creating.catch(noop); // awaited below, after the rendering
+    // The cards are rendered while the record is written, once its requests are on their way. They
+    // show the record as written here: if another creator's record is kept instead, none is sent.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const approverCards = new Map(draft.copies.filter((c) => c.claim).map((c) => [c.userId, cardFor(draft, c)]));
+    const waitingCard = cardFor(draft, copyFor(draft, user.userId, 'requester')!);
+    const record = await creating;
     const recordId = recordKey(record.surface, record.requestId);
     const mine = copyFor(record, user.userId, 'requester')!;
-    const sent = await context.sendActivity(MessageFactory.attachment(cardFor(record, mine)));
-    if (sent?.id) {
-      await this.deps.records.update(recordId, (r) => withCopy(r, mine, { state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id }));
+    // Empty when the stored record is not the one written here (another creator's), or nobody is reachable yet.
+    const claimed = record.copies.filter((c) => c.role === 'approver' && c.claim?.id === claim.id);
+    if (claimed.length === 0) {
+      const sent = await context.sendActivity(MessageFactory.attachment(cardFor(record, mine)));
+      if (sent?.id) {
+        await this.deps.records.update(recordId, (r) => withCopy(r, mine, { state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id }));
+      }
+      this.track(this.fanOut(recordId));
+      return;
     }
-    // After the requester's card, which the rate limiter has then counted (see countRepliesIn).
-    this.track(this.fanOut(recordId));
+    const recorder = new SendRecorder((results) => this.recordPosts(recordId, claim.id, results, 'pending'));
+    // The approvers' cards go alongside the requester's, once the rate limiter has counted it: a turn's
+    // reply is not paced, so a fan-out that took the window's last slots first would get it a 429.
+    // Middleware registers its send handlers before the turn's logic runs, so this one runs after
+    // countRepliesIn's (see wiring.ts) has counted the card.
+    let counted!: () => void;
+    const replyCounted = new Promise<void>((resolve) => (counted = resolve));
+    context.onSendActivities((_context, _activities, next) => {
+      counted();
+      return next();
+    });
+    const reply = context.sendActivity(MessageFactory.attachment(waitingCard));
+    const posts = Promise.race([replyCounted, reply.then(noop, noop)]).then(() => this.postClaimed(recordId, record, claimed, references, recorder, approverCards));
+    this.track(posts);
+    this.track(this.markUnreachable(recordId, record.copies.filter((c) => c.role === 'approver' && references.get(c.userId) === undefined)));
+    const sent = await reply;
+    // One write with the first approvers' results, most likely.
+    if (sent?.id) await recorder.add({ userId: mine.userId, role: 'requester', activityId: sent.id, conversationId: context.activity.conversation.id });
+  }
+
+  /**
+   * A submit that PIM refused with PendingRoleAssignmentRequest, and `request` the requester's earlier
+   * one still waiting for approval. An instance killed between PIM's 201 and the record left no record
+   * and no cards, and no approver would ever hear of it: take it over as submitted() would (record,
+   * waiting card, fan-out). Safe to repeat and to race: one record (the store's creation claim), one
+   * waiting card (a claim on the requester's copy), one card per approver (fanOut's claims). A request
+   * already tracked gets a note instead, and whatever copy an earlier instance left unposted goes out.
+   */
+  async adopt(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void> {
+    const key = recordKey(request.surface, request.id);
+    let record = await this.deps.records.getByKey(key);
+    if (!record) {
+      const opened = await this.deps.records.open(await draftRecord(this.deps, user, request));
+      if (opened.kind === 'busy') {
+        // Another instance is writing the record this moment, and sends the cards.
+        await context.sendActivity(alreadyWaitingMessage(request.roleName, undefined));
+        return;
+      }
+      record = opened.record;
+    }
+    const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
+    const claimed = await this.deps.records.update(key, (r) => {
+      const c = copyFor(r, user.userId, 'requester');
+      return c && !r.decision && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
+    });
+    const mine = claimed ? copyFor(claimed, user.userId, 'requester') : undefined;
+    if (claimed && mine?.claim?.id === claim.id) {
+      const settle = (sent: { id?: string } | undefined) =>
+        this.deps.records.update(key, (r) => {
+          const c = copyFor(r, user.userId, 'requester');
+          if (c?.claim?.id !== claim.id) return undefined;
+          const { claim: _done, ...rest } = c;
+          return withCopy(r, c, sent?.id ? { ...rest, state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id } : rest, true);
+        });
+      let sent: { id?: string } | undefined;
+      try {
+        sent = await context.sendActivity(MessageFactory.attachment(cardFor(claimed, mine)));
+      } catch (e) {
+        await settle(undefined).catch(() => undefined);
+        throw e;
+      }
+      await settle(sent);
+    } else {
+      await context.sendActivity(alreadyWaitingMessage(record.request.roleName, claimed ?? record));
+    }
+    this.track(this.fanOut(key));
   }
 
   /** Action.Execute from an approval card; undefined when the verb is not ours. */
@@ -285,26 +382,15 @@ export class ApprovalFlow {
     if (!record) return;
     const open = record.copies.filter((c) => c.role === 'approver' && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs));
     if (open.length === 0) return;
-    const references = new Map<string, Partial<ConversationReference>>();
-    const nowhere: CardCopy[] = [];
-    await Promise.all(
-      open.map(async (c) => {
-        const reference = await this.deps.conversations.get(c.userId).catch((e: unknown) => {
-          this.deps.logger.warn('could not read a conversation reference', { key, ...describeError(e) });
-          return null;
-        });
-        if (reference) references.set(c.userId, reference);
-        else if (reference === undefined) nowhere.push(c);
-      }),
-    );
-    await this.markUnreachable(key, nowhere);
-    if (references.size === 0) return;
+    const references = await this.references(key, open.map((c) => c.userId));
+    await this.markUnreachable(key, open.filter((c) => references.get(c.userId) === undefined));
+    if (![...references.values()].some(Boolean)) return;
 
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       let changed = false;
       const copies = r.copies.map((c) => {
-        if (c.role !== 'approver' || c.state === 'sent' || !references.has(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return c;
+        if (c.role !== 'approver' || c.state === 'sent' || !references.get(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return c;
         changed = true;
         return { ...c, claim };
       });
@@ -314,31 +400,73 @@ export class ApprovalFlow {
     const mine = claimed?.copies.filter((c) => c.role === 'approver' && c.claim?.id === claim.id) ?? [];
     if (!claimed || mine.length === 0) return;
     const shows = claimed.decision?.outcome ?? 'pending';
-    const recorder = new SendRecorder((results) => this.recordPosts(key, claim.id, results, shows));
+    await this.postClaimed(key, claimed, mine, references, new SendRecorder((results) => this.recordPosts(key, claim.id, results, shows)));
+  }
+
+  /** Posts the copies this pass claimed, rendered from `record` as claimed (or already, by user id), and records each through `recorder`. */
+  private async postClaimed(
+    key: string, record: ApprovalRecord, copies: readonly CardCopy[], references: References, recorder: SendRecorder, rendered?: ReadonlyMap<string, Attachment>,
+  ): Promise<void> {
     await Promise.all(
-      mine.map(async (c) => {
+      copies.map(async (c) => {
         const reference = references.get(c.userId)!;
+        let activityId: string;
         try {
-          const activityId = await this.deps.sender.post(reference, cardFor(claimed, c));
-          await recorder.add({ userId: c.userId, activityId, conversationId: reference.conversation?.id });
+          activityId = await this.deps.sender.post(reference, rendered?.get(c.userId) ?? cardFor(record, c));
         } catch (e) {
           this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
           // Lets the next pass retry it; the lease frees it anyway if this write fails.
           await recorder.add({ userId: c.userId }).catch(() => undefined);
+          return;
         }
+        // Posted but not on record: the claim stays, so nothing posts it again before the lease lapses.
+        await recorder.add({ userId: c.userId, activityId, conversationId: reference.conversation?.id }).catch((e: unknown) => {
+          this.deps.logger.warn('could not record a posted approval card', { key, ...describeError(e) });
+        });
       }),
     );
     // The decision may have landed between rendering and recording: bring these copies up to date too.
     await this.propagate(key);
   }
 
+  /** Each person's 1:1 conversation reference (see References); a read that failed is logged. */
+  private async references(key: string, userIds: readonly string[]): Promise<References> {
+    const read = (userId: string) =>
+      this.deps.conversations.get(userId).catch((e: unknown) => {
+        this.deps.logger.warn('could not read a conversation reference', { key, ...describeError(e) });
+        return null;
+      });
+    return new Map(await Promise.all(userIds.map(async (id) => [id, await read(id)] as const)));
+  }
+
+  /**
+   * The policy's approvers for `eligibilityKey`, as the (briefly cached) eligibility listing reads
+   * them, where each can be reached, and the requester's history of the role: of `request` once PIM
+   * created it, else of the eligibility it will be about.
+   */
+  private async audience(user: UserContext, eligibilityKey: string, request?: ActivationRequest): Promise<Audience> {
+    const entry = (await this.deps.pim.listEligibilities(user)).find((e) => e.eligibility.key === eligibilityKey);
+    const surface = request?.surface ?? entry?.eligibility.surface;
+    const port = surface && this.deps.decisions.has(surface) ? this.deps.decisions.port(surface) : undefined;
+    const target: ActivationTarget | undefined = request ?? (entry && { principalId: user.userId, roleId: entry.eligibility.roleId, roleName: entry.eligibility.roleName, scope: entry.eligibility.scope });
+    const [{ approvers, references }, recent] = await Promise.all([
+      resolveApprovers(entry?.constraints.approvers ?? [], user.userId, this.deps.people).then(async (approvers) => ({
+        approvers,
+        references: await this.references(eligibilityKey, approvers.map((a) => a.id)),
+      })),
+      port && target ? port.recentActivations(target, 3).catch(() => []) : Promise.resolve([]),
+    ]);
+    this.deps.sender.prepare?.([...references.values()].filter((r): r is Partial<ConversationReference> => !!r));
+    return { approvers, references, recent };
+  }
+
   /** Records posted copies as sent and releases failed ones (a release only where the claim is still this pass's). */
   private async recordPosts(key: string, claimId: string, results: readonly PostResult[], shows: ApprovalOutcome): Promise<void> {
-    const byUser = new Map(results.map((p) => [p.userId, p]));
+    const byCopy = new Map(results.map((p) => [`${p.role ?? 'approver'}|${p.userId}`, p]));
     await this.deps.records.update(key, (r) => {
       let changed = false;
       const copies = r.copies.map((c): CardCopy => {
-        const result = c.role === 'approver' ? byUser.get(c.userId) : undefined;
+        const result = byCopy.get(`${c.role}|${c.userId}`);
         if (!result || c.state === 'sent') return c;
         const ours = c.claim?.id === claimId;
         // A post that outlasted its lease is still recorded unless another sender holds the copy now.
@@ -504,6 +632,12 @@ export class ApprovalFlow {
 /** The record with one copy changed (merged, or replaced outright when `replace`, which drops fields). */
 function withCopy(record: ApprovalRecord, copy: CardCopy, change: Partial<CardCopy>, replace = false): ApprovalRecord {
   return { ...record, copies: record.copies.map((c) => (c.userId === copy.userId && c.role === copy.role ? (replace ? { ...(change as CardCopy) } : { ...c, ...change }) : c)) };
+}
+
+function noop(): void {}
+
+function audienceId(user: UserContext, eligibilityKey: string): string {
+  return `${user.userId.toLowerCase()}|${eligibilityKey}`;
 }
 
 function message(text: string): InvokeReply {

@@ -40,25 +40,23 @@ export class RateLimiter {
       const waitApp = this.app.length >= this.limits.perAppPerSecond ? this.app[this.app.length - this.limits.perAppPerSecond]!.at + WINDOW_MS - now : 0;
       const waitConv = conv.length >= this.limits.perConversationPerSecond ? conv[conv.length - this.limits.perConversationPerSecond]!.at + WINDOW_MS - now : 0;
       const wait = Math.max(waitApp, waitConv);
-      if (wait <= 0) {
-        const slot = this.take(conversationId, conv, now);
-        return () => {
-          slot.at = Math.max(slot.at, this.clock());
-          this.app.sort(byTime);
-          conv.sort(byTime);
-        };
-      }
+      if (wait <= 0) return this.completer(conv, this.take(conversationId, conv, now));
       await this.sleep(wait);
     }
   }
 
-  /** Counts a send that did not wait for a slot (a reply within a turn): later sends see the window as it is. */
-  note(conversationId: string): void {
+  /**
+   * Counts a send that did not wait for a slot (a reply within a turn): later sends see the window as
+   * it is. Call the function it returns once the send completed, as with acquire: counted only at its
+   * start, a reply the channel received a few milliseconds later lets the send one window after it
+   * arrive while the channel still counts the reply, and that send gets a 429 (Retry-After: 1 s).
+   */
+  note(conversationId: string): () => void {
     const now = this.clock();
     const conv = this.byConversation.get(conversationId) ?? [];
     prune(this.app, now);
     prune(conv, now);
-    this.take(conversationId, conv, now);
+    return this.completer(conv, this.take(conversationId, conv, now));
   }
 
   private take(conversationId: string, conv: Slot[], now: number): Slot {
@@ -67,6 +65,14 @@ export class RateLimiter {
     conv.push(slot);
     this.byConversation.set(conversationId, conv);
     return slot;
+  }
+
+  private completer(conv: Slot[], slot: Slot): () => void {
+    return () => {
+      slot.at = Math.max(slot.at, this.clock());
+      this.app.sort(byTime);
+      conv.sort(byTime);
+    };
   }
 }
 

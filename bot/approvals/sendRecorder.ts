@@ -4,6 +4,8 @@
 
 export interface PostResult {
   readonly userId: string;
+  /** Whose copy: an approver's unless said otherwise. */
+  readonly role?: 'approver' | 'requester';
   /** Absent when the post failed (the copy is released for the next pass). */
   readonly activityId?: string;
   readonly conversationId?: string | undefined;

@@ -1,17 +1,19 @@
 // Puts the approval flow together for the composition root: the record store and the conversation
 // directory in the bot's Storage, the proactive sender on the adapter, and the periodic sweep.
-import type { CloudAdapter, Middleware, Storage } from 'botbuilder';
+import { ActivityTypes, type Activity, type CloudAdapter, type Middleware, type Storage } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from '../../dialogs/deps';
 import type { ApprovalTiming } from '../config';
 import type { ApprovalDecisions } from '../../services/approvals/decisions';
 import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
-import { ApprovalRecordStore } from '../../services/approvals/recordStore';
+import { ApprovalRecordStore, CREATE_LEASE_MS } from '../../services/approvals/recordStore';
 import type { ReminderPolicy } from '../../services/approvals/reminders';
 import type { PimService } from '../../services/pim/service';
 import { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { ApprovalFlow } from './approvalFlow';
-import { AdapterCardSender, type CardSender } from './cardSender';
+import { prepareApprovalCards } from './approvalCards';
+import { ConnectorCardSender, type CardSender } from './cardSender';
 import { RateLimiter } from './rateLimiter';
 
 export interface ApprovalSettings {
@@ -25,8 +27,8 @@ export interface ApprovalSettings {
 export interface ApprovalWiring {
   readonly flow: ApprovalFlow;
   readonly conversations: ConversationDirectory;
-  /** Hands over the adapter once it exists (the dialogs are built before it). */
-  attach(adapter: CloudAdapter, botAppId: string): void;
+  /** Hands over the adapter, and the authentication it was made with, once they exist (the dialogs are built before them). */
+  attach(adapter: CloudAdapter, botAppId: string, auth: BotFrameworkAuthentication): void;
   /** Starts the periodic sweep; the first pass runs at once (resuming what a previous instance left). */
   start(): void;
   stop(): Promise<void>;
@@ -57,6 +59,7 @@ export function createApprovalWiring(options: {
   const lateSender: CardSender = {
     post: (ref, content) => required().post(ref, content),
     update: (ref, id, content) => required().update(ref, id, content),
+    prepare: (refs) => sender?.prepare?.(refs),
   };
   const required = () => {
     if (!sender) throw new Error('approval cards cannot be sent before the adapter is attached');
@@ -67,7 +70,8 @@ export function createApprovalWiring(options: {
     pim: options.pim,
     decisions: options.approvals.decisions,
     people: options.approvals.people,
-    records: new ApprovalRecordStore(options.storage),
+    // An instance silent for a send lease is taken to be dead as a record's creator too (kill tests shorten it).
+    records: new ApprovalRecordStore(options.storage, { createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS) }),
     conversations,
     sender: lateSender,
     tenantId: options.tenantId,
@@ -82,13 +86,14 @@ export function createApprovalWiring(options: {
   return {
     flow,
     conversations,
-    attach(adapter, botAppId) {
+    attach(adapter, botAppId, auth) {
       const limiter = new RateLimiter();
       adapter.use(countRepliesIn(limiter));
-      sender = new AdapterCardSender(adapter, botAppId, limiter);
+      sender = new ConnectorCardSender(auth, botAppId, limiter);
     },
     start() {
       if (timer) return;
+      prepareApprovalCards();
       pass();
       timer = setInterval(pass, options.settings?.sweepMs ?? DEFAULT_SWEEP_MS);
       timer.unref();
@@ -112,11 +117,20 @@ function countRepliesIn(limiter: RateLimiter): Middleware {
     async onTurn(context, next) {
       if (context.activity.name !== 'ContinueConversation') {
         context.onSendActivities(async (ctx, activities, send) => {
-          for (const a of activities) if (a.type === 'message') limiter.note(ctx.activity.conversation?.id ?? '');
-          return send();
+          const sent = activities.filter(reachesChannel).map(() => limiter.note(ctx.activity.conversation?.id ?? ''));
+          try {
+            return await send();
+          } finally {
+            for (const done of sent) done();
+          }
         });
       }
       await next();
     },
   };
+}
+
+/** What the adapter POSTs to the channel (a typing indicator too); the rest is handled in-process. */
+function reachesChannel(activity: Partial<Activity>): boolean {
+  return activity.type !== ActivityTypes.InvokeResponse && activity.type !== 'delay' && activity.type !== ActivityTypes.Trace;
 }

@@ -4,11 +4,12 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { activationResultCard, resultsCard, signInCard, type ResultItemView, type Tone } from '../../cards/views';
 import { cardDateTime, cardTime } from '../../cards/format';
-import { isPimError } from '../../services/pim/errors';
+import { isPendingRequestConflict, isPimError, type PimError } from '../../services/pim/errors';
 import type { ActivationInput, ActivationOutcome, ActivationRequest, Constraints, UserContext } from '../../services/pim/model';
 import type { DialogDeps } from '../deps';
 import { itemFailure } from '../errorMessages';
 import { sendFailure } from '../failure';
+import { resolveWaiting, type ItemOutcome } from './alreadyWaiting';
 import type { PlannedItem, RefusedItem } from './plan';
 import { followUpActivations } from './followUp';
 
@@ -27,6 +28,7 @@ export function toSubmitItems(planned: readonly PlannedItem[]): SubmitItem[] {
 
 /** Dry-runs every item, asks for a step-up where needed, submits the rest; one result per item. */
 export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, user: UserContext, items: readonly SubmitItem[], refused: readonly RefusedItem[]): Promise<void> {
+  prepareApprovals(deps, user, items);
   const checks = await Promise.all(
     items.map(async (item) => {
       try {
@@ -39,7 +41,9 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   );
   const ready = checks.filter((c) => c.error === undefined).map((c) => c.item);
   const stepUp = checks.filter((c) => isPimError(c.error) && c.error.kind === 'authenticationRequired' && c.error.details.claims);
-  const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c));
+  // A request for it already waits for approval: resolved along with the submitted ones (see alreadyWaiting.ts).
+  const waiting = deps.approvals?.adopt ? checks.filter((c) => isPendingRequestConflict(c.error)) : [];
+  const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c) && !waiting.includes(c));
 
   // A single item that PIM refuses gets the full explanation, as before several-at-once existed.
   if (items.length === 1 && refused.length === 0 && failed.length === 1) {
@@ -50,7 +54,7 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
     ...refused.map((r) => ({ label: r.choice.label, status: 'Not requested', detail: r.reason, tone: 'error' as Tone })),
     ...failed.map((f) => ({ label: f.item.label, status: 'Not requested', detail: itemFailure(f.error), tone: 'error' as Tone })),
   ];
-  await submitPlanned(context, deps, user, ready, preface);
+  await submitPlanned(context, deps, user, ready, preface, waiting.map((w) => ({ item: w.item, error: w.error as PimError })));
 
   if (stepUp.length > 0 && !deps.stepUp) {
     await sendFailure(context, deps, stepUp[0]!.error, stepUp.map((s) => s.item.label).join(', '));
@@ -87,52 +91,78 @@ function stepUpGroups<T extends { readonly item: SubmitItem; readonly claims: st
   return [...groups.values()];
 }
 
-/** activateMany for the ready items and the per-item result (with any earlier refusals listed first). */
-export async function submitPlanned(context: TurnContext, deps: DialogDeps, user: UserContext, ready: readonly SubmitItem[], preface: readonly ResultItemView[] = []): Promise<void> {
-  let outcomes: ActivationOutcome[] = [];
+/**
+ * activateMany for the ready items and the per-item result (with any earlier refusals listed first).
+ * `waiting`: items PIM's dry run already refused because a request for them waits for approval.
+ */
+export async function submitPlanned(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  ready: readonly SubmitItem[],
+  preface: readonly ResultItemView[] = [],
+  waiting: ReadonlyArray<{ readonly item: SubmitItem; readonly error: PimError }> = [],
+): Promise<void> {
+  let created: ActivationOutcome[] = [];
   if (ready.length > 0) {
     try {
-      outcomes = await deps.pim.activateMany(user, ready.map((r) => r.input));
+      created = await deps.pim.activateMany(user, ready.map((r) => r.input));
     } catch (error) {
       // activateMany reports per item; a throw is a failure of the whole call (e.g. PIM unreachable).
-      outcomes = ready.map((r) => ({ ok: false, input: r.input, error: error as never }));
-      if (preface.length === 0 && ready.length === 1) {
+      created = ready.map((r) => ({ ok: false, input: r.input, error: error as never }));
+      if (preface.length === 0 && ready.length === 1 && waiting.length === 0) {
         await sendFailure(context, deps, error, ready[0]!.label);
         return;
       }
     }
   }
-  const granted = outcomes.flatMap((o, i) => (o.ok ? [{ request: o.request, label: ready[i]!.label }] : []));
+  const items = [...ready, ...waiting.map((w) => w.item)];
+  const outcomes = await resolveWaiting(deps, user, [...created, ...waiting.map((w): ActivationOutcome => ({ ok: false, input: w.item.input, error: w.error }))]);
+  const granted = outcomes.flatMap((o, i) => (o.ok ? [{ request: o.request, label: items[i]!.label }] : []));
   if (preface.length === 0 && outcomes.length === 1) {
     const [outcome] = outcomes;
     if (outcome!.ok && outcome.request.status === 'pendingApproval' && deps.approvals) {
-      await deps.approvals.submitted(context, user, outcome.request);
+      await toApprovals(context, deps, user, outcome);
     } else if (outcome!.ok) {
       // One item: wait (briefly) first, so the one result card can say the access is in place.
       const inPlace = await followUpActivations(context, deps, user, granted, false);
       const request = inPlace.has(outcome.request.id) ? { ...outcome.request, status: 'provisioned' as const } : outcome.request;
-      await context.sendActivity(MessageFactory.attachment(activationResultCard(request, ready[0]!.constraints)));
+      await context.sendActivity(MessageFactory.attachment(activationResultCard(request, items[0]!.constraints)));
     } else {
-      await sendFailure(context, deps, outcome!.error, ready[0]!.label);
+      await sendFailure(context, deps, outcome!.error, items[0]!.label);
     }
   } else if (preface.length + outcomes.length > 0) {
     const now = deps.now();
-    const rows = [...preface, ...outcomes.map((o, i) => outcomeRow(o, ready[i]!, now))];
+    const rows = [...preface, ...outcomes.map((o, i) => outcomeRow(o, items[i]!, now))];
     const done = outcomes.filter((o) => o.ok).length;
     const headline = done === rows.length ? `All ${rows.length} requests went through` : `${done} of ${rows.length} requests went through`;
     await context.sendActivity(MessageFactory.attachment(resultsCard({ headline, items: rows })));
-    for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await deps.approvals.submitted(context, user, o.request);
+    for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await toApprovals(context, deps, user, o);
   }
   if (granted.length > 0) {
-    await deps.recent?.touch(context, granted.map((g) => g.request.key ?? ready.find((r) => r.label === g.label)!.key));
+    await deps.recent?.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
     if (!(preface.length === 0 && outcomes.length === 1)) await followUpActivations(context, deps, user, granted);
   }
   for (const o of outcomes) if (!o.ok) deps.logger.warn('activation item failed', { kind: isPimError(o.error) ? o.error.kind : 'unknown' });
 }
 
-function outcomeRow(outcome: ActivationOutcome, item: SubmitItem, now: Date): ResultItemView {
+/** A request waiting for approval goes to the approval flow: a new one, or one PIM already had (taken over). */
+async function toApprovals(context: TurnContext, deps: DialogDeps, user: UserContext, outcome: Extract<ItemOutcome, { ok: true }>): Promise<void> {
+  if (outcome.adopted && deps.approvals?.adopt) await deps.approvals.adopt(context, user, outcome.request);
+  // The key the item was submitted under, which prepare() was given (PIM's answer does not carry it).
+  else await deps.approvals?.submitted(context, user, { ...outcome.request, key: outcome.request.key ?? outcome.input.eligibilityKey });
+}
+
+/** Who approves, and where they can be reached, is read while PIM answers (see ApprovalRequests.prepare). */
+function prepareApprovals(deps: DialogDeps, user: UserContext, items: readonly SubmitItem[]): void {
+  for (const item of items) if (item.constraints?.requiresApproval) deps.approvals?.prepare?.(user, item.input.eligibilityKey);
+}
+
+function outcomeRow(outcome: ItemOutcome, item: SubmitItem, now: Date): ResultItemView {
   if (!outcome.ok) return { label: item.label, status: 'Not activated', detail: itemFailure(outcome.error), tone: 'error' };
   const { status, detail, tone } = describeStatus(outcome.request, now);
+  // The note is about this submit's input, which PIM did not take: the earlier request stands as it was.
+  if (outcome.adopted) return { label: item.label, status, detail: `Your earlier request for it is still waiting. ${detail}`, tone };
   return { label: item.label, status, detail: [detail, item.note].filter(Boolean).join(' '), tone };
 }
 

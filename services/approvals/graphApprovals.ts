@@ -9,7 +9,7 @@ import { asRecord, readString } from '../pim/json';
 import type { ActivationRequest, RequestStatus, UserContext } from '../pim/model';
 import { toApprovalState } from './approvalMapping';
 import type { ApprovalState, Decision } from './model';
-import type { ApprovalsPort } from './port';
+import type { ActivationTarget, ApprovalsPort } from './port';
 
 export interface GraphApprovalsDeps {
   readonly graph: GraphApi;
@@ -35,7 +35,7 @@ export abstract class GraphApprovals implements ApprovalsPort {
     this.approvalsQuery = paths.approvalsVersion ? { version: paths.approvalsVersion } : {};
   }
 
-  abstract recentActivations(request: ActivationRequest, limit: number): Promise<ActivationRequest[]>;
+  abstract recentActivations(target: ActivationTarget, limit: number): Promise<ActivationRequest[]>;
 
   async getApproval(user: UserContext, requestId: string): Promise<ApprovalState> {
     const id = assertGuid(requestId, 'request id');
@@ -63,7 +63,7 @@ export abstract class GraphApprovals implements ApprovalsPort {
    * schedule requests `filter` selects; `sameTarget` narrows what the filter cannot.
    */
   protected async pastActivations(
-    request: ActivationRequest, limit: number, filter: string,
+    request: ActivationTarget, limit: number, filter: string,
     toRequest: (raw: unknown) => ActivationRequest, sameTarget: (r: ActivationRequest) => boolean = () => true,
   ): Promise<ActivationRequest[]> {
     const token = await this.deps.appTokens.getAppToken('graph');

@@ -18,9 +18,15 @@ export interface ApprovalsPort {
    * surface offers no app-only read (ARM): then the approval and PIM's 24 hours decide.
    */
   getRequestStatus(requestId: string): Promise<RequestStatus | undefined>;
-  /** The requester's recent activation requests of the same role, app-only; newest first; undefined = not known. */
-  recentActivations(request: ActivationRequest, limit: number): Promise<ActivationRequest[] | undefined>;
+  /**
+   * The requester's recent activation requests of the same role, app-only; newest first; undefined =
+   * not known. `target` may be the new request, or what it is about before PIM has created it.
+   */
+  recentActivations(target: ActivationTarget, limit: number): Promise<ActivationRequest[] | undefined>;
 }
+
+/** Who asks for which role where; `id`, when known, is the new request's own (left out of its history). */
+export type ActivationTarget = Pick<ActivationRequest, 'principalId' | 'roleId' | 'roleName' | 'scope'> & { readonly id?: string };
 
 /** Users and groups, read app-only: approver groups are expanded and names shown on cards. */
 export interface DirectoryPort {

@@ -1,23 +1,64 @@
 // The approval records in the bot's Storage, every change a read-modify-write with the eTag that was
 // read (retried on conflict), plus an index of the records still open so a sweep can find them.
 
+import { randomUUID } from 'node:crypto';
 import type { Surface } from '../pim/model';
 import { ConcurrencyError, updateItem, type KeyValueStorage } from '../store/keyValueStorage';
-import { recordKey, type ApprovalRecord, type RecordedDecision } from './record';
+import { claimIsLive, recordKey, type ApprovalRecord, type RecordedDecision, type SendClaim } from './record';
 
 export const OPEN_INDEX_KEY = 'approvals/open';
 /** The index vanished under every attempt to append to it: give up rather than loop. */
 const MAX_INDEX_ATTEMPTS = 5;
+/**
+ * How long a creation claim (see open()) holds off other creators of the same record. Creating is one
+ * read and one write after the claim; a creator silent for this long is taken to be dead.
+ */
+export const CREATE_LEASE_MS = 30_000;
+/** How long open() waits for another creator's record before answering 'busy' (it runs inside a turn). */
+export const CREATE_WAIT_MS = 5_000;
+/** How long an index read ahead of a create (see prepare()) is worth starting the append from. */
+const INDEX_AHEAD_MS = 10_000;
 
 interface OpenIndex {
   keys: string[];
+  /** Record keys being created right now, and by whom; entries lapse after the creation lease. */
+  creating?: Record<string, SendClaim>;
+}
+
+export type OpenResult =
+  | { readonly kind: 'created' | 'existing'; readonly record: ApprovalRecord }
+  /** Another creator holds the key and its record did not appear within the wait. */
+  | { readonly kind: 'busy' };
+
+export interface OpenOptions {
+  /** PIM created the request moments ago, in this turn: see open(). */
+  readonly newRequest?: boolean;
+}
+
+export interface ApprovalRecordStoreOptions {
+  readonly now?: () => Date;
+  readonly createLeaseMs?: number;
+  readonly createWaitMs?: number;
 }
 
 export class ApprovalRecordStore {
   /** Set once this instance has seen the open index exist (or created it). */
   private indexReady: Promise<void> | undefined;
+  private indexAhead: { readonly index: OpenIndex & { eTag?: string }; readonly at: number } | undefined;
+  /** Counts the appends that looked for indexAhead, so that a read finishing after one is not kept. */
+  private indexTaken = 0;
+  private readonly now: () => Date;
+  private readonly createLeaseMs: number;
+  private readonly createWaitMs: number;
 
-  constructor(private readonly storage: KeyValueStorage) {}
+  constructor(
+    private readonly storage: KeyValueStorage,
+    options: ApprovalRecordStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.createLeaseMs = options.createLeaseMs ?? CREATE_LEASE_MS;
+    this.createWaitMs = options.createWaitMs ?? CREATE_WAIT_MS;
+  }
 
   async get(surface: Surface, requestId: string): Promise<ApprovalRecord | undefined> {
     return this.getByKey(recordKey(surface, requestId));
@@ -30,14 +71,41 @@ export class ApprovalRecordStore {
     return record as ApprovalRecord;
   }
 
-  /** Stores a new record (an existing one is kept as it is) and lists it as open. */
-  async create(record: ApprovalRecord): Promise<ApprovalRecord> {
+  /** Stores a new record (an existing one is kept as it is) and lists it as open; see open(). */
+  async create(record: ApprovalRecord, options: OpenOptions = {}): Promise<ApprovalRecord> {
+    const opened = await this.open(record, options);
+    if (opened.kind === 'busy') throw new ConcurrencyError(`another instance is creating ${recordKey(record.surface, record.requestId)}`);
+    return opened.record;
+  }
+
+  /**
+   * Stores a new record unless one exists, lists it as open, and says which happened. Storage cannot
+   * create only-if-absent (see listAsOpen), so two creators of one record (a resubmit adopting a
+   * request racing another, or the original submit) could each write a new record, and the later
+   * write would wipe the claims and sent copies of the other: cards twice. So the eTag'd index write
+   * that lists the key also claims its creation; only the claim's holder writes the record, and the
+   * others wait for it (or for the claim to lapse, its holder dead).
+   */
+  async open(record: ApprovalRecord, options: OpenOptions = {}): Promise<OpenResult> {
     const key = recordKey(record.surface, record.requestId);
-    await this.listAsOpen(key);
-    const stored = await updateItem<ApprovalRecord>(this.storage, key, (current) => (current ? undefined : record));
-    // See listAsOpen: a first write of the index that read "absent" long ago may have landed since.
-    if (!(await this.openKeys()).includes(key)) await this.listAsOpen(key);
-    return strip(stored ?? record);
+    const claimId = randomUUID();
+    const deadline = Date.now() + this.createWaitMs;
+    // Only the holder of a live claim writes the record, so it is read while the claim is written (a
+    // round trip fewer before the cards): a claim that lands means nobody else could write it meanwhile.
+    // A request PIM created moments ago can have no record but one whose creator holds a live claim:
+    // once the claim is ours there is nothing to read (and a read beside the claim slows its write).
+    let [held, current] = await Promise.all([this.listAsOpen(key, claimId), options.newRequest ? undefined : this.getByKey(key)]);
+    while (!held && !current) {
+      if (Date.now() >= deadline) return { kind: 'busy' };
+      await new Promise((r) => setTimeout(r, 50));
+      [held, current] = await Promise.all([this.listAsOpen(key, claimId), this.getByKey(key)]);
+    }
+    if (current) return { kind: 'existing', record: current };
+    // Absent, and ours to write: unconditionally (see listAsOpen), and the index is checked meanwhile:
+    // a first write of the index that read "absent" long ago may have landed since (see listAsOpen).
+    const [, listed] = await Promise.all([this.storage.write({ [key]: { ...record, eTag: '*' } }), this.openKeys()]);
+    if (!listed.includes(key)) await this.listAsOpen(key, claimId);
+    return { kind: 'created', record: strip(record) };
   }
 
   /**
@@ -47,17 +115,50 @@ export class ApprovalRecordStore {
    * is first created empty — the one unconditional write, carrying no entry, once per instance — and
    * every entry goes in with the eTag. Creators in one instance share that first write; of two
    * instances creating it at once, one could only wipe the other's entry by stalling past its whole
-   * append, which create() looks for afterwards.
+   * append, which open() looks for afterwards. The same write claims the key's creation for
+   * `claimId` unless another live claim holds it; resolves whether `claimId` holds it now.
    */
-  private async listAsOpen(key: string): Promise<void> {
+  private async listAsOpen(key: string, claimId: string): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       await this.ensureIndex();
-      const idx = await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (cur) => (cur === undefined || cur.keys.includes(key) ? undefined : { keys: [...cur.keys, key] }));
-      if (idx?.keys.includes(key)) return;
+      const ahead = this.takeIndexAhead();
+      const idx = await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (cur) => {
+        if (cur === undefined) return undefined;
+        const now = this.now();
+        const holder = cur.creating?.[key];
+        const take = holder?.id !== claimId && !claimIsLive(holder, now, this.createLeaseMs);
+        const listed = cur.keys.includes(key);
+        if (listed && !take) return undefined;
+        const creating = this.liveClaims(cur.creating, now);
+        if (take) creating[key] = { id: claimId, at: now.toISOString() };
+        return { keys: listed ? cur.keys : [...cur.keys, key], ...(Object.keys(creating).length > 0 ? { creating } : {}) };
+      }, undefined, ahead);
+      if (idx?.keys.includes(key)) return idx.creating?.[key]?.id === claimId;
       // The index is gone again (deleted by hand): create it once more.
       this.indexReady = undefined;
       if (attempt >= MAX_INDEX_ATTEMPTS) throw new ConcurrencyError(`could not list ${key} as open`);
     }
+  }
+
+  /**
+   * Ahead of a create: makes sure the open index exists (the first create in an instance otherwise
+   * waits for it) and reads it, so that the create's append can start from this read (see updateItem's
+   * `known`): one round trip fewer before the cards, unless the index changed meanwhile.
+   */
+  async prepare(): Promise<void> {
+    await this.ensureIndex();
+    const taken = this.indexTaken;
+    const index = (await this.storage.read([OPEN_INDEX_KEY]))[OPEN_INDEX_KEY] as (OpenIndex & { eTag?: string }) | undefined;
+    // A create that started meanwhile read its own; this read may predate that create's write.
+    if (taken === this.indexTaken) this.indexAhead = index ? { index, at: Date.now() } : undefined;
+  }
+
+  /** The index prepare() read, once and while recent: older, it has most likely changed, and a refused write costs more than a read. */
+  private takeIndexAhead(): (OpenIndex & { eTag?: string }) | undefined {
+    const ahead = this.indexAhead;
+    this.indexAhead = undefined;
+    this.indexTaken++;
+    return ahead && Date.now() - ahead.at < INDEX_AHEAD_MS ? ahead.index : undefined;
   }
 
   private ensureIndex(): Promise<void> {
@@ -87,8 +188,14 @@ export class ApprovalRecordStore {
     return [...(idx?.keys ?? [])];
   }
 
+  /** Unlists the record; a creation claim on the key stays until it lapses (its creator may still be writing). */
   async close(key: string): Promise<void> {
-    await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (idx) => (idx && idx.keys.includes(key) ? { keys: idx.keys.filter((k) => k !== key) } : undefined));
+    await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (idx) => (idx && idx.keys.includes(key) ? { ...idx, keys: idx.keys.filter((k) => k !== key) } : undefined));
+  }
+
+  /** The claims not lapsed yet: the index carries only creations in progress. */
+  private liveClaims(creating: OpenIndex['creating'], now: Date): Record<string, SendClaim> {
+    return Object.fromEntries(Object.entries(creating ?? {}).filter(([, c]) => claimIsLive(c, now, this.createLeaseMs)));
   }
 }
 

@@ -46,3 +46,11 @@ export class PimError extends Error {
 export function isPimError(e: unknown): e is PimError {
   return e instanceof PimError;
 }
+
+/**
+ * PIM's PendingRoleAssignmentRequest: the user already has a request for this role and scope waiting
+ * for approval. Its kind is 'alreadyActive' (for the user it is much the same); the code tells them apart.
+ */
+export function isPendingRequestConflict(e: unknown): e is PimError {
+  return isPimError(e) && e.kind === 'alreadyActive' && (e.details.upstreamCode ?? '').toLowerCase() === 'pendingroleassignmentrequest';
+}

@@ -100,8 +100,9 @@ export class ProviderPimService implements PimService {
     return provider.extend(user, active, input);
   }
 
-  async listRequests(user: UserContext): Promise<ActivationRequest[]> {
-    const perProvider = await Promise.all(this.providers.map((p) => p.listRequests(user)));
+  async listRequests(user: UserContext, surface?: Surface): Promise<ActivationRequest[]> {
+    const providers = surface ? this.providers.filter((p) => p.surface === surface) : this.providers;
+    const perProvider = await Promise.all(providers.map((p) => p.listRequests(user)));
     return perProvider.flat().sort((a, b) => a.startDateTime.getTime() - b.startDateTime.getTime());
   }
 

@@ -68,8 +68,8 @@ export interface PimService {
    * with upstreamCode 'ActivationNotExtendable' (offer re-activation after it ends instead).
    */
   extend(user: UserContext, activeKey: string, input: ExtensionInput): Promise<ActivationRequest>;
-  /** The user's requests awaiting approval or scheduled for a future start, across all surfaces. */
-  listRequests(user: UserContext): Promise<ActivationRequest[]>;
+  /** The user's requests awaiting approval or scheduled for a future start, across all surfaces (or one). */
+  listRequests(user: UserContext, surface?: Surface): Promise<ActivationRequest[]>;
   /** Cancels a request awaiting approval or scheduled for later; anything else is 'invalidInput'. */
   cancel(user: UserContext, ref: RequestRef): Promise<void>;
   /** The current state of one request (e.g. to see an approval land). */

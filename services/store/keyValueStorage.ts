@@ -24,15 +24,18 @@ export class ConcurrencyError extends Error {
  * Read-modify-write of one item with its eTag, re-reading and re-applying `change` when another
  * writer got there first. `change` gets the current value (undefined = absent) and returns the new
  * value, or undefined to leave the item as it is. Resolves the value now stored.
+ * `known`: the item as read moments ago, with its eTag; the first attempt starts from it instead of
+ * reading (a write saved a round trip; a stale one is refused by its eTag and the item read again).
  */
 export async function updateItem<T extends object>(
   storage: KeyValueStorage,
   key: string,
   change: (current: T | undefined) => T | undefined,
   maxAttempts = 20,
+  known?: T & { eTag?: string },
 ): Promise<T | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const current = (await storage.read([key]))[key] as (T & { eTag?: string }) | undefined;
+    const current = attempt === 1 && known ? known : ((await storage.read([key]))[key] as (T & { eTag?: string }) | undefined);
     const next = change(current === undefined ? undefined : structuredClone(current));
     if (next === undefined) return current;
     // A new item is written with no eTag: only one writer creates a given key in this design.

@@ -7,6 +7,8 @@
 //
 // The child reports readiness and answers stats requests over Node's IPC channel.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 import { loadConfig, type BotConfig } from '../../bot/config';
 import { createBotApp, type BotApp } from '../../bot/server';
@@ -17,10 +19,11 @@ const FACTORY_ENV = 'BOT_PROCESS_FACTORY';
 type ChildMessage =
   | { type: 'ready'; port: number }
   | { type: 'stats'; id: number; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage }
+  | { type: 'profiled'; id: number }
   | { type: 'failed'; message: string }
   | { type: 'unhandledRejection'; reason: string };
 
-type ParentMessage = { type: 'stats'; id: number; gc?: boolean };
+type ParentMessage = { type: 'stats'; id: number; gc?: boolean } | { type: 'profile'; id: number; action: 'start' | 'stop'; file?: string };
 
 export interface ProcessStats {
   /** Microseconds of CPU (user + system) since the child started. */
@@ -36,6 +39,8 @@ export interface BotProcess {
   readonly endpoint: string;
   /** CPU and memory of the child; `gc` runs a full collection first (the child has --expose-gc). */
   stats(options?: { gc?: boolean }): Promise<ProcessStats>;
+  /** Starts a CPU profile of the child (inspector), or stops it and writes it to `file`. */
+  profile(action: 'start' | 'stop', file?: string): Promise<void>;
   /** SIGKILL: no shutdown code runs, like a crashed or evicted instance. Resolves once it is gone. */
   kill(): Promise<void>;
   /** SIGTERM, then SIGKILL if it lingers. */
@@ -128,6 +133,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     unhandledRejections: () => unhandled,
     exit: () => exit,
     stats: (o = {}) => requestStats(child, ++nextId, o.gc === true),
+    profile: (action, file) => ask(child, { type: 'profile', id: ++nextId, action, ...(file ? { file } : {}) }, 'profiled').then(() => undefined),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
@@ -142,20 +148,25 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   };
 }
 
-function requestStats(child: ChildProcess, id: number, gc: boolean): Promise<ProcessStats> {
+async function requestStats(child: ChildProcess, id: number, gc: boolean): Promise<ProcessStats> {
+  const m = await ask(child, { type: 'stats', id, gc }, 'stats');
+  return { cpuMicros: m.cpu.user + m.cpu.system, rssBytes: m.memory.rss, heapUsedBytes: m.memory.heapUsed };
+}
+
+function ask<T extends ChildMessage['type']>(child: ChildProcess, message: ParentMessage, answer: T): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
-      reject(new Error('bot process did not answer a stats request'));
+      reject(new Error(`bot process did not answer a ${message.type} request`));
     }, 10_000);
     const onMessage = (m: ChildMessage): void => {
-      if (m.type !== 'stats' || m.id !== id) return;
+      if (m.type !== answer || !('id' in m) || m.id !== message.id) return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve({ cpuMicros: m.cpu.user + m.cpu.system, rssBytes: m.memory.rss, heapUsedBytes: m.memory.heapUsed });
+      resolve(m as Extract<ChildMessage, { type: T }>);
     };
     child.on('message', onMessage);
-    child.send({ type: 'stats', id, gc } satisfies ParentMessage);
+    child.send(message);
   });
 }
 
@@ -179,7 +190,9 @@ async function runChild(): Promise<void> {
     const config = loadConfig(process.env);
     const app = createApp(config);
     const { port } = await app.listen(config.port, '127.0.0.1');
+    const profiler = childProfiler();
     process.on('message', (m: ParentMessage) => {
+      if (m?.type === 'profile') void profiler(m.action, m.file).then(() => send({ type: 'profiled', id: m.id }));
       if (m?.type !== 'stats') return;
       if (m.gc) (globalThis as { gc?: () => void }).gc?.();
       send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), memory: process.memoryUsage() });
@@ -193,6 +206,27 @@ async function runChild(): Promise<void> {
     process.exitCode = 1;
     process.disconnect?.();
   }
+}
+
+/** CPU profiles of a window of the child's life (the benchmark profiles one load level at a time). */
+function childProfiler(): (action: 'start' | 'stop', file?: string) => Promise<void> {
+  let session: Session | undefined;
+  const post = (s: Session, method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => s.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  return async (action, file) => {
+    if (action === 'start') {
+      session ??= new Session();
+      session.connect();
+      await post(session, 'Profiler.enable');
+      await post(session, 'Profiler.start');
+      return;
+    }
+    if (!session) return;
+    const { profile } = (await post(session, 'Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    session = undefined;
+    if (file) writeFileSync(file, JSON.stringify(profile));
+  };
 }
 
 function createApp(config: BotConfig): BotApp {

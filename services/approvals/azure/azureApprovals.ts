@@ -12,7 +12,7 @@ import { assertGuid } from '../../pim/graph/odata';
 import type { ActivationRequest, RequestStatus, UserContext } from '../../pim/model';
 import { toApprovalState } from '../approvalMapping';
 import type { ApprovalState, Decision } from '../model';
-import type { ApprovalsPort } from '../port';
+import type { ActivationTarget, ApprovalsPort } from '../port';
 
 export const ARM_APPROVALS_API_VERSION = '2021-01-01-preview';
 
@@ -111,7 +111,7 @@ export class AzureApprovals implements ApprovalsPort {
   }
 
   /** Needs the requester's own ARM token, which the bot holds only during their turn: not shown for Azure roles. */
-  async recentActivations(_request: ActivationRequest, _limit: number): Promise<ActivationRequest[] | undefined> {
+  async recentActivations(_target: ActivationTarget, _limit: number): Promise<ActivationRequest[] | undefined> {
     return undefined;
   }
 }

@@ -6,6 +6,7 @@ import { ENTRA_PATHS } from '../../pim/entra/entraRoleProvider';
 import { assertGuid, odataString } from '../../pim/graph/odata';
 import type { ActivationRequest } from '../../pim/model';
 import { GraphApprovals, type GraphApprovalsDeps } from '../graphApprovals';
+import type { ActivationTarget } from '../port';
 
 export const ENTRA_APPROVALS_PATH = '/roleManagement/directory/roleAssignmentApprovals';
 
@@ -18,7 +19,7 @@ export class EntraApprovals extends GraphApprovals {
     super(deps, { approvals: ENTRA_APPROVALS_PATH, part: 'steps', approvalsVersion: 'beta', scheduleRequests: ENTRA_PATHS.scheduleRequests });
   }
 
-  async recentActivations(request: ActivationRequest, limit: number): Promise<ActivationRequest[]> {
+  async recentActivations(request: ActivationTarget, limit: number): Promise<ActivationRequest[]> {
     const principal = assertGuid(request.principalId, 'principal id');
     const role = assertGuid(request.roleId, 'role id');
     const filter = `principalId eq ${odataString(principal)} and roleDefinitionId eq ${odataString(role)}`;

@@ -7,6 +7,7 @@ import { toGroupRequest } from '../../pim/groups/groupsMapping';
 import { GROUP_PATHS } from '../../pim/groups/groupsProvider';
 import type { ActivationRequest } from '../../pim/model';
 import { GraphApprovals, type GraphApprovalsDeps } from '../graphApprovals';
+import type { ActivationTarget } from '../port';
 
 export const GROUP_APPROVALS_PATH = '/identityGovernance/privilegedAccess/group/assignmentApprovals';
 
@@ -19,7 +20,7 @@ export class GroupApprovals extends GraphApprovals {
     super(deps, { approvals: GROUP_APPROVALS_PATH, part: 'stages', scheduleRequests: GROUP_PATHS.scheduleRequests });
   }
 
-  async recentActivations(request: ActivationRequest, limit: number): Promise<ActivationRequest[]> {
+  async recentActivations(request: ActivationTarget, limit: number): Promise<ActivationRequest[]> {
     const principal = assertGuid(request.principalId, 'principal id');
     const group = assertGuid(request.scope.id, 'group id');
     const filter = `principalId eq ${odataString(principal)} and groupId eq ${odataString(group)}`;

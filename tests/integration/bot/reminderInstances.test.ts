@@ -11,6 +11,7 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { ExpiryReminders } from '../../../bot/notifyReminders';
 import { silentLogger, type ProactiveSender } from '../../../dialogs/deps';
 import { startAzurite, type RunningAzurite } from '../../../emulator/storage/azurite';
+import { BlobStateStorage } from '../../../services/store/blobStateStorage';
 import type { ActiveAssignment } from '../../../services/pim/model';
 import type { PimService } from '../../../services/pim/service';
 
@@ -66,6 +67,7 @@ describe('expiry reminders with two bot instances on one Storage', function () {
   const stores: Array<[string, () => Storage]> = [
     ['MemoryStorage', () => new MemoryStorage()],
     ['Azurite (BlobsStorage)', () => new BlobsStorage(azurite!.connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
+    ["Azurite (BlobStateStorage, the bot's own)", () => new BlobStateStorage(azurite!.connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
   ];
   for (const [name, makeStorage] of stores) {
     it(`${name}: the reminder due on both instances is sent once`, async () => {
@@ -97,4 +99,21 @@ describe('expiry reminders with two bot instances on one Storage', function () {
       b.stop();
     });
   }
+
+  it('an instance reads the shared index only until it knows the user is in it', async () => {
+    const storage = new MemoryStorage();
+    const reads: string[] = [];
+    const counting: Storage = { read: (keys) => (reads.push(...keys), storage.read(keys)), write: (c) => storage.write(c), delete: (k) => storage.delete(k) };
+    const clock = sharedClock();
+    const active: ActiveAssignment = { key: 'entraRole|/|reader', surface: 'entraRole', roleId: 'reader', roleName: 'Global Reader', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE.userId, startDateTime: new Date(T0), endDateTime: new Date(T0 + 30 * 60_000), assignmentType: 'activated' };
+    const reminders = new ExpiryReminders({ storage: counting, pim: { listActive: async () => [active] } as unknown as PimService, sender: { send: async () => undefined }, tenantId: ALICE.tenantId, logger: silentLogger, timers: clock.port });
+    for (let i = 0; i < 3; i++) {
+      reminders.track(REFERENCE, ALICE, [active], { [active.key]: 'Global Reader' });
+      await settle(storage, 'reminders/index', (v) => (v as { userIds?: string[] } | undefined)?.userIds?.includes(ALICE.userId) === true);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(reads.filter((k) => k === 'reminders/index').length, 1, 'the index was read once, for the first activation');
+    assert.deepEqual(((await storage.read(['reminders/index']))['reminders/index'] as { userIds: string[] }).userIds, [ALICE.userId]);
+    reminders.stop();
+  });
 });

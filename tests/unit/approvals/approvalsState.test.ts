@@ -125,7 +125,7 @@ describe('approval state', () => {
     function fakeTime() {
       let now = 0;
       const waits: number[] = [];
-      return { clock: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; }, waits };
+      return { clock: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; }, advance: (ms: number) => { now += ms; }, waits };
     }
 
     it('7 per second per conversation: the 8th waits for the window', async () => {
@@ -146,6 +146,18 @@ describe('approval state', () => {
       assert.deepEqual(t.waits, []);
       await limiter.acquire('c-last');
       assert.deepEqual(t.waits, [1000]);
+    });
+
+    it("a turn's reply counts from when it completed, as the channel counts it on arrival, not from when it started", async () => {
+      const t = fakeTime();
+      const limiter = new RateLimiter({ perConversationPerSecond: 7, perAppPerSecond: 50 }, t.clock, t.sleep);
+      const replied = limiter.note('requester');
+      t.advance(5);
+      replied();
+      for (let i = 0; i < 49; i++) await limiter.acquire(`c${i}`);
+      t.advance(995);
+      await limiter.acquire('c-last');
+      assert.deepEqual(t.waits, [5], 'the 51st send waits until one second after the reply arrived');
     });
   });
 });

@@ -1,0 +1,87 @@
+// The bot's Storage on Azure Blob Storage (Azurite locally) through @azure/storage-blob, with the
+// same blob names and eTag semantics as botbuilder-azure-blobs' BlobsStorage, so either reads what
+// the other wrote. Why not BlobsStorage itself: every turn reads and writes state, and BlobsStorage
+// spends about as much CPU around each request (a zod schema built per call, p-map, a fresh client
+// per key) as the request costs; bench/run.ts measures the turn.
+import { ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { Storage, StoreItems } from 'botbuilder';
+
+export class BlobStateStorage implements Storage {
+  private readonly container: ContainerClient;
+  private ready: Promise<unknown> | undefined;
+
+  constructor(connectionString: string, containerName: string, options?: StoragePipelineOptions) {
+    this.container = new ContainerClient(connectionString, containerName, options);
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    await this.initialize();
+    const found = await Promise.all(keys.map(async (key) => [key, await this.readOne(key)] as const));
+    const items: StoreItems = {};
+    for (const [key, value] of found) if (value !== undefined) items[key] = value;
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    await this.initialize();
+    await Promise.all(
+      Object.entries(changes).map(async ([key, item]) => {
+        const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
+        const body = Buffer.from(JSON.stringify(value), 'utf8');
+        try {
+          await this.container.getBlockBlobClient(blobName(key)).upload(body, body.length, {
+            // As BlobsStorage: no eTag, '' or '*' overwrite; any other eTag must still match.
+            conditions: typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? { ifMatch: eTag } : {},
+            blobHTTPHeaders: { blobContentType: 'application/json' },
+          });
+        } catch (error) {
+          // The wording services/store/keyValueStorage's isETagConflict (and BlobsStorage) use.
+          if (statusOf(error) === 412) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await this.initialize();
+    await Promise.all(keys.map((key) => this.container.getBlobClient(blobName(key)).deleteIfExists()));
+  }
+
+  private async readOne(key: string): Promise<Record<string, unknown> | undefined> {
+    let download;
+    try {
+      download = await this.container.getBlobClient(blobName(key)).download();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+    if (!download.readableStreamBody) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of download.readableStreamBody) chunks.push(chunk as Buffer);
+    const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    return { ...value, eTag: download.etag };
+  }
+
+  private initialize(): Promise<unknown> {
+    // A failed creation (storage briefly down) is tried again by the next call, not remembered.
+    this.ready ??= this.container.createIfNotExists().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+}
+
+/** BlobsStorage's sanitizeBlobKey: empty segments dropped, at most 254 slashes, URI-encoded, 1,024 characters. */
+export function blobName(key: string): string {
+  if (!key) throw new Error('Please provide a non-empty key');
+  const sanitized = key.split('/').reduce((acc, part, index) => (part ? [acc, part].join(index < 255 ? '/' : '') : acc));
+  return encodeURIComponent(sanitized).slice(0, 1024);
+}
+
+/** The SDK's RestError may come from more than one copy of its runtime package: read it by shape. */
+function statusOf(error: unknown): number | undefined {
+  const status = error instanceof Error ? (error as { statusCode?: unknown }).statusCode : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
