@@ -96,7 +96,8 @@ async function turnCost(stack: Stack, bot: BotProcess, echo: BotProcess, users: 
   // the single-conversation level enough turns to measure.
   const inSequence = concurrency === 1 ? SEQUENTIAL_CONVERSATIONS : 1;
   const lanes = Array.from({ length: concurrency }, (_, lane) => users.slice(lane * inSequence, (lane + 1) * inSequence));
-  const talk = (endpoint: string, user: ChatUser) => openConversation({ endpoint, connector, tenantId: tenant.tenantId, user });
+  // A person's 1:1 chat with a bot keeps one conversation id for good, as in Teams.
+  const talk = (endpoint: string, user: ChatUser) => openConversation({ endpoint, connector, tenantId: tenant.tenantId, user, conversationId: `a:1on1-${user.aadObjectId}` });
   const random = seededRandom(concurrency);
   const pacing = paced && concurrency > 1;
   const thinkMs = pacing ? () => PACE.thinkMinMs + random() * (PACE.thinkMaxMs - PACE.thinkMinMs) : undefined;

@@ -7,7 +7,7 @@ import { approverNames, resolveApprovers } from '../../services/approvals/approv
 import type { ApprovalDecisions } from '../../services/approvals/decisions';
 import type { PersonRef } from '../../services/approvals/model';
 import type { DirectoryPort } from '../../services/approvals/port';
-import { APPROVAL_TIMEOUT_MS, type ApprovalRecord, type CardCopy } from '../../services/approvals/record';
+import { APPROVAL_TIMEOUT_MS, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
 import { eligibilityKey, type ActivationRequest, type UserContext } from '../../services/pim/model';
 import type { PimService } from '../../services/pim/service';
 
@@ -28,13 +28,34 @@ export async function draftRecord(deps: RecordDraftDeps, user: UserContext, requ
     resolveApprovers(entry?.constraints.approvers ?? [], user.userId, deps.people),
     port ? port.recentActivations(request, 3).catch(() => []) : Promise.resolve([]),
   ]);
+  return approvalRecord({ user, request, approvers, recent, now: deps.now() });
+}
+
+/**
+ * The record of `request` as first written: the requester's copy, then one per approver, each an
+ * intent (a restart finds them and posts what was not posted yet). `claimFor` gives an approver copy
+ * the claim its creator will post it under.
+ */
+export function approvalRecord(o: {
+  user: UserContext;
+  request: ActivationRequest;
+  approvers: readonly PersonRef[];
+  /** undefined: the history could not be read. */
+  recent: ReadonlyArray<{ startDateTime: Date; endDateTime: Date }> | undefined;
+  now: Date;
+  claimFor?: (userId: string) => SendClaim | undefined;
+}): ApprovalRecord {
+  const { user, request, recent } = o;
   const requester: PersonRef = user.displayName ? { id: user.userId, displayName: user.displayName } : { id: user.userId };
-  const copy = (userId: string, role: CardCopy['role']): CardCopy => ({ userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending' });
+  const copy = (userId: string, role: CardCopy['role']): CardCopy => {
+    const claim = role === 'approver' ? o.claimFor?.(userId.toLowerCase()) : undefined;
+    return { userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending', ...(claim ? { claim } : {}) };
+  };
   return {
     surface: request.surface,
     requestId: request.id.toLowerCase(),
     requester,
-    approvers,
+    approvers: [...o.approvers],
     request: {
       roleId: request.roleId, roleName: request.roleName, scopeId: request.scope.id, scopeName: request.scope.displayName,
       startDateTime: request.startDateTime.toISOString(), endDateTime: request.endDateTime.toISOString(), createdDateTime: request.createdDateTime.toISOString(),
@@ -42,10 +63,9 @@ export async function draftRecord(deps: RecordDraftDeps, user: UserContext, requ
     },
     recentActivations: (recent ?? []).map((r) => ({ startDateTime: r.startDateTime.toISOString(), endDateTime: r.endDateTime.toISOString() })),
     ...(recent === undefined ? { historyUnknown: true } : {}),
-    createdAt: deps.now().toISOString(),
+    createdAt: o.now.toISOString(),
     expiresAt: new Date(request.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS).toISOString(),
-    // Intents first: a restart finds them and posts what was not posted yet.
-    copies: [copy(user.userId, 'requester'), ...approvers.map((a) => copy(a.id, 'approver'))],
+    copies: [copy(user.userId, 'requester'), ...o.approvers.map((a) => copy(a.id, 'approver'))],
   };
 }
 

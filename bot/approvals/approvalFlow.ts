@@ -15,10 +15,10 @@ import { actingUser } from '../../dialogs/actingUser';
 import type { Logger } from '../../dialogs/deps';
 import { resolveApprovers } from '../../services/approvals/approvers';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
-import { lastReview, outcomeOfSteps, type ApprovalOutcome, type PersonRef } from '../../services/approvals/model';
+import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
 import type { ActivationTarget, AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
 import {
-  APPROVAL_TIMEOUT_MS, claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
+  claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
   type ApprovalRecord, type CardCopy, type RecordedDecision,
 } from '../../services/approvals/record';
 import { isAzureRequestId } from '../../services/approvals/azure/azureApprovals';
@@ -29,7 +29,7 @@ import { eligibilityKey, type ActivationRequest, type Surface, type UserContext 
 import type { PimService } from '../../services/pim/service';
 import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
-import { alreadyWaitingMessage, draftRecord } from './adoption';
+import { alreadyWaitingMessage, approvalRecord, draftRecord } from './adoption';
 import { cardFor, outcomeMessage } from './approvalCards';
 import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
@@ -91,32 +91,11 @@ export class ApprovalFlow {
     const early = this.audiences.take(audienceId(user, key));
     const { approvers, references, recent } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
     const now = this.deps.now();
-    const requester: PersonRef = user.displayName ? { id: user.userId, displayName: user.displayName } : { id: user.userId };
     // The write that creates the record also claims every approver copy it can post (as fanOut's claim
     // write would), so the first cards need no write of their own; the claim holds off the sweep and
     // other instances as any claim does (an instance killed before posting leaves it to lapse).
     const claim = { id: randomUUID(), at: now.toISOString() };
-    const copy = (userId: string, role: CardCopy['role']): CardCopy => ({
-      userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending',
-      ...(role === 'approver' && references.get(userId.toLowerCase()) ? { claim } : {}),
-    });
-    const draft: ApprovalRecord = {
-      surface: request.surface,
-      requestId: request.id.toLowerCase(),
-      requester,
-      approvers,
-      request: {
-        roleId: request.roleId, roleName: request.roleName, scopeId: request.scope.id, scopeName: request.scope.displayName,
-        startDateTime: request.startDateTime.toISOString(), endDateTime: request.endDateTime.toISOString(), createdDateTime: request.createdDateTime.toISOString(),
-        justification: request.justification, ticket: request.ticket?.number ?? null,
-      },
-      recentActivations: (recent ?? []).map((r) => ({ startDateTime: r.startDateTime.toISOString(), endDateTime: r.endDateTime.toISOString() })),
-      ...(recent === undefined ? { historyUnknown: true } : {}),
-      createdAt: now.toISOString(),
-      expiresAt: new Date(request.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS).toISOString(),
-      // Intents first: a restart finds them and posts what was not posted yet.
-      copies: [copy(user.userId, 'requester'), ...approvers.map((a) => copy(a.id, 'approver'))],
-    };
+    const draft = approvalRecord({ user, request, approvers, recent, now, claimFor: (userId) => (references.get(userId) ? claim : undefined) });
     const creating = this.deps.records.create(draft, { newRequest: true });
     creating.catch(noop); // awaited below, after the rendering
     // The cards are rendered while the record is written, once its requests are on their way. They
@@ -223,13 +202,15 @@ export class ApprovalFlow {
     let record = await this.reconcile(key);
     if (!record) return message("I don't know this request. Nothing was changed.");
 
-    if (verb === APPROVAL_VERBS.cancel) return this.cancel(user, record, nonce);
+    // The card clicked: Teams sends a card's invoke as a reply to the card's message.
+    const clicked = context.activity.replyToId;
+    if (verb === APPROVAL_VERBS.cancel) return this.cancel(user, record, nonce, clicked);
 
     if (user.userId === record.requester.id.toLowerCase()) return message("You can't approve or deny your own request. Nothing was changed.");
     const copy = copyFor(record, user.userId, 'approver');
     if (!copy) return message("You're not an approver for this request, so I can't take your decision. Nothing was changed.");
     if (copy.nonce !== nonce) return message('This card is out of date. Use the latest card I sent you. Nothing was changed.');
-    if (record.decision) return this.answerWithCard(key, record, copy);
+    if (record.decision) return this.answerWithCard(key, record, copy, clicked);
 
     const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw);
     switch (result.kind) {
@@ -256,7 +237,7 @@ export class ApprovalFlow {
         break;
       }
     }
-    return this.answerWithCard(key, record, copy);
+    return this.answerWithCard(key, record, copy, clicked);
   }
 
   /** Reconciles every open record with PIM, resumes fan-outs and sends due reminders. One pass at a time. */
@@ -293,32 +274,37 @@ export class ApprovalFlow {
     }
   }
 
-  private async cancel(user: UserContext, record: ApprovalRecord, nonce: string): Promise<InvokeReply> {
+  private async cancel(user: UserContext, record: ApprovalRecord, nonce: string, clicked: string | undefined): Promise<InvokeReply> {
     const key = recordKey(record.surface, record.requestId);
     if (user.userId !== record.requester.id.toLowerCase()) return message('Only the person who asked can cancel this request. Nothing was changed.');
     const copy = copyFor(record, user.userId, 'requester');
     if (!copy || copy.nonce !== nonce) return message('This card is out of date. Nothing was changed.');
-    if (record.decision) return this.answerWithCard(key, record, copy);
+    if (record.decision) return this.answerWithCard(key, record, copy, clicked);
     try {
       await this.deps.pim.cancel(user, { surface: record.surface, id: record.requestId });
     } catch (e) {
       // PIM refuses when the request is no longer pending: show what happened instead.
       if (!isPimError(e) || (e.kind !== 'invalidInput' && e.kind !== 'notFound')) throw e;
       const now = (await this.reconcile(key, true)) ?? record;
-      return now.decision ? this.answerWithCard(key, now, copy) : message("PIM didn't let me cancel this request right now. Please try again in a moment.");
+      return now.decision ? this.answerWithCard(key, now, copy, clicked) : message("PIM didn't let me cancel this request right now. Please try again in a moment.");
     }
     const decided = (await this.deps.records.decide(key, { outcome: 'canceled', by: record.requester, at: this.deps.now().toISOString(), justification: '', via: 'bot' })) ?? record;
-    return this.answerWithCard(key, decided, copy);
+    return this.answerWithCard(key, decided, copy, clicked);
   }
 
-  /** The clicker's own copy comes back in the invoke response; every other copy is updated in place. */
-  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy): Promise<InvokeReply> {
+  /**
+   * The card clicked (activity id `clicked`) comes back in the invoke response; every other copy is
+   * updated in place. The clicker's copy on record counts as refreshed only when it is the card
+   * clicked: a copy posted by an instance killed before recording it is posted again after the lease,
+   * so its person may click the older card, and the newer one (on record) still needs the update.
+   */
+  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy, clicked: string | undefined): Promise<InvokeReply> {
     const card = cardFor(record, copy);
     if (record.decision) {
       const outcome = record.decision.outcome;
       await this.deps.records.update(key, (r) => {
         const c = copyFor(r, copy.userId, copy.role);
-        return c && c.shows !== outcome ? withCopy(r, c, { shows: outcome }) : undefined;
+        return c && c.shows !== outcome && c.state === 'sent' && clicked !== undefined && c.activityId === clicked ? withCopy(r, c, { shows: outcome }) : undefined;
       });
       this.track(this.propagate(key));
     }
@@ -498,7 +484,14 @@ export class ApprovalFlow {
     );
     if (ids.size === 0) return;
     await this.deps.records.update(key, (r) => {
-      const copies = r.copies.map((c) => (c.role === 'approver' && c.state === 'intent' && ids.has(c.userId) ? { ...c, state: 'unreachable' as const } : c));
+      const copies = r.copies.map((c): CardCopy => {
+        if (c.role !== 'approver' || c.state !== 'intent' || !ids.has(c.userId)) return c;
+        if (!c.claim || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return { ...c, state: 'unreachable' };
+        // A lapsed claim goes too: with no conversation nobody can post (or update) a card there, and
+        // left in place it would hold the record open for good (see unrecordedCopies / isSettled).
+        const { claim: _lapsed, ...rest } = c;
+        return { ...rest, state: 'unreachable' };
+      });
       return copies.some((c, i) => c !== r.copies[i]) ? { ...r, copies } : undefined;
     });
   }

@@ -102,9 +102,18 @@ export function staleCopies(record: ApprovalRecord): CardCopy[] {
   return record.copies.filter((c) => c.state === 'sent' && c.shows !== outcome);
 }
 
-/** Nothing left to do: decided, every posted copy shows it, and the requester was told. */
+/**
+ * Approver copies someone claimed and has not recorded: their card may be out (the sender died
+ * between the post and the record), and only the sweep's fan-out, once the claim lapses, gets that
+ * approver a card on record that shows the outcome.
+ */
+export function unrecordedCopies(record: ApprovalRecord): CardCopy[] {
+  return record.copies.filter((c) => c.role === 'approver' && c.state !== 'sent' && c.claim !== undefined);
+}
+
+/** Nothing left to do: decided, every posted copy shows it (none may be posted unrecorded), and the requester was told. */
 export function isSettled(record: ApprovalRecord): boolean {
-  return record.decision !== undefined && staleCopies(record).length === 0 && record.requesterToldAt !== undefined;
+  return record.decision !== undefined && staleCopies(record).length === 0 && unrecordedCopies(record).length === 0 && record.requesterToldAt !== undefined;
 }
 
 export function copyFor(record: ApprovalRecord, userId: string, role: CardCopy['role']): CardCopy | undefined {

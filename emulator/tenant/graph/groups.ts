@@ -6,7 +6,6 @@ import type { EmulatorRequest } from '../http/types';
 import type { UserPrincipal } from '../identity/principal';
 import { entityBody, entityResponse, listResponse, parseListQuery, type EntityType } from '../odata/collection';
 import type { FilterExpr } from '../odata/filter';
-import { effectiveStatus } from '../pim/activation';
 import { recordPimAudit, type PimAuditActivity } from '../pim/audit';
 import { approversOf, isPimAdmin, principalsFor, sameId } from '../pim/directory';
 import { iso, normaliseSchedule } from '../pim/requestSchedule';
@@ -14,11 +13,11 @@ import { isActiveAt } from '../pim/schedules';
 import { checkSelfDeactivation, checkSelfExtension, decideSelfActivation, endUserPolicy } from '../pim/selfService';
 import { newGuid } from '../state/ids';
 import type { GroupAssignmentRecord, GroupRequestRecord } from '../state/surfaces';
-import type { PolicyRecord, ScheduleRequestRecord, TenantData } from '../state/types';
+import type { PolicyRecord, TenantData } from '../state/types';
 import { requirePermission, requireUser } from './access';
 import type { GraphDeps } from './deps';
 import { badRequest, forbidden, GraphError, notFound } from './errors';
-import { createGroupEntityTypes, type GroupEntityTypes } from './groupsEntities';
+import { createGroupEntityTypes, groupRequestStatus, type GroupEntityTypes } from './groupsEntities';
 import { jsonObjectBody, readAction, readValidationOnly, refuseUnknownProperties, stringProperty } from './requestBody';
 import { FILTER_BY_CURRENT_USER, ID, V } from './routes';
 
@@ -76,7 +75,7 @@ export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
     const mine = requests().filter((r) =>
       on === 'principal' ? r.principalId === me.oid
         : on === 'createdby' ? r.createdBy.id === me.oid
-          : r.principalId !== me.oid && statusOf(r, now()) === 'PendingApproval' && approversOf(data(), groupPolicy(data(), r.groupId, r.accessId)).has(me.oid),
+          : r.principalId !== me.oid && groupRequestStatus(r, now()) === 'PendingApproval' && approversOf(data(), groupPolicy(data(), r.groupId, r.accessId)).has(me.oid),
     );
     return listResponse(req, deps, { type: types.assignmentRequest, contextPath: `${CONTEXT}/${REQ}`, functionCollection: true }, mine);
   });
@@ -96,7 +95,7 @@ export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
     const p = requirePermission(req, WRITE_GROUP_ASSIGNMENT);
     const r = findRequest(data(), req.params.id!);
     if (p.kind !== 'user' || (r.principalId !== p.oid && r.createdBy.id !== p.oid)) throw forbidden('Only the requester can cancel a request.');
-    const status = statusOf(r, now());
+    const status = groupRequestStatus(r, now());
     if (status !== 'Granted' && status !== 'PendingApproval') throw badRequest(`The request is in status '${status}' and cannot be canceled.`, 'InvalidRequestStatus');
     await deps.store.update((d) => {
       const stored = (d.groupAssignmentRequests ?? []).find((x) => x.id === r.id)!;
@@ -110,10 +109,6 @@ export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
 }
 
 export type { GroupEntityTypes };
-
-function statusOf(r: GroupRequestRecord, now: Date): GroupRequestRecord['status'] {
-  return effectiveStatus({ status: r.status, scheduleInfo: r.scheduleInfo } as ScheduleRequestRecord, now);
-}
 
 function currentUser(req: EmulatorRequest, supported: readonly string[]): UserPrincipal {
   const on = req.params.on ?? '';

@@ -64,9 +64,13 @@ function groupSchedule(s: RequestSchedule): Json {
   return { startDateTime: s.startDateTime, expiration };
 }
 
+/** As for directory roles: Granted becomes Provisioned at its start, and an undecided approval ends after 24 hours. */
+export function groupRequestStatus(r: GroupRequestRecord, now: Date): GroupRequestRecord['status'] {
+  return effectiveStatus({ status: r.status, scheduleInfo: r.scheduleInfo, createdDateTime: r.createdDateTime, approvalId: r.approvalId } as ScheduleRequestRecord, now);
+}
+
 export function groupRequestJson(r: GroupRequestRecord, now: Date): Json {
-  // Granted requests become Provisioned when their start arrives, as for directory roles.
-  const status = effectiveStatus({ status: r.status, scheduleInfo: r.scheduleInfo } as ScheduleRequestRecord, now);
+  const status = groupRequestStatus(r, now);
   return {
     id: r.id,
     status,

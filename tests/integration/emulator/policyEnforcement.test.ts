@@ -1,6 +1,6 @@
 // Every refusal PIM makes on selfActivate, with the error bodies of contracts/errors/CATALOG.md.
 import assert from 'node:assert/strict';
-import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { tenantPerSuite } from '../../support/tenant';
 import { activationBody, call, RM, type Reply } from './http';
 
@@ -96,6 +96,26 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
     assert.equal((await call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() })).status, 204);
     const after = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/${r.json.id}`, { token: token() });
     assert.equal(after.json.status, 'Canceled');
+  });
+
+  it("an approval nobody decides ends after PIM's 24 hours, for roles and for groups alike (Canceled)", async () => {
+    const start = new Date('2030-01-01T09:00:00Z');
+    tenant().clock.set(start);
+    const role = await activate(activationBody(A, UA, { scheduleInfo: { startDateTime: start.toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } }, ticketInfo: { ticketNumber: 'INC-42', ticketSystem: 'ServiceNow' } }));
+    const GROUP_REQUESTS = '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests';
+    const group = await call(tenant(), 'POST', GROUP_REQUESTS, {
+      token: token(),
+      body: { accessId: 'owner', principalId: A, groupId: DEMO_GROUPS.sreOnCall.id, action: 'selfActivate', justification: 'pager', scheduleInfo: { startDateTime: start.toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } },
+    });
+    assert.deepEqual([role.json.status, group.json.status], ['PendingApproval', 'PendingApproval']);
+    const statuses = async () => [
+      (await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/${role.json.id}`, { token: token() })).json.status,
+      (await call(tenant(), 'GET', `${GROUP_REQUESTS}/${group.json.id}`, { token: token() })).json.status,
+    ];
+    tenant().clock.set(new Date(start.getTime() + 23 * 3600_000));
+    assert.deepEqual(await statuses(), ['PendingApproval', 'PendingApproval']);
+    tenant().clock.set(new Date(start.getTime() + 25 * 3600_000));
+    assert.deepEqual(await statuses(), ['Canceled', 'Canceled']);
   });
 
   it('a future start → Granted, active once the PIM clock reaches it; a Provisioned request cannot be canceled', async () => {
