@@ -46,6 +46,8 @@ interface LevelResult {
   readonly p99Ratio: number;
   /** Flows that did not end active (they still count as turns). */
   readonly failedFlows: number;
+  /** Graph/ARM/token calls the level made, per activation flow (2 when every cache is warm). */
+  readonly upstreamCallsPerFlow: number;
 }
 
 interface Stack {
@@ -161,6 +163,7 @@ async function turnCost(stack: Stack, bot: BotProcess, echo: BotProcess, users: 
     cpuRatio: round(botCpu / echoCpu),
     p99Ratio: round(percentile(own, 99) / percentile(echoWall, 99)),
     failedFlows,
+    upstreamCallsPerFlow: round(log.length / lanes.flat().length),
   };
 }
 
@@ -204,13 +207,13 @@ function turnCostLines(levels: readonly LevelResult[]): string[] {
   const lines = [
     'Turn cost: activation flow vs. echo bot (same CloudAdapter + restify), CPU of the bot process',
     `People pause ${PACE.thinkMinMs / 1000}-${PACE.thinkMaxMs / 1000} s before each answer and start within ${PACE.startSpreadMs / 1000} s; alone (1), ${SEQUENTIAL_CONVERSATIONS} conversations run one after another without pauses; "200 think 0s" sends back-to-back (saturation)`,
-    'conc  think  turns  bot CPU ms/turn  echo CPU ms/turn  ratio  bot p50  bot p99  p99 w/o emulator  echo p99  emulator ms/turn',
+    'conc  think  turns  bot CPU ms/turn  echo CPU ms/turn  ratio  bot p50  bot p99  p99 w/o emulator  echo p99  emulator ms/turn  calls/flow',
   ];
   for (const l of levels) {
     lines.push(
       [String(l.concurrency).padStart(4), `${l.thinkMs / 1000}s`.padStart(6), String(l.turns).padStart(6), String(l.bot.cpuMsPerTurn).padStart(16), String(l.echo.cpuMsPerTurn).padStart(17),
         `${l.cpuRatio}x`.padStart(6), String(l.bot.p50Ms).padStart(8), String(l.bot.p99Ms).padStart(8), String(l.bot.p99ExcludingEmulatorMs).padStart(17),
-        String(l.echo.p99Ms).padStart(9), String(l.bot.emulatorMsPerTurn).padStart(17), l.failedFlows ? ` (${l.failedFlows} flows did not complete)` : ''].join(' '),
+        String(l.echo.p99Ms).padStart(9), String(l.bot.emulatorMsPerTurn).padStart(17), String(l.upstreamCallsPerFlow).padStart(11), l.failedFlows ? ` (${l.failedFlows} flows did not complete)` : ''].join(' '),
     );
   }
   return lines;
@@ -245,7 +248,16 @@ async function main(): Promise<void> {
       const failed = turns.find((t) => !/You can activate/.test(textOf(t.replies)));
       if (failed) throw new Error(`warm-up failed: ${textOf(failed.replies).replace(/\s+/g, ' ').slice(0, 200)}\n${bot.errorLogs().slice(0, 3).join('\n')}\n${bot.stderr().slice(-2000)}`);
     }
-    await openConversation({ endpoint: echo.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user: users[0]! }).say('warm up');
+    // Steady state, not a cold start: one unmeasured round of the measured flow through each process,
+    // so both run optimised code (V8 needs thousands of calls to optimise the SDKs' hot paths).
+    for (let i = 0; i < users.length; i += 50) {
+      await together(users.slice(i, i + 50), async (user) => [await runActivation(openConversation({ endpoint: bot.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user }))]);
+    }
+    await clearActivations(stack.tenant, users);
+    await together(users, async (user) => {
+      const conversation = openConversation({ endpoint: echo.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user });
+      return [await conversation.say('warm up'), await conversation.say('warm up'), await conversation.say('warm up')];
+    });
 
     const levels: LevelResult[] = [];
     for (const level of LEVELS) {
