@@ -69,6 +69,8 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
   let resentAfterLease = 0;
   let submitKillsBeforeCards = 0;
   const leaseMs = Number(env['APPROVAL_SEND_LEASE_SECONDS'] ?? 120) * 1000;
+  // How long before its first post a claim may be taken (the record write that carries it, the rendering).
+  const CLAIM_BEFORE_POST_MS = 250;
 
   let killedAt = 0;
   const restart = async (backend: number) => {
@@ -134,9 +136,11 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
       await until(() => approverChats.every((c) => cardsOf(c).length > 0), 'every approver has a card', options.settleMs);
       await killing;
       const clicker = approverChats[Math.floor(options.random() * approverChats.length)]!;
-      const data = approveData(cardsOf(clicker)[0]!);
+      const card = cardsOf(clicker)[0]!;
+      const data = approveData(card);
       armed = true;
-      const clicked = await retried(() => clicker.say({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data }, trigger: 'manual' } }), resent);
+      // As Teams sends it: the invoke replies to the card's message.
+      const clicked = await retried(() => clicker.say({ type: 'invoke', name: 'adaptiveCard/action', replyToId: card.id, value: { action: { type: 'Action.Execute', verb: 'approve', data }, trigger: 'manual' } }), resent);
       armed = false;
       if (clicked.status !== 200) flowProblems.push(`the click answered ${clicked.status}`);
       const clickBackend = lastBackend;
@@ -157,8 +161,10 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
       await sleep(Math.max(0, killedAt + leaseMs + 1200 - Date.now()));
       for (const [i, c] of approverChats.entries()) {
         const cards = cardsOf(c);
-        if (cards.length === 2 && (phase === 'fanOut' || phase === 'submit') && (cards[1]!.at ?? 0) - (cards[0]!.at ?? 0) >= leaseMs && !agrees(c, cards[0]!)) resentAfterLease++;
-        else if (cards.length !== 1) flowProblems.push(`${options.approvers[i]!.name} has ${cards.length} cards (${shown()})`);
+        // The lease runs from the claim, which the record's creation takes a moment before the first post.
+        const gap = (cards[1]?.at ?? 0) - (cards[0]?.at ?? 0);
+        if (cards.length === 2 && (phase === 'fanOut' || phase === 'submit') && gap >= leaseMs - CLAIM_BEFORE_POST_MS && !agrees(c, cards[0]!)) resentAfterLease++;
+        else if (cards.length !== 1) flowProblems.push(`${options.approvers[i]!.name} has ${cards.length} cards (${shown()}; ${Math.round(gap)} ms apart)`);
       }
       const tells = told();
       if (tells.length === 2 && phase !== 'fanOut' && phase !== 'submit' && (tells[1]!.at ?? 0) - (tells[0]!.at ?? 0) >= leaseMs) resentAfterLease++;

@@ -210,7 +210,8 @@ export class ApprovalFlow {
     const copy = copyFor(record, user.userId, 'approver');
     if (!copy) return message("You're not an approver for this request, so I can't take your decision. Nothing was changed.");
     if (copy.nonce !== nonce) return message('This card is out of date. Use the latest card I sent you. Nothing was changed.');
-    if (record.decision) return this.answerWithCard(key, record, copy, clicked);
+    const where = context.activity.conversation?.id;
+    if (record.decision) return this.answerWithCard(key, record, copy, clicked, where);
 
     const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw);
     switch (result.kind) {
@@ -237,7 +238,7 @@ export class ApprovalFlow {
         break;
       }
     }
-    return this.answerWithCard(key, record, copy, clicked);
+    return this.answerWithCard(key, record, copy, clicked, where);
   }
 
   /** Reconciles every open record with PIM, resumes fan-outs and sends due reminders. One pass at a time. */
@@ -298,13 +299,20 @@ export class ApprovalFlow {
    * clicked: a copy posted by an instance killed before recording it is posted again after the lease,
    * so its person may click the older card, and the newer one (on record) still needs the update.
    */
-  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy, clicked: string | undefined): Promise<InvokeReply> {
+  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy, clicked: string | undefined, conversationId?: string): Promise<InvokeReply> {
     const card = cardFor(record, copy);
     if (record.decision) {
       const outcome = record.decision.outcome;
       await this.deps.records.update(key, (r) => {
         const c = copyFor(r, copy.userId, copy.role);
-        return c && c.shows !== outcome && c.state === 'sent' && clicked !== undefined && c.activityId === clicked ? withCopy(r, c, { shows: outcome }) : undefined;
+        if (!c || clicked === undefined) return undefined;
+        if (c.state === 'sent') return c.shows !== outcome && c.activityId === clicked ? withCopy(r, c, { shows: outcome }) : undefined;
+        // A card that reached its person but not the record (its sender died between the post and the
+        // record): the click names it and this answer brings it up to date, so it becomes the copy on
+        // record and the sweep posts no second card once the dead sender's claim lapses.
+        if (!conversationId) return undefined;
+        const { claim: _lapsing, ...rest } = c;
+        return withCopy(r, c, { ...rest, state: 'sent', activityId: clicked, conversationId, shows: outcome }, true);
       });
       this.track(this.propagate(key));
     }
