@@ -9,6 +9,8 @@ export interface RateLimits {
 export const TEAMS_LIMITS: RateLimits = { perConversationPerSecond: 7, perAppPerSecond: 50 };
 
 const WINDOW_MS = 1000;
+/** Every this many counted sends, conversations quiet for two windows are forgotten. */
+const FORGET_EVERY = 512;
 
 /** One counted send; `at` moves to when the send completed (see acquire). */
 interface Slot {
@@ -18,6 +20,7 @@ interface Slot {
 export class RateLimiter {
   private readonly app: Slot[] = [];
   private readonly byConversation = new Map<string, Slot[]>();
+  private taken = 0;
 
   constructor(
     private readonly limits: RateLimits = TEAMS_LIMITS,
@@ -59,12 +62,23 @@ export class RateLimiter {
     return this.completer(conv, this.take(conversationId, conv, now));
   }
 
+  /** Conversations with a send in the last two windows (every reply is counted: the map must not keep every chat ever). */
+  get trackedConversations(): number {
+    return this.byConversation.size;
+  }
+
   private take(conversationId: string, conv: Slot[], now: number): Slot {
+    if (++this.taken % FORGET_EVERY === 0) this.forgetQuiet(now);
     const slot = { at: now };
     this.app.push(slot);
     conv.push(slot);
     this.byConversation.set(conversationId, conv);
     return slot;
+  }
+
+  private forgetQuiet(now: number): void {
+    // Two windows: a send still in flight moves its slot forward when it completes (see completer).
+    for (const [id, slots] of this.byConversation) if ((slots[slots.length - 1]?.at ?? 0) <= now - 2 * WINDOW_MS) this.byConversation.delete(id);
   }
 
   private completer(conv: Slot[], slot: Slot): () => void {

@@ -108,7 +108,8 @@ export function staleCopies(record: ApprovalRecord): CardCopy[] {
  * approver a card on record that shows the outcome.
  */
 export function unrecordedCopies(record: ApprovalRecord): CardCopy[] {
-  return record.copies.filter((c) => c.role === 'approver' && c.state !== 'sent' && c.claim !== undefined);
+  // Not 'unreachable' ones: with no conversation left, no card there can be posted or updated.
+  return record.copies.filter((c) => c.role === 'approver' && c.state === 'intent' && c.claim !== undefined);
 }
 
 /** Nothing left to do: decided, every posted copy shows it (none may be posted unrecorded), and the requester was told. */

@@ -159,6 +159,19 @@ describe('approval state', () => {
       await limiter.acquire('c-last');
       assert.deepEqual(t.waits, [5], 'the 51st send waits until one second after the reply arrived');
     });
+
+    it('forgets conversations that have been quiet, so a long-running bot does not keep every chat it ever answered', async () => {
+      const t = fakeTime();
+      const limiter = new RateLimiter({ perConversationPerSecond: 7, perAppPerSecond: 1_000_000 }, t.clock, t.sleep);
+      for (let i = 0; i < 5_000; i++) {
+        limiter.note(`chat-${i}`)();
+        t.advance(1);
+      }
+      assert.ok(limiter.trackedConversations < 2_600, `tracked ${limiter.trackedConversations}`);
+      for (let i = 0; i < 7; i++) limiter.note('busy')();
+      await limiter.acquire('busy');
+      assert.deepEqual(t.waits, [1000], 'a conversation still in its window keeps its count');
+    });
   });
 });
 

@@ -9,7 +9,7 @@ import { ConversationDirectory, referenceKey } from '../../../bot/conversationDi
 import { ApprovalDecisions } from '../../../services/approvals/decisions';
 import type { ApprovalState, ApprovalStep } from '../../../services/approvals/model';
 import type { ApprovalsPort, DirectoryPort } from '../../../services/approvals/port';
-import { recordKey, SEND_LEASE_MS, type ApprovalRecord, type CardCopy } from '../../../services/approvals/record';
+import { isSettled, recordKey, SEND_LEASE_MS, type ApprovalRecord, type CardCopy } from '../../../services/approvals/record';
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import type { RequestStatus } from '../../../services/pim/model';
 import type { PimService } from '../../../services/pim/service';
@@ -194,5 +194,21 @@ describe('a click on an older card of a re-sent copy', () => {
     assert.deepEqual(w.updates.filter((u) => u.userId === BOB), []);
     assert.ok(w.updates.some((u) => u.activityId === 'dave-1'), "Dave's copy was updated in place");
     assert.equal(bobCopy(await w.records.getByKey(KEY)).shows, 'approved');
+  });
+});
+
+describe('isSettled with copies claimed by a sender that never recorded them', () => {
+  const decided = (bob: Partial<CardCopy>): ApprovalRecord => ({
+    ...record(bob),
+    decision: { outcome: 'approved', by: { id: DAVE, displayName: 'Dave Diaz' }, at: T0.toISOString(), justification: 'ok', via: 'bot' },
+    requesterToldAt: T0.toISOString(),
+    copies: record(bob).copies.map((c) => (c.state === 'sent' ? { ...c, shows: 'approved' as const } : c)),
+  });
+  const claim = { id: 'dead-sender', at: T0.toISOString() };
+
+  it('waits for an intent that holds a claim (its card may be out), not for one nobody claimed or one with nowhere to go', () => {
+    assert.equal(isSettled(decided({ claim })), false);
+    assert.equal(isSettled(decided({})), true);
+    assert.equal(isSettled(decided({ state: 'unreachable', claim })), true);
   });
 });
