@@ -1,6 +1,8 @@
 // SIGKILL at seeded random points of activation flows through a round-robin balancer, each kill
 // followed by a restart of that instance. Shared by the scale-out test (10 kills) and `bench/soak.ts`
-// (100 kills). The caller checks the tenant afterwards: nothing lost, nothing doubled.
+// (100 kills). The caller checks each flow (activationProblems): nothing lost, nothing doubled.
+import { DEMO_ROLES } from '../emulator/tenant/demoTenant';
+import type { TenantEmulator } from '../emulator/tenant/index';
 import type { RoundRobinProxy } from '../tests/support/roundRobinProxy';
 import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
 import type { RecordingConnector } from '../tests/support/recordingConnector';
@@ -60,4 +62,15 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
     options.afterFlow?.(user, flow);
   }
   return { kills: options.users.length, killedInFlight, resent, flows };
+}
+
+/** What went wrong in one Global Reader flow of the loop, as PIM sees it: [] = ended active, one activation, one request. */
+export function activationProblems(tenant: TenantEmulator, user: ChatUser, flow: FlowResult): string[] {
+  const active = tenant.state.activeAssignments(user.aadObjectId).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
+  const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate' && r.status === 'Provisioned');
+  const problems: string[] = [];
+  if (flow.outcome !== 'active' && flow.outcome !== 'alreadyActive') problems.push(`${user.name}: ended ${flow.outcome}: ${flow.lastText.slice(0, 120)}`);
+  if (active.length !== 1) problems.push(`${user.name}: ${active.length} active assignments (lost or doubled)`);
+  if (sent.length !== 1) problems.push(`${user.name}: ${sent.length} activation requests (doubled or lost)`);
+  return problems;
 }

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_GROUPS, DEMO_ROLES } from '../emulator/tenant/demoTenant';
+import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
 import { startAzurite } from '../emulator/storage/azurite';
 import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
 import { startRecordingConnector } from '../tests/support/recordingConnector';
@@ -15,7 +15,7 @@ import { startRoundRobinProxy } from '../tests/support/roundRobinProxy';
 import { startTestTenant } from '../tests/support/tenant';
 import { addBenchUsers } from './benchUsers';
 import { runApprovalKillLoop } from './approvalKillLoop';
-import { runKillLoop } from './killLoop';
+import { activationProblems, runKillLoop } from './killLoop';
 import { seededRandom } from './random';
 import { localBotEnv } from '../tests/support/localBotEnv';
 
@@ -63,11 +63,7 @@ async function main(): Promise<void> {
       users,
       random: seededRandom(seed),
       afterFlow: (user, flow) => {
-        const active = tenant.state.activeAssignments(user.aadObjectId).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
-        const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate' && r.status === 'Provisioned');
-        if (flow.outcome !== 'active' && flow.outcome !== 'alreadyActive') failures.push(`${user.name}: ended ${flow.outcome}: ${flow.lastText.slice(0, 120)}`);
-        if (active.length !== 1) failures.push(`${user.name}: ${active.length} active assignments (lost)`);
-        if (sent.length !== 1) failures.push(`${user.name}: ${sent.length} activation requests (doubled or lost)`);
+        failures.push(...activationProblems(tenant, user, flow));
         if (++done % 10 === 0) process.stderr.write(`soak: ${done}/${kills} (${Math.round((Date.now() - started) / 1000)} s)\n`);
       },
     });

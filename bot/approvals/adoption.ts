@@ -1,35 +1,12 @@
-// What taking over a pending request needs besides the flow itself: the new record for a request
-// (the same one a submit writes) and the answer when the bot already tracks it.
+// The record a request waiting for approval starts with (written by a submit, or by a resubmit that
+// takes over a request a killed instance left without one), and the answer when the bot already tracks it.
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity } from 'botbuilder';
 import { infoCard } from '../../cards/views';
-import { approverNames, resolveApprovers } from '../../services/approvals/approvers';
-import type { ApprovalDecisions } from '../../services/approvals/decisions';
+import { approverNames } from '../../services/approvals/approvers';
 import type { PersonRef } from '../../services/approvals/model';
-import type { DirectoryPort } from '../../services/approvals/port';
 import { APPROVAL_TIMEOUT_MS, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
-import { eligibilityKey, type ActivationRequest, type UserContext } from '../../services/pim/model';
-import type { PimService } from '../../services/pim/service';
-
-export interface RecordDraftDeps {
-  readonly pim: PimService;
-  readonly decisions: ApprovalDecisions;
-  readonly people: DirectoryPort;
-  readonly now: () => Date;
-}
-
-/** The record for a request PIM put in PendingApproval: approvers from the policy, every copy still an intent. */
-export async function draftRecord(deps: RecordDraftDeps, user: UserContext, request: ActivationRequest): Promise<ApprovalRecord> {
-  const port = deps.decisions.has(request.surface) ? deps.decisions.port(request.surface) : undefined;
-  const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
-  // The policy's approvers, as the (briefly cached) eligibility listing read them.
-  const entry = (await deps.pim.listEligibilities(user)).find((e) => e.eligibility.key === key);
-  const [approvers, recent] = await Promise.all([
-    resolveApprovers(entry?.constraints.approvers ?? [], user.userId, deps.people),
-    port ? port.recentActivations(request, 3).catch(() => []) : Promise.resolve([]),
-  ]);
-  return approvalRecord({ user, request, approvers, recent, now: deps.now() });
-}
+import type { ActivationRequest, UserContext } from '../../services/pim/model';
 
 /**
  * The record of `request` as first written: the requester's copy, then one per approver, each an

@@ -29,7 +29,7 @@ import { eligibilityKey, type ActivationRequest, type Surface, type UserContext 
 import type { PimService } from '../../services/pim/service';
 import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
-import { alreadyWaitingMessage, approvalRecord, draftRecord } from './adoption';
+import { alreadyWaitingMessage, approvalRecord } from './adoption';
 import { cardFor, outcomeMessage } from './approvalCards';
 import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
@@ -148,7 +148,8 @@ export class ApprovalFlow {
     const key = recordKey(request.surface, request.id);
     let record = await this.deps.records.getByKey(key);
     if (!record) {
-      const opened = await this.deps.records.open(await draftRecord(this.deps, user, request));
+      const { approvers, recent } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
+      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now() }));
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
         await context.sendActivity(alreadyWaitingMessage(request.roleName, undefined));

@@ -83,7 +83,7 @@ async function loadOrCreateServer(dir: string, ca: Pair): Promise<Pair> {
 
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const { keyPem, key, cert } = newKeyAndCertificate(365);
+  const { keyPem, cert } = newKeyAndCertificate(365);
   cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([

@@ -2,7 +2,7 @@
 // `unknown` JSON, so contract tests feed Microsoft's examples through exactly what the provider uses.
 
 import { PimError } from '../errors';
-import { asRecord, readDate, readRecord, readString, sameEnum, type JsonRecord } from '../json';
+import { asRecord, readDate, readRecord, readString, type JsonRecord } from '../json';
 import { roleTarget, type ActivationRequest, type ActiveAssignment, type Eligibility, type RoleTarget, type Scope } from '../model';
 import { graphActiveWindow, ticketOf, toRequestAction, toRequestSchedule, toRequestStatus } from '../entra/entraMapping';
 

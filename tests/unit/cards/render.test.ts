@@ -8,7 +8,6 @@ import {
   durationCard,
   infoCard,
   justificationCard,
-  MAX_LISTED_ROLES,
   ROLE_PAGE_SIZE,
   resultsCard,
   signInCard,
