@@ -1,19 +1,38 @@
-// The framework's floor for the turn-cost benchmark: the same CloudAdapter, channel
+// The framework's floors for the turn-cost benchmark: the same CloudAdapter, channel
 // authentication and restify stack as the bot (bot/server.ts), answering every message with an
-// echo and nothing else. No state, no dialogs, no PIM. Run in a child by tests/support/botProcess.
-import { CloudAdapter, type TurnContext } from 'botbuilder';
+// echo. The plain echo has no state, no dialogs, no PIM. The stateful echo also keeps a counter in
+// conversation state on the bot's own Storage (read and written every turn), which any bot must
+// pay that continues a conversation on another instance or after a restart. Run in a child by
+// tests/support/botProcess.
+import { CloudAdapter, ConversationState, type TurnContext } from 'botbuilder';
 import type { BotConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
 import { restify, type RestifyRequest, type RestifyResponse } from '../bot/http/restify';
 import type { BotApp } from '../bot/server';
+import { createStateStorage } from '../services/store/stateStorage';
 
 export function createEchoBotApp(config: BotConfig): BotApp {
+  return echoApp(config, async (context) => void (await context.sendActivity(`echo: ${context.activity.text ?? ''}`)));
+}
+
+export function createStatefulEchoBotApp(config: BotConfig): BotApp {
+  const state = new ConversationState(createStateStorage(config.storage));
+  const turns = state.createProperty<number>('turns');
+  return echoApp(config, async (context) => {
+    const count = (await turns.get(context, 0)) + 1;
+    await turns.set(context, count);
+    await context.sendActivity(`echo ${count}: ${context.activity.text ?? ''}`);
+    await state.saveChanges(context);
+  });
+}
+
+function echoApp(config: BotConfig, onMessage: (context: TurnContext) => Promise<void>): BotApp {
   const adapter = new CloudAdapter(createChannelAuthentication(config));
   const server = restify.createServer({ name: 'echo-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }));
   server.post('/api/messages', async (req: RestifyRequest, res: RestifyResponse) => {
     await adapter.process(req as Parameters<CloudAdapter['process']>[0], res, async (context: TurnContext) => {
-      if (context.activity.type === 'message') await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
+      if (context.activity.type === 'message') await onMessage(context);
     });
   });
   return {

@@ -31,7 +31,15 @@ const LEVELS = [1, 50, 200] as const;
  * that saturated case is reported apart, as throughput.
  */
 const PACE = { startSpreadMs: 3000, thinkMinMs: 2000, thinkMaxMs: 4000 } as const;
-const SEQUENTIAL_CONVERSATIONS = 10;
+const SEQUENTIAL_CONVERSATIONS = 40;
+/**
+ * Every level measures the same warm flow (2 upstream calls): eligibilities and policies stay cached
+ * for the whole run instead of lapsing after the default minute part-way through it. Cold flows are
+ * counted in the upstream-calls table.
+ */
+const WARM_CACHE_SECONDS = '1800';
+/** Each process recomputes a user's reminders once, this long after her first message to it (bot/notifyReminders). */
+const REMINDER_REFRESH_AFTER_MS = 60_000;
 const MEMORY_CONVERSATIONS = 1000;
 const TARGETS = { cpuRatio: 2, p99ExcludingEmulatorMs: 200, fanOutRatio: 1.2 } as const;
 
@@ -41,13 +49,29 @@ interface LevelResult {
   readonly thinkMs: number;
   readonly turns: number;
   readonly bot: { cpuMsPerTurn: number; p50Ms: number; p99Ms: number; p99ExcludingEmulatorMs: number; emulatorMsPerTurn: number };
-  readonly echo: { cpuMsPerTurn: number; p50Ms: number; p99Ms: number };
+  readonly echo: FloorResult;
+  /** The echo that also reads and writes its conversation state on the same Storage every turn. */
+  readonly statefulEcho: FloorResult;
   readonly cpuRatio: number;
+  readonly cpuRatioToStatefulEcho: number;
   readonly p99Ratio: number;
   /** Flows that did not end active (they still count as turns). */
   readonly failedFlows: number;
   /** Graph/ARM/token calls the level made, per activation flow (2 when every cache is warm). */
   readonly upstreamCallsPerFlow: number;
+}
+
+interface FloorResult {
+  readonly cpuMsPerTurn: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/** The processes a level sends the same turns to: the bot and its two floors (bench/echoBot.ts). */
+interface Subjects {
+  readonly bot: BotProcess;
+  readonly echo: BotProcess;
+  readonly statefulEcho: BotProcess;
 }
 
 interface Stack {
@@ -92,9 +116,9 @@ async function together<T, R>(items: readonly T[], each: (item: T) => Promise<R[
   return (await Promise.all(items.map(each))).flat();
 }
 
-async function turnCost(stack: Stack, bot: BotProcess, echo: BotProcess, users: readonly ChatUser[], concurrency: number, paced: boolean): Promise<LevelResult> {
+async function turnCost(stack: Stack, { bot, echo, statefulEcho }: Subjects, users: readonly ChatUser[], concurrency: number, paced: boolean): Promise<LevelResult> {
   const { tenant, connector } = stack;
-  // Alone, nobody waits for anybody: ten conversations one after another, without pauses, give
+  // Alone, nobody waits for anybody: forty conversations one after another, without pauses, give
   // the single-conversation level enough turns to measure.
   const inSequence = concurrency === 1 ? SEQUENTIAL_CONVERSATIONS : 1;
   const lanes = Array.from({ length: concurrency }, (_, lane) => users.slice(lane * inSequence, (lane + 1) * inSequence));
@@ -126,28 +150,15 @@ async function turnCost(stack: Stack, bot: BotProcess, echo: BotProcess, users: 
   const after = await settled(bot);
   if (profileDir) await bot.profile('stop', profileFile('bot'));
 
-  const echoBefore = await settled(echo);
-  const echoTurns = await together(lanes, async (lane) => {
-    await arrive();
-    const turns: TurnResult[] = [];
-    for (const user of lane) {
-      const conversation = talk(echo.endpoint, user);
-      for (let i = 0; i < 3; i++) {
-        if (i > 0 && thinkMs) await sleep(thinkMs());
-        turns.push(await conversation.say(`hello ${i}`));
-      }
-    }
-    return turns;
-  });
-  const echoAfter = await settled(echo);
+  const floor = (process: BotProcess) => floorTurns(process, lanes, talk, arrive, thinkMs);
+  const echoResult = await floor(echo);
+  const statefulResult = await floor(statefulEcho);
 
   const log = tenant.requestLog.entries();
   const wall = botTurns.map(({ turn }) => turn.endedAt - turn.startedAt);
   const upstream = botTurns.map(({ turn, user }) => emulatorMsDuring(log, user.aadObjectId, turn));
   const own = wall.map((w, i) => Math.max(0, w - upstream[i]!));
-  const echoWall = echoTurns.map((t) => t.endedAt - t.startedAt);
   const botCpu = (after.cpuMicros - before.cpuMicros) / 1000 / botTurns.length;
-  const echoCpu = (echoAfter.cpuMicros - echoBefore.cpuMicros) / 1000 / echoTurns.length;
   return {
     concurrency,
     thinkMs: pacing ? (PACE.thinkMinMs + PACE.thinkMaxMs) / 2 : 0,
@@ -159,12 +170,40 @@ async function turnCost(stack: Stack, bot: BotProcess, echo: BotProcess, users: 
       p99ExcludingEmulatorMs: round(percentile(own, 99)),
       emulatorMsPerTurn: round(upstream.reduce((a, b) => a + b, 0) / upstream.length),
     },
-    echo: { cpuMsPerTurn: round(echoCpu), p50Ms: round(percentile(echoWall, 50)), p99Ms: round(percentile(echoWall, 99)) },
-    cpuRatio: round(botCpu / echoCpu),
-    p99Ratio: round(percentile(own, 99) / percentile(echoWall, 99)),
+    echo: echoResult,
+    statefulEcho: statefulResult,
+    cpuRatio: round(botCpu / echoResult.cpuMsPerTurn),
+    cpuRatioToStatefulEcho: round(botCpu / statefulResult.cpuMsPerTurn),
+    p99Ratio: round(percentile(own, 99) / echoResult.p99Ms),
     failedFlows,
     upstreamCallsPerFlow: round(log.length / lanes.flat().length),
   };
+}
+
+/** A floor's turns in the level's pattern: three messages per conversation, with the level's pauses. */
+async function floorTurns(
+  process: BotProcess,
+  lanes: ReadonlyArray<readonly ChatUser[]>,
+  talk: (endpoint: string, user: ChatUser) => ReturnType<typeof openConversation>,
+  arrive: () => Promise<void>,
+  thinkMs: (() => number) | undefined,
+): Promise<FloorResult> {
+  const before = await settled(process);
+  const turns = await together(lanes, async (lane) => {
+    await arrive();
+    const done: TurnResult[] = [];
+    for (const user of lane) {
+      const conversation = talk(process.endpoint, user);
+      for (let i = 0; i < 3; i++) {
+        if (i > 0 && thinkMs) await sleep(thinkMs());
+        done.push(await conversation.say(`hello ${i}`));
+      }
+    }
+    return done;
+  });
+  const after = await settled(process);
+  const wall = turns.map((t) => t.endedAt - t.startedAt);
+  return { cpuMsPerTurn: round((after.cpuMicros - before.cpuMicros) / 1000 / turns.length), p50Ms: round(percentile(wall, 50)), p99Ms: round(percentile(wall, 99)) };
 }
 
 async function memory(stack: Stack, users: readonly ChatUser[]): Promise<{ conversations: number; idleRssMb: number; rssMb: number; heapUsedMb: number; idleHeapUsedMb: number; rssRatio: number }> {
@@ -205,14 +244,14 @@ function fanOutLines(fanOut: readonly FanOutResult[] | string): string[] {
 
 function turnCostLines(levels: readonly LevelResult[]): string[] {
   const lines = [
-    'Turn cost: activation flow vs. echo bot (same CloudAdapter + restify), CPU of the bot process',
+    'Turn cost: activation flow vs. echo bots (same CloudAdapter + restify), CPU of each process; the stateful echo also reads and writes its conversation state on the same Storage',
     `People pause ${PACE.thinkMinMs / 1000}-${PACE.thinkMaxMs / 1000} s before each answer and start within ${PACE.startSpreadMs / 1000} s; alone (1), ${SEQUENTIAL_CONVERSATIONS} conversations run one after another without pauses; "200 think 0s" sends back-to-back (saturation)`,
-    'conc  think  turns  bot CPU ms/turn  echo CPU ms/turn  ratio  bot p50  bot p99  p99 w/o emulator  echo p99  emulator ms/turn  calls/flow',
+    'conc  think  turns  bot CPU ms/turn  echo CPU ms/turn  ratio  stateful echo  ratio  bot p50  bot p99  p99 w/o emulator  echo p99  emulator ms/turn  calls/flow',
   ];
   for (const l of levels) {
     lines.push(
       [String(l.concurrency).padStart(4), `${l.thinkMs / 1000}s`.padStart(6), String(l.turns).padStart(6), String(l.bot.cpuMsPerTurn).padStart(16), String(l.echo.cpuMsPerTurn).padStart(17),
-        `${l.cpuRatio}x`.padStart(6), String(l.bot.p50Ms).padStart(8), String(l.bot.p99Ms).padStart(8), String(l.bot.p99ExcludingEmulatorMs).padStart(17),
+        `${l.cpuRatio}x`.padStart(6), String(l.statefulEcho.cpuMsPerTurn).padStart(14), `${l.cpuRatioToStatefulEcho}x`.padStart(6), String(l.bot.p50Ms).padStart(8), String(l.bot.p99Ms).padStart(8), String(l.bot.p99ExcludingEmulatorMs).padStart(17),
         String(l.echo.p99Ms).padStart(9), String(l.bot.emulatorMsPerTurn).padStart(17), String(l.upstreamCallsPerFlow).padStart(11), l.failedFlows ? ` (${l.failedFlows} flows did not complete)` : ''].join(' '),
     );
   }
@@ -236,8 +275,11 @@ async function main(): Promise<void> {
   const turnsOnly = args.includes('turns');
   const stack = await startStack();
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const bot = await startBotProcess({ env: stack.env });
+  const bot = await startBotProcess({ env: { ...stack.env, PIM_CACHE_SECONDS: WARM_CACHE_SECONDS } });
   const echo = await startBotProcess({ env: stack.env, factory: { module: path.join(__dirname, 'echoBot.ts'), exportName: 'createEchoBotApp' } });
+  // Its own container: the same conversation ids must not meet the bot's dialog state.
+  const statefulEcho = await startBotProcess({ env: { ...stack.env, STORAGE_CONTAINER: 'bench-echo' }, factory: { module: path.join(__dirname, 'echoBot.ts'), exportName: 'createStatefulEchoBotApp' } });
+  const subjects: Subjects = { bot, echo, statefulEcho };
   try {
     const users = await addBenchUsers(stack.tenant, Math.max(...LEVELS));
     // Warm both processes and every user's tokens and cached eligibilities: the levels measure turns,
@@ -248,23 +290,29 @@ async function main(): Promise<void> {
       const failed = turns.find((t) => !/You can activate/.test(textOf(t.replies)));
       if (failed) throw new Error(`warm-up failed: ${textOf(failed.replies).replace(/\s+/g, ' ').slice(0, 200)}\n${bot.errorLogs().slice(0, 3).join('\n')}\n${bot.stderr().slice(-2000)}`);
     }
+    const lastFirstMessage = Date.now();
     // Steady state, not a cold start: one unmeasured round of the measured flow through each process,
     // so both run optimised code (V8 needs thousands of calls to optimise the SDKs' hot paths).
     for (let i = 0; i < users.length; i += 50) {
       await together(users.slice(i, i + 50), async (user) => [await runActivation(openConversation({ endpoint: bot.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user }))]);
     }
     await clearActivations(stack.tenant, users);
-    await together(users, async (user) => {
-      const conversation = openConversation({ endpoint: echo.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user });
-      return [await conversation.say('warm up'), await conversation.say('warm up'), await conversation.say('warm up')];
-    });
+    for (const floor of [echo, statefulEcho]) {
+      await together(users, async (user) => {
+        const conversation = openConversation({ endpoint: floor.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user });
+        return [await conversation.say('warm up'), await conversation.say('warm up'), await conversation.say('warm up')];
+      });
+    }
+    // Steady state also means past each user's once-per-process reminder recompute: it is a cost of
+    // a user's first message to a process, not of a turn, and would otherwise land in whichever level runs then.
+    await sleep(Math.max(0, lastFirstMessage + REMINDER_REFRESH_AFTER_MS + 5_000 - Date.now()));
 
     const levels: LevelResult[] = [];
     for (const level of LEVELS) {
-      levels.push(await turnCost(stack, bot, echo, users, level, true));
+      levels.push(await turnCost(stack, subjects, users, level, true));
       process.stderr.write(`bench: turn cost at ${level} done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
     }
-    const saturated = await turnCost(stack, bot, echo, users, Math.max(...LEVELS), false);
+    const saturated = await turnCost(stack, subjects, users, Math.max(...LEVELS), false);
     process.stderr.write(`bench: saturated turn cost done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
     if (turnsOnly) {
       process.stdout.write(`${turnCostLines([...levels, saturated]).join('\n')}\n(${Math.round((Date.now() - t0) / 1000)} s; turn cost only, no results file)\n`);
@@ -283,6 +331,8 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
       targets: {
         cpuPerTurnAtMost2xFloor: [...levels, saturated].every((l) => l.cpuRatio <= TARGETS.cpuRatio),
+        // Not the issue's target; the floor any bot with durable conversation state stands on (docs/performance.md).
+        cpuPerTurnAtMost2xStatefulFloor: [...levels, saturated].every((l) => l.cpuRatioToStatefulEcho <= TARGETS.cpuRatio),
         p99Under200msExcludingEmulator: levels.every((l) => l.bot.p99ExcludingEmulatorMs < TARGETS.p99ExcludingEmulatorMs),
         fanOutWithin1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.every((f) => f.ratio <= TARGETS.fanOutRatio && f.delivered === f.approvers && f.doubled === 0),
       },
@@ -298,7 +348,7 @@ async function main(): Promise<void> {
     printTable(levels, saturated, calls, fanOut, mem);
     process.stdout.write(`\nTargets: ${JSON.stringify(results.targets)}\nWrote bench/results.json in ${results.seconds} s\n`);
   } finally {
-    await Promise.all([bot.stop(), echo.stop()]);
+    await Promise.all([bot.stop(), echo.stop(), statefulEcho.stop()]);
     await stack.stop();
   }
 }

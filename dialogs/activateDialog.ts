@@ -95,10 +95,15 @@ export class ActivateDialog extends ComponentDialog {
     const next = current.pending.shift();
     if (next) {
       const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;
-      return step.beginDialog(ROLE_PROMPT, { choices: offered, intro: next.intro } satisfies RolePromptOptions);
+      return step.beginDialog(ROLE_PROMPT, { choices: await this.recentFirst(step, offered), intro: next.intro } satisfies RolePromptOptions);
     }
-    if (current.items.length === 0) return step.beginDialog(ROLE_PROMPT, { choices: current.choices } satisfies RolePromptOptions);
+    if (current.items.length === 0) return step.beginDialog(ROLE_PROMPT, { choices: await this.recentFirst(step, current.choices) } satisfies RolePromptOptions);
     return step.next(undefined);
+  }
+
+  /** The user's own order, read only when a list is shown: a role named outright needs no read of it. */
+  private async recentFirst(step: WaterfallStepContext<FlowOptions>, choices: RoleChoice[]): Promise<RoleChoice[]> {
+    return byRecent(choices, (await this.deps.recent?.get(step.context)) ?? []);
   }
 
   private async collectPick(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
@@ -201,8 +206,7 @@ export class ActivateDialog extends ComponentDialog {
     }
     let choices: RoleChoice[];
     try {
-      const [list, recent] = await Promise.all([this.deps.pim.listEligibilities(user), this.deps.recent?.get(step.context) ?? Promise.resolve([])]);
-      choices = byRecent(toRoleChoices(list), recent);
+      choices = toRoleChoices(await this.deps.pim.listEligibilities(user));
     } catch (error) {
       await sendFailure(step.context, this.deps, error);
       return undefined;

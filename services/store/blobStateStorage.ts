@@ -3,14 +3,24 @@
 // the other wrote. Why not BlobsStorage itself: every turn reads and writes state, and BlobsStorage
 // spends about as much CPU around each request (a zod schema built per call, p-map, a fresh client
 // per key) as the request costs; bench/run.ts measures the turn.
-import { ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import { ContainerClient, type BlockBlobClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { Storage, StoreItems } from 'botbuilder';
+
+/** About the keys of the conversations active within a minute or two at a few hundred turns a second. */
+const DEFAULT_CLIENT_CACHE_SIZE = 2_000;
 
 export class BlobStateStorage implements Storage {
   private readonly container: ContainerClient;
   private ready: Promise<unknown> | undefined;
+  /** Building a blob client (URL parsing, a service client) is about a sixth of a read and write's CPU: keep the recent ones. */
+  private readonly clients = new Map<string, BlockBlobClient>();
 
-  constructor(connectionString: string, containerName: string, options?: StoragePipelineOptions) {
+  constructor(
+    connectionString: string,
+    containerName: string,
+    options?: StoragePipelineOptions,
+    private readonly clientCacheSize = DEFAULT_CLIENT_CACHE_SIZE,
+  ) {
     this.container = new ContainerClient(connectionString, containerName, options);
   }
 
@@ -29,7 +39,7 @@ export class BlobStateStorage implements Storage {
         const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
         const body = Buffer.from(JSON.stringify(value), 'utf8');
         try {
-          await this.container.getBlockBlobClient(blobName(key)).upload(body, body.length, {
+          await this.client(key).upload(body, body.length, {
             // As BlobsStorage: no eTag, '' or '*' overwrite; any other eTag must still match.
             conditions: typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? { ifMatch: eTag } : {},
             blobHTTPHeaders: { blobContentType: 'application/json' },
@@ -45,13 +55,13 @@ export class BlobStateStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     await this.initialize();
-    await Promise.all(keys.map((key) => this.container.getBlobClient(blobName(key)).deleteIfExists()));
+    await Promise.all(keys.map((key) => this.client(key).deleteIfExists()));
   }
 
   private async readOne(key: string): Promise<Record<string, unknown> | undefined> {
     let download;
     try {
-      download = await this.container.getBlobClient(blobName(key)).download();
+      download = await this.client(key).download();
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -61,6 +71,18 @@ export class BlobStateStorage implements Storage {
     for await (const chunk of download.readableStreamBody) chunks.push(chunk as Buffer);
     const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     return { ...value, eTag: download.etag };
+  }
+
+  private client(key: string): BlockBlobClient {
+    let client = this.clients.get(key);
+    if (client) {
+      this.clients.delete(key); // re-inserted below: the Map's order is least recently used first
+    } else {
+      client = this.container.getBlockBlobClient(blobName(key));
+      if (this.clients.size >= this.clientCacheSize) this.clients.delete(this.clients.keys().next().value as string);
+    }
+    this.clients.set(key, client);
+    return client;
   }
 
   private initialize(): Promise<unknown> {

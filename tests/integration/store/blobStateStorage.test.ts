@@ -77,4 +77,15 @@ describe('BlobStateStorage on Azurite', function () {
     await storage.delete(['a', 'never-written']);
     assert.deepEqual(Object.keys(await storage.read(['a', 'b'])), ['b']);
   });
+
+  it('keys beyond its cache of blob clients still read, write and delete their own blobs', async () => {
+    const storage = new BlobStateStorage(azurite.connectionString, container(), undefined, 2);
+    const keys = ['one', 'two', 'three', 'four', 'five'];
+    await storage.write(Object.fromEntries(keys.map((k, i) => [k, { v: i }])));
+    for (const [i, k] of keys.entries()) assert.equal(((await storage.read([k]))[k] as { v: number }).v, i, k);
+    await storage.write({ one: { v: 10 } });
+    await storage.delete(['two']);
+    const back = await storage.read(keys);
+    assert.deepEqual(Object.fromEntries(Object.entries(back).map(([k, v]) => [k, (v as { v: number }).v])), { one: 10, three: 2, four: 3, five: 4 });
+  });
 });

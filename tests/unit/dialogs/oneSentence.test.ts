@@ -173,6 +173,18 @@ describe('the list across surfaces', () => {
     await chat.say('activate sre on-call for 1h');
     assert.deepEqual(touched, [[SURFACE_KEYS.sre]]);
   });
+
+  it('reads the order only when it shows a list: a role named outright costs no read of it', async () => {
+    let reads = 0;
+    const chat = startChat(fakePim(allSurfaces()), NOW, { recent: { get: async () => (reads++, [SURFACE_KEYS.readerWeb]), touch: async () => {} } });
+    await chat.say('activate sre on-call for 1h');
+    assert.equal(reads, 0, 'the named role was activated without reading the order');
+    const replies = await chat.say('activate reader');
+    const list = replies[replies.length - 1];
+    assert.equal(reads, 1, 'the list of candidates for "reader" is put in the user\'s order');
+    const offered = submitActions(list).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    assert.equal(offered[0], SURFACE_KEYS.readerWeb, 'the most recent candidate comes first');
+  });
 });
 
 describe('several at once', () => {
