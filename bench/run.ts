@@ -150,7 +150,7 @@ async function turnCost(stack: Stack, { bot, echo, statefulEcho }: Subjects, use
   const after = await settled(bot);
   if (profileDir) await bot.profile('stop', profileFile('bot'));
 
-  const floor = (process: BotProcess) => floorTurns(process, lanes, talk, arrive, thinkMs);
+  const floor = (subject: BotProcess) => floorTurns(subject, lanes, talk, arrive, thinkMs);
   const echoResult = await floor(echo);
   const statefulResult = await floor(statefulEcho);
 
@@ -182,18 +182,18 @@ async function turnCost(stack: Stack, { bot, echo, statefulEcho }: Subjects, use
 
 /** A floor's turns in the level's pattern: three messages per conversation, with the level's pauses. */
 async function floorTurns(
-  process: BotProcess,
+  subject: BotProcess,
   lanes: ReadonlyArray<readonly ChatUser[]>,
   talk: (endpoint: string, user: ChatUser) => ReturnType<typeof openConversation>,
   arrive: () => Promise<void>,
   thinkMs: (() => number) | undefined,
 ): Promise<FloorResult> {
-  const before = await settled(process);
+  const before = await settled(subject);
   const turns = await together(lanes, async (lane) => {
     await arrive();
     const done: TurnResult[] = [];
     for (const user of lane) {
-      const conversation = talk(process.endpoint, user);
+      const conversation = talk(subject.endpoint, user);
       for (let i = 0; i < 3; i++) {
         if (i > 0 && thinkMs) await sleep(thinkMs());
         done.push(await conversation.say(`hello ${i}`));
@@ -201,7 +201,7 @@ async function floorTurns(
     }
     return done;
   });
-  const after = await settled(process);
+  const after = await settled(subject);
   const wall = turns.map((t) => t.endedAt - t.startedAt);
   return { cpuMsPerTurn: round((after.cpuMicros - before.cpuMicros) / 1000 / turns.length), p50Ms: round(percentile(wall, 50)), p99Ms: round(percentile(wall, 99)) };
 }
@@ -239,7 +239,7 @@ async function memory(stack: Stack, users: readonly ChatUser[]): Promise<{ conve
 
 function fanOutLines(fanOut: readonly FanOutResult[] | string): string[] {
   if (typeof fanOut === 'string') return [`  ${fanOut}`];
-  return fanOut.map((f) => `  ${String(f.approvers).padStart(3)} approvers: ${f.ms} ms, floor ${f.floorMs} ms, ${f.ratio}x; delivered ${f.delivered}/${f.approvers}, doubled ${f.doubled}, 429s ${f.refusals}`);
+  return fanOut.map((f) => `  ${String(f.approvers).padStart(3)} approvers: ${f.ms} ms, floor ${f.floorMs} ms, ${f.ratio}x (median of ${f.rounds} rounds); delivered ${f.delivered}/${f.approvers} in every round, doubled ${f.doubled}, 429s ${f.refusals}`);
 }
 
 function turnCostLines(levels: readonly LevelResult[]): string[] {
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
   const subjects: Subjects = { bot, echo, statefulEcho };
   try {
     const users = await addBenchUsers(stack.tenant, Math.max(...LEVELS));
-    // Warm both processes and every user's tokens and cached eligibilities: the levels measure turns,
+    // Warm the bot and every user's tokens and cached eligibilities: the levels measure turns,
     // not sign-ins. In batches: 200 first-time users at once overwhelm msal's per-user authority
     // discovery (see coldBurst below).
     for (let i = 0; i < users.length; i += 20) {
@@ -330,11 +330,12 @@ async function main(): Promise<void> {
       when: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
       targets: {
-        cpuPerTurnAtMost2xFloor: [...levels, saturated].every((l) => l.cpuRatio <= TARGETS.cpuRatio),
+        // From the measured values, not the ratios rounded for the table (1.24 must not pass as 1.2).
+        cpuPerTurnAtMost2xFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.echo.cpuMsPerTurn),
         // Not the issue's target; the floor any bot with durable conversation state stands on (docs/performance.md).
-        cpuPerTurnAtMost2xStatefulFloor: [...levels, saturated].every((l) => l.cpuRatioToStatefulEcho <= TARGETS.cpuRatio),
+        cpuPerTurnAtMost2xStatefulFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.statefulEcho.cpuMsPerTurn),
         p99Under200msExcludingEmulator: levels.every((l) => l.bot.p99ExcludingEmulatorMs < TARGETS.p99ExcludingEmulatorMs),
-        fanOutWithin1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.every((f) => f.ratio <= TARGETS.fanOutRatio && f.delivered === f.approvers && f.doubled === 0),
+        fanOutWithin1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.every((f) => f.ms <= TARGETS.fanOutRatio * f.floorMs && f.delivered === f.approvers && f.doubled === 0),
       },
       turnCost: levels,
       saturated,
