@@ -10,8 +10,8 @@ import type { ActivationRequest, UserContext } from '../../services/pim/model';
 
 /**
  * The record of `request` as first written: the requester's copy, then one per approver, each an
- * intent (a restart finds them and posts what was not posted yet). `claimFor` gives an approver copy
- * the claim its creator will post it under.
+ * intent (a restart finds them and posts what was not posted yet). `claimFor` gives a copy the claim
+ * its creator will post it under.
  */
 export function approvalRecord(o: {
   user: UserContext;
@@ -20,12 +20,12 @@ export function approvalRecord(o: {
   /** undefined: the history could not be read. */
   recent: ReadonlyArray<{ startDateTime: Date; endDateTime: Date }> | undefined;
   now: Date;
-  claimFor?: (userId: string) => SendClaim | undefined;
+  claimFor?: (userId: string, role: CardCopy['role']) => SendClaim | undefined;
 }): ApprovalRecord {
   const { user, request, recent } = o;
   const requester: PersonRef = user.displayName ? { id: user.userId, displayName: user.displayName } : { id: user.userId };
   const copy = (userId: string, role: CardCopy['role']): CardCopy => {
-    const claim = role === 'approver' ? o.claimFor?.(userId.toLowerCase()) : undefined;
+    const claim = o.claimFor?.(userId.toLowerCase(), role);
     return { userId: userId.toLowerCase(), role, state: 'intent', nonce: randomUUID(), shows: 'pending', ...(claim ? { claim } : {}) };
   };
   return {

@@ -93,9 +93,11 @@ export class ApprovalFlow {
     const now = this.deps.now();
     // The write that creates the record also claims every approver copy it can post (as fanOut's claim
     // write would), so the first cards need no write of their own; the claim holds off the sweep and
-    // other instances as any claim does (an instance killed before posting leaves it to lapse).
+    // other instances as any claim does (an instance killed before posting leaves it to lapse). The
+    // requester's copy is claimed too: a resubmit adopting the request meanwhile sends a note, not a
+    // second waiting card.
     const claim = { id: randomUUID(), at: now.toISOString() };
-    const draft = approvalRecord({ user, request, approvers, recent, now, claimFor: (userId) => (references.get(userId) ? claim : undefined) });
+    const draft = approvalRecord({ user, request, approvers, recent, now, claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
     const creating = this.deps.records.create(draft, { newRequest: true });
     creating.catch(noop); // awaited below, after the rendering
     // The cards are rendered while the record is written, once its requests are on their way. They
@@ -106,13 +108,19 @@ export class ApprovalFlow {
     const record = await creating;
     const recordId = recordKey(record.surface, record.requestId);
     const mine = copyFor(record, user.userId, 'requester')!;
-    // Empty when the stored record is not the one written here (another creator's), or nobody is reachable yet.
+    if (mine.claim?.id !== claim.id) {
+      // Another creator's record: a resubmit took the request over while this turn was slow. Its
+      // waiting card goes to whoever claims the requester's copy first; the other turn says so.
+      await this.answerRequester(context, user, recordId, record);
+      this.track(this.fanOut(recordId));
+      return;
+    }
+    // Empty when nobody is reachable yet.
     const claimed = record.copies.filter((c) => c.role === 'approver' && c.claim?.id === claim.id);
     if (claimed.length === 0) {
       const sent = await context.sendActivity(MessageFactory.attachment(cardFor(record, mine)));
-      if (sent?.id) {
-        await this.deps.records.update(recordId, (r) => withCopy(r, mine, { state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id }));
-      }
+      const result = { userId: mine.userId, role: 'requester', conversationId: context.activity.conversation.id } as const;
+      await this.recordPosts(recordId, claim.id, [sent?.id ? { ...result, activityId: sent.id } : result], 'pending');
       this.track(this.fanOut(recordId));
       return;
     }
@@ -157,32 +165,34 @@ export class ApprovalFlow {
       }
       record = opened.record;
     }
+    await this.answerRequester(context, user, key, record);
+    this.track(this.fanOut(key));
+  }
+
+  /**
+   * The requester's waiting card, from whichever turn claims her copy first (a submit and a resubmit
+   * adopting the same request may race); any other turn, and any turn once the card is out, gets a note.
+   */
+  private async answerRequester(context: TurnContext, user: UserContext, key: string, record: ApprovalRecord): Promise<void> {
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       const c = copyFor(r, user.userId, 'requester');
       return c && !r.decision && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
     });
     const mine = claimed ? copyFor(claimed, user.userId, 'requester') : undefined;
-    if (claimed && mine?.claim?.id === claim.id) {
-      const settle = (sent: { id?: string } | undefined) =>
-        this.deps.records.update(key, (r) => {
-          const c = copyFor(r, user.userId, 'requester');
-          if (c?.claim?.id !== claim.id) return undefined;
-          const { claim: _done, ...rest } = c;
-          return withCopy(r, c, sent?.id ? { ...rest, state: 'sent', activityId: sent.id, conversationId: context.activity.conversation.id } : rest, true);
-        });
-      let sent: { id?: string } | undefined;
-      try {
-        sent = await context.sendActivity(MessageFactory.attachment(cardFor(claimed, mine)));
-      } catch (e) {
-        await settle(undefined).catch(() => undefined);
-        throw e;
-      }
-      await settle(sent);
-    } else {
+    if (!claimed || mine?.claim?.id !== claim.id) {
       await context.sendActivity(alreadyWaitingMessage(record.request.roleName, claimed ?? record));
+      return;
     }
-    this.track(this.fanOut(key));
+    const result = { userId: mine.userId, role: 'requester', conversationId: context.activity.conversation.id } as const;
+    let sent: { id?: string } | undefined;
+    try {
+      sent = await context.sendActivity(MessageFactory.attachment(cardFor(claimed, mine)));
+    } catch (e) {
+      await this.recordPosts(key, claim.id, [result], 'pending').catch(noop); // releases the claim for the next submit
+      throw e;
+    }
+    await this.recordPosts(key, claim.id, [sent?.id ? { ...result, activityId: sent.id } : result], 'pending');
   }
 
   /** Action.Execute from an approval card; undefined when the verb is not ours. */

@@ -212,6 +212,55 @@ describe('approval fan-out', () => {
       assert.equal(atPost.length, APPROVERS.length);
     });
 
+    /** Another turn in Alice's chat, and what each turn sent her (the requester's copies are not posted through the sender). */
+    function turnOf(context: TurnContext): { context: TurnContext; said: () => string[] } {
+      const said: string[] = [];
+      context.onSendActivities(async (_c, activities, next) => {
+        said.push(...activities.map((a) => JSON.stringify(a.attachments ?? a.text ?? '')));
+        return next();
+      });
+      return { context, said: () => said };
+    }
+    const isWaitingCard = (s: string) => /is waiting for approval/.test(s);
+    const isNote = (s: string) => /is already waiting for approval/.test(s);
+
+    it('a resubmit that took the request over first keeps the only waiting card: the slow original submit sends a note', async () => {
+      const { memory, flow, context, records } = setup();
+      await storeReferences(memory, APPROVERS);
+      const resubmit = turnOf(new TurnContext(new TestAdapter(), context.activity));
+      const original = turnOf(context);
+      await flow.adopt(resubmit.context, ALICE, request());
+      await flow.submitted(original.context, ALICE, request());
+      await flow.idle();
+      assert.deepEqual(resubmit.said().map(isWaitingCard), [true], 'the resubmit posted the waiting card');
+      assert.deepEqual(original.said().map(isNote), [true], 'the original submit only says it is already waiting');
+      const mine = (await records.getByKey(KEY))!.copies.find((c) => c.role === 'requester')!;
+      assert.equal(mine.state, 'sent');
+      assert.equal(mine.claim, undefined, 'no claim left behind');
+    });
+
+    it("the original submit's waiting card holds the requester's copy: a resubmit while it is being posted gets a note", async () => {
+      const { memory, flow, context, records, atPost } = setup();
+      await storeReferences(memory, APPROVERS);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const original = turnOf(context);
+      context.onSendActivities(async (_c, _a, next) => (await gate, next()));
+      const submitting = flow.submitted(context, ALICE, request());
+      for (let i = 0; i < 100 && !(await records.getByKey(KEY)); i++) await new Promise((r) => setTimeout(r, 5));
+      const resubmit = turnOf(new TurnContext(new TestAdapter(), context.activity));
+      await flow.adopt(resubmit.context, ALICE, request());
+      release();
+      await submitting;
+      await flow.idle();
+      assert.deepEqual(resubmit.said().map(isNote), [true], 'the resubmit only says it is already waiting');
+      assert.deepEqual(original.said().map(isWaitingCard), [true], 'one waiting card, from the original submit');
+      assert.equal(atPost.length, APPROVERS.length, 'one card per approver');
+      const mine = (await records.getByKey(KEY))!.copies.find((c) => c.role === 'requester')!;
+      assert.equal(mine.state, 'sent');
+      assert.equal(mine.claim, undefined, 'no claim left behind');
+    });
+
     it('reads afresh when nothing was read ahead (another instance took the turn)', async () => {
       const { memory, flow, calls, atPost, context } = setup();
       await storeReferences(memory, APPROVERS);
