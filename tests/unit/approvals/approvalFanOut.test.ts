@@ -222,6 +222,11 @@ describe('approval fan-out', () => {
       return { context, said: () => said };
     }
     const isWaitingCard = (s: string) => /is waiting for approval/.test(s);
+    async function assertWaitingCardOnRecord(records: ApprovalRecordStore): Promise<void> {
+      const mine = (await records.getByKey(KEY))!.copies.find((c) => c.role === 'requester')!;
+      assert.equal(mine.state, 'sent', "the requester's waiting card is on record");
+      assert.equal(mine.claim, undefined, 'no claim left behind');
+    }
     const isNote = (s: string) => /is already waiting for approval/.test(s);
 
     it('a resubmit that took the request over first keeps the only waiting card: the slow original submit sends a note', async () => {
@@ -234,9 +239,7 @@ describe('approval fan-out', () => {
       await flow.idle();
       assert.deepEqual(resubmit.said().map(isWaitingCard), [true], 'the resubmit posted the waiting card');
       assert.deepEqual(original.said().map(isNote), [true], 'the original submit only says it is already waiting');
-      const mine = (await records.getByKey(KEY))!.copies.find((c) => c.role === 'requester')!;
-      assert.equal(mine.state, 'sent');
-      assert.equal(mine.claim, undefined, 'no claim left behind');
+      await assertWaitingCardOnRecord(records);
     });
 
     it("the original submit's waiting card holds the requester's copy: a resubmit while it is being posted gets a note", async () => {
@@ -256,9 +259,7 @@ describe('approval fan-out', () => {
       assert.deepEqual(resubmit.said().map(isNote), [true], 'the resubmit only says it is already waiting');
       assert.deepEqual(original.said().map(isWaitingCard), [true], 'one waiting card, from the original submit');
       assert.equal(atPost.length, APPROVERS.length, 'one card per approver');
-      const mine = (await records.getByKey(KEY))!.copies.find((c) => c.role === 'requester')!;
-      assert.equal(mine.state, 'sent');
-      assert.equal(mine.claim, undefined, 'no claim left behind');
+      await assertWaitingCardOnRecord(records);
     });
 
     it('reads afresh when nothing was read ahead (another instance took the turn)', async () => {
