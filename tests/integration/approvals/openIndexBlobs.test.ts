@@ -3,11 +3,8 @@
 // created at the same moment by several bot instances on a brand-new container all being listed.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
-import { startAzurite, type RunningAzurite } from '../../../emulator/storage/azurite';
+import { useAzurite } from '../../support/azurite';
 import { recordKey, type ApprovalRecord } from '../../../services/approvals/record';
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import { isETagConflict } from '../../../services/store/keyValueStorage';
@@ -25,21 +22,11 @@ function record(requestId: string): ApprovalRecord {
 
 describe('open approvals index on Azurite (BlobsStorage)', function () {
   this.timeout(60_000);
-  let azurite: RunningAzurite;
-  let dir: string;
+  const azurite = useAzurite('index');
   const container = () => `idx-${randomUUID().slice(0, 8)}`;
 
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'pimbot-index-'));
-    azurite = await startAzurite({ location: dir });
-  });
-  after(async () => {
-    await azurite?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('BlobsStorage has no create-if-absent: a specific eTag on a missing blob is refused, "*" and "" write unconditionally', async () => {
-    const storage = new BlobsStorage(azurite.connectionString, container());
+    const storage = new BlobsStorage(azurite().connectionString, container());
     await assert.rejects(storage.write({ a: { v: 1, eTag: '"0x8DC000000000000"' } }), isETagConflict);
     assert.equal((await storage.read(['a']))['a'], undefined, 'nothing was created');
     await storage.write({ b: { v: 1, eTag: '*' } });
@@ -50,12 +37,12 @@ describe('open approvals index on Azurite (BlobsStorage)', function () {
 
   it('15 records created at the same moment by three instances on a brand-new container are all listed as open', async () => {
     const name = container();
-    const instances = [0, 1, 2].map(() => new ApprovalRecordStore(new BlobsStorage(azurite.connectionString, name)));
+    const instances = [0, 1, 2].map(() => new ApprovalRecordStore(new BlobsStorage(azurite().connectionString, name)));
     const ids = Array.from({ length: 15 }, () => randomUUID());
     await Promise.all(ids.map((id, i) => instances[i % 3]!.create(record(id))));
     const expected = ids.map((id) => recordKey('entraRole', id)).sort();
     assert.deepEqual((await instances[0]!.openKeys()).sort(), expected);
-    const reader = new ApprovalRecordStore(new BlobsStorage(azurite.connectionString, name));
+    const reader = new ApprovalRecordStore(new BlobsStorage(azurite().connectionString, name));
     for (const key of expected) assert.ok(await reader.getByKey(key), `${key} stored`);
   });
 });

@@ -3,14 +3,11 @@
 // the reminder comes due on both at once, exactly one sends it: the reminder is claimed in the stored
 // record with the eTag that was read. Run on MemoryStorage and on Azurite (BlobsStorage, If-Match).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { ExpiryReminders } from '../../../bot/notifyReminders';
 import { silentLogger, type ProactiveSender } from '../../../dialogs/deps';
-import { startAzurite, type RunningAzurite } from '../../../emulator/storage/azurite';
+import { useAzurite } from '../../support/azurite';
 import { BlobStateStorage } from '../../../services/store/blobStateStorage';
 import type { ActiveAssignment } from '../../../services/pim/model';
 import type { PimService } from '../../../services/pim/service';
@@ -53,21 +50,12 @@ async function settle(storage: Storage, key: string, done: (value: { sent?: stri
 
 describe('expiry reminders with two bot instances on one Storage', function () {
   this.timeout(60_000);
-  let azurite: RunningAzurite | undefined;
-  let azuriteDir: string;
-  before(async () => {
-    azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-azurite-'));
-    azurite = await startAzurite({ location: azuriteDir });
-  });
-  after(async () => {
-    await azurite?.stop();
-    rmSync(azuriteDir, { recursive: true, force: true });
-  });
+  const azurite = useAzurite('azurite');
 
   const stores: Array<[string, () => Storage]> = [
     ['MemoryStorage', () => new MemoryStorage()],
-    ['Azurite (BlobsStorage)', () => new BlobsStorage(azurite!.connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
-    ["Azurite (BlobStateStorage, the bot's own)", () => new BlobStateStorage(azurite!.connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
+    ['Azurite (BlobsStorage)', () => new BlobsStorage(azurite().connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
+    ["Azurite (BlobStateStorage, the bot's own)", () => new BlobStateStorage(azurite().connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
   ];
   for (const [name, makeStorage] of stores) {
     it(`${name}: the reminder due on both instances is sent once`, async () => {

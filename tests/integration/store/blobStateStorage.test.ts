@@ -3,33 +3,20 @@
 // keys, deletes, and a container that does not exist yet.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
-import { startAzurite, type RunningAzurite } from '../../../emulator/storage/azurite';
+import { useAzurite } from '../../support/azurite';
 import { BlobStateStorage, blobName } from '../../../services/store/blobStateStorage';
 import { isETagConflict, updateItem } from '../../../services/store/keyValueStorage';
 
 describe('BlobStateStorage on Azurite', function () {
   this.timeout(60_000);
-  let azurite: RunningAzurite;
-  let dir: string;
+  const azurite = useAzurite('state');
   const container = () => `state-${randomUUID().slice(0, 8)}`;
-
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'pimbot-state-'));
-    azurite = await startAzurite({ location: dir });
-  });
-  after(async () => {
-    await azurite?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('reads and writes what BlobsStorage reads and writes, under the same blob names', async () => {
     const name = container();
-    const mine = new BlobStateStorage(azurite.connectionString, name);
-    const theirs = new BlobsStorage(azurite.connectionString, name);
+    const mine = new BlobStateStorage(azurite().connectionString, name);
+    const theirs = new BlobsStorage(azurite().connectionString, name);
     const key = 'msteams/conversations/a:1-é/x//y';
     await theirs.write({ [key]: { dialogState: { stack: ['activate'] }, eTag: '*' } });
     const read = (await mine.read([key]))[key] as { dialogState: unknown; eTag: string };
@@ -41,14 +28,14 @@ describe('BlobStateStorage on Azurite', function () {
   });
 
   it('keeps non-ASCII text whole', async () => {
-    const storage = new BlobStateStorage(azurite.connectionString, container());
+    const storage = new BlobStateStorage(azurite().connectionString, container());
     const text = 'Prüfung für 財務 🔐 — Zugriff';
     await storage.write({ k: { text } });
     assert.equal(((await storage.read(['k']))['k'] as { text: string }).text, text);
   });
 
   it('a write with a stale eTag is refused as an eTag conflict and changes nothing; "*" and "" overwrite', async () => {
-    const storage = new BlobStateStorage(azurite.connectionString, container());
+    const storage = new BlobStateStorage(azurite().connectionString, container());
     await storage.write({ k: { v: 1 } });
     const first = (await storage.read(['k']))['k'] as { v: number; eTag: string };
     await storage.write({ k: { v: 2, eTag: first.eTag } });
@@ -62,15 +49,15 @@ describe('BlobStateStorage on Azurite', function () {
 
   it('racing read-modify-writes from two clients lose no update', async () => {
     const name = container();
-    const a = new BlobStateStorage(azurite.connectionString, name);
-    const b = new BlobStateStorage(azurite.connectionString, name);
+    const a = new BlobStateStorage(azurite().connectionString, name);
+    const b = new BlobStateStorage(azurite().connectionString, name);
     await a.write({ counter: { n: 0 } });
     await Promise.all(Array.from({ length: 10 }, (_, i) => updateItem<{ n: number }>(i % 2 ? a : b, 'counter', (c) => ({ n: (c?.n ?? 0) + 1 }))));
     assert.equal(((await a.read(['counter']))['counter'] as { n: number }).n, 10);
   });
 
   it('missing keys are absent, deletes are idempotent, and a new container is created on first use', async () => {
-    const storage = new BlobStateStorage(azurite.connectionString, container());
+    const storage = new BlobStateStorage(azurite().connectionString, container());
     assert.deepEqual(await storage.read(['nothing', 'here']), {});
     await storage.write({ a: { v: 1 }, b: { v: 2 } });
     assert.deepEqual(Object.keys(await storage.read(['a', 'b', 'c'])).sort(), ['a', 'b']);
@@ -79,7 +66,7 @@ describe('BlobStateStorage on Azurite', function () {
   });
 
   it('keys beyond its cache of blob clients still read, write and delete their own blobs', async () => {
-    const storage = new BlobStateStorage(azurite.connectionString, container(), undefined, 2);
+    const storage = new BlobStateStorage(azurite().connectionString, container(), undefined, 2);
     const keys = ['one', 'two', 'three', 'four', 'five'];
     await storage.write(Object.fromEntries(keys.map((k, i) => [k, { v: i }])));
     for (const [i, k] of keys.entries()) assert.equal(((await storage.read([k]))[k] as { v: number }).v, i, k);
