@@ -7,6 +7,7 @@
 import { CloudAdapter, ConversationState, type TurnContext } from 'botbuilder';
 import type { BotConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
+import { jsonBodyGate } from '../bot/http/edge';
 import { restify, type RestifyRequest, type RestifyResponse } from '../bot/http/restify';
 import type { BotApp } from '../bot/server';
 import { createStateStorage } from '../services/store/stateStorage';
@@ -29,7 +30,7 @@ export function createStatefulEchoBotApp(config: BotConfig): BotApp {
 function echoApp(config: BotConfig, onMessage: (context: TurnContext) => Promise<void>): BotApp {
   const adapter = new CloudAdapter(createChannelAuthentication(config));
   const server = restify.createServer({ name: 'echo-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }));
+  server.pre(jsonBodyGate(256 * 1024));
   server.post('/api/messages', async (req: RestifyRequest, res: RestifyResponse) => {
     await adapter.process(req as Parameters<CloudAdapter['process']>[0], res, async (context: TurnContext) => {
       if (context.activity.type === 'message') await onMessage(context);

@@ -1,24 +1,70 @@
 // Structured logs: one JSON object per line, with the turn's correlation id, and nothing that can
-// carry a credential. Anything shaped like a bearer token, JWT, client secret or connection-string
-// key is masked, and any field named like a secret is dropped to "[redacted]", before it is written.
+// carry a credential. Secrets are recognised by what they are, wherever they sit (a field of any
+// name, a nested object, an error message, a URL): JWTs, Authorization header values, secret
+// parameters of connection strings, SAS URLs, token requests and responses (AccountKey=, sig=,
+// client_secret=, code=, "access_token": ...), Entra's opaque codes and refresh tokens, and the
+// values registered at startup (client secret, storage key, token cache key). Fields are dropped by
+// exact name only, the names that hold nothing but a secret (the settings and the OAuth fields): a
+// name merely containing "key" or "token" (an approval record's key, the token endpoint's address,
+// a readiness check's name) is useful and is kept, its value still scanned like every other.
 import type { Logger } from '../dialogs/deps';
 import { currentScope } from './turnScope';
 
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
-const BEARER = /\b(bearer)\s+[\w.~+/=-]+/gi;
-/** Storage connection strings and SAS tokens: AccountKey=..., SharedAccessSignature=..., sig=... */
-const CONNECTION_SECRET = /\b(AccountKey|SharedAccessKey|SharedAccessSignature|sig|client_secret|client_assertion|assertion|code)=([^;&\s"']+)/gi;
-const SECRET_FIELD = /token|secret|password|authorization|assertion|key|credential|cookie|connectionstring/i;
+const AUTH_HEADER = /\b(bearer|basic)\s+[\w.~+/=-]+/gi;
+/** name=value pairs of connection strings, SAS URLs, query strings and form bodies. */
+const PARAM_SECRET =
+  /\b(AccountKey|SharedAccessKey|SharedAccessSignature|sig|client_secret|client_assertion|assertion|code|code_verifier|access_token|refresh_token|id_token|password|MicrosoftAppPassword|LOCAL_CLIENT_SECRET|TOKEN_CACHE_KEY)=([^;&\s"']+)/gi;
+/** The same inside a JSON text (an upstream body quoted in an error message). */
+const JSON_SECRET = /"(client_secret|client_assertion|assertion|code_verifier|access_token|refresh_token|id_token|password)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+/** Entra's authorization codes and refresh tokens are opaque, not JWTs: "0.A…" / "1.A…". */
+const ENTRA_OPAQUE = /\b[01]\.A[\w-]{30}[\w.-]*/g;
+
+/**
+ * Field names (compared without case, "_", "-" or ".") whose value is a secret whatever it looks
+ * like: the settings that hold secrets and the credential fields of OAuth and HTTP.
+ */
+const SECRET_FIELDS = new Set(
+  [
+    'MicrosoftAppPassword', 'LOCAL_CLIENT_SECRET', 'TOKEN_CACHE_KEY', 'tokenCacheKey', 'STORAGE_CONNECTION_STRING', 'connectionString',
+    'clientSecret', 'client_secret', 'secret', 'password', 'privateKey', 'clientAssertion', 'assertion',
+    'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
+    'token', 'accessToken', 'refreshToken', 'idToken', 'ssoToken', 'userToken', 'bearerToken', 'sasToken',
+    'authorizationCode', 'authCode', 'codeVerifier', 'accountKey', 'sharedAccessKey', 'sharedAccessSignature', 'sig', 'apiKey',
+  ].map(normalizeName),
+);
+
+/** A field named "code" is an error code ("RoleAssignmentExists", "ECONNRESET", 404) unless it looks like an OAuth code. */
+const ERROR_CODE = /^(?:[A-Za-z][A-Za-z_.]{0,79}|\d{1,6})$/;
+
+function normalizeName(name: string): string {
+  return name.replace(/[-_.]/g, '').toLowerCase();
+}
+
+function isSecretField(name: string, value: unknown): boolean {
+  const normalized = normalizeName(name);
+  if (SECRET_FIELDS.has(normalized)) return true;
+  return normalized === 'code' && typeof value === 'string' && !ERROR_CODE.test(value);
+}
 
 /** Values the logger must never print verbatim, whatever their shape (registered at startup). */
 const knownSecrets = new Set<string>();
 
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 8) knownSecrets.add(value);
+  if (!value || value.length < 8) return;
+  knownSecrets.add(value);
+  // As it appears in a URL or a form body.
+  const encoded = encodeURIComponent(value);
+  if (encoded !== value) knownSecrets.add(encoded);
 }
 
 export function redact(text: string): string {
-  let out = text.replace(BEARER, '$1 [redacted]').replace(JWT, '[redacted-jwt]').replace(CONNECTION_SECRET, '$1=[redacted]');
+  let out = text
+    .replace(AUTH_HEADER, '$1 [redacted]')
+    .replace(JWT, '[redacted-jwt]')
+    .replace(PARAM_SECRET, '$1=[redacted]')
+    .replace(JSON_SECRET, '"$1"$2"[redacted]"')
+    .replace(ENTRA_OPAQUE, '[redacted]');
   for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   return out;
 }
@@ -31,7 +77,7 @@ function clean(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { error: value.name, message: redact(value.message).slice(0, 500) };
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
-    out[name] = SECRET_FIELD.test(name) ? '[redacted]' : clean(v, depth + 1);
+    out[name] = isSecretField(name, v) ? '[redacted]' : clean(v, depth + 1);
   }
   return out;
 }

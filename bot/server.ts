@@ -10,7 +10,8 @@ import { createStateStorage } from '../services/store/stateStorage';
 import type { BotConfig } from './config';
 import { checkActivityRequest } from './http/activityRequest';
 import { createChannelAuthentication, type ChannelAuthEndpoints } from './http/channelAuth';
-import { checkReadiness, httpReachable, type ReadinessCheck } from './http/health';
+import { jsonBodyGate, localOnlyGate } from './http/edge';
+import { cachedReadiness, checkReadiness, httpReachable, type ReadinessCheck } from './http/health';
 import { restify, type RestifyRequest, type RestifyResponse } from './http/restify';
 import { checkTenant } from './http/tenantGuard';
 import { createJsonLogger, describeError, registerSecret } from './logging';
@@ -33,6 +34,8 @@ export interface BotAppOverrides {
   readonly channelAuth?: Partial<ChannelAuthEndpoints>;
   /** Tests only: replaces the readiness checks. */
   readonly readinessChecks?: readonly ReadinessCheck[];
+  /** Tests only: the monotonic clock (ms) that ages the cached readiness result. */
+  readonly readinessClock?: () => number;
   /** Sweep interval and reminder times of the approval flow (tests use short ones). */
   readonly approvals?: ApprovalSettings;
 }
@@ -46,6 +49,8 @@ export interface BotApp {
 const MAX_BODY_BYTES = 256 * 1024;
 /** Probes must answer well inside the platform's probe timeout (App Service: 1 min; Container Apps: 1 s default). */
 const READINESS_TIMEOUT_MS = 2000;
+/** /readyz answers from a result at most this old, so a flood of probes is one check per period. */
+const READINESS_CACHE_MS = 5000;
 
 export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {}): BotApp {
   const logger = overrides.logger ?? createJsonLogger();
@@ -92,7 +97,10 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   };
 
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
+  // Before routing, on every request: local mode answers this machine's channels only, then JSON
+  // bodies only (415 otherwise, 413 over the cap), read here and nowhere else.
+  if (config.mode === 'local') server.pre(localOnlyGate());
+  server.pre(jsonBodyGate(MAX_BODY_BYTES));
   server.post('/api/messages', async (req: RestifyRequest, res: RestifyResponse) => {
     const check = checkActivityRequest(req.body, { loopbackServiceUrlOnly: config.mode === 'local' });
     if (!check.ok) {
@@ -119,16 +127,20 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   });
 
   const readinessChecks = overrides.readinessChecks ?? defaultReadinessChecks(config, storage);
+  const readiness = cachedReadiness(() => checkReadiness(readinessChecks, READINESS_TIMEOUT_MS), {
+    ttlMs: READINESS_CACHE_MS,
+    ...(overrides.readinessClock ? { clock: overrides.readinessClock } : {}),
+    onChecked: (r) => void (r.ready || logger.warn('not ready', { checks: r.checks })),
+  });
   server.get(AUTH_CALLBACK_PATH, requester.callback(deps));
   server.get('/healthz', async (_req: RestifyRequest, res: RestifyResponse) => {
     res.header('cache-control', 'no-store');
     res.send(200, { status: 'alive' });
   });
   server.get('/readyz', async (_req: RestifyRequest, res: RestifyResponse) => {
-    const readiness = await checkReadiness(readinessChecks, READINESS_TIMEOUT_MS);
-    if (!readiness.ready) logger.warn('not ready', { checks: readiness.checks });
+    const { ready, checks } = await readiness();
     res.header('cache-control', 'no-store');
-    res.send(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
   });
 
   let listening = false;

@@ -49,3 +49,31 @@ export function httpReachable(name: string, url: string, fetchImpl: typeof fetch
     },
   };
 }
+
+/**
+ * /readyz is public: every call would otherwise fan out to storage, the token endpoint and Graph.
+ * Callers within `ttlMs` of the last completed check get its result, and callers while a check runs
+ * share it, so however often the probe is hit the dependencies see at most one check per period.
+ * `onChecked` runs once per real check (to log a failure once, not once per caller).
+ */
+export function cachedReadiness(
+  check: () => Promise<Readiness>,
+  options: { readonly ttlMs: number; readonly clock?: () => number; readonly onChecked?: (readiness: Readiness) => void },
+): () => Promise<Readiness> {
+  const clock = options.clock ?? (() => performance.now());
+  let last: { readonly at: number; readonly readiness: Readiness } | undefined;
+  let running: Promise<Readiness> | undefined;
+  return () => {
+    if (last && clock() - last.at < options.ttlMs) return Promise.resolve(last.readiness);
+    running ??= check()
+      .then((readiness) => {
+        last = { at: clock(), readiness };
+        options.onChecked?.(readiness);
+        return readiness;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+}

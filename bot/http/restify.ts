@@ -19,6 +19,8 @@ export type RestifyHandler = (req: RestifyRequest, res: RestifyResponse) => Prom
 export interface RestifyServer {
   readonly server: HttpServer;
   use(handler: unknown): void;
+  /** Handlers run before routing, on every request: (req, res, next), next(false) stops. */
+  pre(handler: (req: RestifyRequest, res: RestifyResponse, next: (stop?: false) => void) => void): void;
   post(path: string, handler: RestifyHandler): void;
   get(path: string, handler: RestifyHandler): void;
   listen(port: number, host: string, callback: () => void): void;
@@ -27,11 +29,10 @@ export interface RestifyServer {
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
 
+// No body plugins: restify's bodyParser parses multipart to temp files and form bodies. Bodies are
+// read by ./jsonBody.ts only.
 interface RestifyModule {
   createServer(options: { name: string; handleUncaughtExceptions?: boolean }): RestifyServer;
-  plugins: {
-    bodyParser(options: { maxBodySize: number; mapParams: boolean; mapFiles?: boolean; rejectUnknown?: boolean }): unknown;
-  };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

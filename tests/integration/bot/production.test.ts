@@ -33,6 +33,8 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
   let endpoint: string;
   let base: string;
   const issuedTokens: string[] = [];
+  /** /readyz answers from a cached result; the test moves this clock past the cache's life. */
+  let readinessClock = 0;
   /** What the SDKs print on the console (botframework-connector reports failed validations there) is log output too. */
   const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const originalConsole = consoleMethods.map((m) => console[m]);
@@ -56,6 +58,7 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       storage: new MemoryStorage(),
       logger: createJsonLogger((line) => productionLogLines.push(line)),
       channelAuth: { openIdMetadataUrl: tenant.botFramework.openIdMetadataUrl, oauthUrl: tokenService.url },
+      readinessClock: () => readinessClock,
     });
     const { port } = await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${port}`;
@@ -210,6 +213,7 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     assert.deepEqual(JSON.parse(body), { status: 'ready', checks: { storage: 'ok', tokenEndpoint: 'ok', graph: 'ok' } });
 
     tenant.faults.add({ path: '^/v1\\.0/', kind: 'unavailable' });
+    readinessClock += 60_000;
     try {
       const down = await fetch(`${base}/readyz`);
       const text = await down.text();
