@@ -1,7 +1,7 @@
 // The HTTP edge, run before routing on every request: in local mode the loopback-only check
 // (localOnly.ts), then the JSON-only body reader (jsonBody.ts), which leaves the parsed body in
-// req.body. A refused request gets a JSON error and, when its body was not read, a closed
-// connection: the client's remaining bytes are never read into memory, let alone to disk.
+// req.body. A refused request gets a JSON error; a body still arriving is discarded for a moment,
+// then its connection is cut: the client's remaining bytes are never kept, let alone on disk.
 // Handlers are plain (req, res, next) callbacks, the form every restify version runs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyHeaderProblem, declaresBody, readJsonBody } from './jsonBody';
@@ -11,9 +11,9 @@ type Next = (stop?: false) => void;
 type EdgeRequest = IncomingMessage & { body?: unknown };
 export type EdgeHandler = (req: EdgeRequest, res: ServerResponse, next: Next) => void;
 
-/** How long, and how many bytes, a refused client may keep sending so it can read the answer. */
+/** How long, and how many bytes, a refused client may go on sending before its connection is cut. */
 const LINGER_MS = 1000;
-const LINGER_BYTES = 1024 * 1024;
+const LINGER_BYTES = 4 * 1024 * 1024;
 
 export function localOnlyGate(): EdgeHandler {
   return (req, res, next) => {
@@ -46,27 +46,29 @@ export function jsonBodyGate(maxBytes: number): EdgeHandler {
   };
 }
 
-/** A JSON error; when the body is still arriving, the connection is closed after a short linger. */
+/**
+ * A JSON error. When the body is still arriving, what follows is discarded unread (never stored)
+ * for a moment so the client sees the answer, then the connection is cut: closing at once would
+ * reset it under a client still writing, which might then never read the answer.
+ */
 export function refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string): void {
-  const unread = !req.complete;
   if (!res.headersSent) {
     res.statusCode = status;
     res.setHeader('content-type', 'application/json; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
-    if (unread) res.setHeader('connection', 'close');
   }
   res.end(JSON.stringify({ error: reason }));
-  if (!unread) return;
-  // Closing at once would reset the connection under a client still writing, and it might never
-  // see the answer; so its next bytes are discarded unread for a moment, then the socket goes.
+  if (req.complete) return;
   const socket = req.socket;
   let discarded = 0;
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  const cut = (): void => void (req.complete || socket.destroy());
+  const timer = setTimeout(cut, LINGER_MS);
   timer.unref();
+  req.once('end', () => clearTimeout(timer));
   socket.once('close', () => clearTimeout(timer));
   req.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > LINGER_BYTES) socket.destroy();
+    if (discarded > LINGER_BYTES) cut();
   });
   req.resume();
 }
