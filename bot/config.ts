@@ -117,7 +117,7 @@ export const PUBLIC_CLOUD = {
  * Settings that only make sense for a production deployment. Their presence means someone
  * intended production, so local mode (which trusts the channel without a token) must not start.
  */
-const PRODUCTION_SETTINGS = [
+export const PRODUCTION_SETTINGS = [
   'MicrosoftAppId',
   'MicrosoftAppPassword',
   'MicrosoftAppType',

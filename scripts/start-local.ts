@@ -1,8 +1,10 @@
 // `npm start`: the whole product on this machine, in local mode (see scripts/localStack.ts).
-// State lives under .data/ so a second start carries on where the first stopped.
+// State lives under .data/ so a second start carries on where the first stopped. Settings come
+// from the environment over .env, as the bot reads them; production settings stop it (localEnv.ts).
 import * as path from 'node:path';
-import { ConfigError } from '../bot/config';
+import { ConfigError, type Env } from '../bot/config';
 import { PERSONA_PORTS, type PersonaName } from '../emulator/chat/personas';
+import { localEnvironment } from './localEnv';
 import { startLocalStack, type LocalStack } from './localStack';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -17,15 +19,14 @@ function personasFrom(value: string | undefined): PersonaName[] {
   return names as PersonaName[];
 }
 
-function portFrom(name: string, fallback: number): number {
-  const raw = process.env[name];
+function portFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
   const port = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ConfigError(name, `"${raw}" is not a port number`);
   return port;
 }
 
 async function main(): Promise<void> {
-  const dataDir = path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? '.data');
   let stack: LocalStack | undefined;
   let stopping = false;
   const stopAll = async (code: number): Promise<void> => {
@@ -37,15 +38,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  let dataDir = '';
   try {
+    const env = localEnvironment(process.env, path.resolve('.env'));
+    dataDir = path.resolve(repoRoot, env.LOCAL_DATA_DIR ?? '.data');
     stack = await startLocalStack({
       dataDir,
-      certDir: path.resolve(repoRoot, process.env.LOCAL_CERT_DIR ?? path.join(dataDir, 'certs')),
-      tenantPort: portFrom('LOCAL_TENANT_PORT', 8443),
-      blobPort: portFrom('LOCAL_BLOB_PORT', 10000),
-      botPort: portFrom('PORT', 3978),
-      personas: personasFrom(process.env.LOCAL_PERSONAS).map((persona) => ({ persona, port: PERSONA_PORTS[persona] ?? 0 })),
-      env: process.env,
+      certDir: path.resolve(repoRoot, env.LOCAL_CERT_DIR ?? path.join(dataDir, 'certs')),
+      tenantPort: portFrom(env, 'LOCAL_TENANT_PORT', 8443),
+      blobPort: portFrom(env, 'LOCAL_BLOB_PORT', 10000),
+      botPort: portFrom(env, 'PORT', 3978),
+      personas: personasFrom(env.LOCAL_PERSONAS).map((persona) => ({ persona, port: PERSONA_PORTS[persona] ?? 0 })),
+      env,
     });
   } catch (err) {
     const message = err instanceof ConfigError ? `setting ${err.message}` : err instanceof Error ? err.message : String(err);
