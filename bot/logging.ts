@@ -2,8 +2,8 @@
 // carry a credential. Secrets are recognised by what they are, wherever they sit (a field of any
 // name, a nested object, an error message, a URL): JWTs, Authorization header values, secret
 // parameters of connection strings, SAS URLs, token requests and responses (AccountKey=, sig=,
-// client_secret=, code=, "access_token": ...), Entra's opaque codes and refresh tokens, and the
-// values registered at startup (client secret, storage key, token cache key). Fields are dropped by
+// client_secret=, code=, "access_token": ...), Entra's opaque codes and refresh tokens, PEM private
+// keys, and the values registered at startup (client secret, storage key, token cache key). Fields are dropped by
 // exact name only, the names that hold nothing but a secret (the settings and the OAuth fields): a
 // name merely containing "key" or "token" (an approval record's key, the token endpoint's address,
 // a readiness check's name) is useful and is kept, its value still scanned like every other.
@@ -16,9 +16,11 @@ const AUTH_HEADER = /\b(bearer|basic)\s+[\w.~+/=-]+/gi;
 const PARAM_SECRET =
   /\b(AccountKey|SharedAccessKey|SharedAccessSignature|sig|client_secret|client_assertion|assertion|code|code_verifier|access_token|refresh_token|id_token|password|MicrosoftAppPassword|LOCAL_CLIENT_SECRET|TOKEN_CACHE_KEY)=([^;&\s"']+)/gi;
 /** The same inside a JSON text (an upstream body quoted in an error message). */
-const JSON_SECRET = /"(client_secret|client_assertion|assertion|code_verifier|access_token|refresh_token|id_token|password)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const JSON_SECRET = /"(client_secret|client_assertion|assertion|code_verifier|access_token|refresh_token|id_token|password)"(\s*:\s*)"(?:[^"\\]|\\.)*"?/gi;
 /** Entra's authorization codes and refresh tokens are opaque, not JWTs: "0.A…" / "1.A…". */
 const ENTRA_OPAQUE = /\b[01]\.A[\w-]{30}[\w.-]*/g;
+/** A PEM private key (the certificate credential's key file), cut or whole. */
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----[A-Za-z0-9+/=\s]*(?:-----END [A-Z ]{0,20}PRIVATE KEY-----)?/g;
 
 /**
  * Field names (compared without case, "_", "-" or ".") whose value is a secret whatever it looks
@@ -27,7 +29,7 @@ const ENTRA_OPAQUE = /\b[01]\.A[\w-]{30}[\w.-]*/g;
 const SECRET_FIELDS = new Set(
   [
     'MicrosoftAppPassword', 'LOCAL_CLIENT_SECRET', 'TOKEN_CACHE_KEY', 'tokenCacheKey', 'STORAGE_CONNECTION_STRING', 'connectionString',
-    'clientSecret', 'client_secret', 'secret', 'password', 'privateKey', 'clientAssertion', 'assertion',
+    'clientSecret', 'client_secret', 'secret', 'password', 'passphrase', 'privateKey', 'clientAssertion', 'assertion',
     'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
     'token', 'accessToken', 'refreshToken', 'idToken', 'ssoToken', 'userToken', 'bearerToken', 'sasToken',
     'authorizationCode', 'authCode', 'codeVerifier', 'accountKey', 'sharedAccessKey', 'sharedAccessSignature', 'sig', 'apiKey',
@@ -64,7 +66,8 @@ export function redact(text: string): string {
     .replace(JWT, '[redacted-jwt]')
     .replace(PARAM_SECRET, '$1=[redacted]')
     .replace(JSON_SECRET, '"$1"$2"[redacted]"')
-    .replace(ENTRA_OPAQUE, '[redacted]');
+    .replace(ENTRA_OPAQUE, '[redacted]')
+    .replace(PEM_PRIVATE_KEY, '[redacted-private-key]');
   for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   return out;
 }

@@ -66,6 +66,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bo
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onError);
+      req.off('close', onError);
       chunks.length = 0;
       resolve(result);
     };
@@ -87,6 +88,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bo
     req.once('end', onEnd);
     req.once('error', onError);
     req.once('aborted', onError);
+    // A connection gone before the end (whatever Node version reports it how) ends the wait too.
+    req.once('close', onError);
   });
 }
 

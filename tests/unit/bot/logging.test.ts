@@ -63,12 +63,15 @@ describe('log redaction: by what a value is, and by the exact names that hold se
         echoed: 'the app was configured with registered-client-secret-0123456789',
         urlEncoded: `client_secret=${encodeURIComponent('registered-client-secret-0123456789')}`,
         header: 'Basic dXNlcjpwYXNzd29yZA==',
+        pem: 'cannot read -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----',
+        truncated: 'body {"access_token":"cut-off-access-token-val',
       },
       `refused Bearer ${JWT} for ${ENTRA_CODE}`,
     );
     for (const leaked of [
       'eyJ0eXAi', STORAGE_KEY, 'SASsignatureValue123', ENTRA_CODE.slice(0, 20), 'opaque-access-token-value', 'opaque-refresh-token-value',
       'emulatorCodeValue42', 'verifierValue99', 'formSecretValue7', 'callbackCodeValue55', 'registered-client-secret-0123456789', 'dXNlcjpwYXNzd29yZA==',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'cut-off-access-token-val',
     ]) {
       assert.ok(!line.includes(leaked), `leaked ${leaked}: ${line}`);
     }
