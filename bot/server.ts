@@ -12,13 +12,14 @@ import { checkActivityRequest } from './http/activityRequest';
 import { createChannelAuthentication, type ChannelAuthEndpoints } from './http/channelAuth';
 import { checkReadiness, httpReachable, type ReadinessCheck } from './http/health';
 import { restify, type RestifyRequest, type RestifyResponse } from './http/restify';
-import { checkTenant } from './http/tenantGuard';
+import { SsoTokenVerifier } from '../services/identity/ssoTokenVerifier';
 import { createJsonLogger, describeError, registerSecret } from './logging';
 import { approvalSettings, createApprovalWiring, type ApprovalSettings } from './approvals/wiring';
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
 import { TeamsSsoSignIn } from './signIn';
+import { admitTurn } from './turnGate';
 import { storageTokenCache } from './tokenCacheStorage';
 import { createTurnErrorHandler } from './turnError';
 import { withSdkConsole } from './sdkConsole';
@@ -52,7 +53,13 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   registerSecrets(config);
   const storage = overrides.storage ?? createStateStorage(config.storage);
   const production = config.production;
-  const signIn = production ? new TeamsSsoSignIn({ connectionName: production.oauthConnectionName, logger }) : undefined;
+  const signIn = production
+    ? new TeamsSsoSignIn({
+        connectionName: production.oauthConnectionName,
+        verifier: new SsoTokenVerifier({ authority: config.services.authority, audiences: [production.appId, production.ssoApplicationIdUri], allowedTenantIds: config.allowedTenantIds }),
+        logger,
+      })
+    : undefined;
   const services = overrides.pim ? undefined : createServices(servicesConfig(config, storage, signIn));
   const pim = overrides.pim ?? services!.pim;
   const now = overrides.now ?? (() => new Date());
@@ -73,22 +80,9 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   // The dialogs read these ports when a turn needs them; they need the adapter, made after deps.
   Object.assign(deps, requester.deps);
 
+  const gate = { allowedTenantIds: config.allowedTenantIds, logger, ...(signIn ? { signIn } : {}) };
   const handleTurn = async (context: TurnContext): Promise<void> => {
-    const { activity } = context;
-    const tenant = checkTenant(activity, config.allowedTenantIds, config.mode === 'production');
-    if (!tenant.ok) {
-      logger.warn('refused an activity from a tenant that is not served', { tenantId: tenant.tenantId ?? 'none', activityType: activity.type });
-      if (activity.type === 'invoke') await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
-      return;
-    }
-    if (signIn) {
-      if (await signIn.handleInvoke(context)) return;
-      if (activity.type === 'message' && !(await signIn.currentToken(context))) {
-        await signIn.sendSignInCard(context);
-        return;
-      }
-    }
-    await bot.run(context);
+    if (await admitTurn(context, gate)) await bot.run(context);
   };
 
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
