@@ -20,6 +20,7 @@ import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
 import { TeamsSsoSignIn } from './signIn';
 import { admitTurn } from './turnGate';
+import { requireRoleAssignableAdminGroup } from './adminGroupSetting';
 import { storageTokenCache } from './tokenCacheStorage';
 import { createTurnErrorHandler } from './turnError';
 import { withSdkConsole } from './sdkConsole';
@@ -127,7 +128,8 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
 
   let listening = false;
   return {
-    listen(port, host = '127.0.0.1') {
+    async listen(port, host = '127.0.0.1') {
+      await requireRoleAssignableAdminGroup(services?.adminGroup);
       return new Promise((resolve, reject) => {
         server.server.once('error', reject);
         server.listen(port, host, () => {
