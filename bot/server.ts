@@ -18,6 +18,7 @@ import { approvalSettings, createApprovalWiring, type ApprovalSettings } from '.
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
+import { ProactivePrivateChat } from './privateChat';
 import { TeamsSsoSignIn } from './signIn';
 import { admitTurn } from './turnGate';
 import { requireRoleAssignableAdminGroup } from './adminGroupSetting';
@@ -71,7 +72,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow } : {}) });
+  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow, privateChat: new ProactivePrivateChat(approvals.conversations, production?.appId ?? '') } : {}) });
 
   const channelAuth = createChannelAuthentication(config, overrides.channelAuth);
   const adapter = new CloudAdapter(channelAuth);
