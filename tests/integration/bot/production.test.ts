@@ -193,9 +193,12 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       assert.match(response.headers.get('x-correlation-id') ?? '', /^[0-9a-f-]{36}$/);
       return connector.since(mark).map((r) => r.activity);
     };
+    const getTokens = () => tokenService.calls.filter((c) => c.path === '/api/usertoken/GetToken').length;
+    const before = getTokens();
     await say('activate global reader');
     await say('90 minutes');
     const replies = await say('Checking audit logs');
+    assert.equal(getTokens() - before, 3, 'the SSO token is read from the token service once per turn, then held for the turn');
     assert.match(replies.map((r) => `${r.text ?? ''} ${cardText(r)}`).join('\n'), /Global Reader is active/);
     const active = tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id);
     assert.equal(active.length, 1);
