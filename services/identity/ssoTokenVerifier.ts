@@ -46,8 +46,10 @@ export class SsoTokenVerifier {
   private readonly fetchImpl: typeof fetch;
   private readonly audiences: ReadonlySet<string>;
   private readonly tenants: ReadonlySet<string>;
+  private readonly authorityTenant: string;
 
   constructor(private readonly options: SsoTokenVerifierOptions) {
+    this.authorityTenant = options.authority.replace(/\/+$/, '').split('/').pop() ?? '';
     this.now = options.now ?? Date.now;
     this.fetchImpl = options.fetch ?? fetch;
     this.audiences = new Set(options.audiences.map((a) => a.toLowerCase()));
@@ -74,7 +76,9 @@ export class SsoTokenVerifier {
     const tid = typeof claims['tid'] === 'string' ? claims['tid'].toLowerCase() : '';
     const oid = typeof claims['oid'] === 'string' ? claims['oid'].toLowerCase() : '';
     if (!GUID.test(tid) || !GUID.test(oid)) return fail('subject');
-    const issuers = new Set([keys.issuer.replace('{tenantid}', tid), `https://sts.windows.net/${tid}/`]);
+    // Entra's issuer names the token's own tenant (v2: <login>/<tid>/v2.0, v1: sts.windows.net/<tid>/);
+    // the metadata read from the bot's tenant names that tenant, and tid must be an allowed one.
+    const issuers = new Set([keys.issuer.replace('{tenantid}', tid), keys.issuer.replace(this.authorityTenant, tid), `https://sts.windows.net/${tid}/`]);
     if (typeof claims['iss'] !== 'string' || !issuers.has(claims['iss'])) return fail('issuer');
     const aud = claims['aud'];
     const audiences = Array.isArray(aud) ? aud : [aud];
