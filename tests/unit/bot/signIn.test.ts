@@ -35,6 +35,15 @@ describe('TeamsSsoSignIn.tokenSource (production SSO token source)', () => {
     });
   });
 
+  it('a turn whose conversation names another tenant than the token is refused (mismatch), and gets no token', async () => {
+    const context = turn({ id: '29:alice', aadObjectId: alice.userId }, { '29:alice': `sso-of-${alice.userId}` });
+    context.activity.conversation.tenantId = '7e570000-0000-4000-8000-0000000000ff';
+    await runInScope({ context }, async () => {
+      assert.equal((await signIn.identify(context)).kind, 'mismatch');
+      assert.equal(await signIn.tokenSource(alice), undefined);
+    });
+  });
+
   it('returns nothing outside a turn, before the turn was verified, or when the token names someone else', async () => {
     assert.equal(await signIn.tokenSource(alice), undefined, 'no turn');
     const unverified = turn({ id: '29:alice', aadObjectId: alice.userId }, { '29:alice': `sso-of-${alice.userId}` });
