@@ -1,9 +1,10 @@
 // Where the bot can reach each person: the conversation reference of their 1:1 chat with the bot,
 // kept per user (Entra object id) in the bot's durable Storage, from installationUpdate and every
-// message. Approval cards go to approvers through these references.
+// message. Approval cards go to approvers through these references. The key is the identity the
+// turn is bound to (in production the verified SSO token's oid once the user has signed in; the
+// turn is refused before this when the activity claims another).
 import { TurnContext, type ConversationReference, type Storage } from 'botbuilder';
-
-const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { claimedObjectId, turnIdentity } from '../dialogs/actingUser';
 
 interface StoredReference {
   reference: Partial<ConversationReference>;
@@ -26,8 +27,8 @@ export class ConversationDirectory {
   /** Records the sender's 1:1 conversation (group chats and channels are not where approvals go). */
   async capture(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    const userId = (activity.from as { aadObjectId?: unknown } | undefined)?.aadObjectId;
-    if (typeof userId !== 'string' || !OBJECT_ID.test(userId)) return;
+    const userId = turnIdentity(context)?.userId ?? claimedObjectId(context);
+    if (!userId) return;
     const type = activity.conversation?.conversationType;
     if (type !== undefined && type !== 'personal') return;
     if (!activity.serviceUrl || !activity.conversation?.id) return;

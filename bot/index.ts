@@ -20,7 +20,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
   const app = createBotApp(config);
   // Production runs behind App Service / Container Apps ingress; locally nothing but this machine may call.
-  const { port } = await app.listen(config.port, config.mode === 'production' ? '0.0.0.0' : '127.0.0.1');
+  let port: number;
+  try {
+    ({ port } = await app.listen(config.port, config.mode === 'production' ? '0.0.0.0' : '127.0.0.1'));
+  } catch (error) {
+    // Settings checked against the tenant at start (ADMIN_GROUP_ID) are reported like any other.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Could not start: setting ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', mode: config.mode, port })}\n`);
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -16,6 +16,14 @@ import type { DialogDeps } from '../dialogs/deps';
 import type { MainDialog } from '../dialogs/mainDialog';
 import { sendWelcome } from '../dialogs/views';
 import { checkMessage } from './messageGuard';
+import { APPROVAL_VERBS } from './approvals/approvalFlow';
+import { ANSWERED_PRIVATELY_TEXT, isSharedConversation, START_PRIVATE_CHAT_TEXT, type PrivateChat } from './privateChat';
+
+/** Approver cards may sit in a team channel (APPROVERS_CHANNEL_ID); every other card is personal. */
+const SHARED_CARD_VERBS: ReadonlySet<string> = new Set([APPROVAL_VERBS.approve, APPROVAL_VERBS.deny]);
+const PERSONAL_CARD_IN_SHARED_TEXT = 'This button works only in our 1:1 chat. Nothing was changed.';
+const SHARED_WELCOME_TEXT =
+  "Hi, I'm the PIM assistant: I activate your eligible roles and answer questions about access. I answer only in a 1:1 chat, so mention me here and I'll reply to you privately there, or open a chat with me.";
 
 export interface PimBotOptions {
   readonly conversationState: ConversationState;
@@ -26,6 +34,8 @@ export interface PimBotOptions {
   readonly conversations?: { capture(context: TurnContext): Promise<void> };
   /** Universal Actions (Action.Execute) of approval cards; undefined = not its verb. */
   readonly cardActions?: { onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> };
+  /** Where a message from a group chat or channel is answered (the person's 1:1 chat). Absent: nowhere, the group is told how to start one. */
+  readonly privateChat?: PrivateChat;
 }
 
 export class PimBot extends TeamsActivityHandler {
@@ -62,7 +72,8 @@ export class PimBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
-      await this.welcomed.delete(context);
+      // Removing the app from a team or group chat says nothing about the person's own install.
+      if (!isSharedConversation(context.activity)) await this.welcomed.delete(context);
       await next();
     });
   }
@@ -80,6 +91,9 @@ export class PimBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    if (isSharedConversation(context.activity) && !SHARED_CARD_VERBS.has(value.action?.verb ?? '')) {
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: PERSONAL_CARD_IN_SHARED_TEXT as unknown as Record<string, unknown> };
+    }
     const answer = await this.options.cardActions?.onCardAction(context, value);
     return answer ?? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "I don't know that button. Nothing was changed." as unknown as Record<string, unknown> };
   }
@@ -90,14 +104,36 @@ export class PimBot extends TeamsActivityHandler {
       await context.sendActivity(guard.reply);
       return;
     }
-    if (!actingUser(context, this.options.deps.tenantId)) {
+    const user = actingUser(context, this.options.deps.tenantId);
+    if (!user) {
       await context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
+      return;
+    }
+    if (isSharedConversation(context.activity)) {
+      await this.answerPrivately(context, user.userId);
       return;
     }
     await this.options.dialog.run(context, this.dialogState);
   }
 
+  /** The whole turn runs in the sender's 1:1 chat; the shared conversation only hears that it did. */
+  private async answerPrivately(context: TurnContext, userId: string): Promise<void> {
+    const answered = this.options.privateChat
+      ? await this.options.privateChat.run(context, userId, async (privateContext) => {
+          await this.options.dialog.run(privateContext, this.dialogState);
+          await this.conversationState.saveChanges(privateContext, false);
+          await this.userState.saveChanges(privateContext, false);
+        })
+      : false;
+    await context.sendActivity(answered ? ANSWERED_PRIVATELY_TEXT : START_PRIVATE_CHAT_TEXT);
+  }
+
   private async welcomeOnce(context: TurnContext): Promise<void> {
+    if (isSharedConversation(context.activity)) {
+      // Added to a team or group chat: an introduction without anyone's roles.
+      await context.sendActivity(SHARED_WELCOME_TEXT);
+      return;
+    }
     const user = actingUser(context, this.options.deps.tenantId);
     if (!user || (await this.welcomed.get(context, false))) return;
     await this.welcomed.set(context, true);

@@ -13,13 +13,16 @@ import { createChannelAuthentication, type ChannelAuthEndpoints } from './http/c
 import { jsonBodyGate, localOnlyGate } from './http/edge';
 import { cachedReadiness, checkReadiness, httpReachable, type ReadinessCheck } from './http/health';
 import { restify, type RestifyRequest, type RestifyResponse } from './http/restify';
-import { checkTenant } from './http/tenantGuard';
+import { SsoTokenVerifier } from '../services/identity/ssoTokenVerifier';
 import { createJsonLogger, describeError, registerSecret } from './logging';
 import { approvalSettings, createApprovalWiring, type ApprovalSettings } from './approvals/wiring';
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
+import { ProactivePrivateChat } from './privateChat';
 import { TeamsSsoSignIn } from './signIn';
+import { admitTurn } from './turnGate';
+import { requireRoleAssignableAdminGroup } from './adminGroupSetting';
 import { storageTokenCache } from './tokenCacheStorage';
 import { createTurnErrorHandler } from './turnError';
 import { withSdkConsole } from './sdkConsole';
@@ -57,7 +60,13 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   registerSecrets(config);
   const storage = overrides.storage ?? createStateStorage(config.storage);
   const production = config.production;
-  const signIn = production ? new TeamsSsoSignIn({ connectionName: production.oauthConnectionName, logger }) : undefined;
+  const signIn = production
+    ? new TeamsSsoSignIn({
+        connectionName: production.oauthConnectionName,
+        verifier: new SsoTokenVerifier({ authority: config.services.authority, audiences: [production.appId, production.ssoApplicationIdUri], allowedTenantIds: config.allowedTenantIds }),
+        logger,
+      })
+    : undefined;
   const services = overrides.pim ? undefined : createServices(servicesConfig(config, storage, signIn));
   const pim = overrides.pim ?? services!.pim;
   const now = overrides.now ?? (() => new Date());
@@ -68,7 +77,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow } : {}) });
+  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow, privateChat: new ProactivePrivateChat(approvals.conversations, production?.appId ?? '') } : {}) });
 
   const channelAuth = createChannelAuthentication(config, overrides.channelAuth);
   const adapter = new CloudAdapter(channelAuth);
@@ -78,22 +87,9 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   // The dialogs read these ports when a turn needs them; they need the adapter, made after deps.
   Object.assign(deps, requester.deps);
 
+  const gate = { allowedTenantIds: config.allowedTenantIds, logger, ...(signIn ? { signIn } : {}) };
   const handleTurn = async (context: TurnContext): Promise<void> => {
-    const { activity } = context;
-    const tenant = checkTenant(activity, config.allowedTenantIds, config.mode === 'production');
-    if (!tenant.ok) {
-      logger.warn('refused an activity from a tenant that is not served', { tenantId: tenant.tenantId ?? 'none', activityType: activity.type });
-      if (activity.type === 'invoke') await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
-      return;
-    }
-    if (signIn) {
-      if (await signIn.handleInvoke(context)) return;
-      if (activity.type === 'message' && !(await signIn.currentToken(context))) {
-        await signIn.sendSignInCard(context);
-        return;
-      }
-    }
-    await bot.run(context);
+    if (await admitTurn(context, gate)) await bot.run(context);
   };
 
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
@@ -145,7 +141,8 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
 
   let listening = false;
   return {
-    listen(port, host = '127.0.0.1') {
+    async listen(port, host = '127.0.0.1') {
+      await requireRoleAssignableAdminGroup(services?.adminGroup);
       return new Promise((resolve, reject) => {
         server.server.once('error', reject);
         server.listen(port, host, () => {

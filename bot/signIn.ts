@@ -4,16 +4,34 @@
 // exchanges it on-behalf-of the user for Graph and for ARM (services/identity). Without one, the user
 // gets an OAuth card: Teams exchanges its own SSO token silently (signin/tokenExchange), or shows a
 // consent / sign-in button when it cannot (412 answer; signin/verifyState with a magic code).
+// The token is the identity: it is validated (signature, issuer, audience, lifetime, tenant) and its
+// oid/tid must be what the activity claims (from.aadObjectId, the conversation's tenant), or the turn
+// is refused. It is handed out only for the user it names, only during that user's turn.
 import { CardFactory, StatusCodes, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { claimedObjectId } from '../dialogs/actingUser';
 import type { Logger } from '../dialogs/deps';
 import type { SsoTokenSource } from '../services/identity/oboUserTokenProvider';
+import type { SsoTokenVerifier, VerifiedSsoIdentity } from '../services/identity/ssoTokenVerifier';
+import type { UserContext } from '../services/pim/model';
+import { activityTenantIds } from './http/tenantGuard';
 import { describeError } from './logging';
 import { currentScope } from './turnScope';
 
 export interface SignInOptions {
   readonly connectionName: string;
+  readonly verifier: Pick<SsoTokenVerifier, 'verify'>;
   readonly logger: Logger;
 }
+
+/** What the user's SSO token says about this turn. */
+export type TurnSignIn =
+  | { readonly kind: 'verified'; readonly identity: VerifiedSsoIdentity }
+  /** No token held, or one that no longer validates (expired, revoked key): the user must sign in. */
+  | { readonly kind: 'none' }
+  /** The token names someone else than the activity does: the turn is refused. */
+  | { readonly kind: 'mismatch'; readonly identity: VerifiedSsoIdentity }
+  /** The authority's keys could not be read: nothing can be verified now. */
+  | { readonly kind: 'unavailable' };
 
 /** The slice of botframework-connector's UserTokenClient the sign-in uses. */
 interface UserTokens {
@@ -24,6 +42,16 @@ interface UserTokens {
 
 export const SIGN_IN_TEXT = 'Please sign in so I can look up and activate your roles as you. Nothing was requested yet.';
 export const SIGNED_IN_TEXT = "You're signed in. Please send your request again.";
+export const IDENTITY_MISMATCH_TEXT =
+  'This message does not come from the account you signed in to me with, so I did nothing. Sign out of Teams, sign in with your own work account and try again.';
+export const SIGN_IN_UNAVAILABLE_TEXT = "I can't check your sign-in right now, so I did nothing. Please try again in a minute.";
+
+/** The turn's verified SSO token, private to this file: dialogs, cards and logs never see it. */
+const HELD_TOKEN = Symbol('pimbot.ssoToken');
+interface HeldToken {
+  readonly token: string;
+  readonly identity: VerifiedSsoIdentity;
+}
 
 function userTokens(context: TurnContext): UserTokens | undefined {
   const key = (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey;
@@ -33,13 +61,48 @@ function userTokens(context: TurnContext): UserTokens | undefined {
 export class TeamsSsoSignIn {
   constructor(private readonly options: SignInOptions) {}
 
-  /** The production SsoTokenSource: the user's SSO token for the turn being processed. */
-  readonly tokenSource: SsoTokenSource = async () => {
-    const context = currentScope()?.context;
-    return context ? this.currentToken(context) : undefined;
+  /**
+   * The production SsoTokenSource: the verified SSO token of the turn being processed, and only
+   * when it names the user asked for. Anyone else (another user, a proactive turn) gets none.
+   */
+  readonly tokenSource: SsoTokenSource = async (user: UserContext) => {
+    const held = currentScope()?.context?.turnState.get(HELD_TOKEN) as HeldToken | undefined;
+    if (!held) return undefined;
+    const same = held.identity.userId === user.userId.toLowerCase() && held.identity.tenantId === user.tenantId.toLowerCase();
+    return same ? held.token : undefined;
   };
 
-  async currentToken(context: TurnContext): Promise<string | undefined> {
+  /** Reads the sender's SSO token, validates it and compares it with what the activity claims. */
+  async identify(context: TurnContext): Promise<TurnSignIn> {
+    const token = await this.currentToken(context);
+    if (!token) return { kind: 'none' };
+    const verified = await this.options.verifier.verify(token);
+    if (!verified.ok) {
+      this.options.logger.warn('the held SSO token did not validate', { reason: verified.reason });
+      return verified.reason === 'keysUnavailable' ? { kind: 'unavailable' } : { kind: 'none' };
+    }
+    const { identity } = verified;
+    const claimedTenants = activityTenantIds(context.activity);
+    if (!this.claims(context, identity)) {
+      this.options.logger.warn('refused a turn whose activity names another user than its SSO token', {
+        claimedUserId: claimedObjectId(context) ?? 'none',
+        tokenUserId: identity.userId,
+        claimedTenantId: claimedTenants[0] ?? 'none',
+        tokenTenantId: identity.tenantId,
+        activityType: context.activity.type,
+      });
+      return { kind: 'mismatch', identity };
+    }
+    context.turnState.set(HELD_TOKEN, { token, identity } satisfies HeldToken);
+    return { kind: 'verified', identity };
+  }
+
+  /** Whether the activity names the same user and tenant as the token. */
+  private claims(context: TurnContext, identity: VerifiedSsoIdentity): boolean {
+    return claimedObjectId(context) === identity.userId && activityTenantIds(context.activity).every((t) => t === identity.tenantId);
+  }
+
+  private async currentToken(context: TurnContext): Promise<string | undefined> {
     const client = userTokens(context);
     const userId = context.activity.from?.id;
     if (!client || !userId) return undefined;
@@ -64,6 +127,13 @@ export class TeamsSsoSignIn {
       return true;
     }
     if (name === 'signin/tokenExchange') {
+      const offered = typeof value.token === 'string' ? await this.options.verifier.verify(value.token) : undefined;
+      if (offered?.ok && !this.claims(context, offered.identity)) {
+        // A token of one person offered in the name of another is never stored for the sender.
+        this.options.logger.warn('refused an SSO token exchange for another user than the token names', { claimedUserId: claimedObjectId(context) ?? 'none', tokenUserId: offered.identity.userId });
+        await respond(context, { status: 403 });
+        return true;
+      }
       let token: string | undefined;
       try {
         const exchanged = await client.exchangeToken(userId, this.options.connectionName, context.activity.channelId, { token: typeof value.token === 'string' ? value.token : undefined });

@@ -52,13 +52,14 @@ export class MainDialog extends ComponentDialog {
   override async beginDialog(outerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     // Conversation state is shared by everyone in a group chat: only the person who started
     // a flow may continue or cancel it.
-    outerDc.activeDialog!.state.ownerId = outerDc.context.activity.from?.aadObjectId;
+    outerDc.activeDialog!.state.ownerId = actingUser(outerDc.context, this.deps.tenantId)?.userId;
     return super.beginDialog(outerDc, options);
   }
 
   override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
     const ownerId = outerDc.activeDialog?.state.ownerId as string | undefined;
-    if (outerDc.context.activity.type === ActivityTypes.Message && ownerId && ownerId !== outerDc.context.activity.from?.aadObjectId) {
+    const sender = actingUser(outerDc.context, this.deps.tenantId)?.userId;
+    if (outerDc.context.activity.type === ActivityTypes.Message && ownerId && ownerId.toLowerCase() !== sender) {
       await outerDc.context.sendActivity('Someone else is in the middle of a request here. Please message me in a 1:1 chat.');
       return Dialog.EndOfTurn;
     }

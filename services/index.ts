@@ -8,6 +8,7 @@ import { GroupApprovals } from './approvals/groups/groupApprovals';
 import { GraphAppInstaller } from './approvals/graphAppInstaller';
 import { GraphDirectory } from './approvals/graphDirectory';
 import type { AppInstallerPort, DirectoryPort } from './approvals/port';
+import { checkAdminGroup, type AdminGroupCheck } from './admin/adminGroupCheck';
 import { ClientCredentialsAppTokenProvider } from './identity/clientCredentialsAppTokenProvider';
 import { LocalSsoUserTokenProvider } from './identity/localSsoUserTokenProvider';
 import type { TokenCacheStore } from './identity/encryptedTokenCache';
@@ -66,6 +67,8 @@ export interface Services {
   approvals: { decisions: ApprovalDecisions; people: DirectoryPort; installer?: AppInstallerPort };
   /** Admins' questions (who holds what, pending, activity, alerts, settings). */
   admin: AdminService;
+  /** ADMIN_GROUP_ID's group as Graph describes it (checked once at start); absent without the setting. */
+  adminGroup?: { check(): Promise<AdminGroupCheck> };
 }
 
 export function createServices(config: ServicesConfig): Services {
@@ -89,7 +92,9 @@ export function createServices(config: ServicesConfig): Services {
   const installer = config.teamsAppCatalogId ? new GraphAppInstaller(graph, appTokens, { catalogAppId: config.teamsAppCatalogId, graphBaseUrl: config.graphBaseUrl }) : undefined;
   const approvals = { decisions: new ApprovalDecisions(approvalPorts), people: new GraphDirectory(graph, appTokens), ...(installer ? { installer } : {}) };
   const admin = new GraphAdminService({ graph, userTokens, appTokens, ...(config.adminGroupId ? { adminGroupId: config.adminGroupId } : {}), ...(arm ? { arm } : {}) });
-  return { pim, userTokens, stepUp, appTokens, approvals, admin };
+  const adminGroupId = config.adminGroupId;
+  const adminGroup = adminGroupId ? { check: () => checkAdminGroup(graph, appTokens, adminGroupId) } : undefined;
+  return { pim, userTokens, stepUp, appTokens, approvals, admin, ...(adminGroup ? { adminGroup } : {}) };
 }
 
 function createUserTokens(config: ServicesConfig, msal: MsalTokenClient): UserTokenProvider {

@@ -35,6 +35,8 @@ export const DEMO_ROLES = {
 export const DEMO_GROUPS = {
   pimApprovers: { id: '0a990000-0000-4000-8000-0000000000a1', displayName: 'PIM Approvers' },
   sreOnCall: { id: '05e00000-0000-4000-8000-0000000000a2', displayName: 'SRE On-Call' },
+  /** Role-assignable: what ADMIN_GROUP_ID must name (PIM Approvers, not role-assignable, is refused). */
+  accessReviewers: { id: '0ac0e500-0000-4000-8000-0000000000a3', displayName: 'Access Reviewers' },
 } as const;
 
 /** Azure side (issue 3 builds the ARM surface on these). */

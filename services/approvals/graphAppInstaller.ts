@@ -1,5 +1,5 @@
 // Installs the bot's Teams app in a person's personal scope through Graph with the bot's application
-// token (TeamsAppInstallation.ReadWriteForUser.All), so it can reach an approver who never opened it.
+// token (TeamsAppInstallation.ReadWriteSelfForUser.All: it may install only its own app), so it can reach an approver who never opened it.
 // Teams then sends the bot an installationUpdate from that person's 1:1 chat, which is where the
 // conversation reference comes from; the next sweep posts the pending card there.
 

@@ -52,7 +52,7 @@ export class LocalSsoUserTokenProvider implements UserTokenProvider {
     const wasCached = this.isCached(userId);
     const sso = await this.ssoToken(request.user);
     try {
-      return await this.options.msal.onBehalfOf(sso, request.resource, request.claims);
+      return await this.options.msal.onBehalfOf(sso, request.resource, request.claims, request.user);
     } catch (e) {
       // A cached SSO token the token service no longer accepts (e.g. the emulator restarted with
       // new keys) is dropped and fetched once more. A step-up demand (claims) goes straight up: an
@@ -62,7 +62,7 @@ export class LocalSsoUserTokenProvider implements UserTokenProvider {
       this.forget(userId);
       if (!wasCached) throw e;
       const fresh = await this.ssoToken(request.user);
-      return this.options.msal.onBehalfOf(fresh, request.resource, request.claims);
+      return this.options.msal.onBehalfOf(fresh, request.resource, request.claims, request.user);
     }
   }
 

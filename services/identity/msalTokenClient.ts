@@ -85,11 +85,15 @@ export class MsalTokenClient {
   /**
    * Exchanges the user's token for one to `resource`. msal caches per incoming assertion, so a
    * stable assertion means cache hits; `claims` (a step-up challenge) always goes to the service.
+   * With `user` (the acting user), the cache partition is that user's and an assertion naming anyone
+   * else is refused (PimError 'forbidden') before it leaves the process.
    */
-  async onBehalfOf(assertion: string, resource: Resource, claims?: string): Promise<string> {
+  async onBehalfOf(assertion: string, resource: Resource, claims?: string, user?: { readonly tenantId: string; readonly userId: string }): Promise<string> {
+    if (user) this.checkSubject(assertion, user);
+    const app = user ? await this.userAppFor(partitionOf(user)) : await this.userApp(assertion);
     let result: AuthenticationResult | null;
     try {
-      result = await (await this.userApp(assertion)).acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [SCOPES[resource]], ...(claims ? { claims } : {}) });
+      result = await app.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [SCOPES[resource]], ...(claims ? { claims } : {}) });
     } catch (e) {
       throw mapMsalError(e, claims);
     }
@@ -128,7 +132,7 @@ export class MsalTokenClient {
    * (a link passed on) is refused with PimError 'forbidden' and its tokens leave the cache at once.
    */
   async byAuthCode(user: { readonly tenantId: string; readonly userId: string }, request: AuthCodeRedeemRequest): Promise<CodeToken> {
-    const app = await this.userAppFor(`${user.tenantId}.${user.userId}`.toLowerCase());
+    const app = await this.userAppFor(partitionOf(user));
     let result: AuthenticationResult | null;
     try {
       result = await app.acquireTokenByCode({
@@ -164,6 +168,12 @@ export class MsalTokenClient {
       throw mapMsalError(e);
     }
     return accessToken(result);
+  }
+
+  /** Refuses an assertion that does not name `user`, before it is sent anywhere. */
+  private checkSubject(assertion: string, user: { readonly tenantId: string; readonly userId: string }): void {
+    const subject = jwtSubject(assertion);
+    if (!subject || `${subject.tid}.${subject.oid}`.toLowerCase() !== partitionOf(user)) throw new PimError('forbidden', "The SSO token is not the acting user's");
   }
 
   private async userApp(assertion: string): Promise<ConfidentialClientApplication> {
@@ -203,6 +213,10 @@ export class MsalTokenClient {
       ...(persisted ? { cache: { cachePlugin: encryptedCachePlugin(cacheStore, cacheKey, `msal-${partition}`) } } : {}),
     };
   }
+}
+
+function partitionOf(user: { readonly tenantId: string; readonly userId: string }): string {
+  return `${user.tenantId}.${user.userId}`.toLowerCase();
 }
 
 function accessToken(result: AuthenticationResult | null): string {

@@ -18,6 +18,6 @@ export class OboUserTokenProvider implements UserTokenProvider {
   async getUserToken(request: TokenRequest): Promise<string> {
     const sso = await this.ssoToken(request.user);
     if (!sso) throw new PimError('authenticationRequired', 'No SSO token for the user', request.claims ? { claims: request.claims } : {});
-    return this.msal.onBehalfOf(sso, request.resource, request.claims);
+    return this.msal.onBehalfOf(sso, request.resource, request.claims, request.user);
   }
 }

@@ -6,7 +6,7 @@ import type { PimError } from './errors';
 /** Where an eligibility lives in PIM. */
 export type Surface = 'entraRole' | 'group' | 'azureResource';
 
-/** The user on whose behalf the bot acts (always the activity's aadObjectId, never card data). */
+/** The user on whose behalf the bot acts (the verified token's oid/tid in production, never card data). */
 export interface UserContext {
   readonly userId: string;
   readonly tenantId: string;

@@ -34,8 +34,12 @@ interface CatalogApp {
   readonly azureADAppId: string;
 }
 
+/** Another organization app in the catalog: what the bot's "Self" permission must not be able to install. */
+export const OTHER_CATALOG_APP = { id: 'a9900000-0000-4000-8000-0000000000b0', azureADAppId: 'b0b0a990-0000-4000-8000-0000000000b0' } as const;
+
 const CATALOG: readonly CatalogApp[] = [
   { id: LOCAL_TEAMS_APP.catalogId, externalId: LOCAL_TEAMS_APP.externalId, displayName: LOCAL_TEAMS_APP.displayName, version: '1.0.0', azureADAppId: LOCAL_BOT_APP.clientId },
+  { id: OTHER_CATALOG_APP.id, externalId: OTHER_CATALOG_APP.azureADAppId, displayName: 'Contoso Expenses', version: '2.1.0', azureADAppId: OTHER_CATALOG_APP.azureADAppId },
 ];
 
 // Least privileged first; the "Self" ones only cover the calling app's own Teams app.

@@ -56,8 +56,8 @@ export function botAppRegistration(clientSecret: string, certificates: readonly 
         'GroupMember.Read.All',
         'AuditLog.Read.All',
         'RoleManagementAlert.Read.Directory',
-        // Installs itself for an approver who never opened the bot, so their approval card can reach them.
-        'TeamsAppInstallation.ReadWriteForUser.All',
+        // Installs itself (and no other app) for an approver who never opened the bot, so their approval card can reach them.
+        'TeamsAppInstallation.ReadWriteSelfForUser.All',
       ],
       arm: [],
     },

@@ -26,7 +26,13 @@ export interface BotFrameworkIssuer {
   channelToken(options: ChannelTokenOptions): string;
 }
 
-export function createBotFrameworkIssuer(router: Router, baseUrl: () => string, endorsements: readonly string[] = ['msteams']): BotFrameworkIssuer {
+/**
+ * Microsoft's published channel keys are endorsed for many channels at once, Direct Line and Web Chat
+ * among them: a valid channel token does not by itself mean the activity came from Teams.
+ */
+export const CHANNEL_ENDORSEMENTS: readonly string[] = ['msteams', 'skype', 'webchat', 'directline', 'directlinespeech', 'emulator'];
+
+export function createBotFrameworkIssuer(router: Router, baseUrl: () => string, endorsements: readonly string[] = CHANNEL_ENDORSEMENTS): BotFrameworkIssuer {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key: SigningKey = { kid: randomBytes(16).toString('base64url'), privateKey, publicKey };
   router.add('GET', new RegExp(`^${METADATA_PATH.replace(/\./g, '\\.')}$`), () => ({

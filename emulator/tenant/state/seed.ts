@@ -62,6 +62,17 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
       groupTypes: [],
       members: [],
     },
+    {
+      id: DEMO_GROUPS.accessReviewers.id,
+      displayName: DEMO_GROUPS.accessReviewers.displayName,
+      description: 'May ask the PIM bot tenant-wide questions (ADMIN_GROUP_ID); role-assignable, so only privileged role administrators change its members',
+      mailNickname: 'access-reviewers',
+      mailEnabled: false,
+      securityEnabled: true,
+      isAssignableToRole: true,
+      groupTypes: [],
+      members: [DEMO_USERS.carol.id],
+    },
   ];
 
   const roleDefinitions = builtInRoleDefinitions();

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_USERS, LOCAL_BOT_APP, LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
+import { OTHER_CATALOG_APP } from '../../../emulator/tenant/graph/teamsApps';
 import { GraphAppInstaller } from '../../../services/approvals/graphAppInstaller';
 import { ClientCredentialsAppTokenProvider } from '../../../services/identity/clientCredentialsAppTokenProvider';
 import { MsalTokenClient } from '../../../services/identity/msalTokenClient';
@@ -73,6 +74,15 @@ describe('emulator: Teams app installations for users (Graph v1.0)', function ()
     assert.equal((await call(t, 'POST', installed(DEMO_USERS.bob.id), { token: bobSelf, body })).status, 201, 'Self: the calling app (the bot, on behalf of Bob) installs itself');
     assert.equal((await call(t, 'POST', installed(DEMO_USERS.bob.id), { token: bobMay, body })).status, 409);
     assert.deepEqual(t.state.data.teamsAppInstallations?.map((x) => x.userId), [DEMO_USERS.bob.id]);
+  });
+
+  it("the bot's app token holds TeamsAppInstallation.ReadWriteSelfForUser.All only: it installs itself, never another app (403)", async () => {
+    const roles = (JSON.parse(Buffer.from(app.split('.')[1]!, 'base64url').toString('utf8')) as { roles: string[] }).roles.filter((r) => r.startsWith('TeamsAppInstallation.'));
+    assert.deepEqual(roles, ['TeamsAppInstallation.ReadWriteSelfForUser.All']);
+    const other = await call(t, 'POST', installed(DEMO_USERS.dave.id), { token: app, body: { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${OTHER_CATALOG_APP.id}` } });
+    assert.equal(other.status, 403, 'another app of the catalog');
+    assert.equal((await call(t, 'POST', installed(DEMO_USERS.dave.id), { token: app, body: { 'teamsApp@odata.bind': BIND } })).status, 201, 'its own app');
+    assert.deepEqual(t.state.data.teamsAppInstallations?.map((x) => x.teamsAppId), [LOCAL_TEAMS_APP.catalogId]);
   });
 
   it('GraphAppInstaller (real msal-node and Graph client, app token): installed, then alreadyInstalled on 409', async () => {

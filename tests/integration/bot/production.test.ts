@@ -8,7 +8,8 @@ import { MemoryStorage, type Activity } from 'botbuilder';
 import { loadConfig, type BotConfig } from '../../../bot/config';
 import { createJsonLogger } from '../../../bot/logging';
 import { createBotApp, type BotApp } from '../../../bot/server';
-import { SIGN_IN_TEXT, SIGNED_IN_TEXT } from '../../../bot/signIn';
+import { referenceKey } from '../../../bot/conversationDirectory';
+import { IDENTITY_MISMATCH_TEXT, SIGN_IN_TEXT, SIGNED_IN_TEXT } from '../../../bot/signIn';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { startBotTokenService, type BotTokenService } from '../../support/botTokenService';
 import { cardText } from '../../support/botHarness';
@@ -18,6 +19,7 @@ import { startTestTenant } from '../../support/tenant';
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
 const ALICE = { id: '29:alice-teams-id', name: DEMO_USERS.alice.displayName, aadObjectId: DEMO_USERS.alice.id };
+const BOB = { id: '29:bob-teams-id', name: DEMO_USERS.bob.displayName, aadObjectId: DEMO_USERS.bob.id };
 const OTHER_TENANT = '7e570000-0000-4000-8000-0000000000ff';
 
 /** Every log line of every production-mode test in this file; scanned at the end. */
@@ -32,6 +34,7 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
   let app: BotApp;
   let endpoint: string;
   let base: string;
+  const storage = new MemoryStorage();
   const issuedTokens: string[] = [];
   /** /readyz answers from a cached result; the test moves this clock past the cache's life. */
   let readinessClock = 0;
@@ -55,7 +58,7 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     // The far end changes, nothing else: Entra and Graph are the emulator.
     config = { ...loaded, services: { ...loaded.services, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], graphBaseUrl: tenant.url, armBaseUrl: tenant.url } };
     app = createBotApp(config, {
-      storage: new MemoryStorage(),
+      storage,
       logger: createJsonLogger((line) => productionLogLines.push(line)),
       channelAuth: { openIdMetadataUrl: tenant.botFramework.openIdMetadataUrl, oauthUrl: tokenService.url },
       readinessClock: () => readinessClock,
@@ -193,14 +196,92 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       assert.match(response.headers.get('x-correlation-id') ?? '', /^[0-9a-f-]{36}$/);
       return connector.since(mark).map((r) => r.activity);
     };
+    const getTokens = () => tokenService.calls.filter((c) => c.path === '/api/usertoken/GetToken').length;
+    const before = getTokens();
     await say('activate global reader');
     await say('90 minutes');
     const replies = await say('Checking audit logs');
+    assert.equal(getTokens() - before, 3, 'the SSO token is read from the token service once per turn, then held for the turn');
     assert.match(replies.map((r) => `${r.text ?? ''} ${cardText(r)}`).join('\n'), /Global Reader is active/);
     const active = tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id);
     assert.equal(active.length, 1);
     const created = tenant.requestLog.entries().filter((e) => e.method === 'POST' && e.path.endsWith('/roleAssignmentScheduleRequests'));
     assert.equal(created.at(-1)?.caller, DEMO_USERS.alice.id, "created with Alice's own delegated token");
+  });
+
+  it("an activity claiming another user than her SSO token names (from.aadObjectId forged) is refused: nothing at PIM, no card, no directory entry", async () => {
+    const sso = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
+    issuedTokens.push(sso);
+    tokenService.setUserToken(ALICE.id, sso);
+    const forgedFrom = { ...ALICE, aadObjectId: DEMO_USERS.bob.id, name: DEMO_USERS.bob.displayName };
+    const mark = connector.activities.length;
+    const upstream = pimCalls();
+    const requests = () => tenant.state.assignmentRequests(DEMO_USERS.alice.id).length + tenant.state.assignmentRequests(DEMO_USERS.bob.id).length;
+    const requested = requests();
+    for (const text of ['my roles', 'activate global reader for 1h because audit', 'who has Global Administrator']) {
+      const response = await post(activity({ text, from: forgedFrom }), `Bearer ${channelToken()}`);
+      assert.equal(response.status, 200);
+    }
+    const replies = connector.since(mark).map((r) => r.activity);
+    assert.equal(replies.length, 3);
+    for (const reply of replies) {
+      assert.equal(reply.text, IDENTITY_MISMATCH_TEXT);
+      assert.equal(reply.attachments, undefined, 'no card');
+    }
+    const invoke = await post(activity({ type: 'invoke', name: 'adaptiveCard/action', from: forgedFrom, value: { action: { type: 'Action.Execute', verb: 'approve', data: { requestId: randomUUID(), surface: 'entraRole', nonce: 'x' } } } }), `Bearer ${channelToken()}`);
+    assert.equal(invoke.status, 403);
+    assert.equal(pimCalls(), upstream, 'no call to Entra or Graph (no on-behalf-of exchange either)');
+    assert.equal(requests(), requested, 'nothing requested');
+    assert.deepEqual(await storage.read([referenceKey(DEMO_USERS.bob.id)]), {}, "Alice's chat is not recorded as Bob's (his approval cards would go there)");
+    assert.ok(productionLogLines.some((l) => /names another user than its SSO token/.test(l) && l.includes(DEMO_USERS.bob.id)), 'logged');
+  });
+
+  it("Teams' SSO token exchange in another user's name is refused (403) and nothing is stored for the sender", async () => {
+    tokenService.setUserToken(BOB.id, undefined);
+    const aliceSso = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
+    issuedTokens.push(aliceSso);
+    const response = await post(activity({ type: 'invoke', name: 'signin/tokenExchange', from: BOB, value: { id: 'x3', connectionName: 'sso', token: aliceSso } }), `Bearer ${channelToken()}`);
+    assert.equal(response.status, 403);
+    const mark = connector.activities.length;
+    await post(activity({ text: 'my roles', from: BOB }), `Bearer ${channelToken()}`);
+    assert.equal(connector.since(mark)[0]?.activity.attachments?.[0]?.contentType, 'application/vnd.microsoft.card.oauth', 'Bob still has to sign in');
+  });
+
+  it('an SSO token that does not validate (expired, or signed by an unknown key) is not an identity: sign-in card, nothing at PIM', async () => {
+    const expired = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user', lifetimeSeconds: -900 });
+    const good = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
+    const wrongAudience = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: randomUUID(), scp: 'access_as_user' });
+    issuedTokens.push(expired, good, wrongAudience);
+    const [h, p] = good.split('.');
+    const unsigned = `${h}.${p}.${channelToken().split('.')[2]}`;
+    const upstream = pimCalls();
+    for (const token of [expired, unsigned, wrongAudience]) {
+      tokenService.setUserToken(ALICE.id, token);
+      const mark = connector.activities.length;
+      await post(activity({ text: 'my roles' }), `Bearer ${channelToken()}`);
+      assert.equal(connector.since(mark)[0]?.activity.attachments?.[0]?.contentType, 'application/vnd.microsoft.card.oauth');
+    }
+    assert.equal(pimCalls(), upstream, 'no call to Entra or Graph');
+  });
+
+  it('only the msteams channel is served: a Direct Line / Web Chat activity with a valid channel token changes nothing, an invoke gets 403', async () => {
+    const sso = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
+    issuedTokens.push(sso);
+    tokenService.setUserToken(ALICE.id, sso);
+    const mark = connector.activities.length;
+    const upstream = pimCalls();
+    const tokenCalls = tokenService.calls.length;
+    for (const channelId of ['directline', 'webchat', 'emulator']) {
+      const response = await post(activity({ channelId, text: 'activate global reader for 1h because audit', from: BOB }), `Bearer ${channelToken()}`);
+      assert.ok(response.status < 500, `answered ${response.status}`);
+      const invoke = await post(activity({ channelId, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: {} } } }), `Bearer ${channelToken()}`);
+      assert.equal(invoke.status, 403, channelId);
+    }
+    assert.equal(connector.activities.length, mark, 'nothing sent to the channel');
+    assert.equal(pimCalls(), upstream, 'no call to PIM');
+    assert.equal(tokenService.calls.length, tokenCalls, 'no call to the token service');
+    assert.deepEqual(await storage.read([referenceKey(DEMO_USERS.bob.id)]), {});
+    assert.ok(productionLogLines.some((l) => /channel that is not served/.test(l) && l.includes('directline')), 'logged');
   });
 
   it('GET /healthz is alive and /readyz checks storage, the token endpoint and Graph without leaking anything', async () => {

@@ -112,7 +112,7 @@ describe('services/identity OboUserTokenProvider', () => {
     msal.onBehalfOf.resolves('t');
     const provider = new OboUserTokenProvider(msal, async () => 'sso');
     assert.equal(await provider.getUserToken({ user: alice, resource: 'arm' }), 't');
-    assert.deepEqual(msal.onBehalfOf.firstCall.args, ['sso', 'arm', undefined]);
+    assert.deepEqual(msal.onBehalfOf.firstCall.args, ['sso', 'arm', undefined, alice], 'for the acting user: her cache partition, and refused if the SSO token names anyone else');
   });
 
   it('without an SSO token the user must sign in', async () => {
