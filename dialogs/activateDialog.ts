@@ -4,6 +4,7 @@
 import { MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatDuration } from '../cards/format';
+import { plainMessage } from '../cards/plainText';
 import { infoCard } from '../cards/views';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import { planActivations } from './activation/plan';
@@ -91,7 +92,7 @@ export class ActivateDialog extends ComponentDialog {
       current = built;
     }
     Object.assign(step.values, { draft: current });
-    for (const problem of current.problems.splice(0)) await step.context.sendActivity(problem);
+    for (const problem of current.problems.splice(0)) await step.context.sendActivity(plainMessage(problem));
     const next = current.pending.shift();
     if (next) {
       const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;

@@ -2,6 +2,7 @@
 // because they are all drawn from the same stored decision.
 import type { Attachment } from 'botbuilder';
 import { cardDateTime, cardTime, formatDuration } from '../../cards/format';
+import { plainMessage } from '../../cards/plainText';
 import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
 import type { ApprovalOutcome } from '../../services/approvals/model';
@@ -103,15 +104,25 @@ export function cardFor(record: ApprovalRecord, copy: CardCopy): Attachment {
   return copy.role === 'approver' ? approverCard(record, copy) : requesterCard(record, copy);
 }
 
-/** The message the requester gets when the outcome lands. */
+/** The message the requester gets when the outcome lands: plain text, as the approver's reason is shown in it. */
 export function outcomeMessage(record: ApprovalRecord): string {
+  return plainMessage(outcomeText(record));
+}
+
+function outcomeText(record: ApprovalRecord): string {
   const d = record.decision!;
   const role = record.request.roleName;
   const by = d.by?.displayName;
   const reason = d.justification.trim() ? ` (${d.justification.trim()})` : '';
   switch (d.outcome) {
-    case 'approved':
-      return `${by ?? 'An approver'} approved your request for ${role}${reason}. It is active now; say "my roles" to see until when.`;
+    case 'approved': {
+      const start = new Date(record.request.startDateTime);
+      const later = isScheduled(record.request, new Date(d.at));
+      const when = later
+        ? `It is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(new Date(record.request.endDateTime))}.`
+        : 'It is active now; say "my roles" to see until when.';
+      return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}`;
+    }
     case 'denied':
       return `${by ?? 'An approver'} denied your request for ${role}${reason}. Nothing was activated.`;
     case 'canceled':
