@@ -7,9 +7,9 @@ import { formatDuration } from '../cards/format';
 import { plainMessage } from '../cards/plainText';
 import { infoCard } from '../cards/views';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
-import { planActivations } from './activation/plan';
+import { planActivations, startTooFar, type PlanLimits } from './activation/plan';
 import { checkAndSubmit, toSubmitItems } from './activation/submit';
-import type { DialogDeps } from './deps';
+import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
 import { sendFailure } from './failure';
 import { activityTimeZone } from './parsing/moment';
 import { parseRequest, type TargetSpec } from './parsing/request';
@@ -189,6 +189,7 @@ export class ActivateDialog extends ComponentDialog {
         ...(current.ticketNumber ? { ticket: { number: current.ticketNumber } } : {}),
       },
       this.deps.now(),
+      this.limits(),
     );
     try {
       await checkAndSubmit(step.context, this.deps, user, toSubmitItems(plan.planned), plan.refused);
@@ -227,7 +228,19 @@ export class ActivateDialog extends ComponentDialog {
       else result.pending.push({ intro: picked.message, keys: [] });
     }
     if (options.roleName) this.fillFromSentence(step, result, options.roleName);
+    // A start too far ahead is refused before anything else is asked (plan.ts checks it again per item).
+    const tooFar = result.start ? startTooFar(new Date(result.start), this.deps.now(), this.limits()) : undefined;
+    if (tooFar) {
+      await step.context.sendActivity(
+        MessageFactory.attachment(infoCard({ title: "I can't schedule that far ahead", text: `${tooFar} Nothing was requested.`, hint: 'Ask again with a nearer start, or with none to start now.', tone: 'error' })),
+      );
+      return undefined;
+    }
     return result;
+  }
+
+  private limits(): PlanLimits {
+    return { maxScheduleAheadDays: this.deps.maxScheduleAheadDays ?? DEFAULT_MAX_SCHEDULE_AHEAD_DAYS };
   }
 
   private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string): void {
