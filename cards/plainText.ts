@@ -5,15 +5,21 @@
 // at the edge (cards/render.ts for cards, plainMessage for messages) and comes out as inert text.
 //
 // Backslash escapes alone are not enough: some Teams clients have shown them literally or ignored
-// them, so the constructs that make links are also broken structurally ("\]\(" never reads as "](")
-// and URLs are defanged ("https[:]//", "evil[.]example") so that no client can autolink them.
+// them, so the constructs that make links are also broken structurally ("\]\(" never reads as "](",
+// "<" becomes "‹") and URLs are defanged ("https[:]//", "evil[.]example") so that no client can
+// autolink them.
 
 /** Control and invisible format characters: C0/C1 controls, bidi marks and overrides, zero-width characters, tags, lone surrogates. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
 /** Line and paragraph breaks of every kind, and other whitespace runs: one space (no Markdown block can start mid-text). */
 const WHITESPACE = /[\s\p{Zl}\p{Zp}]+/gu;
-/** Characters with a Markdown or HTML meaning in Teams (and the `{{DATE()}}` text functions of Adaptive Cards). */
-const MARKDOWN_SPECIALS = /[\\`*_~[\]<>&{}#|]/g;
+/** Characters with a Markdown meaning in Teams (and the `{{DATE()}}` text functions of Adaptive Cards). */
+const MARKDOWN_SPECIALS = /[\\`*_~[\]&{}#|]/g;
+/**
+ * Angle brackets become their look-alikes: Teams renders some HTML in messages, and a client that
+ * ignored a backslash would still see a tag. "‹a href›" can never be one.
+ */
+const ANGLES: Readonly<Record<string, string>> = { '<': '\u2039', '>': '\u203A' };
 /** A list item, numbered item, quote or heading at the start of a block. */
 const BLOCK_START = /^([-+]|\d{1,9}[.)])(?=\s|$)/;
 /** scheme://… in any case; the scheme is kept so the reader still sees what it was. */
@@ -46,6 +52,7 @@ export function defangLinks(text: string): string {
 
 function escapeMarkdown(text: string): string {
   return text
+    .replace(/[<>]/g, (angle) => ANGLES[angle]!)
     .replace(MARKDOWN_SPECIALS, '\\$&')
     // A client that ignores backslash escapes must still never see "](" (a link) or "]: " (a link definition).
     .replace(/\\\]([(:])/g, '\\]\\$1')

@@ -14,7 +14,7 @@ function rewrite(node: Node, field: string, how: (text: string) => string): void
   if (typeof value === 'string') node[field] = how(value);
 }
 
-/** Not Markdown-parsed by any client (TextRun, input values, button titles): only made visible-only and unlinkable. */
+/** Shown as it is by every client (input values, choice and button titles): only visible characters, and no address to click. */
 const verbatim = (text: string): string => defangLinks(cleanText(text));
 
 /** Sanitizes `card` in place and returns it. */
@@ -26,8 +26,8 @@ export function sanitizeCard<T>(card: T): T {
     }
     if (!isNode(value)) return;
     const type = typeof value['type'] === 'string' ? value['type'] : '';
-    if (type === 'TextBlock') rewrite(value, 'text', plainText);
-    else if (type === 'TextRun') rewrite(value, 'text', verbatim);
+    // TextRun is not Markdown in the schema, but a client that parsed it would show a live link: escaped too.
+    if (type === 'TextBlock' || type === 'TextRun') rewrite(value, 'text', plainText);
     else if (type === 'FactSet' && Array.isArray(value['facts'])) {
       for (const fact of value['facts']) {
         if (!isNode(fact)) continue;
@@ -35,12 +35,14 @@ export function sanitizeCard<T>(card: T): T {
         rewrite(fact, 'value', plainText);
       }
     } else if (type.startsWith('Action.')) {
-      rewrite(value, 'title', cleanText);
+      rewrite(value, 'title', verbatim);
       walkElements(value);
       return;
     } else if (type.startsWith('Input.')) {
-      for (const field of ['placeholder', 'label', 'value', 'errorMessage', 'title']) rewrite(value, field, cleanText);
-      if (Array.isArray(value['choices'])) for (const choice of value['choices']) if (isNode(choice)) rewrite(choice, 'title', cleanText);
+      for (const field of ['placeholder', 'label', 'errorMessage', 'title']) rewrite(value, field, verbatim);
+      // An input's value is what its own user typed (a search) or the bot's ids (a choice): it only loses invisible characters.
+      rewrite(value, 'value', cleanText);
+      if (Array.isArray(value['choices'])) for (const choice of value['choices']) if (isNode(choice)) rewrite(choice, 'title', verbatim);
     } else if (type === 'AdaptiveCard') {
       rewrite(value, 'fallbackText', cleanText);
     }
