@@ -7,7 +7,7 @@ import { formatDuration } from '../cards/format';
 import { plainMessage } from '../cards/plainText';
 import { infoCard } from '../cards/views';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
-import { planActivations, startTooFar, type PlanLimits } from './activation/plan';
+import { planActivations, startProblem, type PlanLimits } from './activation/plan';
 import { checkAndSubmit, toSubmitItems } from './activation/submit';
 import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
 import { sendFailure } from './failure';
@@ -228,11 +228,11 @@ export class ActivateDialog extends ComponentDialog {
       else result.pending.push({ intro: picked.message, keys: [] });
     }
     if (options.roleName) this.fillFromSentence(step, result, options.roleName);
-    // A start too far ahead is refused before anything else is asked (plan.ts checks it again per item).
-    const tooFar = result.start ? startTooFar(new Date(result.start), this.deps.now(), this.limits()) : undefined;
-    if (tooFar) {
+    // A start already past or too far ahead is refused before anything else is asked (plan.ts checks it again).
+    const unusable = result.start ? startProblem(new Date(result.start), this.deps.now(), this.limits()) : undefined;
+    if (unusable) {
       await step.context.sendActivity(
-        MessageFactory.attachment(infoCard({ title: "I can't schedule that far ahead", text: `${tooFar} Nothing was requested.`, hint: 'Ask again with a nearer start, or with none to start now.', tone: 'error' })),
+        MessageFactory.attachment(infoCard({ title: "I can't schedule that start", text: `${unusable} Nothing was requested.`, hint: `Ask again with a start within the next ${this.limits().maxScheduleAheadDays} days, or with none to start now.`, tone: 'error' })),
       );
       return undefined;
     }

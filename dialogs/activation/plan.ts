@@ -31,8 +31,12 @@ export interface PlanLimits {
   readonly maxScheduleAheadDays: number;
 }
 
-/** Why a start can't be scheduled at all, whatever the role: too far ahead. Undefined when it can. */
-export function startTooFar(start: Date, now: Date, limits: PlanLimits): string | undefined {
+/** A start this far in the past is a mistake ("from march 1"), not "now". */
+const PAST_TOLERANCE_MS = 60_000;
+
+/** Why a requested start can't be used at all, whatever the role: already past, or too far ahead. Undefined when it can. */
+export function startProblem(start: Date, now: Date, limits: PlanLimits): string | undefined {
+  if (start.getTime() < now.getTime() - PAST_TOLERANCE_MS) return `The start you asked for, ${utcDateTime(start)}, has already passed.`;
   const latest = now.getTime() + limits.maxScheduleAheadDays * 24 * 3_600_000;
   if (start.getTime() <= latest) return undefined;
   const days = limits.maxScheduleAheadDays === 1 ? '1 day' : `${limits.maxScheduleAheadDays} days`;
@@ -47,11 +51,12 @@ export interface Plan {
 export function planActivations(items: readonly RoleChoice[], fields: DraftFields, now: Date, limits: PlanLimits): Plan {
   const planned: PlannedItem[] = [];
   const refused: RefusedItem[] = [];
-  const start = fields.start && new Date(fields.start).getTime() > now.getTime() ? new Date(fields.start) : undefined;
-  const tooFar = start ? startTooFar(start, now, limits) : undefined;
+  const asked = fields.start ? new Date(fields.start) : undefined;
+  const unusable = asked ? startProblem(asked, now, limits) : undefined;
+  const start = asked && asked.getTime() > now.getTime() ? asked : undefined;
   for (const choice of items) {
-    if (tooFar) {
-      refused.push({ choice, reason: tooFar });
+    if (unusable) {
+      refused.push({ choice, reason: unusable });
       continue;
     }
     // PIM would take a start after the eligibility ends and then never activate it.
