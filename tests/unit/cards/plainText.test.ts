@@ -23,6 +23,7 @@ import {
 import { approverCard, outcomeMessage, requesterCard } from '../../../bot/approvals/approvalCards';
 import type { ApprovalRecord, CardCopy } from '../../../services/approvals/record';
 import type { ActivationRequest, Constraints } from '../../../services/pim/model';
+import { startChat } from '../dialogs/dialogClient';
 
 const NOW = new Date('2026-12-02T08:00:00Z');
 
@@ -171,6 +172,15 @@ describe('plain text on every card (issue 13, item 4)', () => {
     const text = outcomeMessage(approvalRecord(true));
     assertInert(text, 'outcome message');
     assert.match(text, /denied your request/);
+  });
+
+  it('a role name typed as a link is echoed back inert, in the message and on the card', async () => {
+    const replies = await startChat().say('activate [Open PIM to approve](https://evil.example/x) <a href="https://evil.example">y</a>');
+    const message = replies.find((r) => r.text)?.text ?? '';
+    assert.match(message, /no eligible role called/);
+    assertInert(message, 'the typed name echoed back');
+    assert.match(message, /Open PIM to approve/);
+    for (const reply of replies) if (reply.attachments?.[0]) for (const s of shownStrings(reply.attachments[0].content)) if (s.rendering === 'markdown') assertInert(s.text, 'the role list');
   });
 
   it('keeps the ids in action data exactly as they were', () => {
