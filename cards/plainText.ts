@@ -20,7 +20,7 @@ const MARKDOWN_SPECIALS = /[\\`*_~[\]&{}#|]/g;
  * ignored a backslash would still see a tag. "‹a href›" can never be one.
  */
 const ANGLES: Readonly<Record<string, string>> = { '<': '\u2039', '>': '\u203A' };
-/** A list item, numbered item, quote or heading at the start of a block. */
+/** A list or numbered item at the start of a block (quotes and headings are escaped with the specials). */
 const BLOCK_START = /^([-+]|\d{1,9}[.)])(?=\s|$)/;
 /** scheme://… in any case; the scheme is kept so the reader still sees what it was. */
 const URL_SCHEME = /\b([a-z][a-z0-9+.-]{0,30}):\/\//gi;
