@@ -80,6 +80,13 @@ export interface BotConfig {
    * catalog entry). Set, the bot installs itself for approvers it cannot reach yet.
    */
   readonly teamsAppCatalogId?: string;
+  /** What an activation may ask for beyond its policy (defaults when absent). */
+  readonly activation?: ActivationLimits;
+}
+
+export interface ActivationLimits {
+  /** MAX_SCHEDULE_AHEAD_DAYS: how far ahead a requested start may lie (default 14); later starts are refused before PIM is asked. */
+  readonly maxScheduleAheadDays: number;
 }
 
 export interface ApprovalTiming {
@@ -190,6 +197,7 @@ function loadLocalConfig(env: Env): BotConfig {
       ...adminGroupSetting(env),
     },
     approvals: approvalTiming(env),
+    activation: activationLimits(env),
     teamsAppCatalogId: LOCAL_TEAMS_APP.catalogId,
   };
 }
@@ -246,6 +254,7 @@ function loadProductionConfig(env: Env): BotConfig {
       ...adminGroupSetting(env),
     },
     approvals: approvalTiming(env),
+    activation: activationLimits(env),
     ...(teamsAppCatalogId ? { teamsAppCatalogId } : {}),
     production: {
       appId,
@@ -271,6 +280,10 @@ function readPublicBaseUrl(env: Env, name: string): string {
     throw new ConfigError(name, `must be an address without query, fragment or credentials, like https://pimbot.contoso.com, got "${raw}"`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function activationLimits(env: Env): ActivationLimits {
+  return { maxScheduleAheadDays: readInteger(env, 'MAX_SCHEDULE_AHEAD_DAYS', 14, 1, 365) };
 }
 
 function approvalTiming(env: Env): ApprovalTiming {

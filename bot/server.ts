@@ -74,7 +74,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
     ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}) })
     : undefined;
 
-  const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
+  const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}), ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow, privateChat: new ProactivePrivateChat(approvals.conversations, production?.appId ?? '') } : {}) });

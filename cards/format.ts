@@ -61,3 +61,21 @@ export function limitsText(constraints: Constraints): string {
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** "2026-12-03 09:00 UTC": a moment that must be unambiguous whatever the reader's zone. */
+export function utcDateTime(date: Date): string {
+  return `${date.toISOString().slice(0, 10)} ${utcTime(date)}`;
+}
+
+/** The reader's local date and time (the card's own functions), with UTC beside it so the zone is never in doubt. */
+export function zonedDateTime(date: Date): string {
+  return `${cardDateTime(date)} your time (${utcDateTime(date)})`;
+}
+
+/** A start more than this after the request was made was asked for, rather than "now". */
+const SCHEDULED_AFTER_MS = 60_000;
+
+/** True when `start` is a scheduled start, not the moment the request was made (`madeAt`). */
+export function startsLater(start: Date, madeAt: Date): boolean {
+  return start.getTime() > madeAt.getTime() + SCHEDULED_AFTER_MS;
+}

@@ -14,6 +14,7 @@ import roleList from './roleList.json';
 import welcome from './welcome.json';
 import results from './results.json';
 import signIn from './signIn.json';
+import { sanitizeCard } from './sanitize';
 import reminder from './reminder.json';
 
 const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder } as const;
@@ -48,8 +49,12 @@ export function prepareCards(names: readonly CardName[]): void {
   for (const name of names) templateFor(name);
 }
 
+/**
+ * Every card leaves here with its text made plain (sanitize.ts): what people typed and the directory's
+ * names can neither link, format, nor reorder what a reader sees.
+ */
 export function renderCard(name: CardName, data: object): Attachment {
-  const card = templateFor(name).expand({ $root: data }) as Record<string, unknown>;
+  const card = sanitizeCard(templateFor(name).expand({ $root: data }) as Record<string, unknown>);
   const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (bytes > MAX_CARD_BYTES) {
     throw new CardRenderError(`card "${name}" is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);

@@ -2,7 +2,7 @@
 // Dialogs call these; they never assemble card JSON themselves.
 import type { Attachment } from 'botbuilder';
 import type { ActivationRequest, ActiveAssignment, Constraints, Surface } from '../services/pim/model';
-import { cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, timeLeft } from './format';
+import { cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
 import { renderCard } from './render';
 
 /** What a card needs to show one eligible role (the eligibility key is the only id it carries). */
@@ -162,9 +162,11 @@ export function justificationCard(input: {
 }
 
 export function activationResultCard(request: ActivationRequest, constraints?: Constraints): Attachment {
+  const scheduled = isScheduled(request);
   const facts = [
     { title: 'Role', value: `${request.roleName} · ${request.scope.displayName}` },
     { title: 'Duration', value: formatDuration((request.endDateTime.getTime() - request.startDateTime.getTime()) / 60_000) },
+    ...(scheduled ? [{ title: 'Starts', value: zonedDateTime(request.startDateTime) }, { title: 'Ends', value: zonedDateTime(request.endDateTime) }] : []),
     ...(request.justification ? [{ title: 'Justification', value: request.justification }] : []),
     ...(request.ticket ? [{ title: 'Ticket', value: request.ticket.number }] : []),
     { title: 'Request', value: request.id },
@@ -173,8 +175,23 @@ export function activationResultCard(request: ActivationRequest, constraints?: C
   return renderCard('result', { headline, detail, color: TONE_COLOR[tone], facts });
 }
 
+/** A request for a later start: PIM holds it until then, so nothing is active yet. */
+function isScheduled(request: ActivationRequest): boolean {
+  return startsLater(request.startDateTime, request.createdDateTime);
+}
+
 function describeRequest(request: ActivationRequest, constraints?: Constraints): { headline: string; detail: string; tone: Tone } {
-  const window = `from ${cardTime(request.startDateTime)} until ${cardTime(request.endDateTime)} (${cardDate(request.endDateTime)})`;
+  const scheduled = isScheduled(request);
+  const window = scheduled
+    ? `from ${cardDateTime(request.startDateTime)} until ${cardDateTime(request.endDateTime)}`
+    : `from ${cardTime(request.startDateTime)} until ${cardTime(request.endDateTime)} (${cardDate(request.endDateTime)})`;
+  if (scheduled && (request.status === 'provisioned' || request.status === 'granted' || request.status === 'pendingProvisioning' || request.status === 'other')) {
+    return {
+      headline: `${request.roleName} is scheduled`,
+      detail: `It is scheduled to start at ${cardDateTime(request.startDateTime)} and end at ${cardDateTime(request.endDateTime)}. Nothing is active before then; "my roles" shows it and can cancel it.`,
+      tone: 'info',
+    };
+  }
   switch (request.status) {
     case 'provisioned':
     case 'granted':

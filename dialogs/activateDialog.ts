@@ -4,11 +4,12 @@
 import { MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatDuration } from '../cards/format';
+import { plainMessage } from '../cards/plainText';
 import { infoCard } from '../cards/views';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
-import { planActivations } from './activation/plan';
+import { planActivations, startProblem, type PlanLimits } from './activation/plan';
 import { checkAndSubmit, toSubmitItems } from './activation/submit';
-import type { DialogDeps } from './deps';
+import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
 import { sendFailure } from './failure';
 import { activityTimeZone } from './parsing/moment';
 import { parseRequest, type TargetSpec } from './parsing/request';
@@ -91,7 +92,7 @@ export class ActivateDialog extends ComponentDialog {
       current = built;
     }
     Object.assign(step.values, { draft: current });
-    for (const problem of current.problems.splice(0)) await step.context.sendActivity(problem);
+    for (const problem of current.problems.splice(0)) await step.context.sendActivity(plainMessage(problem));
     const next = current.pending.shift();
     if (next) {
       const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;
@@ -188,6 +189,7 @@ export class ActivateDialog extends ComponentDialog {
         ...(current.ticketNumber ? { ticket: { number: current.ticketNumber } } : {}),
       },
       this.deps.now(),
+      this.limits(),
     );
     try {
       await checkAndSubmit(step.context, this.deps, user, toSubmitItems(plan.planned), plan.refused);
@@ -226,7 +228,19 @@ export class ActivateDialog extends ComponentDialog {
       else result.pending.push({ intro: picked.message, keys: [] });
     }
     if (options.roleName) this.fillFromSentence(step, result, options.roleName);
+    // A start already past or too far ahead is refused before anything else is asked (plan.ts checks it again).
+    const unusable = result.start ? startProblem(new Date(result.start), this.deps.now(), this.limits()) : undefined;
+    if (unusable) {
+      await step.context.sendActivity(
+        MessageFactory.attachment(infoCard({ title: "I can't schedule that start", text: `${unusable} Nothing was requested.`, hint: `Ask again with a start within the next ${this.limits().maxScheduleAheadDays} days, or with none to start now.`, tone: 'error' })),
+      );
+      return undefined;
+    }
     return result;
+  }
+
+  private limits(): PlanLimits {
+    return { maxScheduleAheadDays: this.deps.maxScheduleAheadDays ?? DEFAULT_MAX_SCHEDULE_AHEAD_DAYS };
   }
 
   private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string): void {

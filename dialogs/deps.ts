@@ -70,8 +70,13 @@ export interface DialogDeps {
   readonly admin?: AdminService;
   /** The bot's Storage, for admin answers' "Show more" cursors (any instance continues a list); absent = in this process only. */
   readonly adminCursorStorage?: KeyValueStorage;
+  /** How far ahead a requested start may lie, in days (bot/config MAX_SCHEDULE_AHEAD_DAYS; default DEFAULT_MAX_SCHEDULE_AHEAD_DAYS). */
+  readonly maxScheduleAheadDays?: number;
   /** How long a turn waits for granted access to show up before following up proactively (default 2 s). */
   readonly inTurnWaitMs?: number;
 }
+
+/** PIM would take a start years ahead; an approver or a reader of "my roles" would not expect it. */
+export const DEFAULT_MAX_SCHEDULE_AHEAD_DAYS = 14;
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -8,6 +8,8 @@ export interface RoleChoice extends RoleView, Searchable {
   readonly surface: Surface;
   /** How a person reads it: "Reader on rg-web (Contoso Prod)", "SRE On-Call (member)", "Global Reader". */
   readonly label: string;
+  /** ISO instant the eligibility itself ends (absent = permanent): no activation can start after it. */
+  readonly eligibleUntil?: string;
 }
 
 export const SURFACE_TITLES: Readonly<Record<Surface, string>> = {
@@ -38,6 +40,7 @@ export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstr
     scopeName,
     aliases: [eligibility.scope.kind, isGroup ? access : eligibility.scope.displayName],
     constraints: plainConstraints(constraints),
+    ...(eligibility.endDateTime ? { eligibleUntil: eligibility.endDateTime.toISOString() } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 // The approval cards, rendered from the record alone: every copy of one request shows the same truth
 // because they are all drawn from the same stored decision.
 import type { Attachment } from 'botbuilder';
-import { cardDateTime, cardTime, formatDuration } from '../../cards/format';
+import { cardDateTime, cardTime, formatDuration, startsLater, zonedDateTime } from '../../cards/format';
+import { plainMessage } from '../../cards/plainText';
 import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
 import type { ApprovalOutcome } from '../../services/approvals/model';
@@ -9,14 +10,23 @@ import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/
 
 const COLOR: Record<ApprovalOutcome, string> = { pending: 'Warning', approved: 'Good', denied: 'Attention', canceled: 'Default', expired: 'Default' };
 
+/** The start the requester asked for, when it is not the moment of the request. */
+function scheduledStart(record: ApprovalRecord): Date | undefined {
+  const start = new Date(record.request.startDateTime);
+  return startsLater(start, new Date(record.request.createdDateTime)) ? start : undefined;
+}
+
 function facts(record: ApprovalRecord) {
   const r = record.request;
   const minutes = (Date.parse(r.endDateTime) - Date.parse(r.startDateTime)) / 60_000;
+  const start = scheduledStart(record);
   return [
     { title: 'Requested by', value: record.requester.displayName ?? record.requester.id },
     { title: 'Role', value: r.roleName },
     { title: 'Scope', value: r.scopeName },
     { title: 'Duration', value: formatDuration(minutes) },
+    // A scheduled request says when it would start: approving it grants access then, not now.
+    ...(start ? [{ title: 'Starts', value: zonedDateTime(start) }, { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) }] : []),
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
@@ -47,10 +57,11 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy): Attachment
     line: `${cardDateTime(new Date(a.startDateTime))} · ${formatDuration((Date.parse(a.endDateTime) - Date.parse(a.startDateTime)) / 60_000)}`,
   }));
   const who = record.requester.displayName ?? 'Someone';
+  const scheduled = scheduledStart(record);
   return renderCard('approvalRequest', {
     headline: pending ? `${who} asks for ${record.request.roleName}` : decisionLine(record.decision!, record),
     detail: pending
-      ? `Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours.`
+      ? `${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours.`
       : `${who}'s request for ${record.request.roleName}.`,
     color: COLOR[record.decision?.outcome ?? 'pending'],
     facts: facts(record),
@@ -68,6 +79,7 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
   const d = record.decision;
   const role = record.request.roleName;
   const names = approverNames(record.approvers);
+  const start = scheduledStart(record);
   let headline: string;
   let detail: string;
   if (!d) {
@@ -76,7 +88,7 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
   } else {
     headline = decisionLine(d, record);
     detail = {
-      approved: `${role} is being switched on for you.`,
+      approved: start && startsLater(start, new Date(d.at)) ? `${role} is scheduled to start at ${cardDateTime(start)}; nothing is active before then.` : `${role} is being switched on for you.`,
       denied: `${role} was not activated.`,
       canceled: `Nothing was activated. You can ask again any time.`,
       expired: `${role} was not activated. You can ask again.`,
@@ -103,15 +115,25 @@ export function cardFor(record: ApprovalRecord, copy: CardCopy): Attachment {
   return copy.role === 'approver' ? approverCard(record, copy) : requesterCard(record, copy);
 }
 
-/** The message the requester gets when the outcome lands. */
+/** The message the requester gets when the outcome lands: plain text, as the approver's reason is shown in it. */
 export function outcomeMessage(record: ApprovalRecord): string {
+  return plainMessage(outcomeText(record));
+}
+
+function outcomeText(record: ApprovalRecord): string {
   const d = record.decision!;
   const role = record.request.roleName;
   const by = d.by?.displayName;
   const reason = d.justification.trim() ? ` (${d.justification.trim()})` : '';
   switch (d.outcome) {
-    case 'approved':
-      return `${by ?? 'An approver'} approved your request for ${role}${reason}. It is active now; say "my roles" to see until when.`;
+    case 'approved': {
+      const start = new Date(record.request.startDateTime);
+      const later = startsLater(start, new Date(d.at));
+      const when = later
+        ? `It is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(new Date(record.request.endDateTime))}; nothing is active before then.`
+        : 'It is active now; say "my roles" to see until when.';
+      return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}`;
+    }
     case 'denied':
       return `${by ?? 'An approver'} denied your request for ${role}${reason}. Nothing was activated.`;
     case 'canceled':

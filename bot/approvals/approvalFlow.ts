@@ -31,6 +31,7 @@ import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { alreadyWaitingMessage, approvalRecord } from './adoption';
 import { cardFor, outcomeMessage } from './approvalCards';
+import { plainMessage } from '../../cards/plainText';
 import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
 import { SendRecorder, type PostResult } from './sendRecorder';
@@ -632,7 +633,7 @@ export class ApprovalFlow {
 
   private async say(userId: string, text: string): Promise<void> {
     const reference = await this.deps.conversations.get(userId);
-    if (reference) await this.deps.sender.post(reference, text);
+    if (reference) await this.deps.sender.post(reference, plainMessage(text));
   }
 
   private track(p: Promise<unknown>): void {

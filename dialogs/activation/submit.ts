@@ -3,7 +3,7 @@
 // The step-up callback (bot/auth) calls submitPlanned again with the claims once the user signed in.
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { activationResultCard, resultsCard, signInCard, type ResultItemView, type Tone } from '../../cards/views';
-import { cardDateTime, cardTime } from '../../cards/format';
+import { cardTime, startsLater, zonedDateTime } from '../../cards/format';
 import { isPendingRequestConflict, isPimError, type PimError } from '../../services/pim/errors';
 import type { ActivationInput, ActivationOutcome, ActivationRequest, Constraints, UserContext } from '../../services/pim/model';
 import type { DialogDeps } from '../deps';
@@ -125,7 +125,8 @@ export async function submitPlanned(
       await toApprovals(context, deps, user, outcome);
     } else if (outcome!.ok) {
       // One item: wait (briefly) first, so the one result card can say the access is in place.
-      const inPlace = await followUpActivations(context, deps, user, granted, false);
+      // A scheduled start is not waited for: the card says when it starts.
+      const inPlace = startsLater(outcome.request.startDateTime, outcome.request.createdDateTime) ? new Set<string>() : await followUpActivations(context, deps, user, granted, false);
       const request = inPlace.has(outcome.request.id) ? { ...outcome.request, status: 'provisioned' as const } : outcome.request;
       await context.sendActivity(MessageFactory.attachment(activationResultCard(request, items[0]!.constraints)));
     } else {
@@ -141,7 +142,8 @@ export async function submitPlanned(
   }
   if (granted.length > 0) {
     await deps.recent?.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
-    if (!(preface.length === 0 && outcomes.length === 1)) await followUpActivations(context, deps, user, granted);
+    const startingNow = granted.filter((g) => !startsLater(g.request.startDateTime, g.request.createdDateTime));
+    if (!(preface.length === 0 && outcomes.length === 1) && startingNow.length > 0) await followUpActivations(context, deps, user, startingNow);
   }
   for (const o of outcomes) if (!o.ok) deps.logger.warn('activation item failed', { kind: isPimError(o.error) ? o.error.kind : 'unknown' });
 }
@@ -167,9 +169,10 @@ function outcomeRow(outcome: ItemOutcome, item: SubmitItem, now: Date): ResultIt
 }
 
 function describeStatus(request: ActivationRequest, now: Date): { status: string; detail: string; tone: Tone } {
-  const window = `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
-  if (request.status !== 'pendingApproval' && request.status !== 'denied' && request.startDateTime.getTime() > now.getTime() + 60_000) {
-    return { status: 'Scheduled', detail: `Starts ${cardDateTime(request.startDateTime)}, ends ${cardTime(request.endDateTime)}. Say "my access" to cancel it.`, tone: 'info' };
+  const later = startsLater(request.startDateTime, now);
+  const window = later ? `${zonedDateTime(request.startDateTime)} – ${zonedDateTime(request.endDateTime)}` : `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
+  if (request.status !== 'pendingApproval' && request.status !== 'denied' && later) {
+    return { status: 'Scheduled', detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my access" to cancel it.`, tone: 'info' };
   }
   switch (request.status) {
     case 'provisioned':

@@ -4,6 +4,7 @@
 import { MemoryStorage, MessageFactory, type TurnContext } from 'botbuilder';
 import { ADMIN_PAGE_SIZE, adminTableCard, type AdminTableView } from '../../cards/adminViews';
 import { cardDateTime, formatDuration } from '../../cards/format';
+import { plainMessage } from '../../cards/plainText';
 import type { AdminService } from '../../services/admin/adminService';
 import type { ActivityEntry, AdminDirectory, Asker, RoleRef } from '../../services/admin/model';
 import { isPimError } from '../../services/pim/errors';
@@ -216,7 +217,7 @@ async function alertsTable(admin: AdminService, asker: Asker, title: string, ext
 
 async function send(context: TurnContext, reply: Reply, offset: number, cursorId: string | undefined): Promise<void> {
   if (reply.kind === 'text') {
-    await context.sendActivity(reply.text);
+    await context.sendActivity(plainMessage(reply.text));
     return;
   }
   await context.sendActivity(MessageFactory.attachment(page(reply.view, reply.rows, offset, cursorId)));

@@ -31,9 +31,12 @@ export function parseMoment(text: string, now: Date, timeZone = 'UTC'): Date | n
   if (!result || result.text.trim() !== input) return null;
   if (result.typeName !== 'datetimeV2.time' && result.typeName !== 'datetimeV2.datetime') return null;
   const values = (result.resolution as { values?: Array<{ type?: string; value?: string }> } | undefined)?.values ?? [];
-  const wall = values.map((v) => readWall(v.value, local)).find((w): w is WallTime => w !== null);
-  if (!wall) return null;
-  let instant = fromWallClock(wall, zone);
+  const readings = values.map((v) => readWall(v.value, local)).filter((w): w is WallTime => w !== null).map((w) => ({ wall: w, at: fromWallClock(w, zone) }));
+  // An ambiguous date ("friday 9am", "march 20") resolves to the last one and the next one: a request means the next.
+  const chosen = readings.find((r) => r.at.getTime() > now.getTime()) ?? readings[readings.length - 1];
+  if (!chosen) return null;
+  const wall = chosen.wall;
+  let instant = chosen.at;
   if (wall.timeOnly && instant.getTime() <= now.getTime()) instant = new Date(instant.getTime() + 24 * 3_600_000);
   return instant;
 }

@@ -3,6 +3,7 @@
 // never left guessing what went wrong or what to do now.
 import { ActivityTypes, MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { plainMessage } from '../../cards/plainText';
 import { readInput, type MessageInput } from '../input';
 
 export type Recognized<T> =
@@ -21,7 +22,7 @@ export abstract class CardPrompt<O extends CardPromptOptions, T> extends Dialog<
   override async beginDialog(dc: DialogContext, options?: O): Promise<DialogTurnResult> {
     if (!options) throw new TypeError(`${this.id} needs options`);
     dc.activeDialog!.state.options = options;
-    if (options.intro) await dc.context.sendActivity(options.intro);
+    if (options.intro) await dc.context.sendActivity(plainMessage(options.intro));
     await this.show(dc.context, options);
     return Dialog.EndOfTurn;
   }
@@ -34,7 +35,7 @@ export abstract class CardPrompt<O extends CardPromptOptions, T> extends Dialog<
       ? ({ ok: false, message: "That card isn't part of this conversation any more. Let's carry on here:" } as const)
       : this.recognize(input, options);
     if (recognized.ok) return dc.endDialog(recognized.value);
-    await dc.context.sendActivity(recognized.message);
+    await dc.context.sendActivity(plainMessage(recognized.message));
     await this.show(dc.context, options);
     return Dialog.EndOfTurn;
   }

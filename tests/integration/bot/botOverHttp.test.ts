@@ -63,7 +63,7 @@ describe('bot over HTTP (emulator, Azurite, recording connector; no stubs)', fun
 
     const [mine] = await say('my roles');
     const active = cardText(mine).split('You can activate')[0]!;
-    assert.match(active, /\*\*Global Reader\*\*[\s\S]*?(1 hour 59 minutes|2 hours) left/);
+    assert.match(active, /Global Reader\nBolder[\s\S]*?(1 hour 59 minutes|2 hours) left/, 'the role in bold (a TextBlock weight, never Markdown)');
   });
 
   it('typed text works end to end, and a role needing step-up gets plain words', async () => {

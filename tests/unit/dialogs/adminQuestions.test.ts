@@ -179,6 +179,15 @@ describe('admin questions (MainDialog, faked AdminService)', () => {
     });
   }
 
+  it('echoes an unknown role typed as a link back as inert text (issue 13, item 4)', async () => {
+    const { service } = fakeAdmin();
+    const [reply] = await chat(service).say('who has [Global Admin](https://evil.example/x)');
+    const text = reply!.text ?? '';
+    assert.match(text, /I don't know a role called/);
+    assert.match(text, /Global Admin/);
+    assert.doesNotMatch(text, /\]\(|https?:\/\/|evil\.example/, 'no link and no address left to click');
+  });
+
   it('pages long answers with "Show more" carrying only a cursor, for the asker only', async () => {
     const { service, stubs } = fakeAdmin();
     const many = Array.from({ length: 23 }, (_, i) => ({

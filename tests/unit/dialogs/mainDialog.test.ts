@@ -41,7 +41,7 @@ describe('MainDialog', () => {
     const [card] = await chat.say('my roles');
     const text = cardText(card);
     assert.match(text, /Active now/);
-    assert.match(text, /\*\*Global Reader\*\*/);
+    assert.match(text, /Global Reader\nBolder/, 'the role in bold (a TextBlock weight, never Markdown)');
     assert.match(text, /1 hour 58 minutes left/);
     assert.match(text, /Until \{\{DATE\(2025-03-03T12:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-03T12:00:00Z\)\}\}/);
     const activatable = submitActions(card).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
