@@ -224,7 +224,7 @@ export class ApprovalFlow {
     const where = context.activity.conversation?.id;
     if (record.decision) return this.answerWithCard(key, record, copy, clicked, where);
 
-    const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw);
+    const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw, record.approvalId);
     switch (result.kind) {
       case 'selfApproval':
         return message("You can't approve or deny your own request. Nothing was changed.");
@@ -353,7 +353,7 @@ export class ApprovalFlow {
     const reader = record.approvers[0];
     if (reader) {
       try {
-        const state = await port.getApproval({ userId: reader.id, tenantId: this.deps.tenantId }, record.requestId);
+        const state = await port.getApproval({ userId: reader.id, tenantId: this.deps.tenantId }, record.requestId, record.approvalId);
         const stepsOutcome = outcomeOfSteps(state);
         if (stepsOutcome !== 'pending') outcome = stepsOutcome;
         const review = lastReview(state);

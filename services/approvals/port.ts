@@ -6,13 +6,17 @@ import type { ApprovalState, Decision } from './model';
 
 export interface ApprovalsPort {
   readonly surface: Surface;
-  /** The approval as `user` (an approver or the requester) sees it, with the user's own delegated token. */
-  getApproval(user: UserContext, requestId: string): Promise<ApprovalState>;
+  /**
+   * The approval as `user` (an approver or the requester) sees it, with the user's own delegated token.
+   * `approvalId` is the request's own `approvalId` as PIM gave it; surfaces whose approval is named after
+   * the request (Graph) do not need it, ARM does.
+   */
+  getApproval(user: UserContext, requestId: string, approvalId?: string): Promise<ApprovalState>;
   /**
    * Records the approver's decision on one step with the approver's own delegated token: PIM checks
    * that they may decide. Throws PimError (403 'forbidden', 404 'notFound', 409 → httpStatus 409).
    */
-  decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string): Promise<void>;
+  decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string, approvalId?: string): Promise<void>;
   /**
    * The request's status read app-only (reconciling while nobody is in a turn); undefined when the
    * surface offers no app-only read (ARM): then the approval and PIM's 24 hours decide.

@@ -2,6 +2,7 @@
 // /{scope}/providers/Microsoft.Authorization/{roleEligibilityScheduleInstances | roleAssignmentScheduleInstances |
 // roleAssignmentScheduleRequests[/{name}[/cancel|/validate]] | roleManagementPolicies | roleManagementPolicyAssignments | roleDefinitions}.
 // Every call is authorised by the bearer token's subject, and the same policy checks as Graph run here.
+import { randomUUID } from 'node:crypto';
 import { GraphError } from '../graph/errors';
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
@@ -323,7 +324,8 @@ async function createRequest(ctx: Ctx, name: string, validateOnly: boolean): Pro
     record.scheduleInfo = armSchedule(schedule.scheduleInfo);
     record.linkedRoleEligibilityScheduleId ??= eligibility!.id;
     record.targetRoleAssignmentScheduleId = record.name;
-    record.approvalId = status === 'PendingApproval' ? `${ctx.scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/${record.name}` : null;
+    // The approval is a resource of its own with its own name (never the request's): clients must read it here.
+    record.approvalId = status === 'PendingApproval' ? `${ctx.scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/${randomUUID()}` : null;
     if (validateOnly) return respond(200);
     await ctx.deps.store.update((d) => {
       (d.azure.requests ??= []).push(record);

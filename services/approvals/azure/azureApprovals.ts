@@ -28,6 +28,15 @@ const apiVersion: OperationQueryParameter = {
 };
 const accept: OperationParameter = { parameterPath: 'accept', mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } } };
 const contentType: OperationParameter = { parameterPath: ['options', 'contentType'], mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Content-Type', type: { name: 'String' } } };
+// The decision goes as {properties: {reviewResult, justification}}. The 2021-01-01-preview swagger
+// (Azure/azure-rest-api-specs, specification/authorization/resource-manager/Microsoft.Authorization/
+// preview/2021-01-01-preview) declares a flat {reviewResult, justification} body, but Microsoft's own
+// example for the operation (examples/ScopePatchRoleAssignmentApprovalStepById.json, in
+// ../shared/contracts/approvals/arm.roleAssignmentApprovals.stage.patch.approve) wraps it in
+// `properties`, like every other ARM resource body, and that is the form a tool in use against real
+// ARM sends (kayasax/EasyPIM, EasyPIM/functions/Deny-PIMAzureResourcePendingApproval.ps1: PATCH
+// https://management.azure.com/{the request's approvalId}/stages/{id}?api-version=2021-01-01-preview with
+// {"properties":{"justification","reviewResult"}}). The emulator answers both forms.
 const stepBody: OperationParameter = {
   parameterPath: 'body',
   mapper: {
@@ -84,21 +93,26 @@ export class AzureApprovals implements ApprovalsPort {
 
   constructor(private readonly deps: AzureApprovalsDeps) {}
 
-  /** The request id is the ARM id of the schedule request; its approval has the request's name at the same scope. */
-  private target(requestId: string): { scope: string; approvalId: string } {
-    const { scope: at, name } = parseRequestId(requestId);
-    return { scope: ArmApi.scopeParam(at), approvalId: assertGuid(name, 'request name') };
+  /**
+   * The approval at the request's scope, by the id the request gave in properties.approvalId: an
+   * approval is a resource of its own whose name need not be the request's. PIM states it as an ARM id
+   * (with or without the scope) or as the bare GUID; the GUID is its last segment either way.
+   */
+  private target(requestId: string, approvalId: string | undefined): { scope: string; approvalId: string } {
+    const { scope: at } = parseRequestId(requestId);
+    if (!approvalId) throw new PimError('notFound', 'The Azure request names no approval (properties.approvalId)', { upstreamCode: 'NoApprovalId' });
+    return { scope: ArmApi.scopeParam(at), approvalId: assertGuid(approvalId.split('/').filter(Boolean).pop() ?? '', 'approval id') };
   }
 
-  async getApproval(user: UserContext, requestId: string): Promise<ApprovalState> {
-    const args = this.target(requestId);
+  async getApproval(user: UserContext, requestId: string, approvalId?: string): Promise<ApprovalState> {
+    const args = this.target(requestId, approvalId);
     // A response spec without a body mapper comes back as { body: <the JSON as sent> }.
     const raw = await this.deps.arm.call(user, (client) => client.sendOperationRequest<{ body?: unknown }>(args, getApprovalSpec));
     return { ...toApprovalState(raw.body, this.surface), requestId };
   }
 
-  async decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string): Promise<void> {
-    const args = { ...this.target(requestId), stageId: assertGuid(stepId, 'approval stage id'), body: { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } } };
+  async decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string, approvalId?: string): Promise<void> {
+    const args = { ...this.target(requestId, approvalId), stageId: assertGuid(stepId, 'approval stage id'), body: { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } } };
     await this.deps.arm.call(approver, (client) => client.sendOperationRequest<unknown>(args, patchStageSpec));
   }
 
