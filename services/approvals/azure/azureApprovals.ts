@@ -1,18 +1,21 @@
 // Approvals of Azure resource activations: ARM roleAssignmentApprovals (2021-01-01-preview). The SDK
 // (@azure/arm-authorization 9) has no operations for them, so they go through the SDK client's own
 // pipeline (sendOperationRequest with an OperationSpec): same endpoint, bearer policy, retries and
-// RestError → PimError mapping as every other ARM call. Always with a person's delegated ARM token:
-// PIM has no application path for approvals.
+// RestError → PimError mapping as every other ARM call. Reading and deciding an approval always takes a
+// person's delegated ARM token (PIM has no application path for approvals); the requests themselves
+// are read app-only, within the Azure RBAC Reader role the app is granted on the subscriptions it sweeps.
 
 import { createSerializer, type OperationSpec, type OperationURLParameter, type OperationQueryParameter, type OperationParameter } from '@azure/core-client';
 import { ArmApi } from '../../pim/azure/armApi';
 import { parseRequestId } from '../../pim/azure/azureMapping';
-import { PimError } from '../../pim/errors';
+import { listSubscriptionScopes } from '../../pim/azure/subscriptions';
+import { toRequestStatus } from '../../pim/entra/entraMapping';
+import { isPimError, PimError } from '../../pim/errors';
 import { assertGuid } from '../../pim/graph/odata';
 import type { ActivationRequest, RequestStatus, UserContext } from '../../pim/model';
 import { toApprovalState } from '../approvalMapping';
 import type { ApprovalState, Decision } from '../model';
-import type { ActivationTarget, ApprovalsPort } from '../port';
+import type { ActivationTarget, ApprovalsPort, PendingAtPim } from '../port';
 
 export const ARM_APPROVALS_API_VERSION = '2021-01-01-preview';
 
@@ -117,11 +120,44 @@ export class AzureApprovals implements ApprovalsPort {
   }
 
   /**
-   * ARM has no application access to PIM requests the bot could rely on (and the local tenant grants
-   * none): the approval, read as an approver, and PIM's 24 hours tell the outcome instead.
+   * The request's status, app-only (Reader at its subscription). undefined when the app may not read it
+   * there: then the approval, read as an approver, and PIM's 24 hours tell the outcome instead.
    */
-  async getRequestStatus(_requestId: string): Promise<RequestStatus | undefined> {
-    return undefined;
+  async getRequestStatus(requestId: string): Promise<RequestStatus | undefined> {
+    if (!this.deps.arm.hasAppAccess) return undefined;
+    const { scope: at, name } = parseRequestId(requestId);
+    try {
+      const r = await this.deps.arm.callAsApp((client) => client.roleAssignmentScheduleRequests.get(ArmApi.scopeParam(at), name));
+      // ARM's TimedOut is PIM's 24 hours run out: the neutral model reads that as a cancellation past expiry.
+      return r.status?.toLowerCase() === 'timedout' ? 'canceled' : toRequestStatus(r.status);
+    } catch (e) {
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'authenticationRequired')) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Requests waiting for approval at every subscription the app can read (ARM's Subscriptions - List
+   * with the app's token), each listed with roleAssignmentScheduleRequests - List For Scope (no $filter:
+   * ARM documents none on status, and the unfiltered list spans the scope and everything below it).
+   */
+  async pendingApprovals(): Promise<PendingAtPim[] | undefined> {
+    if (!this.deps.arm.hasAppAccess) return undefined;
+    return this.deps.arm.callAsApp(async (client) => {
+      const scopes = await listSubscriptionScopes(client);
+      const lists = await Promise.all(scopes.map((s) => ArmApi.all(client.roleAssignmentScheduleRequests.listForScope(ArmApi.scopeParam(s)))));
+      const seen = new Set<string>();
+      const out: PendingAtPim[] = [];
+      for (const r of lists.flat()) {
+        if (!r.id || !r.principalId || toRequestStatus(r.status) !== 'pendingApproval' || seen.has(r.id.toLowerCase())) continue;
+        seen.add(r.id.toLowerCase());
+        out.push({
+          surface: this.surface, id: r.id, principalId: r.principalId.toLowerCase(),
+          ...(r.approvalId ? { approvalId: r.approvalId } : {}), ...(r.createdOn ? { createdDateTime: new Date(r.createdOn) } : {}),
+        });
+      }
+      return out;
+    });
   }
 
   /** Needs the requester's own ARM token, which the bot holds only during their turn: not shown for Azure roles. */
