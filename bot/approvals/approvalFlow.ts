@@ -271,8 +271,10 @@ export class ApprovalFlow {
     const [keys, atPim] = await Promise.all([this.deps.records.openKeys(), this.pendingAtPim()]);
     const open = new Set(keys);
     // Records are independent: one slow or failing record must not hold up the others.
+    // Only ARM's approvals are named apart from their requests (see AzureApprovals).
+    const approvalIds = new Map(atPim.filter((p) => p.surface === 'azureResource' && p.approvalId).map((p) => [recordKey(p.surface, p.id), p.approvalId!]));
     await Promise.all([
-      ...keys.map((key) => this.sweepRecord(key)),
+      ...keys.map((key) => this.sweepRecord(key, approvalIds.get(key))),
       ...atPim.filter((p) => !open.has(recordKey(p.surface, p.id))).map((p) => this.adoptFromPim(p)),
     ]);
   }
@@ -371,8 +373,10 @@ export class ApprovalFlow {
     await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester', activityId, ...(reference.conversation?.id ? { conversationId: reference.conversation.id } : {}) }], 'pending');
   }
 
-  private async sweepRecord(key: string): Promise<void> {
+  /** `approvalId`: the request's, as PIM lists it now; a record written without one (before ARM's were read) gets it. */
+  private async sweepRecord(key: string, approvalId?: string): Promise<void> {
     try {
+      if (approvalId) await this.deps.records.update(key, (r) => (r.approvalId ? undefined : { ...r, approvalId }));
       const record = await this.reconcile(key);
       if (!record) {
         await this.deps.records.close(key);
