@@ -143,9 +143,21 @@ export class AzureApprovals implements ApprovalsPort {
    */
   async pendingApprovals(): Promise<PendingAtPim[] | undefined> {
     if (!this.deps.arm.hasAppAccess) return undefined;
+    return this.readPendingAsApp().catch((e: unknown) => {
+      // Not granted Reader anywhere (see docs/deploy.md): Azure requests are found through their requester's turn.
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'authenticationRequired')) return undefined;
+      throw e;
+    });
+  }
+
+  private readPendingAsApp(): Promise<PendingAtPim[]> {
     return this.deps.arm.callAsApp(async (client) => {
       const scopes = await listSubscriptionScopes(client);
-      const lists = await Promise.all(scopes.map((s) => ArmApi.all(client.roleAssignmentScheduleRequests.listForScope(ArmApi.scopeParam(s)))));
+      const lists = await Promise.all(scopes.map((s) => ArmApi.all(client.roleAssignmentScheduleRequests.listForScope(ArmApi.scopeParam(s))).catch((e: unknown) => {
+        // A subscription the app sees but may not read requests at (a role without Microsoft.Authorization/*/read).
+        if ((e as { statusCode?: number }).statusCode === 403) return [];
+        throw e;
+      })));
       const seen = new Set<string>();
       const out: PendingAtPim[] = [];
       for (const r of lists.flat()) {
