@@ -29,7 +29,11 @@ export interface ApprovalKillLoopOptions {
   /** Members of the role's approver group; each has talked to the bot once. */
   readonly approvers: readonly ChatUser[];
   readonly random: () => number;
-  /** How long a flow may take to settle after its decision. */
+  /**
+   * How long a flow may take to settle after its decision (default 20 s). Never less than the bound the
+   * flow promises after a kill (docs/performance.md): one sweep interval plus the send lease plus the
+   * restart, the slowest restart so far counted.
+   */
   readonly settleMs?: number;
   /** Called after each flow with what went wrong in it (empty = nothing lost, nothing doubled). */
   readonly afterFlow?: (requester: ChatUser, phase: KillPhase, problems: readonly string[]) => void;
@@ -50,6 +54,10 @@ export interface ApprovalKillLoopResult {
   readonly resentAfterLease: number;
   /** 'submit' kills that landed before any approver had a card (often before the record too, which only the resent submit recovers). */
   readonly submitKillsBeforeCards: number;
+  /** Flows with at least one problem, by the phase their kill landed in. */
+  readonly failedByPhase: Readonly<Record<KillPhase, number>>;
+  /** The longest settle wait used: the recovery bound, or settleMs if that was longer. */
+  readonly settleMs: number;
   readonly problems: string[];
 }
 
@@ -63,6 +71,13 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
   const approverChats = options.approvers.map((a) => chat(a));
   for (const c of approverChats) await retried(() => c.say('hi'), { count: 0 });
   const byPhase: Record<KillPhase, number> = { submit: 0, fanOut: 0, decision: 0, update: 0 };
+  const failedByPhase: Record<KillPhase, number> = { submit: 0, fanOut: 0, decision: 0, update: 0 };
+  const sweepMs = Number(env['APPROVAL_SWEEP_SECONDS'] ?? 60) * 1000;
+  let slowestRestartMs = 0;
+  // The recovery bound after a kill: the dead instance's claims (send and creation leases) lapse, the
+  // restarted or surviving instance's next sweep sets everything right. The waits below are never shorter.
+  const settleMs = () => Math.max(options.settleMs ?? 20_000, sweepMs + leaseMs + slowestRestartMs);
+  let longestSettleMs = 0;
   const problems: string[] = [];
   const resent = { count: 0 };
   let killedInFlight = 0;
@@ -77,7 +92,9 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     killedAt = Date.now();
     if (proxy.pending(backend) > 0) killedInFlight++;
     await instances[backend]!.kill();
+    const starting = Date.now();
     instances[backend] = await startBotProcess({ env });
+    slowestRestartMs = Math.max(slowestRestartMs, Date.now() - starting);
     proxy.backends[backend] = `http://127.0.0.1:${instances[backend]!.port}`;
   };
 
@@ -133,7 +150,8 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
 
     const flowProblems: string[] = [];
     try {
-      await until(() => approverChats.every((c) => cardsOf(c).length > 0), 'every approver has a card', options.settleMs);
+      longestSettleMs = Math.max(longestSettleMs, settleMs());
+      await until(() => approverChats.every((c) => cardsOf(c).length > 0), 'every approver has a card', settleMs());
       await killing;
       const clicker = approverChats[Math.floor(options.random() * approverChats.length)]!;
       const card = cardsOf(clicker)[0]!;
@@ -155,10 +173,10 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
       // lease lapsed (the documented at-most-once resend); that orphaned first copy cannot be updated.
       const recorded = (c: Conversation) => cardsOf(c).slice(-1);
       const shown = () => approverChats.map((c) => cardsOf(c).map((card) => (agrees(c, card) ? 'approved' : 'stale')).join('+')).join(', ');
-      await until(() => told().length > 0 && approverChats.every((c) => recorded(c).every((card) => agrees(c, card))), () => `every card shows the decision and the requester is told (cards: ${shown()}; told ${told().length})`, options.settleMs);
+      await until(() => told().length > 0 && approverChats.every((c) => recorded(c).every((card) => agrees(c, card))), () => `every card shows the decision and the requester is told (cards: ${shown()}; told ${told().length})`, settleMs());
       // Anything doubled (a resend after a lease, a second tell) would show up by now.
       // (claims taken before the kill lapse one lease after it; a sweep a second later resends).
-      await sleep(Math.max(0, killedAt + leaseMs + 1200 - Date.now()));
+      await sleep(Math.max(0, killedAt + leaseMs + sweepMs + 200 - Date.now()));
       for (const [i, c] of approverChats.entries()) {
         const cards = cardsOf(c);
         // The lease runs from the claim, which the record's creation takes a moment before the first post.
@@ -179,10 +197,11 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     const requests = tenant.state.assignmentRequests(requester.aadObjectId).filter((r) => r.action.toLowerCase() === 'selfactivate' && !r.isValidationOnly);
     if (requests.length !== 1 || requests[0]!.status !== 'Provisioned') flowProblems.push(`PIM has ${requests.map((r) => r.status).join(', ') || 'no request'}`);
     const named = flowProblems.map((p) => `${requester.name} (kill ${phase} +${delayMs} ms): ${p}`);
+    if (named.length > 0) failedByPhase[phase]++;
     problems.push(...named);
     options.afterFlow?.(requester, phase, named);
   }
-  return { kills: options.requesters.length, byPhase, killedInFlight, resent: resent.count, resentAfterLease, submitKillsBeforeCards, problems };
+  return { kills: options.requesters.length, byPhase, killedInFlight, resent: resent.count, resentAfterLease, submitKillsBeforeCards, failedByPhase, settleMs: longestSettleMs, problems };
 }
 
 /** Sends again while the instance behind the proxy is dead or restarting (status 0 or 5xx). */

@@ -84,10 +84,10 @@ export function createServices(config: ServicesConfig): Services {
   const userTokens: UserTokenProvider = stepUp;
   const graph = new GraphApi({ baseUrl: config.graphBaseUrl, retry: config.graphRetry });
   const providers: PimProvider[] = [new EntraRoleProvider({ graph, tokens: userTokens }), new GroupsProvider({ graph, tokens: userTokens })];
-  const arm = config.armBaseUrl ? new ArmApi({ baseUrl: config.armBaseUrl, tokens: userTokens }) : undefined;
+  const appTokens = new ClientCredentialsAppTokenProvider(msal);
+  const arm = config.armBaseUrl ? new ArmApi({ baseUrl: config.armBaseUrl, tokens: userTokens, appTokens }) : undefined;
   if (arm) providers.push(new AzureResourceProvider({ arm }));
   const pim = new ProviderPimService(providers, { cacheTtlMs: config.cacheTtlMs });
-  const appTokens = new ClientCredentialsAppTokenProvider(msal);
   const approvalPorts = [new EntraApprovals({ graph, userTokens, appTokens }), new GroupApprovals({ graph, userTokens, appTokens }), ...(arm ? [new AzureApprovals({ arm })] : [])];
   const installer = config.teamsAppCatalogId ? new GraphAppInstaller(graph, appTokens, { catalogAppId: config.teamsAppCatalogId, graphBaseUrl: config.graphBaseUrl }) : undefined;
   const approvals = { decisions: new ApprovalDecisions(approvalPorts), people: new GraphDirectory(graph, appTokens), ...(installer ? { installer } : {}) };

@@ -31,6 +31,7 @@ export function approvalRecord(o: {
   return {
     surface: request.surface,
     requestId: request.id.toLowerCase(),
+    ...(request.approvalId ? { approvalId: request.approvalId } : {}),
     requester,
     approvers: [...o.approvers],
     request: {

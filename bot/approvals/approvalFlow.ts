@@ -1,7 +1,11 @@
 // The approval flow on the bot's side: when a request waits for approval the requester gets a waiting
 // card and every approver a card in their 1:1 chat; a click decides at PIM as the clicker; the outcome
-// reaches every copy in place and the requester at once. A sweep reconciles open records with PIM
-// (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and sends reminders.
+// reaches every copy in place and the requester at once. A periodic sweep is level-triggered from PIM,
+// the one truth: it reads every request PIM holds for approval (app-only, all three surfaces) and takes
+// over any the bot has no record of (an instance killed inside the submit), reconciles every open
+// record with PIM (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and
+// updates and sends reminders. So after any kill the state is right again within one sweep interval
+// (plus the restart, and the send lease for claims the dead instance held): see docs/performance.md.
 import { randomUUID } from 'node:crypto';
 import {
   MessageFactory,
@@ -16,7 +20,7 @@ import type { Logger } from '../../dialogs/deps';
 import { resolveApprovers } from '../../services/approvals/approvers';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
-import type { ActivationTarget, AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
+import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from '../../services/approvals/port';
 import {
   claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
   type ApprovalRecord, type CardCopy, type RecordedDecision,
@@ -225,7 +229,7 @@ export class ApprovalFlow {
     const where = context.activity.conversation?.id;
     if (record.decision) return this.answerWithCard(key, record, copy, clicked, where);
 
-    const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw);
+    const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw, record.approvalId);
     switch (result.kind) {
       case 'selfApproval':
         return message("You can't approve or deny your own request. Nothing was changed.");
@@ -265,12 +269,115 @@ export class ApprovalFlow {
   }
 
   private async sweepOnce(): Promise<void> {
+    const [keys, atPim] = await Promise.all([this.deps.records.openKeys(), this.pendingAtPim()]);
+    const open = new Set(keys);
     // Records are independent: one slow or failing record must not hold up the others.
-    await Promise.all((await this.deps.records.openKeys()).map((key) => this.sweepRecord(key)));
+    // Only ARM's approvals are named apart from their requests (see AzureApprovals).
+    const approvalIds = new Map(atPim.filter((p) => p.surface === 'azureResource' && p.approvalId).map((p) => [recordKey(p.surface, p.id), p.approvalId!]));
+    await Promise.all([
+      ...keys.map((key) => this.sweepRecord(key, approvalIds.get(key))),
+      ...atPim.filter((p) => !open.has(recordKey(p.surface, p.id))).map((p) => this.adoptFromPim(p)),
+    ]);
   }
 
-  private async sweepRecord(key: string): Promise<void> {
+  /** Every request PIM holds for approval, on every surface that can be read app-only; a surface that fails is left for the next sweep. */
+  private async pendingAtPim(): Promise<PendingAtPim[]> {
+    const lists = await Promise.all(
+      SURFACES.filter((s) => this.deps.decisions.has(s)).map(async (surface) => {
+        try {
+          return (await this.deps.decisions.port(surface).pendingApprovals()) ?? [];
+        } catch (e) {
+          this.deps.logger.warn("could not read PIM's requests waiting for approval", { surface, ...describeError(e) });
+          return [];
+        }
+      }),
+    );
+    return lists.flat();
+  }
+
+  /**
+   * A request PIM holds for approval that is not among the open records. With no record at all (its
+   * submit died between PIM's 201 and the record), it is taken over as a resubmit would (adopt()): the
+   * record from the requester's own view of the request, her waiting card, one card per reachable
+   * approver. An undecided record that fell out of the index is listed again and swept. The creation
+   * claim (records.open) and the copies' claims keep it at most once against a live submit, a resubmit
+   * and the other instances' sweeps.
+   */
+  private async adoptFromPim(found: PendingAtPim): Promise<void> {
+    const key = recordKey(found.surface, found.id);
+    // A request younger than the creation lease may still have a live creator: its submit turn, which
+    // gives the waiting card in the turn itself. Past the lease, any creator that wrote nothing is dead.
+    if (found.createdDateTime && this.deps.now().getTime() - found.createdDateTime.getTime() < this.deps.records.creationLeaseMs) return;
     try {
+      const existing = await this.deps.records.getByKey(key);
+      if (existing) {
+        if (existing.decision) return;
+        await this.deps.records.open(existing);
+        await this.sweepRecord(key);
+        return;
+      }
+      const person = await this.deps.people.user(found.principalId).catch(() => undefined);
+      const user: UserContext = { userId: found.principalId.toLowerCase(), tenantId: this.deps.tenantId, ...(person?.displayName ? { displayName: person.displayName } : {}) };
+      let request: ActivationRequest;
+      try {
+        // The requester's own view, as adopt() has it (names, schedule, the eligibility it is about).
+        request = await this.deps.pim.getRequest(user, { surface: found.surface, id: found.id });
+      } catch (e) {
+        // Production needs her delegated token for this (cached from her last turn); without it the
+        // request waits for her next message, or her resubmit (adopt()).
+        if (isPimError(e) && e.kind === 'authenticationRequired') {
+          this.deps.logger.info('a request waiting for approval has no record, and its requester is signed out; it is taken over at her next turn', { key });
+          return;
+        }
+        throw e;
+      }
+      if (request.status !== 'pendingApproval') return;
+      if (!request.approvalId && found.approvalId) request = { ...request, approvalId: found.approvalId };
+      const { approvers, recent } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
+      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now() }));
+      // 'busy': another instance is writing it this moment, and sends the cards.
+      if (opened.kind === 'busy') return;
+      if (opened.kind === 'created') await this.postWaitingCard(key);
+      await this.fanOut(key);
+      await this.propagate(key);
+    } catch (e) {
+      this.deps.logger.warn('could not take over a request waiting for approval', { key, ...describeError(e) });
+    }
+  }
+
+  /**
+   * The requester's waiting card, posted to her 1:1 chat outside any turn (the sweep took her request
+   * over): claimed first like every copy, so a resubmit racing it sends a note instead of a second card.
+   */
+  private async postWaitingCard(key: string): Promise<void> {
+    const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
+    const claimed = await this.deps.records.update(key, (r) => {
+      const c = r.copies.find((x) => x.role === 'requester');
+      return c && !r.decision && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
+    });
+    const mine = claimed?.copies.find((c) => c.role === 'requester');
+    if (!claimed || !mine || mine.claim?.id !== claim.id) return;
+    const reference = await this.deps.conversations.get(mine.userId);
+    if (!reference) {
+      // No 1:1 chat with her yet: nothing to post to; she is told the outcome when she has one.
+      await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester' }], 'pending');
+      return;
+    }
+    let activityId: string;
+    try {
+      activityId = await this.deps.sender.post(reference, cardFor(claimed, mine));
+    } catch (e) {
+      this.deps.logger.warn("could not post the requester's waiting card", { key, ...describeError(e) });
+      await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester' }], 'pending').catch(noop);
+      return;
+    }
+    await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester', activityId, ...(reference.conversation?.id ? { conversationId: reference.conversation.id } : {}) }], 'pending');
+  }
+
+  /** `approvalId`: the request's, as PIM lists it now; a record written without one (before ARM's were read) gets it. */
+  private async sweepRecord(key: string, approvalId?: string): Promise<void> {
+    try {
+      if (approvalId) await this.deps.records.update(key, (r) => (r.approvalId ? undefined : { ...r, approvalId }));
       const record = await this.reconcile(key);
       if (!record) {
         await this.deps.records.close(key);
@@ -354,7 +461,7 @@ export class ApprovalFlow {
     const reader = record.approvers[0];
     if (reader) {
       try {
-        const state = await port.getApproval({ userId: reader.id, tenantId: this.deps.tenantId }, record.requestId);
+        const state = await port.getApproval({ userId: reader.id, tenantId: this.deps.tenantId }, record.requestId, record.approvalId);
         const stepsOutcome = outcomeOfSteps(state);
         if (stepsOutcome !== 'pending') outcome = stepsOutcome;
         const review = lastReview(state);

@@ -10,6 +10,7 @@ import { createFaults, type FaultRule } from './faults';
 import type { GraphDeps } from './graph/deps';
 import { registerArmRoutes } from './arm/routes';
 import { registerArmApprovalRoutes } from './arm/approvals';
+import { registerSubscriptionRoutes } from './arm/appReads';
 import { registerGraphRoutes } from './graph/index';
 import { Router } from './http/router';
 import { botAppRegistration, RESOURCES, type ResourceName } from './identity/apps';
@@ -137,6 +138,7 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   const arm = new Router();
   registerArmRoutes(arm, { store, clock, baseUrl: url, pageSize });
   registerArmApprovalRoutes(arm, { store, clock, baseUrl: url, pageSize });
+  registerSubscriptionRoutes(arm, { store, clock, baseUrl: url, pageSize });
   const armAudiences = RESOURCES.find((r) => r.name === 'arm')!;
   const reset = () => store.reset();
   pipeline = {

@@ -5,6 +5,7 @@ import { ControlBodyError, controlRefusal, problem } from './control';
 import type { Faults } from './faults';
 import { ARM_PATH, armErrorResponse } from './arm/errors';
 import { GraphError, graphErrorResponse } from './graph/errors';
+import { unknownSegmentError } from './graph/unknownSegment';
 import { BodyTooLargeError, isLoopbackAddress, readBody, writeResponse } from './http/io';
 import { dispatch, type Router } from './http/router';
 import type { EmulatorRequest, EmulatorResponse } from './http/types';
@@ -107,8 +108,7 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
   if (isGraph) {
     const r = await dispatch(pipeline.graph, req, methodNotAllowed);
     if (r) return r;
-    const segment = req.path.split('/').filter(Boolean).slice(1).join('/');
-    throw new GraphError(404, 'NotFound', `Resource not found for the segment '${segment}'.`);
+    throw unknownSegmentError(pipeline.graph, req.path);
   }
   const r = await dispatch(pipeline.identity, req, methodNotAllowed);
   if (r) return r;

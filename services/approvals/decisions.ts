@@ -23,21 +23,24 @@ export class ApprovalDecisions {
     return this.ports.has(surface);
   }
 
-  async decide(approver: UserContext, surface: Surface, requestId: string, requesterId: string, decision: Decision, justification: string): Promise<DecisionResult> {
+  /** `approvalId`: the request's approvalId as PIM gave it (see ApprovalsPort.getApproval). */
+  async decide(
+    approver: UserContext, surface: Surface, requestId: string, requesterId: string, decision: Decision, justification: string, approvalId?: string,
+  ): Promise<DecisionResult> {
     // Checked here too (PIM refuses it as well), so a requester's click never reaches PIM.
     if (approver.userId.toLowerCase() === requesterId.toLowerCase()) return { kind: 'selfApproval' };
     const port = this.port(surface);
-    const before = await this.read(port, approver, requestId);
+    const before = await this.read(port, approver, requestId, approvalId);
     if (before.kind !== 'ok') return before;
     const step = currentStep(before.state);
     if (!step) return alreadyDecided(before.state);
     if (!step.assignedToMe) return { kind: 'notApprover' };
     try {
-      await port.decide(approver, requestId, step.id, decision, justification);
+      await port.decide(approver, requestId, step.id, decision, justification, approvalId);
     } catch (e) {
       if (!isPimError(e)) throw e;
       if (e.details.httpStatus === 409) {
-        const after = await this.read(port, approver, requestId);
+        const after = await this.read(port, approver, requestId, approvalId);
         return after.kind === 'ok' ? alreadyDecided(after.state) : after;
       }
       if (e.kind === 'forbidden') return { kind: 'notApprover' };
@@ -50,9 +53,9 @@ export class ApprovalDecisions {
     return { kind: 'decided', outcome, by, at: new Date() };
   }
 
-  private async read(port: ApprovalsPort, user: UserContext, requestId: string): Promise<{ kind: 'ok'; state: ApprovalState } | { kind: 'notApprover' } | { kind: 'notFound' }> {
+  private async read(port: ApprovalsPort, user: UserContext, requestId: string, approvalId: string | undefined): Promise<{ kind: 'ok'; state: ApprovalState } | { kind: 'notApprover' } | { kind: 'notFound' }> {
     try {
-      return { kind: 'ok', state: await port.getApproval(user, requestId) };
+      return { kind: 'ok', state: await port.getApproval(user, requestId, approvalId) };
     } catch (e) {
       if (isPimError(e) && e.kind === 'forbidden') return { kind: 'notApprover' };
       if (isPimError(e) && (e.kind === 'notFound' || e.kind === 'invalidInput')) return { kind: 'notFound' };

@@ -5,11 +5,11 @@ import type { AppTokenProvider, UserTokenProvider } from '../identity/tokenProvi
 import { toRequestStatus } from '../pim/entra/entraMapping';
 import type { GraphApi, ODataQuery } from '../pim/graph/graphApi';
 import { assertGuid } from '../pim/graph/odata';
-import { asRecord, readString } from '../pim/json';
+import { asRecord, readDate, readString } from '../pim/json';
 import type { ActivationRequest, RequestStatus, UserContext } from '../pim/model';
 import { toApprovalState } from './approvalMapping';
 import type { ApprovalState, Decision } from './model';
-import type { ActivationTarget, ApprovalsPort } from './port';
+import type { ActivationTarget, ApprovalsPort, PendingAtPim } from './port';
 
 export interface GraphApprovalsDeps {
   readonly graph: GraphApi;
@@ -36,6 +36,23 @@ export abstract class GraphApprovals implements ApprovalsPort {
   }
 
   abstract recentActivations(target: ActivationTarget, limit: number): Promise<ActivationRequest[]>;
+  abstract pendingApprovals(): Promise<PendingAtPim[]>;
+
+  /** The requests `filter` selects that wait for approval, app-only (status is checked again: the filter may say more). */
+  protected async pendingWhere(filter: string): Promise<PendingAtPim[]> {
+    const token = await this.deps.appTokens.getAppToken('graph');
+    const out: PendingAtPim[] = [];
+    for (const item of await this.deps.graph.list(token, this.paths.scheduleRequests, { filter, select: 'id,principalId,status,approvalId,createdDateTime' })) {
+      const raw = asRecord(item);
+      const id = readString(raw, 'id');
+      const principalId = readString(raw, 'principalId');
+      if (!id || !principalId || toRequestStatus(readString(raw, 'status')) !== 'pendingApproval') continue;
+      const approvalId = readString(raw, 'approvalId');
+      const created = readDate(raw, 'createdDateTime');
+      out.push({ surface: this.surface, id: id.toLowerCase(), principalId: principalId.toLowerCase(), ...(approvalId ? { approvalId } : {}), ...(created ? { createdDateTime: created } : {}) });
+    }
+    return out;
+  }
 
   async getApproval(user: UserContext, requestId: string): Promise<ApprovalState> {
     const id = assertGuid(requestId, 'request id');

@@ -6,13 +6,17 @@ import type { ApprovalState, Decision } from './model';
 
 export interface ApprovalsPort {
   readonly surface: Surface;
-  /** The approval as `user` (an approver or the requester) sees it, with the user's own delegated token. */
-  getApproval(user: UserContext, requestId: string): Promise<ApprovalState>;
+  /**
+   * The approval as `user` (an approver or the requester) sees it, with the user's own delegated token.
+   * `approvalId` is the request's own `approvalId` as PIM gave it; surfaces whose approval is named after
+   * the request (Graph) do not need it, ARM does.
+   */
+  getApproval(user: UserContext, requestId: string, approvalId?: string): Promise<ApprovalState>;
   /**
    * Records the approver's decision on one step with the approver's own delegated token: PIM checks
    * that they may decide. Throws PimError (403 'forbidden', 404 'notFound', 409 → httpStatus 409).
    */
-  decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string): Promise<void>;
+  decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string, approvalId?: string): Promise<void>;
   /**
    * The request's status read app-only (reconciling while nobody is in a turn); undefined when the
    * surface offers no app-only read (ARM): then the approval and PIM's 24 hours decide.
@@ -23,6 +27,24 @@ export interface ApprovalsPort {
    * not known. `target` may be the new request, or what it is about before PIM has created it.
    */
   recentActivations(target: ActivationTarget, limit: number): Promise<ActivationRequest[] | undefined>;
+  /**
+   * Every request of the surface that waits for approval now, read app-only with the app's read rights:
+   * the sweep's view of PIM's truth, so a request the bot never recorded (an instance killed inside the
+   * submit) still gets its record and cards. undefined = the surface cannot be read so.
+   */
+  pendingApprovals(): Promise<PendingAtPim[] | undefined>;
+}
+
+/** A request waiting for approval as PIM lists it; ids only (the requester's view fills in the rest). */
+export interface PendingAtPim {
+  readonly surface: Surface;
+  /** The request's id as the surface names it (Graph: its GUID; ARM: its full resource id). */
+  readonly id: string;
+  readonly principalId: string;
+  /** The request's approvalId as PIM states it, when it states one. */
+  readonly approvalId?: string;
+  /** When PIM created it (by PIM's clock), when it says. */
+  readonly createdDateTime?: Date;
 }
 
 /** Who asks for which role where; `id`, when known, is the new request's own (left out of its history). */

@@ -69,6 +69,8 @@ export interface RecordedDecision {
 export interface ApprovalRecord {
   readonly surface: Surface;
   readonly requestId: string;
+  /** PIM's id of the request's approval as the request states it (ARM needs it: it is not the request's name). */
+  readonly approvalId?: string;
   readonly requester: PersonRef;
   readonly approvers: readonly PersonRef[];
   readonly request: RequestSummary;

@@ -60,6 +60,11 @@ export class ApprovalRecordStore {
     this.createWaitMs = options.createWaitMs ?? CREATE_WAIT_MS;
   }
 
+  /** How long a creation claim holds off other creators: a creator silent for this long is taken to be dead. */
+  get creationLeaseMs(): number {
+    return this.createLeaseMs;
+  }
+
   async get(surface: Surface, requestId: string): Promise<ApprovalRecord | undefined> {
     return this.getByKey(recordKey(surface, requestId));
   }

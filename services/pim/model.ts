@@ -116,6 +116,8 @@ export interface ActivationRequest {
   readonly action?: RequestAction;
   /** The eligibility/active key the request is about (same format as Eligibility.key), when known. */
   readonly key?: string;
+  /** PIM's id of the request's approval, as the request states it (ARM: properties.approvalId); absent when none. */
+  readonly approvalId?: string;
 }
 
 /** Neutral request kinds: PIM's selfActivate / selfDeactivate / selfExtend / selfRenew. */

@@ -97,15 +97,22 @@ describe('contract: approvals', () => {
       return r.json.id as string;
     }
 
+    let lastRequestName = '';
     async function pendingArmRequest(): Promise<string> {
       await t.reset();
       const name = randomUUID();
+      lastRequestName = name;
       const r = await call(t, 'PUT', `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}?api-version=2020-10-01`, {
         token: t.tokens.user({ userId: DEMO_USERS.alice.id, audience: 'arm' }),
         body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`, requestType: 'SelfActivate', justification: 'deploy', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
       });
       assert.equal(r.json.properties.status, 'PendingApproval', JSON.stringify(r.json));
-      return name;
+      // The approval is named by the request's properties.approvalId, never by the request's own name.
+      const approvalId = String(r.json.properties.approvalId);
+      assert.match(approvalId, /\/providers\/Microsoft\.Authorization\/roleAssignmentApprovals\/[0-9a-f-]{36}$/);
+      const approval = approvalId.split('/').pop()!;
+      assert.notEqual(approval.toLowerCase(), name.toLowerCase(), 'an approval id that differs from the request name');
+      return approval;
     }
 
     it('approval.get.v1 at the groups path (as Bob)', async () => {
@@ -151,6 +158,38 @@ describe('contract: approvals', () => {
       assert.equal(got.json.properties.status, 'Completed');
       const again = await call(t, 'PATCH', `${SUB}${ARM_APPROVALS}/${name}/steps/${stage}?${V}`, { token: t.tokens.user({ userId: DEMO_USERS.dave.id, audience: 'arm' }), body: { properties: { reviewResult: 'Deny' } } });
       assert.equal(again.status, 409);
+    });
+
+    it("the stage PATCH also takes the swagger's flat {reviewResult, justification}; anything else is 400 InvalidRequestContent and decides nothing", async () => {
+      const name = await pendingArmRequest();
+      const bob = t.tokens.user({ userId: DEMO_USERS.bob.id, audience: 'arm' });
+      const path = `${SUB}${ARM_APPROVALS}/${name}`;
+      const stage = (await call(t, 'GET', `${path}?${V}`, { token: bob })).json.properties.stages[0].name as string;
+      for (const body of [
+        {},
+        { properties: {} },
+        { properties: 'Approve' },
+        { properties: { reviewResult: 'Approve' }, reviewResult: 'Approve' },
+        { properties: { reviewResult: 'Approve', comment: 'x' } },
+        { reviewResult: 'Approve', note: 'x' },
+        { reviewResult: 1 },
+        [{ reviewResult: 'Approve' }],
+      ]) {
+        const refused = await call(t, 'PATCH', `${path}/stages/${stage}?${V}`, { token: bob, body });
+        assert.equal(refused.status, 400, JSON.stringify(body));
+        assert.equal(refused.json.error.code, 'InvalidRequestContent', JSON.stringify(body));
+      }
+      assert.equal((await call(t, 'GET', `${path}?${V}`, { token: bob })).json.properties.stages[0].properties.status, 'InProgress', 'nothing decided');
+      const flat = await call(t, 'PATCH', `${path}/stages/${stage}?${V}`, { token: bob, body: { reviewResult: 'Approve', justification: 'flat, as the swagger defines it' } });
+      assert.equal(flat.status, 200, JSON.stringify(flat.json));
+      assertSameShape(example('arm.roleAssignmentApprovals.stage.patch.approve').response, flat.json);
+      assert.equal(flat.json.properties.justification, 'flat, as the swagger defines it');
+    });
+
+    it('the approval is not found under the request\'s name', async () => {
+      await pendingArmRequest();
+      const got = await call(t, 'GET', `${SUB}${ARM_APPROVALS}/${lastRequestName}?${V}`, { token: t.tokens.user({ userId: DEMO_USERS.bob.id, audience: 'arm' }) });
+      assert.equal(got.status, 404);
     });
   });
 });

@@ -2,21 +2,24 @@
 // [/{scope}]/providers/Microsoft.Authorization/roleAssignmentApprovals[?$filter=asApprover()|asCreatedBy()|asTarget()]
 //   .../roleAssignmentApprovals/{id}                  GET
 //   .../roleAssignmentApprovals/{id}/stages|steps      GET (list)
-//   .../roleAssignmentApprovals/{id}/stages|steps/{id} GET, PATCH {properties: {reviewResult, justification}} → 200 stage
-// Microsoft's example URLs say stages, the swagger steps: both are answered. The approval id is the
-// request's name; the approver is the bearer token's subject; the rules are pim/approvalStages.ts.
+//   .../roleAssignmentApprovals/{id}/stages|steps/{id} GET, PATCH (body: see approvalStageBody.ts) → 200 stage
+// Microsoft's example URLs say stages, the swagger steps: both are answered. The approval has its own
+// id, which the request names in properties.approvalId (not the request's name, so a client that derives
+// one from the other fails here as it would at ARM); the approver is the bearer token's subject; the
+// rules are pim/approvalStages.ts.
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import { hasAnyPermission, type UserPrincipal } from '../identity/principal';
 import {
-  approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, maySee, openApproval, readDecisionBody, stageViews,
+  approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, maySee, openApproval, stageViews,
   type ApprovalRecord, type ApprovalSubject, type StageView,
 } from '../pim/approvalStages';
 import { sameId } from '../pim/directory';
 import type { AzureRequestRecord } from '../state/surfaces';
 import type { TenantData } from '../state/types';
 import type { ArmDeps } from './deps';
-import { armError, azureActivation, readProperties } from './routes';
+import { readStageDecision } from './approvalStageBody';
+import { armError, azureActivation } from './routes';
 import { isAtOrAbove, normaliseScope, roleGuid, sameScope } from './scopes';
 
 export const APPROVALS_API_VERSION = '2021-01-01-preview';
@@ -103,7 +106,7 @@ function requestsUnder(ctx: Ctx): AzureRequestRecord[] {
 }
 
 async function readable(ctx: Ctx, id: string): Promise<{ approval: ApprovalRecord; subject: ApprovalSubject; request: AzureRequestRecord }> {
-  const request = requestsUnder(ctx).find((r) => sameId(r.name, id));
+  const request = requestsUnder(ctx).find((r) => sameId(approvalName(r), id));
   if (!request) throw armError(404, 'RoleAssignmentApprovalNotFound', `The role assignment approval '${id}' was not found.`);
   const subject = azureSubject(ctx.deps.store.data, request);
   const approval = await openApproval(ctx.deps.store, subject);
@@ -115,7 +118,7 @@ async function readable(ctx: Ctx, id: string): Promise<{ approval: ApprovalRecor
 }
 
 async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string): Promise<EmulatorResponse> {
-  const body = readDecisionBody(readProperties(ctx.req));
+  const body = readStageDecision(ctx.req);
   try {
     await ctx.deps.store.update((d) => {
       const stored = (d.azure.requests ?? []).find((r) => r.name === request.name)!;
@@ -154,9 +157,14 @@ function azureSubject(data: Readonly<TenantData>, r: AzureRequestRecord): Approv
   };
 }
 
+/** The approval's name: the last segment of the approval id the request carries. */
+function approvalName(request: AzureRequestRecord): string {
+  return (request.approvalId ?? '').split('/').pop() ?? '';
+}
+
 /** The approval's id carries the scope of the path it was read through, like Microsoft's examples. */
 function approvalId(ctx: Ctx, request: AzureRequestRecord): string {
-  return `${ctx.scope}${PROVIDER}/${request.name}`;
+  return `${ctx.scope}${PROVIDER}/${approvalName(request)}`;
 }
 
 function approvalJson(ctx: Ctx, request: AzureRequestRecord, approval: ApprovalRecord, subject: ApprovalSubject): Record<string, unknown> {
@@ -164,7 +172,7 @@ function approvalJson(ctx: Ctx, request: AzureRequestRecord, approval: ApprovalR
     id: approvalId(ctx, request),
     // Microsoft's examples type the approval itself as .../stages too.
     type: STAGE_TYPE,
-    name: request.name,
+    name: approvalName(request),
     properties: { stages: stageViews(approval, subject, ctx.user.oid, ctx.now).map((s) => stageJson(ctx, request, s)) },
   };
 }

@@ -6,4 +6,4 @@ export function armErrorResponse(status: number, code: string, message: string, 
 }
 
 /** ARM paths: /subscriptions/..., /providers/... (management groups, tenant-level Microsoft.Authorization). */
-export const ARM_PATH = /^\/(subscriptions|providers)\//i;
+export const ARM_PATH = /^\/(subscriptions|providers)(\/|$)/i;

@@ -2,10 +2,12 @@
 // /{scope}/providers/Microsoft.Authorization/{roleEligibilityScheduleInstances | roleAssignmentScheduleInstances |
 // roleAssignmentScheduleRequests[/{name}[/cancel|/validate]] | roleManagementPolicies | roleManagementPolicyAssignments | roleDefinitions}.
 // Every call is authorised by the bearer token's subject, and the same policy checks as Graph run here.
+import { randomUUID } from 'node:crypto';
 import { GraphError } from '../graph/errors';
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
-import { hasAnyPermission, type UserPrincipal } from '../identity/principal';
+import { hasAnyPermission, type AppPrincipal, type UserPrincipal } from '../identity/principal';
+import { appMayRead, appReadRefused } from './appReads';
 import { effectiveStatus } from '../pim/activation';
 import { isExpired } from '../pim/approvalStages';
 import { recordPimAudit, type PimAuditActivity } from '../pim/audit';
@@ -49,6 +51,7 @@ async function route(req: EmulatorRequest, deps: ArmDeps): Promise<EmulatorRespo
   const coll = COLLECTIONS.find((c) => c.toLowerCase() === req.params.coll!.toLowerCase())!;
   const query = new URLSearchParams(req.rawQuery);
   checkApiVersion(query.get('api-version'), coll);
+  if (req.principal?.kind === 'app') return appRead(req, deps, coll, query);
   const user = requireUser(req);
   const ctx: Ctx = { req, deps, user, scope: normaliseScope(req.params.scope ?? ''), query, data: deps.store.data, now: deps.clock.now() };
   const name = req.params.name;
@@ -108,6 +111,32 @@ function checkApiVersion(version: string | null, coll: Collection): void {
   if (!supported.includes(version)) {
     throw armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${supported.join(',')}'.`);
   }
+}
+
+/** An app-only token reads schedule requests within its RBAC role (see appReads.ts), and nothing else here. */
+function appRead(req: EmulatorRequest, deps: ArmDeps, coll: Collection, query: URLSearchParams): EmulatorResponse {
+  const app = req.principal as AppPrincipal;
+  const scope = normaliseScope(req.params.scope ?? '');
+  const data = deps.store.data;
+  const now = deps.clock.now();
+  if (req.method !== 'GET' || coll !== 'roleAssignmentScheduleRequests' || req.params.op) {
+    throw armError(403, 'AuthorizationFailed', 'Application access to PIM for Azure resources is limited to reading schedule requests in the local tenant.');
+  }
+  if (!appMayRead(data, app, scope)) throw appReadRefused(app, 'Microsoft.Authorization/roleAssignmentScheduleRequests/read', scope);
+  const name = req.params.name;
+  if (name) {
+    const r = (data.azure.requests ?? []).find((x) => sameId(x.name, name) && sameScope(x.scope, scope));
+    if (!r) throw armError(404, 'RoleAssignmentScheduleRequestNotFound', `The role assignment schedule request '${name}' was not found.`);
+    return { status: 200, json: requestJson(data, r, statusOf(r, now)) };
+  }
+  // The caller-relative filters (asTarget(), asRequestor(), asApprover()) mean nothing for an app.
+  const f = parseFilter(query.get('$filter'), ['atScope', 'principalId', 'status']);
+  const where = scopeMatch({ data, scope } as Ctx, f);
+  const rows = (data.azure.requests ?? [])
+    .filter((r) => where(r.scope) && (!f.principalId || sameId(f.principalId, r.principalId)))
+    .filter((r) => !f.status || statusOf(r, now).toLowerCase() === f.status.toLowerCase())
+    .map((r) => requestJson(data, r, statusOf(r, now)));
+  return list({ req, deps, query } as Ctx, rows);
 }
 
 function requireUser(req: EmulatorRequest): UserPrincipal {
@@ -323,7 +352,8 @@ async function createRequest(ctx: Ctx, name: string, validateOnly: boolean): Pro
     record.scheduleInfo = armSchedule(schedule.scheduleInfo);
     record.linkedRoleEligibilityScheduleId ??= eligibility!.id;
     record.targetRoleAssignmentScheduleId = record.name;
-    record.approvalId = status === 'PendingApproval' ? `${ctx.scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/${record.name}` : null;
+    // The approval is a resource of its own with its own name (never the request's): clients must read it here.
+    record.approvalId = status === 'PendingApproval' ? `${ctx.scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/${randomUUID()}` : null;
     if (validateOnly) return respond(200);
     await ctx.deps.store.update((d) => {
       (d.azure.requests ??= []).push(record);

@@ -17,6 +17,23 @@ export class Router {
     return this;
   }
 
+  /** Whether some route answers exactly this path (with any method). */
+  hasPath(path: string): boolean {
+    return this.routes.some((r) => r.pattern.test(path));
+  }
+
+  /** The fixed path segments the routes spell out (entity sets, navigation properties, actions). */
+  literalSegments(): Set<string> {
+    const out = new Set<string>();
+    for (const r of this.routes) {
+      for (const part of r.pattern.source.replace(/\\\//g, '/').split('/')) {
+        const word = part.replace(/\??\$$/, '').replace(/\$$/, '');
+        if (/^[A-Za-z][A-Za-z0-9]*$/.test(word)) out.add(word.toLowerCase());
+      }
+    }
+    return out;
+  }
+
   /** undefined = no route for the path; 'method' = the path exists with other methods. */
   match(req: EmulatorRequest): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
     let pathMatched = false;

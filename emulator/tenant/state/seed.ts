@@ -1,5 +1,5 @@
 // The demo tenant of DESIGN.md section 3, built from the ids in demoTenant.ts.
-import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_TENANT_ID, DEMO_USERS } from '../demoTenant';
+import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_TENANT_ID, DEMO_USERS, LOCAL_BOT_APP } from '../demoTenant';
 import { graphPairId, stableGuid } from './ids';
 import { buildPolicyRules, DIRECTORY_ROLE_DEFAULTS, GROUP_DEFAULTS, type PolicySettings } from './policyTemplate';
 import { builtInRoleDefinitions } from './roleCatalog';
@@ -180,6 +180,8 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
       ],
       assignments: [],
       requests: [],
+      // The bot's app may read PIM requests on Contoso Prod (its approval sweep), as an operator grants it.
+      servicePrincipalRoles: [{ principalId: stableGuid('service-principal', LOCAL_BOT_APP.clientId), scope: subscriptionScope, roleDefinitionId: reader }],
     },
   };
 }

@@ -224,6 +224,11 @@ export interface TenantData {
     /** Azure role assignment schedules and requests (see state/surfaces.ts). Absent in older files. */
     assignments?: import('./surfaces').AzureAssignmentRecord[];
     requests?: import('./surfaces').AzureRequestRecord[];
+    /**
+     * Azure RBAC roles of service principals, made outside PIM (e.g. Reader for the bot's app on each
+     * subscription its approval sweep reads; see arm/appReads.ts). Absent in older files.
+     */
+    servicePrincipalRoles?: Array<{ principalId: string; scope: string; roleDefinitionId: string }>;
   };
 }
 

@@ -6,7 +6,7 @@ import { ENTRA_PATHS } from '../../pim/entra/entraRoleProvider';
 import { assertGuid, odataString } from '../../pim/graph/odata';
 import type { ActivationRequest } from '../../pim/model';
 import { GraphApprovals, type GraphApprovalsDeps } from '../graphApprovals';
-import type { ActivationTarget } from '../port';
+import type { ActivationTarget, PendingAtPim } from '../port';
 
 export const ENTRA_APPROVALS_PATH = '/roleManagement/directory/roleAssignmentApprovals';
 
@@ -24,5 +24,10 @@ export class EntraApprovals extends GraphApprovals {
     const role = assertGuid(request.roleId, 'role id');
     const filter = `principalId eq ${odataString(principal)} and roleDefinitionId eq ${odataString(role)}`;
     return this.pastActivations(request, limit, filter, (raw) => toActivationRequest(raw, request.roleName));
+  }
+
+  /** GET roleAssignmentScheduleRequests?$filter=status eq 'PendingApproval', app-only (RoleManagement.Read.Directory). */
+  pendingApprovals(): Promise<PendingAtPim[]> {
+    return this.pendingWhere(`status eq ${odataString('PendingApproval')}`);
   }
 }

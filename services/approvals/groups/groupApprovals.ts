@@ -3,18 +3,26 @@
 // (PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup); reads for reconciling are app-only.
 
 import { assertGuid, odataString } from '../../pim/graph/odata';
+import { asRecord, readString } from '../../pim/json';
 import { toGroupRequest } from '../../pim/groups/groupsMapping';
 import { GROUP_PATHS } from '../../pim/groups/groupsProvider';
 import type { ActivationRequest } from '../../pim/model';
 import { GraphApprovals, type GraphApprovalsDeps } from '../graphApprovals';
-import type { ActivationTarget } from '../port';
+import { TtlCache } from '../../pim/ttlCache';
+import type { ActivationTarget, PendingAtPim } from '../port';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const GROUP_APPROVALS_PATH = '/identityGovernance/privilegedAccess/group/assignmentApprovals';
 
 export type GroupApprovalsDeps = GraphApprovalsDeps;
 
+/** The tenant's groups change rarely; the sweep asks PIM group by group, so their ids are kept this long. */
+const GROUP_IDS_TTL_MS = 10 * 60_000;
+
 export class GroupApprovals extends GraphApprovals {
   readonly surface = 'group' as const;
+  private readonly groupIds = new TtlCache<string[]>(GROUP_IDS_TTL_MS);
 
   constructor(deps: GroupApprovalsDeps) {
     super(deps, { approvals: GROUP_APPROVALS_PATH, part: 'stages', scheduleRequests: GROUP_PATHS.scheduleRequests });
@@ -25,5 +33,19 @@ export class GroupApprovals extends GraphApprovals {
     const group = assertGuid(request.scope.id, 'group id');
     const filter = `principalId eq ${odataString(principal)} and groupId eq ${odataString(group)}`;
     return this.pastActivations(request, limit, filter, (raw) => toGroupRequest(raw, request.scope.displayName), (r) => r.roleId === request.roleId);
+  }
+
+  /**
+   * PIM for Groups lists requests only with a groupId (or principalId) in the filter, so group by group:
+   * assignmentScheduleRequests?$filter=groupId eq '…' and status eq 'PendingApproval', app-only
+   * (PrivilegedAccess.Read.AzureADGroup; the group ids through GroupMember.Read.All).
+   */
+  async pendingApprovals(): Promise<PendingAtPim[]> {
+    const ids = await this.groupIds.get('all', async () => {
+      const token = await this.deps.appTokens.getAppToken('graph');
+      return (await this.deps.graph.list(token, '/groups', { select: 'id' })).map((g) => readString(asRecord(g), 'id') ?? '').filter((id) => GUID.test(id));
+    });
+    const perGroup = await Promise.all(ids.map((id) => this.pendingWhere(`groupId eq ${odataString(id)} and status eq ${odataString('PendingApproval')}`)));
+    return perGroup.flat();
   }
 }

@@ -2,7 +2,7 @@
 // PimError here and nowhere else.
 
 import { AuthorizationManagementClient, type AuthorizationManagementClientOptionalParams } from '@azure/arm-authorization';
-import type { UserTokenProvider } from '../../identity/tokenProvider';
+import type { AppTokenProvider, UserTokenProvider } from '../../identity/tokenProvider';
 import { PimError } from '../errors';
 import { retryAfterSeconds } from '../graph/graphErrors';
 import type { UserContext } from '../model';
@@ -23,6 +23,8 @@ export interface ArmApiOptions {
   /** https://management.azure.com in production; the emulator's https origin locally. */
   readonly baseUrl: string;
   readonly tokens: UserTokenProvider;
+  /** App-only ARM tokens, for reads with the app's own Azure RBAC rights (Reader); absent = none. */
+  readonly appTokens?: AppTokenProvider;
   /** Retries of failed calls inside the SDK (default 1: a chat answer must stay snappy). */
   readonly maxRetries?: number;
 }
@@ -76,18 +78,31 @@ export class ArmApi {
   /** Runs one SDK call with a client bound to the user's delegated ARM token (claims for a step-up). */
   async call<T>(user: UserContext, fn: (client: AuthorizationManagementClient) => Promise<T>, claims?: string): Promise<T> {
     const { tokens } = this.options;
+    return this.run(user.userId, () => tokens.getUserToken(claims ? { user, resource: 'arm', claims } : { user, resource: 'arm' }), fn);
+  }
+
+  /** Whether app-only calls are possible (an app token provider was given). */
+  get hasAppAccess(): boolean {
+    return this.options.appTokens !== undefined;
+  }
+
+  /** Runs one SDK call with the app's own ARM token: reads within the Azure RBAC rights granted to the app. */
+  async callAsApp<T>(fn: (client: AuthorizationManagementClient) => Promise<T>): Promise<T> {
+    const appTokens = this.options.appTokens;
+    if (!appTokens) throw new PimError('forbidden', 'No app-only ARM access is configured');
+    return this.run('app', () => appTokens.getAppToken('arm'), fn);
+  }
+
+  private async run<T>(gateId: string, token: () => Promise<string>, fn: (client: AuthorizationManagementClient) => Promise<T>): Promise<T> {
     const credential = {
-      getToken: async () => ({
-        token: await tokens.getUserToken(claims ? { user, resource: 'arm', claims } : { user, resource: 'arm' }),
-        expiresOnTimestamp: Date.now() + ASSUMED_TOKEN_LIFETIME_MS,
-      }),
+      getToken: async () => ({ token: await token(), expiresOnTimestamp: Date.now() + ASSUMED_TOKEN_LIFETIME_MS }),
     };
     const client = new AuthorizationManagementClient(credential, UNUSED_SUBSCRIPTION, {
       endpoint: this.endpoint,
       retryOptions: { maxRetries: this.options.maxRetries ?? 1, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
       additionalPolicies: [
         { position: 'perCall', policy: tenantRootPaths },
-        { position: 'perCall', policy: retryAfterGatePolicy(this.gate, user.userId) },
+        { position: 'perCall', policy: retryAfterGatePolicy(this.gate, gateId) },
       ],
     });
     try {

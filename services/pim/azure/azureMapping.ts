@@ -22,6 +22,7 @@ export interface ArmScheduleItem {
   readonly requestType?: string;
   readonly createdOn?: Date | string;
   readonly justification?: string;
+  readonly approvalId?: string;
   readonly ticketInfo?: { readonly ticketNumber?: string; readonly ticketSystem?: string };
   readonly scheduleInfo?: {
     readonly startDateTime?: Date | string;
@@ -122,6 +123,7 @@ export function toAzureRequest(item: ArmScheduleItem, known?: { roleName?: strin
     createdDateTime: created ?? start,
     justification: item.justification ?? null,
     ticket: ticketNumber ? (item.ticketInfo?.ticketSystem ? { number: ticketNumber, system: item.ticketInfo.ticketSystem } : { number: ticketNumber }) : null,
+    ...(item.approvalId ? { approvalId: item.approvalId } : {}),
   };
 }
 

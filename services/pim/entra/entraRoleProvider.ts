@@ -101,7 +101,7 @@ export class EntraRoleProvider implements PimProvider {
   async cancel(user: UserContext, requestId: string): Promise<void> {
     const id = assertGuid(requestId, 'request id');
     const token = await this.token(user);
-    await this.deps.graph.post(token, `${ENTRA_PATHS.scheduleRequests}/${id}/cancel`, {});
+    await this.deps.graph.post(token, `${ENTRA_PATHS.scheduleRequests}/${id}/cancel`, undefined); // no body, as Microsoft documents
   }
 
   private activationBody(user: UserContext, eligibility: Eligibility, input: ActivationInput, isValidationOnly: boolean): object {

@@ -82,7 +82,8 @@ export class GraphApi {
     }
   }
 
-  async post(token: string, path: string, body: object, query: ODataQuery = {}): Promise<unknown> {
+  /** POST; `body` undefined sends none (actions such as one alert's refresh take no body). */
+  async post(token: string, path: string, body: object | undefined, query: ODataQuery = {}): Promise<unknown> {
     return this.send(gateKey(token, path), () => this.request(token, path, query, 'POST').post(body));
   }
 

@@ -90,7 +90,7 @@ export class GroupsProvider implements PimProvider {
 
   async cancel(user: UserContext, requestId: string): Promise<void> {
     const id = assertGuid(requestId, 'request id');
-    await this.deps.graph.post(await this.token(user), `${GROUP_PATHS.scheduleRequests}/${id}/cancel`, {});
+    await this.deps.graph.post(await this.token(user), `${GROUP_PATHS.scheduleRequests}/${id}/cancel`, undefined); // no body, as Microsoft documents
   }
 
   async getRequest(user: UserContext, requestId: string): Promise<ActivationRequest> {

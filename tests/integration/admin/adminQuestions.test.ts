@@ -177,6 +177,14 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     assert.ok(tenant.requestLog.entries().some((e) => e.method === 'POST' && e.path.endsWith('/roleManagementAlerts/alerts/refresh') && e.status === 202));
   });
 
+  it('"rescan the <alert name> alert": one alert is refreshed with no request body (Microsoft\'s alerts.refresh.single example)', async () => {
+    const before = tenant.requestLog.entries().length;
+    const rescan = cardText(await ask('rescan the roles assigned outside PIM alert'));
+    assert.match(rescan, /Rescanned: Roles are being assigned outside of Privileged Identity Management/);
+    const posts = tenant.requestLog.entries().slice(before).filter((e) => e.method === 'POST' && /\/roleManagementAlerts\/alerts\/[^/]+\/refresh$/.test(e.path));
+    assert.deepEqual(posts.map((e) => e.status), [202]);
+  });
+
   it('"settings of User Administrator", "of SRE On-Call owner", "of Contributor on Contoso Prod": from the policy rules', async () => {
     const text = cardText(await ask('settings of User Administrator'));
     assert.match(text, /Maximum activation\n4 hours/);

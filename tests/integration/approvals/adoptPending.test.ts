@@ -149,6 +149,109 @@ describe('a request waiting at PIM with no approval record is taken over on the 
     });
   });
 
+  describe('the periodic sweep is level-triggered from PIM (bot in this process, a sweep every 250 ms)', () => {
+    let app: BotApp | undefined;
+    const logLines: string[] = [];
+    /** Longer than the creation lease (30 s here): a creator silent this long is dead, so the sweep takes over. */
+    const OLDER_THAN_THE_LEASE_MS = 60_000;
+    /** Several sweeps: anything a later sweep would send twice shows by then. */
+    const SEVERAL_SWEEPS_MS = 1_500;
+
+    before(async () => {
+      app = await startBotInProcess(world, logLines);
+    });
+
+    after(async () => {
+      await app?.close();
+    });
+
+    beforeEach(async () => {
+      await world.tenant.reset();
+    });
+
+    /** Alice's waiting cards for `requestId` (posted outside any turn by the sweep, or as a turn's reply). */
+    const waitingCards = (requestId: string) =>
+      world.people.alice.connector.activities.filter((a) => a.method === 'POST' && String(executeData(cardOf(a.activity), 'cancelRequest')?.['requestId'] ?? '').toLowerCase() === requestId.toLowerCase());
+
+    /** Nobody did anything in the bot: only its sweep can have found the request. Then one card each, one waiting card, however many sweeps. */
+    async function foundBySweepOnly(requestId: string): Promise<{ bobCard: Requested['bobCard']; waiting: Requested['waiting'] }> {
+      await until('a card for Bob and Dave and the waiting card for Alice', () => world.cardsFor('bob', requestId).length > 0 && world.cardsFor('dave', requestId).length > 0 && waitingCards(requestId).length > 0, 10_000).catch((e: unknown) => {
+        throw new Error(`${String(e)}\n${logLines.join('\n')}`);
+      });
+      await new Promise((r) => setTimeout(r, SEVERAL_SWEEPS_MS));
+      assert.equal(world.cardsFor('bob', requestId).length, 1, "Bob's cards");
+      assert.equal(world.cardsFor('dave', requestId).length, 1, "Dave's cards");
+      assert.equal(waitingCards(requestId).length, 1, "Alice's waiting cards");
+      const waiting = waitingCards(requestId)[0]!;
+      assert.match(strings(cardOf(waiting.activity)), /Waiting for approval from (Bob Brown or Dave Diaz|Dave Diaz or Bob Brown)/);
+      return { bobCard: world.cardsFor('bob', requestId)[0]!, waiting };
+    }
+
+    it('Entra role: a PendingApproval request with no record (made at PIM with Alice\'s token) gets one card each for Bob and Dave and one waiting card for Alice; deciding it tells her once', async () => {
+      const alice = world.tenant.tokens.user({ userId: DEMO_USERS.alice.id });
+      const made = await call(world.tenant, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+        token: alice,
+        body: {
+          action: 'selfActivate', principalId: DEMO_USERS.alice.id, roleDefinitionId: DEMO_ROLES.userAdministrator.id, directoryScopeId: '/',
+          justification: 'Reset MFA for Erin', ticketInfo: { ticketNumber: 'INC-42' }, scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'PT2H' } },
+        },
+      });
+      assert.equal(made.json.status, 'PendingApproval');
+      const requestId = String(made.json.id).toLowerCase();
+      await world.tenant.state.update((d) => {
+        d.roleAssignmentScheduleRequests.find((r) => r.id === made.json.id)!.createdDateTime = new Date(Date.now() - OLDER_THAN_THE_LEASE_MS).toISOString();
+      });
+      const { bobCard, waiting } = await foundBySweepOnly(requestId);
+      await askAgain(USER_ADMIN_TURNS, requestId);
+      const mark = world.people.alice.connector.activities.length;
+      await world.click('bob', 'approve', { ...executeData(cardOf(bobCard.activity), 'approve')!, reason: 'ok' });
+      await until("Alice's waiting card updated", () => /Approved by Bob Brown/.test(world.latest('alice', waiting.id)));
+      await new Promise((r) => setTimeout(r, SEVERAL_SWEEPS_MS));
+      assert.equal(world.people.alice.connector.since(mark).filter((a) => /Bob Brown approved your request for User Administrator/.test(a.activity.text ?? '')).length, 1, 'Alice told once');
+    });
+
+    it('Azure role: the same through ARM, read app-only at the subscriptions the app can read; the card decides at the approval the request names', async () => {
+      const alice = world.tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: 'arm' });
+      const name = randomUUID();
+      const made = await call(world.tenant, 'PUT', `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}?api-version=2020-10-01`, {
+        token: alice,
+        body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`, requestType: 'SelfActivate', justification: 'deploy the fix', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
+      });
+      assert.equal(made.json.properties.status, 'PendingApproval', JSON.stringify(made.json));
+      await world.tenant.state.update((d) => {
+        d.azure.requests!.find((r) => r.name === name)!.createdOn = new Date(Date.now() - OLDER_THAN_THE_LEASE_MS).toISOString();
+      });
+      const { bobCard, waiting } = await foundBySweepOnly(String(made.json.id).toLowerCase());
+      const answer = await world.click('bob', 'approve', { ...executeData(cardOf(bobCard.activity), 'approve')!, reason: 'ok' });
+      assert.match(strings(answer.value), /Approved by Bob Brown/);
+      await until("Alice's waiting card updated", () => /Approved by Bob Brown/.test(world.latest('alice', waiting.id)));
+      assert.equal(world.tenant.state.data.azure.requests!.find((r) => r.name === name)!.status, 'Provisioned');
+      const reads = world.tenant.requestLog.entries().filter((e) => e.method === 'GET' && /\/providers\/Microsoft\.Authorization\/roleAssignmentScheduleRequests$/i.test(e.path));
+      assert.ok(reads.some((e) => e.caller === world.tenant.botApp.clientId), 'listed with the app\'s own token');
+    });
+
+    it('Azure role: a record exists, the decision is made at ARM directly (outside the bot): every copy shows it and Alice is told once', async () => {
+      const { requestId, bobCard, daveCard, waiting } = await world.request(['activate contributor on contoso prod for 1h', 'deploy the fix']);
+      const mark = world.people.alice.connector.activities.length;
+      const approvalId = world.tenant.state.data.azure.requests!.find((r) => requestId.toLowerCase().endsWith(r.name))!.approvalId!;
+      const dave = world.tenant.tokens.user({ userId: DEMO_USERS.dave.id, audience: 'arm' });
+      const stage = (await call(world.tenant, 'GET', `${approvalId}?api-version=2021-01-01-preview`, { token: dave })).json.properties.stages[0].name as string;
+      const decided = await call(world.tenant, 'PATCH', `${approvalId}/stages/${stage}?api-version=2021-01-01-preview`, { token: dave, body: { properties: { reviewResult: 'Deny', justification: 'from the portal' } } });
+      assert.equal(decided.status, 200, JSON.stringify(decided.json));
+      for (const [who, id] of [['bob', bobCard.id], ['dave', daveCard.id], ['alice', waiting.id]] as const) {
+        await until(`${who}'s copy shows Dave's decision`, () => /Denied by Dave Diaz/.test(world.latest(who, id)));
+      }
+      await new Promise((r) => setTimeout(r, SEVERAL_SWEEPS_MS));
+      assert.equal(world.people.alice.connector.since(mark).filter((a) => /Dave Diaz denied your request for Contributor/.test(a.activity.text ?? '')).length, 1, 'Alice told once');
+      assert.equal(world.cardsFor('bob', requestId).length, 1);
+      assert.equal(world.cardsFor('dave', requestId).length, 1);
+    });
+
+    it('logged no warnings', () => {
+      assert.deepEqual(logLines, []);
+    });
+  });
+
   describe('SIGKILL inside the submit turn, after PIM accepted it (bot in a child process, Azurite)', () => {
     let bot: BotProcess | undefined;
 

@@ -122,8 +122,9 @@ describe('emulator: Azure resource approvals expire after 24 hours (ARM request 
     const created = await requestContributor();
     assert.equal(created.json.properties.status, 'PendingApproval', JSON.stringify(created.json));
     const name = (created.json as unknown as { name: string }).name;
+    const approval = String((created.json.properties as { approvalId?: string }).approvalId).split('/').pop();
     const read = async () => (await call(t, 'GET', `${REQUESTS}/${name}?api-version=2020-10-01`, { token: arm(DEMO_USERS.alice.id) })).json.properties.status as string;
-    const stage = async () => (await call(t, 'GET', `${SUB}/providers/Microsoft.Authorization/roleAssignmentApprovals/${name}?api-version=2021-01-01-preview`, { token: arm(DEMO_USERS.bob.id) })).json.properties.stages[0].properties.status as string;
+    const stage = async () => (await call(t, 'GET', `${SUB}/providers/Microsoft.Authorization/roleAssignmentApprovals/${approval}?api-version=2021-01-01-preview`, { token: arm(DEMO_USERS.bob.id) })).json.properties.stages[0].properties.status as string;
     assert.deepEqual([await read(), await stage()], ['PendingApproval', 'InProgress']);
 
     t.clock.advance(24 * 3600_000 + 1000);

@@ -51,7 +51,14 @@ describe('approvals on PIM for Groups and Azure resources (emulator, Azurite, re
   });
 
   it('Contributor on Contoso Prod (needs PIM Approvers): Bob approves at ARM roleAssignmentApprovals, assignment active', async () => {
-    await approveAndCheck(['activate contributor on contoso prod for 1h', 'deploy the fix'], /\/providers\/Microsoft\.Authorization\/roleAssignmentApprovals\/[^/]+\/stages\//);
+    const requestId = await approveAndCheck(['activate contributor on contoso prod for 1h', 'deploy the fix'], /\/providers\/Microsoft\.Authorization\/roleAssignmentApprovals\/[^/]+\/stages\//);
+    // The approval is the one the request names in properties.approvalId, which is not the request's name.
+    const requestName = requestId.split('/').pop()!.toLowerCase();
+    const stored = world.tenant.state.data.azure.requests?.find((r) => r.name === requestName);
+    const approvalName = stored?.approvalId?.split('/').pop();
+    assert.ok(approvalName && approvalName !== requestName, 'the emulator gave the approval its own id');
+    const decisionPaths = world.tenant.requestLog.entries().filter((e) => e.method === 'PATCH' && e.path.includes('roleAssignmentApprovals')).map((e) => e.path);
+    assert.deepEqual(decisionPaths.map((p) => p.split('/roleAssignmentApprovals/')[1]!.split('/')[0]), [approvalName]);
     const alice = world.tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: 'arm' });
     const sub = `/subscriptions/${DEMO_AZURE.subscription.id}`;
     const mine = await call(world.tenant, 'GET', `${sub}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?api-version=2020-10-01&$filter=asTarget()`, { token: alice });

@@ -66,6 +66,17 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     const { port } = await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${port}`;
     endpoint = `${base}/api/messages`;
+    // The approval sweep's first pass (at start, then every 60 s) reads PIM app-only on every surface:
+    // let it finish, so that the counts below see only what the activities cause.
+    const byApp = (re: RegExp) => tenant.requestLog.entries().filter((e) => e.caller === appId && e.method === 'GET' && re.test(e.path)).length;
+    const firstPassRead = () =>
+      byApp(/\/roleManagement\/directory\/roleAssignmentScheduleRequests$/) > 0 &&
+      byApp(/\/group\/assignmentScheduleRequests$/) >= tenant.state.data.groups.length &&
+      byApp(/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignmentScheduleRequests$/i) > 0;
+    for (let i = 0; i < 200 && !firstPassRead(); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 200));
   });
 
   after(async () => {

@@ -110,9 +110,18 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
       assert.equal(typeof r.json.error.message, 'string');
       assert.deepEqual(Object.keys(r.json.error.innerError), ['date', 'request-id', 'client-request-id']);
     }
-    const unknown = await call(t, 'GET', '/v1.0/roleManagement/directory/noSuchThing', { token: alice() });
-    assert.equal(unknown.status, 404);
-    assert.ok(unknown.json.error.code);
+    // Graph answers a segment it does not know with 400, naming the segment (not 404).
+    for (const [path, segment] of [
+      ['/v1.0/roleManagement/directory/noSuchThing', 'noSuchThing'],
+      ['/v1.0/noSuchEntitySet/x', 'noSuchEntitySet'],
+      [`/v1.0/users/${DEMO_USERS.alice.id}/noSuchProperty`, 'noSuchProperty'],
+    ]) {
+      const unknown = await call(t, 'GET', path!, { token: alice() });
+      assert.equal(unknown.status, 400, path);
+      assert.equal(unknown.json.error.code, 'BadRequest', path);
+      assert.equal(unknown.json.error.message, `Resource not found for the segment '${segment}'.`, path);
+      assert.deepEqual(Object.keys(unknown.json.error.innerError), ['date', 'request-id', 'client-request-id']);
+    }
   });
 
   it("listing other users' data needs an active PIM admin role or an app token", async () => {

@@ -150,6 +150,7 @@ describe('approval fan-out', () => {
         decide: () => Promise.reject(new Error('not in this test')),
         getRequestStatus: async () => 'pendingApproval',
         recentActivations: async (target) => (calls.recent.push(target), []),
+        pendingApprovals: async () => [],
       };
       const entry: EligibilityWithConstraints = {
         eligibility: { key: ELIGIBILITY_KEY, surface: 'entraRole', roleId: 'role-1', roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE.userId, endDateTime: null },

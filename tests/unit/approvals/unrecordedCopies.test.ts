@@ -63,6 +63,7 @@ async function setup(stored: ApprovalRecord) {
     decide: async () => void pim.decided++,
     getRequestStatus: async () => pim.status,
     recentActivations: async () => [],
+    pendingApprovals: async () => [],
   };
   const posts: Array<{ userId: string; content: Attachment | string; id: string }> = [];
   const updates: Array<{ userId: string; activityId: string; content: Attachment }> = [];
