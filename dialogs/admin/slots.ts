@@ -33,6 +33,20 @@ export function parseDuration(text: string): number | undefined {
   return n !== undefined && unit !== undefined && n > 0 ? n * unit : undefined;
 }
 
+/** Whether a duration (parseDuration below) can begin with this word: a number, in digits or words. */
+export function couldStartDuration(word: string): boolean {
+  const w = word.toLowerCase();
+  return /^\d/.test(w) || NUMBERS[w] !== undefined;
+}
+
+const PERIOD_FIRST_WORDS = new Set(['in', 'during', 'over', 'for', 'from', 'since', 'the', 'today', 'yesterday', 'this', 'last', 'past', 'previous']);
+
+/** Whether a period (parsePeriod below) can begin with this word; keep in step with parsePeriod. */
+export function couldStartPeriod(word: string): boolean {
+  const w = word.toLowerCase();
+  return PERIOD_FIRST_WORDS.has(w) || amount(w) !== undefined;
+}
+
 /** "today", "this week", "yesterday", "last 7 days", "in the past 24 hours", "last week", "this month" (UTC). */
 export function parsePeriod(text: string, now: Date): Period | undefined {
   const words = text.toLowerCase().trim().replace(/^(in|during|over|for|from|since)\s+/, '').replace(/^the\s+/, '').split(/\s+/);

@@ -18,7 +18,8 @@
 import { parseDuration } from './duration';
 import { isKeyword } from './fuzzy';
 import { parseMoment } from './moment';
-import { spanText, tokenize, type Token } from './tokens';
+import { dateTimeReader } from './recognizer';
+import { spanText, tokenize, trimEnd, trimStart, type Token } from './tokens';
 
 export interface TargetSpec {
   /** The role (or group) as said, e.g. "Contributor". */
@@ -61,6 +62,16 @@ const FILLER = new Set(['please', 'pls', 'plz', 'me', 'my', 'the', 'role', 'role
 const TICKET_ID = /^[a-z][a-z0-9]{1,11}-\d{1,12}$/i;
 /** Longest time or duration phrase worth trying ("an hour and a half", "next monday at 9 am"). */
 const MAX_PHRASE = 6;
+/**
+ * Keywords whose phrase is tried ("for", "until", "at", "tomorrow", a number...): a duration, a start
+ * and an end, each with a false start, is 6 (the sentences in tests/unit/dialogs try at most 2). Past
+ * this a sentence repeating time words is not read further (what it did not say clearly is asked for),
+ * so it costs what a sentence with a few phrases does.
+ */
+const MAX_PHRASE_ATTEMPTS = 6;
+/** What a justification does not start or end with (trimmed by scanning, linear in its length). */
+const LEADING_JUNK = /^[,;:\s-]$/;
+const TRAILING_JUNK = /^[,;\s]$/;
 
 type Piece =
   | { readonly kind: 'words'; readonly from: number; readonly to: number }
@@ -87,10 +98,17 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
   let untilText: string | undefined;
   let ticket: string | undefined;
   let justification: string | undefined;
+  let namedSomething = false;
+  // One meter for the whole sentence: each keyword tries up to MAX_PHRASE windows, and a hostile
+  // sentence may repeat its keywords; past the meter a phrase is not read (the dialog then asks).
+  const reader = dateTimeReader();
+  let attempts = MAX_PHRASE_ATTEMPTS;
 
-  const moment = (from: number, to: number) => parseMoment(spanText(text, tokens, from, to), context.now, context.timeZone);
+  const moment = (from: number, to: number) => parseMoment(spanText(text, tokens, from, to), context.now, context.timeZone, reader);
   /** Longest phrase from `from` that `read` accepts; returns [value, end] or undefined. */
   const longest = <T>(from: number, read: (from: number, to: number) => T | null): [T, number] | undefined => {
+    if (attempts === 0) return undefined;
+    attempts--;
     for (let to = Math.min(tokens.length, from + MAX_PHRASE); to > from; to--) {
       if (tokens.slice(from, to).some((t) => t.separator !== '')) continue;
       const value = read(from, to);
@@ -98,7 +116,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     }
     return undefined;
   };
-  const duration = (from: number, to: number) => parseDuration(spanText(text, tokens, from, to));
+  const duration = (from: number, to: number) => parseDuration(spanText(text, tokens, from, to), reader);
 
   let i = 0;
   while (i < tokens.length) {
@@ -178,7 +196,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
         continue;
       }
     }
-    if (SCOPE.includes(word) && pieces.some((p) => p.kind === 'words')) {
+    if (SCOPE.includes(word) && namedSomething) {
       let to = i + 1;
       while (to < tokens.length && isPlainWord(tokens[to]!)) to++;
       if (to > i + 1) {
@@ -195,13 +213,14 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     const last = pieces[pieces.length - 1];
     if (last && last.kind === 'words' && last.to === i) pieces[pieces.length - 1] = { kind: 'words', from: last.from, to: i + 1 };
     else pieces.push({ kind: 'words', from: i, to: i + 1 });
+    namedSomething = true;
     i++;
 
     function isPlainWord(t: Token): boolean {
       if (t.separator || JOINERS.has(t.word)) return false;
       if (REASON.some((k) => isKeyword(t.word, k)) || TICKET.some((k) => isKeyword(t.word, k))) return false;
       if (['for', 'during', ...START, ...UNTIL].includes(t.word)) return false;
-      return !(/^\d/.test(t.word) && parseDuration(t.text) !== null);
+      return !(/^\d/.test(t.word) && parseDuration(t.text, reader) !== null);
     }
   }
 
@@ -255,7 +274,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     }
   }
   if (justification !== undefined) {
-    justification = justification.replace(/^[,;:\s-]+|[,;\s]+$/g, '');
+    justification = trimEnd(trimStart(justification, LEADING_JUNK), TRAILING_JUNK);
     if (justification === '') justification = undefined;
   }
 

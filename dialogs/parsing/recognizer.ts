@@ -1,0 +1,65 @@
+// Microsoft's date-time recognizer, shared and metered. `recognizeDateTime` builds a new recognizer
+// (every model of the culture) on each call; one model answers the same for every call, at a
+// fraction of the cost. Each call still costs about a millisecond and grows faster than the text,
+// so callers read short windows only, and one message gets a bounded number of calls (a `DateTimeReader`):
+// a sentence that repeats a time word a thousand times costs what a sentence with a few of them does.
+import { Culture, DateTimeRecognizer, type IDateTimeModel } from '@microsoft/recognizers-text-date-time';
+
+export interface Recognized {
+  readonly text: string;
+  readonly typeName: string;
+  readonly resolution?: unknown;
+}
+
+/** The longest text worth a call: a time or a duration phrase is a few words. */
+export const MAX_RECOGNIZED_LENGTH = 60;
+
+/**
+ * Calls for one message. A request names one duration, one start and one end, each tried in at most
+ * 6 windows (request.ts), longest first; the sentences in tests/unit/dialogs use at most 7 calls.
+ * Twice that leaves room for a false start or two ("for the team for 2 hours").
+ */
+export const CALLS_PER_MESSAGE = 16;
+
+let model: IDateTimeModel | undefined;
+let callsInProcess = 0;
+
+/** Recognizer calls made by this process so far: tests count what one message costs with it. */
+export function recognizerCalls(): number {
+  return callsInProcess;
+}
+
+function shared(): IDateTimeModel {
+  model ??= new DateTimeRecognizer(Culture.English).getDateTimeModel(Culture.English, true);
+  return model;
+}
+
+/** Reads date-time phrases for one message; `null` once its calls are spent (the phrase is then not read). */
+export interface DateTimeReader {
+  read(text: string, reference?: Date): readonly Recognized[] | null;
+  /** Calls made so far (for tests and the benchmark). */
+  readonly calls: number;
+}
+
+export function dateTimeReader(budget = CALLS_PER_MESSAGE): DateTimeReader {
+  // The same window is often asked twice (a duration, then a time); the answer does not change.
+  const seen = new Map<string, readonly Recognized[]>();
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    read(text, reference) {
+      if (text.length > MAX_RECOGNIZED_LENGTH) return [];
+      const key = `${reference?.getTime() ?? ''}|${text}`;
+      const known = seen.get(key);
+      if (known) return known;
+      if (calls >= budget) return null;
+      calls++;
+      callsInProcess++;
+      const found = shared().parse(text, reference ?? new Date());
+      seen.set(key, found);
+      return found;
+    },
+  };
+}
