@@ -160,10 +160,11 @@ class Matcher {
           const first = this.span.texts[at];
           if (first === undefined || !(node.name === 'period' ? couldStartPeriod(first) : couldStartDuration(first))) return null;
           for (let end = at + 1; end <= Math.min(words.length, at + MAX_CLOSED_SLOT_WORDS); end++) {
-            const text = this.span.texts.slice(at, end).join(' ');
-            if (!slotAccepts(node.name, text)) continue;
+            // The rest first: it is remembered, and usually fails (a period ends the sentence).
             const found = this.solve(node.next, end);
-            if (found) return { [node.name]: text, ...found };
+            if (!found) continue;
+            const text = this.span.texts.slice(at, end).join(' ');
+            if (slotAccepts(node.name, text)) return { [node.name]: text, ...found };
           }
           return null;
         }

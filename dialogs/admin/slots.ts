@@ -2,6 +2,7 @@
 // (open classes, resolved against the tenant's own names: a name that is not there stays unknown).
 import type { AdminDirectory, RoleRef } from '../../services/admin/model';
 import { editDistance, typoAllowance } from '../parsing/fuzzy';
+import { MAX_COMMAND_LENGTH } from '../parsing/limits';
 
 export interface Period {
   readonly from: Date;
@@ -79,9 +80,8 @@ export function parsePeriod(text: string, now: Date): Period | undefined {
   return undefined;
 }
 
-/** How a typed name compares with a known one: 0 exact, 1 typo-close, undefined not the same name. */
-function nameScore(typed: string, known: string): number | undefined {
-  const a = normalizeName(typed);
+/** How a typed name (normalized) compares with a known one: 0 exact, 1 typo-close, undefined not the same name. */
+function nameScore(a: string, known: string): number | undefined {
   const b = normalizeName(known);
   if (a === '' || b === '') return undefined;
   if (a === b) return 0;
@@ -94,10 +94,13 @@ export function normalizeName(text: string): string {
 }
 
 function best<T>(typed: string, items: readonly T[], names: (item: T) => readonly string[]): T | undefined {
+  // A name is never longer than a command; a longer text is nobody's name (and is not compared).
+  if (typed.length > MAX_COMMAND_LENGTH) return undefined;
+  const said = normalizeName(typed);
   let found: { item: T; score: number } | undefined;
   for (const item of items) {
     for (const n of names(item)) {
-      const score = nameScore(typed, n);
+      const score = nameScore(said, n);
       if (score !== undefined && (!found || score < found.score)) found = { item, score };
     }
   }
@@ -124,8 +127,10 @@ export function resolveRole(text: string, scopeText: string | undefined, dir: Ad
   const role = best(typed, dir.roles, (r) => [r.name]);
   if (role) return { ok: true, value: { surface: 'entraRole', roleId: role.id, roleName: role.name } };
   // "SRE On-Call", "owners of SRE On-Call", "SRE On-Call owner"
-  const owner = /^(?:owners?\s+of\s+(.+)|(.+?)\s+owners?)$/i.exec(text.trim());
-  const groupText = owner ? (owner[1] ?? owner[2]!) : text.replace(/^members?\s+of\s+/i, '').replace(/\s+members?$/i, '');
+  // Spaces collapsed first: on a long run of them these patterns would retry from every one.
+  const said = text.trim().replace(/\s+/g, ' ');
+  const owner = /^(?:owners? of (.+)|(.+?) owners?)$/i.exec(said);
+  const groupText = owner ? (owner[1] ?? owner[2]!) : said.replace(/^members? of /i, '').replace(/ members?$/i, '');
   const group = best(groupText, dir.groups, (g) => [g.name]);
   if (group) return { ok: true, value: { surface: 'group', groupId: group.id, groupName: group.name, accessId: owner ? 'owner' : 'member' } };
   return { ok: false, text };

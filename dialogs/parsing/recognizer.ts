@@ -17,9 +17,9 @@ export const MAX_RECOGNIZED_LENGTH = 60;
 /**
  * Calls for one message. A request names one duration, one start and one end, each tried in at most
  * 6 windows (request.ts), longest first; the sentences in tests/unit/dialogs use at most 7 calls.
- * Twice that leaves room for a false start or two ("for the team for 2 hours").
+ * The rest leaves room for a false start ("for the team for 2 hours").
  */
-export const CALLS_PER_MESSAGE = 16;
+export const CALLS_PER_MESSAGE = 12;
 
 let model: IDateTimeModel | undefined;
 let callsInProcess = 0;

@@ -17,6 +17,7 @@
 // against their own eligibilities afterwards (resolve.ts).
 import { parseDuration } from './duration';
 import { isKeyword } from './fuzzy';
+import { MAX_COMMAND_LENGTH } from './limits';
 import { parseMoment } from './moment';
 import { dateTimeReader } from './recognizer';
 import { spanText, tokenize, trimEnd, trimStart, type Token } from './tokens';
@@ -89,6 +90,8 @@ export function splitVerb(sentence: string): { readonly verb: boolean; readonly 
 }
 
 export function parseRequest(sentence: string, context: ParseContext): ParsedRequest {
+  // Nothing past the command cap is read (the dialogs never pass a longer sentence).
+  if (sentence.length > MAX_COMMAND_LENGTH) return { targetText: '', targets: [], problems: [] };
   const text = splitVerb(sentence).rest;
   const tokens = tokenize(text);
   const pieces: Piece[] = [];
