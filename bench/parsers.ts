@@ -130,7 +130,7 @@ export function benchParsers(): ParsersBench {
   });
   return {
     commandCap: MAX_COMMAND_LENGTH,
-    families: hostileMessages(10).length,
+    families: hostileMessages(TEAMS_LIMIT).length,
     results,
     worstRatioAtTeamsLimit: Math.max(...results.map((r) => r.atTeamsLimit.ratio)),
     worstRatioUnderCommandCap: Math.max(...results.map((r) => r.underCommandCap.ratio)),

@@ -124,6 +124,8 @@ export function resolveRole(text: string, scopeText: string | undefined, dir: Ad
     if (scope && role) return { ok: true, value: { surface: 'azureResource', scopeId: scope.id, scopeName: scope.name, roleDefinitionId: role.id, roleName: role.name } };
     return scope ? { ok: false, text, azure: true, unknownScope: false } : { ok: false, text: scopeText, azure: true, unknownScope: true };
   }
+  // Names longer than a command are nobody's (best() says so too, but the group patterns would still read them).
+  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const role = best(typed, dir.roles, (r) => [r.name]);
   if (role) return { ok: true, value: { surface: 'entraRole', roleId: role.id, roleName: role.name } };
   // "SRE On-Call", "owners of SRE On-Call", "SRE On-Call owner"
@@ -138,6 +140,7 @@ export function resolveRole(text: string, scopeText: string | undefined, dir: Ad
 
 /** A person: display name, first name or user principal name; "me"/"I" is the asker. */
 export function resolveUser(text: string, askerId: string, dir: AdminDirectory): Resolved<{ id: string; name: string }> {
+  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const t = normalizeName(text);
   if (['me', 'i', 'myself'].includes(t)) return { ok: true, value: { id: askerId, name: 'you' } };
   const byFull = best(text, dir.users, (u) => [u.name, u.userPrincipalName]);
@@ -160,6 +163,7 @@ const ALERT_WORDS: ReadonlyArray<[RegExp, string]> = [
 
 /** An alert by its displayed name or a key phrase of it ("global admins", "outside PIM", "MFA"). */
 export function resolveAlert(text: string, dir: AdminDirectory): Resolved<{ id: string; name: string }> {
+  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const byName = best(text, dir.alerts, (a) => [a.name]);
   if (byName) return { ok: true, value: byName };
   const key = ALERT_WORDS.find(([re]) => re.test(text))?.[1];
