@@ -16,10 +16,11 @@ export const MAX_RECOGNIZED_LENGTH = 60;
 
 /**
  * Calls for one message. A request names one duration, one start and one end, each tried in at most
- * 6 windows (request.ts), longest first; the sentences in tests/unit/dialogs use at most 7 calls.
- * The rest leaves room for a false start ("for the team for 2 hours").
+ * 6 windows (request.ts), longest first, and never across a reason or a ticket: the sentences in
+ * tests/unit/dialogs use at most 4 calls, and a request that says all three ("for 90 minutes starting
+ * tomorrow at 9am until 11am") 9. The rest leaves room for a false start ("for the team for 2 hours").
  */
-export const CALLS_PER_MESSAGE = 12;
+export const CALLS_PER_MESSAGE = 16;
 
 let model: IDateTimeModel | undefined;
 let callsInProcess = 0;

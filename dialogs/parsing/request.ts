@@ -107,13 +107,15 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
   const reader = dateTimeReader();
   let attempts = MAX_PHRASE_ATTEMPTS;
 
+  // A time or a duration never runs on into a reason, a ticket or the verb: windows that would are not read.
+  const endsPhrase = tokens.map((t) => t.separator === '' && [...REASON, ...TICKET, 'activate'].some((k) => isKeyword(t.word, k)));
   const moment = (from: number, to: number) => parseMoment(spanText(text, tokens, from, to), context.now, context.timeZone, reader);
   /** Longest phrase from `from` that `read` accepts; returns [value, end] or undefined. */
   const longest = <T>(from: number, read: (from: number, to: number) => T | null): [T, number] | undefined => {
     if (attempts === 0) return undefined;
     attempts--;
     for (let to = Math.min(tokens.length, from + MAX_PHRASE); to > from; to--) {
-      if (tokens.slice(from, to).some((t) => t.separator !== '')) continue;
+      if (tokens.slice(from, to).some((t, k) => t.separator !== '' || endsPhrase[from + k])) continue;
       const value = read(from, to);
       if (value !== null) return [value, to];
     }
