@@ -111,8 +111,8 @@ function worstOf(subject: Subject, length: number, typicalMicros: number): Worst
     const before = recognizerCalls();
     subject.run(message.text);
     const calls = recognizerCalls() - before;
-    const micros = medianMicros(() => subject.run(message.text), 1, 5);
-    if (!worst || micros > worst.micros) worst = { length, family: message.family, micros: round(micros), recognizerCalls: calls, ratio: round(micros / typicalMicros) };
+    const micros = medianMicros(() => subject.run(message.text), 1, 7);
+    if (!worst || micros > worst.micros) worst = { length, family: message.family, micros: round(micros), recognizerCalls: calls, ratio: round(micros / typicalMicros, 2) };
   }
   return worst!;
 }
@@ -140,7 +140,7 @@ export function benchParsers(): ParsersBench {
 export function parsersLines(bench: ParsersBench): string[] {
   const ms = (micros: number) => (micros / 1000).toFixed(micros < 1000 ? 3 : 1);
   const lines = [
-    `Parsers on hostile text (${bench.families} families; median of 5 runs each, typical: median of 41), ms and worst/typical`,
+    `Parsers on hostile text (${bench.families} families; median of 7 runs each, typical: median of 41), ms and worst/typical`,
     'parser                                          typical   worst at 4,000 chars                      worst at the command cap (' + `${bench.commandCap})`,
   ];
   for (const r of bench.results) {

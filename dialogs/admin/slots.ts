@@ -117,14 +117,14 @@ export type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly 
 
 /** A role name (Entra role, or "member"/"owner" of a PIM group) → RoleRef; Azure roles need a scope. */
 export function resolveRole(text: string, scopeText: string | undefined, dir: AdminDirectory): Resolved<RoleRef> | { ok: false; text: string; azure: true; unknownScope: boolean } {
-  const typed = ROLE_ALIASES[normalizeName(text)] ?? text;
+  // Names longer than a command are nobody's: not even normalized (best() refuses them).
+  const typed = text.length > MAX_COMMAND_LENGTH ? text : (ROLE_ALIASES[normalizeName(text)] ?? text);
   if (scopeText !== undefined) {
     const scope = best(scopeText, dir.azureScopes, (s) => [s.name]);
     const role = best(typed, dir.azureRoles, (r) => [r.name]);
     if (scope && role) return { ok: true, value: { surface: 'azureResource', scopeId: scope.id, scopeName: scope.name, roleDefinitionId: role.id, roleName: role.name } };
     return scope ? { ok: false, text, azure: true, unknownScope: false } : { ok: false, text: scopeText, azure: true, unknownScope: true };
   }
-  // Names longer than a command are nobody's (best() says so too, but the group patterns would still read them).
   if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const role = best(typed, dir.roles, (r) => [r.name]);
   if (role) return { ok: true, value: { surface: 'entraRole', roleId: role.id, roleName: role.name } };

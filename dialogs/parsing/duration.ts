@@ -56,7 +56,15 @@ function parseClockStyle(input: string): number | null {
   return match ? Number(match[1]) * 60 + Number(match[2]) : null;
 }
 
+/**
+ * A duration names its unit: the recognizer's own unit words (its English DurationUnitRegex and
+ * DateUnitRegex), after a word break or a digit ("2h"). Text without one is not a duration, so it
+ * costs no recognizer call ("9am tomorrow", "for for for").
+ */
+const DURATION_UNIT = /(?:\b|\d)(?:decades?|years?|months?|weeks?|weekends?|days?|fortnights?|nights?|h(?:ou)?rs?|h|min(?:ute)?s?|sec(?:ond)?s?)\b/;
+
 function parseSpelledOut(input: string, reader: DateTimeReader): number | null {
+  if (!DURATION_UNIT.test(input)) return null;
   const found = reader.read(input);
   if (found === null) return null;
   // Only accept a single duration covering the whole text, so "2 pm" or "call me in 2 hours" don't slip through.
