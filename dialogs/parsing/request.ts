@@ -271,7 +271,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
   }
   // "because audit for 1h": a duration said after the reason still is the duration.
   if (justification !== undefined && durationMinutes === undefined) {
-    const tail = /\s+(?:for\s+)?([^,;]{1,30})$/i.exec(justification);
+    const tail = durationTail(justification);
     const minutes = tail && /\bfor\s/i.test(tail[0]) ? parseDuration(tail[1]!) : null;
     if (minutes !== null) {
       durationMinutes = minutes;
@@ -306,6 +306,24 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     ...(justification ? { justification } : {}),
     problems,
   };
+}
+
+const TAIL = /\s+(?:for\s+)?([^,;]{1,30})$/iy;
+
+/**
+ * The first match of TAIL in `text`, as a search with it unanchored would find it. That search retries
+ * from every character of a long run of spaces, each time across the whole run; a match can only begin
+ * where a run of spaces begins (from inside a run the rest matches the same way), so only those
+ * starts are tried, each ending within 30 characters of its run: linear in the text.
+ */
+function durationTail(text: string): RegExpExecArray | null {
+  for (let at = 0; at < text.length; at++) {
+    if (!/\s/.test(text[at]!) || (at > 0 && /\s/.test(text[at - 1]!))) continue;
+    TAIL.lastIndex = at;
+    const found = TAIL.exec(text);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Drops filler words from both ends of a name ("the reader role" → "reader"). */

@@ -37,6 +37,7 @@ const FAMILIES: ReadonlyArray<readonly [string, (length: number) => string]> = [
   ['question marks', (n) => `who activated ${'?'.repeat(n - 15)}x`],
   ['dots then a letter', (n) => `${'.'.repeat(n - 1)}x`],
   ['spaces inside', (n) => `activate${' '.repeat(n - 10)}x,`],
+  ['reason, "for" and spaces', (n) => `activate reader because for${' '.repeat(n - 28)},`],
   ['commas', (n) => repeat('activate reader', ', ', n)],
   ['near-miss keywords', (n) => repeat('activate ', 'actvate becuase untill ', n)],
 ];
