@@ -108,7 +108,7 @@ describe('hostile text over HTTP: every parser bounded, /healthz answered throug
       }
     } finally {
       const health = await watch.stop();
-      process.stdout.write(`      ${messages.length * 2} messages; /healthz answered ${health.answered} times, longest gap ${health.maxGapMs} ms\n`);
+      process.stdout.write(`      ${messages.length} messages (${messages.length * 2} turns); /healthz answered ${health.answered} times, longest gap ${health.maxGapMs} ms\n`);
       assert.deepEqual(health.failures, [], '/healthz answered every time');
       assert.ok(health.answered > messages.length, `/healthz was asked throughout (${health.answered} answers)`);
       assert.ok(health.maxGapMs < MAX_HEALTH_GAP_MS, `the longest wait for /healthz was ${health.maxGapMs} ms`);
