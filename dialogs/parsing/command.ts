@@ -52,5 +52,5 @@ export function parseCommand(text: string): Command {
 }
 
 export function isCancel(text: string): boolean {
-  return text.length <= MAX_COMMAND_LENGTH && CANCEL.has(normalize(text));
+  return text.trim().length <= MAX_COMMAND_LENGTH && CANCEL.has(normalize(text));
 }

@@ -156,6 +156,14 @@ describe('parsers on hostile text', function () {
       assert.equal(chat.pim.activate.callCount, 0);
     });
 
+    it('a role name typed at the role list is not read past the cap', async () => {
+      const chat = startChat();
+      await chat.say('activate');
+      const replies = await chat.say(`global reader ${'and reader '.repeat(80)}`);
+      assert.match(replies.map((r) => replyText(r) + cardText(r)).join('\n'), /too long to be a role name/);
+      assert.equal(chat.pim.activate.callCount, 0);
+    });
+
     it('a justification typed at its prompt keeps its own limit (PIM\'s 500), whatever the command cap', async () => {
       const chat = startChat();
       await chat.say('activate global reader');
