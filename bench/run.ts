@@ -2,8 +2,9 @@
 // fan-out under Teams' rate limits and memory in mid-dialog, each figure next to a baseline
 // measured in the same run (absolute times vary between machines). Prints a table and writes
 // bench/results.json. BENCH_PROFILE=1 also writes a CPU profile of the bot to bench/profiles/.
+// `npm run bench -- parsers` runs only the parsers on hostile text (bench/parsers.ts).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startAzurite } from '../emulator/storage/azurite';
@@ -17,6 +18,7 @@ import { openConversation, textOf, type ChatUser, type TurnResult } from './chan
 import { GLOBAL_READER_SCRIPT, runActivation, sleep } from './flows';
 import { seededRandom } from './random';
 import { measureFanOut, type FanOutResult } from './fanOut';
+import { benchParsers, parsersLines, WORST_TO_TYPICAL_TARGET, type ParsersBench } from './parsers';
 import { emulatorMsDuring, percentile, round } from './stats';
 import { upstreamCallsPerFlow, type UpstreamCalls } from './upstream';
 import { localBotEnv } from '../tests/support/localBotEnv';
@@ -272,6 +274,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const args = process.argv.slice(2);
   if (args.includes('fanout')) return fanOutOnly(t0);
+  if (args.includes('parsers')) return parsersOnly(t0);
   const turnsOnly = args.includes('turns');
   const stack = await startStack();
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -324,6 +327,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: fan-out done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
     const mem = await memory(stack, users);
     process.stderr.write(`bench: memory done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+    const parsers = benchParsers();
 
     const last = levels[levels.length - 1]!;
     const results = {
@@ -336,17 +340,20 @@ async function main(): Promise<void> {
         cpuPerTurnAtMost2xStatefulFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.statefulEcho.cpuMsPerTurn),
         p99Under200msExcludingEmulator: levels.every((l) => l.bot.p99ExcludingEmulatorMs < TARGETS.p99ExcludingEmulatorMs),
         fanOutWithin1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.every((f) => f.ms <= TARGETS.fanOutRatio * f.floorMs && f.delivered === f.approvers && f.doubled === 0),
+        ...parserTargets(parsers),
       },
       turnCost: levels,
       saturated,
       upstreamCalls: calls,
       fanOut,
       memory: mem,
+      parsers,
       seconds: Math.round((Date.now() - t0) / 1000),
       atHighestConcurrency: { cpuRatio: last.cpuRatio, p99ExcludingEmulatorMs: last.bot.p99ExcludingEmulatorMs },
     };
     writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     printTable(levels, saturated, calls, fanOut, mem);
+    process.stdout.write(`\n${parsersLines(parsers).join('\n')}\n`);
     process.stdout.write(`\nTargets: ${JSON.stringify(results.targets)}\nWrote bench/results.json in ${results.seconds} s\n`);
   } finally {
     await Promise.all([bot.stop(), echo.stop(), statefulEcho.stop()]);
@@ -367,6 +374,20 @@ async function fanOutOnly(t0: number): Promise<void> {
     await bot.stop();
     await stack.stop();
   }
+}
+
+function parserTargets(parsers: ParsersBench): Record<string, boolean> {
+  return { parsersWorstAtMost5xTypicalAt4000Chars: parsers.worstRatioAtTeamsLimit <= WORST_TO_TYPICAL_TARGET };
+}
+
+/** `npm run bench -- parsers`: the parsers alone (in-process, no stack); updates their part of bench/results.json. */
+async function parsersOnly(t0: number): Promise<void> {
+  const parsers = benchParsers();
+  const file = path.join(__dirname, 'results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { targets?: Record<string, unknown> }) : {};
+  const results = { ...previous, targets: { ...(previous.targets ?? {}), ...parserTargets(parsers) }, parsers, parsersWhen: new Date().toISOString() };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${parsersLines(parsers).join('\n')}\nTargets: ${JSON.stringify(parserTargets(parsers))}\nUpdated bench/results.json (parsers) in ${Math.round((Date.now() - t0) / 1000)} s\n`);
 }
 
 /**

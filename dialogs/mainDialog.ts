@@ -19,6 +19,7 @@ import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
+import { TOO_LONG_FOR_A_COMMAND } from './parsing/limits';
 import { EXTEND_DIALOG, ExtendDialog, type ExtendOptions } from './extendDialog';
 import { cancelRequest, deactivate } from './lifecycle';
 import { sendMyRoles, sendWelcome } from './views';
@@ -161,6 +162,9 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'cancel':
         await context.sendActivity('There is nothing to cancel.');
+        return step.endDialog();
+      case 'tooLong':
+        await context.sendActivity(TOO_LONG_FOR_A_COMMAND);
         return step.endDialog();
       case 'unknown':
         await context.sendActivity(NOT_UNDERSTOOD);

@@ -49,7 +49,7 @@ export async function answerAdminQuestion(context: TurnContext, deps: DialogDeps
   // ("what did alice activate" is not an activation).
   if (input.action !== undefined || input.text === '') return false;
   const command = parseCommand(input.text).kind;
-  if (command === 'welcome' || command === 'myRoles' || command === 'cancel') return false;
+  if (command === 'welcome' || command === 'myRoles' || command === 'cancel' || command === 'tooLong') return false;
   const parse = parseAdminQuestion(input.text);
   if (!parse) return false;
   await answering(context, deps, async () => {

@@ -2,6 +2,7 @@
 // (open classes, resolved against the tenant's own names: a name that is not there stays unknown).
 import type { AdminDirectory, RoleRef } from '../../services/admin/model';
 import { editDistance, typoAllowance } from '../parsing/fuzzy';
+import { MAX_COMMAND_LENGTH } from '../parsing/limits';
 
 export interface Period {
   readonly from: Date;
@@ -31,6 +32,20 @@ export function parseDuration(text: string): number | undefined {
   const n = amount(words[0]);
   const unit = unitMinutes(words[1]);
   return n !== undefined && unit !== undefined && n > 0 ? n * unit : undefined;
+}
+
+/** Whether a duration (parseDuration below) can begin with this word: a number, in digits or words. */
+export function couldStartDuration(word: string): boolean {
+  const w = word.toLowerCase();
+  return /^\d/.test(w) || NUMBERS[w] !== undefined;
+}
+
+const PERIOD_FIRST_WORDS = new Set(['in', 'during', 'over', 'for', 'from', 'since', 'the', 'today', 'yesterday', 'this', 'last', 'past', 'previous']);
+
+/** Whether a period (parsePeriod below) can begin with this word; keep in step with parsePeriod. */
+export function couldStartPeriod(word: string): boolean {
+  const w = word.toLowerCase();
+  return PERIOD_FIRST_WORDS.has(w) || amount(w) !== undefined;
 }
 
 /** "today", "this week", "yesterday", "last 7 days", "in the past 24 hours", "last week", "this month" (UTC). */
@@ -65,9 +80,8 @@ export function parsePeriod(text: string, now: Date): Period | undefined {
   return undefined;
 }
 
-/** How a typed name compares with a known one: 0 exact, 1 typo-close, undefined not the same name. */
-function nameScore(typed: string, known: string): number | undefined {
-  const a = normalizeName(typed);
+/** How a typed name (normalized) compares with a known one: 0 exact, 1 typo-close, undefined not the same name. */
+function nameScore(a: string, known: string): number | undefined {
   const b = normalizeName(known);
   if (a === '' || b === '') return undefined;
   if (a === b) return 0;
@@ -80,10 +94,13 @@ export function normalizeName(text: string): string {
 }
 
 function best<T>(typed: string, items: readonly T[], names: (item: T) => readonly string[]): T | undefined {
+  // A name is never longer than a command; a longer text is nobody's name (and is not compared).
+  if (typed.length > MAX_COMMAND_LENGTH) return undefined;
+  const said = normalizeName(typed);
   let found: { item: T; score: number } | undefined;
   for (const item of items) {
     for (const n of names(item)) {
-      const score = nameScore(typed, n);
+      const score = nameScore(said, n);
       if (score !== undefined && (!found || score < found.score)) found = { item, score };
     }
   }
@@ -100,18 +117,22 @@ export type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly 
 
 /** A role name (Entra role, or "member"/"owner" of a PIM group) → RoleRef; Azure roles need a scope. */
 export function resolveRole(text: string, scopeText: string | undefined, dir: AdminDirectory): Resolved<RoleRef> | { ok: false; text: string; azure: true; unknownScope: boolean } {
-  const typed = ROLE_ALIASES[normalizeName(text)] ?? text;
+  // Names longer than a command are nobody's: not even normalized (best() refuses them).
+  const typed = text.length > MAX_COMMAND_LENGTH ? text : (ROLE_ALIASES[normalizeName(text)] ?? text);
   if (scopeText !== undefined) {
     const scope = best(scopeText, dir.azureScopes, (s) => [s.name]);
     const role = best(typed, dir.azureRoles, (r) => [r.name]);
     if (scope && role) return { ok: true, value: { surface: 'azureResource', scopeId: scope.id, scopeName: scope.name, roleDefinitionId: role.id, roleName: role.name } };
     return scope ? { ok: false, text, azure: true, unknownScope: false } : { ok: false, text: scopeText, azure: true, unknownScope: true };
   }
+  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const role = best(typed, dir.roles, (r) => [r.name]);
   if (role) return { ok: true, value: { surface: 'entraRole', roleId: role.id, roleName: role.name } };
   // "SRE On-Call", "owners of SRE On-Call", "SRE On-Call owner"
-  const owner = /^(?:owners?\s+of\s+(.+)|(.+?)\s+owners?)$/i.exec(text.trim());
-  const groupText = owner ? (owner[1] ?? owner[2]!) : text.replace(/^members?\s+of\s+/i, '').replace(/\s+members?$/i, '');
+  // Spaces collapsed first: on a long run of them these patterns would retry from every one.
+  const said = text.trim().replace(/\s+/g, ' ');
+  const owner = /^(?:owners? of (.+)|(.+?) owners?)$/i.exec(said);
+  const groupText = owner ? (owner[1] ?? owner[2]!) : said.replace(/^members? of /i, '').replace(/ members?$/i, '');
   const group = best(groupText, dir.groups, (g) => [g.name]);
   if (group) return { ok: true, value: { surface: 'group', groupId: group.id, groupName: group.name, accessId: owner ? 'owner' : 'member' } };
   return { ok: false, text };
@@ -119,6 +140,7 @@ export function resolveRole(text: string, scopeText: string | undefined, dir: Ad
 
 /** A person: display name, first name or user principal name; "me"/"I" is the asker. */
 export function resolveUser(text: string, askerId: string, dir: AdminDirectory): Resolved<{ id: string; name: string }> {
+  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const t = normalizeName(text);
   if (['me', 'i', 'myself'].includes(t)) return { ok: true, value: { id: askerId, name: 'you' } };
   const byFull = best(text, dir.users, (u) => [u.name, u.userPrincipalName]);
@@ -141,6 +163,7 @@ const ALERT_WORDS: ReadonlyArray<[RegExp, string]> = [
 
 /** An alert by its displayed name or a key phrase of it ("global admins", "outside PIM", "MFA"). */
 export function resolveAlert(text: string, dir: AdminDirectory): Resolved<{ id: string; name: string }> {
+  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
   const byName = best(text, dir.alerts, (a) => [a.name]);
   if (byName) return { ok: true, value: byName };
   const key = ALERT_WORDS.find(([re]) => re.test(text))?.[1];

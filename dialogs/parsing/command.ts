@@ -1,7 +1,9 @@
 // What a typed message asks for: a verb and the rest of the sentence (as typed, so a ticket number
 // or justification keeps its case). The rest of an "activate" is read by the grammar in request.ts.
 import { isKeyword } from './fuzzy';
+import { MAX_COMMAND_LENGTH } from './limits';
 import { splitVerb } from './request';
+import { trimEnd } from './tokens';
 
 export type Command =
   | { readonly kind: 'welcome' }
@@ -11,6 +13,8 @@ export type Command =
   | { readonly kind: 'deactivate'; readonly roleName?: string }
   | { readonly kind: 'extend'; readonly roleName?: string }
   | { readonly kind: 'cancel' }
+  /** Longer than any command (limits.ts): not read at all. */
+  | { readonly kind: 'tooLong' }
   | { readonly kind: 'unknown' };
 
 const WELCOME = new Set(['hi', 'hello', 'hey', 'help', 'start', '?', 'what can you do']);
@@ -21,10 +25,11 @@ const MY_ROLES = new Set([
 const CANCEL = new Set(['cancel', 'stop', 'quit', 'never mind', 'nevermind', 'abort']);
 
 export function normalize(text: string): string {
-  return text.trim().toLowerCase().replace(/[.!]+$/, '').replace(/\s+/g, ' ');
+  return trimEnd(text.trim().toLowerCase(), /^[.!]$/).replace(/\s+/g, ' ');
 }
 
 export function parseCommand(text: string): Command {
+  if (text.trim().length > MAX_COMMAND_LENGTH) return { kind: 'tooLong' };
   const said = normalize(text);
   if (WELCOME.has(said)) return { kind: 'welcome' };
   if (MY_ROLES.has(said)) return { kind: 'myRoles' };
@@ -47,5 +52,5 @@ export function parseCommand(text: string): Command {
 }
 
 export function isCancel(text: string): boolean {
-  return CANCEL.has(normalize(text));
+  return text.trim().length <= MAX_COMMAND_LENGTH && CANCEL.has(normalize(text));
 }

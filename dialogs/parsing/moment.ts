@@ -1,6 +1,6 @@
 // Reads a time of day or a date and time ("5pm", "17:30", "tomorrow 9am") with Microsoft's
 // date-time recognizer, in the user's own time zone, and turns it into an instant.
-import { recognizeDateTime } from '@microsoft/recognizers-text-date-time';
+import { dateTimeReader, type DateTimeReader } from './recognizer';
 
 /** A wall-clock reading, as the recognizer resolves it. */
 interface WallTime {
@@ -16,17 +16,16 @@ interface WallTime {
 /**
  * The instant `text` names, read in `timeZone` (IANA, e.g. "Europe/Berlin"; UTC when unknown) relative
  * to `now`; a bare time of day already past today means tomorrow. Null unless the whole text is one
- * time or date-time.
+ * time or date-time. `reader` meters the recognizer across one message.
  */
-export function parseMoment(text: string, now: Date, timeZone = 'UTC'): Date | null {
+export function parseMoment(text: string, now: Date, timeZone = 'UTC', reader: DateTimeReader = dateTimeReader()): Date | null {
   const input = text.trim().toLowerCase();
   if (input === '' || input.length > 60) return null;
-  const zone = validZone(timeZone);
-  const local = wallClock(now, zone);
+  const { zone, local } = readingClock(now, timeZone);
   // The recognizer reads its reference through the Date's local fields.
   const reference = new Date(local.year, local.month - 1, local.day, local.hour, local.minute);
-  const found = recognizeDateTime(input, 'en-us', undefined, reference);
-  if (found.length !== 1) return null;
+  const found = reader.read(input, reference);
+  if (found === null || found.length !== 1) return null;
   const [result] = found;
   if (!result || result.text.trim() !== input) return null;
   if (result.typeName !== 'datetimeV2.time' && result.typeName !== 'datetimeV2.datetime') return null;
@@ -39,6 +38,20 @@ export function parseMoment(text: string, now: Date, timeZone = 'UTC'): Date | n
   let instant = chosen.at;
   if (wall.timeOnly && instant.getTime() <= now.getTime()) instant = new Date(instant.getTime() + 24 * 3_600_000);
   return instant;
+}
+
+/**
+ * The zone and wall clock a message is read in. A sentence tries many windows against the same clock,
+ * and each Intl call costs more than the rest of a window's work: the last answer is kept (one entry,
+ * so a caller-supplied zone name cannot grow it).
+ */
+let lastClock: { readonly at: number; readonly timeZone: string; readonly zone: string; readonly local: WallTime } | undefined;
+
+function readingClock(now: Date, timeZone: string): { zone: string; local: WallTime } {
+  if (lastClock && lastClock.at === now.getTime() && lastClock.timeZone === timeZone) return lastClock;
+  const zone = validZone(timeZone);
+  lastClock = { at: now.getTime(), timeZone, zone, local: wallClock(now, zone) };
+  return lastClock;
 }
 
 function readWall(value: string | undefined, today: WallTime): WallTime | null {

@@ -17,8 +17,10 @@
 // against their own eligibilities afterwards (resolve.ts).
 import { parseDuration } from './duration';
 import { isKeyword } from './fuzzy';
+import { MAX_COMMAND_LENGTH } from './limits';
 import { parseMoment } from './moment';
-import { spanText, tokenize, type Token } from './tokens';
+import { dateTimeReader } from './recognizer';
+import { spanText, tokenize, trimEnd, trimStart, type Token } from './tokens';
 
 export interface TargetSpec {
   /** The role (or group) as said, e.g. "Contributor". */
@@ -61,6 +63,16 @@ const FILLER = new Set(['please', 'pls', 'plz', 'me', 'my', 'the', 'role', 'role
 const TICKET_ID = /^[a-z][a-z0-9]{1,11}-\d{1,12}$/i;
 /** Longest time or duration phrase worth trying ("an hour and a half", "next monday at 9 am"). */
 const MAX_PHRASE = 6;
+/**
+ * Keywords whose phrase is tried ("for", "until", "at", "tomorrow", a number...): a duration, a start
+ * and an end, each with a false start, is 6 (the sentences in tests/unit/dialogs try at most 2). Past
+ * this a sentence repeating time words is not read further (what it did not say clearly is asked for),
+ * so it costs what a sentence with a few phrases does.
+ */
+const MAX_PHRASE_ATTEMPTS = 6;
+/** What a justification does not start or end with (trimmed by scanning, linear in its length). */
+const LEADING_JUNK = /^[,;:\s-]$/;
+const TRAILING_JUNK = /^[,;\s]$/;
 
 type Piece =
   | { readonly kind: 'words'; readonly from: number; readonly to: number }
@@ -78,6 +90,8 @@ export function splitVerb(sentence: string): { readonly verb: boolean; readonly 
 }
 
 export function parseRequest(sentence: string, context: ParseContext): ParsedRequest {
+  // Nothing past the command cap is read (the dialogs never pass a longer sentence).
+  if (sentence.length > MAX_COMMAND_LENGTH) return { targetText: '', targets: [], problems: [] };
   const text = splitVerb(sentence).rest;
   const tokens = tokenize(text);
   const pieces: Piece[] = [];
@@ -87,18 +101,27 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
   let untilText: string | undefined;
   let ticket: string | undefined;
   let justification: string | undefined;
+  let namedSomething = false;
+  // One meter for the whole sentence: each keyword tries up to MAX_PHRASE windows, and a hostile
+  // sentence may repeat its keywords; past the meter a phrase is not read (the dialog then asks).
+  const reader = dateTimeReader();
+  let attempts = MAX_PHRASE_ATTEMPTS;
 
-  const moment = (from: number, to: number) => parseMoment(spanText(text, tokens, from, to), context.now, context.timeZone);
+  // A time or a duration never runs on into a reason, a ticket or the verb: windows that would are not read.
+  const endsPhrase = tokens.map((t) => t.separator === '' && [...REASON, ...TICKET, 'activate'].some((k) => isKeyword(t.word, k)));
+  const moment = (from: number, to: number) => parseMoment(spanText(text, tokens, from, to), context.now, context.timeZone, reader);
   /** Longest phrase from `from` that `read` accepts; returns [value, end] or undefined. */
   const longest = <T>(from: number, read: (from: number, to: number) => T | null): [T, number] | undefined => {
+    if (attempts === 0) return undefined;
+    attempts--;
     for (let to = Math.min(tokens.length, from + MAX_PHRASE); to > from; to--) {
-      if (tokens.slice(from, to).some((t) => t.separator !== '')) continue;
+      if (tokens.slice(from, to).some((t, k) => t.separator !== '' || endsPhrase[from + k])) continue;
       const value = read(from, to);
       if (value !== null) return [value, to];
     }
     return undefined;
   };
-  const duration = (from: number, to: number) => parseDuration(spanText(text, tokens, from, to));
+  const duration = (from: number, to: number) => parseDuration(spanText(text, tokens, from, to), reader);
 
   let i = 0;
   while (i < tokens.length) {
@@ -178,7 +201,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
         continue;
       }
     }
-    if (SCOPE.includes(word) && pieces.some((p) => p.kind === 'words')) {
+    if (SCOPE.includes(word) && namedSomething) {
       let to = i + 1;
       while (to < tokens.length && isPlainWord(tokens[to]!)) to++;
       if (to > i + 1) {
@@ -195,13 +218,14 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     const last = pieces[pieces.length - 1];
     if (last && last.kind === 'words' && last.to === i) pieces[pieces.length - 1] = { kind: 'words', from: last.from, to: i + 1 };
     else pieces.push({ kind: 'words', from: i, to: i + 1 });
+    namedSomething = true;
     i++;
 
     function isPlainWord(t: Token): boolean {
       if (t.separator || JOINERS.has(t.word)) return false;
       if (REASON.some((k) => isKeyword(t.word, k)) || TICKET.some((k) => isKeyword(t.word, k))) return false;
       if (['for', 'during', ...START, ...UNTIL].includes(t.word)) return false;
-      return !(/^\d/.test(t.word) && parseDuration(t.text) !== null);
+      return !(/^\d/.test(t.word) && parseDuration(t.text, reader) !== null);
     }
   }
 
@@ -247,7 +271,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
   }
   // "because audit for 1h": a duration said after the reason still is the duration.
   if (justification !== undefined && durationMinutes === undefined) {
-    const tail = /\s+(?:for\s+)?([^,;]{1,30})$/i.exec(justification);
+    const tail = durationTail(justification);
     const minutes = tail && /\bfor\s/i.test(tail[0]) ? parseDuration(tail[1]!) : null;
     if (minutes !== null) {
       durationMinutes = minutes;
@@ -255,7 +279,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     }
   }
   if (justification !== undefined) {
-    justification = justification.replace(/^[,;:\s-]+|[,;\s]+$/g, '');
+    justification = trimEnd(trimStart(justification, LEADING_JUNK), TRAILING_JUNK);
     if (justification === '') justification = undefined;
   }
 
@@ -282,6 +306,24 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     ...(justification ? { justification } : {}),
     problems,
   };
+}
+
+const TAIL = /\s+(?:for\s+)?([^,;]{1,30})$/iy;
+
+/**
+ * The first match of TAIL in `text`, as a search with it unanchored would find it. That search retries
+ * from every character of a long run of spaces, each time across the whole run; a match can only begin
+ * where a run of spaces begins (from inside a run the rest matches the same way), so only those
+ * starts are tried, each ending within 30 characters of its run: linear in the text.
+ */
+function durationTail(text: string): RegExpExecArray | null {
+  for (let at = 0; at < text.length; at++) {
+    if (!/\s/.test(text[at]!) || (at > 0 && /\s/.test(text[at - 1]!))) continue;
+    TAIL.lastIndex = at;
+    const found = TAIL.exec(text);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Drops filler words from both ends of a name ("the reader role" → "reader"). */

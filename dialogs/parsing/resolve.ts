@@ -3,6 +3,7 @@
 // about as close as each other, both come back and the user chooses.
 import { normalize } from './command';
 import { editDistance, typoAllowance } from './fuzzy';
+import { MAX_COMMAND_LENGTH } from './limits';
 import type { TargetSpec } from './request';
 
 export interface Searchable {
@@ -43,6 +44,8 @@ export function resolveTarget<T extends Searchable>(target: TargetSpec, choices:
 
 /** Picks by name alone; a number picks from the list as shown. */
 export function matchName<T extends Searchable>(said: string, choices: readonly T[]): Resolution<T> {
+  // A name is never longer than a command; a longer text is nobody's name (and is not compared).
+  if (said.length > MAX_COMMAND_LENGTH) return { kind: 'none', closest: [] };
   const wanted = normalize(said);
   if (wanted === '') return { kind: 'none', closest: [] };
   if (/^\d{1,3}$/.test(wanted)) {
@@ -68,8 +71,9 @@ export function matchName<T extends Searchable>(said: string, choices: readonly 
 
 /** Typos: the nearest names within the allowance; one only when clearly nearer than the next. */
 function fuzzy<T extends Searchable>(wanted: string, choices: readonly T[], names: (c: T) => string[]): Resolution<T> {
+  const saidWords = wanted.split(' ').length;
   const scored = choices
-    .map((choice) => ({ choice, distance: Math.min(...names(choice).map((n) => distanceTo(wanted, n))) }))
+    .map((choice) => ({ choice, distance: Math.min(...names(choice).map((n) => distanceTo(wanted, n, saidWords))) }))
     .sort((a, b) => a.distance - b.distance);
   const allowed = Math.max(1, typoAllowance(wanted.length));
   const close = scored.filter((s) => s.distance <= allowed);
@@ -81,10 +85,9 @@ function fuzzy<T extends Searchable>(wanted: string, choices: readonly T[], name
 }
 
 /** Distance to the whole name, or to as many of its leading words as were said ("globl reader" vs "global reader"). */
-function distanceTo(wanted: string, name: string): number {
+function distanceTo(wanted: string, name: string, saidWords = wanted.split(' ').length): number {
   const whole = editDistance(wanted, name, 8);
   const words = name.split(' ');
-  const saidWords = wanted.split(' ').length;
   const head = words.slice(0, saidWords).join(' ');
   const tail = words.slice(-saidWords).join(' ');
   return Math.min(whole, editDistance(wanted, head, 8) + 1, editDistance(wanted, tail, 8) + 1);

@@ -16,6 +16,9 @@ export interface Token {
 // A word keeps inner punctuation (rg-web, INC-42, 17:30, 1.5, on-call); trailing punctuation splits off.
 const TOKEN = /([,;])|([^\s,;]+)/g;
 
+const LEADING_PUNCTUATION = /^["'([]$/;
+const TRAILING_PUNCTUATION = /^["')\].!?:]$/;
+
 export function tokenize(sentence: string): Token[] {
   const tokens: Token[] = [];
   for (const match of sentence.matchAll(TOKEN)) {
@@ -26,9 +29,9 @@ export function tokenize(sentence: string): Token[] {
     }
     let text = match[2]!;
     // "login." / "INC-42:" / "(urgent)" — keep the word, not the punctuation around it.
-    const lead = /^["'(\[]+/.exec(text)?.[0].length ?? 0;
-    const trail = /["')\].!?:]+$/.exec(text.slice(lead))?.[0].length ?? 0;
-    text = text.slice(lead, text.length - trail);
+    // Trimmed by scanning, not by a `[...]+$` pattern, which retries from every character of a long run.
+    const lead = text.length - trimStart(text, LEADING_PUNCTUATION).length;
+    text = trimEnd(text.slice(lead), TRAILING_PUNCTUATION);
     if (text === '') continue;
     tokens.push({ text, word: text.toLowerCase(), separator: '', start: start + lead, end: start + lead + text.length });
   }
@@ -39,4 +42,18 @@ export function tokenize(sentence: string): Token[] {
 export function spanText(sentence: string, tokens: readonly Token[], i: number, j: number): string {
   if (j <= i) return '';
   return sentence.slice(tokens[i]!.start, tokens[j - 1]!.end).trim();
+}
+
+/** `text` without the characters `junk` matches (one character at a time) at its start; linear. */
+export function trimStart(text: string, junk: RegExp): string {
+  let from = 0;
+  while (from < text.length && junk.test(text[from]!)) from++;
+  return text.slice(from);
+}
+
+/** `text` without the characters `junk` matches (one character at a time) at its end; linear. */
+export function trimEnd(text: string, junk: RegExp): string {
+  let to = text.length;
+  while (to > 0 && junk.test(text[to - 1]!)) to--;
+  return text.slice(0, to);
 }

@@ -2,6 +2,7 @@ import type { Attachment } from 'botbuilder';
 import { CardAction, CardInput } from '../../cards/actions';
 import { roleListCard, ROLE_PAGE_SIZE } from '../../cards/views';
 import { stringField, type MessageInput } from '../input';
+import { MAX_COMMAND_LENGTH } from '../parsing/limits';
 import { matchName } from '../parsing/resolve';
 import type { RoleChoice } from '../roleChoice';
 import { CardPrompt, STALE_CARD_MESSAGE, type CardPromptOptions, type Recognized } from './cardPrompt';
@@ -51,6 +52,8 @@ export class RolePrompt extends CardPrompt<RolePromptOptions, RoleChoice[]> {
         return { ok: false, message: STALE_CARD_MESSAGE };
     }
     if (input.text === '') return { ok: false, message: 'Pick a role from the list, or type its name.' };
+    // A role name is short; a long text is not read (its splitting and matching would grow with it).
+    if (input.text.length > MAX_COMMAND_LENGTH) return { ok: false, message: 'That is too long to be a role name. Pick a role from the list, or type its name.' };
     const names = input.text.split(/\s*(?:,|\band\b|&|\+)\s*/i).filter((n) => n.trim() !== '');
     if (names.length > 1 && names.length <= MAX_PICKED) {
       const each = names.map((n) => matchName(n, filterChoices(options.choices, options.filter)));
