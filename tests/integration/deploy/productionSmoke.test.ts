@@ -73,6 +73,23 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
     assert.ok(Number(process.versions.node.split('.')[0]) >= wanted, `this is Node ${process.version}`);
   });
 
+  it('the Dockerfile runs these same steps: Node 24 slim, production install, non-root, /healthz, node dist/bot/index.js', () => {
+    const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const stages = dockerfile.match(/^FROM .+$/gm) ?? [];
+    assert.ok(stages.length >= 2, 'multi-stage');
+    assert.match(dockerfile, /^ARG NODE_IMAGE=node:24-slim$/m);
+    assert.ok(stages.every((line) => line.startsWith('FROM ${NODE_IMAGE}')), stages.join('; '));
+    assert.match(dockerfile, /RUN npm run build/);
+    assert.match(dockerfile, /RUN npm ci --omit=dev /);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    assert.match(runtime, /^USER node$/m, 'the runtime stage is not root');
+    assert.match(runtime, /^HEALTHCHECK .*\n?.*\/healthz/m);
+    assert.match(runtime, /^CMD \["node", "dist\/bot\/index\.js"\]$/m);
+    assert.doesNotMatch(runtime, /COPY (?!--from)[^\n]*(bot|services|emulator|tests)/, 'only build output and production modules in the runtime stage');
+    const ignored = readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['node_modules', 'dist', '.data', '.env', '.git', 'tests', 'emulator']) assert.ok(ignored.includes(entry), `.dockerignore: ${entry}`);
+  });
+
   it('the build holds the bot, its dialogs, cards and services: no emulator, tests, scripts or TypeScript', () => {
     assert.deepEqual(readdirSync(path.join(dir, 'dist')).sort(), ['bot', 'cards', 'dialogs', 'services']);
     const cardsIn = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
