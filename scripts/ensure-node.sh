@@ -44,4 +44,11 @@ if [[ ! -x "$home/bin/node" ]]; then
   rm -rf "$home"
   mv "$work/package" "$home"
 fi
+# npm reads its global npmrc from <node prefix>/etc: point this node's at the machine npm's, so npm
+# keeps its global settings (a registry CA file, a proxy) under the new node.
+machine_npmrc="$(npm config get globalconfig 2>/dev/null || true)"
+if [[ -n "$machine_npmrc" && -f "$machine_npmrc" && "$machine_npmrc" != "$home/etc/npmrc" ]]; then
+  mkdir -p "$home/etc"
+  ln -sfn "$machine_npmrc" "$home/etc/npmrc"
+fi
 echo "$home/bin"

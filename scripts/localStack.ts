@@ -2,7 +2,7 @@
 // persona. `npm start` runs it with fixed ports and data under .data/; the e2e tests run it on
 // free ports in a temporary folder.
 import * as path from 'node:path';
-import { createBotApp } from '../bot/index';
+import { createBotApp } from '../bot/server';
 import { loadConfig } from '../bot/config';
 import { startPlayground, type RunningPlayground } from '../emulator/chat/playground';
 import type { PersonaName } from '../emulator/chat/personas';

@@ -2,6 +2,7 @@
 // card and every approver a card in their 1:1 chat; a click decides at PIM as the clicker; the outcome
 // reaches every copy in place and the requester at once. A sweep reconciles open records with PIM
 // (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and sends reminders.
+import type { ProductMetrics } from '../telemetry';
 import { randomUUID } from 'node:crypto';
 import {
   MessageFactory,
@@ -58,6 +59,8 @@ export interface ApprovalFlowDeps {
   readonly installer?: AppInstallerPort;
   /** How long a send claim holds off other senders (default SEND_LEASE_MS). */
   readonly sendLeaseMs?: number;
+  /** Times the first approver card of each request (telemetry; no-op without a connection string). */
+  readonly metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
 }
 
 type InvokeReply = AdaptiveCardInvokeResponse;
@@ -412,12 +415,17 @@ export class ApprovalFlow {
   private async postClaimed(
     key: string, record: ApprovalRecord, copies: readonly CardCopy[], references: References, recorder: SendRecorder, rendered?: ReadonlyMap<string, Attachment>,
   ): Promise<void> {
+    let first = !record.copies.some((c) => c.role === 'approver' && c.state === 'sent');
     await Promise.all(
       copies.map(async (c) => {
         const reference = references.get(c.userId)!;
         let activityId: string;
         try {
           activityId = await this.deps.sender.post(reference, rendered?.get(c.userId) ?? cardFor(record, c));
+          if (first && c.role === 'approver') {
+            first = false;
+            this.deps.metrics?.firstApproverCard(record.surface, this.deps.now().getTime() - Date.parse(record.request.createdDateTime));
+          }
         } catch (e) {
           this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
           // Lets the next pass retry it; the lease frees it anyway if this write fails.

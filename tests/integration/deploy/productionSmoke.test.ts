@@ -31,7 +31,7 @@ interface Lockfile {
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^npm_/i.test(name) && !/^(MicrosoftApp|LOCAL_|CLOUD_|STORAGE_|NODE_OPTIONS$)/.test(name)) env[name] = value;
+    if (value !== undefined && !/^npm_/i.test(name) && !/^(MicrosoftApp|LOCAL_|CLOUD_|STORAGE_|APPLICATIONINSIGHTS_|NODE_OPTIONS$)/.test(name)) env[name] = value;
   }
   // npm's launcher runs `#!/usr/bin/env node`: this node first, so the install runs on the same runtime.
   env['PATH'] = `${path.dirname(process.execPath)}${path.delimiter}${env['PATH'] ?? ''}`;
@@ -157,6 +157,7 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
       });
     });
     base = `http://127.0.0.1:${port}`;
+    assert.ok(output.some((l) => /"msg":"listening".*"telemetry":"off"/.test(l)), 'no connection string, no telemetry');
 
     const health = await fetch(`${base}/healthz`);
     assert.deepEqual([health.status, await health.json()], [200, { status: 'alive' }]);
