@@ -24,13 +24,17 @@ case "$(uname -s)-$(uname -m)" in
   *) log "no Node $major package for $(uname -s) $(uname -m) on the npm registry; install Node $major yourself"; exit 1 ;;
 esac
 
-# The newest release of that major line, so a cache hit needs no download.
-version="$(npm view "$package@$major" version --json | tr -d '[]" \n' | tr ',' '\n' | sort -V | tail -1)"
-if [[ ! "$version" =~ ^$major\.[0-9]+\.[0-9]+$ ]]; then
-  log "could not resolve $package@$major on the npm registry (got '$version')"
-  exit 1
-fi
 cache="${PIMBOT_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pim-bot}"
+# The newest release of that major line; without the registry, the newest one already unpacked.
+version="$(npm view "$package@$major" version --json 2>/dev/null | tr -d '[]" \n' | tr ',' '\n' | sort -V | tail -1 || true)"
+if [[ ! "$version" =~ ^$major\.[0-9]+\.[0-9]+$ ]]; then
+  version="$(ls -1 "$cache" 2>/dev/null | sed -n "s/^$package-\($major\.[0-9]*\.[0-9]*\)$/\1/p" | sort -V | tail -1 || true)"
+  if [[ -z "$version" ]]; then
+    log "could not resolve $package@$major on the npm registry, and none is cached in $cache"
+    exit 1
+  fi
+  log "the npm registry did not answer; using the cached Node $version"
+fi
 home="$cache/$package-$version"
 if [[ ! -x "$home/bin/node" ]]; then
   log "installing Node $version ($package from the npm registry) into $home (found ${current:-no node})"
