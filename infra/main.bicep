@@ -179,15 +179,6 @@ resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 
 var publicHost = empty(customHostName) ? '${appName}.${appEnvironment.properties.defaultDomain}' : customHostName
 
-// Key Vault references: the container app resolves them with the managed identity; no secret value
-// is in its configuration.
-var secretRefs = [
-  { name: 'microsoft-app-password', uri: secretAppPassword.properties.secretUri }
-  { name: 'storage-connection-string', uri: secretStorage.properties.secretUri }
-  { name: 'token-cache-key', uri: secretTokenCacheKey.properties.secretUri }
-  { name: 'applicationinsights-connection-string', uri: secretInsights.properties.secretUri }
-]
-
 var settings = [
   { name: 'MicrosoftAppId', value: botAppId }
   { name: 'MicrosoftAppTenantId', value: botTenantId }
@@ -221,7 +212,13 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         transport: 'http'
         allowInsecure: false
       }
-      secrets: [for s in secretRefs: { name: s.name, keyVaultUrl: s.uri, identity: identity.id }]
+      // Key Vault references: resolved with the managed identity; no secret value is in this configuration.
+      secrets: [
+        { name: 'microsoft-app-password', keyVaultUrl: secretAppPassword.properties.secretUri, identity: identity.id }
+        { name: 'storage-connection-string', keyVaultUrl: secretStorage.properties.secretUri, identity: identity.id }
+        { name: 'token-cache-key', keyVaultUrl: secretTokenCacheKey.properties.secretUri, identity: identity.id }
+        { name: 'applicationinsights-connection-string', keyVaultUrl: secretInsights.properties.secretUri, identity: identity.id }
+      ]
       registries: empty(registryServer) ? [] : [{ server: registryServer, identity: identity.id }]
     }
     template: {
