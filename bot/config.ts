@@ -3,7 +3,6 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_TENANT_ID, LOCAL_TEAMS_APP } from '../emulator/tenant/demoTenant';
 import { EnvFileError, withEnvFile, type Env } from './envFile';
 
 export type Mode = 'local' | 'production';
@@ -61,6 +60,8 @@ export interface ProductionSettings {
   readonly tokenCacheKey?: Buffer;
   /** PUBLIC_BASE_URL: the bot's https origin as browsers reach it; step-up sign-ins return to <it>/auth/callback. */
   readonly publicBaseUrl: string;
+  /** CLOUD_BOT_*: where the Bot Framework is, when not the public one (stand-ins in the production smoke test). */
+  readonly botFrameworkEndpoints?: { readonly openIdMetadataUrl?: string; readonly oauthUrl?: string };
 }
 
 export interface BotConfig {
@@ -76,8 +77,8 @@ export interface BotConfig {
   /** Approval reminders and the reconcile sweep (defaults when absent). */
   readonly approvals?: ApprovalTiming;
   /**
-   * TEAMS_APP_CATALOG_ID: the bot's id in the Teams app catalog (production; locally the emulator's
-   * catalog entry). Set, the bot installs itself for approvers it cannot reach yet.
+   * TEAMS_APP_CATALOG_ID: the bot's id in the Teams app catalog (production; locally
+   * LOCAL_TEAMS_APP_CATALOG_ID, the emulator's catalog entry, passed by the local runner). Set, the bot installs itself for approvers it cannot reach yet.
    */
   readonly teamsAppCatalogId?: string;
   /** What an activation may ask for beyond its policy (defaults when absent). */
@@ -140,6 +141,11 @@ export const PRODUCTION_SETTINGS = [
   'TOKEN_CACHE_KEY',
   'PUBLIC_BASE_URL',
   'TEAMS_APP_CATALOG_ID',
+  'CLOUD_LOGIN_URL',
+  'CLOUD_GRAPH_URL',
+  'CLOUD_ARM_URL',
+  'CLOUD_BOT_OPENID_METADATA_URL',
+  'CLOUD_BOT_TOKEN_SERVICE_URL',
 ] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -170,7 +176,9 @@ export function loadConfig(env: Env): BotConfig {
 function loadLocalConfig(env: Env): BotConfig {
   const port = readPort(env, 'PORT', 3978);
   const tenantUrl = readHttpsUrl(env, 'LOCAL_TENANT_URL');
-  const tenantId = readGuid(env, 'LOCAL_TENANT_ID', DEMO_TENANT_ID);
+  // The local runner (scripts/localStack.ts) passes the emulator's ids: product code never imports the emulator.
+  const tenantId = requiredGuid(env, 'LOCAL_TENANT_ID');
+  const localCatalogId = readOptional(env, 'LOCAL_TEAMS_APP_CATALOG_ID') === undefined ? undefined : requiredGuid(env, 'LOCAL_TEAMS_APP_CATALOG_ID');
   const clientId = readRequired(env, 'LOCAL_CLIENT_ID');
   const clientSecret = readRequired(env, 'LOCAL_CLIENT_SECRET');
   const connectionString = readRequired(env, 'STORAGE_CONNECTION_STRING');
@@ -198,7 +206,7 @@ function loadLocalConfig(env: Env): BotConfig {
     },
     approvals: approvalTiming(env),
     activation: activationLimits(env),
-    teamsAppCatalogId: LOCAL_TEAMS_APP.catalogId,
+    ...(localCatalogId ? { teamsAppCatalogId: localCatalogId } : {}),
   };
 }
 
@@ -232,6 +240,7 @@ function loadProductionConfig(env: Env): BotConfig {
   const tokenCacheKey = readKey(env, 'TOKEN_CACHE_KEY');
   const publicBaseUrl = readPublicBaseUrl(env, 'PUBLIC_BASE_URL');
   const teamsAppCatalogId = readOptional(env, 'TEAMS_APP_CATALOG_ID') === undefined ? undefined : requiredGuid(env, 'TEAMS_APP_CATALOG_ID');
+  const cloud = readCloudEndpoints(env);
 
   return {
     mode: 'production',
@@ -244,12 +253,13 @@ function loadProductionConfig(env: Env): BotConfig {
     },
     services: {
       tenantId: appTenantId,
-      authority: `${PUBLIC_CLOUD.login}/${appTenantId}`,
-      knownAuthorities: [],
+      authority: `${cloud.login}/${appTenantId}`,
+      // Entra's own hosts are found by msal's instance discovery; any other must be named.
+      knownAuthorities: cloud.login === PUBLIC_CLOUD.login ? [] : [new URL(cloud.login).host],
       clientId: appId,
       ...credential,
-      graphBaseUrl: PUBLIC_CLOUD.graph,
-      armBaseUrl: PUBLIC_CLOUD.arm,
+      graphBaseUrl: cloud.graph,
+      armBaseUrl: cloud.arm,
       cacheTtlMs: readInteger(env, 'PIM_CACHE_SECONDS', 60, 0, 3600) * 1000,
       ...adminGroupSetting(env),
     },
@@ -266,7 +276,43 @@ function loadProductionConfig(env: Env): BotConfig {
       ...(adminGroupId ? { adminGroupId } : {}),
       ...(tokenCacheKey ? { tokenCacheKey } : {}),
       publicBaseUrl,
+      ...(cloud.botFramework ? { botFrameworkEndpoints: cloud.botFramework } : {}),
     },
+  };
+}
+
+interface CloudEndpoints {
+  readonly login: string;
+  readonly graph: string;
+  readonly arm: string;
+  readonly botFramework?: { openIdMetadataUrl?: string; oauthUrl?: string };
+}
+
+/**
+ * CLOUD_*: Microsoft's endpoints, the public cloud unless set. They exist so the built bot can be
+ * started in production mode against local stand-ins (tests/integration/deploy); a real deployment
+ * leaves them unset. Always https, so tokens never travel in the clear; the token service may also be
+ * plain http on this machine's loopback address (the tests' stand-in), where nothing leaves the host.
+ */
+function readCloudEndpoints(env: Env): CloudEndpoints {
+  const origin = (name: string, fallback: string, loopbackHttp = false): string => {
+    const raw = readOptional(env, name);
+    if (raw === undefined) return fallback;
+    const url = loopbackHttp && /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d+)?\/?$/.test(raw) ? new URL(raw) : parseHttpsUrl(name, raw);
+    if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+      throw new ConfigError(name, `must be an https origin only, like ${fallback}, got "${raw}"`);
+    }
+    return url.origin;
+  };
+  const metadata = readOptional(env, 'CLOUD_BOT_OPENID_METADATA_URL');
+  if (metadata !== undefined) parseHttpsUrl('CLOUD_BOT_OPENID_METADATA_URL', metadata);
+  const tokenService = readOptional(env, 'CLOUD_BOT_TOKEN_SERVICE_URL') === undefined ? undefined : origin('CLOUD_BOT_TOKEN_SERVICE_URL', 'https://api.botframework.com', true);
+  const botFramework = { ...(metadata !== undefined ? { openIdMetadataUrl: metadata } : {}), ...(tokenService !== undefined ? { oauthUrl: tokenService } : {}) };
+  return {
+    login: origin('CLOUD_LOGIN_URL', PUBLIC_CLOUD.login),
+    graph: origin('CLOUD_GRAPH_URL', PUBLIC_CLOUD.graph),
+    arm: origin('CLOUD_ARM_URL', PUBLIC_CLOUD.arm),
+    ...(Object.keys(botFramework).length > 0 ? { botFramework } : {}),
   };
 }
 

@@ -1,16 +1,22 @@
-// Entry point: `tsx bot/index.ts` runs the bot alone against an emulator and Azurite that are
-// already running (`npm start` starts all of them together through scripts/start-local.ts).
-import { ConfigError, loadConfig, readEnvironment } from './config';
-import { createBotApp } from './server';
+// Entry point. Production: `node dist/bot/index.js` (after `npm run build`). Locally, `tsx bot/index.ts`
+// runs the bot alone against an emulator and Azurite that are already running (`npm start` starts all
+// of them together through scripts/start-local.ts).
+// Only the configuration and the telemetry module are loaded before telemetry starts: the http
+// module, the Azure SDKs and botbuilder are required after it, so their calls are instrumented.
+import { ConfigError, loadConfig, readEnvironment, type BotConfig } from './config';
+import { createJsonLogger } from './logging';
+import { startTelemetry } from './telemetry';
 
-export { createBotApp, type BotApp, type BotAppOverrides } from './server';
+export type { BotApp, BotAppOverrides } from './server';
 export { ConfigError, loadConfig, readEnvironment, type BotConfig } from './config';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config;
+  let config: BotConfig;
+  let environment;
   try {
     // The environment wins over .env; both are read here, once.
-    config = loadConfig(readEnvironment(env));
+    environment = readEnvironment(env);
+    config = loadConfig(environment);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Could not start: setting ${error.message}\n`);
@@ -18,7 +24,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
     throw error;
   }
-  const app = createBotApp(config);
+  const telemetry = startTelemetry(environment);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createBotApp } = require('./server') as typeof import('./server');
+  const logger = createJsonLogger((line) => {
+    process.stdout.write(`${line}\n`);
+    telemetry.logSink(line);
+  });
+  const app = createBotApp(config, { logger });
   // Production runs behind App Service / Container Apps ingress; locally nothing but this machine may call.
   let port: number;
   try {
@@ -27,12 +40,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     // Settings checked against the tenant at start (ADMIN_GROUP_ID) are reported like any other.
     if (error instanceof ConfigError) {
       process.stderr.write(`Could not start: setting ${error.message}\n`);
+      await telemetry.shutdown().catch(() => undefined);
       process.exit(1);
     }
     throw error;
   }
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', mode: config.mode, port })}\n`);
-  const stop = () => void app.close().then(() => process.exit(0));
+  logger.info('listening', { mode: config.mode, port, telemetry: telemetry.enabled ? 'azure-monitor' : 'off' });
+  const stop = () =>
+    void app
+      .close()
+      .then(() => telemetry.shutdown())
+      .catch(() => undefined)
+      .then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -15,6 +15,8 @@ import { cachedReadiness, checkReadiness, httpReachable, type ReadinessCheck } f
 import { restify, type RestifyRequest, type RestifyResponse } from './http/restify';
 import { SsoTokenVerifier } from '../services/identity/ssoTokenVerifier';
 import { createJsonLogger, describeError, registerSecret } from './logging';
+import { meterDecisions, meterPim } from './meteredServices';
+import { createProductMetrics, type ProductMetrics } from './telemetry';
 import { approvalSettings, createApprovalWiring, type ApprovalSettings } from './approvals/wiring';
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import { createRequesterWiring } from './notifyWiring';
@@ -41,6 +43,8 @@ export interface BotAppOverrides {
   readonly readinessClock?: () => number;
   /** Sweep interval and reminder times of the approval flow (tests use short ones). */
   readonly approvals?: ApprovalSettings;
+  /** Product metrics (bot/telemetry); they go nowhere unless telemetry was started. */
+  readonly metrics?: ProductMetrics;
 }
 
 export interface BotApp {
@@ -68,10 +72,12 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
       })
     : undefined;
   const services = overrides.pim ? undefined : createServices(servicesConfig(config, storage, signIn));
-  const pim = overrides.pim ?? services!.pim;
+  const metrics = overrides.metrics ?? createProductMetrics();
+  const pim = meterPim(overrides.pim ?? services!.pim, metrics);
+  if (services) meterDecisions(services.approvals.decisions, metrics);
   const now = overrides.now ?? (() => new Date());
   const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}) })
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
     : undefined;
 
   const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}), ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };

@@ -2,11 +2,12 @@
 // persona. `npm start` runs it with fixed ports and data under .data/; the e2e tests run it on
 // free ports in a temporary folder.
 import * as path from 'node:path';
-import { createBotApp } from '../bot/index';
+import { createBotApp } from '../bot/server';
 import { loadConfig } from '../bot/config';
 import { startPlayground, type RunningPlayground } from '../emulator/chat/playground';
 import type { PersonaName } from '../emulator/chat/personas';
 import { startAzurite } from '../emulator/storage/azurite';
+import { LOCAL_TEAMS_APP } from '../emulator/tenant/demoTenant';
 import { startTenantEmulator, type TenantEmulator } from '../emulator/tenant/index';
 
 export interface LocalStackOptions {
@@ -49,6 +50,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PORT: String(options.botPort),
       LOCAL_TENANT_URL: tenant.url,
       LOCAL_TENANT_ID: tenant.tenantId,
+      LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId,
       LOCAL_CLIENT_ID: tenant.botApp.clientId,
       LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
       STORAGE_CONNECTION_STRING: azurite.connectionString,

@@ -2,6 +2,7 @@
 // verifies the emulator's HTTPS certificate the normal way. TLS verification is never turned off.
 //   tsx scripts/with-local-ca.ts <command> [args...]
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { ensureLocalCertificates } from '../emulator/tenant/certs';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
 
   const child = spawn(command, args, {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath, LOCAL_CERT_DIR: certDir },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: withInheritedCas(caCertPath, certDir), LOCAL_CERT_DIR: certDir },
     // Windows cannot start npm/npx (.cmd files) without a shell; everywhere else we stay shell-less.
     shell: process.platform === 'win32',
   });
@@ -40,6 +41,26 @@ async function main(): Promise<void> {
     const signo = signal ? constants.signals[signal] : undefined;
     process.exit(128 + (signo ?? 1));
   });
+}
+
+/**
+ * The local CA, plus whatever CAs NODE_EXTRA_CA_CERTS already named (a machine whose registry or
+ * proxy has its own CA): Node takes one file, so both go into one bundle next to the local CA.
+ */
+function withInheritedCas(caCertPath: string, certDir: string): string {
+  const inherited = process.env.NODE_EXTRA_CA_CERTS;
+  if (!inherited || path.resolve(inherited) === path.resolve(caCertPath)) return caCertPath;
+  let extra: string;
+  try {
+    extra = readFileSync(inherited, 'utf8');
+  } catch {
+    return caCertPath;
+  }
+  const local = readFileSync(caCertPath, 'utf8');
+  if (extra.includes(local.trim())) return inherited;
+  const bundle = path.join(certDir, 'ca-bundle.pem');
+  writeFileSync(bundle, `${local.trim()}\n${extra.trim()}\n`);
+  return bundle;
 }
 
 main().catch((err: unknown) => {

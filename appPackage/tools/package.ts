@@ -4,12 +4,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadPackageSettings, readEnvironment, type PackageSettings } from '../../bot/config';
-import { validateJson, type Schema, type SchemaError } from './jsonSchema';
+import { validateManifest } from './manifestSchema';
 import { decodePng, type RgbaImage } from './png';
 import { writeZip } from './zip';
 
 export const APP_PACKAGE_DIR = path.resolve(__dirname, '..');
-export const SCHEMA_FILE = path.join(APP_PACKAGE_DIR, 'schema', 'MicrosoftTeams.v1.22.schema.json');
+export { SCHEMA_FILE, validateManifest, MANIFEST_VERSION } from './manifestSchema';
 
 /** Replaces every ${{NAME}}; a placeholder without a value is an error, never left in the package. */
 export function fillManifest(template: string, settings: PackageSettings): unknown {
@@ -21,11 +21,6 @@ export function fillManifest(template: string, settings: PackageSettings): unkno
     return JSON.stringify(value).slice(1, -1);
   });
   return JSON.parse(filled) as unknown;
-}
-
-export function validateManifest(manifest: unknown): SchemaError[] {
-  const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
-  return validateJson(schema, manifest);
 }
 
 /** Teams: color 192x192; outline 32x32, white on fully transparent. Returns the problems found. */

@@ -1,7 +1,7 @@
 // Minimal PNG (RGBA, 8 bit, no interlace) writer and reader on node:zlib: enough to make the app
 // icons and to check them in tests, without an image package.
 import { deflateSync, inflateSync } from 'node:zlib';
-import { crc32 } from './crc32';
+import { crc32 } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -1,7 +1,7 @@
 // A tiny zip writer (deflate, no zip64, no encryption), enough for a Teams app package, plus a
 // reader for tests. Entries are written with a fixed timestamp so the same inputs give the same zip.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { crc32 } from './crc32';
+import { crc32 } from 'node:zlib';
 
 export interface ZipEntry {
   readonly name: string;

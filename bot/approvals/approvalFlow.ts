@@ -6,6 +6,7 @@
 // record with PIM (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and
 // updates and sends reminders. So after any kill the state is right again within one sweep interval
 // (plus the restart, and the send lease for claims the dead instance held): see docs/performance.md.
+import type { ProductMetrics } from '../telemetry';
 import { randomUUID } from 'node:crypto';
 import {
   MessageFactory,
@@ -63,6 +64,8 @@ export interface ApprovalFlowDeps {
   readonly installer?: AppInstallerPort;
   /** How long a send claim holds off other senders (default SEND_LEASE_MS). */
   readonly sendLeaseMs?: number;
+  /** Times the first approver card of each request (telemetry; no-op without a connection string). */
+  readonly metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
 }
 
 type InvokeReply = AdaptiveCardInvokeResponse;
@@ -520,12 +523,17 @@ export class ApprovalFlow {
   private async postClaimed(
     key: string, record: ApprovalRecord, copies: readonly CardCopy[], references: References, recorder: SendRecorder, rendered?: ReadonlyMap<string, Attachment>,
   ): Promise<void> {
+    let first = !record.copies.some((c) => c.role === 'approver' && c.state === 'sent');
     await Promise.all(
       copies.map(async (c) => {
         const reference = references.get(c.userId)!;
         let activityId: string;
         try {
           activityId = await this.deps.sender.post(reference, rendered?.get(c.userId) ?? cardFor(record, c));
+          if (first && c.role === 'approver') {
+            first = false;
+            this.deps.metrics?.firstApproverCard(record.surface, this.deps.now().getTime() - Date.parse(record.request.createdDateTime));
+          }
         } catch (e) {
           this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
           // Lets the next pass retry it; the lease frees it anyway if this write fails.

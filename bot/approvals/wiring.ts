@@ -1,5 +1,6 @@
 // Puts the approval flow together for the composition root: the record store and the conversation
 // directory in the bot's Storage, the proactive sender on the adapter, and the periodic sweep.
+import type { ProductMetrics } from '../telemetry';
 import { ActivityTypes, type Activity, type CloudAdapter, type Middleware, type Storage } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from '../../dialogs/deps';
@@ -54,6 +55,7 @@ export function createApprovalWiring(options: {
   logger: Logger;
   installer?: AppInstallerPort;
   settings?: ApprovalSettings;
+  metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
 }): ApprovalWiring {
   let sender: CardSender | undefined;
   const lateSender: CardSender = {
@@ -80,6 +82,7 @@ export function createApprovalWiring(options: {
     ...(options.settings?.reminders ? { reminders: options.settings.reminders } : {}),
     ...(options.settings?.sendLeaseMs !== undefined ? { sendLeaseMs: options.settings.sendLeaseMs } : {}),
     ...(options.installer ? { installer: options.installer } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   const pass = () => void flow.sweep().catch((e: unknown) => options.logger.warn('approval sweep failed', describeError(e)));

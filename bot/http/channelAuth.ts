@@ -12,7 +12,7 @@ type CredentialsFactory = NonNullable<ConstructorParameters<typeof Configuration
 type ServiceClientCredentials = Awaited<ReturnType<CredentialsFactory['createCredentials']>>;
 type WebResource = Parameters<ServiceClientCredentials['signRequest']>[0];
 
-/** Where the Bot Framework lives. Only tests change it (a stand-in issuer on the emulator). */
+/** Where the Bot Framework lives. Only tests change it (a stand-in issuer on the emulator), in process or through CLOUD_BOT_* settings. */
 export interface ChannelAuthEndpoints {
   /** OpenID metadata of the channel token issuer. */
   readonly openIdMetadataUrl: string;
@@ -72,6 +72,7 @@ export function createChannelAuthentication(config: BotConfig, endpoints?: Parti
     ...PUBLIC_BOT_FRAMEWORK,
     loginUrl: s.authority,
     knownAuthorities: s.knownAuthorities,
+    ...production.botFrameworkEndpoints,
     ...endpoints,
   };
   const msal = new MsalTokenClient({

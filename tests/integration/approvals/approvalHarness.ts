@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../../bot/config';
 import { createBotApp, type BotApp } from '../../../bot/server';
-import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { DEMO_USERS, LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
 import { startAzurite } from '../../../emulator/storage/azurite';
 import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
 import { startTestTenant } from '../../support/tenant';
@@ -167,7 +167,7 @@ export async function startApprovalWorld(): Promise<ApprovalWorld> {
 /** The bot's settings for the world (local mode: the emulator, Azurite, the bot's local app). */
 export function botEnv(world: ApprovalWorld, container: string): Record<string, string> {
   return {
-    PORT: '0', LOCAL_TENANT_URL: world.tenant.url, LOCAL_TENANT_ID: world.tenant.tenantId, LOCAL_CLIENT_ID: world.tenant.botApp.clientId,
+    PORT: '0', LOCAL_TENANT_URL: world.tenant.url, LOCAL_TENANT_ID: world.tenant.tenantId, LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId, LOCAL_CLIENT_ID: world.tenant.botApp.clientId,
     LOCAL_CLIENT_SECRET: world.tenant.botApp.clientSecret, STORAGE_CONNECTION_STRING: world.azurite.connectionString, STORAGE_CONTAINER: container,
   };
 }

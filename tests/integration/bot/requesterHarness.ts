@@ -10,7 +10,7 @@ import { loadConfig } from '../../../bot/config';
 import type { Logger } from '../../../dialogs/deps';
 import { createBotApp, type BotApp } from '../../../bot/server';
 import { startAzurite } from '../../../emulator/storage/azurite';
-import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { DEMO_USERS, LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
 import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
 import { startTestTenant } from '../../support/tenant';
 
@@ -75,6 +75,7 @@ export async function startRequesterHarness(options: { logger?: Logger } = {}): 
     PORT: '0',
     LOCAL_TENANT_URL: tenant.url,
     LOCAL_TENANT_ID: tenant.tenantId,
+    LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId,
     LOCAL_CLIENT_ID: tenant.botApp.clientId,
     LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
     STORAGE_CONNECTION_STRING: azurite.connectionString,

@@ -176,7 +176,7 @@ describe('approval state', () => {
 });
 
 describe('approval settings (bot/config)', () => {
-  const local = { LOCAL_TENANT_URL: 'https://localhost:1234', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+  const local = { LOCAL_TENANT_URL: 'https://localhost:1234', LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
   it('defaults, and minutes/seconds from the environment become the flow settings', () => {
     assert.deepEqual(loadConfig(local).approvals, { remindApproversAfterMinutes: 240, warnRequesterBeforeMinutes: 60, sweepSeconds: 60 });
@@ -188,7 +188,7 @@ describe('approval settings (bot/config)', () => {
     assert.throws(() => loadConfig({ ...local, APPROVAL_SWEEP_SECONDS: 'soon' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_SWEEP_SECONDS');
   });
 
-  it('TEAMS_APP_CATALOG_ID: production reads it (a GUID), local mode uses the emulator catalog and refuses the setting', () => {
+  it('TEAMS_APP_CATALOG_ID: production reads it (a GUID), local mode takes the emulator catalog from the runner and refuses the setting', () => {
     const app = '11111111-2222-4333-8444-555555555555';
     const prod = {
       MicrosoftAppId: app, MicrosoftAppTenantId: '66666666-7777-4888-8999-000000000000', MicrosoftAppPassword: 's', SSO_APP_ID_URI: `api://botid-${app}`,
@@ -197,7 +197,8 @@ describe('approval settings (bot/config)', () => {
     assert.equal(loadConfig(prod).teamsAppCatalogId, undefined, 'optional: unset, nobody is installed for');
     assert.equal(loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'A9900000-0000-4000-8000-0000000000B1' }).teamsAppCatalogId, 'a9900000-0000-4000-8000-0000000000b1');
     assert.throws(() => loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'com.contoso.pimbot' }), (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID');
-    assert.equal(loadConfig(local).teamsAppCatalogId, LOCAL_TEAMS_APP.catalogId);
+    assert.equal(loadConfig({ ...local, LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }).teamsAppCatalogId, LOCAL_TEAMS_APP.catalogId);
+    assert.equal(loadConfig(local).teamsAppCatalogId, undefined, 'bot/config has no emulator default of its own');
     assert.throws(() => loadConfig({ ...local, TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }), (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID');
   });
 });

@@ -8,6 +8,7 @@ import { DEMO_TENANT_ID } from '../../../emulator/tenant/demoTenant';
 
 const LOCAL = {
   LOCAL_TENANT_URL: 'https://localhost:8443',
+  LOCAL_TENANT_ID: DEMO_TENANT_ID,
   LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
   LOCAL_CLIENT_SECRET: 's3cret-value',
   STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true;',
@@ -65,7 +66,7 @@ describe('bot/config', () => {
     assert.equal(config.services.cacheTtlMs, 0);
   });
 
-  for (const name of ['LOCAL_TENANT_URL', 'LOCAL_CLIENT_ID', 'LOCAL_CLIENT_SECRET', 'STORAGE_CONNECTION_STRING'] as const) {
+  for (const name of ['LOCAL_TENANT_URL', 'LOCAL_TENANT_ID', 'LOCAL_CLIENT_ID', 'LOCAL_CLIENT_SECRET', 'STORAGE_CONNECTION_STRING'] as const) {
     it(`refuses to start without ${name}`, () => {
       const env: Record<string, string> = { ...LOCAL };
       delete env[name];
@@ -82,6 +83,7 @@ describe('bot/config', () => {
     ['LOCAL_TENANT_URL', 'http://localhost:8443'],
     ['LOCAL_TENANT_URL', 'https://localhost:8443/some/path'],
     ['LOCAL_TENANT_ID', 'contoso'],
+    ['LOCAL_TEAMS_APP_CATALOG_ID', 'com.contoso.pimbot'],
     ['STORAGE_CONTAINER', 'Bad_Name'],
     ['STORAGE_CONTAINER', 'ab'],
     ['PIM_CACHE_SECONDS', '1.5'],
@@ -118,6 +120,27 @@ describe('bot/config', () => {
       assert.equal(config.services.clientSecret, 's3cret-value');
       assert.equal(config.services.localSsoUrl, undefined, 'never the emulated SSO');
       assert.deepEqual(config.production, { appId: APP, appType: 'SingleTenant', appTenantId: TENANT, ssoApplicationIdUri: PROD.SSO_APP_ID_URI, oauthConnectionName: 'sso', publicBaseUrl: 'https://pimbot.contoso.com' });
+    });
+
+    it('CLOUD_* points production at other endpoints (the smoke test\'s stand-ins), https origins only', () => {
+      const config = loadConfig({
+        ...PROD,
+        CLOUD_LOGIN_URL: 'https://localhost:9443',
+        CLOUD_GRAPH_URL: 'https://localhost:9443/',
+        CLOUD_ARM_URL: 'https://arm.localhost:9444',
+        CLOUD_BOT_OPENID_METADATA_URL: 'https://localhost:9443/botframework/v1/.well-known/openidconfiguration',
+        CLOUD_BOT_TOKEN_SERVICE_URL: 'https://localhost:9445',
+      });
+      assert.equal(config.services.authority, `https://localhost:9443/${TENANT}`);
+      assert.deepEqual(config.services.knownAuthorities, ['localhost:9443'], 'msal cannot discover a host that is not Entra');
+      assert.equal(config.services.graphBaseUrl, 'https://localhost:9443');
+      assert.equal(config.services.armBaseUrl, 'https://arm.localhost:9444');
+      assert.deepEqual(config.production?.botFrameworkEndpoints, { openIdMetadataUrl: 'https://localhost:9443/botframework/v1/.well-known/openidconfiguration', oauthUrl: 'https://localhost:9445' });
+      for (const [name, value] of [['CLOUD_LOGIN_URL', 'http://localhost:9443'], ['CLOUD_GRAPH_URL', 'https://graph.example/v1.0'], ['CLOUD_BOT_OPENID_METADATA_URL', 'http://x/'], ['CLOUD_BOT_TOKEN_SERVICE_URL', 'nope'], ['CLOUD_BOT_TOKEN_SERVICE_URL', 'http://token.example']] as const) {
+        refused({ ...PROD, [name]: value }, name);
+      }
+      assert.equal(loadConfig({ ...PROD, CLOUD_BOT_TOKEN_SERVICE_URL: 'http://127.0.0.1:5000' }).production?.botFrameworkEndpoints?.oauthUrl, 'http://127.0.0.1:5000', 'a stand-in on loopback');
+      refused({ ...LOCAL, CLOUD_GRAPH_URL: 'https://localhost:9443' }, 'CLOUD_GRAPH_URL');
     });
 
     it('takes the optional settings', () => {
