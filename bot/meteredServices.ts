@@ -59,9 +59,11 @@ export function meterPim(pim: PimService, metrics: ProductMetrics): PimService {
 /** `decisions` with each decision an approver made counted by outcome. */
 export function meterDecisions(decisions: ApprovalDecisions, metrics: ProductMetrics): ApprovalDecisions {
   const decide = decisions.decide.bind(decisions);
-  decisions.decide = async (approver, surface, requestId, requesterId, decision, justification) => {
+  // Every argument passes through as given: a wrapper that names them drops the ones added later.
+  decisions.decide = async (...args: Parameters<ApprovalDecisions['decide']>) => {
     try {
-      const result = await decide(approver, surface, requestId, requesterId, decision, justification);
+      const result = await decide(...args);
+      const surface = args[1];
       if (result.kind === 'decided') metrics.approvalDecided(surface, result.outcome);
       return result;
     } catch (error) {

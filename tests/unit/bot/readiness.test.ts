@@ -53,6 +53,7 @@ describe('readiness cache', () => {
     ];
     const config = loadConfig({
       LOCAL_TENANT_URL: 'https://localhost:1',
+      LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de',
       LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
       LOCAL_CLIENT_SECRET: 'not-used-in-this-test',
       STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',

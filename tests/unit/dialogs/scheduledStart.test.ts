@@ -130,7 +130,7 @@ describe('scheduled starts (issue 13, item 5)', () => {
   });
 
   describe('configuration', () => {
-    const local = { LOCAL_TENANT_URL: 'https://localhost:8443', LOCAL_CLIENT_ID: 'c', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+    const local = { LOCAL_TENANT_URL: 'https://localhost:8443', LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de', LOCAL_CLIENT_ID: 'c', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
     it('MAX_SCHEDULE_AHEAD_DAYS defaults to 14 and is read as a whole number of days', () => {
       assert.equal(loadConfig(local).activation?.maxScheduleAheadDays, 14);
