@@ -41,6 +41,20 @@ import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
 import { SendRecorder, type PostResult } from './sendRecorder';
 
+/** One request an approver may decide: its approval card, or none when the bot has no copy for them yet. */
+export interface ApproverQueueItem {
+  readonly surface: Surface;
+  readonly requestId: string;
+  readonly card: Attachment | undefined;
+}
+
+export interface ApproverQueue {
+  /** Oldest first. */
+  readonly items: readonly ApproverQueueItem[];
+  /** Surfaces whose approver view could not be read. */
+  readonly unreadable: readonly Surface[];
+}
+
 export const APPROVAL_VERBS = { approve: 'approve', deny: 'deny', cancel: 'cancelRequest' } as const;
 
 const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
@@ -260,6 +274,41 @@ export class ApprovalFlow {
       }
     }
     return this.answerWithCard(key, record, copy, clicked, where);
+  }
+
+  /**
+   * The requests `user` may decide, by PIM's own approver views on every surface read with the user's
+   * own token (so an approver needs no admin rights, and sees exactly what PIM would let them decide),
+   * oldest first, each as its approval card: the same verbs and the same copy's nonce as the card in
+   * their chat, so deciding here updates every copy. A surface PIM refuses to list is named, not fatal;
+   * a sign-in that is needed is thrown (the dialog asks for it).
+   */
+  async approverQueue(user: UserContext): Promise<ApproverQueue> {
+    const surfaces = SURFACES.filter((s) => this.deps.decisions.has(s) && this.deps.decisions.port(s).awaitingDecisionBy);
+    const unreadable: Surface[] = [];
+    const lists = await Promise.all(
+      surfaces.map(async (surface) => {
+        try {
+          return await this.deps.decisions.port(surface).awaitingDecisionBy!(user);
+        } catch (e) {
+          if (isPimError(e) && e.kind === 'authenticationRequired') throw e;
+          this.deps.logger.warn("could not read an approver's queue", { surface, ...describeError(e) });
+          unreadable.push(surface);
+          return [];
+        }
+      }),
+    );
+    const found = await Promise.all(lists.flat().map(async (p) => ({ p, record: await this.deps.records.getByKey(recordKey(p.surface, p.id)) })));
+    const when = (x: (typeof found)[number]) => Date.parse(x.record?.request.createdDateTime ?? '') || x.p.createdDateTime?.getTime() || 0;
+    const items: ApproverQueueItem[] = found
+      .sort((a, b) => when(a) - when(b))
+      .map(({ p, record }) => {
+        const copy = record && !record.decision ? copyFor(record, user.userId, 'approver') : undefined;
+        // PIM lists it but the bot has no card for this approver yet (the sweep takes it over shortly).
+        if (!record || !copy) return { surface: p.surface, requestId: p.id, card: undefined };
+        return { surface: p.surface, requestId: p.id, card: approverCard(record, copy) };
+      });
+    return { items, unreadable };
   }
 
   private async refuseDenyWithoutReason(user: UserContext, key: string, nonce: string): Promise<InvokeReply> {
