@@ -57,9 +57,10 @@ function approverFacts(record: ApprovalRecord, copy: CardCopy) {
     { title: 'Scope', value: scopeInWords(record) },
     ...(role?.description ? [{ title: 'Allows', value: clip(role.description, MAX_DESCRIPTION) }] : []),
     ...(role?.privileged !== undefined ? [{ title: 'Privileged role', value: role.privileged ? 'Yes: Microsoft marks this role privileged' : 'No' }] : []),
-    // "Now" only when it is now: a scheduled request starts at its start, another when approved.
-    { title: 'Starts', value: start ? zonedDateTime(start) : 'As soon as it is approved' },
-    { title: 'Ends', value: start ? zonedDateTime(new Date(r.endDateTime)) : `${formatDuration(minutes)} after approval` },
+    // "Now" only when it is now: a scheduled request starts and ends at its times, another runs from its approval.
+    ...(start
+      ? [{ title: 'Starts', value: zonedDateTime(start) }, { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) }]
+      : [{ title: 'When', value: `From its approval until ${formatDuration(minutes)} later` }]),
     { title: 'Duration', value: formatDuration(minutes) },
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),

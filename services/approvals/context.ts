@@ -57,7 +57,8 @@ export interface ContextSources {
 export async function readApprovalContext(sources: ContextSources, requester: UserContext, target: ActivationTarget | undefined): Promise<ApprovalContext> {
   const soft = <T>(part: string, read: (() => Promise<T>) | undefined): Promise<T | undefined> => {
     if (!read) return Promise.resolve(undefined);
-    return read().catch((e: unknown) => {
+    // A read that throws at once (a port stub without it) is as soft as one that rejects.
+    return Promise.resolve().then(read).catch((e: unknown) => {
       sources.onError?.(part, e);
       return undefined;
     });

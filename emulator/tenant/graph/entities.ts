@@ -142,10 +142,12 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       name: 'unifiedRoleDefinition',
       filterable: { id: 'string', displayName: 'string', isBuiltIn: 'boolean', isEnabled: 'boolean', templateId: 'string' },
       toJson: (r) => ({
-        // isPrivileged: in the published v1.0 schema of unifiedRoleDefinition (not in the older examples).
-        id: r.id, description: r.description, displayName: r.displayName, isBuiltIn: r.isBuiltIn, isEnabled: r.isEnabled, isPrivileged: isPrivilegedRole(r), templateId: r.templateId,
+        id: r.id, description: r.description, displayName: r.displayName, isBuiltIn: r.isBuiltIn, isEnabled: r.isEnabled, templateId: r.templateId,
         version: r.version, rolePermissions: structuredClone(r.rolePermissions), inheritsPermissionsFrom: r.inheritsPermissionsFrom.map((x) => ({ ...x })),
       }),
+      // isPrivileged is in the published v1.0 schema of unifiedRoleDefinition but not in Microsoft's list
+      // example (contracts/entra-roles/roleDefinitions.list): answered when $select names it, as a client must ask.
+      selectOnly: (r) => ({ isPrivileged: isPrivilegedRole(r) }),
       navigation: {
         inheritsPermissionsFrom: (r, item) =>
           r.inheritsPermissionsFrom.map((x) => nested(expandedRoleDefinition, data().roleDefinitions.find((d) => d.id === x.id), item)).filter((x) => x !== null),

@@ -51,7 +51,7 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     for (const expected of [
       /Alice Adams asks for User Administrator/, /Job title\nSite Reliability Engineer/, /Department\nPlatform Engineering/, /Manager\nBob Brown/,
       /Asks for\nEntra role User Administrator/, /Scope\nDirectory \(the whole tenant\)/, /Allows\nCan manage all aspects of users and groups/,
-      /Privileged role\nYes: Microsoft marks this role privileged/, /Starts\nAs soon as it is approved/, /Ends\n2 hours after approval/,
+      /Privileged role\nYes: Microsoft marks this role privileged/, /When\nFrom its approval until 2 hours later/,
       /Justification\nReset MFA for Erin/, /Ticket\nINC-42/, /Also can decide\nDave Diaz/, /PIM drops the request then/,
       /Alice Adams's active access now[\s\S]*Global Reader: until/, /A reason is required to deny/,
     ]) assert.match(bob, expected);
