@@ -64,13 +64,21 @@ function approverFacts(record: ApprovalRecord, copy: CardCopy) {
     { title: 'Duration', value: formatDuration(minutes) },
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
-    { title: 'Also can decide', value: others.length > 0 ? approverNames(others) : 'Nobody else: only you' },
+    { title: 'Also can decide', value: othersInWords(others) },
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
     { title: 'Expires', value: `${cardDateTime(new Date(record.expiresAt))} (PIM drops the request then)` },
   ];
 }
 
 const MAX_DESCRIPTION = 300;
+/** A big approver group is named by its first few; the card must stay small. */
+const MAX_OTHERS_NAMED = 5;
+
+function othersInWords(others: ApprovalRecord['approvers']): string {
+  if (others.length === 0) return 'Nobody else: only you';
+  if (others.length <= MAX_OTHERS_NAMED) return approverNames(others);
+  return `${others.slice(0, MAX_OTHERS_NAMED).map((a) => a.displayName ?? 'an approver').join(', ')} and ${others.length - MAX_OTHERS_NAMED} more`;
+}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
