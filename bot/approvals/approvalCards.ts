@@ -184,7 +184,7 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: str
 
 export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachment {
   const d = record.decision;
-  const role = record.request.roleName;
+  const role = requestedAccess(record);
   const names = approverNames(record.approvers);
   const start = scheduledStart(record);
   let headline: string;
@@ -229,7 +229,7 @@ export function outcomeMessage(record: ApprovalRecord): string {
 
 function outcomeText(record: ApprovalRecord): string {
   const d = record.decision!;
-  const role = record.request.roleName;
+  const role = requestedAccess(record);
   const by = d.by?.displayName;
   const reason = d.justification.trim() ? ` (${d.justification.trim()})` : '';
   switch (d.outcome) {

@@ -126,7 +126,7 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
 
     await bob.waitForText(/Approved by Bob Brown/);
     await dave.waitForCard(/Approved by Bob Brown[\s\S]*Owner of SRE On-Call/);
-    await alice.waitForText(/Bob Brown approved your request for Owner/i);
+    await alice.waitForText(/Bob Brown approved your request for Owner of SRE On-Call/i);
   });
 
   it('3. Carol asks "who has User Administrator" and sees Alice', async () => {

@@ -67,6 +67,7 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     assert.match(g, /Asks for\nOwner of the PIM group SRE On-Call/);
     assert.match(g, /Allows\nOwners manage SRE On-Call/);
     assert.doesNotMatch(g, /Privileged role/, 'groups have no isPrivileged to show');
+    assert.match(strings(cardOf(group.waiting.activity)), /Owner of SRE On-Call is waiting for approval/, "Alice's card names the group too");
 
     const azure = await world.request(AZURE_TURNS);
     const a = strings(cardOf(azure.bobCard.activity));
