@@ -1,7 +1,7 @@
 // What the dialogs need from the outside, handed in by the composition root (bot/server.ts).
 // The optional ports are wired by the bot; unit tests leave out what they don't exercise.
-import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, UserContext } from '../services/pim/model';
+import type { Activity, Attachment, ConversationReference, TurnContext } from 'botbuilder';
+import type { ActivationInput, ActivationRequest, ActiveAssignment, Surface, UserContext } from '../services/pim/model';
 import type { PimService } from '../services/pim/service';
 import type { AdminService } from '../services/admin/adminService';
 import type { KeyValueStorage } from '../services/store/keyValueStorage';
@@ -53,6 +53,11 @@ export interface ApprovalRequests {
    * waits for approval: make sure it has a record and its cards (taking it over if nobody tracks it), and answer the user.
    */
   adopt?(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
+  /** The requests `user` may decide, oldest first, each with its approval card (none when the bot has no copy for them yet). */
+  approverQueue?(user: UserContext): Promise<{
+    readonly items: ReadonlyArray<{ readonly card: Attachment | undefined }>;
+    readonly unreadable: readonly Surface[];
+  }>;
 }
 
 export interface DialogDeps {

@@ -15,6 +15,7 @@ import {
 import { CardAction, CardInput } from '../cards/actions';
 import { ACTIVATE_DIALOG, ActivateDialog, type ActivateOptions } from './activateDialog';
 import { answerAdminQuestion } from './admin/adminQuestions';
+import { answerApproverQueue } from './approvals/approverQueue';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
@@ -98,6 +99,7 @@ export class MainDialog extends ComponentDialog {
     }
     this.deps.reminders?.seen?.(TurnContext.getConversationReference(context.activity), user);
     const input = readInput(context);
+    if (await answerApproverQueue(context, this.deps, user, input)) return step.endDialog();
     if (await answerAdminQuestion(context, this.deps, user, input)) return step.endDialog();
 
     if (input.unknownAction) {

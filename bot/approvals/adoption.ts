@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity } from 'botbuilder';
 import { infoCard } from '../../cards/views';
 import { approverNames } from '../../services/approvals/approvers';
+import type { ApprovalContext } from '../../services/approvals/context';
 import type { PersonRef } from '../../services/approvals/model';
 import { APPROVAL_TIMEOUT_MS, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
 import type { ActivationRequest, UserContext } from '../../services/pim/model';
@@ -20,6 +21,8 @@ export function approvalRecord(o: {
   /** undefined: the history could not be read. */
   recent: ReadonlyArray<{ startDateTime: Date; endDateTime: Date }> | undefined;
   now: Date;
+  /** What the approvers' cards say about the requester and the role (read with the audience). */
+  context?: ApprovalContext;
   claimFor?: (userId: string, role: CardCopy['role']) => SendClaim | undefined;
 }): ApprovalRecord {
   const { user, request, recent } = o;
@@ -41,6 +44,7 @@ export function approvalRecord(o: {
     },
     recentActivations: (recent ?? []).map((r) => ({ startDateTime: r.startDateTime.toISOString(), endDateTime: r.endDateTime.toISOString() })),
     ...(recent === undefined ? { historyUnknown: true } : {}),
+    ...(o.context ? { context: o.context } : {}),
     createdAt: o.now.toISOString(),
     expiresAt: new Date(request.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS).toISOString(),
     copies: [copy(user.userId, 'requester'), ...o.approvers.map((a) => copy(a.id, 'approver'))],

@@ -5,6 +5,7 @@ import { cardDateTime, cardTime, formatDuration, startsLater, zonedDateTime } fr
 import { plainMessage } from '../../cards/plainText';
 import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
+import { MAX_HELD_ACCESS } from '../../services/approvals/context';
 import type { ApprovalOutcome } from '../../services/approvals/model';
 import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/approvals/record';
 
@@ -16,6 +17,7 @@ function scheduledStart(record: ApprovalRecord): Date | undefined {
   return startsLater(start, new Date(record.request.createdDateTime)) ? start : undefined;
 }
 
+/** The request's own facts (what, where, how long, why, until when PIM holds it): the requester's card shows these. */
 function facts(record: ApprovalRecord) {
   const r = record.request;
   const minutes = (Date.parse(r.endDateTime) - Date.parse(r.startDateTime)) / 60_000;
@@ -32,6 +34,104 @@ function facts(record: ApprovalRecord) {
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
     { title: 'Expires', value: cardDateTime(new Date(record.expiresAt)) },
   ];
+}
+
+/**
+ * What an approver checks, in the order they check it: who asks (and where they sit in the directory),
+ * for what (in words, what it allows, whether Microsoft marks it privileged), when, why, who else can
+ * decide and until when. A record written before the context was read shows what it has.
+ */
+function approverFacts(record: ApprovalRecord, copy: CardCopy) {
+  const r = record.request;
+  const minutes = (Date.parse(r.endDateTime) - Date.parse(r.startDateTime)) / 60_000;
+  const start = scheduledStart(record);
+  const profile = record.context?.requester;
+  const role = record.context?.role;
+  const others = record.approvers.filter((a) => a.id !== copy.userId);
+  return [
+    { title: 'Requested by', value: record.requester.displayName ?? record.requester.id },
+    ...(profile?.jobTitle ? [{ title: 'Job title', value: profile.jobTitle }] : []),
+    ...(profile?.department ? [{ title: 'Department', value: profile.department }] : []),
+    ...(profile?.manager ? [{ title: 'Manager', value: profile.manager }] : []),
+    { title: 'Asks for', value: whatInWords(record) },
+    { title: 'Scope', value: scopeInWords(record) },
+    ...(role?.description ? [{ title: 'Allows', value: clip(role.description, MAX_DESCRIPTION) }] : []),
+    ...(role?.privileged !== undefined ? [{ title: 'Privileged role', value: role.privileged ? 'Yes: Microsoft marks this role privileged' : 'No' }] : []),
+    // "Now" only when it is now: a scheduled request starts and ends at its times, another runs from its approval.
+    ...(start
+      ? [{ title: 'Starts', value: zonedDateTime(start) }, { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) }]
+      : [{ title: 'When', value: `From its approval until ${formatDuration(minutes)} later` }]),
+    { title: 'Duration', value: formatDuration(minutes) },
+    { title: 'Justification', value: r.justification ?? '(none)' },
+    ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
+    { title: 'Also can decide', value: othersInWords(others) },
+    { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
+    { title: 'Expires', value: `${cardDateTime(new Date(record.expiresAt))} (PIM drops the request then)` },
+  ];
+}
+
+const MAX_DESCRIPTION = 300;
+/** A big approver group is named by its first few; the card must stay small. */
+const MAX_OTHERS_NAMED = 5;
+
+function othersInWords(others: ApprovalRecord['approvers']): string {
+  if (others.length === 0) return 'Nobody else: only you';
+  if (others.length <= MAX_OTHERS_NAMED) return approverNames(others);
+  return `${others.slice(0, MAX_OTHERS_NAMED).map((a) => a.displayName ?? 'an approver').join(', ')} and ${others.length - MAX_OTHERS_NAMED} more`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** "User Administrator", "Owner of SRE On-Call", "Contributor on Contoso Prod": the headline's words. */
+export function requestedAccess(record: Pick<ApprovalRecord, 'surface' | 'request'>): string {
+  const r = record.request;
+  switch (record.surface) {
+    case 'entraRole':
+      return r.roleName;
+    case 'group':
+      return `${r.roleName} of ${r.scopeName}`;
+    case 'azureResource':
+      return `${r.roleName} on ${r.scopeName}`;
+  }
+}
+
+/** "Entra role User Administrator", "Owner of the PIM group SRE On-Call", "Azure role Contributor". */
+function whatInWords(record: ApprovalRecord): string {
+  const r = record.request;
+  switch (record.surface) {
+    case 'entraRole':
+      return `Entra role ${r.roleName}`;
+    case 'group':
+      return `${r.roleName} of the PIM group ${r.scopeName}`;
+    case 'azureResource':
+      return `Azure role ${r.roleName}`;
+  }
+}
+
+/** The scope as an approver reads it: "Directory (the whole tenant)", "Subscription Contoso Prod", "Resource group rg-web". */
+export function scopeInWords(record: Pick<ApprovalRecord, 'surface' | 'request'>): string {
+  const { scopeId, scopeName } = record.request;
+  if (record.surface === 'group') return `Group ${scopeName} (its members or owners)`;
+  if (record.surface === 'entraRole') {
+    if (scopeId === '/' || scopeId === '') return 'Directory (the whole tenant)';
+    return /^\/administrativeUnits\//i.test(scopeId) ? `Administrative unit ${scopeName}` : `Directory object ${scopeName}`;
+  }
+  const parts = scopeId.split('/').filter(Boolean);
+  const kind = parts.length >= 2 ? parts[parts.length - 2]!.toLowerCase() : '';
+  if (kind === 'subscriptions') return `Subscription ${scopeName}`;
+  if (kind === 'resourcegroups') return `Resource group ${scopeName}`;
+  if (kind === 'managementgroups') return `Management group ${scopeName}`;
+  return `Resource ${scopeName}`;
+}
+
+/** The requester's active access as the card lists it, capped (the rest as a count). */
+function heldLines(record: ApprovalRecord): Array<{ line: string }> {
+  const held = record.context?.activeAccess ?? [];
+  const lines = held.slice(0, MAX_HELD_ACCESS).map((h) => ({ line: `${h.name}: ${h.endDateTime ? `until ${cardDateTime(new Date(h.endDateTime))}` : 'permanent'}` }));
+  if (held.length > MAX_HELD_ACCESS) lines.push({ line: `and ${held.length - MAX_HELD_ACCESS} more` });
+  return lines;
 }
 
 /** "Approved by Bob Brown at 10:02: reason" and its kin. */
@@ -51,23 +151,30 @@ export function decisionLine(decision: RecordedDecision, record: ApprovalRecord)
   }
 }
 
-export function approverCard(record: ApprovalRecord, copy: CardCopy): Attachment {
+/** `error`: why the last click was refused (a deny without a reason), shown on the card itself. */
+export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: string): Attachment {
   const pending = !record.decision;
   const history = record.recentActivations.map((a) => ({
     line: `${cardDateTime(new Date(a.startDateTime))} · ${formatDuration((Date.parse(a.endDateTime) - Date.parse(a.startDateTime)) / 60_000)}`,
   }));
   const who = record.requester.displayName ?? 'Someone';
+  const what = requestedAccess(record);
   const scheduled = scheduledStart(record);
+  const held = record.context?.activeAccess;
   return renderCard('approvalRequest', {
-    headline: pending ? `${who} asks for ${record.request.roleName}` : decisionLine(record.decision!, record),
+    headline: pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record),
     detail: pending
-      ? `${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours.`
-      : `${who}'s request for ${record.request.roleName}.`,
+      ? `${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours. A reason is required to deny.`
+      : `${who}'s request for ${what}.`,
     color: COLOR[record.decision?.outcome ?? 'pending'],
-    facts: facts(record),
+    error: pending && error ? error : '',
+    facts: approverFacts(record, copy),
     historyTitle: record.historyUnknown ? '' : history.length > 0 ? `${who}'s recent activations of this role` : `No earlier activations of this role by ${who}`,
     showHistory: !record.historyUnknown,
     history,
+    showHeld: held !== undefined,
+    heldTitle: held && held.length > 0 ? `${who}'s active access now` : `${who} holds no other active access now`,
+    held: heldLines(record),
     pending,
     requestId: record.requestId,
     surface: record.surface,
@@ -77,7 +184,7 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy): Attachment
 
 export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachment {
   const d = record.decision;
-  const role = record.request.roleName;
+  const role = requestedAccess(record);
   const names = approverNames(record.approvers);
   const start = scheduledStart(record);
   let headline: string;
@@ -89,7 +196,7 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
     headline = decisionLine(d, record);
     detail = {
       approved: start && startsLater(start, new Date(d.at)) ? `${role} is scheduled to start at ${cardDateTime(start)}; nothing is active before then.` : `${role} is being switched on for you.`,
-      denied: `${role} was not activated.`,
+      denied: `${role} was not activated. ${nextAfterDenial(d)}`,
       canceled: `Nothing was activated. You can ask again any time.`,
       expired: `${role} was not activated. You can ask again.`,
     }[d.outcome];
@@ -122,7 +229,7 @@ export function outcomeMessage(record: ApprovalRecord): string {
 
 function outcomeText(record: ApprovalRecord): string {
   const d = record.decision!;
-  const role = record.request.roleName;
+  const role = requestedAccess(record);
   const by = d.by?.displayName;
   const reason = d.justification.trim() ? ` (${d.justification.trim()})` : '';
   switch (d.outcome) {
@@ -135,10 +242,16 @@ function outcomeText(record: ApprovalRecord): string {
       return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}`;
     }
     case 'denied':
-      return `${by ?? 'An approver'} denied your request for ${role}${reason}. Nothing was activated.`;
+      return `${by ?? 'An approver'} denied your request for ${role}${reason}. Nothing was activated. ${nextAfterDenial(d)}`;
     case 'canceled':
       return `Your request for ${role} was cancelled. Nothing was activated.`;
     case 'expired':
       return `Your request for ${role} expired: nobody decided within 24 hours. Nothing was activated; you can ask again.`;
   }
+}
+
+/** What the requester can do after a denial: ask the one who denied, or ask again with more to go on. */
+function nextAfterDenial(d: RecordedDecision): string {
+  const by = d.by?.displayName;
+  return by ? `What next: ask ${by}, or request again with more detail.` : 'What next: ask an approver, or request again with more detail.';
 }

@@ -19,6 +19,7 @@ import {
 import { actingUser } from '../../dialogs/actingUser';
 import type { Logger } from '../../dialogs/deps';
 import { resolveApprovers } from '../../services/approvals/approvers';
+import { readApprovalContext } from '../../services/approvals/context';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
 import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from '../../services/approvals/port';
@@ -35,17 +36,32 @@ import type { PimService } from '../../services/pim/service';
 import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { alreadyWaitingMessage, approvalRecord } from './adoption';
-import { cardFor, outcomeMessage } from './approvalCards';
+import { approverCard, cardFor, outcomeMessage } from './approvalCards';
 import { plainMessage } from '../../cards/plainText';
 import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
 import { SendRecorder, type PostResult } from './sendRecorder';
+
+/** One request an approver may decide: its approval card, or none when the bot has no copy for them yet. */
+export interface ApproverQueueItem {
+  readonly surface: Surface;
+  readonly requestId: string;
+  readonly card: Attachment | undefined;
+}
+
+export interface ApproverQueue {
+  /** Oldest first. */
+  readonly items: readonly ApproverQueueItem[];
+  /** Surfaces whose approver view could not be read. */
+  readonly unreadable: readonly Surface[];
+}
 
 export const APPROVAL_VERBS = { approve: 'approve', deny: 'deny', cancel: 'cancelRequest' } as const;
 
 const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REASON_LENGTH = 500;
+export const DENY_NEEDS_REASON = 'A reason is required to deny: type it in the Reason box and press Deny again. The requester reads it.';
 /** A read ahead of a submit that no submit took by then (PIM granted or refused it) is dropped. */
 const AUDIENCE_PREFETCH_TTL_MS = 60_000;
 
@@ -97,7 +113,7 @@ export class ApprovalFlow {
   async submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void> {
     const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
     const early = this.audiences.take(audienceId(user, key));
-    const { approvers, references, recent } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
+    const { approvers, references, recent, context: about } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
     const now = this.deps.now();
     // The write that creates the record also claims every approver copy it can post (as fanOut's claim
     // write would), so the first cards need no write of their own; the claim holds off the sweep and
@@ -105,7 +121,7 @@ export class ApprovalFlow {
     // requester's copy is claimed too: a resubmit adopting the request meanwhile sends a note, not a
     // second waiting card.
     const claim = { id: randomUUID(), at: now.toISOString() };
-    const draft = approvalRecord({ user, request, approvers, recent, now, claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
+    const draft = approvalRecord({ user, request, approvers, recent, now, ...(about ? { context: about } : {}), claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
     const creating = this.deps.records.create(draft, { newRequest: true });
     creating.catch(noop); // awaited below, after the rendering
     // The cards are rendered while the record is written, once its requests are on their way. They
@@ -164,8 +180,8 @@ export class ApprovalFlow {
     const key = recordKey(request.surface, request.id);
     let record = await this.deps.records.getByKey(key);
     if (!record) {
-      const { approvers, recent } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
-      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now() }));
+      const { approvers, recent, context: about } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
+      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}) }));
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
         await context.sendActivity(alreadyWaitingMessage(request.roleName, undefined));
@@ -217,6 +233,9 @@ export class ApprovalFlow {
     if (!surface || !(REQUEST_ID.test(requestId) || (surface === 'azureResource' && isAzureRequestId(requestId)))) return message("I don't know this request. Nothing was changed.");
     if (reasonRaw.length > MAX_REASON_LENGTH) return message(`Please keep the reason under ${MAX_REASON_LENGTH} characters. Nothing was changed.`);
     const key = recordKey(surface, requestId);
+    // A denial must say why (the requester reads it): refused here, before anything reaches PIM, and
+    // shown on the card clicked so the approver can type it and press Deny again.
+    if (verb === APPROVAL_VERBS.deny && reasonRaw === '') return this.refuseDenyWithoutReason(user, key, nonce);
     // Bring the record up to date first: the request may have been decided, cancelled or expired elsewhere.
     let record = await this.reconcile(key);
     if (!record) return message("I don't know this request. Nothing was changed.");
@@ -258,6 +277,49 @@ export class ApprovalFlow {
       }
     }
     return this.answerWithCard(key, record, copy, clicked, where);
+  }
+
+  /**
+   * The requests `user` may decide, by PIM's own approver views on every surface read with the user's
+   * own token (so an approver needs no admin rights, and sees exactly what PIM would let them decide),
+   * oldest first, each as its approval card: the same verbs and the same copy's nonce as the card in
+   * their chat, so deciding here updates every copy. A surface PIM refuses to list is named, not fatal;
+   * a sign-in that is needed is thrown (the dialog asks for it).
+   */
+  async approverQueue(user: UserContext): Promise<ApproverQueue> {
+    const surfaces = SURFACES.filter((s) => this.deps.decisions.has(s) && this.deps.decisions.port(s).awaitingDecisionBy);
+    const unreadable: Surface[] = [];
+    const lists = await Promise.all(
+      surfaces.map(async (surface) => {
+        try {
+          return await this.deps.decisions.port(surface).awaitingDecisionBy!(user);
+        } catch (e) {
+          if (isPimError(e) && e.kind === 'authenticationRequired') throw e;
+          this.deps.logger.warn("could not read an approver's queue", { surface, ...describeError(e) });
+          unreadable.push(surface);
+          return [];
+        }
+      }),
+    );
+    const found = await Promise.all(lists.flat().map(async (p) => ({ p, record: await this.deps.records.getByKey(recordKey(p.surface, p.id)) })));
+    const when = (x: (typeof found)[number]) => Date.parse(x.record?.request.createdDateTime ?? '') || x.p.createdDateTime?.getTime() || 0;
+    const items: ApproverQueueItem[] = found
+      .sort((a, b) => when(a) - when(b))
+      .map(({ p, record }) => {
+        const copy = record && !record.decision ? copyFor(record, user.userId, 'approver') : undefined;
+        // PIM lists it but the bot has no card for this approver yet (the sweep takes it over shortly).
+        if (!record || !copy) return { surface: p.surface, requestId: p.id, card: undefined };
+        return { surface: p.surface, requestId: p.id, card: approverCard(record, copy) };
+      });
+    return { items, unreadable };
+  }
+
+  private async refuseDenyWithoutReason(user: UserContext, key: string, nonce: string): Promise<InvokeReply> {
+    const record = await this.deps.records.getByKey(key);
+    const copy = record ? copyFor(record, user.userId, 'approver') : undefined;
+    if (!record || !copy || copy.nonce !== nonce) return message(`${DENY_NEEDS_REASON} Nothing was changed.`);
+    const card = approverCard(record, copy, DENY_NEEDS_REASON);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content as Record<string, unknown> };
   }
 
   /** Reconciles every open record with PIM, resumes fan-outs and sends due reminders. One pass at a time. */
@@ -336,8 +398,8 @@ export class ApprovalFlow {
       }
       if (request.status !== 'pendingApproval') return;
       if (!request.approvalId && found.approvalId) request = { ...request, approvalId: found.approvalId };
-      const { approvers, recent } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
-      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now() }));
+      const { approvers, recent, context: about } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
+      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}) }));
       // 'busy': another instance is writing it this moment, and sends the cards.
       if (opened.kind === 'busy') return;
       if (opened.kind === 'created') await this.postWaitingCard(key);
@@ -570,15 +632,19 @@ export class ApprovalFlow {
     const surface = request?.surface ?? entry?.eligibility.surface;
     const port = surface && this.deps.decisions.has(surface) ? this.deps.decisions.port(surface) : undefined;
     const target: ActivationTarget | undefined = request ?? (entry && { principalId: user.userId, roleId: entry.eligibility.roleId, roleName: entry.eligibility.roleName, scope: entry.eligibility.scope });
-    const [{ approvers, references }, recent] = await Promise.all([
+    const [{ approvers, references }, recent, context] = await Promise.all([
       resolveApprovers(entry?.constraints.approvers ?? [], user.userId, this.deps.people).then(async (approvers) => ({
         approvers,
         references: await this.references(eligibilityKey, approvers.map((a) => a.id)),
       })),
       port && target ? port.recentActivations(target, 3).catch(() => []) : Promise.resolve([]),
+      readApprovalContext({
+        people: this.deps.people, listActive: (u) => this.deps.pim.listActive(u), ...(port ? { port } : {}),
+        onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...describeError(e) }),
+      }, user, target),
     ]);
     this.deps.sender.prepare?.([...references.values()].filter((r): r is Partial<ConversationReference> => !!r));
-    return { approvers, references, recent };
+    return { approvers, references, recent, context };
   }
 
   /** Records posted copies as sent and releases failed ones (a release only where the claim is still this pass's). */

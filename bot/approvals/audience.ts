@@ -4,6 +4,7 @@
 // in the request and PIM answers it (see ApprovalFlow.prepare): the cards go out as soon as the record
 // is written.
 import type { ConversationReference } from 'botbuilder';
+import type { ApprovalContext } from '../../services/approvals/context';
 import type { PersonRef } from '../../services/approvals/model';
 import type { ActivationRequest } from '../../services/pim/model';
 
@@ -15,6 +16,8 @@ export interface Audience {
   readonly references: References;
   /** The requester's recent activations of the role, newest first; undefined = the surface cannot tell. */
   readonly recent: readonly ActivationRequest[] | undefined;
+  /** What the cards say about the requester and the role, read once for every approver. */
+  readonly context?: ApprovalContext;
 }
 
 /**

@@ -8,6 +8,7 @@ import { assertGuid } from '../pim/graph/odata';
 import { asRecord, readDate, readString } from '../pim/json';
 import type { ActivationRequest, RequestStatus, UserContext } from '../pim/model';
 import { toApprovalState } from './approvalMapping';
+import type { RoleInfo } from './context';
 import type { ApprovalState, Decision } from './model';
 import type { ActivationTarget, ApprovalsPort, PendingAtPim } from './port';
 
@@ -37,12 +38,28 @@ export abstract class GraphApprovals implements ApprovalsPort {
 
   abstract recentActivations(target: ActivationTarget, limit: number): Promise<ActivationRequest[]>;
   abstract pendingApprovals(): Promise<PendingAtPim[]>;
+  abstract roleInfo(requester: UserContext, target: ActivationTarget): Promise<RoleInfo | undefined>;
+
+  /**
+   * GET {scheduleRequests}/filterByCurrentUser(on='approver') with the approver's own token: PIM's view of
+   * the requests they may decide. Only those still waiting are kept (the function's documented scope is
+   * wider than the emulator's).
+   */
+  async awaitingDecisionBy(approver: UserContext): Promise<PendingAtPim[]> {
+    const token = await this.deps.userTokens.getUserToken({ user: approver, resource: 'graph' });
+    return this.pendingOf(await this.deps.graph.list(token, `${this.paths.scheduleRequests}/filterByCurrentUser(on='approver')`))
+      .filter((p) => p.principalId !== approver.userId.toLowerCase());
+  }
 
   /** The requests `filter` selects that wait for approval, app-only (status is checked again: the filter may say more). */
   protected async pendingWhere(filter: string): Promise<PendingAtPim[]> {
     const token = await this.deps.appTokens.getAppToken('graph');
+    return this.pendingOf(await this.deps.graph.list(token, this.paths.scheduleRequests, { filter, select: 'id,principalId,status,approvalId,createdDateTime' }));
+  }
+
+  private pendingOf(items: readonly unknown[]): PendingAtPim[] {
     const out: PendingAtPim[] = [];
-    for (const item of await this.deps.graph.list(token, this.paths.scheduleRequests, { filter, select: 'id,principalId,status,approvalId,createdDateTime' })) {
+    for (const item of items) {
       const raw = asRecord(item);
       const id = readString(raw, 'id');
       const principalId = readString(raw, 'principalId');

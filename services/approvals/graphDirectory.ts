@@ -6,6 +6,7 @@ import { PimError } from '../pim/errors';
 import type { GraphApi } from '../pim/graph/graphApi';
 import { assertGuid } from '../pim/graph/odata';
 import { asRecord, readString } from '../pim/json';
+import type { RequesterProfile } from './context';
 import type { DirectoryPort } from './port';
 
 export class GraphDirectory implements DirectoryPort {
@@ -34,6 +35,22 @@ export class GraphDirectory implements DirectoryPort {
       const raw = asRecord(await this.graph.get(token, `/users/${id}`, { select: 'id,displayName' }));
       const displayName = readString(raw, 'displayName');
       return displayName ? { id, displayName } : { id };
+    } catch (e) {
+      if (e instanceof PimError && e.kind === 'notFound') return undefined;
+      throw e;
+    }
+  }
+
+  /** GET /users/{id}?$select=id,jobTitle,department&$expand=manager($select=displayName), app-only (User.Read.All). */
+  async profile(userId: string): Promise<RequesterProfile | undefined> {
+    const id = assertGuid(userId, 'user id');
+    const token = await this.appTokens.getAppToken('graph');
+    try {
+      const raw = asRecord(await this.graph.get(token, `/users/${id}`, { select: 'id,jobTitle,department', expand: 'manager($select=displayName)' }));
+      const jobTitle = readString(raw, 'jobTitle');
+      const department = readString(raw, 'department');
+      const manager = readString(asRecord(raw?.['manager']), 'displayName');
+      return { ...(jobTitle ? { jobTitle } : {}), ...(department ? { department } : {}), ...(manager ? { manager } : {}) };
     } catch (e) {
       if (e instanceof PimError && e.kind === 'notFound') return undefined;
       throw e;

@@ -2,6 +2,7 @@
 // (Graph v1.0) and Azure resources (ARM preview) each implement it; nothing above sees their shapes.
 
 import type { ActivationRequest, RequestStatus, Surface, UserContext } from '../pim/model';
+import type { RequesterProfile, RoleInfo } from './context';
 import type { ApprovalState, Decision } from './model';
 
 export interface ApprovalsPort {
@@ -33,6 +34,16 @@ export interface ApprovalsPort {
    * submit) still gets its record and cards. undefined = the surface cannot be read so.
    */
   pendingApprovals(): Promise<PendingAtPim[] | undefined>;
+  /**
+   * What the role's definition says (description, isPrivileged), read with the requester's own
+   * delegated token where the surface needs one (ARM); undefined = not known.
+   */
+  roleInfo?(requester: UserContext, target: ActivationTarget): Promise<RoleInfo | undefined>;
+  /**
+   * Every request of the surface that `approver` may decide now, through PIM's own approver view with
+   * their own delegated token (Graph filterByCurrentUser(on='approver'), ARM asApprover()).
+   */
+  awaitingDecisionBy?(approver: UserContext): Promise<PendingAtPim[]>;
 }
 
 /** A request waiting for approval as PIM lists it; ids only (the requester's view fills in the rest). */
@@ -54,6 +65,8 @@ export type ActivationTarget = Pick<ActivationRequest, 'principalId' | 'roleId' 
 export interface DirectoryPort {
   groupMembers(groupId: string): Promise<Array<{ id: string; displayName?: string }>>;
   user(userId: string): Promise<{ id: string; displayName?: string } | undefined>;
+  /** Job title, department and manager, where the directory has them; undefined = unknown user. */
+  profile?(userId: string): Promise<RequesterProfile | undefined>;
 }
 
 /**

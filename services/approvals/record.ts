@@ -3,6 +3,7 @@
 // written with eTag checks so several bot instances can share it and a killed one loses nothing.
 
 import type { Surface } from '../pim/model';
+import type { ApprovalContext } from './context';
 import type { ApprovalOutcome, PersonRef } from './model';
 
 export type CopyState =
@@ -78,6 +79,8 @@ export interface ApprovalRecord {
   readonly recentActivations: ReadonlyArray<{ readonly startDateTime: string; readonly endDateTime: string }>;
   /** The surface could not tell the requester's history (ARM outside their turn): the card leaves it out. */
   readonly historyUnknown?: boolean;
+  /** Who the requester is, what the role allows, what they hold already. Absent in records written before it was read. */
+  readonly context?: ApprovalContext;
   readonly createdAt: string;
   /** PIM drops an undecided request after 24 hours. */
   readonly expiresAt: string;

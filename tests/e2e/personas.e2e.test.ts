@@ -110,6 +110,25 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
     assert.ok(activeRoles(DEMO_USERS.alice.id).includes(DEMO_ROLES.userAdministrator.id), 'active at PIM');
   });
 
+  it("2b. Alice asks to own SRE On-Call; Bob opens his queue and approves from it; every copy follows", async () => {
+    const alice = tab('alice');
+    const bob = tab('bob');
+    const dave = tab('dave');
+    await alice.say('activate SRE On-Call owner for 1h because rotate the pager');
+    await alice.waitForText(/waiting for approval from (Bob Brown or Dave Diaz|Dave Diaz or Bob Brown)/i);
+    await bob.waitForCard(/Alice Adams asks for Owner of SRE On-Call/, 5_000);
+    await dave.waitForCard(/Alice Adams asks for Owner of SRE On-Call/, 5_000);
+
+    const queued = await bob.say("what's waiting for me?");
+    await bob.waitForText(/One request is waiting for your decision/);
+    assert.match(await queued.innerText(), /Alice Adams asks for Owner of SRE On-Call[\s\S]*Owners manage SRE On-Call/);
+    await queued.getByRole('button', { name: 'Approve' }).click();
+
+    await bob.waitForText(/Approved by Bob Brown/);
+    await dave.waitForCard(/Approved by Bob Brown[\s\S]*Owner of SRE On-Call/);
+    await alice.waitForText(/Bob Brown approved your request for Owner of SRE On-Call/i);
+  });
+
   it('3. Carol asks "who has User Administrator" and sees Alice', async () => {
     const carol = tab('carol');
     const answer = await carol.say('who has User Administrator');

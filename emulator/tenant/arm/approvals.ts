@@ -145,6 +145,20 @@ async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string
   return { status: 200, json: stageJson(ctx, request, view) };
 }
 
+/**
+ * Whether `userId` may decide `r` now (ARM's asApprover() on roleAssignmentScheduleRequests): it waits
+ * for approval, it is someone else's, and the user is an approver of its open stage (the policy's first
+ * stage until its approval is first read).
+ */
+export function awaitsDecisionBy(data: Readonly<TenantData>, r: AzureRequestRecord, userId: string, now: Date): boolean {
+  const me = userId.toLowerCase();
+  if (r.approvalId === null || r.principalId.toLowerCase() === me) return false;
+  const subject = azureSubject(data, r);
+  const approval = existingApproval(data, 'azureResource', r.name);
+  if (approval) return stageViews(approval, subject, me, now).some((s) => s.status === 'InProgress' && s.assignedToMe);
+  return (subject.stages[0] ?? []).some((id) => id.toLowerCase() === me);
+}
+
 function azureSubject(data: Readonly<TenantData>, r: AzureRequestRecord): ApprovalSubject {
   const settings = data.azure.policies.find((p) => sameScope(p.scope, r.scope) && roleGuid(p.roleDefinitionId) === roleGuid(r.roleDefinitionId));
   return {

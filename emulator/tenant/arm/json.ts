@@ -102,10 +102,21 @@ export function policyAssignmentJson(data: Readonly<TenantData>, p: AzurePolicyV
   };
 }
 
-export function roleDefinitionResourceJson(id: string, roleName: string): Json {
+/** Microsoft's descriptions of the built-in Azure roles the demo uses (Azure built-in roles reference). */
+const BUILT_IN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.',
+  'acdd72a7-3385-48ef-bd42-f606fba81ae7': 'View all resources, but does not allow you to make any changes.',
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+  'de139f84-1756-47ae-9be6-808fbbe84772': 'Manage websites, but not web plans. Does not allow you to assign roles in Azure RBAC.',
+};
+
+export function roleDefinitionResourceJson(id: string, roleName: string, description?: string): Json {
   return {
     id, type: 'Microsoft.Authorization/roleDefinitions', name: roleGuid(id),
-    properties: { roleName, type: 'BuiltInRole', description: roleName, assignableScopes: ['/'], permissions: [], createdOn: null, updatedOn: null, createdBy: null, updatedBy: null },
+    properties: {
+      roleName, type: 'BuiltInRole', description: description ?? BUILT_IN_DESCRIPTIONS[roleGuid(id)] ?? roleName, assignableScopes: ['/'], permissions: [],
+      createdOn: null, updatedOn: null, createdBy: null, updatedBy: null,
+    },
   };
 }
 

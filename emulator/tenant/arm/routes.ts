@@ -21,6 +21,7 @@ import type { AzurePolicySettings, RequestSchedule, ScheduleRequestRecord, Tenan
 import type { ArmDeps } from './deps';
 import { assignmentInstanceJson, eligibilityInstanceJson, policiesAt, policyAssignmentJson, policyJson, requestJson, roleDefinitionResourceJson } from './json';
 import { azurePolicy } from './policies';
+import { awaitsDecisionBy } from './approvals';
 import { isAtOrAbove, isRelated, normaliseScope, roleDefinitionIdAt, roleGuid, sameScope } from './scopes';
 
 const COLLECTIONS = [
@@ -88,7 +89,7 @@ async function route(req: EmulatorRequest, deps: ArmDeps): Promise<EmulatorRespo
     case 'GET roleDefinitions/name': {
       const def = ctx.data.azure.roleDefinitions.find((r) => roleGuid(r.id) === name!.toLowerCase());
       if (!def) throw armError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + name + '\' does not exist.');
-      return { status: 200, json: roleDefinitionResourceJson(roleDefinitionIdAt(ctx.scope, roleGuid(def.id)), def.roleName) };
+      return { status: 200, json: roleDefinitionResourceJson(roleDefinitionIdAt(ctx.scope, roleGuid(def.id)), def.roleName, def.description) };
     }
     default:
       throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
@@ -221,11 +222,13 @@ function assignmentInstances(ctx: Ctx): unknown[] {
 
 function requests(ctx: Ctx): unknown[] {
   const f = parseFilter(ctx.query.get('$filter'), ['asTarget', 'asRequestor', 'asApprover', 'atScope', 'principalId', 'status']);
-  if (f.asApprover) throw armError(400, 'BadRequest', 'asApprover() is answered by roleAssignmentApprovals in the local tenant.');
-  const who = principalFilter(ctx, f);
   const where = scopeMatch(ctx, f);
+  // Requests the caller may decide: pending, someone else's, and the caller an approver of the open stage.
+  const who = f.asApprover
+    ? (r: AzureRequestRecord) => statusOf(r, ctx.now) === 'PendingApproval' && awaitsDecisionBy(ctx.data, r, ctx.user.oid, ctx.now) && (!f.principalId || sameId(f.principalId, r.principalId))
+    : ((mine) => (r: AzureRequestRecord) => (f.asRequestor ? r.requestorId === ctx.user.oid : mine(r.principalId)))(principalFilter(ctx, f));
   return (ctx.data.azure.requests ?? [])
-    .filter((r) => (f.asRequestor ? r.requestorId === ctx.user.oid : who(r.principalId)) && where(r.scope))
+    .filter((r) => who(r) && where(r.scope))
     .filter((r) => !f.status || statusOf(r, ctx.now).toLowerCase() === f.status.toLowerCase())
     .map((r) => requestJson(ctx.data, r, statusOf(r, ctx.now)));
 }
@@ -242,7 +245,7 @@ function roleDefinitions(ctx: Ctx): unknown[] {
   return ctx.data.azure.roleDefinitions
     .filter((r) => !f.roleName || r.roleName.toLowerCase() === f.roleName.toLowerCase())
     .filter((r) => !seen.has(roleGuid(r.id)) && seen.add(roleGuid(r.id)))
-    .map((r) => roleDefinitionResourceJson(roleDefinitionIdAt(ctx.scope, roleGuid(r.id)), r.roleName));
+    .map((r) => roleDefinitionResourceJson(roleDefinitionIdAt(ctx.scope, roleGuid(r.id)), r.roleName, r.description));
 }
 
 function roleMatches(f: Filter, roleDefinitionId: string): boolean {

@@ -4,6 +4,7 @@ import type { ExpandItem } from '../odata/query';
 import { shapeEntity, type EntityType, type Json } from '../odata/collection';
 import { effectiveStatus } from '../pim/activation';
 import { graphPairId } from '../state/ids';
+import { isPrivilegedRole } from '../state/roleCatalog';
 import { createHash } from 'node:crypto';
 import type {
   AssignmentScheduleRecord, EligibilityScheduleRecord, GroupRecord, PolicyAssignmentRecord, PolicyRecord, PolicyRule,
@@ -122,6 +123,15 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       name: 'user',
       filterable: { id: 'string', displayName: 'string', userPrincipalName: 'string', mail: 'string', givenName: 'string', surname: 'string', jobTitle: 'string' },
       toJson: userJson,
+      // Not among Graph's default user properties: returned only when $select names it.
+      selectOnly: (u) => ({ department: u.department ?? null }),
+      navigation: {
+        // A directoryObject; Graph leaves the property out when the user has no manager.
+        manager: (u, item) => {
+          const m = u.managerId ? data().users.find((x) => x.id === u.managerId) : undefined;
+          return m ? { '@odata.type': '#microsoft.graph.user', ...shapeEntity(types.user, m, item.select, item.expand) } : undefined;
+        },
+      },
     },
     group: {
       name: 'group',
@@ -135,6 +145,9 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
         id: r.id, description: r.description, displayName: r.displayName, isBuiltIn: r.isBuiltIn, isEnabled: r.isEnabled, templateId: r.templateId,
         version: r.version, rolePermissions: structuredClone(r.rolePermissions), inheritsPermissionsFrom: r.inheritsPermissionsFrom.map((x) => ({ ...x })),
       }),
+      // isPrivileged is in the published v1.0 schema of unifiedRoleDefinition but not in Microsoft's list
+      // example (contracts/entra-roles/roleDefinitions.list): answered when $select names it, as a client must ask.
+      selectOnly: (r) => ({ isPrivileged: isPrivilegedRole(r) }),
       navigation: {
         inheritsPermissionsFrom: (r, item) =>
           r.inheritsPermissionsFrom.map((x) => nested(expandedRoleDefinition, data().roleDefinitions.find((d) => d.id === x.id), item)).filter((x) => x !== null),

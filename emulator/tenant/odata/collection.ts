@@ -15,6 +15,8 @@ export interface EntityType<T> {
   readonly filterable: PropertySchema;
   /** The entity's structural properties, in Graph's order. */
   toJson(record: T): Json;
+  /** Properties Graph returns only when $select names them (not in the default set). */
+  selectOnly?(record: T): Json;
   /** Navigation properties for $expand; each resolver shapes its own target (nested $select/$expand). */
   readonly navigation?: Readonly<Record<string, (record: T, item: ExpandItem) => unknown>>;
 }
@@ -32,16 +34,18 @@ export function shapeEntity<T>(type: EntityType<T>, record: T, select: readonly 
     out = { ...full };
   } else {
     out = {};
+    const selectable = { ...full, ...type.selectOnly?.(record) };
     for (const s of select) {
-      const key = Object.keys(full).find((k) => k.toLowerCase() === s.toLowerCase());
-      if (key !== undefined) out[key] = full[key];
+      const key = Object.keys(selectable).find((k) => k.toLowerCase() === s.toLowerCase());
+      if (key !== undefined) out[key] = selectable[key];
       else if (!Object.keys(nav).some((k) => k.toLowerCase() === s.toLowerCase())) throw unknownProperty(s, type.name);
     }
   }
   for (const item of expand) {
     const name = Object.keys(nav).find((k) => k.toLowerCase() === item.name.toLowerCase());
     if (!name) throw unknownProperty(item.name, type.name);
-    out[name] = nav[name]!(record, item);
+    const value = nav[name]!(record, item);
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }

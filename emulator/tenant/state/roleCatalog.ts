@@ -4,6 +4,20 @@ import type { RoleDefinitionRecord } from './types';
 
 const DIRECTORY_READERS = '88d8e3e3-8f55-4a1e-953a-9b9898b8876b';
 
+/**
+ * The roles of this catalog Microsoft marks privileged (isPrivileged, "Privileged roles and permissions in
+ * Microsoft Entra ID"): they can lead to elevated access. Records of older files take the flag from here.
+ */
+export const PRIVILEGED_ROLE_IDS: ReadonlySet<string> = new Set([
+  DEMO_ROLES.globalAdministrator.id, DEMO_ROLES.globalReader.id, DEMO_ROLES.userAdministrator.id, DEMO_ROLES.securityAdministrator.id,
+  DEMO_ROLES.privilegedRoleAdministrator.id, '729827e3-9c14-49f7-bb1b-9608f156bbb8' /* Helpdesk Administrator */,
+  '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3' /* Application Administrator */,
+]);
+
+export function isPrivilegedRole(r: Pick<RoleDefinitionRecord, 'isPrivileged' | 'templateId'>): boolean {
+  return r.isPrivileged ?? PRIVILEGED_ROLE_IDS.has(r.templateId.toLowerCase());
+}
+
 function builtIn(id: string, displayName: string, description: string, actions: string[], inherits = true): RoleDefinitionRecord {
   return {
     id,
@@ -16,6 +30,7 @@ function builtIn(id: string, displayName: string, description: string, actions: 
     resourceScopes: ['/'],
     rolePermissions: [{ allowedResourceActions: actions, condition: null }],
     inheritsPermissionsFrom: inherits ? [{ id: DIRECTORY_READERS }] : [],
+    isPrivileged: PRIVILEGED_ROLE_IDS.has(id),
   };
 }
 

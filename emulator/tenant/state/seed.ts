@@ -12,6 +12,9 @@ import { TENANT_DATA_VERSION } from './types';
 export const SEED_START = '2020-01-01T00:00:00Z';
 
 const SURNAMES: Record<string, string> = { alice: 'Adams', bob: 'Brown', carol: 'Chen', dave: 'Diaz', erin: 'Evans' };
+const DEPARTMENTS: Record<string, string> = { alice: 'Platform Engineering', bob: 'Platform Engineering', carol: 'IT', dave: 'Security', erin: 'Sales' };
+/** Who reports to whom (Graph's manager navigation). */
+const MANAGERS: Record<string, keyof typeof DEMO_USERS> = { alice: 'bob', erin: 'dave' };
 const JOB_TITLES: Record<string, string> = { alice: 'Site Reliability Engineer', bob: 'Engineering Manager', carol: 'Identity Administrator', dave: 'Security Lead', erin: 'Sales Associate' };
 
 export const DEMO_POLICY_SETTINGS: Record<string, Partial<PolicySettings>> = {
@@ -33,6 +36,8 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
     userPrincipalName: u.userPrincipalName,
     mail: u.userPrincipalName,
     jobTitle: JOB_TITLES[key] ?? null,
+    department: DEPARTMENTS[key] ?? null,
+    managerId: MANAGERS[key] ? DEMO_USERS[MANAGERS[key]].id : null,
     businessPhones: [],
     mobilePhone: null,
     officeLocation: null,

@@ -13,6 +13,10 @@ export interface UserRecord {
   mobilePhone: string | null;
   officeLocation: string | null;
   preferredLanguage: string | null;
+  /** Graph returns it only when $select names it. Absent in older files. */
+  department?: string | null;
+  /** The user's manager (Graph's `manager` navigation). Absent in older files. */
+  managerId?: string | null;
 }
 
 export interface GroupRecord {
@@ -44,6 +48,8 @@ export interface RoleDefinitionRecord {
   resourceScopes: string[];
   rolePermissions: RolePermission[];
   inheritsPermissionsFrom: { id: string }[];
+  /** Microsoft marks a role privileged when it can lead to elevated access. Absent in older files (then the built-in list decides). */
+  isPrivileged?: boolean;
 }
 
 export type ExpirationType = 'noExpiration' | 'afterDateTime' | 'afterDuration';
@@ -161,6 +167,8 @@ export interface AzureRoleDefinitionRecord {
   id: string;
   name: string;
   roleName: string;
+  /** properties.description; absent in older files (then Microsoft's text for the built-in role). */
+  description?: string;
 }
 
 export interface AzureScopeRecord {

@@ -14,6 +14,7 @@ import { isPimError, PimError } from '../../pim/errors';
 import { assertGuid } from '../../pim/graph/odata';
 import type { ActivationRequest, RequestStatus, UserContext } from '../../pim/model';
 import { toApprovalState } from '../approvalMapping';
+import type { RoleInfo } from '../context';
 import type { ApprovalState, Decision } from '../model';
 import type { ActivationTarget, ApprovalsPort, PendingAtPim } from '../port';
 
@@ -170,6 +171,27 @@ export class AzureApprovals implements ApprovalsPort {
       }
       return out;
     });
+  }
+
+  /** The role definition's properties.description, read with the requester's ARM token at the request's scope. */
+  async roleInfo(requester: UserContext, target: ActivationTarget): Promise<RoleInfo | undefined> {
+    const guid = assertGuid(target.roleId.split('/').filter(Boolean).pop() ?? '', 'role definition id');
+    const def = await this.deps.arm.call(requester, (client) => client.roleDefinitions.get(ArmApi.scopeParam(target.scope.id), guid));
+    return def.description ? { description: def.description } : {};
+  }
+
+  /**
+   * roleAssignmentScheduleRequests?$filter=asApprover() at the tenant root (every scope below it), with
+   * the approver's own ARM token: the requests PIM says they may decide.
+   */
+  async awaitingDecisionBy(approver: UserContext): Promise<PendingAtPim[]> {
+    const items = await this.deps.arm.call(approver, (client) => ArmApi.all(client.roleAssignmentScheduleRequests.listForScope('', { filter: 'asApprover()' })));
+    return items
+      .filter((r) => r.id && r.principalId && toRequestStatus(r.status) === 'pendingApproval' && r.principalId.toLowerCase() !== approver.userId.toLowerCase())
+      .map((r) => ({
+        surface: this.surface, id: r.id!, principalId: r.principalId!.toLowerCase(),
+        ...(r.approvalId ? { approvalId: r.approvalId } : {}), ...(r.createdOn ? { createdDateTime: new Date(r.createdOn) } : {}),
+      }));
   }
 
   /** Needs the requester's own ARM token, which the bot holds only during their turn: not shown for Azure roles. */

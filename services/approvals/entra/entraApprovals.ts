@@ -4,7 +4,9 @@
 import { toActivationRequest } from '../../pim/entra/entraMapping';
 import { ENTRA_PATHS } from '../../pim/entra/entraRoleProvider';
 import { assertGuid, odataString } from '../../pim/graph/odata';
-import type { ActivationRequest } from '../../pim/model';
+import { asRecord, readString } from '../../pim/json';
+import type { ActivationRequest, UserContext } from '../../pim/model';
+import type { RoleInfo } from '../context';
 import { GraphApprovals, type GraphApprovalsDeps } from '../graphApprovals';
 import type { ActivationTarget, PendingAtPim } from '../port';
 
@@ -29,5 +31,15 @@ export class EntraApprovals extends GraphApprovals {
   /** GET roleAssignmentScheduleRequests?$filter=status eq 'PendingApproval', app-only (RoleManagement.Read.Directory). */
   pendingApprovals(): Promise<PendingAtPim[]> {
     return this.pendingWhere(`status eq ${odataString('PendingApproval')}`);
+  }
+
+  /** GET /roleManagement/directory/roleDefinitions/{id}?$select=id,description,isPrivileged, app-only (RoleManagement.Read.Directory). */
+  async roleInfo(_requester: UserContext, target: ActivationTarget): Promise<RoleInfo | undefined> {
+    const id = assertGuid(target.roleId, 'role id');
+    const token = await this.deps.appTokens.getAppToken('graph');
+    const raw = asRecord(await this.deps.graph.get(token, `/roleManagement/directory/roleDefinitions/${id}`, { select: 'id,description,isPrivileged' }));
+    const description = readString(raw, 'description');
+    const privileged = raw?.['isPrivileged'];
+    return { ...(description ? { description } : {}), ...(typeof privileged === 'boolean' ? { privileged } : {}) };
   }
 }

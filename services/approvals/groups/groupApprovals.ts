@@ -6,7 +6,8 @@ import { assertGuid, odataString } from '../../pim/graph/odata';
 import { asRecord, readString } from '../../pim/json';
 import { toGroupRequest } from '../../pim/groups/groupsMapping';
 import { GROUP_PATHS } from '../../pim/groups/groupsProvider';
-import type { ActivationRequest } from '../../pim/model';
+import type { ActivationRequest, UserContext } from '../../pim/model';
+import type { RoleInfo } from '../context';
 import { GraphApprovals, type GraphApprovalsDeps } from '../graphApprovals';
 import { TtlCache } from '../../pim/ttlCache';
 import type { ActivationTarget, PendingAtPim } from '../port';
@@ -47,5 +48,14 @@ export class GroupApprovals extends GraphApprovals {
     });
     const perGroup = await Promise.all(ids.map((id) => this.pendingWhere(`groupId eq ${odataString(id)} and status eq ${odataString('PendingApproval')}`)));
     return perGroup.flat();
+  }
+
+  /** PIM for Groups has no role definitions: membership and ownership mean the same in every group. */
+  async roleInfo(_requester: UserContext, target: ActivationTarget): Promise<RoleInfo> {
+    return {
+      description: target.roleId === 'owner'
+        ? `Owners manage ${target.scope.displayName}: its members, its owners and its settings.`
+        : `Members get whatever access ${target.scope.displayName} has been given.`,
+    };
   }
 }
