@@ -112,7 +112,7 @@ export function prepareApprovalCards(): void {
 }
 
 export function cardFor(record: ApprovalRecord, copy: CardCopy): Attachment {
-  return copy.role === 'approver' ? approverCard(record, copy) : requesterCard(record, copy);
+  return copy.role === 'requester' ? requesterCard(record, copy) : approverCard(record, copy);
 }
 
 /** The message the requester gets when the outcome lands: plain text, as the approver's reason is shown in it. */
