@@ -160,7 +160,14 @@ export function requestToActivity(value: unknown, roleName: (id: string) => stri
     requestId: id,
     justification: readString(raw, 'justification') ?? null,
     source: 'requests',
+    durationMinutes: durationOf(readRecord(raw, 'scheduleInfo'), created),
   };
+}
+
+function durationOf(scheduleInfo: JsonRecord | undefined, created: Date): number | null {
+  const schedule = toRequestSchedule(scheduleInfo);
+  const start = schedule.startDateTime ?? created;
+  return schedule.endDateTime ? Math.round((schedule.endDateTime.getTime() - start.getTime()) / 60_000) : null;
 }
 
 const SEVERITY = new Set(['informational', 'low', 'medium', 'high']);
