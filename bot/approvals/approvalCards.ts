@@ -5,10 +5,9 @@ import { cardDateTime, cardTime, formatDuration, startsLater, zonedDateTime } fr
 import { plainMessage } from '../../cards/plainText';
 import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
-import type { ApprovalOutcome } from '../../services/approvals/model';
 import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/approvals/record';
 
-const COLOR: Record<ApprovalOutcome, string> = { pending: 'Warning', approved: 'Good', denied: 'Attention', canceled: 'Default', expired: 'Default' };
+import { outcomeTitle, TITLE_COLOR } from '../../cards/status';
 
 /** The start the requester asked for, when it is not the moment of the request. */
 function scheduledStart(record: ApprovalRecord): Date | undefined {
@@ -59,11 +58,11 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy): Attachment
   const who = record.requester.displayName ?? 'Someone';
   const scheduled = scheduledStart(record);
   return renderCard('approvalRequest', {
-    headline: pending ? `${who} asks for ${record.request.roleName}` : decisionLine(record.decision!, record),
+    headline: outcomeTitle(record.decision?.outcome ?? 'pending', pending ? `${who} asks for ${record.request.roleName}` : decisionLine(record.decision!, record)),
     detail: pending
       ? `${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours.`
       : `${who}'s request for ${record.request.roleName}.`,
-    color: COLOR[record.decision?.outcome ?? 'pending'],
+    color: TITLE_COLOR,
     facts: facts(record),
     historyTitle: record.historyUnknown ? '' : history.length > 0 ? `${who}'s recent activations of this role` : `No earlier activations of this role by ${who}`,
     showHistory: !record.historyUnknown,
@@ -95,9 +94,9 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
     }[d.outcome];
   }
   return renderCard('approvalStatus', {
-    headline,
+    headline: outcomeTitle(d?.outcome ?? 'pending', headline),
     detail,
-    color: COLOR[d?.outcome ?? 'pending'],
+    color: TITLE_COLOR,
     facts: facts(record).filter((f) => f.title !== 'Requested by'),
     pending: !d,
     requestId: record.requestId,
