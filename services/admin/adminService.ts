@@ -7,17 +7,18 @@ import { isPimError, PimError } from '../pim/errors';
 import type { GraphApi, ODataQuery } from '../pim/graph/graphApi';
 import { assertGuid, odataString } from '../pim/graph/odata';
 import { asArray, asRecord, readRecord, readString } from '../pim/json';
-import type { UserContext } from '../pim/model';
+import type { ActivationRequest, UserContext } from '../pim/model';
+import { toGroupRequest } from '../pim/groups/groupsMapping';
 import { TtlCache } from '../pim/ttlCache';
 import type { AppTokenProvider, UserTokenProvider } from '../identity/tokenProvider';
 import type { ArmApi } from '../pim/azure/armApi';
 import { AzureAdminReader, type AzureNames, type AzureRole } from './azureAdmin';
 import {
-  auditToActivity, requestToActivity, roleSettingsFromRules, toAlertIncident, toAlertSummary, toEligibleHolder, toHolder, toPendingRequest,
+  auditToActivity, ownRequestToActivity, requestToActivity, roleSettingsFromRules, toAlertIncident, toAlertSummary, toEligibleHolder, toHolder, toPendingRequest,
 } from './mapping';
 import type {
   ActiveAccess, ActivityEntry, ActivityQuery, AdminAccess, AdminDirectory, AlertIncident, AlertSummary, Asker, EligibleHolder, Holder, PendingRequest,
-  ReadResult, RoleRef, RoleSettings,
+  PrincipalRef, ReadResult, RoleRef, RoleSettings,
 } from './model';
 
 /** Privileged Role Administrator and Global Administrator (Microsoft's template ids). */
@@ -26,6 +27,7 @@ export const PIM_ADMIN_ROLE_IDS: readonly string[] = ['e8611ab8-c189-46e8-94e1-6
 export const ADMIN_PATHS = {
   myActiveRoles: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
   myRequests: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')",
+  myGroupRequests: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')",
   roleDefinitions: '/roleManagement/directory/roleDefinitions',
   activeInstances: '/roleManagement/directory/roleAssignmentScheduleInstances',
   eligibleInstances: '/roleManagement/directory/roleEligibilityScheduleInstances',
@@ -202,6 +204,8 @@ export class GraphAdminService implements AdminService {
         .filter((e) => roleNameWanted === undefined || (e.surface === 'entraRole' && (e.roleName.toLowerCase() === roleNameWanted || e.roleName.toLowerCase() === query.roleId)));
     } else {
       notes.push('From your own requests; the audit log is for administrators.');
+      // An employee's own history covers every surface: her group and Azure requests, read as herself.
+      fromRequests.push(...(await this.ownOtherRequests(asker, query)));
     }
     const audited = new Set(fromAudit.map((e) => e.requestId));
     // Names, never object ids: the directory names whom an entry did not (a bare id, or nobody).
@@ -222,6 +226,31 @@ export class GraphAdminService implements AdminService {
     }
     items.sort((a, b) => b.at.getTime() - a.at.getTime());
     return { items, readAt, notes };
+  }
+
+  /** The asker's own PIM group and Azure role requests in the period, as activity entries. */
+  private async ownOtherRequests(asker: Asker, query: ActivityQuery): Promise<ActivityEntry[]> {
+    const me: PrincipalRef = { id: asker.user.userId, displayName: asker.user.displayName ?? 'You', kind: 'user' };
+    const inPeriod = (r: ActivationRequest) => r.createdDateTime >= query.from && r.createdDateTime <= query.to;
+    const token = await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
+    const groups = await this.deps.graph.list(token, ADMIN_PATHS.myGroupRequests, { expand: 'group' }).then(
+      (raw) => raw.flatMap((r) => {
+        try {
+          return [toGroupRequest(r)];
+        } catch {
+          return [];
+        }
+      }),
+      (e: unknown) => {
+        if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound' || e.kind === 'invalidInput')) return [];
+        throw e;
+      },
+    );
+    const azure = this.azure ? await this.azure.myRequests(asker.user).catch((e: unknown) => {
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return [];
+      throw e;
+    }) : [];
+    return [...groups, ...azure].filter(inPeriod).map((r) => ownRequestToActivity(r, me));
   }
 
   async activeAccess(asker: Asker): Promise<ReadResult<ActiveAccess>> {

@@ -113,6 +113,18 @@ export class AzureAdminReader {
     });
   }
 
+  /** The asker's own requests at every scope (ARM's asTarget()): her history of Azure roles. */
+  async myRequests(user: UserContext): Promise<ActivationRequest[]> {
+    const items = await this.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleRequests.listForScope(ROOT, { filter: 'asTarget()' })));
+    return (items as Item[]).flatMap((i) => {
+      try {
+        return [toAzureRequest(i)];
+      } catch {
+        return [];
+      }
+    });
+  }
+
   /** Requests awaiting approval at every scope the asker may read. */
   async pending(user: UserContext, names: (id: string) => string | undefined): Promise<PendingRequest[]> {
     const items = await this.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleRequests.listForScope(ROOT)));

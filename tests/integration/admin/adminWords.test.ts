@@ -101,6 +101,11 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
     const text = cardText(await ask('what did I activate today', DEMO_USERS.alice));
     assert.match(text, /You activated Global Reader for 2 hours \(justification: Audit prep\)/);
     assert.match(text, /Your request for User Administrator was denied/);
+    // Every surface, not only Entra roles: her PIM group and Azure requests, read as herself.
+    assert.match(text, /You activated SRE On-Call \(member\) for 1 hour \(justification: Quarterly review\)/);
+    assert.match(text, /You cancelled your request for SRE On-Call \(owner\)/);
+    assert.match(text, /You activated Contributor on Contoso Prod for 1 hour \(justification: Deploy hotfix\)/);
+    assert.match(text, /You activated Reader on rg-web for 1 hour/);
     assert.doesNotMatch(prose(text), GUID);
     assert.doesNotMatch(text, /selfActivate|Provisioned/);
   });
