@@ -809,7 +809,8 @@ export class ApprovalFlow {
     const now = () => this.deps.now();
     const open = (r: ApprovalRecord) => {
       const c = channelCopy(r);
-      return c && !r.decision && c.state !== 'sent' && !claimIsLive(c.claim, now(), this.leaseMs) ? c : undefined;
+      // 'unreachable': the channel refused the bot (not in the team, or no such channel); not retried each sweep.
+      return c && !r.decision && c.state === 'intent' && !claimIsLive(c.claim, now(), this.leaseMs) ? c : undefined;
     };
     const record = await this.deps.records.getByKey(key);
     const copy = record && open(record);
@@ -828,8 +829,16 @@ export class ApprovalFlow {
     try {
       activityId = await this.deps.sender.post(reference, cardFor(claimed, mine));
     } catch (e) {
-      this.deps.logger.warn('could not post an approval card to the channel', { key, ...describeError(e) });
+      const status = (e as { statusCode?: unknown } | undefined)?.statusCode;
+      const refused = status === 403 || status === 404;
+      this.deps.logger.warn(refused ? 'the channel refused the approval card (is the app added to the team?); not retried for this request' : 'could not post an approval card to the channel', { key, ...describeError(e) });
       await this.recordPosts(key, claim.id, [result], 'pending').catch(noop);
+      if (refused) {
+        await this.deps.records.update(key, (r) => {
+          const c = channelCopy(r);
+          return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
+        }).catch(noop);
+      }
       return;
     }
     await this.recordPosts(key, claim.id, [{ ...result, activityId, conversationId: mine.conversationId }], 'pending');
