@@ -761,7 +761,10 @@ export class ApprovalFlow {
     if (!record || record.escalatedAt !== stamped) return;
     const who = record.requester.displayName ?? 'Someone';
     const role = record.request.roleName;
-    const names = approverNames(record.approvers);
+    // Who the reminder reached: the approvers whose card is out (the others have no chat with the bot).
+    const reached = record.approvers.filter((a) => record.copies.some((c) => c.role === 'approver' && c.state === 'sent' && c.userId === a.id.toLowerCase()));
+    const named = reached.map((a) => a.displayName ?? 'an approver');
+    const names = named.length <= 1 ? (named[0] ?? '') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
     const drops = `${new Date(record.expiresAt).toISOString().slice(11, 16)} UTC`;
     const remindedAt = record.approversRemindedAt ? `${new Date(record.approversRemindedAt).toISOString().slice(11, 16)} UTC` : 'earlier';
     const channel = channelCopy(record);
@@ -770,12 +773,13 @@ export class ApprovalFlow {
       sends.push(
         this.channelReference(record, channel).then((reference) =>
           reference
-            ? this.deps.sender.post(reference, plainMessage(`⏰ Escalation: ${who}'s request for ${role} is still waiting for a decision. ${names} were reminded at ${remindedAt}; PIM drops the request at ${drops}. Any of them can decide on the card in this channel.`))
+            ? this.deps.sender.post(reference, plainMessage(`⏰ Escalation: ${who}'s request for ${role} is still waiting for a decision. ${names ? `${names} ${reached.length > 1 ? 'were' : 'was'} reminded at ${remindedAt}` : 'No approver could be reminded in a chat'}; PIM drops the request at ${drops}. Any of ${approverNames(record.approvers).replace(/ or /, ' and ')} can decide on the card in this channel.`))
             : undefined,
         ),
       );
     }
-    sends.push(this.say(record.requester.id, `Your request for ${role} is still waiting. I reminded ${names} at ${remindedAt}${channel ? ' and have now raised it in the approvers\' channel' : ''}. PIM drops it at ${drops} if nobody decides; you may want to contact them directly.`));
+    const told = names ? `I reminded ${names} at ${remindedAt}` : `I could not remind ${approverNames(record.approvers)} in a chat`;
+    sends.push(this.say(record.requester.id, `Your request for ${role} is still waiting. ${told}${channel ? ' and have now raised it in the approvers\' channel' : ''}. PIM drops it at ${drops} if nobody decides; you may want to contact them directly.`));
     const results = await Promise.allSettled(sends);
     for (const r of results) if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...describeError(r.reason) });
   }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { adminTableCard } from '../../../cards/adminViews';
 import { outcomeTitle, toneTitle } from '../../../cards/status';
 import { decisionAnswer } from '../../../dialogs/admin/decisionAnswer';
+import { parseAdminQuestion } from '../../../dialogs/admin/grammar';
 import { accessSentence, activitySentence, howHeld } from '../../../dialogs/admin/words';
 import type { ActiveAccess, ActivityEntry, PrincipalRef } from '../../../services/admin/model';
 
@@ -83,4 +84,22 @@ describe('admin table on narrow screens', () => {
     const card = adminTableCard({ title: 'T', readAt: AT, headers: ['A', 'B', 'C', 'D', 'E'], rows: Array.from({ length: 10 }, () => Array(5).fill('Alice Adams '.repeat(40))), emptyText: '' });
     assert.ok(Buffer.byteLength(JSON.stringify(card.content)) < 28 * 1024);
   });
+});
+
+describe('the new admin phrasings', () => {
+  const cases: ReadonlyArray<readonly [string, string, Record<string, string>]> = [
+    ['who is active right now', 'activeNow', {}],
+    ['who has privileged access now', 'activeNow', {}],
+    ['show me all active assignments', 'activeNow', {}],
+    ["who approved alice's last request", 'whoDecided', { user: 'alice' }],
+    ['what did bob approve this week', 'decisions', { user: 'bob', period: 'this week' }],
+    ['approvals by dave today', 'decisions', { user: 'dave', period: 'today' }],
+    // Unchanged: roles whose names share these words.
+    ['who has Privileged Role Administrator', 'holders', { role: 'Privileged Role Administrator' }],
+    ['who is active in Global Reader', 'holders', { role: 'Global Reader' }],
+    ['what did alice activate this week', 'activity', { user: 'alice', period: 'this week' }],
+  ];
+  for (const [text, intent, slots] of cases) {
+    it(`"${text}" → ${intent}`, () => assert.deepEqual(parseAdminQuestion(text), { intent, slots }));
+  }
 });
