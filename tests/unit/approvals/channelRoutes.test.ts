@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseChannelRoutes, routeChannel, type ChannelRoute } from '../../../services/approvals/channelRoutes';
 import { ConfigError, loadConfig } from '../../../bot/config';
+import { approvalSettings } from '../../../bot/approvals/wiring';
 
 const A = '19:entra-approvals@thread.tacv2';
 const B = '19:azure-prod@thread.tacv2';
@@ -80,6 +81,14 @@ describe('bot/config: approval channels in both modes', () => {
     assert.throws(() => loadConfig({ ...LOCAL, APPROVAL_CHANNELS: 'entraRole=general' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_CHANNELS' && /Teams channel id/.test(e.message));
     assert.throws(() => loadConfig({ ...LOCAL, APPROVAL_CHANNELS: `*=${B}`, APPROVERS_CHANNEL_ID: A }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_CHANNELS' && /keep one of them/.test(e.message));
     assert.throws(() => loadConfig({ ...LOCAL, APPROVERS_CHANNEL_ID: 'general' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVERS_CHANNEL_ID');
+  });
+
+  it('APPROVAL_ESCALATION_MINUTES sets the escalation spell after the reminder; absent, the reminder\'s spell is used', () => {
+    const config = loadConfig({ ...LOCAL, APPROVAL_ESCALATION_MINUTES: '90' });
+    assert.equal(config.approvals?.escalateAfterReminderMinutes, 90);
+    assert.equal(approvalSettings(config.approvals!).reminders?.escalateAfterReminderMs, 90 * 60_000);
+    assert.equal(loadConfig(LOCAL).approvals?.escalateAfterReminderMinutes, undefined);
+    assert.throws(() => loadConfig({ ...LOCAL, APPROVAL_ESCALATION_MINUTES: 'soon' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_ESCALATION_MINUTES');
   });
 
   it('APPROVERS_CHANNEL_ID with a table is the catch-all after it', () => {
