@@ -4,6 +4,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvFileError, withEnvFile, type Env } from './envFile';
+import { isChannelId, parseChannelRoutes, singleChannelRoutes, type ChannelRoute } from '../services/approvals/channelRoutes';
 
 export type Mode = 'local' | 'production';
 
@@ -83,6 +84,8 @@ export interface BotConfig {
   readonly teamsAppCatalogId?: string;
   /** What an activation may ask for beyond its policy (defaults when absent). */
   readonly activation?: ActivationLimits;
+  /** APPROVERS_CHANNEL_ID / APPROVAL_CHANNELS: the Teams channels that also get approval cards (absent: none). */
+  readonly approvalChannels?: readonly ChannelRoute[];
 }
 
 export interface ActivationLimits {
@@ -95,6 +98,8 @@ export interface ApprovalTiming {
   readonly remindApproversAfterMinutes: number;
   /** APPROVAL_EXPIRY_WARNING_MINUTES: tell the requester this long before PIM's 24 hours run out (default 60). */
   readonly warnRequesterBeforeMinutes: number;
+  /** APPROVAL_ESCALATION_MINUTES: escalate once (channel, requester) when nobody decided this long after the reminder (default: the reminder's spell). */
+  readonly escalateAfterReminderMinutes?: number;
   /** APPROVAL_SWEEP_SECONDS: how often open approvals are reconciled with PIM (default 60). */
   readonly sweepSeconds: number;
   /** APPROVAL_SEND_LEASE_SECONDS: how long a card send claim holds off other senders (default 120; kill tests shorten it). */
@@ -136,7 +141,6 @@ export const PRODUCTION_SETTINGS = [
   'ALLOWED_TENANT_IDS',
   'SSO_APP_ID_URI',
   'SSO_CONNECTION_NAME',
-  'APPROVERS_CHANNEL_ID',
   'ADMIN_GROUP_ID',
   'TOKEN_CACHE_KEY',
   'PUBLIC_BASE_URL',
@@ -207,6 +211,7 @@ function loadLocalConfig(env: Env): BotConfig {
     approvals: approvalTiming(env),
     activation: activationLimits(env),
     ...(localCatalogId ? { teamsAppCatalogId: localCatalogId } : {}),
+    ...approvalChannels(env),
   };
 }
 
@@ -232,10 +237,8 @@ function loadProductionConfig(env: Env): BotConfig {
   if (!/^[\w .-]{1,100}$/.test(oauthConnectionName)) {
     throw new ConfigError('SSO_CONNECTION_NAME', 'must be the name of the Azure Bot\'s OAuth connection (letters, digits, spaces, . _ -)');
   }
+  const channels = approvalChannels(env);
   const approversChannelId = readOptional(env, 'APPROVERS_CHANNEL_ID');
-  if (approversChannelId !== undefined && !/^19:[^\s]+@thread\.(tacv2|skype)$/.test(approversChannelId)) {
-    throw new ConfigError('APPROVERS_CHANNEL_ID', 'must be a Teams channel id like 19:...@thread.tacv2');
-  }
   const adminGroupId = readOptional(env, 'ADMIN_GROUP_ID') === undefined ? undefined : requiredGuid(env, 'ADMIN_GROUP_ID');
   const tokenCacheKey = readKey(env, 'TOKEN_CACHE_KEY');
   const publicBaseUrl = readPublicBaseUrl(env, 'PUBLIC_BASE_URL');
@@ -266,6 +269,7 @@ function loadProductionConfig(env: Env): BotConfig {
     approvals: approvalTiming(env),
     activation: activationLimits(env),
     ...(teamsAppCatalogId ? { teamsAppCatalogId } : {}),
+    ...channels,
     production: {
       appId,
       appType,
@@ -328,6 +332,24 @@ function readPublicBaseUrl(env: Env, name: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * APPROVERS_CHANNEL_ID (one channel for every request) and APPROVAL_CHANNELS (a routing table, see
+ * services/approvals/channelRoutes.ts); the channel id stands for a `*` entry, so both may not name one.
+ */
+function approvalChannels(env: Env): { approvalChannels?: readonly ChannelRoute[] } {
+  const single = readOptional(env, 'APPROVERS_CHANNEL_ID');
+  if (single !== undefined && !isChannelId(single)) throw new ConfigError('APPROVERS_CHANNEL_ID', 'must be a Teams channel id like 19:...@thread.tacv2');
+  const table = readOptional(env, 'APPROVAL_CHANNELS');
+  if (table === undefined) return single ? { approvalChannels: singleChannelRoutes(single) } : {};
+  const parsed = parseChannelRoutes(table);
+  if (!parsed.ok) throw new ConfigError('APPROVAL_CHANNELS', parsed.error);
+  const catchAll = parsed.routes.some((r) => r.surface === undefined);
+  if (single !== undefined && catchAll) {
+    throw new ConfigError('APPROVAL_CHANNELS', 'has a "*" entry and APPROVERS_CHANNEL_ID is set too; keep one of them (APPROVERS_CHANNEL_ID means "*=<channel>")');
+  }
+  return { approvalChannels: single !== undefined ? [...parsed.routes, ...singleChannelRoutes(single)] : parsed.routes };
+}
+
 function activationLimits(env: Env): ActivationLimits {
   return { maxScheduleAheadDays: readInteger(env, 'MAX_SCHEDULE_AHEAD_DAYS', 14, 1, 365) };
 }
@@ -337,6 +359,7 @@ function approvalTiming(env: Env): ApprovalTiming {
     remindApproversAfterMinutes: readInteger(env, 'APPROVAL_REMINDER_MINUTES', 240, 1, 24 * 60),
     warnRequesterBeforeMinutes: readInteger(env, 'APPROVAL_EXPIRY_WARNING_MINUTES', 60, 1, 24 * 60),
     sweepSeconds: readInteger(env, 'APPROVAL_SWEEP_SECONDS', 60, 1, 3600),
+    ...(readOptional(env, 'APPROVAL_ESCALATION_MINUTES') !== undefined ? { escalateAfterReminderMinutes: readInteger(env, 'APPROVAL_ESCALATION_MINUTES', 240, 1, 24 * 60) } : {}),
     ...(readOptional(env, 'APPROVAL_SEND_LEASE_SECONDS') !== undefined ? { sendLeaseSeconds: readInteger(env, 'APPROVAL_SEND_LEASE_SECONDS', 120, 1, 3600) } : {}),
   };
 }

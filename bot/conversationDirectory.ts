@@ -15,6 +15,17 @@ export function referenceKey(userId: string): string {
   return `conversations/users/${userId.toLowerCase()}`;
 }
 
+export function channelReferenceKey(channelId: string): string {
+  return `conversations/channels/${channelId.toLowerCase()}`;
+}
+
+/** A Teams channel's own id: a thread in it is `<channel id>;messageid=<id>`, and channelData names the channel. */
+function channelIdOf(activity: TurnContext['activity']): string | undefined {
+  const named = (activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
+  const id = typeof named === 'string' && named !== '' ? named : activity.conversation?.id?.split(';')[0];
+  return id && id.length <= 400 ? id : undefined;
+}
+
 export class ConversationDirectory {
   /** What this instance last wrote per user, so an unchanged reference costs no write. */
   private readonly known = new Map<string, string>();
@@ -30,6 +41,7 @@ export class ConversationDirectory {
     const userId = turnIdentity(context)?.userId ?? claimedObjectId(context);
     if (!userId) return;
     const type = activity.conversation?.conversationType;
+    if (type === 'channel') return this.captureChannel(context);
     if (type !== undefined && type !== 'personal') return;
     if (!activity.serviceUrl || !activity.conversation?.id) return;
     const reference = TurnContext.getConversationReference(activity);
@@ -41,6 +53,32 @@ export class ConversationDirectory {
     const item: StoredReference & { eTag: string } = { reference, updatedAt: this.now().toISOString(), eTag: '*' };
     await this.storage.write({ [referenceKey(id)]: item });
     this.known.set(id, serialized);
+  }
+
+  /**
+   * Where the bot can post into a team channel (approval cards routed there): the channel's reference,
+   * kept from any activity that arrives from it (the app's install in the team, a message, a click).
+   */
+  private async captureChannel(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const channelId = channelIdOf(activity);
+    if (!channelId || !activity.serviceUrl) return;
+    const reference = TurnContext.getConversationReference(activity);
+    delete reference.activityId;
+    // The post goes to the channel itself (a new thread), not into the thread this activity came from; and to nobody in particular.
+    delete reference.user;
+    reference.conversation = { ...reference.conversation!, id: channelId };
+    const key = channelReferenceKey(channelId);
+    const serialized = JSON.stringify(reference);
+    if (this.known.get(key) === serialized) return;
+    await this.storage.write({ [key]: { reference, updatedAt: this.now().toISOString(), eTag: '*' } });
+    this.known.set(key, serialized);
+  }
+
+  async getChannel(channelId: string): Promise<Partial<ConversationReference> | undefined> {
+    const key = channelReferenceKey(channelId);
+    const item = (await this.storage.read([key]))[key] as StoredReference | undefined;
+    return item?.reference;
   }
 
   async get(userId: string): Promise<Partial<ConversationReference> | undefined> {

@@ -77,7 +77,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   if (services) meterDecisions(services.approvals.decisions, metrics);
   const now = overrides.now ?? (() => new Date());
   const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
     : undefined;
 
   const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}), ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };

@@ -1,4 +1,4 @@
-// The admin answers' one card: a title, when the data was read, a table and a "Show more" button that
+// The admin answers' one card: a title, when the data was read, a table (a list on narrow screens) and a "Show more" button that
 // carries only a cursor id (the rows stay on the server). Dialogs build the rows from the admin model.
 import type { Attachment } from 'botbuilder';
 import { cardDateTime } from './format';
@@ -7,6 +7,8 @@ import { renderCard } from './render';
 /** Rows per card page: keeps every page well under Teams' 28 KB whatever the cell text. */
 export const ADMIN_PAGE_SIZE = 10;
 const MAX_CELL_CHARS = 240;
+/** Cell characters per page: each cell is in the card twice (table and narrow list), and a page stays under 28 KB. */
+const CELL_BUDGET = 8_000;
 
 export interface AdminTableView {
   readonly title: string;
@@ -26,6 +28,9 @@ export interface AdminTableView {
 }
 
 export function adminTableCard(view: AdminTableView): Attachment {
+  const cellCount = view.rows.reduce((n, r) => n + r.length, 0);
+  const limit = Math.min(MAX_CELL_CHARS, Math.floor(CELL_BUDGET / Math.max(1, cellCount)));
+  const clip = (text: string) => clipTo(text, limit);
   const total = view.total ?? view.rows.length;
   const first = view.firstRow ?? 1;
   const range = total > view.rows.length ? ` · rows ${first}-${first + view.rows.length - 1} of ${total}` : '';
@@ -34,7 +39,9 @@ export function adminTableCard(view: AdminTableView): Attachment {
     subtitle: `Read from PIM ${cardDateTime(view.readAt)}${range}`,
     columns: view.headers.map((_, i) => ({ width: view.widths?.[i] ?? 1 })),
     headers: [...view.headers],
-    rows: view.rows.map((cells) => ({ cells: cells.map(clip) })),
+    // Wide screens get the table; narrow ones (a phone) a list of "header: value" per row, so no word is
+    // broken across lines by a column too narrow for it.
+    rows: view.rows.map((cells) => ({ cells: cells.map(clip), facts: cells.map((c, i) => ({ title: view.headers[i] ?? '', value: clip(c) })) })),
     emptyText: view.emptyText,
     moreText: view.remaining && view.remaining > 0 ? `${view.remaining} more not shown.` : '',
     notes: [...(view.notes ?? [])],
@@ -42,7 +49,7 @@ export function adminTableCard(view: AdminTableView): Attachment {
   });
 }
 
-function clip(text: string): string {
+function clipTo(text: string, limit: number): string {
   const oneLine = text.trim() === '' ? '—' : text;
-  return oneLine.length > MAX_CELL_CHARS ? `${oneLine.slice(0, MAX_CELL_CHARS - 1)}…` : oneLine;
+  return oneLine.length > limit ? `${oneLine.slice(0, limit - 1)}…` : oneLine;
 }

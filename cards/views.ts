@@ -17,9 +17,9 @@ export interface RoleView {
   readonly label?: string;
 }
 
-export type Tone = 'info' | 'success' | 'warning' | 'error';
+export type { Tone } from './status';
+import { TITLE_COLOR, toneTitle, type Tone } from './status';
 
-const TONE_COLOR: Record<Tone, string> = { info: 'Default', success: 'Good', warning: 'Warning', error: 'Attention' };
 
 /** Keeps every card well under Teams' size limit however many eligibilities someone has. */
 export const MAX_LISTED_ROLES = 20;
@@ -95,7 +95,7 @@ export interface ResultItemView {
 export function resultsCard(input: { headline: string; items: readonly ResultItemView[]; footer?: string }): Attachment {
   return renderCard('results', {
     headline: input.headline,
-    items: input.items.slice(0, MAX_LISTED_ROLES).map((i) => ({ label: i.label, status: i.status, detail: i.detail, color: TONE_COLOR[i.tone] })),
+    items: input.items.slice(0, MAX_LISTED_ROLES).map((i) => ({ label: i.label, status: toneTitle(i.tone, i.status), detail: i.detail, color: TITLE_COLOR })),
     footer: input.footer ?? '',
   });
 }
@@ -119,7 +119,7 @@ export function reminderCard(input: { key: string; label: string; end: Date; now
   return renderCard('reminder', {
     key: input.key,
     canExtend: input.canExtend,
-    title: `${input.label} ends soon`,
+    title: toneTitle('warning', `${input.label} ends soon`),
     text: `It ends at ${cardTime(input.end)} (${timeLeft(input.end, input.now)}). ${input.canExtend ? 'Extend it, or activate it again once it has ended.' : 'PIM does not extend activations: activate it again when it ends.'}`,
   });
 }
@@ -172,7 +172,7 @@ export function activationResultCard(request: ActivationRequest, constraints?: C
     { title: 'Request', value: request.id },
   ];
   const { headline, detail, tone } = describeRequest(request, constraints);
-  return renderCard('result', { headline, detail, color: TONE_COLOR[tone], facts });
+  return renderCard('result', { headline: toneTitle(tone, headline), detail, color: TITLE_COLOR, facts });
 }
 
 /** A request for a later start: PIM holds it until then, so nothing is active yet. */
@@ -269,5 +269,5 @@ export function myRolesCard(input: {
 }
 
 export function infoCard(input: { title: string; text: string; hint?: string; tone?: Tone }): Attachment {
-  return renderCard('info', { title: input.title, text: input.text, hint: input.hint ?? '', color: TONE_COLOR[input.tone ?? 'info'] });
+  return renderCard('info', { title: toneTitle(input.tone ?? 'info', input.title), text: input.text, hint: input.hint ?? '', color: TITLE_COLOR });
 }

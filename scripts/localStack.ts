@@ -9,6 +9,7 @@ import type { PersonaName } from '../emulator/chat/personas';
 import { startAzurite } from '../emulator/storage/azurite';
 import { LOCAL_TEAMS_APP } from '../emulator/tenant/demoTenant';
 import { startTenantEmulator, type TenantEmulator } from '../emulator/tenant/index';
+import { DEMO_APPROVALS_CHANNEL } from '../emulator/tenant/demoTenant';
 
 export interface LocalStackOptions {
   readonly dataDir: string;
@@ -46,6 +47,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => azurite.stop());
 
     const config = loadConfig({
+      // The Playground team's "PIM approvals" channel gets the approval cards, unless .env routes them itself.
+      ...(options.env?.['APPROVAL_CHANNELS'] ? {} : { APPROVERS_CHANNEL_ID: DEMO_APPROVALS_CHANNEL.id }),
       ...options.env,
       PORT: String(options.botPort),
       LOCAL_TENANT_URL: tenant.url,

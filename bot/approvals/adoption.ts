@@ -6,7 +6,7 @@ import { infoCard } from '../../cards/views';
 import { approverNames } from '../../services/approvals/approvers';
 import type { ApprovalContext } from '../../services/approvals/context';
 import type { PersonRef } from '../../services/approvals/model';
-import { APPROVAL_TIMEOUT_MS, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
+import { APPROVAL_TIMEOUT_MS, channelCopyId, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
 import type { ActivationRequest, UserContext } from '../../services/pim/model';
 
 /**
@@ -24,6 +24,8 @@ export function approvalRecord(o: {
   /** What the approvers' cards say about the requester and the role (read with the audience). */
   context?: ApprovalContext;
   claimFor?: (userId: string, role: CardCopy['role']) => SendClaim | undefined;
+  /** The Teams channel that also gets the card (see channelRoutes), if any. */
+  channelId?: string | undefined;
 }): ApprovalRecord {
   const { user, request, recent } = o;
   const requester: PersonRef = user.displayName ? { id: user.userId, displayName: user.displayName } : { id: user.userId };
@@ -47,7 +49,12 @@ export function approvalRecord(o: {
     ...(o.context ? { context: o.context } : {}),
     createdAt: o.now.toISOString(),
     expiresAt: new Date(request.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS).toISOString(),
-    copies: [copy(user.userId, 'requester'), ...o.approvers.map((a) => copy(a.id, 'approver'))],
+    copies: [
+      copy(user.userId, 'requester'),
+      ...o.approvers.map((a) => copy(a.id, 'approver')),
+      // Only with someone in it who may decide: a channel copy nobody can act on would only show the request.
+      ...(o.channelId && o.approvers.length > 0 ? [{ ...copy(channelCopyId(o.channelId), 'channel'), conversationId: o.channelId }] : []),
+    ],
   };
 }
 

@@ -6,10 +6,8 @@ import { plainMessage } from '../../cards/plainText';
 import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
 import { MAX_HELD_ACCESS } from '../../services/approvals/context';
-import type { ApprovalOutcome } from '../../services/approvals/model';
 import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/approvals/record';
-
-const COLOR: Record<ApprovalOutcome, string> = { pending: 'Warning', approved: 'Good', denied: 'Attention', canceled: 'Default', expired: 'Default' };
+import { outcomeTitle, TITLE_COLOR } from '../../cards/status';
 
 /** The start the requester asked for, when it is not the moment of the request. */
 function scheduledStart(record: ApprovalRecord): Date | undefined {
@@ -162,11 +160,11 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: str
   const scheduled = scheduledStart(record);
   const held = record.context?.activeAccess;
   return renderCard('approvalRequest', {
-    headline: pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record),
+    headline: outcomeTitle(record.decision?.outcome ?? 'pending', pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record)),
     detail: pending
       ? `${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours. A reason is required to deny.`
       : `${who}'s request for ${what}.`,
-    color: COLOR[record.decision?.outcome ?? 'pending'],
+    color: TITLE_COLOR,
     error: pending && error ? error : '',
     facts: approverFacts(record, copy),
     historyTitle: record.historyUnknown ? '' : history.length > 0 ? `${who}'s recent activations of this role` : `No earlier activations of this role by ${who}`,
@@ -202,9 +200,9 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
     }[d.outcome];
   }
   return renderCard('approvalStatus', {
-    headline,
+    headline: outcomeTitle(d?.outcome ?? 'pending', headline),
     detail,
-    color: COLOR[d?.outcome ?? 'pending'],
+    color: TITLE_COLOR,
     facts: facts(record).filter((f) => f.title !== 'Requested by'),
     pending: !d,
     requestId: record.requestId,
@@ -219,7 +217,7 @@ export function prepareApprovalCards(): void {
 }
 
 export function cardFor(record: ApprovalRecord, copy: CardCopy): Attachment {
-  return copy.role === 'approver' ? approverCard(record, copy) : requesterCard(record, copy);
+  return copy.role === 'requester' ? requesterCard(record, copy) : approverCard(record, copy);
 }
 
 /** The message the requester gets when the outcome lands: plain text, as the approver's reason is shown in it. */

@@ -18,18 +18,19 @@ import {
 } from 'botbuilder';
 import { actingUser } from '../../dialogs/actingUser';
 import type { Logger } from '../../dialogs/deps';
-import { resolveApprovers } from '../../services/approvals/approvers';
+import { approverNames, resolveApprovers } from '../../services/approvals/approvers';
 import { readApprovalContext } from '../../services/approvals/context';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
 import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from '../../services/approvals/port';
+import { routeChannel, type ChannelRoute } from '../../services/approvals/channelRoutes';
 import {
-  claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
+  channelCopy, claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
   type ApprovalRecord, type CardCopy, type RecordedDecision,
 } from '../../services/approvals/record';
 import { isAzureRequestId } from '../../services/approvals/azure/azureApprovals';
 import { ApprovalRecordStore } from '../../services/approvals/recordStore';
-import { dueReminders, DEFAULT_REMINDERS, type ReminderPolicy } from '../../services/approvals/reminders';
+import { dueEscalation, dueReminders, DEFAULT_REMINDERS, type ReminderPolicy } from '../../services/approvals/reminders';
 import { isPimError } from '../../services/pim/errors';
 import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../../services/pim/model';
 import type { PimService } from '../../services/pim/service';
@@ -82,6 +83,8 @@ export interface ApprovalFlowDeps {
   readonly sendLeaseMs?: number;
   /** Times the first approver card of each request (telemetry; no-op without a connection string). */
   readonly metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
+  /** Teams channels that also get the card, by surface and scope (APPROVAL_CHANNELS); absent: none. */
+  readonly channels?: readonly ChannelRoute[];
 }
 
 type InvokeReply = AdaptiveCardInvokeResponse;
@@ -121,7 +124,7 @@ export class ApprovalFlow {
     // requester's copy is claimed too: a resubmit adopting the request meanwhile sends a note, not a
     // second waiting card.
     const claim = { id: randomUUID(), at: now.toISOString() };
-    const draft = approvalRecord({ user, request, approvers, recent, now, ...(about ? { context: about } : {}), claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
+    const draft = approvalRecord({ user, request, approvers, recent, now, ...(about ? { context: about } : {}), channelId: this.channelFor(request), claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
     const creating = this.deps.records.create(draft, { newRequest: true });
     creating.catch(noop); // awaited below, after the rendering
     // The cards are rendered while the record is written, once its requests are on their way. They
@@ -162,6 +165,7 @@ export class ApprovalFlow {
     const reply = context.sendActivity(MessageFactory.attachment(waitingCard));
     const posts = Promise.race([replyCounted, reply.then(noop, noop)]).then(() => this.postClaimed(recordId, record, claimed, references, recorder, approverCards));
     this.track(posts);
+    if (channelCopy(record)) this.track(this.postChannelCopy(recordId));
     this.track(this.markUnreachable(recordId, record.copies.filter((c) => c.role === 'approver' && references.get(c.userId) === undefined)));
     const sent = await reply;
     // One write with the first approvers' results, most likely.
@@ -181,7 +185,7 @@ export class ApprovalFlow {
     let record = await this.deps.records.getByKey(key);
     if (!record) {
       const { approvers, recent, context: about } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
-      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}) }));
+      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}), channelId: this.channelFor(request) }));
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
         await context.sendActivity(alreadyWaitingMessage(request.roleName, undefined));
@@ -245,7 +249,12 @@ export class ApprovalFlow {
     if (verb === APPROVAL_VERBS.cancel) return this.cancel(user, record, nonce, clicked);
 
     if (user.userId === record.requester.id.toLowerCase()) return message("You can't approve or deny your own request. Nothing was changed.");
-    const copy = copyFor(record, user.userId, 'approver');
+    // The channel's copy: everyone in the channel sees its buttons, only the request's approvers may use them.
+    const inChannel = record.copies.find((c) => c.role === 'channel' && c.nonce === nonce);
+    if (inChannel && !record.approvers.some((a) => a.id.toLowerCase() === user.userId)) {
+      return message(`Only the approvers of this request (${approverNames(record.approvers)}) can approve or deny it. Nothing was changed.`);
+    }
+    const copy = inChannel ?? copyFor(record, user.userId, 'approver');
     if (!copy) return message("You're not an approver for this request, so I can't take your decision. Nothing was changed.");
     if (copy.nonce !== nonce) return message('This card is out of date. Use the latest card I sent you. Nothing was changed.');
     const where = context.activity.conversation?.id;
@@ -399,7 +408,7 @@ export class ApprovalFlow {
       if (request.status !== 'pendingApproval') return;
       if (!request.approvalId && found.approvalId) request = { ...request, approvalId: found.approvalId };
       const { approvers, recent, context: about } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
-      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}) }));
+      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}), channelId: this.channelFor(request) }));
       // 'busy': another instance is writing it this moment, and sends the cards.
       if (opened.kind === 'busy') return;
       if (opened.kind === 'created') await this.postWaitingCard(key);
@@ -452,6 +461,7 @@ export class ApprovalFlow {
       // Retries copies an earlier update could not reach, and the requester's message.
       await this.propagate(key);
       await this.remind(key);
+      await this.escalate(key);
       const latest = await this.deps.records.getByKey(key);
       if (!latest || isSettled(latest)) await this.deps.records.close(key);
     } catch (e) {
@@ -558,6 +568,7 @@ export class ApprovalFlow {
   private async fanOut(key: string): Promise<void> {
     const record = await this.deps.records.getByKey(key);
     if (!record) return;
+    if (channelCopy(record)) await this.postChannelCopy(key);
     const open = record.copies.filter((c) => c.role === 'approver' && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs));
     if (open.length === 0) return;
     const references = await this.references(key, open.map((c) => c.userId));
@@ -735,7 +746,7 @@ export class ApprovalFlow {
     await Promise.all(
       staleCopies(record).map(async (c) => {
         try {
-          const latest = await this.deps.conversations.get(c.userId);
+          const latest = c.role === 'channel' ? await this.channelReference(record, c) : await this.deps.conversations.get(c.userId);
           if (!latest || !c.activityId) return;
           // The copy lives in the chat it was posted to, which need not be the person's latest one.
           const reference = c.conversationId && latest.conversation ? { ...latest, conversation: { ...latest.conversation, id: c.conversationId } } : latest;
@@ -810,6 +821,106 @@ export class ApprovalFlow {
       sends.push(this.say(record.requester.id, `Nobody has decided on your request for ${record.request.roleName} yet, and PIM drops it at ${new Date(record.expiresAt).toISOString().slice(11, 16)} UTC. You may want to ask an approver directly.`));
     }
     await Promise.allSettled(sends);
+  }
+
+  /**
+   * Nobody decided after the reminder, and PIM's 24 hours are not up: the channel (if the request has
+   * one) is asked to step in, and the requester hears who was reminded, so she can chase them directly.
+   * Claimed with the eTag (escalatedAt) before sending, so two instances escalate once.
+   */
+  private async escalate(key: string): Promise<void> {
+    const policy = this.deps.reminders ?? DEFAULT_REMINDERS;
+    const stamped = this.deps.now().toISOString();
+    const record = await this.deps.records.update(key, (r) => (dueEscalation(r, this.deps.now(), policy) ? { ...r, escalatedAt: stamped } : undefined));
+    if (!record || record.escalatedAt !== stamped) return;
+    const who = record.requester.displayName ?? 'Someone';
+    const role = record.request.roleName;
+    // Who the reminder reached: the approvers whose card is out (the others have no chat with the bot).
+    const reached = record.approvers.filter((a) => record.copies.some((c) => c.role === 'approver' && c.state === 'sent' && c.userId === a.id.toLowerCase()));
+    const named = reached.map((a) => a.displayName ?? 'an approver');
+    const names = named.length <= 1 ? (named[0] ?? '') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+    const drops = `${new Date(record.expiresAt).toISOString().slice(11, 16)} UTC`;
+    const remindedAt = record.approversRemindedAt ? `${new Date(record.approversRemindedAt).toISOString().slice(11, 16)} UTC` : 'earlier';
+    const channel = channelCopy(record);
+    const sends: Array<Promise<unknown>> = [];
+    if (channel) {
+      sends.push(
+        this.channelReference(record, channel).then((reference) =>
+          reference
+            ? this.deps.sender.post(reference, plainMessage(`⏰ Escalation: ${who}'s request for ${role} is still waiting for a decision. ${names ? `${names} ${reached.length > 1 ? 'were' : 'was'} reminded at ${remindedAt}` : 'No approver could be reminded in a chat'}; PIM drops the request at ${drops}. Any of ${approverNames(record.approvers).replace(/ or /, ' and ')} can decide on the card in this channel.`))
+            : undefined,
+        ),
+      );
+    }
+    const told = names ? `I reminded ${names} at ${remindedAt}` : `I could not remind ${approverNames(record.approvers)} in a chat`;
+    sends.push(this.say(record.requester.id, `Your request for ${role} is still waiting. ${told}${channel ? ' and have now raised it in the approvers\' channel' : ''}. PIM drops it at ${drops} if nobody decides; you may want to contact them directly.`));
+    const results = await Promise.allSettled(sends);
+    for (const r of results) if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...describeError(r.reason) });
+  }
+
+  /** The request's channel, as the routing table (APPROVAL_CHANNELS) sends its surface and scope. */
+  private channelFor(request: ActivationRequest): string | undefined {
+    return this.deps.channels ? routeChannel(this.deps.channels, request.surface, request.scope.id) : undefined;
+  }
+
+  /**
+   * Where the channel copy goes: the channel's own reference (kept from any activity in it), else the
+   * channel id at the endpoint of someone in the request's tenant (Teams posts to a channel by its id).
+   */
+  private async channelReference(record: ApprovalRecord, copy: CardCopy): Promise<Partial<ConversationReference> | undefined> {
+    const channelId = copy.conversationId;
+    if (!channelId) return undefined;
+    const stored = await this.deps.conversations.getChannel(channelId);
+    if (stored) return stored;
+    // Approvers first: locally each persona's Playground is its own endpoint, and approvers are who the channel is for.
+    for (const person of [...record.approvers, record.requester]) {
+      const known = await this.deps.conversations.get(person.id);
+      if (!known?.serviceUrl) continue;
+      const { user: _person, activityId: _none, ...rest } = known;
+      return { ...rest, conversation: { ...(known.conversation ?? {}), id: channelId, conversationType: 'channel', isGroup: true } as ConversationReference['conversation'] };
+    }
+    return undefined;
+  }
+
+  /** Posts the channel copy (claimed like every copy, so it goes out once); a decided request gets none. */
+  private async postChannelCopy(key: string): Promise<void> {
+    const now = () => this.deps.now();
+    const open = (r: ApprovalRecord) => {
+      const c = channelCopy(r);
+      // 'unreachable': the channel refused the bot (not in the team, or no such channel); not retried each sweep.
+      return c && !r.decision && c.state === 'intent' && !claimIsLive(c.claim, now(), this.leaseMs) ? c : undefined;
+    };
+    const record = await this.deps.records.getByKey(key);
+    const copy = record && open(record);
+    if (!record || !copy) return;
+    const reference = await this.channelReference(record, copy);
+    if (!reference) return; // nobody in the request has a conversation yet: a later pass tries again
+    const claim = { id: randomUUID(), at: now().toISOString() };
+    const claimed = await this.deps.records.update(key, (r) => {
+      const c = open(r);
+      return c ? withCopy(r, c, { claim }) : undefined;
+    });
+    const mine = claimed && channelCopy(claimed);
+    if (!claimed || !mine || mine.claim?.id !== claim.id) return;
+    const result = { userId: mine.userId, role: 'channel' } as const;
+    let activityId: string;
+    try {
+      activityId = await this.deps.sender.post(reference, cardFor(claimed, mine));
+    } catch (e) {
+      const status = (e as { statusCode?: unknown } | undefined)?.statusCode;
+      const refused = status === 403 || status === 404;
+      this.deps.logger.warn(refused ? 'the channel refused the approval card (is the app added to the team?); not retried for this request' : 'could not post an approval card to the channel', { key, ...describeError(e) });
+      await this.recordPosts(key, claim.id, [result], 'pending').catch(noop);
+      if (refused) {
+        await this.deps.records.update(key, (r) => {
+          const c = channelCopy(r);
+          return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
+        }).catch(noop);
+      }
+      return;
+    }
+    await this.recordPosts(key, claim.id, [{ ...result, activityId, conversationId: mine.conversationId }], 'pending');
+    await this.propagate(key);
   }
 
   private async say(userId: string, text: string): Promise<void> {

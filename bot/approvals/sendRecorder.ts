@@ -5,7 +5,7 @@
 export interface PostResult {
   readonly userId: string;
   /** Whose copy: an approver's unless said otherwise. */
-  readonly role?: 'approver' | 'requester';
+  readonly role?: 'approver' | 'requester' | 'channel';
   /** Absent when the post failed (the copy is released for the next pass). */
   readonly activityId?: string;
   readonly conversationId?: string | undefined;

@@ -9,6 +9,7 @@ import type { ApprovalDecisions } from '../../services/approvals/decisions';
 import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
 import { ApprovalRecordStore, CREATE_LEASE_MS } from '../../services/approvals/recordStore';
 import type { ReminderPolicy } from '../../services/approvals/reminders';
+import type { ChannelRoute } from '../../services/approvals/channelRoutes';
 import type { PimService } from '../../services/pim/service';
 import { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
@@ -41,7 +42,11 @@ export const DEFAULT_SWEEP_MS = 60_000;
 export function approvalSettings(timing: ApprovalTiming): ApprovalSettings {
   return {
     sweepMs: timing.sweepSeconds * 1000,
-    reminders: { remindApproversAfterMs: timing.remindApproversAfterMinutes * 60_000, warnRequesterBeforeMs: timing.warnRequesterBeforeMinutes * 60_000 },
+    reminders: {
+      remindApproversAfterMs: timing.remindApproversAfterMinutes * 60_000,
+      warnRequesterBeforeMs: timing.warnRequesterBeforeMinutes * 60_000,
+      ...(timing.escalateAfterReminderMinutes !== undefined ? { escalateAfterReminderMs: timing.escalateAfterReminderMinutes * 60_000 } : {}),
+    },
     ...(timing.sendLeaseSeconds !== undefined ? { sendLeaseMs: timing.sendLeaseSeconds * 1000 } : {}),
   };
 }
@@ -56,6 +61,8 @@ export function createApprovalWiring(options: {
   installer?: AppInstallerPort;
   settings?: ApprovalSettings;
   metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
+  /** APPROVAL_CHANNELS: where approval cards also go (bot/config). */
+  channels?: readonly ChannelRoute[];
 }): ApprovalWiring {
   let sender: CardSender | undefined;
   const lateSender: CardSender = {
@@ -83,6 +90,7 @@ export function createApprovalWiring(options: {
     ...(options.settings?.sendLeaseMs !== undefined ? { sendLeaseMs: options.settings.sendLeaseMs } : {}),
     ...(options.installer ? { installer: options.installer } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   const pass = () => void flow.sweep().catch((e: unknown) => options.logger.warn('approval sweep failed', describeError(e)));

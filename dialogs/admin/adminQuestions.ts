@@ -17,6 +17,8 @@ import { parseCommand } from '../parsing/command';
 import { AnswerCursors } from './cursors';
 import { parseAdminQuestion, type Parse } from './grammar';
 import { parseDuration, parsePeriod, resolveAlert, resolveRole, resolveUser, type Period } from './slots';
+import { accessSentence, activitySentence, howHeld } from './words';
+import { decisionAnswer } from './decisionAnswer';
 
 export const ADMIN_MORE_ACTION = 'adminMore';
 
@@ -113,8 +115,8 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       const who = self ? 'You' : principal?.name;
       const title = principal ? `What ${who} activated ${range.label}` : role && role.surface === 'entraRole' ? `Activations of ${role.roleName} ${range.label}` : `PIM activity ${range.label}`;
       return table({
-        title, readAt: result.readAt, headers: ['When', 'Who', 'What', 'Role', 'Result'], widths: [3, 3, 4, 3, 2], emptyText: 'Nothing in that period.', notes: result.notes,
-      }, result.items.map(activityRow));
+        title, readAt: result.readAt, headers: ['When', 'What happened'], widths: [1, 3], emptyText: 'Nothing in that period.', notes: result.notes,
+      }, result.items.map((e) => activityRow(e, user.userId)));
     }
     case 'settings': {
       const dir = await admin.directory(asker);
@@ -123,21 +125,33 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       // A role the asker may activate is their own business; any other role's settings are for admins.
       if (refused && !(await isOwnEligibility(deps, user, resolved.value))) return refused;
       const s = await admin.roleSettings(asker, resolved.value);
+      // Risky values say so in words and an icon (never by colour alone), and are summed up first.
+      const noMfa = !s.requiresMfa && !s.authenticationContext;
+      const risky = [
+        ...(noMfa ? ['no MFA on activation'] : []),
+        ...(!s.requiresApproval ? ['no approval'] : []),
+        ...(s.maxEligibilityDays === null ? ['permanent eligibility allowed'] : []),
+        ...(s.maxAssignmentDays === null ? ['permanent active assignments allowed'] : []),
+      ];
+      const flag = (bad: boolean, value: string) => (bad ? `⚠️ ${value} (risky)` : value);
       const rows: string[][] = [
         ['Maximum activation', formatDuration(s.maxActivationMinutes)],
-        ['Approval', s.requiresApproval ? `Required: ${s.approvers.join(', ') || 'no approvers named'}` : 'Not required'],
-        ['MFA on activation', s.requiresMfa ? 'Required' : 'Not required'],
+        ['Approval', s.requiresApproval ? `Required: ${s.approvers.join(', ') || 'no approvers named'}` : flag(true, 'Not required')],
+        ['MFA on activation', s.requiresMfa ? 'Required' : flag(noMfa, 'Not required')],
         ['Authentication context', s.authenticationContext ?? 'None'],
         ['Justification', s.requiresJustification ? 'Required' : 'Not required'],
         ['Ticket', s.requiresTicket ? 'Required' : 'Not required'],
-        ['Eligible assignments', s.maxEligibilityDays === null ? 'May be permanent' : `Expire after ${s.maxEligibilityDays} days`],
-        ['Active assignments', s.maxAssignmentDays === null ? 'May be permanent' : `Expire after ${s.maxAssignmentDays} days`],
+        ['Eligible assignments', s.maxEligibilityDays === null ? flag(true, 'May be permanent') : `Expire after ${s.maxEligibilityDays} days`],
+        ['Active assignments', s.maxAssignmentDays === null ? flag(true, 'May be permanent') : `Expire after ${s.maxAssignmentDays} days`],
         ...s.notifications.filter((n) => n.event === 'activation').map((n) => [
           `Notify ${n.recipient} on activation`,
           `${n.level}${n.defaultRecipients ? ', default recipients' : ''}${n.additionalRecipients.length ? `, also ${n.additionalRecipients.join(', ')}` : ''}`,
         ]),
       ];
-      return table({ title: `Settings of ${roleLabel(resolved.value)}`, readAt: deps.now(), headers: ['Setting', 'Value'], widths: [2, 3], emptyText: '' }, rows);
+      return table({
+        title: `Settings of ${roleLabel(resolved.value)}`, readAt: deps.now(), headers: ['Setting', 'Value'], widths: [2, 3], emptyText: '',
+        notes: risky.length > 0 ? [`⚠️ Worth a look: ${risky.join(', ')}.`] : ['✅ No risky values.'],
+      }, rows);
     }
     default:
       break;
@@ -182,6 +196,32 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         p.durationMinutes === null ? '—' : formatDuration(p.durationMinutes), [p.justification, p.ticketNumber ? `ticket ${p.ticketNumber}` : ''].filter(Boolean).join(' · '),
       ]));
     }
+    case 'activeNow': {
+      const r = await admin.activeAccess(asker);
+      return table({
+        title: 'Who has privileged access now', readAt: r.readAt, headers: ['Who holds what', 'How, until'], widths: [3, 2],
+        emptyText: 'Nobody holds an active assignment right now.', notes: r.notes,
+      }, r.items.map((a) => [accessSentence(a), howHeld(a)]));
+    }
+    case 'decisions': {
+      const who = resolveUser(parse.slots.user ?? '', user.userId, dir);
+      if (!who.ok) return text(unknownName('person', parse.slots.user ?? ''));
+      const period = parse.slots.period ? parsePeriod(parse.slots.period, now) : undefined;
+      const range: Period = period ?? { from: new Date(now.getTime() - 7 * 86_400_000), to: now, label: 'the last 7 days' };
+      const r = await admin.activity(asker, { principalId: who.value.id, from: range.from, to: range.to, only: 'decisions' });
+      const name = who.value.id === user.userId ? 'you' : who.value.name;
+      return table({
+        title: `What ${name} approved or denied ${range.label}`, readAt: r.readAt, headers: ['When', 'What happened'], widths: [1, 3],
+        emptyText: `${name === 'you' ? 'You' : name} decided nothing in that period.`, notes: r.notes,
+      }, r.items.map((e) => activityRow(e, user.userId)));
+    }
+    case 'whoDecided': {
+      const who = resolveUser(parse.slots.user ?? '', user.userId, dir);
+      if (!who.ok) return text(unknownName('person', parse.slots.user ?? ''));
+      // PIM drops an undecided request after a day; a month back covers "the last request" of anyone active.
+      const r = await admin.activity(asker, { principalId: who.value.id, from: new Date(now.getTime() - 30 * 86_400_000), to: now });
+      return text(decisionAnswer(r.items, who.value, user.userId));
+    }
     case 'alerts':
       return alertsTable(admin, asker, 'PIM alerts');
     case 'rescan': {
@@ -209,10 +249,17 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
 
 async function alertsTable(admin: AdminService, asker: Asker, title: string, extraNotes: readonly string[] = []): Promise<Reply> {
   const r = await admin.alerts(asker);
+  // Firing alerts first (the service sorts them so), each saying so in words; the hint names the first.
+  const firing = r.items.filter((a) => a.isActive);
+  const hint = firing[0]
+    ? `${firing.length} firing. Say "show incidents for ${firing[0].displayName}" for the details, or "rescan alerts".`
+    : 'None is firing. Say "rescan alerts" to check again.';
   return table({
-    title, readAt: r.readAt, headers: ['Severity', 'Alert', 'Incidents', 'Last scan'], widths: [1, 4, 1, 2], emptyText: 'PIM reports no alerts.',
-    notes: [...extraNotes, ...r.notes, 'Say "show incidents for <alert>" for the details, or "rescan alerts".'],
-  }, r.items.map((a) => [capitalize(a.severity), a.displayName, a.isActive ? String(a.incidentCount) : 'none', a.lastScanned ? cardDateTime(a.lastScanned) : '—']));
+    title, readAt: r.readAt, headers: ['Status', 'Alert', 'Incidents', 'Last scan'], widths: [2, 4, 2, 2], emptyText: 'PIM reports no alerts.',
+    notes: [...extraNotes, ...r.notes, hint],
+  }, r.items.map((a) => [
+    a.isActive ? `🔴 Firing · ${capitalize(a.severity)}` : `✅ Quiet · ${capitalize(a.severity)}`, a.displayName, a.isActive ? String(a.incidentCount) : 'none', a.lastScanned ? cardDateTime(a.lastScanned) : '—',
+  ]));
 }
 
 async function send(context: TurnContext, reply: Reply, offset: number, cursorId: string | undefined): Promise<void> {
@@ -265,9 +312,8 @@ async function isOwnEligibility(deps: DialogDeps, user: UserContext, role: RoleR
     (role.surface === 'group' && e.surface === 'group' && e.scope.id.toLowerCase() === role.groupId && e.roleId === role.accessId));
 }
 
-function activityRow(e: ActivityEntry): string[] {
-  const who = e.actor && e.subject && e.actor.id !== e.subject.id ? `${e.actor.displayName} for ${e.subject.displayName}` : (e.subject ?? e.actor)?.displayName ?? '—';
-  return [cardDateTime(e.at), who, e.description, e.roleName || '—', e.result === 'pending' ? 'Pending' : e.result === 'success' ? 'Done' : 'Not done'];
+function activityRow(e: ActivityEntry, askerId: string): string[] {
+  return [cardDateTime(e.at), activitySentence(e, askerId)];
 }
 
 function principalText(p: { displayName: string; userPrincipalName?: string; kind: string }): string {

@@ -8,7 +8,7 @@ import { MAX_COMMAND_LENGTH } from '../parsing/limits';
 import { tokenize, trimEnd } from '../parsing/tokens';
 import { couldStartDuration, couldStartPeriod, parseDuration, parsePeriod } from './slots';
 
-export type Intent = 'holders' | 'eligible' | 'pending' | 'activity' | 'alerts' | 'incidents' | 'rescan' | 'settings';
+export type Intent = 'holders' | 'eligible' | 'pending' | 'activity' | 'alerts' | 'incidents' | 'rescan' | 'settings' | 'activeNow' | 'decisions' | 'whoDecided';
 export type SlotName = 'role' | 'scope' | 'subject' | 'user' | 'alert' | 'period' | 'duration';
 
 export interface Parse {
@@ -21,6 +21,13 @@ type Element = { kind: 'words'; alternatives: string[][] } | { kind: 'slot'; nam
 
 /** Patterns per intent, tried in order; the first that covers the whole sentence wins. */
 const PRODUCTIONS: ReadonlyArray<readonly [Intent, string]> = [
+  // Before 'holders' and 'activity': "active", "privileged access" and "approve" are not role names or activations.
+  ['activeNow', 'who (is|are) [(currently|now)] (active|activated|elevated|privileged)'],
+  ['activeNow', 'who (has|have|holds|hold) [(any|active)] (privileged|elevated|admin|administrative) (access|roles|rights|permissions)'],
+  ['activeNow', '[(all|every|everyone)] (active|current) (assignments|activations|access|privileged+access)'],
+  ['decisions', 'what (did|has|have) {user} (approve|approved|deny|denied|decide|decided) [{period}]'],
+  ['decisions', '(approvals|decisions) (by|made+by|from) {user} [{period}]'],
+  ['whoDecided', 'who (approved|denied|decided+on|decided) {user} [(last|latest|most+recent|recent)] (request|activation)'],
   ['eligible', 'who [(is|are)] eligible (for|to+activate|to) {role} [(on|in|at) {scope}]'],
   ['eligible', 'who can activate {role} [(on|in|at) {scope}]'],
   ['eligible', '(eligible|eligibility) [(users|holders|members|people|assignments)] (for|of|in) {role} [(on|in|at) {scope}]'],

@@ -1,4 +1,4 @@
-import { DEMO_TENANT_ID, DEMO_USERS, LOCAL_BOT_APP, type DemoUser } from '../tenant/demoTenant';
+import { DEMO_APPROVALS_CHANNEL, DEMO_TENANT_ID, DEMO_USERS, LOCAL_BOT_APP, type DemoUser } from '../tenant/demoTenant';
 
 export type PersonaName = keyof typeof DEMO_USERS;
 
@@ -56,8 +56,9 @@ export function playgroundConfig(persona: PersonaName): string {
     `  name: ${q('Contoso IT')}`,
     `  aadGroupId: ${q('0a990000-0000-4000-8000-0000000000a1')}`,
     '  channels:',
-    `    - id: ${q('channel-pim-approvals')}`,
-    `      name: ${q('PIM approvals')}`,
+    // The channel `npm start` sends approval cards to (APPROVERS_CHANNEL_ID): its id is a Teams channel id.
+    `    - id: ${q(DEMO_APPROVALS_CHANNEL.id)}`,
+    `      name: ${q(DEMO_APPROVALS_CHANNEL.name)}`,
     '',
   ].join('\n');
 }

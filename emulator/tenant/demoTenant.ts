@@ -54,6 +54,9 @@ export const LOCAL_BOT_APP = {
   displayName: 'PIM Bot (local)',
 } as const;
 
+/** The Playground team's "PIM approvals" channel: `npm start` routes approval cards there (APPROVERS_CHANNEL_ID). */
+export const DEMO_APPROVALS_CHANNEL = { id: '19:pim-approvals@thread.tacv2', name: 'PIM approvals' } as const;
+
 /**
  * The bot's Teams app in the local tenant's app catalog (the catalog id Graph installs by: production
  * sets TEAMS_APP_CATALOG_ID to its own). Its manifest id and bot are the local bot app.

@@ -7,17 +7,18 @@ import { isPimError, PimError } from '../pim/errors';
 import type { GraphApi, ODataQuery } from '../pim/graph/graphApi';
 import { assertGuid, odataString } from '../pim/graph/odata';
 import { asArray, asRecord, readRecord, readString } from '../pim/json';
-import type { UserContext } from '../pim/model';
+import type { ActivationRequest, UserContext } from '../pim/model';
+import { toGroupRequest } from '../pim/groups/groupsMapping';
 import { TtlCache } from '../pim/ttlCache';
 import type { AppTokenProvider, UserTokenProvider } from '../identity/tokenProvider';
 import type { ArmApi } from '../pim/azure/armApi';
 import { AzureAdminReader, type AzureNames, type AzureRole } from './azureAdmin';
 import {
-  auditToActivity, requestToActivity, roleSettingsFromRules, toAlertIncident, toAlertSummary, toEligibleHolder, toHolder, toPendingRequest,
+  auditToActivity, ownRequestToActivity, requestToActivity, roleSettingsFromRules, toAlertIncident, toAlertSummary, toEligibleHolder, toHolder, toPendingRequest,
 } from './mapping';
 import type {
-  ActivityEntry, ActivityQuery, AdminAccess, AdminDirectory, AlertIncident, AlertSummary, Asker, EligibleHolder, Holder, PendingRequest,
-  ReadResult, RoleRef, RoleSettings,
+  ActiveAccess, ActivityEntry, ActivityQuery, AdminAccess, AdminDirectory, AlertIncident, AlertSummary, Asker, EligibleHolder, Holder, PendingRequest,
+  PrincipalRef, ReadResult, RoleRef, RoleSettings,
 } from './model';
 
 /** Privileged Role Administrator and Global Administrator (Microsoft's template ids). */
@@ -26,6 +27,7 @@ export const PIM_ADMIN_ROLE_IDS: readonly string[] = ['e8611ab8-c189-46e8-94e1-6
 export const ADMIN_PATHS = {
   myActiveRoles: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
   myRequests: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')",
+  myGroupRequests: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')",
   roleDefinitions: '/roleManagement/directory/roleDefinitions',
   activeInstances: '/roleManagement/directory/roleAssignmentScheduleInstances',
   eligibleInstances: '/roleManagement/directory/roleEligibilityScheduleInstances',
@@ -52,6 +54,8 @@ export interface AdminService {
   eligibleHolders(asker: Asker, role: RoleRef): Promise<ReadResult<EligibleHolder>>;
   pendingApprovals(asker: Asker): Promise<ReadResult<PendingRequest>>;
   activity(asker: Asker, query: ActivityQuery): Promise<ReadResult<ActivityEntry>>;
+  /** Every active assignment on every surface the asker may read: "who has privileged access now". */
+  activeAccess(asker: Asker): Promise<ReadResult<ActiveAccess>>;
   alerts(asker: Asker): Promise<ReadResult<AlertSummary>>;
   alertIncidents(asker: Asker, alertId: string): Promise<ReadResult<AlertIncident>>;
   /** Asks PIM to rescan (all alerts, or one); resolves when PIM accepted (202). */
@@ -184,6 +188,7 @@ export class GraphAdminService implements AdminService {
       ? await this.read(asker, ADMIN_PATHS.myRequests, { filter: requestFilter.join(' and '), expand: 'roleDefinition' })
       : await this.read(asker, ADMIN_PATHS.requests, { filter: requestFilter.join(' and '), expand: 'principal,roleDefinition' });
     const fromRequests = rawRequests.map((r) => requestToActivity(r, roleName)).filter(isDefined);
+    const durations = new Map(fromRequests.map((e) => [e.requestId?.toLowerCase(), e.durationMinutes ?? null]));
 
     // The audit log: every surface, and the approvals and cancellations around each request.
     let fromAudit: ActivityEntry[] = [];
@@ -199,11 +204,85 @@ export class GraphAdminService implements AdminService {
         .filter((e) => roleNameWanted === undefined || (e.surface === 'entraRole' && (e.roleName.toLowerCase() === roleNameWanted || e.roleName.toLowerCase() === query.roleId)));
     } else {
       notes.push('From your own requests; the audit log is for administrators.');
+      // An employee's own history covers every surface: her group and Azure requests, read as herself.
+      fromRequests.push(...(await this.ownOtherRequests(asker, query)));
     }
     const audited = new Set(fromAudit.map((e) => e.requestId));
-    let items = [...fromAudit, ...fromRequests.filter((e) => !audited.has(e.requestId))];
+    // Names, never object ids: the directory names whom an entry did not (a bare id, or nobody).
+    const person = (p: ActivityEntry['actor']): ActivityEntry['actor'] => {
+      if (!p) return p;
+      if (self && p.id.toLowerCase() === asker.user.userId.toLowerCase()) return { ...p, displayName: asker.user.displayName ?? 'You', kind: 'user' };
+      const known = names.principals.get(p.id.toLowerCase()) ?? names.groups.get(p.id.toLowerCase());
+      return known && (p.displayName === p.id || p.displayName === '') ? { ...p, displayName: known } : p;
+    };
+    let items = [...fromAudit, ...fromRequests.filter((e) => !audited.has(e.requestId))].map((e) => ({
+      ...e, actor: person(e.actor), subject: person(e.subject),
+      durationMinutes: e.durationMinutes ?? durations.get(e.requestId?.toLowerCase()) ?? null,
+    }));
     if (query.only === 'activations') items = items.filter((e) => ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind));
+    if (query.only === 'decisions') {
+      const by = query.principalId?.toLowerCase();
+      items = items.filter((e) => (e.kind === 'approval' || e.kind === 'denial') && e.source === 'audit' && (by === undefined || e.actor?.id.toLowerCase() === by));
+    }
     items.sort((a, b) => b.at.getTime() - a.at.getTime());
+    return { items, readAt, notes };
+  }
+
+  /** The asker's own PIM group and Azure role requests in the period, as activity entries. */
+  private async ownOtherRequests(asker: Asker, query: ActivityQuery): Promise<ActivityEntry[]> {
+    const me: PrincipalRef = { id: asker.user.userId, displayName: asker.user.displayName ?? 'You', kind: 'user' };
+    const inPeriod = (r: ActivationRequest) => r.createdDateTime >= query.from && r.createdDateTime <= query.to;
+    const token = await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
+    const groups = await this.deps.graph.list(token, ADMIN_PATHS.myGroupRequests, { expand: 'group' }).then(
+      (raw) => raw.flatMap((r) => {
+        try {
+          return [toGroupRequest(r)];
+        } catch {
+          return [];
+        }
+      }),
+      (e: unknown) => {
+        if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound' || e.kind === 'invalidInput')) return [];
+        throw e;
+      },
+    );
+    const azure = this.azure ? await this.azure.myRequests(asker.user).catch((e: unknown) => {
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return [];
+      throw e;
+    }) : [];
+    return [...groups, ...azure].filter(inPeriod).map((r) => ownRequestToActivity(r, me));
+  }
+
+  async activeAccess(asker: Asker): Promise<ReadResult<ActiveAccess>> {
+    const readAt = this.now();
+    const names = await this.names(asker);
+    const lookup = (id: string) => names.principals.get(id.toLowerCase()) ?? names.groups.get(id.toLowerCase());
+    const roleName = (id: string) => names.roles.get(id.toLowerCase()) ?? 'a directory role';
+    const notes: string[] = [];
+    const entra = await this.read(asker, ADMIN_PATHS.activeInstances, { expand: 'principal' });
+    const items: ActiveAccess[] = entra.flatMap((r) => {
+      const h = toHolder(r, lookup);
+      const roleId = readString(asRecord(r), 'roleDefinitionId');
+      return h && roleId ? [{ ...h, surface: 'entraRole' as const, roleName: roleName(roleId), scopeName: 'Directory' }] : [];
+    });
+    // PIM for Groups wants a group id in every list filter: ask group by group.
+    const dir = await this.directory(asker);
+    for (const g of dir.groups) {
+      try {
+        const raw = await this.read(asker, ADMIN_PATHS.groupActive, { filter: `groupId eq ${guidLiteral(g.id)}` });
+        items.push(...raw.flatMap((r) => {
+          const h = toHolder(r, lookup);
+          const access = readString(asRecord(r), 'accessId')?.toLowerCase();
+          return h ? [{ ...h, surface: 'group' as const, roleName: access === 'owner' ? 'Owner' : 'Member', scopeName: g.name }] : [];
+        }));
+      } catch (e) {
+        if (!isPimError(e) || (e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
+      }
+    }
+    if (this.azure && asker.access.kind === 'role') items.push(...(await this.azure.active(asker.user, lookup)));
+    else notes.push(this.azure ? 'Azure resource roles are shown to askers with an active PIM administrator role (ARM answers by the asker\'s own access).' : 'Azure resource roles are not included (no Azure Resource Manager configured).');
+    // Whose access ends first, first; the permanent ones (the ones to review) last.
+    items.sort((a, b) => (a.until?.getTime() ?? Infinity) - (b.until?.getTime() ?? Infinity) || a.principal.displayName.localeCompare(b.principal.displayName));
     return { items, readAt, notes };
   }
 

@@ -7,7 +7,7 @@ import { ArmApi } from '../pim/azure/armApi';
 import { armScope, toAzureRequest, type ArmScheduleItem } from '../pim/azure/azureMapping';
 import type { ActivationRequest, UserContext } from '../pim/model';
 import { roleSettingsFromRules } from './mapping';
-import type { EligibleHolder, Holder, PendingRequest, PrincipalRef, RoleSettings } from './model';
+import type { ActiveAccess, EligibleHolder, Holder, PendingRequest, PrincipalRef, RoleSettings } from './model';
 
 /** The instance fields ARM sends beyond what the surfaces' mapping reads. */
 type Item = ArmScheduleItem & {
@@ -89,6 +89,40 @@ export class AzureAdminReader {
       until: toDate(i.endDateTime),
       ...inherited(i, role),
     }] : []);
+  }
+
+  /** Every assignment active now at every scope the asker may read. */
+  async active(user: UserContext, names: (id: string) => string | undefined): Promise<ActiveAccess[]> {
+    const items = await this.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleInstances.listForScope(ROOT)));
+    return (items as Item[]).flatMap((i) => {
+      if (!i.principalId) return [];
+      const activated = i.assignmentType?.toLowerCase() === 'activated';
+      const since = toDate(i.startDateTime);
+      const scope = armScope(i);
+      return [{
+        principal: principalOf(i, names),
+        surface: 'azureResource' as const,
+        roleName: i.expandedProperties?.roleDefinition?.displayName ?? 'an Azure role',
+        scopeName: scope.displayName,
+        assignmentType: activated ? 'activated' as const : 'assigned' as const,
+        outsidePim: !activated && since === null,
+        viaGroup: memberType(i) === 'group',
+        since,
+        until: toDate(i.endDateTime),
+      }];
+    });
+  }
+
+  /** The asker's own requests at every scope (ARM's asTarget()): her history of Azure roles. */
+  async myRequests(user: UserContext): Promise<ActivationRequest[]> {
+    const items = await this.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleRequests.listForScope(ROOT, { filter: 'asTarget()' })));
+    return (items as Item[]).flatMap((i) => {
+      try {
+        return [toAzureRequest(i)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Requests awaiting approval at every scope the asker may read. */

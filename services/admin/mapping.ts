@@ -2,7 +2,7 @@
 // example responses through exactly what the service uses.
 import { toRequestSchedule } from '../pim/entra/entraMapping';
 import { asArray, asRecord, readBoolean, readDate, readRecord, readString, readStrings, sameEnum, type JsonRecord } from '../pim/json';
-import type { Surface } from '../pim/model';
+import type { ActivationRequest, RequestStatus, Surface } from '../pim/model';
 import { constraintsFromRules } from '../policy/constraints';
 import { parseIsoDurationMinutes } from '../policy/isoDuration';
 import { ruleKindOf } from '../policy/rules';
@@ -160,6 +160,39 @@ export function requestToActivity(value: unknown, roleName: (id: string) => stri
     requestId: id,
     justification: readString(raw, 'justification') ?? null,
     source: 'requests',
+    durationMinutes: durationOf(readRecord(raw, 'scheduleInfo'), created),
+  };
+}
+
+function durationOf(scheduleInfo: JsonRecord | undefined, created: Date): number | null {
+  const schedule = toRequestSchedule(scheduleInfo);
+  const start = schedule.startDateTime ?? created;
+  return schedule.endDateTime ? Math.round((schedule.endDateTime.getTime() - start.getTime()) / 60_000) : null;
+}
+
+const OWN_KIND: Readonly<Record<RequestStatus, ActivityKind>> = {
+  provisioned: 'activation', granted: 'activation', pendingProvisioning: 'activation', pendingApproval: 'request', denied: 'denial', canceled: 'cancellation',
+  failed: 'activation', revoked: 'deactivation', other: 'other',
+};
+
+/** One of the asker's own requests (a PIM group or an Azure role, read as herself) → ActivityEntry. */
+export function ownRequestToActivity(r: ActivationRequest, me: PrincipalRef): ActivityEntry {
+  const action = r.action ?? 'activate';
+  const kind: ActivityKind = action === 'deactivate' ? 'deactivation' : OWN_KIND[r.status];
+  return {
+    at: r.createdDateTime,
+    kind,
+    description: `${action} (${r.status})`,
+    actor: me,
+    subject: me,
+    // As the audit log names them: "SRE On-Call (member)", "Contributor on Contoso Prod".
+    roleName: r.surface === 'group' ? `${r.scope.displayName} (${r.roleName.toLowerCase()})` : `${r.roleName} on ${r.scope.displayName}`,
+    surface: r.surface,
+    result: r.status === 'pendingApproval' ? 'pending' : r.status === 'failed' || r.status === 'denied' || r.status === 'canceled' ? 'failure' : 'success',
+    requestId: r.id,
+    justification: r.justification,
+    source: 'requests',
+    durationMinutes: action === 'deactivate' ? null : Math.round((r.endDateTime.getTime() - r.startDateTime.getTime()) / 60_000),
   };
 }
 

@@ -79,6 +79,23 @@ export interface ActivityEntry {
   readonly requestId: string | null;
   readonly justification: string | null;
   readonly source: 'audit' | 'requests';
+  /** How long the access was asked for, when the source says (requests; audit entries joined with them). */
+  readonly durationMinutes?: number | null;
+}
+
+/** One active assignment, anywhere (Entra role, PIM group, Azure role): "who has privileged access now". */
+export interface ActiveAccess {
+  readonly principal: PrincipalRef;
+  readonly surface: Surface;
+  readonly roleName: string;
+  /** 'Directory', the group's name, or the Azure scope's name. */
+  readonly scopeName: string;
+  readonly assignmentType: 'activated' | 'assigned';
+  readonly outsidePim: boolean;
+  readonly viaGroup: boolean;
+  readonly since: Date | null;
+  /** null = permanent. */
+  readonly until: Date | null;
 }
 
 export interface ActivityQuery {
@@ -86,8 +103,8 @@ export interface ActivityQuery {
   readonly roleId?: string;
   readonly from: Date;
   readonly to: Date;
-  /** 'activations': only what turns access on (requests, approvals, activations). */
-  readonly only?: 'activations';
+  /** 'activations': only what turns access on (requests, approvals, activations); 'decisions': approvals and denials made by principalId. */
+  readonly only?: 'activations' | 'decisions';
 }
 
 export interface AlertSummary {

@@ -32,9 +32,10 @@ export function claimIsLive(claim: SendClaim | undefined, now: Date, leaseMs: nu
 }
 
 export interface CardCopy {
-  /** Whose 1:1 chat the copy is in. */
+  /** Whose 1:1 chat the copy is in; for the channel copy, channelCopyId(channel). */
   readonly userId: string;
-  readonly role: 'approver' | 'requester';
+  /** 'channel': the copy in a Teams channel (APPROVAL_CHANNELS), decided by any of the request's approvers. */
+  readonly role: 'approver' | 'requester' | 'channel';
   state: CopyState;
   conversationId?: string;
   activityId?: string;
@@ -92,6 +93,8 @@ export interface ApprovalRecord {
   requesterTellClaim?: SendClaim;
   approversRemindedAt?: string;
   requesterWarnedAt?: string;
+  /** When nobody had decided after the reminder: the channel was asked and the requester told who was reminded. */
+  escalatedAt?: string;
 }
 
 export const APPROVAL_TIMEOUT_MS = 24 * 3600_000;
@@ -120,6 +123,16 @@ export function unrecordedCopies(record: ApprovalRecord): CardCopy[] {
 /** Nothing left to do: decided, every posted copy shows it (none may be posted unrecorded), and the requester was told. */
 export function isSettled(record: ApprovalRecord): boolean {
   return record.decision !== undefined && staleCopies(record).length === 0 && unrecordedCopies(record).length === 0 && record.requesterToldAt !== undefined;
+}
+
+/** The copy's key in a record for the copy posted to Teams channel `channelId` (its exact id is kept in conversationId). */
+export function channelCopyId(channelId: string): string {
+  return `channel:${channelId.toLowerCase()}`;
+}
+
+/** The record's channel copy, if it has one. */
+export function channelCopy(record: ApprovalRecord): CardCopy | undefined {
+  return record.copies.find((c) => c.role === 'channel');
 }
 
 export function copyFor(record: ApprovalRecord, userId: string, role: CardCopy['role']): CardCopy | undefined {

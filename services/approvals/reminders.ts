@@ -7,6 +7,8 @@ export interface ReminderPolicy {
   readonly remindApproversAfterMs: number;
   /** Tell the requester this long before the request expires. */
   readonly warnRequesterBeforeMs: number;
+  /** Escalate once when nobody decided this long after the reminder (default: remindApproversAfterMs again). */
+  readonly escalateAfterReminderMs?: number;
 }
 
 export const DEFAULT_REMINDERS: ReminderPolicy = { remindApproversAfterMs: 4 * 3600_000, warnRequesterBeforeMs: 3600_000 };
@@ -19,4 +21,15 @@ export function dueReminders(record: ApprovalRecord, now: Date, policy: Reminder
     remindApprovers: record.approversRemindedAt === undefined && t >= Date.parse(record.createdAt) + policy.remindApproversAfterMs && t < expires,
     warnRequester: record.requesterWarnedAt === undefined && t >= expires - policy.warnRequesterBeforeMs && t < expires,
   };
+}
+
+/**
+ * Escalate: the approvers were reminded and still nobody decided within the escalation spell, and PIM
+ * has not dropped the request yet. Once per record (escalatedAt).
+ */
+export function dueEscalation(record: ApprovalRecord, now: Date, policy: ReminderPolicy): boolean {
+  if (record.decision || record.approversRemindedAt === undefined || record.escalatedAt !== undefined) return false;
+  const t = now.getTime();
+  const after = policy.escalateAfterReminderMs ?? policy.remindApproversAfterMs;
+  return t >= Date.parse(record.approversRemindedAt) + after && t < Date.parse(record.expiresAt);
 }

@@ -14,6 +14,7 @@ import {
   approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, maySee, openApproval, stageViews,
   type ApprovalRecord, type ApprovalSubject, type StageView,
 } from '../pim/approvalStages';
+import { recordPimAudit } from '../pim/audit';
 import { sameId } from '../pim/directory';
 import type { AzureRequestRecord } from '../state/surfaces';
 import type { TenantData } from '../state/types';
@@ -124,6 +125,13 @@ async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string
       const stored = (d.azure.requests ?? []).find((r) => r.name === request.name)!;
       const subject = azureSubject(d, stored);
       const outcome = decide(findOrCreateApproval(d, subject), subject, stageId, ctx.user.oid, body.reviewResult, body.justification, ctx.now);
+      // The approver's decision is audited as for Entra roles (graph/approvals.ts), with the approver's reason.
+      if (outcome === 'Approved' || outcome === 'Denied') {
+        recordPimAudit(d, {
+          activity: outcome === 'Denied' ? 'activationDenied' : 'activationApproved', surface: 'azureResource', initiatedBy: { kind: 'user', id: ctx.user.oid, ipAddress: ctx.req.remoteAddress },
+          requestId: stored.name, principalId: stored.principalId, roleDefinitionId: stored.roleDefinitionId, scopeId: stored.scope, at: ctx.now, justification: body.justification || null,
+        });
+      }
       if (outcome === 'Denied') stored.status = 'Denied';
       else if (outcome === 'Approved') {
         const { start, end, later } = approvedWindow(stored.scheduleInfo.startDateTime, stored.scheduleInfo.expiration, ctx.now);

@@ -4,6 +4,7 @@
 // The approval id is the assignmentScheduleRequest id; the approver is the bearer token's subject.
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
+import { recordPimAudit } from '../pim/audit';
 import { sameId } from '../pim/directory';
 import {
   decide, findOrCreateApproval, readDecisionBody, settleGraphRequest, stageViews, type ApprovalSubject,
@@ -14,7 +15,7 @@ import { requirePermission } from './access';
 import { graphApprovalSubject, readableApproval, requestWithApproval, stepJson, type ReadableApproval } from './approvals';
 import type { GraphDeps } from './deps';
 import { forbidden, notFound } from './errors';
-import { groupActivation, groupPolicy, READ_GROUP_ASSIGNMENT, WRITE_GROUP_ASSIGNMENT } from './groups';
+import { groupActivation, groupAudit, groupPolicy, READ_GROUP_ASSIGNMENT, WRITE_GROUP_ASSIGNMENT } from './groups';
 import { jsonObjectBody } from './requestBody';
 import { ID } from './routes';
 
@@ -63,6 +64,10 @@ async function patchStage(req: EmulatorRequest, deps: GraphDeps): Promise<Emulat
     const stored = (d.groupAssignmentRequests ?? []).find((r) => r.id === request.id)!;
     const subject = groupSubject(d, stored);
     const outcome = decide(findOrCreateApproval(d, subject), subject, req.params.stageId!, p.oid, body.reviewResult, body.justification, now);
+    // The approver's decision is audited as for Entra roles (graph/approvals.ts), with the approver's reason.
+    if (outcome === 'Approved' || outcome === 'Denied') {
+      recordPimAudit(d, { ...groupAudit(stored, p.oid, now, req, outcome === 'Denied' ? 'activationDenied' : 'activationApproved'), justification: body.justification || null });
+    }
     settleGraphRequest(stored, outcome, now, (start, end) => provision(d, stored, start, end));
   });
   return { status: 204 };
