@@ -65,7 +65,7 @@ describe('approval channel routing table (APPROVAL_CHANNELS)', () => {
 
 describe('bot/config: approval channels in both modes', () => {
   const LOCAL = {
-    LOCAL_TENANT_URL: 'https://localhost:8443', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
+    LOCAL_TENANT_URL: 'https://localhost:8443', LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
     LOCAL_CLIENT_SECRET: 's3cret-value', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true;',
   } as const;
 

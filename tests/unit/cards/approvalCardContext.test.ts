@@ -61,7 +61,7 @@ describe('approval card context', () => {
 
   it('group and Azure requests read in words', () => {
     const group = record({ surface: 'group', request: { ...record().request, roleId: 'owner', roleName: 'Owner', scopeId: 'g1', scopeName: 'SRE On-Call' } });
-    assert.match(String(textBlocks(approverCard(group, bob))[0]!['text']), /^Alice Adams asks for Owner of SRE On-Call$/);
+    assert.match(String(textBlocks(approverCard(group, bob))[0]!['text']), /^⏳ Waiting: Alice Adams asks for Owner of SRE On-Call$/);
     const at = (scopeId: string, scopeName: string) => scopeInWords({ surface: 'azureResource', request: { ...record().request, scopeId, scopeName } });
     assert.equal(at('/subscriptions/s1', 'Contoso Prod'), 'Subscription Contoso Prod');
     assert.equal(at('/subscriptions/s1/resourceGroups/rg-web', 'rg-web'), 'Resource group rg-web');
