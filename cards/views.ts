@@ -15,6 +15,8 @@ export interface RoleView {
   readonly surface?: Surface;
   /** How a person reads it ("Reader on rg-web (Contoso Prod)"); defaults to "role · scope". */
   readonly label?: string;
+  /** Marks a role already active or waiting ("Active now, until 12:02"); absent = neither. */
+  readonly status?: string;
 }
 
 export type Tone = 'info' | 'success' | 'warning' | 'error';
@@ -67,7 +69,7 @@ export function roleListCard(input: { roles: readonly RoleView[]; title?: string
   const groups = order
     .map((surface) => ({
       title: GROUP_TITLES[surface],
-      roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints) })),
+      roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints), status: r.status ?? '' })),
     }))
     .filter((g) => g.roles.length > 0);
   const after = input.roles.length - (page + 1) * ROLE_PAGE_SIZE;

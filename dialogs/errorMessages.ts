@@ -29,8 +29,8 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
       hint: 'Say "my access" to see it, or cancel it there and ask again.',
     }) : ({
       title: `${capitalize(roleName)} is already active for you`,
-      text: 'PIM already has an active assignment of this role for you, so there is nothing to activate.',
-      hint: 'Say "my roles" to see how much time is left.',
+      text: 'PIM already has an active assignment of this role for you, so there is nothing to activate. Nothing new was requested.',
+      hint: "PIM doesn't extend an activation: when it ends, activate it again.",
     }),
     notEligible: () => ({
       title: `You're not eligible for ${roleName}`,
