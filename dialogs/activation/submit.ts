@@ -48,7 +48,7 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   // Already active: information (until when, on which scope), not a failure.
   const already = checks.filter((c) => isAlreadyActive(c.error));
   const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c) && !waiting.includes(c) && !already.includes(c));
-  const held = already.length > 0 ? await readHeld(deps, user) : {};
+  const held = already.length > 0 ? (await readHeld(deps, user)).held : {};
 
   if (items.length === 1 && refused.length === 0 && already.length === 1) {
     const item = already[0]!.item;
