@@ -8,6 +8,7 @@ import { plainMessage } from '../cards/plainText';
 import { infoCard } from '../cards/views';
 import { heldCard, heldLine } from '../cards/heldViews';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
+import { describeAlternatives } from './activation/broader';
 import { heldFor, heldRequest, readHeld, type HeldMap } from './activation/held';
 import { findPendingActivation } from '../services/pim/pendingActivation';
 import type { ActivationRequest } from '../services/pim/model';
@@ -329,7 +330,7 @@ export class ActivateDialog extends ComponentDialog {
       } else if (found.kind === 'many') {
         result.pending.push({ intro: `More than one of your roles matches "${said}". Which one do you mean?`, keys: found.choices.map((c) => c.key) });
       } else if (found.scopeMissed) {
-        result.pending.push({ intro: `You're not eligible for ${target.role} on "${target.scope}". You can activate it here:`, keys: found.closest.map((c) => c.key) });
+        result.pending.push({ intro: describeAlternatives(target.role, target.scope!, found.closest, result.choices), keys: found.closest.map((c) => c.key) });
       } else {
         const closest = found.closest.length > 0 ? ` The closest: ${found.closest.map((c) => c.label).join('; ')}.` : '';
         result.pending.push({ intro: `You have no eligible role called "${said}".${closest} These are the roles you can activate:`, keys: [] });

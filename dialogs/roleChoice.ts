@@ -10,6 +10,8 @@ export interface RoleChoice extends RoleView, Searchable {
   readonly label: string;
   /** ISO instant the eligibility itself ends (absent = permanent): no activation can start after it. */
   readonly eligibleUntil?: string;
+  /** What kind of scope it is on (subscription, resource group, ...), to say how wide a grant is. */
+  readonly scopeKind?: Scope['kind'];
 }
 
 export const SURFACE_TITLES: Readonly<Record<Surface, string>> = {
@@ -40,6 +42,7 @@ export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstr
     scopeName,
     aliases: [eligibility.scope.kind, isGroup ? access : eligibility.scope.displayName],
     constraints: plainConstraints(constraints),
+    scopeKind: eligibility.scope.kind,
     ...(eligibility.endDateTime ? { eligibleUntil: eligibility.endDateTime.toISOString() } : {}),
   };
 }

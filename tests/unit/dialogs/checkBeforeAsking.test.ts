@@ -121,3 +121,16 @@ describe('several at once', () => {
     assert.match(cardText(result), /1 activated · 1 waiting for approval · 1 refused/);
   });
 });
+
+describe('least privilege', () => {
+  it('a role asked on a scope she is not eligible for is offered on the wider one in plain words, on a button, never activated for her', async () => {
+    const { pim, chat } = setup([]);
+    const replies = await chat.say('activate contributor on rg-web for 1h because deploy');
+    assert.match(replies[0]?.text ?? '', /You're not eligible for contributor on "rg-web"/);
+    assert.match(replies[0]?.text ?? '', /Contributor on the whole subscription Contoso Prod — wider than rg-web/);
+    assert.match(replies[0]?.text ?? '', /more access than you asked for/);
+    const offered = submitActions(replies[1]).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    assert.deepEqual(offered, [SURFACE_KEYS.contributor], 'an explicit choice');
+    assert.equal(pim.activate.callCount, 0);
+  });
+});
