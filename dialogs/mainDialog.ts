@@ -19,7 +19,7 @@ import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
-import { EXTEND_DIALOG, ExtendDialog, type ExtendOptions } from './extendDialog';
+import { EXTEND_DIALOG, explainExtend, ExtendDialog, type ExtendOptions } from './extendDialog';
 import { cancelRequest, deactivate } from './lifecycle';
 import { sendMyRoles, sendWelcome } from './views';
 
@@ -157,7 +157,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'extend':
         if (command.roleName) return step.beginDialog(EXTEND_DIALOG, { sentence: command.roleName } satisfies ExtendOptions);
-        await sendMyRoles(context, this.deps, user);
+        await explainExtend(context, this.deps, user);
         return step.endDialog();
       case 'cancel':
         await context.sendActivity('There is nothing to cancel.');

@@ -134,3 +134,27 @@ describe('least privilege', () => {
     assert.equal(pim.activate.callCount, 0);
   });
 });
+
+describe('"extend" never ends in a dead end', () => {
+  it('with nothing active says why there is nothing to extend and offers to activate', async () => {
+    const { chat } = setup([]);
+    const [reply] = await chat.say('extend');
+    assert.match(cardText(reply), /Nothing is active for you to extend/);
+    assert.match(cardText(reply), /PIM doesn't extend an activation/);
+    assert.ok(submitActions(reply).some((a) => a.data['action'] === 'activate'));
+  });
+
+  it('with an activation says in one line that PIM does not extend it, when it ends, and sets the reminder with one-click re-activation', async () => {
+    const pim = fakePim(allSurfaces());
+    pim.listActive.resolves([globalReaderActive()]);
+    const track = sinon.stub();
+    const chat = startChat(pim, NOW, { reminders: { track } });
+    const [reply] = await chat.say('extend');
+    const text = cardText(reply);
+    assert.match(text, /PIM doesn't extend an activation/);
+    assert.match(text, /Global Reader: until \{\{TIME\(2025-03-03T11:32:00Z\)\}\} \(1 hour 30 minutes left\)/);
+    assert.match(text, /remind you shortly before/);
+    assert.equal(track.callCount, 1, 'the reminder the card promises is set up');
+    assert.equal((pim.service.extend as sinon.SinonStub).callCount, 0, 'PIM is not asked to extend an activation');
+  });
+});
