@@ -43,7 +43,7 @@ export async function cancelRequest(context: TurnContext, deps: DialogDeps, user
     return;
   }
   try {
-    const mine = (await deps.pim.listRequests(user)).find((r) => r.id === requestId && r.surface === surface);
+    const mine = (await deps.pim.listRequests(user)).find((r) => r.id.toLowerCase() === requestId.toLowerCase() && r.surface === surface);
     if (!mine) {
       await say(context, "That request can't be cancelled any more", 'It is not among your waiting requests: it was already decided, has started, or was cancelled.', 'Say "my access" to see where things stand.', 'warning');
       return;

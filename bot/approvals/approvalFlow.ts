@@ -165,7 +165,7 @@ export class ApprovalFlow {
       const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now() }));
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
-        await context.sendActivity(alreadyWaitingMessage(request.roleName, undefined));
+        await context.sendActivity(alreadyWaitingMessage({ roleName: request.roleName, surface: request.surface, id: request.id }, undefined));
         return;
       }
       record = opened.record;
@@ -186,7 +186,7 @@ export class ApprovalFlow {
     });
     const mine = claimed ? copyFor(claimed, user.userId, 'requester') : undefined;
     if (!claimed || mine?.claim?.id !== claim.id) {
-      await context.sendActivity(alreadyWaitingMessage(record.request.roleName, claimed ?? record));
+      await context.sendActivity(alreadyWaitingMessage({ roleName: record.request.roleName, surface: record.surface, id: record.requestId }, claimed ?? record));
       return;
     }
     const result = { userId: mine.userId, role: 'requester', conversationId: context.activity.conversation.id } as const;
