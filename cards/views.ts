@@ -2,7 +2,7 @@
 // Dialogs call these; they never assemble card JSON themselves.
 import type { Attachment } from 'botbuilder';
 import type { ActivationRequest, ActiveAssignment, Constraints, Surface } from '../services/pim/model';
-import { cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
+import { accessName, cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
 import { renderCard } from './render';
 
 /** What a card needs to show one eligible role (the eligibility key is the only id it carries). */
@@ -166,7 +166,7 @@ export function justificationCard(input: {
 export function activationResultCard(request: ActivationRequest, constraints?: Constraints): Attachment {
   const scheduled = isScheduled(request);
   const facts = [
-    { title: 'Role', value: `${request.roleName} · ${request.scope.displayName}` },
+    { title: 'Role', value: request.surface === 'group' ? accessName(request) : `${request.roleName} · ${request.scope.displayName}` },
     { title: 'Duration', value: formatDuration((request.endDateTime.getTime() - request.startDateTime.getTime()) / 60_000) },
     ...(scheduled ? [{ title: 'Starts', value: zonedDateTime(request.startDateTime) }, { title: 'Ends', value: zonedDateTime(request.endDateTime) }] : []),
     ...(request.justification ? [{ title: 'Justification', value: request.justification }] : []),
@@ -184,12 +184,15 @@ function isScheduled(request: ActivationRequest): boolean {
 
 function describeRequest(request: ActivationRequest, constraints?: Constraints): { headline: string; detail: string; tone: Tone } {
   const scheduled = isScheduled(request);
+  const name = accessName(request);
+  // Every result says on which scope (a group membership names its group already).
+  const where = request.surface === 'group' ? '' : ` on ${request.scope.displayName}`;
   const window = scheduled
     ? `from ${cardDateTime(request.startDateTime)} until ${cardDateTime(request.endDateTime)}`
     : `from ${cardTime(request.startDateTime)} until ${cardTime(request.endDateTime)} (${cardDate(request.endDateTime)})`;
   if (scheduled && (request.status === 'provisioned' || request.status === 'granted' || request.status === 'pendingProvisioning' || request.status === 'other')) {
     return {
-      headline: `${request.roleName} is scheduled`,
+      headline: `${name} is scheduled`,
       detail: `It is scheduled to start at ${cardDateTime(request.startDateTime)} and end at ${cardDateTime(request.endDateTime)}. Nothing is active before then; "my roles" shows it and can cancel it.`,
       tone: 'info',
     };
@@ -197,27 +200,27 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
   switch (request.status) {
     case 'provisioned':
     case 'granted':
-      return { headline: 'Role activated', detail: `${request.roleName} is active ${window}.`, tone: 'success' };
+      return { headline: 'Role activated', detail: `${name} is active${where} ${window}.`, tone: 'success' };
     case 'pendingProvisioning':
-      return { headline: `${request.roleName} is being switched on`, detail: `It will be active ${window}; this usually takes a moment.`, tone: 'success' };
+      return { headline: `${name} is being switched on`, detail: `It will be active${where} ${window}; this usually takes a moment.`, tone: 'success' };
     case 'pendingApproval': {
       const names = (constraints?.approvers ?? []).map((a) => a.displayName).filter((n): n is string => !!n);
       const who = names.length > 0 ? names.join(', ') : 'an approver';
       return {
-        headline: `${request.roleName} is waiting for approval`,
-        detail: `I've sent your request to ${who}. Once approved it will be active ${window}; I'll let you know.`,
+        headline: `${name} is waiting for approval`,
+        detail: `I've sent your request to ${who}. Once approved it will be active${where} ${window}; I'll let you know.`,
         tone: 'warning',
       };
     }
     case 'denied':
-      return { headline: `${request.roleName} was denied`, detail: 'The request was denied. Nothing was activated.', tone: 'error' };
+      return { headline: `${name} was denied`, detail: 'The request was denied. Nothing was activated.', tone: 'error' };
     case 'canceled':
     case 'revoked':
-      return { headline: `${request.roleName} was cancelled`, detail: 'Nothing is active from this request.', tone: 'error' };
+      return { headline: `${name} was cancelled`, detail: 'Nothing is active from this request.', tone: 'error' };
     case 'failed':
-      return { headline: `${request.roleName} could not be activated`, detail: 'PIM could not complete the request. Nothing was activated.', tone: 'error' };
+      return { headline: `${name} could not be activated`, detail: 'PIM could not complete the request. Nothing was activated.', tone: 'error' };
     case 'other':
-      return { headline: `Request for ${request.roleName} sent`, detail: `PIM accepted the request for ${window}. Check "my roles" in a moment.`, tone: 'info' };
+      return { headline: `Request for ${name} sent`, detail: `PIM accepted the request${where} for ${window}; it will be active within a minute.`, tone: 'info' };
   }
 }
 
@@ -257,7 +260,7 @@ export function myRolesCard(input: {
     canExtend: a.assignmentType === 'assigned' && a.endDateTime !== null,
   }));
   return renderCard('myRoles', {
-    title: 'Your access',
+    title: 'My roles',
     active,
     requests: (input.requests ?? []).slice(0, MY_ACCESS_CAP),
     eligible: roleRows(input.eligible.slice(0, MY_ACCESS_CAP)),

@@ -109,7 +109,7 @@ export class ExtendDialog extends ComponentDialog {
     const { assignment, label } = found;
     if (assignment.assignmentType === 'activated' || assignment.endDateTime === null) {
       if (assignment.endDateTime === null) {
-        await say(step.context, `${label} doesn't end`, 'It is permanent, so there is nothing to extend.', 'Say "my access" to see what you hold.', 'warning');
+        await say(step.context, `${label} doesn't end`, 'It is permanent, so there is nothing to extend.', 'Say "my roles" to see what you hold.', 'warning');
         return step.endDialog();
       }
       // PIM refuses selfExtend of an activation (ActivationNotExtendable); say so without asking it.
@@ -148,7 +148,7 @@ export class ExtendDialog extends ComponentDialog {
         step.context,
         waiting ? `Extension of ${state.label} requested` : `${state.label} is extended`,
         waiting ? `PIM sent the request for ${formatDuration(minutes)} more to an administrator.` : `It now runs until ${cardTime(request.endDateTime)}.`,
-        'Say "my access" to see where it stands.',
+        'Say "my roles" to see where it stands.',
         'success',
       );
     } catch (error) {

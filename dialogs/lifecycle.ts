@@ -39,13 +39,13 @@ export async function deactivate(context: TurnContext, deps: DialogDeps, user: U
 
 export async function cancelRequest(context: TurnContext, deps: DialogDeps, user: UserContext, surface: unknown, requestId: unknown): Promise<void> {
   if (typeof requestId !== 'string' || requestId === '' || requestId.length > MAX_ID_LENGTH || !SURFACES.includes(surface as Surface)) {
-    await say(context, "I can't tell which request that was", 'That card did not name a request of yours.', 'Say "my access" for a fresh card.', 'error');
+    await say(context, "I can't tell which request that was", 'That card did not name a request of yours.', 'Say "my roles" for a fresh card.', 'error');
     return;
   }
   try {
     const mine = (await deps.pim.listRequests(user)).find((r) => r.id.toLowerCase() === requestId.toLowerCase() && r.surface === surface);
     if (!mine) {
-      await say(context, "That request can't be cancelled any more", 'It is not among your waiting requests: it was already decided, has started, or was cancelled.', 'Say "my access" to see where things stand.', 'warning');
+      await say(context, "That request can't be cancelled any more", 'It is not among your waiting requests: it was already decided, has started, or was cancelled.', 'Say "my roles" to see where things stand.', 'warning');
       return;
     }
     await deps.pim.cancel(user, { surface: mine.surface, id: mine.id });
@@ -68,12 +68,12 @@ export async function findActive(context: TurnContext, deps: DialogDeps, user: U
       const match = matchName(keyOrName, named);
       if (match.kind === 'one') found = match.choice.a;
       else if (match.kind === 'many') {
-        await say(context, `More than one active role matches "${keyOrName.slice(0, 60)}"`, match.choices.map((c) => labelOf(c.key, c.roleName)).join('; '), 'Say "my access" and use the button next to the one you mean.', 'warning');
+        await say(context, `More than one active role matches "${keyOrName.slice(0, 60)}"`, match.choices.map((c) => labelOf(c.key, c.roleName)).join('; '), 'Say "my roles" and use the button next to the one you mean.', 'warning');
         return undefined;
       }
     }
     if (!found) {
-      await say(context, "That isn't active for you", 'I found nothing active under that name; it may have ended already.', 'Say "my access" to see what is active now.', 'warning');
+      await say(context, "That isn't active for you", 'I found nothing active under that name; it may have ended already.', 'Say "my roles" to see what is active now.', 'warning');
       return undefined;
     }
     const constraints = choices.find((c) => c.key === found!.key)?.constraints;

@@ -31,14 +31,14 @@ export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstr
   const isGroup = eligibility.surface === 'group';
   const access = eligibility.roleId === 'owner' ? 'owner' : 'member';
   const name = isGroup ? eligibility.scope.displayName : eligibility.roleName;
-  const label =
-    eligibility.surface === 'entraRole' ? eligibility.roleName : isGroup ? `${name} (${access})` : `${eligibility.roleName} on ${scopeName}`;
+  const membership = `${access === 'owner' ? 'Owner' : 'Member'} of ${name}`;
+  const label = eligibility.surface === 'entraRole' ? eligibility.roleName : isGroup ? membership : `${eligibility.roleName} on ${scopeName}`;
   return {
     key: eligibility.key,
     surface: eligibility.surface,
     name,
     label,
-    roleName: isGroup ? `${name} (${access})` : eligibility.roleName,
+    roleName: isGroup ? membership : eligibility.roleName,
     scopeName,
     aliases: [eligibility.scope.kind, isGroup ? access : eligibility.scope.displayName],
     constraints: plainConstraints(constraints),

@@ -1,7 +1,7 @@
 // Cards that show the user's PIM data outside a flow: the welcome and "my access" (what is active
 // with the time left, what is waiting, what can be activated).
 import { MessageFactory, TurnContext } from 'botbuilder';
-import { cardDateTime, startsLater, zonedDateTime } from '../cards/format';
+import { accessName, cardDateTime, startsLater, zonedDateTime } from '../cards/format';
 import { myRolesCard, welcomeCard, type PendingView } from '../cards/views';
 import type { ActivationRequest, UserContext } from '../services/pim/model';
 import { sendFailure } from './failure';
@@ -45,7 +45,7 @@ export async function recentChoices(context: TurnContext, deps: DialogDeps, user
 }
 
 function pendingView(request: ActivationRequest, labels: ReadonlyMap<string, string>, now: Date): PendingView {
-  const label = (request.key && labels.get(request.key)) || (request.scope.kind === 'directory' ? request.roleName : `${request.roleName} on ${request.scope.displayName}`);
+  const label = (request.key && labels.get(request.key)) || (request.scope.kind === 'directory' || request.surface === 'group' ? accessName(request) : `${request.roleName} on ${request.scope.displayName}`);
   const later = startsLater(request.startDateTime, now);
   const window = `starts ${zonedDateTime(request.startDateTime)}, ends ${zonedDateTime(request.endDateTime)}`;
   const state =

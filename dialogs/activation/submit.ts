@@ -210,7 +210,7 @@ function describeStatus(request: ActivationRequest, now: Date): { status: string
   const later = startsLater(request.startDateTime, now);
   const window = later ? `${zonedDateTime(request.startDateTime)} – ${zonedDateTime(request.endDateTime)}` : `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
   if (request.status !== 'pendingApproval' && request.status !== 'denied' && later) {
-    return { status: 'Scheduled', detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my access" to cancel it.`, tone: 'info' };
+    return { status: 'Scheduled', detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my roles" to cancel it.`, tone: 'info' };
   }
   switch (request.status) {
     case 'provisioned':

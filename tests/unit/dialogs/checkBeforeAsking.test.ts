@@ -79,7 +79,7 @@ describe('check before asking', () => {
     const { pim, chat } = setup([globalReaderActive()]);
     const replies = await chat.say('activate global reader and sre on-call member');
     assert.match(cardText(replies[0]), /Global Reader is already active/);
-    assert.match(cardText(replies[1]), /How long do you need SRE On-Call/);
+    assert.match(cardText(replies[1]), /How long do you need Member of SRE On-Call/);
     assert.equal(pim.activate.callCount, 0);
   });
 
@@ -103,7 +103,7 @@ describe('several at once', () => {
     const { pim, chat } = setup([]);
     const replies = await chat.say('activate global reader and sre on-call member for 6h because incident 7');
     const said = replies.map(replyText).join('\n');
-    assert.match(said, /6 hours is longer than SRE On-Call \(member\) allows \(at most 4 hours\)/);
+    assert.match(said, /6 hours is longer than Member of SRE On-Call allows \(at most 4 hours\)/);
     assert.match(said, /Global Reader up to 8 hours/);
     assert.equal(pim.activate.callCount, 0, 'nothing is submitted before the user has heard it');
     const [result] = await chat.say('6h');

@@ -87,7 +87,7 @@ describe('one sentence asks only for what is missing', () => {
   it('a duration over the one role\'s maximum is asked again, not silently cut', async () => {
     const chat = startChat(fakePim(allSurfaces()));
     const replies = await chat.say('activate sre on-call for 6h');
-    assert.match(replyText(replies[0]), /6 hours is more than SRE On-Call \(member\) allows \(at most 4 hours\)/);
+    assert.match(replyText(replies[0]), /6 hours is more than Member of SRE On-Call allows \(at most 4 hours\)/);
     assert.equal(chat.pim.activate.callCount, 0);
   });
 });
@@ -153,7 +153,7 @@ describe('the list across surfaces', () => {
     const text = cardText(list);
     for (const heading of ['Entra roles', 'Groups', 'Azure resources']) assert.match(text, new RegExp(heading));
     assert.match(text, /Reader on rg-web \(Contoso Prod\)/);
-    assert.match(text, /SRE On-Call \(member\)/);
+    assert.match(text, /Member of SRE On-Call/);
     assert.ok(text.indexOf('Entra roles') < text.indexOf('Groups') && text.indexOf('Groups') < text.indexOf('Azure resources'));
   });
 
@@ -192,7 +192,7 @@ describe('several at once', () => {
     const chat = startChat(fakePim(allSurfaces()));
     await chat.say('activate');
     const [intro, duration] = await chat.say(submit({ action: 'pickRoles', selectedKeys: `${SURFACE_KEYS.sre},${KEYS.globalReader}` }));
-    assert.match(intro?.text ?? '', /SRE On-Call \(member\) up to 4 hours; Global Reader up to 8 hours/, 'each role\'s own maximum, before anything is submitted');
+    assert.match(intro?.text ?? '', /Member of SRE On-Call up to 4 hours; Global Reader up to 8 hours/, 'each role\'s own maximum, before anything is submitted');
     assert.match(cardText(duration), /How long do you need 2 roles\?/);
     await chat.say('6h');
     const replies = await chat.say('incident 7');
