@@ -37,14 +37,39 @@ function moreText(roles: readonly RoleView[]): string {
   return hidden > 0 ? `...and ${hidden} more. Type a role's name to pick one that isn't listed.` : '';
 }
 
-export function welcomeCard(input: { displayName?: string; roles: readonly RoleView[] }): Attachment {
+/** The questions an administrator can ask, shown only to one. */
+export const ADMIN_QUESTIONS: ReadonlyArray<{ question: string; what: string }> = [
+  { question: 'who has Global Administrator', what: 'who holds a role right now, and on which scope' },
+  { question: 'who is eligible for User Administrator', what: 'who can activate it' },
+  { question: 'pending approvals', what: 'requests waiting for a decision, and for how long' },
+  { question: 'what did alice activate this week', what: 'activations and requests, by person, role or period' },
+  { question: 'alerts', what: 'PIM alerts that fire, and their incidents' },
+  { question: 'settings of User Administrator', what: 'the role\'s activation policy' },
+];
+
+export function welcomeCard(input: {
+  displayName?: string;
+  roles: readonly RoleView[];
+  /** Requests waiting for this person as an approver (count and a few lines); absent or empty = none. */
+  waiting?: ReadonlyArray<{ readonly line: string }>;
+  /** The person is a PIM administrator: show the questions they can ask, and never send them to "your PIM administrator". */
+  isAdmin?: boolean;
+}): Attachment {
   const firstName = input.displayName?.trim().split(/\s+/)[0];
+  const waiting = input.waiting ?? [];
+  const n = waiting.length;
   return renderCard('welcome', {
     greeting: firstName ? `Hi ${firstName}, I'm your PIM assistant` : "Hi, I'm your PIM assistant",
     exampleRole: (input.roles[0]?.roleName ?? 'Global Reader').toLowerCase(),
     roles: roleRows(input.roles),
     moreText: moreText(input.roles),
-    emptyText: "You have no eligible roles right now. Ask your PIM administrator if you think that's wrong.",
+    emptyText: input.isAdmin
+      ? 'You have no eligible roles of your own right now.'
+      : "You have no eligible roles right now. Ask your PIM administrator if you think that's wrong.",
+    waitingText: n === 0 ? '' : n === 1 ? '1 request is waiting for your approval' : `${n} requests are waiting for your approval`,
+    waiting: waiting.slice(0, 5).map((w) => ({ line: w.line })),
+    waitingButton: n === 0 ? '' : 'Show what is waiting',
+    adminQuestions: input.isAdmin ? ADMIN_QUESTIONS.map((q) => ({ ...q })) : [],
   });
 }
 

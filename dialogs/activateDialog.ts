@@ -24,6 +24,7 @@ import { JustificationPrompt, type JustificationAnswer, type JustificationPrompt
 import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/rolePrompt';
 import { byRecent } from './recent';
 import { toRoleChoices, type RoleChoice } from './roleChoice';
+import { isPimAdmin } from './views';
 
 export const ACTIVATE_DIALOG = 'activate';
 const FLOW = 'activate.flow';
@@ -281,9 +282,9 @@ export class ActivateDialog extends ComponentDialog {
       return undefined;
     }
     if (choices.length === 0) {
-      await step.context.sendActivity(
-        MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint: 'Ask your PIM administrator if you think that is wrong.' })),
-      );
+      // Never "ask your PIM administrator" to the PIM administrator.
+      const hint = (await isPimAdmin(this.deps, user)) ? 'As a PIM administrator, you can make yourself eligible in PIM.' : 'Ask your PIM administrator if you think that is wrong.';
+      await step.context.sendActivity(MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint })));
       return undefined;
     }
     const result: Draft = { choices, items: [], pending: [], problems: [] };

@@ -55,6 +55,20 @@ export interface ApprovalRequests {
   adopt?(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
 }
 
+/** One request waiting for an approver's decision, as the welcome card lists it. */
+export interface WaitingItem {
+  readonly requesterName: string;
+  readonly roleName: string;
+  readonly scopeName: string;
+  /** ISO instant the request was made. */
+  readonly since: string;
+}
+
+/** What waits for this approver (bot/approvals/approverWaiting.ts reads the approval records). */
+export interface ApproverWaiting {
+  waitingFor(user: UserContext): Promise<readonly WaitingItem[]>;
+}
+
 export interface DialogDeps {
   readonly pim: PimService;
   /** The single tenant this bot serves; the acting user's tenant for every PIM call. */
@@ -66,6 +80,8 @@ export interface DialogDeps {
   readonly stepUp?: StepUpStarter;
   readonly reminders?: ReminderFeed;
   readonly approvals?: ApprovalRequests;
+  /** What waits for the user as an approver; absent = the welcome says nothing about it. */
+  readonly approverWaiting?: ApproverWaiting;
   /** Admins' questions; absent = the bot answers none. */
   readonly admin?: AdminService;
   /** The bot's Storage, for admin answers' "Show more" cursors (any instance continues a list); absent = in this process only. */

@@ -21,7 +21,7 @@ import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
 import { EXTEND_DIALOG, explainExtend, ExtendDialog, type ExtendOptions } from './extendDialog';
 import { cancelRequest, deactivate } from './lifecycle';
-import { sendMyRoles, sendWelcome } from './views';
+import { sendApproverQueue, sendMyRoles, sendWelcome } from './views';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
@@ -129,6 +129,9 @@ export class MainDialog extends ComponentDialog {
       }
       case CardAction.cancelRequest:
         await cancelRequest(context, this.deps, user, input.value?.['surface'], input.value?.['requestId']);
+        return step.endDialog();
+      case CardAction.approverQueue:
+        await sendApproverQueue(context, this.deps, user);
         return step.endDialog();
       case CardAction.cancel:
         await context.sendActivity('There is nothing to cancel.');
