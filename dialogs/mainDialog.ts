@@ -13,6 +13,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { CardAction, CardInput } from '../cards/actions';
+import { localizeTurn } from './localTimes';
 import { ACTIVATE_DIALOG, ActivateDialog, type ActivateOptions } from './activateDialog';
 import { answerAdminQuestion } from './admin/adminQuestions';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
@@ -53,6 +54,7 @@ export class MainDialog extends ComponentDialog {
     // Conversation state is shared by everyone in a group chat: only the person who started
     // a flow may continue or cancel it.
     outerDc.activeDialog!.state.ownerId = actingUser(outerDc.context, this.deps.tenantId)?.userId;
+    localizeTurn(outerDc.context);
     return super.beginDialog(outerDc, options);
   }
 
@@ -63,6 +65,7 @@ export class MainDialog extends ComponentDialog {
       await outerDc.context.sendActivity('Someone else is in the middle of a request here. Please message me in a 1:1 chat.');
       return Dialog.EndOfTurn;
     }
+    localizeTurn(outerDc.context);
     return super.continueDialog(outerDc);
   }
 
