@@ -9,9 +9,9 @@ import { infoCard } from '../cards/views';
 import { heldCard, heldLine } from '../cards/heldViews';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import { describeAlternatives } from './activation/broader';
-import { heldFor, heldRequest, readHeld, type HeldMap } from './activation/held';
+import { heldFor, heldRequest, readHeld, remindOf, type HeldMap } from './activation/held';
 import { findPendingActivation } from '../services/pim/pendingActivation';
-import type { ActivationRequest } from '../services/pim/model';
+import type { ActivationRequest, ActiveAssignment } from '../services/pim/model';
 import { planActivations, startProblem, type PlanLimits } from './activation/plan';
 import { checkAndSubmit, toSubmitItems } from './activation/submit';
 import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
@@ -119,10 +119,10 @@ export class ActivateDialog extends ComponentDialog {
     });
   }
 
-  private async held(step: WaterfallStepContext<FlowOptions>, current: Draft, surfaces?: readonly RoleChoice['surface'][]): Promise<{ held: HeldMap; requests: ActivationRequest[] }> {
-    if (current.held) return { held: current.held, requests: [] };
+  private async held(step: WaterfallStepContext<FlowOptions>, current: Draft, surfaces?: readonly RoleChoice['surface'][]): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
+    if (current.held) return { held: current.held, requests: [], active: [] };
     const user = actingUser(step.context, this.deps.tenantId);
-    const read = user ? await readHeld(this.deps, user, surfaces) : { held: {}, requests: [] };
+    const read = user ? await readHeld(this.deps, user, surfaces) : { held: {}, requests: [], active: [] };
     current.held = read.held;
     return read;
   }
@@ -135,16 +135,18 @@ export class ActivateDialog extends ComponentDialog {
   private async screenHeld(step: WaterfallStepContext<FlowOptions>, current: Draft): Promise<void> {
     const asks = current.durationMinutes === undefined || this.needsJustification(current) || this.needsTicket(current) || this.durationNeedsWord(current);
     if (!asks && !current.held) return;
-    const { held, requests } = await this.held(step, current, current.items.map((c) => c.surface));
+    const { held, requests, active } = await this.held(step, current, current.items.map((c) => c.surface));
     const now = this.deps.now();
     const user = actingUser(step.context, this.deps.tenantId);
     const kept: RoleChoice[] = [];
+    const dropped: RoleChoice[] = [];
     for (const item of current.items) {
       const found = heldFor(held, item.key);
       if (!found) {
         kept.push(item);
         continue;
       }
+      if (found.kind === 'active') dropped.push(item);
       // A request waiting for approval goes to the approval flow, which answers with its Cancel button
       // and makes sure the approvers have their cards (it may be one no instance tracked).
       const request = found.kind === 'pending' && found.waitingFor === 'approval' && user && this.deps.approvals?.adopt
@@ -154,6 +156,8 @@ export class ActivateDialog extends ComponentDialog {
       else await step.context.sendActivity(MessageFactory.attachment(heldCard({ key: item.key, label: item.label, held: found, now })));
     }
     current.items = kept;
+    // The "already active" answer promises a reminder before the end: keep that promise.
+    if (user && dropped.length > 0 && this.deps.reminders) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
   }
 
   /** The user's own order, read only when a list is shown: a role named outright needs no read of it. */

@@ -5,7 +5,7 @@ import { MessageFactory, type TurnContext } from 'botbuilder';
 import { activationResultCard, resultsCard, signInCard, type ResultItemView, type Tone } from '../../cards/views';
 import { cardTime, startsLater, zonedDateTime } from '../../cards/format';
 import { heldCard, noticeCard, NO_EXTEND_LINE, type Held } from '../../cards/heldViews';
-import { heldFor, readHeld } from './held';
+import { heldFor, readHeld, remindOf } from './held';
 import { isPendingRequestConflict, isPimError, type PimError } from '../../services/pim/errors';
 import type { ActivationInput, ActivationOutcome, ActivationRequest, Constraints, UserContext } from '../../services/pim/model';
 import type { DialogDeps } from '../deps';
@@ -48,7 +48,9 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   // Already active: information (until when, on which scope), not a failure.
   const already = checks.filter((c) => isAlreadyActive(c.error));
   const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c) && !waiting.includes(c) && !already.includes(c));
-  const held = already.length > 0 ? (await readHeld(deps, user)).held : {};
+  const read = already.length > 0 ? await readHeld(deps, user) : undefined;
+  const held = read?.held ?? {};
+  if (read) remindOf(context, deps, user, read.active, already.map((a) => a.item));
 
   if (items.length === 1 && refused.length === 0 && already.length === 1) {
     const item = already[0]!.item;

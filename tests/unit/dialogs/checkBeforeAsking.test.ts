@@ -55,6 +55,17 @@ describe('check before asking', () => {
     assert.equal(pim.activate.callCount, 0);
   });
 
+  it('the reminder the answer promises is set for that activation', async () => {
+    const pim = fakePim(allSurfaces());
+    pim.listActive.resolves([globalReaderActive()]);
+    const track = sinon.stub();
+    const chat = startChat(pim, NOW, { reminders: { track } });
+    await chat.say('activate global reader');
+    assert.equal(track.callCount, 1);
+    assert.deepEqual(track.firstCall.args[2].map((a: ActiveAssignment) => a.key), [KEYS.globalReader]);
+    assert.deepEqual(track.firstCall.args[3], { [KEYS.globalReader]: 'Global Reader' });
+  });
+
   it('a role with a request waiting says so with its Cancel button, before any question', async () => {
     const { pim, chat } = setup([], [userAdminWaiting()]);
     const replies = await chat.say('activate user administrator');
