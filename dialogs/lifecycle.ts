@@ -2,7 +2,9 @@
 // dialog of its own, extendDialog.ts, as it asks for a duration). Card data names the item by key or request id only; each is checked against the user's
 // own current PIM data before anything is sent.
 import { MessageFactory, type TurnContext } from 'botbuilder';
+import { CardAction } from '../cards/actions';
 import { cardTime } from '../cards/format';
+import { noticeCard, type NoticeAction } from '../cards/heldViews';
 import { infoCard, MIN_MINUTES_BEFORE_DEACTIVATION } from '../cards/views';
 import type { Surface, UserContext } from '../services/pim/model';
 import type { DialogDeps } from './deps';
@@ -73,7 +75,17 @@ export async function findActive(context: TurnContext, deps: DialogDeps, user: U
       }
     }
     if (!found) {
-      await say(context, "That isn't active for you", 'I found nothing active under that name; it may have ended already.', 'Say "my roles" to see what is active now.', 'warning');
+      // Never a dead end: what they named can be activated, or at least something can.
+      const eligible = keyOrName && !keyOrName.includes('|') ? matchName(keyOrName, choices) : undefined;
+      const offer: NoticeAction = eligible?.kind === 'one'
+        ? { title: `Activate ${eligible.choice.label}`, data: { action: CardAction.pickRole, eligibilityKey: eligible.choice.key } }
+        : { title: 'Activate a role', data: { action: CardAction.activate } };
+      await context.sendActivity(MessageFactory.attachment(noticeCard({
+        title: "That isn't active for you",
+        text: 'I found nothing active under that name; it may have ended already, so there is nothing to deactivate or extend.',
+        hint: 'Activate it for as long as you need, within its policy.',
+        actions: [offer, { title: 'My roles', data: { action: CardAction.myRoles } }],
+      })));
       return undefined;
     }
     const constraints = choices.find((c) => c.key === found!.key)?.constraints;

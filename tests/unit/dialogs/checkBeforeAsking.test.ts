@@ -169,3 +169,12 @@ describe('"extend" never ends in a dead end', () => {
     assert.equal((pim.service.extend as sinon.SinonStub).callCount, 0, 'PIM is not asked to extend an activation');
   });
 });
+
+describe('"extend <role>" for a role that is not active', () => {
+  it('says why there is nothing to extend and offers to activate that very role', async () => {
+    const { chat } = setup([]);
+    const [reply] = await chat.say('extend global reader');
+    assert.match(cardText(reply), /isn't active for you[\s\S]*nothing to deactivate or extend/);
+    assert.ok(submitActions(reply).some((a) => a.data['action'] === 'pickRole' && a.data['eligibilityKey'] === KEYS.globalReader));
+  });
+});
