@@ -53,6 +53,8 @@ export interface ApprovalRequests {
    * waits for approval: make sure it has a record and its cards (taking it over if nobody tracks it), and answer the user.
    */
   adopt?(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
+  /** The user cancelled `requestId` at PIM from a message, not its approval card: update its record and cards now. */
+  cancelledAtPim?(surface: ActivationRequest['surface'], requestId: string): Promise<void>;
 }
 
 /** One request waiting for an approver's decision, as the welcome card lists it. */

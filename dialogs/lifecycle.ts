@@ -51,6 +51,8 @@ export async function cancelRequest(context: TurnContext, deps: DialogDeps, user
       return;
     }
     await deps.pim.cancel(user, { surface: mine.surface, id: mine.id });
+    // Its approvers' cards (and the record the welcome counts from) follow at once; the sweep would too, later.
+    await deps.approvals?.cancelledAtPim?.(mine.surface, mine.id).catch((e: unknown) => deps.logger.warn('could not bring a cancelled request\'s cards up to date', { error: (e as Error)?.name }));
     await say(context, `Request for ${mine.roleName} cancelled`, 'Nothing will be activated from it.', 'Say "activate" to ask again.', 'success');
   } catch (error) {
     await sayFailure(context, deps, describeLifecycleFailure(error, 'cancel', 'the request'), error);

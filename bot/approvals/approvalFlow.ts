@@ -150,6 +150,14 @@ export class ApprovalFlow {
   }
 
   /**
+   * The requester cancelled a request at PIM outside its approval card (e.g. the Cancel button of an
+   * "already waiting" answer): bring its record and every card copy up to date now, not at the next sweep.
+   */
+  async cancelledAtPim(surface: ActivationRequest['surface'], requestId: string): Promise<void> {
+    await this.reconcile(recordKey(surface, requestId));
+  }
+
+  /**
    * A submit that PIM refused with PendingRoleAssignmentRequest, and `request` the requester's earlier
    * one still waiting for approval. An instance killed between PIM's 201 and the record left no record
    * and no cards, and no approver would ever hear of it: take it over as submitted() would (record,

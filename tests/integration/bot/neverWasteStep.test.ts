@@ -8,6 +8,8 @@ import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { cardOf, cardText, submitActions } from '../../support/botHarness';
 import { requesterSuite } from './requesterHarness';
 
+const BOB = { id: '29:bob', name: DEMO_USERS.bob.displayName, aadObjectId: DEMO_USERS.bob.id };
+
 function titleColor(activity: Partial<Activity> | undefined): unknown {
   return (cardOf(activity)?.['body'] as Array<Record<string, unknown>> | undefined)?.[0]?.['color'];
 }
@@ -53,6 +55,10 @@ describe('never waste a step, over HTTP', function () {
     const [cancelled] = await h.say({ value: cancel.data });
     assert.match(cardText(cancelled), /Request for User Administrator cancelled/);
     assert.equal(aliceRequests().find((r) => r.id === waiting[0]!.id)?.status, 'Canceled');
+    // Its approval record follows at once (not at the next sweep): nothing waits for Bob any more.
+    h.newConversation();
+    const [bobWelcome] = await h.say({ text: 'hi', from: BOB });
+    assert.doesNotMatch(cardText(bobWelcome), /waiting for your approval/);
   });
 
   it('a role asked on a scope she is not eligible for is offered on the wider scope, in plain words, on a button only', async () => {
@@ -63,5 +69,16 @@ describe('never waste a step, over HTTP', function () {
     const offered = replies.flatMap((r) => submitActions(r)).filter((a) => a.data['action'] === 'pickRole');
     assert.equal(offered.length, 1, 'one explicit choice');
     assert.equal((h.tenant.state.data.azure.requests ?? []).length, azureBefore, 'nothing activated or requested for her');
+  });
+
+  it('an approver\'s welcome says what waits for them (from the approval records), and times follow the activity\'s time zone', async () => {
+    await h.say('activate User Administrator for 2h ticket INC-42 because fixing login');
+    h.newConversation();
+    const [welcome] = await h.say({ text: 'hi', from: BOB, localTimezone: 'Asia/Tokyo', locale: 'de-DE' });
+    const text = cardText(welcome);
+    assert.match(text, /1 request is waiting for your approval/);
+    assert.match(text, /Alice Adams asks for User Administrator, since \d{1,2}:\d{2} (AM|PM)/, 'in English, in his zone');
+    assert.doesNotMatch(text, /\{\{(TIME|DATE)\(/);
+    assert.ok(submitActions(welcome).some((a) => a.data['action'] === 'approverQueue'));
   });
 });
