@@ -135,6 +135,8 @@ export class ActivateDialog extends ComponentDialog {
   private async screenHeld(step: WaterfallStepContext<FlowOptions>, current: Draft): Promise<void> {
     const asks = current.durationMinutes === undefined || this.needsJustification(current) || this.needsTicket(current) || this.durationNeedsWord(current);
     if (!asks && !current.held) return;
+    // The list's marks may be minutes old: an item it marked is checked again before it is answered for.
+    if (current.held && current.items.some((i) => heldFor(current.held, i.key))) delete current.held;
     const { held, requests, active } = await this.held(step, current, current.items.map((c) => c.surface));
     const now = this.deps.now();
     const user = actingUser(step.context, this.deps.tenantId);

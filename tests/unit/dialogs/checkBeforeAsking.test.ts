@@ -86,6 +86,14 @@ describe('check before asking', () => {
     assert.match(cardText(answer), /Global Reader is already active/);
   });
 
+  it('a mark on the list is checked again when picked: an activation that ended meanwhile goes on to the questions', async () => {
+    const { pim, chat } = setup([globalReaderActive()]);
+    await chat.say('activate');
+    pim.listActive.resolves([]);
+    const [duration] = await chat.say(submit({ action: 'pickRole', eligibilityKey: KEYS.globalReader }));
+    assert.match(cardText(duration), /How long do you need Global Reader\?/);
+  });
+
   it('of several, the one already active is answered and the others go on', async () => {
     const { pim, chat } = setup([globalReaderActive()]);
     const replies = await chat.say('activate global reader and sre on-call member');
