@@ -83,6 +83,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}), ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
+  if (approvals) Object.assign(deps, { approverWaiting: approvals.waiting });
   const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow, privateChat: new ProactivePrivateChat(approvals.conversations, production?.appId ?? '') } : {}) });
 
   const channelAuth = createChannelAuthentication(config, overrides.channelAuth);

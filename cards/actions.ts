@@ -15,6 +15,8 @@ export const CardAction = {
   deactivate: 'deactivate',
   extendAccess: 'extendAccess',
   cancelRequest: 'cancelRequest',
+  /** What waits for the user as an approver. */
+  approverQueue: 'approverQueue',
 } as const;
 
 export type CardActionName = (typeof CardAction)[keyof typeof CardAction];

@@ -1,6 +1,6 @@
 // Words and times as people read them. Times go into cards as {{DATE()}}/{{TIME()}} so each
 // client shows them in its own time zone; plain text says UTC explicitly.
-import type { Constraints } from '../services/pim/model';
+import type { Constraints, Scope, Surface } from '../services/pim/model';
 
 export function formatDuration(minutes: number): string {
   const whole = Math.max(0, Math.round(minutes));
@@ -78,4 +78,11 @@ const SCHEDULED_AFTER_MS = 60_000;
 /** True when `start` is a scheduled start, not the moment the request was made (`madeAt`). */
 export function startsLater(start: Date, madeAt: Date): boolean {
   return start.getTime() > madeAt.getTime() + SCHEDULED_AFTER_MS;
+}
+
+/** One name per thing: a group membership reads "Member of SRE On-Call" / "Owner of SRE On-Call", never "Member". */
+export function accessName(target: { readonly surface: Surface; readonly roleId?: string; readonly roleName: string; readonly scope: Pick<Scope, 'displayName'> }): string {
+  if (target.surface !== 'group') return target.roleName;
+  const owner = (target.roleId ?? target.roleName).toLowerCase() === 'owner';
+  return `${owner ? 'Owner' : 'Member'} of ${target.scope.displayName}`;
 }

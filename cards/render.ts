@@ -16,8 +16,9 @@ import results from './results.json';
 import signIn from './signIn.json';
 import { sanitizeCard } from './sanitize';
 import reminder from './reminder.json';
+import notice from './notice.json';
 
-const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder } as const;
+const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder, notice } as const;
 
 export type CardName = keyof typeof TEMPLATES;
 

@@ -2,7 +2,7 @@
 // Dialogs call these; they never assemble card JSON themselves.
 import type { Attachment } from 'botbuilder';
 import type { ActivationRequest, ActiveAssignment, Constraints, Surface } from '../services/pim/model';
-import { cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
+import { accessName, cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
 import { renderCard } from './render';
 
 /** What a card needs to show one eligible role (the eligibility key is the only id it carries). */
@@ -15,6 +15,8 @@ export interface RoleView {
   readonly surface?: Surface;
   /** How a person reads it ("Reader on rg-web (Contoso Prod)"); defaults to "role · scope". */
   readonly label?: string;
+  /** Marks a role already active or waiting ("Active now, until 12:02"); absent = neither. */
+  readonly status?: string;
 }
 
 export type { Tone } from './status';
@@ -35,14 +37,39 @@ function moreText(roles: readonly RoleView[]): string {
   return hidden > 0 ? `...and ${hidden} more. Type a role's name to pick one that isn't listed.` : '';
 }
 
-export function welcomeCard(input: { displayName?: string; roles: readonly RoleView[] }): Attachment {
+/** The questions an administrator can ask, shown only to one. */
+export const ADMIN_QUESTIONS: ReadonlyArray<{ question: string; what: string }> = [
+  { question: 'who has Global Administrator', what: 'who holds a role right now, and on which scope' },
+  { question: 'who is eligible for User Administrator', what: 'who can activate it' },
+  { question: 'pending approvals', what: 'requests waiting for a decision, and for how long' },
+  { question: 'what did alice activate this week', what: 'activations and requests, by person, role or period' },
+  { question: 'alerts', what: 'PIM alerts that fire, and their incidents' },
+  { question: 'settings of User Administrator', what: 'the role\'s activation policy' },
+];
+
+export function welcomeCard(input: {
+  displayName?: string;
+  roles: readonly RoleView[];
+  /** Requests waiting for this person as an approver (count and a few lines); absent or empty = none. */
+  waiting?: ReadonlyArray<{ readonly line: string }>;
+  /** The person is a PIM administrator: show the questions they can ask, and never send them to "your PIM administrator". */
+  isAdmin?: boolean;
+}): Attachment {
   const firstName = input.displayName?.trim().split(/\s+/)[0];
+  const waiting = input.waiting ?? [];
+  const n = waiting.length;
   return renderCard('welcome', {
     greeting: firstName ? `Hi ${firstName}, I'm your PIM assistant` : "Hi, I'm your PIM assistant",
     exampleRole: (input.roles[0]?.roleName ?? 'Global Reader').toLowerCase(),
     roles: roleRows(input.roles),
     moreText: moreText(input.roles),
-    emptyText: "You have no eligible roles right now. Ask your PIM administrator if you think that's wrong.",
+    emptyText: input.isAdmin
+      ? 'You have no eligible roles of your own right now.'
+      : "You have no eligible roles right now. Ask your PIM administrator if you think that's wrong.",
+    waitingText: n === 0 ? '' : n === 1 ? '1 request is waiting for your approval' : `${n} requests are waiting for your approval`,
+    waiting: waiting.slice(0, 5).map((w) => ({ line: w.line })),
+    waitingButton: n === 0 ? '' : 'Show what is waiting',
+    adminQuestions: input.isAdmin ? ADMIN_QUESTIONS.map((q) => ({ ...q })) : [],
   });
 }
 
@@ -67,7 +94,7 @@ export function roleListCard(input: { roles: readonly RoleView[]; title?: string
   const groups = order
     .map((surface) => ({
       title: GROUP_TITLES[surface],
-      roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints) })),
+      roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints), status: r.status ?? '' })),
     }))
     .filter((g) => g.roles.length > 0);
   const after = input.roles.length - (page + 1) * ROLE_PAGE_SIZE;
@@ -164,7 +191,7 @@ export function justificationCard(input: {
 export function activationResultCard(request: ActivationRequest, constraints?: Constraints): Attachment {
   const scheduled = isScheduled(request);
   const facts = [
-    { title: 'Role', value: `${request.roleName} · ${request.scope.displayName}` },
+    { title: 'Role', value: request.surface === 'group' ? accessName(request) : `${request.roleName} · ${request.scope.displayName}` },
     { title: 'Duration', value: formatDuration((request.endDateTime.getTime() - request.startDateTime.getTime()) / 60_000) },
     ...(scheduled ? [{ title: 'Starts', value: zonedDateTime(request.startDateTime) }, { title: 'Ends', value: zonedDateTime(request.endDateTime) }] : []),
     ...(request.justification ? [{ title: 'Justification', value: request.justification }] : []),
@@ -182,12 +209,15 @@ function isScheduled(request: ActivationRequest): boolean {
 
 function describeRequest(request: ActivationRequest, constraints?: Constraints): { headline: string; detail: string; tone: Tone } {
   const scheduled = isScheduled(request);
+  const name = accessName(request);
+  // Every result says on which scope (a group membership names its group already).
+  const where = request.surface === 'group' ? '' : ` on ${request.scope.displayName}`;
   const window = scheduled
     ? `from ${cardDateTime(request.startDateTime)} until ${cardDateTime(request.endDateTime)}`
     : `from ${cardTime(request.startDateTime)} until ${cardTime(request.endDateTime)} (${cardDate(request.endDateTime)})`;
   if (scheduled && (request.status === 'provisioned' || request.status === 'granted' || request.status === 'pendingProvisioning' || request.status === 'other')) {
     return {
-      headline: `${request.roleName} is scheduled`,
+      headline: `${name} is scheduled`,
       detail: `It is scheduled to start at ${cardDateTime(request.startDateTime)} and end at ${cardDateTime(request.endDateTime)}. Nothing is active before then; "my roles" shows it and can cancel it.`,
       tone: 'info',
     };
@@ -195,27 +225,27 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
   switch (request.status) {
     case 'provisioned':
     case 'granted':
-      return { headline: 'Role activated', detail: `${request.roleName} is active ${window}.`, tone: 'success' };
+      return { headline: 'Role activated', detail: `${name} is active${where} ${window}.`, tone: 'success' };
     case 'pendingProvisioning':
-      return { headline: `${request.roleName} is being switched on`, detail: `It will be active ${window}; this usually takes a moment.`, tone: 'success' };
+      return { headline: `${name} is being switched on`, detail: `It will be active${where} ${window}; this usually takes a moment.`, tone: 'success' };
     case 'pendingApproval': {
       const names = (constraints?.approvers ?? []).map((a) => a.displayName).filter((n): n is string => !!n);
       const who = names.length > 0 ? names.join(', ') : 'an approver';
       return {
-        headline: `${request.roleName} is waiting for approval`,
-        detail: `I've sent your request to ${who}. Once approved it will be active ${window}; I'll let you know.`,
+        headline: `${name} is waiting for approval`,
+        detail: `I've sent your request to ${who}. Once approved it will be active${where} ${window}; I'll let you know.`,
         tone: 'warning',
       };
     }
     case 'denied':
-      return { headline: `${request.roleName} was denied`, detail: 'The request was denied. Nothing was activated.', tone: 'error' };
+      return { headline: `${name} was denied`, detail: 'The request was denied. Nothing was activated.', tone: 'error' };
     case 'canceled':
     case 'revoked':
-      return { headline: `${request.roleName} was cancelled`, detail: 'Nothing is active from this request.', tone: 'error' };
+      return { headline: `${name} was cancelled`, detail: 'Nothing is active from this request.', tone: 'error' };
     case 'failed':
-      return { headline: `${request.roleName} could not be activated`, detail: 'PIM could not complete the request. Nothing was activated.', tone: 'error' };
+      return { headline: `${name} could not be activated`, detail: 'PIM could not complete the request. Nothing was activated.', tone: 'error' };
     case 'other':
-      return { headline: `Request for ${request.roleName} sent`, detail: `PIM accepted the request for ${window}. Check "my roles" in a moment.`, tone: 'info' };
+      return { headline: `Request for ${name} sent`, detail: `PIM accepted the request${where} for ${window}; it will be active within a minute.`, tone: 'info' };
   }
 }
 
@@ -255,7 +285,7 @@ export function myRolesCard(input: {
     canExtend: a.assignmentType === 'assigned' && a.endDateTime !== null,
   }));
   return renderCard('myRoles', {
-    title: 'Your access',
+    title: 'My roles',
     active,
     requests: (input.requests ?? []).slice(0, MY_ACCESS_CAP),
     eligible: roleRows(input.eligible.slice(0, MY_ACCESS_CAP)),

@@ -6,7 +6,12 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { formatDuration } from '../cards/format';
 import { plainMessage } from '../cards/plainText';
 import { infoCard } from '../cards/views';
+import { heldCard, heldLine } from '../cards/heldViews';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
+import { describeAlternatives } from './activation/broader';
+import { heldFor, heldRequest, readHeld, remindOf, type HeldMap } from './activation/held';
+import { findPendingActivation } from '../services/pim/pendingActivation';
+import type { ActivationRequest, ActiveAssignment } from '../services/pim/model';
 import { planActivations, startProblem, type PlanLimits } from './activation/plan';
 import { checkAndSubmit, toSubmitItems } from './activation/submit';
 import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
@@ -19,6 +24,7 @@ import { JustificationPrompt, type JustificationAnswer, type JustificationPrompt
 import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/rolePrompt';
 import { byRecent } from './recent';
 import { toRoleChoices, type RoleChoice } from './roleChoice';
+import { isPimAdmin } from './views';
 
 export const ACTIVATE_DIALOG = 'activate';
 const FLOW = 'activate.flow';
@@ -59,6 +65,8 @@ interface Draft {
   ticketNumber?: string;
   /** Said once the draft is built (e.g. "until 9am" before the start). */
   problems: string[];
+  /** What the user already holds or has waiting, read once before the first question (check before asking). */
+  held?: HeldMap;
 }
 
 interface FlowOptions extends ActivateOptions {
@@ -96,15 +104,73 @@ export class ActivateDialog extends ComponentDialog {
     const next = current.pending.shift();
     if (next) {
       const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;
-      return step.beginDialog(ROLE_PROMPT, { choices: await this.recentFirst(step, offered), intro: next.intro } satisfies RolePromptOptions);
+      return step.beginDialog(ROLE_PROMPT, { choices: await this.marked(step, current, offered), intro: next.intro } satisfies RolePromptOptions);
     }
-    if (current.items.length === 0) return step.beginDialog(ROLE_PROMPT, { choices: await this.recentFirst(step, current.choices) } satisfies RolePromptOptions);
+    if (current.items.length === 0) return step.beginDialog(ROLE_PROMPT, { choices: await this.marked(step, current, current.choices) } satisfies RolePromptOptions);
     return step.next(undefined);
+  }
+
+  /** The list to pick from, recent first, each marked when it is already active or has a request waiting. */
+  private async marked(step: WaterfallStepContext<FlowOptions>, current: Draft, choices: RoleChoice[]): Promise<RoleChoice[]> {
+    const { held } = await this.held(step, current);
+    return (await this.recentFirst(step, choices)).map((c) => {
+      const status = heldLine(heldFor(held, c.key));
+      return status ? { ...c, status } : c;
+    });
+  }
+
+  private async held(step: WaterfallStepContext<FlowOptions>, current: Draft, surfaces?: readonly RoleChoice['surface'][]): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
+    if (current.held) return { held: current.held, requests: [], active: [] };
+    const user = actingUser(step.context, this.deps.tenantId);
+    const read = user ? await readHeld(this.deps, user, surfaces) : { held: {}, requests: [], active: [] };
+    current.held = read.held;
+    return read;
+  }
+
+  /**
+   * Check before asking: items already active or waiting are answered now (with what can be done)
+   * and dropped. Only read when a question would follow (a complete sentence goes straight to PIM,
+   * whose dry run finds the same), or when the list already read it.
+   */
+  private async screenHeld(step: WaterfallStepContext<FlowOptions>, current: Draft): Promise<void> {
+    const asks = current.durationMinutes === undefined || this.needsJustification(current) || this.needsTicket(current) || this.durationNeedsWord(current);
+    if (!asks && !current.held) return;
+    // The list's marks may be minutes old: an item it marked is checked again before it is answered for.
+    if (current.held && current.items.some((i) => heldFor(current.held, i.key))) delete current.held;
+    const { held, requests, active } = await this.held(step, current, current.items.map((c) => c.surface));
+    const now = this.deps.now();
+    const user = actingUser(step.context, this.deps.tenantId);
+    const kept: RoleChoice[] = [];
+    const dropped: RoleChoice[] = [];
+    for (const item of current.items) {
+      const found = heldFor(held, item.key);
+      if (!found) {
+        kept.push(item);
+        continue;
+      }
+      if (found.kind === 'active') dropped.push(item);
+      // A request waiting for approval goes to the approval flow, which answers with its Cancel button
+      // and makes sure the approvers have their cards (it may be one no instance tracked).
+      const request = found.kind === 'pending' && found.waitingFor === 'approval' && user && this.deps.approvals?.adopt
+        ? heldRequest(requests, found) ?? await findPendingActivation(this.deps.pim, user, item.key).catch(() => undefined)
+        : undefined;
+      if (request && user) await this.deps.approvals!.adopt!(step.context, user, request);
+      else await step.context.sendActivity(MessageFactory.attachment(heldCard({ key: item.key, label: item.label, held: found, now })));
+    }
+    current.items = kept;
+    // The "already active" answer promises a reminder before the end: keep that promise.
+    if (user && dropped.length > 0 && this.deps.reminders) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
   }
 
   /** The user's own order, read only when a list is shown: a role named outright needs no read of it. */
   private async recentFirst(step: WaterfallStepContext<FlowOptions>, choices: RoleChoice[]): Promise<RoleChoice[]> {
     return byRecent(choices, (await this.deps.recent?.get(step.context)) ?? []);
+  }
+
+  /** Several at once with a duration longer than one of them allows: said before submitting. */
+  private durationNeedsWord(current: Draft): boolean {
+    const said = current.durationMinutes;
+    return current.items.length > 1 && said !== undefined && current.items.some((c) => c.constraints.maxDurationMinutes < said);
   }
 
   private async collectPick(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
@@ -118,7 +184,9 @@ export class ActivateDialog extends ComponentDialog {
 
   private async askDuration(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const current = draft(step);
+    await this.screenHeld(step, current);
     const items = current.items;
+    if (items.length === 0) return step.endDialog();
     // Who approves, and where to reach them, is read while the user answers (see ApprovalRequests.prepare).
     const user = actingUser(step.context, this.deps.tenantId);
     if (user) for (const c of items) if (c.constraints.requiresApproval) this.deps.approvals?.prepare?.(user, c.key);
@@ -132,11 +200,17 @@ export class ActivateDialog extends ComponentDialog {
       return step.endDialog();
     }
     const said = current.durationMinutes;
-    // Several at once: each item is capped to its own maximum later, and told so.
-    if (said !== undefined && (!single || (said <= max && said >= min))) return step.next(said);
+    if (said !== undefined && said <= max && said >= min && (single || items.every((c) => c.constraints.maxDurationMinutes >= said))) return step.next(said);
     const name = single ? single.label : `${items.length} roles`;
     let intro: string | undefined;
-    if (said !== undefined) {
+    if (!single) {
+      // Several at once: each role's own maximum is said before anything is submitted, never cut silently after.
+      const each = items.map((c) => `${c.label} up to ${formatDuration(c.constraints.maxDurationMinutes)}`).join('; ');
+      const shorter = said !== undefined ? items.filter((c) => c.constraints.maxDurationMinutes < said) : [];
+      intro = shorter.length > 0
+        ? `${formatDuration(said!)} is longer than ${shorter.map((c) => `${c.label} allows (at most ${formatDuration(c.constraints.maxDurationMinutes)})`).join(' and ')}. Each role's maximum: ${each}. Choose a duration; a role whose maximum is shorter gets its maximum.`
+        : `Each role has its own maximum: ${each}. How long do you need them? A role whose maximum is shorter gets its maximum.`;
+    } else if (said !== undefined) {
       intro = said > max
         ? `${formatDuration(said)} is more than ${name} allows (at most ${formatDuration(max)}). How long do you need it?`
         : `${formatDuration(said)} is too short: PIM needs at least ${formatDuration(min)} for ${name}.`;
@@ -145,7 +219,7 @@ export class ActivateDialog extends ComponentDialog {
       roleName: name,
       minMinutes: min,
       maxMinutes: max,
-      defaultMinutes: Math.max(min, Math.min(max, PREFERRED_DEFAULT_MINUTES)),
+      defaultMinutes: Math.max(min, Math.min(...items.map((c) => c.constraints.maxDurationMinutes), PREFERRED_DEFAULT_MINUTES)),
       lastStep: !this.needsJustification(current) && !this.needsTicket(current),
       ...(intro ? { intro } : {}),
     };
@@ -214,9 +288,9 @@ export class ActivateDialog extends ComponentDialog {
       return undefined;
     }
     if (choices.length === 0) {
-      await step.context.sendActivity(
-        MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint: 'Ask your PIM administrator if you think that is wrong.' })),
-      );
+      // Never "ask your PIM administrator" to the PIM administrator.
+      const hint = (await isPimAdmin(this.deps, user)) ? 'As a PIM administrator, you can make yourself eligible in PIM.' : 'Ask your PIM administrator if you think that is wrong.';
+      await step.context.sendActivity(MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint })));
       return undefined;
     }
     const result: Draft = { choices, items: [], pending: [], problems: [] };
@@ -263,7 +337,7 @@ export class ActivateDialog extends ComponentDialog {
       } else if (found.kind === 'many') {
         result.pending.push({ intro: `More than one of your roles matches "${said}". Which one do you mean?`, keys: found.choices.map((c) => c.key) });
       } else if (found.scopeMissed) {
-        result.pending.push({ intro: `You're not eligible for ${target.role} on "${target.scope}". You can activate it here:`, keys: found.closest.map((c) => c.key) });
+        result.pending.push({ intro: describeAlternatives(target.role, target.scope!, found.closest, result.choices), keys: found.closest.map((c) => c.key) });
       } else {
         const closest = found.closest.length > 0 ? ` The closest: ${found.closest.map((c) => c.label).join('; ')}.` : '';
         result.pending.push({ intro: `You have no eligible role called "${said}".${closest} These are the roles you can activate:`, keys: [] });

@@ -58,6 +58,22 @@ export interface ApprovalRequests {
     readonly items: ReadonlyArray<{ readonly card: Attachment | undefined }>;
     readonly unreadable: readonly Surface[];
   }>;
+  /** The user cancelled `requestId` at PIM from a message, not its approval card: update its record and cards now. */
+  cancelledAtPim?(surface: ActivationRequest['surface'], requestId: string): Promise<void>;
+}
+
+/** One request waiting for an approver's decision, as the welcome card lists it. */
+export interface WaitingItem {
+  readonly requesterName: string;
+  readonly roleName: string;
+  readonly scopeName: string;
+  /** ISO instant the request was made. */
+  readonly since: string;
+}
+
+/** What waits for this approver (bot/approvals/approverWaiting.ts reads the approval records). */
+export interface ApproverWaiting {
+  waitingFor(user: UserContext): Promise<readonly WaitingItem[]>;
 }
 
 export interface DialogDeps {
@@ -71,6 +87,8 @@ export interface DialogDeps {
   readonly stepUp?: StepUpStarter;
   readonly reminders?: ReminderFeed;
   readonly approvals?: ApprovalRequests;
+  /** What waits for the user as an approver; absent = the welcome says nothing about it. */
+  readonly approverWaiting?: ApproverWaiting;
   /** Admins' questions; absent = the bot answers none. */
   readonly admin?: AdminService;
   /** The bot's Storage, for admin answers' "Show more" cursors (any instance continues a list); absent = in this process only. */

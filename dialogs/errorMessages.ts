@@ -26,11 +26,11 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
     alreadyActive: () => (error.details.upstreamCode ?? '').toLowerCase() === 'pendingroleassignmentrequest' ? ({
       title: `A request for ${roleName} is already waiting`,
       text: 'PIM already has a request of yours for this that is waiting for approval or a later start.',
-      hint: 'Say "my access" to see it, or cancel it there and ask again.',
+      hint: 'Say "my roles" to see it, or cancel it there and ask again.',
     }) : ({
       title: `${capitalize(roleName)} is already active for you`,
-      text: 'PIM already has an active assignment of this role for you, so there is nothing to activate.',
-      hint: 'Say "my roles" to see how much time is left.',
+      text: 'PIM already has an active assignment of this role for you, so there is nothing to activate. Nothing new was requested.',
+      hint: "PIM doesn't extend an activation: when it ends, activate it again.",
     }),
     notEligible: () => ({
       title: `You're not eligible for ${roleName}`,
@@ -94,7 +94,7 @@ export function describeLifecycleFailure(error: unknown, action: PimAction, subj
     return { title: `PIM doesn't extend ${subject}`, text: 'Activations run for the length they were requested; PIM only extends time-bound assignments.', hint: 'When it ends, activate it again (the reminder has a button for that).' };
   }
   if (action === 'cancel' && (error.kind === 'invalidInput' || error.kind === 'notFound')) {
-    return { title: "That request can't be cancelled any more", text: 'It has already been decided, has started, or no longer exists.', hint: 'Say "my access" to see where things stand.' };
+    return { title: "That request can't be cancelled any more", text: 'It has already been decided, has started, or no longer exists.', hint: 'Say "my roles" to see where things stand.' };
   }
   const base = describePimError(error, subject);
   return { ...base, hint: base.hint.replace(/Start again with "activate"[^.]*\.|Nothing was activated\./g, '').trim() || 'Nothing was changed.' };
@@ -104,7 +104,7 @@ export function describeLifecycleFailure(error: unknown, action: PimAction, subj
 export function itemFailure(error: unknown): string {
   if (!isPimError(error)) return 'Something went wrong on my side; nothing was requested for it.';
   const code = (error.details.upstreamCode ?? '').toLowerCase();
-  if (code === 'pendingroleassignmentrequest') return 'A request for it is already waiting; say "my access" to see it.';
+  if (code === 'pendingroleassignmentrequest') return 'A request for it is already waiting; say "my roles" to see it.';
   switch (error.kind) {
     case 'policyViolation':
       return `Its policy refused it: ${describeRules(error.details.rules)}.`;

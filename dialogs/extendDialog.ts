@@ -5,7 +5,11 @@
 // policy), then sends the request.
 import { MessageFactory, TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { cardTime, formatDuration } from '../cards/format';
+import { CardAction } from '../cards/actions';
+import { cardTime, formatDuration, timeLeft } from '../cards/format';
+import { noticeCard } from '../cards/heldViews';
+import type { ActiveAssignment, UserContext } from '../services/pim/model';
+import { recentChoices } from './views';
 import { reactivateCard } from '../cards/views';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
@@ -16,6 +20,50 @@ import { parseRequest } from './parsing/request';
 import { DurationPrompt, type DurationPromptOptions } from './prompts/durationPrompt';
 
 export const EXTEND_DIALOG = 'extend';
+
+/** How many active items "extend" alone lists. */
+const MAX_LISTED = 5;
+
+/**
+ * "extend" without a role: PIM doesn't extend an activation, said in one line, with what it does
+ * allow — the reminder before the end with one-click re-activation (set up now), a new activation —
+ * or, with nothing active, why there is nothing to extend and what can be done instead.
+ */
+export async function explainExtend(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<void> {
+  let active: ActiveAssignment[];
+  let labels: Record<string, string>;
+  try {
+    const [list, choices] = await Promise.all([deps.pim.listActive(user), recentChoices(context, deps, user)]);
+    const now = deps.now();
+    active = list.filter((a) => a.endDateTime === null || a.endDateTime.getTime() > now.getTime());
+    labels = Object.fromEntries(choices.map((c) => [c.key, c.label]));
+  } catch (error) {
+    await sayFailure(context, deps, describeLifecycleFailure(error, 'extend', 'your access'), error);
+    return;
+  }
+  const now = deps.now();
+  if (active.length === 0) {
+    await context.sendActivity(MessageFactory.attachment(noticeCard({
+      title: 'Nothing is active for you to extend',
+      text: "PIM doesn't extend an activation anyway: activate a role for as long as you need it, up to its policy's maximum.",
+      actions: [{ title: 'Activate a role', data: { action: CardAction.activate } }, { title: 'My roles', data: { action: CardAction.myRoles } }],
+    })));
+    return;
+  }
+  const shown = active.slice(0, MAX_LISTED);
+  const lines = shown.map((a) => `${labels[a.key] ?? a.roleName}: ${a.endDateTime ? `until ${cardTime(a.endDateTime)} (${timeLeft(a.endDateTime, now)})` : 'no end date'}`);
+  const assignments = shown.filter((a) => a.assignmentType === 'assigned' && a.endDateTime !== null);
+  await context.sendActivity(MessageFactory.attachment(noticeCard({
+    title: "PIM doesn't extend an activation",
+    text: `${lines.join('. ')}. I'll remind you shortly before each ends, with a button to activate it again in one click.`,
+    hint: assignments.length > 0 ? 'A time-bound assignment can be extended by an administrator: use its Extend button.' : '',
+    actions: [
+      ...assignments.map((a) => ({ title: `Extend ${labels[a.key] ?? a.roleName}`, data: { action: CardAction.extendAccess, activeKey: a.key } })),
+      { title: 'My roles', data: { action: CardAction.myRoles } },
+    ],
+  })));
+  deps.reminders?.track(TurnContext.getConversationReference(context.activity), user, active, labels);
+}
 const FLOW = 'extend.flow';
 const DURATION_PROMPT = 'extend.duration';
 
@@ -51,13 +99,17 @@ export class ExtendDialog extends ComponentDialog {
       return step.endDialog();
     }
     const options = step.options ?? {};
+    if (!options.activeKey && !options.sentence) {
+      await explainExtend(step.context, this.deps, user);
+      return step.endDialog();
+    }
     const parsed = options.sentence ? parseRequest(options.sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) }) : undefined;
     const found = await findActive(step.context, this.deps, user, options.activeKey ?? (parsed?.targetText || options.sentence));
     if (!found) return step.endDialog();
     const { assignment, label } = found;
     if (assignment.assignmentType === 'activated' || assignment.endDateTime === null) {
       if (assignment.endDateTime === null) {
-        await say(step.context, `${label} doesn't end`, 'It is permanent, so there is nothing to extend.', 'Say "my access" to see what you hold.', 'warning');
+        await say(step.context, `${label} doesn't end`, 'It is permanent, so there is nothing to extend.', 'Say "my roles" to see what you hold.', 'warning');
         return step.endDialog();
       }
       // PIM refuses selfExtend of an activation (ActivationNotExtendable); say so without asking it.
@@ -96,7 +148,7 @@ export class ExtendDialog extends ComponentDialog {
         step.context,
         waiting ? `Extension of ${state.label} requested` : `${state.label} is extended`,
         waiting ? `PIM sent the request for ${formatDuration(minutes)} more to an administrator.` : `It now runs until ${cardTime(request.endDateTime)}.`,
-        'Say "my access" to see where it stands.',
+        'Say "my roles" to see where it stands.',
         'success',
       );
     } catch (error) {

@@ -3,11 +3,17 @@ import { MessageFactory, type TurnContext } from 'botbuilder';
 import { infoCard } from '../cards/views';
 import type { DialogDeps } from './deps';
 import { describeFailure } from './errorMessages';
+import { isPendingRequestConflict, isPimError } from '../services/pim/errors';
 
 export async function sendFailure(context: TurnContext, deps: DialogDeps, error: unknown, roleName?: string): Promise<void> {
   const message = describeFailure(error, roleName);
   deps.logger.warn('PIM call failed', errorFields(error));
-  await context.sendActivity(MessageFactory.attachment(infoCard({ ...message, tone: 'error' })));
+  await context.sendActivity(MessageFactory.attachment(infoCard({ ...message, tone: isInformation(error) ? 'info' : 'error' })));
+}
+
+/** "Already active" is information for the user, not something that went wrong. */
+function isInformation(error: unknown): boolean {
+  return isPimError(error) && error.kind === 'alreadyActive' && !isPendingRequestConflict(error);
 }
 
 /**

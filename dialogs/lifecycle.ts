@@ -2,7 +2,9 @@
 // dialog of its own, extendDialog.ts, as it asks for a duration). Card data names the item by key or request id only; each is checked against the user's
 // own current PIM data before anything is sent.
 import { MessageFactory, type TurnContext } from 'botbuilder';
+import { CardAction } from '../cards/actions';
 import { cardTime } from '../cards/format';
+import { noticeCard, type NoticeAction } from '../cards/heldViews';
 import { infoCard, MIN_MINUTES_BEFORE_DEACTIVATION } from '../cards/views';
 import type { Surface, UserContext } from '../services/pim/model';
 import type { DialogDeps } from './deps';
@@ -39,16 +41,18 @@ export async function deactivate(context: TurnContext, deps: DialogDeps, user: U
 
 export async function cancelRequest(context: TurnContext, deps: DialogDeps, user: UserContext, surface: unknown, requestId: unknown): Promise<void> {
   if (typeof requestId !== 'string' || requestId === '' || requestId.length > MAX_ID_LENGTH || !SURFACES.includes(surface as Surface)) {
-    await say(context, "I can't tell which request that was", 'That card did not name a request of yours.', 'Say "my access" for a fresh card.', 'error');
+    await say(context, "I can't tell which request that was", 'That card did not name a request of yours.', 'Say "my roles" for a fresh card.', 'error');
     return;
   }
   try {
-    const mine = (await deps.pim.listRequests(user)).find((r) => r.id === requestId && r.surface === surface);
+    const mine = (await deps.pim.listRequests(user)).find((r) => r.id.toLowerCase() === requestId.toLowerCase() && r.surface === surface);
     if (!mine) {
-      await say(context, "That request can't be cancelled any more", 'It is not among your waiting requests: it was already decided, has started, or was cancelled.', 'Say "my access" to see where things stand.', 'warning');
+      await say(context, "That request can't be cancelled any more", 'It is not among your waiting requests: it was already decided, has started, or was cancelled.', 'Say "my roles" to see where things stand.', 'warning');
       return;
     }
     await deps.pim.cancel(user, { surface: mine.surface, id: mine.id });
+    // Its approvers' cards (and the record the welcome counts from) follow at once; the sweep would too, later.
+    await deps.approvals?.cancelledAtPim?.(mine.surface, mine.id).catch((e: unknown) => deps.logger.warn('could not bring a cancelled request\'s cards up to date', { error: (e as Error)?.name }));
     await say(context, `Request for ${mine.roleName} cancelled`, 'Nothing will be activated from it.', 'Say "activate" to ask again.', 'success');
   } catch (error) {
     await sayFailure(context, deps, describeLifecycleFailure(error, 'cancel', 'the request'), error);
@@ -68,12 +72,22 @@ export async function findActive(context: TurnContext, deps: DialogDeps, user: U
       const match = matchName(keyOrName, named);
       if (match.kind === 'one') found = match.choice.a;
       else if (match.kind === 'many') {
-        await say(context, `More than one active role matches "${keyOrName.slice(0, 60)}"`, match.choices.map((c) => labelOf(c.key, c.roleName)).join('; '), 'Say "my access" and use the button next to the one you mean.', 'warning');
+        await say(context, `More than one active role matches "${keyOrName.slice(0, 60)}"`, match.choices.map((c) => labelOf(c.key, c.roleName)).join('; '), 'Say "my roles" and use the button next to the one you mean.', 'warning');
         return undefined;
       }
     }
     if (!found) {
-      await say(context, "That isn't active for you", 'I found nothing active under that name; it may have ended already.', 'Say "my access" to see what is active now.', 'warning');
+      // Never a dead end: what they named can be activated, or at least something can.
+      const eligible = keyOrName && !keyOrName.includes('|') ? matchName(keyOrName, choices) : undefined;
+      const offer: NoticeAction = eligible?.kind === 'one'
+        ? { title: `Activate ${eligible.choice.label}`, data: { action: CardAction.pickRole, eligibilityKey: eligible.choice.key } }
+        : { title: 'Activate a role', data: { action: CardAction.activate } };
+      await context.sendActivity(MessageFactory.attachment(noticeCard({
+        title: "That isn't active for you",
+        text: 'I found nothing active under that name; it may have ended already, so there is nothing to deactivate or extend.',
+        hint: 'Activate it for as long as you need, within its policy.',
+        actions: [offer, { title: 'My roles', data: { action: CardAction.myRoles } }],
+      })));
       return undefined;
     }
     const constraints = choices.find((c) => c.key === found!.key)?.constraints;

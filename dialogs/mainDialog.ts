@@ -13,17 +13,18 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { CardAction, CardInput } from '../cards/actions';
+import { localizeTurn } from './localTimes';
 import { ACTIVATE_DIALOG, ActivateDialog, type ActivateOptions } from './activateDialog';
 import { answerAdminQuestion } from './admin/adminQuestions';
-import { answerApproverQueue } from './approvals/approverQueue';
+import { answerApproverQueue, sendApproverQueueCards } from './approvals/approverQueue';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
 import { TOO_LONG_FOR_A_COMMAND } from './parsing/limits';
-import { EXTEND_DIALOG, ExtendDialog, type ExtendOptions } from './extendDialog';
+import { EXTEND_DIALOG, explainExtend, ExtendDialog, type ExtendOptions } from './extendDialog';
 import { cancelRequest, deactivate } from './lifecycle';
-import { sendMyRoles, sendWelcome } from './views';
+import { sendApproverQueue, sendMyRoles, sendWelcome } from './views';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
@@ -55,6 +56,7 @@ export class MainDialog extends ComponentDialog {
     // Conversation state is shared by everyone in a group chat: only the person who started
     // a flow may continue or cancel it.
     outerDc.activeDialog!.state.ownerId = actingUser(outerDc.context, this.deps.tenantId)?.userId;
+    localizeTurn(outerDc.context);
     return super.beginDialog(outerDc, options);
   }
 
@@ -65,6 +67,7 @@ export class MainDialog extends ComponentDialog {
       await outerDc.context.sendActivity('Someone else is in the middle of a request here. Please message me in a 1:1 chat.');
       return Dialog.EndOfTurn;
     }
+    localizeTurn(outerDc.context);
     return super.continueDialog(outerDc);
   }
 
@@ -133,6 +136,10 @@ export class MainDialog extends ComponentDialog {
       case CardAction.cancelRequest:
         await cancelRequest(context, this.deps, user, input.value?.['surface'], input.value?.['requestId']);
         return step.endDialog();
+      case CardAction.approverQueue:
+        // PIM's approver views when approvals are wired (every request the user may decide, each card decidable); else the records held.
+        if (!(await sendApproverQueueCards(context, this.deps, user))) await sendApproverQueue(context, this.deps, user);
+        return step.endDialog();
       case CardAction.cancel:
         await context.sendActivity('There is nothing to cancel.');
         return step.endDialog();
@@ -160,7 +167,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'extend':
         if (command.roleName) return step.beginDialog(EXTEND_DIALOG, { sentence: command.roleName } satisfies ExtendOptions);
-        await sendMyRoles(context, this.deps, user);
+        await explainExtend(context, this.deps, user);
         return step.endDialog();
       case 'cancel':
         await context.sendActivity('There is nothing to cancel.');

@@ -10,6 +10,8 @@ export interface RoleChoice extends RoleView, Searchable {
   readonly label: string;
   /** ISO instant the eligibility itself ends (absent = permanent): no activation can start after it. */
   readonly eligibleUntil?: string;
+  /** What kind of scope it is on (subscription, resource group, ...), to say how wide a grant is. */
+  readonly scopeKind?: Scope['kind'];
 }
 
 export const SURFACE_TITLES: Readonly<Record<Surface, string>> = {
@@ -29,17 +31,18 @@ export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstr
   const isGroup = eligibility.surface === 'group';
   const access = eligibility.roleId === 'owner' ? 'owner' : 'member';
   const name = isGroup ? eligibility.scope.displayName : eligibility.roleName;
-  const label =
-    eligibility.surface === 'entraRole' ? eligibility.roleName : isGroup ? `${name} (${access})` : `${eligibility.roleName} on ${scopeName}`;
+  const membership = `${access === 'owner' ? 'Owner' : 'Member'} of ${name}`;
+  const label = eligibility.surface === 'entraRole' ? eligibility.roleName : isGroup ? membership : `${eligibility.roleName} on ${scopeName}`;
   return {
     key: eligibility.key,
     surface: eligibility.surface,
     name,
     label,
-    roleName: isGroup ? `${name} (${access})` : eligibility.roleName,
+    roleName: isGroup ? membership : eligibility.roleName,
     scopeName,
     aliases: [eligibility.scope.kind, isGroup ? access : eligibility.scope.displayName],
     constraints: plainConstraints(constraints),
+    scopeKind: eligibility.scope.kind,
     ...(eligibility.endDateTime ? { eligibleUntil: eligibility.endDateTime.toISOString() } : {}),
   };
 }

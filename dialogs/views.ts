@@ -1,20 +1,65 @@
 // Cards that show the user's PIM data outside a flow: the welcome and "my access" (what is active
 // with the time left, what is waiting, what can be activated).
 import { MessageFactory, TurnContext } from 'botbuilder';
-import { cardDateTime, startsLater, zonedDateTime } from '../cards/format';
+import { accessName, cardDateTime, cardTime, startsLater, zonedDateTime } from '../cards/format';
+import { noticeCard } from '../cards/heldViews';
 import { myRolesCard, welcomeCard, type PendingView } from '../cards/views';
 import type { ActivationRequest, UserContext } from '../services/pim/model';
 import { sendFailure } from './failure';
-import type { DialogDeps } from './deps';
+import type { DialogDeps, WaitingItem } from './deps';
 import { byRecent } from './recent';
 import { toRoleChoices, type RoleChoice } from './roleChoice';
 
+/** The welcome fits the person: an approver sees what waits for them, an administrator the questions they can ask. */
 export async function sendWelcome(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<void> {
   try {
-    const roles = await recentChoices(context, deps, user);
-    await context.sendActivity(MessageFactory.attachment(welcomeCard({ displayName: user.displayName, roles })));
+    const [roles, waiting, isAdmin] = await Promise.all([recentChoices(context, deps, user), waitingFor(deps, user), isPimAdmin(deps, user)]);
+    await context.sendActivity(MessageFactory.attachment(welcomeCard({ displayName: user.displayName, roles, waiting: waiting.map((w) => ({ line: waitingLine(w) })), isAdmin })));
   } catch (error) {
     await sendFailure(context, deps, error);
+  }
+}
+
+/** The requests waiting for the user's decision, each with who asks for what and since when. */
+export async function sendApproverQueue(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<void> {
+  const waiting = await waitingFor(deps, user);
+  if (waiting.length === 0) {
+    await context.sendActivity(MessageFactory.attachment(noticeCard({ title: 'Nothing is waiting for your approval', text: 'When someone asks for a role you approve, its card arrives in this chat.' })));
+    return;
+  }
+  const shown = waiting.slice(0, MAX_WAITING_LISTED);
+  const more = waiting.length - shown.length;
+  await context.sendActivity(MessageFactory.attachment(noticeCard({
+    title: waiting.length === 1 ? '1 request is waiting for your approval' : `${waiting.length} requests are waiting for your approval`,
+    text: `${shown.map(waitingLine).join('. ')}.${more > 0 ? ` And ${more} more.` : ''}`,
+    hint: 'Approve or deny each on its card in this chat; every approver\'s copy then shows the outcome.',
+  })));
+}
+
+const MAX_WAITING_LISTED = 10;
+
+function waitingLine(w: WaitingItem): string {
+  const where = w.scopeName && w.scopeName !== 'Directory' ? ` on ${w.scopeName}` : '';
+  return `${w.requesterName} asks for ${w.roleName}${where}, since ${cardTime(new Date(w.since))}`;
+}
+
+async function waitingFor(deps: DialogDeps, user: UserContext): Promise<readonly WaitingItem[]> {
+  if (!deps.approverWaiting) return [];
+  try {
+    return await deps.approverWaiting.waitingFor(user);
+  } catch (error) {
+    deps.logger.warn('could not read what waits for an approver', { error: (error as Error)?.name });
+    return [];
+  }
+}
+
+/** True when the user may ask the administrators' questions; a failed check reads as no. */
+export async function isPimAdmin(deps: DialogDeps, user: UserContext): Promise<boolean> {
+  if (!deps.admin) return false;
+  try {
+    return (await deps.admin.access(user)).kind !== 'none';
+  } catch {
+    return false;
   }
 }
 
@@ -45,7 +90,7 @@ export async function recentChoices(context: TurnContext, deps: DialogDeps, user
 }
 
 function pendingView(request: ActivationRequest, labels: ReadonlyMap<string, string>, now: Date): PendingView {
-  const label = (request.key && labels.get(request.key)) || (request.scope.kind === 'directory' ? request.roleName : `${request.roleName} on ${request.scope.displayName}`);
+  const label = (request.key && labels.get(request.key)) || (request.scope.kind === 'directory' || request.surface === 'group' ? accessName(request) : `${request.roleName} on ${request.scope.displayName}`);
   const later = startsLater(request.startDateTime, now);
   const window = `starts ${zonedDateTime(request.startDateTime)}, ends ${zonedDateTime(request.endDateTime)}`;
   const state =

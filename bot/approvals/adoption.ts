@@ -2,12 +2,13 @@
 // takes over a request a killed instance left without one), and the answer when the bot already tracks it.
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type Activity } from 'botbuilder';
-import { infoCard } from '../../cards/views';
+import { CardAction } from '../../cards/actions';
+import { noticeCard } from '../../cards/heldViews';
 import { approverNames } from '../../services/approvals/approvers';
 import type { ApprovalContext } from '../../services/approvals/context';
 import type { PersonRef } from '../../services/approvals/model';
 import { APPROVAL_TIMEOUT_MS, channelCopyId, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
-import type { ActivationRequest, UserContext } from '../../services/pim/model';
+import type { ActivationRequest, Surface, UserContext } from '../../services/pim/model';
 
 /**
  * The record of `request` as first written: the requester's copy, then one per approver, each an
@@ -59,14 +60,14 @@ export function approvalRecord(o: {
 }
 
 /** A resubmit of a request the requester already has the waiting card for: say so, without a second card to keep up to date. */
-export function alreadyWaitingMessage(roleName: string, record: ApprovalRecord | undefined): Partial<Activity> {
+export function alreadyWaitingMessage(ref: { roleName: string; surface: Surface; id: string }, record: ApprovalRecord | undefined): Partial<Activity> {
   const who = record && record.approvers.length > 0 ? ` from ${approverNames(record.approvers)}` : '';
   return MessageFactory.attachment(
-    infoCard({
-      title: `${roleName} is already waiting for approval`,
-      text: `Your earlier request is still waiting for approval${who}. I'll tell you the moment it's decided.`,
-      hint: 'The card I sent with it lets you cancel it; "my access" shows it too.',
-      tone: 'warning',
+    noticeCard({
+      title: `${ref.roleName} is already waiting for approval`,
+      text: `Your earlier request is still waiting for approval${who}. I'll tell you the moment it's decided. Nothing new was requested.`,
+      hint: 'Cancel it if you no longer need it, or to ask again with other details.',
+      actions: [{ title: 'Cancel request', data: { action: CardAction.cancelRequest, surface: ref.surface, requestId: ref.id } }],
     }),
   );
 }

@@ -1,7 +1,7 @@
 // The approval cards, rendered from the record alone: every copy of one request shows the same truth
 // because they are all drawn from the same stored decision.
 import type { Attachment } from 'botbuilder';
-import { cardDateTime, cardTime, formatDuration, startsLater, zonedDateTime } from '../../cards/format';
+import { cardDateTime, cardTime, formatDuration, startsLater, utcDateTime, zonedDateTime } from '../../cards/format';
 import { plainMessage } from '../../cards/plainText';
 import { prepareCards, renderCard } from '../../cards/render';
 import { approverNames } from '../../services/approvals/approvers';
@@ -193,7 +193,9 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
   } else {
     headline = decisionLine(d, record);
     detail = {
-      approved: start && startsLater(start, new Date(d.at)) ? `${role} is scheduled to start at ${cardDateTime(start)}; nothing is active before then.` : `${role} is being switched on for you.`,
+      approved: start && startsLater(start, new Date(d.at))
+        ? `${role} is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(approvedEnd(record, d))}; nothing is active before then.`
+        : `${role} is active for you until ${cardDateTime(approvedEnd(record, d))}.`,
       denied: `${role} was not activated. ${nextAfterDenial(d)}`,
       canceled: `Nothing was activated. You can ask again any time.`,
       expired: `${role} was not activated. You can ask again.`,
@@ -209,6 +211,16 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
     surface: record.surface,
     nonce: copy.nonce,
   });
+}
+
+/**
+ * When an approved activation ends: PIM starts it at the approval (or at the requested start, if
+ * later) and runs it for the requested length. The card and the message both say this one instant.
+ */
+export function approvedEnd(record: ApprovalRecord, decision: RecordedDecision): Date {
+  const start = Date.parse(record.request.startDateTime);
+  const length = Date.parse(record.request.endDateTime) - start;
+  return new Date(Math.max(start, Date.parse(decision.at)) + length);
 }
 
 /** Parses the approval cards' templates now, so that the first fan-out does not wait for it. */
@@ -236,7 +248,7 @@ function outcomeText(record: ApprovalRecord): string {
       const later = startsLater(start, new Date(d.at));
       const when = later
         ? `It is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(new Date(record.request.endDateTime))}; nothing is active before then.`
-        : 'It is active now; say "my roles" to see until when.';
+        : `It is active now, until ${utcDateTime(approvedEnd(record, d))}.`;
       return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}`;
     }
     case 'denied':

@@ -173,6 +173,14 @@ export class ApprovalFlow {
   }
 
   /**
+   * The requester cancelled a request at PIM outside its approval card (e.g. the Cancel button of an
+   * "already waiting" answer): bring its record and every card copy up to date now, not at the next sweep.
+   */
+  async cancelledAtPim(surface: ActivationRequest['surface'], requestId: string): Promise<void> {
+    await this.reconcile(recordKey(surface, requestId));
+  }
+
+  /**
    * A submit that PIM refused with PendingRoleAssignmentRequest, and `request` the requester's earlier
    * one still waiting for approval. An instance killed between PIM's 201 and the record left no record
    * and no cards, and no approver would ever hear of it: take it over as submitted() would (record,
@@ -188,7 +196,7 @@ export class ApprovalFlow {
       const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}), channelId: this.channelFor(request) }));
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
-        await context.sendActivity(alreadyWaitingMessage(request.roleName, undefined));
+        await context.sendActivity(alreadyWaitingMessage({ roleName: request.roleName, surface: request.surface, id: request.id }, undefined));
         return;
       }
       record = opened.record;
@@ -209,7 +217,7 @@ export class ApprovalFlow {
     });
     const mine = claimed ? copyFor(claimed, user.userId, 'requester') : undefined;
     if (!claimed || mine?.claim?.id !== claim.id) {
-      await context.sendActivity(alreadyWaitingMessage(record.request.roleName, claimed ?? record));
+      await context.sendActivity(alreadyWaitingMessage({ roleName: record.request.roleName, surface: record.surface, id: record.requestId }, claimed ?? record));
       return;
     }
     const result = { userId: mine.userId, role: 'requester', conversationId: context.activity.conversation.id } as const;

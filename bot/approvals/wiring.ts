@@ -3,7 +3,7 @@
 import type { ProductMetrics } from '../telemetry';
 import { ActivityTypes, type Activity, type CloudAdapter, type Middleware, type Storage } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
-import type { Logger } from '../../dialogs/deps';
+import type { ApproverWaiting, Logger } from '../../dialogs/deps';
 import type { ApprovalTiming } from '../config';
 import type { ApprovalDecisions } from '../../services/approvals/decisions';
 import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
@@ -14,6 +14,7 @@ import type { PimService } from '../../services/pim/service';
 import { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { ApprovalFlow } from './approvalFlow';
+import { approverWaiting } from './approverWaiting';
 import { prepareApprovalCards } from './approvalCards';
 import { ConnectorCardSender, type CardSender } from './cardSender';
 import { RateLimiter } from './rateLimiter';
@@ -31,6 +32,8 @@ export interface ApprovalWiring {
   readonly conversations: ConversationDirectory;
   /** Hands over the adapter, and the authentication it was made with, once they exist (the dialogs are built before them). */
   attach(adapter: CloudAdapter, botAppId: string, auth: BotFrameworkAuthentication): void;
+  /** What waits for one approver, from the records (the welcome card's count). */
+  readonly waiting: ApproverWaiting;
   /** Starts the periodic sweep; the first pass runs at once (resuming what a previous instance left). */
   start(): void;
   stop(): Promise<void>;
@@ -75,12 +78,13 @@ export function createApprovalWiring(options: {
     return sender;
   };
   const conversations = new ConversationDirectory(options.storage, options.now);
+  // An instance silent for a send lease is taken to be dead as a record's creator too (kill tests shorten it).
+  const records = new ApprovalRecordStore(options.storage, { createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS) });
   const flow = new ApprovalFlow({
     pim: options.pim,
     decisions: options.approvals.decisions,
     people: options.approvals.people,
-    // An instance silent for a send lease is taken to be dead as a record's creator too (kill tests shorten it).
-    records: new ApprovalRecordStore(options.storage, { createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS) }),
+    records,
     conversations,
     sender: lateSender,
     tenantId: options.tenantId,
@@ -97,6 +101,7 @@ export function createApprovalWiring(options: {
   return {
     flow,
     conversations,
+    waiting: approverWaiting(records, options.now),
     attach(adapter, botAppId, auth) {
       const limiter = new RateLimiter();
       adapter.use(countRepliesIn(limiter));

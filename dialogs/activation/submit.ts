@@ -4,6 +4,8 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { activationResultCard, resultsCard, signInCard, type ResultItemView, type Tone } from '../../cards/views';
 import { cardTime, startsLater, zonedDateTime } from '../../cards/format';
+import { heldCard, noticeCard, NO_EXTEND_LINE, type Held } from '../../cards/heldViews';
+import { heldFor, readHeld, remindOf } from './held';
 import { isPendingRequestConflict, isPimError, type PimError } from '../../services/pim/errors';
 import type { ActivationInput, ActivationOutcome, ActivationRequest, Constraints, UserContext } from '../../services/pim/model';
 import type { DialogDeps } from '../deps';
@@ -43,8 +45,21 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   const stepUp = checks.filter((c) => isPimError(c.error) && c.error.kind === 'authenticationRequired' && c.error.details.claims);
   // A request for it already waits for approval: resolved along with the submitted ones (see alreadyWaiting.ts).
   const waiting = deps.approvals?.adopt ? checks.filter((c) => isPendingRequestConflict(c.error)) : [];
-  const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c) && !waiting.includes(c));
+  // Already active: information (until when, on which scope), not a failure.
+  const already = checks.filter((c) => isAlreadyActive(c.error));
+  const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c) && !waiting.includes(c) && !already.includes(c));
+  const read = already.length > 0 ? await readHeld(deps, user) : undefined;
+  const held = read?.held ?? {};
+  if (read) remindOf(context, deps, user, read.active, already.map((a) => a.item));
 
+  if (items.length === 1 && refused.length === 0 && already.length === 1) {
+    const item = already[0]!.item;
+    const found = heldFor(held, item.key);
+    await context.sendActivity(MessageFactory.attachment(found
+      ? heldCard({ key: item.key, label: item.label, held: found, now: deps.now() })
+      : noticeCard({ title: `${item.label} is already active`, text: 'PIM already has it active for you. Nothing new was requested.', hint: NO_EXTEND_LINE })));
+    return;
+  }
   // A single item that PIM refuses gets the full explanation, as before several-at-once existed.
   if (items.length === 1 && refused.length === 0 && failed.length === 1) {
     await sendFailure(context, deps, failed[0]!.error, items[0]!.label);
@@ -52,6 +67,7 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   }
   const preface: ResultItemView[] = [
     ...refused.map((r) => ({ label: r.choice.label, status: 'Not requested', detail: r.reason, tone: 'error' as Tone })),
+    ...already.map((a) => alreadyRow(a.item, heldFor(held, a.item.key))),
     ...failed.map((f) => ({ label: f.item.label, status: 'Not requested', detail: itemFailure(f.error), tone: 'error' as Tone })),
   ];
   await submitPlanned(context, deps, user, ready, preface, waiting.map((w) => ({ item: w.item, error: w.error as PimError })));
@@ -135,8 +151,7 @@ export async function submitPlanned(
   } else if (preface.length + outcomes.length > 0) {
     const now = deps.now();
     const rows = [...preface, ...outcomes.map((o, i) => outcomeRow(o, items[i]!, now))];
-    const done = outcomes.filter((o) => o.ok).length;
-    const headline = done === rows.length ? `All ${rows.length} requests went through` : `${done} of ${rows.length} requests went through`;
+    const headline = countsHeadline(rows);
     await context.sendActivity(MessageFactory.attachment(resultsCard({ headline, items: rows })));
     for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await toApprovals(context, deps, user, o);
   }
@@ -160,7 +175,32 @@ function prepareApprovals(deps: DialogDeps, user: UserContext, items: readonly S
   for (const item of items) if (item.constraints?.requiresApproval) deps.approvals?.prepare?.(user, item.input.eligibilityKey);
 }
 
+/** "2 activated · 1 waiting for approval · 1 not requested": each kind of outcome counted on its own. */
+export function countsHeadline(rows: readonly ResultItemView[]): string {
+  const count = (statuses: readonly string[]) => rows.filter((r) => statuses.includes(r.status)).length;
+  const parts: Array<[number, string]> = [
+    [count(['Activated', 'Being switched on', 'Sent']), 'activated'],
+    [count(['Scheduled']), 'scheduled'],
+    [count(['Already active']), 'already active'],
+    [count(['Waiting for approval']), 'waiting for approval'],
+    [count(['Not requested', 'Not activated', 'Denied']), 'refused'],
+  ];
+  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(' · ') || 'Nothing was requested';
+}
+
+function isAlreadyActive(error: unknown): boolean {
+  return isPimError(error) && error.kind === 'alreadyActive' && !isPendingRequestConflict(error);
+}
+
+function alreadyRow(item: SubmitItem, held: Held | undefined): ResultItemView {
+  const detail = held?.kind === 'active'
+    ? `On ${held.scopeName}${held.end ? `, until ${cardTime(new Date(held.end))}` : ''}. Nothing new was requested.`
+    : 'It is already on for you. Nothing new was requested.';
+  return { label: item.label, status: 'Already active', detail, tone: 'info' };
+}
+
 function outcomeRow(outcome: ItemOutcome, item: SubmitItem, now: Date): ResultItemView {
+  if (!outcome.ok && isAlreadyActive(outcome.error)) return alreadyRow(item, undefined);
   if (!outcome.ok) return { label: item.label, status: 'Not activated', detail: itemFailure(outcome.error), tone: 'error' };
   const { status, detail, tone } = describeStatus(outcome.request, now);
   // The note is about this submit's input, which PIM did not take: the earlier request stands as it was.
@@ -172,7 +212,7 @@ function describeStatus(request: ActivationRequest, now: Date): { status: string
   const later = startsLater(request.startDateTime, now);
   const window = later ? `${zonedDateTime(request.startDateTime)} – ${zonedDateTime(request.endDateTime)}` : `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
   if (request.status !== 'pendingApproval' && request.status !== 'denied' && later) {
-    return { status: 'Scheduled', detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my access" to cancel it.`, tone: 'info' };
+    return { status: 'Scheduled', detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my roles" to cancel it.`, tone: 'info' };
   }
   switch (request.status) {
     case 'provisioned':

@@ -18,9 +18,15 @@ const SURFACE_NAMES = { entraRole: 'Microsoft Entra roles', group: 'PIM groups',
 
 /** True when the turn asked for the queue and was answered. */
 export async function answerApproverQueue(context: TurnContext, deps: DialogDeps, user: UserContext, input: MessageInput): Promise<boolean> {
-  const queue = deps.approvals?.approverQueue?.bind(deps.approvals);
-  if (!queue || input.action !== undefined || input.text === '') return false;
+  if (!deps.approvals?.approverQueue || input.action !== undefined || input.text === '') return false;
   if (!isApproverQueueQuestion(input.text) && !(await plainPendingFromNonAdmin(deps, user, input.text))) return false;
+  return sendApproverQueueCards(context, deps, user);
+}
+
+/** The queue as PIM's approver views show it, each request as its card; false when the bot has no approvals wired. */
+export async function sendApproverQueueCards(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<boolean> {
+  const queue = deps.approvals?.approverQueue?.bind(deps.approvals);
+  if (!queue) return false;
   try {
     const { items, unreadable } = await queue(user);
     const cards = items.filter((i) => i.card !== undefined).slice(0, MAX_QUEUE_CARDS);

@@ -22,6 +22,10 @@ export class DurationPrompt extends CardPrompt<DurationPromptOptions, number> {
     return durationCard(options);
   }
 
+  protected override summary(minutes: number, options: DurationPromptOptions): { title: string; text: string } {
+    return { title: `${options.roleName}: ${formatDuration(minutes)}`, text: `Duration chosen: ${formatDuration(minutes)}.` };
+  }
+
   protected override recognize(input: MessageInput, options: DurationPromptOptions): Recognized<number> {
     let said: string;
     if (input.action !== undefined) {

@@ -30,6 +30,11 @@ export class JustificationPrompt extends CardPrompt<JustificationPromptOptions, 
     return justificationCard(options);
   }
 
+  protected override summary(answer: JustificationAnswer, options: JustificationPromptOptions): { title: string; text: string } {
+    const parts = [answer.justification ? `Justification: ${answer.justification}` : '', answer.ticketNumber ? `Ticket: ${answer.ticketNumber}` : ''].filter(Boolean);
+    return { title: `${options.roleName}: details given`, text: parts.join(' · ') || 'Nothing more was needed.' };
+  }
+
   protected override recognize(input: MessageInput, options: JustificationPromptOptions): Recognized<JustificationAnswer> {
     if (input.action !== undefined) {
       if (input.action !== CardAction.submitJustification) return { ok: false, message: STALE_CARD_MESSAGE };

@@ -29,6 +29,10 @@ export class RolePrompt extends CardPrompt<RolePromptOptions, RoleChoice[]> {
     return roleListCard({ roles: shown, ...(options.filter ? { filter: options.filter } : {}), page, total: options.choices.length });
   }
 
+  protected override summary(picked: RoleChoice[]): { title: string; text: string } {
+    return { title: picked.length === 1 ? 'Role chosen' : `${picked.length} roles chosen`, text: picked.map((c) => c.label).join('; ') };
+  }
+
   protected override recognize(input: MessageInput, options: RolePromptOptions): Recognized<RoleChoice[]> {
     switch (input.action) {
       case CardAction.pickRole: {

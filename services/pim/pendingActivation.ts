@@ -19,7 +19,7 @@ export async function findPendingActivation(pim: PimService, user: UserContext, 
  * `surface|scope|role` compared as PIM compares them: ids without regard to case, and an ARM role by
  * the GUID that ends its definition id (ARM may name it under the subscription or the tenant root).
  */
-function comparableTarget(key: string): string {
+export function comparableTarget(key: string): string {
   const [surface = '', ...rest] = key.split('|');
   const roleId = rest.pop() ?? '';
   const scopeId = rest.join('|');

@@ -138,7 +138,8 @@ export async function startApprovalWorld(): Promise<ApprovalWorld> {
     async request(turns, conversationId) {
       const marks = { bob: people.bob.connector.activities.length, dave: people.dave.connector.activities.length };
       let replies: RecordedActivity[] = [];
-      for (const turn of turns) replies = await world.say('alice', turn, conversationId);
+      // Every turn's replies: a request PIM already holds is answered before any question is asked (issue 15).
+      for (const turn of turns) replies = [...replies, ...(await world.say('alice', turn, conversationId))];
       const waiting = replies.find((r) => /waiting for approval/.test(strings(cardOf(r.activity))));
       assert.ok(waiting, `the waiting card, got: ${replies.map((r) => strings(cardOf(r.activity)) || r.activity.text).join(' | ')}`);
       assert.match(strings(cardOf(waiting.activity)), /Waiting for approval from (Bob Brown or Dave Diaz|Dave Diaz or Bob Brown)/);

@@ -48,7 +48,7 @@ describe('bot over HTTP (emulator, Azurite, recording connector; no stubs)', fun
     assert.equal(activeFor(DEMO_ROLES.globalReader.id).length, 0, 'nothing active before the submit');
 
     const [result] = await say({ value: { action: 'submitJustification', justification: 'Quarterly access review – café ✓' } });
-    assert.match(cardText(result), /Global Reader is active from \{\{TIME\(.+\)\}\} until \{\{TIME\(.+\)\}\}/);
+    assert.match(cardText(result), /Global Reader is active on Directory from \{\{TIME\(.+\)\}\} until \{\{TIME\(.+\)\}\}/);
 
     const [assignment] = activeFor(DEMO_ROLES.globalReader.id);
     assert.ok(assignment, 'the emulator shows her assignment active');

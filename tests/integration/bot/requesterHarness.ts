@@ -26,7 +26,7 @@ export interface RequesterHarness {
   newConversation(): void;
   /** A message activity from Alice in the current conversation, as the channel posts it. */
   activity(partial: Partial<Activity>): Record<string, unknown>;
-  /** Posts one activity like the channel does; answers what it sent and what the bot sent back during the turn. */
+  /** Posts one activity like the channel does; answers what it sent and what the bot sent back during the turn (in-place card updates aside). */
   send(partial: Partial<Activity> | string): Promise<{ body: Record<string, unknown>; replies: RecordedActivity[] }>;
   say(partial: Partial<Activity> | string): Promise<Array<Partial<Activity>>>;
   /** A new app (adapter, bot, state objects; a new port) on the same config and Azurite container, as after a crash. */
@@ -103,7 +103,12 @@ export async function startRequesterHarness(options: { logger?: Logger } = {}): 
     const body = activity(typeof partial === 'string' ? { text: partial } : partial);
     const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal(response.status, 200, `bot answered ${response.status}: ${await response.text()}`);
-    return { body, replies: connector.since(mark) };
+    const recorded = connector.since(mark);
+    // Answered wizard cards are updated in place (PUT); each update targets a card the bot posted before.
+    for (const u of recorded.filter((r) => r.method === 'PUT')) {
+      assert.ok(connector.activities.some((a) => a.method === 'POST' && a.id === u.targetActivityId && a.conversationId === u.conversationId), 'an update of a card the bot sent');
+    }
+    return { body, replies: recorded.filter((r) => r.method === 'POST') };
   };
   return {
     tenant,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Attachment } from 'botbuilder';
+import { heldCard } from '../../../cards/heldViews';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { compactDuration, formatDuration, limitsText, timeLeft } from '../../../cards/format';
 import { MAX_CARD_BYTES, renderCard } from '../../../cards/render';
@@ -63,6 +64,10 @@ const cards: Array<[string, () => Attachment]> = [
   ['sign-in', () => signInCard({ title: 'Security Administrator needs a stronger sign-in', text: 't', hint: 'h', url: 'https://localhost:8443/t/oauth2/v2.0/authorize?state=x' })],
   ['reminder', () => reminderCard({ key: 'entraRole|/|x', label: 'Global Reader', end: new Date(NOW.getTime() + 600_000), now: NOW, canExtend: false })],
   ['my access with everything', () => myRolesCard({ active: Array.from({ length: 40 }, () => ({ key: 'k', surface: 'azureResource' as const, roleId: 'r', roleName: 'Reader', scope: { id: '/s', displayName: 'rg-web', kind: 'resourceGroup' as const }, principalId: 'p', startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), assignmentType: 'activated' as const })), eligible: manyRoles(200), now: NOW, requests: Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, surface: 'group' as const, label: 'SRE On-Call (member)', state: 'Waiting for approval' })) })],
+  ['welcome for an approver and admin, many waiting', () => welcomeCard({ displayName: 'Carol Chen', roles: manyRoles(200), waiting: Array.from({ length: 200 }, () => ({ line: 'Alice Adams asks for User Administrator, since 10:02'.repeat(3) })), isAdmin: true })],
+  ['already active', () => heldCard({ key: 'entraRole|/|x', label: 'Global Reader', held: { kind: 'active', end: new Date(NOW.getTime() + 3_600_000).toISOString(), scopeName: 'Directory', activated: true }, now: NOW })],
+  ['already waiting', () => heldCard({ key: 'entraRole|/|x', label: 'User Administrator', held: { kind: 'pending', requestId: 'r', surface: 'entraRole', waitingFor: 'approval', since: NOW.toISOString(), start: NOW.toISOString() }, now: NOW })],
+  ['role list with every role marked', () => roleListCard({ roles: manyRoles(200).map((r) => ({ ...r, status: 'Active now, until {{TIME(2025-03-03T11:32:00Z)}}' })) })],
   ['info', () => infoCard({ title: 'Cancelled', text: 'Nothing was requested.' })],
   ['error', () => infoCard({ title: 'PIM is busy', text: 'Try later', hint: 'In a minute', tone: 'error' })],
 ];

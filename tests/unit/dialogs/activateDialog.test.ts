@@ -34,7 +34,7 @@ describe('ActivateDialog', () => {
       assert.doesNotMatch(cardText(justificationCard), /Ticket number/, 'no ticket asked when the policy does not');
 
       const [result] = await chat.say(submit({ action: 'submitJustification', justification: 'Quarterly access review' }));
-      assert.match(cardText(result), /Global Reader is active from \{\{TIME\(2025-03-03T10:02:00Z\)\}\} until \{\{TIME\(2025-03-03T12:02:00Z\)\}\}/);
+      assert.match(cardText(result), /Global Reader is active on Directory from \{\{TIME\(2025-03-03T10:02:00Z\)\}\} until \{\{TIME\(2025-03-03T12:02:00Z\)\}\}/);
 
       sinon_assertActivatedOnce(chat, { eligibilityKey: KEYS.globalReader, durationMinutes: 120, justification: 'Quarterly access review' });
       assert.equal(chat.client.dialogTurnResult.status, DialogTurnStatus.complete);

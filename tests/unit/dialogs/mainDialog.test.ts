@@ -68,7 +68,7 @@ describe('MainDialog', () => {
     assert.match(cardText(list), /Which role do you need\?/);
     await chat.say('cancel');
     const [roles] = await chat.say(submit({ action: 'myRoles' }));
-    assert.match(cardText(roles), /Your access/);
+    assert.match(cardText(roles), /My roles/);
   });
 
   it('answers something it does not understand with what it can do', async () => {
@@ -100,6 +100,6 @@ describe('MainDialog', () => {
     };
     const chat = startChat(fakePim([first!, group]));
     const [list] = await chat.say('activate');
-    assert.match(cardText(list), /SRE On-Call \(member\)/);
+    assert.match(cardText(list), /Member of SRE On-Call/);
   });
 });

@@ -87,7 +87,7 @@ describe('one sentence asks only for what is missing', () => {
   it('a duration over the one role\'s maximum is asked again, not silently cut', async () => {
     const chat = startChat(fakePim(allSurfaces()));
     const replies = await chat.say('activate sre on-call for 6h');
-    assert.match(replyText(replies[0]), /6 hours is more than SRE On-Call \(member\) allows \(at most 4 hours\)/);
+    assert.match(replyText(replies[0]), /6 hours is more than Member of SRE On-Call allows \(at most 4 hours\)/);
     assert.equal(chat.pim.activate.callCount, 0);
   });
 });
@@ -153,7 +153,7 @@ describe('the list across surfaces', () => {
     const text = cardText(list);
     for (const heading of ['Entra roles', 'Groups', 'Azure resources']) assert.match(text, new RegExp(heading));
     assert.match(text, /Reader on rg-web \(Contoso Prod\)/);
-    assert.match(text, /SRE On-Call \(member\)/);
+    assert.match(text, /Member of SRE On-Call/);
     assert.ok(text.indexOf('Entra roles') < text.indexOf('Groups') && text.indexOf('Groups') < text.indexOf('Azure resources'));
   });
 
@@ -191,12 +191,13 @@ describe('several at once', () => {
   it('the multi-select submits several with one justification and a result per item', async () => {
     const chat = startChat(fakePim(allSurfaces()));
     await chat.say('activate');
-    const [duration] = await chat.say(submit({ action: 'pickRoles', selectedKeys: `${SURFACE_KEYS.sre},${KEYS.globalReader}` }));
+    const [intro, duration] = await chat.say(submit({ action: 'pickRoles', selectedKeys: `${SURFACE_KEYS.sre},${KEYS.globalReader}` }));
+    assert.match(intro?.text ?? '', /Member of SRE On-Call up to 4 hours; Global Reader up to 8 hours/, 'each role\'s own maximum, before anything is submitted');
     assert.match(cardText(duration), /How long do you need 2 roles\?/);
     await chat.say('6h');
     const replies = await chat.say('incident 7');
     const text = cardText(replies[0]);
-    assert.match(text, /All 2 requests went through/);
+    assert.match(text, /2 activated/);
     assert.match(text, /Capped to 4 hours, the most its policy allows/);
     const inputs = chat.pim.activate.getCalls().map((c) => c.args[1]);
     assert.deepEqual(inputs.map((i) => [i.eligibilityKey, i.durationMinutes, i.justification]), [
@@ -219,7 +220,7 @@ describe('several at once', () => {
     const chat = startChat(pim);
     const [result] = await chat.say('activate SRE On-Call and Contributor on Contoso Prod for 2h because incident 7');
     const text = cardText(result);
-    assert.match(text, /1 of 2 requests went through/);
+    assert.match(text, /1 activated · 1 refused/);
     assert.match(text, /Contributor on Contoso Prod[\s\S]*Not requested[\s\S]*the duration is longer than the role allows/);
     assert.deepEqual(pim.activate.getCalls().map((c) => c.args[1].eligibilityKey), [SURFACE_KEYS.sre]);
   });
