@@ -5,6 +5,7 @@ import { CardFactory, type Attachment } from 'botbuilder';
 import adminTable from './adminTable.json';
 import approvalRequest from './approvalRequest.json';
 import approvalStatus from './approvalStatus.json';
+import choices from './choices.json';
 import durationForm from './durationForm.json';
 import info from './info.json';
 import justificationForm from './justificationForm.json';
@@ -17,7 +18,7 @@ import signIn from './signIn.json';
 import { sanitizeCard } from './sanitize';
 import reminder from './reminder.json';
 
-const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder } as const;
+const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder, choices } as const;
 
 export type CardName = keyof typeof TEMPLATES;
 
