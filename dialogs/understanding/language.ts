@@ -47,8 +47,10 @@ export function looksForeign(text: string): boolean {
     letters++;
     if (LATIN.test(ch)) latin++;
   }
-  // Cyrillic, Greek, CJK, Arabic, Hebrew...: most of the letters outside the Latin script.
-  if (letters >= 2 && latin * 2 < letters) return true;
+  // Cyrillic, Greek, CJK, Arabic, Hebrew...: a good part of the letters outside the Latin script (role
+  // names stay in English inside such a sentence: "Мне нужна роль Global Reader").
+  const other = letters - latin;
+  if (other >= 2 && other * 3 >= letters) return true;
   const words: string[] = [];
   for (const raw of text.toLowerCase().split(/\s+/)) {
     const word = trimEnd(trimStart(raw, NOT_LETTER), NOT_LETTER);

@@ -79,7 +79,7 @@ const APPROVER_QUEUE: readonly Phrase[] = [
 const WHO_IS_ACTIVE: readonly Phrase[] = [
   'who is active', "who's active", 'whos active', 'who are active', 'who is elevated', "who's elevated", 'who has anything active', 'who is activated',
   'anyone active', 'anybody active', 'active users', 'who has active roles', 'who has an active role', 'who else is active', 'who is using their roles',
-  'active right now', 'who has elevated', 'who is currently active', 'who is on right now', 'which users are active', 'who holds anything',
+  'who has elevated', 'who is currently active', 'who is on right now', 'which users are active', 'who holds anything',
 ].map(p);
 /** Trailing words after "who is active" that keep it a tenant-wide question (anything else names a role: the admin grammar reads it). */
 const NOW_WORDS = new Set(['right', 'now', 'currently', 'today', 'at', 'the', 'moment', 'in', 'pim', 'at the moment']);
@@ -88,14 +88,14 @@ const ELIGIBLE: readonly Phrase[] = [
   'which roles am i eligible', 'what roles am i eligible', 'what am i eligible', 'am i eligible', 'my eligible', 'my eligibilities',
   'roles am i eligible', 'roles i can activate', 'my eligible roles', 'roles can i activate', 'roles i can request', 'available roles', 'roles available', 'list roles',
   'list all roles', 'show roles', 'show all roles', 'show me roles', 'show me the roles', 'show available', 'what roles are there', 'what roles exist',
-  'which roles are available', 'what can i elevate', 'what can i have', 'what roles do i qualify', 'what is available', "what's available",
+  'which roles are available', 'roles are available', 'roles are there', 'what can i elevate', 'what can i have', 'what roles do i qualify', 'what is available', "what's available",
   'options to activate', 'what could i activate', 'which role can i', 'what role can i', 'what can i be', 'where can i elevate', 'i eligible for',
   "i'm eligible for", 'im eligible for', 'roles i am eligible', 'roles im eligible', "roles i'm eligible", 'eligible for me',
 ].map(p);
 const MY_ROLES: readonly Phrase[] = [
   'my roles', 'my role', 'my access', 'my status', 'my requests', 'my request', 'my pending', 'my active', 'my activations', 'my current',
   'what do i have', "what's active", 'whats active', 'what is active', 'what have i got', 'what am i', 'am i active', 'am i still', 'is my', 'are my',
-  'how long', 'time left', 'time remaining', 'left on', 'remaining on', 'minutes left', 'hours left', 'when does my', 'when do my', 'when will my',
+  'how long', 'how much time', 'time is left', 'time left', 'time remaining', 'left on', 'remaining on', 'minutes left', 'hours left', 'when does my', 'when do my', 'when will my',
   'expire', 'expires', 'expiring', 'run out', 'runs out', 'what roles do i have', 'which roles do i have', 'what access do i have',
   'what is on', 'what i have', 'active roles', 'currently active', 'show my', 'list my', 'status', 'still active', 'still pending', 'still waiting',
   'what did i request', 'what have i activated', 'do i have', 'my stuff',
@@ -104,7 +104,7 @@ const MY_ROLES: readonly Phrase[] = [
 const DEACTIVATE: readonly Phrase[] = [
   '~deactivate', 'deactive', 'turn off', 'switch off', 'disable', 'drop', 'remove', 'revoke', 'release', 'relinquish', 'end', "i'm done with",
   'im done with', 'i am done with', 'done with', 'finished with', 'no longer need', "don't need", 'dont need', 'do not need', 'give up', 'step down from',
-  'get rid of', 'take away', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
+  'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
 ].map(p);
 const EXTEND: readonly Phrase[] = ['~extend', 'renew', 'prolong', 'lengthen', 'more time', 'keep it longer', 'keep it on', 'longer on'].map(p);
 const CANCEL_REQUEST: readonly Phrase[] = [
@@ -120,7 +120,7 @@ const REQUEST_WORDS = new Set([
 /** Filler that may stand between the request words and what is asked for ("can I please get the ..."). */
 const LEAD_FILLER = new Set([
   'i', 'you', 'me', 'to', 'on', 'up', 'into', 'in', 'as', 'a', 'an', 'the', 'some', 'temporary', 'temporarily', 'access', 'for', 'us', 'myself',
-  'be', 'become', 'quick', 'please', 'pls', 'plz', 'kindly', 'just', 'now', 'asap', 'urgently', 'real', 'really', 'with', 'do', 'we', 'go', 'able',
+  'be', 'become', 'is', 'it', 'possible', 'how', 'there', 'way', 'quick', 'please', 'pls', 'plz', 'kindly', 'just', 'now', 'asap', 'urgently', 'real', 'really', 'with', 'do', 'we', 'go', 'able',
 ]);
 /** Request words that are verbs of activation on their own; the rest ("can", "could") need one of these. */
 const ACTIVATION_VERBS = new Set(['need', 'want', 'like', 'get', 'give', 'gimme', 'grant', 'have', 'assign', 'make', 'add', 'put', 'elevate', 'enable', 'request', 'requesting', 'activate', 'turn', 'switch', 'require', 'lend', 'borrow']);
@@ -177,6 +177,7 @@ function restFrom(text: string, w: Words, from: number, to = w.tokens.length): s
 
 export function understand(text: string): Reading {
   if (text.trim().length > MAX_COMMAND_LENGTH) return reading('tooLong');
+  if (text.trim() === '?') return reading('help');
   const w = words(text);
   const ws = w.words;
   if (ws.length === 0) return reading('unknown', { explicit: false });
