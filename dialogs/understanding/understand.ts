@@ -141,11 +141,18 @@ function words(text: string): Words {
   return { tokens: all, words: all.map((t) => t.word) };
 }
 
+/** Word comparisons made by this process so far: the hostile-text test checks they grow with the message, no faster. */
+let comparisons = 0;
+export function understandingComparisons(): number {
+  return comparisons;
+}
+
 /** Index where `phrase` first starts in `ws` (from `from`), or -1. Each phrase is a few words: O(n). */
 function find(ws: readonly string[], phrase: Phrase, from = 0): number {
   for (let i = from; i + phrase.length <= ws.length; i++) {
     let k = 0;
     for (; k < phrase.length; k++) {
+      comparisons++;
       const want = phrase[k]!;
       const got = ws[i + k]!;
       // A typo keeps the first two letters: "activate" is never a misspelt "deactivate".
