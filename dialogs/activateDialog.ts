@@ -13,7 +13,7 @@ import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
 import { sendFailure } from './failure';
 import { activityTimeZone } from './parsing/moment';
 import { parseRequest, type TargetSpec } from './parsing/request';
-import { matchName, resolveTarget } from './parsing/resolve';
+import { matchName, resolveTarget, type Resolution } from './parsing/resolve';
 import { DurationPrompt, type DurationPromptOptions } from './prompts/durationPrompt';
 import { ConfirmPrompt, type ConfirmPromptOptions } from './prompts/confirmPrompt';
 import { sendFallback } from './understanding/fallback';
@@ -297,14 +297,14 @@ export class ActivateDialog extends ComponentDialog {
     if (targets.length > 1 && parsed.targetText && matchName(parsed.targetText, result.choices).kind === 'one') targets = [{ role: parsed.targetText }];
     if (strict) {
       const named = targets.slice(0, MAX_TARGETS).some((t) => {
-        const found = resolveTarget(t, result.choices);
+        const found = resolveSaid(t, result.choices);
         return found.kind !== 'none' || found.scopeMissed === true || found.closest.length > 0;
       });
       if (!named) return false;
     }
     for (const target of targets.slice(0, MAX_TARGETS)) {
       const said = target.scope ? `${target.role} on ${target.scope}` : target.role;
-      const found = resolveTarget(target, result.choices);
+      const found = resolveSaid(target, result.choices);
       if (found.kind === 'one') {
         if (!result.items.some((c) => c.key === found.choice.key)) result.items.push(found.choice);
       } else if (found.kind === 'many') {
@@ -334,6 +334,17 @@ export class ActivateDialog extends ComponentDialog {
     const scope = only?.surface === 'entraRole' ? only.scopeName : '';
     return { roleName: names.join(', '), scopeName: scope, durationMinutes: current.durationMinutes!, askJustification, askTicket };
   }
+}
+
+/**
+ * A target as said; "sre on call" is read as a role on a scope, but may be a name with "on" in it
+ * ("SRE On-Call"): when the scoped reading finds nothing, the whole phrase is tried as a name.
+ */
+function resolveSaid(target: TargetSpec, choices: readonly RoleChoice[]): Resolution<RoleChoice> {
+  const found = resolveTarget(target, choices);
+  if (found.kind !== 'none' || !target.scope) return found;
+  const whole = matchName(`${target.role} on ${target.scope}`, choices);
+  return whole.kind === 'none' ? found : whole;
 }
 
 function draft(step: WaterfallStepContext<FlowOptions>): Draft {

@@ -9,20 +9,20 @@ const FOREIGN_WORDS: ReadonlySet<string> = new Set([
   // German
   'ich', 'brauche', 'bitte', 'für', 'fuer', 'stunde', 'stunden', 'und', 'nicht', 'mit', 'ist', 'das', 'der', 'ein', 'eine', 'einen', 'mir',
   'möchte', 'moechte', 'kann', 'können', 'habe', 'welche', 'rollen', 'meine', 'aktivieren', 'danke', 'hallo', 'wie', 'lange', 'noch', 'zugriff',
-  'minuten', 'heute', 'morgen', 'warum', 'weil', 'wer', 'ist', 'sind', 'auf', 'bis', 'uhr', 'gib', 'geben', 'benötige',
+  'kannst', 'du', 'geben', 'minuten', 'heute', 'morgen', 'warum', 'weil', 'wer', 'ist', 'sind', 'auf', 'bis', 'uhr', 'gib', 'geben', 'benötige',
   // French
-  'je', 'besoin', 'pour', 'une', 'heure', 'heures', 'le', 'les', 'des', 'est', 'pas', 'avec', 'mon', 'mes', 'moi', 'voudrais', 'veux',
+  'peux', 'peux-tu', 'tu', 'pouvez', 'pouvez-vous', 'je', 'besoin', 'pour', 'une', 'heure', 'heures', 'le', 'les', 'des', 'est', 'pas', 'avec', 'mon', 'mes', 'moi', 'voudrais', 'veux',
   'bonjour', 'merci', 'rôle', 'rôles', 'activer', 'combien', 'temps', 'pourquoi', "j'ai", 'suis', 'qui', 'quels', 'quel', 'jusqu',
   // Spanish
-  'necesito', 'para', 'hora', 'horas', 'por', 'favor', 'el', 'los', 'las', 'una', 'quiero', 'hola', 'gracias', 'activar', 'mis',
+  'puedes', 'podrías', 'podrias', 'necesito', 'para', 'hora', 'horas', 'por', 'favor', 'el', 'los', 'las', 'una', 'quiero', 'hola', 'gracias', 'activar', 'mis',
   'cuánto', 'tiempo', 'qué', 'puedo', 'tengo', 'también', 'porque', 'hasta', 'rol',
   // Dutch
-  'ik', 'heb', 'nodig', 'voor', 'uur', 'een', 'het', 'niet', 'wil', 'graag', 'alsjeblieft', 'mijn', 'welke', 'rollen', 'dank', 'bedankt', 'hoe',
+  'kun', 'kunt', 'jij', 'ik', 'heb', 'nodig', 'voor', 'uur', 'een', 'het', 'niet', 'wil', 'graag', 'alsjeblieft', 'mijn', 'welke', 'rollen', 'dank', 'bedankt', 'hoe',
   'lang', 'nog', 'activeren', 'waarom', 'tot',
   // Italian
-  'ho', 'bisogno', 'di', 'per', 'ora', 'ore', 'il', 'della', 'sono', 'voglio', 'ciao', 'grazie', 'attivare', 'miei', 'quanto', 'perché', 'fino',
+  'puoi', 'potresti', 'ho', 'bisogno', 'di', 'per', 'ora', 'ore', 'il', 'della', 'sono', 'voglio', 'ciao', 'grazie', 'attivare', 'miei', 'quanto', 'perché', 'fino',
   // Portuguese
-  'preciso', 'obrigado', 'obrigada', 'olá', 'ola', 'meu', 'meus', 'uma', 'não', 'nao', 'quero', 'ativar', 'até',
+  'podes', 'você', 'voce', 'preciso', 'obrigado', 'obrigada', 'olá', 'ola', 'meu', 'meus', 'uma', 'não', 'nao', 'quero', 'ativar', 'até',
 ]);
 
 /** English function words: a sentence with as many of these is English, whatever else it holds. */
@@ -33,7 +33,7 @@ const ENGLISH_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Greetings and thanks that make a whole message in another language. */
-const FOREIGN_ALONE: ReadonlySet<string> = new Set(['hallo', 'danke', 'bonjour', 'merci', 'hola', 'gracias', 'ciao', 'grazie', 'bedankt', 'obrigado', 'obrigada', 'olá', 'salut', 'servus', 'moin', 'tschüss']);
+const FOREIGN_ALONE: ReadonlySet<string> = new Set(['hilfe', 'ayuda', 'aide', 'aiuto', 'ajuda', 'hulp', 'hallo', 'danke', 'bonjour', 'merci', 'hola', 'gracias', 'ciao', 'grazie', 'bedankt', 'obrigado', 'obrigada', 'olá', 'salut', 'servus', 'moin', 'tschüss']);
 
 const LETTER = /\p{L}/u;
 const NOT_LETTER = /^[^\p{L}']$/u;

@@ -56,8 +56,8 @@ const STRONG_VERBS = ['activate', 'enable', 'elevate', 'request'];
 const strong = (ws: readonly string[]) => ws.some((x) => !x.startsWith('de') && STRONG_VERBS.some((v) => isKeyword(x, v)));
 
 /** Politeness and noise that never change what is asked. */
-const POLITE = new Set(['please', 'pls', 'plz', 'plss', 'kindly', 'hey', 'hi', 'hello', 'yo', 'bot', 'pim', 'pimbot', 'thanks', 'thank', 'thx', 'ty', 'sorry', 'ok', 'okay', 'um', 'uh', 'hmm', 'just', 'quickly', 'urgently', 'asap', 'again', 'there']);
-const GREETINGS = new Set(['hi', 'hello', 'hey', 'yo', 'morning', 'hiya', 'howdy']);
+const POLITE = new Set(['please', 'pls', 'plz', 'plss', 'kindly', 'hey', 'hi', 'hello', 'yo', 'bot', 'pim', 'pimbot', 'thanks', 'thank', 'thx', 'ty', 'sorry', 'ok', 'okay', 'um', 'uh', 'hmm', 'just', 'quickly', 'urgently', 'asap', 'again', 'there', 'good', 'morning', 'afternoon', 'evening']);
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'yo', 'morning', 'hiya', 'howdy', 'good', 'afternoon', 'evening']);
 const THANKS = new Set(['thanks', 'thank', 'thx', 'ty', 'cheers', 'great', 'perfect', 'cool', 'nice', 'awesome', 'you']);
 
 const HELP: readonly string[] = [
@@ -65,7 +65,7 @@ const HELP: readonly string[] = [
   'how does this work', 'how do i use this', 'how do i use you', 'what are you', 'who are you', 'how does it work', 'what can i do',
   'what can i ask', 'what can i say', 'what should i say', 'how do i start', 'get started', 'show commands', 'show help', 'what is this',
 ];
-const CANCEL: readonly string[] = ['cancel', 'stop', 'quit', 'never mind', 'nevermind', 'abort', 'forget it', 'exit', 'cancel that', 'stop that', 'cancel it', 'cancel this', 'stop it', 'no thanks', 'forget about it'];
+const CANCEL: readonly string[] = ['cancel', 'stop', 'quit', 'never mind', 'nevermind', 'abort', 'forget it', 'exit', 'cancel that', 'stop that', 'cancel it', 'cancel this', 'stop it', 'no thanks', 'forget about it', 'nvm', 'scratch that'];
 
 /** Phrases, each a sequence of words; a word may end in '*' (any word starting so) or be '~word' (typos allowed). */
 type Phrase = readonly string[];
@@ -74,12 +74,12 @@ const p = (text: string): Phrase => text.split(' ');
 const APPROVER_QUEUE: readonly Phrase[] = [
   'waiting for me', 'waiting on me', 'to approve', 'need my approval', 'needs my approval', 'need approval from me', 'my approvals', 'awaiting my',
   'for my approval', 'pending for me', 'approval queue', 'should i approve', 'waiting for my', 'for me to approve', 'anything to approve',
-  'my queue', 'approvals for me', 'requests for me', 'pending my approval', 'waiting my approval', 'need me to approve', 'needs me to approve',
+  'my queue', 'approvals for me', 'anything to approve', 'requests for me', 'pending my approval', 'waiting my approval', 'need me to approve', 'needs me to approve',
 ].map(p);
 const WHO_IS_ACTIVE: readonly Phrase[] = [
   'who is active', "who's active", 'whos active', 'who are active', 'who is elevated', "who's elevated", 'who has anything active', 'who is activated',
   'anyone active', 'anybody active', 'active users', 'who has active roles', 'who has an active role', 'who else is active', 'who is using their roles',
-  'who has elevated', 'who is currently active', 'who is on right now', 'which users are active', 'who holds anything',
+  'who has elevated', 'who has access', 'who is using pim', 'who is using', 'who has roles', 'who is privileged', 'who is currently active', 'who is on right now', 'which users are active', 'who holds anything',
 ].map(p);
 /** Trailing words after "who is active" that keep it a tenant-wide question (anything else names a role: the admin grammar reads it). */
 const NOW_WORDS = new Set(['right', 'now', 'currently', 'today', 'at', 'the', 'moment', 'in', 'pim', 'at the moment']);
@@ -107,6 +107,14 @@ const DEACTIVATE: readonly Phrase[] = [
   'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
 ].map(p);
 const EXTEND: readonly Phrase[] = ['~extend', 'renew', 'prolong', 'lengthen', 'more time', 'keep it longer', 'keep it on', 'longer on'].map(p);
+/** Asking for more of what is on, anywhere in the sentence ("another hour on global reader", "Global Reader for 2 more hours"). */
+const MORE_OF: readonly Phrase[] = [
+  'another hour', 'another 30', 'another 15', 'an extra hour', 'extra hour', 'more hours', 'more hour', 'more minutes', 'more mins', 'hour longer', 'hours longer',
+].map(p);
+/** The verbs of "turn global reader off": the role stands between the verb and "off". */
+const OFF_VERBS = new Set(['turn', 'switch', 'shut', 'switching', 'turning']);
+/** A question about the state of one's own access ("is global reader active", "when does it end"). */
+const STATE_WORDS = new Set(['active', 'activated', 'expire', 'expires', 'expiring', 'end', 'ends', 'ending', 'left', 'remaining', 'running', 'approved', 'pending']);
 const CANCEL_REQUEST: readonly Phrase[] = [
   'cancel my request', 'cancel the request', 'cancel request', 'cancel my pending', 'cancel the pending', 'cancel pending', 'cancel my', 'cancel the',
   'withdraw', 'retract', 'take back', 'cancel',
@@ -120,13 +128,13 @@ const REQUEST_WORDS = new Set([
 /** Filler that may stand between the request words and what is asked for ("can I please get the ..."). */
 const LEAD_FILLER = new Set([
   'i', 'you', 'me', 'to', 'on', 'up', 'into', 'in', 'as', 'a', 'an', 'the', 'some', 'temporary', 'temporarily', 'access', 'for', 'us', 'myself',
-  'be', 'become', 'is', 'it', 'possible', 'how', 'there', 'way', 'quick', 'please', 'pls', 'plz', 'kindly', 'just', 'now', 'asap', 'urgently', 'real', 'really', 'with', 'do', 'we', 'go', 'able',
+  'be', 'become', 'is', 'it', 'possible', 'how', 'there', 'way', 'u', 'ya', 'quick', 'please', 'pls', 'plz', 'kindly', 'just', 'now', 'asap', 'urgently', 'real', 'really', 'with', 'do', 'we', 'go', 'able',
 ]);
 /** Request words that are verbs of activation on their own; the rest ("can", "could") need one of these. */
 const ACTIVATION_VERBS = new Set(['need', 'want', 'like', 'get', 'give', 'gimme', 'grant', 'have', 'assign', 'make', 'add', 'put', 'elevate', 'enable', 'request', 'requesting', 'activate', 'turn', 'switch', 'require', 'lend', 'borrow']);
 const QUESTION_WORDS = new Set(['what', 'why', 'how', 'when', 'where', 'who', 'which', 'whose', 'is', 'are', 'do', 'does', 'did', 'was', 'were', 'will', 'should', 'shall']);
 /** Words left over from deactivate/extend/cancel phrases around the role ("the", "my", "anymore"). */
-const EDGE_FILLER = new Set(['my', 'the', 'me', 'of', 'from', 'for', 'off', 'anymore', 'any', 'more', 'now', 'please', 'pls', 'thanks', 'role', 'access', 'request', 'requests', 'pending', 'activation', 'it', 'a', 'an', 'to', 'on']);
+const EDGE_FILLER = new Set(['that', 'this', 'session', 'my', 'the', 'me', 'of', 'from', 'for', 'off', 'anymore', 'any', 'more', 'now', 'please', 'pls', 'thanks', 'role', 'access', 'request', 'requests', 'pending', 'activation', 'it', 'a', 'an', 'to', 'on']);
 
 interface Words {
   readonly tokens: readonly Token[];
@@ -212,9 +220,10 @@ export function understand(text: string): Reading {
     match !== undefined && match.at <= within && (match.at <= lead || verbAt < 0 || verbAt >= match.at);
 
   // Questions with a fixed shape, before the admin grammar reads "active" as a role name.
-  if (plainly(firstOf(ws, APPROVER_QUEUE))) return reading('approverQueue');
   const approvals = approvalsBy(w);
   if (approvals) return reading('adminQuestion', { admin: approvals });
+  // Read-only wherever it is said: the worst a misreading costs is a list.
+  if (firstOf(ws, APPROVER_QUEUE) || ['approve', 'approvals', 'approval', 'to approve'].includes(said)) return reading('approverQueue');
   const everyone = firstOf(ws, WHO_IS_ACTIVE);
   if (everyone && ws.slice(everyone.at + everyone.phrase.length).every((x) => NOW_WORDS.has(x) || x === '?')) {
     return reading('adminQuestion', { admin: { intent: 'activity', slots: { period: 'today' } } });
@@ -228,6 +237,21 @@ export function understand(text: string): Reading {
   if (plainly(ending, 3) && !(ending.phrase[0] === 'end' && ending.at + 1 >= ws.length)) {
     return reading('deactivate', { rest: restFrom(text, w, ending.at + ending.phrase.length) });
   }
+  // "turn global reader off": the role between the verb and "off" (never an activation).
+  const offAt = ws.indexOf('off');
+  if (offAt > 0 && ws.slice(0, offAt).some((x, k) => OFF_VERBS.has(x) && k <= 3)) {
+    const verb = ws.findIndex((x) => OFF_VERBS.has(x));
+    return reading('deactivate', { rest: restFrom(text, w, verb + 1, offAt) });
+  }
+  const more = firstOf(ws, MORE_OF);
+  if (more) {
+    // The role is what is left once the request words, the "more" phrase and its number are taken out.
+    let cut = more.at;
+    if (cut > 0 && /^\d/.test(ws[cut - 1]!)) cut--;
+    const before = restFrom(text, w, lead, cut);
+    const after = restFrom(text, w, more.at + more.phrase.length);
+    return reading('extend', { rest: before || after });
+  }
   const extending = firstOf(ws, EXTEND);
   if (plainly(extending, 3)) return reading('extend', { rest: restFrom(text, w, extending.at + extending.phrase.length) });
   if (plainly(firstOf(ws, MY_ROLES))) return reading('myRoles');
@@ -237,6 +261,7 @@ export function understand(text: string): Reading {
   const activationVerb = verbAt >= 0 || ws.some((x) => x === 'activate' || x === 'enable' || x === 'elevate');
   const admin = activationVerb && !QUESTION_WORDS.has(core[0]!) ? undefined : parseAdminQuestion(text);
   if (admin) return reading('adminQuestion', { admin });
+  if (QUESTION_WORDS.has(core[0]!) && !ws.includes('who') && ws.some((x) => STATE_WORDS.has(x))) return reading('myRoles');
 
   if (verbAt >= 0) return reading('activate', { rest: restFrom(text, w, lead), verb: strong(ws.slice(0, lead)) });
   // "for 2h activate sre on-call": the verb later in the sentence (the grammar skips it there).

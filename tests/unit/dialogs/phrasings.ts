@@ -276,4 +276,66 @@ export const PHRASINGS: readonly Phrasing[] = [
   { say: "is there a way to get contributor on prod for 1h", who: "requester", intent: "activate", explicit: true, slots: { roles: ["contributor"], scope: "prod", minutes: 60 } },
   { say: "can I have global reader for 2 hours?", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], minutes: 120 } },
   { say: "would it be possible to activate user administrator for 1h, ticket 5, reset", who: "requester", intent: "activate", explicit: true, slots: { roles: ["user administrator"], minutes: 60, ticket: "5", justification: "reset" } },
+  { say: "need GR for 1h", who: "requester", intent: "activate", explicit: true, slots: { roles: ["GR"], minutes: 60 } },
+  { say: "plz give me global reader, incident 99", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], ticket: "99" } },
+  { say: "Global reader please", who: "requester", intent: "activate", explicit: false, slots: { roles: ["Global reader"] } },
+  { say: "global reader?", who: "requester", intent: "activate", explicit: false, slots: { roles: ["global reader"] } },
+  { say: "could I please have user admin for 2 hours for ticket INC-5 to reset a password", who: "requester", intent: "activate", explicit: true, slots: { roles: ["user admin"], minutes: 120, ticket: "INC-5", justification: "reset a password" } },
+  { say: "activate user admin, 2 hours, INC-5, password reset", who: "requester", intent: "activate", explicit: true, slots: { roles: ["user admin"], minutes: 120, ticket: "INC-5", justification: "password reset" } },
+  { say: "I need contributor on contoso prod", who: "requester", intent: "activate", explicit: true, slots: { roles: ["contributor"], scope: "contoso prod" } },
+  { say: "i need sre on call for 30 min", who: "requester", intent: "activate", explicit: true, slots: { roles: ["sre"], scope: "call", minutes: 30 } },
+  { say: "reader on rg-web 45m deploy", who: "requester", intent: "activate", explicit: false, slots: { roles: ["reader"], scope: "rg-web", minutes: 45, justification: "deploy" } },
+  { say: "I need to check the audit logs", who: "requester", intent: "activate", explicit: true, slots: { roles: ["check the audit logs"] } },
+  // myRoles
+  { say: "what's my status", who: "requester", intent: "myRoles", slots: {} },
+  { say: "are any of my roles active", who: "requester", intent: "myRoles", slots: {} },
+  { say: "do I have global reader right now", who: "requester", intent: "myRoles", slots: {} },
+  { say: "is global reader active", who: "requester", intent: "myRoles", slots: {} },
+  { say: "when does global reader end", who: "requester", intent: "myRoles", slots: {} },
+  // deactivate
+  { say: "turn global reader off", who: "requester", intent: "deactivate", slots: { target: "global reader" } },
+  { say: "shut off global reader please", who: "requester", intent: "deactivate", slots: { target: "global reader" } },
+  { say: "please remove global reader from me", who: "requester", intent: "deactivate", slots: { target: "global reader" } },
+  { say: "I no longer need it", who: "requester", intent: "deactivate", slots: {} },
+  { say: "kill my contributor session", who: "requester", intent: "deactivate", slots: { target: "contributor" } },
+  { say: "end it", who: "requester", intent: "deactivate", slots: {} },
+  // cancelRequest
+  { say: "cancel that request", who: "requester", intent: "cancelRequest", slots: {} },
+  { say: "withdraw", who: "requester", intent: "cancelRequest", slots: {} },
+  { say: "retract the request for user administrator", who: "requester", intent: "cancelRequest", slots: { target: "user administrator" } },
+  // cancel
+  { say: "nvm", who: "requester", intent: "cancel", slots: {} },
+  // adminQuestion
+  { say: "who has access right now", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
+  { say: "who is using pim today", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
+  // approverQueue
+  { say: "which approvals are waiting for me", who: "approver", intent: "approverQueue", slots: {} },
+  { say: "have I got anything to approve", who: "approver", intent: "approverQueue", slots: {} },
+  { say: "approve", who: "approver", intent: "approverQueue", slots: {} },
+  // adminQuestion
+  { say: "what requests are pending", who: "admin", intent: "adminQuestion", slots: { question: "pending" } },
+  { say: "show pending approvals", who: "admin", intent: "adminQuestion", slots: { question: "pending" } },
+  // myRoles
+  { say: "who approved my request", who: "requester", intent: "myRoles", slots: {} },
+  // unknown
+  { say: "who approved the request for user administrator", who: "requester", intent: "unknown", slots: {} },
+  // adminQuestion
+  { say: "what did carol approve last week", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "carol", period: "last week" } },
+  { say: "what did alice request this week", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "alice", period: "this week" } },
+  // help
+  { say: "hi, what can you do?", who: "requester", intent: "help", slots: {} },
+  // activate
+  { say: "how do I activate a role", who: "requester", intent: "activate", explicit: true, slots: {} },
+  // help
+  { say: "good morning", who: "requester", intent: "help", slots: {} },
+  // extend
+  { say: "I want to extend global reader by an hour", who: "requester", intent: "extend", slots: { target: "global reader by an hour" } },
+  { say: "can you give me another hour on global reader", who: "requester", intent: "extend", slots: { target: "global reader" } },
+  { say: "Global Reader for 2 more hours", who: "requester", intent: "extend", slots: { target: "Global Reader" } },
+  // help
+  { say: "help!!!", who: "requester", intent: "help", slots: {} },
+  // otherLanguage
+  { say: "Hilfe", who: "requester", intent: "otherLanguage", slots: {} },
+  { say: "Kannst du mir Global Reader geben", who: "requester", intent: "otherLanguage", slots: {} },
+  { say: "Peux-tu activer global reader", who: "requester", intent: "otherLanguage", slots: {} },
 ];

@@ -226,3 +226,19 @@ describe('understanding what people write', () => {
     });
   });
 });
+
+describe('understanding: names and negations', () => {
+  it('"i need sre on call for 30 min" finds SRE On-Call (a name with "on" in it), not a scope called "call"', async () => {
+    const chat = startChat(fakePim(allSurfaces()));
+    const replies = await chat.say('i need sre on call for 30 min');
+    assert.doesNotMatch(all(replies), /not eligible/);
+    const [, input] = chat.pim.activate.firstCall.args;
+    assert.deepEqual([input.eligibilityKey, input.durationMinutes], [SURFACE_KEYS.sre, 30]);
+  });
+
+  it('"turn global reader off" never activates it', async () => {
+    const chat = startChat();
+    await chat.say('turn global reader off');
+    assert.equal(chat.pim.activate.callCount, 0);
+  });
+});
