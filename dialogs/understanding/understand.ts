@@ -104,7 +104,7 @@ const MY_ROLES: readonly Phrase[] = [
 const DEACTIVATE: readonly Phrase[] = [
   '~deactivate', 'deactive', 'turn off', 'switch off', 'disable', 'drop', 'remove', 'revoke', 'release', 'relinquish', 'end', "i'm done with",
   'im done with', 'i am done with', 'done with', 'finished with', 'no longer need', "don't need", 'dont need', 'do not need', 'give up', 'step down from',
-  'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
+  "don't want", 'dont want', 'do not want', 'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
 ].map(p);
 const EXTEND: readonly Phrase[] = ['~extend', 'renew', 'prolong', 'lengthen', 'more time', 'keep it longer', 'keep it on', 'longer on'].map(p);
 /** Asking for more of what is on, anywhere in the sentence ("another hour on global reader", "Global Reader for 2 more hours"). */
@@ -132,6 +132,8 @@ const LEAD_FILLER = new Set([
 ]);
 /** Request words that are verbs of activation on their own; the rest ("can", "could") need one of these. */
 const ACTIVATION_VERBS = new Set(['need', 'want', 'like', 'get', 'give', 'gimme', 'grant', 'have', 'assign', 'make', 'add', 'put', 'elevate', 'enable', 'request', 'requesting', 'activate', 'turn', 'switch', 'require', 'lend', 'borrow']);
+/** Words that turn a request around ("don't activate", "I can't activate"): never an action without a confirmation. */
+const NEGATIONS = new Set(['not', "don't", 'dont', 'never', "didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', "shouldn't", 'shouldnt', "can't", 'cant', 'cannot', "isn't", 'isnt', 'no', "wasn't", "couldn't", 'couldnt', 'without']);
 const QUESTION_WORDS = new Set(['what', 'why', 'how', 'when', 'where', 'who', 'which', 'whose', 'is', 'are', 'do', 'does', 'did', 'was', 'were', 'will', 'should', 'shall']);
 /** Words left over from deactivate/extend/cancel phrases around the role ("the", "my", "anymore"). */
 const EDGE_FILLER = new Set(['that', 'this', 'session', 'my', 'the', 'me', 'of', 'from', 'for', 'off', 'anymore', 'any', 'more', 'now', 'please', 'pls', 'thanks', 'role', 'access', 'request', 'requests', 'pending', 'activation', 'it', 'a', 'an', 'to', 'on']);
@@ -191,6 +193,17 @@ function restFrom(text: string, w: Words, from: number, to = w.tokens.length): s
 }
 
 export function understand(text: string): Reading {
+  const read = readIntent(text);
+  if (read.intent === 'activate' && read.explicit) {
+    // A question ("do I need global reader for 1h?") or a negation ("don't activate ...") is not a request
+    // to act on: it becomes a guess, confirmed before anything is requested.
+    const ws = words(text).words.filter((x) => !POLITE.has(x));
+    if (ws.some((x) => NEGATIONS.has(x)) || (ws.length > 0 && QUESTION_WORDS.has(ws[0]!) && ws[0] !== 'how')) return { ...read, explicit: false, verb: false };
+  }
+  return read;
+}
+
+function readIntent(text: string): Reading {
   if (text.trim().length > MAX_COMMAND_LENGTH) return reading('tooLong');
   if (text.trim() === '?') return reading('help');
   const w = words(text);
@@ -231,11 +244,18 @@ export function understand(text: string): Reading {
   if (plainly(firstOf(ws, ELIGIBLE)) && !ws.includes('who')) return reading('eligibleRoles');
 
   // Cancelling a waiting request names a request (or a role after "cancel"): "cancel" alone stops a flow (above).
+  /** A negation before the phrase ("don't deactivate X") turns it around: nothing is done on it. */
+  const negatedBefore = (at: number) => ws.slice(0, at).some((x) => NEGATIONS.has(x));
   const cancelling = firstOf(ws, CANCEL_REQUEST);
+  if (plainly(cancelling, 3) && negatedBefore(cancelling.at)) return reading('unknown', { explicit: false });
   if (plainly(cancelling, 3)) return reading('cancelRequest', { rest: restFrom(text, w, cancelling.at + cancelling.phrase.length) });
   const ending = firstOf(ws, DEACTIVATE);
-  if (plainly(ending, 3) && !(ending.phrase[0] === 'end' && ending.at + 1 >= ws.length)) {
-    return reading('deactivate', { rest: restFrom(text, w, ending.at + ending.phrase.length) });
+  if (plainly(ending, 3) && negatedBefore(ending.at)) return reading('unknown', { explicit: false });
+  if (plainly(ending, 3) && !(ending.phrase[0] === 'end' && (ending.at + 1 >= ws.length || ws[ending.at + 1] === 'of'))) {
+    const rest = restFrom(text, w, ending.at + ending.phrase.length);
+    // "I don't need a justification, activate X" asks for X: what is said after the phrase decides.
+    if (ws.slice(ending.at + ending.phrase.length).some((x) => x === 'activate')) return reading('unknown', { explicit: false });
+    return reading('deactivate', { rest });
   }
   // "turn global reader off": the role between the verb and "off" (never an activation).
   const offAt = ws.indexOf('off');

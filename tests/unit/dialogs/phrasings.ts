@@ -271,9 +271,9 @@ export const PHRASINGS: readonly Phrasing[] = [
   { say: "グローバルリーダーをお願いします", who: "requester", intent: "otherLanguage", slots: {} },
   { say: "我需要全局读者角色", who: "requester", intent: "otherLanguage", slots: {} },
   // activate
-  { say: "is it possible to get global reader for 2 hours?", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], minutes: 120 } },
+  { say: "is it possible to get global reader for 2 hours?", who: "requester", intent: "activate", explicit: false, slots: { roles: ["global reader"], minutes: 120 } },
   { say: "how do I get global reader", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"] } },
-  { say: "is there a way to get contributor on prod for 1h", who: "requester", intent: "activate", explicit: true, slots: { roles: ["contributor"], scope: "prod", minutes: 60 } },
+  { say: "is there a way to get contributor on prod for 1h", who: "requester", intent: "activate", explicit: false, slots: { roles: ["contributor"], scope: "prod", minutes: 60 } },
   { say: "can I have global reader for 2 hours?", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], minutes: 120 } },
   { say: "would it be possible to activate user administrator for 1h, ticket 5, reset", who: "requester", intent: "activate", explicit: true, slots: { roles: ["user administrator"], minutes: 60, ticket: "5", justification: "reset" } },
   { say: "need GR for 1h", who: "requester", intent: "activate", explicit: true, slots: { roles: ["GR"], minutes: 60 } },
@@ -338,4 +338,22 @@ export const PHRASINGS: readonly Phrasing[] = [
   { say: "Hilfe", who: "requester", intent: "otherLanguage", slots: {} },
   { say: "Kannst du mir Global Reader geben", who: "requester", intent: "otherLanguage", slots: {} },
   { say: "Peux-tu activer global reader", who: "requester", intent: "otherLanguage", slots: {} },
+  // activate
+  { say: "don't activate global reader", who: "requester", intent: "activate", explicit: false, slots: { roles: ["don't"], justification: "global reader" } },
+  { say: "do not activate global reader for 1h because audit", who: "requester", intent: "activate", explicit: false, slots: { roles: ["do not"], minutes: 60, justification: "audit" } },
+  { say: "I can't activate global reader for 1h because audit", who: "requester", intent: "activate", explicit: false, slots: { roles: ["can't"], minutes: 60, justification: "audit" } },
+  { say: "do I need global reader for 1h to see the audit logs?", who: "requester", intent: "activate", explicit: false, slots: { roles: ["global reader"], minutes: 60, justification: "see the audit logs" } },
+  { say: "should I activate global reader for 1h because audit", who: "requester", intent: "activate", explicit: false, slots: { roles: ["should"], minutes: 60, justification: "audit" } },
+  // unknown
+  { say: "don't deactivate global reader", who: "requester", intent: "unknown", slots: {} },
+  { say: "please don't turn off global reader", who: "requester", intent: "unknown", slots: {} },
+  { say: "don't cancel my request", who: "requester", intent: "unknown", slots: {} },
+  // deactivate
+  { say: "I don't want global reader anymore", who: "requester", intent: "deactivate", slots: { target: "global reader" } },
+  // activate
+  { say: "no, activate global reader", who: "requester", intent: "activate", explicit: false, slots: { roles: ["no"], justification: "global reader" } },
+  // unknown
+  { say: "I don't need a justification, activate global reader", who: "requester", intent: "unknown", slots: {} },
+  // activate
+  { say: "end of day report needs global reader", who: "requester", intent: "activate", explicit: false, slots: { roles: ["end of day report needs global reader"] } },
 ];

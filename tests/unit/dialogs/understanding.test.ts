@@ -242,3 +242,29 @@ describe('understanding: names and negations', () => {
     assert.equal(chat.pim.activate.callCount, 0);
   });
 });
+
+describe('understanding: questions and negations never act', () => {
+  for (const sentence of ["don't activate global reader for 1h because audit", 'I can\'t activate global reader for 1h because audit', 'no, activate global reader for 1h because audit']) {
+    it(`"${sentence}" requests nothing`, async () => {
+      const chat = startChat();
+      const replies = await chat.say(sentence);
+      assert.equal(chat.pim.activate.callCount, 0);
+      assert.ok(actionsOf(replies).length > 0, 'with buttons to go on');
+    });
+  }
+
+  it('"do I need global reader for 1h to see the audit logs?" is confirmed before anything is requested', async () => {
+    const chat = startChat();
+    const replies = await chat.say('do I need global reader for 1h to see the audit logs?');
+    assert.equal(chat.pim.activate.callCount, 0);
+    assert.match(all(replies), /Activate Global Reader for 1 hour\?/);
+  });
+
+  it('"don\'t deactivate global reader" ends nothing', async () => {
+    const pim = fakePim();
+    const chat = startChat(pim);
+    await chat.say("don't deactivate global reader");
+    assert.equal((pim.service.deactivate as sinon.SinonStub).callCount, 0);
+    assert.equal(pim.listActive.callCount, 0, 'not even looked up');
+  });
+});
