@@ -56,7 +56,7 @@ const STRONG_VERBS = ['activate', 'enable', 'elevate', 'request'];
 const strong = (ws: readonly string[]) => ws.some((x) => !x.startsWith('de') && STRONG_VERBS.some((v) => isKeyword(x, v)));
 
 /** Politeness and noise that never change what is asked. */
-const POLITE = new Set(['please', 'pls', 'plz', 'plss', 'kindly', 'hey', 'hi', 'hello', 'yo', 'bot', 'pim', 'pimbot', 'thanks', 'thank', 'thx', 'ty', 'sorry', 'ok', 'okay', 'um', 'uh', 'hmm', 'just', 'quickly', 'urgently', 'asap', 'again', 'there', 'good', 'morning', 'afternoon', 'evening']);
+const POLITE = new Set(['please', 'pls', 'plz', 'plss', 'pleas', 'plese', 'pleae', 'pleaes', 'plox', 'kindly', 'hey', 'hi', 'hello', 'yo', 'bot', 'pim', 'pimbot', 'thanks', 'thank', 'thx', 'ty', 'sorry', 'ok', 'okay', 'um', 'uh', 'hmm', 'just', 'quickly', 'urgently', 'asap', 'again', 'there', 'good', 'morning', 'afternoon', 'evening']);
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'yo', 'morning', 'hiya', 'howdy', 'good', 'afternoon', 'evening']);
 const THANKS = new Set(['thanks', 'thank', 'thx', 'ty', 'cheers', 'great', 'perfect', 'cool', 'nice', 'awesome', 'you']);
 
@@ -104,7 +104,7 @@ const MY_ROLES: readonly Phrase[] = [
 const DEACTIVATE: readonly Phrase[] = [
   '~deactivate', 'deactive', 'turn off', 'switch off', 'disable', 'drop', 'remove', 'revoke', 'release', 'relinquish', 'end', "i'm done with",
   'im done with', 'i am done with', 'done with', 'finished with', 'no longer need', "don't need", 'dont need', 'do not need', 'give up', 'step down from',
-  "don't want", 'dont want', 'do not want', 'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
+  "don't want", 'dont want', 'do not want', 'get me out of', 'take me out of', 'i want out of', 'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
 ].map(p);
 const EXTEND: readonly Phrase[] = ['~extend', 'renew', 'prolong', 'lengthen', 'more time', 'keep it longer', 'keep it on', 'longer on'].map(p);
 /** Asking for more of what is on, anywhere in the sentence ("another hour on global reader", "Global Reader for 2 more hours"). */
@@ -186,8 +186,8 @@ function firstOf(ws: readonly string[], phrases: readonly Phrase[]): { at: numbe
 function restFrom(text: string, w: Words, from: number, to = w.tokens.length): string {
   let i = from;
   let j = to;
-  while (i < j && EDGE_FILLER.has(w.words[i]!)) i++;
-  while (j > i && (EDGE_FILLER.has(w.words[j - 1]!) || w.words[j - 1] === '?')) j--;
+  while (i < j && (EDGE_FILLER.has(w.words[i]!) || POLITE.has(w.words[i]!))) i++;
+  while (j > i && (EDGE_FILLER.has(w.words[j - 1]!) || POLITE.has(w.words[j - 1]!) || w.words[j - 1] === '?')) j--;
   if (j <= i) return '';
   return text.slice(w.tokens[i]!.start, w.tokens[j - 1]!.end).trim();
 }

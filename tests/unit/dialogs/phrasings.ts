@@ -356,4 +356,9 @@ export const PHRASINGS: readonly Phrasing[] = [
   { say: "I don't need a justification, activate global reader", who: "requester", intent: "unknown", slots: {} },
   // activate
   { say: "end of day report needs global reader", who: "requester", intent: "activate", explicit: false, slots: { roles: ["end of day report needs global reader"] } },
+  { say: "pleas activate global reader for 1h because audit", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], minutes: 60, justification: "audit" } },
+  // deactivate
+  { say: "get me out of global reader", who: "requester", intent: "deactivate", slots: { target: "global reader" } },
+  // activate
+  { say: "plese give me sre on-call for 2h", who: "requester", intent: "activate", explicit: true, slots: { roles: ["sre on-call"], minutes: 120 } },
 ];
