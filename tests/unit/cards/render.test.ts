@@ -1,8 +1,8 @@
-import { choicesCard } from '../../../cards/choices';
 import assert from 'node:assert/strict';
 import type { Attachment } from 'botbuilder';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { compactDuration, formatDuration, limitsText, timeLeft } from '../../../cards/format';
+import { choicesCard } from '../../../cards/choices';
 import { MAX_CARD_BYTES, renderCard } from '../../../cards/render';
 import {
   activationResultCard,
