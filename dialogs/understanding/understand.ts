@@ -226,19 +226,22 @@ function readIntent(text: string): Reading {
   let lead = 0;
   let verbAt = -1;
   while (lead < ws.length && (REQUEST_WORDS.has(ws[lead]!) || LEAD_FILLER.has(ws[lead]!) || POLITE.has(ws[lead]!) || isKeyword(ws[lead]!, 'activate'))) {
-    if (verbAt < 0 && (ACTIVATION_VERBS.has(ws[lead]!) || isKeyword(ws[lead]!, 'activate'))) verbAt = lead;
+    // "have I got ...", "have you ..." ask a question; "have" is no request there.
+    const inverted = ws[lead] === 'have' && ['i', 'you', 'we'].includes(ws[lead + 1] ?? '');
+    if (verbAt < 0 && !inverted && (ACTIVATION_VERBS.has(ws[lead]!) || isKeyword(ws[lead]!, 'activate'))) verbAt = lead;
     lead++;
   }
   const plainly = (match: { at: number } | undefined, within = ws.length): match is { at: number; phrase: Phrase } =>
     match !== undefined && match.at <= within && (match.at <= lead || verbAt < 0 || verbAt >= match.at);
 
   // Questions with a fixed shape, before the admin grammar reads "active" as a role name.
-  const approvals = approvalsBy(w);
+  // Nothing said inside a request (its reason) turns it into a question.
+  const approvals = verbAt < 0 ? approvalsBy(w) : undefined;
   if (approvals) return reading('adminQuestion', { admin: approvals });
-  // Read-only wherever it is said: the worst a misreading costs is a list.
-  if (firstOf(ws, APPROVER_QUEUE) || ['approve', 'approvals', 'approval', 'to approve'].includes(said)) return reading('approverQueue');
+  // Not inside a request's reason ("activate X because ... to approve ..."): a request is never turned into a list.
+  if (plainly(firstOf(ws, APPROVER_QUEUE)) || ['approve', 'approvals', 'approval', 'to approve'].includes(said)) return reading('approverQueue');
   const everyone = firstOf(ws, WHO_IS_ACTIVE);
-  if (everyone && ws.slice(everyone.at + everyone.phrase.length).every((x) => NOW_WORDS.has(x) || x === '?')) {
+  if (plainly(everyone) && ws.slice(everyone.at + everyone.phrase.length).every((x) => NOW_WORDS.has(x) || x === '?')) {
     return reading('adminQuestion', { admin: { intent: 'activity', slots: { period: 'today' } } });
   }
   if (plainly(firstOf(ws, ELIGIBLE)) && !ws.includes('who')) return reading('eligibleRoles');
@@ -259,12 +262,14 @@ function readIntent(text: string): Reading {
   }
   // "turn global reader off": the role between the verb and "off" (never an activation).
   const offAt = ws.indexOf('off');
-  if (offAt > 0 && ws.slice(0, offAt).some((x, k) => OFF_VERBS.has(x) && k <= 3)) {
-    const verb = ws.findIndex((x) => OFF_VERBS.has(x));
+  const offVerb = ws.findIndex((x) => OFF_VERBS.has(x));
+  if (offAt > 0 && offVerb >= 0 && offVerb < offAt && offVerb <= 3 && (verbAt < 0 || verbAt >= offVerb)) {
+    const verb = offVerb;
+    if (negatedBefore(verb)) return reading('unknown', { explicit: false });
     return reading('deactivate', { rest: restFrom(text, w, verb + 1, offAt) });
   }
   const more = firstOf(ws, MORE_OF);
-  if (more) {
+  if (plainly(more)) {
     // The role is what is left once the request words, the "more" phrase and its number are taken out.
     let cut = more.at;
     if (cut > 0 && /^\d/.test(ws[cut - 1]!)) cut--;

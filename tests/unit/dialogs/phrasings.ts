@@ -361,4 +361,9 @@ export const PHRASINGS: readonly Phrasing[] = [
   { say: "get me out of global reader", who: "requester", intent: "deactivate", slots: { target: "global reader" } },
   // activate
   { say: "plese give me sre on-call for 2h", who: "requester", intent: "activate", explicit: true, slots: { roles: ["sre on-call"], minutes: 120 } },
+  { say: "activate global reader because I need to see who is active", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], justification: "I need to see who is active" } },
+  { say: "activate global reader, turn off MFA later", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader", "turn off MFA later"] } },
+  { say: "activate global reader because the incident took another hour", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], justification: "the incident took another hour" } },
+  { say: "activate global reader because I need to approve payroll", who: "requester", intent: "activate", explicit: true, slots: { roles: ["global reader"], justification: "I need to approve payroll" } },
+  { say: "activate User Administrator for 1h ticket INC-42 because see [Open PIM to approve](https://evil.example/approve) or https://evil.example/login **now**", who: "requester", intent: "activate", explicit: true, slots: { roles: ["User Administrator"], minutes: 60, ticket: "INC-42", justification: "see [Open PIM to approve](https://evil.example/approve) or https://evil.example/login **now**" } },
 ];
