@@ -246,9 +246,9 @@ function readIntent(text: string): Reading {
   }
   if (plainly(firstOf(ws, ELIGIBLE)) && !ws.includes('who')) return reading('eligibleRoles');
 
-  // Cancelling a waiting request names a request (or a role after "cancel"): "cancel" alone stops a flow (above).
   /** A negation before the phrase ("don't deactivate X") turns it around: nothing is done on it. */
   const negatedBefore = (at: number) => ws.slice(0, at).some((x) => NEGATIONS.has(x));
+  // Cancelling a waiting request names a request (or a role after "cancel"): "cancel" alone stops a flow (above).
   const cancelling = firstOf(ws, CANCEL_REQUEST);
   if (plainly(cancelling, 3) && negatedBefore(cancelling.at)) return reading('unknown', { explicit: false });
   if (plainly(cancelling, 3)) return reading('cancelRequest', { rest: restFrom(text, w, cancelling.at + cancelling.phrase.length) });
@@ -264,9 +264,8 @@ function readIntent(text: string): Reading {
   const offAt = ws.indexOf('off');
   const offVerb = ws.findIndex((x) => OFF_VERBS.has(x));
   if (offAt > 0 && offVerb >= 0 && offVerb < offAt && offVerb <= 3 && (verbAt < 0 || verbAt >= offVerb)) {
-    const verb = offVerb;
-    if (negatedBefore(verb)) return reading('unknown', { explicit: false });
-    return reading('deactivate', { rest: restFrom(text, w, verb + 1, offAt) });
+    if (negatedBefore(offVerb)) return reading('unknown', { explicit: false });
+    return reading('deactivate', { rest: restFrom(text, w, offVerb + 1, offAt) });
   }
   const more = firstOf(ws, MORE_OF);
   if (plainly(more)) {
