@@ -12,6 +12,7 @@ import { recognizerCalls } from '../dialogs/parsing/recognizer';
 import { parseRequest } from '../dialogs/parsing/request';
 import { matchName, type Searchable } from '../dialogs/parsing/resolve';
 import type { AdminDirectory } from '../services/admin/model';
+import { understand } from '../dialogs/understanding/understand';
 import { hostileMessages } from '../tests/support/hostileText';
 import { round } from './stats';
 
@@ -37,14 +38,13 @@ const DIRECTORY: AdminDirectory = {
   alerts: [{ id: 'x_TooManyGlobalAdminsAssignedToTenantAlert', name: 'There are too many global administrators' }],
 };
 
-/** What one turn reads of a typed message, in the order mainDialog does. */
+/** What one turn reads of a typed message, in the order mainDialog does (understanding/understand.ts, then the request grammar). */
 function readMessage(text: string): void {
   if (isCancel(text)) return;
-  const command = parseCommand(text);
-  if (command.kind === 'tooLong') return;
-  parseAdminQuestion(text);
-  if ((command.kind === 'activate' || command.kind === 'extend') && command.roleName) {
-    const parsed = parseRequest(command.roleName, { now: NOW, timeZone: 'Europe/Berlin' });
+  const reading = understand(text);
+  if (reading.intent === 'tooLong') return;
+  if ((reading.intent === 'activate' || reading.intent === 'extend' || reading.intent === 'deactivate') && reading.rest) {
+    const parsed = parseRequest(reading.rest, { now: NOW, timeZone: 'Europe/Berlin' });
     for (const target of parsed.targets.slice(0, 5)) matchName(target.role, CHOICES);
   }
 }
@@ -57,6 +57,7 @@ interface Subject {
 
 const SUBJECTS: readonly Subject[] = [
   { parser: 'whole message (what a turn reads)', typical: 'activate Global Reader until 5pm because audit', run: readMessage },
+  { parser: 'intent (understand)', typical: 'I need global reader for an hour to check the audit logs', run: understand },
   { parser: 'command (parseCommand)', typical: 'activate Global Reader for 2h because audit', run: parseCommand },
   { parser: 'admin grammar (parseAdminQuestion)', typical: 'who activated Global Reader this week', run: parseAdminQuestion },
   { parser: 'request (parseRequest)', typical: 'Global Reader until 5pm because audit', run: (t) => parseRequest(t, { now: NOW, timeZone: 'Europe/Berlin' }) },

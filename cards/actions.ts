@@ -17,6 +17,10 @@ export const CardAction = {
   cancelRequest: 'cancelRequest',
   /** What waits for the user as an approver. */
   approverQueue: 'approverQueue',
+  /** A button that stands for a typed question ("help", "what is waiting for me"): `question` is read as if typed. */
+  ask: 'ask',
+  /** The answer to a one-line confirmation: `answer` is "yes" or "no". */
+  confirm: 'confirm',
 } as const;
 
 export type CardActionName = (typeof CardAction)[keyof typeof CardAction];

@@ -5,6 +5,7 @@ import { CardFactory, type Attachment } from 'botbuilder';
 import adminTable from './adminTable.json';
 import approvalRequest from './approvalRequest.json';
 import approvalStatus from './approvalStatus.json';
+import choices from './choices.json';
 import durationForm from './durationForm.json';
 import info from './info.json';
 import justificationForm from './justificationForm.json';
@@ -18,7 +19,7 @@ import { sanitizeCard } from './sanitize';
 import reminder from './reminder.json';
 import notice from './notice.json';
 
-const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder, notice } as const;
+const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder, notice, choices } as const;
 
 export type CardName = keyof typeof TEMPLATES;
 

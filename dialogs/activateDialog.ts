@@ -18,8 +18,10 @@ import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
 import { sendFailure } from './failure';
 import { activityTimeZone } from './parsing/moment';
 import { parseRequest, type TargetSpec } from './parsing/request';
-import { matchName, resolveTarget } from './parsing/resolve';
+import { matchName, resolveTarget, type Resolution } from './parsing/resolve';
 import { DurationPrompt, type DurationPromptOptions } from './prompts/durationPrompt';
+import { ConfirmPrompt, type ConfirmPromptOptions } from './prompts/confirmPrompt';
+import { sendFallback } from './understanding/fallback';
 import { JustificationPrompt, type JustificationAnswer, type JustificationPromptOptions } from './prompts/justificationPrompt';
 import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/rolePrompt';
 import { byRecent } from './recent';
@@ -31,6 +33,7 @@ const FLOW = 'activate.flow';
 const ROLE_PROMPT = 'activate.role';
 const DURATION_PROMPT = 'activate.duration';
 const JUSTIFICATION_PROMPT = 'activate.justification';
+const CONFIRM_PROMPT = 'activate.confirm';
 
 /** A comfortable default, cut down to the policy's maximum (and never under its minimum). */
 const PREFERRED_DEFAULT_MINUTES = 60;
@@ -44,6 +47,13 @@ export interface ActivateOptions {
   readonly eligibilityKey?: string;
   /** Several from a multi-select; each checked the same way. */
   readonly eligibilityKeys?: readonly string[];
+  /**
+   * How plainly the sentence asked (understanding/understand.ts): 'verb' ("activate ...", the default),
+   * 'phrase' ("give me ...", "I need ..."), 'none' (a bare name: "Global Reader 2h audit"). Below 'verb', a
+   * sentence that names none of the person's roles gets what the bot can do; with 'none', nothing is
+   * submitted without a one-line confirmation unless a question was asked on the way.
+   */
+  readonly said?: 'verb' | 'phrase' | 'none';
 }
 
 /** A name from the sentence that needs the user's choice, with the candidates to offer. */
@@ -67,6 +77,10 @@ interface Draft {
   problems: string[];
   /** What the user already holds or has waiting, read once before the first question (check before asking). */
   held?: HeldMap;
+  /** A guess from a bare name: confirm before submitting unless a question was asked. */
+  confirm?: boolean;
+  /** A question (role, duration, justification) was asked: the person has seen what is being requested. */
+  asked?: boolean;
 }
 
 interface FlowOptions extends ActivateOptions {
@@ -79,6 +93,7 @@ export class ActivateDialog extends ComponentDialog {
     this.addDialog(new RolePrompt(ROLE_PROMPT));
     this.addDialog(new DurationPrompt(DURATION_PROMPT));
     this.addDialog(new JustificationPrompt(JUSTIFICATION_PROMPT));
+    this.addDialog(new ConfirmPrompt(CONFIRM_PROMPT));
     this.addDialog(
       new WaterfallDialog(FLOW, [
         this.pick.bind(this),
@@ -86,6 +101,7 @@ export class ActivateDialog extends ComponentDialog {
         this.askDuration.bind(this),
         this.askJustification.bind(this),
         this.askTicket.bind(this),
+        this.confirm.bind(this),
         this.submit.bind(this),
       ]),
     );
@@ -102,6 +118,7 @@ export class ActivateDialog extends ComponentDialog {
     Object.assign(step.values, { draft: current });
     for (const problem of current.problems.splice(0)) await step.context.sendActivity(plainMessage(problem));
     const next = current.pending.shift();
+    if (next || current.items.length === 0) current.asked = true;
     if (next) {
       const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;
       return step.beginDialog(ROLE_PROMPT, { choices: await this.marked(step, current, offered), intro: next.intro } satisfies RolePromptOptions);
@@ -223,6 +240,7 @@ export class ActivateDialog extends ComponentDialog {
       lastStep: !this.needsJustification(current) && !this.needsTicket(current),
       ...(intro ? { intro } : {}),
     };
+    current.asked = true;
     return step.beginDialog(DURATION_PROMPT, options);
   }
 
@@ -232,6 +250,7 @@ export class ActivateDialog extends ComponentDialog {
     const askJustification = this.needsJustification(current);
     const askTicket = this.needsTicket(current);
     if (!askJustification && !askTicket) return step.next({});
+    current.asked = true;
     return step.beginDialog(JUSTIFICATION_PROMPT, this.justificationOptions(current, askJustification, askTicket));
   }
 
@@ -245,10 +264,22 @@ export class ActivateDialog extends ComponentDialog {
     return step.next({});
   }
 
-  private async submit(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+  /** A guess is confirmed in one line before anything is submitted (a wrong activation is the worst outcome). */
+  private async confirm(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const current = draft(step);
     const answer = step.result as JustificationAnswer;
     if (answer.ticketNumber) current.ticketNumber = answer.ticketNumber;
+    if (!current.confirm || current.asked) return step.next(true);
+    const names = current.items.map((c) => c.label).join(', ');
+    return step.beginDialog(CONFIRM_PROMPT, { question: `Activate ${names} for ${formatDuration(current.durationMinutes!)}?` } satisfies ConfirmPromptOptions);
+  }
+
+  private async submit(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
+    const current = draft(step);
+    if (step.result === false) {
+      await step.context.sendActivity('OK, nothing was requested. Say "activate" to pick a role, or "my roles" to see your access.');
+      return step.endDialog();
+    }
     const user = actingUser(step.context, this.deps.tenantId);
     if (!user) {
       await step.context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
@@ -301,7 +332,15 @@ export class ActivateDialog extends ComponentDialog {
       if (picked.ok) result.items.push(picked.value);
       else result.pending.push({ intro: picked.message, keys: [] });
     }
-    if (options.roleName) this.fillFromSentence(step, result, options.roleName);
+    if (options.roleName !== undefined && options.said !== undefined && options.said !== 'verb') {
+      const user = actingUser(step.context, this.deps.tenantId);
+      // A sentence without "activate" that names none of the person's roles was not a request.
+      if (!this.fillFromSentence(step, result, options.roleName, true)) {
+        if (user) await sendFallback(step.context, this.deps, user, options.said === 'none' ? 'unknown' : 'noRoleNamed');
+        return undefined;
+      }
+      result.confirm = options.said === 'none';
+    } else if (options.roleName) this.fillFromSentence(step, result, options.roleName);
     // A start already past or too far ahead is refused before anything else is asked (plan.ts checks it again).
     const unusable = result.start ? startProblem(new Date(result.start), this.deps.now(), this.limits()) : undefined;
     if (unusable) {
@@ -317,7 +356,8 @@ export class ActivateDialog extends ComponentDialog {
     return { maxScheduleAheadDays: this.deps.maxScheduleAheadDays ?? DEFAULT_MAX_SCHEDULE_AHEAD_DAYS };
   }
 
-  private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string): void {
+  /** Fills the draft from a sentence; false when `strict` and the sentence names nothing the person has (nothing is filled then). */
+  private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string, strict = false): boolean {
     const parsed = parseRequest(sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) });
     if (parsed.durationMinutes !== undefined) result.durationMinutes = parsed.durationMinutes;
     if (parsed.start) result.start = parsed.start.toISOString();
@@ -329,9 +369,16 @@ export class ActivateDialog extends ComponentDialog {
     // A name that contains "and" itself ("Reports and Analytics") wins over splitting it.
     let targets: readonly TargetSpec[] = parsed.targets;
     if (targets.length > 1 && parsed.targetText && matchName(parsed.targetText, result.choices).kind === 'one') targets = [{ role: parsed.targetText }];
+    if (strict) {
+      const named = targets.slice(0, MAX_TARGETS).some((t) => {
+        const found = resolveSaid(t, result.choices);
+        return found.kind !== 'none' || found.scopeMissed === true || found.closest.length > 0;
+      });
+      if (!named) return false;
+    }
     for (const target of targets.slice(0, MAX_TARGETS)) {
       const said = target.scope ? `${target.role} on ${target.scope}` : target.role;
-      const found = resolveTarget(target, result.choices);
+      const found = resolveSaid(target, result.choices);
       if (found.kind === 'one') {
         if (!result.items.some((c) => c.key === found.choice.key)) result.items.push(found.choice);
       } else if (found.kind === 'many') {
@@ -343,6 +390,7 @@ export class ActivateDialog extends ComponentDialog {
         result.pending.push({ intro: `You have no eligible role called "${said}".${closest} These are the roles you can activate:`, keys: [] });
       }
     }
+    return true;
   }
 
   private needsJustification(current: Draft): boolean {
@@ -360,6 +408,17 @@ export class ActivateDialog extends ComponentDialog {
     const scope = only?.surface === 'entraRole' ? only.scopeName : '';
     return { roleName: names.join(', '), scopeName: scope, durationMinutes: current.durationMinutes!, askJustification, askTicket };
   }
+}
+
+/**
+ * A target as said; "sre on call" is read as a role on a scope, but may be a name with "on" in it
+ * ("SRE On-Call"): when the scoped reading finds nothing, the whole phrase is tried as a name.
+ */
+function resolveSaid(target: TargetSpec, choices: readonly RoleChoice[]): Resolution<RoleChoice> {
+  const found = resolveTarget(target, choices);
+  if (found.kind !== 'none' || !target.scope) return found;
+  const whole = matchName(`${target.role} on ${target.scope}`, choices);
+  return whole.kind === 'none' ? found : whole;
 }
 
 function draft(step: WaterfallStepContext<FlowOptions>): Draft {

@@ -15,21 +15,21 @@ import {
 import { CardAction, CardInput } from '../cards/actions';
 import { localizeTurn } from './localTimes';
 import { ACTIVATE_DIALOG, ActivateDialog, type ActivateOptions } from './activateDialog';
-import { answerAdminQuestion } from './admin/adminQuestions';
+import { ADMIN_MORE_ACTION, answerAdminQuestion } from './admin/adminQuestions';
 import { answerApproverQueue, sendApproverQueueCards } from './approvals/approverQueue';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import type { DialogDeps } from './deps';
 import { readInput, stringField } from './input';
 import { isCancel, parseCommand } from './parsing/command';
-import { TOO_LONG_FOR_A_COMMAND } from './parsing/limits';
-import { EXTEND_DIALOG, explainExtend, ExtendDialog, type ExtendOptions } from './extendDialog';
+import { EXTEND_DIALOG, ExtendDialog, type ExtendOptions } from './extendDialog';
 import { cancelRequest, deactivate } from './lifecycle';
-import { sendApproverQueue, sendMyRoles, sendWelcome } from './views';
+import { ROUTES } from './understanding/routes';
+import { understand } from './understanding/understand';
+import { sendApproverQueue, sendMyRoles } from './views';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
 
-const NOT_UNDERSTOOD = 'I didn\'t catch that. Say "activate" to turn on a role, "my roles" to see your access, or "help".';
 const FINISHED_CARD = 'That card is already finished, so nothing was changed. Say "activate" to start a new request.';
 const CANCELLED = 'Cancelled. Nothing was requested.';
 const IN_PROGRESS_HINT = 'We are in the middle of activating a role: answer the question above, or say "cancel" to stop.';
@@ -79,7 +79,7 @@ export class MainDialog extends ComponentDialog {
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     if (innerDc.context.activity.type !== ActivityTypes.Message) return undefined;
     const input = readInput(innerDc.context);
-    if (input.action === CardAction.cancel || (input.action === undefined && isCancel(input.text))) {
+    if (input.action === CardAction.cancel || (input.action === undefined && (isCancel(input.text) || understand(input.text).intent === 'cancel'))) {
       await innerDc.context.sendActivity(CANCELLED);
       return innerDc.cancelAllDialogs();
     }
@@ -103,7 +103,8 @@ export class MainDialog extends ComponentDialog {
     this.deps.reminders?.seen?.(TurnContext.getConversationReference(context.activity), user);
     const input = readInput(context);
     if (await answerApproverQueue(context, this.deps, user, input)) return step.endDialog();
-    if (await answerAdminQuestion(context, this.deps, user, input)) return step.endDialog();
+    // "Show more" on an admin table; admin questions in words are routed with the rest (understanding/routes.ts).
+    if (input.value?.['action'] === ADMIN_MORE_ACTION && (await answerAdminQuestion(context, this.deps, user, input))) return step.endDialog();
 
     if (input.unknownAction) {
       await context.sendActivity(FINISHED_CARD);
@@ -143,41 +144,23 @@ export class MainDialog extends ComponentDialog {
       case CardAction.cancel:
         await context.sendActivity('There is nothing to cancel.');
         return step.endDialog();
+      case CardAction.ask: {
+        // A button that stands for words: read exactly as if they were typed.
+        const question = stringField(input.value, 'question');
+        const asked = typeof question === 'string' ? question : '';
+        const reading = understand(asked);
+        return ROUTES[reading.intent]({ step, deps: this.deps, user, input: { text: asked, unknownAction: false }, reading });
+      }
       case CardAction.setDuration:
       case CardAction.submitJustification:
+      case CardAction.confirm:
         await context.sendActivity(FINISHED_CARD);
         return step.endDialog();
       case undefined:
         break;
     }
 
-    const command = parseCommand(input.text);
-    switch (command.kind) {
-      case 'welcome':
-        await sendWelcome(context, this.deps, user);
-        return step.endDialog();
-      case 'activate':
-        return step.beginDialog(ACTIVATE_DIALOG, (command.roleName ? { roleName: command.roleName } : {}) satisfies ActivateOptions);
-      case 'myRoles':
-        await sendMyRoles(context, this.deps, user);
-        return step.endDialog();
-      case 'deactivate':
-        if (command.roleName) await deactivate(context, this.deps, user, command.roleName);
-        else await sendMyRoles(context, this.deps, user);
-        return step.endDialog();
-      case 'extend':
-        if (command.roleName) return step.beginDialog(EXTEND_DIALOG, { sentence: command.roleName } satisfies ExtendOptions);
-        await explainExtend(context, this.deps, user);
-        return step.endDialog();
-      case 'cancel':
-        await context.sendActivity('There is nothing to cancel.');
-        return step.endDialog();
-      case 'tooLong':
-        await context.sendActivity(TOO_LONG_FOR_A_COMMAND);
-        return step.endDialog();
-      case 'unknown':
-        await context.sendActivity(NOT_UNDERSTOOD);
-        return step.endDialog();
-    }
+    const reading = understand(input.text);
+    return ROUTES[reading.intent]({ step, deps: this.deps, user, input, reading });
   }
 }

@@ -38,8 +38,11 @@ const table = (view: TableView, rows: readonly (readonly string[])[]): Reply => 
 /** Without the bot's Storage (unit tests, a bot built without one), cursors live in this process. */
 const processLocalCursors = new MemoryStorage();
 
-/** Answers the turn when it is an admin question or a "show more"; false = not for us, route on. */
-export async function answerAdminQuestion(context: TurnContext, deps: DialogDeps, user: UserContext, input: MessageInput): Promise<boolean> {
+/**
+ * Answers the turn when it is an admin question or a "show more"; false = not for us, route on.
+ * `asked`: the question as understanding/understand.ts read it (a phrasing the grammar does not know).
+ */
+export async function answerAdminQuestion(context: TurnContext, deps: DialogDeps, user: UserContext, input: MessageInput, asked?: Parse): Promise<boolean> {
   const admin = deps.admin;
   if (!admin) return false;
   const cursors = new AnswerCursors(deps.adminCursorStorage ?? (processLocalCursors as KeyValueStorage));
@@ -49,17 +52,21 @@ export async function answerAdminQuestion(context: TurnContext, deps: DialogDeps
   }
   // The grammar's productions are specific questions, so they are tried before the requester commands
   // ("what did alice activate" is not an activation).
-  if (input.action !== undefined || input.text === '') return false;
-  const command = parseCommand(input.text).kind;
-  if (command === 'welcome' || command === 'myRoles' || command === 'cancel' || command === 'tooLong') return false;
-  const parse = parseAdminQuestion(input.text);
+  let parse = asked;
+  if (!parse) {
+    if (input.action !== undefined || input.text === '') return false;
+    const command = parseCommand(input.text).kind;
+    if (command === 'welcome' || command === 'myRoles' || command === 'cancel' || command === 'tooLong') return false;
+    parse = parseAdminQuestion(input.text);
+  }
   if (!parse) return false;
+  const question = parse;
   await answering(context, deps, async () => {
     const now = deps.now();
     const asker: Asker = { user, access: await admin.access(user) };
-    const reply = await answer(deps, admin, asker, parse, now);
+    const reply = await answer(deps, admin, asker, question, now);
     // Pages after the first re-read PIM: a rescan is not repeated, its alerts are listed again.
-    const again: Parse = parse.intent === 'rescan' ? { intent: 'alerts', slots: {} } : parse;
+    const again: Parse = question.intent === 'rescan' ? { intent: 'alerts', slots: {} } : question;
     const cursorId = reply.kind === 'table' && reply.rows.length > ADMIN_PAGE_SIZE ? await cursors.save(again, user.userId, now, now) : undefined;
     await send(context, reply, 0, cursorId);
   });

@@ -52,7 +52,7 @@ export interface ParseContext {
 
 const VERBS = ['activate', 'enable', 'elevate', 'request'];
 const REASON = ['because', 'reason', 'justification', 'why', 'since', 'justify'];
-const TICKET = ['ticket', 'tkt'];
+const TICKET = ['ticket', 'tkt', 'incident', 'inc', 'case', 'change', 'issue'];
 const UNTIL = ['until', 'till', 'til', 'through', 'thru'];
 const START = ['at', 'from', 'starting', 'beginning', 'start'];
 const DAY_WORDS = ['today', 'tomorrow', 'tonight', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'next'];
@@ -61,6 +61,19 @@ const JOINERS = new Set(['and', '&', '+']);
 /** Words that carry no meaning at the edges of a name ("activate the reader role please"). */
 const FILLER = new Set(['please', 'pls', 'plz', 'me', 'my', 'the', 'role', 'roles', 'access', 'now', 'right', 'asap', 'thanks', 'thx', 'a', 'an', 'i', 'need', 'want', 'to', 'can', 'you', 'it', 'group', 'membership']);
 const TICKET_ID = /^[a-z][a-z0-9]{1,11}-\d{1,12}$/i;
+/** What a ticket number looks like after "ticket"/"incident": a digit somewhere, short, no spaces ("7", "#123", "INC0012"). */
+const TICKET_NUMBER = /^#?[a-z0-9][a-z0-9-]{0,29}$/i;
+/**
+ * Words that start a spelled-out duration without a "for" ("global reader half an hour", "ninety
+ * minutes"): tried only when a unit word follows within a few words, so ordinary words cost nothing.
+ */
+const NUMBER_WORDS = new Set([
+  'a', 'an', 'half', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
+  'fifteen', 'twenty', 'thirty', 'forty', 'forty-five', 'fifty', 'sixty', 'ninety', 'couple',
+]);
+const UNIT_WORDS = new Set(['h', 'hr', 'hrs', 'hour', 'hours', 'min', 'mins', 'minute', 'minutes', 'day', 'days']);
+/** What a justification said as a purpose starts with ("to check the audit logs"): not part of the reason. */
+const PURPOSE_LEAD = /^(?:to|so\s+i\s+can|in\s+order\s+to)\s+/i;
 /** Longest time or duration phrase worth trying ("an hour and a half", "next monday at 9 am"). */
 const MAX_PHRASE = 6;
 /**
@@ -122,6 +135,8 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     return undefined;
   };
   const duration = (from: number, to: number) => parseDuration(spanText(text, tokens, from, to), reader);
+  /** A unit word within the next three words ("half an hour", "ninety minutes"). */
+  const unitFollows = (from: number) => tokens.slice(from + 1, from + 4).some((t) => UNIT_WORDS.has(t.word));
 
   let i = 0;
   while (i < tokens.length) {
@@ -149,7 +164,8 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
       let next = i + 1;
       while (next < tokens.length && ['number', 'no', 'nr', '#', 'id', 'is'].includes(tokens[next]!.word)) next++;
       const id = tokens[next];
-      if (id && !id.separator) {
+      // "incident 7" / "ticket INC-42": the word after must look like a number; "issue with login" is not a ticket.
+      if (id && !id.separator && TICKET_NUMBER.test(id.text) && /\d/.test(id.text)) {
         ticket = id.text.replace(/^#/, '');
         i = next + 1;
         continue;
@@ -168,7 +184,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
         continue;
       }
     }
-    if (durationMinutes === undefined && /^\d/.test(word)) {
+    if (durationMinutes === undefined && (/^\d/.test(word) || (NUMBER_WORDS.has(word) && unitFollows(i)))) {
       const found = longest(i, duration);
       if (found) {
         durationMinutes = found[0];
@@ -279,7 +295,7 @@ export function parseRequest(sentence: string, context: ParseContext): ParsedReq
     }
   }
   if (justification !== undefined) {
-    justification = trimEnd(trimStart(justification, LEADING_JUNK), TRAILING_JUNK);
+    justification = trimEnd(trimStart(justification, LEADING_JUNK), TRAILING_JUNK).replace(PURPOSE_LEAD, '');
     if (justification === '') justification = undefined;
   }
 

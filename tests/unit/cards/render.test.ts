@@ -3,6 +3,7 @@ import type { Attachment } from 'botbuilder';
 import { heldCard } from '../../../cards/heldViews';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { compactDuration, formatDuration, limitsText, timeLeft } from '../../../cards/format';
+import { choicesCard } from '../../../cards/choices';
 import { MAX_CARD_BYTES, renderCard } from '../../../cards/render';
 import {
   activationResultCard,
@@ -62,6 +63,8 @@ const cards: Array<[string, () => Attachment]> = [
   ['results', () => resultsCard({ headline: '1 of 2 requests went through', items: [{ label: 'SRE On-Call (member)', status: 'Activated', detail: 'x', tone: 'success' }, { label: 'Contributor on Contoso Prod', status: 'Not requested', detail: 'y', tone: 'error' }] })],
   ['results, many', () => resultsCard({ headline: 'h', items: Array.from({ length: 50 }, (_, i) => ({ label: `Role ${i} `.repeat(10), status: 'Activated', detail: 'd'.repeat(200), tone: 'success' as const })) })],
   ['sign-in', () => signInCard({ title: 'Security Administrator needs a stronger sign-in', text: 't', hint: 'h', url: 'https://localhost:8443/t/oauth2/v2.0/authorize?state=x' })],
+  ['choices (what the bot can do)', () => choicesCard({ title: "I'm not sure what you're asking", text: 'I can turn on a role.', buttons: [{ label: 'Activate a role', action: 'activate' }, { label: 'Help', action: 'ask', question: 'help' }] })],
+  ['choices (a one-line confirmation)', () => choicesCard({ text: 'Activate Global Reader for 1 hour?', buttons: [{ label: 'Yes', action: 'confirm', answer: 'yes' }, { label: 'No', action: 'confirm', answer: 'no' }] })],
   ['reminder', () => reminderCard({ key: 'entraRole|/|x', label: 'Global Reader', end: new Date(NOW.getTime() + 600_000), now: NOW, canExtend: false })],
   ['my access with everything', () => myRolesCard({ active: Array.from({ length: 40 }, () => ({ key: 'k', surface: 'azureResource' as const, roleId: 'r', roleName: 'Reader', scope: { id: '/s', displayName: 'rg-web', kind: 'resourceGroup' as const }, principalId: 'p', startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), assignmentType: 'activated' as const })), eligible: manyRoles(200), now: NOW, requests: Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, surface: 'group' as const, label: 'SRE On-Call (member)', state: 'Waiting for approval' })) })],
   ['welcome for an approver and admin, many waiting', () => welcomeCard({ displayName: 'Carol Chen', roles: manyRoles(200), waiting: Array.from({ length: 200 }, () => ({ line: 'Alice Adams asks for User Administrator, since 10:02'.repeat(3) })), isAdmin: true })],
