@@ -212,19 +212,19 @@ export const PHRASINGS: readonly Phrasing[] = [
   { say: "what should I approve", who: "approver", intent: "approverQueue", slots: {} },
   { say: "pending for me", who: "approver", intent: "approverQueue", slots: {} },
   // adminQuestion
-  { say: "who is active right now", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "who is active", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "who's active right now", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "whos active", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "who is elevated right now", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "anyone active right now?", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "who approved alice's last request", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "alice" } },
-  { say: "who approved bob's request", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "bob" } },
-  { say: "who denied alice", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "alice" } },
-  { say: "what did bob approve this week", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "bob", period: "this week" } },
-  { say: "what did dave approve today", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "dave", period: "today" } },
-  { say: "what has bob approved", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "bob" } },
-  { say: "what did bob approve", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "bob" } },
+  { say: "who is active right now", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "who is active", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "who's active right now", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "whos active", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "who is elevated right now", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "anyone active right now?", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "who approved alice's last request", who: "admin", intent: "adminQuestion", slots: { question: "whoDecided", user: "alice" } },
+  { say: "who approved bob's request", who: "admin", intent: "adminQuestion", slots: { question: "whoDecided", user: "bob" } },
+  { say: "who denied alice", who: "admin", intent: "adminQuestion", slots: { question: "whoDecided", user: "alice" } },
+  { say: "what did bob approve this week", who: "admin", intent: "adminQuestion", slots: { question: "decisions", user: "bob", period: "this week" } },
+  { say: "what did dave approve today", who: "admin", intent: "adminQuestion", slots: { question: "decisions", user: "dave", period: "today" } },
+  { say: "what has bob approved", who: "admin", intent: "adminQuestion", slots: { question: "decisions", user: "bob" } },
+  { say: "what did bob approve", who: "admin", intent: "adminQuestion", slots: { question: "decisions", user: "bob" } },
   { say: "who has global administrator", who: "admin", intent: "adminQuestion", slots: { question: "holders", role: "global administrator" } },
   { say: "who has Global Reader", who: "admin", intent: "adminQuestion", slots: { question: "holders", role: "Global Reader" } },
   { say: "who is eligible for user administrator", who: "admin", intent: "adminQuestion", slots: { question: "eligible", role: "user administrator" } },
@@ -306,8 +306,8 @@ export const PHRASINGS: readonly Phrasing[] = [
   // cancel
   { say: "nvm", who: "requester", intent: "cancel", slots: {} },
   // adminQuestion
-  { say: "who has access right now", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
-  { say: "who is using pim today", who: "admin", intent: "adminQuestion", slots: { question: "activity", period: "today" } },
+  { say: "who has access right now", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
+  { say: "who is using pim today", who: "admin", intent: "adminQuestion", slots: { question: "activeNow" } },
   // approverQueue
   { say: "which approvals are waiting for me", who: "approver", intent: "approverQueue", slots: {} },
   { say: "have I got anything to approve", who: "approver", intent: "approverQueue", slots: {} },
@@ -320,7 +320,7 @@ export const PHRASINGS: readonly Phrasing[] = [
   // unknown
   { say: "who approved the request for user administrator", who: "requester", intent: "unknown", slots: {} },
   // adminQuestion
-  { say: "what did carol approve last week", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "carol", period: "last week" } },
+  { say: "what did carol approve last week", who: "admin", intent: "adminQuestion", slots: { question: "decisions", user: "carol", period: "last week" } },
   { say: "what did alice request this week", who: "admin", intent: "adminQuestion", slots: { question: "activity", user: "alice", period: "this week" } },
   // help
   { say: "hi, what can you do?", who: "requester", intent: "help", slots: {} },
