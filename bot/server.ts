@@ -191,6 +191,7 @@ function servicesConfig(config: BotConfig, storage: Storage, signIn: TeamsSsoSig
 
 function registerSecrets(config: BotConfig): void {
   registerSecret(config.services.clientSecret);
+  registerSecret(config.services.managedIdentity?.header);
   registerSecret(config.storage.connectionString);
   for (const part of config.storage.connectionString.split(';')) {
     const [name, ...rest] = part.split('=');
