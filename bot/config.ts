@@ -382,7 +382,7 @@ function readAppType(env: Env): AppType {
   if (raw.toLowerCase() === 'userassignedmsi') {
     throw new ConfigError(
       'MicrosoftAppType',
-      'UserAssignedMSI cannot exchange the Teams SSO token on behalf of the user; use SingleTenant with a secret or certificate',
+      'UserAssignedMSI cannot exchange the Teams SSO token on behalf of the user; use SingleTenant with a secret, a certificate or a federated credential (MANAGED_IDENTITY_CLIENT_ID)',
     );
   }
   throw new ConfigError('MicrosoftAppType', `must be SingleTenant or MultiTenant, got "${raw}"`);
