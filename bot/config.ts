@@ -24,15 +24,24 @@ export interface CertificateCredential {
   readonly x5c?: string;
 }
 
+/** MANAGED_IDENTITY_CLIENT_ID, and the host's identity endpoint (Container Apps / App Service set both). */
+export interface ManagedIdentityCredential {
+  readonly clientId: string;
+  readonly endpoint: string;
+  readonly header: string;
+}
+
 /** Mirrors ServicesConfig of services/index.ts, so the composition root can hand it over unchanged. */
 export interface ServicesSettings {
   readonly tenantId: string;
   readonly authority: string;
   readonly knownAuthorities: string[];
   readonly clientId: string;
-  /** Exactly one of clientSecret and clientCertificate is set. */
+  /** Exactly one of clientSecret, clientCertificate and managedIdentity is set. */
   readonly clientSecret?: string;
   readonly clientCertificate?: CertificateCredential;
+  /** Secretless: a federated identity credential on the app registration, backed by this managed identity. */
+  readonly managedIdentity?: ManagedIdentityCredential;
   readonly graphBaseUrl: string;
   /** ARM (PIM for Azure resources): the emulator origin locally, management.azure.com in production. */
   readonly armBaseUrl?: string;
@@ -133,6 +142,7 @@ export const PUBLIC_CLOUD = {
 export const PRODUCTION_SETTINGS = [
   'MicrosoftAppId',
   'MicrosoftAppPassword',
+  'MANAGED_IDENTITY_CLIENT_ID',
   'MicrosoftAppType',
   'MicrosoftAppTenantId',
   'MicrosoftAppCertificateThumbprint',
@@ -372,23 +382,28 @@ function readAppType(env: Env): AppType {
   if (raw.toLowerCase() === 'userassignedmsi') {
     throw new ConfigError(
       'MicrosoftAppType',
-      'UserAssignedMSI cannot exchange the Teams SSO token on behalf of the user; use SingleTenant with a secret or certificate',
+      'UserAssignedMSI cannot exchange the Teams SSO token on behalf of the user; use SingleTenant with a secret, a certificate or a federated credential (MANAGED_IDENTITY_CLIENT_ID)',
     );
   }
   throw new ConfigError('MicrosoftAppType', `must be SingleTenant or MultiTenant, got "${raw}"`);
 }
 
-function readCredential(env: Env): { clientSecret: string } | { clientCertificate: CertificateCredential } {
+function readCredential(env: Env): { clientSecret: string } | { clientCertificate: CertificateCredential } | { managedIdentity: ManagedIdentityCredential } {
   const secret = readOptional(env, 'MicrosoftAppPassword');
   const thumbprint = readOptional(env, 'MicrosoftAppCertificateThumbprint');
   const keyFile = readOptional(env, 'MicrosoftAppCertificateKeyFile');
   const certFile = readOptional(env, 'MicrosoftAppCertificateFile');
+  const managedIdentity = readOptional(env, 'MANAGED_IDENTITY_CLIENT_ID');
+  if (managedIdentity !== undefined && (secret !== undefined || thumbprint !== undefined || keyFile !== undefined)) {
+    throw new ConfigError('MANAGED_IDENTITY_CLIENT_ID', 'set either a federated credential (managed identity) or a client secret or certificate, not both');
+  }
+  if (managedIdentity !== undefined) return { managedIdentity: readManagedIdentity(env) };
   if (secret !== undefined && (thumbprint !== undefined || keyFile !== undefined)) {
     throw new ConfigError('MicrosoftAppPassword', 'set either a client secret or a certificate, not both');
   }
   if (secret !== undefined) return { clientSecret: secret };
   if (thumbprint === undefined && keyFile === undefined) {
-    throw new ConfigError('MicrosoftAppPassword', 'is required (or a certificate: MicrosoftAppCertificateThumbprint and MicrosoftAppCertificateKeyFile)');
+    throw new ConfigError('MicrosoftAppPassword', 'is required (or a certificate: MicrosoftAppCertificateThumbprint and MicrosoftAppCertificateKeyFile, or a federated credential: MANAGED_IDENTITY_CLIENT_ID)');
   }
   if (thumbprint === undefined) throw new ConfigError('MicrosoftAppCertificateThumbprint', 'is required with MicrosoftAppCertificateKeyFile');
   if (keyFile === undefined) throw new ConfigError('MicrosoftAppCertificateKeyFile', 'is required with MicrosoftAppCertificateThumbprint');
@@ -419,6 +434,24 @@ function readCredential(env: Env): { clientSecret: string } | { clientCertificat
   }
   const thumbprints = hex.length === 64 ? { thumbprintSha256: hex } : { thumbprint: hex };
   return { clientCertificate: { ...thumbprints, privateKey, ...(x5c ? { x5c } : {}) } };
+}
+
+function readManagedIdentity(env: Env): ManagedIdentityCredential {
+  const clientId = requiredGuid(env, 'MANAGED_IDENTITY_CLIENT_ID');
+  const raw = readOptional(env, 'IDENTITY_ENDPOINT');
+  if (raw === undefined) throw new ConfigError('IDENTITY_ENDPOINT', 'is required with MANAGED_IDENTITY_CLIENT_ID (Container Apps and App Service set it when the app has a managed identity)');
+  let endpoint: URL;
+  try {
+    endpoint = new URL(raw);
+  } catch {
+    throw new ConfigError('IDENTITY_ENDPOINT', `must be the host's managed identity endpoint (an http(s) address), got "${raw.slice(0, 100)}"`);
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
+    throw new ConfigError('IDENTITY_ENDPOINT', `must be the host's managed identity endpoint (an http(s) address), got "${raw.slice(0, 100)}"`);
+  }
+  const header = readOptional(env, 'IDENTITY_HEADER');
+  if (header === undefined) throw new ConfigError('IDENTITY_HEADER', 'is required with MANAGED_IDENTITY_CLIENT_ID (Container Apps and App Service set it with IDENTITY_ENDPOINT)');
+  return { clientId, endpoint: endpoint.toString(), header };
 }
 
 function readPemFile(name: string, file: string): string {

@@ -6,6 +6,7 @@ import type { DialogDeps, Logger } from '../dialogs/deps';
 import { MainDialog } from '../dialogs/mainDialog';
 import { createServices, type ServicesConfig } from '../services/index';
 import type { PimService } from '../services/pim/service';
+import { canCreateOnce, MemoryCreateOnceStorage } from '../services/store/createOnce';
 import { createStateStorage } from '../services/store/stateStorage';
 import type { BotConfig } from './config';
 import { checkActivityRequest } from './http/activityRequest';
@@ -67,6 +68,8 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const signIn = production
     ? new TeamsSsoSignIn({
         connectionName: production.oauthConnectionName,
+        // The state storage, shared by every instance; a plain in-memory Storage (tests only) gets the memory twin.
+        exchanges: canCreateOnce(storage) ? storage : new MemoryCreateOnceStorage(),
         verifier: new SsoTokenVerifier({ authority: config.services.authority, audiences: [production.appId, production.ssoApplicationIdUri], allowedTenantIds: config.allowedTenantIds }),
         logger,
       })
@@ -189,6 +192,7 @@ function servicesConfig(config: BotConfig, storage: Storage, signIn: TeamsSsoSig
 
 function registerSecrets(config: BotConfig): void {
   registerSecret(config.services.clientSecret);
+  registerSecret(config.services.managedIdentity?.header);
   registerSecret(config.storage.connectionString);
   for (const part of config.storage.connectionString.split(';')) {
     const [name, ...rest] = part.split('=');

@@ -7,10 +7,16 @@
 // The token is the identity: it is validated (signature, issuer, audience, lifetime, tenant) and its
 // oid/tid must be what the activity claims (from.aadObjectId, the conversation's tenant), or the turn
 // is refused. It is handed out only for the user it names, only during that user's turn.
+// A user signed in to several Teams clients gets one signin/tokenExchange per client, with the same
+// exchange id, possibly at different bot instances: a create-only write keyed by that id lets exactly
+// one of them reach the token service (what botbuilder's TeamsSSOTokenExchangeMiddleware means to do;
+// docs/security-identity.md says why that middleware cannot be used here).
+import { createHash } from 'node:crypto';
 import { CardFactory, StatusCodes, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { claimedObjectId } from '../dialogs/actingUser';
 import type { Logger } from '../dialogs/deps';
 import type { SsoTokenSource } from '../services/identity/oboUserTokenProvider';
+import type { CreateOnceStorage } from '../services/store/createOnce';
 import type { SsoTokenVerifier, VerifiedSsoIdentity } from '../services/identity/ssoTokenVerifier';
 import type { UserContext } from '../services/pim/model';
 import { activityTenantIds } from './http/tenantGuard';
@@ -21,7 +27,16 @@ export interface SignInOptions {
   readonly connectionName: string;
   readonly verifier: Pick<SsoTokenVerifier, 'verify'>;
   readonly logger: Logger;
+  /** Shared by every bot instance (the state storage): one exchange per exchange id. */
+  readonly exchanges: CreateOnceStorage;
+  /** Milliseconds since the epoch; tests move it. */
+  readonly now?: () => number;
 }
+
+/** A de-duplication entry older than this is stale: Teams' duplicates arrive within seconds. */
+export const EXCHANGE_DEDUP_MS = 10 * 60_000;
+/** Teams' exchange ids are GUID-like; anything longer is not one. */
+const MAX_EXCHANGE_ID_LENGTH = 256;
 
 /** What the user's SSO token says about this turn. */
 export type TurnSignIn =
@@ -134,6 +149,25 @@ export class TeamsSsoSignIn {
         await respond(context, { status: 403 });
         return true;
       }
+      const exchangeId = typeof value.id === 'string' && value.id.length > 0 && value.id.length <= MAX_EXCHANGE_ID_LENGTH ? value.id : undefined;
+      if (!exchangeId) {
+        await respond(context, { status: StatusCodes.BAD_REQUEST, body: { connectionName: this.options.connectionName, failureDetail: 'The token exchange request has no valid id.' } });
+        return true;
+      }
+      const claimKey = exchangeKey(context.activity.channelId, userId, exchangeId);
+      let first: boolean;
+      try {
+        first = await this.options.exchanges.createIfAbsent(claimKey, { createdAt: this.now() }, (existing) => this.isStale(existing));
+      } catch (error) {
+        this.options.logger.warn('the SSO token exchange could not be de-duplicated', describeError(error));
+        await respond(context, { status: StatusCodes.PRECONDITION_FAILED, body: { id: exchangeId, connectionName: this.options.connectionName, failureDetail: 'The bot could not exchange the SSO token.' } });
+        return true;
+      }
+      if (!first) {
+        // Another client (or bot instance) has this exchange: the answer Teams expects for a duplicate.
+        await respond(context, { status: StatusCodes.OK });
+        return true;
+      }
       let token: string | undefined;
       try {
         const exchanged = await client.exchangeToken(userId, this.options.connectionName, context.activity.channelId, { token: typeof value.token === 'string' ? value.token : undefined });
@@ -142,6 +176,8 @@ export class TeamsSsoSignIn {
         this.options.logger.warn('the SSO token exchange failed', describeError(error));
       }
       if (!token) {
+        // Released, so that Teams' retry of this exchange id is not taken for a duplicate.
+        await this.options.exchanges.delete([claimKey]).catch((error: unknown) => this.options.logger.warn('could not release a failed SSO token exchange', describeError(error)));
         // 412 makes Teams show the consent / sign-in button instead of failing silently.
         await respond(context, { status: StatusCodes.PRECONDITION_FAILED, body: { id: value.id, connectionName: this.options.connectionName, failureDetail: 'The bot could not exchange the SSO token.' } });
         return true;
@@ -155,6 +191,15 @@ export class TeamsSsoSignIn {
     await respond(context, { status: response?.token ? StatusCodes.OK : StatusCodes.NOT_FOUND });
     if (response?.token) await context.sendActivity(SIGNED_IN_TEXT);
     return true;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private isStale(existing: Record<string, unknown>): boolean {
+    const createdAt = existing['createdAt'];
+    return typeof createdAt !== 'number' || this.now() - createdAt > EXCHANGE_DEDUP_MS;
   }
 
   /** The OAuth card Teams turns into a silent SSO exchange (tokenExchangeResource) or a sign-in button. */
@@ -171,6 +216,11 @@ export class TeamsSsoSignIn {
     );
     await context.sendActivity({ attachments: [card] });
   }
+}
+
+/** Hashed: the ids come from the activity, the key must be a short, safe blob name. */
+function exchangeKey(channelId: string, userId: string, exchangeId: string): string {
+  return `sso-exchanges/${createHash('sha256').update(JSON.stringify([channelId, userId, exchangeId])).digest('hex')}`;
 }
 
 async function respond(context: TurnContext, value: InvokeResponse): Promise<void> {

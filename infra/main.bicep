@@ -31,6 +31,9 @@ param botTenantId string = tenant().tenantId
 @secure()
 param botAppPassword string
 
+@description('Secretless: the app registration has a federated identity credential for this template\'s managed identity (docs/deploy.md §8). The bot then gets MANAGED_IDENTITY_CLIENT_ID instead of MicrosoftAppPassword; botAppPassword is used only by the Azure Bot\'s OAuth connection.')
+param useFederatedCredential bool = false
+
 @description('Application ID URI of the SSO API: api://<domain>/botid-<botAppId> or api://botid-<botAppId>.')
 param ssoAppIdUri string
 
@@ -127,7 +130,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secretAppPassword 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource secretAppPassword 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!useFederatedCredential) {
   parent: vault
   name: 'microsoft-app-password'
   properties: { value: botAppPassword }
@@ -179,11 +182,15 @@ resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 
 var publicHost = empty(customHostName) ? '${appName}.${appEnvironment.properties.defaultDomain}' : customHostName
 
-var settings = [
+// Container Apps sets IDENTITY_ENDPOINT and IDENTITY_HEADER itself for an app with a managed identity.
+var credentialSettings = useFederatedCredential
+  ? [{ name: 'MANAGED_IDENTITY_CLIENT_ID', value: identity.properties.clientId }]
+  : [{ name: 'MicrosoftAppPassword', secretRef: 'microsoft-app-password' }]
+
+var settings = concat(credentialSettings, [
   { name: 'MicrosoftAppId', value: botAppId }
   { name: 'MicrosoftAppTenantId', value: botTenantId }
   { name: 'MicrosoftAppType', value: 'SingleTenant' }
-  { name: 'MicrosoftAppPassword', secretRef: 'microsoft-app-password' }
   { name: 'SSO_APP_ID_URI', value: ssoAppIdUri }
   { name: 'SSO_CONNECTION_NAME', value: ssoConnectionName }
   { name: 'PUBLIC_BASE_URL', value: 'https://${publicHost}' }
@@ -192,7 +199,7 @@ var settings = [
   { name: 'TOKEN_CACHE_KEY', secretRef: 'token-cache-key' }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'applicationinsights-connection-string' }
   { name: 'PORT', value: string(port) }
-]
+])
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
   name: appName
@@ -213,12 +220,11 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         allowInsecure: false
       }
       // Key Vault references: resolved with the managed identity; no secret value is in this configuration.
-      secrets: [
-        { name: 'microsoft-app-password', keyVaultUrl: secretAppPassword.properties.secretUri, identity: identity.id }
+      secrets: concat(useFederatedCredential ? [] : [{ name: 'microsoft-app-password', keyVaultUrl: secretAppPassword.properties.secretUri, identity: identity.id }], [
         { name: 'storage-connection-string', keyVaultUrl: secretStorage.properties.secretUri, identity: identity.id }
         { name: 'token-cache-key', keyVaultUrl: secretTokenCacheKey.properties.secretUri, identity: identity.id }
         { name: 'applicationinsights-connection-string', keyVaultUrl: secretInsights.properties.secretUri, identity: identity.id }
-      ]
+      ])
       registries: empty(registryServer) ? [] : [{ server: registryServer, identity: identity.id }]
     }
     template: {
@@ -313,5 +319,6 @@ output botEndpoint string = 'https://${publicHost}/api/messages'
 output publicBaseUrl string = 'https://${publicHost}'
 output authCallbackRedirectUri string = 'https://${publicHost}/auth/callback'
 output managedIdentityPrincipalId string = identity.properties.principalId
+output managedIdentityClientId string = identity.properties.clientId
 output keyVaultName string = vault.name
 output storageAccountName string = storage.name

@@ -1,6 +1,7 @@
 // Composition entry for the bot: one call wires identity, the Graph client and the PIM providers.
 // Config arrives validated from bot/config; nothing here reads process.env.
 
+import { managedIdentityAssertion, type ManagedIdentitySource } from './identity/managedIdentityAssertion';
 import { ApprovalDecisions } from './approvals/decisions';
 import { AzureApprovals } from './approvals/azure/azureApprovals';
 import { EntraApprovals } from './approvals/entra/entraApprovals';
@@ -35,6 +36,8 @@ export interface ServicesConfig {
   /** Exactly one of clientSecret and clientCertificate (the app registration's credential). */
   clientSecret?: string;
   clientCertificate?: ClientCertificate;
+  /** Or a federated credential backed by the host's managed identity (no secret at all). */
+  managedIdentity?: ManagedIdentitySource;
   /** Persist each user's msal cache, encrypted with tokenCacheKey (32 bytes); omitted = memory only. */
   tokenCacheStore?: TokenCacheStore;
   tokenCacheKey?: Buffer;
@@ -76,6 +79,7 @@ export function createServices(config: ServicesConfig): Services {
     clientId: config.clientId,
     ...(config.clientSecret !== undefined ? { clientSecret: config.clientSecret } : {}),
     ...(config.clientCertificate ? { clientCertificate: config.clientCertificate } : {}),
+    ...(config.managedIdentity ? { clientAssertion: managedIdentityAssertion(config.managedIdentity) } : {}),
     authority: config.authority,
     knownAuthorities: config.knownAuthorities,
     ...(config.tokenCacheStore && config.tokenCacheKey ? { cacheStore: config.tokenCacheStore, cacheKey: config.tokenCacheKey } : {}),

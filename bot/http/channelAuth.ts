@@ -1,10 +1,11 @@
 // Bot Framework authentication for production: inbound requests must carry a valid channel JWT
 // (botframework-connector validates issuer, signature against the published keys, endorsements,
 // audience = our app id and the serviceUrl claim); replies to the channel carry an app-only token
-// from the same msal-node client (secret or certificate) the rest of the bot uses.
+// from the same msal-node client (secret, certificate or federated credential) the rest of the bot uses.
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 // botbuilder's own dependency (same version); CloudAdapter answers 401 only for this error class.
 import { AuthenticationError } from 'botframework-connector';
+import { managedIdentityAssertion } from '../../services/identity/managedIdentityAssertion';
 import { MsalTokenClient } from '../../services/identity/msalTokenClient';
 import type { BotConfig } from '../config';
 
@@ -79,6 +80,7 @@ export function createChannelAuthentication(config: BotConfig, endpoints?: Parti
     clientId: production.appId,
     ...(s.clientSecret !== undefined ? { clientSecret: s.clientSecret } : {}),
     ...(s.clientCertificate ? { clientCertificate: s.clientCertificate } : {}),
+    ...(s.managedIdentity ? { clientAssertion: managedIdentityAssertion(s.managedIdentity) } : {}),
     authority: e.loginUrl,
     knownAuthorities: e.knownAuthorities,
   });

@@ -13,7 +13,9 @@ import { registerArmApprovalRoutes } from './arm/approvals';
 import { registerSubscriptionRoutes } from './arm/appReads';
 import { registerGraphRoutes } from './graph/index';
 import { Router } from './http/router';
-import { botAppRegistration, RESOURCES, type ResourceName } from './identity/apps';
+import { botAppRegistration, RESOURCES, type AppRegistration, type ResourceName } from './identity/apps';
+import { MANAGED_IDENTITY_PATH, newIdentityHeader, registerManagedIdentityRoutes, TOKEN_EXCHANGE_AUDIENCE } from './identity/managedIdentity';
+import { stableGuid } from './state/ids';
 import { authenticateBearer } from './identity/bearer';
 import { createBotFrameworkIssuer, type BotFrameworkIssuer } from './identity/botFramework';
 import { appCertificate, createAppCertificate } from './identity/clientCertificates';
@@ -71,6 +73,11 @@ export interface TenantEmulator {
     /** The app's uploaded certificate (hex thumbprints) and its private key, for certificate credentials. */
     certificate: { certPem: string; privateKeyPem: string; thumbprint: string; thumbprintSha256: string };
   };
+  /**
+   * The host's user-assigned managed identity (Container Apps form: IDENTITY_ENDPOINT + IDENTITY_HEADER),
+   * trusted by the bot's app registration through a federated identity credential (the secretless option).
+   */
+  readonly managedIdentity: { endpoint: string; header: string; clientId: string; principalId: string };
   /** A stand-in Bot Framework channel issuer (OpenID metadata, JWKS, channel tokens) for inbound auth tests. */
   readonly botFramework: BotFrameworkIssuer;
   readonly clock: ControllableClock;
@@ -128,10 +135,14 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   const authority = `${url}/${tenantId}`;
   const tokens = new TokenService(`${authority}/v2.0`, tenantId, key);
   const graphAudiences = RESOURCES.find((r) => r.name === 'graph')!;
+  const managedIdentity = { clientId: stableGuid('managed-identity', LOCAL_BOT_APP.clientId), principalId: stableGuid('managed-identity-principal', LOCAL_BOT_APP.clientId) };
+  const identityHeader = newIdentityHeader();
+  const registeredBotApp: AppRegistration = { ...botApp, federatedCredentials: [{ issuer: tokens.issuer, subject: managedIdentity.principalId, audiences: [TOKEN_EXCHANGE_AUDIENCE] }] };
 
   const graphDeps: GraphDeps = { store, clock, tenantId, baseUrl: url, pageSize };
   const identity = new Router();
-  registerIdentityRoutes(identity, { baseUrl: () => url, tenantId, tokens, key, apps: [botApp], store });
+  registerIdentityRoutes(identity, { baseUrl: () => url, tenantId, tokens, key, apps: [registeredBotApp], store });
+  registerManagedIdentityRoutes(identity, { issuer: tokens.issuer, tenantId, key, identity: managedIdentity, header: identityHeader });
   const botFramework = createBotFrameworkIssuer(identity, () => url);
   const graph = new Router();
   registerGraphRoutes(graph, graphDeps);
@@ -165,6 +176,7 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
       clientSecret: secrets.botClientSecret,
       certificate: { ...botCertificate, thumbprint: botApp.certificates![0]!.thumbprint, thumbprintSha256: botApp.certificates![0]!.thumbprintSha256 },
     },
+    managedIdentity: { endpoint: `${url}${MANAGED_IDENTITY_PATH}`, header: identityHeader, ...managedIdentity },
     botFramework,
     clock,
     requestLog: { entries: () => requestLog.entries(), clear: () => requestLog.clear() },

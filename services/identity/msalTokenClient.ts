@@ -24,9 +24,11 @@ export interface ClientCertificate {
 
 export interface MsalAppConfig {
   readonly clientId: string;
-  /** Exactly one of clientSecret and clientCertificate. */
+  /** Exactly one of clientSecret, clientCertificate and clientAssertion. */
   readonly clientSecret?: string;
   readonly clientCertificate?: ClientCertificate;
+  /** A federated credential: a fresh assertion per call (managedIdentityAssertion). */
+  readonly clientAssertion?: () => Promise<string>;
   /** https://login.microsoftonline.com/<tenant> in production; https://localhost:PORT/<tenant> locally. */
   readonly authority: string;
   /** Hosts msal may trust without instance discovery: ['localhost:PORT'] locally, [] in production. */
@@ -72,8 +74,8 @@ export class MsalTokenClient {
   private readonly maxUsers: number;
 
   constructor(private readonly config: MsalAppConfig) {
-    if (!config.clientSecret === !config.clientCertificate) {
-      throw new Error('MsalTokenClient: set exactly one of clientSecret and clientCertificate');
+    if ([config.clientSecret, config.clientCertificate, config.clientAssertion].filter(Boolean).length !== 1) {
+      throw new Error('MsalTokenClient: set exactly one of clientSecret, clientCertificate and clientAssertion');
     }
     if ((config.cacheStore === undefined) !== (config.cacheKey === undefined)) {
       throw new Error('MsalTokenClient: a persisted token cache needs both cacheStore and cacheKey');
@@ -199,7 +201,7 @@ export class MsalTokenClient {
   }
 
   private msalConfig(partition?: string): Configuration {
-    const { clientId, clientSecret, clientCertificate, authority, knownAuthorities, cacheStore, cacheKey } = this.config;
+    const { clientId, clientSecret, clientCertificate, clientAssertion, authority, knownAuthorities, cacheStore, cacheKey } = this.config;
     const persisted = partition !== undefined && partition !== 'unidentified' && cacheStore && cacheKey;
     return {
       auth: {
@@ -208,6 +210,7 @@ export class MsalTokenClient {
         knownAuthorities: [...knownAuthorities],
         ...(clientSecret ? { clientSecret } : {}),
         ...(clientCertificate ? { clientCertificate: { ...clientCertificate } } : {}),
+        ...(clientAssertion ? { clientAssertion: () => clientAssertion() } : {}),
       },
       system: { networkClient: this.network },
       ...(persisted ? { cache: { cachePlugin: encryptedCachePlugin(cacheStore, cacheKey, `msal-${partition}`) } } : {}),

@@ -5,11 +5,12 @@
 // per key) as the request costs; bench/run.ts measures the turn.
 import { ContainerClient, type BlockBlobClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { Storage, StoreItems } from 'botbuilder';
+import type { CreateOnceStorage } from './createOnce';
 
 /** About the keys of the conversations active within a minute or two at a few hundred turns a second. */
 const DEFAULT_CLIENT_CACHE_SIZE = 2_000;
 
-export class BlobStateStorage implements Storage {
+export class BlobStateStorage implements Storage, CreateOnceStorage {
   private readonly container: ContainerClient;
   private ready: Promise<unknown> | undefined;
   /** Building a blob client (URL parsing, a service client) is about a sixth of a read and write's CPU: keep the recent ones. */
@@ -51,6 +52,34 @@ export class BlobStateStorage implements Storage {
         }
       }),
     );
+  }
+
+  /** Create-only (`If-None-Match: *`): exactly one of racing writers, in any process, gets true. */
+  async createIfAbsent(key: string, value: Record<string, unknown>, isStale?: (existing: Record<string, unknown>) => boolean): Promise<boolean> {
+    await this.initialize();
+    if (await this.uploadIf(key, value, { ifNoneMatch: '*' })) return true;
+    if (!isStale) return false;
+    const existing = await this.readOne(key);
+    if (existing) {
+      const { eTag, ...stored } = existing;
+      if (!isStale(stored) || typeof eTag !== 'string') return false;
+      // Taking over a stale item: only the writer whose eTag still matches wins.
+      return this.uploadIf(key, value, { ifMatch: eTag });
+    }
+    return this.uploadIf(key, value, { ifNoneMatch: '*' }); // deleted in between
+  }
+
+  /** False when the condition failed (409 BlobAlreadyExists for If-None-Match, 412 for If-Match). */
+  private async uploadIf(key: string, value: Record<string, unknown>, conditions: { ifNoneMatch: '*' } | { ifMatch: string }): Promise<boolean> {
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    try {
+      await this.client(key).upload(body, body.length, { conditions, blobHTTPHeaders: { blobContentType: 'application/json' } });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || status === 412) return false;
+      throw error;
+    }
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -2,6 +2,7 @@
 import { LOCAL_BOT_APP } from '../demoTenant';
 import { stableGuid } from '../state/ids';
 import type { AppCertificate } from './clientCertificates';
+import type { FederatedCredential } from './managedIdentity';
 
 export type ResourceName = 'graph' | 'arm' | 'botframework';
 
@@ -34,6 +35,8 @@ export interface AppRegistration {
   readonly ownAudiences: readonly string[];
   /** Uploaded certificates ("Certificates & secrets"): client assertions signed with them authenticate the app. */
   readonly certificates?: readonly AppCertificate[];
+  /** Federated identity credentials: tokens of these issuers/subjects are accepted as client assertions. */
+  readonly federatedCredentials?: readonly FederatedCredential[];
 }
 
 // The bot reads PIM data app-only (reconciling approvals, admin questions) but acts for users only

@@ -1,6 +1,7 @@
 // The tenant's OpenID Connect / OAuth 2.0 endpoints: enough of Entra for msal-node's real code paths
 // (discovery, client credentials, on-behalf-of with claims, authorization code with PKCE for a step-up)
 // plus the local stand-in for Teams SSO.
+import { isFederatedAssertion, verifyFederatedAssertion } from './managedIdentity';
 import { timingSafeEqual } from 'node:crypto';
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
@@ -221,6 +222,10 @@ function authenticateClient(req: EmulatorRequest, form: URLSearchParams, deps: I
   if (clientAssertion) {
     if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
       return { status: 400, code: 900144, error: "The request body must contain the following parameter: 'client_assertion_type'." };
+    }
+    if (app.federatedCredentials?.length && isFederatedAssertion(clientAssertion, app.clientId)) {
+      const federated = verifyFederatedAssertion(clientAssertion, app.federatedCredentials, new Map([[deps.tokens.issuer, deps.key]]));
+      return federated.ok ? { app } : { status: 401, code: federated.code, error: federated.description };
     }
     const tokenEndpoint = `${deps.baseUrl()}/${deps.tenantId}/oauth2/v2.0/token`;
     const check = verifyClientAssertion(clientAssertion, app.clientId, app.certificates ?? [], [tokenEndpoint]);

@@ -185,6 +185,22 @@ describe('bot/config', () => {
       }
     });
 
+    it('takes a federated credential (MANAGED_IDENTITY_CLIENT_ID + the host\'s identity endpoint) instead of a secret: exactly one credential', () => {
+      const mi = '3c4d5e6f-0000-4000-8000-0000000000aa';
+      const federated = { ...PROD, MicrosoftAppPassword: undefined, MANAGED_IDENTITY_CLIENT_ID: mi.toUpperCase(), IDENTITY_ENDPOINT: 'http://localhost:42356/msi/token', IDENTITY_HEADER: 'host-header-value' };
+      const config = loadConfig(federated);
+      assert.equal(config.services.clientSecret, undefined);
+      assert.equal(config.services.clientCertificate, undefined);
+      assert.deepEqual(config.services.managedIdentity, { clientId: mi, endpoint: 'http://localhost:42356/msi/token', header: 'host-header-value' });
+      refused({ ...federated, MicrosoftAppPassword: 's3cret-value' }, 'MANAGED_IDENTITY_CLIENT_ID');
+      refused({ ...federated, MicrosoftAppCertificateThumbprint: 'ab'.repeat(20) }, 'MANAGED_IDENTITY_CLIENT_ID');
+      refused({ ...federated, MANAGED_IDENTITY_CLIENT_ID: 'my-identity' }, 'MANAGED_IDENTITY_CLIENT_ID');
+      refused({ ...federated, IDENTITY_ENDPOINT: undefined }, 'IDENTITY_ENDPOINT');
+      refused({ ...federated, IDENTITY_ENDPOINT: 'file:///etc/passwd' }, 'IDENTITY_ENDPOINT');
+      refused({ ...federated, IDENTITY_HEADER: undefined }, 'IDENTITY_HEADER');
+      refused({ ...federated, MANAGED_IDENTITY_CLIENT_ID: undefined }, 'MicrosoftAppPassword');
+    });
+
     for (const name of ['MicrosoftAppTenantId', 'MicrosoftAppPassword', 'SSO_APP_ID_URI', 'STORAGE_CONNECTION_STRING', 'PUBLIC_BASE_URL']) {
       it(`refuses to start without ${name}`, () => refused({ ...PROD, [name]: undefined }, name));
     }
