@@ -126,17 +126,22 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       if (refused && !(await isOwnEligibility(deps, user, resolved.value))) return refused;
       const s = await admin.roleSettings(asker, resolved.value);
       // Risky values say so in words and an icon (never by colour alone), and are summed up first.
-      const noMfa = !s.requiresMfa && !s.authenticationContext;
+      // No MFA or approval is risky on a privileged role only: Entra says which roles are (isPrivileged);
+      // groups and Azure roles carry no such flag, so they are treated as privileged rather than waved through.
+      const guarded = s.privileged !== false;
+      const noMfa = guarded && !s.requiresMfa && !s.authenticationContext;
+      const noApproval = guarded && !s.requiresApproval;
       const risky = [
-        ...(noMfa ? ['no MFA on activation'] : []),
-        ...(!s.requiresApproval ? ['no approval'] : []),
+        ...(noMfa ? ['no MFA on activation of a privileged role'] : []),
+        ...(noApproval ? ['no approval on a privileged role'] : []),
         ...(s.maxEligibilityDays === null ? ['permanent eligibility allowed'] : []),
         ...(s.maxAssignmentDays === null ? ['permanent active assignments allowed'] : []),
       ];
       const flag = (bad: boolean, value: string) => (bad ? `⚠️ ${value} (risky)` : value);
       const rows: string[][] = [
         ['Maximum activation', formatDuration(s.maxActivationMinutes)],
-        ['Approval', s.requiresApproval ? `Required: ${s.approvers.join(', ') || 'no approvers named'}` : flag(true, 'Not required')],
+        ...(s.privileged === undefined ? [] : [['Privileged role', s.privileged ? 'Yes (marked privileged by Microsoft Entra)' : 'No']]),
+        ['Approval', s.requiresApproval ? `Required: ${s.approvers.join(', ') || 'no approvers named'}` : flag(noApproval, 'Not required')],
         ['MFA on activation', s.requiresMfa ? 'Required' : flag(noMfa, 'Not required')],
         ['Authentication context', s.authenticationContext ?? 'None'],
         ['Justification', s.requiresJustification ? 'Required' : 'Not required'],

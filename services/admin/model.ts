@@ -148,6 +148,8 @@ export interface RoleSettings {
   /** Longest active assignment an admin may make; null = permanent allowed. */
   readonly maxAssignmentDays: number | null;
   readonly notifications: readonly NotificationSetting[];
+  /** The Entra role definition's isPrivileged; absent for groups and Azure roles, which state no such flag. */
+  readonly privileged?: boolean;
 }
 
 /** Every answer says when it was read and what it could not cover. */
