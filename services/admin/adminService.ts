@@ -219,7 +219,8 @@ export class GraphAdminService implements AdminService {
       ...e, actor: person(e.actor), subject: person(e.subject),
       durationMinutes: e.durationMinutes ?? durations.get(e.requestId?.toLowerCase()) ?? null,
     }));
-    if (query.only === 'activations') items = items.filter((e) => ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind));
+    // A person's activations include how each ended by itself (PIM's "activation expired" entries).
+    if (query.only === 'activations') items = items.filter((e) => ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind) || (e.kind === 'deactivation' && /activation expired/i.test(e.description)));
     if (query.only === 'decisions') {
       const by = query.principalId?.toLowerCase();
       items = items.filter((e) => (e.kind === 'approval' || e.kind === 'denial') && e.source === 'audit' && (by === undefined || e.actor?.id.toLowerCase() === by));
