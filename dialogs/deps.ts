@@ -5,6 +5,7 @@ import type { ActivationInput, ActivationRequest, ActiveAssignment, Surface, Use
 import type { PimService } from '../services/pim/service';
 import type { AdminService } from '../services/admin/adminService';
 import type { KeyValueStorage } from '../services/store/keyValueStorage';
+import type { DecidedEntry } from '../services/approvals/decidedBy';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -58,6 +59,8 @@ export interface ApprovalRequests {
     readonly items: ReadonlyArray<{ readonly card: Attachment | undefined }>;
     readonly unreadable: readonly Surface[];
   }>;
+  /** What `user` approved or denied between `from` and `to` as the bot recorded it, newest first (their own decisions only). */
+  decidedBy?(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]>;
 }
 
 export interface DialogDeps {

@@ -19,6 +19,7 @@ import {
 import { actingUser } from '../../dialogs/actingUser';
 import type { Logger } from '../../dialogs/deps';
 import { approverNames, resolveApprovers } from '../../services/approvals/approvers';
+import type { DecidedEntry } from '../../services/approvals/decidedBy';
 import { readApprovalContext } from '../../services/approvals/context';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
@@ -296,6 +297,11 @@ export class ApprovalFlow {
    * their chat, so deciding here updates every copy. A surface PIM refuses to list is named, not fatal;
    * a sign-in that is needed is thrown (the dialog asks for it).
    */
+  /** The user's own decisions, from the records the bot keeps (PIM's audit log is for administrators). */
+  decidedBy(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]> {
+    return this.deps.records.decidedBy(user.userId, from, to);
+  }
+
   async approverQueue(user: UserContext): Promise<ApproverQueue> {
     const surfaces = SURFACES.filter((s) => this.deps.decisions.has(s) && this.deps.decisions.port(s).awaitingDecisionBy);
     const unreadable: Surface[] = [];

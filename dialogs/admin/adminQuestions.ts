@@ -19,6 +19,7 @@ import { parseAdminQuestion, type Parse } from './grammar';
 import { parseDuration, parsePeriod, resolveAlert, resolveRole, resolveUser, type Period } from './slots';
 import { accessSentence, activitySentence, howHeld } from './words';
 import { decisionAnswer } from './decisionAnswer';
+import { OWN_DECISIONS_NOTE, ownDecisionEntry } from './ownDecisions';
 
 export const ADMIN_MORE_ACTION = 'adminMore';
 
@@ -157,6 +158,19 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         title: `Settings of ${roleLabel(resolved.value)}`, readAt: deps.now(), headers: ['Setting', 'Value'], widths: [2, 3], emptyText: '',
         notes: risky.length > 0 ? [`⚠️ Worth a look: ${risky.join(', ')}.`] : ['✅ No risky values.'],
       }, rows);
+    }
+    case 'decisions': {
+      // An approver who is not an administrator may still ask what they decided: from their own decisions.
+      if (!refused) break;
+      const who = resolveUser(parse.slots.user ?? '', user.userId, { roles: [], users: [], groups: [], azureScopes: [], azureRoles: [], alerts: [] });
+      if (!who.ok || who.value.id !== user.userId || !deps.approvals?.decidedBy) return refused;
+      const period = parse.slots.period ? parsePeriod(parse.slots.period, now) : undefined;
+      const range: Period = period ?? { from: new Date(now.getTime() - 7 * 86_400_000), to: now, label: 'the last 7 days' };
+      const mine = await deps.approvals.decidedBy(user, range.from, range.to);
+      return table({
+        title: `What you approved or denied ${range.label}`, readAt: now, headers: ['When', 'What happened'], widths: [1, 3],
+        emptyText: 'You decided nothing through this bot in that period.', notes: [OWN_DECISIONS_NOTE],
+      }, mine.map((d) => activityRow(ownDecisionEntry(d, user), user.userId)));
     }
     default:
       break;
