@@ -346,7 +346,14 @@ export class GraphAdminService implements AdminService {
     const token = asker.access.kind === 'group'
       ? await this.deps.appTokens.getAppToken('graph')
       : await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
-    const raw = asRecord(await this.deps.graph.get(token, `${ADMIN_PATHS.roleDefinitions}/${assertGuid(roleId, 'role id')}`, { select: 'id,isPrivileged' }));
+    let raw: ReturnType<typeof asRecord>;
+    try {
+      raw = asRecord(await this.deps.graph.get(token, `${ADMIN_PATHS.roleDefinitions}/${assertGuid(roleId, 'role id')}`, { select: 'id,isPrivileged' }));
+    } catch (e) {
+      // The settings are still worth showing without the flag; the answer then stays cautious.
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return undefined;
+      throw e;
+    }
     const flag = raw?.['isPrivileged'];
     return typeof flag === 'boolean' ? flag : undefined;
   }
