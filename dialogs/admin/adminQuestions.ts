@@ -186,7 +186,7 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       if (parse.intent === 'holders') {
         const r = await admin.activeHolders(asker, resolved.value);
         return table({
-          title: `Who holds ${roleLabel(resolved.value)} now`, readAt: r.readAt, headers: ['Who', 'How', 'Since', 'Until'], widths: [3, 3, 2, 2],
+          title: `Who holds ${roleLabel(resolved.value)} now`, readAt: r.readAt, headers: ['Who', 'How', 'Since', 'Until'], widths: [5, 2, 2, 2],
           emptyText: `Nobody holds ${roleLabel(resolved.value)} right now.`, notes: r.notes,
         }, r.items.map((h) => [
           principalText(h.principal),
