@@ -5,6 +5,7 @@ import type { ActivationInput, ActivationRequest, ActiveAssignment, Surface, Use
 import type { PimService } from '../services/pim/service';
 import type { AdminService } from '../services/admin/adminService';
 import type { KeyValueStorage } from '../services/store/keyValueStorage';
+import type { DecidedEntry } from '../services/approvals/decidedBy';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -60,6 +61,8 @@ export interface ApprovalRequests {
   }>;
   /** The user cancelled `requestId` at PIM from a message, not its approval card: update its record and cards now. */
   cancelledAtPim?(surface: ActivationRequest['surface'], requestId: string): Promise<void>;
+  /** What `user` approved or denied between `from` and `to` as the bot recorded it, newest first (their own decisions only). */
+  decidedBy?(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]>;
 }
 
 /** One request waiting for an approver's decision, as the welcome card lists it. */

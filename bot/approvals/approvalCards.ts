@@ -62,7 +62,8 @@ function approverFacts(record: ApprovalRecord, copy: CardCopy) {
     { title: 'Duration', value: formatDuration(minutes) },
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
-    { title: 'Also can decide', value: othersInWords(others) },
+    // The channel copy is read by everyone in the channel: it names who may decide, not who else.
+    copy.role === 'channel' ? { title: 'Who can decide', value: namedApprovers(record.approvers) } : { title: 'Also can decide', value: othersInWords(others) },
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
     { title: 'Expires', value: `${cardDateTime(new Date(record.expiresAt))} (PIM drops the request then)` },
   ];
@@ -76,6 +77,18 @@ function othersInWords(others: ApprovalRecord['approvers']): string {
   if (others.length === 0) return 'Nobody else: only you';
   if (others.length <= MAX_OTHERS_NAMED) return approverNames(others);
   return `${others.slice(0, MAX_OTHERS_NAMED).map((a) => a.displayName ?? 'an approver').join(', ')} and ${others.length - MAX_OTHERS_NAMED} more`;
+}
+
+/** "Bob Brown, Dave Diaz" (the first few of a big group, then "and 7 more"): everyone who may decide. */
+function namedApprovers(approvers: ApprovalRecord['approvers']): string {
+  if (approvers.length === 0) return 'an approver named in PIM';
+  const named = approvers.slice(0, MAX_OTHERS_NAMED).map((a) => a.displayName ?? 'an approver').join(', ');
+  return approvers.length > MAX_OTHERS_NAMED ? `${named} and ${approvers.length - MAX_OTHERS_NAMED} more` : named;
+}
+
+/** The channel copy's line under the headline: anyone in the channel sees it, only approvers may click. */
+export function channelDeciders(record: Pick<ApprovalRecord, 'approvers'>): string {
+  return `Only the approvers of this request can decide: ${namedApprovers(record.approvers)}.`;
 }
 
 function clip(text: string, max: number): string {
@@ -162,7 +175,7 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: str
   return renderCard('approvalRequest', {
     headline: outcomeTitle(record.decision?.outcome ?? 'pending', pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record)),
     detail: pending
-      ? `${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours. A reason is required to deny.`
+      ? `${copy.role === 'channel' ? `${channelDeciders(record)} ` : ''}${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours. A reason is required to deny.`
       : `${who}'s request for ${what}.`,
     color: TITLE_COLOR,
     error: pending && error ? error : '',

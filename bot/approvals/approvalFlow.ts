@@ -19,6 +19,7 @@ import {
 import { actingUser } from '../../dialogs/actingUser';
 import type { Logger } from '../../dialogs/deps';
 import { approverNames, resolveApprovers } from '../../services/approvals/approvers';
+import type { DecidedEntry } from '../../services/approvals/decidedBy';
 import { readApprovalContext } from '../../services/approvals/context';
 import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
@@ -38,6 +39,7 @@ import type { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { alreadyWaitingMessage, approvalRecord } from './adoption';
 import { approverCard, cardFor, outcomeMessage } from './approvalCards';
+import { approverReminderText, escalationChannelText, escalationRequesterText, requesterWarningText } from './reminderTexts';
 import { plainMessage } from '../../cards/plainText';
 import { AudiencePrefetch, type Audience, type References } from './audience';
 import type { CardSender } from './cardSender';
@@ -303,6 +305,11 @@ export class ApprovalFlow {
    * their chat, so deciding here updates every copy. A surface PIM refuses to list is named, not fatal;
    * a sign-in that is needed is thrown (the dialog asks for it).
    */
+  /** The user's own decisions, from the records the bot keeps (PIM's audit log is for administrators). */
+  decidedBy(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]> {
+    return this.deps.records.decidedBy(user.userId, from, to);
+  }
+
   async approverQueue(user: UserContext): Promise<ApproverQueue> {
     const surfaces = SURFACES.filter((s) => this.deps.decisions.has(s) && this.deps.decisions.port(s).awaitingDecisionBy);
     const unreadable: Surface[] = [];
@@ -818,16 +825,11 @@ export class ApprovalFlow {
       };
     });
     if (!record) return;
-    const who = record.requester.displayName ?? 'Someone';
     const sends: Array<Promise<unknown>> = [];
     if (due.remindApprovers) {
-      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent')) {
-        sends.push(this.say(c.userId, `Reminder: ${who}'s request for ${record.request.roleName} is still waiting for a decision. The card is above; PIM drops the request after 24 hours.`));
-      }
+      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent')) sends.push(this.say(c.userId, approverReminderText(record)));
     }
-    if (due.warnRequester) {
-      sends.push(this.say(record.requester.id, `Nobody has decided on your request for ${record.request.roleName} yet, and PIM drops it at ${new Date(record.expiresAt).toISOString().slice(11, 16)} UTC. You may want to ask an approver directly.`));
-    }
+    if (due.warnRequester) sends.push(this.say(record.requester.id, requesterWarningText(record)));
     await Promise.allSettled(sends);
   }
 
@@ -841,27 +843,18 @@ export class ApprovalFlow {
     const stamped = this.deps.now().toISOString();
     const record = await this.deps.records.update(key, (r) => (dueEscalation(r, this.deps.now(), policy) ? { ...r, escalatedAt: stamped } : undefined));
     if (!record || record.escalatedAt !== stamped) return;
-    const who = record.requester.displayName ?? 'Someone';
-    const role = record.request.roleName;
     // Who the reminder reached: the approvers whose card is out (the others have no chat with the bot).
     const reached = record.approvers.filter((a) => record.copies.some((c) => c.role === 'approver' && c.state === 'sent' && c.userId === a.id.toLowerCase()));
-    const named = reached.map((a) => a.displayName ?? 'an approver');
-    const names = named.length <= 1 ? (named[0] ?? '') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
-    const drops = `${new Date(record.expiresAt).toISOString().slice(11, 16)} UTC`;
-    const remindedAt = record.approversRemindedAt ? `${new Date(record.approversRemindedAt).toISOString().slice(11, 16)} UTC` : 'earlier';
     const channel = channelCopy(record);
     const sends: Array<Promise<unknown>> = [];
     if (channel) {
       sends.push(
         this.channelReference(record, channel).then((reference) =>
-          reference
-            ? this.deps.sender.post(reference, plainMessage(`⏰ Escalation: ${who}'s request for ${role} is still waiting for a decision. ${names ? `${names} ${reached.length > 1 ? 'were' : 'was'} reminded at ${remindedAt}` : 'No approver could be reminded in a chat'}; PIM drops the request at ${drops}. Any of ${approverNames(record.approvers).replace(/ or /, ' and ')} can decide on the card in this channel.`))
-            : undefined,
+          reference ? this.deps.sender.post(reference, plainMessage(escalationChannelText(record, reached))) : undefined,
         ),
       );
     }
-    const told = names ? `I reminded ${names} at ${remindedAt}` : `I could not remind ${approverNames(record.approvers)} in a chat`;
-    sends.push(this.say(record.requester.id, `Your request for ${role} is still waiting. ${told}${channel ? ' and have now raised it in the approvers\' channel' : ''}. PIM drops it at ${drops} if nobody decides; you may want to contact them directly.`));
+    sends.push(this.say(record.requester.id, escalationRequesterText(record, reached, channel !== undefined)));
     const results = await Promise.allSettled(sends);
     for (const r of results) if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...describeError(r.reason) });
   }

@@ -19,6 +19,7 @@ import { parseAdminQuestion, type Parse } from './grammar';
 import { parseDuration, parsePeriod, resolveAlert, resolveRole, resolveUser, type Period } from './slots';
 import { accessSentence, activitySentence, howHeld } from './words';
 import { decisionAnswer } from './decisionAnswer';
+import { OWN_DECISIONS_NOTE, ownDecisionEntry } from './ownDecisions';
 
 export const ADMIN_MORE_ACTION = 'adminMore';
 
@@ -133,17 +134,22 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       if (refused && !(await isOwnEligibility(deps, user, resolved.value))) return refused;
       const s = await admin.roleSettings(asker, resolved.value);
       // Risky values say so in words and an icon (never by colour alone), and are summed up first.
-      const noMfa = !s.requiresMfa && !s.authenticationContext;
+      // No MFA or approval is risky on a privileged role only: Entra says which roles are (isPrivileged);
+      // groups and Azure roles carry no such flag, so they are treated as privileged rather than waved through.
+      const guarded = s.privileged !== false;
+      const noMfa = guarded && !s.requiresMfa && !s.authenticationContext;
+      const noApproval = guarded && !s.requiresApproval;
       const risky = [
-        ...(noMfa ? ['no MFA on activation'] : []),
-        ...(!s.requiresApproval ? ['no approval'] : []),
+        ...(noMfa ? ['no MFA on activation of a privileged role'] : []),
+        ...(noApproval ? ['no approval on a privileged role'] : []),
         ...(s.maxEligibilityDays === null ? ['permanent eligibility allowed'] : []),
         ...(s.maxAssignmentDays === null ? ['permanent active assignments allowed'] : []),
       ];
       const flag = (bad: boolean, value: string) => (bad ? `⚠️ ${value} (risky)` : value);
       const rows: string[][] = [
         ['Maximum activation', formatDuration(s.maxActivationMinutes)],
-        ['Approval', s.requiresApproval ? `Required: ${s.approvers.join(', ') || 'no approvers named'}` : flag(true, 'Not required')],
+        ...(s.privileged === undefined ? [] : [['Privileged role', s.privileged ? 'Yes (marked privileged by Microsoft Entra)' : 'No']]),
+        ['Approval', s.requiresApproval ? `Required: ${s.approvers.join(', ') || 'no approvers named'}` : flag(noApproval, 'Not required')],
         ['MFA on activation', s.requiresMfa ? 'Required' : flag(noMfa, 'Not required')],
         ['Authentication context', s.authenticationContext ?? 'None'],
         ['Justification', s.requiresJustification ? 'Required' : 'Not required'],
@@ -160,6 +166,19 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         notes: risky.length > 0 ? [`⚠️ Worth a look: ${risky.join(', ')}.`] : ['✅ No risky values.'],
       }, rows);
     }
+    case 'decisions': {
+      // An approver who is not an administrator may still ask what they decided: from their own decisions.
+      if (!refused) break;
+      const who = resolveUser(parse.slots.user ?? '', user.userId, { roles: [], users: [], groups: [], azureScopes: [], azureRoles: [], alerts: [] });
+      if (!who.ok || who.value.id !== user.userId || !deps.approvals?.decidedBy) return refused;
+      const period = parse.slots.period ? parsePeriod(parse.slots.period, now) : undefined;
+      const range: Period = period ?? { from: new Date(now.getTime() - 7 * 86_400_000), to: now, label: 'the last 7 days' };
+      const mine = await deps.approvals.decidedBy(user, range.from, range.to);
+      return table({
+        title: `What you approved or denied ${range.label}`, readAt: now, headers: ['When', 'What happened'], widths: [1, 3],
+        emptyText: 'You decided nothing through this bot in that period.', notes: [OWN_DECISIONS_NOTE],
+      }, mine.map((d) => activityRow(ownDecisionEntry(d, user), user.userId)));
+    }
     default:
       break;
   }
@@ -174,7 +193,7 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       if (parse.intent === 'holders') {
         const r = await admin.activeHolders(asker, resolved.value);
         return table({
-          title: `Who holds ${roleLabel(resolved.value)} now`, readAt: r.readAt, headers: ['Who', 'How', 'Since', 'Until'], widths: [3, 3, 2, 2],
+          title: `Who holds ${roleLabel(resolved.value)} now`, readAt: r.readAt, headers: ['Who', 'How', 'Since', 'Until'], widths: [5, 2, 2, 2],
           emptyText: `Nobody holds ${roleLabel(resolved.value)} right now.`, notes: r.notes,
         }, r.items.map((h) => [
           principalText(h.principal),

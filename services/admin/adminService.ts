@@ -219,7 +219,8 @@ export class GraphAdminService implements AdminService {
       ...e, actor: person(e.actor), subject: person(e.subject),
       durationMinutes: e.durationMinutes ?? durations.get(e.requestId?.toLowerCase()) ?? null,
     }));
-    if (query.only === 'activations') items = items.filter((e) => ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind));
+    // A person's activations include how each ended by itself (PIM's "activation expired" entries).
+    if (query.only === 'activations') items = items.filter((e) => ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind) || (e.kind === 'deactivation' && /activation expired/i.test(e.description)));
     if (query.only === 'decisions') {
       const by = query.principalId?.toLowerCase();
       items = items.filter((e) => (e.kind === 'approval' || e.kind === 'denial') && e.source === 'audit' && (by === undefined || e.actor?.id.toLowerCase() === by));
@@ -331,7 +332,30 @@ export class GraphAdminService implements AdminService {
     const rules = raw.map((a) => readRecord(asRecord(a), 'policy')).find((p) => Array.isArray(p?.['rules']))?.['rules'];
     if (!Array.isArray(rules)) throw new PimError('notFound', 'No role management policy for the role');
     const names = await this.names(asker);
-    return roleSettingsFromRules(asArray(rules), (id) => names.groups.get(id.toLowerCase()) ?? names.principals.get(id.toLowerCase()) ?? id);
+    const settings = roleSettingsFromRules(asArray(rules), (id) => names.groups.get(id.toLowerCase()) ?? names.principals.get(id.toLowerCase()) ?? id);
+    if (role.surface !== 'entraRole') return settings;
+    const privileged = await this.isPrivilegedRole(asker, role.roleId);
+    return privileged === undefined ? settings : { ...settings, privileged };
+  }
+
+  /**
+   * The role definition's isPrivileged (v1.0 schema; only answered when $select names it). Undefined when
+   * Graph does not say, so the caller stays cautious rather than calling a role harmless.
+   */
+  private async isPrivilegedRole(asker: Asker, roleId: string): Promise<boolean | undefined> {
+    const token = asker.access.kind === 'group'
+      ? await this.deps.appTokens.getAppToken('graph')
+      : await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
+    let raw: ReturnType<typeof asRecord>;
+    try {
+      raw = asRecord(await this.deps.graph.get(token, `${ADMIN_PATHS.roleDefinitions}/${assertGuid(roleId, 'role id')}`, { select: 'id,isPrivileged' }));
+    } catch (e) {
+      // The settings are still worth showing without the flag; the answer then stays cautious.
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return undefined;
+      throw e;
+    }
+    const flag = raw?.['isPrivileged'];
+    return typeof flag === 'boolean' ? flag : undefined;
   }
 
   /** A GET of a whole collection, with the token the asker's access calls for. */

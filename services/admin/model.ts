@@ -78,7 +78,8 @@ export interface ActivityEntry {
   readonly result: 'success' | 'failure' | 'pending';
   readonly requestId: string | null;
   readonly justification: string | null;
-  readonly source: 'audit' | 'requests';
+  /** 'bot': the bot's own approval records (an approver's own decisions, for one who may not read the audit log). */
+  readonly source: 'audit' | 'requests' | 'bot';
   /** How long the access was asked for, when the source says (requests; audit entries joined with them). */
   readonly durationMinutes?: number | null;
 }
@@ -148,6 +149,8 @@ export interface RoleSettings {
   /** Longest active assignment an admin may make; null = permanent allowed. */
   readonly maxAssignmentDays: number | null;
   readonly notifications: readonly NotificationSetting[];
+  /** The Entra role definition's isPrivileged; absent for groups and Azure roles, which state no such flag. */
+  readonly privileged?: boolean;
 }
 
 /** Every answer says when it was read and what it could not cover. */

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Surface } from '../pim/model';
 import { ConcurrencyError, updateItem, type KeyValueStorage } from '../store/keyValueStorage';
+import { decisionsOf, noteDecision, type DecidedEntry } from './decidedBy';
 import { claimIsLive, recordKey, type ApprovalRecord, type RecordedDecision, type SendClaim } from './record';
 
 export const OPEN_INDEX_KEY = 'approvals/open';
@@ -185,7 +186,16 @@ export class ApprovalRecordStore {
 
   /** Records the outcome once: the first decision stored wins, and everyone renders from it. */
   async decide(key: string, decision: RecordedDecision): Promise<ApprovalRecord | undefined> {
-    return this.update(key, (r) => (r.decision ? undefined : { ...r, decision }));
+    const stored = await this.update(key, (r) => (r.decision ? undefined : { ...r, decision }));
+    // The approver's own list ("what did I approve"): best effort, the decision itself is already stored
+    // and is what every card renders from; a lost note only shortens that one answer.
+    if (stored?.decision) await noteDecision(this.storage, stored, this.now()).catch(() => undefined);
+    return stored;
+  }
+
+  /** What `userId` decided between `from` and `to` (see decidedBy.ts), newest first. */
+  decidedBy(userId: string, from: Date, to: Date): Promise<DecidedEntry[]> {
+    return decisionsOf(this.storage, userId, from, to);
   }
 
   async openKeys(): Promise<string[]> {

@@ -5,6 +5,7 @@ import type { Router } from '../http/router';
 import { entityResponse, listResponse, parseListQuery, type EntityType } from '../odata/collection';
 import { activeAssignmentsOf } from '../pim/directory';
 import type { DirectoryAuditRecord } from '../pim/audit';
+import { recordExpiries, unrecordedExpiries } from '../pim/expiries';
 import { requirePermission } from './access';
 import type { GraphDeps } from './deps';
 import { forbidden, notFound } from './errors';
@@ -43,8 +44,14 @@ export function registerAuditRoutes(router: Router, deps: GraphDeps): void {
       throw forbidden('The signed-in user needs an active role that may read audit logs (for example Reports Reader or Security Reader).');
     }
   };
-  router.add('GET', new RegExp(`${V}/auditLogs/directoryAudits/?$`), (req) => {
+  // Activations that ran out are written when the log is read (pim/expiries.ts), dated when they ended.
+  const catchUp = async () => {
+    const now = deps.clock.now();
+    if (unrecordedExpiries(deps.store.data, now).length > 0) await deps.store.update((d) => recordExpiries(d, now));
+  };
+  router.add('GET', new RegExp(`${V}/auditLogs/directoryAudits/?$`), async (req) => {
     requireReader(req);
+    await catchUp();
     // Graph lists the newest first unless $orderby says otherwise.
     const newestFirst = [...entries()].reverse();
     const query = parseListQuery(req, directoryAuditType);
@@ -56,8 +63,9 @@ export function registerAuditRoutes(router: Router, deps: GraphDeps): void {
     }
     return page;
   });
-  router.add('GET', new RegExp(`${V}/auditLogs/directoryAudits/${ID}$`), (req) => {
+  router.add('GET', new RegExp(`${V}/auditLogs/directoryAudits/${ID}$`), async (req) => {
     requireReader(req);
+    await catchUp();
     const entry = entries().find((e) => e.id === req.params.id);
     if (!entry) throw notFound(`Resource '${req.params.id}' does not exist.`, 'Request_ResourceNotFound');
     return entityResponse(req, deps, directoryAuditType, CONTEXT, entry);

@@ -148,4 +148,18 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
     const strict = cardText(await ask('settings of User Administrator'));
     assert.match(strict, /Approval\nRequired: PIM Approvers/);
   });
+
+  it("settings: no MFA or approval is risky on a privileged role only (the role definition's isPrivileged); permanent eligibility always", async () => {
+    const reader = cardText(await ask('settings of Global Reader'));
+    assert.match(reader, /Privileged role\nYes/);
+    assert.match(reader, /MFA on activation\n⚠️ Not required \(risky\)/);
+    assert.match(reader, /Worth a look: no MFA on activation of a privileged role, no approval on a privileged role, permanent eligibility allowed/);
+    // Billing Administrator is not privileged in Entra: needing no approval there is PIM's default, not a risk.
+    const billing = cardText(await ask('settings of Billing Administrator'));
+    assert.match(billing, /Privileged role\nNo/);
+    assert.match(billing, /Approval\nNot required\n/);
+    assert.doesNotMatch(billing, /no approval|Approval\n⚠️/);
+    assert.match(billing, /Eligible assignments\n⚠️ May be permanent \(risky\)/);
+    assert.match(billing, /Worth a look: permanent eligibility allowed/);
+  });
 });

@@ -83,6 +83,7 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
     const { requestId, bobCard, waiting } = await world.request(USER_ADMIN_TURNS);
     const inA = await until('the card in channel A', () => channelCard(CHANNEL_A, requestId));
     assert.match(strings(cardOf(inA.activity)), /Alice Adams asks for User Administrator/);
+    assert.match(strings(cardOf(inA.activity)), /Only the approvers of this request can decide: (Bob Brown, Dave Diaz|Dave Diaz, Bob Brown)\./);
     assert.equal(channels[CHANNEL_B]!.since(markB).filter((a) => a.method === 'POST').length, 0, 'nothing in the Azure channel');
     const data = executeData(cardOf(inA.activity), 'approve')!;
 

@@ -50,6 +50,20 @@ describe('approval card context', () => {
     assert.equal(facts(approverCard(record({ approvers: [{ id: 'bob', displayName: 'Bob Brown' }] }), bob))['Also can decide'], 'Nobody else: only you');
   });
 
+  it('the channel copy says who may decide there (everyone in the channel reads it; only approvers may click)', () => {
+    const channel: CardCopy = { userId: 'channel:19:abc@thread.tacv2', role: 'channel', state: 'sent', nonce: 'c', shows: 'pending' };
+    const card = approverCard(record(), channel);
+    const lines = textBlocks(card).map((b) => String(b['text']));
+    assert.ok(lines.some((l) => l.startsWith('Only the approvers of this request can decide: Bob Brown, Dave Diaz.')), lines.join('\n'));
+    assert.equal(facts(card)['Who can decide'], 'Bob Brown, Dave Diaz');
+    assert.equal(facts(card)['Also can decide'], undefined, 'no "also" in a channel: the reader is not an approver');
+    // A big approver group is named by its first five.
+    const many = Array.from({ length: 8 }, (_, i) => ({ id: `a${i}`, displayName: `Approver ${i}` }));
+    assert.ok(textBlocks(approverCard(record({ approvers: many }), channel)).some((b) => /can decide: Approver 0, Approver 1, Approver 2, Approver 3, Approver 4 and 3 more\./.test(String(b['text']))));
+    // The 1:1 copy does not carry the channel's line.
+    assert.ok(!textBlocks(approverCard(record(), bob)).some((b) => /Only the approvers/.test(String(b['text']))));
+  });
+
   it('a record written before the context existed still renders, without the parts it lacks', () => {
     const { context: _none, ...old } = record();
     const card = approverCard(old as ApprovalRecord, bob);
@@ -61,7 +75,9 @@ describe('approval card context', () => {
 
   it('group and Azure requests read in words', () => {
     const group = record({ surface: 'group', request: { ...record().request, roleId: 'owner', roleName: 'Owner', scopeId: 'g1', scopeName: 'SRE On-Call' } });
-    assert.match(String(textBlocks(approverCard(group, bob))[0]!['text']), /^⏳ Waiting: Alice Adams asks for Owner of SRE On-Call$/);
+    // The title carries its status in a word and an icon (cards/status.ts), then the request in words.
+    const title = textBlocks(approverCard(group, bob)).map((b) => String(b['text'])).find((t) => /asks for/.test(t));
+    assert.match(title ?? '', /^⏳ Waiting: Alice Adams asks for Owner of SRE On-Call$/);
     const at = (scopeId: string, scopeName: string) => scopeInWords({ surface: 'azureResource', request: { ...record().request, scopeId, scopeName } });
     assert.equal(at('/subscriptions/s1', 'Contoso Prod'), 'Subscription Contoso Prod');
     assert.equal(at('/subscriptions/s1/resourceGroups/rg-web', 'rg-web'), 'Resource group rg-web');
