@@ -66,7 +66,7 @@ export class GraphApi {
   }
 
   async get(token: string, path: string, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(gateKey(token, path), () => this.request(token, path, query, 'GET').get());
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'GET', gateKey(token, path)).get());
   }
 
   /** GETs a collection and follows `@odata.nextLink` to the end. */
@@ -84,19 +84,19 @@ export class GraphApi {
 
   /** POST; `body` undefined sends none (actions such as one alert's refresh take no body). */
   async post(token: string, path: string, body: object | undefined, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(gateKey(token, path), () => this.request(token, path, query, 'POST').post(body));
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'POST', gateKey(token, path)).post(body));
   }
 
   /** PATCH (no retry: a decision must not be sent twice). */
   async patch(token: string, path: string, body: object, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(gateKey(token, path), () => this.request(token, path, query, 'PATCH').patch(body));
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'PATCH', gateKey(token, path)).patch(body));
   }
 
-  private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST' | 'PATCH'): GraphRequest {
+  private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST' | 'PATCH', key: string): GraphRequest {
     const perRequestToken: AuthenticationProvider = { getAccessToken: async () => token };
     let req = this.client
       .api(path)
-      .middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), this.retryOptions(method)]);
+      .middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), this.retryOptions(method, key)]);
     if (query.filter) req = req.filter(query.filter);
     if (query.expand) req = req.expand(query.expand);
     if (query.select) req = req.select(query.select);
@@ -104,13 +104,18 @@ export class GraphApi {
     return req;
   }
 
-  private retryOptions(method: 'GET' | 'POST' | 'PATCH'): RetryHandlerOptions {
+  private retryOptions(method: 'GET' | 'POST' | 'PATCH', key: string): RetryHandlerOptions {
     if (method !== 'GET' || this.retry.maxRetries <= 0) return new RetryHandlerOptions(0, 0);
     // A 429 is retried only when its Retry-After is short enough to wait inside a chat turn; the
     // SDK then sleeps exactly the Retry-After. A longer one goes back to the user as `throttled`.
-    return new RetryHandlerOptions(this.retry.delaySeconds, this.retry.maxRetries, (_delay, _attempt, _req, _opts, response) =>
-      response.status !== 429 || (retryAfterSeconds(response.headers) ?? Number.POSITIVE_INFINITY) <= MAX_INLINE_RETRY_AFTER_SECONDS,
-    );
+    // Either way the gate learns of it now: while this call sleeps, the caller's other calls to the
+    // same path must not go out before the Retry-After either.
+    return new RetryHandlerOptions(this.retry.delaySeconds, this.retry.maxRetries, (_delay, _attempt, _req, _opts, response) => {
+      if (response.status !== 429) return true;
+      const seconds = retryAfterSeconds(response.headers);
+      this.gate.record(key, new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }));
+      return (seconds ?? Number.POSITIVE_INFINITY) <= MAX_INLINE_RETRY_AFTER_SECONDS;
+    });
   }
 
   private assertSameOrigin(link: string): void {

@@ -65,6 +65,18 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
     assert.equal(fetchStub.callCount, 1);
   });
 
+  it('while a short Retry-After is waited out inline, the same caller\'s other calls to that path do not go out', async () => {
+    fetchStub.onFirstCall().resolves(json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': '1' }));
+    fetchStub.resolves(json({ ok: true }));
+    const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 1, delaySeconds: 0 } });
+    const first = graph.get('tok', '/x');
+    while (fetchStub.callCount === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    await assert.rejects(graph.get('tok', '/x'), (e: unknown) => e instanceof PimError && e.kind === 'throttled');
+    assert.deepEqual(await first, { ok: true }, 'the throttled call itself is retried after its Retry-After');
+    assert.equal(fetchStub.callCount, 2, 'the 429, then its own retry: nothing else went out');
+  });
+
   it('retries a GET after 503 but never a POST', async () => {
     fetchStub.onFirstCall().resolves(json({ error: { code: 'ServiceUnavailable', message: '' } }, 503));
     fetchStub.onSecondCall().resolves(json({ ok: true }));
