@@ -11,9 +11,12 @@ type Next = (stop?: false) => void;
 type EdgeRequest = IncomingMessage & { body?: unknown };
 export type EdgeHandler = (req: EdgeRequest, res: ServerResponse, next: Next) => void;
 
-/** How long, and how many bytes, a refused client may go on sending before its connection is cut. */
+/**
+ * How long a refused client may go on sending before its connection is cut. Bounded by time only:
+ * the discarded bytes cost no memory, and a cut by byte count came too soon on a fast link (the
+ * reset reached a client still writing before it had read the answer).
+ */
 const LINGER_MS = 1000;
-const LINGER_BYTES = 4 * 1024 * 1024;
 
 export function localOnlyGate(): EdgeHandler {
   return (req, res, next) => {
@@ -60,15 +63,11 @@ export function refuse(req: IncomingMessage, res: ServerResponse, status: number
   res.end(JSON.stringify({ error: reason }));
   if (req.complete) return;
   const socket = req.socket;
-  let discarded = 0;
   const cut = (): void => void (req.complete || socket.destroy());
   const timer = setTimeout(cut, LINGER_MS);
   timer.unref();
   req.once('end', () => clearTimeout(timer));
   socket.once('close', () => clearTimeout(timer));
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > LINGER_BYTES) cut();
-  });
+  req.on('data', () => undefined);
   req.resume();
 }
