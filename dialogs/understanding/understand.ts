@@ -304,7 +304,7 @@ function approvalsBy(w: Words): Parse | undefined {
   for (let i = 0; i + 1 < ws.length; i++) {
     // who approved NAME [last request | ...]
     if (ws[i] === 'who' && decided.includes(ws[i + 1]!) && i + 2 < ws.length) {
-      let k = i + 2;
+      const k = i + 2;
       if (['the', 'a'].includes(ws[k]!)) return undefined; // "who approved the request for Global Reader": the admin grammar's or nobody's
       const name = texts[k];
       if (!name || ['my', 'me', 'it', 'that', 'this'].includes(ws[k]!)) return undefined;

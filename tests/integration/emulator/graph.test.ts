@@ -139,11 +139,12 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
     const r = await call(t, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${filter}&$expand=policy($expand=rules)`, { token: alice() });
     assert.equal(r.status, 200);
     assert.equal(r.json['@odata.context'], `${t.url}/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))`);
-    const rules = r.json.value[0].policy.rules as Record<string, any>[];
+    interface Rule { id: string; maximumDuration?: string; enabledRules?: string[]; setting?: { isApprovalRequired: boolean; approvalStages: Array<{ primaryApprovers: Array<{ groupId: string }> }> } }
+    const rules = r.json.value[0].policy.rules as Rule[];
     assert.equal(rules.length, 17);
     assert.equal(rules.find((x) => x.id === 'Expiration_EndUser_Assignment')!.maximumDuration, 'PT4H');
     assert.deepEqual(rules.find((x) => x.id === 'Enablement_EndUser_Assignment')!.enabledRules, ['Justification', 'Ticketing']);
-    const approval = rules.find((x) => x.id === 'Approval_EndUser_Assignment')!.setting;
+    const approval = rules.find((x) => x.id === 'Approval_EndUser_Assignment')!.setting!;
     assert.equal(approval.isApprovalRequired, true);
     assert.equal(approval.approvalStages[0].primaryApprovers[0].groupId, DEMO_GROUPS.pimApprovers.id);
     const missing = await call(t, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent("scopeId eq '/'")}`, { token: alice() });

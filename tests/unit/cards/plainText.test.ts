@@ -73,6 +73,7 @@ function shownStrings(node: unknown): Array<{ text: string; rendering: Rendering
   return out;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this test looks for
 const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
 
 /** What would be live in a Markdown renderer that honours backslash escapes, or in one that ignores them. */
