@@ -63,7 +63,7 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
       : noticeCard({ title: `${item.label} is already active`, text: 'PIM already has it active for you. Nothing new was requested.', hint: NO_EXTEND_LINE })));
     return;
   }
-  // A single item that PIM refuses gets the full explanation, as before several-at-once existed.
+  // A single item that PIM refuses gets the full explanation; a results card of one row would say less.
   if (items.length === 1 && refused.length === 0 && failed.length === 1) {
     await sendFailure(context, deps, failed[0]!.error, items[0]!.label);
     return;
