@@ -76,6 +76,8 @@ export function toPendingRequest(value: unknown, surface: Surface, names: { role
 /** The directory audit's `category` (lower case) for each surface's PIM events. */
 const AUDIT_CATEGORY: Readonly<Record<Surface, string>> = { entraRole: 'rolemanagement', group: 'groupmanagement', azureResource: 'resourcemanagement' };
 const SURFACE_BY_CATEGORY: ReadonlyMap<string, Surface> = new Map(SURFACES.map((s) => [AUDIT_CATEGORY[s], s]));
+/** The audit target naming where the role applies: for groups and Azure resources the role alone ("Member", "Contributor") says little. */
+const AUDIT_WHERE_TYPE: Readonly<Record<Surface, string | undefined>> = { entraRole: undefined, group: 'group', azureResource: 'resource' };
 
 /** PIM's activity names ("Add member to role request approved (PIM activation)") → what happened. */
 export function activityKind(description: string): ActivityKind {
@@ -112,8 +114,8 @@ export function auditToActivity(value: unknown): ActivityEntry | undefined {
   const detail = (key: string) => readString(details.find((d) => readString(d, 'key')?.toLowerCase() === key.toLowerCase()), 'value');
   const result = readString(raw, 'result')?.toLowerCase();
   const surface = SURFACE_BY_CATEGORY.get((readString(raw, 'category') ?? '').toLowerCase()) ?? 'entraRole';
-  // Groups and Azure resources: the role alone ("Member", "Contributor") says little without where.
-  const where = surface === 'group' ? targets.find((t) => typeOf(t) === 'group' && t !== subject) : surface === 'azureResource' ? targets.find((t) => typeOf(t) === 'resource') : undefined;
+  const whereType = AUDIT_WHERE_TYPE[surface];
+  const where = whereType ? targets.find((t) => typeOf(t) === whereType && t !== subject) : undefined;
   const roleText = readString(role, 'displayName') ?? readString(role, 'id') ?? '';
   const whereText = readString(where, 'displayName');
   return {

@@ -23,3 +23,18 @@ export const SURFACE_TOKEN_RESOURCE: Readonly<Record<Surface, Resource>> = {
   group: 'graph',
   azureResource: 'arm',
 };
+
+/**
+ * One slot per surface for something that serves that surface only (a PIM provider, an approvals
+ * port); undefined where the surface is not configured (no ARM endpoint, say). A new surface makes
+ * every such table fail to compile until it says what serves it.
+ */
+export type PerSurface<T extends { readonly surface: Surface }> = { readonly [S in Surface]: (T & { readonly surface: S }) | undefined };
+
+/** The configured slots, in SURFACES order. */
+export function configured<T extends { readonly surface: Surface }>(table: PerSurface<T>): T[] {
+  return SURFACES.flatMap((surface) => {
+    const slot = table[surface];
+    return slot ? [slot] : [];
+  });
+}

@@ -2,7 +2,7 @@
 // ones, and each surface's token goes to the API its PIM calls go to.
 import assert from 'node:assert/strict';
 import { eligibilityKey } from '../../../services/pim/model';
-import { isSurface, SURFACE_TOKEN_RESOURCE, SURFACES, surfaceOfKey } from '../../../services/pim/surfaces';
+import { configured, isSurface, SURFACE_TOKEN_RESOURCE, SURFACES, surfaceOfKey, type Surface } from '../../../services/pim/surfaces';
 
 describe('services/pim surfaces', () => {
   it('reads the surface back out of every key the model makes', () => {
@@ -18,6 +18,13 @@ describe('services/pim surfaces', () => {
   it('accepts only listed surfaces from untyped input', () => {
     assert.deepEqual(SURFACES.filter(isSurface), [...SURFACES]);
     for (const v of [undefined, null, 1, '', 'Group', 'hasOwnProperty', ['group'], { surface: 'group' }]) assert.equal(isSurface(v), false, String(v));
+  });
+
+  it('lists the configured slots of a per-surface table in the one order, skipping the unconfigured', () => {
+    type Provider = { readonly surface: Surface; readonly name: string };
+    const slot = <S extends Surface>(surface: S) => ({ surface, name: `${surface} provider` });
+    assert.deepEqual(configured<Provider>({ azureResource: slot('azureResource'), group: slot('group'), entraRole: slot('entraRole') }).map((p) => p.surface), ['entraRole', 'group', 'azureResource']);
+    assert.deepEqual(configured<Provider>({ entraRole: slot('entraRole'), group: undefined, azureResource: slot('azureResource') }).map((p) => p.surface), ['entraRole', 'azureResource']);
   });
 
   it('takes Azure resource tokens for ARM and the others for Graph', () => {
