@@ -16,7 +16,7 @@ import { understand } from '../dialogs/understanding/understand';
 import { hostileMessages } from '../tests/support/hostileText';
 import { round } from './stats';
 
-/** The issue's target: the worst hostile message costs at most this many typical ones. */
+/** The target: the worst hostile message costs at most this many typical ones. */
 export const WORST_TO_TYPICAL_TARGET = 5;
 const TEAMS_LIMIT = 4000;
 const NOW = new Date('2025-03-03T10:02:00Z');
@@ -93,7 +93,7 @@ export interface ParserResult {
   readonly parser: string;
   readonly typical: string;
   readonly typicalMicros: number;
-  /** The worst family at Teams' limit (the issue's target) and just under the command cap. */
+  /** The worst family at Teams' limit (what the target is about) and just under the command cap. */
   readonly atTeamsLimit: WorstCase;
   readonly underCommandCap: WorstCase;
 }

@@ -336,7 +336,7 @@ async function main(): Promise<void> {
       targets: {
         // From the measured values, not the ratios rounded for the table (1.24 must not pass as 1.2).
         cpuPerTurnAtMost2xFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.echo.cpuMsPerTurn),
-        // Not the target; the floor any bot with durable conversation state stands on (docs/performance.md).
+        // Beside the target: the floor any bot with durable conversation state stands on (docs/performance.md).
         cpuPerTurnAtMost2xStatefulFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.statefulEcho.cpuMsPerTurn),
         p99Under200msExcludingEmulator: levels.every((l) => l.bot.p99ExcludingEmulatorMs < TARGETS.p99ExcludingEmulatorMs),
         fanOutWithin1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.every((f) => f.ms <= TARGETS.fanOutRatio * f.floorMs && f.delivered === f.approvers && f.doubled === 0),

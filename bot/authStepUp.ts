@@ -49,17 +49,12 @@ export interface StepUpOptions {
   readonly logger: Logger;
 }
 
-/** The API whose token a step-up is for: ARM for Azure resource roles, Graph for Entra roles and groups. */
-export function stepUpResource(pending: PendingStepUp): Resource {
-  return pending.inputs.every((i) => i.eligibilityKey.startsWith('azureResource|')) ? 'arm' : 'graph';
-}
-
 export class StepUpSignIn implements StepUpStarter {
   constructor(private readonly options: StepUpOptions) {}
 
   async begin(context: TurnContext, user: UserContext, pending: PendingStepUp): Promise<string> {
     const state = randomBytes(24).toString('base64url');
-    const resource = stepUpResource(pending);
+    const resource = pending.resource;
     const redirectUri = `${this.options.publicBaseUrl().replace(/\/+$/, '')}${AUTH_CALLBACK_PATH}`;
     const { url, codeVerifier } = await this.options.tokens.startSignIn(user, { resource, claims: pending.claims, state, redirectUri });
     const record: StepUpRecord = {

@@ -462,7 +462,7 @@ function readPemFile(name: string, file: string): string {
   }
 }
 
-function readApplicationIdUri(env: Env, appId: string): string {
+export function readApplicationIdUri(env: Env, appId: string): string {
   const uri = readRequired(env, 'SSO_APP_ID_URI');
   // Teams only hands out SSO tokens for a resource of the form api://[domain/]botid-<app id>.
   const m = /^api:\/\/(?:[a-z0-9.-]+(?::\d+)?\/)?botid-([0-9a-f-]{36})$/i.exec(uri);
@@ -490,7 +490,7 @@ function readKey(env: Env, name: string): Buffer | undefined {
   return key;
 }
 
-function requiredGuid(env: Env, name: string): string {
+export function requiredGuid(env: Env, name: string): string {
   const raw = readRequired(env, name);
   if (!GUID.test(raw)) throw new ConfigError(name, `must be a GUID, got "${raw}"`);
   return raw.toLowerCase();
@@ -500,13 +500,13 @@ function isSet(env: Env, name: string): boolean {
   return (env[name] ?? '').trim() !== '';
 }
 
-function readRequired(env: Env, name: string): string {
+export function readRequired(env: Env, name: string): string {
   const value = (env[name] ?? '').trim();
   if (value === '') throw new ConfigError(name, 'is required but not set');
   return value;
 }
 
-function readOptional(env: Env, name: string): string | undefined {
+export function readOptional(env: Env, name: string): string | undefined {
   const value = (env[name] ?? '').trim();
   return value === '' ? undefined : value;
 }
@@ -556,46 +556,6 @@ function adminGroupSetting(env: Env): { adminGroupId?: string } {
   return id === '' ? {} : { adminGroupId: id };
 }
 
-/** What the Teams app package needs (`npm run package`); the bot itself does not read these. */
-export interface PackageSettings {
-  readonly MICROSOFT_APP_ID: string;
-  readonly TEAMS_APP_ID: string;
-  readonly SSO_APP_ID_URI: string;
-  readonly BOT_DOMAIN: string;
-  readonly APP_VERSION: string;
-  readonly DEVELOPER_NAME: string;
-  readonly DEVELOPER_WEBSITE_URL: string;
-  readonly DEVELOPER_PRIVACY_URL: string;
-  readonly DEVELOPER_TERMS_URL: string;
-}
-
-export function loadPackageSettings(env: Env, defaultVersion: string): PackageSettings {
-  const appId = requiredGuid(env, 'MicrosoftAppId');
-  const domain = readRequired(env, 'BOT_DOMAIN');
-  // validDomains takes a host name (wildcards allowed), never a URL.
-  if (!/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domain)) throw new ConfigError('BOT_DOMAIN', `must be the bot's host name, like pimbot.contoso.com, got "${domain}"`);
-  const version = readOptional(env, 'APP_VERSION') ?? defaultVersion;
-  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError('APP_VERSION', `must be a version like 1.0.0, got "${version}"`);
-  const website = readHttps(env, 'DEVELOPER_WEBSITE_URL', `https://${domain.replace(/^\*\./, '')}`);
-  return {
-    MICROSOFT_APP_ID: appId,
-    TEAMS_APP_ID: readOptional(env, 'TEAMS_APP_ID') === undefined ? appId : requiredGuid(env, 'TEAMS_APP_ID'),
-    SSO_APP_ID_URI: readApplicationIdUri(env, appId),
-    BOT_DOMAIN: domain,
-    APP_VERSION: version,
-    DEVELOPER_NAME: readOptional(env, 'DEVELOPER_NAME') ?? 'Contoso IT',
-    DEVELOPER_WEBSITE_URL: website,
-    DEVELOPER_PRIVACY_URL: readHttps(env, 'DEVELOPER_PRIVACY_URL', `${website.replace(/\/+$/, '')}/privacy`),
-    DEVELOPER_TERMS_URL: readHttps(env, 'DEVELOPER_TERMS_URL', `${website.replace(/\/+$/, '')}/terms`),
-  };
-}
-
-function readHttps(env: Env, name: string, fallback: string): string {
-  const raw = readOptional(env, name) ?? fallback;
-  parseHttpsUrl(name, raw);
-  return raw;
-}
-
 /** `raw` as a URL; a malformed one is refused naming the setting. */
 function parseUrl(name: string, raw: string): URL {
   try {
@@ -605,7 +565,7 @@ function parseUrl(name: string, raw: string): URL {
   }
 }
 
-function parseHttpsUrl(name: string, raw: string): URL {
+export function parseHttpsUrl(name: string, raw: string): URL {
   const url = parseUrl(name, raw);
   if (url.protocol !== 'https:') throw new ConfigError(name, `must be an https:// URL, got "${raw}"`);
   return url;

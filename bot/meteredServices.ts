@@ -5,13 +5,11 @@ import type { ApprovalDecisions } from '../services/approvals/decisions';
 import { isPimError } from '../services/pim/errors';
 import type { ActivationInput, ActivationRequest } from '../services/pim/model';
 import type { PimService } from '../services/pim/service';
+import { surfaceOfKey } from '../services/pim/surfaces';
 import type { ProductMetrics } from './telemetry';
 
-const SURFACES = ['entraRole', 'group', 'azureResource'];
-
 function surfaceOf(input: ActivationInput): string {
-  const prefix = input.eligibilityKey.split('|', 1)[0] ?? '';
-  return SURFACES.includes(prefix) ? prefix : 'unknown';
+  return surfaceOfKey(input.eligibilityKey) ?? 'unknown';
 }
 
 function countError(metrics: ProductMetrics, error: unknown): void {

@@ -26,6 +26,7 @@ import { ProactivePrivateChat } from './privateChat';
 import { TeamsSsoSignIn } from './signIn';
 import { admitTurn } from './turnGate';
 import { requireRoleAssignableAdminGroup } from './adminGroupSetting';
+import { botStorage } from './botStorage';
 import { storageTokenCache } from './tokenCacheStorage';
 import { createTurnErrorHandler } from './turnError';
 import { withSdkConsole } from './sdkConsole';
@@ -63,7 +64,7 @@ const READINESS_CACHE_MS = 5000;
 export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {}): BotApp {
   const logger = overrides.logger ?? createJsonLogger();
   registerSecrets(config);
-  const storage = overrides.storage ?? createStateStorage(config.storage);
+  const storage = overrides.storage ?? botStorage(createStateStorage(config.storage));
   const production = config.production;
   const signIn = production
     ? new TeamsSsoSignIn({

@@ -1,11 +1,11 @@
-// msal's per-user token cache in the bot's Storage (Azure Blob): the blobs arrive already encrypted
+// msal's per-user token cache in the bot's key-value store (Azure Blob): the blobs arrive already encrypted
 // (services/identity/encryptedTokenCache), so storage only ever sees ciphertext.
-import type { Storage } from 'botbuilder';
 import type { TokenCacheStore } from '../services/identity/encryptedTokenCache';
+import type { KeyValueStorage } from '../services/store/keyValueStorage';
 
 const PREFIX = 'token-cache/';
 
-export function storageTokenCache(storage: Storage): TokenCacheStore {
+export function storageTokenCache(storage: KeyValueStorage): TokenCacheStore {
   return {
     async read(partition) {
       const key = PREFIX + partition;

@@ -1,4 +1,4 @@
-// Status is never carried by colour alone (issue 16): every status title starts with an icon, and says
+// Status is never carried by colour alone: every status title starts with an icon, and says
 // the status in words where the sentence itself does not ("⏳ Waiting: …", "✅ Approved by …"). Title
 // text keeps the default colour: Teams' yellow and green on white read at 1.5:1 and 2:1 contrast.
 import type { ApprovalOutcome } from '../services/approvals/model';

@@ -2,6 +2,7 @@
 // Dialogs call these; they never assemble card JSON themselves.
 import type { Attachment } from 'botbuilder';
 import type { ActivationRequest, ActiveAssignment, Constraints, Surface } from '../services/pim/model';
+import { SURFACES } from '../services/pim/surfaces';
 import { accessName, cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
 import { renderCard } from './render';
 
@@ -76,8 +77,8 @@ export function welcomeCard(input: {
 /** Rows per page of the role list: with the multi-select copy of each, well under 28 KB. */
 export const ROLE_PAGE_SIZE = 15;
 
-const GROUP_ORDER: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
-const GROUP_TITLES: Readonly<Record<Surface, string>> = { entraRole: 'Entra roles', group: 'Groups', azureResource: 'Azure resources' };
+/** The role list's group headings. */
+export const SURFACE_TITLES: Readonly<Record<Surface, string>> = { entraRole: 'Entra roles', group: 'Groups', azureResource: 'Azure resources' };
 
 function labelOf(r: RoleView): string {
   return r.label ?? (r.scopeName && r.scopeName !== 'Directory' ? `${r.roleName} · ${r.scopeName}` : r.roleName);
@@ -90,10 +91,10 @@ function labelOf(r: RoleView): string {
 export function roleListCard(input: { roles: readonly RoleView[]; title?: string; filter?: string; page?: number; total?: number }): Attachment {
   const page = Math.max(0, input.page ?? 0);
   const shown = input.roles.slice(page * ROLE_PAGE_SIZE, (page + 1) * ROLE_PAGE_SIZE);
-  const order = [...new Set([...shown.map((r) => r.surface ?? 'entraRole'), ...GROUP_ORDER])];
+  const order = [...new Set([...shown.map((r) => r.surface ?? 'entraRole'), ...SURFACES])];
   const groups = order
     .map((surface) => ({
-      title: GROUP_TITLES[surface],
+      title: SURFACE_TITLES[surface],
       roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints), status: r.status ?? '' })),
     }))
     .filter((g) => g.roles.length > 0);

@@ -6,6 +6,7 @@ import type { PimService } from '../services/pim/service';
 import type { AdminService } from '../services/admin/adminService';
 import type { KeyValueStorage } from '../services/store/keyValueStorage';
 import type { DecidedEntry } from '../services/approvals/decidedBy';
+import type { Resource } from '../services/identity/tokenProvider';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -30,6 +31,8 @@ export interface PendingStepUp {
   /** Readable names per eligibility key, for the result card. */
   readonly labels: Readonly<Record<string, string>>;
   readonly claims: string;
+  /** The API the refusal came from, whose token the sign-in gets (PimError details.resource). */
+  readonly resource: Resource;
 }
 
 /** Starts a step-up sign-in bound to this user and conversation; returns the URL to open. */

@@ -6,13 +6,13 @@ import { CardAction } from '../cards/actions';
 import { cardTime } from '../cards/format';
 import { noticeCard, type NoticeAction } from '../cards/heldViews';
 import { infoCard, MIN_MINUTES_BEFORE_DEACTIVATION } from '../cards/views';
-import type { Surface, UserContext } from '../services/pim/model';
+import type { UserContext } from '../services/pim/model';
+import { isSurface } from '../services/pim/surfaces';
 import type { DialogDeps } from './deps';
 import { describeLifecycleFailure } from './errorMessages';
 import { matchName } from './parsing/resolve';
 import { recentChoices } from './views';
 
-const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 const MAX_ID_LENGTH = 1024;
 
 export async function deactivate(context: TurnContext, deps: DialogDeps, user: UserContext, activeKey: string | undefined): Promise<void> {
@@ -40,7 +40,7 @@ export async function deactivate(context: TurnContext, deps: DialogDeps, user: U
 }
 
 export async function cancelRequest(context: TurnContext, deps: DialogDeps, user: UserContext, surface: unknown, requestId: unknown): Promise<void> {
-  if (typeof requestId !== 'string' || requestId === '' || requestId.length > MAX_ID_LENGTH || !SURFACES.includes(surface as Surface)) {
+  if (typeof requestId !== 'string' || requestId === '' || requestId.length > MAX_ID_LENGTH || !isSurface(surface)) {
     await say(context, "I can't tell which request that was", 'That card did not name a request of yours.', 'Say "my roles" for a fresh card.', 'error');
     return;
   }

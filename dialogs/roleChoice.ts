@@ -14,12 +14,6 @@ export interface RoleChoice extends RoleView, Searchable {
   readonly scopeKind?: Scope['kind'];
 }
 
-export const SURFACE_TITLES: Readonly<Record<Surface, string>> = {
-  entraRole: 'Entra roles',
-  group: 'Groups',
-  azureResource: 'Azure resources',
-};
-
 /** All of a user's eligibilities as choices; scopes are named with their parents where the list knows them. */
 export function toRoleChoices(list: readonly EligibilityWithConstraints[]): RoleChoice[] {
   const scopes = list.map((e) => e.eligibility.scope);
@@ -32,7 +26,8 @@ export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstr
   const access = eligibility.roleId === 'owner' ? 'owner' : 'member';
   const name = isGroup ? eligibility.scope.displayName : eligibility.roleName;
   const membership = `${access === 'owner' ? 'Owner' : 'Member'} of ${name}`;
-  const label = eligibility.surface === 'entraRole' ? eligibility.roleName : isGroup ? membership : `${eligibility.roleName} on ${scopeName}`;
+  const labels: Readonly<Record<Surface, string>> = { entraRole: eligibility.roleName, group: membership, azureResource: `${eligibility.roleName} on ${scopeName}` };
+  const label = labels[eligibility.surface];
   return {
     key: eligibility.key,
     surface: eligibility.surface,

@@ -8,7 +8,7 @@ import { EntraApprovals } from './approvals/entra/entraApprovals';
 import { GroupApprovals } from './approvals/groups/groupApprovals';
 import { GraphAppInstaller } from './approvals/graphAppInstaller';
 import { GraphDirectory } from './approvals/graphDirectory';
-import type { AppInstallerPort, DirectoryPort } from './approvals/port';
+import type { AppInstallerPort, ApprovalsPort, DirectoryPort } from './approvals/port';
 import { checkAdminGroup, type AdminGroupCheck } from './admin/adminGroupCheck';
 import { ClientCredentialsAppTokenProvider } from './identity/clientCredentialsAppTokenProvider';
 import { LocalSsoUserTokenProvider } from './identity/localSsoUserTokenProvider';
@@ -25,6 +25,7 @@ import type { PimProvider, PimService } from './pim/service';
 import { GroupsProvider } from './pim/groups/groupsProvider';
 import { ArmApi } from './pim/azure/armApi';
 import { AzureResourceProvider } from './pim/azure/azureProvider';
+import { configured, type PerSurface } from './pim/surfaces';
 
 export interface ServicesConfig {
   tenantId: string;
@@ -87,14 +88,21 @@ export function createServices(config: ServicesConfig): Services {
   const stepUp = new StepUpTokens(msal, createUserTokens(config, msal));
   const userTokens: UserTokenProvider = stepUp;
   const graph = new GraphApi({ baseUrl: config.graphBaseUrl, retry: config.graphRetry });
-  const providers: PimProvider[] = [new EntraRoleProvider({ graph, tokens: userTokens }), new GroupsProvider({ graph, tokens: userTokens })];
   const appTokens = new ClientCredentialsAppTokenProvider(msal);
   const arm = config.armBaseUrl ? new ArmApi({ baseUrl: config.armBaseUrl, tokens: userTokens, appTokens }) : undefined;
-  if (arm) providers.push(new AzureResourceProvider({ arm }));
-  const pim = new ProviderPimService(providers, { cacheTtlMs: config.cacheTtlMs });
-  const approvalPorts = [new EntraApprovals({ graph, userTokens, appTokens }), new GroupApprovals({ graph, userTokens, appTokens }), ...(arm ? [new AzureApprovals({ arm })] : [])];
+  const providers: PerSurface<PimProvider> = {
+    entraRole: new EntraRoleProvider({ graph, tokens: userTokens }),
+    group: new GroupsProvider({ graph, tokens: userTokens }),
+    azureResource: arm ? new AzureResourceProvider({ arm }) : undefined,
+  };
+  const pim = new ProviderPimService(configured(providers), { cacheTtlMs: config.cacheTtlMs });
+  const approvalPorts: PerSurface<ApprovalsPort> = {
+    entraRole: new EntraApprovals({ graph, userTokens, appTokens }),
+    group: new GroupApprovals({ graph, userTokens, appTokens }),
+    azureResource: arm ? new AzureApprovals({ arm }) : undefined,
+  };
   const installer = config.teamsAppCatalogId ? new GraphAppInstaller(graph, appTokens, { catalogAppId: config.teamsAppCatalogId, graphBaseUrl: config.graphBaseUrl }) : undefined;
-  const approvals = { decisions: new ApprovalDecisions(approvalPorts), people: new GraphDirectory(graph, appTokens), ...(installer ? { installer } : {}) };
+  const approvals = { decisions: new ApprovalDecisions(configured(approvalPorts)), people: new GraphDirectory(graph, appTokens), ...(installer ? { installer } : {}) };
   const admin = new GraphAdminService({ graph, userTokens, appTokens, ...(config.adminGroupId ? { adminGroupId: config.adminGroupId } : {}), ...(arm ? { arm } : {}) });
   const adminGroupId = config.adminGroupId;
   const adminGroup = adminGroupId ? { check: () => checkAdminGroup(graph, appTokens, adminGroupId) } : undefined;

@@ -3,7 +3,8 @@
 // appPackage/build/<name>.zip ready for Teams admin center / Developer Portal upload.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadPackageSettings, readEnvironment, type PackageSettings } from '../../bot/config';
+import { ConfigError, readEnvironment } from '../../bot/config';
+import { loadPackageSettings, type PackageSettings } from './packageSettings';
 import { validateManifest } from './manifestSchema';
 import { decodePng, type RgbaImage } from './png';
 import { writeZip } from './zip';

@@ -20,7 +20,7 @@ export async function resolveWaiting(deps: DialogDeps, user: UserContext, outcom
         const request = await findPendingActivation(deps.pim, user, o.input.eligibilityKey);
         return request ? { ok: true, input: o.input, request, adopted: true } : o;
       } catch (error) {
-        // Without the listing the user still hears "already waiting", as before.
+        // Without the listing the user still hears "already waiting"; only the card's details are missing.
         deps.logger.warn('could not list the pending requests', { kind: (error as { kind?: unknown }).kind });
         return o;
       }

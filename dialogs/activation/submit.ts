@@ -6,7 +6,7 @@ import { activationResultCard, resultsCard, signInCard, type ResultItemView, typ
 import { cardTime, startsLater, zonedDateTime } from '../../cards/format';
 import { heldCard, noticeCard, NO_EXTEND_LINE, type Held } from '../../cards/heldViews';
 import { heldFor, readHeld, remindOf } from './held';
-import { isPendingRequestConflict, isPimError, type PimError } from '../../services/pim/errors';
+import { isPendingRequestConflict, isPimError, stepUpDemand, type PimError, type StepUpDemand } from '../../services/pim/errors';
 import type { ActivationInput, ActivationOutcome, ActivationRequest, Constraints, UserContext } from '../../services/pim/model';
 import type { DialogDeps } from '../deps';
 import { itemFailure } from '../errorMessages';
@@ -42,12 +42,15 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
     }),
   );
   const ready = checks.filter((c) => c.error === undefined).map((c) => c.item);
-  const stepUp = checks.filter((c) => isPimError(c.error) && c.error.kind === 'authenticationRequired' && c.error.details.claims);
+  const stepUp = checks.flatMap((c) => {
+    const demand = stepUpDemand(c.error);
+    return demand ? [{ ...c, demand }] : [];
+  });
   // A request for it already waits for approval: resolved along with the submitted ones (see alreadyWaiting.ts).
   const waiting = deps.approvals?.adopt ? checks.filter((c) => isPendingRequestConflict(c.error)) : [];
   // Already active: information (until when, on which scope), not a failure.
   const already = checks.filter((c) => isAlreadyActive(c.error));
-  const failed = checks.filter((c) => c.error !== undefined && !stepUp.includes(c) && !waiting.includes(c) && !already.includes(c));
+  const failed = checks.filter((c) => c.error !== undefined && !stepUp.some((s) => s.item === c.item) && !waiting.includes(c) && !already.includes(c));
   const read = already.length > 0 ? await readHeld(deps, user) : undefined;
   const held = read?.held ?? {};
   if (read) remindOf(context, deps, user, read.active, already.map((a) => a.item));
@@ -60,7 +63,7 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
       : noticeCard({ title: `${item.label} is already active`, text: 'PIM already has it active for you. Nothing new was requested.', hint: NO_EXTEND_LINE })));
     return;
   }
-  // A single item that PIM refuses gets the full explanation, as before several-at-once existed.
+  // A single item that PIM refuses gets the full explanation; a results card of one row would say less.
   if (items.length === 1 && refused.length === 0 && failed.length === 1) {
     await sendFailure(context, deps, failed[0]!.error, items[0]!.label);
     return;
@@ -77,13 +80,14 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
     return;
   }
   // One sign-in per claims challenge and API (an Azure role's token is for ARM, the others' for Graph).
-  for (const group of stepUpGroups(stepUp.map((s) => ({ item: s.item, claims: (s.error as { details: { claims?: string } }).details.claims! })))) {
+  for (const group of stepUpGroups(stepUp)) {
     const names = group.map((g) => g.item.label).join(', ');
-    const claims = group[0]!.claims;
+    const { claims, resource } = group[0]!.demand;
     const url = await deps.stepUp!.begin(context, user, {
       inputs: group.map((g) => ({ ...g.item.input, claims })),
       labels: Object.fromEntries(group.map((g) => [g.item.key, g.item.label])),
       claims,
+      resource,
     });
     await context.sendActivity(
       MessageFactory.attachment(
@@ -98,10 +102,10 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   }
 }
 
-function stepUpGroups<T extends { readonly item: SubmitItem; readonly claims: string }>(items: readonly T[]): T[][] {
+function stepUpGroups<T extends { readonly item: SubmitItem; readonly demand: StepUpDemand }>(items: readonly T[]): T[][] {
   const groups = new Map<string, T[]>();
   for (const i of items) {
-    const key = `${i.item.input.eligibilityKey.startsWith('azureResource|')}|${i.claims}`;
+    const key = `${i.demand.resource}|${i.demand.claims}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   }
   return [...groups.values()];

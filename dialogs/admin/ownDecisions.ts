@@ -3,14 +3,20 @@
 // bot (or PIM recorded as theirs and the bot saw), and says so. Never anyone else's decisions.
 import type { ActivityEntry } from '../../services/admin/model';
 import type { DecidedEntry } from '../../services/approvals/decidedBy';
-import type { UserContext } from '../../services/pim/model';
+import type { Surface, UserContext } from '../../services/pim/model';
 
 export const OWN_DECISIONS_NOTE =
   'From the approvals you decided through this bot (PIM\'s audit log, which also has decisions made in the portal, is for administrators).';
 
+const DECIDED_ROLE_NAME: Readonly<Record<Surface, (d: DecidedEntry) => string>> = {
+  entraRole: (d) => d.roleName,
+  group: (d) => `${d.scopeName} (${d.roleName.toLowerCase()})`,
+  azureResource: (d) => `${d.roleName} on ${d.scopeName}`,
+};
+
 /** One of the asker's decisions as a history entry, worded like the audit's ("You approved Alice Adams's request for …"). */
 export function ownDecisionEntry(d: DecidedEntry, user: UserContext): ActivityEntry {
-  const roleName = d.surface === 'group' ? `${d.scopeName} (${d.roleName.toLowerCase()})` : d.surface === 'azureResource' ? `${d.roleName} on ${d.scopeName}` : d.roleName;
+  const roleName = DECIDED_ROLE_NAME[d.surface](d);
   return {
     at: new Date(d.at),
     kind: d.outcome === 'approved' ? 'approval' : 'denial',

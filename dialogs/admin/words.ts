@@ -4,6 +4,7 @@
 // directory could not name says "someone" rather than showing an object id.
 import { cardDateTime, formatDuration } from '../../cards/format';
 import type { ActiveAccess, ActivityEntry, PrincipalRef } from '../../services/admin/model';
+import type { Surface } from '../../services/pim/model';
 
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,9 +74,15 @@ export function howHeld(a: Pick<ActiveAccess, 'assignmentType' | 'outsidePim' | 
   return `${how}${a.viaGroup ? ' through a group' : ''}, ${until}`;
 }
 
+const HELD_WHERE: Readonly<Record<Surface, (scopeName: string) => string>> = {
+  entraRole: () => '',
+  group: (scopeName) => ` of ${scopeName}`,
+  azureResource: (scopeName) => ` on ${scopeName}`,
+};
+
 /** "Alice Adams · User Administrator (Directory)": who holds what, where. */
 export function accessSentence(a: ActiveAccess): string {
-  const where = a.surface === 'entraRole' ? '' : a.surface === 'group' ? ` of ${a.scopeName}` : ` on ${a.scopeName}`;
+  const where = HELD_WHERE[a.surface](a.scopeName);
   return `${who(a.principal, undefined)} holds ${a.roleName}${where}`;
 }
 

@@ -8,13 +8,13 @@ import type { DialogDeps } from '../deps';
 import { sendFailure } from '../failure';
 import { parseCommand } from '../parsing/command';
 import type { MessageInput } from '../input';
-import type { UserContext } from '../../services/pim/model';
+import type { Surface, UserContext } from '../../services/pim/model';
 import { isApproverQueueQuestion } from './queuePhrases';
 
 /** More cards than this in one answer bury the chat; the rest come on the next ask, once these are decided. */
 export const MAX_QUEUE_CARDS = 10;
 
-const SURFACE_NAMES = { entraRole: 'Microsoft Entra roles', group: 'PIM groups', azureResource: 'Azure resource roles' } as const;
+const SURFACE_NAMES: Readonly<Record<Surface, string>> = { entraRole: 'Microsoft Entra roles', group: 'PIM groups', azureResource: 'Azure resource roles' };
 
 /** True when the turn asked for the queue and was answered. */
 export async function answerApproverQueue(context: TurnContext, deps: DialogDeps, user: UserContext, input: MessageInput): Promise<boolean> {

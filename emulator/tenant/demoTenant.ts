@@ -39,7 +39,7 @@ export const DEMO_GROUPS = {
   accessReviewers: { id: '0ac0e500-0000-4000-8000-0000000000a3', displayName: 'Access Reviewers' },
 } as const;
 
-/** Azure side (issue 3 builds the ARM surface on these). */
+/** Azure side: the subscription and resource groups the ARM surface serves. */
 export const DEMO_AZURE = {
   subscription: { id: 'c0de5000-0000-4000-8000-0000000000f1', displayName: 'Contoso Prod' },
   resourceGroup: { name: 'rg-web' },

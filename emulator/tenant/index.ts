@@ -58,7 +58,7 @@ export interface TestTokenOptions {
 }
 
 export interface TenantEmulator {
-  /** https://localhost:PORT (Graph at /v1.0 and /beta; ARM later at /subscriptions, /providers). */
+  /** https://localhost:PORT (Graph at /v1.0 and /beta; ARM at /subscriptions, /providers). */
   readonly url: string;
   readonly port: number;
   readonly tenantId: string;

@@ -3,6 +3,7 @@
 import { toRequestSchedule } from '../pim/entra/entraMapping';
 import { asArray, asRecord, readBoolean, readDate, readRecord, readString, readStrings, sameEnum, type JsonRecord } from '../pim/json';
 import type { ActivationRequest, RequestStatus, Surface } from '../pim/model';
+import { SURFACES } from '../pim/surfaces';
 import { constraintsFromRules } from '../policy/constraints';
 import { parseIsoDurationMinutes } from '../policy/isoDuration';
 import { ruleKindOf } from '../policy/rules';
@@ -72,7 +73,11 @@ export function toPendingRequest(value: unknown, surface: Surface, names: { role
   };
 }
 
-const SURFACE_BY_CATEGORY: Readonly<Record<string, Surface>> = { rolemanagement: 'entraRole', groupmanagement: 'group', resourcemanagement: 'azureResource' };
+/** The directory audit's `category` (lower case) for each surface's PIM events. */
+const AUDIT_CATEGORY: Readonly<Record<Surface, string>> = { entraRole: 'rolemanagement', group: 'groupmanagement', azureResource: 'resourcemanagement' };
+const SURFACE_BY_CATEGORY: ReadonlyMap<string, Surface> = new Map(SURFACES.map((s) => [AUDIT_CATEGORY[s], s]));
+/** The audit target naming where the role applies: for groups and Azure resources the role alone ("Member", "Contributor") says little. */
+const AUDIT_WHERE_TYPE: Readonly<Record<Surface, string | undefined>> = { entraRole: undefined, group: 'group', azureResource: 'resource' };
 
 /** PIM's activity names ("Add member to role request approved (PIM activation)") → what happened. */
 export function activityKind(description: string): ActivityKind {
@@ -108,9 +113,9 @@ export function auditToActivity(value: unknown): ActivityEntry | undefined {
   const details = asArray(raw['additionalDetails']).map(asRecord);
   const detail = (key: string) => readString(details.find((d) => readString(d, 'key')?.toLowerCase() === key.toLowerCase()), 'value');
   const result = readString(raw, 'result')?.toLowerCase();
-  const surface = SURFACE_BY_CATEGORY[(readString(raw, 'category') ?? '').toLowerCase()] ?? 'entraRole';
-  // Groups and Azure resources: the role alone ("Member", "Contributor") says little without where.
-  const where = surface === 'group' ? targets.find((t) => typeOf(t) === 'group' && t !== subject) : surface === 'azureResource' ? targets.find((t) => typeOf(t) === 'resource') : undefined;
+  const surface = SURFACE_BY_CATEGORY.get((readString(raw, 'category') ?? '').toLowerCase()) ?? 'entraRole';
+  const whereType = AUDIT_WHERE_TYPE[surface];
+  const where = whereType ? targets.find((t) => typeOf(t) === whereType && t !== subject) : undefined;
   const roleText = readString(role, 'displayName') ?? readString(role, 'id') ?? '';
   const whereText = readString(where, 'displayName');
   return {

@@ -7,7 +7,7 @@
 // (and everything below it) for Azure roles. The most specific entry wins: the longest matching scope,
 // then the surface alone, then `*`. Parsed once at startup (bot/config); linear in the text.
 
-import type { Surface } from '../pim/model';
+import { SURFACES, type Surface } from '../pim/surfaces';
 
 export interface ChannelRoute {
   /** undefined = any surface (`*`). */
@@ -19,7 +19,6 @@ export interface ChannelRoute {
 
 export type ChannelRoutesResult = { readonly ok: true; readonly routes: readonly ChannelRoute[] } | { readonly ok: false; readonly error: string };
 
-const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 /** Teams channel conversation ids: 19:<id>@thread.tacv2 (or the older @thread.skype). */
 const CHANNEL_ID = /^19:[^\s;=]+@thread\.(tacv2|skype)$/;
 const MAX_ENTRIES = 50;

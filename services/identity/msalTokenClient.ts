@@ -97,7 +97,7 @@ export class MsalTokenClient {
     try {
       result = await app.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [SCOPES[resource]], ...(claims ? { claims } : {}) });
     } catch (e) {
-      throw mapMsalError(e, claims);
+      throw mapMsalError(e, claims, resource);
     }
     return accessToken(result);
   }
@@ -145,7 +145,7 @@ export class MsalTokenClient {
         claims: request.claims,
       });
     } catch (e) {
-      throw mapMsalError(e, request.claims);
+      throw mapMsalError(e, request.claims, request.resource);
     }
     const token = accessToken(result);
     const claims = (result?.idTokenClaims ?? {}) as { oid?: unknown; tid?: unknown };

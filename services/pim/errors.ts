@@ -1,6 +1,8 @@
 // Errors are values with a kind; the bot maps each kind to plain words once, at the edge
 // (dialogs/messages). Nothing below the bot formats a message for a user.
 
+import type { Resource } from '../identity/tokenProvider';
+
 export type PimErrorKind =
   /** The request breaks the role's policy; `rules` names the failed rules (ExpirationRule, JustificationRule, ...). */
   | 'policyViolation'
@@ -26,6 +28,8 @@ export interface PimErrorDetails {
   readonly retryAfterSeconds?: number;
   /** Claims challenge (JSON) for a step-up sign-in. */
   readonly claims?: string;
+  /** The API whose token the sign-in is for ('authenticationRequired'): the one that refused. Set wherever claims are. */
+  readonly resource?: Resource;
   /** Upstream error code, for logs only. */
   readonly upstreamCode?: string;
   /** Upstream HTTP status when there was one, for logs only. */
@@ -45,6 +49,19 @@ export class PimError extends Error {
 
 export function isPimError(e: unknown): e is PimError {
   return e instanceof PimError;
+}
+
+/** What a step-up sign-in must get: a token for `resource` that satisfies `claims`. */
+export interface StepUpDemand {
+  readonly claims: string;
+  readonly resource: Resource;
+}
+
+/** The step-up a refusal asks for; undefined for any other error (or a sign-in without claims). */
+export function stepUpDemand(e: unknown): StepUpDemand | undefined {
+  if (!isPimError(e) || e.kind !== 'authenticationRequired') return undefined;
+  const { claims, resource } = e.details;
+  return claims && resource ? { claims, resource } : undefined;
 }
 
 /**

@@ -2,9 +2,9 @@
 // so that groups and Azure resources can join the Entra provider without touching the bot.
 
 import type { PimError } from './errors';
+import type { Surface } from './surfaces';
 
-/** Where an eligibility lives in PIM. */
-export type Surface = 'entraRole' | 'group' | 'azureResource';
+export type { Surface } from './surfaces';
 
 /** The user on whose behalf the bot acts (the verified token's oid/tid in production, never card data). */
 export interface UserContext {

@@ -1,12 +1,14 @@
 // The user's own activation that PIM holds as waiting for approval for one role at one scope: the
 // request a PendingRoleAssignmentRequest refusal is about (PIM keeps one per principal, role and scope).
-import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from './model';
+import { eligibilityKey, type ActivationRequest, type UserContext } from './model';
 import type { PimService } from './service';
+import { surfaceOfKey } from './surfaces';
 
 /** Reads only the surface the key names (filterByCurrentUser(on='principal') / ARM asTarget()). */
 export async function findPendingActivation(pim: PimService, user: UserContext, key: string): Promise<ActivationRequest | undefined> {
   const wanted = comparableTarget(key);
-  const surface = key.split('|', 1)[0] as Surface;
+  const surface = surfaceOfKey(key);
+  if (!surface) return undefined;
   const requests = await pim.listRequests(user, surface);
   return requests
     .filter((r) =>

@@ -17,6 +17,7 @@ import {
   type WaitOptions,
 } from './model';
 import type { PimProvider, PimService } from './service';
+import { surfaceOfKey } from './surfaces';
 import { TtlCache } from './ttlCache';
 
 /**
@@ -155,8 +156,8 @@ export class ProviderPimService implements PimService {
   }
 
   private async findActive(user: UserContext, activeKey: string): Promise<{ active: ActiveAssignment; provider: PimProvider }> {
-    const surface = activeKey.split('|', 1)[0] as Surface;
-    const provider = this.providers.find((p) => p.surface === surface);
+    const surface = surfaceOfKey(activeKey);
+    const provider = surface && this.providers.find((p) => p.surface === surface);
     if (!provider) throw new PimError('notFound', 'Nothing active under that key');
     const active = (await provider.listActive(user)).find((a) => a.key === activeKey);
     if (!active) throw new PimError('notFound', 'Nothing active under that key');

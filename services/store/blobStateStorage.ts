@@ -1,16 +1,16 @@
-// The bot's Storage on Azure Blob Storage (Azurite locally) through @azure/storage-blob, with the
-// same blob names and eTag semantics as botbuilder-azure-blobs' BlobsStorage, so either reads what
+// Key-value state on Azure Blob Storage (Azurite locally) through @azure/storage-blob, with the
+// same blob names and eTag semantics as the Bot Framework SDK's BlobsStorage, so either reads what
 // the other wrote. Why not BlobsStorage itself: every turn reads and writes state, and BlobsStorage
 // spends about as much CPU around each request (a zod schema built per call, p-map, a fresh client
 // per key) as the request costs; bench/run.ts measures the turn.
 import { ContainerClient, type BlockBlobClient, type StoragePipelineOptions } from '@azure/storage-blob';
-import type { Storage, StoreItems } from 'botbuilder';
 import type { CreateOnceStorage } from './createOnce';
+import type { KeyValueStorage, StoredItems } from './keyValueStorage';
 
 /** About the keys of the conversations active within a minute or two at a few hundred turns a second. */
 const DEFAULT_CLIENT_CACHE_SIZE = 2_000;
 
-export class BlobStateStorage implements Storage, CreateOnceStorage {
+export class BlobStateStorage implements KeyValueStorage, CreateOnceStorage {
   private readonly container: ContainerClient;
   private ready: Promise<unknown> | undefined;
   /** Building a blob client (URL parsing, a service client) is about a sixth of a read and write's CPU: keep the recent ones. */
@@ -25,15 +25,15 @@ export class BlobStateStorage implements Storage, CreateOnceStorage {
     this.container = new ContainerClient(connectionString, containerName, options);
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
+  async read(keys: string[]): Promise<StoredItems> {
     await this.initialize();
     const found = await Promise.all(keys.map(async (key) => [key, await this.readOne(key)] as const));
-    const items: StoreItems = {};
+    const items: StoredItems = {};
     for (const [key, value] of found) if (value !== undefined) items[key] = value;
     return items;
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  async write(changes: StoredItems): Promise<void> {
     await this.initialize();
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {

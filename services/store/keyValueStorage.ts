@@ -1,17 +1,24 @@
-// The part of botbuilder's Storage the services use, declared here so services need no botbuilder
-// import: BlobsStorage (Azure Blob / Azurite) and MemoryStorage both fit it as they are.
-// Optimistic concurrency: an item written with the `eTag` it was read with fails if someone wrote in
-// between (BlobsStorage sends If-Match; MemoryStorage compares); no eTag or '*' overwrites.
+// The services' port to durable key-value state: what they need of a store, and nothing of the Bot
+// Framework. BlobStateStorage implements it on Azure Blob (Azurite locally); the bot hands the same
+// object to its dialog state through bot/botStorage.ts, and unit tests use any in-memory store of this
+// shape. Optimistic concurrency: an item written with the `eTag` it was read with fails if someone
+// wrote in between (Blob: If-Match); no eTag, '' or '*' overwrites.
 
 export type StoredItem = Record<string, unknown> & { eTag?: string };
 
+/** Items by key; a read gives each item with the `eTag` of the version it read. */
+export type StoredItems = Record<string, unknown>;
+
 export interface KeyValueStorage {
-  read(keys: string[]): Promise<Record<string, unknown>>;
-  write(changes: Record<string, unknown>): Promise<void>;
+  /** The items found; absent keys are left out. */
+  read(keys: string[]): Promise<StoredItems>;
+  /** Every item is written; one carrying a stale eTag fails with an eTag conflict (see isETagConflict). */
+  write(changes: StoredItems): Promise<void>;
+  /** Absent keys are no error. */
   delete(keys: string[]): Promise<void>;
 }
 
-/** Both BlobsStorage (HTTP 412) and MemoryStorage report a lost race with this wording. */
+/** Blob Storage (HTTP 412, BlobStateStorage) and the SDK's in-memory store report a lost race with this wording. */
 export function isETagConflict(error: unknown): boolean {
   return error instanceof Error && /eTag conflict/i.test(error.message);
 }

@@ -1,4 +1,4 @@
-// Issue 13, item 4, as an approver sees it: Alice writes her justification as a link, and Bob's approval
+// Phishing through cards, as an approver sees it: Alice writes her justification as a link, and Bob's approval
 // card in the real Agents Playground (Chromium) shows it as words, with no link, no HTML and no escape
 // characters showing; the words themselves are all there.
 import { strict as assert } from 'node:assert';

@@ -1,4 +1,4 @@
-// One natural sentence end to end, as people see it (issue 15): the real Agents Playground in Debian's
+// One natural sentence end to end, as people see it: the real Agents Playground in Debian's
 // Chromium against the whole local stack as `npm start` runs it. Alice writes as she would at 3 a.m.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';

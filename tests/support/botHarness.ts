@@ -120,7 +120,7 @@ export function fakePim(eligibilities: EligibilityWithConstraints[] = aliceEligi
   return { service: { ...lifecycleStubs(), activateMany, listEligibilities, listActive, activate }, listEligibilities, listActive, activate };
 }
 
-/** The rest of PimService (issue 3 lifecycle), refusing until a test gives them behaviour. */
+/** The rest of PimService (the lifecycle calls), refusing until a test gives them behaviour. */
 function lifecycleStubs(): Omit<PimService, 'listEligibilities' | 'listActive' | 'activate'> {
   const refuse = () => sinon.stub().rejects(new Error('fake: not stubbed'));
   return {

@@ -1,4 +1,4 @@
-// Graph v1.0 (and, later, the beta approval paths): one module per resource family.
+// Graph v1.0 and the beta paths PIM still has there (approvals, alerts): one module per resource family.
 import type { Router } from '../http/router';
 import { registerAlertRoutes } from './alerts';
 import { registerApprovalRoutes } from './approvals';

@@ -20,7 +20,7 @@ export interface EmulatorRequest {
   params: Record<string, string>;
   /** Who called, set by the authentication step (user object id or app id); null = anonymous. */
   caller: string | null;
-  /** The verified token's subject; set for Graph (and later ARM) paths only. */
+  /** The verified token's subject; set for Graph and ARM paths only. */
   principal: Principal | null;
 }
 

@@ -113,7 +113,7 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
   }
   for (const accessId of ['member', 'owner'] as const) {
     const groupId = DEMO_GROUPS.sreOnCall.id;
-    // Owner needs approval by PIM Approvers, so approvals exist on the groups surface too (issue 4).
+    // Owner needs approval by PIM Approvers, so approvals exist on the groups surface too.
     const settings: PolicySettings = accessId === 'member' ? { ...GROUP_DEFAULTS, maxActivation: 'PT4H' } : { ...GROUP_DEFAULTS, approvers: [{ kind: 'group', id: DEMO_GROUPS.pimApprovers.id }] };
     const policyId = `Group_${groupId}_${stableGuid('policy', groupId, accessId)}`;
     policies.push(policyRecord(policyId, groupId, 'Group', settings));

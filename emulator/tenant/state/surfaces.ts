@@ -1,4 +1,4 @@
-// Persisted records of PIM for Groups and Azure resources (issue 3). Kept apart from types.ts so the
+// Persisted records of PIM for Groups and Azure resources. Kept apart from types.ts so the
 // surfaces grow without touching the Entra records; field names follow Graph and ARM's own JSON.
 import type { GraphRequestRecordBase, RequestSchedule, RequestStatus, TicketInfo } from './types';
 

@@ -151,7 +151,7 @@ export interface PolicyAssignmentRecord {
   roleDefinitionId: string;
 }
 
-/** PIM for Groups and Azure resources: seeded now, served by later issues. */
+/** PIM for Groups and Azure resources: eligibilities, role definitions and scopes (requests and assignments are in surfaces.ts). */
 export interface GroupEligibilityRecord {
   id: string;
   groupId: string;

@@ -4,6 +4,7 @@
 // they are English for admins, and the bot owns all wording.
 
 import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
+import type { Resource } from '../../identity/tokenProvider';
 import { PimError, isPimError, type PimErrorKind } from '../errors';
 
 /** Error codes PIM returns inside `{"error":{"code": ...}}`, mapped to what they mean for the user. */
@@ -36,6 +37,7 @@ function fromGraphError(e: GraphError): PimError {
 export function mapUpstreamError(status: number, code: string | undefined, message: string, headers: Headers | undefined, api: 'Graph' | 'ARM'): PimError {
   const e = { message, headers };
   const base = { upstreamCode: code, httpStatus: status > 0 ? status : undefined };
+  const resource: Resource = api === 'ARM' ? 'arm' : 'graph';
   const byCode = code ? KIND_BY_CODE[code.toLowerCase()] : undefined;
 
   if (byCode === 'policyViolation') {
@@ -45,12 +47,12 @@ export function mapUpstreamError(status: number, code: string | undefined, messa
     return new PimError(kind, `PIM refused the request (${code})`, { ...base, rules });
   }
   if (byCode === 'authenticationRequired') {
-    return new PimError('authenticationRequired', `PIM requires a stronger sign-in (${code})`, { ...base, claims: claimsFromMessage(e.message) });
+    return new PimError('authenticationRequired', `PIM requires a stronger sign-in (${code})`, { ...base, claims: claimsFromMessage(e.message), resource });
   }
   if (byCode) return new PimError(byCode, `PIM refused the request (${code})`, base);
 
   if (status === 401) {
-    return new PimError('authenticationRequired', `${api} rejected the token`, { ...base, claims: claimsFromWwwAuthenticate(e.headers) });
+    return new PimError('authenticationRequired', `${api} rejected the token`, { ...base, claims: claimsFromWwwAuthenticate(e.headers), resource });
   }
   if (status === 403) return new PimError('forbidden', `${api} denied access`, base);
   if (status === 404) return new PimError('notFound', `${api} resource not found`, base);

@@ -150,7 +150,7 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     const text = cardText(await ask('what did alice activate today'));
     const entries = (tenant.state.data.directoryAudits ?? []).filter((e) => e.targetResources.some((t) => t.id === DEMO_USERS.alice.id));
     assert.equal(entries.length, 7, entries.map((e) => e.activityDisplayName).join('; '));
-    // Each audit entry is one row, told in words (issue 16: never the raw log wording).
+    // Each audit entry is one row, told in words, never in the raw log's wording.
     const sentences = text.split('\n').filter((l) => /^(Alice Adams|Bob Brown) (activated|asked for|approved) /.test(l));
     assert.equal(sentences.length, entries.length, sentences.join('\n'));
     assert.doesNotMatch(text, /\(PIM activation\)/);

@@ -138,7 +138,7 @@ export async function startApprovalWorld(): Promise<ApprovalWorld> {
     async request(turns, conversationId) {
       const marks = { bob: people.bob.connector.activities.length, dave: people.dave.connector.activities.length };
       let replies: RecordedActivity[] = [];
-      // Every turn's replies: a request PIM already holds is answered before any question is asked (issue 15).
+      // Every turn's replies: a request PIM already holds is answered before any question is asked.
       for (const turn of turns) replies = [...replies, ...(await world.say('alice', turn, conversationId))];
       const waiting = replies.find((r) => /waiting for approval/.test(strings(cardOf(r.activity))));
       assert.ok(waiting, `the waiting card, got: ${replies.map((r) => strings(cardOf(r.activity)) || r.activity.text).join(' | ')}`);

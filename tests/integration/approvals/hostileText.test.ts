@@ -1,4 +1,4 @@
-// Issue 13, items 4 and 5, over HTTP with nothing stubbed (the tenant emulator, Azurite, the bot on
+// Hostile text and scheduled starts over HTTP with nothing stubbed (the tenant emulator, Azurite, the bot on
 // restify, one recording connector per persona): what Alice types reaches Bob's card inert, what Bob
 // types reaches Alice inert, and a scheduled request says when it starts on every card, is reported as
 // scheduled, and is refused before PIM when it lies too far ahead.

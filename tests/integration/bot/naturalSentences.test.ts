@@ -1,4 +1,4 @@
-// Natural sentences over HTTP with nothing stubbed (issue 15, Understanding): the tenant emulator with
+// Natural sentences over HTTP with nothing stubbed: the tenant emulator with
 // its seeded policies, Azurite, the bot on restify and one recording connector per persona.
 import assert from 'node:assert/strict';
 import type { BotApp } from '../../../bot/server';

@@ -1,4 +1,4 @@
-// Issue 15, "never waste a step", over HTTP with nothing stubbed (emulator, Azurite, the real SDK
+// "Never waste a step", over HTTP with nothing stubbed (emulator, Azurite, the real SDK
 // clients): a role already active is answered before any question, with its end; a request waiting
 // for approval is answered with its Cancel button, which cancels it at PIM; a role asked on a scope
 // where only a wider grant exists is offered on a button, in plain words, and never activated.

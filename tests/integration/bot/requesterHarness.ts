@@ -1,5 +1,5 @@
 // The whole bot over HTTP with nothing stubbed (emulator, Azurite, CloudAdapter on restify, the
-// recording connector as the channel), for the requester flows of issue 3.
+// recording connector as the channel), for the requester flows (list, activate, deactivate, extend, cancel).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

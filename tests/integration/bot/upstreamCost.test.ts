@@ -1,4 +1,4 @@
-// Issue 3's cost rule: once a conversation is warm (the user's eligibilities and their policies are
+// The cost rule: once a conversation is warm (the user's eligibilities and their policies are
 // in the bot's 60 s cache), one activation costs at most 2 Graph/ARM calls: PIM's own dry run and
 // the create. Counted from the emulator's request log over the whole bot (HTTP, Azurite, real SDK
 // clients). Token endpoint and emulated SSO calls are identity, not Graph/ARM, and are not counted

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadPackageSettings } from '../../../bot/config';
+import { ConfigError } from '../../../bot/config';
+import { loadPackageSettings } from '../../../appPackage/tools/packageSettings';
 import { APP_PACKAGE_DIR, buildPackage, checkIcons, fillManifest, MANIFEST_VERSION, SCHEMA_FILE, validateManifest } from '../../../appPackage/tools/package';
 import { decodePng, encodePng } from '../../../appPackage/tools/png';
 import { readZip } from '../../../appPackage/tools/zip';

@@ -1,4 +1,4 @@
-// Issue 15: after an approval the requester's card and message agree, and both give the end time
+// After an approval the requester's card and message agree, and both give the end time
 // (PIM runs an approved activation from the approval for the requested length).
 import assert from 'node:assert/strict';
 import { approvalRecord } from '../../../bot/approvals/adoption';

@@ -1,4 +1,4 @@
-// Phishing through cards (issue 13, item 4): whatever a person typed and whatever the directory calls
+// Phishing through cards: whatever a person typed and whatever the directory calls
 // things is shown as inert text on every card and in every message. Each view below is fed hostile
 // text in every field it shows; the rendered card must hold no construct a client would turn into a
 // link, HTML, formatting or reordered text.

@@ -1,4 +1,4 @@
-// The admin answers' words (issue 16): sentences per audit entry and per active assignment, the "who
+// The admin answers' words: sentences per audit entry and per active assignment, the "who
 // approved her last request" answer, status titles that never rely on colour, and the admin table's
 // narrow-screen list.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 15: each wizard card, once answered, is updated in place into a read-only summary of what was
+// Each wizard card, once answered, is updated in place into a read-only summary of what was
 // chosen (updateActivity on the card's own activity id), so no old card keeps a stale value or a live button.
 import assert from 'node:assert/strict';
 import { TestAdapter, type Activity, type TurnContext } from 'botbuilder';

@@ -1,4 +1,4 @@
-// Issue 15, "never waste a step": what the user already holds or has waiting is answered before any
+// "Never waste a step": what the user already holds or has waiting is answered before any
 // question (until when, on which scope, the button that does something about it); "already active"
 // reads as information; several at once says each role's own maximum before anything is submitted.
 import assert from 'node:assert/strict';

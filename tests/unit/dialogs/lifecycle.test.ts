@@ -150,7 +150,7 @@ describe('step-up in the dialog', () => {
   it('sends a sign-in card for the item that needs it and submits the others', async () => {
     const pim = fakePim(allSurfaces());
     (pim.service.validate as sinon.SinonStub).callsFake(async (_u: unknown, input: { eligibilityKey: string }) => {
-      if (input.eligibilityKey.includes('194ae4cb')) throw new PimError('authenticationRequired', 'acrs', { claims: '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}' });
+      if (input.eligibilityKey.includes('194ae4cb')) throw new PimError('authenticationRequired', 'acrs', { claims: '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}', resource: 'graph' });
     });
     const begin = sinon.stub().resolves('https://localhost:1/t/oauth2/v2.0/authorize?state=s');
     const chat = startChat(pim, NOW, { stepUp: { begin } });

@@ -1,4 +1,4 @@
-// Issue 15: times in the person's own time zone (the activity's localTimezone, or Teams' clientInfo
+// Times in the person's own time zone (the activity's localTimezone, or Teams' clientInfo
 // entity), in one locale per message: an English sentence never carries a date the client wrote in German.
 import assert from 'node:assert/strict';
 import { localizeText, timeFormatter } from '../../../cards/localTime';

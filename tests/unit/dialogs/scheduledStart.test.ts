@@ -1,4 +1,4 @@
-// Scheduled requests (issue 13, item 5): a start that is not now is shown on every card that
+// Scheduled requests: a start that is not now is shown on every card that
 // describes the request, reported as scheduled (never "Role activated"), and refused before PIM is
 // asked when it lies beyond the configured horizon, in the past, or after the eligibility ends.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// What the bot does with what people write (issue 15, Understanding), through the MainDialog on the Teams
+// What the bot does with what people write, through the MainDialog on the Teams
 // channel: natural sentences reach their flow, a guess is confirmed before anything is requested, an
 // unreadable or non-English message gets what the bot can do with buttons, and the approver's and
 // admin's questions reach their answers.

@@ -1,4 +1,4 @@
-// The understanding layer on hostile text (issue 13's families plus its own: repeated filler, request
+// The understanding layer on hostile text (the families of tests/support/hostileText.ts plus its own: repeated filler, request
 // phrases, questions, emoji, foreign words): it answers every message, reads nothing past the command
 // cap, and its work grows with the message, never faster (counted in phrase comparisons, not timed).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 15: the welcome card fits the person. An approver sees how many requests wait for them, with a
+// The welcome card fits the person. An approver sees how many requests wait for them, with a
 // button that lists them (read from the approval records the bot holds); a PIM administrator sees the
 // questions they can ask and is never told to ask their PIM administrator; everyone else sees neither.
 import assert from 'node:assert/strict';

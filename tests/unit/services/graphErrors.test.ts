@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
-import { PimError, type PimErrorKind } from '../../../services/pim/errors';
+import { mapArmError } from '../../../services/pim/azure/armErrors';
+import { PimError, stepUpDemand, type PimErrorKind } from '../../../services/pim/errors';
 import { claimsFromMessage, failedPolicyRules, mapGraphError, retryAfterSeconds } from '../../../services/pim/graph/graphErrors';
 
 function graphError(status: number, code: string | null, message = '', headers?: Record<string, string>): GraphError {
@@ -76,6 +77,25 @@ describe('services/pim/graph error mapping', () => {
       if (row.error.code) assert.equal(mapped.details.upstreamCode, row.error.code);
     });
   }
+
+  it('a step-up demand names the API that refused, Graph or ARM, so its sign-in gets a token for that API', () => {
+    const fromGraph = mapGraphError(graphError(400, 'RoleAssignmentRequestAcrsValidationFailed', ACRS_MESSAGE));
+    const armRefusal = Object.assign(new Error('acrs'), { name: 'RestError', statusCode: 400, code: 'RoleAssignmentRequestAcrsValidationFailed' });
+    armRefusal.message = ACRS_MESSAGE;
+    const fromArm = mapArmError(armRefusal);
+    const claims = claimsFromMessage(ACRS_MESSAGE)!;
+    assert.deepEqual(stepUpDemand(fromGraph), { claims, resource: 'graph' });
+    assert.deepEqual(stepUpDemand(fromArm), { claims, resource: 'arm' });
+    const challenge = { 'WWW-Authenticate': `Bearer error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"` };
+    assert.equal(mapGraphError(graphError(401, null, '', challenge)).details.resource, 'graph');
+  });
+
+  it('asks for no step-up on other refusals or a sign-in without claims', () => {
+    assert.equal(stepUpDemand(mapGraphError(graphError(403, null))), undefined);
+    assert.equal(stepUpDemand(mapGraphError(graphError(401, null))), undefined);
+    assert.equal(stepUpDemand(new PimError('authenticationRequired', 'x', { claims: '{}' })), undefined);
+    assert.equal(stepUpDemand(new Error('x')), undefined);
+  });
 
   it('carries Retry-After on throttling', () => {
     assert.equal(mapGraphError(graphError(429, 'TooManyRequests', '', { 'Retry-After': '7' })).details.retryAfterSeconds, 7);

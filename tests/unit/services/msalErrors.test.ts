@@ -19,6 +19,11 @@ describe('services/identity msal error mapping', () => {
     assert.equal(mapMsalError(e, ACRS).details.claims, ACRS);
   });
 
+  it('a sign-in the token service demands is for the API the token was asked for', () => {
+    assert.equal(mapMsalError(new InteractionRequiredAuthError('interaction_required', 'corr', '', '', '', '', ACRS), undefined, 'arm').details.resource, 'arm');
+    assert.equal(mapMsalError(new ServerError('invalid_grant', 'corr', 'AADSTS50013', undefined, undefined, 400), ACRS, 'graph').details.resource, 'graph');
+  });
+
   it('invalid_grant (expired or foreign assertion) → authenticationRequired', () => {
     assert.equal(mapMsalError(new ServerError('invalid_grant', 'corr', 'AADSTS50013', undefined, undefined, 400)).kind, 'authenticationRequired');
   });

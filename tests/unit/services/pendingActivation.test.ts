@@ -50,6 +50,15 @@ describe('services/pim findPendingActivation', () => {
     assert.equal(azure.listRequests.callCount, 1);
   });
 
+  it('asks no provider for a key that names no surface (an empty prefix once read every surface)', async () => {
+    const entra = provider('entraRole', []);
+    const azure = provider('azureResource', [azureRequest('00000000-0000-4000-8000-000000000001')]);
+    for (const bad of [`|${SUB}|${CONTRIBUTOR}`, `azure|${SUB}|${CONTRIBUTOR}`, '']) {
+      assert.equal(await findPendingActivation(new ProviderPimService([entra, azure]), alice, bad), undefined, bad);
+    }
+    assert.equal(entra.listRequests.callCount + azure.listRequests.callCount, 0);
+  });
+
   it('nothing when no request of the user waits for that role there', async () => {
     const azure = provider('azureResource', [azureRequest('00000000-0000-4000-8000-000000000001', { status: 'granted' })]);
     assert.equal(await findPendingActivation(new ProviderPimService([azure]), alice, key), undefined);
