@@ -20,6 +20,7 @@
 // Pure and linear in the text; no Bot Framework, no I/O.
 
 import type { Scope, Surface } from '../pim/model';
+import type { ApprovalRecord } from './record';
 
 export type ApproverStepUpRequirement =
   /** A sign-in with MFA (amr "mfa") no longer ago than this (auth_time). */
@@ -173,6 +174,18 @@ function rolesMatch(roles: ApproverStepUpRule['roles'], approval: ApprovalUnderP
   const id = approval.roleId.toLowerCase();
   const guid = GUID_TAIL.exec(id)?.[1];
   return roles.some((r) => r === name || r === id || (guid !== undefined && r === guid));
+}
+
+/** An approval record as the policy sees it (the seam the decide path calls: approverStepUpFor(policy, approvalUnderPolicy(record))). */
+export function approvalUnderPolicy(record: Pick<ApprovalRecord, 'surface' | 'request' | 'context'>): ApprovalUnderPolicy {
+  const privileged = record.context?.role?.privileged;
+  return {
+    surface: record.surface,
+    roleId: record.request.roleId,
+    roleName: record.request.roleName,
+    ...(privileged !== undefined ? { privileged } : {}),
+    scopeKind: scopeKindOf(record.surface, record.request.scopeId),
+  };
 }
 
 /**

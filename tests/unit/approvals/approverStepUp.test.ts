@@ -7,7 +7,7 @@ import {
   approverSignInFromClaims, checkApproverStepUp, claimsChallengeFor, type ApproverSignIn,
 } from '../../../services/approvals/approverStepUpCheck';
 import {
-  approverStepUpFor, parseApproverStepUp, requirementInWords, scopeKindOf, type ApprovalUnderPolicy, type ApproverStepUpPolicy,
+  approvalUnderPolicy, approverStepUpFor, parseApproverStepUp, requirementInWords, scopeKindOf, type ApprovalUnderPolicy, type ApproverStepUpPolicy,
 } from '../../../services/approvals/approverStepUpPolicy';
 
 const SUB = '/subscriptions/5b1e0000-0000-4000-8000-0000000000b1';
@@ -62,6 +62,18 @@ describe('approver step-up policy (APPROVER_STEP_UP)', () => {
     assert.deepEqual(approverStepUpFor(p, azure('Contributor', CONTRIBUTOR_ID, `${SUB}/resourceGroups/rg-web`)), { kind: 'acrs', id: 'c3' }, 'the role definition id ends in the GUID');
     assert.deepEqual(approverStepUpFor(p, azure('Reader', READER_ID, `${SUB}/resourceGroups/rg-web`)), { kind: 'mfa', withinMinutes: 30 }, 'the catch-all');
     assert.deepEqual(approverStepUpFor(policy(`entra:${USER_ADMIN}=acrs:c1`), entra('Renamed', true)), { kind: 'acrs', id: 'c1' }, 'template id');
+  });
+
+  it('reads an approval record the way the decide path will hand it over', () => {
+    const record = {
+      surface: 'azureResource' as const,
+      request: { roleId: CONTRIBUTOR_ID, roleName: 'Contributor', scopeId: SUB, scopeName: 'Contoso Prod', startDateTime: '', endDateTime: '', createdDateTime: '', justification: null, ticket: null },
+    };
+    assert.deepEqual(approvalUnderPolicy(record), { surface: 'azureResource', roleId: CONTRIBUTOR_ID, roleName: 'Contributor', scopeKind: 'subscription' });
+    assert.deepEqual(approverStepUpFor(policy('default'), approvalUnderPolicy(record)), { kind: 'mfa', withinMinutes: 10 });
+    const old = { ...record, surface: 'entraRole' as const, request: { ...record.request, roleId: GLOBAL_READER, roleName: 'Global Reader', scopeId: '/' } };
+    assert.deepEqual(approverStepUpFor(policy('default'), approvalUnderPolicy(old)), { kind: 'mfa', withinMinutes: 10 }, 'a record without context (privilege unknown) fails closed');
+    assert.equal(approverStepUpFor(policy('default'), approvalUnderPolicy({ ...old, context: { role: { privileged: false } } })), undefined);
   });
 
   it('reads scope kinds from the record\'s scope id', () => {
