@@ -10,7 +10,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { createServices, type Services } from '../../../services';
-import { approverSignInFromClaims, checkApproverStepUp } from '../../../services/approvals/approverStepUpCheck';
+import { checkApproverStepUp } from '../../../services/approvals/approverStepUpCheck';
+import { readApproverSignIn } from '../../../services/approvals/approverStepUpPending';
 import type { ApproverStepUpRequirement } from '../../../services/approvals/approverStepUpPolicy';
 import type { Surface, UserContext } from '../../../services/pim/model';
 import type { Resource } from '../../../services/identity/tokenProvider';
@@ -93,11 +94,9 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
     await services.stepUp.completeSignIn(bob(), { resource, claims, code: back.searchParams.get('code')!, codeVerifier, redirectUri: REDIRECT });
   }
 
-  /** The bot's own check on the token Bob now decides with. */
-  async function botCheck(resource: Resource, requirement: ApproverStepUpRequirement) {
-    const token = await services.userTokens.getUserToken({ user: bob(), resource });
-    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return checkApproverStepUp(approverSignInFromClaims(claims), requirement, new Date());
+  /** The bot's own check on the token Bob's decision goes with (the held step-up token, else on-behalf-of). */
+  async function botCheck(surface: Surface, requirement: ApproverStepUpRequirement) {
+    return checkApproverStepUp(await readApproverSignIn(services.userTokens, bob(), surface), requirement, new Date());
   }
 
   const cases: Array<{ name: string; make: () => Promise<Pending>; resource: Resource; roleIds: string[] }> = [
@@ -115,10 +114,13 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
         assert.deepEqual(JSON.parse(refused.details.claims!), MFA_CHALLENGE);
         assert.equal(refused.details.upstreamCode, 'RoleAssignmentRequestAcrsValidationFailed');
         assert.equal(await pending.status(), 'PendingApproval', 'nothing decided');
-        assert.equal((await botCheck(c.resource, { kind: 'mfa', withinMinutes: 10 })).satisfied, false, 'the bot sees the session is not fresh either');
+        const before = await botCheck(pending.surface, { kind: 'mfa', withinMinutes: 10 });
+        assert.equal(!before.satisfied && before.missing, 'freshSignIn', 'the bot sees the session (MFA an hour ago) is not fresh either');
 
         await stepUp(c.resource, JSON.stringify(MFA_CHALLENGE));
-        assert.deepEqual((await botCheck(c.resource, { kind: 'mfa', withinMinutes: 10 })), { satisfied: true, verifiedBy: { method: 'mfa', authTime: (await botCheckAuthTime(c.resource)) } });
+        const after = await botCheck(pending.surface, { kind: 'mfa', withinMinutes: 10 });
+        assert.equal(after.satisfied && after.verifiedBy.method, 'mfa', 'the sign-in page made a fresh MFA sign-in');
+        assert.ok(after.satisfied && Date.now() - Date.parse(after.verifiedBy.authTime!) < 60_000, 'auth_time is the sign-in just made');
         const decided = await decide(pending);
         assert.equal(decided.kind, 'decided');
         assert.equal(decided.kind === 'decided' && decided.outcome, 'approved');
@@ -132,18 +134,12 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
         assert.equal(refused.details.claims, '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}');
         assert.equal(await pending.status(), 'PendingApproval');
         await stepUp(c.resource, refused.details.claims!);
-        assert.equal((await botCheck(c.resource, { kind: 'acrs', id: 'c1' })).satisfied, true);
+        assert.deepEqual((await botCheck(pending.surface, { kind: 'acrs', id: 'c1' })).satisfied, true);
         const decided = await decide(pending, 'deny');
         assert.equal(decided.kind === 'decided' && decided.outcome, 'denied');
         assert.equal(await pending.status(), 'Denied');
       });
     });
-  }
-
-  async function botCheckAuthTime(resource: Resource): Promise<string> {
-    const token = await services.userTokens.getUserToken({ user: bob(), resource });
-    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { auth_time: number };
-    return new Date(claims.auth_time * 1000).toISOString();
   }
 
   it('a demand for other roles, or none at all (the default), leaves decisions as they were', async () => {
