@@ -167,6 +167,17 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
     assert.equal(decodeURIComponent(fresh.json.error.message.replace(/^&claims=/, '')), JSON.stringify(MFA_CHALLENGE));
   });
 
+  it("a tenant whose sign-in does no MFA: the step-up token still lacks it, and both the bot's check and PIM say so", async () => {
+    t.stepUp.signIn({ signInAmr: ['pwd'] });
+    t.stepUp.demand([{ surface: 'entraRole', mfaWithinSeconds: 600 }]);
+    const pending = await entraRequest();
+    await stepUp('graph', JSON.stringify(MFA_CHALLENGE));
+    const check = await botCheck('entraRole', { kind: 'mfa', withinMinutes: 10 });
+    assert.equal(!check.satisfied && check.missing, 'mfa');
+    await rejectsWith(decide(pending), 'authenticationRequired');
+    assert.equal(await pending.status(), 'PendingApproval');
+  });
+
   it('the control endpoint switches the same settings for out-of-process tests, and refuses bad ones', async () => {
     const post = (body: unknown) => fetch(`${t.url}/emulator/step-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal((await post({ demand: [{ surface: 'entraRole', mfaWithinSeconds: 600 }] })).status, 204);
