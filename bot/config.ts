@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvFileError, withEnvFile, type Env } from './envFile';
 import { isChannelId, parseChannelRoutes, singleChannelRoutes, type ChannelRoute } from '../services/approvals/channelRoutes';
+import { parseApproverStepUp, type ApproverStepUpPolicy } from '../services/approvals/approverStepUpPolicy';
 
 export type Mode = 'local' | 'production';
 
@@ -95,6 +96,8 @@ export interface BotConfig {
   readonly activation?: ActivationLimits;
   /** APPROVERS_CHANNEL_ID / APPROVAL_CHANNELS: the Teams channels that also get approval cards (absent: none). */
   readonly approvalChannels?: readonly ChannelRoute[];
+  /** APPROVER_STEP_UP: which approvals need the approver's fresh MFA or authentication context (loadConfig always sets it; [] = off). */
+  readonly approverStepUp?: ApproverStepUpPolicy;
 }
 
 export interface ActivationLimits {
@@ -222,6 +225,7 @@ function loadLocalConfig(env: Env): BotConfig {
     activation: activationLimits(env),
     ...(localCatalogId ? { teamsAppCatalogId: localCatalogId } : {}),
     ...approvalChannels(env),
+    approverStepUp: approverStepUp(env),
   };
 }
 
@@ -280,6 +284,7 @@ function loadProductionConfig(env: Env): BotConfig {
     activation: activationLimits(env),
     ...(teamsAppCatalogId ? { teamsAppCatalogId } : {}),
     ...channels,
+    approverStepUp: approverStepUp(env),
     production: {
       appId,
       appType,
@@ -358,6 +363,13 @@ function approvalChannels(env: Env): { approvalChannels?: readonly ChannelRoute[
     throw new ConfigError('APPROVAL_CHANNELS', 'has a "*" entry and APPROVERS_CHANNEL_ID is set too; keep one of them (APPROVERS_CHANNEL_ID means "*=<channel>")');
   }
   return { approvalChannels: single !== undefined ? [...parsed.routes, ...singleChannelRoutes(single)] : parsed.routes };
+}
+
+/** APPROVER_STEP_UP (services/approvals/approverStepUpPolicy.ts): unset = the default rules. */
+function approverStepUp(env: Env): ApproverStepUpPolicy {
+  const parsed = parseApproverStepUp(readOptional(env, 'APPROVER_STEP_UP') ?? 'default');
+  if (!parsed.ok) throw new ConfigError('APPROVER_STEP_UP', parsed.error);
+  return parsed.policy;
 }
 
 function activationLimits(env: Env): ActivationLimits {

@@ -7,6 +7,7 @@ import type { FaultRule, Faults } from './faults';
 import { Router } from './http/router';
 import type { EmulatorRequest, EmulatorResponse } from './http/types';
 import type { RequestLog } from './requestLog';
+import { checkDemand, checkSignIn, type ApproverStepUpDemand, type SignInSettings } from './identity/stepUpSettings';
 
 export interface ControlDeps {
   readonly clock: ControllableClock;
@@ -14,6 +15,8 @@ export interface ControlDeps {
   readonly faults: Faults;
   readonly reset: () => Promise<void>;
   readonly port: () => number;
+  /** Approver step-up switches (identity/stepUpSettings.ts), for out-of-process tests. */
+  readonly stepUp: { signIn(s: Partial<SignInSettings>): void; demand(d: readonly ApproverStepUpDemand[]): void; clear(): void };
 }
 
 export function controlRouter(deps: ControlDeps): Router {
@@ -44,6 +47,20 @@ export function controlRouter(deps: ControlDeps): Router {
     const rules = body.add === undefined ? [] : Array.isArray(body.add) ? body.add : [body.add];
     try {
       for (const rule of rules) deps.faults.add(rule as FaultRule);
+    } catch (e) {
+      return problem(400, (e as Error).message);
+    }
+    return { status: 204 };
+  });
+  // {"clear": true} | {"signIn": {sessionAmr?, sessionAgeSeconds?, signInAmr?}} | {"demand": [{surface, roleIds?, mfaWithinSeconds?, acrs?}]}
+  r.add('POST', /^\/emulator\/step-up$/, (req) => {
+    const body = jsonBody(req) as { clear?: unknown; signIn?: unknown; demand?: unknown };
+    try {
+      const signIn = body.signIn === undefined ? undefined : checkSignIn(body.signIn);
+      const demands = body.demand === undefined ? undefined : Array.isArray(body.demand) ? body.demand.map(checkDemand) : [checkDemand(body.demand)];
+      if (body.clear === true) deps.stepUp.clear();
+      if (signIn) deps.stepUp.signIn(signIn);
+      if (demands) deps.stepUp.demand(demands);
     } catch (e) {
       return problem(400, (e as Error).message);
     }

@@ -23,6 +23,7 @@ import { signingKeyFromPem } from './identity/jwt';
 import { registerIdentityRoutes } from './identity/routes';
 import { loadOrCreateSecrets } from './identity/secrets';
 import { TokenService } from './identity/tokens';
+import { checkDemand, checkSignIn, defaultStepUpSettings, stepUpSettings, type ApproverStepUpDemand, type SignInSettings } from './identity/stepUpSettings';
 import { createRequestLog, type RequestLogEntry } from './requestLog';
 import { handle, type Pipeline } from './server';
 import { createStateView, type TenantStateView } from './stateView';
@@ -32,6 +33,7 @@ export type { FaultRule } from './faults';
 export type { RequestLogEntry } from './requestLog';
 export type { TenantStateView } from './stateView';
 export type { ControllableClock } from './clock';
+export type { ApproverStepUpDemand, SignInSettings } from './identity/stepUpSettings';
 
 export interface TenantEmulatorOptions {
   /** Default 0 (random); the server listens on 127.0.0.1 only. */
@@ -53,6 +55,8 @@ export interface TestTokenOptions {
   scp?: string;
   amr?: string[];
   acrs?: string[];
+  /** The token's auth_time (when the user signed in); absent: the token does not say. */
+  authTime?: Date;
   /** Negative = already expired. */
   lifetimeSeconds?: number;
 }
@@ -86,6 +90,15 @@ export interface TenantEmulator {
   readonly state: TenantStateView;
   /** Mints tokens directly, for tests that need a particular user or authentication strength. */
   readonly tokens: { user(o: TestTokenOptions): string };
+  /**
+   * How sign-ins look (the SSO session's amr and age, the sign-in page's amr) and what deciding an
+   * approval demands of the approver's token (issue 20); off by default, back to default on reset().
+   */
+  readonly stepUp: {
+    signIn(settings: Partial<SignInSettings>): void;
+    demand(demands: readonly ApproverStepUpDemand[]): void;
+    clear(): void;
+  };
   /** Back to the seed (keeps the bot secret and the signing key). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -151,10 +164,24 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   registerArmApprovalRoutes(arm, { store, clock, baseUrl: url, pageSize });
   registerSubscriptionRoutes(arm, { store, clock, baseUrl: url, pageSize });
   const armAudiences = RESOURCES.find((r) => r.name === 'arm')!;
-  const reset = () => store.reset();
+  const stepUp = {
+    signIn(s: Partial<SignInSettings>) {
+      Object.assign(stepUpSettings(store).signIn, checkSignIn(s));
+    },
+    demand(demands: readonly ApproverStepUpDemand[]) {
+      stepUpSettings(store).approverDemands = demands.map(checkDemand);
+    },
+    clear() {
+      Object.assign(stepUpSettings(store), defaultStepUpSettings());
+    },
+  };
+  const reset = async () => {
+    stepUp.clear();
+    await store.reset();
+  };
   pipeline = {
     port,
-    control: controlRouter({ clock, requestLog, faults, reset, port: () => port }),
+    control: controlRouter({ clock, requestLog, faults, reset, port: () => port, stepUp }),
     identity,
     graph,
     faults,
@@ -182,6 +209,7 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
     requestLog: { entries: () => requestLog.entries(), clear: () => requestLog.clear() },
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
     state: createStateView(store, clock),
+    stepUp,
     tokens: {
       user(o) {
         const user = store.data.users.find((u) => u.id === o.userId);
@@ -193,6 +221,7 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
           scp: o.scp ?? (resource ? (botApp.delegatedPermissions[resource.name] ?? []).join(' ') : 'access_as_user'),
           amr: o.amr,
           acrs: o.acrs,
+          ...(o.authTime ? { authTime: Math.floor(o.authTime.getTime() / 1000) } : {}),
           azp: botApp.clientId,
           lifetimeSeconds: o.lifetimeSeconds,
         });

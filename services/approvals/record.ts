@@ -3,6 +3,7 @@
 // written with eTag checks so several bot instances can share it and a killed one loses nothing.
 
 import type { Surface } from '../pim/model';
+import type { ApproverVerification } from './approverStepUpCheck';
 import type { ApprovalContext } from './context';
 import type { ApprovalOutcome, PersonRef } from './model';
 
@@ -66,6 +67,8 @@ export interface RecordedDecision {
   readonly justification: string;
   /** 'bot' = through a card; 'pim' = found by reconciling (portal, another client, expiry). */
   readonly via: 'bot' | 'pim';
+  /** How the approver proved themselves (approverStepUpCheck.ts); absent in records written before, and for via 'pim'. */
+  readonly verifiedBy?: ApproverVerification;
 }
 
 export interface ApprovalRecord {

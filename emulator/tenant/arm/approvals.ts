@@ -15,6 +15,7 @@ import {
   type ApprovalRecord, type ApprovalSubject, type StageView,
 } from '../pim/approvalStages';
 import { recordPimAudit } from '../pim/audit';
+import { requireStepUpToDecide } from '../pim/approverStepUp';
 import { sameId } from '../pim/directory';
 import type { AzureRequestRecord } from '../state/surfaces';
 import type { TenantData } from '../state/types';
@@ -124,7 +125,9 @@ async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string
     await ctx.deps.store.update((d) => {
       const stored = (d.azure.requests ?? []).find((r) => r.name === request.name)!;
       const subject = azureSubject(d, stored);
-      const outcome = decide(findOrCreateApproval(d, subject), subject, stageId, ctx.user.oid, body.reviewResult, body.justification, ctx.now);
+      const approval = findOrCreateApproval(d, subject);
+      requireStepUpToDecide(ctx.deps.store, approval, stageId, roleGuid(stored.roleDefinitionId), ctx.user);
+      const outcome = decide(approval, subject, stageId, ctx.user.oid, body.reviewResult, body.justification, ctx.now);
       // The approver's decision is audited as for Entra roles (graph/approvals.ts), with the approver's reason.
       if (outcome === 'Approved' || outcome === 'Denied') {
         recordPimAudit(d, {

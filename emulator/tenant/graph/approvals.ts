@@ -8,6 +8,7 @@ import {
 } from '../pim/approvalStages';
 import { directoryRolePolicy } from '../pim/directory';
 import { recordPimAudit } from '../pim/audit';
+import { requireStepUpToDecide } from '../pim/approverStepUp';
 import type { GraphRequestRecordBase, PolicyRecord, ScheduleRequestRecord, TenantData } from '../state/types';
 import { READ_DIRECTORY_ROLES, requirePermission, WRITE_ASSIGNMENT_REQUESTS } from './access';
 import type { GraphDeps } from './deps';
@@ -47,6 +48,7 @@ async function patchStep(req: EmulatorRequest, deps: GraphDeps): Promise<Emulato
     const stored = d.roleAssignmentScheduleRequests.find((r) => r.id === request.id)!;
     const subject = entraSubject(d, stored);
     const approval = findOrCreateApproval(d, subject);
+    requireStepUpToDecide(deps.store, approval, req.params.stepId!, stored.roleDefinitionId, p);
     const outcome = decide(approval, subject, req.params.stepId!, p.oid, body.reviewResult, body.justification, now);
     recordPimAudit(d, {
       activity: outcome === 'Denied' ? 'activationDenied' : 'activationApproved', surface: 'entraRole', initiatedBy: { kind: 'user', id: p.oid, ipAddress: req.remoteAddress },

@@ -5,6 +5,7 @@
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import { recordPimAudit } from '../pim/audit';
+import { requireStepUpToDecide } from '../pim/approverStepUp';
 import { sameId } from '../pim/directory';
 import {
   decide, findOrCreateApproval, readDecisionBody, settleGraphRequest, stageViews, type ApprovalSubject,
@@ -63,7 +64,9 @@ async function patchStage(req: EmulatorRequest, deps: GraphDeps): Promise<Emulat
   await deps.store.update((d) => {
     const stored = (d.groupAssignmentRequests ?? []).find((r) => r.id === request.id)!;
     const subject = groupSubject(d, stored);
-    const outcome = decide(findOrCreateApproval(d, subject), subject, req.params.stageId!, p.oid, body.reviewResult, body.justification, now);
+    const approval = findOrCreateApproval(d, subject);
+    requireStepUpToDecide(deps.store, approval, req.params.stageId!, stored.accessId, p);
+    const outcome = decide(approval, subject, req.params.stageId!, p.oid, body.reviewResult, body.justification, now);
     // The approver's decision is audited as for Entra roles (graph/approvals.ts), with the approver's reason.
     if (outcome === 'Approved' || outcome === 'Denied') {
       recordPimAudit(d, { ...groupAudit(stored, p.oid, now, req, outcome === 'Denied' ? 'activationDenied' : 'activationApproved'), justification: body.justification || null });

@@ -9,6 +9,7 @@ import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import type { UserRecord } from '../state/types';
 import type { IdentityDeps } from './routes';
+import { stepUpSettings } from './stepUpSettings';
 
 /** Entra's authorization codes live about 10 minutes and are redeemed once. */
 export const AUTH_CODE_LIFETIME_MS = 10 * 60_000;
@@ -20,6 +21,10 @@ export interface AuthorizationCode {
   readonly userId: string;
   readonly scopes: readonly string[];
   readonly acrs: readonly string[];
+  /** amr of the sign-in made on the page (identity/stepUpSettings.ts signInAmr). */
+  readonly amr: readonly string[];
+  /** When the person pressed Continue: the token's auth_time (seconds since the epoch). */
+  readonly authTime: number;
   /** PKCE (RFC 7636): S256 challenge; absent when the client sent none (confidential clients may omit it). */
   readonly codeChallenge?: string;
   readonly expiresAt: number;
@@ -77,6 +82,8 @@ interface AuthorizeRequest {
   readonly state: string;
   readonly scopes: string[];
   readonly acrs: string[];
+  /** The claims asked for amr "mfa" (an approver's fresh MFA). */
+  readonly mfa: boolean;
   readonly codeChallenge?: string;
 }
 
@@ -105,14 +112,15 @@ function parse(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps
   const user = deps.store.data.users.find((u) => u.id.toLowerCase() === hint || u.userPrincipalName.toLowerCase() === hint);
   if (!user) return problem(400, `AADSTS50034: The user account ${hint || '(none)'} does not exist in the ${deps.tenantId} directory.`);
   const scopes = (params.get('scope') ?? '').split(' ').filter(Boolean);
-  return { user, clientId: app.clientId, redirectUri, state, scopes, acrs: requestedAcrs(params.get('claims')), ...(challenge ? { codeChallenge: challenge } : {}) };
+  return { user, clientId: app.clientId, redirectUri, state, scopes, acrs: requestedAcrs(params.get('claims')), mfa: requestsMfa(params.get('claims')), ...(challenge ? { codeChallenge: challenge } : {}) };
 }
 
 function page(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps): EmulatorResponse {
   const parsed = parse(req, params, deps);
   if (!('user' in parsed)) return parsed;
   const hidden = [...params.entries()].map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('\n      ');
-  const what = parsed.acrs.length > 0 ? `an extra check (authentication context ${parsed.acrs.map(escape).join(', ')})` : 'your sign-in';
+  const extra = [...parsed.acrs.map((a) => `authentication context ${escape(a)}`), ...(parsed.mfa ? ['a fresh sign-in with MFA'] : [])];
+  const what = extra.length > 0 ? `an extra check (${extra.join(', ')})` : 'your sign-in';
   return {
     status: 200,
     headers: { 'cache-control': 'no-store' },
@@ -149,6 +157,8 @@ function confirm(req: EmulatorRequest, deps: IdentityDeps): EmulatorResponse {
     userId: parsed.user.id,
     scopes: parsed.scopes,
     acrs: parsed.acrs,
+    amr: [...stepUpSettings(deps.store).signIn.signInAmr],
+    authTime: Math.floor(Date.now() / 1000),
     ...(parsed.codeChallenge ? { codeChallenge: parsed.codeChallenge } : {}),
   });
   back.searchParams.set('code', code);
@@ -164,6 +174,17 @@ function requestedAcrs(claims: string | null): string[] {
     return [acrs?.value, ...(Array.isArray(acrs?.values) ? acrs.values : [])].filter((v): v is string => typeof v === 'string' && /^c\d{1,2}$/.test(v));
   } catch {
     return [];
+  }
+}
+
+/** Whether a claims request asks for amr "mfa" ({"access_token":{"amr":{"essential":true,"values":["mfa"]}}}). */
+export function requestsMfa(claims: string | null): boolean {
+  if (!claims) return false;
+  try {
+    const amr = (JSON.parse(claims) as { access_token?: { amr?: { value?: unknown; values?: unknown } } } | null)?.access_token?.amr;
+    return amr?.value === 'mfa' || (Array.isArray(amr?.values) && amr.values.includes('mfa'));
+  } catch {
+    return false;
   }
 }
 

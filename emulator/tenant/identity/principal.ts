@@ -6,6 +6,8 @@ export interface UserPrincipal {
   readonly scopes: readonly string[];
   readonly amr: readonly string[];
   readonly acrs: readonly string[];
+  /** auth_time (seconds since the epoch) when the token carries it: when the user last signed in. */
+  readonly authTime?: number;
   readonly appId: string | null;
 }
 
@@ -28,6 +30,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
       scopes: claims.scp.split(' ').filter(Boolean),
       amr: strings(claims.amr),
       acrs: strings(claims.acrs),
+      ...(typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? { authTime: claims.auth_time } : {}),
       appId,
     };
   }

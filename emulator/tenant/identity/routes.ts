@@ -11,7 +11,8 @@ import type { Claims } from './jwt';
 import { jwk, type SigningKey } from './jwt';
 import { CLIENT_ASSERTION_TYPE, verifyClientAssertion } from './clientCertificates';
 import { oauthError } from './oauthErrors';
-import { authorizationCodes, pkceMatches, registerAuthorizeRoutes } from './authorize';
+import { authorizationCodes, pkceMatches, registerAuthorizeRoutes, requestsMfa } from './authorize';
+import { stepUpSettings } from './stepUpSettings';
 import type { TokenService } from './tokens';
 import { TOKEN_LIFETIME_SECONDS } from './tokens';
 
@@ -173,8 +174,12 @@ function authorizationCode(form: URLSearchParams, app: AppRegistration, resource
   }
   const user = deps.store.data.users.find((u) => u.id === grant.userId);
   if (!user) return fail(400, 'invalid_grant', 50034, 'The user account of this authorization code no longer exists.');
-  // The sign-in just made satisfied what the claims asked (authentication context, MFA).
-  const claims: Claims = { oid: user.id, sub: user.id, tid: deps.tenantId, name: user.displayName, preferred_username: user.userPrincipalName, amr: ['pwd', 'mfa'], ...(grant.acrs.length > 0 ? { acrs: [...grant.acrs] } : {}) };
+  // The sign-in just made satisfied what the claims asked (authentication context); its amr is what the
+  // sign-in page did (stepUpSettings signInAmr) and its auth_time the moment it was made.
+  const claims: Claims = {
+    oid: user.id, sub: user.id, tid: deps.tenantId, name: user.displayName, preferred_username: user.userPrincipalName,
+    amr: [...grant.amr], auth_time: grant.authTime, ...(grant.acrs.length > 0 ? { acrs: [...grant.acrs] } : {}),
+  };
   const granted = (app.delegatedPermissions[resource.name] ?? []).map((s) => `${resource.audience}/${s}`);
   const response = tokenResponse(deps.tokens.delegatedToken(claims, app, resource), [...granted, scope].join(' '));
   const json = response.json as Record<string, unknown>;
@@ -197,7 +202,8 @@ export function unmetClaims(claimsParam: string | null, assertion: Claims): stri
     return 'malformed';
   }
   const acrs = (parsed as { access_token?: { acrs?: { essential?: boolean; value?: unknown; values?: unknown } } } | null)?.access_token?.acrs;
-  if (!acrs) return undefined;
+  // An essential amr "mfa" (an approver's step-up) the assertion does not carry needs the sign-in too.
+  if (!acrs) return requestsMfa(claimsParam) && !(Array.isArray(assertion.amr) && assertion.amr.includes('mfa')) ? claimsParam : undefined;
   const wanted = [acrs.value, ...(Array.isArray(acrs.values) ? acrs.values : [])].filter((v): v is string => typeof v === 'string');
   const held = Array.isArray(assertion.acrs) ? assertion.acrs : [];
   if (wanted.every((v) => held.includes(v))) return undefined;
@@ -266,5 +272,8 @@ function sso(req: EmulatorRequest, deps: IdentityDeps): EmulatorResponse {
   const app = typeof body.audience === 'string' ? deps.apps.find((a) => a.ownAudiences.includes(body.audience as string)) : undefined;
   if (!app) return oauthError({ status: 400, error: 'invalid_resource', code: 500011, description: `The resource principal named ${String(body.audience)} was not found in the tenant named ${deps.tenantId}.` });
   // Like Teams' SSO token, it never carries an authentication context: a step-up is the authorization-code flow.
-  return { status: 200, json: { token: deps.tokens.userToken({ user, audience: body.audience as string, scp: 'access_as_user', amr: ['pwd', 'mfa'] }) } };
+  // Its session signed in a while ago (stepUpSettings: sessionAgeSeconds), with the session's amr.
+  const session = stepUpSettings(deps.store).signIn;
+  const authTime = Math.floor(Date.now() / 1000) - session.sessionAgeSeconds;
+  return { status: 200, json: { token: deps.tokens.userToken({ user, audience: body.audience as string, scp: 'access_as_user', amr: [...session.sessionAmr], authTime }) } };
 }

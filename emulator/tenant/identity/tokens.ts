@@ -15,6 +15,8 @@ export interface UserTokenOptions {
   scp: string;
   amr?: readonly string[];
   acrs?: readonly string[];
+  /** auth_time, seconds since the epoch (when the user signed in); absent: the token does not say. */
+  authTime?: number;
   azp?: string;
   /** Negative values make an already-expired token (for tests). */
   lifetimeSeconds?: number;
@@ -50,7 +52,7 @@ export class TokenService {
   /** On-behalf-of: the user's identity and authentication strength carry over to the downstream token. */
   delegatedToken(assertion: Claims, app: AppRegistration, resource: ResourceApi): string {
     const carried: Claims = {};
-    for (const c of ['oid', 'sub', 'tid', 'name', 'preferred_username', 'given_name', 'family_name', 'amr', 'acrs', 'upn']) {
+    for (const c of ['oid', 'sub', 'tid', 'name', 'preferred_username', 'given_name', 'family_name', 'amr', 'acrs', 'auth_time', 'upn']) {
       if (assertion[c] !== undefined) carried[c] = assertion[c];
     }
     return signJwt(
@@ -93,6 +95,7 @@ export class TokenService {
       amr: [...(o.amr ?? ['pwd', 'mfa'])],
     };
     if (o.acrs && o.acrs.length > 0) claims.acrs = [...o.acrs];
+    if (o.authTime !== undefined) claims.auth_time = o.authTime;
     return signJwt(claims, this.key);
   }
 
