@@ -43,6 +43,11 @@ export interface PimServiceOptions {
 
 export class ProviderPimService implements PimService {
   private readonly cache: TtlCache<EligibilityWithConstraints[]>;
+  /** The last listing of each user's open requests per surface, for readers that accept a recent one. */
+  private readonly recentRequests = new Map<string, { readonly at: number; readonly requests: ActivationRequest[] }>();
+  /** When each user last wrote through this service, so a listing read across a write is not kept. */
+  private readonly lastOwnWrite = new Map<string, number>();
+  private readonly requestsTtlMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -52,6 +57,7 @@ export class ProviderPimService implements PimService {
   ) {
     this.now = options.now ?? Date.now;
     this.cache = new TtlCache(options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS, this.now);
+    this.requestsTtlMs = options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -59,13 +65,15 @@ export class ProviderPimService implements PimService {
     return this.cache.get(cacheKey(user), () => this.loadEligibilities(user)).then((items) => [...items]);
   }
 
-  async listActive(user: UserContext): Promise<ActiveAssignment[]> {
-    const perProvider = await Promise.all(this.providers.map((p) => p.listActive(user)));
+  async listActive(user: UserContext, surface?: Surface): Promise<ActiveAssignment[]> {
+    const providers = surface ? this.providers.filter((p) => p.surface === surface) : this.providers;
+    const perProvider = await Promise.all(providers.map((p) => p.listActive(user)));
     return perProvider.flat();
   }
 
   async activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest> {
     const { entry, provider } = await this.prepare(user, input);
+    this.forgetRequests(user);
     return this.dropCacheOnStaleRefusal(user, () => provider.activate(user, entry.eligibility, input));
   }
 
@@ -89,6 +97,7 @@ export class ProviderPimService implements PimService {
 
   async deactivate(user: UserContext, activeKey: string): Promise<ActivationRequest> {
     const { active, provider } = await this.findActive(user, activeKey);
+    this.forgetRequests(user);
     return provider.deactivate(user, active);
   }
 
@@ -97,16 +106,18 @@ export class ProviderPimService implements PimService {
     if (active.assignmentType === 'activated') {
       throw new PimError('invalidInput', 'PIM does not extend activations; activate again once it ends', { upstreamCode: 'ActivationNotExtendable' });
     }
+    this.forgetRequests(user);
     return provider.extend(user, active, input);
   }
 
-  async listRequests(user: UserContext, surface?: Surface): Promise<ActivationRequest[]> {
+  async listRequests(user: UserContext, surface?: Surface, options: { readonly maxAgeMs?: number } = {}): Promise<ActivationRequest[]> {
     const providers = surface ? this.providers.filter((p) => p.surface === surface) : this.providers;
-    const perProvider = await Promise.all(providers.map((p) => p.listRequests(user)));
+    const perProvider = await Promise.all(providers.map((p) => this.requestsOf(user, p, options.maxAgeMs ?? 0)));
     return perProvider.flat().sort((a, b) => a.startDateTime.getTime() - b.startDateTime.getTime());
   }
 
   async cancel(user: UserContext, ref: RequestRef): Promise<void> {
+    this.forgetRequests(user);
     await this.provider(ref.surface).cancel(user, ref.id);
   }
 
@@ -141,6 +152,37 @@ export class ProviderPimService implements PimService {
   /** Forgets the user's cached eligibilities, e.g. when the bot learns they changed. */
   invalidate(user: UserContext): void {
     this.cache.delete(cacheKey(user));
+    this.forgetRequests(user);
+  }
+
+  /** One surface's listing of the user's open requests: a recent one when the caller accepts its age. */
+  private async requestsOf(user: UserContext, provider: PimProvider, maxAgeMs: number): Promise<ActivationRequest[]> {
+    const key = `${cacheKey(user)}|${provider.surface}`;
+    const hit = this.recentRequests.get(key);
+    if (hit && maxAgeMs > 0 && this.now() - hit.at <= maxAgeMs) return [...hit.requests];
+    const started = this.now();
+    const requests = await provider.listRequests(user);
+    // A write of the user's own while this read was out makes it stale before it lands: not kept.
+    if ((this.lastOwnWrite.get(cacheKey(user)) ?? Number.NEGATIVE_INFINITY) < started) {
+      this.recentRequests.set(key, { at: this.now(), requests });
+      this.pruneRequests();
+    }
+    return [...requests];
+  }
+
+  private forgetRequests(user: UserContext): void {
+    const userKey = cacheKey(user);
+    this.lastOwnWrite.set(userKey, this.now());
+    for (const p of this.providers) this.recentRequests.delete(`${userKey}|${p.surface}`);
+  }
+
+  /** Keeps the maps to the users seen within the eligibility lifetime, so they cannot grow without bound. */
+  private pruneRequests(): void {
+    if (this.recentRequests.size < 1_000) return;
+    const horizon = this.now() - this.requestsTtlMs;
+    for (const [key, entry] of this.recentRequests) if (entry.at < horizon) this.recentRequests.delete(key);
+    // A read outlives no TTL (Graph and ARM calls time out long before), so older writes can't matter.
+    for (const [key, at] of this.lastOwnWrite) if (at < horizon) this.lastOwnWrite.delete(key);
   }
 
   /** The cached eligibility + its provider, with the policy checked locally; nothing sent yet. */
@@ -183,6 +225,14 @@ export class ProviderPimService implements PimService {
     const perProvider = await Promise.all(
       this.providers.map(async (provider) => {
         const eligibilities = await provider.listEligibilities(user);
+        if (provider.getConstraintsMany) {
+          const constraints = await provider.getConstraintsMany(user, eligibilities);
+          return eligibilities.map((eligibility, i) => {
+            const c = constraints[i];
+            if (!c || isPimError(c)) throw c ?? new PimError('unknown', 'No constraints for an eligibility');
+            return { eligibility, constraints: c };
+          });
+        }
         return Promise.all(eligibilities.map(async (eligibility) => ({ eligibility, constraints: await provider.getConstraints(user, eligibility) })));
       }),
     );
