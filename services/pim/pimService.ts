@@ -2,6 +2,7 @@
 // eligibilities with their constraints, and validation before anything is sent to PIM.
 
 import { checkActivation } from './activationRules';
+import { isOpenRequest } from './entra/entraMapping';
 import { isPimError, PimError, type PimErrorKind } from './errors';
 import {
   eligibilityKey,
@@ -45,8 +46,8 @@ export class ProviderPimService implements PimService {
   private readonly cache: TtlCache<EligibilityWithConstraints[]>;
   /** The last listing of each user's open requests per surface, for readers that accept a recent one. */
   private readonly recentRequests = new Map<string, { readonly at: number; readonly requests: ActivationRequest[] }>();
-  /** When each user last wrote through this service, so a listing read across a write is not kept. */
-  private readonly lastOwnWrite = new Map<string, number>();
+  /** Each user's writes through this service (count, last time), so a listing read across a write is not kept. */
+  private readonly ownWrites = new Map<string, { readonly seq: number; readonly at: number }>();
   private readonly requestsTtlMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -73,8 +74,16 @@ export class ProviderPimService implements PimService {
 
   async activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest> {
     const { entry, provider } = await this.prepare(user, input);
-    this.forgetRequests(user);
-    return this.dropCacheOnStaleRefusal(user, () => provider.activate(user, entry.eligibility, input));
+    const key = `${cacheKey(user)}|${provider.surface}`;
+    const listed = this.recentRequests.get(key);
+    const seq = this.forgetRequests(user);
+    const request = await this.dropCacheOnStaleRefusal(user, () => provider.activate(user, entry.eligibility, input));
+    // The listing read before plus what this create added is the listing now, unless another write
+    // of the user's came in between: kept at its old age, so "my roles" after an activation reads no more.
+    if (listed && this.writeSeq(user) === seq) {
+      this.recentRequests.set(key, { at: listed.at, requests: isOpenRequest(request, new Date(this.now())) ? [...listed.requests, request] : listed.requests });
+    }
+    return request;
   }
 
   async validate(user: UserContext, input: ActivationInput): Promise<void> {
@@ -160,20 +169,27 @@ export class ProviderPimService implements PimService {
     const key = `${cacheKey(user)}|${provider.surface}`;
     const hit = this.recentRequests.get(key);
     if (hit && maxAgeMs > 0 && this.now() - hit.at <= maxAgeMs) return [...hit.requests];
-    const started = this.now();
+    const seq = this.writeSeq(user);
     const requests = await provider.listRequests(user);
     // A write of the user's own while this read was out makes it stale before it lands: not kept.
-    if ((this.lastOwnWrite.get(cacheKey(user)) ?? Number.NEGATIVE_INFINITY) < started) {
+    if (this.writeSeq(user) === seq) {
       this.recentRequests.set(key, { at: this.now(), requests });
       this.pruneRequests();
     }
     return [...requests];
   }
 
-  private forgetRequests(user: UserContext): void {
+  /** Drops the user's recent listings; answers the user's write count after this write. */
+  private forgetRequests(user: UserContext): number {
     const userKey = cacheKey(user);
-    this.lastOwnWrite.set(userKey, this.now());
+    const seq = this.writeSeq(user) + 1;
+    this.ownWrites.set(userKey, { seq, at: this.now() });
     for (const p of this.providers) this.recentRequests.delete(`${userKey}|${p.surface}`);
+    return seq;
+  }
+
+  private writeSeq(user: UserContext): number {
+    return this.ownWrites.get(cacheKey(user))?.seq ?? 0;
   }
 
   /** Keeps the maps to the users seen within the eligibility lifetime, so they cannot grow without bound. */
@@ -182,7 +198,7 @@ export class ProviderPimService implements PimService {
     const horizon = this.now() - this.requestsTtlMs;
     for (const [key, entry] of this.recentRequests) if (entry.at < horizon) this.recentRequests.delete(key);
     // A read outlives no TTL (Graph and ARM calls time out long before), so older writes can't matter.
-    for (const [key, at] of this.lastOwnWrite) if (at < horizon) this.lastOwnWrite.delete(key);
+    for (const [key, w] of this.ownWrites) if (w.at < horizon) this.ownWrites.delete(key);
   }
 
   /** The cached eligibility + its provider, with the policy checked locally; nothing sent yet. */

@@ -204,13 +204,12 @@ describe('services/pim PimService', () => {
       assert.equal(p.listRequests.callCount, 4, 'per user');
     });
 
-    it("the user's own activate, deactivate, extend, cancel and invalidate drop the recent listing", async () => {
+    it("the user's own deactivate, extend, cancel and invalidate drop the recent listing", async () => {
       const p = stubProvider();
       const active: ActiveAssignment = { key: reader.key, surface: 'entraRole', roleId: reader.roleId, roleName: reader.roleName, scope: reader.scope, principalId: alice.userId, startDateTime: new Date(0), endDateTime: new Date(9e12), assignmentType: 'assigned' };
       p.listActive.resolves([active]);
       const service = new ProviderPimService([p], { now });
       const writes: Array<[string, () => Promise<unknown>]> = [
-        ['activate', () => service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' })],
         ['deactivate', () => service.deactivate(alice, reader.key)],
         ['extend', () => service.extend(alice, reader.key, { durationMinutes: 60, justification: 'x' })],
         ['cancel', () => service.cancel(alice, { surface: 'entraRole', id: 'req-2' })],
@@ -223,6 +222,23 @@ describe('services/pim PimService', () => {
         await service.listRequests(alice, undefined, { maxAgeMs: 60_000 });
         assert.equal(p.listRequests.callCount, before + 1, `${what} drops it`);
       }
+    });
+
+    it("the user's own activation updates the recent listing: its request added when it waits, nothing read again", async () => {
+      const p = stubProvider();
+      p.listRequests.resolves([]);
+      const service = new ProviderPimService([p], { now });
+      await service.listRequests(alice);
+      await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' }); // provisioned: not a request to show
+      assert.deepEqual(await service.listRequests(alice, undefined, { maxAgeMs: 60_000 }), []);
+      p.activate.resolves(pending);
+      await service.activate(alice, { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x', ticket: { number: 'INC-1' } });
+      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      assert.equal(p.listRequests.callCount, 1, 'read once');
+      p.activate.rejects(new PimError('unavailable', 'down'));
+      await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' }), 'unavailable');
+      await service.listRequests(alice, undefined, { maxAgeMs: 60_000 });
+      assert.equal(p.listRequests.callCount, 2, 'a failed create leaves PIM in doubt: read again');
     });
 
     it('a listing read while the user wrote is not kept (it may predate the write)', async () => {
