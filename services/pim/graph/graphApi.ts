@@ -92,12 +92,26 @@ export class GraphApi {
    * batch itself is every read's.
    */
   async listMany(token: string, reads: ReadonlyArray<{ readonly path: string; readonly query?: ODataQuery }>): Promise<Array<unknown[] | PimError>> {
-    if (reads.length === 1) return [await this.list(token, reads[0]!.path, reads[0]!.query).catch((e: unknown) => mapGraphError(e))];
-    const out: Array<unknown[] | PimError> = [];
-    for (let i = 0; i < reads.length; i += MAX_BATCH) {
-      out.push(...(await this.batchChunk(token, reads.slice(i, i + MAX_BATCH))));
+    const out: Array<unknown[] | PimError | undefined> = reads.map((r) => {
+      try {
+        // Inside an earlier 429's Retry-After for this caller and path: refused at once, as a direct call is.
+        this.gate.check(gateKey(token, r.path));
+        return undefined;
+      } catch (e) {
+        return mapGraphError(e);
+      }
+    });
+    const open = reads.flatMap((r, i) => (out[i] === undefined ? [{ read: r, at: i }] : []));
+    if (open.length === 1) {
+      out[open[0]!.at] = await this.list(token, open[0]!.read.path, open[0]!.read.query).catch((e: unknown) => mapGraphError(e));
+    } else {
+      for (let i = 0; i < open.length; i += MAX_BATCH) {
+        const chunk = open.slice(i, i + MAX_BATCH);
+        const answers = await this.batchChunk(token, chunk.map((c) => c.read)).catch((e: unknown) => chunk.map(() => mapGraphError(e)));
+        chunk.forEach((c, k) => (out[c.at] = answers[k]!));
+      }
     }
-    return out;
+    return out.map((o) => o ?? new PimError('unknown', 'A batched read had no answer'));
   }
 
   private async batchChunk(token: string, reads: ReadonlyArray<{ readonly path: string; readonly query?: ODataQuery }>): Promise<Array<unknown[] | PimError>> {
@@ -117,7 +131,10 @@ export class GraphApi {
         const body = asRecord(await response.json().catch(() => undefined));
         if (response.status >= 400) {
           const error = asRecord(body?.['error']);
-          return mapUpstreamError(response.status, readString(error, 'code'), readString(error, 'message') ?? '', response.headers, 'Graph');
+          const failure = mapUpstreamError(response.status, readString(error, 'code'), readString(error, 'message') ?? '', response.headers, 'Graph');
+          // A throttled read inside a batch closes its path for the caller as a direct call's would.
+          this.gate.record(gateKey(token, r.path), failure);
+          return failure;
         }
         const items = [...asArray(body?.['value'])];
         const next = readString(body, '@odata.nextLink');

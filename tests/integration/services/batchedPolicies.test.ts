@@ -57,6 +57,12 @@ describe('policies read in JSON batches (real Graph SDK, emulator)', function ()
     const [first, second] = await groups.getConstraintsMany(alice, [other, member]);
     assert.ok(first instanceof PimError && first.kind === 'throttled' && first.details.retryAfterSeconds === 9, String(first));
     assert.deepEqual(second, expected[0]);
+
+    // Within that Retry-After the throttled path is refused at once for Alice, batched or not: nothing goes out.
+    tenant.requestLog.clear();
+    const again = await groups.getConstraintsMany(alice, [other, member]);
+    assert.ok(again.every((c) => c instanceof PimError && c.kind === 'throttled'), 'refused without asking Graph');
+    assert.equal(graphReads().length, 0);
   });
 
   it('Entra role ids are checked before anything is sent', async () => {
