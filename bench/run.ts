@@ -2,7 +2,8 @@
 // fan-out under Teams' rate limits and memory in mid-dialog, each figure next to a baseline
 // measured in the same run (absolute times vary between machines). Prints a table and writes
 // bench/results.json. BENCH_PROFILE=1 also writes a CPU profile of the bot to bench/profiles/.
-// `npm run bench -- parsers` runs only the parsers on hostile text (bench/parsers.ts).
+// `npm run bench -- parsers` runs only the parsers on hostile text (bench/parsers.ts); `-- upstream` only
+// the upstream requests per flow (bench/upstream.ts).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -275,6 +276,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('fanout')) return fanOutOnly(t0);
   if (args.includes('parsers')) return parsersOnly(t0);
+  if (args.includes('upstream')) return upstreamOnly(t0);
   const turnsOnly = args.includes('turns');
   const stack = await startStack();
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -370,6 +372,20 @@ async function fanOutOnly(t0: number): Promise<void> {
     const lines = ['Approval fan-out through a Teams-rate-limited connector (7/s per conversation, 50/s per app)', ...fanOutLines(fanOut)];
     process.stdout.write(`${lines.join('\n')}\n(${Math.round((Date.now() - t0) / 1000)} s)\n`);
     if (typeof fanOut === 'string' || fanOut.some((f) => f.delivered !== f.approvers || f.doubled > 0)) process.exitCode = 1;
+  } finally {
+    await bot.stop();
+    await stack.stop();
+  }
+}
+
+/** `npm run bench -- upstream`: only the upstream requests per flow (bench/upstream.ts); no results file. */
+async function upstreamOnly(t0: number): Promise<void> {
+  const stack = await startStack();
+  const bot = await startBotProcess({ env: { ...stack.env, PIM_CACHE_SECONDS: WARM_CACHE_SECONDS } });
+  try {
+    const calls = await upstreamCallsPerFlow(stack, bot);
+    for (const [flow, c] of Object.entries(calls)) process.stdout.write(`${flow.padEnd(24)} ${String(c.calls).padStart(3)}  ${c.detail}\n`);
+    process.stdout.write(`(${Math.round((Date.now() - t0) / 1000)} s)\n`);
   } finally {
     await bot.stop();
     await stack.stop();

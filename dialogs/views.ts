@@ -4,7 +4,8 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import { accessName, cardDateTime, cardTime, startsLater, zonedDateTime } from '../cards/format';
 import { noticeCard } from '../cards/heldViews';
 import { myRolesCard, welcomeCard, type PendingView } from '../cards/views';
-import type { ActivationRequest, UserContext } from '../services/pim/model';
+import { eligibilityKey, type ActivationRequest, type UserContext } from '../services/pim/model';
+import { comparableTarget } from '../services/pim/pendingActivation';
 import { sendFailure } from './failure';
 import type { DialogDeps, WaitingItem } from './deps';
 import { byRecent } from './recent';
@@ -63,12 +64,17 @@ export async function isPimAdmin(deps: DialogDeps, user: UserContext): Promise<b
   }
 }
 
+/** How old a listing of the user's open requests "my roles" accepts (the eligibility cache's lifetime). */
+export const MY_ROLES_REQUESTS_MAX_AGE_MS = 60_000;
+
 export async function sendMyRoles(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<void> {
   try {
     const [active, eligible, requests] = await Promise.all([
       deps.pim.listActive(user),
       recentChoices(context, deps, user),
-      deps.pim.listRequests(user).catch(() => [] as ActivationRequest[]),
+      // A listing from the last minute will do (the check before asking reads it fresh, and the
+      // user's own requests and cancels drop it): a warm "my roles" is then the active reads only.
+      deps.pim.listRequests(user, undefined, { maxAgeMs: MY_ROLES_REQUESTS_MAX_AGE_MS }).catch(() => [] as ActivationRequest[]),
     ]);
     const now = deps.now();
     const current = active.filter((a) => a.endDateTime === null || a.endDateTime.getTime() > now.getTime());
@@ -76,7 +82,10 @@ export async function sendMyRoles(context: TurnContext, deps: DialogDeps, user: 
     const labels = new Map(eligible.map((c) => [c.key, c.label]));
     // A role that is already on can't be activated again (PIM answers RoleAssignmentExists).
     const activatable = eligible.filter((r) => !activeKeys.has(r.key));
-    const pending = requests.map((r) => pendingView(r, labels, now));
+    // A recent listing may still show as waiting what has since been approved and is active now.
+    const activeTargets = new Set(current.map((a) => comparableTarget(a.key)));
+    const superseded = (r: ActivationRequest) => (r.action ?? 'activate') === 'activate' && r.status === 'pendingApproval' && activeTargets.has(comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId)));
+    const pending = requests.filter((r) => !superseded(r)).map((r) => pendingView(r, labels, now));
     await context.sendActivity(MessageFactory.attachment(myRolesCard({ active: current, eligible: activatable, now, requests: pending, labels })));
     deps.reminders?.track(TurnContext.getConversationReference(context.activity), user, current, Object.fromEntries(labels));
   } catch (error) {

@@ -12,14 +12,14 @@ export type { Held };
 /** Held items by comparable key (see comparableTarget). */
 export type HeldMap = Record<string, Held>;
 
-/** What the user holds and has waiting, read from PIM; empty when PIM can't say (the dry run still checks). */
+/** What the user holds and has waiting, read from PIM; empty when PIM can't say (the create is still refused). */
 export async function readHeld(deps: DialogDeps, user: UserContext, surfaces?: readonly Surface[]): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
   const listed = (surface?: Surface) => deps.pim.listRequests(user, surface).catch(() => [] as ActivationRequest[]);
-  const [active, requests] = await Promise.all([
-    deps.pim.listActive(user).catch(() => [] as ActiveAssignment[]),
-    // Only the surfaces asked about, when known: a role named outright costs no read of the others.
-    surfaces ? Promise.all([...new Set(surfaces)].map((s) => listed(s))).then((l) => l.flat()) : listed(),
-  ]);
+  const held = (surface?: Surface) => deps.pim.listActive(user, surface).catch(() => [] as ActiveAssignment[]);
+  // Only the surfaces asked about, when known: a role named outright costs no read of the others.
+  const each = <T>(read: (surface?: Surface) => Promise<T[]>): Promise<T[]> =>
+    surfaces ? Promise.all([...new Set(surfaces)].map((s) => read(s))).then((l) => l.flat()) : read();
+  const [active, requests] = await Promise.all([each(held), each(listed)]);
   const mine = requests.filter((r) => r.principalId.toLowerCase() === user.userId.toLowerCase());
   return { held: heldFrom(active, mine, deps.now()), requests: mine, active };
 }

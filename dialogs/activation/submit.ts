@@ -1,5 +1,5 @@
-// Sending a checked plan to PIM: PIM's own dry run per item first (validate), a step-up sign-in
-// for the items whose policy wants a stronger token, then one activateMany and a result per item.
+// Sending a checked plan to PIM: one activateMany for every item, then a result per item, and a
+// step-up sign-in for the items whose policy wants a stronger token (PIM refused those, creating nothing).
 // The step-up callback (bot/auth) calls submitPlanned again with the claims once the user signed in.
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { activationResultCard, resultsCard, signInCard, type ResultItemView, type Tone } from '../../cards/views';
@@ -28,19 +28,31 @@ export function toSubmitItems(planned: readonly PlannedItem[]): SubmitItem[] {
   return planned.map((p) => ({ key: p.choice.key, label: p.choice.label, input: p.input, constraints: p.choice.constraints, ...(p.note ? { note: p.note } : {}) }));
 }
 
-/** Dry-runs every item, asks for a step-up where needed, submits the rest; one result per item. */
+/**
+ * Submits every item, asks for a step-up where PIM wants one; one result per item.
+ *
+ * PIM's dry run (isValidationOnly / ARM validate) is not sent first: it could not change the outcome.
+ * It exists to surface policy refusals (MFA or authentication context, justification, ticket,
+ * duration, already active, a request already waiting) before the create; the create answers every
+ * one of them with the same error and writes nothing when it refuses, and each item is its own
+ * request (one refused item does not stop the others). So the create's answer is sorted exactly as
+ * the dry run's was, for one request upstream instead of two — the write quota Graph enforces per
+ * app and tenant counts both.
+ */
 export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, user: UserContext, items: readonly SubmitItem[], refused: readonly RefusedItem[]): Promise<void> {
   prepareApprovals(deps, user, items);
-  const checks = await Promise.all(
-    items.map(async (item) => {
-      try {
-        await deps.pim.validate(user, item.input);
-        return { item, error: undefined };
-      } catch (error) {
-        return { item, error };
-      }
-    }),
-  );
+  const outcomes = await activateAll(deps, user, items);
+  if ('failure' in outcomes) {
+    // The whole call failed (not one item): as a single refused item is told.
+    if (items.length === 1 && refused.length === 0) {
+      await sendFailure(context, deps, outcomes.failure, items[0]!.label);
+      return;
+    }
+  }
+  const checks = items.map((item, i) => {
+    const o = 'failure' in outcomes ? { ok: false as const, input: item.input, error: outcomes.failure } : outcomes.list[i]!;
+    return { item, outcome: o, error: o.ok ? undefined : o.error };
+  });
   const ready = checks.filter((c) => c.error === undefined).map((c) => c.item);
   const stepUp = checks.flatMap((c) => {
     const demand = stepUpDemand(c.error);
@@ -73,7 +85,8 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
     ...already.map((a) => alreadyRow(a.item, heldFor(held, a.item.key))),
     ...failed.map((f) => ({ label: f.item.label, status: 'Not requested', detail: itemFailure(f.error), tone: 'error' as Tone })),
   ];
-  await submitPlanned(context, deps, user, ready, preface, waiting.map((w) => ({ item: w.item, error: w.error as PimError })));
+  const created = checks.flatMap((c) => (c.outcome.ok ? [c.outcome] : []));
+  await reportOutcomes(context, deps, user, ready, created, preface, waiting.map((w) => ({ item: w.item, error: w.error as PimError })));
 
   if (stepUp.length > 0 && !deps.stepUp) {
     await sendFailure(context, deps, stepUp[0]!.error, stepUp.map((s) => s.item.label).join(', '));
@@ -125,17 +138,38 @@ export async function submitPlanned(
 ): Promise<void> {
   let created: ActivationOutcome[] = [];
   if (ready.length > 0) {
-    try {
-      created = await deps.pim.activateMany(user, ready.map((r) => r.input));
-    } catch (error) {
-      // activateMany reports per item; a throw is a failure of the whole call (e.g. PIM unreachable).
-      created = ready.map((r) => ({ ok: false, input: r.input, error: error as never }));
+    const outcomes = await activateAll(deps, user, ready);
+    if ('failure' in outcomes) {
+      created = ready.map((r) => ({ ok: false, input: r.input, error: outcomes.failure as never }));
       if (preface.length === 0 && ready.length === 1 && waiting.length === 0) {
-        await sendFailure(context, deps, error, ready[0]!.label);
+        await sendFailure(context, deps, outcomes.failure, ready[0]!.label);
         return;
       }
-    }
+    } else created = outcomes.list;
   }
+  await reportOutcomes(context, deps, user, ready, created, preface, waiting);
+}
+
+/** activateMany reports per item; a throw is a failure of the whole call (e.g. PIM unreachable). */
+async function activateAll(deps: DialogDeps, user: UserContext, items: readonly SubmitItem[]): Promise<{ list: ActivationOutcome[] } | { failure: unknown }> {
+  if (items.length === 0) return { list: [] };
+  try {
+    return { list: await deps.pim.activateMany(user, items.map((r) => r.input)) };
+  } catch (failure) {
+    return { failure };
+  }
+}
+
+/** The result of created (or refused) requests, one per item, after any earlier refusals. */
+async function reportOutcomes(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  ready: readonly SubmitItem[],
+  created: ActivationOutcome[],
+  preface: readonly ResultItemView[],
+  waiting: ReadonlyArray<{ readonly item: SubmitItem; readonly error: PimError }>,
+): Promise<void> {
   const items = [...ready, ...waiting.map((w) => w.item)];
   const outcomes = await resolveWaiting(deps, user, [...created, ...waiting.map((w): ActivationOutcome => ({ ok: false, input: w.item.input, error: w.error }))]);
   const granted = outcomes.flatMap((o, i) => (o.ok ? [{ request: o.request, label: items[i]!.label }] : []));

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ControlBodyError, controlRefusal, problem } from './control';
 import type { Faults } from './faults';
 import { ARM_PATH, armErrorResponse } from './arm/errors';
+import { answerBatch, BATCH_PATH } from './graph/batch';
 import { GraphError, graphErrorResponse } from './graph/errors';
 import { unknownSegmentError } from './graph/unknownSegment';
 import { BodyTooLargeError, isLoopbackAddress, readBody, writeResponse } from './http/io';
@@ -65,6 +66,11 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
     return;
   }
 
+  if (isGraph && BATCH_PATH.test(path)) {
+    writeResponse(res, await batch(pipeline, req, raw), GRAPH_CONTENT_TYPE, baseHeaders);
+    return;
+  }
+
   let response: EmulatorResponse;
   try {
     (req as { body: Buffer }).body = await readBody(raw);
@@ -72,6 +78,11 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
   } catch (e) {
     response = isArm ? armError(req, e) : errorResponse(req, e);
   }
+  logRequest(pipeline, req, response, started);
+  writeResponse(res, response, !isArm && (isGraph || response.status >= 400) ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8', baseHeaders);
+}
+
+function logRequest(pipeline: Pipeline, req: EmulatorRequest, response: EmulatorResponse, started: number): void {
   pipeline.requestLog.add({
     method: req.method,
     path: req.path,
@@ -81,7 +92,31 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
     time: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   });
-  writeResponse(res, response, !isArm && (isGraph || response.status >= 400) ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8', baseHeaders);
+}
+
+/**
+ * JSON batching: the batch itself is not logged (Graph throttling counts the requests inside it);
+ * each inner request is answered by the same steps as a direct call and logged like one.
+ */
+async function batch(pipeline: Pipeline, req: EmulatorRequest, raw: IncomingMessage): Promise<EmulatorResponse> {
+  try {
+    (req as { body: Buffer }).body = await readBody(raw);
+    req.principal = pipeline.authenticate(req);
+    req.caller = callerId(req.principal);
+    return await answerBatch(req, async (inner) => {
+      const started = Date.now();
+      let r: EmulatorResponse;
+      try {
+        r = await answer(pipeline, inner, true);
+      } catch (e) {
+        r = errorResponse(inner, e);
+      }
+      logRequest(pipeline, inner, r, started);
+      return r;
+    });
+  } catch (e) {
+    return errorResponse(req, e);
+  }
 }
 
 async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean): Promise<EmulatorResponse> {

@@ -72,6 +72,8 @@ export class MsalTokenClient {
   /** One network client for the app-only app and every user's app: metadata is fetched once. */
   private readonly network = new SharedMsalNetwork();
   private readonly maxUsers: number;
+  /** Token requests out right now, by what they ask for (see once). */
+  private readonly inFlight = new Map<string, Promise<string>>();
 
   constructor(private readonly config: MsalAppConfig) {
     if ([config.clientSecret, config.clientCertificate, config.clientAssertion].filter(Boolean).length !== 1) {
@@ -92,6 +94,14 @@ export class MsalTokenClient {
    */
   async onBehalfOf(assertion: string, resource: Resource, claims?: string, user?: { readonly tenantId: string; readonly userId: string }): Promise<string> {
     if (user) this.checkSubject(assertion, user);
+    // A step-up demand always goes to the service; the same exchange asked for concurrently (a
+    // turn's parallel reads before the first answer is cached) goes once and is shared.
+    if (claims) return this.exchange(assertion, resource, claims, user);
+    const key = `obo|${user ? partitionOf(user) : ''}|${resource}|${assertion}`;
+    return this.once(key, () => this.exchange(assertion, resource, undefined, user));
+  }
+
+  private async exchange(assertion: string, resource: Resource, claims: string | undefined, user: { readonly tenantId: string; readonly userId: string } | undefined): Promise<string> {
     const app = user ? await this.userAppFor(partitionOf(user)) : await this.userApp(assertion);
     let result: AuthenticationResult | null;
     try {
@@ -163,6 +173,22 @@ export class MsalTokenClient {
 
   /** App-only token for any `.default` scope (e.g. the Bot Connector's, for replies to the channel). */
   async clientCredentialsForScope(scope: string): Promise<string> {
+    return this.once(`app|${scope}`, () => this.appToken(scope));
+  }
+
+  /**
+   * One token request per key at a time: callers that ask while it is out share its answer (msal
+   * caches it once it lands, so later callers hit the cache). Failures are not kept.
+   */
+  private once(key: string, fetchToken: () => Promise<string>): Promise<string> {
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const fetching = fetchToken().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, fetching);
+    return fetching;
+  }
+
+  private async appToken(scope: string): Promise<string> {
     let result: AuthenticationResult | null;
     try {
       result = await this.app.acquireTokenByClientCredential({ scopes: [scope] });

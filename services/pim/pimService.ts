@@ -2,6 +2,7 @@
 // eligibilities with their constraints, and validation before anything is sent to PIM.
 
 import { checkActivation } from './activationRules';
+import { isOpenRequest } from './entra/entraMapping';
 import { isPimError, PimError, type PimErrorKind } from './errors';
 import {
   eligibilityKey,
@@ -44,6 +45,11 @@ export interface PimServiceOptions {
 
 export class ProviderPimService implements PimService {
   private readonly cache: TtlCache<EligibilityWithConstraints[]>;
+  /** The last listing of each user's open requests per surface, for readers that accept a recent one. */
+  private readonly recentRequests = new Map<string, { readonly at: number; readonly requests: ActivationRequest[] }>();
+  /** Each user's writes through this service (count, last time), so a listing read across a write is not kept. */
+  private readonly ownWrites = new Map<string, { readonly seq: number; readonly at: number }>();
+  private readonly requestsTtlMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -53,6 +59,7 @@ export class ProviderPimService implements PimService {
   ) {
     this.now = options.now ?? Date.now;
     this.cache = new TtlCache(options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS, this.now);
+    this.requestsTtlMs = options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -60,14 +67,24 @@ export class ProviderPimService implements PimService {
     return this.cache.get(cacheKey(user), () => this.loadEligibilities(user)).then((items) => [...items]);
   }
 
-  async listActive(user: UserContext): Promise<ActiveAssignment[]> {
-    const perProvider = await Promise.all(this.providers.map((p) => p.listActive(user)));
+  async listActive(user: UserContext, surface?: Surface): Promise<ActiveAssignment[]> {
+    const providers = surface ? this.providers.filter((p) => p.surface === surface) : this.providers;
+    const perProvider = await Promise.all(providers.map((p) => p.listActive(user)));
     return perProvider.flat();
   }
 
   async activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest> {
     const { entry, provider } = await this.prepare(user, input);
-    return this.dropCacheOnStaleRefusal(user, () => provider.activate(user, entry.eligibility, input));
+    const key = `${cacheKey(user)}|${provider.surface}`;
+    const listed = this.recentRequests.get(key);
+    const seq = this.forgetRequests(user);
+    const request = await this.dropCacheOnStaleRefusal(user, () => provider.activate(user, entry.eligibility, input));
+    // The listing read before plus what this create added is the listing now, unless another write
+    // of the user's came in between: kept at its old age, so "my roles" after an activation reads no more.
+    if (listed && this.writeSeq(user) === seq) {
+      this.recentRequests.set(key, { at: listed.at, requests: isOpenRequest(request, new Date(this.now())) ? [...listed.requests, request] : listed.requests });
+    }
+    return request;
   }
 
   async validate(user: UserContext, input: ActivationInput): Promise<void> {
@@ -90,6 +107,7 @@ export class ProviderPimService implements PimService {
 
   async deactivate(user: UserContext, activeKey: string): Promise<ActivationRequest> {
     const { active, provider } = await this.findActive(user, activeKey);
+    this.forgetRequests(user);
     return provider.deactivate(user, active);
   }
 
@@ -98,16 +116,18 @@ export class ProviderPimService implements PimService {
     if (active.assignmentType === 'activated') {
       throw new PimError('invalidInput', 'PIM does not extend activations; activate again once it ends', { upstreamCode: 'ActivationNotExtendable' });
     }
+    this.forgetRequests(user);
     return provider.extend(user, active, input);
   }
 
-  async listRequests(user: UserContext, surface?: Surface): Promise<ActivationRequest[]> {
+  async listRequests(user: UserContext, surface?: Surface, options: { readonly maxAgeMs?: number } = {}): Promise<ActivationRequest[]> {
     const providers = surface ? this.providers.filter((p) => p.surface === surface) : this.providers;
-    const perProvider = await Promise.all(providers.map((p) => p.listRequests(user)));
+    const perProvider = await Promise.all(providers.map((p) => this.requestsOf(user, p, options.maxAgeMs ?? 0)));
     return perProvider.flat().sort((a, b) => a.startDateTime.getTime() - b.startDateTime.getTime());
   }
 
   async cancel(user: UserContext, ref: RequestRef): Promise<void> {
+    this.forgetRequests(user);
     await this.provider(ref.surface).cancel(user, ref.id);
   }
 
@@ -142,6 +162,44 @@ export class ProviderPimService implements PimService {
   /** Forgets the user's cached eligibilities, e.g. when the bot learns they changed. */
   invalidate(user: UserContext): void {
     this.cache.delete(cacheKey(user));
+    this.forgetRequests(user);
+  }
+
+  /** One surface's listing of the user's open requests: a recent one when the caller accepts its age. */
+  private async requestsOf(user: UserContext, provider: PimProvider, maxAgeMs: number): Promise<ActivationRequest[]> {
+    const key = `${cacheKey(user)}|${provider.surface}`;
+    const hit = this.recentRequests.get(key);
+    if (hit && maxAgeMs > 0 && this.now() - hit.at <= maxAgeMs) return [...hit.requests];
+    const seq = this.writeSeq(user);
+    const requests = await provider.listRequests(user);
+    // A write of the user's own while this read was out makes it stale before it lands: not kept.
+    if (this.writeSeq(user) === seq) {
+      this.recentRequests.set(key, { at: this.now(), requests });
+      this.pruneRequests();
+    }
+    return [...requests];
+  }
+
+  /** Drops the user's recent listings; answers the user's write count after this write. */
+  private forgetRequests(user: UserContext): number {
+    const userKey = cacheKey(user);
+    const seq = this.writeSeq(user) + 1;
+    this.ownWrites.set(userKey, { seq, at: this.now() });
+    for (const p of this.providers) this.recentRequests.delete(`${userKey}|${p.surface}`);
+    return seq;
+  }
+
+  private writeSeq(user: UserContext): number {
+    return this.ownWrites.get(cacheKey(user))?.seq ?? 0;
+  }
+
+  /** Keeps the maps to the users seen within the eligibility lifetime, so they cannot grow without bound. */
+  private pruneRequests(): void {
+    if (this.recentRequests.size < 1_000) return;
+    const horizon = this.now() - this.requestsTtlMs;
+    for (const [key, entry] of this.recentRequests) if (entry.at < horizon) this.recentRequests.delete(key);
+    // A read outlives no TTL (Graph and ARM calls time out long before), so older writes can't matter.
+    for (const [key, w] of this.ownWrites) if (w.at < horizon) this.ownWrites.delete(key);
   }
 
   /** The cached eligibility + its provider, with the policy checked locally; nothing sent yet. */
@@ -184,6 +242,14 @@ export class ProviderPimService implements PimService {
     const perProvider = await Promise.all(
       this.providers.map(async (provider) => {
         const eligibilities = await provider.listEligibilities(user);
+        if (provider.getConstraintsMany) {
+          const constraints = await provider.getConstraintsMany(user, eligibilities);
+          return eligibilities.map((eligibility, i) => {
+            const c = constraints[i];
+            if (!c || isPimError(c)) throw c ?? new PimError('unknown', 'No constraints for an eligibility');
+            return { eligibility, constraints: c };
+          });
+        }
         return Promise.all(eligibilities.map(async (eligibility) => ({ eligibility, constraints: await provider.getConstraints(user, eligibility) })));
       }),
     );

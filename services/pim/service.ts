@@ -12,6 +12,7 @@ import type {
   UserContext,
   WaitOptions,
 } from './model';
+import type { PimError } from './errors';
 
 /**
  * One PIM surface (Entra roles, PIM for Groups, Azure resources). Every call runs with the user's
@@ -22,6 +23,11 @@ export interface PimProvider {
   listEligibilities(user: UserContext): Promise<Eligibility[]>;
   listActive(user: UserContext): Promise<ActiveAssignment[]>;
   getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints>;
+  /**
+   * The constraints of several eligibilities in as few upstream reads as the API allows, in input
+   * order; a failed one is its PimError in its place. Absent: one getConstraints each.
+   */
+  getConstraintsMany?(user: UserContext, eligibilities: readonly Eligibility[]): Promise<Array<Constraints | PimError>>;
   /** Creates the selfActivate request with the user's own delegated token. Throws PimError. */
   activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest>;
   /** PIM's own dry run of an activation (Graph isValidationOnly, ARM validate); resolves when PIM would accept it. */
@@ -45,8 +51,8 @@ export interface PimProvider {
 export interface PimService {
   /** Every eligibility of the user with the limits its policy sets, across all surfaces (cached briefly). */
   listEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]>;
-  /** What the user holds now, across all surfaces, with time left in endDateTime. */
-  listActive(user: UserContext): Promise<ActiveAssignment[]>;
+  /** What the user holds now, across all surfaces (or one), with time left in endDateTime. */
+  listActive(user: UserContext, surface?: Surface): Promise<ActiveAssignment[]>;
   /** Validates input against the policy first (throws PimError 'policyViolation' / 'durationTooShort' / 'notEligible'). */
   activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest>;
   /**
@@ -68,8 +74,12 @@ export interface PimService {
    * with upstreamCode 'ActivationNotExtendable' (offer re-activation after it ends instead).
    */
   extend(user: UserContext, activeKey: string, input: ExtensionInput): Promise<ActivationRequest>;
-  /** The user's requests awaiting approval or scheduled for a future start, across all surfaces (or one). */
-  listRequests(user: UserContext, surface?: Surface): Promise<ActivationRequest[]>;
+  /**
+   * The user's requests awaiting approval or scheduled for a future start, across all surfaces (or
+   * one). With `maxAgeMs`, a listing read that recently (and not invalidated by the user's own
+   * activate, deactivate, extend or cancel since) is answered without reading PIM again.
+   */
+  listRequests(user: UserContext, surface?: Surface, options?: { readonly maxAgeMs?: number }): Promise<ActivationRequest[]>;
   /** Cancels a request awaiting approval or scheduled for later; anything else is 'invalidInput'. */
   cancel(user: UserContext, ref: RequestRef): Promise<void>;
   /** The current state of one request (e.g. to see an approval land). */

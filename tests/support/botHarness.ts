@@ -83,13 +83,24 @@ export interface FakePim {
   readonly listEligibilities: sinon.SinonStub<[UserContext], Promise<EligibilityWithConstraints[]>>;
   readonly listActive: sinon.SinonStub<[UserContext], Promise<ActiveAssignment[]>>;
   readonly activate: sinon.SinonStub<[UserContext, ActivationInput], Promise<ActivationRequest>>;
+  /** Eligibility keys of the requests PIM created (activate calls it did not refuse), in order. */
+  readonly created: string[];
 }
 
 /** Activations succeed immediately (or wait for approval when the policy says so), starting at NOW. */
 export function fakePim(eligibilities: EligibilityWithConstraints[] = aliceEligibilities()): FakePim {
   const listEligibilities = sinon.stub<[UserContext], Promise<EligibilityWithConstraints[]>>().resolves(eligibilities);
   const listActive = sinon.stub<[UserContext], Promise<ActiveAssignment[]>>().resolves([]);
+  const lifecycle = lifecycleStubs();
+  const created: string[] = [];
   const activate = sinon.stub<[UserContext, ActivationInput], Promise<ActivationRequest>>().callsFake(async (user, input) => {
+    const request = await create(user, input);
+    created.push(input.eligibilityKey);
+    return request;
+  });
+  const create = async (user: UserContext, input: ActivationInput): Promise<ActivationRequest> => {
+    // PIM's create refuses whatever its dry run would (a test gives `validate` the refusals), creating nothing.
+    await lifecycle.validate(user, input);
     const found = eligibilities.find((e) => e.eligibility.key === input.eligibilityKey);
     if (!found) throw new Error(`fake: no eligibility ${input.eligibilityKey}`);
     const { eligibility, constraints: c } = found;
@@ -107,7 +118,7 @@ export function fakePim(eligibilities: EligibilityWithConstraints[] = aliceEligi
       justification: input.justification ?? null,
       ticket: input.ticket ?? null,
     };
-  });
+  };
   // Several at once goes through the same fake activate, one outcome per input (as PimService promises).
   const activateMany: PimService['activateMany'] = async (user, inputs) =>
     Promise.all(inputs.map(async (input) => {
@@ -117,7 +128,7 @@ export function fakePim(eligibilities: EligibilityWithConstraints[] = aliceEligi
         return { ok: false as const, input, error: error as PimError };
       }
     }));
-  return { service: { ...lifecycleStubs(), activateMany, listEligibilities, listActive, activate }, listEligibilities, listActive, activate };
+  return { service: { ...lifecycle, activateMany, listEligibilities, listActive, activate }, listEligibilities, listActive, activate, created };
 }
 
 /** The rest of PimService (the lifecycle calls), refusing until a test gives them behaviour. */

@@ -49,10 +49,27 @@ export class EntraRoleProvider implements PimProvider {
   async getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints> {
     const roleId = assertGuid(eligibility.roleId, 'roleDefinitionId');
     const token = await this.token(user);
-    // Directory role policies live at scope '/' even for eligibilities scoped to an administrative unit.
-    const filter = `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')} and roleDefinitionId eq ${odataString(roleId)}`;
-    const raw = await this.deps.graph.list(token, ENTRA_PATHS.policyAssignments, { filter, expand: 'policy($expand=rules)' });
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.policyAssignments, policyQuery(roleId));
     return constraintsFromPolicyAssignments(raw);
+  }
+
+  /** One policy read per role (the same role at several scopes reads once), all in one JSON batch. */
+  async getConstraintsMany(user: UserContext, eligibilities: readonly Eligibility[]): Promise<Array<Constraints | PimError>> {
+    const roleIds = eligibilities.map((e) => assertGuid(e.roleId, 'roleDefinitionId').toLowerCase());
+    const distinct = [...new Set(roleIds)];
+    const token = await this.token(user);
+    const reads = distinct.map((roleId) => ({ path: ENTRA_PATHS.policyAssignments, query: policyQuery(roleId) }));
+    const answers = await this.deps.graph.listMany(token, reads);
+    const byRole = new Map(distinct.map((roleId, i) => [roleId, answers[i]!]));
+    return roleIds.map((roleId) => {
+      const raw = byRole.get(roleId)!;
+      if (raw instanceof PimError) return raw;
+      try {
+        return constraintsFromPolicyAssignments(raw);
+      } catch (e) {
+        return e instanceof PimError ? e : new PimError('unknown', 'Unreadable policy');
+      }
+    });
   }
 
   async activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest> {
@@ -130,4 +147,9 @@ export class EntraRoleProvider implements PimProvider {
   private token(user: UserContext, claims?: string): Promise<string> {
     return delegatedGraphToken(this.deps.tokens, user, claims);
   }
+}
+
+/** Directory role policies live at scope '/' even for eligibilities scoped to an administrative unit. */
+function policyQuery(roleId: string): { filter: string; expand: string } {
+  return { filter: `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')} and roleDefinitionId eq ${odataString(roleId)}`, expand: 'policy($expand=rules)' };
 }

@@ -4,6 +4,7 @@
 import { formatIsoDurationMinutes } from '../../policy/isoDuration';
 import { constraintsFromPolicyAssignments, isOpenRequest, mapDistinct } from '../entra/entraMapping';
 import { PimError } from '../errors';
+import { asRecord, readString } from '../json';
 import { delegatedGraphToken, justificationAndTicket, OPEN_REQUESTS_FILTER, type GraphProviderDeps } from '../graph/delegated';
 import { assertGuid, odataString } from '../graph/odata';
 import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
@@ -50,6 +51,32 @@ export class GroupsProvider implements PimProvider {
     const filter = `scopeId eq ${odataString(groupId)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(accessId)}`;
     const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.policyAssignments, { filter, expand: 'policy($expand=rules)' });
     return constraintsFromPolicyAssignments(raw);
+  }
+
+  /**
+   * One read per group answers both accesses (the filter on scopeId + scopeType is the one Graph
+   * requires), and the groups' reads go in one JSON batch.
+   */
+  async getConstraintsMany(user: UserContext, eligibilities: readonly Eligibility[]): Promise<Array<Constraints | PimError>> {
+    const wanted = eligibilities.map((e) => ({ groupId: assertGuid(e.scope.id, 'groupId').toLowerCase(), accessId: accessIdOf(e.roleId) }));
+    const groups = [...new Set(wanted.map((w) => w.groupId))];
+    const reads = groups.map((groupId) => ({
+      path: GROUP_PATHS.policyAssignments,
+      query: { filter: `scopeId eq ${odataString(groupId)} and scopeType eq 'Group'`, expand: 'policy($expand=rules)' },
+    }));
+    const answers = await this.deps.graph.listMany(await this.token(user), reads);
+    const byGroup = new Map(groups.map((groupId, i) => [groupId, answers[i]!]));
+    return wanted.map(({ groupId, accessId }) => {
+      if (!accessId) return new PimError('invalidInput', 'Group access must be member or owner');
+      const raw = byGroup.get(groupId)!;
+      if (raw instanceof PimError) return raw;
+      const forAccess = raw.filter((a) => readString(asRecord(a), 'roleDefinitionId')?.toLowerCase() === accessId);
+      try {
+        return constraintsFromPolicyAssignments(forAccess);
+      } catch (e) {
+        return e instanceof PimError ? e : new PimError('unknown', 'Unreadable policy');
+      }
+    });
   }
 
   async activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest> {

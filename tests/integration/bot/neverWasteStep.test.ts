@@ -32,7 +32,7 @@ describe('never waste a step, over HTTP', function () {
     assert.notEqual(titleColor(answer), 'Attention');
     assert.ok(submitActions(answer).some((a) => a.data['action'] === 'deactivate'), 'what can be done: deactivate');
 
-    // A complete sentence goes to PIM's dry run, which refuses (RoleAssignmentExists): still information.
+    // A complete sentence goes straight to PIM, which refuses (RoleAssignmentExists): still information.
     const [again] = await h.say('activate global reader for 2h because more audit');
     assert.match(cardText(again), /Global Reader is already active[\s\S]*until \{\{TIME\(/);
     assert.notEqual(titleColor(again), 'Attention');

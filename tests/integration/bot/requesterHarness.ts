@@ -34,13 +34,19 @@ export interface RequesterHarness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  readonly logger?: Logger;
+  /** Extra settings on top of the local ones (e.g. APPROVAL_SWEEP_SECONDS). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 const SILENT: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /**
  * One harness for a mocha suite: started before it, closed after, with a clean tenant and a new
  * conversation before each test. The object forwards to the harness once `before` has run.
  */
-export function requesterSuite(options: { logger?: Logger } = {}): RequesterHarness {
+export function requesterSuite(options: HarnessOptions = {}): RequesterHarness {
   let harness: RequesterHarness | undefined;
   const h = (): RequesterHarness => {
     if (!harness) throw new Error('the requester harness starts in the suite\'s before hook');
@@ -68,7 +74,7 @@ export function requesterSuite(options: { logger?: Logger } = {}): RequesterHarn
   };
 }
 
-export async function startRequesterHarness(options: { logger?: Logger } = {}): Promise<RequesterHarness> {
+export async function startRequesterHarness(options: HarnessOptions = {}): Promise<RequesterHarness> {
   const azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-azurite-'));
   const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
   const config = loadConfig({
@@ -80,6 +86,7 @@ export async function startRequesterHarness(options: { logger?: Logger } = {}): 
     LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_CONTAINER: `it-${randomUUID().slice(0, 8)}`,
+    ...options.env,
   });
   const logger = options.logger ?? SILENT;
   let app: BotApp = createBotApp(config, { logger });

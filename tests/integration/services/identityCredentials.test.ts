@@ -56,6 +56,25 @@ describe('identity: msal-node with a secret or a certificate, on-behalf-of for G
     });
   }
 
+  it('the same exchange asked for concurrently goes to the token endpoint once (app-only too); a step-up always goes', async () => {
+    const msal = client('secret');
+    const assertion = sso();
+    const tokenCalls = () => tenant.requestLog.entries().filter((e) => e.method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(e.path)).length;
+    const before = tokenCalls();
+    const user = { tenantId: tenant.tenantId, userId: DEMO_USERS.alice.id };
+    const graph = await Promise.all(Array.from({ length: 5 }, () => msal.onBehalfOf(assertion, 'graph', undefined, user)));
+    const arm = await Promise.all(Array.from({ length: 3 }, () => msal.onBehalfOf(assertion, 'arm', undefined, user)));
+    const apps = await Promise.all(Array.from({ length: 4 }, () => msal.clientCredentials('graph')));
+    assert.equal(new Set(graph).size, 1);
+    assert.equal(new Set(arm).size, 1);
+    assert.equal(new Set(apps).size, 1);
+    assert.equal(tokenCalls() - before, 3, 'one exchange per resource, one app token');
+    assert.equal(claims(arm[0]!).aud, 'https://management.azure.com');
+    const stepUp = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+    await Promise.allSettled([msal.onBehalfOf(assertion, 'graph', stepUp, user), msal.onBehalfOf(assertion, 'graph', stepUp, user)]);
+    assert.equal(tokenCalls() - before, 5, 'a claims challenge is never shared or cached');
+  });
+
   it('a certificate whose private key does not match the registered one is refused', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const msal = new MsalTokenClient({

@@ -157,7 +157,7 @@ describe('step-up in the dialog', () => {
     const replies = await chat.say('activate security administrator and sre on-call member for 1h');
     const text = replies.map(cardText).join('\n');
     assert.match(text, /Security Administrator needs a stronger sign-in/);
-    assert.deepEqual(pim.activate.getCalls().map((c) => c.args[1].eligibilityKey), [SURFACE_KEYS.sre]);
+    assert.deepEqual(pim.created, [SURFACE_KEYS.sre]);
     const pending = begin.firstCall.args[2] as { inputs: Array<{ eligibilityKey: string; claims?: string }> };
     assert.equal(pending.inputs.length, 1);
     assert.match(pending.inputs[0]!.claims ?? '', /c1/);

@@ -172,6 +172,91 @@ describe('services/pim PimService', () => {
     assert.equal(p.listEligibilities.callCount, 2);
   });
 
+  it("reads one provider's constraints in one call when it can (getConstraintsMany), in order", async () => {
+    const p = stubProvider();
+    const many = sinon.stub<[UserContext, readonly Eligibility[]], Promise<Array<Constraints | PimError>>>().callsFake(async (_u, list) => list.map((e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)));
+    const service = new ProviderPimService([{ ...p, getConstraintsMany: many }], { now });
+    const list = await service.listEligibilities(alice);
+    assert.deepEqual(list.map((e) => e.constraints.maxDurationMinutes), [480, 240]);
+    assert.equal(many.callCount, 1);
+    assert.equal(p.getConstraints.callCount, 0);
+    many.resolves([base, new PimError('notFound', 'no policy')]);
+    service.invalidate(alice);
+    await rejectsWith(service.listEligibilities(alice), 'notFound');
+  });
+
+  describe('listing open requests', () => {
+    const pending: ActivationRequest = { ...request, id: 'req-2', status: 'pendingApproval', roleId: userAdmin.roleId, roleName: userAdmin.roleName };
+
+    it('reads PIM each time unless the caller accepts a recent listing; then within maxAgeMs only', async () => {
+      const p = stubProvider();
+      p.listRequests.resolves([pending]);
+      const service = new ProviderPimService([p], { now });
+      await service.listRequests(alice);
+      await service.listRequests(alice);
+      assert.equal(p.listRequests.callCount, 2, 'no maxAgeMs: always fresh');
+      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      assert.equal(p.listRequests.callCount, 2, 'a listing a moment old will do');
+      clock += 60_001;
+      await service.listRequests(alice, undefined, { maxAgeMs: 60_000 });
+      assert.equal(p.listRequests.callCount, 3, 'older than maxAgeMs: read again');
+      await service.listRequests(bob, undefined, { maxAgeMs: 60_000 });
+      assert.equal(p.listRequests.callCount, 4, 'per user');
+    });
+
+    it("the user's own deactivate, extend, cancel and invalidate drop the recent listing", async () => {
+      const p = stubProvider();
+      const active: ActiveAssignment = { key: reader.key, surface: 'entraRole', roleId: reader.roleId, roleName: reader.roleName, scope: reader.scope, principalId: alice.userId, startDateTime: new Date(0), endDateTime: new Date(9e12), assignmentType: 'assigned' };
+      p.listActive.resolves([active]);
+      const service = new ProviderPimService([p], { now });
+      const writes: Array<[string, () => Promise<unknown>]> = [
+        ['deactivate', () => service.deactivate(alice, reader.key)],
+        ['extend', () => service.extend(alice, reader.key, { durationMinutes: 60, justification: 'x' })],
+        ['cancel', () => service.cancel(alice, { surface: 'entraRole', id: 'req-2' })],
+        ['invalidate', async () => service.invalidate(alice)],
+      ];
+      for (const [what, write] of writes) {
+        await service.listRequests(alice);
+        const before = p.listRequests.callCount;
+        await write();
+        await service.listRequests(alice, undefined, { maxAgeMs: 60_000 });
+        assert.equal(p.listRequests.callCount, before + 1, `${what} drops it`);
+      }
+    });
+
+    it("the user's own activation updates the recent listing: its request added when it waits, nothing read again", async () => {
+      const p = stubProvider();
+      p.listRequests.resolves([]);
+      const service = new ProviderPimService([p], { now });
+      await service.listRequests(alice);
+      await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' }); // provisioned: not a request to show
+      assert.deepEqual(await service.listRequests(alice, undefined, { maxAgeMs: 60_000 }), []);
+      p.activate.resolves(pending);
+      await service.activate(alice, { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x', ticket: { number: 'INC-1' } });
+      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      assert.equal(p.listRequests.callCount, 1, 'read once');
+      p.activate.rejects(new PimError('unavailable', 'down'));
+      await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' }), 'unavailable');
+      await service.listRequests(alice, undefined, { maxAgeMs: 60_000 });
+      assert.equal(p.listRequests.callCount, 2, 'a failed create leaves PIM in doubt: read again');
+    });
+
+    it('a listing read while the user wrote is not kept (it may predate the write)', async () => {
+      const p = stubProvider();
+      let release: (v: ActivationRequest[]) => void = () => {};
+      p.listRequests.onFirstCall().returns(new Promise((r) => (release = r)));
+      p.listRequests.resolves([pending]);
+      const service = new ProviderPimService([p], { now });
+      const slow = service.listRequests(alice);
+      clock += 1;
+      await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
+      release([]);
+      await slow;
+      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      assert.equal(p.listRequests.callCount, 2);
+    });
+  });
+
   it('merges active assignments of every provider', async () => {
     const p = stubProvider();
     const service = new ProviderPimService([p], { now });
