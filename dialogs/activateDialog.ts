@@ -27,6 +27,7 @@ import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/role
 import { byRecent } from './recent';
 import { toRoleChoices, type RoleChoice } from './roleChoice';
 import { isPimAdmin } from './views';
+import { inTurnReply } from './approvals/inTurnReply';
 
 export const ACTIVATE_DIALOG = 'activate';
 const FLOW = 'activate.flow';
@@ -171,7 +172,7 @@ export class ActivateDialog extends ComponentDialog {
       const request = found.kind === 'pending' && found.waitingFor === 'approval' && user && this.deps.approvals?.adopt
         ? heldRequest(requests, found) ?? await findPendingActivation(this.deps.pim, user, item.key).catch(() => undefined)
         : undefined;
-      if (request && user) await this.deps.approvals!.adopt!(step.context, user, request);
+      if (request && user) await this.deps.approvals!.adopt!(inTurnReply(step.context), user, request);
       else await step.context.sendActivity(MessageFactory.attachment(heldCard({ key: item.key, label: item.label, held: found, now })));
     }
     current.items = kept;

@@ -3,8 +3,8 @@
 // one). No network: MemoryStorage, a recording sender, a scripted PIM port and a movable clock.
 import assert from 'node:assert/strict';
 import { MemoryStorage, TestAdapter, TurnContext, type AdaptiveCardInvokeValue, type Attachment, type ConversationReference } from 'botbuilder';
-import { ApprovalFlow } from '../../../bot/approvals/approvalFlow';
-import type { CardSender } from '../../../bot/approvals/cardSender';
+import { TeamsApprovals } from '../../../bot/approvals/wiring';
+import type { CardSender } from '../../../bot/channel/cardSender';
 import { ConversationDirectory, referenceKey } from '../../../bot/conversationDirectory';
 import { ApprovalDecisions } from '../../../services/approvals/decisions';
 import type { ApprovalState, ApprovalStep } from '../../../services/approvals/model';
@@ -79,7 +79,7 @@ async function setup(stored: ApprovalRecord) {
     },
   };
   const people: DirectoryPort = { groupMembers: async () => [], user: async () => undefined };
-  const flow = new ApprovalFlow({
+  const flow = new TeamsApprovals({
     pim: {} as PimService, decisions: new ApprovalDecisions([port]), people, records, conversations: new ConversationDirectory(memory), sender,
     tenantId: 't', now: () => clock.now, logger: quiet,
   });

@@ -1,55 +1,43 @@
-// The approval flow on the bot's side: when a request waits for approval the requester gets a waiting
-// card and every approver a card in their 1:1 chat; a click decides at PIM as the clicker; the outcome
-// reaches every copy in place and the requester at once. A periodic sweep is level-triggered from PIM,
-// the one truth: it reads every request PIM holds for approval (app-only, all three surfaces) and takes
-// over any the bot has no record of (an instance killed inside the submit), reconciles every open
-// record with PIM (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and
-// updates and sends reminders. So after any kill the state is right again within one sweep interval
-// (plus the restart, and the send lease for claims the dead instance held): see docs/performance.md.
-import type { ProductMetrics } from '../telemetry';
+// The approval use case: when a request waits for approval the requester gets a waiting card and every
+// approver a card in their 1:1 chat; a click decides at PIM as the clicker; the outcome reaches every
+// copy in place and the requester once. A periodic sweep is level-triggered from PIM, the one truth: it
+// reads every request PIM holds for approval (app-only, all three surfaces) and takes over any the bot
+// has no record of (an instance killed inside the submit), reconciles every open record with PIM
+// (decisions outside the bot, cancellations, expiry), resumes unfinished fan-outs and updates and sends
+// reminders. So after any kill the state is right again within one sweep interval (plus the restart,
+// and the send lease for claims the dead instance held): see docs/performance.md.
+// Teams is behind ApprovalMessenger (ports.ts); what people read is a view (views.ts) cards/ renders.
 import { randomUUID } from 'node:crypto';
-import {
-  MessageFactory,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type Attachment,
-  type ConversationReference,
-  type TurnContext,
-} from 'botbuilder';
-import { actingUser } from '../../dialogs/actingUser';
-import type { Logger } from '../../dialogs/deps';
-import { approverNames, resolveApprovers } from '../../services/approvals/approvers';
-import type { DecidedEntry } from '../../services/approvals/decidedBy';
-import { readApprovalContext } from '../../services/approvals/context';
-import { ApprovalDecisions, outcomeFromStatus } from '../../services/approvals/decisions';
-import { lastReview, outcomeOfSteps, type ApprovalOutcome } from '../../services/approvals/model';
-import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from '../../services/approvals/port';
-import { routeChannel, type ChannelRoute } from '../../services/approvals/channelRoutes';
-import {
-  channelCopy, claimIsLive, copyFor, isSettled, recordKey, SEND_LEASE_MS, staleCopies,
-  type ApprovalRecord, type CardCopy, type RecordedDecision,
-} from '../../services/approvals/record';
-import { isAzureRequestId } from '../../services/approvals/azure/azureApprovals';
-import { ApprovalRecordStore } from '../../services/approvals/recordStore';
-import { dueEscalation, dueReminders, DEFAULT_REMINDERS, type ReminderPolicy } from '../../services/approvals/reminders';
-import { isPimError } from '../../services/pim/errors';
-import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../../services/pim/model';
-import type { PimService } from '../../services/pim/service';
-import type { ConversationDirectory } from '../conversationDirectory';
-import { describeError } from '../logging';
-import { alreadyWaitingMessage, approvalRecord } from './adoption';
-import { approverCard, cardFor, outcomeMessage } from './approvalCards';
-import { approverReminderText, escalationChannelText, escalationRequesterText, requesterWarningText } from './reminderTexts';
-import { plainMessage } from '../../cards/plainText';
+import { isPimError } from '../pim/errors';
+import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../pim/model';
+import type { PimService } from '../pim/service';
+import { resolveApprovers } from './approvers';
 import { AudiencePrefetch, type Audience, type References } from './audience';
-import type { CardSender } from './cardSender';
+import { isAzureRequestId } from './azure/azureApprovals';
+import type { ChannelRoute } from './channelRoutes';
+import { routeChannel } from './channelRoutes';
+import { readApprovalContext } from './context';
+import type { DecidedEntry } from './decidedBy';
+import { ApprovalDecisions, outcomeFromStatus } from './decisions';
+import { lastReview, outcomeOfSteps, type ApprovalOutcome, type Decision } from './model';
+import { approvalRecord } from './newRecord';
+import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from './port';
+import { errorFields, refusedForGood, type Address, type ApprovalMessenger, type ApprovalMetrics, type InTurnReply, type Logger } from './ports';
+import {
+  channelCopy, claimIsLive, copyFor, isClaimable, isSettled, recordKey, SEND_LEASE_MS, staleCopies, withCopy,
+  type ApprovalRecord, type CardCopy, type RecordedDecision,
+} from './record';
+import { ApprovalRecordStore } from './recordStore';
+import { dueEscalation, dueReminders, DEFAULT_REMINDERS, type ReminderPolicy } from './reminders';
 import { SendRecorder, type PostResult } from './sendRecorder';
+import type { ActionAnswer } from './views';
 
 /** One request an approver may decide: its approval card, or none when the bot has no copy for them yet. */
 export interface ApproverQueueItem {
   readonly surface: Surface;
   readonly requestId: string;
-  readonly card: Attachment | undefined;
+  /** The approver's copy, to render as their card. */
+  readonly card: { readonly record: ApprovalRecord; readonly copy: CardCopy } | undefined;
 }
 
 export interface ApproverQueue {
@@ -59,39 +47,71 @@ export interface ApproverQueue {
   readonly unreadable: readonly Surface[];
 }
 
-export const APPROVAL_VERBS = { approve: 'approve', deny: 'deny', cancel: 'cancelRequest' } as const;
+/** What a requester's turn and an approver's question need from approvals (the dialogs' port). */
+export interface RequesterApprovals {
+  /** A request for `eligibilityKey` that needs approval is about to go to PIM: read who gets its cards meanwhile. */
+  prepare(user: UserContext, eligibilityKey: string): void;
+  /** A request PIM put in PendingApproval: the waiting card (the turn's reply) and the approvers' cards. */
+  submitted(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void>;
+  /**
+   * PIM refused a submit because `request`, the user's earlier one for the same role and scope, still
+   * waits for approval: make sure it has a record and its cards (taking it over if nobody tracks it), and answer the user.
+   */
+  adopt(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void>;
+  /** The requests `user` may decide, oldest first, each with its approval card (none when the bot has no copy for them yet). */
+  approverQueue(user: UserContext): Promise<ApproverQueue>;
+  /** The user cancelled `requestId` at PIM from a message, not its approval card: update its record and cards now. */
+  cancelledAtPim(surface: Surface, requestId: string): Promise<void>;
+  /** What `user` approved or denied between `from` and `to` as the bot recorded it, newest first (their own decisions only). */
+  decidedBy(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]>;
+}
 
-const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
+/** A click on an approval card, as the Teams edge read it. */
+export interface CardClick {
+  readonly surface: Surface;
+  readonly requestId: string;
+  readonly nonce: string;
+  /** Trimmed. */
+  readonly reason: string;
+  /** The activity id of the card clicked (Teams sends a card's invoke as a reply to it). */
+  readonly clicked: string | undefined;
+  /** The conversation the click came from. */
+  readonly conversationId: string | undefined;
+}
+
+export const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_REASON_LENGTH = 500;
-export const DENY_NEEDS_REASON = 'A reason is required to deny: type it in the Reason box and press Deny again. The requester reads it.';
+
+/** A request id as one of the surfaces names its requests (Graph: a GUID; ARM: a resource id). */
+export function isRequestId(surface: Surface, requestId: string): boolean {
+  return REQUEST_ID.test(requestId) || (surface === 'azureResource' && isAzureRequestId(requestId));
+}
+
 /** A read ahead of a submit that no submit took by then (PIM granted or refused it) is dropped. */
 const AUDIENCE_PREFETCH_TTL_MS = 60_000;
 
-export interface ApprovalFlowDeps {
+export interface ApprovalCoordinatorDeps {
   readonly pim: PimService;
   readonly decisions: ApprovalDecisions;
   readonly people: DirectoryPort;
   readonly records: ApprovalRecordStore;
-  readonly conversations: ConversationDirectory;
-  readonly sender: CardSender;
+  readonly messenger: ApprovalMessenger;
+  /** Installs the app for an approver the bot cannot reach yet (Graph; locally one that answers 'alreadyInstalled'). */
+  readonly installer: AppInstallerPort;
   readonly tenantId: string;
   readonly now: () => Date;
   readonly logger: Logger;
+  readonly metrics: ApprovalMetrics;
   readonly reminders?: ReminderPolicy;
-  /** Installs the app for an approver the bot cannot reach yet (Graph; a no-op answer locally). */
-  readonly installer?: AppInstallerPort;
   /** How long a send claim holds off other senders (default SEND_LEASE_MS). */
   readonly sendLeaseMs?: number;
-  /** Times the first approver card of each request (telemetry; no-op without a connection string). */
-  readonly metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
-  /** Teams channels that also get the card, by surface and scope (APPROVAL_CHANNELS); absent: none. */
+  /** Teams channels that also get the card, by surface and scope (APPROVAL_CHANNELS); empty: none. */
   readonly channels?: readonly ChannelRoute[];
 }
 
-type InvokeReply = AdaptiveCardInvokeResponse;
+const refused = (why: Extract<ActionAnswer, { kind: 'refused' }>['why']): ActionAnswer => ({ kind: 'refused', why });
 
-export class ApprovalFlow {
+export class ApprovalCoordinator implements RequesterApprovals {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly propagating = new Map<string, Promise<void>>();
   private readonly propagateAgain = new Set<string>();
@@ -99,7 +119,7 @@ export class ApprovalFlow {
   private readonly leaseMs: number;
   private readonly audiences = new AudiencePrefetch(AUDIENCE_PREFETCH_TTL_MS);
 
-  constructor(private readonly deps: ApprovalFlowDeps) {
+  constructor(private readonly deps: ApprovalCoordinatorDeps) {
     this.leaseMs = deps.sendLeaseMs ?? SEND_LEASE_MS;
   }
 
@@ -111,11 +131,11 @@ export class ApprovalFlow {
    */
   prepare(user: UserContext, eligibilityKey: string): void {
     this.audiences.start(audienceId(user, eligibilityKey), () => this.audience(user, eligibilityKey));
-    this.deps.records.prepare().catch((e: unknown) => this.deps.logger.warn('could not prepare the approval index', describeError(e)));
+    this.deps.records.prepare().catch((e: unknown) => this.deps.logger.warn('could not prepare the approval index', errorFields(e)));
   }
 
-  /** The activate dialog calls this for a request PIM put in PendingApproval (instead of its result card). */
-  async submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void> {
+  /** A request PIM put in PendingApproval (instead of its result card). */
+  async submitted(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void> {
     const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
     const early = this.audiences.take(audienceId(user, key));
     const { approvers, references, recent, context: about } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
@@ -127,58 +147,43 @@ export class ApprovalFlow {
     // second waiting card.
     const claim = { id: randomUUID(), at: now.toISOString() };
     const draft = approvalRecord({ user, request, approvers, recent, now, ...(about ? { context: about } : {}), channelId: this.channelFor(request), claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
-    const creating = this.deps.records.create(draft, { newRequest: true });
-    creating.catch(noop); // awaited below, after the rendering
-    // The cards are rendered while the record is written, once its requests are on their way. They
-    // show the record as written here: if another creator's record is kept instead, none is sent.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const approverCards = new Map(draft.copies.filter((c) => c.claim).map((c) => [c.userId, cardFor(draft, c)]));
-    const waitingCard = cardFor(draft, copyFor(draft, user.userId, 'requester')!);
-    const record = await creating;
+    const record = await this.deps.records.create(draft, { newRequest: true });
     const recordId = recordKey(record.surface, record.requestId);
     const mine = copyFor(record, user.userId, 'requester')!;
     if (mine.claim?.id !== claim.id) {
       // Another creator's record: a resubmit took the request over while this turn was slow. Its
       // waiting card goes to whoever claims the requester's copy first; the other turn says so.
-      await this.answerRequester(context, user, recordId, record);
+      await this.answerRequester(reply, user, recordId, record);
       this.track(this.fanOut(recordId));
       return;
     }
     // Empty when nobody is reachable yet.
     const claimed = record.copies.filter((c) => c.role === 'approver' && c.claim?.id === claim.id);
+    const result = { userId: mine.userId, role: 'requester', conversationId: reply.conversationId } as const;
     if (claimed.length === 0) {
-      const sent = await context.sendActivity(MessageFactory.attachment(cardFor(record, mine)));
-      const result = { userId: mine.userId, role: 'requester', conversationId: context.activity.conversation.id } as const;
-      await this.recordPosts(recordId, claim.id, [sent?.id ? { ...result, activityId: sent.id } : result], 'pending');
+      const sent = await reply.send({ kind: 'card', record, copy: mine }).sent;
+      await this.recordPosts(recordId, claim.id, [sent ? { ...result, activityId: sent } : result], 'pending');
       this.track(this.fanOut(recordId));
       return;
     }
     const recorder = new SendRecorder((results) => this.recordPosts(recordId, claim.id, results, 'pending'));
-    // The approvers' cards go alongside the requester's, once the rate limiter has counted it: a turn's
-    // reply is not paced, so a fan-out that took the window's last slots first would get it a 429.
-    // Middleware registers its send handlers before the turn's logic runs, so this one runs after
-    // countRepliesIn's (see wiring.ts) has counted the card.
-    let counted!: () => void;
-    const replyCounted = new Promise<void>((resolve) => (counted = resolve));
-    context.onSendActivities((_context, _activities, next) => {
-      counted();
-      return next();
-    });
-    const reply = context.sendActivity(MessageFactory.attachment(waitingCard));
-    const posts = Promise.race([replyCounted, reply.then(noop, noop)]).then(() => this.postClaimed(recordId, record, claimed, references, recorder, approverCards));
+    // The approvers' cards go alongside the requester's, once the outbound channel has counted it: a
+    // turn's reply is not paced, so a fan-out that took the window's last slots first would get it a 429.
+    const { sent, counted } = reply.send({ kind: 'card', record, copy: mine });
+    const posts = Promise.race([counted, sent.then(noop, noop)]).then(() => this.postClaimed(recordId, record, claimed, references, recorder));
     this.track(posts);
     if (channelCopy(record)) this.track(this.postChannelCopy(recordId));
     this.track(this.markUnreachable(recordId, record.copies.filter((c) => c.role === 'approver' && references.get(c.userId) === undefined)));
-    const sent = await reply;
+    const activityId = await sent;
     // One write with the first approvers' results, most likely.
-    if (sent?.id) await recorder.add({ userId: mine.userId, role: 'requester', activityId: sent.id, conversationId: context.activity.conversation.id });
+    if (activityId) await recorder.add({ ...result, activityId });
   }
 
   /**
    * The requester cancelled a request at PIM outside its approval card (e.g. the Cancel button of an
    * "already waiting" answer): bring its record and every card copy up to date now, not at the next sweep.
    */
-  async cancelledAtPim(surface: ActivationRequest['surface'], requestId: string): Promise<void> {
+  async cancelledAtPim(surface: Surface, requestId: string): Promise<void> {
     await this.reconcile(recordKey(surface, requestId));
   }
 
@@ -190,7 +195,7 @@ export class ApprovalFlow {
    * waiting card (a claim on the requester's copy), one card per approver (fanOut's claims). A request
    * already tracked gets a note instead, and whatever copy an earlier instance left unposted goes out.
    */
-  async adopt(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void> {
+  async adopt(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void> {
     const key = recordKey(request.surface, request.id);
     let record = await this.deps.records.getByKey(key);
     if (!record) {
@@ -198,12 +203,12 @@ export class ApprovalFlow {
       const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}), channelId: this.channelFor(request) }));
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
-        await context.sendActivity(alreadyWaitingMessage({ roleName: request.roleName, surface: request.surface, id: request.id }, undefined));
+        await reply.send({ kind: 'alreadyWaiting', request: { roleName: request.roleName, surface: request.surface, id: request.id }, record: undefined }).sent;
         return;
       }
       record = opened.record;
     }
-    await this.answerRequester(context, user, key, record);
+    await this.answerRequester(reply, user, key, record);
     this.track(this.fanOut(key));
   }
 
@@ -211,77 +216,62 @@ export class ApprovalFlow {
    * The requester's waiting card, from whichever turn claims her copy first (a submit and a resubmit
    * adopting the same request may race); any other turn, and any turn once the card is out, gets a note.
    */
-  private async answerRequester(context: TurnContext, user: UserContext, key: string, record: ApprovalRecord): Promise<void> {
+  private async answerRequester(reply: InTurnReply, user: UserContext, key: string, record: ApprovalRecord): Promise<void> {
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       const c = copyFor(r, user.userId, 'requester');
-      return c && !r.decision && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
+      return c && !r.decision && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
     });
     const mine = claimed ? copyFor(claimed, user.userId, 'requester') : undefined;
     if (!claimed || mine?.claim?.id !== claim.id) {
-      await context.sendActivity(alreadyWaitingMessage({ roleName: record.request.roleName, surface: record.surface, id: record.requestId }, claimed ?? record));
+      await reply.send({ kind: 'alreadyWaiting', request: { roleName: record.request.roleName, surface: record.surface, id: record.requestId }, record: claimed ?? record }).sent;
       return;
     }
-    const result = { userId: mine.userId, role: 'requester', conversationId: context.activity.conversation.id } as const;
-    let sent: { id?: string } | undefined;
+    const result = { userId: mine.userId, role: 'requester', conversationId: reply.conversationId } as const;
+    let sent: string | undefined;
     try {
-      sent = await context.sendActivity(MessageFactory.attachment(cardFor(claimed, mine)));
+      sent = await reply.send({ kind: 'card', record: claimed, copy: mine }).sent;
     } catch (e) {
       await this.recordPosts(key, claim.id, [result], 'pending').catch(noop); // releases the claim for the next submit
       throw e;
     }
-    await this.recordPosts(key, claim.id, [sent?.id ? { ...result, activityId: sent.id } : result], 'pending');
+    await this.recordPosts(key, claim.id, [sent ? { ...result, activityId: sent } : result], 'pending');
   }
 
-  /** Action.Execute from an approval card; undefined when the verb is not ours. */
-  async onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<InvokeReply | undefined> {
-    const verb = value.action?.verb;
-    if (verb !== APPROVAL_VERBS.approve && verb !== APPROVAL_VERBS.deny && verb !== APPROVAL_VERBS.cancel) return undefined;
-    const user = actingUser(context, this.deps.tenantId);
-    if (!user) return message("I can't tell who you are, so I can't act on this card. Nothing was changed.");
-    const data = (value.action.data ?? {}) as Record<string, unknown>;
-    const requestId = typeof data['requestId'] === 'string' ? data['requestId'] : '';
-    const surface = SURFACES.find((s) => s === data['surface']);
-    const nonce = typeof data['nonce'] === 'string' ? data['nonce'] : '';
-    const reasonRaw = typeof data['reason'] === 'string' ? data['reason'].trim() : '';
-    if (!surface || !(REQUEST_ID.test(requestId) || (surface === 'azureResource' && isAzureRequestId(requestId)))) return message("I don't know this request. Nothing was changed.");
-    if (reasonRaw.length > MAX_REASON_LENGTH) return message(`Please keep the reason under ${MAX_REASON_LENGTH} characters. Nothing was changed.`);
-    const key = recordKey(surface, requestId);
+  /**
+   * An approver's Approve or Deny on a card, as `user`. `decide` performs the decision at PIM; by
+   * default as the approver through their delegated token (decideAsApprover); the approver step-up
+   * seam passes one that first makes sure the token is fresh enough.
+   */
+  async decide(user: UserContext, decision: Decision, click: CardClick): Promise<ActionAnswer> {
+    const key = recordKey(click.surface, click.requestId);
     // A denial must say why (the requester reads it): refused here, before anything reaches PIM, and
     // shown on the card clicked so the approver can type it and press Deny again.
-    if (verb === APPROVAL_VERBS.deny && reasonRaw === '') return this.refuseDenyWithoutReason(user, key, nonce);
+    if (decision === 'deny' && click.reason === '') return this.refuseDenyWithoutReason(user, key, click.nonce);
     // Bring the record up to date first: the request may have been decided, cancelled or expired elsewhere.
     let record = await this.reconcile(key);
-    if (!record) return message("I don't know this request. Nothing was changed.");
-
-    // The card clicked: Teams sends a card's invoke as a reply to the card's message.
-    const clicked = context.activity.replyToId;
-    if (verb === APPROVAL_VERBS.cancel) return this.cancel(user, record, nonce, clicked);
-
-    if (user.userId === record.requester.id.toLowerCase()) return message("You can't approve or deny your own request. Nothing was changed.");
+    if (!record) return refused('unknownRequest');
+    if (user.userId === record.requester.id.toLowerCase()) return refused('ownRequest');
     // The channel's copy: everyone in the channel sees its buttons, only the request's approvers may use them.
-    const inChannel = record.copies.find((c) => c.role === 'channel' && c.nonce === nonce);
-    if (inChannel && !record.approvers.some((a) => a.id.toLowerCase() === user.userId)) {
-      return message(`Only the approvers of this request (${approverNames(record.approvers)}) can approve or deny it. Nothing was changed.`);
-    }
+    const inChannel = record.copies.find((c) => c.role === 'channel' && c.nonce === click.nonce);
+    if (inChannel && !record.approvers.some((a) => a.id.toLowerCase() === user.userId)) return { kind: 'refused', why: 'notChannelApprover', approvers: record.approvers };
     const copy = inChannel ?? copyFor(record, user.userId, 'approver');
-    if (!copy) return message("You're not an approver for this request, so I can't take your decision. Nothing was changed.");
-    if (copy.nonce !== nonce) return message('This card is out of date. Use the latest card I sent you. Nothing was changed.');
-    const where = context.activity.conversation?.id;
-    if (record.decision) return this.answerWithCard(key, record, copy, clicked, where);
+    if (!copy) return refused('notApprover');
+    if (copy.nonce !== click.nonce) return refused('staleCard');
+    if (record.decision) return this.answerWithCard(key, record, copy, click.clicked, click.conversationId);
 
-    const result = await this.deps.decisions.decide(user, surface, record.requestId, record.requester.id, verb === APPROVAL_VERBS.approve ? 'approve' : 'deny', reasonRaw, record.approvalId);
+    const result = await this.decideAsApprover(user, record, decision, click.reason);
     switch (result.kind) {
       case 'selfApproval':
-        return message("You can't approve or deny your own request. Nothing was changed.");
+        return refused('ownRequest');
       case 'notApprover':
-        return message('PIM says you are not an approver for this request. Nothing was changed.');
+        return refused('pimNotApprover');
       case 'notFound':
-        return message('PIM no longer knows this request. Nothing was changed.');
+        return refused('pimNotFound');
       case 'decided': {
-        if (result.outcome === 'nextStage') return message('Thanks, your approval is recorded. The request now waits for the next approval stage.');
+        if (result.outcome === 'nextStage') return refused('nextStage');
         const by = record.approvers.find((a) => a.id === user.userId) ?? result.by;
-        record = (await this.deps.records.decide(key, { outcome: result.outcome, by, at: result.at.toISOString(), justification: reasonRaw, via: 'bot' })) ?? record;
+        record = (await this.deps.records.decide(key, { outcome: result.outcome, by, at: result.at.toISOString(), justification: click.reason, via: 'bot' })) ?? record;
         break;
       }
       case 'alreadyDecided': {
@@ -295,21 +285,50 @@ export class ApprovalFlow {
         break;
       }
     }
-    return this.answerWithCard(key, record, copy, clicked, where);
+    return this.answerWithCard(key, record, copy, click.clicked, click.conversationId);
   }
 
   /**
-   * The requests `user` may decide, by PIM's own approver views on every surface read with the user's
-   * own token (so an approver needs no admin rights, and sees exactly what PIM would let them decide),
-   * oldest first, each as its approval card: the same verbs and the same copy's nonce as the card in
-   * their chat, so deciding here updates every copy. A surface PIM refuses to list is named, not fatal;
-   * a sign-in that is needed is thrown (the dialog asks for it).
+   * The one place a decision reaches PIM: as the approver, with the approver's own delegated token
+   * (PIM checks that they may decide). The approver step-up (issue 20) wraps this seam.
    */
+  decideAsApprover(approver: UserContext, record: ApprovalRecord, decision: Decision, reason: string) {
+    return this.deps.decisions.decide(approver, record.surface, record.requestId, record.requester.id, decision, reason, record.approvalId);
+  }
+
+  /** The requester's Cancel on her waiting card. */
+  async cancel(user: UserContext, click: CardClick): Promise<ActionAnswer> {
+    const key = recordKey(click.surface, click.requestId);
+    const record = await this.reconcile(key);
+    if (!record) return refused('unknownRequest');
+    if (user.userId !== record.requester.id.toLowerCase()) return refused('notRequester');
+    const copy = copyFor(record, user.userId, 'requester');
+    if (!copy || copy.nonce !== click.nonce) return refused('staleRequesterCard');
+    if (record.decision) return this.answerWithCard(key, record, copy, click.clicked);
+    try {
+      await this.deps.pim.cancel(user, { surface: record.surface, id: record.requestId });
+    } catch (e) {
+      // PIM refuses when the request is no longer pending: show what happened instead.
+      if (!isPimError(e) || (e.kind !== 'invalidInput' && e.kind !== 'notFound')) throw e;
+      const now = (await this.reconcile(key, true)) ?? record;
+      return now.decision ? this.answerWithCard(key, now, copy, click.clicked) : refused('cancelRefused');
+    }
+    const decided = (await this.deps.records.decide(key, { outcome: 'canceled', by: record.requester, at: this.deps.now().toISOString(), justification: '', via: 'bot' })) ?? record;
+    return this.answerWithCard(key, decided, copy, click.clicked);
+  }
+
   /** The user's own decisions, from the records the bot keeps (PIM's audit log is for administrators). */
   decidedBy(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]> {
     return this.deps.records.decidedBy(user.userId, from, to);
   }
 
+  /**
+   * The requests `user` may decide, by PIM's own approver views on every surface read with the user's
+   * own token (so an approver needs no admin rights, and sees exactly what PIM would let them decide),
+   * oldest first, each with its approval card: the same verbs and the same copy's nonce as the card in
+   * their chat, so deciding here updates every copy. A surface PIM refuses to list is named, not fatal;
+   * a sign-in that is needed is thrown (the dialog asks for it).
+   */
   async approverQueue(user: UserContext): Promise<ApproverQueue> {
     const surfaces = SURFACES.filter((s) => this.deps.decisions.has(s) && this.deps.decisions.port(s).awaitingDecisionBy);
     const unreadable: Surface[] = [];
@@ -319,7 +338,7 @@ export class ApprovalFlow {
           return await this.deps.decisions.port(surface).awaitingDecisionBy!(user);
         } catch (e) {
           if (isPimError(e) && e.kind === 'authenticationRequired') throw e;
-          this.deps.logger.warn("could not read an approver's queue", { surface, ...describeError(e) });
+          this.deps.logger.warn("could not read an approver's queue", { surface, ...errorFields(e) });
           unreadable.push(surface);
           return [];
         }
@@ -333,17 +352,16 @@ export class ApprovalFlow {
         const copy = record && !record.decision ? copyFor(record, user.userId, 'approver') : undefined;
         // PIM lists it but the bot has no card for this approver yet (the sweep takes it over shortly).
         if (!record || !copy) return { surface: p.surface, requestId: p.id, card: undefined };
-        return { surface: p.surface, requestId: p.id, card: approverCard(record, copy) };
+        return { surface: p.surface, requestId: p.id, card: { record, copy } };
       });
     return { items, unreadable };
   }
 
-  private async refuseDenyWithoutReason(user: UserContext, key: string, nonce: string): Promise<InvokeReply> {
+  private async refuseDenyWithoutReason(user: UserContext, key: string, nonce: string): Promise<ActionAnswer> {
     const record = await this.deps.records.getByKey(key);
     const copy = record ? copyFor(record, user.userId, 'approver') : undefined;
-    if (!record || !copy || copy.nonce !== nonce) return message(`${DENY_NEEDS_REASON} Nothing was changed.`);
-    const card = approverCard(record, copy, DENY_NEEDS_REASON);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content as Record<string, unknown> };
+    if (!record || !copy || copy.nonce !== nonce) return refused('denyNeedsReason');
+    return { kind: 'card', record, copy, note: 'denyNeedsReason' };
   }
 
   /** Reconciles every open record with PIM, resumes fan-outs and sends due reminders. One pass at a time. */
@@ -376,7 +394,7 @@ export class ApprovalFlow {
         try {
           return (await this.deps.decisions.port(surface).pendingApprovals()) ?? [];
         } catch (e) {
-          this.deps.logger.warn("could not read PIM's requests waiting for approval", { surface, ...describeError(e) });
+          this.deps.logger.warn("could not read PIM's requests waiting for approval", { surface, ...errorFields(e) });
           return [];
         }
       }),
@@ -430,7 +448,7 @@ export class ApprovalFlow {
       await this.fanOut(key);
       await this.propagate(key);
     } catch (e) {
-      this.deps.logger.warn('could not take over a request waiting for approval', { key, ...describeError(e) });
+      this.deps.logger.warn('could not take over a request waiting for approval', { key, ...errorFields(e) });
     }
   }
 
@@ -442,25 +460,25 @@ export class ApprovalFlow {
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       const c = r.copies.find((x) => x.role === 'requester');
-      return c && !r.decision && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
+      return c && !r.decision && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
     });
     const mine = claimed?.copies.find((c) => c.role === 'requester');
     if (!claimed || !mine || mine.claim?.id !== claim.id) return;
-    const reference = await this.deps.conversations.get(mine.userId);
-    if (!reference) {
+    const address = await this.deps.messenger.reach(mine.userId);
+    if (!address) {
       // No 1:1 chat with her yet: nothing to post to; she is told the outcome when she has one.
       await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester' }], 'pending');
       return;
     }
     let activityId: string;
     try {
-      activityId = await this.deps.sender.post(reference, cardFor(claimed, mine));
+      activityId = await this.deps.messenger.post(address, { kind: 'card', record: claimed, copy: mine });
     } catch (e) {
-      this.deps.logger.warn("could not post the requester's waiting card", { key, ...describeError(e) });
+      this.deps.logger.warn("could not post the requester's waiting card", { key, ...errorFields(e) });
       await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester' }], 'pending').catch(noop);
       return;
     }
-    await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester', activityId, ...(reference.conversation?.id ? { conversationId: reference.conversation.id } : {}) }], 'pending');
+    await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester', activityId, ...(address.conversationId ? { conversationId: address.conversationId } : {}) }], 'pending');
   }
 
   /** `approvalId`: the request's, as PIM lists it now; a record written without one (before ARM's were read) gets it. */
@@ -480,26 +498,8 @@ export class ApprovalFlow {
       const latest = await this.deps.records.getByKey(key);
       if (!latest || isSettled(latest)) await this.deps.records.close(key);
     } catch (e) {
-      this.deps.logger.warn('approval sweep failed for one record', { key, ...describeError(e) });
+      this.deps.logger.warn('approval sweep failed for one record', { key, ...errorFields(e) });
     }
-  }
-
-  private async cancel(user: UserContext, record: ApprovalRecord, nonce: string, clicked: string | undefined): Promise<InvokeReply> {
-    const key = recordKey(record.surface, record.requestId);
-    if (user.userId !== record.requester.id.toLowerCase()) return message('Only the person who asked can cancel this request. Nothing was changed.');
-    const copy = copyFor(record, user.userId, 'requester');
-    if (!copy || copy.nonce !== nonce) return message('This card is out of date. Nothing was changed.');
-    if (record.decision) return this.answerWithCard(key, record, copy, clicked);
-    try {
-      await this.deps.pim.cancel(user, { surface: record.surface, id: record.requestId });
-    } catch (e) {
-      // PIM refuses when the request is no longer pending: show what happened instead.
-      if (!isPimError(e) || (e.kind !== 'invalidInput' && e.kind !== 'notFound')) throw e;
-      const now = (await this.reconcile(key, true)) ?? record;
-      return now.decision ? this.answerWithCard(key, now, copy, clicked) : message("PIM didn't let me cancel this request right now. Please try again in a moment.");
-    }
-    const decided = (await this.deps.records.decide(key, { outcome: 'canceled', by: record.requester, at: this.deps.now().toISOString(), justification: '', via: 'bot' })) ?? record;
-    return this.answerWithCard(key, decided, copy, clicked);
   }
 
   /**
@@ -508,8 +508,7 @@ export class ApprovalFlow {
    * clicked: a copy posted by an instance killed before recording it is posted again after the lease,
    * so its person may click the older card, and the newer one (on record) still needs the update.
    */
-  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy, clicked: string | undefined, conversationId?: string): Promise<InvokeReply> {
-    const card = cardFor(record, copy);
+  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy, clicked: string | undefined, conversationId?: string): Promise<ActionAnswer> {
     if (record.decision) {
       const outcome = record.decision.outcome;
       await this.deps.records.update(key, (r) => {
@@ -525,14 +524,14 @@ export class ApprovalFlow {
       });
       this.track(this.propagate(key));
     }
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content as Record<string, unknown> };
+    return { kind: 'card', record, copy };
   }
 
   /**
    * Reads PIM for an undecided record and stores the outcome when it was decided outside the bot,
    * cancelled or expired; `force` reads PIM even for a record that has a decision.
    */
-  private async reconcile(key: string, force = false): Promise<ApprovalRecord | undefined> {
+  async reconcile(key: string, force = false): Promise<ApprovalRecord | undefined> {
     const record = await this.deps.records.getByKey(key);
     if (!record || (record.decision && !force)) return record;
     if (!this.deps.decisions.has(record.surface)) return record;
@@ -544,7 +543,7 @@ export class ApprovalFlow {
       const status = await port.getRequestStatus(record.requestId);
       if (status !== undefined) outcome = outcomeFromStatus(status, new Date(record.expiresAt), now);
     } catch (e) {
-      this.deps.logger.warn('could not read a request from PIM', { key, ...describeError(e) });
+      this.deps.logger.warn('could not read a request from PIM', { key, ...errorFields(e) });
       return record;
     }
     // PIM's approval says who decided (and whether it expired); any approver may read it.
@@ -576,7 +575,7 @@ export class ApprovalFlow {
    * Posts every approver copy still only intended (or waiting for a conversation), in three steps
    * whatever the number of approvers: ONE eTag'd write claims every copy this pass will post (of the
    * submit's fan-out, the sweep and other instances racing for a copy exactly one posts it; two posts
-   * = two cards, one of them never updated), the posts go out together (the rate limiter paces them),
+   * = two cards, one of them never updated), the posts go out together (the messenger paces them),
    * and what was posted is recorded in as few eTag'd writes as the posts' timing allows. A claim per
    * copy would be 2N writes to one blob, colliding and retrying under N concurrent approvers.
    */
@@ -584,7 +583,7 @@ export class ApprovalFlow {
     const record = await this.deps.records.getByKey(key);
     if (!record) return;
     if (channelCopy(record)) await this.postChannelCopy(key);
-    const open = record.copies.filter((c) => c.role === 'approver' && c.state !== 'sent' && !claimIsLive(c.claim, this.deps.now(), this.leaseMs));
+    const open = record.copies.filter((c) => c.role === 'approver' && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs));
     if (open.length === 0) return;
     const references = await this.references(key, open.map((c) => c.userId));
     await this.markUnreachable(key, open.filter((c) => references.get(c.userId) === undefined));
@@ -594,7 +593,7 @@ export class ApprovalFlow {
     const claimed = await this.deps.records.update(key, (r) => {
       let changed = false;
       const copies = r.copies.map((c) => {
-        if (c.role !== 'approver' || c.state === 'sent' || !references.get(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return c;
+        if (c.role !== 'approver' || !isClaimable(c) || !references.get(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return c;
         changed = true;
         return { ...c, claim };
       });
@@ -607,30 +606,28 @@ export class ApprovalFlow {
     await this.postClaimed(key, claimed, mine, references, new SendRecorder((results) => this.recordPosts(key, claim.id, results, shows)));
   }
 
-  /** Posts the copies this pass claimed, rendered from `record` as claimed (or already, by user id), and records each through `recorder`. */
-  private async postClaimed(
-    key: string, record: ApprovalRecord, copies: readonly CardCopy[], references: References, recorder: SendRecorder, rendered?: ReadonlyMap<string, Attachment>,
-  ): Promise<void> {
+  /** Posts the copies this pass claimed, drawn from `record` as claimed, and records each through `recorder`. */
+  private async postClaimed(key: string, record: ApprovalRecord, copies: readonly CardCopy[], references: References, recorder: SendRecorder): Promise<void> {
     let first = !record.copies.some((c) => c.role === 'approver' && c.state === 'sent');
     await Promise.all(
       copies.map(async (c) => {
-        const reference = references.get(c.userId)!;
+        const address = references.get(c.userId)!;
         let activityId: string;
         try {
-          activityId = await this.deps.sender.post(reference, rendered?.get(c.userId) ?? cardFor(record, c));
+          activityId = await this.deps.messenger.post(address, { kind: 'card', record, copy: c });
           if (first && c.role === 'approver') {
             first = false;
-            this.deps.metrics?.firstApproverCard(record.surface, this.deps.now().getTime() - Date.parse(record.request.createdDateTime));
+            this.deps.metrics.firstApproverCard(record.surface, this.deps.now().getTime() - Date.parse(record.request.createdDateTime));
           }
         } catch (e) {
-          this.deps.logger.warn('could not post an approval card', { key, ...describeError(e) });
+          this.deps.logger.warn('could not post an approval card', { key, ...errorFields(e) });
           // Lets the next pass retry it; the lease frees it anyway if this write fails.
           await recorder.add({ userId: c.userId }).catch(() => undefined);
           return;
         }
         // Posted but not on record: the claim stays, so nothing posts it again before the lease lapses.
-        await recorder.add({ userId: c.userId, activityId, conversationId: reference.conversation?.id }).catch((e: unknown) => {
-          this.deps.logger.warn('could not record a posted approval card', { key, ...describeError(e) });
+        await recorder.add({ userId: c.userId, activityId, conversationId: address.conversationId }).catch((e: unknown) => {
+          this.deps.logger.warn('could not record a posted approval card', { key, ...errorFields(e) });
         });
       }),
     );
@@ -638,11 +635,11 @@ export class ApprovalFlow {
     await this.propagate(key);
   }
 
-  /** Each person's 1:1 conversation reference (see References); a read that failed is logged. */
+  /** Each person's 1:1 chat (see References); a read that failed is logged. */
   private async references(key: string, userIds: readonly string[]): Promise<References> {
     const read = (userId: string) =>
-      this.deps.conversations.get(userId).catch((e: unknown) => {
-        this.deps.logger.warn('could not read a conversation reference', { key, ...describeError(e) });
+      this.deps.messenger.reach(userId).catch((e: unknown) => {
+        this.deps.logger.warn('could not read a conversation reference', { key, ...errorFields(e) });
         return null;
       });
     return new Map(await Promise.all(userIds.map(async (id) => [id, await read(id)] as const)));
@@ -666,10 +663,10 @@ export class ApprovalFlow {
       port && target ? port.recentActivations(target, 3).catch(() => []) : Promise.resolve([]),
       readApprovalContext({
         people: this.deps.people, listActive: (u) => this.deps.pim.listActive(u), ...(port ? { port } : {}),
-        onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...describeError(e) }),
+        onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...errorFields(e) }),
       }, user, target),
     ]);
-    this.deps.sender.prepare?.([...references.values()].filter((r): r is Partial<ConversationReference> => !!r));
+    this.deps.messenger.prepare?.([...references.values()].filter((r): r is Address => !!r));
     return { approvers, references, recent, context };
   }
 
@@ -701,11 +698,11 @@ export class ApprovalFlow {
     await Promise.all(
       fresh.map(async (c) => {
         try {
-          if (this.deps.installer) await this.install(key, c.userId);
+          await this.install(key, c.userId);
           ids.add(c.userId);
         } catch (e) {
           // Stays 'intent': the next pass tries the install again.
-          this.deps.logger.warn('could not install the app for an approver', { key, ...describeError(e) });
+          this.deps.logger.warn('could not install the app for an approver', { key, ...errorFields(e) });
         }
       }),
     );
@@ -726,10 +723,10 @@ export class ApprovalFlow {
   /** A refusal (no permission, unknown user or app) stays one, so it is logged, not retried each sweep. */
   private async install(key: string, userId: string): Promise<void> {
     try {
-      await this.deps.installer!.installForUser(userId);
+      await this.deps.installer.installForUser(userId);
     } catch (e) {
       if (!isPimError(e) || (e.kind !== 'forbidden' && e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
-      this.deps.logger.warn('could not install the app for an approver; their card waits until they message the bot', { key, ...describeError(e) });
+      this.deps.logger.warn('could not install the app for an approver; their card waits until they message the bot', { key, ...errorFields(e) });
     }
   }
 
@@ -761,17 +758,16 @@ export class ApprovalFlow {
     await Promise.all(
       staleCopies(record).map(async (c) => {
         try {
-          const latest = c.role === 'channel' ? await this.channelReference(record, c) : await this.deps.conversations.get(c.userId);
+          const latest = c.role === 'channel' ? await this.channelAddress(record, c) : await this.deps.messenger.reach(c.userId);
           if (!latest || !c.activityId) return;
           // The copy lives in the chat it was posted to, which need not be the person's latest one.
-          const reference = c.conversationId && latest.conversation ? { ...latest, conversation: { ...latest.conversation, id: c.conversationId } } : latest;
-          await this.deps.sender.update(reference, c.activityId, cardFor(record, c));
+          await this.deps.messenger.update(latest, c.activityId, { kind: 'card', record, copy: c }, c.conversationId);
           await this.deps.records.update(key, (r) => {
             const cur = copyFor(r, c.userId, c.role);
             return cur && cur.shows !== outcome ? withCopy(r, cur, { shows: outcome }) : undefined;
           });
         } catch (e) {
-          this.deps.logger.warn('could not update an approval card', { key, ...describeError(e) });
+          this.deps.logger.warn('could not update an approval card', { key, ...errorFields(e) });
         }
       }),
     );
@@ -796,16 +792,11 @@ export class ApprovalFlow {
         const { requesterTellClaim: _done, ...rest } = r;
         return told ? { ...rest, requesterToldAt: this.deps.now().toISOString() } : rest;
       });
-    const reference = await this.deps.conversations.get(record.requester.id);
-    // Nowhere to tell them (they never reached the bot from a 1:1 chat): the waiting card is all there is.
-    if (!reference) {
-      await release(true);
-      return;
-    }
     try {
-      await this.deps.sender.post(reference, outcomeMessage(record));
+      // Nowhere to tell them (they never reached the bot from a 1:1 chat): the waiting card is all there is.
+      await this.deps.messenger.notify(record.requester.id, { kind: 'outcome', record });
     } catch (e) {
-      this.deps.logger.warn('could not tell the requester the outcome', { key, ...describeError(e) });
+      this.deps.logger.warn('could not tell the requester the outcome', { key, ...errorFields(e) });
       await release(false).catch(() => undefined);
       return;
     }
@@ -827,9 +818,9 @@ export class ApprovalFlow {
     if (!record) return;
     const sends: Array<Promise<unknown>> = [];
     if (due.remindApprovers) {
-      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent')) sends.push(this.say(c.userId, approverReminderText(record)));
+      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent')) sends.push(this.deps.messenger.notify(c.userId, { kind: 'approverReminder', record }));
     }
-    if (due.warnRequester) sends.push(this.say(record.requester.id, requesterWarningText(record)));
+    if (due.warnRequester) sends.push(this.deps.messenger.notify(record.requester.id, { kind: 'requesterWarning', record }));
     await Promise.allSettled(sends);
   }
 
@@ -849,14 +840,14 @@ export class ApprovalFlow {
     const sends: Array<Promise<unknown>> = [];
     if (channel) {
       sends.push(
-        this.channelReference(record, channel).then((reference) =>
-          reference ? this.deps.sender.post(reference, plainMessage(escalationChannelText(record, reached))) : undefined,
+        this.channelAddress(record, channel).then((address) =>
+          address ? this.deps.messenger.post(address, { kind: 'escalationChannel', record, reached }) : undefined,
         ),
       );
     }
-    sends.push(this.say(record.requester.id, escalationRequesterText(record, reached, channel !== undefined)));
+    sends.push(this.deps.messenger.notify(record.requester.id, { kind: 'escalationRequester', record, reached, inChannel: channel !== undefined }));
     const results = await Promise.allSettled(sends);
-    for (const r of results) if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...describeError(r.reason) });
+    for (const r of results) if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...errorFields(r.reason) });
   }
 
   /** The request's channel, as the routing table (APPROVAL_CHANNELS) sends its surface and scope. */
@@ -864,23 +855,11 @@ export class ApprovalFlow {
     return this.deps.channels ? routeChannel(this.deps.channels, request.surface, request.scope.id) : undefined;
   }
 
-  /**
-   * Where the channel copy goes: the channel's own reference (kept from any activity in it), else the
-   * channel id at the endpoint of someone in the request's tenant (Teams posts to a channel by its id).
-   */
-  private async channelReference(record: ApprovalRecord, copy: CardCopy): Promise<Partial<ConversationReference> | undefined> {
+  /** Where the channel copy goes; approvers first: they are who the channel is for. */
+  private async channelAddress(record: ApprovalRecord, copy: CardCopy): Promise<Address | undefined> {
     const channelId = copy.conversationId;
     if (!channelId) return undefined;
-    const stored = await this.deps.conversations.getChannel(channelId);
-    if (stored) return stored;
-    // Approvers first: locally each persona's Playground is its own endpoint, and approvers are who the channel is for.
-    for (const person of [...record.approvers, record.requester]) {
-      const known = await this.deps.conversations.get(person.id);
-      if (!known?.serviceUrl) continue;
-      const { user: _person, activityId: _none, ...rest } = known;
-      return { ...rest, conversation: { ...(known.conversation ?? {}), id: channelId, conversationType: 'channel', isGroup: true } as ConversationReference['conversation'] };
-    }
-    return undefined;
+    return this.deps.messenger.reachChannel(channelId, [...record.approvers, record.requester].map((p) => p.id));
   }
 
   /** Posts the channel copy (claimed like every copy, so it goes out once); a decided request gets none. */
@@ -894,8 +873,8 @@ export class ApprovalFlow {
     const record = await this.deps.records.getByKey(key);
     const copy = record && open(record);
     if (!record || !copy) return;
-    const reference = await this.channelReference(record, copy);
-    if (!reference) return; // nobody in the request has a conversation yet: a later pass tries again
+    const address = await this.channelAddress(record, copy);
+    if (!address) return; // nobody in the request has a conversation yet: a later pass tries again
     const claim = { id: randomUUID(), at: now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       const c = open(r);
@@ -906,13 +885,12 @@ export class ApprovalFlow {
     const result = { userId: mine.userId, role: 'channel' } as const;
     let activityId: string;
     try {
-      activityId = await this.deps.sender.post(reference, cardFor(claimed, mine));
+      activityId = await this.deps.messenger.post(address, { kind: 'card', record: claimed, copy: mine });
     } catch (e) {
-      const status = (e as { statusCode?: unknown } | undefined)?.statusCode;
-      const refused = status === 403 || status === 404;
-      this.deps.logger.warn(refused ? 'the channel refused the approval card (is the app added to the team?); not retried for this request' : 'could not post an approval card to the channel', { key, ...describeError(e) });
+      const forGood = refusedForGood(e);
+      this.deps.logger.warn(forGood ? 'the channel refused the approval card (is the app added to the team?); not retried for this request' : 'could not post an approval card to the channel', { key, ...errorFields(e) });
       await this.recordPosts(key, claim.id, [result], 'pending').catch(noop);
-      if (refused) {
+      if (forGood) {
         await this.deps.records.update(key, (r) => {
           const c = channelCopy(r);
           return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
@@ -924,20 +902,10 @@ export class ApprovalFlow {
     await this.propagate(key);
   }
 
-  private async say(userId: string, text: string): Promise<void> {
-    const reference = await this.deps.conversations.get(userId);
-    if (reference) await this.deps.sender.post(reference, plainMessage(text));
-  }
-
   private track(p: Promise<unknown>): void {
-    const tracked = p.catch((e: unknown) => this.deps.logger.warn('approval background work failed', describeError(e))).finally(() => this.inFlight.delete(tracked));
+    const tracked = p.catch((e: unknown) => this.deps.logger.warn('approval background work failed', errorFields(e))).finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
-}
-
-/** The record with one copy changed (merged, or replaced outright when `replace`, which drops fields). */
-function withCopy(record: ApprovalRecord, copy: CardCopy, change: Partial<CardCopy>, replace = false): ApprovalRecord {
-  return { ...record, copies: record.copies.map((c) => (c.userId === copy.userId && c.role === copy.role ? (replace ? { ...(change as CardCopy) } : { ...c, ...change }) : c)) };
 }
 
 function noop(): void {}
@@ -945,8 +913,3 @@ function noop(): void {}
 function audienceId(user: UserContext, eligibilityKey: string): string {
   return `${user.userId.toLowerCase()}|${eligibilityKey}`;
 }
-
-function message(text: string): InvokeReply {
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
-}
-
