@@ -40,7 +40,7 @@ export function createOutboundChannel(o: { auth: BotFrameworkAuthentication; bot
 /**
  * Teams counts a turn's replies against the same per-app and per-conversation limits as proactive
  * posts; without counting them a fan-out right after a submit overruns the window and waits out a 429.
- * Proactive sends are counted by the sender itself (ContinueConversation turns, the step-up resumption, too).
+ * Proactive sends are counted by the sender itself.
  */
 function countRepliesIn(limiter: RateLimiter): Middleware {
   return {

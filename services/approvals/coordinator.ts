@@ -24,7 +24,7 @@ import { approvalRecord } from './newRecord';
 import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from './port';
 import { errorFields, refusedForGood, type Address, type ApprovalMessenger, type ApprovalMetrics, type InTurnReply, type Logger } from './ports';
 import {
-  channelCopy, claimIsLive, copyFor, isClaimable, isSettled, recordKey, SEND_LEASE_MS, staleCopies, withCopy,
+  channelCopy, claimIsLive, copyFor, isClaimable, isSettled, movedCopy, recordKey, SEND_LEASE_MS, staleCopies, withCopy,
   type ApprovalRecord, type CardCopy, type RecordedDecision,
 } from './record';
 import { ApprovalRecordStore } from './recordStore';
@@ -684,7 +684,7 @@ export class ApprovalCoordinator implements RequesterApprovals {
         changed = true;
         const { claim: _done, ...rest } = c;
         if (!result.activityId) return rest;
-        return { ...rest, state: 'sent', activityId: result.activityId, ...(result.conversationId ? { conversationId: result.conversationId } : {}), shows };
+        return movedCopy(c, { ...rest, state: 'sent', activityId: result.activityId, ...(result.conversationId ? { conversationId: result.conversationId } : {}), shows }, true);
       });
       return changed ? { ...r, copies } : undefined;
     });
@@ -710,11 +710,11 @@ export class ApprovalCoordinator implements RequesterApprovals {
     await this.deps.records.update(key, (r) => {
       const copies = r.copies.map((c): CardCopy => {
         if (c.role !== 'approver' || c.state !== 'intent' || !ids.has(c.userId)) return c;
-        if (!c.claim || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return { ...c, state: 'unreachable' };
+        if (!c.claim || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return movedCopy(c, { state: 'unreachable' });
         // A lapsed claim goes too: with no conversation nobody can post (or update) a card there, and
         // left in place it would hold the record open for good (see unrecordedCopies / isSettled).
         const { claim: _lapsed, ...rest } = c;
-        return { ...rest, state: 'unreachable' };
+        return movedCopy(c, { ...rest, state: 'unreachable' }, true);
       });
       return copies.some((c, i) => c !== r.copies[i]) ? { ...r, copies } : undefined;
     });
