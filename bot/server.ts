@@ -23,7 +23,7 @@ import { createOutboundChannel } from './channel/outbound';
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
-import { ProactivePrivateChat } from './privateChat';
+import { ProactivePrivateChat } from './channel/privateTurn';
 import { TeamsSsoSignIn } from './signIn';
 import { admitTurn } from './turnGate';
 import { requireRoleAssignableAdminGroup } from './adminGroupSetting';
@@ -100,7 +100,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
     ...(approvals ? { approvals: approvals.approvals.requests, approverWaiting: approvals.waiting } : {}),
     ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}),
   };
-  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.approvals.cardActions, privateChat: new ProactivePrivateChat(approvals.conversations, botAppId) } : {}) });
+  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.approvals.cardActions, privateChat: new ProactivePrivateChat(approvals.conversations, botAppId, outbound.limiter) } : {}) });
 
   const gate = { allowedTenantIds: config.allowedTenantIds, logger, ...(signIn ? { signIn } : {}) };
   const handleTurn = async (context: TurnContext): Promise<void> => {

@@ -17,6 +17,8 @@ export interface OutboundChannel {
   readonly proactive: ProactiveSender;
   /** Counts every turn's replies against the same limits (adapter.use). */
   readonly countReplies: Middleware;
+  /** The one limiter (a private answer's proactive turn is paced by it too). */
+  readonly limiter: RateLimiter;
 }
 
 export function createOutboundChannel(o: { auth: BotFrameworkAuthentication; botAppId: string; logger: Logger; limiter?: RateLimiter }): OutboundChannel {
@@ -34,6 +36,7 @@ export function createOutboundChannel(o: { auth: BotFrameworkAuthentication; bot
       },
     },
     countReplies: countRepliesIn(limiter),
+    limiter,
   };
 }
 
@@ -61,6 +64,6 @@ function countRepliesIn(limiter: RateLimiter): Middleware {
 }
 
 /** What the adapter POSTs to the channel (a typing indicator too); the rest is handled in-process. */
-function reachesChannel(activity: Partial<Activity>): boolean {
+export function reachesChannel(activity: Partial<Activity>): boolean {
   return activity.type !== ActivityTypes.InvokeResponse && activity.type !== 'delay' && activity.type !== ActivityTypes.Trace;
 }
