@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudAdapter, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import type { DialogDeps, Logger } from '../dialogs/deps';
+import { actingUser } from '../dialogs/actingUser';
 import { MainDialog } from '../dialogs/mainDialog';
 import { createServices, type ServicesConfig } from '../services/index';
 import type { PimService } from '../services/pim/service';
@@ -88,7 +89,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const outbound = createOutboundChannel({ auth: channelAuth, botAppId, logger });
   adapter.use(outbound.countReplies);
   const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, sender: outbound.sender, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, actingUser: (context) => actingUser(context, config.tenantId), sender: outbound.sender, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
     : undefined;
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);

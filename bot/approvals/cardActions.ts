@@ -4,10 +4,9 @@ import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext }
 import { CardVerb, type CardVerbName } from '../../cards/actions';
 import { refusalText, MAX_REASON_LENGTH, noteOnCard } from '../../cards/approvals/answerTexts';
 import { approverCard, cardFor } from '../../cards/approvals/approvalCards';
-import { actingUser } from '../../dialogs/actingUser';
 import { isRequestId, SURFACES, type ApprovalCoordinator, type CardClick } from '../../services/approvals/coordinator';
 import type { UserContext } from '../../services/pim/model';
-import type { ActionAnswer, Refusal } from '../../services/approvals/views';
+import type { ActionAnswer } from '../../services/approvals/views';
 
 type Act = (coordinator: ApprovalCoordinator, user: UserContext, click: CardClick) => Promise<ActionAnswer>;
 
@@ -25,17 +24,20 @@ function isVerb(verb: string | undefined): verb is CardVerbName {
   return verb !== undefined && Object.prototype.hasOwnProperty.call(CARD_VERBS, verb);
 }
 
+/** Who acts on a card: the turn's verified identity (actingUser in the dialogs, bound by the composition root); undefined = unknown. */
+export type ActingUser = (context: TurnContext) => UserContext | undefined;
+
 export class ApprovalCardActions {
   constructor(
     private readonly coordinator: ApprovalCoordinator,
-    private readonly tenantId: string,
+    private readonly actingUser: ActingUser,
   ) {}
 
   /** undefined when the verb is not a card verb of ours. */
   async onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> {
     const verb = value.action?.verb;
     if (!isVerb(verb)) return undefined;
-    const user = actingUser(context, this.tenantId);
+    const user = this.actingUser(context);
     if (!user) return message(refusalText('unknownUser'));
     const data = (value.action.data ?? {}) as Record<string, unknown>;
     const requestId = typeof data['requestId'] === 'string' ? data['requestId'] : '';
@@ -62,4 +64,3 @@ function message(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
 }
 
-export type { Refusal };

@@ -3,22 +3,22 @@
 // channel, the card-action verb table, and the periodic sweep.
 import type { Storage } from 'botbuilder';
 import { approverCard, prepareApprovalCards } from '../../cards/approvals/approvalCards';
-import type { ApprovalRequests, Logger } from '../../dialogs/deps';
 import { approverWaiting, type ApproverWaiting } from '../../services/approvals/approverWaiting';
 import type { ChannelRoute } from '../../services/approvals/channelRoutes';
 import { ApprovalCoordinator } from '../../services/approvals/coordinator';
 import type { ApprovalDecisions } from '../../services/approvals/decisions';
 import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
-import type { ApprovalMetrics } from '../../services/approvals/ports';
+import type { ApprovalMetrics, Logger } from '../../services/approvals/ports';
 import { ApprovalRecordStore, CREATE_LEASE_MS } from '../../services/approvals/recordStore';
 import type { ReminderPolicy } from '../../services/approvals/reminders';
+import type { UserContext } from '../../services/pim/model';
 import type { PimService } from '../../services/pim/service';
 import type { ApprovalTiming } from '../config';
 import { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
 import { TeamsApprovalMessenger } from '../channel/approvalMessenger';
 import type { CardSender } from '../channel/cardSender';
-import { ApprovalCardActions } from './cardActions';
+import { ApprovalCardActions, type ActingUser } from './cardActions';
 
 export interface ApprovalSettings {
   /** How often open approvals are reconciled with PIM (default 60 s). */
@@ -56,6 +56,8 @@ export interface TeamsApprovalsDeps {
   /** The outbound channel's sender (bot/channel). */
   readonly sender: CardSender;
   readonly tenantId: string;
+  /** Who acts on a card: the turn's verified identity (actingUser in the dialogs). */
+  readonly actingUser: ActingUser;
   readonly now: () => Date;
   readonly logger: Logger;
   readonly installer?: AppInstallerPort;
@@ -69,8 +71,8 @@ export interface TeamsApprovalsDeps {
 export class TeamsApprovals {
   readonly coordinator: ApprovalCoordinator;
   readonly cardActions: ApprovalCardActions;
-  /** What the dialogs call: the coordinator, with the approver queue's cards rendered. */
-  readonly requests: ApprovalRequests;
+  /** What the dialogs call (DialogDeps.approvals): the coordinator, with the approver queue's cards rendered. */
+  readonly requests;
 
   constructor(deps: TeamsApprovalsDeps) {
     const coordinator = new ApprovalCoordinator({
@@ -89,14 +91,14 @@ export class TeamsApprovals {
       ...(deps.channels ? { channels: deps.channels } : {}),
     });
     this.coordinator = coordinator;
-    this.cardActions = new ApprovalCardActions(coordinator, deps.tenantId);
+    this.cardActions = new ApprovalCardActions(coordinator, deps.actingUser);
     this.requests = {
-      prepare: (user, key) => coordinator.prepare(user, key),
-      submitted: (reply, user, request) => coordinator.submitted(reply, user, request),
-      adopt: (reply, user, request) => coordinator.adopt(reply, user, request),
-      cancelledAtPim: (surface, requestId) => coordinator.cancelledAtPim(surface, requestId),
-      decidedBy: (user, from, to) => coordinator.decidedBy(user, from, to),
-      approverQueue: async (user) => {
+      prepare: coordinator.prepare.bind(coordinator),
+      submitted: coordinator.submitted.bind(coordinator),
+      adopt: coordinator.adopt.bind(coordinator),
+      cancelledAtPim: coordinator.cancelledAtPim.bind(coordinator),
+      decidedBy: coordinator.decidedBy.bind(coordinator),
+      approverQueue: async (user: UserContext) => {
         const { items, unreadable } = await coordinator.approverQueue(user);
         return { items: items.map((i) => ({ card: i.card && approverCard(i.card.record, i.card.copy) })), unreadable };
       },
@@ -130,6 +132,8 @@ export function createApprovalWiring(options: {
   storage: Storage;
   pim: PimService;
   approvals: { decisions: ApprovalDecisions; people: DirectoryPort };
+  /** Who acts on a card (the turn's verified identity). */
+  actingUser: ActingUser;
   /** The outbound channel's sender (bot/channel/outbound.ts), built before this. */
   sender: CardSender;
   tenantId: string;
@@ -152,6 +156,7 @@ export function createApprovalWiring(options: {
     conversations,
     sender: options.sender,
     tenantId: options.tenantId,
+    actingUser: options.actingUser,
     now: options.now,
     logger: options.logger,
     ...(options.settings?.reminders ? { reminders: options.settings.reminders } : {}),
@@ -181,3 +186,4 @@ export function createApprovalWiring(options: {
     },
   };
 }
+

@@ -20,6 +20,7 @@ import type { ActivationRequest, EligibilityWithConstraints, UserContext } from 
 import type { PimService } from '../../../services/pim/service';
 import type { KeyValueStorage } from '../../../services/store/keyValueStorage';
 import { startRecordingConnector } from '../../support/recordingConnector';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const T0 = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -170,7 +171,7 @@ describe('approval fan-out', () => {
       };
       const flow = new TeamsApprovals({
         pim, decisions: new ApprovalDecisions([port]), people, records, conversations: new ConversationDirectory(memory), sender,
-        tenantId: 't', now: () => T0, logger: quiet,
+        tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => T0, logger: quiet,
       });
       const context = new TurnContext(new TestAdapter(), { type: 'message', channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: 'a:alice', isGroup: false, conversationType: 'personal', name: '' }, from: { id: '29:alice', name: 'Alice' }, recipient: { id: '28:bot', name: 'bot' } });
       return { memory, storage, records, flow, calls, atPost, context };

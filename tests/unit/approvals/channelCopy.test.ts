@@ -11,6 +11,7 @@ import type { ApprovalsPort, DirectoryPort } from '../../../services/approvals/p
 import { channelCopy, channelCopyId, recordKey, type ApprovalRecord } from '../../../services/approvals/record';
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import type { PimService } from '../../../services/pim/service';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const T0 = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -53,7 +54,7 @@ async function setup(fail: (attempt: number) => Error | undefined) {
   const people = { user: async () => undefined, groupMembers: async () => [] } as unknown as DirectoryPort;
   const flow = new TeamsApprovals({
     pim: { listEligibilities: async () => [] } as unknown as PimService, decisions: new ApprovalDecisions([port]), people, records,
-    conversations: new ConversationDirectory(memory), sender, tenantId: 't', now: () => T0, logger: quiet,
+    conversations: new ConversationDirectory(memory), sender, tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => T0, logger: quiet,
   });
   return { flow, records, posts };
 }

@@ -14,6 +14,7 @@ import { recordKey, type ApprovalRecord } from '../../../services/approvals/reco
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import { eligibilityKey, type ActivationRequest, type Surface } from '../../../services/pim/model';
 import type { PimService } from '../../../services/pim/service';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const NOW = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -74,7 +75,7 @@ async function setup(atPim: { entra: PendingAtPim[]; azure: PendingAtPim[] }) {
   } as unknown as PimService;
   const flow = new TeamsApprovals({
     pim, decisions: new ApprovalDecisions([port('entraRole', atPim.entra), port('azureResource', atPim.azure)]), people, records,
-    conversations: new ConversationDirectory(memory), sender, tenantId: 't', now: () => NOW, logger: quiet,
+    conversations: new ConversationDirectory(memory), sender, tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => NOW, logger: quiet,
   });
   const sweep = async () => {
     await flow.sweep();
