@@ -31,7 +31,7 @@ export function createRequesterWiring(o: {
   const stepUp = o.stepUpTokens
     ? new StepUpSignIn({ storage: o.storage, tokens: o.stepUpTokens, publicBaseUrl: () => publicBaseUrl, now: o.now, logger: o.logger })
     : undefined;
-  const deps: Partial<DialogDeps> = { recent: createRecentStore(o.userState), proactive, reminders, ...(stepUp ? { stepUp } : {}) };
+  const deps: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders' | 'stepUp'> = { recent: createRecentStore(o.userState), proactive, reminders, ...(stepUp ? { stepUp } : {}) };
   return {
     deps,
     callback: (all: DialogDeps) =>

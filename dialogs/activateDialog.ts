@@ -177,12 +177,12 @@ export class ActivateDialog extends ComponentDialog {
     }
     current.items = kept;
     // The "already active" answer promises a reminder before the end: keep that promise.
-    if (user && dropped.length > 0 && this.deps.reminders) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
+    if (user && dropped.length > 0) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
   }
 
   /** The user's own order, read only when a list is shown: a role named outright needs no read of it. */
   private async recentFirst(step: WaterfallStepContext<FlowOptions>, choices: RoleChoice[]): Promise<RoleChoice[]> {
-    return byRecent(choices, (await this.deps.recent?.get(step.context)) ?? []);
+    return byRecent(choices, await this.deps.recent.get(step.context));
   }
 
   /** Several at once with a duration longer than one of them allows: said before submitting. */

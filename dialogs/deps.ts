@@ -78,10 +78,11 @@ export interface DialogDeps {
   readonly tenantId: string;
   readonly now: () => Date;
   readonly logger: Logger;
-  readonly recent?: RecentStore;
-  readonly proactive?: ProactiveSender;
+  readonly recent: RecentStore;
+  /** Follow-ups outside the turn, through the bot's one outbound channel. */
+  readonly proactive: ProactiveSender;
   readonly stepUp?: StepUpStarter;
-  readonly reminders?: ReminderFeed;
+  readonly reminders: ReminderFeed;
   readonly approvals?: ApprovalRequests;
   /** What waits for the user as an approver; absent = the welcome says nothing about it. */
   readonly approverWaiting?: ApproverWaiting;
@@ -99,3 +100,10 @@ export interface DialogDeps {
 export const DEFAULT_MAX_SCHEDULE_AHEAD_DAYS = 14;
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Ports that do nothing: for tests that do not exercise them (the composition root wires the real ones). */
+export const NULL_PORTS: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders'> = {
+  recent: { get: async () => [], touch: async () => undefined },
+  proactive: { send: async () => undefined },
+  reminders: { track: () => undefined },
+};

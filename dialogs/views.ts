@@ -78,14 +78,14 @@ export async function sendMyRoles(context: TurnContext, deps: DialogDeps, user: 
     const activatable = eligible.filter((r) => !activeKeys.has(r.key));
     const pending = requests.map((r) => pendingView(r, labels, now));
     await context.sendActivity(MessageFactory.attachment(myRolesCard({ active: current, eligible: activatable, now, requests: pending, labels })));
-    deps.reminders?.track(TurnContext.getConversationReference(context.activity), user, current, Object.fromEntries(labels));
+    deps.reminders.track(TurnContext.getConversationReference(context.activity), user, current, Object.fromEntries(labels));
   } catch (error) {
     await sendFailure(context, deps, error);
   }
 }
 
 export async function recentChoices(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<RoleChoice[]> {
-  const [list, recent] = await Promise.all([deps.pim.listEligibilities(user), deps.recent?.get(context) ?? Promise.resolve([])]);
+  const [list, recent] = await Promise.all([deps.pim.listEligibilities(user), deps.recent.get(context)]);
   return byRecent(toRoleChoices(list), recent);
 }
 

@@ -157,7 +157,7 @@ export async function submitPlanned(
     for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await toApprovals(context, deps, user, o);
   }
   if (granted.length > 0) {
-    await deps.recent?.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
+    await deps.recent.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
     const startingNow = granted.filter((g) => !startsLater(g.request.startDateTime, g.request.createdDateTime));
     if (!(preface.length === 0 && outcomes.length === 1) && startingNow.length > 0) await followUpActivations(context, deps, user, startingNow);
   }
