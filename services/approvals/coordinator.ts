@@ -19,7 +19,7 @@ import { routeChannel } from './channelRoutes';
 import { readApprovalContext } from './context';
 import type { DecidedEntry } from './decidedBy';
 import { ApprovalDecisions, outcomeFromStatus } from './decisions';
-import { lastReview, outcomeOfSteps, type ApprovalOutcome, type Decision } from './model';
+import { lastReview, outcomeOfSteps, type ApprovalOutcome, type Decision, type DecisionResult } from './model';
 import { approvalRecord } from './newRecord';
 import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from './port';
 import { errorFields, type Address, type ApprovalMessenger, type ApprovalMetrics, type InTurnReply, type Logger } from './ports';
@@ -239,11 +239,7 @@ export class ApprovalCoordinator implements RequesterApprovals {
     await this.delivery.recordPosts(key, claim.id, [sent ? { ...result, activityId: sent } : result], 'pending');
   }
 
-  /**
-   * An approver's Approve or Deny on a card, as `user`. `decide` performs the decision at PIM; by
-   * default as the approver through their delegated token (decideAsApprover); the approver step-up
-   * seam passes one that first makes sure the token is fresh enough.
-   */
+  /** An approver's Approve or Deny on a card, as `user`; PIM hears it through decideAsApprover. */
   async decide(user: UserContext, decision: Decision, click: CardClick): Promise<ActionAnswer> {
     const key = recordKey(click.surface, click.requestId);
     // A denial must say why (the requester reads it): refused here, before anything reaches PIM, and
@@ -293,7 +289,7 @@ export class ApprovalCoordinator implements RequesterApprovals {
    * The one place a decision reaches PIM: as the approver, with the approver's own delegated token
    * (PIM checks that they may decide). The approver step-up (issue 20) wraps this seam.
    */
-  decideAsApprover(approver: UserContext, record: ApprovalRecord, decision: Decision, reason: string) {
+  decideAsApprover(approver: UserContext, record: ApprovalRecord, decision: Decision, reason: string): Promise<DecisionResult> {
     return this.deps.decisions.decide(approver, record.surface, record.requestId, record.requester.id, decision, reason, record.approvalId);
   }
 
