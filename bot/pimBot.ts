@@ -16,7 +16,7 @@ import type { DialogDeps } from '../dialogs/deps';
 import type { MainDialog } from '../dialogs/mainDialog';
 import { sendWelcome } from '../dialogs/views';
 import { checkMessage } from './messageGuard';
-import { SHARED_CARD_VERBS } from './approvals/cardActions';
+import { invokeMessage, SHARED_CARD_VERBS } from './approvals/cardActions';
 import { ANSWERED_PRIVATELY_TEXT, isSharedConversation, START_PRIVATE_CHAT_TEXT, type PrivateChat } from './privateChat';
 
 const PERSONAL_CARD_IN_SHARED_TEXT = 'This button works only in our 1:1 chat. Nothing was changed.';
@@ -90,10 +90,10 @@ export class PimBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     if (isSharedConversation(context.activity) && !SHARED_CARD_VERBS.has(value.action?.verb ?? '')) {
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: PERSONAL_CARD_IN_SHARED_TEXT as unknown as Record<string, unknown> };
+      return invokeMessage(PERSONAL_CARD_IN_SHARED_TEXT);
     }
     const answer = await this.options.cardActions?.onCardAction(context, value);
-    return answer ?? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "I don't know that button. Nothing was changed." as unknown as Record<string, unknown> };
+    return answer ?? invokeMessage("I don't know that button. Nothing was changed.");
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

@@ -38,14 +38,14 @@ export class ApprovalCardActions {
     const verb = value.action?.verb;
     if (!isVerb(verb)) return undefined;
     const user = this.actingUser(context);
-    if (!user) return message(refusalText('unknownUser'));
+    if (!user) return invokeMessage(refusalText('unknownUser'));
     const data = (value.action.data ?? {}) as Record<string, unknown>;
     const requestId = typeof data['requestId'] === 'string' ? data['requestId'] : '';
     const surface = SURFACES.find((s) => s === data['surface']);
     const nonce = typeof data['nonce'] === 'string' ? data['nonce'] : '';
     const reason = typeof data['reason'] === 'string' ? data['reason'].trim() : '';
-    if (!surface || !isRequestId(surface, requestId)) return message(refusalText('unknownRequest'));
-    if (reason.length > MAX_REASON_LENGTH) return message(refusalText('reasonTooLong'));
+    if (!surface || !isRequestId(surface, requestId)) return invokeMessage(refusalText('unknownRequest'));
+    if (reason.length > MAX_REASON_LENGTH) return invokeMessage(refusalText('reasonTooLong'));
     // Teams sends a card's invoke as a reply to the card's message.
     const click: CardClick = { surface, requestId, nonce, reason, clicked: context.activity.replyToId, conversationId: verb === CardVerb.cancelRequest ? undefined : context.activity.conversation?.id };
     return invokeResponse(await CARD_VERBS[verb](this.coordinator, user, click));
@@ -54,13 +54,14 @@ export class ApprovalCardActions {
 
 /** The use case's answer as Teams takes it: the clicked card replaced, or a message. */
 export function invokeResponse(answer: ActionAnswer): AdaptiveCardInvokeResponse {
-  if (answer.kind === 'refused') return message(refusalText(answer.why, answer.approvers));
+  if (answer.kind === 'refused') return invokeMessage(refusalText(answer.why, answer.approvers));
   const note = answer.note && noteOnCard(answer.note);
   const card = note ? approverCard(answer.record, answer.copy, note) : cardFor(answer.record, answer.copy);
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content as Record<string, unknown> };
 }
 
-function message(text: string): AdaptiveCardInvokeResponse {
+/** A sentence as the invoke response (Teams shows it instead of changing the card). */
+export function invokeMessage(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
 }
 
