@@ -1,7 +1,7 @@
 // SIGKILL at seeded random points of approval flows (request → fan-out → a decision → requester
 // told), each kill followed by a restart of that instance on the same Azurite. A 'submit' kill lands
 // inside the submit turn just after PIM accepted the request, often before the approval record: the
-// resent submit must then take the request over (ApprovalFlow.adopt). Shared by the
+// resent submit must then take the request over (ApprovalCoordinator.adopt). Shared by the
 // scale-out test (10 kills) and bench/soak.ts (100 kills). After each flow it checks the outcome:
 // each approver exactly one card, exactly one decision at PIM, every card agrees, the requester
 // told exactly once. The instances need short sweeps and send leases (APPROVAL_SWEEP_SECONDS,

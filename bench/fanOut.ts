@@ -6,7 +6,7 @@
 import { CloudAdapter, MessageFactory, type ConversationReference } from 'botbuilder';
 import { loadConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
-import { RateLimiter } from '../bot/approvals/rateLimiter';
+import { RateLimiter } from '../bot/channel/rateLimiter';
 import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
 import type { TenantEmulator } from '../emulator/tenant/index';
 import type { BotProcess } from '../tests/support/botProcess';

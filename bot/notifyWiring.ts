@@ -1,20 +1,21 @@
-// The requester side's ports for the dialogs: most-recently-used (UserState), proactive follow-ups,
-// expiry reminders and the step-up sign-in with its callback. Kept out of server.ts so the
-// composition root only plugs it in.
+// The requester side's ports for the dialogs: most-recently-used (UserState), proactive follow-ups and
+// expiry reminders (both through the one outbound channel, bot/channel) and the step-up sign-in with
+// its callback. Kept out of server.ts so the composition root only plugs it in.
 import type { CloudAdapter, Storage, UserState } from 'botbuilder';
-import type { DialogDeps, Logger } from '../dialogs/deps';
+import type { DialogDeps, Logger, ProactiveSender } from '../dialogs/deps';
 import { createRecentStore } from '../dialogs/recent';
 import type { StepUpTokens } from '../services/identity/stepUpTokens';
 import type { PimService } from '../services/pim/service';
 import { StepUpSignIn, stepUpCallback } from './authStepUp';
 import type { BotConfig } from './config';
 import type { RestifyRequest, RestifyResponse } from './http/restify';
-import { createProactiveSender } from './notifySender';
 import { ExpiryReminders } from './notifyReminders';
 
 export function createRequesterWiring(o: {
   adapter: CloudAdapter;
   botAppId: string;
+  /** The outbound channel's proactive sender. */
+  proactive: ProactiveSender;
   storage: Storage;
   pim: PimService;
   userState: UserState;
@@ -25,12 +26,12 @@ export function createRequesterWiring(o: {
   stepUpTokens?: StepUpTokens;
 }) {
   let publicBaseUrl = '';
-  const proactive = createProactiveSender(o.adapter, o.botAppId, o.logger);
+  const proactive = o.proactive;
   const reminders = new ExpiryReminders({ storage: o.storage, pim: o.pim, sender: proactive, tenantId: o.config.tenantId, logger: o.logger });
   const stepUp = o.stepUpTokens
     ? new StepUpSignIn({ storage: o.storage, tokens: o.stepUpTokens, publicBaseUrl: () => publicBaseUrl, now: o.now, logger: o.logger })
     : undefined;
-  const deps: Partial<DialogDeps> = { recent: createRecentStore(o.userState), proactive, reminders, ...(stepUp ? { stepUp } : {}) };
+  const deps: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders' | 'stepUp'> = { recent: createRecentStore(o.userState), proactive, reminders, ...(stepUp ? { stepUp } : {}) };
   return {
     deps,
     callback: (all: DialogDeps) =>

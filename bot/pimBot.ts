@@ -16,11 +16,9 @@ import type { DialogDeps } from '../dialogs/deps';
 import type { MainDialog } from '../dialogs/mainDialog';
 import { sendWelcome } from '../dialogs/views';
 import { checkMessage } from './messageGuard';
-import { APPROVAL_VERBS } from './approvals/approvalFlow';
+import { invokeMessage, SHARED_CARD_VERBS } from './approvals/cardActions';
 import { ANSWERED_PRIVATELY_TEXT, isSharedConversation, START_PRIVATE_CHAT_TEXT, type PrivateChat } from './privateChat';
 
-/** Approver cards may sit in a team channel (APPROVERS_CHANNEL_ID); every other card is personal. */
-const SHARED_CARD_VERBS: ReadonlySet<string> = new Set([APPROVAL_VERBS.approve, APPROVAL_VERBS.deny]);
 const PERSONAL_CARD_IN_SHARED_TEXT = 'This button works only in our 1:1 chat. Nothing was changed.';
 const SHARED_WELCOME_TEXT =
   "Hi, I'm the PIM assistant: I activate your eligible roles and answer questions about access. I answer only in a 1:1 chat, so mention me here and I'll reply to you privately there, or open a chat with me.";
@@ -92,10 +90,10 @@ export class PimBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     if (isSharedConversation(context.activity) && !SHARED_CARD_VERBS.has(value.action?.verb ?? '')) {
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: PERSONAL_CARD_IN_SHARED_TEXT as unknown as Record<string, unknown> };
+      return invokeMessage(PERSONAL_CARD_IN_SHARED_TEXT);
     }
     const answer = await this.options.cardActions?.onCardAction(context, value);
-    return answer ?? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "I don't know that button. Nothing was changed." as unknown as Record<string, unknown> };
+    return answer ?? invokeMessage("I don't know that button. Nothing was changed.");
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

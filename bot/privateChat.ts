@@ -1,8 +1,8 @@
 // Personal and admin answers are given in the person's 1:1 chat only. A message in a group chat or a
 // channel is answered there (through the stored conversation reference of the 1:1 chat, proactively,
-// as approval cards are sent): the whole turn runs as if it had been written in the 1:1 chat, so the
-// dialog, its state and every card live there. The shared conversation only hears that it happened.
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+// by bot/channel/privateTurn.ts): the whole turn runs as if it had been written in the 1:1 chat, so
+// the dialog, its state and every card live there. The shared conversation only hears that it happened.
+import type { Activity, TurnContext } from 'botbuilder';
 
 const SHARED_TYPES = new Set(['groupChat', 'channel']);
 
@@ -21,37 +21,4 @@ export interface PrivateChat {
    * knows no 1:1 chat with that user.
    */
   run(context: TurnContext, userId: string, logic: (privateContext: TurnContext) => Promise<void>): Promise<boolean>;
-}
-
-export class ProactivePrivateChat implements PrivateChat {
-  constructor(
-    private readonly directory: { get(userId: string): Promise<Partial<ConversationReference> | undefined> },
-    /** '' in local mode (no app id). */
-    private readonly botAppId: string,
-  ) {}
-
-  async run(context: TurnContext, userId: string, logic: (privateContext: TurnContext) => Promise<void>): Promise<boolean> {
-    const reference = await this.directory.get(userId);
-    if (!reference?.conversation?.id || !reference.serviceUrl) return false;
-    await context.adapter.continueConversationAsync(this.botAppId, reference, async (proactive) => {
-      const incoming = context.activity;
-      const activity: Partial<Activity> = {
-        ...incoming,
-        conversation: proactive.activity.conversation,
-        serviceUrl: proactive.activity.serviceUrl,
-        recipient: proactive.activity.recipient ?? incoming.recipient,
-        // Nothing in the 1:1 chat to reply to or to thread under; only the tenant of the shared conversation's data.
-        id: undefined,
-        replyToId: undefined,
-        channelData: { tenant: (incoming.channelData as { tenant?: unknown } | undefined)?.tenant },
-      };
-      const privateContext = new TurnContext(context.adapter, activity);
-      // The incoming turn's state (its bound identity, the user's verified token) first, then the
-      // proactive turn's clients for the 1:1 chat's endpoint.
-      context.turnState.forEach((value, key) => privateContext.turnState.set(key, value));
-      proactive.turnState.forEach((value, key) => privateContext.turnState.set(key, value));
-      await logic(privateContext);
-    });
-    return true;
-  }
 }

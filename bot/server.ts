@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudAdapter, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import type { DialogDeps, Logger } from '../dialogs/deps';
+import { actingUser } from '../dialogs/actingUser';
 import { MainDialog } from '../dialogs/mainDialog';
 import { createServices, type ServicesConfig } from '../services/index';
 import type { PimService } from '../services/pim/service';
@@ -19,10 +20,11 @@ import { createJsonLogger, describeError, registerSecret } from './logging';
 import { meterDecisions, meterPim } from './meteredServices';
 import { createProductMetrics, type ProductMetrics } from './telemetry';
 import { approvalSettings, createApprovalWiring, type ApprovalSettings } from './approvals/wiring';
+import { createOutboundChannel } from './channel/outbound';
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import { createRequesterWiring } from './notifyWiring';
 import { PimBot } from './pimBot';
-import { ProactivePrivateChat } from './privateChat';
+import { ProactivePrivateChat } from './channel/privateTurn';
 import { TeamsSsoSignIn } from './signIn';
 import { admitTurn } from './turnGate';
 import { requireRoleAssignableAdminGroup } from './adminGroupSetting';
@@ -80,23 +82,27 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const pim = meterPim(overrides.pim ?? services!.pim, metrics);
   if (services) meterDecisions(services.approvals.decisions, metrics);
   const now = overrides.now ?? (() => new Date());
-  const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
-    : undefined;
-
-  const deps: DialogDeps = { pim, tenantId: config.tenantId, now, logger, ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}), ...(approvals ? { approvals: approvals.flow } : {}), ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}) };
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
-  if (approvals) Object.assign(deps, { approverWaiting: approvals.waiting });
-  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.flow, privateChat: new ProactivePrivateChat(approvals.conversations, production?.appId ?? '') } : {}) });
-
+  const botAppId = production?.appId ?? '';
   const channelAuth = createChannelAuthentication(config, overrides.channelAuth);
   const adapter = new CloudAdapter(channelAuth);
   adapter.onTurnError = createTurnErrorHandler(logger);
-  approvals?.attach(adapter, production?.appId ?? '', channelAuth);
-  const requester = createRequesterWiring({ adapter, botAppId: production?.appId ?? '', storage, pim, userState, config, now, logger, ...(services ? { stepUpTokens: services.stepUp } : {}) });
-  // The dialogs read these ports when a turn needs them; they need the adapter, made after deps.
-  Object.assign(deps, requester.deps);
+  // The one outbound road (bot/channel), before anything that sends: approvals, follow-ups, reminders.
+  const outbound = createOutboundChannel({ auth: channelAuth, botAppId, logger });
+  adapter.use(outbound.countReplies);
+  const approvals = services
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, actingUser: (context) => actingUser(context, config.tenantId), sender: outbound.sender, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
+    : undefined;
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const requester = createRequesterWiring({ adapter, botAppId, proactive: outbound.proactive, storage, pim, userState, config, now, logger, ...(services ? { stepUpTokens: services.stepUp } : {}) });
+
+  const deps: DialogDeps = {
+    pim, tenantId: config.tenantId, now, logger, ...requester.deps,
+    ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}),
+    ...(approvals ? { approvals: approvals.approvals.requests, approverWaiting: approvals.waiting } : {}),
+    ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}),
+  };
+  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.approvals.cardActions, privateChat: new ProactivePrivateChat(approvals.conversations, botAppId, outbound.limiter) } : {}) });
 
   const gate = { allowedTenantIds: config.allowedTenantIds, logger, ...(signIn ? { signIn } : {}) };
   const handleTurn = async (context: TurnContext): Promise<void> => {

@@ -23,6 +23,18 @@ export const CardAction = {
   confirm: 'confirm',
 } as const;
 
+/**
+ * The verbs of Action.Execute buttons (Universal Actions, invoke adaptiveCard/action): the approval
+ * cards' Approve, Deny and Cancel. The same vocabulary as CardAction; bot/approvals routes them.
+ */
+export const CardVerb = {
+  approve: 'approve',
+  deny: 'deny',
+  cancelRequest: CardAction.cancelRequest,
+} as const;
+
+export type CardVerbName = (typeof CardVerb)[keyof typeof CardVerb];
+
 export type CardActionName = (typeof CardAction)[keyof typeof CardAction];
 
 /** Input ids in the form templates; Adaptive Cards merge them into the submitted data under these names. */

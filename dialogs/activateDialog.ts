@@ -27,6 +27,7 @@ import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/role
 import { byRecent } from './recent';
 import { toRoleChoices, type RoleChoice } from './roleChoice';
 import { isPimAdmin } from './views';
+import { inTurnReply } from './approvals/inTurnReply';
 
 export const ACTIVATE_DIALOG = 'activate';
 const FLOW = 'activate.flow';
@@ -171,17 +172,17 @@ export class ActivateDialog extends ComponentDialog {
       const request = found.kind === 'pending' && found.waitingFor === 'approval' && user && this.deps.approvals?.adopt
         ? heldRequest(requests, found) ?? await findPendingActivation(this.deps.pim, user, item.key).catch(() => undefined)
         : undefined;
-      if (request && user) await this.deps.approvals!.adopt!(step.context, user, request);
+      if (request && user) await this.deps.approvals!.adopt!(inTurnReply(step.context), user, request);
       else await step.context.sendActivity(MessageFactory.attachment(heldCard({ key: item.key, label: item.label, held: found, now })));
     }
     current.items = kept;
     // The "already active" answer promises a reminder before the end: keep that promise.
-    if (user && dropped.length > 0 && this.deps.reminders) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
+    if (user && dropped.length > 0) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
   }
 
   /** The user's own order, read only when a list is shown: a role named outright needs no read of it. */
   private async recentFirst(step: WaterfallStepContext<FlowOptions>, choices: RoleChoice[]): Promise<RoleChoice[]> {
-    return byRecent(choices, (await this.deps.recent?.get(step.context)) ?? []);
+    return byRecent(choices, await this.deps.recent.get(step.context));
   }
 
   /** Several at once with a duration longer than one of them allows: said before submitting. */

@@ -7,6 +7,10 @@ import type { AdminService } from '../services/admin/adminService';
 import type { KeyValueStorage } from '../services/store/keyValueStorage';
 import type { DecidedEntry } from '../services/approvals/decidedBy';
 import type { Resource } from '../services/identity/tokenProvider';
+import type { ApproverWaiting } from '../services/approvals/approverWaiting';
+import type { InTurnReply } from '../services/approvals/ports';
+
+export type { ApproverWaiting, WaitingItem } from '../services/approvals/approverWaiting';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -47,16 +51,19 @@ export interface ReminderFeed {
   seen?(reference: Partial<ConversationReference>, user: UserContext): void;
 }
 
-/** Takes over a request PIM put in PendingApproval: the waiting card (with Cancel) and the approvers' cards. */
+/**
+ * Takes over a request PIM put in PendingApproval: the waiting card (with Cancel) and the approvers'
+ * cards. services/approvals' coordinator (RequesterApprovals); the approver queue's cards rendered.
+ */
 export interface ApprovalRequests {
   /** A request for `eligibilityKey` that needs approval is about to go to PIM: read who gets its cards meanwhile. */
   prepare?(user: UserContext, eligibilityKey: string): void;
-  submitted(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
+  submitted(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void>;
   /**
    * PIM refused a submit because `request`, the user's earlier one for the same role and scope, still
    * waits for approval: make sure it has a record and its cards (taking it over if nobody tracks it), and answer the user.
    */
-  adopt?(context: TurnContext, user: UserContext, request: ActivationRequest): Promise<void>;
+  adopt?(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void>;
   /** The requests `user` may decide, oldest first, each with its approval card (none when the bot has no copy for them yet). */
   approverQueue?(user: UserContext): Promise<{
     readonly items: ReadonlyArray<{ readonly card: Attachment | undefined }>;
@@ -68,30 +75,17 @@ export interface ApprovalRequests {
   decidedBy?(user: UserContext, from: Date, to: Date): Promise<readonly DecidedEntry[]>;
 }
 
-/** One request waiting for an approver's decision, as the welcome card lists it. */
-export interface WaitingItem {
-  readonly requesterName: string;
-  readonly roleName: string;
-  readonly scopeName: string;
-  /** ISO instant the request was made. */
-  readonly since: string;
-}
-
-/** What waits for this approver (bot/approvals/approverWaiting.ts reads the approval records). */
-export interface ApproverWaiting {
-  waitingFor(user: UserContext): Promise<readonly WaitingItem[]>;
-}
-
 export interface DialogDeps {
   readonly pim: PimService;
   /** The single tenant this bot serves; the acting user's tenant for every PIM call. */
   readonly tenantId: string;
   readonly now: () => Date;
   readonly logger: Logger;
-  readonly recent?: RecentStore;
-  readonly proactive?: ProactiveSender;
+  readonly recent: RecentStore;
+  /** Follow-ups outside the turn, through the bot's one outbound channel. */
+  readonly proactive: ProactiveSender;
   readonly stepUp?: StepUpStarter;
-  readonly reminders?: ReminderFeed;
+  readonly reminders: ReminderFeed;
   readonly approvals?: ApprovalRequests;
   /** What waits for the user as an approver; absent = the welcome says nothing about it. */
   readonly approverWaiting?: ApproverWaiting;
@@ -109,3 +103,10 @@ export interface DialogDeps {
 export const DEFAULT_MAX_SCHEDULE_AHEAD_DAYS = 14;
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Ports that do nothing: for tests that do not exercise them (the composition root wires the real ones). */
+export const NULL_PORTS: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders'> = {
+  recent: { get: async () => [], touch: async () => undefined },
+  proactive: { send: async () => undefined },
+  reminders: { track: () => undefined },
+};

@@ -62,7 +62,7 @@ export async function explainExtend(context: TurnContext, deps: DialogDeps, user
       { title: 'My roles', data: { action: CardAction.myRoles } },
     ],
   })));
-  deps.reminders?.track(TurnContext.getConversationReference(context.activity), user, active, labels);
+  deps.reminders.track(TurnContext.getConversationReference(context.activity), user, active, labels);
 }
 const FLOW = 'extend.flow';
 const DURATION_PROMPT = 'extend.duration';
@@ -114,7 +114,7 @@ export class ExtendDialog extends ComponentDialog {
       }
       // PIM refuses selfExtend of an activation (ActivationNotExtendable); say so without asking it.
       await step.context.sendActivity(MessageFactory.attachment(reactivateCard({ key: assignment.key, label, end: assignment.endDateTime, now: this.deps.now() })));
-      this.deps.reminders?.track(TurnContext.getConversationReference(step.context.activity), user, [assignment], { [assignment.key]: label });
+      this.deps.reminders.track(TurnContext.getConversationReference(step.context.activity), user, [assignment], { [assignment.key]: label });
       return step.endDialog();
     }
     const { minDurationMinutes: min, maxDurationMinutes: max } = found.constraints ?? FALLBACK_BOUNDS;

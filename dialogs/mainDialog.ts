@@ -100,7 +100,7 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
       return step.endDialog();
     }
-    this.deps.reminders?.seen?.(TurnContext.getConversationReference(context.activity), user);
+    this.deps.reminders.seen?.(TurnContext.getConversationReference(context.activity), user);
     const input = readInput(context);
     if (await answerApproverQueue(context, this.deps, user, input)) return step.endDialog();
     // "Show more" on an admin table; admin questions in words are routed with the rest (understanding/routes.ts).

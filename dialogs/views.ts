@@ -87,14 +87,14 @@ export async function sendMyRoles(context: TurnContext, deps: DialogDeps, user: 
     const superseded = (r: ActivationRequest) => (r.action ?? 'activate') === 'activate' && r.status === 'pendingApproval' && activeTargets.has(comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId)));
     const pending = requests.filter((r) => !superseded(r)).map((r) => pendingView(r, labels, now));
     await context.sendActivity(MessageFactory.attachment(myRolesCard({ active: current, eligible: activatable, now, requests: pending, labels })));
-    deps.reminders?.track(TurnContext.getConversationReference(context.activity), user, current, Object.fromEntries(labels));
+    deps.reminders.track(TurnContext.getConversationReference(context.activity), user, current, Object.fromEntries(labels));
   } catch (error) {
     await sendFailure(context, deps, error);
   }
 }
 
 export async function recentChoices(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<RoleChoice[]> {
-  const [list, recent] = await Promise.all([deps.pim.listEligibilities(user), deps.recent?.get(context) ?? Promise.resolve([])]);
+  const [list, recent] = await Promise.all([deps.pim.listEligibilities(user), deps.recent.get(context)]);
   return byRecent(toRoleChoices(list), recent);
 }
 

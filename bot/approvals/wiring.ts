@@ -1,23 +1,24 @@
-// Puts the approval flow together for the composition root: the record store and the conversation
-// directory in the bot's Storage, the proactive sender on the adapter, and the periodic sweep.
-import type { ProductMetrics } from '../telemetry';
-import { ActivityTypes, type Activity, type CloudAdapter, type Middleware, type Storage } from 'botbuilder';
-import type { BotFrameworkAuthentication } from 'botframework-connector';
-import type { ApproverWaiting, Logger } from '../../dialogs/deps';
-import type { ApprovalTiming } from '../config';
+// Puts approvals together for the composition root: the record store and the conversation directory in
+// the bot's Storage, the use case (services/approvals) with its Teams messenger on the one outbound
+// channel, the card-action verb table, and the periodic sweep.
+import type { Storage } from 'botbuilder';
+import { approverCard, prepareApprovalCards } from '../../cards/approvals/approvalCards';
+import { approverWaiting, type ApproverWaiting } from '../../services/approvals/approverWaiting';
+import type { ChannelRoute } from '../../services/approvals/channelRoutes';
+import { ApprovalCoordinator } from '../../services/approvals/coordinator';
 import type { ApprovalDecisions } from '../../services/approvals/decisions';
 import type { AppInstallerPort, DirectoryPort } from '../../services/approvals/port';
+import type { ApprovalMetrics, Logger } from '../../services/approvals/ports';
 import { ApprovalRecordStore, CREATE_LEASE_MS } from '../../services/approvals/recordStore';
 import type { ReminderPolicy } from '../../services/approvals/reminders';
-import type { ChannelRoute } from '../../services/approvals/channelRoutes';
+import type { UserContext } from '../../services/pim/model';
 import type { PimService } from '../../services/pim/service';
+import type { ApprovalTiming } from '../config';
 import { ConversationDirectory } from '../conversationDirectory';
 import { describeError } from '../logging';
-import { ApprovalFlow } from './approvalFlow';
-import { approverWaiting } from './approverWaiting';
-import { prepareApprovalCards } from './approvalCards';
-import { ConnectorCardSender, type CardSender } from './cardSender';
-import { RateLimiter } from './rateLimiter';
+import { TeamsApprovalMessenger } from '../channel/approvalMessenger';
+import type { CardSender } from '../channel/cardSender';
+import { ApprovalCardActions, type ActingUser } from './cardActions';
 
 export interface ApprovalSettings {
   /** How often open approvals are reconciled with PIM (default 60 s). */
@@ -27,21 +28,13 @@ export interface ApprovalSettings {
   readonly sendLeaseMs?: number;
 }
 
-export interface ApprovalWiring {
-  readonly flow: ApprovalFlow;
-  readonly conversations: ConversationDirectory;
-  /** Hands over the adapter, and the authentication it was made with, once they exist (the dialogs are built before them). */
-  attach(adapter: CloudAdapter, botAppId: string, auth: BotFrameworkAuthentication): void;
-  /** What waits for one approver, from the records (the welcome card's count). */
-  readonly waiting: ApproverWaiting;
-  /** Starts the periodic sweep; the first pass runs at once (resuming what a previous instance left). */
-  start(): void;
-  stop(): Promise<void>;
-}
-
 export const DEFAULT_SWEEP_MS = 60_000;
 
-/** bot/config's minutes and seconds → the flow's settings. */
+/** Locally (and in tests) nobody needs installing: the personas' chats exist once they say hello. */
+export const NO_INSTALLER: AppInstallerPort = { installForUser: async () => 'alreadyInstalled' };
+export const NO_METRICS: ApprovalMetrics = { firstApproverCard: () => undefined };
+
+/** bot/config's minutes and seconds → the use case's settings. */
 export function approvalSettings(timing: ApprovalTiming): ApprovalSettings {
   return {
     sweepMs: timing.sweepSeconds * 1000,
@@ -54,40 +47,116 @@ export function approvalSettings(timing: ApprovalTiming): ApprovalSettings {
   };
 }
 
+export interface TeamsApprovalsDeps {
+  readonly pim: PimService;
+  readonly decisions: ApprovalDecisions;
+  readonly people: DirectoryPort;
+  readonly records: ApprovalRecordStore;
+  readonly conversations: ConversationDirectory;
+  /** The outbound channel's sender (bot/channel). */
+  readonly sender: CardSender;
+  readonly tenantId: string;
+  /** Who acts on a card: the turn's verified identity (actingUser in the dialogs). */
+  readonly actingUser: ActingUser;
+  readonly now: () => Date;
+  readonly logger: Logger;
+  readonly installer?: AppInstallerPort;
+  readonly reminders?: ReminderPolicy;
+  readonly sendLeaseMs?: number;
+  readonly metrics?: ApprovalMetrics;
+  readonly channels?: readonly ChannelRoute[];
+}
+
+/** The use case on Teams: the coordinator with its Teams messenger, and the verb table for its cards. */
+export class TeamsApprovals {
+  readonly coordinator: ApprovalCoordinator;
+  readonly cardActions: ApprovalCardActions;
+  /** What the dialogs call (DialogDeps.approvals): the coordinator, with the approver queue's cards rendered. */
+  readonly requests;
+
+  constructor(deps: TeamsApprovalsDeps) {
+    const coordinator = new ApprovalCoordinator({
+      pim: deps.pim,
+      decisions: deps.decisions,
+      people: deps.people,
+      records: deps.records,
+      messenger: new TeamsApprovalMessenger(deps.sender, deps.conversations),
+      installer: deps.installer ?? NO_INSTALLER,
+      metrics: deps.metrics ?? NO_METRICS,
+      tenantId: deps.tenantId,
+      now: deps.now,
+      logger: deps.logger,
+      ...(deps.reminders ? { reminders: deps.reminders } : {}),
+      ...(deps.sendLeaseMs !== undefined ? { sendLeaseMs: deps.sendLeaseMs } : {}),
+      ...(deps.channels ? { channels: deps.channels } : {}),
+    });
+    this.coordinator = coordinator;
+    this.cardActions = new ApprovalCardActions(coordinator, deps.actingUser);
+    this.requests = {
+      prepare: coordinator.prepare.bind(coordinator),
+      submitted: coordinator.submitted.bind(coordinator),
+      adopt: coordinator.adopt.bind(coordinator),
+      cancelledAtPim: coordinator.cancelledAtPim.bind(coordinator),
+      decidedBy: coordinator.decidedBy.bind(coordinator),
+      approverQueue: async (user: UserContext) => {
+        const { items, unreadable } = await coordinator.approverQueue(user);
+        return { items: items.map((i) => ({ card: i.card && approverCard(i.card.record, i.card.copy) })), unreadable };
+      },
+    };
+  }
+
+  onCardAction(...args: Parameters<ApprovalCardActions['onCardAction']>) {
+    return this.cardActions.onCardAction(...args);
+  }
+
+  sweep(): Promise<void> {
+    return this.coordinator.sweep();
+  }
+
+  idle(): Promise<void> {
+    return this.coordinator.idle();
+  }
+}
+
+export interface ApprovalWiring {
+  readonly approvals: TeamsApprovals;
+  readonly conversations: ConversationDirectory;
+  /** What waits for one approver, from the records (the welcome card's count). */
+  readonly waiting: ApproverWaiting;
+  /** Starts the periodic sweep; the first pass runs at once (resuming what a previous instance left). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
 export function createApprovalWiring(options: {
   storage: Storage;
   pim: PimService;
   approvals: { decisions: ApprovalDecisions; people: DirectoryPort };
+  /** Who acts on a card (the turn's verified identity). */
+  actingUser: ActingUser;
+  /** The outbound channel's sender (bot/channel/outbound.ts), built before this. */
+  sender: CardSender;
   tenantId: string;
   now: () => Date;
   logger: Logger;
   installer?: AppInstallerPort;
   settings?: ApprovalSettings;
-  metrics?: Pick<ProductMetrics, 'firstApproverCard'>;
+  metrics?: ApprovalMetrics;
   /** APPROVAL_CHANNELS: where approval cards also go (bot/config). */
   channels?: readonly ChannelRoute[];
 }): ApprovalWiring {
-  let sender: CardSender | undefined;
-  const lateSender: CardSender = {
-    post: (ref, content) => required().post(ref, content),
-    update: (ref, id, content) => required().update(ref, id, content),
-    prepare: (refs) => sender?.prepare?.(refs),
-  };
-  const required = () => {
-    if (!sender) throw new Error('approval cards cannot be sent before the adapter is attached');
-    return sender;
-  };
   const conversations = new ConversationDirectory(options.storage, options.now);
   // An instance silent for a send lease is taken to be dead as a record's creator too (kill tests shorten it).
   const records = new ApprovalRecordStore(options.storage, { createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS) });
-  const flow = new ApprovalFlow({
+  const approvals = new TeamsApprovals({
     pim: options.pim,
     decisions: options.approvals.decisions,
     people: options.approvals.people,
     records,
     conversations,
-    sender: lateSender,
+    sender: options.sender,
     tenantId: options.tenantId,
+    actingUser: options.actingUser,
     now: options.now,
     logger: options.logger,
     ...(options.settings?.reminders ? { reminders: options.settings.reminders } : {}),
@@ -97,16 +166,11 @@ export function createApprovalWiring(options: {
     ...(options.channels ? { channels: options.channels } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
-  const pass = () => void flow.sweep().catch((e: unknown) => options.logger.warn('approval sweep failed', describeError(e)));
+  const pass = () => void approvals.sweep().catch((e: unknown) => options.logger.warn('approval sweep failed', describeError(e)));
   return {
-    flow,
+    approvals,
     conversations,
     waiting: approverWaiting(records, options.now),
-    attach(adapter, botAppId, auth) {
-      const limiter = new RateLimiter();
-      adapter.use(countRepliesIn(limiter));
-      sender = new ConnectorCardSender(auth, botAppId, limiter);
-    },
     start() {
       if (timer) return;
       prepareApprovalCards();
@@ -117,36 +181,9 @@ export function createApprovalWiring(options: {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await flow.sweep().catch(() => undefined);
-      await flow.idle();
+      await approvals.sweep().catch(() => undefined);
+      await approvals.idle();
     },
   };
 }
 
-/**
- * Teams counts a turn's replies against the same per-app and per-conversation limits as proactive
- * posts; without counting them a fan-out right after a submit overruns the window and waits out a 429.
- * Proactive sends (ContinueConversation) are counted by the sender itself.
- */
-function countRepliesIn(limiter: RateLimiter): Middleware {
-  return {
-    async onTurn(context, next) {
-      if (context.activity.name !== 'ContinueConversation') {
-        context.onSendActivities(async (ctx, activities, send) => {
-          const sent = activities.filter(reachesChannel).map(() => limiter.note(ctx.activity.conversation?.id ?? ''));
-          try {
-            return await send();
-          } finally {
-            for (const done of sent) done();
-          }
-        });
-      }
-      await next();
-    },
-  };
-}
-
-/** What the adapter POSTs to the channel (a typing indicator too); the rest is handled in-process. */
-function reachesChannel(activity: Partial<Activity>): boolean {
-  return activity.type !== ActivityTypes.InvokeResponse && activity.type !== 'delay' && activity.type !== ActivityTypes.Trace;
-}

@@ -42,16 +42,15 @@ export async function followUpActivations(
         if (inTurn) {
           inPlace.add(request.id);
           if (announceInTurn) await context.sendActivity(inPlaceMessage(label, inTurn));
-          deps.reminders?.track(reference, user, [inTurn], { [inTurn.key]: label });
+          deps.reminders.track(reference, user, [inTurn], { [inTurn.key]: label });
         }
         return;
       }
       const proactive = deps.proactive;
-      if (!proactive) return;
       void waiting.then(async (active) => {
         if (!active) return;
         await proactive.send(reference, inPlaceMessage(label, active));
-        deps.reminders?.track(reference, user, [active], { [active.key]: label });
+        deps.reminders.track(reference, user, [active], { [active.key]: label });
       }).catch((error: unknown) => deps.logger.warn('could not send the follow-up', { error: (error as Error)?.name }));
     }),
   );

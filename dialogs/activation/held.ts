@@ -53,7 +53,6 @@ export function heldFor(map: HeldMap | undefined, key: string): Held | undefined
 
 /** The reminder the "already active" answer promises (shortly before the end, with a button to activate it again). */
 export function remindOf(context: TurnContext, deps: DialogDeps, user: UserContext, active: readonly ActiveAssignment[], items: ReadonlyArray<{ key: string; label: string }>): void {
-  if (!deps.reminders) return;
   const wanted = new Map(items.map((i) => [comparableTarget(i.key), i]));
   const mine = active.filter((a) => wanted.has(comparableTarget(a.key)) && a.assignmentType === 'activated');
   if (mine.length === 0) return;

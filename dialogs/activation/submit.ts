@@ -14,6 +14,7 @@ import { sendFailure } from '../failure';
 import { resolveWaiting, type ItemOutcome } from './alreadyWaiting';
 import type { PlannedItem, RefusedItem } from './plan';
 import { followUpActivations } from './followUp';
+import { inTurnReply } from '../approvals/inTurnReply';
 
 export interface SubmitItem {
   readonly key: string;
@@ -194,7 +195,7 @@ async function reportOutcomes(
     for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await toApprovals(context, deps, user, o);
   }
   if (granted.length > 0) {
-    await deps.recent?.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
+    await deps.recent.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
     const startingNow = granted.filter((g) => !startsLater(g.request.startDateTime, g.request.createdDateTime));
     if (!(preface.length === 0 && outcomes.length === 1) && startingNow.length > 0) await followUpActivations(context, deps, user, startingNow);
   }
@@ -203,9 +204,9 @@ async function reportOutcomes(
 
 /** A request waiting for approval goes to the approval flow: a new one, or one PIM already had (taken over). */
 async function toApprovals(context: TurnContext, deps: DialogDeps, user: UserContext, outcome: Extract<ItemOutcome, { ok: true }>): Promise<void> {
-  if (outcome.adopted && deps.approvals?.adopt) await deps.approvals.adopt(context, user, outcome.request);
+  if (outcome.adopted && deps.approvals?.adopt) await deps.approvals.adopt(inTurnReply(context), user, outcome.request);
   // The key the item was submitted under, which prepare() was given (PIM's answer does not carry it).
-  else await deps.approvals?.submitted(context, user, { ...outcome.request, key: outcome.request.key ?? outcome.input.eligibilityKey });
+  else await deps.approvals?.submitted(inTurnReply(context), user, { ...outcome.request, key: outcome.request.key ?? outcome.input.eligibilityKey });
 }
 
 /** Who approves, and where they can be reached, is read while PIM answers (see ApprovalRequests.prepare). */

@@ -15,6 +15,48 @@ export type CopyState =
   | 'sent';
 
 /**
+ * The copy-state rules, written once: which states a copy may move to. A copy is first an intent; it
+ * is sent, or found unreachable (no conversation with the person yet, or the channel refused the bot);
+ * an unreachable copy is sent once a conversation appears. Sent is final: later changes only update
+ * what the copy shows. Only a copy not sent yet may be claimed for posting.
+ */
+export const COPY_TRANSITIONS: { readonly [S in CopyState]: readonly CopyState[] } = {
+  intent: ['sent', 'unreachable'],
+  unreachable: ['sent'],
+  sent: [],
+};
+
+export function canMoveCopy(from: CopyState, to: CopyState): boolean {
+  return from === to || COPY_TRANSITIONS[from].includes(to);
+}
+
+export class IllegalCopyTransition extends Error {
+  constructor(readonly from: CopyState, readonly to: CopyState) {
+    super(`an approval card copy cannot go from '${from}' to '${to}'`);
+    this.name = 'IllegalCopyTransition';
+  }
+}
+
+/** A copy not sent yet may be claimed (someone is about to post it). */
+export function isClaimable(copy: Pick<CardCopy, 'state'>): boolean {
+  return copy.state !== 'sent';
+}
+
+/**
+ * The record with one copy changed: merged, or replaced outright when `replace` (which drops fields,
+ * e.g. a claim). Every state change of a copy goes through here, so the table above holds.
+ */
+export function withCopy(record: ApprovalRecord, copy: CardCopy, change: Partial<CardCopy>, replace = false): ApprovalRecord {
+  return { ...record, copies: record.copies.map((c) => (c.userId === copy.userId && c.role === copy.role ? movedCopy(c, change, replace) : c)) };
+}
+
+/** `copy` after `change` (see withCopy); throws IllegalCopyTransition for a move the table does not allow. */
+export function movedCopy(copy: CardCopy, change: Partial<CardCopy>, replace = false): CardCopy {
+  if (change.state !== undefined && !canMoveCopy(copy.state, change.state)) throw new IllegalCopyTransition(copy.state, change.state);
+  return replace ? { ...(change as CardCopy) } : { ...copy, ...change };
+}
+
+/**
  * "I am sending this now": written with the eTag before a post, removed when the post is recorded
  * (or failed). Of racing senders (the sweep, the submit, another instance) only the one whose claim
  * was stored posts. A claim older than the lease is taken to be from an instance that died mid-send.

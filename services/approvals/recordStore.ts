@@ -115,7 +115,7 @@ export class ApprovalRecordStore {
   }
 
   /**
-   * Adds `key` to the index with a write guarded by the eTag that was read. botbuilder's Storage has
+   * Adds `key` to the index with a write guarded by the eTag that was read. The Bot Framework's Storage has
    * no create-if-absent (BlobsStorage writes '*' and '' unconditionally and answers a specific eTag on
    * a missing blob with 412; MemoryStorage writes a missing item whatever its eTag), so a missing index
    * is first created empty — the one unconditional write, carrying no entry, once per instance — and

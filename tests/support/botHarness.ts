@@ -4,7 +4,7 @@ import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity
 import sinon from 'sinon';
 import { DEMO_ROLES, DEMO_GROUPS, DEMO_TENANT_ID, DEMO_USERS } from '../../emulator/tenant/demoTenant';
 import { PimBot } from '../../bot/pimBot';
-import { silentLogger, type DialogDeps } from '../../dialogs/deps';
+import { NULL_PORTS, silentLogger, type DialogDeps } from '../../dialogs/deps';
 import { MainDialog } from '../../dialogs/mainDialog';
 import {
   eligibilityKey,
@@ -147,7 +147,7 @@ function lifecycleStubs(): Omit<PimService, 'listEligibilities' | 'listActive' |
 }
 
 export function dialogDeps(pim: FakePim, now: Date = NOW): DialogDeps {
-  return { pim: pim.service, tenantId: DEMO_TENANT_ID, now: () => now, logger: silentLogger };
+  return { pim: pim.service, tenantId: DEMO_TENANT_ID, now: () => now, logger: silentLogger, ...NULL_PORTS };
 }
 
 export interface BotHarness {

@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { MS_PIM_APP } from '../../../emulator/tenant/pim/expiries';
-import { silentLogger } from '../../../dialogs/deps';
+import { NULL_PORTS, silentLogger } from '../../../dialogs/deps';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { createServices, type Services } from '../../../services';
 import { eligibilityKey, type UserContext } from '../../../services/pim/model';
@@ -56,7 +56,7 @@ describe('activation expiries in the audit log and the admin history (tenant emu
       tenantId: tenant.tenantId, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], clientId: tenant.botApp.clientId,
       clientSecret: tenant.botApp.clientSecret, graphBaseUrl: tenant.url, armBaseUrl: tenant.url, localSsoUrl: tenant.url, graphRetry: { maxRetries: 0, delaySeconds: 0 },
     });
-    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger }));
+    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger, ...NULL_PORTS }));
     const alice: UserContext = { userId: DEMO_USERS.alice.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.alice.displayName };
     const activate = (key: string, minutes: number) => services.pim.activate(alice, { eligibilityKey: key, durationMinutes: minutes, justification: 'Quarterly review' });
     assert.match((await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.globalReader.id), 120)).status, /^(provisioned|granted)$/);

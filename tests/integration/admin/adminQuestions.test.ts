@@ -6,7 +6,7 @@ import type { Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { REFUSAL } from '../../../dialogs/admin/adminQuestions';
-import { silentLogger } from '../../../dialogs/deps';
+import { NULL_PORTS, silentLogger } from '../../../dialogs/deps';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { createServices, type Services } from '../../../services';
 import { eligibilityKey, type UserContext } from '../../../services/pim/model';
@@ -57,7 +57,7 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
       // PIM Approvers doubles as the admin group here: Bob may ask although he holds no admin role.
       adminGroupId: DEMO_GROUPS.pimApprovers.id,
     });
-    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger }));
+    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger, ...NULL_PORTS }));
 
     // The script, on every surface: Alice activates Global Reader; asks for User Administrator, which Bob
     // approves through the approvals service (his own token, the real Graph client); activates SRE On-Call

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { silentLogger } from '../../../dialogs/deps';
+import { NULL_PORTS, silentLogger } from '../../../dialogs/deps';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { createServices, type Services } from '../../../services';
 import { eligibilityKey, type UserContext } from '../../../services/pim/model';
@@ -55,7 +55,7 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
       tenantId: tenant.tenantId, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], clientId: tenant.botApp.clientId,
       clientSecret: tenant.botApp.clientSecret, graphBaseUrl: tenant.url, armBaseUrl: tenant.url, localSsoUrl: tenant.url, graphRetry: { maxRetries: 0, delaySeconds: 0 },
     });
-    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger }));
+    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger, ...NULL_PORTS }));
 
     // Alice: Global Reader for 2 hours (no approval); User Administrator, denied by Dave; SRE On-Call
     // member (no approval) and owner, which she cancels; Reader on rg-web; Contributor on Contoso Prod,

@@ -270,7 +270,7 @@ describe('a request waiting at PIM with no approval record is taken over on the 
       const before = { bob: cards('bob').length, dave: cards('dave').length };
 
       // Holds the instance inside the submit turn once PIM has said PendingApproval: the approver
-      // group, read ahead from the first turn on (ApprovalFlow.prepare), is what the record waits for.
+      // group, read ahead from the first turn on (ApprovalCoordinator.prepare), is what the record waits for.
       world.tenant.faults.add({ method: 'GET', path: `/groups/${DEMO_GROUPS.pimApprovers.id}/members`, kind: 'latency', latencyMs: 10_000, count: 1 });
       await world.say('alice', USER_ADMIN_TURNS[0]!);
       await world.say('alice', USER_ADMIN_TURNS[1]!);

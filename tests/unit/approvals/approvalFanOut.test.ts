@@ -6,10 +6,11 @@ import { ConfigurationBotFrameworkAuthentication, MemoryStorage, TestAdapter, Tu
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { startRateLimitedConnector } from '../../../bench/rateLimitedConnector';
 import { seededRandom } from '../../../bench/random';
-import { ApprovalFlow } from '../../../bot/approvals/approvalFlow';
-import { AudiencePrefetch, type Audience } from '../../../bot/approvals/audience';
-import { ConnectorCardSender, type CardSender } from '../../../bot/approvals/cardSender';
-import { RateLimiter } from '../../../bot/approvals/rateLimiter';
+import { TeamsApprovals } from '../../../bot/approvals/wiring';
+import { inTurnReply } from '../../../dialogs/approvals/inTurnReply';
+import { AudiencePrefetch, type Audience } from '../../../services/approvals/audience';
+import { ConnectorCardSender, type CardSender } from '../../../bot/channel/cardSender';
+import { RateLimiter } from '../../../bot/channel/rateLimiter';
 import { ConversationDirectory, referenceKey } from '../../../bot/conversationDirectory';
 import { ApprovalDecisions } from '../../../services/approvals/decisions';
 import type { ActivationTarget, ApprovalsPort, DirectoryPort } from '../../../services/approvals/port';
@@ -19,6 +20,7 @@ import type { ActivationRequest, EligibilityWithConstraints, UserContext } from 
 import type { PimService } from '../../../services/pim/service';
 import type { KeyValueStorage } from '../../../services/store/keyValueStorage';
 import { startRecordingConnector } from '../../support/recordingConnector';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const T0 = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -167,9 +169,9 @@ describe('approval fan-out', () => {
         },
         update: async () => undefined,
       };
-      const flow = new ApprovalFlow({
+      const flow = new TeamsApprovals({
         pim, decisions: new ApprovalDecisions([port]), people, records, conversations: new ConversationDirectory(memory), sender,
-        tenantId: 't', now: () => T0, logger: quiet,
+        tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => T0, logger: quiet,
       });
       const context = new TurnContext(new TestAdapter(), { type: 'message', channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: 'a:alice', isGroup: false, conversationType: 'personal', name: '' }, from: { id: '29:alice', name: 'Alice' }, recipient: { id: '28:bot', name: 'bot' } });
       return { memory, storage, records, flow, calls, atPost, context };
@@ -182,7 +184,7 @@ describe('approval fan-out', () => {
     it('writes the record, with every reachable approver claimed, before any card; one card each; then records them sent', async () => {
       const { memory, flow, atPost, context, records } = setup();
       await storeReferences(memory, APPROVERS.slice(0, 2));
-      await flow.submitted(context, ALICE, request());
+      await flow.coordinator.submitted(inTurnReply(context), ALICE, request());
       await flow.idle();
       assert.deepEqual(atPost.map((p) => p.userId).sort(), APPROVERS.slice(0, 2).sort(), 'one card per reachable approver');
       for (const { userId, stored } of atPost) {
@@ -200,12 +202,12 @@ describe('approval fan-out', () => {
     it('takes what prepare() read: after PIM answered, no directory call, no history call, no reference read', async () => {
       const { memory, storage, flow, calls, atPost, context } = setup();
       await storeReferences(memory, APPROVERS);
-      flow.prepare(ALICE, ELIGIBILITY_KEY);
+      flow.coordinator.prepare(ALICE, ELIGIBILITY_KEY);
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(calls.groupMembers, 1);
       assert.deepEqual(calls.recent.map((t) => [t.principalId, t.roleId, t.scope.id]), [[ALICE.userId, 'role-1', '/']]);
       storage.reads.clear();
-      await flow.submitted(context, ALICE, request());
+      await flow.coordinator.submitted(inTurnReply(context), ALICE, request());
       await flow.idle();
       assert.equal(calls.groupMembers, 1);
       assert.equal(calls.recent.length, 1);
@@ -235,8 +237,8 @@ describe('approval fan-out', () => {
       await storeReferences(memory, APPROVERS);
       const resubmit = turnOf(new TurnContext(new TestAdapter(), context.activity));
       const original = turnOf(context);
-      await flow.adopt(resubmit.context, ALICE, request());
-      await flow.submitted(original.context, ALICE, request());
+      await flow.coordinator.adopt(inTurnReply(resubmit.context), ALICE, request());
+      await flow.coordinator.submitted(inTurnReply(original.context), ALICE, request());
       await flow.idle();
       assert.deepEqual(resubmit.said().map(isWaitingCard), [true], 'the resubmit posted the waiting card');
       assert.deepEqual(original.said().map(isNote), [true], 'the original submit only says it is already waiting');
@@ -250,10 +252,10 @@ describe('approval fan-out', () => {
       const gate = new Promise<void>((resolve) => (release = resolve));
       const original = turnOf(context);
       context.onSendActivities(async (_c, _a, next) => (await gate, next()));
-      const submitting = flow.submitted(context, ALICE, request());
+      const submitting = flow.coordinator.submitted(inTurnReply(context), ALICE, request());
       for (let i = 0; i < 100 && !(await records.getByKey(KEY)); i++) await new Promise((r) => setTimeout(r, 5));
       const resubmit = turnOf(new TurnContext(new TestAdapter(), context.activity));
-      await flow.adopt(resubmit.context, ALICE, request());
+      await flow.coordinator.adopt(inTurnReply(resubmit.context), ALICE, request());
       release();
       await submitting;
       await flow.idle();
@@ -266,7 +268,7 @@ describe('approval fan-out', () => {
     it('reads afresh when nothing was read ahead (another instance took the turn)', async () => {
       const { memory, flow, calls, atPost, context } = setup();
       await storeReferences(memory, APPROVERS);
-      await flow.submitted(context, ALICE, request());
+      await flow.coordinator.submitted(inTurnReply(context), ALICE, request());
       await flow.idle();
       assert.equal(calls.groupMembers, 1);
       assert.equal(calls.recent[0]!.id, REQUEST_ID, 'the history of the request itself');

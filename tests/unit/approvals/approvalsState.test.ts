@@ -2,7 +2,7 @@
 // without a network: MemoryStorage compares eTags like BlobsStorage's If-Match.
 import assert from 'node:assert/strict';
 import { MemoryStorage } from 'botbuilder';
-import { RateLimiter } from '../../../bot/approvals/rateLimiter';
+import { RateLimiter } from '../../../bot/channel/rateLimiter';
 import { approvalSettings } from '../../../bot/approvals/wiring';
 import { ConfigError, loadConfig } from '../../../bot/config';
 import { LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';

@@ -1,8 +1,8 @@
 // After an approval the requester's card and message agree, and both give the end time
 // (PIM runs an approved activation from the approval for the requested length).
 import assert from 'node:assert/strict';
-import { approvalRecord } from '../../../bot/approvals/adoption';
-import { outcomeMessage, requesterCard } from '../../../bot/approvals/approvalCards';
+import { approvalRecord } from '../../../services/approvals/newRecord';
+import { outcomeMessage, requesterCard } from '../../../cards/approvals/approvalCards';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import type { ActivationRequest } from '../../../services/pim/model';
 import { cardText, NOW } from '../../support/botHarness';

@@ -3,14 +3,15 @@
 // unreachable instead of retrying every sweep; a passing failure is retried.
 import assert from 'node:assert/strict';
 import { MemoryStorage, type Attachment, type ConversationReference } from 'botbuilder';
-import { ApprovalFlow } from '../../../bot/approvals/approvalFlow';
-import type { CardSender } from '../../../bot/approvals/cardSender';
+import { TeamsApprovals } from '../../../bot/approvals/wiring';
+import type { CardSender } from '../../../bot/channel/cardSender';
 import { ConversationDirectory, channelReferenceKey } from '../../../bot/conversationDirectory';
 import { ApprovalDecisions } from '../../../services/approvals/decisions';
 import type { ApprovalsPort, DirectoryPort } from '../../../services/approvals/port';
 import { channelCopy, channelCopyId, recordKey, type ApprovalRecord } from '../../../services/approvals/record';
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import type { PimService } from '../../../services/pim/service';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const T0 = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -51,9 +52,9 @@ async function setup(fail: (attempt: number) => Error | undefined) {
     getRequestStatus: async () => 'pendingApproval', recentActivations: async () => [], pendingApprovals: async () => [],
   };
   const people = { user: async () => undefined, groupMembers: async () => [] } as unknown as DirectoryPort;
-  const flow = new ApprovalFlow({
+  const flow = new TeamsApprovals({
     pim: { listEligibilities: async () => [] } as unknown as PimService, decisions: new ApprovalDecisions([port]), people, records,
-    conversations: new ConversationDirectory(memory), sender, tenantId: 't', now: () => T0, logger: quiet,
+    conversations: new ConversationDirectory(memory), sender, tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => T0, logger: quiet,
   });
   return { flow, records, posts };
 }

@@ -1,7 +1,7 @@
 // Reminders and the escalation name the request in words like the card: "Owner of SRE On-Call",
 // "Contributor on Contoso Prod", not the bare role name ("Owner", "Contributor").
 import assert from 'node:assert/strict';
-import { approverReminderText, escalationChannelText, escalationRequesterText, requesterWarningText } from '../../../bot/approvals/reminderTexts';
+import { approverReminderText, escalationChannelText, escalationRequesterText, requesterWarningText } from '../../../cards/approvals/reminderTexts';
 import type { ApprovalRecord } from '../../../services/approvals/record';
 
 const T0 = new Date('2025-03-03T10:00:00Z');

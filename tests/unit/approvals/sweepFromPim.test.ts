@@ -4,8 +4,8 @@
 // MemoryStorage, a recording sender, scripted PIM ports and a fixed clock.
 import assert from 'node:assert/strict';
 import { MemoryStorage, type Attachment, type ConversationReference } from 'botbuilder';
-import { ApprovalFlow } from '../../../bot/approvals/approvalFlow';
-import type { CardSender } from '../../../bot/approvals/cardSender';
+import { TeamsApprovals } from '../../../bot/approvals/wiring';
+import type { CardSender } from '../../../bot/channel/cardSender';
 import { ConversationDirectory, referenceKey } from '../../../bot/conversationDirectory';
 import { ApprovalDecisions } from '../../../services/approvals/decisions';
 import type { ApprovalState } from '../../../services/approvals/model';
@@ -14,6 +14,7 @@ import { recordKey, type ApprovalRecord } from '../../../services/approvals/reco
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import { eligibilityKey, type ActivationRequest, type Surface } from '../../../services/pim/model';
 import type { PimService } from '../../../services/pim/service';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const NOW = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -72,9 +73,9 @@ async function setup(atPim: { entra: PendingAtPim[]; azure: PendingAtPim[] }) {
       constraints: { maxDurationMinutes: 240, minDurationMinutes: 5, requiresJustification: true, requiresTicket: false, requiresMfa: false, authenticationContext: null, requiresApproval: true, approvers: [{ kind: 'group', id: GROUP }] },
     }],
   } as unknown as PimService;
-  const flow = new ApprovalFlow({
+  const flow = new TeamsApprovals({
     pim, decisions: new ApprovalDecisions([port('entraRole', atPim.entra), port('azureResource', atPim.azure)]), people, records,
-    conversations: new ConversationDirectory(memory), sender, tenantId: 't', now: () => NOW, logger: quiet,
+    conversations: new ConversationDirectory(memory), sender, tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => NOW, logger: quiet,
   });
   const sweep = async () => {
     await flow.sweep();

@@ -3,8 +3,8 @@
 // one). No network: MemoryStorage, a recording sender, a scripted PIM port and a movable clock.
 import assert from 'node:assert/strict';
 import { MemoryStorage, TestAdapter, TurnContext, type AdaptiveCardInvokeValue, type Attachment, type ConversationReference } from 'botbuilder';
-import { ApprovalFlow } from '../../../bot/approvals/approvalFlow';
-import type { CardSender } from '../../../bot/approvals/cardSender';
+import { TeamsApprovals } from '../../../bot/approvals/wiring';
+import type { CardSender } from '../../../bot/channel/cardSender';
 import { ConversationDirectory, referenceKey } from '../../../bot/conversationDirectory';
 import { ApprovalDecisions } from '../../../services/approvals/decisions';
 import type { ApprovalState, ApprovalStep } from '../../../services/approvals/model';
@@ -13,6 +13,7 @@ import { isSettled, recordKey, SEND_LEASE_MS, type ApprovalRecord, type CardCopy
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import type { RequestStatus } from '../../../services/pim/model';
 import type { PimService } from '../../../services/pim/service';
+import { actingUser } from '../../../dialogs/actingUser';
 
 const T0 = new Date('2025-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -79,9 +80,9 @@ async function setup(stored: ApprovalRecord) {
     },
   };
   const people: DirectoryPort = { groupMembers: async () => [], user: async () => undefined };
-  const flow = new ApprovalFlow({
+  const flow = new TeamsApprovals({
     pim: {} as PimService, decisions: new ApprovalDecisions([port]), people, records, conversations: new ConversationDirectory(memory), sender,
-    tenantId: 't', now: () => clock.now, logger: quiet,
+    tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => clock.now, logger: quiet,
   });
   /** An approver's click on the card with activity id `cardId`. */
   const click = (userId: string, name: string, nonce: string, cardId: string) => {

@@ -2,7 +2,7 @@
 // shown, records written before the context existed still render, the card stays under Teams' 28 KB
 // with the longest texts, every text wraps (phones), and a denial tells the requester what to do next.
 import assert from 'node:assert/strict';
-import { approverCard, outcomeMessage, requesterCard, scopeInWords } from '../../../bot/approvals/approvalCards';
+import { approverCard, outcomeMessage, requesterCard, scopeInWords } from '../../../cards/approvals/approvalCards';
 import { MAX_CARD_BYTES } from '../../../cards/render';
 import type { ApprovalRecord, CardCopy } from '../../../services/approvals/record';
 

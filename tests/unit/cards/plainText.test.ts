@@ -20,7 +20,7 @@ import {
   welcomeCard,
   type RoleView,
 } from '../../../cards/views';
-import { approverCard, outcomeMessage, requesterCard } from '../../../bot/approvals/approvalCards';
+import { approverCard, outcomeMessage, requesterCard } from '../../../cards/approvals/approvalCards';
 import type { ApprovalRecord, CardCopy } from '../../../services/approvals/record';
 import type { ActivationRequest, Constraints } from '../../../services/pim/model';
 import { startChat } from '../dialogs/dialogClient';

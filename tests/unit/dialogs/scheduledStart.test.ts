@@ -3,7 +3,7 @@
 // asked when it lies beyond the configured horizon, in the past, or after the eligibility ends.
 import assert from 'node:assert/strict';
 import type sinon from 'sinon';
-import { approverCard, outcomeMessage, requesterCard } from '../../../bot/approvals/approvalCards';
+import { approverCard, outcomeMessage, requesterCard } from '../../../cards/approvals/approvalCards';
 import { ConfigError, loadConfig } from '../../../bot/config';
 import type { ApprovalRecord, CardCopy } from '../../../services/approvals/record';
 import type { ActivationInput, ActivationRequest, UserContext } from '../../../services/pim/model';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { MemoryStorage } from 'botbuilder';
 import sinon from 'sinon';
-import { approverWaiting } from '../../../bot/approvals/approverWaiting';
-import { approvalRecord } from '../../../bot/approvals/adoption';
+import { approverWaiting } from '../../../services/approvals/approverWaiting';
+import { approvalRecord } from '../../../services/approvals/newRecord';
 import type { AdminService } from '../../../services/admin/adminService';
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';

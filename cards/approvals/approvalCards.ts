@@ -1,13 +1,13 @@
 // The approval cards, rendered from the record alone: every copy of one request shows the same truth
 // because they are all drawn from the same stored decision.
 import type { Attachment } from 'botbuilder';
-import { cardDateTime, cardTime, formatDuration, startsLater, utcDateTime, zonedDateTime } from '../../cards/format';
-import { plainMessage } from '../../cards/plainText';
-import { prepareCards, renderCard } from '../../cards/render';
+import { cardDateTime, cardTime, formatDuration, startsLater, utcDateTime, zonedDateTime } from '../format';
+import { plainMessage } from '../plainText';
+import { prepareCards, renderCard } from '../render';
 import { approverNames } from '../../services/approvals/approvers';
 import { MAX_HELD_ACCESS } from '../../services/approvals/context';
 import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/approvals/record';
-import { outcomeTitle, TITLE_COLOR } from '../../cards/status';
+import { outcomeTitle, TITLE_COLOR } from '../status';
 
 /** The start the requester asked for, when it is not the moment of the request. */
 function scheduledStart(record: ApprovalRecord): Date | undefined {

@@ -1,14 +1,10 @@
-// The record a request waiting for approval starts with (written by a submit, or by a resubmit that
-// takes over a request a killed instance left without one), and the answer when the bot already tracks it.
+// The record a request waiting for approval starts with (written by a submit, or by a resubmit or the
+// sweep that takes over a request a killed instance left without one).
 import { randomUUID } from 'node:crypto';
-import { MessageFactory, type Activity } from 'botbuilder';
-import { CardAction } from '../../cards/actions';
-import { noticeCard } from '../../cards/heldViews';
-import { approverNames } from '../../services/approvals/approvers';
-import type { ApprovalContext } from '../../services/approvals/context';
-import type { PersonRef } from '../../services/approvals/model';
-import { APPROVAL_TIMEOUT_MS, channelCopyId, type ApprovalRecord, type CardCopy, type SendClaim } from '../../services/approvals/record';
-import type { ActivationRequest, Surface, UserContext } from '../../services/pim/model';
+import type { ApprovalContext } from './context';
+import type { PersonRef } from './model';
+import { APPROVAL_TIMEOUT_MS, channelCopyId, type ApprovalRecord, type CardCopy, type SendClaim } from './record';
+import type { ActivationRequest, UserContext } from '../pim/model';
 
 /**
  * The record of `request` as first written: the requester's copy, then one per approver, each an
@@ -57,17 +53,4 @@ export function approvalRecord(o: {
       ...(o.channelId && o.approvers.length > 0 ? [{ ...copy(channelCopyId(o.channelId), 'channel'), conversationId: o.channelId }] : []),
     ],
   };
-}
-
-/** A resubmit of a request the requester already has the waiting card for: say so, without a second card to keep up to date. */
-export function alreadyWaitingMessage(ref: { roleName: string; surface: Surface; id: string }, record: ApprovalRecord | undefined): Partial<Activity> {
-  const who = record && record.approvers.length > 0 ? ` from ${approverNames(record.approvers)}` : '';
-  return MessageFactory.attachment(
-    noticeCard({
-      title: `${ref.roleName} is already waiting for approval`,
-      text: `Your earlier request is still waiting for approval${who}. I'll tell you the moment it's decided. Nothing new was requested.`,
-      hint: 'Cancel it if you no longer need it, or to ask again with other details.',
-      actions: [{ title: 'Cancel request', data: { action: CardAction.cancelRequest, surface: ref.surface, requestId: ref.id } }],
-    }),
-  );
 }

@@ -1,15 +1,15 @@
 // Who gets an approval card, and where: the policy's approvers (groups expanded through the
 // directory), each one's 1:1 conversation reference, and the requester's recent activations the card
 // shows. None of it depends on the request PIM is about to create, so it is read while the user fills
-// in the request and PIM answers it (see ApprovalFlow.prepare): the cards go out as soon as the record
+// in the request and PIM answers it (see ApprovalCoordinator.prepare): the cards go out as soon as the record
 // is written.
-import type { ConversationReference } from 'botbuilder';
-import type { ApprovalContext } from '../../services/approvals/context';
-import type { PersonRef } from '../../services/approvals/model';
-import type { ActivationRequest } from '../../services/pim/model';
+import type { ApprovalContext } from './context';
+import type { PersonRef } from './model';
+import type { Address } from './ports';
+import type { ActivationRequest } from '../pim/model';
 
-/** Per approver id: the reference; undefined = none known (the app must be installed first); null = could not be read (a later pass retries). */
-export type References = ReadonlyMap<string, Partial<ConversationReference> | null | undefined>;
+/** Per approver id: their 1:1 chat; undefined = none known (the app must be installed first); null = could not be read (a later pass retries). */
+export type References = ReadonlyMap<string, Address | null | undefined>;
 
 export interface Audience {
   readonly approvers: readonly PersonRef[];

@@ -1,5 +1,5 @@
-// Proactive posts and in-place updates in a person's 1:1 chat, through a stored conversation
-// reference, paced by the rate limiter and retried after a 429's Retry-After.
+// Proactive posts and in-place updates through a stored conversation reference, paced by the rate
+// limiter and retried after a 429's Retry-After: the one road every message outside a turn's own reply takes.
 import { TurnContext, type Activity, type Attachment, type ConversationReference } from 'botbuilder';
 import { AuthenticationConstants, ClaimsIdentity, type BotFrameworkAuthentication, type ConnectorClient } from 'botframework-connector';
 import { RateLimiter, retryAfterMs } from './rateLimiter';
@@ -33,10 +33,16 @@ export class ConnectorCardSender implements CardSender {
   ) {}
 
   async post(reference: Partial<ConversationReference>, content: Attachment | string): Promise<string> {
-    const activity = outgoing(reference, typeof content === 'string' ? { type: 'message', text: content } : { type: 'message', attachments: [content] });
+    const sent = await this.postActivity(reference, typeof content === 'string' ? { type: 'message', text: content } : { type: 'message', attachments: [content] });
+    if (!sent) throw new Error('the channel returned no activity id');
+    return sent;
+  }
+
+  /** Posts any message activity (a follow-up, a reminder card); resolves the activity id, if the channel gave one. */
+  async postActivity(reference: Partial<ConversationReference>, message: Partial<Activity>): Promise<string | undefined> {
+    const activity = outgoing(reference, message);
     const sent = await this.send(reference, (client, conversationId) => client.conversations.sendToConversation(conversationId, activity));
-    if (!sent.id) throw new Error('the channel returned no activity id');
-    return sent.id;
+    return sent.id || undefined;
   }
 
   async update(reference: Partial<ConversationReference>, activityId: string, content: Attachment): Promise<void> {

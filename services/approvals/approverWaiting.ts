@@ -1,9 +1,22 @@
 // What waits for one approver's decision, from the approval records the bot already holds (the open
 // index): for the welcome card's count and its list. Records only; PIM stays the judge when they decide.
-import type { ApproverWaiting, WaitingItem } from '../../dialogs/deps';
-import type { ApprovalRecord } from '../../services/approvals/record';
-import type { ApprovalRecordStore } from '../../services/approvals/recordStore';
-import type { UserContext } from '../../services/pim/model';
+import type { ApprovalRecord } from './record';
+import type { ApprovalRecordStore } from './recordStore';
+import type { UserContext } from '../pim/model';
+
+/** One request waiting for an approver's decision, as the welcome card lists it. */
+export interface WaitingItem {
+  readonly requesterName: string;
+  readonly roleName: string;
+  readonly scopeName: string;
+  /** ISO instant the request was made. */
+  readonly since: string;
+}
+
+/** What waits for this approver. */
+export interface ApproverWaiting {
+  waitingFor(user: UserContext): Promise<readonly WaitingItem[]>;
+}
 
 /** Enough for a count and a short list; a long queue is still counted right up to this. */
 const MAX_READ = 200;
