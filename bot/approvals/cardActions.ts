@@ -4,7 +4,8 @@ import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext }
 import { CardVerb, type CardVerbName } from '../../cards/actions';
 import { refusalText, MAX_REASON_LENGTH, noteOnCard } from '../../cards/approvals/answerTexts';
 import { approverCard, cardFor } from '../../cards/approvals/approvalCards';
-import { isRequestId, SURFACES, type ApprovalCoordinator, type CardClick } from '../../services/approvals/coordinator';
+import { isRequestId, type ApprovalCoordinator, type CardClick } from '../../services/approvals/coordinator';
+import { SURFACES } from '../../services/pim/surfaces';
 import type { UserContext } from '../../services/pim/model';
 import type { ActionAnswer } from '../../services/approvals/views';
 

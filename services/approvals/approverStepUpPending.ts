@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Resource, UserTokenProvider } from '../identity/tokenProvider';
 import type { Surface, UserContext } from '../pim/model';
+import { SURFACE_TOKEN_RESOURCE } from '../pim/surfaces';
 import { isETagConflict, type KeyValueStorage } from '../store/keyValueStorage';
 import { approverSignInFromClaims, type ApproverSignIn } from './approverStepUpCheck';
 import type { ApproverStepUpRequirement } from './approverStepUpPolicy';
@@ -56,7 +57,7 @@ interface StoredClick extends PendingApproverClick {
 
 /** The API an approval's decision goes to: ARM for Azure roles, Graph for Entra roles and groups. */
 export function approverStepUpResource(surface: Surface): Resource {
-  return surface === 'azureResource' ? 'arm' : 'graph';
+  return SURFACE_TOKEN_RESOURCE[surface];
 }
 
 export class ApproverStepUpClicks {

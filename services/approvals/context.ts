@@ -4,7 +4,7 @@
 // and shown on every copy; every part is optional, as the directory or a surface may not say.
 
 
-import type { ActiveAssignment, UserContext } from '../pim/model';
+import type { ActiveAssignment, Surface, UserContext } from '../pim/model';
 import type { ActivationTarget, ApprovalsPort, DirectoryPort } from './port';
 /** The requester as the directory describes them. */
 export interface RequesterProfile {
@@ -76,7 +76,13 @@ export async function readApprovalContext(sources: ContextSources, requester: Us
   };
 }
 
+const HELD_NAME: Readonly<Record<Surface, (a: ActiveAssignment) => string>> = {
+  entraRole: (a) => a.roleName,
+  group: (a) => `${a.roleName} of ${a.scope.displayName}`,
+  azureResource: (a) => `${a.roleName} on ${a.scope.displayName}`,
+};
+
 export function heldAccess(a: ActiveAssignment): HeldAccess {
-  const name = a.surface === 'group' ? `${a.roleName} of ${a.scope.displayName}` : a.surface === 'azureResource' ? `${a.roleName} on ${a.scope.displayName}` : a.roleName;
+  const name = HELD_NAME[a.surface](a);
   return { name, endDateTime: a.endDateTime ? a.endDateTime.toISOString() : null };
 }

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { isPimError } from '../pim/errors';
 import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../pim/model';
+import { SURFACES } from '../pim/surfaces';
 import type { PimService } from '../pim/service';
 import { resolveApprovers } from './approvers';
 import { AudiencePrefetch, type Audience } from './audience';
@@ -80,7 +81,6 @@ export interface CardClick {
   readonly conversationId: string | undefined;
 }
 
-export const SURFACES: readonly Surface[] = ['entraRole', 'group', 'azureResource'];
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A request id as one of the surfaces names its requests (Graph: a GUID; ARM: a resource id). */
