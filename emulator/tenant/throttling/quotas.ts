@@ -19,6 +19,12 @@ export interface ThrottlingSettings {
   readonly timeScale?: number;
   /** Every limit is multiplied by this (default 1), for benchmarks that must bind at a lower rate. */
   readonly quotaScale?: number;
+  /**
+   * false: timeScale and quotaScale apply to the write quotas only and the resource-unit quota stays
+   * Microsoft's (default true). For a benchmark of the write quota's floor: a tiny unit bucket over a
+   * tiny window would refuse bursts of reads the real 10-second bucket absorbs.
+   */
+  readonly scaleResourceUnits?: boolean;
 }
 
 /** Per app+tenant resource units per 10 s. */
@@ -82,7 +88,7 @@ export class GraphThrottling {
     if (!(quotaScale > 0 && Number.isFinite(quotaScale))) throw new RangeError('throttling quotaScale must be a positive number');
     const tenantSize = settings.tenantSize ?? 'medium';
     if (!(tenantSize in RESOURCE_UNITS_PER_10S)) throw new RangeError('throttling tenantSize must be small, medium or large');
-    this.settings = { tenantSize, timeScale, quotaScale };
+    this.settings = { tenantSize, timeScale, quotaScale, scaleResourceUnits: settings.scaleResourceUnits ?? true };
     this.windows = new Map();
     this.counters = emptyStats();
   }
@@ -123,9 +129,10 @@ export class GraphThrottling {
 
   private limitsFor(caller: Caller, s: Required<ThrottlingSettings>): Limit[] {
     const scaled = (limit: number, windowMs: number) => ({ limit: Math.max(1, Math.round(limit * s.quotaScale)), windowMs: windowMs / s.timeScale });
+    const units = RESOURCE_UNITS_PER_10S[s.tenantSize];
     const appTenant = `${caller.appId}/${caller.tenantId}`;
     return [
-      this.limit(`units|${appTenant}`, scaled(RESOURCE_UNITS_PER_10S[s.tenantSize], RESOURCE_UNIT_WINDOW_MS), 'ResourceUnitLimitExceeded', `Tenant_Application/ReadWrite/${appTenant}`, (x) => x.resourceUnits),
+      this.limit(`units|${appTenant}`, s.scaleResourceUnits ? scaled(units, RESOURCE_UNIT_WINDOW_MS) : { limit: units, windowMs: RESOURCE_UNIT_WINDOW_MS }, 'ResourceUnitLimitExceeded', `Tenant_Application/ReadWrite/${appTenant}`, (x) => x.resourceUnits),
       this.limit(`writes|${appTenant}`, scaled(APP_TENANT_WRITES.limit, APP_TENANT_WRITES.windowMs), 'WriteLimitExceeded', `Tenant_Application/Write/${appTenant}`, (x) => x.writes),
       this.limit(`writes|${caller.tenantId}`, scaled(TENANT_WRITES.limit, TENANT_WRITES.windowMs), 'WriteLimitExceeded', `Tenant/Write/${caller.appId}/${caller.tenantId}`, (x) => x.writes),
     ];

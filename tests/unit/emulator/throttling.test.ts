@@ -134,6 +134,13 @@ describe('emulator: Graph throttling (identity and access service limits)', () =
       assert.equal(!refused.allowed && refused.retryAfterMs, 15_000, '30 writes per 15 s');
     });
 
+    it('can leave the resource-unit quota at its real size while the write quotas are scaled', () => {
+      const t = new GraphThrottling(fakeClock().now);
+      t.enable({ tenantSize: 'medium', timeScale: 10, quotaScale: 0.01, scaleResourceUnits: false });
+      for (let i = 0; i < 5_000; i++) assert.equal(t.admit(APP, 'GET', PIM_REQUESTS, '').allowed, true);
+      assert.equal(t.admit(APP, 'GET', PIM_REQUESTS, '').allowed, false, '5,000 units per 10 s, unscaled');
+    });
+
     it('refuses bad settings with a clear message', () => {
       const t = new GraphThrottling(fakeClock().now);
       assert.throws(() => t.enable({ timeScale: 0 }), /timeScale must be a positive number/);
