@@ -124,7 +124,13 @@ async function attempt(chat: Conversation, approval: boolean): Promise<{ outcome
   let next: Parameters<Conversation['say']>[0] = approval ? 'activate user administrator' : 'activate global reader';
   let text = '';
   for (let step = 0; step < 8; step++) {
-    const turn = await chat.say(next);
+    let turn = await chat.say(next);
+    // No answer at all (the balancer's connection failed or timed out): Teams shows nothing and
+    // the person sends it again, as bench/flows does for a lost turn.
+    for (let resend = 0; resend < 3 && turn.replies.length === 0 && (turn.status === 0 || turn.status >= 500); resend++) {
+      await sleep(1_000);
+      turn = await chat.say(next);
+    }
     text = textOf(turn.replies);
     if (turn.replies.length === 0) return { outcome: 'failed', text: `HTTP ${turn.status}, no answer` };
     if (BUSY.test(text)) return { outcome: 'busy', text };
