@@ -66,6 +66,8 @@ interface PersonResult {
   readonly outcome: Outcome;
   /** Times the bot told this person PIM was busy and when to try again. */
   readonly toldToRetry: number;
+  /** Times the bot said something else went wrong and when to try again (then the person did). */
+  readonly toldLater: number;
   readonly approval: boolean;
   readonly warm: boolean;
   readonly arrivedAt: number;
@@ -85,6 +87,9 @@ export interface BurstResult {
   readonly toldToRetry: number;
   readonly peopleToldToRetry: number;
   readonly retryMessagesWithoutTime: number;
+  /** Answers that said PIM could not be reached or something went wrong, and when to try again (not the quota). */
+  readonly toldToRetryNotQuota: number;
+  readonly notQuotaSamples: string[];
   readonly throttled: ThrottlingStats;
   readonly drainSeconds: number;
   /** Graph writes let through per completed activation or approval request (refused ones cost nothing). */
@@ -108,19 +113,24 @@ const WAITING = /waiting for approval|already waiting/i;
 const BUSY = /PIM is busy/i;
 /** "Please try again in about 2 minutes." / "Please try again in a minute." */
 const RETRY_WHEN = /try (?:it )?again in (?:about )?(a|an|\d+) (second|minute|hour)s?/i;
+/** The other answers that say when to try again: PIM unreachable, or a fault on the bot's side. */
+const RETRY_VAGUE: ReadonlyArray<readonly [RegExp, number]> = [
+  [/try (?:it )?again in a few minutes/i, 180_000],
+  [/try again in a moment/i, 10_000],
+];
 const MAX_ATTEMPTS = 20;
 
 /** The wait a person reads in the bot's answer, in ms; undefined when it gives none. */
 export function retryWaitMs(text: string): number | undefined {
   const m = RETRY_WHEN.exec(text);
-  if (!m) return undefined;
+  if (!m) return RETRY_VAGUE.find(([pattern]) => pattern.test(text))?.[1];
   const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : 1;
   const unit = m[2]!.toLowerCase();
   return n * (unit === 'second' ? 1_000 : unit === 'minute' ? 60_000 : 3_600_000);
 }
 
 /** One attempt at the flow, answering what the bot asks: an outcome, or the bot's "try again in". */
-async function attempt(chat: Conversation, approval: boolean): Promise<{ outcome: Outcome | 'busy'; text: string }> {
+async function attempt(chat: Conversation, approval: boolean): Promise<{ outcome: Outcome | 'busy' | 'later'; text: string }> {
   let next: Parameters<Conversation['say']>[0] = approval ? 'activate user administrator' : 'activate global reader';
   let text = '';
   for (let step = 0; step < 8; step++) {
@@ -138,22 +148,30 @@ async function attempt(chat: Conversation, approval: boolean): Promise<{ outcome
     if (IS_ACTIVE.test(text) && !ASKS_JUSTIFICATION.test(text)) return { outcome: 'active', text };
     if (ASKS_JUSTIFICATION.test(text)) next = approval ? { value: { action: 'submitJustification', justification: 'Fixing the login incident', ticketNumber: 'INC-42' } } : 'Quarterly access review';
     else if (ASKS_DURATION.test(text)) next = '90 minutes';
-    else return { outcome: 'failed', text };
+    else return { outcome: retryWaitMs(text) === undefined ? 'failed' : 'later', text };
   }
   return { outcome: 'failed', text };
 }
 
-async function person(chat: Conversation, approval: boolean, warm: boolean, arrivedAt: number, timeScale: number, counters: { withoutTime: number }): Promise<PersonResult> {
+async function person(chat: Conversation, approval: boolean, warm: boolean, arrivedAt: number, timeScale: number, counters: { withoutTime: number; laterSamples: Set<string> }): Promise<PersonResult> {
   let told = 0;
+  let later = 0;
   for (let n = 0; n < MAX_ATTEMPTS; n++) {
     const r = await attempt(chat, approval);
-    if (r.outcome !== 'busy') return { outcome: r.outcome, toldToRetry: told, approval, warm, arrivedAt, doneAt: performance.now(), lastText: r.text };
-    told++;
+    if (r.outcome !== 'busy' && r.outcome !== 'later') return { outcome: r.outcome, toldToRetry: told, toldLater: later, approval, warm, arrivedAt, doneAt: performance.now(), lastText: r.text };
     const wait = retryWaitMs(r.text);
-    if (wait === undefined) counters.withoutTime++;
-    await sleep((wait ?? 60_000) / timeScale);
+    if (r.outcome === 'busy') {
+      told++;
+      if (wait === undefined) counters.withoutTime++;
+      await sleep((wait ?? 60_000) / timeScale);
+    } else {
+      // Not the quota (PIM unreachable, or a fault of the bot's); the person still waits what was said.
+      later++;
+      counters.laterSamples.add(r.text.replace(/\s+/g, ' ').slice(0, 160));
+      await sleep(wait! / timeScale);
+    }
   }
-  return { outcome: 'failed', toldToRetry: told, approval, warm, arrivedAt, doneAt: performance.now(), lastText: 'still busy after 20 attempts' };
+  return { outcome: 'failed', toldToRetry: told, toldLater: later, approval, warm, arrivedAt, doneAt: performance.now(), lastText: 'still busy after 20 attempts' };
 }
 
 export async function runBurst(options: BurstOptions, log: (line: string) => void): Promise<BurstResult> {
@@ -183,7 +201,7 @@ export async function runBurst(options: BurstOptions, log: (line: string) => voi
       const quotaScale = options.quotaRate / windowScale;
       tenant.throttling.enable({ tenantSize: 'medium', timeScale: windowScale, quotaScale, scaleResourceUnits: options.scaleResourceUnits });
       const random = seededRandom(9);
-      const counters = { withoutTime: 0 };
+      const counters = { withoutTime: 0, laterSamples: new Set<string>() };
       const t0 = performance.now();
       const results = await Promise.all(
         users.map(async (user, i) => {
@@ -194,7 +212,7 @@ export async function runBurst(options: BurstOptions, log: (line: string) => voi
       );
       const throttled = tenant.throttling.stats();
       tenant.throttling.disable();
-      return summarise(options, results, throttled, t0, counters.withoutTime);
+      return summarise(options, results, throttled, t0, counters);
     } finally {
       await proxy.close();
     }
@@ -205,7 +223,7 @@ export async function runBurst(options: BurstOptions, log: (line: string) => voi
   }
 }
 
-function summarise(options: BurstOptions, results: readonly PersonResult[], throttled: ThrottlingStats, t0: number, withoutTime: number): BurstResult {
+function summarise(options: BurstOptions, results: readonly PersonResult[], throttled: ThrottlingStats, t0: number, counters: { withoutTime: number; laterSamples: Set<string> }): BurstResult {
   const completed = results.filter((r) => r.outcome !== 'failed');
   const failed = results.filter((r) => r.outcome === 'failed');
   const firstArrival = Math.min(...results.map((r) => r.arrivedAt));
@@ -236,7 +254,9 @@ function summarise(options: BurstOptions, results: readonly PersonResult[], thro
     failureSamples: [...new Set(failed.map((r) => r.lastText.replace(/\s+/g, ' ').slice(0, 160)))].slice(0, 5),
     toldToRetry: results.reduce((a, r) => a + r.toldToRetry, 0),
     peopleToldToRetry: results.filter((r) => r.toldToRetry > 0).length,
-    retryMessagesWithoutTime: withoutTime,
+    retryMessagesWithoutTime: counters.withoutTime,
+    toldToRetryNotQuota: results.reduce((a, r) => a + r.toldLater, 0),
+    notQuotaSamples: [...counters.laterSamples].slice(0, 5),
     throttled,
     drainSeconds: round(drainSeconds),
     writesPerActivation: round(writesPerActivation, 2),
@@ -261,6 +281,7 @@ export function burstLines(r: BurstResult): string[] {
     `  quotas: medium tenant at ${s.quotaRate}x Microsoft's write rates, windows ${s.windowScale}x shorter (${s.limits.resourceUnits} units / ${s.windowsSeconds.resourceUnits} s, ${s.limits.writes} writes / ${s.windowsSeconds.writes} s per app+tenant)`,
     `  completed ${r.completed}/${r.people} (${r.active} active, ${r.pendingApproval} waiting for approval), failures ${r.failures}${r.failureSamples.length ? `: ${r.failureSamples.join(' | ')}` : ''}`,
     `  429s ${r.throttled.throttled} (${r.throttled.throttledByReason.WriteLimitExceeded} write quota, ${r.throttled.throttledByReason.ResourceUnitLimitExceeded} resource units); told to retry ${r.toldToRetry} times (${r.peopleToldToRetry} people, ${r.retryMessagesWithoutTime} without a time)`,
+    `  other answers that said when to try again (not the quota): ${r.toldToRetryNotQuota}${r.notQuotaSamples.length ? `: ${r.notQuotaSamples.map((x) => x.replace(/^AdaptiveCard http\S+ 1\.5 TextBlock /, '')).join(' | ')}` : ''}`,
     `  drained in ${r.drainSeconds} s; ${r.writesPerActivation} writes and ${r.resourceUnitsPerActivation} resource units per activation`,
     `  ${r.activationsPerMinute} activations/min vs. floor ${r.floorActivationsPerMinute}/min (1 write each): ${r.floorRatio}x; write quota used ${Math.round(r.writeQuotaUse * 100)}%`,
   ];
