@@ -8,11 +8,13 @@ import { Router } from './http/router';
 import type { EmulatorRequest, EmulatorResponse } from './http/types';
 import type { RequestLog } from './requestLog';
 import { checkDemand, checkSignIn, type ApproverStepUpDemand, type SignInSettings } from './identity/stepUpSettings';
+import type { GraphThrottling, ThrottlingSettings } from './throttling/quotas';
 
 export interface ControlDeps {
   readonly clock: ControllableClock;
   readonly requestLog: RequestLog;
   readonly faults: Faults;
+  readonly throttling: GraphThrottling;
   readonly reset: () => Promise<void>;
   readonly port: () => number;
   /** Approver step-up switches (identity/stepUpSettings.ts), for out-of-process tests. */
@@ -65,6 +67,21 @@ export function controlRouter(deps: ControlDeps): Router {
       return problem(400, (e as Error).message);
     }
     return { status: 204 };
+  });
+  r.add('GET', /^\/emulator\/throttling$/, () => ({ status: 200, json: { enabled: deps.throttling.enabled, ...deps.throttling.stats() } }));
+  // { "enable": { "tenantSize": "medium", "timeScale": 1 } } or { "disable": true }
+  r.add('POST', /^\/emulator\/throttling$/, (req) => {
+    const body = jsonBody(req) as { enable?: unknown; disable?: unknown };
+    if (body.disable === true) deps.throttling.disable();
+    if (body.enable !== undefined) {
+      if (typeof body.enable !== 'object' || body.enable === null || Array.isArray(body.enable)) return problem(400, 'enable must be an object of settings');
+      try {
+        deps.throttling.enable(body.enable as ThrottlingSettings);
+      } catch (e) {
+        return problem(400, (e as Error).message);
+      }
+    }
+    return { status: 200, json: { enabled: deps.throttling.enabled } };
   });
   r.add('POST', /^\/emulator\/reset$/, async () => {
     await deps.reset();

@@ -28,12 +28,14 @@ import { createRequestLog, type RequestLogEntry } from './requestLog';
 import { handle, type Pipeline } from './server';
 import { createStateView, type TenantStateView } from './stateView';
 import { TenantStore } from './state/store';
+import { GraphThrottling, type ThrottlingSettings, type ThrottlingStats } from './throttling/quotas';
 
 export type { FaultRule } from './faults';
 export type { RequestLogEntry } from './requestLog';
 export type { TenantStateView } from './stateView';
 export type { ControllableClock } from './clock';
 export type { ApproverStepUpDemand, SignInSettings } from './identity/stepUpSettings';
+export type { ThrottlingSettings, ThrottlingStats, TenantSize } from './throttling/quotas';
 
 export interface TenantEmulatorOptions {
   /** Default 0 (random); the server listens on 127.0.0.1 only. */
@@ -46,6 +48,8 @@ export interface TenantEmulatorOptions {
   pageSize?: number;
   /** Random source for fault probabilities (default Math.random); a seeded one makes fault tests repeatable. */
   faultRandom?: () => number;
+  /** Graph's identity-and-access quotas from the start (default off; tests switch them with `throttling`). */
+  throttling?: ThrottlingSettings;
 }
 
 export interface TestTokenOptions {
@@ -87,6 +91,11 @@ export interface TenantEmulator {
   readonly clock: ControllableClock;
   readonly requestLog: { entries(): RequestLogEntry[]; clear(): void };
   readonly faults: { add(f: FaultRule): void; clear(): void };
+  /**
+   * Graph's identity-and-access throttling (resource units and writes per app+tenant, writes per
+   * tenant; sliding windows on the emulator's clock). Off by default and after reset().
+   */
+  readonly throttling: { enable(settings?: ThrottlingSettings): void; disable(): void; stats(): ThrottlingStats };
   readonly state: TenantStateView;
   /** Mints tokens directly, for tests that need a particular user or authentication strength. */
   readonly tokens: { user(o: TestTokenOptions): string };
@@ -118,6 +127,8 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   const clock = createClock();
   const requestLog = createRequestLog();
   const faults = createFaults(options.faultRandom);
+  const throttling = new GraphThrottling(() => clock.now().getTime());
+  if (options.throttling) throttling.enable(options.throttling);
 
   let pipeline: Pipeline | undefined;
   const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
@@ -177,16 +188,18 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   };
   const reset = async () => {
     stepUp.clear();
+    throttling.disable();
     await store.reset();
   };
   pipeline = {
     port,
-    control: controlRouter({ clock, requestLog, faults, reset, port: () => port, stepUp }),
+    control: controlRouter({ clock, requestLog, faults, throttling, reset, port: () => port, stepUp }),
     identity,
     graph,
     faults,
     requestLog,
     authenticate: (req) => authenticateBearer(req, tokens, [graphAudiences.audience, ...graphAudiences.aliases], `${authority}/oauth2/authorize`),
+    throttling,
     arm,
     authenticateArm: (req) => authenticateBearer(req, tokens, [armAudiences.audience, ...armAudiences.aliases], `${authority}/oauth2/authorize`),
   };
@@ -208,6 +221,7 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
     clock,
     requestLog: { entries: () => requestLog.entries(), clear: () => requestLog.clear() },
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    throttling: { enable: (settings) => throttling.enable(settings), disable: () => throttling.disable(), stats: () => throttling.stats() },
     state: createStateView(store, clock),
     stepUp,
     tokens: {

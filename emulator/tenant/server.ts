@@ -13,6 +13,8 @@ import type { EmulatorRequest, EmulatorResponse } from './http/types';
 import type { Principal } from './identity/principal';
 import { callerId } from './identity/principal';
 import type { RequestLog } from './requestLog';
+import { throttledResponse } from './throttling/response';
+import type { GraphThrottling } from './throttling/quotas';
 
 export interface Pipeline {
   readonly port: number;
@@ -27,6 +29,8 @@ export interface Pipeline {
   readonly requestLog: RequestLog;
   /** Verifies the bearer token for API paths; throws GraphError(401). */
   readonly authenticate: (req: EmulatorRequest) => Principal;
+  /** Graph's identity-and-access quotas (off unless a test or the bench switches them on). */
+  readonly throttling: GraphThrottling;
 }
 
 const GRAPH_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -132,6 +136,15 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
       if (fault.kind !== 'unavailable') throw e;
     }
   }
+  // Quotas count per app and tenant from the verified token; a JSON batch is charged per request
+  // inside it, since each inner request comes through here.
+  let resourceUnits: number | undefined;
+  if (isGraph && req.principal && pipeline.throttling.enabled) {
+    const p = req.principal;
+    const decision = pipeline.throttling.admit({ appId: p.appId ?? 'unknown-app', tenantId: p.tenantId ?? 'unknown-tenant' }, req.method, req.path, req.rawQuery);
+    if (!decision.allowed) return throttledResponse(req, decision);
+    resourceUnits = decision.cost.resourceUnits;
+  }
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault.kind === 'throttle') {
     return graphErrorResponse(req, 429, 'TooManyRequests', 'Too many requests. Please retry after the time given in the Retry-After header.', {
@@ -142,7 +155,7 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
 
   if (isGraph) {
     const r = await dispatch(pipeline.graph, req, methodNotAllowed);
-    if (r) return r;
+    if (r) return resourceUnits === undefined ? r : { ...r, headers: { ...r.headers, 'x-ms-resource-unit': String(resourceUnits) } };
     throw unknownSegmentError(pipeline.graph, req.path);
   }
   const r = await dispatch(pipeline.identity, req, methodNotAllowed);

@@ -9,6 +9,8 @@ export interface UserPrincipal {
   /** auth_time (seconds since the epoch) when the token carries it: when the user last signed in. */
   readonly authTime?: number;
   readonly appId: string | null;
+  /** The token's `tid`: whose quotas the call counts against (Graph throttles per app and tenant). */
+  readonly tenantId?: string | null;
 }
 
 export interface AppPrincipal {
@@ -16,6 +18,7 @@ export interface AppPrincipal {
   readonly appId: string;
   readonly oid: string;
   readonly roles: readonly string[];
+  readonly tenantId?: string | null;
 }
 
 export type Principal = UserPrincipal | AppPrincipal;
@@ -23,6 +26,7 @@ export type Principal = UserPrincipal | AppPrincipal;
 export function principalFromClaims(claims: Record<string, unknown>): Principal | undefined {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const appId = typeof claims.azp === 'string' ? claims.azp : typeof claims.appid === 'string' ? claims.appid : null;
+  const tenantId = typeof claims.tid === 'string' ? claims.tid : null;
   if (typeof claims.scp === 'string' && typeof claims.oid === 'string') {
     return {
       kind: 'user',
@@ -32,10 +36,11 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
       acrs: strings(claims.acrs),
       ...(typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? { authTime: claims.auth_time } : {}),
       appId,
+      tenantId,
     };
   }
   if (claims.idtyp === 'app' && appId && typeof claims.oid === 'string') {
-    return { kind: 'app', appId, oid: claims.oid, roles: strings(claims.roles) };
+    return { kind: 'app', appId, oid: claims.oid, roles: strings(claims.roles), tenantId };
   }
   return undefined;
 }

@@ -115,7 +115,8 @@ function validClaims(text: string): string | undefined {
 export function retryAfterSeconds(headers: Headers | undefined, now: number = Date.now()): number | undefined {
   const value = headers?.get('Retry-After')?.trim();
   if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
+  // Graph sends fractions ("Retry-After: 2.128" in its throttling sample); round up, never early.
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value));
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }

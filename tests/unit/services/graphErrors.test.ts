@@ -101,6 +101,9 @@ describe('services/pim/graph error mapping', () => {
     assert.equal(mapGraphError(graphError(429, 'TooManyRequests', '', { 'Retry-After': '7' })).details.retryAfterSeconds, 7);
     assert.equal(retryAfterSeconds(new Headers({ 'Retry-After': new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString() }), Date.UTC(2030, 0, 1)), 30);
     assert.equal(retryAfterSeconds(new Headers({ 'Retry-After': 'soon' })), undefined);
+    // Graph's published throttling sample sends a fraction; it is rounded up, never read as "no time given".
+    assert.equal(retryAfterSeconds(new Headers({ 'Retry-After': '2.128' })), 3);
+    assert.equal(mapGraphError(graphError(429, 'TooManyRequests', '', { 'Retry-After': '0.5' })).details.retryAfterSeconds, 1);
     assert.equal(retryAfterSeconds(undefined), undefined);
   });
 
