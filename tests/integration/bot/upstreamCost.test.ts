@@ -162,14 +162,16 @@ describe('upstream requests per flow (issue 19)', function () {
     assert.equal(calls.filter((c) => c.method === 'POST').length, 1, `one write:\n${listing(calls)}`);
   });
 
-  it('a cold admin question ("who has User Administrator" from Carol, a new bot)', async () => {
+  it('a cold admin question ("who has User Administrator" from Carol, a new bot): at most 8, no Azure or alert names', async () => {
     await h.restartBot();
     h.tenant.requestLog.clear();
     const { replies } = await from(h, 'carol', 'who has User Administrator', `a:${randomUUID()}`);
     assert.match(replies.map((r) => cardText(r.activity)).join('\n'), /User Administrator/);
     const calls = callsOf(h, 'carol');
-    // Today 10 (target 8): her admin check (1), the names questions are resolved against (roles,
-    // users, groups, alerts; Azure roles, eligibilities and assignments: 7) and the answer (1).
-    assert.ok(calls.length <= 10, `${calls.length} requests:\n${listing(calls)}`);
+    // Target 8 (was 10): her admin check (1), the names a directory-role question is resolved against
+    // (roles, users, groups: 3; Azure and alert names are read only for a question naming a scope or
+    // an alert) and the answer (1).
+    assert.ok(calls.length <= 8, `${calls.length} requests:\n${listing(calls)}`);
+    assert.ok(!calls.some((c) => /alerts|Microsoft\.Authorization/.test(c.path)), `no Azure or alert names:\n${listing(calls)}`);
   });
 });
