@@ -382,9 +382,18 @@ export class ActivateDialog extends ComponentDialog {
     return { maxScheduleAheadDays: this.deps.maxScheduleAheadDays ?? DEFAULT_MAX_SCHEDULE_AHEAD_DAYS };
   }
 
+  /** The sentence read once per turn: readChoices and buildDraft both fill a draft from it. */
+  private parsed(step: WaterfallStepContext<FlowOptions>, sentence: string): ReturnType<typeof parseRequest> {
+    const seen = PARSED.get(step.context);
+    if (seen?.sentence === sentence) return seen.parsed;
+    const parsed = parseRequest(sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) });
+    PARSED.set(step.context, { sentence, parsed });
+    return parsed;
+  }
+
   /** Fills the draft from a sentence; false when `strict` and the sentence names nothing the person has (nothing is filled then). */
   private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string, strict = false): boolean {
-    const parsed = parseRequest(sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) });
+    const parsed = this.parsed(step, sentence);
     if (parsed.durationMinutes !== undefined) result.durationMinutes = parsed.durationMinutes;
     if (parsed.start) result.start = parsed.start.toISOString();
     if (parsed.justification) result.justification = parsed.justification.slice(0, 500);
@@ -435,6 +444,9 @@ export class ActivateDialog extends ComponentDialog {
     return { roleName: names.join(', '), scopeName: scope, durationMinutes: current.durationMinutes!, askJustification, askTicket };
   }
 }
+
+/** The last sentence parsed in a turn (dropped with the turn). */
+const PARSED = new WeakMap<object, { readonly sentence: string; readonly parsed: ReturnType<typeof parseRequest> }>();
 
 /**
  * A target as said; "sre on call" is read as a role on a scope, but may be a name with "on" in it
