@@ -11,7 +11,7 @@ import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import { describeAlternatives } from './activation/broader';
 import { heldFor, heldRequest, readHeld, remindOf, type HeldMap } from './activation/held';
 import { findPendingActivation } from '../services/pim/pendingActivation';
-import type { ActivationRequest, ActiveAssignment } from '../services/pim/model';
+import type { ActivationRequest, ActiveAssignment, Scope, UserContext } from '../services/pim/model';
 import { planActivations, startProblem, type PlanLimits } from './activation/plan';
 import { checkAndSubmit, toSubmitItems } from './activation/submit';
 import { DEFAULT_MAX_SCHEDULE_AHEAD_DAYS, type DialogDeps } from './deps';
@@ -25,7 +25,7 @@ import { sendFallback } from './understanding/fallback';
 import { JustificationPrompt, type JustificationAnswer, type JustificationPromptOptions } from './prompts/justificationPrompt';
 import { recognizeKey, RolePrompt, type RolePromptOptions } from './prompts/rolePrompt';
 import { byRecent } from './recent';
-import { toRoleChoices, type RoleChoice } from './roleChoice';
+import { NOT_READ, toRoleChoices, type RoleChoice } from './roleChoice';
 import { isPimAdmin } from './views';
 import { inTurnReply } from './approvals/inTurnReply';
 
@@ -312,9 +312,10 @@ export class ActivateDialog extends ComponentDialog {
       await step.context.sendActivity(UNIDENTIFIED_USER_MESSAGE);
       return undefined;
     }
+    const options = step.options ?? {};
     let choices: RoleChoice[];
     try {
-      choices = toRoleChoices(await this.deps.pim.listEligibilities(user));
+      choices = await this.readChoices(step, user, options);
     } catch (error) {
       await sendFailure(step.context, this.deps, error);
       return undefined;
@@ -325,23 +326,12 @@ export class ActivateDialog extends ComponentDialog {
       await step.context.sendActivity(MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint })));
       return undefined;
     }
-    const result: Draft = { choices, items: [], pending: [], problems: [] };
-    const options = step.options ?? {};
-    const keys = options.eligibilityKeys ?? (options.eligibilityKey !== undefined ? [options.eligibilityKey] : []);
-    for (const key of keys) {
-      const picked = recognizeKey(key, choices);
-      if (picked.ok) result.items.push(picked.value);
-      else result.pending.push({ intro: picked.message, keys: [] });
-    }
-    if (options.roleName !== undefined && options.said !== undefined && options.said !== 'verb') {
-      const user = actingUser(step.context, this.deps.tenantId);
+    const result = this.fillDraft(step, choices, options);
+    if (!result) {
       // A sentence without "activate" that names none of the person's roles was not a request.
-      if (!this.fillFromSentence(step, result, options.roleName, true)) {
-        if (user) await sendFallback(step.context, this.deps, user, options.said === 'none' ? 'unknown' : 'noRoleNamed');
-        return undefined;
-      }
-      result.confirm = options.said === 'none';
-    } else if (options.roleName) this.fillFromSentence(step, result, options.roleName);
+      await sendFallback(step.context, this.deps, user, options.said === 'none' ? 'unknown' : 'noRoleNamed');
+      return undefined;
+    }
     // A start already past or too far ahead is refused before anything else is asked (plan.ts checks it again).
     const unusable = result.start ? startProblem(new Date(result.start), this.deps.now(), this.limits()) : undefined;
     if (unusable) {
@@ -353,13 +343,57 @@ export class ActivateDialog extends ComponentDialog {
     return result;
   }
 
+  /**
+   * The choices the draft is built from. A sentence or button that names the roles outright needs the
+   * policies of those alone (each policy is a read of its own): the names are resolved against the
+   * eligibilities first, and only when that leaves a list to pick from are every role's limits read.
+   */
+  private async readChoices(step: WaterfallStepContext<FlowOptions>, user: UserContext, options: FlowOptions): Promise<RoleChoice[]> {
+    let scopes: Scope[] = [];
+    const entries = await this.deps.pim.listEligibilities(user, {
+      only: (eligibilities) => {
+        scopes = eligibilities.map((e) => e.scope);
+        // Names, scopes and ends only: the limits are not read yet and not looked at here.
+        const named = this.fillDraft(step, toRoleChoices(eligibilities.map((eligibility) => ({ eligibility, constraints: NOT_READ }))), options);
+        return named && named.items.length > 0 && named.pending.length === 0 ? named.items.map((c) => c.key) : undefined;
+      },
+    });
+    // Labels name a resource group's subscription from the whole list, read or not.
+    return toRoleChoices(entries, scopes.length > 0 ? scopes : undefined);
+  }
+
+  /** The draft from the keys and the sentence given; undefined when a sentence was required to name a role and did not. */
+  private fillDraft(step: WaterfallStepContext<FlowOptions>, choices: RoleChoice[], options: FlowOptions): Draft | undefined {
+    const result: Draft = { choices, items: [], pending: [], problems: [] };
+    const keys = options.eligibilityKeys ?? (options.eligibilityKey !== undefined ? [options.eligibilityKey] : []);
+    for (const key of keys) {
+      const picked = recognizeKey(key, choices);
+      if (picked.ok) result.items.push(picked.value);
+      else result.pending.push({ intro: picked.message, keys: [] });
+    }
+    if (options.roleName !== undefined && options.said !== undefined && options.said !== 'verb') {
+      if (!this.fillFromSentence(step, result, options.roleName, true)) return undefined;
+      result.confirm = options.said === 'none';
+    } else if (options.roleName) this.fillFromSentence(step, result, options.roleName);
+    return result;
+  }
+
   private limits(): PlanLimits {
     return { maxScheduleAheadDays: this.deps.maxScheduleAheadDays ?? DEFAULT_MAX_SCHEDULE_AHEAD_DAYS };
   }
 
+  /** The sentence read once per turn: readChoices and buildDraft both fill a draft from it. */
+  private parsed(step: WaterfallStepContext<FlowOptions>, sentence: string): ReturnType<typeof parseRequest> {
+    const seen = PARSED.get(step.context);
+    if (seen?.sentence === sentence) return seen.parsed;
+    const parsed = parseRequest(sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) });
+    PARSED.set(step.context, { sentence, parsed });
+    return parsed;
+  }
+
   /** Fills the draft from a sentence; false when `strict` and the sentence names nothing the person has (nothing is filled then). */
   private fillFromSentence(step: WaterfallStepContext<FlowOptions>, result: Draft, sentence: string, strict = false): boolean {
-    const parsed = parseRequest(sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) });
+    const parsed = this.parsed(step, sentence);
     if (parsed.durationMinutes !== undefined) result.durationMinutes = parsed.durationMinutes;
     if (parsed.start) result.start = parsed.start.toISOString();
     if (parsed.justification) result.justification = parsed.justification.slice(0, 500);
@@ -410,6 +444,9 @@ export class ActivateDialog extends ComponentDialog {
     return { roleName: names.join(', '), scopeName: scope, durationMinutes: current.durationMinutes!, askJustification, askTicket };
   }
 }
+
+/** The last sentence parsed in a turn (dropped with the turn). */
+const PARSED = new WeakMap<object, { readonly sentence: string; readonly parsed: ReturnType<typeof parseRequest> }>();
 
 /**
  * A target as said; "sre on call" is read as a role on a scope, but may be a name with "on" in it

@@ -14,11 +14,22 @@ export interface RoleChoice extends RoleView, Searchable {
   readonly scopeKind?: Scope['kind'];
 }
 
-/** All of a user's eligibilities as choices; scopes are named with their parents where the list knows them. */
-export function toRoleChoices(list: readonly EligibilityWithConstraints[]): RoleChoice[] {
-  const scopes = list.map((e) => e.eligibility.scope);
+/**
+ * A user's eligibilities as choices; scopes are named with their parents where `scopes` (by default the
+ * list's own) knows them.
+ */
+export function toRoleChoices(list: readonly EligibilityWithConstraints[], scopes: readonly Scope[] = list.map((e) => e.eligibility.scope)): RoleChoice[] {
   return list.map((e) => toRoleChoice(e, scopes));
 }
+
+/**
+ * Stands in for limits not read yet, where only names are resolved (ActivateDialog.readChoices): the
+ * strictest, so a choice built on it could never let anything through. It never reaches a card.
+ */
+export const NOT_READ: Constraints = {
+  maxDurationMinutes: 0, minDurationMinutes: 0, requiresJustification: true, requiresTicket: true,
+  requiresMfa: true, authenticationContext: null, requiresApproval: true, approvers: [],
+};
 
 export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstraints, knownScopes: readonly Scope[] = []): RoleChoice {
   const scopeName = readableScope(eligibility.scope, knownScopes);

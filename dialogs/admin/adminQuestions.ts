@@ -5,7 +5,7 @@ import { MemoryStorage, MessageFactory, type TurnContext } from 'botbuilder';
 import { ADMIN_PAGE_SIZE, adminTableCard, type AdminTableView } from '../../cards/adminViews';
 import { cardDateTime, formatDuration } from '../../cards/format';
 import { plainMessage } from '../../cards/plainText';
-import type { AdminService } from '../../services/admin/adminService';
+import type { AdminService, DirectoryParts } from '../../services/admin/adminService';
 import type { ActivityEntry, AdminDirectory, Asker, RoleRef } from '../../services/admin/model';
 import { isPimError } from '../../services/pim/errors';
 import type { UserContext } from '../../services/pim/model';
@@ -98,7 +98,7 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       const period = parse.slots.period ? parsePeriod(parse.slots.period, now) : undefined;
       const range: Period = period ?? { from: new Date(now.getTime() - 7 * 86_400_000), to: now, label: 'the last 7 days' };
       const subjectText = parse.slots.user ?? parse.slots.subject ?? parse.slots.role;
-      const dir = await admin.directory(asker);
+      const dir = await admin.directory(asker, NAMES_ONLY);
       let principal: { id: string; name: string } | undefined;
       let role: RoleRef | undefined;
       if (subjectText !== undefined) {
@@ -127,7 +127,7 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       }, result.items.map((e) => activityRow(e, user.userId)));
     }
     case 'settings': {
-      const dir = await admin.directory(asker);
+      const dir = await admin.directory(asker, partsFor(parse));
       const resolved = resolveRole(parse.slots.role ?? '', parse.slots.scope, dir);
       if (!resolved.ok) return text(unresolvedRole(resolved, dir, access.kind));
       // A role the asker may activate is their own business; any other role's settings are for admins.
@@ -184,7 +184,7 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
   }
 
   if (refused) return refused;
-  const dir = await admin.directory(asker);
+  const dir = await admin.directory(asker, partsFor(parse));
   switch (parse.intent) {
     case 'holders':
     case 'eligible': {
@@ -321,6 +321,17 @@ async function showMore(context: TurnContext, deps: DialogDeps, admin: AdminServ
     return;
   }
   await send(context, reply, offset, m[1]);
+}
+
+const NAMES_ONLY: DirectoryParts = { azure: false, alerts: false };
+
+/**
+ * The names a question is resolved against beyond roles, users and groups: Azure names only when it
+ * names a scope (resolveRole looks at Azure roles only then), alert names only when it names an alert.
+ * Each is a read of its own; "who has User Administrator" needs neither.
+ */
+function partsFor(parse: Parse): DirectoryParts {
+  return { azure: parse.slots.scope !== undefined, alerts: parse.slots.alert !== undefined || parse.intent === 'incidents' };
 }
 
 /** Why a role (at a scope) was not found, in words. */

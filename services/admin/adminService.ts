@@ -48,8 +48,12 @@ const ALERT_ID = /^DirectoryRole_[0-9a-f-]{36}_[A-Za-z]+$/i;
 export interface AdminService {
   /** How the user qualifies: an active PRA/GA role (read with their own token), the admin group, or not at all. */
   access(user: UserContext): Promise<AdminAccess>;
-  /** Names to resolve typed words against (roles, users, groups, alerts). */
-  directory(asker: Asker): Promise<AdminDirectory>;
+  /**
+   * Names to resolve typed words against: roles, users and groups always; Azure scopes and roles, and
+   * alerts, only when `parts` asks for them (each is its own read; a question about a directory role
+   * needs neither). Parts not asked for are empty.
+   */
+  directory(asker: Asker, parts?: DirectoryParts): Promise<AdminDirectory>;
   activeHolders(asker: Asker, role: RoleRef): Promise<ReadResult<Holder>>;
   eligibleHolders(asker: Asker, role: RoleRef): Promise<ReadResult<EligibleHolder>>;
   pendingApprovals(asker: Asker): Promise<ReadResult<PendingRequest>>;
@@ -76,17 +80,36 @@ export interface GraphAdminServiceDeps {
   readonly directoryTtlMs?: number;
 }
 
+/** The optional parts of the directory a question needs (the parser knows: a scope means Azure names). */
+export interface DirectoryParts {
+  readonly azure: boolean;
+  readonly alerts: boolean;
+}
+
+const ALL_PARTS: DirectoryParts = { azure: true, alerts: true };
+const NO_PARTS: DirectoryParts = { azure: false, alerts: false };
+
+type CoreDirectory = Pick<AdminDirectory, 'roles' | 'users' | 'groups'>;
+type AlertNames = AdminDirectory['alerts'];
+
 type Names = { roles: Map<string, string>; principals: Map<string, string>; groups: Map<string, string> };
 
 export class GraphAdminService implements AdminService {
   private readonly now: () => Date;
-  private readonly directoryCache: TtlCache<AdminDirectory>;
+  // Names only (no access decisions), kept for directoryTtlMs like before; each part cached on its own
+  // so a question reads only the parts it needs.
+  private readonly coreCache: TtlCache<CoreDirectory>;
+  private readonly azureCache: TtlCache<AzureNames>;
+  private readonly alertCache: TtlCache<AlertNames>;
   private readonly azure: AzureAdminReader | undefined;
 
   constructor(private readonly deps: GraphAdminServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.azure = deps.arm ? new AzureAdminReader(deps.arm) : undefined;
-    this.directoryCache = new TtlCache(deps.directoryTtlMs ?? 5 * 60_000);
+    const ttl = deps.directoryTtlMs ?? 5 * 60_000;
+    this.coreCache = new TtlCache(ttl);
+    this.azureCache = new TtlCache(ttl);
+    this.alertCache = new TtlCache(ttl);
     if (deps.adminGroupId !== undefined) assertGuid(deps.adminGroupId, 'admin group id');
   }
 
@@ -102,10 +125,19 @@ export class GraphAdminService implements AdminService {
     return { kind: 'none' };
   }
 
-  directory(asker: Asker): Promise<AdminDirectory> {
+  async directory(asker: Asker, parts: DirectoryParts = ALL_PARTS): Promise<AdminDirectory> {
     // Non-admins get role names only: enough to ask about their own access.
-    const key = asker.access.kind === 'none' ? `self|${asker.user.userId}` : 'tenant';
-    return this.directoryCache.get(key, () => this.loadDirectory(asker));
+    if (asker.access.kind === 'none') {
+      const core = await this.coreCache.get(`self|${asker.user.userId}`, () => this.loadCore(asker));
+      return { ...core, azureScopes: [], azureRoles: [], alerts: [] };
+    }
+    // Azure names are read with the asker's own ARM token (ARM answers by their RBAC): cached per asker.
+    const [core, azure, alerts] = await Promise.all([
+      this.coreCache.get('tenant', () => this.loadCore(asker)),
+      parts.azure ? this.azureCache.get(`${asker.access.kind}|${asker.user.userId}`, () => this.azureNames(asker)) : Promise.resolve({ scopes: [], roles: [] }),
+      parts.alerts ? this.alertCache.get('tenant', () => this.alertNames(asker)) : Promise.resolve([]),
+    ]);
+    return { ...core, azureScopes: azure.scopes, azureRoles: azure.roles, alerts };
   }
 
   async activeHolders(asker: Asker, role: RoleRef): Promise<ReadResult<Holder>> {
@@ -155,7 +187,7 @@ export class GraphAdminService implements AdminService {
     const items: PendingRequest[] = entra.map((r) => toPendingRequest(r, 'entraRole', { role: roleName, principal, scope: 'Directory' })).filter(isDefined);
     const notes: string[] = [];
     // PIM for Groups wants a group id in every list filter: ask group by group.
-    const dir = await this.directory(asker);
+    const dir = await this.directory(asker, NO_PARTS);
     for (const g of dir.groups) {
       try {
         const raw = await this.read(asker, ADMIN_PATHS.groupRequests, { filter: `groupId eq ${guidLiteral(g.id)} and status eq ${odataString('PendingApproval')}` });
@@ -267,7 +299,7 @@ export class GraphAdminService implements AdminService {
       return h && roleId ? [{ ...h, surface: 'entraRole' as const, roleName: roleName(roleId), scopeName: 'Directory' }] : [];
     });
     // PIM for Groups wants a group id in every list filter: ask group by group.
-    const dir = await this.directory(asker);
+    const dir = await this.directory(asker, NO_PARTS);
     for (const g of dir.groups) {
       try {
         const raw = await this.read(asker, ADMIN_PATHS.groupActive, { filter: `groupId eq ${guidLiteral(g.id)}` });
@@ -380,22 +412,17 @@ export class GraphAdminService implements AdminService {
     return members.some((m) => readString(asRecord(m), 'id')?.toLowerCase() === userId.toLowerCase());
   }
 
-  private async loadDirectory(asker: Asker): Promise<AdminDirectory> {
+  private async loadCore(asker: Asker): Promise<CoreDirectory> {
     const roleRows = await this.read(asker, ADMIN_PATHS.roleDefinitions, { select: 'id,displayName' });
     const roles = roleRows.map(asRecord).flatMap((r) => {
       const id = readString(r, 'id');
       const name = readString(r, 'displayName');
       return id && name ? [{ id: id.toLowerCase(), name }] : [];
     });
-    if (asker.access.kind === 'none') return { roles, users: [], groups: [], azureScopes: [], azureRoles: [], alerts: [] };
-    const [userRows, groupRows, alertRows, azure] = await Promise.all([
+    if (asker.access.kind === 'none') return { roles, users: [], groups: [] };
+    const [userRows, groupRows] = await Promise.all([
       this.read(asker, ADMIN_PATHS.users, { select: 'id,displayName,userPrincipalName' }),
       this.read(asker, ADMIN_PATHS.groups, { select: 'id,displayName' }),
-      this.alerts(asker).then((r) => r.items).catch((e: unknown) => {
-        if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return [];
-        throw e;
-      }),
-      this.azureNames(asker),
     ]);
     const users = userRows.map(asRecord).flatMap((u) => {
       const id = readString(u, 'id');
@@ -405,7 +432,16 @@ export class GraphAdminService implements AdminService {
       const id = readString(g, 'id');
       return id ? [{ id: id.toLowerCase(), name: readString(g, 'displayName') ?? id }] : [];
     });
-    return { roles, users, groups, azureScopes: azure.scopes, azureRoles: azure.roles, alerts: alertRows.map((a) => ({ id: a.id, name: a.displayName })) };
+    return { roles, users, groups };
+  }
+
+  private async alertNames(asker: Asker): Promise<AlertNames> {
+    try {
+      return (await this.alerts(asker)).items.map((a) => ({ id: a.id, name: a.displayName }));
+    } catch (e) {
+      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return [];
+      throw e;
+    }
   }
 
   /** Azure scopes and role names, read with the administrator's ARM token; none when ARM is not theirs to read. */
@@ -431,7 +467,7 @@ export class GraphAdminService implements AdminService {
   }
 
   private async names(asker: Asker): Promise<Names> {
-    const d = await this.directory(asker);
+    const d = await this.directory(asker, NO_PARTS);
     return {
       roles: new Map(d.roles.map((r) => [r.id, r.name])),
       principals: new Map(d.users.map((u) => [u.id, u.name])),

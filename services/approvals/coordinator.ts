@@ -545,7 +545,8 @@ export class ApprovalCoordinator implements RequesterApprovals {
    * created it, else of the eligibility it will be about.
    */
   private async audience(user: UserContext, eligibilityKey: string, request?: ActivationRequest): Promise<Audience> {
-    const entry = (await this.deps.pim.listEligibilities(user)).find((e) => e.eligibility.key === eligibilityKey);
+    // This eligibility's policy only (the approvers are in it), not every eligibility's.
+    const entry = (await this.deps.pim.listEligibilities(user, { only: () => [eligibilityKey] })).find((e) => e.eligibility.key === eligibilityKey);
     const surface = request?.surface ?? entry?.eligibility.surface;
     const port = surface && this.deps.decisions.has(surface) ? this.deps.decisions.port(surface) : undefined;
     const target: ActivationTarget | undefined = request ?? (entry && { principalId: user.userId, roleId: entry.eligibility.roleId, roleName: entry.eligibility.roleName, scope: entry.eligibility.scope });
@@ -556,7 +557,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
       })),
       port && target ? port.recentActivations(target, 3).catch(() => []) : Promise.resolve([]),
       readApprovalContext({
-        people: this.deps.people, listActive: (u) => this.deps.pim.listActive(u), ...(port ? { port } : {}),
+        // The card says what she held when she asked: a listing started up to a minute before (the check
+        // before asking reads her role's surface a moment earlier) and not crossed by her own write is that.
+        people: this.deps.people, listActive: (u) => this.deps.pim.listActive(u, undefined, { maxAgeMs: ACTIVE_ACCESS_AGE_MS }), ...(port ? { port } : {}),
         onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...errorFields(e) }),
       }, user, target),
     ]);
@@ -574,6 +577,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
     this.inFlight.add(tracked);
   }
 }
+
+/** How old a listing of the requester's active access the approval card accepts (see audience). */
+const ACTIVE_ACCESS_AGE_MS = 60_000;
 
 function noop(): void {}
 

@@ -7,16 +7,36 @@ import type { GraphApi } from '../pim/graph/graphApi';
 import { assertGuid } from '../pim/graph/odata';
 import { asRecord, readString } from '../pim/json';
 import type { RequesterProfile } from './context';
+import { TtlCache } from '../pim/ttlCache';
 import type { DirectoryPort } from './port';
 
+/**
+ * How long an approver group's members are kept: 60 s. Every request for a role with that group's
+ * approval reads the same list, so a burst reads it once a minute instead of once per request. The
+ * bot never changes membership (nothing of its own to invalidate); a change in the directory reaches
+ * cards within a minute, and a removed approver's stale card cannot decide: PIM checks the approver.
+ */
+export const GROUP_MEMBERS_TTL_MS = 60_000;
+
+type Member = { id: string; displayName?: string };
+
 export class GraphDirectory implements DirectoryPort {
+  private readonly members: TtlCache<Member[]>;
+
   constructor(
     private readonly graph: GraphApi,
     private readonly appTokens: AppTokenProvider,
-  ) {}
+    membersTtlMs = GROUP_MEMBERS_TTL_MS,
+  ) {
+    this.members = new TtlCache(membersTtlMs);
+  }
 
-  async groupMembers(groupId: string): Promise<Array<{ id: string; displayName?: string }>> {
+  async groupMembers(groupId: string): Promise<Member[]> {
     const id = assertGuid(groupId, 'group id');
+    return (await this.members.get(id.toLowerCase(), () => this.readMembers(id))).map((m) => ({ ...m }));
+  }
+
+  private async readMembers(id: string): Promise<Member[]> {
     const token = await this.appTokens.getAppToken('graph');
     const raw = await this.graph.list(token, `/groups/${id}/members`, { select: 'id,displayName' });
     return raw

@@ -10,6 +10,8 @@ import {
   type ActivationOutcome,
   type ActivationRequest,
   type ActiveAssignment,
+  type Constraints,
+  type Eligibility,
   type EligibilityWithConstraints,
   type ExtensionInput,
   type RequestRef,
@@ -17,7 +19,7 @@ import {
   type UserContext,
   type WaitOptions,
 } from './model';
-import type { PimProvider, PimService } from './service';
+import type { EligibilityOptions, PimProvider, PimService } from './service';
 import { surfaceOfKey } from './surfaces';
 import { TtlCache } from './ttlCache';
 
@@ -44,9 +46,13 @@ export interface PimServiceOptions {
 }
 
 export class ProviderPimService implements PimService {
-  private readonly cache: TtlCache<EligibilityWithConstraints[]>;
+  /** Each user's eligibilities (no policies), and each eligibility's policy on its own: read as needed. */
+  private readonly cache: TtlCache<Eligibility[]>;
+  private readonly policies: TtlCache<Constraints>;
   /** The last listing of each user's open requests per surface, for readers that accept a recent one. */
   private readonly recentRequests = new Map<string, { readonly at: number; readonly requests: ActivationRequest[] }>();
+  /** The last active listing of each user per surface (when it was started, the user's write count then). */
+  private readonly recentActive = new Map<string, { readonly at: number; readonly seq: number; readonly listing: Promise<ActiveAssignment[]> }>();
   /** Each user's writes through this service (count, last time), so a listing read across a write is not kept. */
   private readonly ownWrites = new Map<string, { readonly seq: number; readonly at: number }>();
   private readonly requestsTtlMs: number;
@@ -59,18 +65,40 @@ export class ProviderPimService implements PimService {
   ) {
     this.now = options.now ?? Date.now;
     this.cache = new TtlCache(options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS, this.now);
+    this.policies = new TtlCache(options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS, this.now);
     this.requestsTtlMs = options.cacheTtlMs ?? DEFAULT_ELIGIBILITY_TTL_MS;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
-  listEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]> {
-    return this.cache.get(cacheKey(user), () => this.loadEligibilities(user)).then((items) => [...items]);
+  async listEligibilities(user: UserContext, options: EligibilityOptions = {}): Promise<EligibilityWithConstraints[]> {
+    const all = await this.cache.get(cacheKey(user), () => this.loadEligibilities(user));
+    const keys = options.only?.(all);
+    const wanted = keys ? all.filter((e) => keys.includes(e.key)) : all;
+    return this.withPolicies(user, wanted);
   }
 
-  async listActive(user: UserContext, surface?: Surface): Promise<ActiveAssignment[]> {
+  async listActive(user: UserContext, surface?: Surface, options: { readonly maxAgeMs?: number } = {}): Promise<ActiveAssignment[]> {
     const providers = surface ? this.providers.filter((p) => p.surface === surface) : this.providers;
-    const perProvider = await Promise.all(providers.map((p) => p.listActive(user)));
+    const perProvider = await Promise.all(providers.map((p) => this.activeOf(user, p, options.maxAgeMs ?? 0)));
     return perProvider.flat();
+  }
+
+  /**
+   * One surface's active listing; a caller that accepts `maxAgeMs` shares one started that recently
+   * (even still in flight), unless a write of the user's own came since (it may have changed it).
+   */
+  private async activeOf(user: UserContext, provider: PimProvider, maxAgeMs: number): Promise<ActiveAssignment[]> {
+    const key = `${cacheKey(user)}|${provider.surface}`;
+    const seq = this.writeSeq(user);
+    const hit = this.recentActive.get(key);
+    if (hit && maxAgeMs > 0 && hit.seq === seq && this.now() - hit.at <= maxAgeMs) return [...(await hit.listing)];
+    const listing = provider.listActive(user);
+    this.recentActive.set(key, { at: this.now(), seq, listing });
+    listing.catch(() => {
+      if (this.recentActive.get(key)?.listing === listing) this.recentActive.delete(key);
+    });
+    this.pruneRequests();
+    return [...(await listing)];
   }
 
   async activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest> {
@@ -162,6 +190,7 @@ export class ProviderPimService implements PimService {
   /** Forgets the user's cached eligibilities, e.g. when the bot learns they changed. */
   invalidate(user: UserContext): void {
     this.cache.delete(cacheKey(user));
+    this.policies.deletePrefix(`${cacheKey(user)}|`);
     this.forgetRequests(user);
   }
 
@@ -185,7 +214,10 @@ export class ProviderPimService implements PimService {
     const userKey = cacheKey(user);
     const seq = this.writeSeq(user) + 1;
     this.ownWrites.set(userKey, { seq, at: this.now() });
-    for (const p of this.providers) this.recentRequests.delete(`${userKey}|${p.surface}`);
+    for (const p of this.providers) {
+      this.recentRequests.delete(`${userKey}|${p.surface}`);
+      this.recentActive.delete(`${userKey}|${p.surface}`);
+    }
     return seq;
   }
 
@@ -195,16 +227,18 @@ export class ProviderPimService implements PimService {
 
   /** Keeps the maps to the users seen within the eligibility lifetime, so they cannot grow without bound. */
   private pruneRequests(): void {
-    if (this.recentRequests.size < 1_000) return;
+    if (this.recentRequests.size + this.recentActive.size < 1_000) return;
     const horizon = this.now() - this.requestsTtlMs;
     for (const [key, entry] of this.recentRequests) if (entry.at < horizon) this.recentRequests.delete(key);
+    for (const [key, entry] of this.recentActive) if (entry.at < horizon) this.recentActive.delete(key);
     // A read outlives no TTL (Graph and ARM calls time out long before), so older writes can't matter.
     for (const [key, w] of this.ownWrites) if (w.at < horizon) this.ownWrites.delete(key);
   }
 
   /** The cached eligibility + its provider, with the policy checked locally; nothing sent yet. */
   private async prepare(user: UserContext, input: ActivationInput): Promise<{ entry: EligibilityWithConstraints; provider: PimProvider }> {
-    const entries = await this.listEligibilities(user);
+    // The one policy this request needs, not every eligibility's.
+    const entries = await this.listEligibilities(user, { only: () => [input.eligibilityKey] });
     const entry = entries.find((e) => e.eligibility.key === input.eligibilityKey);
     if (!entry) throw new PimError('notEligible', 'No such eligibility for this user');
     checkActivation(input, entry.constraints);
@@ -238,22 +272,33 @@ export class ProviderPimService implements PimService {
     }
   }
 
-  private async loadEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]> {
-    const perProvider = await Promise.all(
-      this.providers.map(async (provider) => {
-        const eligibilities = await provider.listEligibilities(user);
-        if (provider.getConstraintsMany) {
-          const constraints = await provider.getConstraintsMany(user, eligibilities);
-          return eligibilities.map((eligibility, i) => {
-            const c = constraints[i];
-            if (!c || isPimError(c)) throw c ?? new PimError('unknown', 'No constraints for an eligibility');
-            return { eligibility, constraints: c };
-          });
-        }
-        return Promise.all(eligibilities.map(async (eligibility) => ({ eligibility, constraints: await provider.getConstraints(user, eligibility) })));
-      }),
-    );
-    return perProvider.flat();
+  private async loadEligibilities(user: UserContext): Promise<Eligibility[]> {
+    return (await Promise.all(this.providers.map((provider) => provider.listEligibilities(user)))).flat();
+  }
+
+  /**
+   * The policies of `eligibilities`, each cached on its own (the eligibility TTL): those not cached are
+   * read together per provider (one JSON batch where the provider has one).
+   */
+  private async withPolicies(user: UserContext, eligibilities: readonly Eligibility[]): Promise<EligibilityWithConstraints[]> {
+    const policyKey = (e: Eligibility) => `${cacheKey(user)}|${e.key}`;
+    const batched = new Map<string, Promise<Constraints>>();
+    for (const provider of this.providers) {
+      const missing = eligibilities.filter((e) => e.surface === provider.surface && !this.policies.has(policyKey(e)));
+      if (missing.length === 0 || !provider.getConstraintsMany) continue;
+      const many = provider.getConstraintsMany(user, missing);
+      missing.forEach((e, i) => batched.set(policyKey(e), many.then((list) => {
+        const c = list[i];
+        if (!c || isPimError(c)) throw c ?? new PimError('unknown', 'No constraints for an eligibility');
+        return c;
+      })));
+    }
+    return Promise.all(eligibilities.map(async (eligibility) => {
+      const provider = this.providers.find((p) => p.surface === eligibility.surface);
+      if (!provider) throw new PimError('notEligible', 'No provider for this eligibility');
+      const constraints = await this.policies.get(policyKey(eligibility), () => batched.get(policyKey(eligibility)) ?? provider.getConstraints(user, eligibility));
+      return { eligibility, constraints };
+    }));
   }
 }
 

@@ -47,12 +47,26 @@ export interface PimProvider {
   getRequest(user: UserContext, requestId: string): Promise<ActivationRequest>;
 }
 
+export interface EligibilityOptions {
+  /** Picks the keys wanted from the user's eligibilities (their names, scopes, ends; no policies yet). */
+  readonly only?: (eligibilities: readonly Eligibility[]) => readonly string[] | undefined;
+}
+
 /** What the bot uses: all providers behind one face, with short-lived caches. */
 export interface PimService {
-  /** Every eligibility of the user with the limits its policy sets, across all surfaces (cached briefly). */
-  listEligibilities(user: UserContext): Promise<EligibilityWithConstraints[]>;
-  /** What the user holds now, across all surfaces (or one), with time left in endDateTime. */
-  listActive(user: UserContext, surface?: Surface): Promise<ActiveAssignment[]>;
+  /**
+   * Every eligibility of the user with the limits its policy sets, across all surfaces (cached briefly).
+   * With `only`, the eligibilities are listed first and only those whose keys `only` answers are
+   * returned, with the policies of those alone read (undefined = all): a role named in a sentence
+   * costs one policy read, not one per eligibility.
+   */
+  listEligibilities(user: UserContext, options?: EligibilityOptions): Promise<EligibilityWithConstraints[]>;
+  /**
+   * What the user holds now, across all surfaces (or one), with time left in endDateTime. With
+   * `maxAgeMs`, a surface's listing started that recently (and not crossed by the user's own activate,
+   * deactivate, extend or cancel) is answered without reading PIM again; without it PIM is read.
+   */
+  listActive(user: UserContext, surface?: Surface, options?: { readonly maxAgeMs?: number }): Promise<ActiveAssignment[]>;
   /** Validates input against the policy first (throws PimError 'policyViolation' / 'durationTooShort' / 'notEligible'). */
   activate(user: UserContext, input: ActivationInput): Promise<ActivationRequest>;
   /**

@@ -23,8 +23,19 @@ export class TtlCache<T> {
     return value;
   }
 
+  /** Whether `key` holds a value that has not expired (loaded or still loading). */
+  has(key: string): boolean {
+    const hit = this.entries.get(key);
+    return hit !== undefined && hit.expiresAt > this.now();
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
+  }
+
+  /** Drops every key that starts with `prefix` (one user's entries). */
+  deletePrefix(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
   clear(): void {

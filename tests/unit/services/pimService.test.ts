@@ -257,6 +257,51 @@ describe('services/pim PimService', () => {
     });
   });
 
+  it("with `only`, reads the policies of the eligibilities picked from the listing and of no other", async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    const seen: string[][] = [];
+    const picked = await service.listEligibilities(alice, { only: (all) => { seen.push(all.map((e) => e.roleName)); return [userAdmin.key]; } });
+    assert.deepEqual(seen, [['Global Reader', 'User Administrator']], 'the chooser sees every eligibility');
+    assert.deepEqual(picked.map((e) => [e.eligibility.roleName, e.constraints.maxDurationMinutes]), [['User Administrator', 240]]);
+    assert.deepEqual(p.getConstraints.getCalls().map((c) => c.args[1].roleName), ['User Administrator'], 'one policy read');
+    // The full list later reads only the policy not read yet; an activation needs only its own.
+    assert.equal((await service.listEligibilities(alice)).length, 2);
+    assert.deepEqual(p.getConstraints.getCalls().map((c) => c.args[1].roleName), ['User Administrator', 'Global Reader']);
+    await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
+    assert.equal(p.getConstraints.callCount, 2, 'cached policies reused');
+    assert.equal(p.listEligibilities.callCount, 1);
+  });
+
+  it('an activation reads only its own policy; invalidate drops the cached policies too', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
+    assert.deepEqual(p.getConstraints.getCalls().map((c) => c.args[1].roleName), ['Global Reader']);
+    service.invalidate(alice);
+    await service.listEligibilities(alice, { only: () => [reader.key] });
+    assert.equal(p.getConstraints.callCount, 2, 'read again after invalidate');
+    assert.equal(p.listEligibilities.callCount, 2);
+  });
+
+  it('listActive with maxAgeMs shares a listing started that recently, unless the user wrote since', async () => {
+    const p = stubProvider();
+    const service = new ProviderPimService([p], { now });
+    await service.listActive(alice);
+    await service.listActive(alice);
+    assert.equal(p.listActive.callCount, 2, 'without maxAgeMs PIM is read every time');
+    await service.listActive(alice, undefined, { maxAgeMs: 60_000 });
+    assert.equal(p.listActive.callCount, 2, 'a listing of a moment ago is reused');
+    await service.listActive(bob, undefined, { maxAgeMs: 60_000 });
+    assert.equal(p.listActive.callCount, 3, "another user's listing is not");
+    clock += 60_001;
+    await service.listActive(alice, undefined, { maxAgeMs: 60_000 });
+    assert.equal(p.listActive.callCount, 4, 'older than maxAgeMs: read again');
+    await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
+    await service.listActive(alice, undefined, { maxAgeMs: 60_000 });
+    assert.equal(p.listActive.callCount, 5, 'her own write since: read again');
+  });
+
   it('merges active assignments of every provider', async () => {
     const p = stubProvider();
     const service = new ProviderPimService([p], { now });
