@@ -17,6 +17,7 @@ export const MEMORY_GROWTH_TARGET_MB = 100;
 const CONCURRENCY = 50;
 /** Two of bot/idleMemory's 30-second looks, so one whole interval is idle whatever the phase. */
 const IDLE_WAIT_MS = 65_000;
+const REMINDER_REFRESH_MS = 65_000;
 const ASKS_DURATION = /How long do you need/i;
 
 export interface MemoryResult {
@@ -71,6 +72,10 @@ export async function measureMemory(
   };
   await round1();
   const first = await quiet(bot);
+  // Idle means idle: each person's once-per-process reminder recompute runs 60 s after her first
+  // message (bot/notifyReminders), 1,000 of them after this round; wait them out first.
+  await new Promise((r) => setTimeout(r, REMINDER_REFRESH_MS));
+  await quiet(bot, 180_000);
   await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
   const retained = await bot.stats();
   await round1();
@@ -94,12 +99,13 @@ export async function measureMemory(
 }
 
 /** Stats after the work a turn leaves behind (state writes, cache fills) has finished, with a full GC. */
-async function quiet(bot: BotProcess): Promise<ProcessStats> {
+async function quiet(bot: BotProcess, atMostMs = 15_000): Promise<ProcessStats> {
   let last = await bot.stats();
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-    await new Promise((r) => setTimeout(r, 300));
+  for (const deadline = Date.now() + atMostMs; Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 1000));
     const now = await bot.stats();
-    if (now.cpuMicros - last.cpuMicros < 3_000) break;
+    // Under 1% of a core for a second.
+    if (now.cpuMicros - last.cpuMicros < 10_000) break;
     last = now;
   }
   await bot.stats({ gc: true });
@@ -109,7 +115,7 @@ async function quiet(bot: BotProcess): Promise<ProcessStats> {
 export function memoryLines(m: MemoryResult): string[] {
   return [
     `Memory (${m.runtime}) after ${m.conversations} conversations in mid-dialog (distinct users, each at the duration question): RSS ${m.rssMb} MB vs. ${m.idleRssMb} MB idle, growth ${m.rssGrowthMb} MB (target at most ${MEMORY_GROWTH_TARGET_MB}); heap ${m.heapUsedMb} MB vs. ${m.idleHeapUsedMb} MB (+${m.heapGrowthMb}); external ${m.externalMb} MB`,
-    `  after ${IDLE_WAIT_MS / 1000} s idle (what the bot keeps): RSS ${m.retainedAfterIdle.rssMb} MB, growth ${m.retainedAfterIdle.rssGrowthMb} MB; heap ${m.retainedAfterIdle.heapUsedMb} MB`,
+    `  once idle again (reminder recomputes done, then ${IDLE_WAIT_MS / 1000} s; what the bot keeps): RSS ${m.retainedAfterIdle.rssMb} MB, growth ${m.retainedAfterIdle.rssGrowthMb} MB; heap ${m.retainedAfterIdle.heapUsedMb} MB`,
     `  a second round (same people, ${m.conversations} new conversations): RSS ${m.secondRound.rssMb} MB (${m.secondRound.rssGrowthMb >= 0 ? '+' : ''}${m.secondRound.rssGrowthMb}), heap ${m.secondRound.heapUsedMb} MB (${m.secondRound.heapGrowthMb >= 0 ? '+' : ''}${m.secondRound.heapGrowthMb})${m.notInDialog ? `; ${m.notInDialog} conversations did not reach the duration question` : ''}`,
   ];
 }
