@@ -4,7 +4,7 @@
 // memory reducer nor a regular full GC hands them back. Only a "last resort" collection (what V8
 // does under memory pressure) does: measured, RSS went from 628 MB back to 237 MB (223 MB before
 // the burst); see docs/performance.md. So, when the event loop has been nearly idle for a whole
-// interval and RSS is well above what it was after the last release, run that collection once.
+// interval and RSS is 32 MB or more above what it was after the last release, run that collection once.
 // It costs a few hundred milliseconds of one core, only while nothing else is running.
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -18,7 +18,7 @@ export interface IdleMemoryOptions {
   readonly intervalMs?: number;
   /** At most this share of the interval busy counts as idle (default 2%). */
   readonly maxUtilization?: number;
-  /** Release only when RSS grew at least this much since the last release (default 64 MB). */
+  /** Release only when RSS grew at least this much since the last release (default 32 MB). */
   readonly minGrowthBytes?: number;
   readonly rss?: () => number;
   readonly utilization?: () => number;
@@ -31,7 +31,7 @@ export function releaseMemoryWhenIdle(options: IdleMemoryOptions = {}): () => vo
   if (!gc) return () => undefined;
   const rss = options.rss ?? (() => process.memoryUsage.rss());
   const utilization = options.utilization ?? eventLoopUtilizationSinceLastCall();
-  const check = idleMemoryCheck({ gc, rss, utilization, maxUtilization: options.maxUtilization ?? 0.02, minGrowthBytes: options.minGrowthBytes ?? 64 * 1024 * 1024 });
+  const check = idleMemoryCheck({ gc, rss, utilization, maxUtilization: options.maxUtilization ?? 0.02, minGrowthBytes: options.minGrowthBytes ?? 32 * 1024 * 1024 });
   const timer = setInterval(check, options.intervalMs ?? 30_000);
   timer.unref();
   return () => clearInterval(timer);
