@@ -5,7 +5,7 @@
 // pay that continues a conversation on another instance or after a restart. Run in a child by
 // tests/support/botProcess.
 import { CloudAdapter, ConversationState, type TurnContext } from 'botbuilder';
-import type { BotConfig } from '../bot/config';
+import { loadConfig, type BotConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
 import { jsonBodyGate } from '../bot/http/edge';
 import { restify, type RestifyRequest, type RestifyResponse } from '../bot/http/restify';
@@ -45,4 +45,11 @@ function echoApp(config: BotConfig, onMessage: (context: TurnContext) => Promise
         server.server.closeIdleConnections();
       }),
   };
+}
+
+// The compiled floors (bench/compiled.ts): `node dist/bench/echoBot.js`, BENCH_ECHO=stateful for the stateful one.
+if (require.main === module) {
+  const config = loadConfig(process.env);
+  const app = (process.env['BENCH_ECHO'] === 'stateful' ? createStatefulEchoBotApp : createEchoBotApp)(config);
+  void app.listen(config.port);
 }

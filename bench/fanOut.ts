@@ -2,12 +2,16 @@
 // been delivered, for 1, 10 and 50 approvers, through a connector enforcing Teams' rate limits.
 // The baseline (the floor) is the framework alone posting the same cards to the same number of
 // conversations (after the requester's messages of the submit turn, which share the per-app window)
-// through the same connector, paced by the same limits, measured in the same run.
+// through the same connector, paced by the same limits, measured in the same run, after one durable
+// write to the bot's own Storage (issue 19: the floor includes the record any crash-safe bot writes
+// before the first card).
+import { randomUUID } from 'node:crypto';
 import { CloudAdapter, MessageFactory, type ConversationReference } from 'botbuilder';
 import { loadConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
 import { RateLimiter } from '../bot/channel/rateLimiter';
 import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
+import { createStateStorage } from '../services/store/stateStorage';
 import type { TenantEmulator } from '../emulator/tenant/index';
 import type { BotProcess } from '../tests/support/botProcess';
 import { addBenchUsers, clearActivations } from './benchUsers';
@@ -39,11 +43,14 @@ function isCard(d: Delivery): boolean {
 }
 
 /**
- * The framework alone: the messages the submit turn sends the requester (they count against the same
- * per-app window), then N cards to N conversations, paced by the bot's own rate limiter.
+ * The framework alone after one durable write: the record, then the messages the submit turn sends the
+ * requester (they count against the same per-app window), then N cards to N conversations, paced by the
+ * bot's own rate limiter.
  */
 async function floor(connector: RateLimitedConnector, env: Record<string, string>, conversations: readonly string[], card: object, requesterMessages: number): Promise<number> {
-  const adapter = new CloudAdapter(createChannelAuthentication(loadConfig(env)));
+  const config = loadConfig(env);
+  const adapter = new CloudAdapter(createChannelAuthentication(config));
+  const storage = createStateStorage(config.storage);
   const limiter = new RateLimiter();
   const post = async (id: string) => {
     const sent = await limiter.acquire(id);
@@ -53,7 +60,12 @@ async function floor(connector: RateLimitedConnector, env: Record<string, string
     });
     sent();
   };
+  // Opens the storage client's connection outside the clock, as the bot's is open from its earlier turns.
+  await storage.read([`bench/fanout-floor/warm`]);
   const started = performance.now();
+  // The one durable write a bot that survives a crash between the post and the record cannot skip:
+  // the approval record, with every approver's copy claimed, written before the first card goes out.
+  await storage.write({ [`bench/fanout-floor/${randomUUID()}`]: { eTag: '*', approvers: conversations, claimedAt: new Date().toISOString() } });
   for (let i = 0; i < requesterMessages; i++) await post(`a:floor-requester-${conversations.length}`);
   await Promise.all(conversations.map(post));
   return performance.now() - started;

@@ -22,10 +22,14 @@ import { measureFanOut, type FanOutResult } from './fanOut';
 import { benchParsers, parsersLines, WORST_TO_TYPICAL_TARGET, type ParsersBench } from './parsers';
 import { emulatorMsDuring, percentile, round } from './stats';
 import { upstreamCallsPerFlow, type UpstreamCalls } from './upstream';
+import { measureMemory, memoryLines, MEMORY_GROWTH_TARGET_MB, type MemoryResult } from './memory';
+import { buildCompiled, cleanCompiled, startCompiled, type Subject } from './compiled';
 import { localBotEnv } from '../tests/support/localBotEnv';
 import { BURST_TARGETS, burstLines, parseBurstArgs, runBurst, type BurstResult } from './burst';
 
 const repoRoot = path.resolve(__dirname, '..');
+/** What runs the bot and its floors: the production build (default) or the sources under tsx (`tsx` argument). */
+type Runtime = 'compiled' | 'tsx';
 const profileDir = process.env['BENCH_PROFILE'] ? path.join(repoRoot, 'bench', 'profiles') : undefined;
 const LEVELS = [1, 50, 200] as const;
 /**
@@ -44,8 +48,12 @@ const SEQUENTIAL_CONVERSATIONS = 40;
 const WARM_CACHE_SECONDS = '1800';
 /** Each process recomputes a user's reminders once, this long after her first message to it (bot/notifyReminders). */
 const REMINDER_REFRESH_AFTER_MS = 60_000;
-const MEMORY_CONVERSATIONS = 1000;
-const TARGETS = { cpuRatio: 2, p99ExcludingEmulatorMs: 200, fanOutRatio: 1.2 } as const;
+/**
+ * Issue 19: CPU per turn at most 1.5x the stateful echo while people pause and 2x back-to-back; the
+ * one-approver fan-out at most 1.5x its floor (which includes one durable write), 10 and 50 approvers
+ * within 1.2x of the rate-limit floor. The old targets against the plain echo are still reported.
+ */
+const TARGETS = { cpuRatio: 2, statefulPacedRatio: 1.5, statefulBackToBackRatio: 2, p99ExcludingEmulatorMs: 200, fanOutRatio: 1.2, fanOutOneApproverRatio: 1.5 } as const;
 
 interface LevelResult {
   readonly concurrency: number;
@@ -210,37 +218,6 @@ async function floorTurns(
   return { cpuMsPerTurn: round((after.cpuMicros - before.cpuMicros) / 1000 / turns.length), p50Ms: round(percentile(wall, 50)), p99Ms: round(percentile(wall, 99)) };
 }
 
-async function memory(stack: Stack, users: readonly ChatUser[]): Promise<{ conversations: number; idleRssMb: number; rssMb: number; heapUsedMb: number; idleHeapUsedMb: number; rssRatio: number }> {
-  const bot = await startBotProcess({ env: stack.env });
-  try {
-    // One conversation first, so "idle" means loaded and warmed up, not just started.
-    await openConversation({ endpoint: bot.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user: users[0]! }).say('my roles');
-    const idle = await bot.stats({ gc: true });
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        while (next < MEMORY_CONVERSATIONS) {
-          const user = users[next++ % users.length]!;
-          // Leaves each conversation waiting for the duration: a dialog in flight.
-          await openConversation({ endpoint: bot.endpoint, connector: stack.connector, tenantId: stack.tenant.tenantId, user }).say('activate global reader');
-        }
-      }),
-    );
-    const loaded = await bot.stats({ gc: true });
-    const mb = (b: number) => round(b / 1024 / 1024);
-    return {
-      conversations: MEMORY_CONVERSATIONS,
-      idleRssMb: mb(idle.rssBytes),
-      rssMb: mb(loaded.rssBytes),
-      idleHeapUsedMb: mb(idle.heapUsedBytes),
-      heapUsedMb: mb(loaded.heapUsedBytes),
-      rssRatio: round(loaded.rssBytes / idle.rssBytes),
-    };
-  } finally {
-    await bot.stop();
-  }
-}
-
 function fanOutLines(fanOut: readonly FanOutResult[] | string): string[] {
   if (typeof fanOut === 'string') return [`  ${fanOut}`];
   return fanOut.map((f) => `  ${String(f.approvers).padStart(3)} approvers: ${f.ms} ms, floor ${f.floorMs} ms, ${f.ratio}x (median of ${f.rounds} rounds); delivered ${f.delivered}/${f.approvers} in every round, doubled ${f.doubled}, 429s ${f.refusals}`);
@@ -262,30 +239,36 @@ function turnCostLines(levels: readonly LevelResult[]): string[] {
   return lines;
 }
 
-function printTable(levels: readonly LevelResult[], saturated: LevelResult, calls: UpstreamCalls, fanOut: readonly FanOutResult[] | string, mem: Awaited<ReturnType<typeof memory>>): void {
+function printTable(levels: readonly LevelResult[], saturated: LevelResult, calls: UpstreamCalls, fanOut: readonly FanOutResult[] | string, mem: MemoryResult): void {
   const lines: string[] = ['', ...turnCostLines([...levels, saturated])];
   lines.push('', 'Upstream calls per flow (emulator request log; ratio vs. warm activation)');
   for (const [flow, c] of Object.entries(calls)) lines.push(`  ${flow.padEnd(22)} ${String(c.calls).padStart(4)} calls  (${c.ratio}x)  ${c.detail}`);
   lines.push('', 'Approval fan-out through a Teams-rate-limited connector (7/s per conversation, 50/s per app)');
   lines.push(...fanOutLines(fanOut));
-  lines.push('', `Memory after ${mem.conversations} conversations in mid-dialog: RSS ${mem.rssMb} MB vs. ${mem.idleRssMb} MB idle (${mem.rssRatio}x); heap ${mem.heapUsedMb} MB vs. ${mem.idleHeapUsedMb} MB`);
+  lines.push('', ...memoryLines(mem));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
   const t0 = Date.now();
   const args = process.argv.slice(2);
-  if (args.includes('fanout')) return fanOutOnly(t0);
+  if (args.includes('fanout')) return fanOutOnly(t0, args.includes('tsx') ? 'tsx' : 'compiled');
   if (args.includes('parsers')) return parsersOnly(t0);
   if (args.includes('upstream')) return upstreamOnly(t0);
   if (args.includes('burst')) return burstOnly(t0, args);
+  if (args.includes('memory')) return memoryOnly(t0, args.includes('tsx') ? 'tsx' : 'compiled');
   const turnsOnly = args.includes('turns');
+  // The production build by default (`node dist/bot/index.js`, bench/compiled.ts); `tsx` runs the sources as the tests do.
+  const runtime: Runtime = args.includes('tsx') ? 'tsx' : 'compiled';
+  if (runtime === 'compiled') buildCompiled();
+  process.stderr.write(`bench: ${runtime === 'compiled' ? 'compiled build (node dist/bot/index.js, dist/bench/echoBot.js)' : 'sources under tsx'}\n`);
   const stack = await startStack();
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const bot = await startBotProcess({ env: { ...stack.env, PIM_CACHE_SECONDS: WARM_CACHE_SECONDS } });
-  const echo = await startBotProcess({ env: stack.env, factory: { module: path.join(__dirname, 'echoBot.ts'), exportName: 'createEchoBotApp' } });
+  const start = runtime === 'compiled' ? startCompiled : startUnderTsx;
+  const bot = await start('bot', { env: { ...stack.env, PIM_CACHE_SECONDS: WARM_CACHE_SECONDS } });
+  const echo = await start('echo', { env: stack.env });
   // Its own container: the same conversation ids must not meet the bot's dialog state.
-  const statefulEcho = await startBotProcess({ env: { ...stack.env, STORAGE_CONTAINER: 'bench-echo' }, factory: { module: path.join(__dirname, 'echoBot.ts'), exportName: 'createStatefulEchoBotApp' } });
+  const statefulEcho = await start('statefulEcho', { env: { ...stack.env, STORAGE_CONTAINER: 'bench-echo' } });
   const subjects: Subjects = { bot, echo, statefulEcho };
   try {
     const users = await addBenchUsers(stack.tenant, Math.max(...LEVELS));
@@ -322,14 +305,15 @@ async function main(): Promise<void> {
     const saturated = await turnCost(stack, subjects, users, Math.max(...LEVELS), false);
     process.stderr.write(`bench: saturated turn cost done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
     if (turnsOnly) {
-      process.stdout.write(`${turnCostLines([...levels, saturated]).join('\n')}\n(${Math.round((Date.now() - t0) / 1000)} s; turn cost only, no results file)\n`);
+      const flags = turnTargets(levels, saturated);
+      process.stdout.write(`${turnCostLines([...levels, saturated]).join('\n')}\nTargets: ${JSON.stringify(flags)}\n(${Math.round((Date.now() - t0) / 1000)} s, ${runtime}; turn cost only, no results file)\n`);
       return;
     }
     const calls = await upstreamCallsPerFlow(stack, bot);
     process.stderr.write(`bench: upstream calls done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
     const fanOut = await measureFanOut(stack, bot);
     process.stderr.write(`bench: fan-out done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
-    const mem = await memory(stack, users);
+    const mem = await memoryOf(stack, runtime);
     process.stderr.write(`bench: memory done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
     const parsers = benchParsers();
 
@@ -337,14 +321,18 @@ async function main(): Promise<void> {
     const results = {
       when: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+      runtime: runtime === 'compiled' ? 'node dist/bot/index.js (npm run build); floors: dist/bench/echoBot.js' : 'tsx',
       targets: {
         // From the measured values, not the ratios rounded for the table (1.24 must not pass as 1.2).
         cpuPerTurnAtMost2xFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.echo.cpuMsPerTurn),
         // Beside the target: the floor any bot with durable conversation state stands on (docs/performance.md).
         cpuPerTurnAtMost2xStatefulFloor: [...levels, saturated].every((l) => l.bot.cpuMsPerTurn <= TARGETS.cpuRatio * l.statefulEcho.cpuMsPerTurn),
         p99Under200msExcludingEmulator: levels.every((l) => l.bot.p99ExcludingEmulatorMs < TARGETS.p99ExcludingEmulatorMs),
-        fanOutWithin1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.every((f) => f.ms <= TARGETS.fanOutRatio * f.floorMs && f.delivered === f.approvers && f.doubled === 0),
+        ...turnTargets(levels, saturated),
+        fanOutOneApproverAtMost1_5xFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.filter((f) => f.approvers === 1).every((f) => f.ms <= TARGETS.fanOutOneApproverRatio * f.floorMs && f.delivered === f.approvers && f.doubled === 0),
+        fanOut10And50Within1_2xOfFloor: typeof fanOut === 'string' ? 'not measured' : fanOut.filter((f) => f.approvers > 1).every((f) => f.ms <= TARGETS.fanOutRatio * f.floorMs && f.delivered === f.approvers && f.doubled === 0),
         ...parserTargets(parsers),
+        ...memoryTargets(mem),
       },
       turnCost: levels,
       saturated,
@@ -355,20 +343,76 @@ async function main(): Promise<void> {
       seconds: Math.round((Date.now() - t0) / 1000),
       atHighestConcurrency: { cpuRatio: last.cpuRatio, p99ExcludingEmulatorMs: last.bot.p99ExcludingEmulatorMs },
     };
-    writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    // The burst runs on its own (npm run bench -- burst, ~19 min): its figures and flags are kept.
+    updateResults(results, results.targets);
     printTable(levels, saturated, calls, fanOut, mem);
     process.stdout.write(`\n${parsersLines(parsers).join('\n')}\n`);
     process.stdout.write(`\nTargets: ${JSON.stringify(results.targets)}\nWrote bench/results.json in ${results.seconds} s\n`);
   } finally {
     await Promise.all([bot.stop(), echo.stop(), statefulEcho.stop()]);
     await stack.stop();
+    if (runtime === 'compiled') cleanCompiled();
   }
 }
 
-/** `npm run bench -- fanout`: the approval fan-out alone (a minute instead of the whole run); writes no results file. */
-async function fanOutOnly(t0: number): Promise<void> {
+/** The old subjects: the sources under tsx, the echo floors through botProcess's factory option. */
+function startUnderTsx(subject: Subject, options: { env: Record<string, string> }): Promise<BotProcess> {
+  if (subject === 'bot') return startBotProcess(options);
+  const exportName = subject === 'echo' ? 'createEchoBotApp' : 'createStatefulEchoBotApp';
+  return startBotProcess({ ...options, factory: { module: path.join(__dirname, 'echoBot.ts'), exportName } });
+}
+
+/** A bot of its own for the memory scenario (the turn levels' bot has met 200 other people). */
+async function memoryOf(stack: Stack, runtime: Runtime): Promise<MemoryResult> {
+  const bot = await (runtime === 'compiled' ? startCompiled : startUnderTsx)('bot', { env: { ...stack.env, STORAGE_CONTAINER: 'bench-memory' } });
+  try {
+    const result = await measureMemory(stack, bot, runtime === 'compiled' ? 'node dist/bot/index.js' : 'tsx bot/index.ts');
+    const lost = bot.unhandledRejections();
+    if (lost.length > 0) process.stderr.write(`bench: ${lost.length} unhandled rejections in the memory bot: ${lost[0]}\n`);
+    return result;
+  } finally {
+    await bot.stop();
+  }
+}
+
+/** `npm run bench -- memory`: the memory scenario alone; updates its part of bench/results.json. */
+async function memoryOnly(t0: number, runtime: Runtime): Promise<void> {
+  if (runtime === 'compiled') buildCompiled();
   const stack = await startStack();
-  const bot = await startBotProcess({ env: stack.env });
+  try {
+    const mem = await memoryOf(stack, runtime);
+    updateResults({ memory: mem, memoryWhen: new Date().toISOString() }, memoryTargets(mem));
+    process.stdout.write(`${memoryLines(mem).join('\n')}\nTargets: ${JSON.stringify(memoryTargets(mem))}\n(${Math.round((Date.now() - t0) / 1000)} s)\n`);
+  } finally {
+    await stack.stop();
+    if (runtime === 'compiled') cleanCompiled();
+  }
+}
+
+function turnTargets(levels: readonly LevelResult[], saturated: LevelResult): Record<string, boolean> {
+  return {
+    cpuPerTurnAtMost1_5xStatefulEchoPaced: levels.every((l) => l.bot.cpuMsPerTurn <= TARGETS.statefulPacedRatio * l.statefulEcho.cpuMsPerTurn),
+    cpuPerTurnAtMost2xStatefulEchoBackToBack: saturated.bot.cpuMsPerTurn <= TARGETS.statefulBackToBackRatio * saturated.statefulEcho.cpuMsPerTurn,
+  };
+}
+
+function memoryTargets(mem: MemoryResult): Record<string, boolean> {
+  // On what the bot keeps once idle again; the growth right after the burst is reported next to it.
+  return { memoryGrowthAtMost100MbAfter1000Conversations: mem.retainedAfterIdle.rssGrowthMb <= MEMORY_GROWTH_TARGET_MB && mem.notInDialog === 0 };
+}
+
+/** Merges one scenario's figures and flags into bench/results.json, keeping the rest of the file. */
+function updateResults(part: Record<string, unknown>, targets: Record<string, unknown>): void {
+  const file = path.join(__dirname, 'results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { targets?: Record<string, unknown> }) : {};
+  writeFileSync(file, `${JSON.stringify({ ...previous, ...part, targets: { ...(previous.targets ?? {}), ...targets } }, null, 2)}\n`);
+}
+
+/** `npm run bench -- fanout`: the approval fan-out alone (a minute instead of the whole run); writes no results file. */
+async function fanOutOnly(t0: number, runtime: Runtime): Promise<void> {
+  if (runtime === 'compiled') buildCompiled();
+  const stack = await startStack();
+  const bot = await (runtime === 'compiled' ? startCompiled : startUnderTsx)('bot', { env: stack.env });
   try {
     const fanOut = await measureFanOut(stack, bot);
     const lines = ['Approval fan-out through a Teams-rate-limited connector (7/s per conversation, 50/s per app)', ...fanOutLines(fanOut)];
@@ -377,6 +421,7 @@ async function fanOutOnly(t0: number): Promise<void> {
   } finally {
     await bot.stop();
     await stack.stop();
+    if (runtime === 'compiled') cleanCompiled();
   }
 }
 

@@ -4,6 +4,7 @@
 // Only the configuration and the telemetry module are loaded before telemetry starts: the http
 // module, the Azure SDKs and botbuilder are required after it, so their calls are instrumented.
 import { ConfigError, loadConfig, readEnvironment, type BotConfig } from './config';
+import { releaseMemoryWhenIdle } from './idleMemory';
 import { createJsonLogger } from './logging';
 import { startTelemetry } from './telemetry';
 
@@ -46,12 +47,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     throw error;
   }
   logger.info('listening', { mode: config.mode, port, telemetry: telemetry.enabled ? 'azure-monitor' : 'off' });
-  const stop = () =>
+  const stopReleasing = releaseMemoryWhenIdle();
+  const stop = () => {
+    stopReleasing();
     void app
       .close()
       .then(() => telemetry.shutdown())
       .catch(() => undefined)
       .then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -56,10 +56,47 @@ export function prepareCards(names: readonly CardName[]): void {
  * names can neither link, format, nor reorder what a reader sees.
  */
 export function renderCard(name: CardName, data: object): Attachment {
+  const key = renderedKey(name, data);
+  const cached = key === undefined ? undefined : rendered.get(key);
+  if (cached !== undefined) {
+    // Most recently used last, so the oldest is the one let go.
+    rendered.delete(key!);
+    rendered.set(key!, cached);
+    return CardFactory.adaptiveCard(JSON.parse(cached) as Record<string, unknown>);
+  }
   const card = sanitizeCard(templateFor(name).expand({ $root: data }) as Record<string, unknown>);
-  const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
+  const json = JSON.stringify(card);
+  const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > MAX_CARD_BYTES) {
     throw new CardRenderError(`card "${name}" is ${bytes} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
   }
+  if (key !== undefined) {
+    if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+    rendered.set(key, json);
+  }
   return CardFactory.adaptiveCard(card);
+}
+
+/**
+ * The cards rendered last, by template and data (JSON). Many people get the very same card (a role's
+ * duration form, the same notice), and a render (templating, then sanitising every text) costs
+ * 0.1-0.3 ms against a few microseconds to parse a stored copy (docs/performance.md). A card is a pure
+ * function of its template and its data, so a copy is exactly what a new render would give; each hit
+ * is a fresh object, so nobody shares one. Bounded in count and key size.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 500;
+const RENDERED_KEY_MAX_CHARS = 4096;
+
+/** The cache key for plain JSON data; undefined (no caching) for anything else (a Date, a class instance, a function). */
+function renderedKey(name: CardName, data: object): string | undefined {
+  let plain = true;
+  const json = JSON.stringify(data, function (this: unknown, field: string, value: unknown) {
+    const raw = (this as Record<string, unknown>)[field];
+    if (typeof raw === 'function') plain = false;
+    else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && (Object.getPrototypeOf(raw) !== Object.prototype || 'toJSON' in raw)) plain = false;
+    return value;
+  });
+  if (!plain || json === undefined || json.length > RENDERED_KEY_MAX_CHARS) return undefined;
+  return `${name}\u0000${json}`;
 }

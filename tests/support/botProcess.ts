@@ -30,6 +30,8 @@ export interface ProcessStats {
   readonly cpuMicros: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** Memory of C++ objects bound to JS ones (Buffers included). */
+  readonly externalBytes: number;
 }
 
 export interface BotProcess {
@@ -63,6 +65,12 @@ export interface BotProcessOptions {
   readonly startTimeoutMs?: number;
   /** Extra node flags for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=...'] for a profile. */
   readonly nodeArgs?: readonly string[];
+  /**
+   * Run a compiled script (`dist/bot/index.js`, the production start) with plain node instead of this
+   * file under tsx: `preload` is a compiled module that answers the parent's IPC the way runChild does
+   * (bench/compiledChild.ts). The script must listen on the PORT it is given (not 0).
+   */
+  readonly compiled?: { readonly script: string; readonly preload: string };
 }
 
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
@@ -72,7 +80,8 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     ...options.env,
     ...(options.factory ? { [FACTORY_ENV]: `${options.factory.module}#${options.factory.exportName}` } : {}),
   };
-  const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), '--require', 'tsx/cjs', __filename], {
+  const entry = options.compiled ? ['--require', options.compiled.preload, options.compiled.script] : ['--require', 'tsx/cjs', __filename];
+  const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), ...entry], {
     cwd: path.resolve(__dirname, '..', '..'),
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -150,7 +159,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
 
 async function requestStats(child: ChildProcess, id: number, gc: boolean): Promise<ProcessStats> {
   const m = await ask(child, { type: 'stats', id, gc }, 'stats');
-  return { cpuMicros: m.cpu.user + m.cpu.system, rssBytes: m.memory.rss, heapUsedBytes: m.memory.heapUsed };
+  return { cpuMicros: m.cpu.user + m.cpu.system, rssBytes: m.memory.rss, heapUsedBytes: m.memory.heapUsed, externalBytes: m.memory.external };
 }
 
 function ask<T extends ChildMessage['type']>(child: ChildProcess, message: ParentMessage, answer: T): Promise<Extract<ChildMessage, { type: T }>> {

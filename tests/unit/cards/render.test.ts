@@ -101,6 +101,18 @@ describe('cards', () => {
     assert.doesNotMatch(last, /Show more/);
   });
 
+  it('renders the same card again from its stored copy, never handing out one object twice', () => {
+    const data = { title: 'Global Reader', text: 'How long do you need it?', hint: '', color: 'Default' };
+    const first = renderCard('info', data);
+    const second = renderCard('info', { ...data });
+    assert.deepEqual(second.content, first.content);
+    assert.notStrictEqual(second.content, first.content);
+    // A caller changing its card (a view adding an action) must not change anyone else's.
+    (second.content as { body: unknown[] }).body.push({ type: 'TextBlock', text: 'added' });
+    assert.deepEqual(renderCard('info', data).content, first.content);
+    assert.notDeepEqual(renderCard('info', { ...data, title: 'User Administrator' }).content, first.content);
+  });
+
   it('refuses a card Teams would not render', () => {
     assert.throws(() => renderCard('info', { title: 'x', text: 'y'.repeat(MAX_CARD_BYTES), hint: '', color: 'Default' }), /over the 28672-byte limit/);
   });
