@@ -5,10 +5,14 @@
 // answers the sign-in card and nothing reaches PIM; the approver follows the link through the emulator's
 // sign-in page back to /auth/callback, and only then is the decision made at PIM as them.
 import assert from 'node:assert/strict';
+import type { Activity } from 'botbuilder';
 import type { BotApp } from '../../../bot/server';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
 import { signInRedirect } from '../bot/requesterHarness';
 import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
+
+const CHANNEL = '19:entra-approvals@thread.tacv2';
 
 const CONTRIBUTOR_TURNS = ['activate contributor on contoso prod for 1h', 'deploy the fix'];
 const GROUP_TURNS = ['activate sre on-call owner for 1h', 'rotate the pager'];
@@ -230,6 +234,52 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       assert.equal(page.status, 200, page.html);
       assert.equal(decisionsSince(mark).length, 1);
       await until("Dave's card", () => /Bob Brown was verified with authentication context c1/.test(world.latest('dave', daveCard.id)));
+    });
+  });
+
+  describe('a channel copy (APPROVAL_CHANNELS): the sign-in link stays with the approver who clicked', () => {
+    let channel: RecordingConnector;
+    const fromChannel = (name: Name, partial: Partial<Activity>) =>
+      world.post(name, {
+        serviceUrl: channel.url,
+        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, tenantId: world.tenant.tenantId } as Activity['conversation'],
+        channelData: { channel: { id: CHANNEL }, team: { id: '19:team@thread.tacv2' }, tenant: { id: world.tenant.tenantId } },
+        ...partial,
+      });
+
+    before(async () => {
+      world = await startApprovalWorld({ signIn: { sessionAgeSeconds: 3600 } });
+      channel = await startRecordingConnector();
+      app = await startBotInProcess(world, logLines, { APPROVAL_CHANNELS: `entraRole=${CHANNEL}` });
+      assert.equal((await fromChannel('bob', { type: 'installationUpdate', action: 'add' } as Partial<Activity>)).status, 200);
+    });
+
+    after(async () => {
+      await app?.close();
+      await world?.close();
+      await channel?.close();
+    });
+
+    it("Bob's click on the channel card answers him alone with the sign-in card; the channel's message never carries the link; after the sign-in the channel copy shows the approval with MFA", async () => {
+      const { requestId } = await world.request(USER_ADMIN_TURNS);
+      const inChannel = await until('the channel card', () => channel.activities.find((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId));
+      const mark = logMark();
+      const r = await fromChannel('bob', { type: 'invoke', name: 'adaptiveCard/action', replyToId: inChannel.id, value: { action: { type: 'Action.Execute', verb: 'approve', data: executeData(cardOf(inChannel.activity), 'approve') } } } as Partial<Activity>);
+      assert.equal(r.status, 200);
+      const url = signInUrl((r.body as { value: unknown }).value);
+      assert.ok(url, 'the invoke response carries the sign-in');
+      assert.equal(decisionsSince(mark).length, 0);
+      assert.ok(channel.activities.every((a) => signInUrl(cardOf(a.activity)) === undefined), 'no message in the channel carries a sign-in link');
+
+      const page = await followSignIn(url);
+      assert.equal(page.status, 200, page.html);
+      assert.equal(decisionsSince(mark).length, 1);
+      await until('the channel copy updated', () => {
+        const updates = channel.activities.filter((a) => a.method === 'PUT' && a.targetActivityId === inChannel.id);
+        const last = strings(cardOf(updates[updates.length - 1]?.activity));
+        return /Approved by Bob Brown at/.test(last) && /Bob Brown was verified with MFA/.test(last);
+      });
+      assert.ok(channel.activities.every((a) => signInUrl(cardOf(a.activity)) === undefined));
     });
   });
 });
