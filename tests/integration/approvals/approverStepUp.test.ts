@@ -186,6 +186,22 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       assert.match(strings(cardOf(again.activity)), /did not use MFA/);
     });
 
+    it("a sign-in made by another account (Erin in Dave's link) is refused: 403, nothing at PIM, and the link is used up", async () => {
+      const { requestId, daveCard } = await world.request(CONTRIBUTOR_TURNS);
+      const mark = logMark();
+      const url = signInUrl(await click('dave', 'approve', executeData(cardOf(daveCard.activity), 'approve')!));
+      assert.ok(url);
+      const someoneElse = new URL(url);
+      assert.equal(someoneElse.searchParams.get('login_hint')?.toLowerCase(), DEMO_USERS.dave.id.toLowerCase());
+      someoneElse.searchParams.set('login_hint', DEMO_USERS.erin.id);
+      const page = await followSignIn(someoneElse.href);
+      assert.equal(page.status, 403);
+      assert.match(page.html, /Signed in with another account/);
+      assert.equal(decisionsSince(mark).length, 0);
+      assert.equal((await fetch(page.callback)).status, 400, 'the state is used up');
+      assert.equal(world.tenant.state.data.azure.requests?.find((r) => requestId.toLowerCase().endsWith(r.name.toLowerCase()))?.status, 'PendingApproval');
+    });
+
     it('logged nothing that looks like a token', () => {
       assert.deepEqual(logLines.filter((l) => /eyJ[A-Za-z0-9_-]{10,}/.test(l)), []);
     });
