@@ -15,6 +15,7 @@ import type { Resource } from '../services/identity/tokenProvider';
 import { isPimError } from '../services/pim/errors';
 import type { UserContext } from '../services/pim/model';
 import { isETagConflict } from '../services/store/keyValueStorage';
+import type { ApproverStepUpReturn } from './approvals/approverStepUpReturn';
 import { AUTH_CALLBACK_PATH } from './authUrls';
 import type { RestifyRequest, RestifyResponse } from './http/restify';
 import { describeError } from './logging';
@@ -107,9 +108,16 @@ export function stepUpCallback(options: {
   readonly botAppId: string;
   readonly deps: DialogDeps;
   readonly userState: UserState;
+  /** An approver's step-up for a held click (issue 20): its states are tried first. */
+  readonly approvers?: ApproverStepUpReturn;
 }) {
   return async (req: RestifyRequest, res: RestifyResponse): Promise<void> => {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const click = await options.approvers?.take(query.get('state'));
+    if (click) {
+      const done = await options.approvers!.finish(click, query.get('code'), query.get('error'));
+      return page(res, done.status, done.title, done.text);
+    }
     const record = await options.stepUp.take(query.get('state'));
     if (!record) return page(res, 400, 'This sign-in link has expired or was already used', 'Go back to Teams and ask again; nothing was requested.');
     const code = query.get('code');

@@ -6,6 +6,7 @@ import type { DialogDeps, Logger, ProactiveSender } from '../dialogs/deps';
 import { createRecentStore } from '../dialogs/recent';
 import type { StepUpTokens } from '../services/identity/stepUpTokens';
 import type { PimService } from '../services/pim/service';
+import type { ApproverStepUpReturn } from './approvals/approverStepUpReturn';
 import { StepUpSignIn, stepUpCallback } from './authStepUp';
 import type { BotConfig } from './config';
 import type { RestifyRequest, RestifyResponse } from './http/restify';
@@ -34,10 +35,12 @@ export function createRequesterWiring(o: {
   const deps: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders' | 'stepUp'> = { recent: createRecentStore(o.userState), proactive, reminders, ...(stepUp ? { stepUp } : {}) };
   return {
     deps,
-    callback: (all: DialogDeps) =>
+    callback: (all: DialogDeps, approvers?: ApproverStepUpReturn) =>
       stepUp
-        ? stepUpCallback({ stepUp, adapter: o.adapter, botAppId: o.botAppId, deps: all, userState: o.userState })
+        ? stepUpCallback({ stepUp, adapter: o.adapter, botAppId: o.botAppId, deps: all, userState: o.userState, ...(approvers ? { approvers } : {}) })
         : async (_req: RestifyRequest, res: RestifyResponse) => void res.send(404, { error: 'no sign-in is pending here' }),
+    /** The bot's base URL as the browser reaches it (known once listening). */
+    publicBaseUrl: () => publicBaseUrl,
     /** Once listening: where the browser comes back to, and the reminders rebuilt from PIM. */
     started(baseUrl: string) {
       // Production: the public address in front of the instances; locally the bot's own.

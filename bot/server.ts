@@ -90,7 +90,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const outbound = createOutboundChannel({ auth: channelAuth, botAppId, logger });
   adapter.use(outbound.countReplies);
   const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, actingUser: (context) => actingUser(context, config.tenantId), sender: outbound.sender, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics })
+    ? createApprovalWiring({ storage, pim, approvals: services.approvals, actingUser: (context) => actingUser(context, config.tenantId), sender: outbound.sender, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics, stepUp: { policy: config.approverStepUp ?? [], tokens: services.stepUp, publicBaseUrl: () => requester.publicBaseUrl() } })
     : undefined;
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -145,7 +145,7 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
     ...(overrides.readinessClock ? { clock: overrides.readinessClock } : {}),
     onChecked: (r) => void (r.ready || logger.warn('not ready', { checks: r.checks })),
   });
-  server.get(AUTH_CALLBACK_PATH, requester.callback(deps));
+  server.get(AUTH_CALLBACK_PATH, requester.callback(deps, approvals?.stepUpReturn));
   server.get('/healthz', async (_req: RestifyRequest, res: RestifyResponse) => {
     res.header('cache-control', 'no-store');
     res.send(200, { status: 'alive' });

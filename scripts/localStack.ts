@@ -40,6 +40,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.tenantPort,
       dataDir: path.join(options.dataDir, 'tenant'),
       certDir: options.certDir,
+      // The personas' Teams sessions signed in with MFA as the Playground started: an approval that needs
+      // a fresh MFA (APPROVER_STEP_UP, mfa:10 by default) asks Bob to sign in again 10 minutes later.
+      signIn: { sessionSignedInAt: Math.floor(Date.now() / 1000) },
     });
     stops.push(() => tenant.close());
 

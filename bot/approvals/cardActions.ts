@@ -1,9 +1,10 @@
 // Action.Execute on an approval card (invoke adaptiveCard/action): the verb table, and the one place
 // that turns the use case's answer (a card or a sentence) into the invoke response Teams shows.
-import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, Attachment, TurnContext } from 'botbuilder';
 import { CardVerb, type CardVerbName } from '../../cards/actions';
 import { refusalText, MAX_REASON_LENGTH, noteOnCard } from '../../cards/approvals/answerTexts';
 import { approverCard, cardFor } from '../../cards/approvals/approvalCards';
+import { stepUpCard } from '../../cards/approvals/views';
 import { isRequestId, type ApprovalCoordinator, type CardClick } from '../../services/approvals/coordinator';
 import { SURFACES } from '../../services/pim/surfaces';
 import type { UserContext } from '../../services/pim/model';
@@ -56,8 +57,14 @@ export class ApprovalCardActions {
 /** The use case's answer as Teams takes it: the clicked card replaced, or a message. */
 export function invokeResponse(answer: ActionAnswer): AdaptiveCardInvokeResponse {
   if (answer.kind === 'refused') return invokeMessage(refusalText(answer.why, answer.approvers));
+  // The invoke response only (never an update of the message): Teams shows it to the clicker alone,
+  // so the sign-in link stays theirs even on a channel's copy.
+  if (answer.kind === 'stepUp') return cardResponse(stepUpCard(answer.record, answer.copy, answer.stepUp));
   const note = answer.note && noteOnCard(answer.note);
-  const card = note ? approverCard(answer.record, answer.copy, note) : cardFor(answer.record, answer.copy);
+  return cardResponse(note ? approverCard(answer.record, answer.copy, note) : cardFor(answer.record, answer.copy));
+}
+
+function cardResponse(card: Attachment): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content as Record<string, unknown> };
 }
 

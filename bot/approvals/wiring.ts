@@ -19,6 +19,12 @@ import { describeError } from '../logging';
 import { TeamsApprovalMessenger } from '../channel/approvalMessenger';
 import type { CardSender } from '../channel/cardSender';
 import { ApprovalCardActions, type ActingUser } from './cardActions';
+import { ApproverStepUpClicks } from '../../services/approvals/approverStepUpPending';
+import type { ApproverStepUpPolicy } from '../../services/approvals/approverStepUpPolicy';
+import type { ApproverStepUpDeps } from '../../services/approvals/approverStepUpGate';
+import type { StepUpTokens } from '../../services/identity/stepUpTokens';
+import { AUTH_CALLBACK_PATH } from '../authUrls';
+import { approverStepUpReturn, type ApproverStepUpReturn } from './approverStepUpReturn';
 
 export interface ApprovalSettings {
   /** How often open approvals are reconciled with PIM (default 60 s). */
@@ -65,6 +71,7 @@ export interface TeamsApprovalsDeps {
   readonly sendLeaseMs?: number;
   readonly metrics?: ApprovalMetrics;
   readonly channels?: readonly ChannelRoute[];
+  readonly stepUp?: ApproverStepUpDeps;
 }
 
 /** The use case on Teams: the coordinator with its Teams messenger, and the verb table for its cards. */
@@ -89,6 +96,7 @@ export class TeamsApprovals {
       ...(deps.reminders ? { reminders: deps.reminders } : {}),
       ...(deps.sendLeaseMs !== undefined ? { sendLeaseMs: deps.sendLeaseMs } : {}),
       ...(deps.channels ? { channels: deps.channels } : {}),
+      ...(deps.stepUp ? { stepUp: deps.stepUp } : {}),
     });
     this.coordinator = coordinator;
     this.cardActions = new ApprovalCardActions(coordinator, deps.actingUser);
@@ -123,6 +131,8 @@ export interface ApprovalWiring {
   readonly conversations: ConversationDirectory;
   /** What waits for one approver, from the records (the welcome card's count). */
   readonly waiting: ApproverWaiting;
+  /** The approver step-up's return to /auth/callback; absent without step-up tokens. */
+  readonly stepUpReturn?: ApproverStepUpReturn;
   /** Starts the periodic sweep; the first pass runs at once (resuming what a previous instance left). */
   start(): void;
   stop(): Promise<void>;
@@ -144,10 +154,17 @@ export function createApprovalWiring(options: {
   metrics?: ApprovalMetrics;
   /** APPROVAL_CHANNELS: where approval cards also go (bot/config). */
   channels?: readonly ChannelRoute[];
+  /** The approver step-up (issue 20): APPROVER_STEP_UP, the step-up tokens and the bot's base URL as browsers reach it. */
+  stepUp?: { policy: ApproverStepUpPolicy; tokens: StepUpTokens; publicBaseUrl: () => string };
 }): ApprovalWiring {
   const conversations = new ConversationDirectory(options.storage, options.now);
   // An instance silent for a send lease is taken to be dead as a record's creator too (kill tests shorten it).
   const records = new ApprovalRecordStore(options.storage, { createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS) });
+  const clicks = options.stepUp ? new ApproverStepUpClicks(options.storage, options.now, (m, e) => options.logger.warn(m, describeError(e))) : undefined;
+  const su = options.stepUp;
+  const stepUp: ApproverStepUpDeps | undefined = su && clicks
+    ? { policy: su.policy, tokens: su.tokens, clicks, startSignIn: (approver, request) => su.tokens.startSignIn(approver, request), redirectUri: () => `${su.publicBaseUrl().replace(/\/+$/, '')}${AUTH_CALLBACK_PATH}` }
+    : undefined;
   const approvals = new TeamsApprovals({
     pim: options.pim,
     decisions: options.approvals.decisions,
@@ -164,6 +181,7 @@ export function createApprovalWiring(options: {
     ...(options.installer ? { installer: options.installer } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.channels ? { channels: options.channels } : {}),
+    ...(stepUp ? { stepUp } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   const pass = () => void approvals.sweep().catch((e: unknown) => options.logger.warn('approval sweep failed', describeError(e)));
@@ -171,6 +189,7 @@ export function createApprovalWiring(options: {
     approvals,
     conversations,
     waiting: approverWaiting(records, options.now),
+    ...(su && clicks ? { stepUpReturn: approverStepUpReturn({ clicks, tokens: su.tokens, coordinator: approvals.coordinator, logger: options.logger }) } : {}),
     start() {
       if (timer) return;
       prepareApprovalCards();

@@ -4,6 +4,7 @@ import type { Attachment } from 'botbuilder';
 import { cardDateTime, cardTime, formatDuration, startsLater, utcDateTime, zonedDateTime } from '../format';
 import { plainMessage } from '../plainText';
 import { prepareCards, renderCard } from '../render';
+import { verificationPhrase } from './approverStepUp';
 import { approverNames } from '../../services/approvals/approvers';
 import { MAX_HELD_ACCESS } from '../../services/approvals/context';
 import type { ApprovalRecord, CardCopy, RecordedDecision } from '../../services/approvals/record';
@@ -162,6 +163,18 @@ export function decisionLine(decision: RecordedDecision, record: ApprovalRecord)
   }
 }
 
+/**
+ * " Bob Brown was verified with MFA (signed in at 10:01)." after a decision whose approver proved
+ * themselves (issue 20); "" for a session-only decision, one found at PIM, or a record from before.
+ * Its own sentence, after the decision line, so that line reads as it always did.
+ */
+export function verificationNote(decision: RecordedDecision, withTime = true): string {
+  const how = verificationPhrase(decision.verifiedBy);
+  if (!how || !decision.by) return '';
+  const at = withTime && decision.verifiedBy?.authTime ? ` (signed in at ${cardTime(new Date(decision.verifiedBy.authTime))})` : '';
+  return ` ${decision.by.displayName ?? 'The approver'} was verified${how}${at}.`;
+}
+
 /** `error`: why the last click was refused (a deny without a reason), shown on the card itself. */
 export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: string): Attachment {
   const pending = !record.decision;
@@ -176,7 +189,7 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: str
     headline: outcomeTitle(record.decision?.outcome ?? 'pending', pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record)),
     detail: pending
       ? `${copy.role === 'channel' ? `${channelDeciders(record)} ` : ''}${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours. A reason is required to deny.`
-      : `${who}'s request for ${what}.`,
+      : `${who}'s request for ${what}.${verificationNote(record.decision!)}`,
     color: TITLE_COLOR,
     error: pending && error ? error : '',
     facts: approverFacts(record, copy),
@@ -212,7 +225,7 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
       denied: `${role} was not activated. ${nextAfterDenial(d)}`,
       canceled: `Nothing was activated. You can ask again any time.`,
       expired: `${role} was not activated. You can ask again.`,
-    }[d.outcome];
+    }[d.outcome] + verificationNote(d);
   }
   return renderCard('approvalStatus', {
     headline: outcomeTitle(d?.outcome ?? 'pending', headline),
@@ -262,10 +275,10 @@ function outcomeText(record: ApprovalRecord): string {
       const when = later
         ? `It is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(new Date(record.request.endDateTime))}; nothing is active before then.`
         : `It is active now, until ${utcDateTime(approvedEnd(record, d))}.`;
-      return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}`;
+      return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}${verificationNote(d, false)}`;
     }
     case 'denied':
-      return `${by ?? 'An approver'} denied your request for ${role}${reason}. Nothing was activated. ${nextAfterDenial(d)}`;
+      return `${by ?? 'An approver'} denied your request for ${role}${reason}. Nothing was activated. ${nextAfterDenial(d)}${verificationNote(d, false)}`;
     case 'canceled':
       return `Your request for ${role} was cancelled. Nothing was activated.`;
     case 'expired':

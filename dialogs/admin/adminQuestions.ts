@@ -5,6 +5,7 @@ import { MemoryStorage, MessageFactory, type TurnContext } from 'botbuilder';
 import { ADMIN_PAGE_SIZE, adminTableCard, type AdminTableView } from '../../cards/adminViews';
 import { cardDateTime, formatDuration } from '../../cards/format';
 import { plainMessage } from '../../cards/plainText';
+import { verificationPhrase } from '../../cards/approvals/approverStepUp';
 import type { AdminService, DirectoryParts } from '../../services/admin/adminService';
 import type { ActivityEntry, AdminDirectory, Asker, RoleRef } from '../../services/admin/model';
 import { isPimError } from '../../services/pim/errors';
@@ -177,7 +178,11 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       return table({
         title: `What you approved or denied ${range.label}`, readAt: now, headers: ['When', 'What happened'], widths: [1, 3],
         emptyText: 'You decided nothing through this bot in that period.', notes: [OWN_DECISIONS_NOTE],
-      }, mine.map((d) => activityRow(ownDecisionEntry(d, user), user.userId)));
+      }, mine.map((d) => {
+        const [when, what] = activityRow(ownDecisionEntry(d, user), user.userId);
+        const how = verificationPhrase(d.verifiedBy);
+        return [when!, how ? `${what!} — verified${how}` : what!];
+      }));
     }
     default:
       break;

@@ -1,6 +1,7 @@
 // "What did I approve this week" from an approver who is not an administrator: the directory audit log
 // is not theirs to read, so the answer comes from what is theirs, the decisions they made through the
 // bot (or PIM recorded as theirs and the bot saw), and says so. Never anyone else's decisions.
+import { verificationPhrase } from '../../cards/approvals/approverStepUp';
 import type { ActivityEntry } from '../../services/admin/model';
 import type { DecidedEntry } from '../../services/approvals/decidedBy';
 import type { Surface, UserContext } from '../../services/pim/model';
@@ -20,7 +21,7 @@ export function ownDecisionEntry(d: DecidedEntry, user: UserContext): ActivityEn
   return {
     at: new Date(d.at),
     kind: d.outcome === 'approved' ? 'approval' : 'denial',
-    description: d.outcome === 'approved' ? 'Approved through the bot' : 'Denied through the bot',
+    description: `${d.outcome === 'approved' ? 'Approved' : 'Denied'} through the bot${verificationPhrase(d.verifiedBy)}`,
     actor: { id: user.userId, displayName: user.displayName ?? 'You', kind: 'user' },
     subject: { id: d.requesterId, displayName: d.requesterName ?? '', kind: 'user' },
     roleName,

@@ -50,6 +50,8 @@ export interface TenantEmulatorOptions {
   faultRandom?: () => number;
   /** Graph's identity-and-access quotas from the start (default off; tests switch them with `throttling`). */
   throttling?: ThrottlingSettings;
+  /** How the tenant's SSO sessions look until a test switches them (and again after reset()); default: MFA an hour ago. */
+  signIn?: Partial<SignInSettings>;
 }
 
 export interface TestTokenOptions {
@@ -175,17 +177,23 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   registerArmApprovalRoutes(arm, { store, clock, baseUrl: url, pageSize });
   registerSubscriptionRoutes(arm, { store, clock, baseUrl: url, pageSize });
   const armAudiences = RESOURCES.find((r) => r.name === 'arm')!;
+  const baselineSignIn = options.signIn ? checkSignIn(options.signIn) : {};
   const stepUp = {
     signIn(s: Partial<SignInSettings>) {
-      Object.assign(stepUpSettings(store).signIn, checkSignIn(s));
+      const checked = checkSignIn(s);
+      const current = stepUpSettings(store).signIn;
+      // An age asked for now replaces a fixed sign-in moment.
+      if (checked.sessionAgeSeconds !== undefined && checked.sessionSignedInAt === undefined) delete current.sessionSignedInAt;
+      Object.assign(current, checked);
     },
     demand(demands: readonly ApproverStepUpDemand[]) {
       stepUpSettings(store).approverDemands = demands.map(checkDemand);
     },
     clear() {
-      Object.assign(stepUpSettings(store), defaultStepUpSettings());
+      Object.assign(stepUpSettings(store), defaultStepUpSettings(baselineSignIn));
     },
   };
+  stepUp.clear();
   const reset = async () => {
     stepUp.clear();
     throttling.disable();

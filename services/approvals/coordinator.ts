@@ -8,12 +8,15 @@
 // and the send lease for claims the dead instance held): see docs/performance.md.
 // Teams is behind ApprovalMessenger (ports.ts); what people read is a view (views.ts) cards/ renders.
 import { randomUUID } from 'node:crypto';
-import { isPimError } from '../pim/errors';
+import { isPimError, stepUpDemand } from '../pim/errors';
 import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../pim/model';
 import { SURFACES } from '../pim/surfaces';
 import type { PimService } from '../pim/service';
 import { resolveApprovers } from './approvers';
 import { AudiencePrefetch, type Audience } from './audience';
+import type { ApproverVerification } from './approverStepUpCheck';
+import { ApproverStepUpGate, requirementFromClaims, type ApproverStepUpDeps, type HeldClick } from './approverStepUpGate';
+import { clickStillCounts, type PendingApproverClick } from './approverStepUpPending';
 import { isAzureRequestId } from './azure/azureApprovals';
 import type { ChannelRoute } from './channelRoutes';
 import { routeChannel } from './channelRoutes';
@@ -32,7 +35,7 @@ import { ApprovalRecordStore } from './recordStore';
 import type { ReminderPolicy } from './reminders';
 import { CardDelivery } from './delivery';
 import { SendRecorder } from './sendRecorder';
-import type { ActionAnswer } from './views';
+import type { ActionAnswer, StepUpPrompt } from './views';
 
 /** One request an approver may decide: its approval card, or none when the bot has no copy for them yet. */
 export interface ApproverQueueItem {
@@ -108,7 +111,19 @@ export interface ApprovalCoordinatorDeps {
   readonly sendLeaseMs?: number;
   /** Teams channels that also get the card, by surface and scope (APPROVAL_CHANNELS); empty: none. */
   readonly channels?: readonly ChannelRoute[];
+  /** The approver step-up (issue 20); absent: decisions count on the approver's session (no policy, no sign-in to offer). */
+  readonly stepUp?: ApproverStepUpDeps;
 }
+
+/** What became of a held click once its approver came back from the step-up sign-in. */
+export type StepUpCompletion =
+  | { readonly kind: 'decided'; readonly outcome: 'approved' | 'denied' }
+  /** Decided, cancelled or expired meanwhile, or the card clicked was replaced: the click decides nothing. */
+  | { readonly kind: 'nothingDecided' }
+  /** The sign-in fell short again: a new sign-in card went to the approver's chat. */
+  | { readonly kind: 'stillShort' }
+  /** PIM refused the decision (not an approver of it, self-approval, gone, next stage). */
+  | { readonly kind: 'refused'; readonly why: Extract<ActionAnswer, { kind: 'refused' }>['why'] };
 
 const refused = (why: Extract<ActionAnswer, { kind: 'refused' }>['why']): ActionAnswer => ({ kind: 'refused', why });
 
@@ -118,10 +133,12 @@ export class ApprovalCoordinator implements RequesterApprovals {
   private readonly leaseMs: number;
   private readonly audiences = new AudiencePrefetch(AUDIENCE_PREFETCH_TTL_MS);
   private readonly delivery: CardDelivery;
+  private readonly stepUp: ApproverStepUpGate | undefined;
 
   constructor(private readonly deps: ApprovalCoordinatorDeps) {
     this.leaseMs = deps.sendLeaseMs ?? SEND_LEASE_MS;
     this.delivery = new CardDelivery(deps, this.leaseMs);
+    this.stepUp = deps.stepUp ? new ApproverStepUpGate(deps.stepUp, deps.now) : undefined;
   }
 
   /**
@@ -246,7 +263,7 @@ export class ApprovalCoordinator implements RequesterApprovals {
     // shown on the card clicked so the approver can type it and press Deny again.
     if (decision === 'deny' && click.reason === '') return this.refuseDenyWithoutReason(user, key, click.nonce);
     // Bring the record up to date first: the request may have been decided, cancelled or expired elsewhere.
-    let record = await this.reconcile(key);
+    const record = await this.reconcile(key);
     if (!record) return refused('unknownRequest');
     if (user.userId === record.requester.id.toLowerCase()) return refused('ownRequest');
     // The channel's copy: everyone in the channel sees its buttons, only the request's approvers may use them.
@@ -257,32 +274,103 @@ export class ApprovalCoordinator implements RequesterApprovals {
     if (copy.nonce !== click.nonce) return refused('staleCard');
     if (record.decision) return this.answerWithCard(key, record, copy, click.clicked, click.conversationId);
 
-    const result = await this.decideAsApprover(user, record, decision, click.reason);
+    // The approver proves themselves first where the policy says so (issue 20): short of it, nothing
+    // reaches PIM and the clicked card answers with a sign-in for exactly this click.
+    const held: HeldClick = { approver: user, record, copy, decision, reason: click.reason, nonce: click.nonce, conversationId: click.conversationId };
+    let verifiedBy: ApproverVerification | undefined;
+    if (this.stepUp) {
+      const requirement = this.stepUp.requirementFor(record);
+      const check = await this.stepUp.check(user, record, requirement);
+      if (!check.satisfied) return this.askStepUp(held, await this.stepUp.hold(held, requirement!, check.claimsChallenge));
+      verifiedBy = check.verifiedBy;
+    }
+    let result: DecisionResult;
+    try {
+      result = await this.decideAsApprover(user, record, decision, click.reason);
+    } catch (e) {
+      // PIM demands more of the approver than the bot's policy did (the tenant's own Conditional Access).
+      const wanted = stepUpDemand(e);
+      if (!wanted || !this.stepUp) throw e;
+      return this.askStepUp(held, await this.stepUp.hold(held, requirementFromClaims(wanted.claims), wanted.claims));
+    }
+    const applied = await this.applyDecision(key, record, user, result, click.reason, verifiedBy);
+    if (applied.kind === 'refused') return applied;
+    return this.answerWithCard(key, applied.record, copy, click.clicked, click.conversationId);
+  }
+
+  private askStepUp(held: HeldClick, stepUp: StepUpPrompt): ActionAnswer {
+    return { kind: 'stepUp', record: held.record, copy: held.copy, stepUp };
+  }
+
+  /** PIM's answer to a decision, stored in the record (or a refusal when PIM decided nothing). */
+  private async applyDecision(key: string, record: ApprovalRecord, user: UserContext, result: DecisionResult, reason: string, verifiedBy: ApproverVerification | undefined): Promise<{ kind: 'recorded'; record: ApprovalRecord } | Extract<ActionAnswer, { kind: 'refused' }>> {
     switch (result.kind) {
       case 'selfApproval':
-        return refused('ownRequest');
+        return { kind: 'refused', why: 'ownRequest' };
       case 'notApprover':
-        return refused('pimNotApprover');
+        return { kind: 'refused', why: 'pimNotApprover' };
       case 'notFound':
-        return refused('pimNotFound');
+        return { kind: 'refused', why: 'pimNotFound' };
       case 'decided': {
-        if (result.outcome === 'nextStage') return refused('nextStage');
+        if (result.outcome === 'nextStage') return { kind: 'refused', why: 'nextStage' };
         const by = record.approvers.find((a) => a.id === user.userId) ?? result.by;
-        record = (await this.deps.records.decide(key, { outcome: result.outcome, by, at: result.at.toISOString(), justification: click.reason, via: 'bot' })) ?? record;
-        break;
+        const stored = await this.deps.records.decide(key, { outcome: result.outcome, by, at: result.at.toISOString(), justification: reason, via: 'bot', ...(verifiedBy ? { verifiedBy } : {}) });
+        return { kind: 'recorded', record: stored ?? record };
       }
       case 'alreadyDecided': {
         const outcome = result.outcome === 'pending' ? undefined : result.outcome;
         if (outcome) {
           const by = result.by ? (record.approvers.find((a) => a.id === result.by!.id.toLowerCase()) ?? result.by) : null;
-          record = (await this.deps.records.decide(key, { outcome, by, at: (result.at ?? this.deps.now()).toISOString(), justification: result.justification, via: 'bot' })) ?? record;
-        } else {
-          record = (await this.reconcile(key, true)) ?? record;
+          return { kind: 'recorded', record: (await this.deps.records.decide(key, { outcome, by, at: (result.at ?? this.deps.now()).toISOString(), justification: result.justification, via: 'bot' })) ?? record };
         }
-        break;
+        return { kind: 'recorded', record: (await this.reconcile(key, true)) ?? record };
       }
     }
-    return this.answerWithCard(key, record, copy, click.clicked, click.conversationId);
+  }
+
+  /**
+   * The approver is back from the step-up sign-in for `click` (its state taken once, the code redeemed
+   * for them: their stepped-up token is now the one their decisions go with). Decides only while the
+   * click still counts (nothing decided, the copy clicked still carries the click's nonce), and only
+   * when the new token proves what was asked; then every copy updates and the requester is told, as
+   * after any decision.
+   */
+  async completeStepUp(click: PendingApproverClick): Promise<StepUpCompletion> {
+    const key = recordKey(click.surface, click.requestId);
+    const record = await this.reconcile(key);
+    if (!record || !clickStillCounts(record, click)) {
+      if (record?.decision) this.track(this.delivery.propagate(key));
+      return { kind: 'nothingDecided' };
+    }
+    const copy = record.copies.find((c) => c.userId === click.copy.userId.toLowerCase() && c.role === click.copy.role)!;
+    const held: HeldClick = { approver: click.approver, record, copy, decision: click.decision, reason: click.reason, nonce: click.nonce, conversationId: undefined };
+    const gate = this.stepUp;
+    if (!gate) return { kind: 'nothingDecided' };
+    const check = await gate.check(click.approver, record, click.requirement);
+    if (!check.satisfied) {
+      await this.sendStepUpAgain(held, await gate.hold(held, click.requirement, click.claims, check.missing));
+      return { kind: 'stillShort' };
+    }
+    let result: DecisionResult;
+    try {
+      result = await this.decideAsApprover(click.approver, record, click.decision, click.reason);
+    } catch (e) {
+      const wanted = stepUpDemand(e);
+      if (!wanted) throw e;
+      await this.sendStepUpAgain(held, await gate.hold(held, requirementFromClaims(wanted.claims), wanted.claims, click.requirement.kind === 'acrs' ? 'authContext' : 'freshSignIn'));
+      return { kind: 'stillShort' };
+    }
+    const applied = await this.applyDecision(key, record, click.approver, result, click.reason, check.verifiedBy);
+    if (applied.kind === 'refused') return applied;
+    this.track(this.delivery.propagate(key));
+    const outcome = applied.record.decision?.outcome;
+    return outcome === 'approved' || outcome === 'denied' ? { kind: 'decided', outcome } : { kind: 'nothingDecided' };
+  }
+
+  /** A new sign-in card, to the approver's own chat (never a channel: the link is theirs alone). */
+  private async sendStepUpAgain(held: HeldClick, stepUp: StepUpPrompt): Promise<void> {
+    const sent = await this.deps.messenger.notify(held.approver.userId, { kind: 'approverStepUp', record: held.record, copy: held.copy, stepUp });
+    if (!sent) this.deps.logger.warn('could not send an approver a new step-up sign-in', { key: recordKey(held.record.surface, held.record.requestId) });
   }
 
   /**

@@ -4,6 +4,7 @@
 // Kept small: the newest MAX_DECIDED entries, none older than KEEP_DAYS.
 import type { Surface } from '../pim/model';
 import { updateItem, type KeyValueStorage } from '../store/keyValueStorage';
+import type { ApproverVerification } from './approverStepUpCheck';
 import type { ApprovalRecord } from './record';
 
 export const MAX_DECIDED = 200;
@@ -21,6 +22,8 @@ export interface DecidedEntry {
   readonly scopeName: string;
   /** The approver's reason, as typed (shown as plain text). */
   readonly reason: string;
+  /** How the approver proved themselves (issue 20); absent for entries written before. */
+  readonly verifiedBy?: ApproverVerification;
 }
 
 interface DecidedList {
@@ -38,6 +41,7 @@ export async function noteDecision(storage: KeyValueStorage, record: ApprovalRec
   const entry: DecidedEntry = {
     surface: record.surface, requestId: record.requestId, outcome: d.outcome, at: d.at, requesterId: record.requester.id, requesterName: record.requester.displayName ?? null,
     roleName: record.request.roleName, scopeName: record.request.scopeName, reason: d.justification,
+    ...(d.verifiedBy ? { verifiedBy: d.verifiedBy } : {}),
   };
   const oldest = now.getTime() - KEEP_DAYS * 86_400_000;
   await updateItem<DecidedList>(storage, decidedByKey(d.by.id), (cur) => {

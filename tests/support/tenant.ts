@@ -16,7 +16,9 @@ export async function startTestTenant(opts: TestTenantOptions = {}): Promise<Ten
     // Node reads NODE_EXTRA_CA_CERTS only at start-up, so it cannot be fixed from here.
     throw new Error('The local CA is not trusted in this process: run tests through `tsx scripts/with-local-ca.ts ...` (npm test does).');
   }
-  return startTenantEmulator({ ...opts, certDir: opts.certDir ?? testCertDir() });
+  // The bot asks approvers for a fresh MFA sign-in (APPROVER_STEP_UP's default): a test tenant's SSO
+  // session is one, unless a test says otherwise (its own opts.signIn, or t.stepUp.signIn).
+  return startTenantEmulator({ signIn: { sessionAgeSeconds: 0 }, ...opts, certDir: opts.certDir ?? testCertDir() });
 }
 
 /**

@@ -274,6 +274,6 @@ function sso(req: EmulatorRequest, deps: IdentityDeps): EmulatorResponse {
   // Like Teams' SSO token, it never carries an authentication context: a step-up is the authorization-code flow.
   // Its session signed in a while ago (stepUpSettings: sessionAgeSeconds), with the session's amr.
   const session = stepUpSettings(deps.store).signIn;
-  const authTime = Math.floor(Date.now() / 1000) - session.sessionAgeSeconds;
+  const authTime = session.sessionSignedInAt ?? Math.floor(Date.now() / 1000) - session.sessionAgeSeconds;
   return { status: 200, json: { token: deps.tokens.userToken({ user, audience: body.audience as string, scp: 'access_as_user', amr: [...session.sessionAmr], authTime }) } };
 }

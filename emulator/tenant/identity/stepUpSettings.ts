@@ -10,6 +10,11 @@ export interface SignInSettings {
   sessionAmr: string[];
   /** How long ago the SSO session signed in: its tokens' auth_time is now minus this. Default 3600 (an hour). */
   sessionAgeSeconds: number;
+  /**
+   * When the SSO session signed in (epoch seconds): fixed, so its tokens age with the clock (the
+   * Playground's session signs in when the emulator starts). Overrides sessionAgeSeconds while set.
+   */
+  sessionSignedInAt?: number;
   /** amr a sign-in through the sign-in page (/authorize) gives; its auth_time is the moment of Continue. Default ['pwd', 'mfa']. */
   signInAmr: string[];
 }
@@ -36,8 +41,8 @@ export interface StepUpSettings {
   approverDemands: ApproverStepUpDemand[];
 }
 
-export function defaultStepUpSettings(): StepUpSettings {
-  return { signIn: { sessionAmr: ['pwd', 'mfa'], sessionAgeSeconds: 3600, signInAmr: ['pwd', 'mfa'] }, approverDemands: [] };
+export function defaultStepUpSettings(baseline: Partial<SignInSettings> = {}): StepUpSettings {
+  return { signIn: { sessionAmr: ['pwd', 'mfa'], sessionAgeSeconds: 3600, signInAmr: ['pwd', 'mfa'], ...baseline }, approverDemands: [] };
 }
 
 const settings = new WeakMap<object, StepUpSettings>();
@@ -73,5 +78,6 @@ export function checkSignIn(value: unknown): Partial<SignInSettings> {
   amrList(s.sessionAmr, 'sessionAmr');
   amrList(s.signInAmr, 'signInAmr');
   if (s.sessionAgeSeconds !== undefined && (typeof s.sessionAgeSeconds !== 'number' || !(s.sessionAgeSeconds >= 0))) throw new TypeError('sessionAgeSeconds must be a number of seconds, 0 or more');
+  if (s.sessionSignedInAt !== undefined && (typeof s.sessionSignedInAt !== 'number' || !(s.sessionSignedInAt > 0))) throw new TypeError('sessionSignedInAt must be epoch seconds');
   return s as Partial<SignInSettings>;
 }

@@ -13,7 +13,7 @@ import { createBotApp, type BotApp } from '../../../bot/server';
 import { DEMO_USERS, LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
 import { startAzurite } from '../../../emulator/storage/azurite';
 import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant, type TestTenantOptions } from '../../support/tenant';
 
 export type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;
@@ -94,10 +94,11 @@ export interface ApprovalWorld {
   close(): Promise<void>;
 }
 
-export async function startApprovalWorld(): Promise<ApprovalWorld> {
+/** `tenantOptions`: the tenant's own (e.g. SSO sessions that are not fresh MFA). */
+export async function startApprovalWorld(tenantOptions: TestTenantOptions = {}): Promise<ApprovalWorld> {
   const azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-approvals-'));
   const [tenant, azurite, ...connectors] = (await Promise.all([
-    startTestTenant(), startAzurite({ location: azuriteDir }),
+    startTestTenant(tenantOptions), startAzurite({ location: azuriteDir }),
     ...NAMES.map(() => startRecordingConnector()),
   ])) as [Tenant, Azurite, ...RecordingConnector[]];
   const people = {} as Record<Name, Persona>;
@@ -178,11 +179,11 @@ export function botEnv(world: ApprovalWorld, container: string): Record<string, 
  * warnings and errors kept in `logLines`. Each persona then says hi once: that is where the bot learns
  * their 1:1 conversation.
  */
-export async function startBotInProcess(world: ApprovalWorld, logLines: string[]): Promise<BotApp> {
+export async function startBotInProcess(world: ApprovalWorld, logLines: string[], env: Record<string, string> = {}): Promise<BotApp> {
   const keep = (m: string, f?: object): void => {
     logLines.push(`${m} ${JSON.stringify(f)}`);
   };
-  const app = createBotApp(loadConfig(botEnv(world, world.container())), { logger: { info: () => {}, warn: keep, error: keep }, approvals: { sweepMs: 250 } });
+  const app = createBotApp(loadConfig({ ...botEnv(world, world.container()), ...env }), { logger: { info: () => {}, warn: keep, error: keep }, approvals: { sweepMs: 250 } });
   world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
   for (const name of NAMES) await world.say(name, 'hi');
   return app;

@@ -42,7 +42,7 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
   const bob = (): UserContext => ({ userId: DEMO_USERS.bob.id, tenantId: t.tenantId, displayName: 'Bob Brown' });
 
   before(async () => {
-    t = await startTestTenant();
+    t = await startTestTenant({ signIn: { sessionAgeSeconds: 3600 } });
   });
   after(() => t?.close());
   beforeEach(async () => {
