@@ -1,5 +1,5 @@
 // The long variant of tests/integration/scale: 100 approval flows (kills inside the submit turn, during
-// the fan-out, the decision invoke or the update pass; see bench/approvalKillLoop.ts) and 100 activation flows
+// the fan-out, the decision invoke or the update pass; see emulator/stack/approvalKillLoop.ts) and 100 activation flows
 // through two instances behind a round-robin balancer on one Azurite, one instance SIGKILLed at a
 // seeded random point of each flow and restarted. Checks after every flow: nothing lost, nothing doubled.
 //   npm run soak -- [kills=100] [seed=8] [activation|approval|both]
@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
 import { startAzurite } from '../emulator/storage/azurite';
-import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
-import { startRecordingConnector } from '../tests/support/recordingConnector';
-import { startRoundRobinProxy } from '../tests/support/roundRobinProxy';
-import { startTestTenant } from '../tests/support/tenant';
-import { addBenchUsers } from './benchUsers';
-import { runApprovalKillLoop } from './approvalKillLoop';
-import { activationProblems, runKillLoop } from './killLoop';
-import { seededRandom } from './random';
-import { localBotEnv } from '../tests/support/localBotEnv';
+import { startBotProcess, type BotProcess } from '../emulator/stack/botProcess';
+import { startRecordingConnector } from '../emulator/stack/recordingConnector';
+import { startRoundRobinProxy } from '../emulator/stack/roundRobinProxy';
+import { startTestTenant } from '../emulator/stack/tenant';
+import { addBenchUsers } from '../emulator/stack/chatUsers';
+import { runApprovalKillLoop } from '../emulator/stack/approvalKillLoop';
+import { activationProblems, runKillLoop } from '../emulator/stack/killLoop';
+import { seededRandom } from '../emulator/stack/random';
+import { localBotEnv } from '../emulator/stack/localBotEnv';
 
 async function main(): Promise<void> {
   const kills = Number(process.argv[2] ?? 100);

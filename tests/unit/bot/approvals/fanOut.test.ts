@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { ConfigurationBotFrameworkAuthentication, MemoryStorage, TestAdapter, TurnContext, type Attachment, type ConversationReference } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
-import { startRateLimitedConnector } from '../../../../bench/rateLimitedConnector';
-import { seededRandom } from '../../../../bench/random';
+import { startRateLimitedConnector } from '../../../../emulator/stack/rateLimitedConnector';
+import { seededRandom } from '../../../../emulator/stack/random';
 import { TeamsApprovals } from '../../../../bot/approvals/wiring';
 import { inTurnReply } from '../../../../dialogs/approvals/inTurnReply';
 import { AudiencePrefetch, type Audience } from '../../../../services/approvals/audience';
@@ -19,7 +19,7 @@ import { ApprovalRecordStore, OPEN_INDEX_KEY } from '../../../../services/approv
 import type { ActivationRequest, EligibilityWithConstraints, UserContext } from '../../../../services/pim/model';
 import type { PimService } from '../../../../services/pim/service';
 import type { KeyValueStorage } from '../../../../services/store/keyValueStorage';
-import { startRecordingConnector } from '../../../support/recordingConnector';
+import { startRecordingConnector } from '../../../../emulator/stack/recordingConnector';
 import { actingUser } from '../../../../dialogs/actingUser';
 
 const T0 = new Date('2025-03-03T10:00:00Z');

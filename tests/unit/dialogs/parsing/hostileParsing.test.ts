@@ -13,9 +13,9 @@ import { CALLS_PER_MESSAGE } from '../../../../dialogs/parsing/recognizer';
 import { parseRequest } from '../../../../dialogs/parsing/request';
 import { matchName, type Searchable } from '../../../../dialogs/parsing/resolve';
 import { tokenize } from '../../../../dialogs/parsing/tokens';
-import { seededRandom } from '../../../../bench/random';
+import { seededRandom } from '../../../../emulator/stack/random';
 import { cardText, KEYS, NOW, replyText } from '../../../support/botHarness';
-import { hostileMessages } from '../../../support/hostileText';
+import { hostileMessages } from '../../../../emulator/stack/hostileText';
 import { startChat, submit } from '../dialogClient';
 
 const context = { now: NOW, timeZone: 'Europe/Berlin' };

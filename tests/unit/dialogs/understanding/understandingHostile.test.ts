@@ -1,4 +1,4 @@
-// The understanding layer on hostile text (the families of tests/support/hostileText.ts plus its own: repeated filler, request
+// The understanding layer on hostile text (the families of emulator/stack/hostileText.ts plus its own: repeated filler, request
 // phrases, questions, emoji, foreign words): it answers every message, reads nothing past the command
 // cap, and its work grows with the message, never faster (counted in phrase comparisons, not timed).
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { MAX_COMMAND_LENGTH } from '../../../../dialogs/parsing/limits';
 import { CALLS_PER_MESSAGE, recognizerCalls } from '../../../../dialogs/parsing/recognizer';
 import { readMessage } from '../../../../dialogs/understanding/readMessage';
 import { understand, understandingComparisons } from '../../../../dialogs/understanding/understand';
-import { hostileMessages } from '../../../support/hostileText';
+import { hostileMessages } from '../../../../emulator/stack/hostileText';
 
 const NOW = new Date('2025-03-03T10:02:00Z');
 

@@ -3,7 +3,7 @@
 // eTag'd open index arbitrates: exactly one creator writes the record, the others get the stored one.
 import assert from 'node:assert/strict';
 import { MemoryStorage } from 'botbuilder';
-import { seededRandom } from '../../../../bench/random';
+import { seededRandom } from '../../../../emulator/stack/random';
 import { recordKey, type ApprovalRecord } from '../../../../services/approvals/record';
 import { ApprovalRecordStore, OPEN_INDEX_KEY } from '../../../../services/approvals/recordStore';
 import type { KeyValueStorage } from '../../../../services/store/keyValueStorage';

@@ -27,7 +27,7 @@ export const TEAMS_RATE_LIMITS: RateLimits = { perConversationPerSecond: 7, perA
 export interface RateLimitedConnector {
   readonly url: string;
   readonly deliveries: readonly Delivery[];
-  /** The same list, under the name bench/channel.ts reads. */
+  /** The same list, under the name emulator/stack/chatDriver.ts reads. */
   readonly activities: readonly Delivery[];
   /** 429s answered, by conversation. */
   readonly refusals: ReadonlyMap<string, number>;

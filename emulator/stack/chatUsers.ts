@@ -1,10 +1,10 @@
 // Extra employees in the local tenant, each a copy of Alice (same Entra role eligibilities and
 // policies), so concurrent conversations are different people as in a real tenant: each has her
 // own tokens, her own PIM requests, and attributable upstream calls in the emulator's log.
-import { DEMO_USERS } from '../emulator/tenant/demoTenant';
-import type { TenantEmulator } from '../emulator/tenant/index';
-import { stableGuid } from '../emulator/tenant/state/ids';
-import type { ChatUser } from './channel';
+import { DEMO_USERS } from '../tenant/demoTenant';
+import type { TenantEmulator } from '../tenant/index';
+import { stableGuid } from '../tenant/state/ids';
+import type { ChatUser } from './chatDriver';
 
 export async function addBenchUsers(tenant: TenantEmulator, count: number, prefix = 'bench'): Promise<ChatUser[]> {
   const users: ChatUser[] = [];

@@ -6,11 +6,11 @@
 // each approver exactly one card, exactly one decision at PIM, every card agrees, the requester
 // told exactly once. The instances need short sweeps and send leases (APPROVAL_SWEEP_SECONDS,
 // APPROVAL_SEND_LEASE_SECONDS), or a kill between a claim and its record waits out two minutes.
-import type { TenantEmulator } from '../emulator/tenant/index';
-import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
-import type { RecordingConnector, RecordedActivity } from '../tests/support/recordingConnector';
-import type { RoundRobinProxy } from '../tests/support/roundRobinProxy';
-import { openConversation, textOf, type ChatUser, type Conversation, type TurnResult } from './channel';
+import type { TenantEmulator } from '../tenant/index';
+import { startBotProcess, type BotProcess } from './botProcess';
+import type { RecordingConnector, RecordedActivity } from './recordingConnector';
+import type { RoundRobinProxy } from './roundRobinProxy';
+import { openConversation, textOf, type ChatUser, type Conversation, type TurnResult } from './chatDriver';
 import { sleep } from './flows';
 
 /** Where a flow's kill lands. */

@@ -1,12 +1,12 @@
 // SIGKILL at seeded random points of activation flows through a round-robin balancer, each kill
 // followed by a restart of that instance. Shared by the scale-out test (10 kills) and `bench/soak.ts`
 // (100 kills). The caller checks each flow (activationProblems): nothing lost, nothing doubled.
-import { DEMO_ROLES } from '../emulator/tenant/demoTenant';
-import type { TenantEmulator } from '../emulator/tenant/index';
-import type { RoundRobinProxy } from '../tests/support/roundRobinProxy';
-import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
-import type { RecordingConnector } from '../tests/support/recordingConnector';
-import { openConversation, type ChatUser } from './channel';
+import { DEMO_ROLES } from '../tenant/demoTenant';
+import type { TenantEmulator } from '../tenant/index';
+import type { RoundRobinProxy } from './roundRobinProxy';
+import { startBotProcess, type BotProcess } from './botProcess';
+import type { RecordingConnector } from './recordingConnector';
+import { openConversation, type ChatUser } from './chatDriver';
 import { runActivation, type FlowResult } from './flows';
 
 export interface KillLoopOptions {

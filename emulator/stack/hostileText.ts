@@ -1,7 +1,7 @@
 // Messages built to make a parser work hard: keywords and slots repeated, time words repeated, long
 // unbroken tokens, runs of punctuation and spaces, and a seeded mix, each at a given length. Shared by
 // the liveness test (tests/integration/bot/hostileText.test.ts), the parser tests and the benchmark.
-import { seededRandom } from '../../bench/random';
+import { seededRandom } from './random';
 
 export interface HostileMessage {
   readonly family: string;

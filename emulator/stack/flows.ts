@@ -1,8 +1,8 @@
 // User flows as a person would run them: read the bot's last answer and reply to what it asks.
 // Reading instead of replaying a fixed script keeps the flow right when a turn was lost (an
 // instance killed mid-turn) and has to be sent again.
-import type { Conversation, TurnResult } from './channel';
-import { textOf } from './channel';
+import type { Conversation, TurnResult } from './chatDriver';
+import { textOf } from './chatDriver';
 
 export type FlowOutcome =
   /** The bot said the role is active. */

@@ -3,7 +3,7 @@
 // (createBotApp) from environment settings, exactly like `npm start` does.
 //
 //   parent:  const bot = await startBotProcess({ env: { LOCAL_TENANT_URL: ..., ... } });
-//   child:   node --require tsx/cjs tests/support/botProcess.ts   (env as for bot/config)
+//   child:   node --require tsx/cjs emulator/stack/botProcess.ts   (env as for bot/config)
 //
 // The child reports readiness and answers stats requests over Node's IPC channel.
 import { spawn, type ChildProcess } from 'node:child_process';

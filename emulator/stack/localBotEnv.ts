@@ -1,4 +1,4 @@
-import { LOCAL_TEAMS_APP } from '../../emulator/tenant/demoTenant';
+import { LOCAL_TEAMS_APP } from '../tenant/demoTenant';
 
 /** The environment bot/config.ts needs in local mode, pointing at a running emulator and Azurite. */
 export function localBotEnv(
