@@ -1,5 +1,5 @@
 // The phrasing table: what people write, and exactly what the bot reads from it (intent and every
-// slot; a slot not listed must be absent). Anyone can add a line: tests/unit/dialogs/phrasings.test.ts
+// slot; a slot not listed must be absent). Anyone can add a line: tests/unit/dialogs/understanding/phrasings.test.ts
 // reads every entry. Times are read at NOW (Monday 3 March 2025, 10:00 UTC) in the user's zone, UTC.
 //   who: who would say it (requester, approver, admin); explicit: for activate, whether a verb or a
 //   request phrase was said (false = a guess from a bare name, which the bot confirms before acting).
