@@ -1,6 +1,6 @@
 // The local stack a bot runs against, in one call: the tenant emulator, Azurite on a fresh folder and
 // the recording connector (the stand-in Bot Connector), plus the bot's settings pointing at them.
-// Shared by the integration tests (tests/support/localStack.ts wraps it in mocha hooks) and bench/.
+// Shared by the integration tests and bench/.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
