@@ -5,15 +5,13 @@
 // were made linear, "who activated a a a ..." alone held the process for minutes.
 import assert from 'node:assert/strict';
 import { ALICE_USER } from '../../../emulator/stack/chatUsers';
-import { openConversation, textOf, type ChatUser } from '../../../emulator/stack/chatDriver';
+import { textOf, type ChatUser } from '../../../emulator/stack/chatDriver';
 import { TURN_ERROR_MESSAGE } from '../../../bot/turnError';
 import { MAX_COMMAND_LENGTH, TOO_LONG_FOR_A_COMMAND } from '../../../dialogs/parsing/limits';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import type { BotProcess } from '../../../emulator/stack/botProcess';
 import { startLocalStack, type LocalStack } from '../../../emulator/stack/localStack';
 import { hostileMessages } from '../../../emulator/stack/hostileText';
-import type { RecordingConnector } from '../../../emulator/stack/recordingConnector';
-import type { TenantEmulator } from '../../../emulator/tenant';
 
 const CAROL_USER: ChatUser = { id: '29:carol', name: DEMO_USERS.carol.displayName, aadObjectId: DEMO_USERS.carol.id };
 /**
@@ -62,13 +60,10 @@ function watchHealth(port: number): HealthWatch {
 describe('hostile text over HTTP: every parser bounded, /healthz answered throughout', function () {
   this.timeout(180_000);
   let stack: LocalStack;
-  let tenant: TenantEmulator;
-  let connector: RecordingConnector;
   let bot: BotProcess;
 
   before(async () => {
     stack = await startLocalStack({ name: 'hostile' });
-    ({ tenant, connector } = stack);
     bot = await stack.startBotProcess();
   });
 
@@ -78,7 +73,7 @@ describe('hostile text over HTTP: every parser bounded, /healthz answered throug
   });
 
   it('answers every message plainly and keeps answering /healthz', async () => {
-    const say = (user: ChatUser, text: string) => openConversation({ endpoint: bot.endpoint, connector, tenantId: tenant.tenantId, user, timeoutMs: 120_000 }).say(text);
+    const say = (user: ChatUser, text: string) => stack.chat(bot.endpoint, user, { timeoutMs: 120_000 }).say(text);
     // Warm: the first date-time read builds the recognizer's models (a second of CPU, once per process).
     assert.match(textOf((await say(ALICE_USER, 'activate global reader until 5pm because audit')).replies), /\S/);
     assert.match(textOf((await say(CAROL_USER, 'who activated Global Reader this week')).replies), /\S/);

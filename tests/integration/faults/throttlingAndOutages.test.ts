@@ -4,7 +4,7 @@
 // intent twice.
 import assert from 'node:assert/strict';
 import { addBenchUsers } from '../../../emulator/stack/chatUsers';
-import { openConversation, textOf, type ChatUser } from '../../../emulator/stack/chatDriver';
+import { textOf, type ChatUser } from '../../../emulator/stack/chatDriver';
 import { CLEAR_MESSAGE, runActivation } from '../../../emulator/stack/flows';
 import { startLocalStack, type InProcessBot, type LocalStack } from '../../../emulator/stack/localStack';
 import type { RecordingConnector } from '../../../emulator/stack/recordingConnector';
@@ -93,7 +93,7 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
     const outcomes = new Map<string, number>();
     const unclear: string[] = [];
     for (const user of users) {
-      const conversation = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user });
+      const conversation = stack.chat(endpoint, user);
       const from = Date.now();
       const flow = await runActivation(conversation);
       const roles = await conversation.say('my roles');
@@ -112,7 +112,7 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
     }
     // Requests that need approval (the requester's side; the approvers' cards follow in the background).
     for (const user of await addBenchUsers(tenant, 4, 'faults-approval')) {
-      const chat = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user });
+      const chat = stack.chat(endpoint, user);
       const from = Date.now();
       let last = textOf((await chat.say('activate user administrator')).replies);
       if (/How long/i.test(last)) last = textOf((await chat.say({ value: { action: 'setDuration', duration: '90 minutes' } })).replies);

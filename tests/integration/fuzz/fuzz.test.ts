@@ -4,7 +4,7 @@
 // process (its unhandled rejections are reported back), so it has a core of its own.
 import assert from 'node:assert/strict';
 import { ALICE_USER } from '../../../emulator/stack/chatUsers';
-import { openConversation, textOf } from '../../../emulator/stack/chatDriver';
+import { textOf } from '../../../emulator/stack/chatDriver';
 import { seededRandom } from '../../../emulator/stack/random';
 import { TURN_ERROR_MESSAGE } from '../../../bot/turnError';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
@@ -52,7 +52,7 @@ describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function
 
   it('answers every one plainly, never crashes, and changes nothing in PIM', async () => {
     // A real pending request of Alice's, whose id strangers then forge into cards and invokes.
-    const alice = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user: ALICE_USER });
+    const alice = stack.chat(endpoint, ALICE_USER);
     await alice.say('activate user administrator');
     await alice.say({ value: { action: 'setDuration', duration: '90 minutes' } });
     const pending = await alice.say({ value: { action: 'submitJustification', justification: 'Reset MFA for Erin', ticketNumber: 'INC-42' } });

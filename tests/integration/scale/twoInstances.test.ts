@@ -3,7 +3,7 @@
 // instance SIGKILLed at a random point of a flow and restarted loses nothing and doubles nothing.
 import assert from 'node:assert/strict';
 import { addBenchUsers } from '../../../emulator/stack/chatUsers';
-import { openConversation, textOf } from '../../../emulator/stack/chatDriver';
+import { textOf } from '../../../emulator/stack/chatDriver';
 import { runActivation } from '../../../emulator/stack/flows';
 import { runApprovalKillLoop } from '../../../emulator/stack/approvalKillLoop';
 import { activationProblems, runKillLoop } from '../../../emulator/stack/killLoop';
@@ -57,7 +57,7 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
   });
 
   function conversationFor(user: Awaited<ReturnType<typeof addBenchUsers>>[number]) {
-    return openConversation({ endpoint: `${proxy.url}/api/messages`, connector, tenantId: tenant.tenantId, user });
+    return stack.chat(`${proxy.url}/api/messages`, user);
   }
 
   function provisioned(userId: string) {
