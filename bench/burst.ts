@@ -12,15 +12,15 @@ import path from 'node:path';
 import { startAzurite } from '../emulator/storage/azurite';
 import type { ThrottlingStats } from '../emulator/tenant/index';
 import { APP_TENANT_WRITES, RESOURCE_UNITS_PER_10S } from '../emulator/tenant/throttling/quotas';
-import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
-import { localBotEnv } from '../tests/support/localBotEnv';
-import { startRecordingConnector } from '../tests/support/recordingConnector';
-import { startRoundRobinProxy } from '../tests/support/roundRobinProxy';
-import { startTestTenant } from '../tests/support/tenant';
-import { addBenchUsers } from './benchUsers';
-import { openConversation, textOf, type Conversation, type ChatUser } from './channel';
-import { sleep } from './flows';
-import { seededRandom } from './random';
+import { startBotProcess, type BotProcess } from '../emulator/stack/botProcess';
+import { localBotEnv } from '../emulator/stack/localBotEnv';
+import { startRecordingConnector } from '../emulator/stack/recordingConnector';
+import { startRoundRobinProxy } from '../emulator/stack/roundRobinProxy';
+import { startTestTenant } from '../emulator/stack/tenant';
+import { addBenchUsers } from '../emulator/stack/chatUsers';
+import { openConversation, textOf, type Conversation, type ChatUser } from '../emulator/stack/chatDriver';
+import { sleep } from '../emulator/stack/flows';
+import { seededRandom } from '../emulator/stack/random';
 import { round } from './stats';
 
 export interface BurstOptions {
@@ -136,7 +136,7 @@ async function attempt(chat: Conversation, approval: boolean): Promise<{ outcome
   for (let step = 0; step < 8; step++) {
     let turn = await chat.say(next);
     // No answer at all (the balancer's connection failed or timed out): Teams shows nothing and
-    // the person sends it again, as bench/flows does for a lost turn.
+    // the person sends it again, as emulator/stack/flows does for a lost turn.
     for (let resend = 0; resend < 3 && turn.replies.length === 0 && (turn.status === 0 || turn.status >= 500); resend++) {
       await sleep(1_000);
       turn = await chat.say(next);

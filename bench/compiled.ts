@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import path from 'node:path';
 import ts from 'typescript';
-import { startBotProcess, type BotProcess, type BotProcessOptions } from '../tests/support/botProcess';
+import { startBotProcess, type BotProcess, type BotProcessOptions } from '../emulator/stack/botProcess';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dist = path.join(repoRoot, 'dist');

@@ -1,5 +1,5 @@
 // Preloaded (`node --require dist/bench/compiledChild.js dist/bot/index.js`) into a compiled bot or
-// echo started by tests/support/botProcess.ts with its `compiled` option, so the benchmark measures
+// echo started by emulator/stack/botProcess.ts with its `compiled` option, so the benchmark measures
 // the production start (`node dist/bot/index.js`, no tsx) while still reading the child's CPU time and
 // memory and taking CPU profiles over IPC, as runChild in botProcess.ts does for the tsx child.
 // Node built-ins only: it must not load (and so warm or instrument) any of the bot's own modules.

@@ -3,7 +3,7 @@
 // echo. The plain echo has no state, no dialogs, no PIM. The stateful echo also keeps a counter in
 // conversation state on the bot's own Storage (read and written every turn), which any bot must
 // pay that continues a conversation on another instance or after a restart. Run in a child by
-// tests/support/botProcess.
+// emulator/stack/botProcess.
 import { CloudAdapter, ConversationState, type TurnContext } from 'botbuilder';
 import { loadConfig, type BotConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';

@@ -13,10 +13,10 @@ import { RateLimiter } from '../bot/channel/rateLimiter';
 import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
 import { createStateStorage } from '../services/store/stateStorage';
 import type { TenantEmulator } from '../emulator/tenant/index';
-import type { BotProcess } from '../tests/support/botProcess';
-import { addBenchUsers, clearActivations } from './benchUsers';
-import { channelActivity, openConversation, postActivity, textOf, type ChatUser } from './channel';
-import { startRateLimitedConnector, type Delivery, type RateLimitedConnector } from './rateLimitedConnector';
+import type { BotProcess } from '../emulator/stack/botProcess';
+import { addBenchUsers, clearActivations } from '../emulator/stack/chatUsers';
+import { channelActivity, openConversation, postActivity, textOf, type ChatUser } from '../emulator/stack/chatDriver';
+import { startRateLimitedConnector, type Delivery, type RateLimitedConnector } from '../emulator/stack/rateLimitedConnector';
 import { round } from './stats';
 
 export const FAN_OUT_SIZES = [1, 10, 50] as const;

@@ -6,10 +6,10 @@
 // growth the issue bounds: at most 100 MB); the second round, the same people in new conversations,
 // tells a leak (it grows again) from a high-water mark or a bounded cache (it does not).
 import type { TenantEmulator } from '../emulator/tenant/index';
-import type { BotProcess, ProcessStats } from '../tests/support/botProcess';
-import type { RecordingConnector } from '../tests/support/recordingConnector';
-import { addBenchUsers } from './benchUsers';
-import { openConversation, textOf, type ChatUser } from './channel';
+import type { BotProcess, ProcessStats } from '../emulator/stack/botProcess';
+import type { RecordingConnector } from '../emulator/stack/recordingConnector';
+import { addBenchUsers } from '../emulator/stack/chatUsers';
+import { openConversation, textOf, type ChatUser } from '../emulator/stack/chatDriver';
 import { round } from './stats';
 
 export const MEMORY_CONVERSATIONS = 1000;

@@ -1,4 +1,4 @@
-// `npm run bench -- parsers`: what each parser costs on hostile text (tests/support/hostileText.ts) at
+// `npm run bench -- parsers`: what each parser costs on hostile text (emulator/stack/hostileText.ts) at
 // Teams' 4,000-character limit and just under the command cap, against a typical message, as ratios
 // measured in the same run. In-process and single-threaded: each figure is the median of several runs
 // after warm-up, so the JIT and the recognizer's one-time set-up are not charged to any input.
@@ -13,7 +13,7 @@ import { parseRequest } from '../dialogs/parsing/request';
 import { matchName, type Searchable } from '../dialogs/parsing/resolve';
 import type { AdminDirectory } from '../services/admin/model';
 import { understand } from '../dialogs/understanding/understand';
-import { hostileMessages } from '../tests/support/hostileText';
+import { hostileMessages } from '../emulator/stack/hostileText';
 import { round } from './stats';
 
 /** The target: the worst hostile message costs at most this many typical ones. */

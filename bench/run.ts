@@ -5,26 +5,22 @@
 // `npm run bench -- parsers` runs only the parsers on hostile text (bench/parsers.ts); `-- upstream` only
 // the upstream requests per flow (bench/upstream.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
-import { startAzurite } from '../emulator/storage/azurite';
 import { ensureLocalCertificates } from '../emulator/tenant/certs';
-import type { TenantEmulator } from '../emulator/tenant/index';
-import { startBotProcess, type BotProcess, type ProcessStats } from '../tests/support/botProcess';
-import { startRecordingConnector, type RecordingConnector } from '../tests/support/recordingConnector';
-import { startTestTenant } from '../tests/support/tenant';
-import { addBenchUsers, clearActivations } from './benchUsers';
-import { openConversation, textOf, type ChatUser, type TurnResult } from './channel';
-import { GLOBAL_READER_SCRIPT, runActivation, sleep } from './flows';
-import { seededRandom } from './random';
+import { startBotProcess, type BotProcess, type ProcessStats } from '../emulator/stack/botProcess';
+import { startLocalStack, type LocalStack } from '../emulator/stack/localStack';
+import { addBenchUsers, clearActivations } from '../emulator/stack/chatUsers';
+import { openConversation, textOf, type ChatUser, type TurnResult } from '../emulator/stack/chatDriver';
+import { GLOBAL_READER_SCRIPT, runActivation, sleep } from '../emulator/stack/flows';
+import { seededRandom } from '../emulator/stack/random';
 import { measureFanOut, type FanOutResult } from './fanOut';
 import { benchParsers, parsersLines, WORST_TO_TYPICAL_TARGET, type ParsersBench } from './parsers';
 import { emulatorMsDuring, percentile, round } from './stats';
 import { upstreamCallsPerFlow, type UpstreamCalls } from './upstream';
 import { measureMemory, memoryLines, MEMORY_GROWTH_TARGET_MB, type MemoryResult } from './memory';
 import { buildCompiled, cleanCompiled, startCompiled, type Subject } from './compiled';
-import { localBotEnv } from '../tests/support/localBotEnv';
 import { BURST_TARGETS, burstLines, parseBurstArgs, runBurst, type BurstResult } from './burst';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -86,27 +82,9 @@ interface Subjects {
   readonly statefulEcho: BotProcess;
 }
 
-interface Stack {
-  readonly tenant: TenantEmulator;
-  readonly connector: RecordingConnector;
-  readonly env: Record<string, string>;
-  stop(): Promise<void>;
-}
+type Stack = LocalStack;
 
-async function startStack(): Promise<Stack> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pimbot-bench-'));
-  const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: dir }), startRecordingConnector()]);
-  const env = localBotEnv(tenant, azurite.connectionString, 'bench');
-  return {
-    tenant,
-    connector,
-    env,
-    async stop() {
-      await Promise.all([tenant.close(), azurite.stop(), connector.close()]);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const startStack = (): Promise<Stack> => startLocalStack({ name: 'bench', container: 'bench' });
 
 /**
  * The process's stats once it has gone quiet (under 1% of a core for 300 ms): work a turn leaves

@@ -1,33 +1,27 @@
-// The long variant of tests/integration/scale: 100 approval flows (kills inside the submit turn, during
-// the fan-out, the decision invoke or the update pass; see bench/approvalKillLoop.ts) and 100 activation flows
+// The long variant of the scale-out integration test (twoInstances.test.ts): 100 approval flows (kills inside the submit turn, during
+// the fan-out, the decision invoke or the update pass; see emulator/stack/approvalKillLoop.ts) and 100 activation flows
 // through two instances behind a round-robin balancer on one Azurite, one instance SIGKILLed at a
 // seeded random point of each flow and restarted. Checks after every flow: nothing lost, nothing doubled.
 //   npm run soak -- [kills=100] [seed=8] [activation|approval|both]
 // Takes a few minutes (each restart loads the bot anew); not part of npm test.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
-import { startAzurite } from '../emulator/storage/azurite';
-import { startBotProcess, type BotProcess } from '../tests/support/botProcess';
-import { startRecordingConnector } from '../tests/support/recordingConnector';
-import { startRoundRobinProxy } from '../tests/support/roundRobinProxy';
-import { startTestTenant } from '../tests/support/tenant';
-import { addBenchUsers } from './benchUsers';
-import { runApprovalKillLoop } from './approvalKillLoop';
-import { activationProblems, runKillLoop } from './killLoop';
-import { seededRandom } from './random';
-import { localBotEnv } from '../tests/support/localBotEnv';
+import { startBotProcess, type BotProcess } from '../emulator/stack/botProcess';
+import { startLocalStack } from '../emulator/stack/localStack';
+import { startRoundRobinProxy } from '../emulator/stack/roundRobinProxy';
+import { addBenchUsers } from '../emulator/stack/chatUsers';
+import { runApprovalKillLoop } from '../emulator/stack/approvalKillLoop';
+import { activationProblems, runKillLoop } from '../emulator/stack/killLoop';
+import { seededRandom } from '../emulator/stack/random';
 
 async function main(): Promise<void> {
   const kills = Number(process.argv[2] ?? 100);
   const seed = Number(process.argv[3] ?? 8);
   const flows = process.argv[4] ?? 'both';
   if (flows !== 'activation' && flows !== 'approval' && flows !== 'both') throw new Error('flows must be activation, approval or both');
-  const dir = mkdtempSync(path.join(tmpdir(), 'pimbot-soak-'));
-  const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: dir }), startRecordingConnector()]);
+  const stack = await startLocalStack({ name: 'soak', container: 'soak' });
+  const { tenant, connector } = stack;
   const env = {
-    ...localBotEnv(tenant, azurite.connectionString, 'soak'),
+    ...stack.env,
     // Kill-loop settings: a killed instance's send claims lapse in two seconds (longer than a cold instance's first send), sweeps run every second.
     APPROVAL_SWEEP_SECONDS: '1',
     APPROVAL_SEND_LEASE_SECONDS: '2',
@@ -81,8 +75,7 @@ async function main(): Promise<void> {
   } finally {
     await proxy.close();
     await Promise.all(instances.map((i) => i.stop()));
-    await Promise.all([tenant.close(), azurite.stop(), connector.close()]);
-    rmSync(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startAzurite } from '../emulator/storage/azurite';
-import { localBotEnv } from '../tests/support/localBotEnv';
-import { startTestTenant } from '../tests/support/tenant';
+import { localBotEnv } from '../emulator/stack/localBotEnv';
+import { startTestTenant } from '../emulator/stack/tenant';
 
 const repoRoot = path.resolve(__dirname, '..');
 const RUNS = Number(process.env['RUNS'] ?? 5);

@@ -1,6 +1,6 @@
 // Small numeric helpers for the benchmark.
 import type { RequestLogEntry } from '../emulator/tenant/index';
-import type { TurnResult } from './channel';
+import type { TurnResult } from '../emulator/stack/chatDriver';
 
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;

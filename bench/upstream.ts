@@ -2,11 +2,11 @@
 // calls to Entra ID, Graph and ARM, cold (a user the bot has never seen) and warm.
 import { DEMO_USERS } from '../emulator/tenant/demoTenant';
 import type { RequestLogEntry, TenantEmulator } from '../emulator/tenant/index';
-import type { BotProcess } from '../tests/support/botProcess';
-import type { RecordingConnector } from '../tests/support/recordingConnector';
-import { addBenchUsers, clearActivations } from './benchUsers';
-import { openConversation, textOf, type ChatUser } from './channel';
-import { runActivation } from './flows';
+import type { BotProcess } from '../emulator/stack/botProcess';
+import type { RecordingConnector } from '../emulator/stack/recordingConnector';
+import { addBenchUsers, clearActivations } from '../emulator/stack/chatUsers';
+import { openConversation, textOf, type ChatUser } from '../emulator/stack/chatDriver';
+import { runActivation } from '../emulator/stack/flows';
 
 export type UpstreamCalls = Record<string, { calls: number; ratio: number; detail: string }>;
 

@@ -1,6 +1,6 @@
 // One message read completely: the intent (understand.ts) and, for a request, its slots as the
 // grammar of parsing/request.ts reads them from the rest of the sentence. The phrasing table
-// (tests/unit/dialogs/phrasings.ts) asserts exactly this, so what the table proves is what the dialogs do.
+// (tests/unit/dialogs/understanding/phrasings.ts) asserts exactly this, so what the table proves is what the dialogs do.
 import { parseRequest, type ParseContext } from '../parsing/request';
 import { understand, type Intent } from './understand';
 

@@ -10,7 +10,7 @@ import { outcomeOfSteps } from '../../services/approvals/model';
 import { asRecord } from '../../services/pim/json';
 import { activationBody, call, RM } from '../integration/emulator/http';
 import { assertSameShape, loadExamplePairs } from '../support/shape';
-import { startTestTenant } from '../support/tenant';
+import { startTestTenant } from '../../emulator/stack/tenant';
 
 const examples = loadExamplePairs('approvals');
 const example = (op: string) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../emulator/tenant';
 import { DEMO_ROLES, DEMO_USERS } from '../../emulator/tenant/demoTenant';
 import { assertSameShape, loadExamplePairs, type ExamplePair } from '../support/shape';
-import { startTestTenant } from '../support/tenant';
+import { startTestTenant } from '../../emulator/stack/tenant';
 import { call, RM, type Reply } from '../integration/emulator/http';
 
 const EXAMPLE_TENANTS = ['19356be4-7e93-4ed6-a7c6-0ae28454d125', '67b47f38-0f0b-4e62-a3be-859140c2061f'];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../emulator/tenant';
 import { DEMO_ROLES, DEMO_USERS } from '../../emulator/tenant/demoTenant';
 import { assertSameShape, loadExamplePairs } from '../support/shape';
-import { startTestTenant } from '../support/tenant';
+import { startTestTenant } from '../../emulator/stack/tenant';
 import { activationBody, call, RM } from '../integration/emulator/http';
 
 describe('contract: emulator answers Microsoft directoryAudits examples with the same shape', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../emulator/tenant';
 import { DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../emulator/tenant/demoTenant';
 import { assertSameShape, loadExamplePairs, type ExamplePair } from '../support/shape';
-import { startTestTenant } from '../support/tenant';
+import { startTestTenant } from '../../emulator/stack/tenant';
 import { call, type Reply } from '../integration/emulator/http';
 
 const EXAMPLE_GROUP = '60bba733-f09d-49b7-8445-32369aa066b3';

@@ -9,7 +9,7 @@ import { toEligibleHolder, toHolder } from '../../services/admin/mapping';
 import { graphActiveWindow } from '../../services/pim/entra/entraMapping';
 import { call } from '../integration/emulator/http';
 import { loadExamplePairs } from '../support/shape';
-import { startTestTenant } from '../support/tenant';
+import { startTestTenant } from '../../emulator/stack/tenant';
 
 const G = '/v1.0/identityGovernance/privilegedAccess/group';
 

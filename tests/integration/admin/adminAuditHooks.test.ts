@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { activationBody, call, RM } from '../emulator/http';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 const G = '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests';
 const SUB = `/subscriptions/${DEMO_AZURE.subscription.id}`;

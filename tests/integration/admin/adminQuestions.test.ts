@@ -10,7 +10,7 @@ import { NULL_PORTS, silentLogger } from '../../../dialogs/deps';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { createServices, type Services } from '../../../services';
 import { eligibilityKey, type UserContext } from '../../../services/pim/model';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 const SUB = `/subscriptions/${DEMO_AZURE.subscription.id}`;

@@ -15,7 +15,7 @@ import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulat
 import { recordKey } from '../../../services/approvals/record';
 import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import { createStateStorage } from '../../../services/store/stateStorage';
-import { startBotProcess, type BotProcess } from '../../support/botProcess';
+import { startBotProcess, type BotProcess } from '../../../emulator/stack/botProcess';
 import { call, RM } from '../emulator/http';
 import { botEnv, cardOf, executeData, NAMES, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name, type Requested } from './approvalHarness';
 

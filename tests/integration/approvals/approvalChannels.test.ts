@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../../bot/config';
 import { createBotApp, type BotApp } from '../../../bot/server';
 import { DEMO_AZURE, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
+import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
 import { botEnv, cardOf, executeData, NAMES, startApprovalWorld, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
 
 const CHANNEL_A = '19:entra-approvals@thread.tacv2';

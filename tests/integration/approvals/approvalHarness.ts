@@ -12,8 +12,8 @@ import { loadConfig } from '../../../bot/config';
 import { createBotApp, type BotApp } from '../../../bot/server';
 import { DEMO_USERS, LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
 import { startAzurite } from '../../../emulator/storage/azurite';
-import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant, type TestTenantOptions } from '../../support/tenant';
+import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { startTestTenant, type TestTenantOptions } from '../../../emulator/stack/tenant';
 
 export type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;

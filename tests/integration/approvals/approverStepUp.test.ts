@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import type { BotApp } from '../../../bot/server';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
+import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
 import { signInRedirect } from '../bot/requesterHarness';
 import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
 

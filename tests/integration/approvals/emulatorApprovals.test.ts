@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_AZURE, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { activationBody, call, RM } from '../emulator/http';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 const APPROVALS = '/beta/roleManagement/directory/roleAssignmentApprovals';
 

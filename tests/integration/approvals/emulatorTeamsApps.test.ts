@@ -9,7 +9,7 @@ import { GraphAppInstaller } from '../../../services/approvals/graphAppInstaller
 import { ClientCredentialsAppTokenProvider } from '../../../services/identity/clientCredentialsAppTokenProvider';
 import { MsalTokenClient } from '../../../services/identity/msalTokenClient';
 import { GraphApi } from '../../../services/pim/graph/graphApi';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { call } from '../emulator/http';
 
 const BIND = `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${LOCAL_TEAMS_APP.catalogId}`;

@@ -1,4 +1,4 @@
-// The bot runs in its own process (tests/support/botProcess.ts), is SIGKILLed right after the fan-out
+// The bot runs in its own process (emulator/stack/botProcess.ts), is SIGKILLed right after the fan-out
 // (both approvers' cards posted and recorded in Azurite) and started again on the same storage: the
 // flow completes with nothing lost or doubled.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { ApprovalRecordStore } from '../../../services/approvals/recordStore';
 import { recordKey } from '../../../services/approvals/record';
 import { createStateStorage } from '../../../services/store/stateStorage';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startBotProcess, type BotProcess } from '../../support/botProcess';
+import { startBotProcess, type BotProcess } from '../../../emulator/stack/botProcess';
 import { botEnv, cardOf, executeData, NAMES, startApprovalWorld, until, USER_ADMIN_TURNS, type ApprovalWorld } from './approvalHarness';
 
 describe('approvals survive a SIGKILL right after the fan-out (bot in a child process, Azurite)', function () {

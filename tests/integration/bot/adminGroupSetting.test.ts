@@ -5,7 +5,7 @@ import { MemoryStorage } from 'botbuilder';
 import { ConfigError, loadConfig, type BotConfig } from '../../../bot/config';
 import { createBotApp, type BotApp } from '../../../bot/server';
 import { DEMO_GROUPS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 

@@ -4,20 +4,14 @@
 // nothing crashes, and the process keeps answering its health probe throughout: before the parsers
 // were made linear, "who activated a a a ..." alone held the process for minutes.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { ALICE_USER } from '../../../bench/benchUsers';
-import { openConversation, textOf, type ChatUser } from '../../../bench/channel';
+import { ALICE_USER } from '../../../emulator/stack/chatUsers';
+import { textOf, type ChatUser } from '../../../emulator/stack/chatDriver';
 import { TURN_ERROR_MESSAGE } from '../../../bot/turnError';
 import { MAX_COMMAND_LENGTH, TOO_LONG_FOR_A_COMMAND } from '../../../dialogs/parsing/limits';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { useAzurite } from '../../support/azurite';
-import { startBotProcess, type BotProcess } from '../../support/botProcess';
-import { hostileMessages } from '../../support/hostileText';
-import { localBotEnv } from '../../support/localBotEnv';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
-
-type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
+import type { BotProcess } from '../../../emulator/stack/botProcess';
+import { startLocalStack, type LocalStack } from '../../../emulator/stack/localStack';
+import { hostileMessages } from '../../../emulator/stack/hostileText';
 
 const CAROL_USER: ChatUser = { id: '29:carol', name: DEMO_USERS.carol.displayName, aadObjectId: DEMO_USERS.carol.id };
 /**
@@ -65,23 +59,21 @@ function watchHealth(port: number): HealthWatch {
 
 describe('hostile text over HTTP: every parser bounded, /healthz answered throughout', function () {
   this.timeout(180_000);
-  const azurite = useAzurite('hostile');
-  let tenant: Tenant;
-  let connector: RecordingConnector;
+  let stack: LocalStack;
   let bot: BotProcess;
 
   before(async () => {
-    [tenant, connector] = await Promise.all([startTestTenant(), startRecordingConnector()]);
-    bot = await startBotProcess({ env: localBotEnv(tenant, azurite().connectionString, `hostile-${randomUUID().slice(0, 8)}`) });
+    stack = await startLocalStack({ name: 'hostile' });
+    bot = await stack.startBotProcess();
   });
 
   after(async () => {
     await bot?.stop();
-    await Promise.all([tenant?.close(), connector?.close()]);
+    await stack?.stop();
   });
 
   it('answers every message plainly and keeps answering /healthz', async () => {
-    const say = (user: ChatUser, text: string) => openConversation({ endpoint: bot.endpoint, connector, tenantId: tenant.tenantId, user, timeoutMs: 120_000 }).say(text);
+    const say = (user: ChatUser, text: string) => stack.chat(bot.endpoint, user, { timeoutMs: 120_000 }).say(text);
     // Warm: the first date-time read builds the recognizer's models (a second of CPU, once per process).
     assert.match(textOf((await say(ALICE_USER, 'activate global reader until 5pm because audit')).replies), /\S/);
     assert.match(textOf((await say(CAROL_USER, 'who activated Global Reader this week')).replies), /\S/);

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { useAzurite } from '../../support/azurite';
-import { startBotProcess, type BotProcess } from '../../support/botProcess';
-import { localBotEnv } from '../../support/localBotEnv';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import { startBotProcess, type BotProcess } from '../../../emulator/stack/botProcess';
+import { localBotEnv } from '../../../emulator/stack/localBotEnv';
+import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { ANSWERED_PRIVATELY_TEXT, START_PRIVATE_CHAT_TEXT } from '../../../bot/privateChat';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import type { RecordedActivity } from '../../support/recordingConnector';
+import type { RecordedActivity } from '../../../emulator/stack/recordingConnector';
 import { cardText } from '../../support/botHarness';
 import { ALICE, requesterSuite } from './requesterHarness';
 

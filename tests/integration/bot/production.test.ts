@@ -13,8 +13,8 @@ import { IDENTITY_MISMATCH_TEXT, SIGN_IN_TEXT, SIGNED_IN_TEXT } from '../../../b
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { startBotTokenService, type BotTokenService } from '../../support/botTokenService';
 import { cardText } from '../../support/botHarness';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 

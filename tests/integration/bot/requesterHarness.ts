@@ -2,19 +2,14 @@
 // recording connector as the channel), for the requester flows (list, activate, deactivate, extend, cancel).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { loadConfig } from '../../../bot/config';
 import type { Logger } from '../../../dialogs/deps';
-import { createBotApp, type BotApp } from '../../../bot/server';
-import { startAzurite } from '../../../emulator/storage/azurite';
-import { DEMO_USERS, LOCAL_TEAMS_APP } from '../../../emulator/tenant/demoTenant';
-import { startRecordingConnector, type RecordedActivity, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
+import { startLocalStack, type InProcessBot } from '../../../emulator/stack/localStack';
+import type { RecordedActivity, RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import type { TenantEmulator } from '../../../emulator/tenant';
 
-export type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
+export type Tenant = TenantEmulator;
 export const ALICE = { id: '29:alice', name: DEMO_USERS.alice.displayName, aadObjectId: DEMO_USERS.alice.id };
 
 export interface RequesterHarness {
@@ -75,23 +70,11 @@ export function requesterSuite(options: HarnessOptions = {}): RequesterHarness {
 }
 
 export async function startRequesterHarness(options: HarnessOptions = {}): Promise<RequesterHarness> {
-  const azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-azurite-'));
-  const [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
-  const config = loadConfig({
-    PORT: '0',
-    LOCAL_TENANT_URL: tenant.url,
-    LOCAL_TENANT_ID: tenant.tenantId,
-    LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId,
-    LOCAL_CLIENT_ID: tenant.botApp.clientId,
-    LOCAL_CLIENT_SECRET: tenant.botApp.clientSecret,
-    STORAGE_CONNECTION_STRING: azurite.connectionString,
-    STORAGE_CONTAINER: `it-${randomUUID().slice(0, 8)}`,
-    ...options.env,
-  });
-  const logger = options.logger ?? SILENT;
-  let app: BotApp = createBotApp(config, { logger });
-  const listen = async (): Promise<string> => `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
-  let botUrl = await listen();
+  const stack = await startLocalStack({ name: 'it' });
+  const { tenant, connector } = stack;
+  const startBot = (): Promise<InProcessBot> => stack.startBot({ ...(options.env ? { env: options.env } : {}), overrides: { logger: options.logger ?? SILENT } });
+  let bot = await startBot();
+  let botUrl = `http://127.0.0.1:${bot.port}`;
   let conversationId = `a:${randomUUID()}`;
   const activity = (partial: Partial<Activity>): Record<string, unknown> => ({
     type: 'message',
@@ -135,14 +118,13 @@ export async function startRequesterHarness(options: HarnessOptions = {}): Promi
       return (await send(partial)).replies.map((r) => r.activity);
     },
     async restartBot() {
-      await app.close();
-      app = createBotApp(config, { logger });
-      botUrl = await listen();
+      await bot.app.close();
+      bot = await startBot();
+      botUrl = `http://127.0.0.1:${bot.port}`;
     },
     async close() {
-      await app.close();
-      await Promise.all([tenant.close(), azurite.stop(), connector.close()]);
-      rmSync(azuriteDir, { recursive: true, force: true });
+      await bot.app.close();
+      await stack.stop();
     },
   };
 }

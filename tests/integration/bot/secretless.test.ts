@@ -13,8 +13,8 @@ import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { managedIdentityAssertion } from '../../../services/identity/managedIdentityAssertion';
 import { MsalTokenClient } from '../../../services/identity/msalTokenClient';
 import { startBotTokenService, type BotTokenService } from '../../support/botTokenService';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 const ALICE = { id: '29:alice-teams-id', name: DEMO_USERS.alice.displayName, aadObjectId: DEMO_USERS.alice.id };
 

@@ -14,8 +14,8 @@ import { startAzurite } from '../../../emulator/storage/azurite';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { cardText } from '../../support/botHarness';
 import { startBotTokenService, type BotTokenService } from '../../support/botTokenService';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

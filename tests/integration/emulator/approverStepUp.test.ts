@@ -17,7 +17,7 @@ import type { Surface, UserContext } from '../../../services/pim/model';
 import type { Resource } from '../../../services/identity/tokenProvider';
 import { signInRedirect } from '../bot/requesterHarness';
 import { rejectsWith, tenantServicesConfig } from '../services/servicesHarness';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { activationBody, call, RM } from './http';
 
 const SUB = `/subscriptions/${DEMO_AZURE.subscription.id}`;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_AZURE, DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { activationBody, call, RM } from './http';
 
 const SUB = `/subscriptions/${DEMO_AZURE.subscription.id}`;

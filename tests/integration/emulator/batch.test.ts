@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { BatchRequestContent, BatchResponseContent, Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { activationBody, call, RM } from './http';
 
 const ELIGIBLE = "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition";

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_GROUPS, DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { activationBody, call, RM } from './http';
 
 function graphClient(t: TenantEmulator, token: () => string): Client {

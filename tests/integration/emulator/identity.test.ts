@@ -4,7 +4,7 @@ import { ConfidentialClientApplication, CryptoProvider, InteractionRequiredAuthE
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { signJwt, signingKeyFromPem } from '../../../emulator/tenant/identity/jwt';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { call } from './http';
 import { generateKeyPairSync } from 'node:crypto';
 

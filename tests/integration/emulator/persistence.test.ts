@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { activationBody, call, RM } from './http';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

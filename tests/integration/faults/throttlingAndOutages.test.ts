@@ -3,25 +3,14 @@
 // well (done, or a plain message), Retry-After must be honoured, and PIM must never get one
 // intent twice.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { addBenchUsers } from '../../../bench/benchUsers';
-import { openConversation, textOf, type ChatUser } from '../../../bench/channel';
-import { CLEAR_MESSAGE, runActivation } from '../../../bench/flows';
-import { seededRandom } from '../../../bench/random';
-import { loadConfig } from '../../../bot/config';
-import { createBotApp, type BotApp } from '../../../bot/server';
+import { addBenchUsers } from '../../../emulator/stack/chatUsers';
+import { textOf, type ChatUser } from '../../../emulator/stack/chatDriver';
+import { CLEAR_MESSAGE, runActivation } from '../../../emulator/stack/flows';
+import { startLocalStack, type InProcessBot, type LocalStack } from '../../../emulator/stack/localStack';
+import type { RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { seededRandom } from '../../../emulator/stack/random';
 import { TURN_ERROR_MESSAGE } from '../../../bot/turnError';
-import type { RequestLogEntry } from '../../../emulator/tenant/index';
-import { startAzurite } from '../../../emulator/storage/azurite';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
-import { localBotEnv } from '../../support/localBotEnv';
-
-type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
-type Azurite = Awaited<ReturnType<typeof startAzurite>>;
+import type { RequestLogEntry, TenantEmulator } from '../../../emulator/tenant/index';
 
 const FLOWS = 12;
 const RETRY_AFTER_SECONDS = 1;
@@ -37,33 +26,23 @@ const SERVICE_CALL = /^\/(v1\.0|beta)\/|^\/(subscriptions|providers)\//;
 
 describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503)', function () {
   this.timeout(90_000);
-  let tenant: Tenant;
-  let azurite: Azurite;
-  let azuriteDir: string;
+  let stack: LocalStack;
+  let tenant: TenantEmulator;
   let connector: RecordingConnector;
-  let app: BotApp;
+  let bot: InProcessBot;
   let endpoint: string;
   const errors: string[] = [];
 
   before(async () => {
-    azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-faults-'));
-    [tenant, azurite, connector] = await Promise.all([
-      startTestTenant({ faultRandom: seededRandom(4242) }),
-      startAzurite({ location: azuriteDir }),
-      startRecordingConnector(),
-    ]);
-    const config = loadConfig({
-      PORT: '0',
-      ...localBotEnv(tenant, azurite.connectionString, `faults-${randomUUID().slice(0, 8)}`),
-    });
-    app = createBotApp(config, { logger: { info: () => {}, warn: () => {}, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f ?? {})}`) } });
-    endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
+    stack = await startLocalStack({ name: 'faults', tenant: { faultRandom: seededRandom(4242) } });
+    ({ tenant, connector } = stack);
+    bot = await stack.startBot({ overrides: { logger: { info: () => {}, warn: () => {}, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f ?? {})}`) } } });
+    endpoint = bot.endpoint;
   });
 
   after(async () => {
-    await app?.close();
-    await Promise.all([tenant?.close(), azurite?.stop(), connector?.close()]);
-    if (azuriteDir) rmSync(azuriteDir, { recursive: true, force: true });
+    await bot?.app.close();
+    await stack?.stop();
   });
 
   function injectFaults(): void {
@@ -114,7 +93,7 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
     const outcomes = new Map<string, number>();
     const unclear: string[] = [];
     for (const user of users) {
-      const conversation = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user });
+      const conversation = stack.chat(endpoint, user);
       const from = Date.now();
       const flow = await runActivation(conversation);
       const roles = await conversation.say('my roles');
@@ -133,7 +112,7 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
     }
     // Requests that need approval (the requester's side; the approvers' cards follow in the background).
     for (const user of await addBenchUsers(tenant, 4, 'faults-approval')) {
-      const chat = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user });
+      const chat = stack.chat(endpoint, user);
       const from = Date.now();
       let last = textOf((await chat.say('activate user administrator')).replies);
       if (/How long/i.test(last)) last = textOf((await chat.say({ value: { action: 'setDuration', duration: '90 minutes' } })).replies);

@@ -3,24 +3,16 @@
 // answered (a 4xx, or a plain reply), and the tenant changed by nothing. The bot runs in its own
 // process (its unhandled rejections are reported back), so it has a core of its own.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { ALICE_USER } from '../../../bench/benchUsers';
-import { openConversation, textOf } from '../../../bench/channel';
-import { seededRandom } from '../../../bench/random';
+import { ALICE_USER } from '../../../emulator/stack/chatUsers';
+import { textOf } from '../../../emulator/stack/chatDriver';
+import { seededRandom } from '../../../emulator/stack/random';
 import { TURN_ERROR_MESSAGE } from '../../../bot/turnError';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startAzurite } from '../../../emulator/storage/azurite';
-import { startBotProcess, type BotProcess } from '../../support/botProcess';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startTestTenant } from '../../support/tenant';
+import type { BotProcess } from '../../../emulator/stack/botProcess';
+import { startLocalStack, type LocalStack } from '../../../emulator/stack/localStack';
+import type { RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import type { TenantEmulator } from '../../../emulator/tenant';
 import { createFuzzer, type FuzzCase } from './generator';
-import { localBotEnv } from '../../support/localBotEnv';
-
-type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
-type Azurite = Awaited<ReturnType<typeof startAzurite>>;
 
 const CASES = 10_000;
 const CONCURRENCY = 24;
@@ -33,19 +25,17 @@ const TOKEN = /eyJ[\w-]{10,}\.[\w-]{10,}/;
 
 describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function () {
   this.timeout(120_000);
-  let tenant: Tenant;
-  let azurite: Azurite;
-  let azuriteDir: string;
+  let stack: LocalStack;
+  let tenant: TenantEmulator;
   let connector: RecordingConnector;
   let bot: BotProcess;
   let endpoint: string;
 
   before(async () => {
-    azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-fuzz-'));
-    [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
-    bot = await startBotProcess({
+    stack = await startLocalStack({ name: 'fuzz' });
+    ({ tenant, connector } = stack);
+    bot = await stack.startBotProcess({
       env: {
-        ...localBotEnv(tenant, azurite.connectionString, `fuzz-${randomUUID().slice(0, 8)}`),
         // The approval sweep's first read of the pending request creates the emulator's approval record
         // (as PIM does lazily); on a busy machine the 10,000 requests outlast the 60 s default and that
         // read would count as a change made by the fuzz. The sweep has its own tests.
@@ -57,13 +47,12 @@ describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function
 
   after(async () => {
     await bot?.stop();
-    await Promise.all([tenant?.close(), azurite?.stop(), connector?.close()]);
-    if (azuriteDir) rmSync(azuriteDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('answers every one plainly, never crashes, and changes nothing in PIM', async () => {
     // A real pending request of Alice's, whose id strangers then forge into cards and invokes.
-    const alice = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user: ALICE_USER });
+    const alice = stack.chat(endpoint, ALICE_USER);
     await alice.say('activate user administrator');
     await alice.say({ value: { action: 'setDuration', duration: '90 minutes' } });
     const pending = await alice.say({ value: { action: 'submitJustification', justification: 'Reset MFA for Erin', ticketNumber: 'INC-42' } });

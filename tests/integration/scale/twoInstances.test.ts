@@ -2,26 +2,18 @@
 // tenant. A conversation's turns land on alternating instances and the dialog carries on; an
 // instance SIGKILLed at a random point of a flow and restarted loses nothing and doubles nothing.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { addBenchUsers } from '../../../bench/benchUsers';
-import { openConversation, textOf } from '../../../bench/channel';
-import { runActivation } from '../../../bench/flows';
-import { runApprovalKillLoop } from '../../../bench/approvalKillLoop';
-import { activationProblems, runKillLoop } from '../../../bench/killLoop';
-import { seededRandom } from '../../../bench/random';
+import { addBenchUsers } from '../../../emulator/stack/chatUsers';
+import { textOf } from '../../../emulator/stack/chatDriver';
+import { runActivation } from '../../../emulator/stack/flows';
+import { runApprovalKillLoop } from '../../../emulator/stack/approvalKillLoop';
+import { activationProblems, runKillLoop } from '../../../emulator/stack/killLoop';
+import { seededRandom } from '../../../emulator/stack/random';
 import { DEMO_GROUPS } from '../../../emulator/tenant/demoTenant';
-import { startAzurite } from '../../../emulator/storage/azurite';
-import { startBotProcess, type BotProcess } from '../../support/botProcess';
-import { startRecordingConnector, type RecordingConnector } from '../../support/recordingConnector';
-import { startRoundRobinProxy, type RoundRobinProxy } from '../../support/roundRobinProxy';
-import { startTestTenant } from '../../support/tenant';
-import { localBotEnv } from '../../support/localBotEnv';
-
-type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
-type Azurite = Awaited<ReturnType<typeof startAzurite>>;
+import type { TenantEmulator } from '../../../emulator/tenant';
+import type { BotProcess } from '../../../emulator/stack/botProcess';
+import { startLocalStack, type LocalStack } from '../../../emulator/stack/localStack';
+import type { RecordingConnector } from '../../../emulator/stack/recordingConnector';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../../../emulator/stack/roundRobinProxy';
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -37,37 +29,35 @@ const APPROVAL_KILLS = 10;
 
 describe('scale-out: two instances behind a round-robin balancer, one Azurite', function () {
   this.timeout(120_000);
-  let tenant: Tenant;
-  let azurite: Azurite;
-  let azuriteDir: string;
+  let stack: LocalStack;
+  let tenant: TenantEmulator;
   let connector: RecordingConnector;
   let env: Record<string, string>;
   const instances: BotProcess[] = [];
   let proxy: RoundRobinProxy;
 
   before(async () => {
-    azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-scale-'));
-    [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
+    stack = await startLocalStack({ name: 'scale' });
+    ({ tenant, connector } = stack);
     env = {
-      ...localBotEnv(tenant, azurite.connectionString, `scale-${randomUUID().slice(0, 8)}`),
+      ...stack.env,
       // A killed instance's send claims lapse in seconds and a restarted one sweeps at once, so the
       // approval kill loop settles fast.
       APPROVAL_SWEEP_SECONDS: '1',
       APPROVAL_SEND_LEASE_SECONDS: '2',
     };
-    instances.push(...(await Promise.all([startBotProcess({ env }), startBotProcess({ env })])));
+    instances.push(...(await Promise.all([stack.startBotProcess({ env }), stack.startBotProcess({ env })])));
     proxy = await startRoundRobinProxy(instances.map((i) => `http://127.0.0.1:${i.port}`));
   });
 
   after(async () => {
     await proxy?.close();
     await Promise.all(instances.map((i) => i.stop()));
-    await Promise.all([tenant?.close(), azurite?.stop(), connector?.close()]);
-    if (azuriteDir) rmSync(azuriteDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   function conversationFor(user: Awaited<ReturnType<typeof addBenchUsers>>[number]) {
-    return openConversation({ endpoint: `${proxy.url}/api/messages`, connector, tenantId: tenant.tenantId, user });
+    return stack.chat(`${proxy.url}/api/messages`, user);
   }
 
   function provisioned(userId: string) {

@@ -9,7 +9,7 @@ import { PimError } from '../../../services/pim/errors';
 import { GraphApi } from '../../../services/pim/graph/graphApi';
 import { GroupsProvider } from '../../../services/pim/groups/groupsProvider';
 import type { Eligibility, UserContext } from '../../../services/pim/model';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 describe('policies read in JSON batches (real Graph SDK, emulator)', function () {
   this.timeout(30_000);

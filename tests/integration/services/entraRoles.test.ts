@@ -10,7 +10,7 @@ import { EntraRoleProvider } from '../../../services/pim/entra/entraRoleProvider
 import type { PimErrorKind } from '../../../services/pim/errors';
 import { GraphApi } from '../../../services/pim/graph/graphApi';
 import { eligibilityKey, type Eligibility, type UserContext } from '../../../services/pim/model';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { rejectsWith, tenantServicesConfig } from './servicesHarness';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;

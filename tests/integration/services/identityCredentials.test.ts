@@ -7,7 +7,7 @@ import { decryptCache, type TokenCacheStore } from '../../../services/identity/e
 import { MsalTokenClient, type MsalAppConfig } from '../../../services/identity/msalTokenClient';
 import { PimError } from '../../../services/pim/errors';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 

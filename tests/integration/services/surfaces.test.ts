@@ -13,7 +13,7 @@ import { GraphApi } from '../../../services/pim/graph/graphApi';
 import { GroupsProvider } from '../../../services/pim/groups/groupsProvider';
 import { eligibilityKey, type ActivationInput, type UserContext } from '../../../services/pim/model';
 import { ProviderPimService, type PimServiceOptions } from '../../../services/pim/pimService';
-import { startTestTenant } from '../../support/tenant';
+import { startTestTenant } from '../../../emulator/stack/tenant';
 import { rejectsWith, tenantServicesConfig } from './servicesHarness';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ensureLocalCertificates } from '../../../emulator/tenant/certs';
-import { testCertDir } from '../../support/tenant';
+import { testCertDir } from '../../../emulator/stack/tenant';
 
 interface Envelope {
   readonly name: string;

@@ -2,7 +2,7 @@
 // cards, so they keep to Teams' limits with them and a 429 is waited out, not lost.
 import assert from 'node:assert/strict';
 import { ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference } from 'botbuilder';
-import { startRateLimitedConnector } from '../../../../bench/rateLimitedConnector';
+import { startRateLimitedConnector } from '../../../../emulator/stack/rateLimitedConnector';
 import { createOutboundChannel } from '../../../../bot/channel/outbound';
 import { RateLimiter } from '../../../../bot/channel/rateLimiter';
 import { silentLogger } from '../../../../dialogs/deps';
