@@ -54,8 +54,9 @@ export const DEFAULT_BURST: BurstOptions = { users: 2000, arrivalSeconds: 600, w
  * on the real quota. The resource-unit quota stays Microsoft's: in a real tenant the write quota
  * binds first (about 2 writes and 20 units per activation: writes bind at ~9 activations/s, units
  * at ~24/s), and a 100-unit bucket over 1 s would refuse read bursts the real one absorbs.
- * People wait what the bot tells them divided by the window scale (the time they were told is in
- * the compressed time of the quota windows).
+ * People wait what the bot tells them when PIM is busy (the bot's time comes from the emulator's
+ * Retry-After, already in the windows' shorter time); other "try again" answers without a time
+ * are divided by the window scale.
  */
 export const DEFAULT_SATURATED: BurstOptions = { users: 300, arrivalSeconds: 30, windowScale: 10, quotaRate: 0.2, scaleResourceUnits: false, warmShare: 0.5, approvalShare: 0.1 };
 export const BURST_TARGETS = { failures: 0, floorRatio: 0.8 } as const;
@@ -163,7 +164,9 @@ async function person(chat: Conversation, approval: boolean, warm: boolean, arri
     if (r.outcome === 'busy') {
       told++;
       if (wait === undefined) counters.withoutTime++;
-      await sleep((wait ?? 60_000) / timeScale);
+      // The bot's time comes from the emulator's Retry-After, already in the quota windows' (scaled)
+      // time: waited as said. Only "in a minute" without a Retry-After is compressed like the windows.
+      await sleep(wait ?? 60_000 / timeScale);
     } else {
       // Not the quota (PIM unreachable, or a fault of the bot's); the person still waits what was said.
       later++;
