@@ -132,6 +132,7 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     assert.equal(w.get('r1')?.status, 200, 'a read after it in the same batch draws on the unit quota');
     let stats = t.throttling.stats();
     assert.deepEqual([stats.requests, stats.writes, stats.resourceUnits, stats.throttledWrites], [4, 3, 4, 1], 'three writes and one read charged, one unit each; the batch itself not at all');
+    assert.deepEqual(stats.writesByPath, { 'POST /v1.0/roleManagement/directory/roleAssignmentScheduleRequests': 3 }, 'the writes let through, by request');
 
     // 4 of the 8 units are left: two $expand reads (2 units each) fit, the third does not.
     const reads = await call(t, 'POST', '/v1.0/$batch', { token, body: { requests: ['a', 'b', 'c'].map((id) => ({ id, method: 'GET', url: `${MINE}?$expand=roleDefinition` })) } });
