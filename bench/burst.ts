@@ -54,8 +54,9 @@ export const DEFAULT_BURST: BurstOptions = { users: 2000, arrivalSeconds: 600, w
  * on the real quota. The resource-unit quota stays Microsoft's: in a real tenant the write quota
  * binds first (about 2 writes and 20 units per activation: writes bind at ~9 activations/s, units
  * at ~24/s), and a 100-unit bucket over 1 s would refuse read bursts the real one absorbs.
- * People wait what the bot tells them divided by the window scale (the time they were told is in
- * the compressed time of the quota windows).
+ * People wait what the bot tells them when PIM is busy (the bot's time comes from the emulator's
+ * Retry-After, already in the windows' shorter time); other "try again" answers without a time
+ * are divided by the window scale.
  */
 export const DEFAULT_SATURATED: BurstOptions = { users: 300, arrivalSeconds: 30, windowScale: 10, quotaRate: 0.2, scaleResourceUnits: false, warmShare: 0.5, approvalShare: 0.1 };
 export const BURST_TARGETS = { failures: 0, floorRatio: 0.8 } as const;
@@ -86,6 +87,8 @@ export interface BurstResult {
   /** Bot answers that said PIM was busy and when to try again (the person then did). */
   readonly toldToRetry: number;
   readonly peopleToldToRetry: number;
+  /** The most times one person was told PIM was busy (20 = gave up): how unfair the quota was. */
+  readonly mostToldToRetry: number;
   readonly retryMessagesWithoutTime: number;
   /** Answers that said PIM could not be reached or something went wrong, and when to try again (not the quota). */
   readonly toldToRetryNotQuota: number;
@@ -163,7 +166,9 @@ async function person(chat: Conversation, approval: boolean, warm: boolean, arri
     if (r.outcome === 'busy') {
       told++;
       if (wait === undefined) counters.withoutTime++;
-      await sleep((wait ?? 60_000) / timeScale);
+      // The bot's time comes from the emulator's Retry-After, already in the quota windows' (scaled)
+      // time: waited as said. Only "in a minute" without a Retry-After is compressed like the windows.
+      await sleep(wait ?? 60_000 / timeScale);
     } else {
       // Not the quota (PIM unreachable, or a fault of the bot's); the person still waits what was said.
       later++;
@@ -254,6 +259,7 @@ function summarise(options: BurstOptions, results: readonly PersonResult[], thro
     failureSamples: [...new Set(failed.map((r) => r.lastText.replace(/\s+/g, ' ').slice(0, 160)))].slice(0, 5),
     toldToRetry: results.reduce((a, r) => a + r.toldToRetry, 0),
     peopleToldToRetry: results.filter((r) => r.toldToRetry > 0).length,
+    mostToldToRetry: Math.max(0, ...results.map((r) => r.toldToRetry)),
     retryMessagesWithoutTime: counters.withoutTime,
     toldToRetryNotQuota: results.reduce((a, r) => a + r.toldLater, 0),
     notQuotaSamples: [...counters.laterSamples].slice(0, 5),
@@ -280,8 +286,9 @@ export function burstLines(r: BurstResult): string[] {
     `9 a.m. burst: ${r.people} people (${Math.round(s.warmShare * 100)}% warm, ${Math.round(s.approvalShare * 100)}% needing approval) within ${s.arrivalSeconds} s, two bot instances on one Azurite`,
     `  quotas: medium tenant at ${s.quotaRate}x Microsoft's write rates, windows ${s.windowScale}x shorter (${s.limits.resourceUnits} units / ${s.windowsSeconds.resourceUnits} s, ${s.limits.writes} writes / ${s.windowsSeconds.writes} s per app+tenant)`,
     `  completed ${r.completed}/${r.people} (${r.active} active, ${r.pendingApproval} waiting for approval), failures ${r.failures}${r.failureSamples.length ? `: ${r.failureSamples.join(' | ')}` : ''}`,
-    `  429s ${r.throttled.throttled} (${r.throttled.throttledByReason.WriteLimitExceeded} write quota, ${r.throttled.throttledByReason.ResourceUnitLimitExceeded} resource units); told to retry ${r.toldToRetry} times (${r.peopleToldToRetry} people, ${r.retryMessagesWithoutTime} without a time)`,
+    `  429s ${r.throttled.throttled} (${r.throttled.throttledByReason.WriteLimitExceeded} write quota, ${r.throttled.throttledByReason.ResourceUnitLimitExceeded} resource units); told to retry ${r.toldToRetry} times (${r.peopleToldToRetry} people, at most ${r.mostToldToRetry} times one person, ${r.retryMessagesWithoutTime} without a time)`,
     `  other answers that said when to try again (not the quota): ${r.toldToRetryNotQuota}${r.notQuotaSamples.length ? `: ${r.notQuotaSamples.map((x) => x.replace(/^AdaptiveCard http\S+ 1\.5 TextBlock /, '')).join(' | ')}` : ''}`,
+    `  writes let through: ${Object.entries(r.throttled.writesByPath ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ')}`,
     `  drained in ${r.drainSeconds} s; ${r.writesPerActivation} writes and ${r.resourceUnitsPerActivation} resource units per activation`,
     `  ${r.activationsPerMinute} activations/min vs. floor ${r.floorActivationsPerMinute}/min (1 write each): ${r.floorRatio}x; write quota used ${Math.round(r.writeQuotaUse * 100)}%`,
   ];

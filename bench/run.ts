@@ -451,8 +451,9 @@ async function burstOnly(t0: number, args: readonly string[]): Promise<void> {
   if (saturated) process.stdout.write(`${['Saturated (the quota binds):', ...burstLines(saturated)].join('\n')}\n`);
   const measured = { ...(burst ? { burst } : {}), ...(saturated ? { saturated } : {}) };
   const file = path.join(__dirname, 'results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { targets?: Record<string, unknown> }) : {};
-  const results = { ...previous, targets: { ...(previous.targets ?? {}), ...burstTargets(measured) }, burst: measured, burstWhen: new Date().toISOString(), burstCommand: `npm run bench -- ${args.join(' ')}` };
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { targets?: Record<string, unknown>; burst?: Record<string, unknown> }) : {};
+  // `--only saturated` keeps the last burst phase's numbers (and the other way round).
+  const results = { ...previous, targets: { ...(previous.targets ?? {}), ...burstTargets(measured) }, burst: { ...(previous.burst ?? {}), ...measured }, burstWhen: new Date().toISOString(), burstCommand: `npm run bench -- ${args.join(' ')}` };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`Targets: ${JSON.stringify(burstTargets(measured))}\nUpdated bench/results.json (burst) in ${Math.round((Date.now() - t0) / 1000)} s\n`);
 }

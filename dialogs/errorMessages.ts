@@ -58,7 +58,7 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
       title: 'PIM is busy right now',
       text: 'Microsoft Entra asked me to slow down.',
       hint: error.details.retryAfterSeconds
-        ? `Please try again in about ${formatDuration(Math.max(1, Math.ceil(error.details.retryAfterSeconds / 60)))}.`
+        ? `Please try again in about ${retryAfterWords(error.details.retryAfterSeconds)}.`
         : 'Please try again in a minute.',
     }),
     unavailable: () => ({
@@ -157,4 +157,17 @@ function describeRules(rules: readonly string[] | undefined): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A Retry-After in words, rounded up so the person is never told to come back too early: under a
+ * minute in steps of 5 seconds ("about 10 seconds"), else whole minutes ("about 2 minutes").
+ */
+export function retryAfterWords(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) {
+    const rounded = Math.ceil(s / 5) * 5;
+    if (rounded < 60) return `${rounded} seconds`;
+  }
+  return formatDuration(Math.ceil(s / 60));
 }

@@ -54,6 +54,8 @@ export interface ThrottlingStats {
   readonly throttled: number;
   readonly throttledWrites: number;
   readonly throttledByReason: Readonly<Record<ThrottleReason, number>>;
+  /** Writes let through by method and path (ids as {id}): which requests spend the write quota. */
+  readonly writesByPath: Readonly<Record<string, number>>;
 }
 
 interface Caller {
@@ -99,7 +101,7 @@ export class GraphThrottling {
   }
 
   stats(): ThrottlingStats {
-    return { ...this.counters, throttledByReason: { ...this.counters.throttledByReason } };
+    return { ...this.counters, throttledByReason: { ...this.counters.throttledByReason }, writesByPath: { ...this.counters.writesByPath } };
   }
 
   /** Decides one Graph request and, when it is let through, charges it to every window it counts in. */
@@ -124,6 +126,10 @@ export class GraphThrottling {
     c.requests++;
     c.resourceUnits += cost.resourceUnits;
     c.writes += cost.writes;
+    if (cost.writes > 0) {
+      const key = `${method.toUpperCase()} ${path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '{id}')}`;
+      c.writesByPath[key] = (c.writesByPath[key] ?? 0) + cost.writes;
+    }
     return { allowed: true, cost };
   }
 
@@ -148,6 +154,6 @@ export class GraphThrottling {
   }
 }
 
-function emptyStats(): { requests: number; resourceUnits: number; writes: number; throttled: number; throttledWrites: number; throttledByReason: Record<ThrottleReason, number> } {
-  return { requests: 0, resourceUnits: 0, writes: 0, throttled: 0, throttledWrites: 0, throttledByReason: { ResourceUnitLimitExceeded: 0, WriteLimitExceeded: 0 } };
+function emptyStats(): { requests: number; resourceUnits: number; writes: number; throttled: number; throttledWrites: number; throttledByReason: Record<ThrottleReason, number>; writesByPath: Record<string, number> } {
+  return { requests: 0, resourceUnits: 0, writes: 0, throttled: 0, throttledWrites: 0, throttledByReason: { ResourceUnitLimitExceeded: 0, WriteLimitExceeded: 0 }, writesByPath: {} };
 }

@@ -20,9 +20,11 @@ import { mapGraphError, mapUpstreamError, retryAfterSeconds } from './graphError
 export const GRAPH_PRODUCTION_BASE_URL = 'https://graph.microsoft.com';
 
 export interface GraphRetryPolicy {
-  /** Retries of idempotent GETs after 503/504, or a 429 with a short Retry-After (never POSTs). */
+  /** Retries of idempotent GETs after 503/504, or a 429 with a short Retry-After. */
   readonly maxRetries: number;
   readonly delaySeconds: number;
+  /** Re-sends of a POST that Graph refused with 429 and a short Retry-After (default 2; 0 = never). */
+  readonly throttledPostResends?: number;
 }
 
 /** One quick retry keeps a chat answer snappy; the SDK default (3 × up to 180 s) would not. */
@@ -30,6 +32,15 @@ export const DEFAULT_GRAPH_RETRY: GraphRetryPolicy = { maxRetries: 1, delaySecon
 
 /** The longest Retry-After a GET waits out in place (the user is waiting for an answer). */
 const MAX_INLINE_RETRY_AFTER_SECONDS = 2;
+
+/** The longest Retry-After a throttled POST waits out before it is sent again. */
+const MAX_POST_RETRY_AFTER_SECONDS = 5;
+/**
+ * All a POST's re-sends together wait at most this long: with the request's own time the turn stays
+ * well inside the 15 s in which Teams expects the bot's answer.
+ */
+const MAX_POST_WAIT_SECONDS = 8;
+const DEFAULT_THROTTLED_POST_RESENDS = 2;
 
 export interface GraphApiOptions {
   /** 'https://graph.microsoft.com' in production; the emulator's https origin locally. */
@@ -168,6 +179,7 @@ export class GraphApi {
   }
 
   private retryOptions(method: 'GET' | 'POST' | 'PATCH', key: string): RetryHandlerOptions {
+    if (method === 'POST') return this.throttledPostOptions(key);
     if (method !== 'GET' || this.retry.maxRetries <= 0) return new RetryHandlerOptions(0, 0);
     // A 429 is retried only when its Retry-After is short enough to wait inside a chat turn; the
     // SDK then sleeps exactly the Retry-After. A longer one goes back to the user as `throttled`.
@@ -178,6 +190,31 @@ export class GraphApi {
       const seconds = retryAfterSeconds(response.headers);
       this.gate.record(key, new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }));
       return (seconds ?? Number.POSITIVE_INFINITY) <= MAX_INLINE_RETRY_AFTER_SECONDS;
+    });
+  }
+
+  /**
+   * A POST is sent again only after a 429: Graph refuses a throttled request before running it (the
+   * quota is checked first and a refused request is not even charged), so the re-send is the first
+   * time PIM sees it, not a second activation; and were a 429 ever sent after the work was done,
+   * PIM itself refuses a second request for a role that is already active or pending. It is
+   * re-sent only when the Retry-After is short (at most 5 s, at most twice, 8 s in all), so the
+   * person gets a completion in the same turn instead of "try again in a minute"; a longer one goes
+   * back to them as `throttled` with its time. Never after a 503/504: that POST may have run.
+   * Each 429 is noted by the gate at once, so none of the caller's other calls to this path goes out
+   * inside the Retry-After while this one sleeps through it (the SDK sleeps exactly the Retry-After).
+   */
+  private throttledPostOptions(key: string): RetryHandlerOptions {
+    const resends = this.retry.throttledPostResends ?? DEFAULT_THROTTLED_POST_RESENDS;
+    if (resends <= 0) return new RetryHandlerOptions(0, 0);
+    let waited = 0;
+    return new RetryHandlerOptions(0, resends, (_delay, _attempt, _req, _opts, response) => {
+      if (response.status !== 429) return false;
+      const seconds = retryAfterSeconds(response.headers);
+      this.gate.record(key, new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }));
+      if (seconds === undefined || seconds > MAX_POST_RETRY_AFTER_SECONDS || waited + seconds > MAX_POST_WAIT_SECONDS) return false;
+      waited += seconds;
+      return true;
     });
   }
 

@@ -7,7 +7,7 @@ import { Client, GraphError, RetryHandlerOptions, type AuthenticationProvider } 
 import type { TenantEmulator } from '../../../emulator/tenant';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { startTestTenant } from '../../../emulator/stack/tenant';
-import { activationBody } from './http';
+import { activationBody, call } from './http';
 
 const REQUESTS = '/roleManagement/directory/roleAssignmentScheduleRequests';
 const MINE = `/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`;
@@ -109,6 +109,41 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     assert.equal((await refusal(app.api('/users/' + DEMO_USERS.bob.id).middlewareOptions(noRetry).get())).statusCode, 429, 'app-only calls of the same app too');
     t.clock.advance(10_000);
     await bob.api(MINE).middlewareOptions(noRetry).get();
+  });
+
+  it('charges each request inside a JSON batch (units and writes) and answers the ones over the quota with their own 429 inside a 200 batch', async () => {
+    // Graph ("Throttling and batching"): requests in a batch are evaluated individually against the
+    // limits; one over them fails with 429 inside the batch response, which itself answers 200.
+    t.clock.set(new Date('2026-03-02T09:00:00Z'));
+    t.throttling.enable(SMALL_QUOTAS);
+    const write = (id: string) => ({ id, method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', headers: { 'Content-Type': 'application/json' }, body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, { isValidationOnly: true }) });
+    type Answer = { id: string; status: number; headers: Record<string, string>; body?: { error?: { code?: string } } };
+    const byId = (json: Record<string, unknown>) => new Map((json['responses'] as Answer[]).map((a) => [a.id, a]));
+    const token = t.tokens.user({ userId: DEMO_USERS.alice.id });
+
+    const writes = await call(t, 'POST', '/v1.0/$batch', { token, body: { requests: [write('w1'), write('w2'), write('w3'), write('w4'), { id: 'r1', method: 'GET', url: MINE }] } });
+    assert.equal(writes.status, 200, 'the batch itself is answered');
+    const w = byId(writes.json);
+    for (const id of ['w1', 'w2', 'w3']) assert.ok((w.get(id)?.status ?? 0) < 300, `${id}: ${w.get(id)?.status}`);
+    assert.equal(w.get('w4')?.status, 429, 'the fourth write of the app in 150 s');
+    assert.equal(w.get('w4')?.headers['retry-after'], '150');
+    assert.equal(w.get('w4')?.headers['x-ms-throttle-information'], 'WriteLimitExceeded');
+    assert.equal(w.get('w4')?.body?.error?.code, 'TooManyRequests');
+    assert.equal(w.get('r1')?.status, 200, 'a read after it in the same batch draws on the unit quota');
+    let stats = t.throttling.stats();
+    assert.deepEqual([stats.requests, stats.writes, stats.resourceUnits, stats.throttledWrites], [4, 3, 4, 1], 'three writes and one read charged, one unit each; the batch itself not at all');
+    assert.deepEqual(stats.writesByPath, { 'POST /v1.0/roleManagement/directory/roleAssignmentScheduleRequests': 3 }, 'the writes let through, by request');
+
+    // 4 of the 8 units are left: two $expand reads (2 units each) fit, the third does not.
+    const reads = await call(t, 'POST', '/v1.0/$batch', { token, body: { requests: ['a', 'b', 'c'].map((id) => ({ id, method: 'GET', url: `${MINE}?$expand=roleDefinition` })) } });
+    assert.equal(reads.status, 200);
+    const r = byId(reads.json);
+    assert.deepEqual(['a', 'b', 'c'].map((id) => r.get(id)?.status), [200, 200, 429]);
+    assert.equal(r.get('c')?.headers['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
+    assert.equal(r.get('c')?.headers['retry-after'], '10');
+    stats = t.throttling.stats();
+    assert.equal(stats.resourceUnits, 8);
+    assert.equal(stats.throttledByReason.ResourceUnitLimitExceeded, 1);
   });
 
   it('is switched off again by reset (per test) and by the control endpoint', async () => {

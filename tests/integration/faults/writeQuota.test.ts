@@ -1,14 +1,15 @@
-// The bot under Graph's write quota (the emulator's throttling, not a fault rule): the activation
-// whose request PIM refuses with 429 tells the person in plain words when to try again, leaves
-// nothing half-done in PIM, keeps its hands off the endpoint until then (the Retry-After that
-// Graph sends with a fraction is read, not ignored), and the same request goes through after it.
+// The bot under Graph's write quota (the emulator's throttling, not a fault rule). An activation
+// whose request PIM refuses with a short Retry-After is sent again inside the same turn (a refused
+// POST never ran) and completes; one refused with a longer Retry-After tells the person in plain
+// words when to try again (the Retry-After rounded up, not "a minute"), leaves nothing half-done
+// in PIM, keeps its hands off the endpoint until then, and the same request goes through after it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, RetryHandlerOptions, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
-import { ALICE_USER } from '../../../emulator/stack/chatUsers';
+import { ALICE_USER, clearActivations } from '../../../emulator/stack/chatUsers';
 import { openConversation } from '../../../emulator/stack/chatDriver';
 import { GLOBAL_READER_SCRIPT, runActivation, sleep } from '../../../emulator/stack/flows';
 import { loadConfig } from '../../../bot/config';
@@ -50,30 +51,44 @@ describe('faults: an activation refused by the write quota (429)', function () {
     if (azuriteDir) rmSync(azuriteDir, { recursive: true, force: true });
   });
 
-  it('says when to try again, changes nothing, does not knock again before then, and succeeds after', async () => {
-    const chat = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user: ALICE_USER });
-    // Warm up first (tokens, eligibilities), then switch the quota on and spend one write of the
-    // app's two with another client of the same app: the bot's dry run takes the second, and PIM
-    // refuses the request itself.
-    await chat.say('my roles');
+  /** Another client of the same app spends the app's two writes; `ageMs` later the first leaves the window. */
+  async function spendTheWrites(ageMs: number): Promise<void> {
     tenant.throttling.enable(QUOTA);
     const authProvider: AuthenticationProvider = { getAccessToken: async () => tenant.tokens.user({ userId: DEMO_USERS.alice.id }) };
     const other = Client.initWithMiddleware({ authProvider, baseUrl: `${tenant.url}/`, customHosts: new Set(['localhost']), defaultVersion: 'v1.0' });
-    await other
-      .api('/roleManagement/directory/roleAssignmentScheduleRequests')
-      .middlewareOptions([new RetryHandlerOptions(0, 0)])
-      .post({ action: 'selfActivate', principalId: DEMO_USERS.alice.id, roleDefinitionId: DEMO_ROLES.globalReader.id, directoryScopeId: '/', justification: 'x', isValidationOnly: true, scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } } });
+    for (let i = 0; i < 2; i++) {
+      await other
+        .api('/roleManagement/directory/roleAssignmentScheduleRequests')
+        .middlewareOptions([new RetryHandlerOptions(0, 0)])
+        .post({ action: 'selfActivate', principalId: DEMO_USERS.alice.id, roleDefinitionId: DEMO_ROLES.globalReader.id, directoryScopeId: '/', justification: 'x', isValidationOnly: true, scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } } });
+    }
+    // The throttling windows run on the emulator's clock: moved on, the writes look this old.
+    tenant.clock.advance(ageMs);
+  }
+
+  const requestsInPim = () => tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => !r.isValidationOnly);
+
+  afterEach(async () => {
+    tenant.throttling.disable();
+    tenant.clock.useRealTime();
+    await clearActivations(tenant, [ALICE_USER]);
+  });
+
+  it('says when to try again (the Retry-After in words), changes nothing, does not knock again before then, and succeeds after', async () => {
+    const chat = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user: ALICE_USER });
+    await chat.say('my roles');
+    await spendTheWrites(0);
     const spentAt = Date.now();
 
     const refused = await runActivation(chat, GLOBAL_READER_SCRIPT);
     assert.equal(refused.outcome, 'message', refused.lastText);
     assert.match(refused.lastText, /PIM is busy/);
-    // From the 429's Retry-After (a fraction of 7.5 s), rounded up to words: not the "in a minute" said when no time is known.
-    assert.match(refused.lastText, /try again in about 1 minute/);
+    // The 429's Retry-After (a fraction of 7.5 s, too long to wait in the turn) rounded up to words.
+    assert.match(refused.lastText, /try again in about 10 seconds/);
     assert.doesNotMatch(refused.lastText, /Error|at .*\.ts|stack/i);
-    assert.equal(tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => !r.isValidationOnly).length, 0, 'nothing half-done in PIM');
+    assert.equal(requestsInPim().length, 0, 'nothing half-done in PIM');
     const throttledOnce = tenant.throttling.stats().throttled;
-    assert.equal(throttledOnce, 1);
+    assert.equal(throttledOnce, 1, 'not sent again into a long Retry-After');
 
     // Asked again at once: the bot keeps the Retry-After and answers without knocking on PIM.
     if (Date.now() - spentAt < WRITE_WINDOW_MS - 2_000) {
@@ -85,7 +100,26 @@ describe('faults: an activation refused by the write quota (429)', function () {
     await sleep(Math.max(0, spentAt + WRITE_WINDOW_MS + 1_500 - Date.now()));
     const done = await runActivation(chat, GLOBAL_READER_SCRIPT);
     assert.equal(done.outcome, 'active', done.lastText);
-    assert.equal(tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => !r.isValidationOnly).length, 1, 'exactly one request');
+    assert.equal(requestsInPim().length, 1, 'exactly one request');
+    assert.deepEqual(errors, []);
+  });
+
+  it('sends a request refused with a short Retry-After again after it, in the same turn, and the activation completes', async () => {
+    // After the test above: its Retry-After (kept by the bot) has long passed.
+    const chat = openConversation({ endpoint, connector, tenantId: tenant.tenantId, user: ALICE_USER });
+    await chat.say('my roles');
+    // The window frees in 2.5 s: short enough to wait inside the turn.
+    await spendTheWrites(WRITE_WINDOW_MS - 2_500);
+    tenant.requestLog.clear();
+
+    const done = await runActivation(chat, GLOBAL_READER_SCRIPT);
+    assert.equal(done.outcome, 'active', done.lastText);
+    assert.equal(requestsInPim().length, 1, 'exactly one request in PIM');
+    const posts = tenant.requestLog.entries().filter((e) => e.method === 'POST' && /roleAssignmentScheduleRequests$/.test(e.path));
+    assert.deepEqual(posts.map((p) => p.status), [429, 201], 'refused once, then sent again once');
+    const refusedAt = Date.parse(posts[0]!.time) + posts[0]!.durationMs;
+    assert.ok(Date.parse(posts[1]!.time) >= refusedAt + 2_000, 'not before the Retry-After');
+    assert.equal(tenant.throttling.stats().throttled, 1);
     assert.deepEqual(errors, []);
   });
 });

@@ -25,6 +25,11 @@ describe('errorMessages', () => {
 
   it('says when to retry after throttling', () => {
     assert.match(describePimError(new PimError('throttled', 'x', { retryAfterSeconds: 120 })).hint, /about 2 minutes/);
+    // Rounded up in words, never earlier than the Retry-After; seconds said as seconds, not "about 1 minute".
+    assert.match(describePimError(new PimError('throttled', 'x', { retryAfterSeconds: 8 })).hint, /try again in about 10 seconds\./);
+    assert.match(describePimError(new PimError('throttled', 'x', { retryAfterSeconds: 1 })).hint, /about 5 seconds/);
+    assert.match(describePimError(new PimError('throttled', 'x', { retryAfterSeconds: 56 })).hint, /about 1 minute\./);
+    assert.match(describePimError(new PimError('throttled', 'x', { retryAfterSeconds: 61 })).hint, /about 2 minutes/);
   });
 
   it('says nothing specific about errors that are not PimErrors', () => {

@@ -90,6 +90,31 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
     assert.equal(fetchStub.callCount, 1);
   });
 
+  it('sends a POST refused with 429 and a short Retry-After again (it never ran), the caller\'s other calls there held back meanwhile', async () => {
+    const tooMany = (retryAfter: string) => json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': retryAfter });
+    fetchStub.onFirstCall().resolves(tooMany('0.5'));
+    fetchStub.resolves(json({ id: 'req-1' }, 201));
+    const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 0, delaySeconds: 0 } });
+    const first = graph.post('tok', '/x', { a: 1 });
+    while (fetchStub.callCount === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    await assert.rejects(graph.post('tok', '/x', { a: 2 }), (e: unknown) => e instanceof PimError && e.kind === 'throttled');
+    assert.deepEqual(await first, { id: 'req-1' });
+    assert.equal(fetchStub.callCount, 2, 'the 429, then the same POST once more; the other call did not go out');
+
+    // A Retry-After longer than the turn can wait goes back to the person, with its time.
+    fetchStub.reset();
+    fetchStub.resolves(tooMany('6'));
+    await assert.rejects(graph.post('tok', '/y', {}), (e: unknown) => e instanceof PimError && e.kind === 'throttled' && e.details.retryAfterSeconds === 6);
+    assert.equal(fetchStub.callCount, 1);
+
+    // Bounded: at most two re-sends, however short the Retry-After.
+    fetchStub.reset();
+    fetchStub.resolves(tooMany('0.1'));
+    await assert.rejects(graph.post('tok', '/z', {}), (e: unknown) => e instanceof PimError && e.kind === 'throttled');
+    assert.equal(fetchStub.callCount, 3);
+  });
+
   it('network failure → unavailable', async () => {
     fetchStub.rejects(new TypeError('fetch failed'));
     const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 0, delaySeconds: 0 } });
