@@ -21,6 +21,7 @@ import { parseDuration, parsePeriod, resolveAlert, resolveRole, resolveUser, typ
 import { accessSentence, activitySentence, howHeld } from './words';
 import { decisionAnswer } from './decisionAnswer';
 import { OWN_DECISIONS_NOTE, ownDecisionEntry } from './ownDecisions';
+import { verificationOf, verificationsOf, type Verifications } from './verifiedDecisions';
 
 export const ADMIN_MORE_ACTION = 'adminMore';
 
@@ -121,11 +122,12 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         from: range.from, to: range.to, ...(subjectText !== undefined ? { only: 'activations' as const } : {}),
         ...(principal ? { principalId: principal.id } : {}), ...(role && role.surface === 'entraRole' ? { roleId: role.roleId } : {}),
       });
+      const verified = await verificationsOf(deps.approvals, user.tenantId, result.items, range.from, range.to);
       const who = self ? 'You' : principal?.name;
       const title = principal ? `What ${who} activated ${range.label}` : role && role.surface === 'entraRole' ? `Activations of ${role.roleName} ${range.label}` : `PIM activity ${range.label}`;
       return table({
         title, readAt: result.readAt, headers: ['When', 'What happened'], widths: [1, 3], emptyText: 'Nothing in that period.', notes: result.notes,
-      }, result.items.map((e) => activityRow(e, user.userId)));
+      }, result.items.map((e) => verifiedRow(e, user.userId, verified)));
     }
     case 'settings': {
       const dir = await admin.directory(asker, partsFor(parse));
@@ -240,18 +242,21 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       const period = parse.slots.period ? parsePeriod(parse.slots.period, now) : undefined;
       const range: Period = period ?? { from: new Date(now.getTime() - 7 * 86_400_000), to: now, label: 'the last 7 days' };
       const r = await admin.activity(asker, { principalId: who.value.id, from: range.from, to: range.to, only: 'decisions' });
+      const verified = await verificationsOf(deps.approvals, user.tenantId, r.items, range.from, range.to);
       const name = who.value.id === user.userId ? 'you' : who.value.name;
       return table({
         title: `What ${name} approved or denied ${range.label}`, readAt: r.readAt, headers: ['When', 'What happened'], widths: [1, 3],
         emptyText: `${name === 'you' ? 'You' : name} decided nothing in that period.`, notes: r.notes,
-      }, r.items.map((e) => activityRow(e, user.userId)));
+      }, r.items.map((e) => verifiedRow(e, user.userId, verified)));
     }
     case 'whoDecided': {
       const who = resolveUser(parse.slots.user ?? '', user.userId, dir);
       if (!who.ok) return text(unknownName('person', parse.slots.user ?? ''));
       // PIM drops an undecided request after a day; a month back covers "the last request" of anyone active.
-      const r = await admin.activity(asker, { principalId: who.value.id, from: new Date(now.getTime() - 30 * 86_400_000), to: now });
-      return text(decisionAnswer(r.items, who.value, user.userId));
+      const from = new Date(now.getTime() - 30 * 86_400_000);
+      const r = await admin.activity(asker, { principalId: who.value.id, from, to: now });
+      const verified = await verificationsOf(deps.approvals, user.tenantId, r.items, from, now);
+      return text(decisionAnswer(r.items, who.value, user.userId, (e) => verificationPhrase(verificationOf(verified, e))));
     }
     case 'alerts':
       return alertsTable(admin, asker, 'PIM alerts');
@@ -383,3 +388,9 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** An activity row, with how the decider proved themselves when the bot recorded it. */
+function verifiedRow(e: ActivityEntry, askerId: string, verified: Verifications): string[] {
+  const [when, what] = activityRow(e, askerId);
+  const how = verificationPhrase(verificationOf(verified, e));
+  return [when!, how ? `${what!} — verified${how}` : what!];
+}

@@ -3,7 +3,13 @@ import type { ActivityEntry } from '../../services/admin/model';
 
 const OWN_KINDS = new Set<ActivityEntry['kind']>(['request', 'activation', 'approval', 'denial', 'cancellation']);
 
-export function decisionAnswer(entries: readonly ActivityEntry[], person: { readonly id: string; readonly name: string }, askerId: string): string {
+/** `how` says how the decider proved themselves (" with MFA"), or '' when nothing was recorded. */
+export function decisionAnswer(
+  entries: readonly ActivityEntry[],
+  person: { readonly id: string; readonly name: string },
+  askerId: string,
+  how: (decision: ActivityEntry) => string = () => '',
+): string {
   const id = person.id.toLowerCase();
   const self = id === askerId.toLowerCase();
   const name = self ? 'You' : person.name;
@@ -17,7 +23,8 @@ export function decisionAnswer(entries: readonly ActivityEntry[], person: { read
   const reason = decided?.justification?.trim() ? `: ${decided.justification.trim()}` : '.';
   if (decided) {
     const by = decided.actor?.displayName && decided.actor.id.toLowerCase() !== id ? decided.actor.displayName : 'An approver';
-    return `${by} ${decided.kind === 'approval' ? 'approved' : 'denied'} ${theirs} last request, for ${role} (${utc(decided.at)})${reason}`;
+    const verified = how(decided);
+    return `${by}${verified ? ` (verified${verified})` : ''} ${decided.kind === 'approval' ? 'approved' : 'denied'} ${theirs} last request, for ${role} (${utc(decided.at)})${reason}`;
   }
   if (same.some((e) => e.kind === 'cancellation')) return `Nobody decided ${theirs} last request, for ${role}: it was cancelled.`;
   if (same.some((e) => e.kind === 'denial')) return `${capitalize(theirs)} last request, for ${role}, was denied.`;

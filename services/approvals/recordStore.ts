@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Surface } from '../pim/model';
+import { canCreateOnce } from '../store/createOnce';
 import { ConcurrencyError, updateItem, type KeyValueStorage } from '../store/keyValueStorage';
 import { decisionsOf, noteDecision, type DecidedEntry } from './decidedBy';
 import { claimIsLive, recordKey, type ApprovalRecord, type RecordedDecision, type SendClaim } from './record';
@@ -107,9 +108,17 @@ export class ApprovalRecordStore {
       [held, current] = await Promise.all([this.listAsOpen(key, claimId), this.getByKey(key)]);
     }
     if (current) return { kind: 'existing', record: current };
-    // Absent, and ours to write: unconditionally (see listAsOpen), and the index is checked meanwhile:
-    // a first write of the index that read "absent" long ago may have landed since (see listAsOpen).
-    const [, listed] = await Promise.all([this.storage.write({ [key]: { ...record, eTag: '*' } }), this.openKeys()]);
+    // Absent, and ours to write, and the index is checked meanwhile: a first write of the index that
+    // read "absent" long ago may have landed since (see listAsOpen). Where the store can create only
+    // if absent (Blob: If-None-Match), the record is written so, and two claim holders (possible only
+    // while the index is first created) still cannot both write it; elsewhere unconditionally.
+    const write = async (): Promise<boolean> =>
+      canCreateOnce(this.storage) ? this.storage.createIfAbsent(key, { ...strip(record) }) : this.storage.write({ [key]: { ...record, eTag: '*' } }).then(() => true);
+    const [wrote, listed] = await Promise.all([write(), this.openKeys()]);
+    if (!wrote) {
+      const existing = await this.getByKey(key);
+      if (existing) return { kind: 'existing', record: existing };
+    }
     if (!listed.includes(key)) await this.listAsOpen(key, claimId);
     return { kind: 'created', record: strip(record) };
   }
@@ -170,7 +179,10 @@ export class ApprovalRecordStore {
   private ensureIndex(): Promise<void> {
     this.indexReady ??= (async () => {
       const exists = (await this.storage.read([OPEN_INDEX_KEY]))[OPEN_INDEX_KEY] !== undefined;
-      if (!exists) await this.storage.write({ [OPEN_INDEX_KEY]: { keys: [], eTag: '*' } });
+      if (exists) return;
+      // Create-only where the store can (Blob): then no instance's first write can wipe another's entry.
+      if (canCreateOnce(this.storage)) await this.storage.createIfAbsent(OPEN_INDEX_KEY, { keys: [] });
+      else await this.storage.write({ [OPEN_INDEX_KEY]: { keys: [], eTag: '*' } });
     })().catch((e: unknown) => {
       this.indexReady = undefined;
       throw e;

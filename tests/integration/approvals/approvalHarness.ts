@@ -17,8 +17,8 @@ import { startTestTenant, type TestTenantOptions } from '../../../emulator/stack
 
 export type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 type Azurite = Awaited<ReturnType<typeof startAzurite>>;
-export type Name = 'alice' | 'bob' | 'dave' | 'erin';
-export const NAMES: readonly Name[] = ['alice', 'bob', 'dave', 'erin'];
+export type Name = 'alice' | 'bob' | 'carol' | 'dave' | 'erin';
+export const NAMES: readonly Name[] = ['alice', 'bob', 'carol', 'dave', 'erin'];
 
 export interface Persona {
   readonly from: { id: string; name: string; aadObjectId: string };

@@ -117,6 +117,11 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       // "What did I approve" says how Bob was verified.
       const answer = (await world.say('bob', 'what did I approve this week')).map((r) => strings(cardOf(r.activity)) || r.activity.text || '').join('\n');
       assert.match(answer, /You approved Alice Adams's request for User Administrator: Go ahead — verified with MFA/);
+      // And the admin's audit answers, read from PIM's audit log, say it too (from the bot's record of the decision).
+      const who = (await world.say('carol', "who approved alice's last request")).map((r) => strings(cardOf(r.activity)) || r.activity.text || '').join('\n');
+      assert.match(who, /Bob Brown \(verified with MFA\) approved Alice Adams's last request, for User Administrator/);
+      const bobs = (await world.say('carol', 'what did bob approve this week')).map((r) => strings(cardOf(r.activity)) || r.activity.text || '').join('\n');
+      assert.match(bobs, /User Administrator[^\n]*— verified with MFA/);
     });
 
     it('two approvers: Dave (stale session) gets the sign-in card; Bob, fresh from his sign-in, approves at once; Dave\'s sign-in then decides nothing', async () => {

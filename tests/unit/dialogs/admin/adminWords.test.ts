@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { adminTableCard } from '../../../../cards/adminViews';
 import { outcomeTitle, toneTitle } from '../../../../cards/status';
+import { verificationPhrase } from '../../../../cards/approvals/approverStepUp';
 import { decisionAnswer } from '../../../../dialogs/admin/decisionAnswer';
+import { verificationOf, verificationsOf } from '../../../../dialogs/admin/verifiedDecisions';
+import type { ApprovalRequests } from '../../../../dialogs/deps';
 import { parseAdminQuestion } from '../../../../dialogs/admin/grammar';
 import { accessSentence, activitySentence, howHeld } from '../../../../dialogs/admin/words';
 import type { ActiveAccess, ActivityEntry, PrincipalRef } from '../../../../services/admin/model';
@@ -57,6 +60,24 @@ describe('admin answers in words', () => {
     assert.match(decisionAnswer(older.slice(0, 1), { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /needed no approval/);
     assert.match(decisionAnswer([latest[0]!], { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /Nobody has decided Alice Adams's last request, for User Administrator, yet/);
     assert.match(decisionAnswer([], { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /made no request/);
+  });
+
+  it('says how the decider proved themselves when the bot recorded it, and nothing when it did not', async () => {
+    const decided = [entry({ requestId: 'R2', kind: 'request', roleName: 'User Administrator' }), entry({ requestId: 'R2', kind: 'approval', actor: BOB, roleName: 'User Administrator', justification: 'Go', at: new Date('2026-12-02T10:05:00Z') })];
+    const asked: string[] = [];
+    const approvals = {
+      decidedBy: async (u: { userId: string }) => {
+        asked.push(u.userId);
+        if (u.userId === BOB.id.toLowerCase()) return [{ requestId: 'r2', verifiedBy: { method: 'mfa' as const, authTime: '2026-12-02T10:04:00Z' } }];
+        throw new Error('storage down');
+      },
+    } as unknown as ApprovalRequests;
+    const verified = await verificationsOf(approvals, 'tenant', [...decided, entry({ requestId: 'r9', kind: 'denial', actor: DAVE })], AT, AT);
+    assert.deepEqual(asked.sort(), [BOB.id, DAVE.id].map((id) => id.toLowerCase()).sort(), 'each decider read once; an unreadable record leaves no phrase');
+    const how = (e: ActivityEntry) => verificationPhrase(verificationOf(verified, e));
+    assert.equal(decisionAnswer(decided, { id: ALICE.id, name: 'Alice Adams' }, BOB.id, how), "Bob Brown (verified with MFA) approved Alice Adams's last request, for User Administrator (2026-12-02 10:05 UTC): Go");
+    const byDave = decided.map((e) => (e.kind === 'approval' ? { ...e, actor: DAVE } : e));
+    assert.equal(decisionAnswer(byDave, { id: ALICE.id, name: 'Alice Adams' }, BOB.id, how), "Dave Diaz approved Alice Adams's last request, for User Administrator (2026-12-02 10:05 UTC): Go", 'no record, no claim');
   });
 });
 
