@@ -46,7 +46,15 @@ export interface BurstOptions {
  * and windows, in real time (one person's flow is seconds; 2 cores cannot run it faster than
  * real time anyway: ~3 activations per second with both instances busy).
  */
-export const DEFAULT_BURST: BurstOptions = { users: 2000, arrivalSeconds: 600, windowScale: 1, quotaRate: 1, scaleResourceUnits: true, warmShare: 0.5, approvalShare: 0.1 };
+export const DEFAULT_BURST: BurstOptions = {
+  users: 2000,
+  arrivalSeconds: 600,
+  windowScale: 1,
+  quotaRate: 1,
+  scaleResourceUnits: true,
+  warmShare: 0.5,
+  approvalShare: 0.1,
+};
 /**
  * The same people against a write quota that binds: a fifth of Microsoft's write rate (4 writes/s,
  * a rate 2 cores can keep busy) with windows 10x shorter, so a few minutes show the steady state
@@ -58,7 +66,15 @@ export const DEFAULT_BURST: BurstOptions = { users: 2000, arrivalSeconds: 600, w
  * Retry-After, already in the windows' shorter time); other "try again" answers without a time
  * are divided by the window scale.
  */
-export const DEFAULT_SATURATED: BurstOptions = { users: 300, arrivalSeconds: 30, windowScale: 10, quotaRate: 0.2, scaleResourceUnits: false, warmShare: 0.5, approvalShare: 0.1 };
+export const DEFAULT_SATURATED: BurstOptions = {
+  users: 300,
+  arrivalSeconds: 30,
+  windowScale: 10,
+  quotaRate: 0.2,
+  scaleResourceUnits: false,
+  warmShare: 0.5,
+  approvalShare: 0.1,
+};
 export const BURST_TARGETS = { failures: 0, floorRatio: 0.8 } as const;
 
 type Outcome = 'active' | 'pending' | 'failed';
@@ -77,7 +93,11 @@ interface PersonResult {
 }
 
 export interface BurstResult {
-  readonly settings: BurstOptions & { readonly tenantSize: 'medium'; readonly windowsSeconds: { resourceUnits: number; writes: number }; readonly limits: { resourceUnits: number; writes: number } };
+  readonly settings: BurstOptions & {
+    readonly tenantSize: 'medium';
+    readonly windowsSeconds: { resourceUnits: number; writes: number };
+    readonly limits: { resourceUnits: number; writes: number };
+  };
   readonly people: number;
   readonly completed: number;
   readonly active: number;
@@ -106,7 +126,12 @@ export interface BurstResult {
   /** Writes per minute let through / the write quota per minute. */
   readonly writeQuotaUse: number;
   /** The same figures in Microsoft's real units (see docs/performance.md). */
-  readonly real: { readonly equivalentPeople: number; readonly arrivalSeconds: number; readonly activationsPerMinute: number; readonly floorActivationsPerMinute: number };
+  readonly real: {
+    readonly equivalentPeople: number;
+    readonly arrivalSeconds: number;
+    readonly activationsPerMinute: number;
+    readonly floorActivationsPerMinute: number;
+  };
 }
 
 const ASKS_DURATION = /How long do you need/i;
@@ -149,19 +174,39 @@ async function attempt(chat: Conversation, approval: boolean): Promise<{ outcome
     if (BUSY.test(text)) return { outcome: 'busy', text };
     if (WAITING.test(text)) return { outcome: 'pending', text };
     if (IS_ACTIVE.test(text) && !ASKS_JUSTIFICATION.test(text)) return { outcome: 'active', text };
-    if (ASKS_JUSTIFICATION.test(text)) next = approval ? { value: { action: 'submitJustification', justification: 'Fixing the login incident', ticketNumber: 'INC-42' } } : 'Quarterly access review';
+    if (ASKS_JUSTIFICATION.test(text))
+      next = approval
+        ? { value: { action: 'submitJustification', justification: 'Fixing the login incident', ticketNumber: 'INC-42' } }
+        : 'Quarterly access review';
     else if (ASKS_DURATION.test(text)) next = '90 minutes';
     else return { outcome: retryWaitMs(text) === undefined ? 'failed' : 'later', text };
   }
   return { outcome: 'failed', text };
 }
 
-async function person(chat: Conversation, approval: boolean, warm: boolean, arrivedAt: number, timeScale: number, counters: { withoutTime: number; laterSamples: Set<string> }): Promise<PersonResult> {
+async function person(
+  chat: Conversation,
+  approval: boolean,
+  warm: boolean,
+  arrivedAt: number,
+  timeScale: number,
+  counters: { withoutTime: number; laterSamples: Set<string> },
+): Promise<PersonResult> {
   let told = 0;
   let later = 0;
   for (let n = 0; n < MAX_ATTEMPTS; n++) {
     const r = await attempt(chat, approval);
-    if (r.outcome !== 'busy' && r.outcome !== 'later') return { outcome: r.outcome, toldToRetry: told, toldLater: later, approval, warm, arrivedAt, doneAt: performance.now(), lastText: r.text };
+    if (r.outcome !== 'busy' && r.outcome !== 'later')
+      return {
+        outcome: r.outcome,
+        toldToRetry: told,
+        toldLater: later,
+        approval,
+        warm,
+        arrivedAt,
+        doneAt: performance.now(),
+        lastText: r.text,
+      };
     const wait = retryWaitMs(r.text);
     if (r.outcome === 'busy') {
       told++;
@@ -176,7 +221,16 @@ async function person(chat: Conversation, approval: boolean, warm: boolean, arri
       await sleep(wait! / timeScale);
     }
   }
-  return { outcome: 'failed', toldToRetry: told, toldLater: later, approval, warm, arrivedAt, doneAt: performance.now(), lastText: 'still busy after 20 attempts' };
+  return {
+    outcome: 'failed',
+    toldToRetry: told,
+    toldLater: later,
+    approval,
+    warm,
+    arrivedAt,
+    doneAt: performance.now(),
+    lastText: 'still busy after 20 attempts',
+  };
 }
 
 export async function runBurst(options: BurstOptions, log: (line: string) => void): Promise<BurstResult> {
@@ -189,7 +243,15 @@ export async function runBurst(options: BurstOptions, log: (line: string) => voi
     const proxy = await startRoundRobinProxy(instances.map((b) => `http://127.0.0.1:${b.port}`));
     try {
       const users = await addBenchUsers(tenant, options.users, 'burst');
-      const chat = (user: ChatUser) => openConversation({ endpoint: `${proxy.url}/api/messages`, connector, tenantId: tenant.tenantId, user, conversationId: `a:1on1-${user.aadObjectId}`, timeoutMs: 120_000 });
+      const chat = (user: ChatUser) =>
+        openConversation({
+          endpoint: `${proxy.url}/api/messages`,
+          connector,
+          tenantId: tenant.tenantId,
+          user,
+          conversationId: `a:1on1-${user.aadObjectId}`,
+          timeoutMs: 120_000,
+        });
       const warmEvery = options.warmShare > 0 ? Math.round(1 / options.warmShare) : 0;
       const approvalEvery = options.approvalShare > 0 ? Math.round(1 / options.approvalShare) : 0;
       const isWarm = (i: number) => warmEvery > 0 && i % warmEvery === 1 % warmEvery;
@@ -204,7 +266,12 @@ export async function runBurst(options: BurstOptions, log: (line: string) => voi
 
       const windowScale = options.windowScale;
       const quotaScale = options.quotaRate / windowScale;
-      tenant.throttling.enable({ tenantSize: 'medium', timeScale: windowScale, quotaScale, scaleResourceUnits: options.scaleResourceUnits });
+      tenant.throttling.enable({
+        tenantSize: 'medium',
+        timeScale: windowScale,
+        quotaScale,
+        scaleResourceUnits: options.scaleResourceUnits,
+      });
       const random = seededRandom(9);
       const counters = { withoutTime: 0, laterSamples: new Set<string>() };
       const t0 = performance.now();
@@ -228,7 +295,13 @@ export async function runBurst(options: BurstOptions, log: (line: string) => voi
   }
 }
 
-function summarise(options: BurstOptions, results: readonly PersonResult[], throttled: ThrottlingStats, t0: number, counters: { withoutTime: number; laterSamples: Set<string> }): BurstResult {
+function summarise(
+  options: BurstOptions,
+  results: readonly PersonResult[],
+  throttled: ThrottlingStats,
+  t0: number,
+  counters: { withoutTime: number; laterSamples: Set<string> },
+): BurstResult {
   const completed = results.filter((r) => r.outcome !== 'failed');
   const failed = results.filter((r) => r.outcome === 'failed');
   const firstArrival = Math.min(...results.map((r) => r.arrivedAt));
@@ -248,8 +321,16 @@ function summarise(options: BurstOptions, results: readonly PersonResult[], thro
     settings: {
       ...options,
       tenantSize: 'medium',
-      windowsSeconds: { resourceUnits: options.scaleResourceUnits ? 10 / options.windowScale : 10, writes: APP_TENANT_WRITES.windowMs / 1000 / options.windowScale },
-      limits: { resourceUnits: options.scaleResourceUnits ? Math.round((RESOURCE_UNITS_PER_10S.medium * options.quotaRate) / options.windowScale) : RESOURCE_UNITS_PER_10S.medium, writes: Math.round(APP_TENANT_WRITES.limit * options.quotaRate / options.windowScale) },
+      windowsSeconds: {
+        resourceUnits: options.scaleResourceUnits ? 10 / options.windowScale : 10,
+        writes: APP_TENANT_WRITES.windowMs / 1000 / options.windowScale,
+      },
+      limits: {
+        resourceUnits: options.scaleResourceUnits
+          ? Math.round((RESOURCE_UNITS_PER_10S.medium * options.quotaRate) / options.windowScale)
+          : RESOURCE_UNITS_PER_10S.medium,
+        writes: Math.round((APP_TENANT_WRITES.limit * options.quotaRate) / options.windowScale),
+      },
     },
     people: results.length,
     completed: completed.length,
@@ -288,7 +369,10 @@ export function burstLines(r: BurstResult): string[] {
     `  completed ${r.completed}/${r.people} (${r.active} active, ${r.pendingApproval} waiting for approval), failures ${r.failures}${r.failureSamples.length ? `: ${r.failureSamples.join(' | ')}` : ''}`,
     `  429s ${r.throttled.throttled} (${r.throttled.throttledByReason.WriteLimitExceeded} write quota, ${r.throttled.throttledByReason.ResourceUnitLimitExceeded} resource units); told to retry ${r.toldToRetry} times (${r.peopleToldToRetry} people, at most ${r.mostToldToRetry} times one person, ${r.retryMessagesWithoutTime} without a time)`,
     `  other answers that said when to try again (not the quota): ${r.toldToRetryNotQuota}${r.notQuotaSamples.length ? `: ${r.notQuotaSamples.map((x) => x.replace(/^AdaptiveCard http\S+ 1\.5 TextBlock /, '')).join(' | ')}` : ''}`,
-    `  writes let through: ${Object.entries(r.throttled.writesByPath ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    `  writes let through: ${Object.entries(r.throttled.writesByPath ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
     `  drained in ${r.drainSeconds} s; ${r.writesPerActivation} writes and ${r.resourceUnitsPerActivation} resource units per activation`,
     `  ${r.activationsPerMinute} activations/min vs. floor ${r.floorActivationsPerMinute}/min (1 write each): ${r.floorRatio}x; write quota used ${Math.round(r.writeQuotaUse * 100)}%`,
   ];
@@ -311,9 +395,14 @@ export function parseBurstArgs(args: readonly string[]): BurstPhases {
   if (only !== undefined && only !== 'burst' && only !== 'saturated') throw new RangeError('--only takes burst or saturated');
   const users = value('users');
   // Fewer people arrive in proportionally less time: the same arrival rate.
-  const scaled = (d: BurstOptions, n: number | undefined): BurstOptions => (n === undefined ? d : { ...d, users: Math.round(n), arrivalSeconds: (d.arrivalSeconds * n) / d.users });
+  const scaled = (d: BurstOptions, n: number | undefined): BurstOptions =>
+    n === undefined ? d : { ...d, users: Math.round(n), arrivalSeconds: (d.arrivalSeconds * n) / d.users };
   const burst = scaled(DEFAULT_BURST, users);
   const saturatedUsers = value('saturated-users');
-  const saturated = { ...scaled(DEFAULT_SATURATED, saturatedUsers ?? (users !== undefined ? Math.min(users, DEFAULT_SATURATED.users) : undefined)), quotaRate: value('quota-rate') ?? DEFAULT_SATURATED.quotaRate, windowScale: value('window-scale') ?? DEFAULT_SATURATED.windowScale };
+  const saturated = {
+    ...scaled(DEFAULT_SATURATED, saturatedUsers ?? (users !== undefined ? Math.min(users, DEFAULT_SATURATED.users) : undefined)),
+    quotaRate: value('quota-rate') ?? DEFAULT_SATURATED.quotaRate,
+    windowScale: value('window-scale') ?? DEFAULT_SATURATED.windowScale,
+  };
   return { ...(only !== 'saturated' ? { burst } : {}), ...(only !== 'burst' ? { saturated } : {}) };
 }

@@ -15,12 +15,18 @@ const benchOut = path.join(dist, 'bench');
 
 export function buildCompiled(): void {
   if (process.env['BENCH_NO_BUILD'] !== '1' || !existsSync(path.join(dist, 'bot', 'index.js'))) {
-    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
   }
   mkdirSync(benchOut, { recursive: true });
   for (const name of ['echoBot', 'compiledChild']) {
     const source = readFileSync(path.join(__dirname, `${name}.ts`), 'utf8');
-    const { outputText } = ts.transpileModule(source, { fileName: `${name}.ts`, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const { outputText } = ts.transpileModule(source, {
+      fileName: `${name}.ts`,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
     writeFileSync(path.join(benchOut, `${name}.js`), outputText);
   }
 }

@@ -47,14 +47,24 @@ function isCard(d: Delivery): boolean {
  * requester (they count against the same per-app window), then N cards to N conversations, paced by the
  * bot's own rate limiter.
  */
-async function floor(connector: RateLimitedConnector, env: Record<string, string>, conversations: readonly string[], card: object, requesterMessages: number): Promise<number> {
+async function floor(
+  connector: RateLimitedConnector,
+  env: Record<string, string>,
+  conversations: readonly string[],
+  card: object,
+  requesterMessages: number,
+): Promise<number> {
   const config = loadConfig(env);
   const adapter = new CloudAdapter(createChannelAuthentication(config));
   const storage = createStateStorage(config.storage);
   const limiter = new RateLimiter();
   const post = async (id: string) => {
     const sent = await limiter.acquire(id);
-    const reference: Partial<ConversationReference> = { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, isGroup: false, conversationType: 'personal', name: '' } };
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      conversation: { id, isGroup: false, conversationType: 'personal', name: '' },
+    };
     await adapter.continueConversationAsync('', reference, async (context) => {
       await context.sendActivity(MessageFactory.attachment({ contentType: CARD, content: card }));
     });
@@ -65,13 +75,21 @@ async function floor(connector: RateLimitedConnector, env: Record<string, string
   const started = performance.now();
   // The one durable write a bot that survives a crash between the post and the record cannot skip:
   // the approval record, with every approver's copy claimed, written before the first card goes out.
-  await storage.write({ [`bench/fanout-floor/${randomUUID()}`]: { eTag: '*', approvers: conversations, claimedAt: new Date().toISOString() } });
+  await storage.write({
+    [`bench/fanout-floor/${randomUUID()}`]: { eTag: '*', approvers: conversations, claimedAt: new Date().toISOString() },
+  });
   for (let i = 0; i < requesterMessages; i++) await post(`a:floor-requester-${conversations.length}`);
   await Promise.all(conversations.map(post));
   return performance.now() - started;
 }
 
-async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string, string>, size: number, requester: ChatUser): Promise<FanOutResult> {
+async function once(
+  tenant: TenantEmulator,
+  bot: BotProcess,
+  env: Record<string, string>,
+  size: number,
+  requester: ChatUser,
+): Promise<FanOutResult> {
   const connector = await startRateLimitedConnector();
   try {
     const approvers = await addBenchUsers(tenant, size, `approver${size}`);
@@ -84,7 +102,11 @@ async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string,
     for (const approver of approvers) {
       const conversation = openConversation({ endpoint: bot.endpoint, connector: connector, tenantId: tenant.tenantId, user: approver });
       conversationOf.set(conversation.id, approver.aadObjectId);
-      await postActivity(bot.endpoint, connector, channelActivity({ connector: connector, tenantId: tenant.tenantId, user: approver }, conversation.id, { text: 'hi' }));
+      await postActivity(
+        bot.endpoint,
+        connector,
+        channelActivity({ connector: connector, tenantId: tenant.tenantId, user: approver }, conversation.id, { text: 'hi' }),
+      );
       await new Promise((r) => setTimeout(r, 25));
     }
     await new Promise((r) => setTimeout(r, WINDOW_CLEAR_MS));
@@ -97,7 +119,8 @@ async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string,
     await c.say({ value: { action: 'setDuration', duration: '90 minutes' } });
     const submitMark = connector.deliveries.length;
     const submit = await c.say({ value: { action: 'submitJustification', justification: 'Fan-out bench', ticketNumber: 'INC-8' } });
-    if (!/waiting for approval/i.test(textOf(submit.replies))) throw new Error(`the request did not wait for approval: ${textOf(submit.replies).slice(0, 120)}`);
+    if (!/waiting for approval/i.test(textOf(submit.replies)))
+      throw new Error(`the request did not wait for approval: ${textOf(submit.replies).slice(0, 120)}`);
     // The submit turn POSTs twice to this path: PIM's dry run (isValidationOnly, also 201) and then the
     // request itself, whose answer says PendingApproval. The clock starts at that answer: the last POST.
     const created = tenant.requestLog
@@ -124,15 +147,35 @@ async function once(tenant: TenantEmulator, bot: BotProcess, env: Record<string,
 
     await new Promise((r) => setTimeout(r, WINDOW_CLEAR_MS));
     const cardContent = cards[0]?.activity.attachments?.[0]?.content ?? {};
-    const requesterMessages = connector.since(submitMark).filter((d) => d.conversationId === c.id && d.at <= Math.max(...first.values())).length;
-    const floorMs = await floor(connector, env, approvers.map((_, i) => `a:floor-${size}-${i}`), cardContent, requesterMessages);
-    return { approvers: size, rounds: 1, ms, floorMs, ratio: ms / floorMs, delivered: first.size, doubled: cards.length - first.size, refusals };
+    const requesterMessages = connector
+      .since(submitMark)
+      .filter((d) => d.conversationId === c.id && d.at <= Math.max(...first.values())).length;
+    const floorMs = await floor(
+      connector,
+      env,
+      approvers.map((_, i) => `a:floor-${size}-${i}`),
+      cardContent,
+      requesterMessages,
+    );
+    return {
+      approvers: size,
+      rounds: 1,
+      ms,
+      floorMs,
+      ratio: ms / floorMs,
+      delivered: first.size,
+      doubled: cards.length - first.size,
+      refusals,
+    };
   } finally {
     await connector.close();
   }
 }
 
-export async function measureFanOut(stack: { tenant: TenantEmulator; env: Record<string, string> }, bot: BotProcess): Promise<FanOutResult[] | string> {
+export async function measureFanOut(
+  stack: { tenant: TenantEmulator; env: Record<string, string> },
+  bot: BotProcess,
+): Promise<FanOutResult[] | string> {
   const [requester] = await addBenchUsers(stack.tenant, 1, 'fanout-requester');
   const results: FanOutResult[] = [];
   try {

@@ -33,7 +33,12 @@ export interface MemoryResult {
   readonly rssGrowthMb: number;
   readonly heapGrowthMb: number;
   /** After a second round: the same people, new conversations. */
-  readonly secondRound: { readonly rssMb: number; readonly heapUsedMb: number; readonly rssGrowthMb: number; readonly heapGrowthMb: number };
+  readonly secondRound: {
+    readonly rssMb: number;
+    readonly heapUsedMb: number;
+    readonly rssGrowthMb: number;
+    readonly heapGrowthMb: number;
+  };
   readonly rssRatio: number;
   /**
    * RSS after the first round once the bot has been idle for IDLE_WAIT_MS: what it keeps. The compiled
@@ -52,7 +57,8 @@ export async function measureMemory(
 ): Promise<MemoryResult> {
   const { tenant, connector } = stack;
   const users = await addBenchUsers(tenant, conversations, 'memory');
-  const start = (user: ChatUser) => openConversation({ endpoint: bot.endpoint, connector, tenantId: tenant.tenantId, user, timeoutMs: 120_000 });
+  const start = (user: ChatUser) =>
+    openConversation({ endpoint: bot.endpoint, connector, tenantId: tenant.tenantId, user, timeoutMs: 120_000 });
   // One conversation first, so "idle" means loaded and warmed up, not just started.
   await start(users[0]!).say('my roles');
   const idle = await quiet(bot);
@@ -91,9 +97,18 @@ export async function measureMemory(
     externalMb: mb(first.externalBytes),
     rssGrowthMb: mb(first.rssBytes - idle.rssBytes),
     heapGrowthMb: mb(first.heapUsedBytes - idle.heapUsedBytes),
-    secondRound: { rssMb: mb(second.rssBytes), heapUsedMb: mb(second.heapUsedBytes), rssGrowthMb: mb(second.rssBytes - first.rssBytes), heapGrowthMb: mb(second.heapUsedBytes - first.heapUsedBytes) },
+    secondRound: {
+      rssMb: mb(second.rssBytes),
+      heapUsedMb: mb(second.heapUsedBytes),
+      rssGrowthMb: mb(second.rssBytes - first.rssBytes),
+      heapGrowthMb: mb(second.heapUsedBytes - first.heapUsedBytes),
+    },
     rssRatio: round(first.rssBytes / idle.rssBytes),
-    retainedAfterIdle: { rssMb: mb(retained.rssBytes), rssGrowthMb: mb(retained.rssBytes - idle.rssBytes), heapUsedMb: mb(retained.heapUsedBytes) },
+    retainedAfterIdle: {
+      rssMb: mb(retained.rssBytes),
+      rssGrowthMb: mb(retained.rssBytes - idle.rssBytes),
+      heapUsedMb: mb(retained.heapUsedBytes),
+    },
     notInDialog,
   };
 }
@@ -101,7 +116,7 @@ export async function measureMemory(
 /** Stats after the work a turn leaves behind (state writes, cache fills) has finished, with a full GC. */
 async function quiet(bot: BotProcess, atMostMs = 15_000): Promise<ProcessStats> {
   let last = await bot.stats();
-  for (const deadline = Date.now() + atMostMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + atMostMs; Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = await bot.stats();
     // Under 1% of a core for a second.

@@ -31,10 +31,16 @@ const CHOICES: Searchable[] = [
 ];
 const DIRECTORY: AdminDirectory = {
   roles: CHOICES.slice(0, 3).map((c) => ({ id: c.key, name: c.name })),
-  users: [{ id: 'a', name: 'Alice Adams', userPrincipalName: 'alice@contoso.example' }, { id: 'b', name: 'Bob Brown', userPrincipalName: 'bob@contoso.example' }],
+  users: [
+    { id: 'a', name: 'Alice Adams', userPrincipalName: 'alice@contoso.example' },
+    { id: 'b', name: 'Bob Brown', userPrincipalName: 'bob@contoso.example' },
+  ],
   groups: [{ id: 'sre', name: 'SRE On-Call' }],
   azureScopes: [{ id: 'prod', name: 'Contoso Prod' }],
-  azureRoles: [{ id: 'owner', name: 'Owner' }, { id: 'reader', name: 'Reader' }],
+  azureRoles: [
+    { id: 'owner', name: 'Owner' },
+    { id: 'reader', name: 'Reader' },
+  ],
   alerts: [{ id: 'x_TooManyGlobalAdminsAssignedToTenantAlert', name: 'There are too many global administrators' }],
 };
 
@@ -60,11 +66,19 @@ const SUBJECTS: readonly Subject[] = [
   { parser: 'intent (understand)', typical: 'I need global reader for an hour to check the audit logs', run: understand },
   { parser: 'command (parseCommand)', typical: 'activate Global Reader for 2h because audit', run: parseCommand },
   { parser: 'admin grammar (parseAdminQuestion)', typical: 'who activated Global Reader this week', run: parseAdminQuestion },
-  { parser: 'request (parseRequest)', typical: 'Global Reader until 5pm because audit', run: (t) => parseRequest(t, { now: NOW, timeZone: 'Europe/Berlin' }) },
+  {
+    parser: 'request (parseRequest)',
+    typical: 'Global Reader until 5pm because audit',
+    run: (t) => parseRequest(t, { now: NOW, timeZone: 'Europe/Berlin' }),
+  },
   { parser: 'duration (parseDuration)', typical: 'an hour and a half', run: (t) => parseDuration(t) },
   { parser: 'time (parseMoment)', typical: 'tomorrow 9am', run: (t) => parseMoment(t, NOW, 'Europe/Berlin') },
   { parser: 'role names (matchName)', typical: 'globl reader', run: (t) => matchName(t, CHOICES) },
-  { parser: 'admin names (resolveRole, resolveUser, resolveAlert)', typical: 'Global Reader', run: (t) => [resolveRole(t, undefined, DIRECTORY), resolveUser(t, 'a', DIRECTORY), resolveAlert(t, DIRECTORY)] },
+  {
+    parser: 'admin names (resolveRole, resolveUser, resolveAlert)',
+    typical: 'Global Reader',
+    run: (t) => [resolveRole(t, undefined, DIRECTORY), resolveUser(t, 'a', DIRECTORY), resolveAlert(t, DIRECTORY)],
+  },
 ];
 
 /** Median microseconds of `runs` calls, after `warm` unmeasured ones. */
@@ -113,7 +127,8 @@ function worstOf(subject: Subject, length: number, typicalMicros: number): Worst
     subject.run(message.text);
     const calls = recognizerCalls() - before;
     const micros = medianMicros(() => subject.run(message.text), 1, 7);
-    if (!worst || micros > worst.micros) worst = { length, family: message.family, micros: round(micros), recognizerCalls: calls, ratio: round(micros / typicalMicros, 2) };
+    if (!worst || micros > worst.micros)
+      worst = { length, family: message.family, micros: round(micros), recognizerCalls: calls, ratio: round(micros / typicalMicros, 2) };
   }
   return worst!;
 }
@@ -142,12 +157,17 @@ export function parsersLines(bench: ParsersBench): string[] {
   const ms = (micros: number) => (micros / 1000).toFixed(micros < 1000 ? 3 : 1);
   const lines = [
     `Parsers on hostile text (${bench.families} families; median of 7 runs each, typical: median of 41), ms and worst/typical`,
-    'parser                                          typical   worst at 4,000 chars                      worst at the command cap (' + `${bench.commandCap})`,
+    'parser                                          typical   worst at 4,000 chars                      worst at the command cap (' +
+      `${bench.commandCap})`,
   ];
   for (const r of bench.results) {
     const cell = (w: WorstCase) => `${ms(w.micros).padStart(8)} ${`${w.ratio}x`.padStart(7)} ${w.family.slice(0, 26).padEnd(26)}`;
-    lines.push(`${r.parser.slice(0, 46).padEnd(46)} ${ms(r.typicalMicros).padStart(8)}   ${cell(r.atTeamsLimit)}   ${cell(r.underCommandCap)}`);
+    lines.push(
+      `${r.parser.slice(0, 46).padEnd(46)} ${ms(r.typicalMicros).padStart(8)}   ${cell(r.atTeamsLimit)}   ${cell(r.underCommandCap)}`,
+    );
   }
-  lines.push(`worst/typical at 4,000 characters: ${bench.worstRatioAtTeamsLimit}x (target at most ${WORST_TO_TYPICAL_TARGET}x); just under the cap: ${bench.worstRatioUnderCommandCap}x`);
+  lines.push(
+    `worst/typical at 4,000 characters: ${bench.worstRatioAtTeamsLimit}x (target at most ${WORST_TO_TYPICAL_TARGET}x); just under the cap: ${bench.worstRatioUnderCommandCap}x`,
+  );
   return lines;
 }

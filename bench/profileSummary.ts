@@ -91,14 +91,39 @@ export function summarise(profile: CpuProfile, top = 25): Summary {
  * node's HTTP parser, GC) are "I/O and runtime, not attributable".
  */
 const ACTIVITIES: ReadonlyArray<{ name: string; match: (path: string) => boolean }> = [
-  { name: 'state (Blob storage: dialog/user state, reminders)', match: (p) => /node_modules\/@azure\/storage-|\/services\/store\/|botbuilder-core\/lib\/(botState|conversationState|userState)/.test(p) },
+  {
+    name: 'state (Blob storage: dialog/user state, reminders)',
+    match: (p) => /node_modules\/@azure\/storage-|\/services\/store\/|botbuilder-core\/lib\/(botState|conversationState|userState)/.test(p),
+  },
   { name: 'msal (tokens)', match: (p) => p.includes('node_modules/@azure/msal-') || p.includes('/services/identity/') },
-  { name: 'PIM calls (Graph client, ARM client, fetch)', match: (p) => /node_modules\/(@microsoft\/microsoft-graph-client|@azure\/arm-authorization)|\/services\/(pim|policy)\/|undici/.test(p) },
-  { name: 'replies (Bot Connector client)', match: (p) => /botframework-connector\/lib\/(connectorApi|teams)|botbuilder-core\/lib\/cloudAdapterBase|botbuilder-core\/lib\/turnContext/.test(p) },
-  { name: 'cards (templating, sanitising)', match: (p) => p.includes('/cards/') || p.includes('adaptivecards-templating') || p.includes('adaptive-expressions') },
-  { name: 'dialogs (understanding, waterfalls)', match: (p) => p.includes('/dialogs/') || p.includes('botbuilder-dialogs') || p.includes('recognizers-text') },
-  { name: 'inbound (restify, auth, adapter)', match: (p) => /node_modules\/(restify|find-my-way|botbuilder\/|botframework-connector\/lib\/auth|jsonwebtoken|jose)|\/bot\/(http|server|turn|pimBot|messageGuard)/.test(p) },
-  { name: 'logging, telemetry', match: (p) => /\/bot\/(logging|telemetry|sdkConsole|meteredServices)|@opentelemetry|@azure\/core-tracing/.test(p) },
+  {
+    name: 'PIM calls (Graph client, ARM client, fetch)',
+    match: (p) => /node_modules\/(@microsoft\/microsoft-graph-client|@azure\/arm-authorization)|\/services\/(pim|policy)\/|undici/.test(p),
+  },
+  {
+    name: 'replies (Bot Connector client)',
+    match: (p) =>
+      /botframework-connector\/lib\/(connectorApi|teams)|botbuilder-core\/lib\/cloudAdapterBase|botbuilder-core\/lib\/turnContext/.test(p),
+  },
+  {
+    name: 'cards (templating, sanitising)',
+    match: (p) => p.includes('/cards/') || p.includes('adaptivecards-templating') || p.includes('adaptive-expressions'),
+  },
+  {
+    name: 'dialogs (understanding, waterfalls)',
+    match: (p) => p.includes('/dialogs/') || p.includes('botbuilder-dialogs') || p.includes('recognizers-text'),
+  },
+  {
+    name: 'inbound (restify, auth, adapter)',
+    match: (p) =>
+      /node_modules\/(restify|find-my-way|botbuilder\/|botframework-connector\/lib\/auth|jsonwebtoken|jose)|\/bot\/(http|server|turn|pimBot|messageGuard)/.test(
+        p,
+      ),
+  },
+  {
+    name: 'logging, telemetry',
+    match: (p) => /\/bot\/(logging|telemetry|sdkConsole|meteredServices)|@opentelemetry|@azure\/core-tracing/.test(p),
+  },
 ];
 
 export function byActivity(profile: CpuProfile): ReadonlyArray<{ activity: string; ms: number; share: number }> {
@@ -126,7 +151,9 @@ export function byActivity(profile: CpuProfile): ReadonlyArray<{ activity: strin
     totals.set(activity, (totals.get(activity) ?? 0) + micros);
     total += micros;
   });
-  return [...totals].sort((a, b) => b[1] - a[1]).map(([activity, micros]) => ({ activity, ms: Math.round(micros / 100) / 10, share: Math.round((1000 * micros) / total) / 10 }));
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .map(([activity, micros]) => ({ activity, ms: Math.round(micros / 100) / 10, share: Math.round((1000 * micros) / total) / 10 }));
 }
 
 /** Who calls a function (by name): self time of the matching frames, summed per chain of `depth` callers. */
@@ -147,7 +174,10 @@ export function callersOf(profile: CpuProfile, name: string, depth = 4, top = 15
     const chain = names.join(' < ');
     chains.set(chain, (chains.get(chain) ?? 0) + micros);
   }
-  return [...chains].sort((a, b) => b[1] - a[1]).slice(0, top).map(([chain, micros]) => ({ chain, ms: Math.round(micros / 100) / 10 }));
+  return [...chains]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([chain, micros]) => ({ chain, ms: Math.round(micros / 100) / 10 }));
 }
 
 function main(): void {
@@ -167,21 +197,31 @@ function main(): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const callers = args.indexOf('--callers');
   if (callers >= 0) {
-    for (const c of callersOf(profile, args[callers + 1] ?? '', option('--depth') ?? 4)) process.stdout.write(`${String(c.ms).padStart(8)} ms  ${c.chain}\n`);
+    for (const c of callersOf(profile, args[callers + 1] ?? '', option('--depth') ?? 4))
+      process.stdout.write(`${String(c.ms).padStart(8)} ms  ${c.chain}\n`);
     return;
   }
   if (args.includes('--by-activity')) {
     const rows = byActivity(profile);
     const busy = rows.reduce((sum, r) => sum + r.ms, 0);
-    process.stdout.write(`${file}: ${Math.round(busy)} ms busy (idle and the profiler's own stop excluded)${turns ? `, ${(busy / turns).toFixed(2)} ms per turn` : ''}\n`);
-    for (const r of rows) process.stdout.write(`  ${r.activity.padEnd(52)} ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%${perTurn(r.ms)}\n`);
+    process.stdout.write(
+      `${file}: ${Math.round(busy)} ms busy (idle and the profiler's own stop excluded)${turns ? `, ${(busy / turns).toFixed(2)} ms per turn` : ''}\n`,
+    );
+    for (const r of rows)
+      process.stdout.write(`  ${r.activity.padEnd(52)} ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%${perTurn(r.ms)}\n`);
     return;
   }
   const summary = summarise(profile, option('--top') ?? 25);
-  const lines = [`${file}: ${summary.totalMs} ms busy (idle excluded)${turns ? `, ${(summary.totalMs / turns).toFixed(2)} ms per turn over ${turns} turns` : ''}`, '', 'self time by owner:'];
-  for (const o of summary.byOwner) lines.push(`  ${o.owner.padEnd(44)} ${String(o.ms).padStart(8)} ms ${String(o.share).padStart(5)}%${perTurn(o.ms)}`);
+  const lines = [
+    `${file}: ${summary.totalMs} ms busy (idle excluded)${turns ? `, ${(summary.totalMs / turns).toFixed(2)} ms per turn over ${turns} turns` : ''}`,
+    '',
+    'self time by owner:',
+  ];
+  for (const o of summary.byOwner)
+    lines.push(`  ${o.owner.padEnd(44)} ${String(o.ms).padStart(8)} ms ${String(o.share).padStart(5)}%${perTurn(o.ms)}`);
   lines.push('', 'top self-time functions:');
-  for (const f of summary.topFunctions) lines.push(`  ${String(f.share).padStart(5)}% ${String(f.ms).padStart(8)} ms  ${f.owner.padEnd(36)} ${f.fn}`);
+  for (const f of summary.topFunctions)
+    lines.push(`  ${String(f.share).padStart(5)}% ${String(f.ms).padStart(8)} ms  ${f.owner.padEnd(36)} ${f.fn}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -38,18 +38,35 @@ async function main(): Promise<void> {
       });
       let approvalsDone = 0;
       const approvals = await runApprovalKillLoop({
-        proxy, instances, env, connector, tenant, requesters, approvers: [first!, second!], random: seededRandom(seed),
+        proxy,
+        instances,
+        env,
+        connector,
+        tenant,
+        requesters,
+        approvers: [first!, second!],
+        random: seededRandom(seed),
         afterFlow: (_user, _phase, problems) => {
           failures.push(...problems);
-          if (++approvalsDone % 10 === 0) process.stderr.write(`soak: approvals ${approvalsDone}/${kills} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+          if (++approvalsDone % 10 === 0)
+            process.stderr.write(`soak: approvals ${approvalsDone}/${kills} (${Math.round((Date.now() - started) / 1000)} s)\n`);
         },
       });
-      process.stdout.write(`${JSON.stringify({
-        approvalFlows: approvals.kills, byPhase: approvals.byPhase, failingFlowsByPhase: approvals.failedByPhase,
-        failingFlows: Object.values(approvals.failedByPhase).reduce((a, b) => a + b, 0), settleWaitMs: approvals.settleMs,
-        killedInFlight: approvals.killedInFlight, turnsResent: approvals.resent, resentAfterLease: approvals.resentAfterLease,
-        submitKillsBeforeCards: approvals.submitKillsBeforeCards, failures: approvals.problems.length, seconds: Math.round((Date.now() - started) / 1000),
-      })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({
+          approvalFlows: approvals.kills,
+          byPhase: approvals.byPhase,
+          failingFlowsByPhase: approvals.failedByPhase,
+          failingFlows: Object.values(approvals.failedByPhase).reduce((a, b) => a + b, 0),
+          settleWaitMs: approvals.settleMs,
+          killedInFlight: approvals.killedInFlight,
+          turnsResent: approvals.resent,
+          resentAfterLease: approvals.resentAfterLease,
+          submitKillsBeforeCards: approvals.submitKillsBeforeCards,
+          failures: approvals.problems.length,
+          seconds: Math.round((Date.now() - started) / 1000),
+        })}\n`,
+      );
     }
     const users = flows === 'approval' ? [] : await addBenchUsers(tenant, kills, 'soak');
     let done = 0;

@@ -52,11 +52,18 @@ function treeRssKiB(pid: number): number {
 
 async function once(command: readonly string[], env: Record<string, string>, port: number): Promise<Sample> {
   const started = performance.now();
-  const child: ChildProcess = spawn(command[0]!, command.slice(1), { cwd: repoRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${command.join(' ')} exited ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 20));
     }

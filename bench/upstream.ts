@@ -17,7 +17,11 @@ interface StackLike {
 
 function describe(entries: readonly RequestLogEntry[]): string {
   const kind = (e: RequestLogEntry): string =>
-    /\/oauth2\/|\/emulator\/sso|openid-configuration|discovery/.test(e.path) ? 'identity' : /^\/(subscriptions|providers)\//.test(e.path) ? 'arm' : 'graph';
+    /\/oauth2\/|\/emulator\/sso|openid-configuration|discovery/.test(e.path)
+      ? 'identity'
+      : /^\/(subscriptions|providers)\//.test(e.path)
+        ? 'arm'
+        : 'graph';
   const counts = new Map<string, number>();
   for (const e of entries) {
     const key = `${kind(e)} ${e.method}`;
@@ -36,7 +40,9 @@ async function count(tenant: TenantEmulator, subject: ChatUser, flow: () => Prom
   await flow();
   // Calls the bot started in the background of the turn (a fan-out, a wait for activation) land a little later.
   await new Promise((r) => setTimeout(r, 300));
-  return tenant.requestLog.entries().filter((e) => e.caller === null || e.caller === subject.aadObjectId || e.caller === tenant.botApp.clientId);
+  return tenant.requestLog
+    .entries()
+    .filter((e) => e.caller === null || e.caller === subject.aadObjectId || e.caller === tenant.botApp.clientId);
 }
 
 export async function upstreamCallsPerFlow(stack: StackLike, bot: BotProcess): Promise<UpstreamCalls> {
@@ -60,7 +66,11 @@ export async function upstreamCallsPerFlow(stack: StackLike, bot: BotProcess): P
     const r = await c.say({ value: { action: 'submitJustification', justification: 'Reset MFA for Erin', ticketNumber: 'INC-42' } });
     approvalText = textOf(r.replies);
   });
-  flows.push(['approval request', approval, /waiting for approval/i.test(approvalText) ? undefined : `(ended: ${approvalText.slice(0, 60)})`]);
+  flows.push([
+    'approval request',
+    approval,
+    /waiting for approval/i.test(approvalText) ? undefined : `(ended: ${approvalText.slice(0, 60)})`,
+  ]);
 
   const carol: ChatUser = { id: '29:carol', name: DEMO_USERS.carol.displayName, aadObjectId: DEMO_USERS.carol.id };
   let adminText = '';
@@ -72,7 +82,11 @@ export async function upstreamCallsPerFlow(stack: StackLike, bot: BotProcess): P
   const warm = flows.find(([name]) => name === 'activation (warm)')![1].length;
   const out: UpstreamCalls = {};
   for (const [name, entries, note] of flows) {
-    out[name] = { calls: entries.length, ratio: Math.round((entries.length / Math.max(1, warm)) * 10) / 10, detail: `${describe(entries)}${note ? ` ${note}` : ''}` };
+    out[name] = {
+      calls: entries.length,
+      ratio: Math.round((entries.length / Math.max(1, warm)) * 10) / 10,
+      detail: `${describe(entries)}${note ? ` ${note}` : ''}`,
+    };
   }
   return out;
 }

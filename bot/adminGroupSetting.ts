@@ -11,10 +11,16 @@ export async function requireRoleAssignableAdminGroup(adminGroup: { check(): Pro
     result = await adminGroup.check();
   } catch (error) {
     const d = describeError(error);
-    throw new ConfigError('ADMIN_GROUP_ID', `could not be checked in Microsoft Graph (${String(d['kind'] ?? d['error'])}); the bot does not start without knowing the group is role-assignable`);
+    throw new ConfigError(
+      'ADMIN_GROUP_ID',
+      `could not be checked in Microsoft Graph (${String(d['kind'] ?? d['error'])}); the bot does not start without knowing the group is role-assignable`,
+    );
   }
   if (result.kind === 'notFound') throw new ConfigError('ADMIN_GROUP_ID', 'names no group in the tenant');
   if (result.kind === 'notRoleAssignable') {
-    throw new ConfigError('ADMIN_GROUP_ID', `must be a role-assignable group (isAssignableToRole): the members of "${result.displayName}" can be changed by people who are not privileged role administrators, and its members may read everyone's privileged access. Create a role-assignable group for the bot's admins and set its id, or unset ADMIN_GROUP_ID`);
+    throw new ConfigError(
+      'ADMIN_GROUP_ID',
+      `must be a role-assignable group (isAssignableToRole): the members of "${result.displayName}" can be changed by people who are not privileged role administrators, and its members may read everyone's privileged access. Create a role-assignable group for the bot's admins and set its id, or unset ADMIN_GROUP_ID`,
+    );
   }
 }

@@ -88,7 +88,9 @@ export class StepUpSignIn implements StepUpStarter {
       if (isETagConflict(error)) return undefined;
       throw error;
     }
-    await this.options.storage.delete([key]).catch((error: unknown) => this.options.logger.warn('could not delete a used step-up record', describeError(error)));
+    await this.options.storage
+      .delete([key])
+      .catch((error: unknown) => this.options.logger.warn('could not delete a used step-up record', describeError(error)));
     return found.expiresAt > this.options.now().getTime() ? found : undefined;
   }
 
@@ -96,7 +98,13 @@ export class StepUpSignIn implements StepUpStarter {
   complete(record: StepUpRecord, code: string): Promise<void> {
     return this.options.tokens.completeSignIn(
       { userId: record.userId, tenantId: record.tenantId },
-      { resource: record.resource, claims: record.pending.claims, code, codeVerifier: record.codeVerifier, redirectUri: record.redirectUri },
+      {
+        resource: record.resource,
+        claims: record.pending.claims,
+        code,
+        codeVerifier: record.codeVerifier,
+        redirectUri: record.redirectUri,
+      },
     );
   }
 }
@@ -119,7 +127,8 @@ export function stepUpCallback(options: {
       return page(res, done.status, done.title, done.text);
     }
     const record = await options.stepUp.take(query.get('state'));
-    if (!record) return page(res, 400, 'This sign-in link has expired or was already used', 'Go back to Teams and ask again; nothing was requested.');
+    if (!record)
+      return page(res, 400, 'This sign-in link has expired or was already used', 'Go back to Teams and ask again; nothing was requested.');
     const code = query.get('code');
     if (query.get('error') || !code) {
       return page(res, 400, 'Sign-in was not completed', 'Nothing was requested. Go back to Teams and ask again when you are ready.');
@@ -129,7 +138,12 @@ export function stepUpCallback(options: {
     } catch (error) {
       options.deps.logger.warn('a step-up sign-in could not be redeemed', describeError(error));
       if (isPimError(error) && error.kind === 'forbidden') {
-        return page(res, 403, 'Signed in with another account', 'The sign-in must be made by the person who asked. Nothing was requested; go back to Teams and ask again.');
+        return page(
+          res,
+          403,
+          'Signed in with another account',
+          'The sign-in must be made by the person who asked. Nothing was requested; go back to Teams and ask again.',
+        );
       }
       return page(res, 400, 'Sign-in was not completed', 'Nothing was requested. Go back to Teams and ask again.');
     }
@@ -140,7 +154,11 @@ export function stepUpCallback(options: {
         if (!user || user.userId !== record.userId || context.activity.conversation.id !== record.conversationId) {
           throw new Error('step-up record does not match its conversation');
         }
-        const items = record.pending.inputs.map((input) => ({ key: input.eligibilityKey, label: record.pending.labels[input.eligibilityKey] ?? 'The role', input: { ...input, ...(input.startDateTime ? { startDateTime: new Date(input.startDateTime) } : {}) } }));
+        const items = record.pending.inputs.map((input) => ({
+          key: input.eligibilityKey,
+          label: record.pending.labels[input.eligibilityKey] ?? 'The role',
+          input: { ...input, ...(input.startDateTime ? { startDateTime: new Date(input.startDateTime) } : {}) },
+        }));
         await submitPlanned(context, options.deps, user, items);
         await options.userState.saveChanges(context, false);
       });

@@ -184,7 +184,10 @@ export function loadConfig(env: Env): BotConfig {
   if (isSet(env, 'MicrosoftAppId')) return loadProductionConfig(env);
   for (const name of PRODUCTION_SETTINGS) {
     if (isSet(env, name)) {
-      throw new ConfigError(name, 'is a production setting; local mode refuses to start while it is set (unset it, or set MicrosoftAppId for production)');
+      throw new ConfigError(
+        name,
+        'is a production setting; local mode refuses to start while it is set (unset it, or set MicrosoftAppId for production)',
+      );
     }
   }
   return loadLocalConfig(env);
@@ -195,7 +198,8 @@ function loadLocalConfig(env: Env): BotConfig {
   const tenantUrl = readHttpsUrl(env, 'LOCAL_TENANT_URL');
   // The local runner (scripts/localStack.ts) passes the emulator's ids: product code never imports the emulator.
   const tenantId = requiredGuid(env, 'LOCAL_TENANT_ID');
-  const localCatalogId = readOptional(env, 'LOCAL_TEAMS_APP_CATALOG_ID') === undefined ? undefined : requiredGuid(env, 'LOCAL_TEAMS_APP_CATALOG_ID');
+  const localCatalogId =
+    readOptional(env, 'LOCAL_TEAMS_APP_CATALOG_ID') === undefined ? undefined : requiredGuid(env, 'LOCAL_TEAMS_APP_CATALOG_ID');
   const clientId = readRequired(env, 'LOCAL_CLIENT_ID');
   const clientSecret = readRequired(env, 'LOCAL_CLIENT_SECRET');
   const connectionString = readRequired(env, 'STORAGE_CONNECTION_STRING');
@@ -231,9 +235,14 @@ function loadLocalConfig(env: Env): BotConfig {
 
 function loadProductionConfig(env: Env): BotConfig {
   // Local settings in a production environment mean a mixed-up deployment: stop rather than guess.
-  const local = Object.keys(env).filter((name) => name.startsWith('LOCAL_') && isSet(env, name)).sort();
+  const local = Object.keys(env)
+    .filter((name) => name.startsWith('LOCAL_') && isSet(env, name))
+    .sort();
   if (local.length > 0) {
-    throw new ConfigError(local[0]!, 'is a local-mode setting; production (MicrosoftAppId is set) refuses to start while it is set (unset it)');
+    throw new ConfigError(
+      local[0]!,
+      'is a local-mode setting; production (MicrosoftAppId is set) refuses to start while it is set (unset it)',
+    );
   }
   const appId = requiredGuid(env, 'MicrosoftAppId');
   const appType = readAppType(env);
@@ -244,12 +253,12 @@ function loadProductionConfig(env: Env): BotConfig {
     throw new ConfigError('ALLOWED_TENANT_IDS', 'a SingleTenant bot can only serve its own tenant (MicrosoftAppTenantId)');
   }
   if (!allowedTenantIds.includes(appTenantId)) {
-    throw new ConfigError('ALLOWED_TENANT_IDS', 'must include MicrosoftAppTenantId: PIM is managed in the app registration\'s tenant');
+    throw new ConfigError('ALLOWED_TENANT_IDS', "must include MicrosoftAppTenantId: PIM is managed in the app registration's tenant");
   }
   const ssoApplicationIdUri = readApplicationIdUri(env, appId);
   const oauthConnectionName = readOptional(env, 'SSO_CONNECTION_NAME') ?? 'sso';
   if (!/^[\w .-]{1,100}$/.test(oauthConnectionName)) {
-    throw new ConfigError('SSO_CONNECTION_NAME', 'must be the name of the Azure Bot\'s OAuth connection (letters, digits, spaces, . _ -)');
+    throw new ConfigError('SSO_CONNECTION_NAME', "must be the name of the Azure Bot's OAuth connection (letters, digits, spaces, . _ -)");
   }
   const channels = approvalChannels(env);
   const approversChannelId = readOptional(env, 'APPROVERS_CHANNEL_ID');
@@ -325,8 +334,14 @@ function readCloudEndpoints(env: Env): CloudEndpoints {
   };
   const metadata = readOptional(env, 'CLOUD_BOT_OPENID_METADATA_URL');
   if (metadata !== undefined) parseHttpsUrl('CLOUD_BOT_OPENID_METADATA_URL', metadata);
-  const tokenService = readOptional(env, 'CLOUD_BOT_TOKEN_SERVICE_URL') === undefined ? undefined : origin('CLOUD_BOT_TOKEN_SERVICE_URL', 'https://api.botframework.com', true);
-  const botFramework = { ...(metadata !== undefined ? { openIdMetadataUrl: metadata } : {}), ...(tokenService !== undefined ? { oauthUrl: tokenService } : {}) };
+  const tokenService =
+    readOptional(env, 'CLOUD_BOT_TOKEN_SERVICE_URL') === undefined
+      ? undefined
+      : origin('CLOUD_BOT_TOKEN_SERVICE_URL', 'https://api.botframework.com', true);
+  const botFramework = {
+    ...(metadata !== undefined ? { openIdMetadataUrl: metadata } : {}),
+    ...(tokenService !== undefined ? { oauthUrl: tokenService } : {}),
+  };
   return {
     login: origin('CLOUD_LOGIN_URL', PUBLIC_CLOUD.login),
     graph: origin('CLOUD_GRAPH_URL', PUBLIC_CLOUD.graph),
@@ -353,14 +368,18 @@ function readPublicBaseUrl(env: Env, name: string): string {
  */
 function approvalChannels(env: Env): { approvalChannels?: readonly ChannelRoute[] } {
   const single = readOptional(env, 'APPROVERS_CHANNEL_ID');
-  if (single !== undefined && !isChannelId(single)) throw new ConfigError('APPROVERS_CHANNEL_ID', 'must be a Teams channel id like 19:...@thread.tacv2');
+  if (single !== undefined && !isChannelId(single))
+    throw new ConfigError('APPROVERS_CHANNEL_ID', 'must be a Teams channel id like 19:...@thread.tacv2');
   const table = readOptional(env, 'APPROVAL_CHANNELS');
   if (table === undefined) return single ? { approvalChannels: singleChannelRoutes(single) } : {};
   const parsed = parseChannelRoutes(table);
   if (!parsed.ok) throw new ConfigError('APPROVAL_CHANNELS', parsed.error);
   const catchAll = parsed.routes.some((r) => r.surface === undefined);
   if (single !== undefined && catchAll) {
-    throw new ConfigError('APPROVAL_CHANNELS', 'has a "*" entry and APPROVERS_CHANNEL_ID is set too; keep one of them (APPROVERS_CHANNEL_ID means "*=<channel>")');
+    throw new ConfigError(
+      'APPROVAL_CHANNELS',
+      'has a "*" entry and APPROVERS_CHANNEL_ID is set too; keep one of them (APPROVERS_CHANNEL_ID means "*=<channel>")',
+    );
   }
   return { approvalChannels: single !== undefined ? [...parsed.routes, ...singleChannelRoutes(single)] : parsed.routes };
 }
@@ -381,8 +400,12 @@ function approvalTiming(env: Env): ApprovalTiming {
     remindApproversAfterMinutes: readInteger(env, 'APPROVAL_REMINDER_MINUTES', 240, 1, 24 * 60),
     warnRequesterBeforeMinutes: readInteger(env, 'APPROVAL_EXPIRY_WARNING_MINUTES', 60, 1, 24 * 60),
     sweepSeconds: readInteger(env, 'APPROVAL_SWEEP_SECONDS', 60, 1, 3600),
-    ...(readOptional(env, 'APPROVAL_ESCALATION_MINUTES') !== undefined ? { escalateAfterReminderMinutes: readInteger(env, 'APPROVAL_ESCALATION_MINUTES', 240, 1, 24 * 60) } : {}),
-    ...(readOptional(env, 'APPROVAL_SEND_LEASE_SECONDS') !== undefined ? { sendLeaseSeconds: readInteger(env, 'APPROVAL_SEND_LEASE_SECONDS', 120, 1, 3600) } : {}),
+    ...(readOptional(env, 'APPROVAL_ESCALATION_MINUTES') !== undefined
+      ? { escalateAfterReminderMinutes: readInteger(env, 'APPROVAL_ESCALATION_MINUTES', 240, 1, 24 * 60) }
+      : {}),
+    ...(readOptional(env, 'APPROVAL_SEND_LEASE_SECONDS') !== undefined
+      ? { sendLeaseSeconds: readInteger(env, 'APPROVAL_SEND_LEASE_SECONDS', 120, 1, 3600) }
+      : {}),
   };
 }
 
@@ -400,14 +423,19 @@ function readAppType(env: Env): AppType {
   throw new ConfigError('MicrosoftAppType', `must be SingleTenant or MultiTenant, got "${raw}"`);
 }
 
-function readCredential(env: Env): { clientSecret: string } | { clientCertificate: CertificateCredential } | { managedIdentity: ManagedIdentityCredential } {
+function readCredential(
+  env: Env,
+): { clientSecret: string } | { clientCertificate: CertificateCredential } | { managedIdentity: ManagedIdentityCredential } {
   const secret = readOptional(env, 'MicrosoftAppPassword');
   const thumbprint = readOptional(env, 'MicrosoftAppCertificateThumbprint');
   const keyFile = readOptional(env, 'MicrosoftAppCertificateKeyFile');
   const certFile = readOptional(env, 'MicrosoftAppCertificateFile');
   const managedIdentity = readOptional(env, 'MANAGED_IDENTITY_CLIENT_ID');
   if (managedIdentity !== undefined && (secret !== undefined || thumbprint !== undefined || keyFile !== undefined)) {
-    throw new ConfigError('MANAGED_IDENTITY_CLIENT_ID', 'set either a federated credential (managed identity) or a client secret or certificate, not both');
+    throw new ConfigError(
+      'MANAGED_IDENTITY_CLIENT_ID',
+      'set either a federated credential (managed identity) or a client secret or certificate, not both',
+    );
   }
   if (managedIdentity !== undefined) return { managedIdentity: readManagedIdentity(env) };
   if (secret !== undefined && (thumbprint !== undefined || keyFile !== undefined)) {
@@ -415,13 +443,17 @@ function readCredential(env: Env): { clientSecret: string } | { clientCertificat
   }
   if (secret !== undefined) return { clientSecret: secret };
   if (thumbprint === undefined && keyFile === undefined) {
-    throw new ConfigError('MicrosoftAppPassword', 'is required (or a certificate: MicrosoftAppCertificateThumbprint and MicrosoftAppCertificateKeyFile, or a federated credential: MANAGED_IDENTITY_CLIENT_ID)');
+    throw new ConfigError(
+      'MicrosoftAppPassword',
+      'is required (or a certificate: MicrosoftAppCertificateThumbprint and MicrosoftAppCertificateKeyFile, or a federated credential: MANAGED_IDENTITY_CLIENT_ID)',
+    );
   }
-  if (thumbprint === undefined) throw new ConfigError('MicrosoftAppCertificateThumbprint', 'is required with MicrosoftAppCertificateKeyFile');
+  if (thumbprint === undefined)
+    throw new ConfigError('MicrosoftAppCertificateThumbprint', 'is required with MicrosoftAppCertificateKeyFile');
   if (keyFile === undefined) throw new ConfigError('MicrosoftAppCertificateKeyFile', 'is required with MicrosoftAppCertificateThumbprint');
   const hex = thumbprint.replace(/:/g, '').toLowerCase();
   if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(hex)) {
-    throw new ConfigError('MicrosoftAppCertificateThumbprint', 'must be the certificate\'s SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint');
+    throw new ConfigError('MicrosoftAppCertificateThumbprint', "must be the certificate's SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint");
   }
   const privateKey = readPemFile('MicrosoftAppCertificateKeyFile', keyFile);
   try {
@@ -438,8 +470,11 @@ function readCredential(env: Env): { clientSecret: string } | { clientCertificat
     } catch {
       throw new ConfigError('MicrosoftAppCertificateFile', 'does not hold a PEM certificate');
     }
-    const digest = createHash(hex.length === 64 ? 'sha256' : 'sha1').update(cert.raw).digest('hex');
-    if (digest !== hex) throw new ConfigError('MicrosoftAppCertificateThumbprint', 'does not match the certificate in MicrosoftAppCertificateFile');
+    const digest = createHash(hex.length === 64 ? 'sha256' : 'sha1')
+      .update(cert.raw)
+      .digest('hex');
+    if (digest !== hex)
+      throw new ConfigError('MicrosoftAppCertificateThumbprint', 'does not match the certificate in MicrosoftAppCertificateFile');
     if (!cert.checkPrivateKey(createPrivateKey(privateKey))) {
       throw new ConfigError('MicrosoftAppCertificateKeyFile', 'is not the private key of the certificate in MicrosoftAppCertificateFile');
     }
@@ -451,18 +486,32 @@ function readCredential(env: Env): { clientSecret: string } | { clientCertificat
 function readManagedIdentity(env: Env): ManagedIdentityCredential {
   const clientId = requiredGuid(env, 'MANAGED_IDENTITY_CLIENT_ID');
   const raw = readOptional(env, 'IDENTITY_ENDPOINT');
-  if (raw === undefined) throw new ConfigError('IDENTITY_ENDPOINT', 'is required with MANAGED_IDENTITY_CLIENT_ID (Container Apps and App Service set it when the app has a managed identity)');
+  if (raw === undefined)
+    throw new ConfigError(
+      'IDENTITY_ENDPOINT',
+      'is required with MANAGED_IDENTITY_CLIENT_ID (Container Apps and App Service set it when the app has a managed identity)',
+    );
   let endpoint: URL;
   try {
     endpoint = new URL(raw);
   } catch {
-    throw new ConfigError('IDENTITY_ENDPOINT', `must be the host's managed identity endpoint (an http(s) address), got "${raw.slice(0, 100)}"`);
+    throw new ConfigError(
+      'IDENTITY_ENDPOINT',
+      `must be the host's managed identity endpoint (an http(s) address), got "${raw.slice(0, 100)}"`,
+    );
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
-    throw new ConfigError('IDENTITY_ENDPOINT', `must be the host's managed identity endpoint (an http(s) address), got "${raw.slice(0, 100)}"`);
+    throw new ConfigError(
+      'IDENTITY_ENDPOINT',
+      `must be the host's managed identity endpoint (an http(s) address), got "${raw.slice(0, 100)}"`,
+    );
   }
   const header = readOptional(env, 'IDENTITY_HEADER');
-  if (header === undefined) throw new ConfigError('IDENTITY_HEADER', 'is required with MANAGED_IDENTITY_CLIENT_ID (Container Apps and App Service set it with IDENTITY_ENDPOINT)');
+  if (header === undefined)
+    throw new ConfigError(
+      'IDENTITY_HEADER',
+      'is required with MANAGED_IDENTITY_CLIENT_ID (Container Apps and App Service set it with IDENTITY_ENDPOINT)',
+    );
   return { clientId, endpoint: endpoint.toString(), header };
 }
 
@@ -478,7 +527,11 @@ export function readApplicationIdUri(env: Env, appId: string): string {
   const uri = readRequired(env, 'SSO_APP_ID_URI');
   // Teams only hands out SSO tokens for a resource of the form api://[domain/]botid-<app id>.
   const m = /^api:\/\/(?:[a-z0-9.-]+(?::\d+)?\/)?botid-([0-9a-f-]{36})$/i.exec(uri);
-  if (!m) throw new ConfigError('SSO_APP_ID_URI', `must look like api://botid-<MicrosoftAppId> or api://<domain>/botid-<MicrosoftAppId>, got "${uri}"`);
+  if (!m)
+    throw new ConfigError(
+      'SSO_APP_ID_URI',
+      `must look like api://botid-<MicrosoftAppId> or api://<domain>/botid-<MicrosoftAppId>, got "${uri}"`,
+    );
   if (m[1]!.toLowerCase() !== appId) throw new ConfigError('SSO_APP_ID_URI', 'must end in botid-<MicrosoftAppId> of this bot');
   return uri;
 }
@@ -486,7 +539,10 @@ export function readApplicationIdUri(env: Env, appId: string): string {
 function readTenantList(env: Env, name: string, fallback: string): string[] {
   const raw = readOptional(env, name);
   if (raw === undefined) return [fallback];
-  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new ConfigError(name, 'must list at least one tenant id');
   for (const id of ids) if (!GUID.test(id)) throw new ConfigError(name, `must be comma-separated tenant ids (GUIDs), got "${id}"`);
   return [...new Set(ids.map((id) => id.toLowerCase()))];

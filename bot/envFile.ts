@@ -7,7 +7,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export class EnvFileError extends Error {
   override readonly name = 'EnvFileError';
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`.env line ${line}: ${message}`);
   }
 }
@@ -39,7 +42,9 @@ function parseValue(raw: string, line: number): string {
     const rest = raw.slice(end + 1).trim();
     if (rest !== '' && !rest.startsWith('#')) throw new EnvFileError(line, 'unexpected text after the closing quote');
     const inner = raw.slice(1, end);
-    return quote === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' })[c]!);
+    return quote === "'"
+      ? inner
+      : inner.replace(/\\([nrt"\\])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' })[c]!);
   }
   // An unquoted value ends at a " #" comment.
   const comment = raw.search(/\s#/);

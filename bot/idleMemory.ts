@@ -31,14 +31,26 @@ export function releaseMemoryWhenIdle(options: IdleMemoryOptions = {}): () => vo
   if (!gc) return () => undefined;
   const rss = options.rss ?? (() => process.memoryUsage.rss());
   const utilization = options.utilization ?? eventLoopUtilizationSinceLastCall();
-  const check = idleMemoryCheck({ gc, rss, utilization, maxUtilization: options.maxUtilization ?? 0.02, minGrowthBytes: options.minGrowthBytes ?? 32 * 1024 * 1024 });
+  const check = idleMemoryCheck({
+    gc,
+    rss,
+    utilization,
+    maxUtilization: options.maxUtilization ?? 0.02,
+    minGrowthBytes: options.minGrowthBytes ?? 32 * 1024 * 1024,
+  });
   const timer = setInterval(check, options.intervalMs ?? 30_000);
   timer.unref();
   return () => clearInterval(timer);
 }
 
 /** One look: releases when idle and grown; exported for the unit test. */
-export function idleMemoryCheck(deps: { gc: Gc; rss: () => number; utilization: () => number; maxUtilization: number; minGrowthBytes: number }): () => boolean {
+export function idleMemoryCheck(deps: {
+  gc: Gc;
+  rss: () => number;
+  utilization: () => number;
+  maxUtilization: number;
+  minGrowthBytes: number;
+}): () => boolean {
   let baseline = deps.rss();
   return () => {
     const busy = deps.utilization();

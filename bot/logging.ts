@@ -16,7 +16,8 @@ const AUTH_HEADER = /\b(bearer|basic)\s+[\w.~+/=-]+/gi;
 const PARAM_SECRET =
   /\b(AccountKey|SharedAccessKey|SharedAccessSignature|sig|client_secret|client_assertion|assertion|code|code_verifier|access_token|refresh_token|id_token|password|MicrosoftAppPassword|LOCAL_CLIENT_SECRET|TOKEN_CACHE_KEY)=([^;&\s"']+)/gi;
 /** The same inside a JSON text (an upstream body quoted in an error message). */
-const JSON_SECRET = /"(client_secret|client_assertion|assertion|code_verifier|access_token|refresh_token|id_token|password)"(\s*:\s*)"(?:[^"\\]|\\.)*"?/gi;
+const JSON_SECRET =
+  /"(client_secret|client_assertion|assertion|code_verifier|access_token|refresh_token|id_token|password)"(\s*:\s*)"(?:[^"\\]|\\.)*"?/gi;
 /** Entra's authorization codes and refresh tokens are opaque, not JWTs: "0.A…" / "1.A…". */
 const ENTRA_OPAQUE = /\b[01]\.A[\w-]{30}[\w.-]*/g;
 /** A PEM private key (the certificate credential's key file), cut or whole. */
@@ -28,11 +29,40 @@ const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----[A-Za-z0-9+/=\s]
  */
 const SECRET_FIELDS = new Set(
   [
-    'MicrosoftAppPassword', 'LOCAL_CLIENT_SECRET', 'TOKEN_CACHE_KEY', 'tokenCacheKey', 'STORAGE_CONNECTION_STRING', 'connectionString',
-    'clientSecret', 'client_secret', 'secret', 'password', 'passphrase', 'privateKey', 'clientAssertion', 'assertion',
-    'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
-    'token', 'accessToken', 'refreshToken', 'idToken', 'ssoToken', 'userToken', 'bearerToken', 'sasToken',
-    'authorizationCode', 'authCode', 'codeVerifier', 'accountKey', 'sharedAccessKey', 'sharedAccessSignature', 'sig', 'apiKey',
+    'MicrosoftAppPassword',
+    'LOCAL_CLIENT_SECRET',
+    'TOKEN_CACHE_KEY',
+    'tokenCacheKey',
+    'STORAGE_CONNECTION_STRING',
+    'connectionString',
+    'clientSecret',
+    'client_secret',
+    'secret',
+    'password',
+    'passphrase',
+    'privateKey',
+    'clientAssertion',
+    'assertion',
+    'authorization',
+    'proxy-authorization',
+    'cookie',
+    'set-cookie',
+    'token',
+    'accessToken',
+    'refreshToken',
+    'idToken',
+    'ssoToken',
+    'userToken',
+    'bearerToken',
+    'sasToken',
+    'authorizationCode',
+    'authCode',
+    'codeVerifier',
+    'accountKey',
+    'sharedAccessKey',
+    'sharedAccessSignature',
+    'sig',
+    'apiKey',
   ].map(normalizeName),
 );
 
@@ -87,7 +117,10 @@ function clean(value: unknown, depth = 0): unknown {
 
 export type LogWriter = (line: string) => void;
 
-export function createJsonLogger(write: LogWriter = (line) => process.stdout.write(`${line}\n`), now: () => Date = () => new Date()): Logger {
+export function createJsonLogger(
+  write: LogWriter = (line) => process.stdout.write(`${line}\n`),
+  now: () => Date = () => new Date(),
+): Logger {
   const log = (level: 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
     const correlationId = currentScope()?.correlationId;
     const entry: Record<string, unknown> = {

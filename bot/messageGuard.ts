@@ -13,7 +13,7 @@ export function checkMessage(activity: Partial<Activity>): GuardResult {
   const text: unknown = activity.text;
   const value: unknown = activity.value;
   if (text !== undefined && text !== null && typeof text !== 'string') {
-    return refuse("I couldn't read that message. Please type a command like \"activate\" or use a card's buttons.");
+    return refuse('I couldn\'t read that message. Please type a command like "activate" or use a card\'s buttons.');
   }
   if (typeof text === 'string' && text.length > MAX_TEXT_LENGTH) {
     return refuse(`That message is too long for me (over ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters). Nothing was changed.`);

@@ -44,7 +44,11 @@ export class ExpiryReminders implements ReminderFeed {
   private readonly timers: TimerPort;
 
   constructor(private readonly options: ReminderServiceOptions) {
-    this.timers = options.timers ?? { now: Date.now, setTimer: (run, ms) => setTimeout(run, ms).unref(), clearTimer: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.timers = options.timers ?? {
+      now: Date.now,
+      setTimer: (run, ms) => setTimeout(run, ms).unref(),
+      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+    };
     this.schedule = new ReminderSchedule(this.timers, (userId, access) => void this.remind(userId, access), options.leadMs);
   }
 
@@ -61,9 +65,16 @@ export class ExpiryReminders implements ReminderFeed {
     this.deferred.clear();
   }
 
-  track(reference: Partial<ConversationReference>, user: UserContext, active: readonly ActiveAssignment[], labels: Readonly<Record<string, string>>): void {
+  track(
+    reference: Partial<ConversationReference>,
+    user: UserContext,
+    active: readonly ActiveAssignment[],
+    labels: Readonly<Record<string, string>>,
+  ): void {
     const items = toTracked(active, labels);
-    void this.update(user.userId, reference, items).catch((error: unknown) => this.options.logger.warn('could not store reminders', describeError(error)));
+    void this.update(user.userId, reference, items).catch((error: unknown) =>
+      this.options.logger.warn('could not store reminders', describeError(error)),
+    );
   }
 
   seen(reference: Partial<ConversationReference>, user: UserContext): void {
@@ -82,7 +93,12 @@ export class ExpiryReminders implements ReminderFeed {
       const where = reference ?? record?.reference;
       if (!where) return;
       const active = await this.options.pim.listActive(user);
-      await this.update(user.userId, where, toTracked(active, Object.fromEntries((record?.items ?? []).map((i) => [i.key, i.label]))), true);
+      await this.update(
+        user.userId,
+        where,
+        toTracked(active, Object.fromEntries((record?.items ?? []).map((i) => [i.key, i.label]))),
+        true,
+      );
     } catch (error) {
       this.options.logger.warn('could not recompute reminders', describeError(error));
     }
@@ -124,7 +140,12 @@ export class ExpiryReminders implements ReminderFeed {
       const still = active.find((a) => a.key === access.key && a.endDateTime?.toISOString() === access.endDateTime);
       if (!still) return;
       const now = new Date(this.timers.now());
-      await this.options.sender.send(record.reference, MessageFactory.attachment(reminderCard({ key: access.key, label: access.label, end: new Date(access.endDateTime), now, canExtend: access.canExtend })));
+      await this.options.sender.send(
+        record.reference,
+        MessageFactory.attachment(
+          reminderCard({ key: access.key, label: access.label, end: new Date(access.endDateTime), now, canExtend: access.canExtend }),
+        ),
+      );
     } catch (error) {
       this.options.logger.warn('could not send an expiry reminder', describeError(error));
     }

@@ -28,16 +28,34 @@ export function createRequesterWiring(o: {
 }) {
   let publicBaseUrl = '';
   const proactive = o.proactive;
-  const reminders = new ExpiryReminders({ storage: o.storage, pim: o.pim, sender: proactive, tenantId: o.config.tenantId, logger: o.logger });
+  const reminders = new ExpiryReminders({
+    storage: o.storage,
+    pim: o.pim,
+    sender: proactive,
+    tenantId: o.config.tenantId,
+    logger: o.logger,
+  });
   const stepUp = o.stepUpTokens
     ? new StepUpSignIn({ storage: o.storage, tokens: o.stepUpTokens, publicBaseUrl: () => publicBaseUrl, now: o.now, logger: o.logger })
     : undefined;
-  const deps: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders' | 'stepUp'> = { recent: createRecentStore(o.userState), proactive, reminders, ...(stepUp ? { stepUp } : {}) };
+  const deps: Pick<DialogDeps, 'recent' | 'proactive' | 'reminders' | 'stepUp'> = {
+    recent: createRecentStore(o.userState),
+    proactive,
+    reminders,
+    ...(stepUp ? { stepUp } : {}),
+  };
   return {
     deps,
     callback: (all: DialogDeps, approvers?: ApproverStepUpReturn) =>
       stepUp
-        ? stepUpCallback({ stepUp, adapter: o.adapter, botAppId: o.botAppId, deps: all, userState: o.userState, ...(approvers ? { approvers } : {}) })
+        ? stepUpCallback({
+            stepUp,
+            adapter: o.adapter,
+            botAppId: o.botAppId,
+            deps: all,
+            userState: o.userState,
+            ...(approvers ? { approvers } : {}),
+          })
         : async (_req: RestifyRequest, res: RestifyResponse) => void res.send(404, { error: 'no sign-in is pending here' }),
     /** The bot's base URL as the browser reaches it (known once listening). */
     publicBaseUrl: () => publicBaseUrl,

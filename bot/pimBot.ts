@@ -31,7 +31,9 @@ export interface PimBotOptions {
   /** Remembers each user's 1:1 conversation (installationUpdate and every message) for proactive cards. */
   readonly conversations?: { capture(context: TurnContext): Promise<void> };
   /** Universal Actions (Action.Execute) of approval cards; undefined = not its verb. */
-  readonly cardActions?: { onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> };
+  readonly cardActions?: {
+    onCardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined>;
+  };
   /** Where a message from a group chat or channel is answered (the person's 1:1 chat). Absent: nowhere, the group is told how to start one. */
   readonly privateChat?: PrivateChat;
 }
@@ -81,7 +83,9 @@ export class PimBot extends TeamsActivityHandler {
       await this.options.conversations?.capture(context);
     } catch (error) {
       // Not being able to store the reference must not cost the user this turn.
-      this.options.deps.logger.warn('could not store the conversation reference', { error: error instanceof Error ? error.message : 'unknown' });
+      this.options.deps.logger.warn('could not store the conversation reference', {
+        error: error instanceof Error ? error.message : 'unknown',
+      });
     }
     await super.run(context);
     await this.conversationState.saveChanges(context, false);

@@ -12,7 +12,10 @@ export const START_PRIVATE_CHAT_TEXT =
 
 export function isSharedConversation(activity: Partial<Activity>): boolean {
   const conversation = activity.conversation as { conversationType?: unknown; isGroup?: unknown } | undefined;
-  return conversation?.isGroup === true || (typeof conversation?.conversationType === 'string' && SHARED_TYPES.has(conversation.conversationType));
+  return (
+    conversation?.isGroup === true ||
+    (typeof conversation?.conversationType === 'string' && SHARED_TYPES.has(conversation.conversationType))
+  );
 }
 
 export interface PrivateChat {

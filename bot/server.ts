@@ -73,7 +73,11 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
         connectionName: production.oauthConnectionName,
         // The state storage, shared by every instance; a plain in-memory Storage (tests only) gets the memory twin.
         exchanges: canCreateOnce(storage) ? storage : new MemoryCreateOnceStorage(),
-        verifier: new SsoTokenVerifier({ authority: config.services.authority, audiences: [production.appId, production.ssoApplicationIdUri], allowedTenantIds: config.allowedTenantIds }),
+        verifier: new SsoTokenVerifier({
+          authority: config.services.authority,
+          audiences: [production.appId, production.ssoApplicationIdUri],
+          allowedTenantIds: config.allowedTenantIds,
+        }),
         logger,
       })
     : undefined;
@@ -90,19 +94,64 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
   const outbound = createOutboundChannel({ auth: channelAuth, botAppId, logger });
   adapter.use(outbound.countReplies);
   const approvals = services
-    ? createApprovalWiring({ storage, pim, approvals: services.approvals, actingUser: (context) => actingUser(context, config.tenantId), sender: outbound.sender, tenantId: config.tenantId, now, logger, ...(services.approvals.installer ? { installer: services.approvals.installer } : {}), ...(config.approvalChannels ? { channels: config.approvalChannels } : {}), ...(overrides.approvals ? { settings: overrides.approvals } : config.approvals ? { settings: approvalSettings(config.approvals) } : {}), metrics, stepUp: { policy: config.approverStepUp ?? [], tokens: services.stepUp, publicBaseUrl: () => requester.publicBaseUrl() } })
+    ? createApprovalWiring({
+        storage,
+        pim,
+        approvals: services.approvals,
+        actingUser: (context) => actingUser(context, config.tenantId),
+        sender: outbound.sender,
+        tenantId: config.tenantId,
+        now,
+        logger,
+        ...(services.approvals.installer ? { installer: services.approvals.installer } : {}),
+        ...(config.approvalChannels ? { channels: config.approvalChannels } : {}),
+        ...(overrides.approvals
+          ? { settings: overrides.approvals }
+          : config.approvals
+            ? { settings: approvalSettings(config.approvals) }
+            : {}),
+        metrics,
+        stepUp: { policy: config.approverStepUp ?? [], tokens: services.stepUp, publicBaseUrl: () => requester.publicBaseUrl() },
+      })
     : undefined;
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const requester = createRequesterWiring({ adapter, botAppId, proactive: outbound.proactive, storage, pim, userState, config, now, logger, ...(services ? { stepUpTokens: services.stepUp } : {}) });
+  const requester = createRequesterWiring({
+    adapter,
+    botAppId,
+    proactive: outbound.proactive,
+    storage,
+    pim,
+    userState,
+    config,
+    now,
+    logger,
+    ...(services ? { stepUpTokens: services.stepUp } : {}),
+  });
 
   const deps: DialogDeps = {
-    pim, tenantId: config.tenantId, now, logger, ...requester.deps,
+    pim,
+    tenantId: config.tenantId,
+    now,
+    logger,
+    ...requester.deps,
     ...(config.activation ? { maxScheduleAheadDays: config.activation.maxScheduleAheadDays } : {}),
     ...(approvals ? { approvals: approvals.approvals.requests, approverWaiting: approvals.waiting } : {}),
     ...(services ? { admin: services.admin, adminCursorStorage: storage } : {}),
   };
-  const bot = new PimBot({ conversationState, userState, dialog: new MainDialog(deps), deps, ...(approvals ? { conversations: approvals.conversations, cardActions: approvals.approvals.cardActions, privateChat: new ProactivePrivateChat(approvals.conversations, botAppId, outbound.limiter) } : {}) });
+  const bot = new PimBot({
+    conversationState,
+    userState,
+    dialog: new MainDialog(deps),
+    deps,
+    ...(approvals
+      ? {
+          conversations: approvals.conversations,
+          cardActions: approvals.approvals.cardActions,
+          privateChat: new ProactivePrivateChat(approvals.conversations, botAppId, outbound.limiter),
+        }
+      : {}),
+  });
 
   const gate = { allowedTenantIds: config.allowedTenantIds, logger, ...(signIn ? { signIn } : {}) };
   const handleTurn = async (context: TurnContext): Promise<void> => {
@@ -126,7 +175,9 @@ export function createBotApp(config: BotConfig, overrides: BotAppOverrides = {})
     await runInScope({ correlationId }, async () => {
       try {
         await withSdkConsole(logger, () =>
-          adapter.process(req as Parameters<CloudAdapter['process']>[0], res, (context) => runInScope({ correlationId, context }, () => handleTurn(context))),
+          adapter.process(req as Parameters<CloudAdapter['process']>[0], res, (context) =>
+            runInScope({ correlationId, context }, () => handleTurn(context)),
+          ),
         );
       } catch (error) {
         logger.error('could not process an activity', describeError(error));

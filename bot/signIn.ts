@@ -50,9 +50,23 @@ export type TurnSignIn =
 
 /** The slice of botframework-connector's UserTokenClient the sign-in uses. */
 interface UserTokens {
-  getUserToken(userId: string, connectionName: string, channelId: string, magicCode: string | undefined): Promise<{ token?: string } | undefined>;
-  getSignInResource(connectionName: string, activity: unknown, finalRedirect: string | undefined): Promise<{ signInLink?: string; tokenExchangeResource?: unknown }>;
-  exchangeToken(userId: string, connectionName: string, channelId: string, request: { token?: string }): Promise<{ token?: string } | undefined>;
+  getUserToken(
+    userId: string,
+    connectionName: string,
+    channelId: string,
+    magicCode: string | undefined,
+  ): Promise<{ token?: string } | undefined>;
+  getSignInResource(
+    connectionName: string,
+    activity: unknown,
+    finalRedirect: string | undefined,
+  ): Promise<{ signInLink?: string; tokenExchangeResource?: unknown }>;
+  exchangeToken(
+    userId: string,
+    connectionName: string,
+    channelId: string,
+    request: { token?: string },
+  ): Promise<{ token?: string } | undefined>;
 }
 
 export const SIGN_IN_TEXT = 'Please sign in so I can look up and activate your roles as you. Nothing was requested yet.';
@@ -145,13 +159,20 @@ export class TeamsSsoSignIn {
       const offered = typeof value.token === 'string' ? await this.options.verifier.verify(value.token) : undefined;
       if (offered?.ok && !this.claims(context, offered.identity)) {
         // A token of one person offered in the name of another is never stored for the sender.
-        this.options.logger.warn('refused an SSO token exchange for another user than the token names', { claimedUserId: claimedObjectId(context) ?? 'none', tokenUserId: offered.identity.userId });
+        this.options.logger.warn('refused an SSO token exchange for another user than the token names', {
+          claimedUserId: claimedObjectId(context) ?? 'none',
+          tokenUserId: offered.identity.userId,
+        });
         await respond(context, { status: 403 });
         return true;
       }
-      const exchangeId = typeof value.id === 'string' && value.id.length > 0 && value.id.length <= MAX_EXCHANGE_ID_LENGTH ? value.id : undefined;
+      const exchangeId =
+        typeof value.id === 'string' && value.id.length > 0 && value.id.length <= MAX_EXCHANGE_ID_LENGTH ? value.id : undefined;
       if (!exchangeId) {
-        await respond(context, { status: StatusCodes.BAD_REQUEST, body: { connectionName: this.options.connectionName, failureDetail: 'The token exchange request has no valid id.' } });
+        await respond(context, {
+          status: StatusCodes.BAD_REQUEST,
+          body: { connectionName: this.options.connectionName, failureDetail: 'The token exchange request has no valid id.' },
+        });
         return true;
       }
       const claimKey = exchangeKey(context.activity.channelId, userId, exchangeId);
@@ -160,7 +181,10 @@ export class TeamsSsoSignIn {
         first = await this.options.exchanges.createIfAbsent(claimKey, { createdAt: this.now() }, (existing) => this.isStale(existing));
       } catch (error) {
         this.options.logger.warn('the SSO token exchange could not be de-duplicated', describeError(error));
-        await respond(context, { status: StatusCodes.PRECONDITION_FAILED, body: { id: exchangeId, connectionName: this.options.connectionName, failureDetail: 'The bot could not exchange the SSO token.' } });
+        await respond(context, {
+          status: StatusCodes.PRECONDITION_FAILED,
+          body: { id: exchangeId, connectionName: this.options.connectionName, failureDetail: 'The bot could not exchange the SSO token.' },
+        });
         return true;
       }
       if (!first) {
@@ -170,16 +194,23 @@ export class TeamsSsoSignIn {
       }
       let token: string | undefined;
       try {
-        const exchanged = await client.exchangeToken(userId, this.options.connectionName, context.activity.channelId, { token: typeof value.token === 'string' ? value.token : undefined });
+        const exchanged = await client.exchangeToken(userId, this.options.connectionName, context.activity.channelId, {
+          token: typeof value.token === 'string' ? value.token : undefined,
+        });
         token = exchanged?.token;
       } catch (error) {
         this.options.logger.warn('the SSO token exchange failed', describeError(error));
       }
       if (!token) {
         // Released, so that Teams' retry of this exchange id is not taken for a duplicate.
-        await this.options.exchanges.delete([claimKey]).catch((error: unknown) => this.options.logger.warn('could not release a failed SSO token exchange', describeError(error)));
+        await this.options.exchanges
+          .delete([claimKey])
+          .catch((error: unknown) => this.options.logger.warn('could not release a failed SSO token exchange', describeError(error)));
         // 412 makes Teams show the consent / sign-in button instead of failing silently.
-        await respond(context, { status: StatusCodes.PRECONDITION_FAILED, body: { id: value.id, connectionName: this.options.connectionName, failureDetail: 'The bot could not exchange the SSO token.' } });
+        await respond(context, {
+          status: StatusCodes.PRECONDITION_FAILED,
+          body: { id: value.id, connectionName: this.options.connectionName, failureDetail: 'The bot could not exchange the SSO token.' },
+        });
         return true;
       }
       await respond(context, { status: StatusCodes.OK, body: { id: value.id, connectionName: this.options.connectionName } });
@@ -187,7 +218,9 @@ export class TeamsSsoSignIn {
       return true;
     }
     const magicCode = typeof value.state === 'string' && /^\d{6}$/.test(value.state) ? value.state : undefined;
-    const response = magicCode ? await client.getUserToken(userId, this.options.connectionName, context.activity.channelId, magicCode).catch(() => undefined) : undefined;
+    const response = magicCode
+      ? await client.getUserToken(userId, this.options.connectionName, context.activity.channelId, magicCode).catch(() => undefined)
+      : undefined;
     await respond(context, { status: response?.token ? StatusCodes.OK : StatusCodes.NOT_FOUND });
     if (response?.token) await context.sendActivity(SIGNED_IN_TEXT);
     return true;
@@ -220,7 +253,9 @@ export class TeamsSsoSignIn {
 
 /** Hashed: the ids come from the activity, the key must be a short, safe blob name. */
 function exchangeKey(channelId: string, userId: string, exchangeId: string): string {
-  return `sso-exchanges/${createHash('sha256').update(JSON.stringify([channelId, userId, exchangeId])).digest('hex')}`;
+  return `sso-exchanges/${createHash('sha256')
+    .update(JSON.stringify([channelId, userId, exchangeId]))
+    .digest('hex')}`;
 }
 
 async function respond(context: TurnContext, value: InvokeResponse): Promise<void> {

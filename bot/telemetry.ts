@@ -123,9 +123,16 @@ export interface ProductMetrics {
 
 export function createProductMetrics(): ProductMetrics {
   const meter = metrics.getMeter(NAME);
-  const activations: Counter = meter.createCounter('pimbot.activations', { description: 'Activation requests made through the bot, by surface and PIM status' });
-  const decisions: Counter = meter.createCounter('pimbot.approvals.decided', { description: 'Approval decisions made on the bot\'s cards, by outcome' });
-  const firstCard: Histogram = meter.createHistogram('pimbot.approvals.first_card_latency', { description: 'Time from PIM creating a request to the first approver card', unit: 'ms' });
+  const activations: Counter = meter.createCounter('pimbot.activations', {
+    description: 'Activation requests made through the bot, by surface and PIM status',
+  });
+  const decisions: Counter = meter.createCounter('pimbot.approvals.decided', {
+    description: "Approval decisions made on the bot's cards, by outcome",
+  });
+  const firstCard: Histogram = meter.createHistogram('pimbot.approvals.first_card_latency', {
+    description: 'Time from PIM creating a request to the first approver card',
+    unit: 'ms',
+  });
   const errors: Counter = meter.createCounter('pimbot.pim.errors', { description: 'Failed PIM calls, by error kind and PIM code' });
   return {
     activation: (surface, status) => activations.add(1, { surface, status }),

@@ -20,13 +20,19 @@ export async function admitTurn(context: TurnContext, options: TurnGateOptions):
   const { activity } = context;
   const { logger, signIn } = options;
   if (!isServedChannel(activity)) {
-    logger.warn('refused an activity from a channel that is not served', { channelId: String(activity.channelId).slice(0, 40), activityType: activity.type });
+    logger.warn('refused an activity from a channel that is not served', {
+      channelId: String(activity.channelId).slice(0, 40),
+      activityType: activity.type,
+    });
     await refuseInvoke(context);
     return false;
   }
   const tenant = checkTenant(activity, options.allowedTenantIds, signIn !== undefined);
   if (!tenant.ok) {
-    logger.warn('refused an activity from a tenant that is not served', { tenantId: tenant.tenantId ?? 'none', activityType: activity.type });
+    logger.warn('refused an activity from a tenant that is not served', {
+      tenantId: tenant.tenantId ?? 'none',
+      activityType: activity.type,
+    });
     await refuseInvoke(context);
     return false;
   }

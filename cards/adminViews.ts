@@ -41,7 +41,10 @@ export function adminTableCard(view: AdminTableView): Attachment {
     headers: [...view.headers],
     // Wide screens get the table; narrow ones (a phone) a list of "header: value" per row, so no word is
     // broken across lines by a column too narrow for it.
-    rows: view.rows.map((cells) => ({ cells: cells.map(clip), facts: cells.map((c, i) => ({ title: view.headers[i] ?? '', value: clip(c) })) })),
+    rows: view.rows.map((cells) => ({
+      cells: cells.map(clip),
+      facts: cells.map((c, i) => ({ title: view.headers[i] ?? '', value: clip(c) })),
+    })),
     emptyText: view.emptyText,
     moreText: view.remaining && view.remaining > 0 ? `${view.remaining} more not shown.` : '',
     notes: [...(view.notes ?? [])],

@@ -81,7 +81,12 @@ export function startsLater(start: Date, madeAt: Date): boolean {
 }
 
 /** One name per thing: a group membership reads "Member of SRE On-Call" / "Owner of SRE On-Call", never "Member". */
-export function accessName(target: { readonly surface: Surface; readonly roleId?: string; readonly roleName: string; readonly scope: Pick<Scope, 'displayName'> }): string {
+export function accessName(target: {
+  readonly surface: Surface;
+  readonly roleId?: string;
+  readonly roleName: string;
+  readonly scope: Pick<Scope, 'displayName'>;
+}): string {
   if (target.surface !== 'group') return target.roleName;
   const owner = (target.roleId ?? target.roleName).toLowerCase() === 'owner';
   return `${owner ? 'Owner' : 'Member'} of ${target.scope.displayName}`;

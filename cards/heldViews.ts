@@ -27,14 +27,21 @@ export type Held =
     };
 
 /** PIM has no user extension of an activation; said the same way wherever it comes up. */
-export const NO_EXTEND_LINE = "PIM doesn't extend an activation: when it ends, activate it again. I'll remind you shortly before it ends, with a button for that.";
+export const NO_EXTEND_LINE =
+  "PIM doesn't extend an activation: when it ends, activate it again. I'll remind you shortly before it ends, with a button for that.";
 
 export interface NoticeAction {
   readonly title: string;
   readonly data: Readonly<Record<string, string>>;
 }
 
-export function noticeCard(input: { title: string; text: string; hint?: string; tone?: 'info' | 'warning'; actions?: readonly NoticeAction[] }): Attachment {
+export function noticeCard(input: {
+  title: string;
+  text: string;
+  hint?: string;
+  tone?: 'info' | 'warning';
+  actions?: readonly NoticeAction[];
+}): Attachment {
   return renderCard('notice', {
     title: input.title,
     text: input.text,

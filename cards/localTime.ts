@@ -29,7 +29,9 @@ export function timeFormatter(timeZone: string | undefined): TimeFormatter | und
 
 /** Writes out every time placeholder in a string. */
 export function localizeText(text: string, format: TimeFormatter): string {
-  return text.replace(PLACEHOLDER, (_, kind: string, iso: string) => (kind === 'TIME' ? format.time(new Date(iso)) : format.date(new Date(iso))));
+  return text.replace(PLACEHOLDER, (_, kind: string, iso: string) =>
+    kind === 'TIME' ? format.time(new Date(iso)) : format.date(new Date(iso)),
+  );
 }
 
 /** The same through a card or an activity: a copy with every string localized. */

@@ -51,12 +51,14 @@ export function defangLinks(text: string): string {
 }
 
 function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[<>]/g, (angle) => ANGLES[angle]!)
-    .replace(MARKDOWN_SPECIALS, '\\$&')
-    // A client that ignores backslash escapes must still never see "](" (a link) or "]: " (a link definition).
-    .replace(/\\\]([(:])/g, '\\]\\$1')
-    .replace(BLOCK_START, (marker) => (marker.length === 1 ? `\\${marker}` : `${marker.slice(0, -1)}\\${marker.slice(-1)}`));
+  return (
+    text
+      .replace(/[<>]/g, (angle) => ANGLES[angle]!)
+      .replace(MARKDOWN_SPECIALS, '\\$&')
+      // A client that ignores backslash escapes must still never see "](" (a link) or "]: " (a link definition).
+      .replace(/\\\]([(:])/g, '\\]\\$1')
+      .replace(BLOCK_START, (marker) => (marker.length === 1 ? `\\${marker}` : `${marker.slice(0, -1)}\\${marker.slice(-1)}`))
+  );
 }
 
 /**
@@ -83,6 +85,8 @@ export function plainText(text: string): string {
  */
 export function plainMessage(text: string): string {
   return plainText(
-    cleanText(text).replace(TIME_FUNCTION, (_, kind: string, iso: string) => (kind === 'TIME' ? `${iso.slice(11, 16)} UTC` : iso.slice(0, 10))),
+    cleanText(text).replace(TIME_FUNCTION, (_, kind: string, iso: string) =>
+      kind === 'TIME' ? `${iso.slice(11, 16)} UTC` : iso.slice(0, 10),
+    ),
   );
 }

@@ -19,7 +19,23 @@ import { sanitizeCard } from './sanitize';
 import reminder from './reminder.json';
 import notice from './notice.json';
 
-const TEMPLATES = { adminTable, welcome, roleList, durationForm, justificationForm, result, myRoles, info, approvalRequest, approvalStatus, results, signIn, reminder, notice, choices } as const;
+const TEMPLATES = {
+  adminTable,
+  welcome,
+  roleList,
+  durationForm,
+  justificationForm,
+  result,
+  myRoles,
+  info,
+  approvalRequest,
+  approvalStatus,
+  results,
+  signIn,
+  reminder,
+  notice,
+  choices,
+} as const;
 
 export type CardName = keyof typeof TEMPLATES;
 
@@ -94,7 +110,13 @@ function renderedKey(name: CardName, data: object): string | undefined {
   const json = JSON.stringify(data, function (this: unknown, field: string, value: unknown) {
     const raw = (this as Record<string, unknown>)[field];
     if (typeof raw === 'function') plain = false;
-    else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && (Object.getPrototypeOf(raw) !== Object.prototype || 'toJSON' in raw)) plain = false;
+    else if (
+      typeof raw === 'object' &&
+      raw !== null &&
+      !Array.isArray(raw) &&
+      (Object.getPrototypeOf(raw) !== Object.prototype || 'toJSON' in raw)
+    )
+      plain = false;
     return value;
   });
   if (!plain || json === undefined || json.length > RENDERED_KEY_MAX_CHARS) return undefined;

@@ -6,9 +6,21 @@ import type { ApprovalOutcome } from '../services/approvals/model';
 export type Tone = 'info' | 'success' | 'warning' | 'error';
 
 const TONE_ICON: Readonly<Record<Tone, string>> = { info: 'ℹ️', success: '✅', warning: '⏳', error: '❌' };
-const OUTCOME_ICON: Readonly<Record<ApprovalOutcome, string>> = { pending: '⏳', approved: '✅', denied: '❌', canceled: '🚫', expired: '⌛' };
+const OUTCOME_ICON: Readonly<Record<ApprovalOutcome, string>> = {
+  pending: '⏳',
+  approved: '✅',
+  denied: '❌',
+  canceled: '🚫',
+  expired: '⌛',
+};
 /** What a title must say when its text carries no status word of its own. */
-const OUTCOME_WORD: Readonly<Record<ApprovalOutcome, string>> = { pending: 'Waiting', approved: 'Approved', denied: 'Denied', canceled: 'Cancelled', expired: 'Expired' };
+const OUTCOME_WORD: Readonly<Record<ApprovalOutcome, string>> = {
+  pending: 'Waiting',
+  approved: 'Approved',
+  denied: 'Denied',
+  canceled: 'Cancelled',
+  expired: 'Expired',
+};
 /** The colour every status title uses: readable on light and dark themes. */
 export const TITLE_COLOR = 'Default';
 

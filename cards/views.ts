@@ -3,7 +3,18 @@
 import type { Attachment } from 'botbuilder';
 import type { ActivationRequest, ActiveAssignment, Constraints, Surface } from '../services/pim/model';
 import { SURFACES } from '../services/pim/surfaces';
-import { accessName, cardDate, cardDateTime, cardTime, compactDuration, formatDuration, limitsText, startsLater, timeLeft, zonedDateTime } from './format';
+import {
+  accessName,
+  cardDate,
+  cardDateTime,
+  cardTime,
+  compactDuration,
+  formatDuration,
+  limitsText,
+  startsLater,
+  timeLeft,
+  zonedDateTime,
+} from './format';
 import { renderCard } from './render';
 
 /** What a card needs to show one eligible role (the eligibility key is the only id it carries). */
@@ -22,7 +33,6 @@ export interface RoleView {
 
 export type { Tone } from './status';
 import { TITLE_COLOR, toneTitle, type Tone } from './status';
-
 
 /** Keeps every card well under Teams' size limit however many eligibilities someone has. */
 export const MAX_LISTED_ROLES = 20;
@@ -45,7 +55,7 @@ export const ADMIN_QUESTIONS: ReadonlyArray<{ question: string; what: string }> 
   { question: 'pending approvals', what: 'requests waiting for a decision, and for how long' },
   { question: 'what did alice activate this week', what: 'activations and requests, by person, role or period' },
   { question: 'alerts', what: 'PIM alerts that fire, and their incidents' },
-  { question: 'settings of User Administrator', what: 'the role\'s activation policy' },
+  { question: 'settings of User Administrator', what: "the role's activation policy" },
 ];
 
 export function welcomeCard(input: {
@@ -78,7 +88,11 @@ export function welcomeCard(input: {
 export const ROLE_PAGE_SIZE = 15;
 
 /** The role list's group headings. */
-export const SURFACE_TITLES: Readonly<Record<Surface, string>> = { entraRole: 'Entra roles', group: 'Groups', azureResource: 'Azure resources' };
+export const SURFACE_TITLES: Readonly<Record<Surface, string>> = {
+  entraRole: 'Entra roles',
+  group: 'Groups',
+  azureResource: 'Azure resources',
+};
 
 function labelOf(r: RoleView): string {
   return r.label ?? (r.scopeName && r.scopeName !== 'Directory' ? `${r.roleName} · ${r.scopeName}` : r.roleName);
@@ -88,14 +102,22 @@ function labelOf(r: RoleView): string {
  * The roles as given (already most recently used first), one page, grouped by surface; the group
  * that holds the first role comes first so recent use decides the order of groups too.
  */
-export function roleListCard(input: { roles: readonly RoleView[]; title?: string; filter?: string; page?: number; total?: number }): Attachment {
+export function roleListCard(input: {
+  roles: readonly RoleView[];
+  title?: string;
+  filter?: string;
+  page?: number;
+  total?: number;
+}): Attachment {
   const page = Math.max(0, input.page ?? 0);
   const shown = input.roles.slice(page * ROLE_PAGE_SIZE, (page + 1) * ROLE_PAGE_SIZE);
   const order = [...new Set([...shown.map((r) => r.surface ?? 'entraRole'), ...SURFACES])];
   const groups = order
     .map((surface) => ({
       title: SURFACE_TITLES[surface],
-      roles: shown.filter((r) => (r.surface ?? 'entraRole') === surface).map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints), status: r.status ?? '' })),
+      roles: shown
+        .filter((r) => (r.surface ?? 'entraRole') === surface)
+        .map((r) => ({ key: r.key, label: labelOf(r), limits: limitsText(r.constraints), status: r.status ?? '' })),
     }))
     .filter((g) => g.roles.length > 0);
   const after = input.roles.length - (page + 1) * ROLE_PAGE_SIZE;
@@ -123,7 +145,9 @@ export interface ResultItemView {
 export function resultsCard(input: { headline: string; items: readonly ResultItemView[]; footer?: string }): Attachment {
   return renderCard('results', {
     headline: input.headline,
-    items: input.items.slice(0, MAX_LISTED_ROLES).map((i) => ({ label: i.label, status: toneTitle(i.tone, i.status), detail: i.detail, color: TITLE_COLOR })),
+    items: input.items
+      .slice(0, MAX_LISTED_ROLES)
+      .map((i) => ({ label: i.label, status: toneTitle(i.tone, i.status), detail: i.detail, color: TITLE_COLOR })),
     footer: input.footer ?? '',
   });
 }
@@ -194,7 +218,12 @@ export function activationResultCard(request: ActivationRequest, constraints?: C
   const facts = [
     { title: 'Role', value: request.surface === 'group' ? accessName(request) : `${request.roleName} · ${request.scope.displayName}` },
     { title: 'Duration', value: formatDuration((request.endDateTime.getTime() - request.startDateTime.getTime()) / 60_000) },
-    ...(scheduled ? [{ title: 'Starts', value: zonedDateTime(request.startDateTime) }, { title: 'Ends', value: zonedDateTime(request.endDateTime) }] : []),
+    ...(scheduled
+      ? [
+          { title: 'Starts', value: zonedDateTime(request.startDateTime) },
+          { title: 'Ends', value: zonedDateTime(request.endDateTime) },
+        ]
+      : []),
     ...(request.justification ? [{ title: 'Justification', value: request.justification }] : []),
     ...(request.ticket ? [{ title: 'Ticket', value: request.ticket.number }] : []),
     { title: 'Request', value: request.id },
@@ -216,7 +245,13 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
   const window = scheduled
     ? `from ${cardDateTime(request.startDateTime)} until ${cardDateTime(request.endDateTime)}`
     : `from ${cardTime(request.startDateTime)} until ${cardTime(request.endDateTime)} (${cardDate(request.endDateTime)})`;
-  if (scheduled && (request.status === 'provisioned' || request.status === 'granted' || request.status === 'pendingProvisioning' || request.status === 'other')) {
+  if (
+    scheduled &&
+    (request.status === 'provisioned' ||
+      request.status === 'granted' ||
+      request.status === 'pendingProvisioning' ||
+      request.status === 'other')
+  ) {
     return {
       headline: `${name} is scheduled`,
       detail: `It is scheduled to start at ${cardDateTime(request.startDateTime)} and end at ${cardDateTime(request.endDateTime)}. Nothing is active before then; "my roles" shows it and can cancel it.`,
@@ -228,7 +263,11 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
     case 'granted':
       return { headline: 'Role activated', detail: `${name} is active${where} ${window}.`, tone: 'success' };
     case 'pendingProvisioning':
-      return { headline: `${name} is being switched on`, detail: `It will be active${where} ${window}; this usually takes a moment.`, tone: 'success' };
+      return {
+        headline: `${name} is being switched on`,
+        detail: `It will be active${where} ${window}; this usually takes a moment.`,
+        tone: 'success',
+      };
     case 'pendingApproval': {
       const names = (constraints?.approvers ?? []).map((a) => a.displayName).filter((n): n is string => !!n);
       const who = names.length > 0 ? names.join(', ') : 'an approver';
@@ -244,9 +283,17 @@ function describeRequest(request: ActivationRequest, constraints?: Constraints):
     case 'revoked':
       return { headline: `${name} was cancelled`, detail: 'Nothing is active from this request.', tone: 'error' };
     case 'failed':
-      return { headline: `${name} could not be activated`, detail: 'PIM could not complete the request. Nothing was activated.', tone: 'error' };
+      return {
+        headline: `${name} could not be activated`,
+        detail: 'PIM could not complete the request. Nothing was activated.',
+        tone: 'error',
+      };
     case 'other':
-      return { headline: `Request for ${name} sent`, detail: `PIM accepted the request${where} for ${window}; it will be active within a minute.`, tone: 'info' };
+      return {
+        headline: `Request for ${name} sent`,
+        detail: `PIM accepted the request${where} for ${window}; it will be active within a minute.`,
+        tone: 'info',
+      };
   }
 }
 
@@ -293,12 +340,21 @@ export function myRolesCard(input: {
     moreText: [
       hiddenText(input.active.length, 'active'),
       hiddenText(input.requests?.length ?? 0, 'waiting'),
-      input.eligible.length > MY_ACCESS_CAP ? `${input.eligible.length - MY_ACCESS_CAP} more you can activate: say "activate" to search them.` : '',
-    ].filter(Boolean).join(' '),
+      input.eligible.length > MY_ACCESS_CAP
+        ? `${input.eligible.length - MY_ACCESS_CAP} more you can activate: say "activate" to search them.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     checkedAt: cardTime(input.now),
   });
 }
 
 export function infoCard(input: { title: string; text: string; hint?: string; tone?: Tone }): Attachment {
-  return renderCard('info', { title: toneTitle(input.tone ?? 'info', input.title), text: input.text, hint: input.hint ?? '', color: TITLE_COLOR });
+  return renderCard('info', {
+    title: toneTitle(input.tone ?? 'info', input.title),
+    text: input.text,
+    hint: input.hint ?? '',
+    color: TITLE_COLOR,
+  });
 }

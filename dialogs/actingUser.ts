@@ -18,7 +18,11 @@ export interface TurnIdentity {
 const TURN_IDENTITY = Symbol('pimbot.turnIdentity');
 
 export function bindTurnIdentity(context: TurnContext, identity: TurnIdentity): void {
-  context.turnState.set(TURN_IDENTITY, { userId: identity.userId.toLowerCase(), tenantId: identity.tenantId.toLowerCase(), verified: identity.verified });
+  context.turnState.set(TURN_IDENTITY, {
+    userId: identity.userId.toLowerCase(),
+    tenantId: identity.tenantId.toLowerCase(),
+    verified: identity.verified,
+  });
 }
 
 export function turnIdentity(context: TurnContext): TurnIdentity | undefined {

@@ -122,9 +122,13 @@ export class ActivateDialog extends ComponentDialog {
     if (next || current.items.length === 0) current.asked = true;
     if (next) {
       const offered = next.keys.length > 0 ? current.choices.filter((c) => next.keys.includes(c.key)) : current.choices;
-      return step.beginDialog(ROLE_PROMPT, { choices: await this.marked(step, current, offered), intro: next.intro } satisfies RolePromptOptions);
+      return step.beginDialog(ROLE_PROMPT, {
+        choices: await this.marked(step, current, offered),
+        intro: next.intro,
+      } satisfies RolePromptOptions);
     }
-    if (current.items.length === 0) return step.beginDialog(ROLE_PROMPT, { choices: await this.marked(step, current, current.choices) } satisfies RolePromptOptions);
+    if (current.items.length === 0)
+      return step.beginDialog(ROLE_PROMPT, { choices: await this.marked(step, current, current.choices) } satisfies RolePromptOptions);
     return step.next(undefined);
   }
 
@@ -137,7 +141,11 @@ export class ActivateDialog extends ComponentDialog {
     });
   }
 
-  private async held(step: WaterfallStepContext<FlowOptions>, current: Draft, surfaces?: readonly RoleChoice['surface'][]): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
+  private async held(
+    step: WaterfallStepContext<FlowOptions>,
+    current: Draft,
+    surfaces?: readonly RoleChoice['surface'][],
+  ): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
     if (current.held) return { held: current.held, requests: [], active: [] };
     const user = actingUser(step.context, this.deps.tenantId);
     const read = user ? await readHeld(this.deps, user, surfaces) : { held: {}, requests: [], active: [] };
@@ -151,11 +159,19 @@ export class ActivateDialog extends ComponentDialog {
    * whose dry run finds the same), or when the list already read it.
    */
   private async screenHeld(step: WaterfallStepContext<FlowOptions>, current: Draft): Promise<void> {
-    const asks = current.durationMinutes === undefined || this.needsJustification(current) || this.needsTicket(current) || this.durationNeedsWord(current);
+    const asks =
+      current.durationMinutes === undefined ||
+      this.needsJustification(current) ||
+      this.needsTicket(current) ||
+      this.durationNeedsWord(current);
     if (!asks && !current.held) return;
     // The list's marks may be minutes old: an item it marked is checked again before it is answered for.
     if (current.held && current.items.some((i) => heldFor(current.held, i.key))) delete current.held;
-    const { held, requests, active } = await this.held(step, current, current.items.map((c) => c.surface));
+    const { held, requests, active } = await this.held(
+      step,
+      current,
+      current.items.map((c) => c.surface),
+    );
     const now = this.deps.now();
     const user = actingUser(step.context, this.deps.tenantId);
     const kept: RoleChoice[] = [];
@@ -169,15 +185,17 @@ export class ActivateDialog extends ComponentDialog {
       if (found.kind === 'active') dropped.push(item);
       // A request waiting for approval goes to the approval flow, which answers with its Cancel button
       // and makes sure the approvers have their cards (it may be one no instance tracked).
-      const request = found.kind === 'pending' && found.waitingFor === 'approval' && user && this.deps.approvals?.adopt
-        ? heldRequest(requests, found) ?? await findPendingActivation(this.deps.pim, user, item.key).catch(() => undefined)
-        : undefined;
+      const request =
+        found.kind === 'pending' && found.waitingFor === 'approval' && user && this.deps.approvals?.adopt
+          ? (heldRequest(requests, found) ?? (await findPendingActivation(this.deps.pim, user, item.key).catch(() => undefined)))
+          : undefined;
       if (request && user) await this.deps.approvals!.adopt!(inTurnReply(step.context), user, request);
       else await step.context.sendActivity(MessageFactory.attachment(heldCard({ key: item.key, label: item.label, held: found, now })));
     }
     current.items = kept;
     // The "already active" answer promises a reminder before the end: keep that promise.
-    if (user && dropped.length > 0) remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
+    if (user && dropped.length > 0)
+      remindOf(step.context, this.deps, user, active.length > 0 ? active : await this.deps.pim.listActive(user).catch(() => []), dropped);
   }
 
   /** The user's own order, read only when a list is shown: a role named outright needs no read of it. */
@@ -213,25 +231,35 @@ export class ActivateDialog extends ComponentDialog {
     const single = items.length === 1 ? items[0]! : undefined;
     if (single && !(max >= min && min > 0)) {
       await step.context.sendActivity(
-        MessageFactory.attachment(infoCard({ title: `${single.label} can't be activated`, text: "Its policy doesn't allow any activation length.", hint: 'Ask your PIM administrator to check the role settings.', tone: 'error' })),
+        MessageFactory.attachment(
+          infoCard({
+            title: `${single.label} can't be activated`,
+            text: "Its policy doesn't allow any activation length.",
+            hint: 'Ask your PIM administrator to check the role settings.',
+            tone: 'error',
+          }),
+        ),
       );
       return step.endDialog();
     }
     const said = current.durationMinutes;
-    if (said !== undefined && said <= max && said >= min && (single || items.every((c) => c.constraints.maxDurationMinutes >= said))) return step.next(said);
+    if (said !== undefined && said <= max && said >= min && (single || items.every((c) => c.constraints.maxDurationMinutes >= said)))
+      return step.next(said);
     const name = single ? single.label : `${items.length} roles`;
     let intro: string | undefined;
     if (!single) {
       // Several at once: each role's own maximum is said before anything is submitted, never cut silently after.
       const each = items.map((c) => `${c.label} up to ${formatDuration(c.constraints.maxDurationMinutes)}`).join('; ');
       const shorter = said !== undefined ? items.filter((c) => c.constraints.maxDurationMinutes < said) : [];
-      intro = shorter.length > 0
-        ? `${formatDuration(said!)} is longer than ${shorter.map((c) => `${c.label} allows (at most ${formatDuration(c.constraints.maxDurationMinutes)})`).join(' and ')}. Each role's maximum: ${each}. Choose a duration; a role whose maximum is shorter gets its maximum.`
-        : `Each role has its own maximum: ${each}. How long do you need them? A role whose maximum is shorter gets its maximum.`;
+      intro =
+        shorter.length > 0
+          ? `${formatDuration(said!)} is longer than ${shorter.map((c) => `${c.label} allows (at most ${formatDuration(c.constraints.maxDurationMinutes)})`).join(' and ')}. Each role's maximum: ${each}. Choose a duration; a role whose maximum is shorter gets its maximum.`
+          : `Each role has its own maximum: ${each}. How long do you need them? A role whose maximum is shorter gets its maximum.`;
     } else if (said !== undefined) {
-      intro = said > max
-        ? `${formatDuration(said)} is more than ${name} allows (at most ${formatDuration(max)}). How long do you need it?`
-        : `${formatDuration(said)} is too short: PIM needs at least ${formatDuration(min)} for ${name}.`;
+      intro =
+        said > max
+          ? `${formatDuration(said)} is more than ${name} allows (at most ${formatDuration(max)}). How long do you need it?`
+          : `${formatDuration(said)} is too short: PIM needs at least ${formatDuration(min)} for ${name}.`;
     }
     const options: DurationPromptOptions = {
       roleName: name,
@@ -272,7 +300,9 @@ export class ActivateDialog extends ComponentDialog {
     if (answer.ticketNumber) current.ticketNumber = answer.ticketNumber;
     if (!current.confirm || current.asked) return step.next(true);
     const names = current.items.map((c) => c.label).join(', ');
-    return step.beginDialog(CONFIRM_PROMPT, { question: `Activate ${names} for ${formatDuration(current.durationMinutes!)}?` } satisfies ConfirmPromptOptions);
+    return step.beginDialog(CONFIRM_PROMPT, {
+      question: `Activate ${names} for ${formatDuration(current.durationMinutes!)}?`,
+    } satisfies ConfirmPromptOptions);
   }
 
   private async submit(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
@@ -322,8 +352,12 @@ export class ActivateDialog extends ComponentDialog {
     }
     if (choices.length === 0) {
       // Never "ask your PIM administrator" to the PIM administrator.
-      const hint = (await isPimAdmin(this.deps, user)) ? 'As a PIM administrator, you can make yourself eligible in PIM.' : 'Ask your PIM administrator if you think that is wrong.';
-      await step.context.sendActivity(MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint })));
+      const hint = (await isPimAdmin(this.deps, user))
+        ? 'As a PIM administrator, you can make yourself eligible in PIM.'
+        : 'Ask your PIM administrator if you think that is wrong.';
+      await step.context.sendActivity(
+        MessageFactory.attachment(infoCard({ title: 'No roles to activate', text: 'You have no eligible roles in PIM right now.', hint })),
+      );
       return undefined;
     }
     const result = this.fillDraft(step, choices, options);
@@ -336,7 +370,14 @@ export class ActivateDialog extends ComponentDialog {
     const unusable = result.start ? startProblem(new Date(result.start), this.deps.now(), this.limits()) : undefined;
     if (unusable) {
       await step.context.sendActivity(
-        MessageFactory.attachment(infoCard({ title: "I can't schedule that start", text: `${unusable} Nothing was requested.`, hint: `Ask again with a start within the next ${this.limits().maxScheduleAheadDays} days, or with none to start now.`, tone: 'error' })),
+        MessageFactory.attachment(
+          infoCard({
+            title: "I can't schedule that start",
+            text: `${unusable} Nothing was requested.`,
+            hint: `Ask again with a start within the next ${this.limits().maxScheduleAheadDays} days, or with none to start now.`,
+            tone: 'error',
+          }),
+        ),
       );
       return undefined;
     }
@@ -354,7 +395,11 @@ export class ActivateDialog extends ComponentDialog {
       only: (eligibilities) => {
         scopes = eligibilities.map((e) => e.scope);
         // Names, scopes and ends only: the limits are not read yet and not looked at here.
-        const named = this.fillDraft(step, toRoleChoices(eligibilities.map((eligibility) => ({ eligibility, constraints: NOT_READ }))), options);
+        const named = this.fillDraft(
+          step,
+          toRoleChoices(eligibilities.map((eligibility) => ({ eligibility, constraints: NOT_READ }))),
+          options,
+        );
         return named && named.items.length > 0 && named.pending.length === 0 ? named.items.map((c) => c.key) : undefined;
       },
     });
@@ -403,7 +448,8 @@ export class ActivateDialog extends ComponentDialog {
 
     // A name that contains "and" itself ("Reports and Analytics") wins over splitting it.
     let targets: readonly TargetSpec[] = parsed.targets;
-    if (targets.length > 1 && parsed.targetText && matchName(parsed.targetText, result.choices).kind === 'one') targets = [{ role: parsed.targetText }];
+    if (targets.length > 1 && parsed.targetText && matchName(parsed.targetText, result.choices).kind === 'one')
+      targets = [{ role: parsed.targetText }];
     if (strict) {
       const named = targets.slice(0, MAX_TARGETS).some((t) => {
         const found = resolveSaid(t, result.choices);
@@ -417,12 +463,21 @@ export class ActivateDialog extends ComponentDialog {
       if (found.kind === 'one') {
         if (!result.items.some((c) => c.key === found.choice.key)) result.items.push(found.choice);
       } else if (found.kind === 'many') {
-        result.pending.push({ intro: `More than one of your roles matches "${said}". Which one do you mean?`, keys: found.choices.map((c) => c.key) });
+        result.pending.push({
+          intro: `More than one of your roles matches "${said}". Which one do you mean?`,
+          keys: found.choices.map((c) => c.key),
+        });
       } else if (found.scopeMissed) {
-        result.pending.push({ intro: describeAlternatives(target.role, target.scope!, found.closest, result.choices), keys: found.closest.map((c) => c.key) });
+        result.pending.push({
+          intro: describeAlternatives(target.role, target.scope!, found.closest, result.choices),
+          keys: found.closest.map((c) => c.key),
+        });
       } else {
         const closest = found.closest.length > 0 ? ` The closest: ${found.closest.map((c) => c.label).join('; ')}.` : '';
-        result.pending.push({ intro: `You have no eligible role called "${said}".${closest} These are the roles you can activate:`, keys: [] });
+        result.pending.push({
+          intro: `You have no eligible role called "${said}".${closest} These are the roles you can activate:`,
+          keys: [],
+        });
       }
     }
     return true;

@@ -46,7 +46,12 @@ export interface StepUpStarter {
 
 /** Feeds the expiry reminders from what the bot has just learnt about the user's access. */
 export interface ReminderFeed {
-  track(reference: Partial<ConversationReference>, user: UserContext, active: readonly ActiveAssignment[], labels: Readonly<Record<string, string>>): void;
+  track(
+    reference: Partial<ConversationReference>,
+    user: UserContext,
+    active: readonly ActiveAssignment[],
+    labels: Readonly<Record<string, string>>,
+  ): void;
   /** The user's first message since this process started: recompute from PIM (restart safety). */
   seen?(reference: Partial<ConversationReference>, user: UserContext): void;
 }

@@ -23,25 +23,28 @@ export function describePimError(error: PimError, roleName = 'this role'): UserM
       text: `PIM needs an activation of at least the policy minimum for ${roleName}.`,
       hint: 'Start again with "activate" and choose a longer duration. Nothing was activated.',
     }),
-    alreadyActive: () => (error.details.upstreamCode ?? '').toLowerCase() === 'pendingroleassignmentrequest' ? ({
-      title: `A request for ${roleName} is already waiting`,
-      text: 'PIM already has a request of yours for this that is waiting for approval or a later start.',
-      hint: 'Say "my roles" to see it, or cancel it there and ask again.',
-    }) : ({
-      title: `${capitalize(roleName)} is already active for you`,
-      text: 'PIM already has an active assignment of this role for you, so there is nothing to activate. Nothing new was requested.',
-      hint: "PIM doesn't extend an activation: when it ends, activate it again.",
-    }),
+    alreadyActive: () =>
+      (error.details.upstreamCode ?? '').toLowerCase() === 'pendingroleassignmentrequest'
+        ? {
+            title: `A request for ${roleName} is already waiting`,
+            text: 'PIM already has a request of yours for this that is waiting for approval or a later start.',
+            hint: 'Say "my roles" to see it, or cancel it there and ask again.',
+          }
+        : {
+            title: `${capitalize(roleName)} is already active for you`,
+            text: 'PIM already has an active assignment of this role for you, so there is nothing to activate. Nothing new was requested.',
+            hint: "PIM doesn't extend an activation: when it ends, activate it again.",
+          },
     notEligible: () => ({
       title: `You're not eligible for ${roleName}`,
-      text: "PIM has no eligibility for you that matches this request (it may have ended or been removed).",
+      text: 'PIM has no eligibility for you that matches this request (it may have ended or been removed).',
       hint: 'Say "my roles" to see what you can activate, or ask your PIM administrator.',
     }),
     authenticationRequired: () => ({
       title: `${capitalize(roleName)} needs a stronger sign-in`,
       text: error.details.claims
-        ? 'This role\'s policy asks for an extra sign-in check (an authentication context) before it can be activated, and that sign-in has not happened yet.'
-        : 'This role\'s policy asks for an extra sign-in check (like MFA) before it can be activated, and I could not get one for you in chat.',
+        ? "This role's policy asks for an extra sign-in check (an authentication context) before it can be activated, and that sign-in has not happened yet."
+        : "This role's policy asks for an extra sign-in check (like MFA) before it can be activated, and I could not get one for you in chat.",
       hint: 'Sign in again in Teams and retry, or activate it in the Microsoft Entra admin center (PIM). Nothing was activated.',
     }),
     forbidden: () => ({
@@ -88,16 +91,31 @@ export function describeLifecycleFailure(error: unknown, action: PimAction, subj
   if (!isPimError(error)) return { ...describeFailure(error), text: 'I could not finish that. Nothing was changed.' };
   const code = (error.details.upstreamCode ?? '').toLowerCase();
   if (action === 'deactivate' && error.kind === 'durationTooShort') {
-    return { title: `${capitalize(subject)} can't be deactivated yet`, text: 'PIM doesn\'t let an activation end in its first 5 minutes.', hint: 'Try again in a few minutes; it stays active until then.' };
+    return {
+      title: `${capitalize(subject)} can't be deactivated yet`,
+      text: "PIM doesn't let an activation end in its first 5 minutes.",
+      hint: 'Try again in a few minutes; it stays active until then.',
+    };
   }
   if (action === 'extend' && (code === 'activationnotextendable' || error.kind === 'invalidInput')) {
-    return { title: `PIM doesn't extend ${subject}`, text: 'Activations run for the length they were requested; PIM only extends time-bound assignments.', hint: 'When it ends, activate it again (the reminder has a button for that).' };
+    return {
+      title: `PIM doesn't extend ${subject}`,
+      text: 'Activations run for the length they were requested; PIM only extends time-bound assignments.',
+      hint: 'When it ends, activate it again (the reminder has a button for that).',
+    };
   }
   if (action === 'cancel' && (error.kind === 'invalidInput' || error.kind === 'notFound')) {
-    return { title: "That request can't be cancelled any more", text: 'It has already been decided, has started, or no longer exists.', hint: 'Say "my roles" to see where things stand.' };
+    return {
+      title: "That request can't be cancelled any more",
+      text: 'It has already been decided, has started, or no longer exists.',
+      hint: 'Say "my roles" to see where things stand.',
+    };
   }
   const base = describePimError(error, subject);
-  return { ...base, hint: base.hint.replace(/Start again with "activate"[^.]*\.|Nothing was activated\./g, '').trim() || 'Nothing was changed.' };
+  return {
+    ...base,
+    hint: base.hint.replace(/Start again with "activate"[^.]*\.|Nothing was activated\./g, '').trim() || 'Nothing was changed.',
+  };
 }
 
 /** One short sentence for a per-item line of a several-at-once result. */

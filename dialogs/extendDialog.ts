@@ -43,25 +43,42 @@ export async function explainExtend(context: TurnContext, deps: DialogDeps, user
   }
   const now = deps.now();
   if (active.length === 0) {
-    await context.sendActivity(MessageFactory.attachment(noticeCard({
-      title: 'Nothing is active for you to extend',
-      text: "PIM doesn't extend an activation anyway: activate a role for as long as you need it, up to its policy's maximum.",
-      actions: [{ title: 'Activate a role', data: { action: CardAction.activate } }, { title: 'My roles', data: { action: CardAction.myRoles } }],
-    })));
+    await context.sendActivity(
+      MessageFactory.attachment(
+        noticeCard({
+          title: 'Nothing is active for you to extend',
+          text: "PIM doesn't extend an activation anyway: activate a role for as long as you need it, up to its policy's maximum.",
+          actions: [
+            { title: 'Activate a role', data: { action: CardAction.activate } },
+            { title: 'My roles', data: { action: CardAction.myRoles } },
+          ],
+        }),
+      ),
+    );
     return;
   }
   const shown = active.slice(0, MAX_LISTED);
-  const lines = shown.map((a) => `${labels[a.key] ?? a.roleName}: ${a.endDateTime ? `until ${cardTime(a.endDateTime)} (${timeLeft(a.endDateTime, now)})` : 'no end date'}`);
+  const lines = shown.map(
+    (a) =>
+      `${labels[a.key] ?? a.roleName}: ${a.endDateTime ? `until ${cardTime(a.endDateTime)} (${timeLeft(a.endDateTime, now)})` : 'no end date'}`,
+  );
   const assignments = shown.filter((a) => a.assignmentType === 'assigned' && a.endDateTime !== null);
-  await context.sendActivity(MessageFactory.attachment(noticeCard({
-    title: "PIM doesn't extend an activation",
-    text: `${lines.join('. ')}. I'll remind you shortly before each ends, with a button to activate it again in one click.`,
-    hint: assignments.length > 0 ? 'A time-bound assignment can be extended by an administrator: use its Extend button.' : '',
-    actions: [
-      ...assignments.map((a) => ({ title: `Extend ${labels[a.key] ?? a.roleName}`, data: { action: CardAction.extendAccess, activeKey: a.key } })),
-      { title: 'My roles', data: { action: CardAction.myRoles } },
-    ],
-  })));
+  await context.sendActivity(
+    MessageFactory.attachment(
+      noticeCard({
+        title: "PIM doesn't extend an activation",
+        text: `${lines.join('. ')}. I'll remind you shortly before each ends, with a button to activate it again in one click.`,
+        hint: assignments.length > 0 ? 'A time-bound assignment can be extended by an administrator: use its Extend button.' : '',
+        actions: [
+          ...assignments.map((a) => ({
+            title: `Extend ${labels[a.key] ?? a.roleName}`,
+            data: { action: CardAction.extendAccess, activeKey: a.key },
+          })),
+          { title: 'My roles', data: { action: CardAction.myRoles } },
+        ],
+      }),
+    ),
+  );
   deps.reminders.track(TurnContext.getConversationReference(context.activity), user, active, labels);
 }
 const FLOW = 'extend.flow';
@@ -103,18 +120,30 @@ export class ExtendDialog extends ComponentDialog {
       await explainExtend(step.context, this.deps, user);
       return step.endDialog();
     }
-    const parsed = options.sentence ? parseRequest(options.sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) }) : undefined;
+    const parsed = options.sentence
+      ? parseRequest(options.sentence, { now: this.deps.now(), timeZone: activityTimeZone(step.context.activity) })
+      : undefined;
     const found = await findActive(step.context, this.deps, user, options.activeKey ?? (parsed?.targetText || options.sentence));
     if (!found) return step.endDialog();
     const { assignment, label } = found;
     if (assignment.assignmentType === 'activated' || assignment.endDateTime === null) {
       if (assignment.endDateTime === null) {
-        await say(step.context, `${label} doesn't end`, 'It is permanent, so there is nothing to extend.', 'Say "my roles" to see what you hold.', 'warning');
+        await say(
+          step.context,
+          `${label} doesn't end`,
+          'It is permanent, so there is nothing to extend.',
+          'Say "my roles" to see what you hold.',
+          'warning',
+        );
         return step.endDialog();
       }
       // PIM refuses selfExtend of an activation (ActivationNotExtendable); say so without asking it.
-      await step.context.sendActivity(MessageFactory.attachment(reactivateCard({ key: assignment.key, label, end: assignment.endDateTime, now: this.deps.now() })));
-      this.deps.reminders.track(TurnContext.getConversationReference(step.context.activity), user, [assignment], { [assignment.key]: label });
+      await step.context.sendActivity(
+        MessageFactory.attachment(reactivateCard({ key: assignment.key, label, end: assignment.endDateTime, now: this.deps.now() })),
+      );
+      this.deps.reminders.track(TurnContext.getConversationReference(step.context.activity), user, [assignment], {
+        [assignment.key]: label,
+      });
       return step.endDialog();
     }
     const { minDurationMinutes: min, maxDurationMinutes: max } = found.constraints ?? FALLBACK_BOUNDS;
@@ -129,9 +158,10 @@ export class ExtendDialog extends ComponentDialog {
       defaultMinutes: Math.max(min, Math.min(max, PREFERRED_DEFAULT_MINUTES)),
       lastStep: true,
       submitTitle: 'Request extension',
-      intro: said !== undefined
-        ? `${formatDuration(said)} is outside what ${label} allows (${formatDuration(min)} to ${formatDuration(max)}). How much longer do you need it?`
-        : `${label} runs until ${cardTime(assignment.endDateTime)}. How much longer do you need it?`,
+      intro:
+        said !== undefined
+          ? `${formatDuration(said)} is outside what ${label} allows (${formatDuration(min)} to ${formatDuration(max)}). How much longer do you need it?`
+          : `${label} runs until ${cardTime(assignment.endDateTime)}. How much longer do you need it?`,
     };
     return step.beginDialog(DURATION_PROMPT, prompt);
   }
@@ -147,7 +177,9 @@ export class ExtendDialog extends ComponentDialog {
       await say(
         step.context,
         waiting ? `Extension of ${state.label} requested` : `${state.label} is extended`,
-        waiting ? `PIM sent the request for ${formatDuration(minutes)} more to an administrator.` : `It now runs until ${cardTime(request.endDateTime)}.`,
+        waiting
+          ? `PIM sent the request for ${formatDuration(minutes)} more to an administrator.`
+          : `It now runs until ${cardTime(request.endDateTime)}.`,
         'Say "my roles" to see where it stands.',
         'success',
       );

@@ -79,7 +79,10 @@ export class MainDialog extends ComponentDialog {
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     if (innerDc.context.activity.type !== ActivityTypes.Message) return undefined;
     const input = readInput(innerDc.context);
-    if (input.action === CardAction.cancel || (input.action === undefined && (isCancel(input.text) || understand(input.text).intent === 'cancel'))) {
+    if (
+      input.action === CardAction.cancel ||
+      (input.action === undefined && (isCancel(input.text) || understand(input.text).intent === 'cancel'))
+    ) {
       await innerDc.context.sendActivity(CANCELLED);
       return innerDc.cancelAllDialogs();
     }
@@ -104,7 +107,8 @@ export class MainDialog extends ComponentDialog {
     const input = readInput(context);
     if (await answerApproverQueue(context, this.deps, user, input)) return step.endDialog();
     // "Show more" on an admin table; admin questions in words are routed with the rest (understanding/routes.ts).
-    if (input.value?.['action'] === ADMIN_MORE_ACTION && (await answerAdminQuestion(context, this.deps, user, input))) return step.endDialog();
+    if (input.value?.['action'] === ADMIN_MORE_ACTION && (await answerAdminQuestion(context, this.deps, user, input)))
+      return step.endDialog();
 
     if (input.unknownAction) {
       await context.sendActivity(FINISHED_CARD);
@@ -122,7 +126,9 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case CardAction.pickRoles: {
         const keys = stringField(input.value, CardInput.selectedKeys);
-        return step.beginDialog(ACTIVATE_DIALOG, { eligibilityKeys: typeof keys === 'string' ? keys.split(',').slice(0, 10) : [''] } satisfies ActivateOptions);
+        return step.beginDialog(ACTIVATE_DIALOG, {
+          eligibilityKeys: typeof keys === 'string' ? keys.split(',').slice(0, 10) : [''],
+        } satisfies ActivateOptions);
       }
       case CardAction.searchRoles:
       case CardAction.moreRoles:

@@ -18,7 +18,10 @@ export interface RoleChoice extends RoleView, Searchable {
  * A user's eligibilities as choices; scopes are named with their parents where `scopes` (by default the
  * list's own) knows them.
  */
-export function toRoleChoices(list: readonly EligibilityWithConstraints[], scopes: readonly Scope[] = list.map((e) => e.eligibility.scope)): RoleChoice[] {
+export function toRoleChoices(
+  list: readonly EligibilityWithConstraints[],
+  scopes: readonly Scope[] = list.map((e) => e.eligibility.scope),
+): RoleChoice[] {
   return list.map((e) => toRoleChoice(e, scopes));
 }
 
@@ -27,8 +30,14 @@ export function toRoleChoices(list: readonly EligibilityWithConstraints[], scope
  * strictest, so a choice built on it could never let anything through. It never reaches a card.
  */
 export const NOT_READ: Constraints = {
-  maxDurationMinutes: 0, minDurationMinutes: 0, requiresJustification: true, requiresTicket: true,
-  requiresMfa: true, authenticationContext: null, requiresApproval: true, approvers: [],
+  maxDurationMinutes: 0,
+  minDurationMinutes: 0,
+  requiresJustification: true,
+  requiresTicket: true,
+  requiresMfa: true,
+  authenticationContext: null,
+  requiresApproval: true,
+  approvers: [],
 };
 
 export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstraints, knownScopes: readonly Scope[] = []): RoleChoice {
@@ -37,7 +46,11 @@ export function toRoleChoice({ eligibility, constraints }: EligibilityWithConstr
   const access = eligibility.roleId === 'owner' ? 'owner' : 'member';
   const name = isGroup ? eligibility.scope.displayName : eligibility.roleName;
   const membership = `${access === 'owner' ? 'Owner' : 'Member'} of ${name}`;
-  const labels: Readonly<Record<Surface, string>> = { entraRole: eligibility.roleName, group: membership, azureResource: `${eligibility.roleName} on ${scopeName}` };
+  const labels: Readonly<Record<Surface, string>> = {
+    entraRole: eligibility.roleName,
+    group: membership,
+    azureResource: `${eligibility.roleName} on ${scopeName}`,
+  };
   const label = labels[eligibility.surface];
   return {
     key: eligibility.key,

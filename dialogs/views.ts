@@ -14,8 +14,16 @@ import { toRoleChoices, type RoleChoice } from './roleChoice';
 /** The welcome fits the person: an approver sees what waits for them, an administrator the questions they can ask. */
 export async function sendWelcome(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<void> {
   try {
-    const [roles, waiting, isAdmin] = await Promise.all([recentChoices(context, deps, user), waitingFor(deps, user), isPimAdmin(deps, user)]);
-    await context.sendActivity(MessageFactory.attachment(welcomeCard({ displayName: user.displayName, roles, waiting: waiting.map((w) => ({ line: waitingLine(w) })), isAdmin })));
+    const [roles, waiting, isAdmin] = await Promise.all([
+      recentChoices(context, deps, user),
+      waitingFor(deps, user),
+      isPimAdmin(deps, user),
+    ]);
+    await context.sendActivity(
+      MessageFactory.attachment(
+        welcomeCard({ displayName: user.displayName, roles, waiting: waiting.map((w) => ({ line: waitingLine(w) })), isAdmin }),
+      ),
+    );
   } catch (error) {
     await sendFailure(context, deps, error);
   }
@@ -25,16 +33,27 @@ export async function sendWelcome(context: TurnContext, deps: DialogDeps, user: 
 export async function sendApproverQueue(context: TurnContext, deps: DialogDeps, user: UserContext): Promise<void> {
   const waiting = await waitingFor(deps, user);
   if (waiting.length === 0) {
-    await context.sendActivity(MessageFactory.attachment(noticeCard({ title: 'Nothing is waiting for your approval', text: 'When someone asks for a role you approve, its card arrives in this chat.' })));
+    await context.sendActivity(
+      MessageFactory.attachment(
+        noticeCard({
+          title: 'Nothing is waiting for your approval',
+          text: 'When someone asks for a role you approve, its card arrives in this chat.',
+        }),
+      ),
+    );
     return;
   }
   const shown = waiting.slice(0, MAX_WAITING_LISTED);
   const more = waiting.length - shown.length;
-  await context.sendActivity(MessageFactory.attachment(noticeCard({
-    title: waiting.length === 1 ? '1 request is waiting for your approval' : `${waiting.length} requests are waiting for your approval`,
-    text: `${shown.map(waitingLine).join('. ')}.${more > 0 ? ` And ${more} more.` : ''}`,
-    hint: 'Approve or deny each on its card in this chat; every approver\'s copy then shows the outcome.',
-  })));
+  await context.sendActivity(
+    MessageFactory.attachment(
+      noticeCard({
+        title: waiting.length === 1 ? '1 request is waiting for your approval' : `${waiting.length} requests are waiting for your approval`,
+        text: `${shown.map(waitingLine).join('. ')}.${more > 0 ? ` And ${more} more.` : ''}`,
+        hint: "Approve or deny each on its card in this chat; every approver's copy then shows the outcome.",
+      }),
+    ),
+  );
 }
 
 const MAX_WAITING_LISTED = 10;
@@ -84,9 +103,14 @@ export async function sendMyRoles(context: TurnContext, deps: DialogDeps, user: 
     const activatable = eligible.filter((r) => !activeKeys.has(r.key));
     // A recent listing may still show as waiting what has since been approved and is active now.
     const activeTargets = new Set(current.map((a) => comparableTarget(a.key)));
-    const superseded = (r: ActivationRequest) => (r.action ?? 'activate') === 'activate' && r.status === 'pendingApproval' && activeTargets.has(comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId)));
+    const superseded = (r: ActivationRequest) =>
+      (r.action ?? 'activate') === 'activate' &&
+      r.status === 'pendingApproval' &&
+      activeTargets.has(comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId)));
     const pending = requests.filter((r) => !superseded(r)).map((r) => pendingView(r, labels, now));
-    await context.sendActivity(MessageFactory.attachment(myRolesCard({ active: current, eligible: activatable, now, requests: pending, labels })));
+    await context.sendActivity(
+      MessageFactory.attachment(myRolesCard({ active: current, eligible: activatable, now, requests: pending, labels })),
+    );
     deps.reminders.track(TurnContext.getConversationReference(context.activity), user, current, Object.fromEntries(labels));
   } catch (error) {
     await sendFailure(context, deps, error);
@@ -99,7 +123,11 @@ export async function recentChoices(context: TurnContext, deps: DialogDeps, user
 }
 
 function pendingView(request: ActivationRequest, labels: ReadonlyMap<string, string>, now: Date): PendingView {
-  const label = (request.key && labels.get(request.key)) || (request.scope.kind === 'directory' || request.surface === 'group' ? accessName(request) : `${request.roleName} on ${request.scope.displayName}`);
+  const label =
+    (request.key && labels.get(request.key)) ||
+    (request.scope.kind === 'directory' || request.surface === 'group'
+      ? accessName(request)
+      : `${request.roleName} on ${request.scope.displayName}`);
   const later = startsLater(request.startDateTime, now);
   const window = `starts ${zonedDateTime(request.startDateTime)}, ends ${zonedDateTime(request.endDateTime)}`;
   const state =

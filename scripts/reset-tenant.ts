@@ -11,8 +11,10 @@ async function main(): Promise<void> {
   const store = await TenantStore.open(dataDir, DEMO_TENANT_ID);
   await store.reset();
   await store.flush();
-  process.stdout.write(`Local tenant in ${dataDir} reset to the demo seed (bot secret and signing key kept).\n` +
-    'A running emulator keeps its in-memory state: restart it, or POST https://localhost:PORT/emulator/reset.\n');
+  process.stdout.write(
+    `Local tenant in ${dataDir} reset to the demo seed (bot secret and signing key kept).\n` +
+      'A running emulator keeps its in-memory state: restart it, or POST https://localhost:PORT/emulator/reset.\n',
+  );
 }
 
 main().catch((e: unknown) => {

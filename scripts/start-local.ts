@@ -10,7 +10,10 @@ import { startLocalStack, type LocalStack } from './localStack';
 const repoRoot = path.resolve(__dirname, '..');
 
 function personasFrom(value: string | undefined): PersonaName[] {
-  const names = (value ?? 'alice,bob,carol,dave').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = (value ?? 'alice,bob,carol,dave')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const known = Object.keys(PERSONA_PORTS);
   const unknown = names.find((name) => !known.includes(name));
   if (unknown !== undefined) {

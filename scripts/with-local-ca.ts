@@ -64,6 +64,6 @@ function withInheritedCas(caCertPath: string, certDir: string): string {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`with-local-ca: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`with-local-ca: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -101,9 +101,21 @@ export function createServices(config: ServicesConfig): Services {
     group: new GroupApprovals({ graph, userTokens, appTokens }),
     azureResource: arm ? new AzureApprovals({ arm }) : undefined,
   };
-  const installer = config.teamsAppCatalogId ? new GraphAppInstaller(graph, appTokens, { catalogAppId: config.teamsAppCatalogId, graphBaseUrl: config.graphBaseUrl }) : undefined;
-  const approvals = { decisions: new ApprovalDecisions(configured(approvalPorts)), people: new GraphDirectory(graph, appTokens), ...(installer ? { installer } : {}) };
-  const admin = new GraphAdminService({ graph, userTokens, appTokens, ...(config.adminGroupId ? { adminGroupId: config.adminGroupId } : {}), ...(arm ? { arm } : {}) });
+  const installer = config.teamsAppCatalogId
+    ? new GraphAppInstaller(graph, appTokens, { catalogAppId: config.teamsAppCatalogId, graphBaseUrl: config.graphBaseUrl })
+    : undefined;
+  const approvals = {
+    decisions: new ApprovalDecisions(configured(approvalPorts)),
+    people: new GraphDirectory(graph, appTokens),
+    ...(installer ? { installer } : {}),
+  };
+  const admin = new GraphAdminService({
+    graph,
+    userTokens,
+    appTokens,
+    ...(config.adminGroupId ? { adminGroupId: config.adminGroupId } : {}),
+    ...(arm ? { arm } : {}),
+  });
   const adminGroupId = config.adminGroupId;
   const adminGroup = adminGroupId ? { check: () => checkAdminGroup(graph, appTokens, adminGroupId) } : undefined;
   return { pim, userTokens, stepUp, appTokens, approvals, admin, ...(adminGroup ? { adminGroup } : {}) };
@@ -111,7 +123,12 @@ export function createServices(config: ServicesConfig): Services {
 
 function createUserTokens(config: ServicesConfig, msal: MsalTokenClient): UserTokenProvider {
   if (config.localSsoUrl) {
-    return new LocalSsoUserTokenProvider({ emulatorUrl: config.localSsoUrl, tenantId: config.tenantId, botClientId: config.clientId, msal });
+    return new LocalSsoUserTokenProvider({
+      emulatorUrl: config.localSsoUrl,
+      tenantId: config.tenantId,
+      botClientId: config.clientId,
+      msal,
+    });
   }
   if (config.ssoToken) return new OboUserTokenProvider(msal, config.ssoToken);
   throw new Error('createServices: set localSsoUrl (local mode) or ssoToken (production)');

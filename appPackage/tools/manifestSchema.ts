@@ -13,7 +13,11 @@ export const MANIFEST_VERSION = '1.25';
 
 export const SCHEMA_FILE = path.join(
   path.dirname(require.resolve('@microsoft/app-manifest/package.json')),
-  'build', 'json-schemas', 'teams', `v${MANIFEST_VERSION}`, 'MicrosoftTeams.schema.json',
+  'build',
+  'json-schemas',
+  'teams',
+  `v${MANIFEST_VERSION}`,
+  'MicrosoftTeams.schema.json',
 );
 
 export interface SchemaError {
@@ -43,7 +47,8 @@ function describe(error: ErrorObject): SchemaError {
   const at = jsonPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') return { path: at, message: `must have the property "${String(params['missingProperty'])}"` };
-  if (error.keyword === 'additionalProperties') return { path: `${at}.${String(params['additionalProperty'])}`, message: 'is not an allowed property' };
+  if (error.keyword === 'additionalProperties')
+    return { path: `${at}.${String(params['additionalProperty'])}`, message: 'is not an allowed property' };
   return { path: at, message: error.message ?? error.keyword };
 }
 

@@ -50,7 +50,8 @@ export function checkIcons(color: RgbaImage, outline: RgbaImage): string[] {
 export function buildPackage(settings: PackageSettings): { zip: Buffer; manifest: unknown } {
   const manifest = fillManifest(readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8'), settings);
   const errors = validateManifest(manifest);
-  if (errors.length > 0) throw new Error(`manifest.json does not match the schema:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(`manifest.json does not match the schema:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   const colorFile = readFileSync(path.join(APP_PACKAGE_DIR, 'color.png'));
   const outlineFile = readFileSync(path.join(APP_PACKAGE_DIR, 'outline.png'));
   const problems = checkIcons(decodePng(colorFile), decodePng(outlineFile));
@@ -71,7 +72,9 @@ if (require.main === module) {
     const out = path.join(APP_PACKAGE_DIR, 'build', 'pim-assistant.zip');
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, zip);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), out)} (${zip.length} bytes, app ${settings.TEAMS_APP_ID}, version ${settings.APP_VERSION})\n`);
+    process.stdout.write(
+      `wrote ${path.relative(process.cwd(), out)} (${zip.length} bytes, app ${settings.TEAMS_APP_ID}, version ${settings.APP_VERSION})\n`,
+    );
   } catch (error) {
     const message = error instanceof ConfigError ? `setting ${error.message}` : error instanceof Error ? error.message : String(error);
     process.stderr.write(`Could not build the app package: ${message}\n`);

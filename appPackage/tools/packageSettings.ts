@@ -20,7 +20,8 @@ export function loadPackageSettings(env: Env, defaultVersion: string): PackageSe
   const appId = requiredGuid(env, 'MicrosoftAppId');
   const domain = readRequired(env, 'BOT_DOMAIN');
   // validDomains takes a host name (wildcards allowed), never a URL.
-  if (!/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domain)) throw new ConfigError('BOT_DOMAIN', `must be the bot's host name, like pimbot.contoso.com, got "${domain}"`);
+  if (!/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domain))
+    throw new ConfigError('BOT_DOMAIN', `must be the bot's host name, like pimbot.contoso.com, got "${domain}"`);
   const version = readOptional(env, 'APP_VERSION') ?? defaultVersion;
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError('APP_VERSION', `must be a version like 1.0.0, got "${version}"`);
   const website = readHttps(env, 'DEVELOPER_WEBSITE_URL', `https://${domain.replace(/^\*\./, '')}`);

@@ -50,7 +50,8 @@ export function decodePng(file: Buffer): RgbaImage {
     const length = file.readUInt32BE(offset);
     const type = file.toString('ascii', offset + 4, offset + 8);
     const data = file.subarray(offset + 8, offset + 8 + length);
-    if (crc32(file.subarray(offset + 4, offset + 8 + length)) !== file.readUInt32BE(offset + 8 + length)) throw new Error(`bad CRC in ${type}`);
+    if (crc32(file.subarray(offset + 4, offset + 8 + length)) !== file.readUInt32BE(offset + 8 + length))
+      throw new Error(`bad CRC in ${type}`);
     if (type === 'IHDR') {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
@@ -83,7 +84,10 @@ export function decodePng(file: Buffer): RgbaImage {
       cur[x] = (byte + predictor) & 0xff;
     }
     for (let x = 0; x < width; x++) {
-      out.set([cur[x * channels]!, cur[x * channels + 1]!, cur[x * channels + 2]!, channels === 4 ? cur[x * channels + 3]! : 255], (y * width + x) * 4);
+      out.set(
+        [cur[x * channels]!, cur[x * channels + 1]!, cur[x * channels + 2]!, channels === 4 ? cur[x * channels + 3]! : 255],
+        (y * width + x) * 4,
+      );
     }
     prev.set(cur);
   }

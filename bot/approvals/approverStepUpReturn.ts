@@ -24,18 +24,38 @@ export interface ApproverStepUpReturn {
   finish(click: PendingApproverClick, code: string | null, error: string | null): Promise<ReturnPage>;
 }
 
-export function approverStepUpReturn(o: { clicks: ApproverStepUpClicks; tokens: StepUpTokens; coordinator: ApprovalCoordinator; logger: Logger }): ApproverStepUpReturn {
+export function approverStepUpReturn(o: {
+  clicks: ApproverStepUpClicks;
+  tokens: StepUpTokens;
+  coordinator: ApprovalCoordinator;
+  logger: Logger;
+}): ApproverStepUpReturn {
   return {
     take: (state) => o.clicks.take(state),
     async finish(click, code, error) {
       const verb = click.decision === 'approve' ? 'approve' : 'deny';
-      if (error || !code) return { status: 400, title: 'Sign-in was not completed', text: `Nothing was decided. Go back to Teams and click ${verb === 'approve' ? 'Approve' : 'Deny'} again when you are ready.` };
+      if (error || !code)
+        return {
+          status: 400,
+          title: 'Sign-in was not completed',
+          text: `Nothing was decided. Go back to Teams and click ${verb === 'approve' ? 'Approve' : 'Deny'} again when you are ready.`,
+        };
       try {
-        await o.tokens.completeSignIn(click.approver, { resource: click.resource, claims: click.claims, code, codeVerifier: click.codeVerifier, redirectUri: click.redirectUri });
+        await o.tokens.completeSignIn(click.approver, {
+          resource: click.resource,
+          claims: click.claims,
+          code,
+          codeVerifier: click.codeVerifier,
+          redirectUri: click.redirectUri,
+        });
       } catch (e) {
         o.logger.warn("an approver's step-up sign-in could not be redeemed", describeError(e));
         if (isPimError(e) && e.kind === 'forbidden') {
-          return { status: 403, title: 'Signed in with another account', text: 'The sign-in must be made by the approver who clicked. Nothing was decided; go back to Teams and click again.' };
+          return {
+            status: 403,
+            title: 'Signed in with another account',
+            text: 'The sign-in must be made by the approver who clicked. Nothing was decided; go back to Teams and click again.',
+          };
         }
         return { status: 400, title: 'Sign-in was not completed', text: 'Nothing was decided. Go back to Teams and click again.' };
       }
@@ -43,11 +63,23 @@ export function approverStepUpReturn(o: { clicks: ApproverStepUpClicks; tokens: 
         const done = await o.coordinator.completeStepUp(click);
         switch (done.kind) {
           case 'decided':
-            return { status: 200, title: "You're verified", text: `Your decision was made: ${done.outcome}. Go back to Teams: every copy of the card shows it. You can close this tab.` };
+            return {
+              status: 200,
+              title: "You're verified",
+              text: `Your decision was made: ${done.outcome}. Go back to Teams: every copy of the card shows it. You can close this tab.`,
+            };
           case 'nothingDecided':
-            return { status: 200, title: 'Nothing was decided', text: 'The request was decided, cancelled or expired meanwhile, or the card you clicked was replaced; this sign-in decided nothing. Go back to Teams to see where it stands.' };
+            return {
+              status: 200,
+              title: 'Nothing was decided',
+              text: 'The request was decided, cancelled or expired meanwhile, or the card you clicked was replaced; this sign-in decided nothing. Go back to Teams to see where it stands.',
+            };
           case 'stillShort':
-            return { status: 200, title: 'Your sign-in was not enough', text: 'Nothing was decided. I sent you a new sign-in card in Teams.' };
+            return {
+              status: 200,
+              title: 'Your sign-in was not enough',
+              text: 'Nothing was decided. I sent you a new sign-in card in Teams.',
+            };
           case 'refused':
             return { status: 200, title: 'Nothing was decided', text: refusalText(done.why) };
         }

@@ -49,7 +49,14 @@ export class ApprovalCardActions {
     if (!surface || !isRequestId(surface, requestId)) return invokeMessage(refusalText('unknownRequest'));
     if (reason.length > MAX_REASON_LENGTH) return invokeMessage(refusalText('reasonTooLong'));
     // Teams sends a card's invoke as a reply to the card's message.
-    const click: CardClick = { surface, requestId, nonce, reason, clicked: context.activity.replyToId, conversationId: verb === CardVerb.cancelRequest ? undefined : context.activity.conversation?.id };
+    const click: CardClick = {
+      surface,
+      requestId,
+      nonce,
+      reason,
+      clicked: context.activity.replyToId,
+      conversationId: verb === CardVerb.cancelRequest ? undefined : context.activity.conversation?.id,
+    };
     return invokeResponse(await CARD_VERBS[verb](this.coordinator, user, click));
   }
 }
@@ -72,4 +79,3 @@ function cardResponse(card: Attachment): AdaptiveCardInvokeResponse {
 export function invokeMessage(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
 }
-

@@ -47,7 +47,9 @@ export function approvalSettings(timing: ApprovalTiming): ApprovalSettings {
     reminders: {
       remindApproversAfterMs: timing.remindApproversAfterMinutes * 60_000,
       warnRequesterBeforeMs: timing.warnRequesterBeforeMinutes * 60_000,
-      ...(timing.escalateAfterReminderMinutes !== undefined ? { escalateAfterReminderMs: timing.escalateAfterReminderMinutes * 60_000 } : {}),
+      ...(timing.escalateAfterReminderMinutes !== undefined
+        ? { escalateAfterReminderMs: timing.escalateAfterReminderMinutes * 60_000 }
+        : {}),
     },
     ...(timing.sendLeaseSeconds !== undefined ? { sendLeaseMs: timing.sendLeaseSeconds * 1000 } : {}),
   };
@@ -159,12 +161,23 @@ export function createApprovalWiring(options: {
 }): ApprovalWiring {
   const conversations = new ConversationDirectory(options.storage, options.now);
   // An instance silent for a send lease is taken to be dead as a record's creator too (kill tests shorten it).
-  const records = new ApprovalRecordStore(options.storage, { createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS) });
-  const clicks = options.stepUp ? new ApproverStepUpClicks(options.storage, options.now, (m, e) => options.logger.warn(m, describeError(e))) : undefined;
-  const su = options.stepUp;
-  const stepUp: ApproverStepUpDeps | undefined = su && clicks
-    ? { policy: su.policy, tokens: su.tokens, clicks, startSignIn: (approver, request) => su.tokens.startSignIn(approver, request), redirectUri: () => `${su.publicBaseUrl().replace(/\/+$/, '')}${AUTH_CALLBACK_PATH}` }
+  const records = new ApprovalRecordStore(options.storage, {
+    createLeaseMs: Math.min(CREATE_LEASE_MS, options.settings?.sendLeaseMs ?? CREATE_LEASE_MS),
+  });
+  const clicks = options.stepUp
+    ? new ApproverStepUpClicks(options.storage, options.now, (m, e) => options.logger.warn(m, describeError(e)))
     : undefined;
+  const su = options.stepUp;
+  const stepUp: ApproverStepUpDeps | undefined =
+    su && clicks
+      ? {
+          policy: su.policy,
+          tokens: su.tokens,
+          clicks,
+          startSignIn: (approver, request) => su.tokens.startSignIn(approver, request),
+          redirectUri: () => `${su.publicBaseUrl().replace(/\/+$/, '')}${AUTH_CALLBACK_PATH}`,
+        }
+      : undefined;
   const approvals = new TeamsApprovals({
     pim: options.pim,
     decisions: options.approvals.decisions,
@@ -189,7 +202,9 @@ export function createApprovalWiring(options: {
     approvals,
     conversations,
     waiting: approverWaiting(records, options.now),
-    ...(su && clicks ? { stepUpReturn: approverStepUpReturn({ clicks, tokens: su.tokens, coordinator: approvals.coordinator, logger: options.logger }) } : {}),
+    ...(su && clicks
+      ? { stepUpReturn: approverStepUpReturn({ clicks, tokens: su.tokens, coordinator: approvals.coordinator, logger: options.logger }) }
+      : {}),
     start() {
       if (timer) return;
       prepareApprovalCards();
@@ -205,4 +220,3 @@ export function createApprovalWiring(options: {
     },
   };
 }
-

@@ -35,7 +35,15 @@ export class TeamsApprovalMessenger implements ApprovalMessenger {
       const known = await this.conversations.get(userId);
       if (!known?.serviceUrl) continue;
       const { user: _person, activityId: _none, ...rest } = known;
-      return address({ ...rest, conversation: { ...(known.conversation ?? {}), id: channelId, conversationType: 'channel', isGroup: true } as ConversationReference['conversation'] });
+      return address({
+        ...rest,
+        conversation: {
+          ...(known.conversation ?? {}),
+          id: channelId,
+          conversationType: 'channel',
+          isGroup: true,
+        } as ConversationReference['conversation'],
+      });
     }
     return undefined;
   }
@@ -47,7 +55,8 @@ export class TeamsApprovalMessenger implements ApprovalMessenger {
   async update(to: Address, activityId: string, view: ApprovalView, conversationId?: string): Promise<void> {
     const latest = to.handle as Reference;
     // The copy lives in the chat it was posted to, which need not be the person's latest one.
-    const reference = conversationId && latest.conversation ? { ...latest, conversation: { ...latest.conversation, id: conversationId } } : latest;
+    const reference =
+      conversationId && latest.conversation ? { ...latest, conversation: { ...latest.conversation, id: conversationId } } : latest;
     const content = renderApprovalView(view);
     if (typeof content === 'string') throw new Error('only a card replaces a card');
     await this.sender.update(reference, activityId, content);

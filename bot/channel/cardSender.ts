@@ -33,7 +33,10 @@ export class ConnectorCardSender implements CardSender {
   ) {}
 
   async post(reference: Partial<ConversationReference>, content: Attachment | string): Promise<string> {
-    const sent = await this.postActivity(reference, typeof content === 'string' ? { type: 'message', text: content } : { type: 'message', attachments: [content] });
+    const sent = await this.postActivity(
+      reference,
+      typeof content === 'string' ? { type: 'message', text: content } : { type: 'message', attachments: [content] },
+    );
     if (!sent) throw new Error('the channel returned no activity id');
     return sent;
   }
@@ -55,7 +58,10 @@ export class ConnectorCardSender implements CardSender {
     for (const url of new Set(references.map((r) => r.serviceUrl))) if (url) void this.client(url);
   }
 
-  private async send<T>(reference: Partial<ConversationReference>, call: (client: ConnectorClient, conversationId: string) => Promise<T>): Promise<T> {
+  private async send<T>(
+    reference: Partial<ConversationReference>,
+    call: (client: ConnectorClient, conversationId: string) => Promise<T>,
+  ): Promise<T> {
     const conversationId = reference.conversation?.id;
     if (!reference.serviceUrl || !conversationId) throw new Error('the conversation reference names no channel endpoint or conversation');
     const client = await this.client(reference.serviceUrl);

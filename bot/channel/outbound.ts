@@ -21,7 +21,12 @@ export interface OutboundChannel {
   readonly limiter: RateLimiter;
 }
 
-export function createOutboundChannel(o: { auth: BotFrameworkAuthentication; botAppId: string; logger: Logger; limiter?: RateLimiter }): OutboundChannel {
+export function createOutboundChannel(o: {
+  auth: BotFrameworkAuthentication;
+  botAppId: string;
+  logger: Logger;
+  limiter?: RateLimiter;
+}): OutboundChannel {
   const limiter = o.limiter ?? new RateLimiter();
   const sender = new ConnectorCardSender(o.auth, o.botAppId, limiter);
   return {

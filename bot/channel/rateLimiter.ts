@@ -40,8 +40,12 @@ export class RateLimiter {
       const conv = this.byConversation.get(conversationId) ?? [];
       prune(this.app, now);
       prune(conv, now);
-      const waitApp = this.app.length >= this.limits.perAppPerSecond ? this.app[this.app.length - this.limits.perAppPerSecond]!.at + WINDOW_MS - now : 0;
-      const waitConv = conv.length >= this.limits.perConversationPerSecond ? conv[conv.length - this.limits.perConversationPerSecond]!.at + WINDOW_MS - now : 0;
+      const waitApp =
+        this.app.length >= this.limits.perAppPerSecond ? this.app[this.app.length - this.limits.perAppPerSecond]!.at + WINDOW_MS - now : 0;
+      const waitConv =
+        conv.length >= this.limits.perConversationPerSecond
+          ? conv[conv.length - this.limits.perConversationPerSecond]!.at + WINDOW_MS - now
+          : 0;
       const wait = Math.max(waitApp, waitConv);
       if (wait <= 0) return this.completer(conv, this.take(conversationId, conv, now));
       await this.sleep(wait);
@@ -78,7 +82,8 @@ export class RateLimiter {
 
   private forgetQuiet(now: number): void {
     // Two windows: a send still in flight moves its slot forward when it completes (see completer).
-    for (const [id, slots] of this.byConversation) if ((slots[slots.length - 1]?.at ?? 0) <= now - 2 * WINDOW_MS) this.byConversation.delete(id);
+    for (const [id, slots] of this.byConversation)
+      if ((slots[slots.length - 1]?.at ?? 0) <= now - 2 * WINDOW_MS) this.byConversation.delete(id);
   }
 
   private completer(conv: Slot[], slot: Slot): () => void {

@@ -61,7 +61,10 @@ class MsalCredentialsFactory implements CredentialsFactory {
   }
 }
 
-export function createChannelAuthentication(config: BotConfig, endpoints?: Partial<ChannelAuthEndpoints>): ConfigurationBotFrameworkAuthentication {
+export function createChannelAuthentication(
+  config: BotConfig,
+  endpoints?: Partial<ChannelAuthEndpoints>,
+): ConfigurationBotFrameworkAuthentication {
   const production = config.production;
   if (!production) {
     // Local mode has no app id: requests are not authenticated and replies go to the activity's

@@ -35,17 +35,20 @@ export function jsonBodyGate(maxBytes: number): EdgeHandler {
       refuse(req, res, problem.status, problem.reason);
       return next(false);
     }
-    readJsonBody(req, maxBytes).then((result) => {
-      if (result.ok) {
-        req.body = result.body;
-        return next();
-      }
-      refuse(req, res, result.status, result.reason);
-      next(false);
-    }, () => {
-      refuse(req, res, 400, 'the body could not be read');
-      next(false);
-    });
+    readJsonBody(req, maxBytes).then(
+      (result) => {
+        if (result.ok) {
+          req.body = result.body;
+          return next();
+        }
+        refuse(req, res, result.status, result.reason);
+        next(false);
+      },
+      () => {
+        refuse(req, res, 400, 'the body could not be read');
+        next(false);
+      },
+    );
   };
 }
 

@@ -24,7 +24,13 @@ export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutM
         }, timeoutMs);
       });
       try {
-        const outcome = await Promise.race([check.run(controller.signal).then(() => 'ok' as const, () => 'failed' as const), timeout]);
+        const outcome = await Promise.race([
+          check.run(controller.signal).then(
+            () => 'ok' as const,
+            () => 'failed' as const,
+          ),
+          timeout,
+        ]);
         return [check.name, outcome];
       } finally {
         clearTimeout(timer);

@@ -6,8 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 
 export type BodyResult =
-  | { readonly ok: true; readonly body: unknown }
-  | { readonly ok: false; readonly status: 400 | 413 | 415; readonly reason: string };
+  { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: 400 | 413 | 415; readonly reason: string };
 
 /** Whether the request carries a body at all (a length above zero, or a transfer coding). */
 export function declaresBody(req: IncomingMessage): boolean {
@@ -45,7 +44,11 @@ export function isJsonContentType(header: string | undefined): boolean {
     const eq = param.indexOf('=');
     if (eq < 0) return param.trim() === '';
     const name = param.slice(0, eq).trim().toLowerCase();
-    const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    const value = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
     return name === 'charset' && (value === 'utf-8' || value === 'utf8');
   });
 }

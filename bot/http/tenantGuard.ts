@@ -3,7 +3,8 @@
 // both must agree with each other and with the allowed list.
 import type { Activity } from 'botbuilder';
 
-export type TenantCheck = { readonly ok: true; readonly tenantId: string | undefined } | { readonly ok: false; readonly tenantId: string | undefined };
+export type TenantCheck =
+  { readonly ok: true; readonly tenantId: string | undefined } | { readonly ok: false; readonly tenantId: string | undefined };
 
 export function activityTenantIds(activity: Partial<Activity>): string[] {
   const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;

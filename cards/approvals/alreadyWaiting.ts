@@ -7,7 +7,10 @@ import type { ApprovalRecord } from '../../services/approvals/record';
 import type { Surface } from '../../services/pim/model';
 
 /** A resubmit of a request the requester already has the waiting card for: say so, without a second card to keep up to date. */
-export function alreadyWaitingCard(ref: { roleName: string; surface: Surface; id: string }, record: ApprovalRecord | undefined): Attachment {
+export function alreadyWaitingCard(
+  ref: { roleName: string; surface: Surface; id: string },
+  record: ApprovalRecord | undefined,
+): Attachment {
   const who = record && record.approvers.length > 0 ? ` from ${approverNames(record.approvers)}` : '';
   return noticeCard({
     title: `${ref.roleName} is already waiting for approval`,

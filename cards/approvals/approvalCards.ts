@@ -27,7 +27,12 @@ function facts(record: ApprovalRecord) {
     { title: 'Scope', value: r.scopeName },
     { title: 'Duration', value: formatDuration(minutes) },
     // A scheduled request says when it would start: approving it grants access then, not now.
-    ...(start ? [{ title: 'Starts', value: zonedDateTime(start) }, { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) }] : []),
+    ...(start
+      ? [
+          { title: 'Starts', value: zonedDateTime(start) },
+          { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) },
+        ]
+      : []),
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
@@ -55,16 +60,23 @@ function approverFacts(record: ApprovalRecord, copy: CardCopy) {
     { title: 'Asks for', value: whatInWords(record) },
     { title: 'Scope', value: scopeInWords(record) },
     ...(role?.description ? [{ title: 'Allows', value: clip(role.description, MAX_DESCRIPTION) }] : []),
-    ...(role?.privileged !== undefined ? [{ title: 'Privileged role', value: role.privileged ? 'Yes: Microsoft marks this role privileged' : 'No' }] : []),
+    ...(role?.privileged !== undefined
+      ? [{ title: 'Privileged role', value: role.privileged ? 'Yes: Microsoft marks this role privileged' : 'No' }]
+      : []),
     // "Now" only when it is now: a scheduled request starts and ends at its times, another runs from its approval.
     ...(start
-      ? [{ title: 'Starts', value: zonedDateTime(start) }, { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) }]
+      ? [
+          { title: 'Starts', value: zonedDateTime(start) },
+          { title: 'Ends', value: zonedDateTime(new Date(r.endDateTime)) },
+        ]
       : [{ title: 'When', value: `From its approval until ${formatDuration(minutes)} later` }]),
     { title: 'Duration', value: formatDuration(minutes) },
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
     // The channel copy is read by everyone in the channel: it names who may decide, not who else.
-    copy.role === 'channel' ? { title: 'Who can decide', value: namedApprovers(record.approvers) } : { title: 'Also can decide', value: othersInWords(others) },
+    copy.role === 'channel'
+      ? { title: 'Who can decide', value: namedApprovers(record.approvers) }
+      : { title: 'Also can decide', value: othersInWords(others) },
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
     { title: 'Expires', value: `${cardDateTime(new Date(record.expiresAt))} (PIM drops the request then)` },
   ];
@@ -77,13 +89,19 @@ const MAX_OTHERS_NAMED = 5;
 function othersInWords(others: ApprovalRecord['approvers']): string {
   if (others.length === 0) return 'Nobody else: only you';
   if (others.length <= MAX_OTHERS_NAMED) return approverNames(others);
-  return `${others.slice(0, MAX_OTHERS_NAMED).map((a) => a.displayName ?? 'an approver').join(', ')} and ${others.length - MAX_OTHERS_NAMED} more`;
+  return `${others
+    .slice(0, MAX_OTHERS_NAMED)
+    .map((a) => a.displayName ?? 'an approver')
+    .join(', ')} and ${others.length - MAX_OTHERS_NAMED} more`;
 }
 
 /** "Bob Brown, Dave Diaz" (the first few of a big group, then "and 7 more"): everyone who may decide. */
 function namedApprovers(approvers: ApprovalRecord['approvers']): string {
   if (approvers.length === 0) return 'an approver named in PIM';
-  const named = approvers.slice(0, MAX_OTHERS_NAMED).map((a) => a.displayName ?? 'an approver').join(', ');
+  const named = approvers
+    .slice(0, MAX_OTHERS_NAMED)
+    .map((a) => a.displayName ?? 'an approver')
+    .join(', ');
   return approvers.length > MAX_OTHERS_NAMED ? `${named} and ${approvers.length - MAX_OTHERS_NAMED} more` : named;
 }
 
@@ -141,7 +159,9 @@ export function scopeInWords(record: Pick<ApprovalRecord, 'surface' | 'request'>
 /** The requester's active access as the card lists it, capped (the rest as a count). */
 function heldLines(record: ApprovalRecord): Array<{ line: string }> {
   const held = record.context?.activeAccess ?? [];
-  const lines = held.slice(0, MAX_HELD_ACCESS).map((h) => ({ line: `${h.name}: ${h.endDateTime ? `until ${cardDateTime(new Date(h.endDateTime))}` : 'permanent'}` }));
+  const lines = held
+    .slice(0, MAX_HELD_ACCESS)
+    .map((h) => ({ line: `${h.name}: ${h.endDateTime ? `until ${cardDateTime(new Date(h.endDateTime))}` : 'permanent'}` }));
   if (held.length > MAX_HELD_ACCESS) lines.push({ line: `and ${held.length - MAX_HELD_ACCESS} more` });
   return lines;
 }
@@ -186,14 +206,21 @@ export function approverCard(record: ApprovalRecord, copy: CardCopy, error?: str
   const scheduled = scheduledStart(record);
   const held = record.context?.activeAccess;
   return renderCard('approvalRequest', {
-    headline: outcomeTitle(record.decision?.outcome ?? 'pending', pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record)),
+    headline: outcomeTitle(
+      record.decision?.outcome ?? 'pending',
+      pending ? `${who} asks for ${what}` : decisionLine(record.decision!, record),
+    ),
     detail: pending
       ? `${copy.role === 'channel' ? `${channelDeciders(record)} ` : ''}${scheduled ? `The access would start ${cardDateTime(scheduled)}, not now. ` : ''}Approve or deny before ${cardDateTime(new Date(record.expiresAt))}; PIM drops the request after 24 hours. A reason is required to deny.`
       : `${who}'s request for ${what}.${verificationNote(record.decision!)}`,
     color: TITLE_COLOR,
     error: pending && error ? error : '',
     facts: approverFacts(record, copy),
-    historyTitle: record.historyUnknown ? '' : history.length > 0 ? `${who}'s recent activations of this role` : `No earlier activations of this role by ${who}`,
+    historyTitle: record.historyUnknown
+      ? ''
+      : history.length > 0
+        ? `${who}'s recent activations of this role`
+        : `No earlier activations of this role by ${who}`,
     showHistory: !record.historyUnknown,
     history,
     showHeld: held !== undefined,
@@ -218,14 +245,16 @@ export function requesterCard(record: ApprovalRecord, copy: CardCopy): Attachmen
     detail = `Waiting for approval from ${names}. I'll tell you the moment they decide. PIM drops the request if nobody decides by ${cardDateTime(new Date(record.expiresAt))}.`;
   } else {
     headline = decisionLine(d, record);
-    detail = {
-      approved: start && startsLater(start, new Date(d.at))
-        ? `${role} is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(approvedEnd(record, d))}; nothing is active before then.`
-        : `${role} is active for you until ${cardDateTime(approvedEnd(record, d))}.`,
-      denied: `${role} was not activated. ${nextAfterDenial(d)}`,
-      canceled: `Nothing was activated. You can ask again any time.`,
-      expired: `${role} was not activated. You can ask again.`,
-    }[d.outcome] + verificationNote(d);
+    detail =
+      {
+        approved:
+          start && startsLater(start, new Date(d.at))
+            ? `${role} is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(approvedEnd(record, d))}; nothing is active before then.`
+            : `${role} is active for you until ${cardDateTime(approvedEnd(record, d))}.`,
+        denied: `${role} was not activated. ${nextAfterDenial(d)}`,
+        canceled: `Nothing was activated. You can ask again any time.`,
+        expired: `${role} was not activated. You can ask again.`,
+      }[d.outcome] + verificationNote(d);
   }
   return renderCard('approvalStatus', {
     headline: outcomeTitle(d?.outcome ?? 'pending', headline),

@@ -67,7 +67,9 @@ export function approverStepUpCard(card: Attachment, notice: ApproverStepUpNotic
         ],
       },
     ],
-    actions: [{ type: 'Action.OpenUrl', title: notice.decision === 'approve' ? 'Sign in to approve' : 'Sign in to deny', url, style: 'positive' }],
+    actions: [
+      { type: 'Action.OpenUrl', title: notice.decision === 'approve' ? 'Sign in to approve' : 'Sign in to deny', url, style: 'positive' },
+    ],
   });
   // Under the headline and its line of detail: the first thing read after who asks for what.
   const at = Math.min(2, body.length);
@@ -81,7 +83,8 @@ export function approverStepUpCard(card: Attachment, notice: ApproverStepUpNotic
 function hint(notice: ApproverStepUpNotice): string {
   const then = `After you sign in, your ${notice.decision === 'approve' ? 'approval' : 'denial'} is made as you and every copy of this card updates. The link works once, until ${cardTime(notice.linkExpiresAt)}.`;
   if (notice.stillMissing === 'mfa') return `Your last sign-in did not use MFA; sign in again with MFA. ${then}`;
-  if (notice.stillMissing === 'authContext') return `Your last sign-in did not meet authentication context ${notice.requirement.kind === 'acrs' ? notice.requirement.id : ''}; try again or ask your administrator. ${then}`;
+  if (notice.stillMissing === 'authContext')
+    return `Your last sign-in did not meet authentication context ${notice.requirement.kind === 'acrs' ? notice.requirement.id : ''}; try again or ask your administrator. ${then}`;
   if (notice.stillMissing === 'freshSignIn') return `Your last sign-in is too old; sign in again. ${then}`;
   return then;
 }

@@ -37,5 +37,5 @@ export function escalationRequesterText(record: ApprovalRecord, reached: Approva
   const names = reachedNames(reached);
   const remindedAt = record.approversRemindedAt ? utcTime(record.approversRemindedAt) : 'earlier';
   const told = names ? `I reminded ${names} at ${remindedAt}` : `I could not remind ${approverNames(record.approvers)} in a chat`;
-  return `Your request for ${requestedAccess(record)} is still waiting. ${told}${inChannel ? ' and have now raised it in the approvers\' channel' : ''}. PIM drops it at ${utcTime(record.expiresAt)} if nobody decides; you may want to contact them directly.`;
+  return `Your request for ${requestedAccess(record)} is still waiting. ${told}${inChannel ? " and have now raised it in the approvers' channel" : ''}. PIM drops it at ${utcTime(record.expiresAt)} if nobody decides; you may want to contact them directly.`;
 }

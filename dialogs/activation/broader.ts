@@ -24,7 +24,12 @@ function namedScopeId(said: string, choices: readonly RoleChoice[]): string | un
 }
 
 /** One line per alternative, saying plainly whether it is wider than what was asked for. */
-export function describeAlternatives(role: string, saidScope: string, alternatives: readonly RoleChoice[], choices: readonly RoleChoice[]): string {
+export function describeAlternatives(
+  role: string,
+  saidScope: string,
+  alternatives: readonly RoleChoice[],
+  choices: readonly RoleChoice[],
+): string {
   const named = namedScopeId(saidScope, choices);
   const lines = alternatives.map((c) => {
     const id = scopeIdOf(c.key);

@@ -25,7 +25,11 @@ export async function followUpActivations(
   const reference = TurnContext.getConversationReference(context.activity);
   const now = deps.now();
   // Waiting for approval or a later start can't become active now; those are followed elsewhere.
-  const watch = granted.filter((g) => ['provisioned', 'granted', 'pendingProvisioning'].includes(g.request.status) && g.request.startDateTime.getTime() <= now.getTime() + 60_000);
+  const watch = granted.filter(
+    (g) =>
+      ['provisioned', 'granted', 'pendingProvisioning'].includes(g.request.status) &&
+      g.request.startDateTime.getTime() <= now.getTime() + 60_000,
+  );
   await Promise.all(
     watch.map(async ({ request, label }) => {
       const waiting = deps.pim.waitUntilActive(user, request, { timeoutMs: FOLLOW_UP_TIMEOUT_MS }).catch((error: unknown) => {
@@ -35,7 +39,9 @@ export async function followUpActivations(
       let timer: NodeJS.Timeout | undefined;
       const inTurn = await Promise.race([
         waiting,
-        new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deps.inTurnWaitMs ?? DEFAULT_IN_TURN_WAIT_MS))),
+        new Promise<typeof TIMED_OUT>(
+          (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deps.inTurnWaitMs ?? DEFAULT_IN_TURN_WAIT_MS)),
+        ),
       ]);
       clearTimeout(timer);
       if (inTurn !== TIMED_OUT) {
@@ -47,11 +53,13 @@ export async function followUpActivations(
         return;
       }
       const proactive = deps.proactive;
-      void waiting.then(async (active) => {
-        if (!active) return;
-        await proactive.send(reference, inPlaceMessage(label, active));
-        deps.reminders.track(reference, user, [active], { [active.key]: label });
-      }).catch((error: unknown) => deps.logger.warn('could not send the follow-up', { error: (error as Error)?.name }));
+      void waiting
+        .then(async (active) => {
+          if (!active) return;
+          await proactive.send(reference, inPlaceMessage(label, active));
+          deps.reminders.track(reference, user, [active], { [active.key]: label });
+        })
+        .catch((error: unknown) => deps.logger.warn('could not send the follow-up', { error: (error as Error)?.name }));
     }),
   );
   return inPlace;
@@ -59,5 +67,7 @@ export async function followUpActivations(
 
 function inPlaceMessage(label: string, active: ActiveAssignment) {
   const until = active.endDateTime ? ` until ${cardTime(active.endDateTime)}` : '';
-  return MessageFactory.attachment(infoCard({ title: `${label} is in place`, text: `Your access is active now${until}.`, tone: 'success' }));
+  return MessageFactory.attachment(
+    infoCard({ title: `${label} is in place`, text: `Your access is active now${until}.`, tone: 'success' }),
+  );
 }

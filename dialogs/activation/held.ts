@@ -13,7 +13,11 @@ export type { Held };
 export type HeldMap = Record<string, Held>;
 
 /** What the user holds and has waiting, read from PIM; empty when PIM can't say (the create is still refused). */
-export async function readHeld(deps: DialogDeps, user: UserContext, surfaces?: readonly Surface[]): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
+export async function readHeld(
+  deps: DialogDeps,
+  user: UserContext,
+  surfaces?: readonly Surface[],
+): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
   const listed = (surface?: Surface) => deps.pim.listRequests(user, surface).catch(() => [] as ActivationRequest[]);
   const held = (surface?: Surface) => deps.pim.listActive(user, surface).catch(() => [] as ActiveAssignment[]);
   // Only the surfaces asked about, when known: a role named outright costs no read of the others.
@@ -33,16 +37,35 @@ export function heldFrom(active: readonly ActiveAssignment[], requests: readonly
   const held: HeldMap = {};
   for (const r of requests) {
     if ((r.action ?? 'activate') !== 'activate') continue;
-    const waiting = r.status === 'pendingApproval' ? 'approval' : r.startDateTime.getTime() > now.getTime() && r.status !== 'denied' && r.status !== 'canceled' && r.status !== 'failed' && r.status !== 'revoked' ? 'scheduled' : undefined;
+    const waiting =
+      r.status === 'pendingApproval'
+        ? 'approval'
+        : r.startDateTime.getTime() > now.getTime() &&
+            r.status !== 'denied' &&
+            r.status !== 'canceled' &&
+            r.status !== 'failed' &&
+            r.status !== 'revoked'
+          ? 'scheduled'
+          : undefined;
     if (!waiting) continue;
     held[comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId))] = {
-      kind: 'pending', requestId: r.id, surface: r.surface, waitingFor: waiting, since: r.createdDateTime.toISOString(), start: r.startDateTime.toISOString(),
+      kind: 'pending',
+      requestId: r.id,
+      surface: r.surface,
+      waitingFor: waiting,
+      since: r.createdDateTime.toISOString(),
+      start: r.startDateTime.toISOString(),
     };
   }
   // Something already active says more than a request about it.
   for (const a of active) {
     if (a.endDateTime !== null && a.endDateTime.getTime() <= now.getTime()) continue;
-    held[comparableTarget(a.key)] = { kind: 'active', end: a.endDateTime?.toISOString() ?? null, scopeName: a.scope.displayName, activated: a.assignmentType === 'activated' };
+    held[comparableTarget(a.key)] = {
+      kind: 'active',
+      end: a.endDateTime?.toISOString() ?? null,
+      scopeName: a.scope.displayName,
+      activated: a.assignmentType === 'activated',
+    };
   }
   return held;
 }
@@ -52,9 +75,20 @@ export function heldFor(map: HeldMap | undefined, key: string): Held | undefined
 }
 
 /** The reminder the "already active" answer promises (shortly before the end, with a button to activate it again). */
-export function remindOf(context: TurnContext, deps: DialogDeps, user: UserContext, active: readonly ActiveAssignment[], items: ReadonlyArray<{ key: string; label: string }>): void {
+export function remindOf(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  active: readonly ActiveAssignment[],
+  items: ReadonlyArray<{ key: string; label: string }>,
+): void {
   const wanted = new Map(items.map((i) => [comparableTarget(i.key), i]));
   const mine = active.filter((a) => wanted.has(comparableTarget(a.key)) && a.assignmentType === 'activated');
   if (mine.length === 0) return;
-  deps.reminders.track(TurnContext.getConversationReference(context.activity), user, mine, Object.fromEntries(mine.map((a) => [a.key, wanted.get(comparableTarget(a.key))!.label])));
+  deps.reminders.track(
+    TurnContext.getConversationReference(context.activity),
+    user,
+    mine,
+    Object.fromEntries(mine.map((a) => [a.key, wanted.get(comparableTarget(a.key))!.label])),
+  );
 }

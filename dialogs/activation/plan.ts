@@ -61,7 +61,10 @@ export function planActivations(items: readonly RoleChoice[], fields: DraftField
     }
     // PIM would take a start after the eligibility ends and then never activate it.
     if (choice.eligibleUntil && (start ?? now).getTime() >= Date.parse(choice.eligibleUntil)) {
-      refused.push({ choice, reason: `Your eligibility for it ends ${utcDateTime(new Date(choice.eligibleUntil))}, before the start you asked for.` });
+      refused.push({
+        choice,
+        reason: `Your eligibility for it ends ${utcDateTime(new Date(choice.eligibleUntil))}, before the start you asked for.`,
+      });
       continue;
     }
     const { maxDurationMinutes: max, minDurationMinutes: min, requiresJustification, requiresTicket } = choice.constraints;

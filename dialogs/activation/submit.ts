@@ -26,7 +26,13 @@ export interface SubmitItem {
 }
 
 export function toSubmitItems(planned: readonly PlannedItem[]): SubmitItem[] {
-  return planned.map((p) => ({ key: p.choice.key, label: p.choice.label, input: p.input, constraints: p.choice.constraints, ...(p.note ? { note: p.note } : {}) }));
+  return planned.map((p) => ({
+    key: p.choice.key,
+    label: p.choice.label,
+    input: p.input,
+    constraints: p.choice.constraints,
+    ...(p.note ? { note: p.note } : {}),
+  }));
 }
 
 /**
@@ -40,7 +46,13 @@ export function toSubmitItems(planned: readonly PlannedItem[]): SubmitItem[] {
  * the dry run's was, for one request upstream instead of two — the write quota Graph enforces per
  * app and tenant counts both.
  */
-export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, user: UserContext, items: readonly SubmitItem[], refused: readonly RefusedItem[]): Promise<void> {
+export async function checkAndSubmit(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  items: readonly SubmitItem[],
+  refused: readonly RefusedItem[],
+): Promise<void> {
   prepareApprovals(deps, user, items);
   const outcomes = await activateAll(deps, user, items);
   if ('failure' in outcomes) {
@@ -63,17 +75,34 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
   const waiting = deps.approvals?.adopt ? checks.filter((c) => isPendingRequestConflict(c.error)) : [];
   // Already active: information (until when, on which scope), not a failure.
   const already = checks.filter((c) => isAlreadyActive(c.error));
-  const failed = checks.filter((c) => c.error !== undefined && !stepUp.some((s) => s.item === c.item) && !waiting.includes(c) && !already.includes(c));
+  const failed = checks.filter(
+    (c) => c.error !== undefined && !stepUp.some((s) => s.item === c.item) && !waiting.includes(c) && !already.includes(c),
+  );
   const read = already.length > 0 ? await readHeld(deps, user) : undefined;
   const held = read?.held ?? {};
-  if (read) remindOf(context, deps, user, read.active, already.map((a) => a.item));
+  if (read)
+    remindOf(
+      context,
+      deps,
+      user,
+      read.active,
+      already.map((a) => a.item),
+    );
 
   if (items.length === 1 && refused.length === 0 && already.length === 1) {
     const item = already[0]!.item;
     const found = heldFor(held, item.key);
-    await context.sendActivity(MessageFactory.attachment(found
-      ? heldCard({ key: item.key, label: item.label, held: found, now: deps.now() })
-      : noticeCard({ title: `${item.label} is already active`, text: 'PIM already has it active for you. Nothing new was requested.', hint: NO_EXTEND_LINE })));
+    await context.sendActivity(
+      MessageFactory.attachment(
+        found
+          ? heldCard({ key: item.key, label: item.label, held: found, now: deps.now() })
+          : noticeCard({
+              title: `${item.label} is already active`,
+              text: 'PIM already has it active for you. Nothing new was requested.',
+              hint: NO_EXTEND_LINE,
+            }),
+      ),
+    );
     return;
   }
   // A single item that PIM refuses gets the full explanation; a results card of one row would say less.
@@ -87,7 +116,15 @@ export async function checkAndSubmit(context: TurnContext, deps: DialogDeps, use
     ...failed.map((f) => ({ label: f.item.label, status: 'Not requested', detail: itemFailure(f.error), tone: 'error' as Tone })),
   ];
   const created = checks.flatMap((c) => (c.outcome.ok ? [c.outcome] : []));
-  await reportOutcomes(context, deps, user, ready, created, preface, waiting.map((w) => ({ item: w.item, error: w.error as PimError })));
+  await reportOutcomes(
+    context,
+    deps,
+    user,
+    ready,
+    created,
+    preface,
+    waiting.map((w) => ({ item: w.item, error: w.error as PimError })),
+  );
 
   if (stepUp.length > 0 && !deps.stepUp) {
     await sendFailure(context, deps, stepUp[0]!.error, stepUp.map((s) => s.item.label).join(', '));
@@ -152,10 +189,19 @@ export async function submitPlanned(
 }
 
 /** activateMany reports per item; a throw is a failure of the whole call (e.g. PIM unreachable). */
-async function activateAll(deps: DialogDeps, user: UserContext, items: readonly SubmitItem[]): Promise<{ list: ActivationOutcome[] } | { failure: unknown }> {
+async function activateAll(
+  deps: DialogDeps,
+  user: UserContext,
+  items: readonly SubmitItem[],
+): Promise<{ list: ActivationOutcome[] } | { failure: unknown }> {
   if (items.length === 0) return { list: [] };
   try {
-    return { list: await deps.pim.activateMany(user, items.map((r) => r.input)) };
+    return {
+      list: await deps.pim.activateMany(
+        user,
+        items.map((r) => r.input),
+      ),
+    };
   } catch (failure) {
     return { failure };
   }
@@ -172,7 +218,10 @@ async function reportOutcomes(
   waiting: ReadonlyArray<{ readonly item: SubmitItem; readonly error: PimError }>,
 ): Promise<void> {
   const items = [...ready, ...waiting.map((w) => w.item)];
-  const outcomes = await resolveWaiting(deps, user, [...created, ...waiting.map((w): ActivationOutcome => ({ ok: false, input: w.item.input, error: w.error }))]);
+  const outcomes = await resolveWaiting(deps, user, [
+    ...created,
+    ...waiting.map((w): ActivationOutcome => ({ ok: false, input: w.item.input, error: w.error })),
+  ]);
   const granted = outcomes.flatMap((o, i) => (o.ok ? [{ request: o.request, label: items[i]!.label }] : []));
   if (preface.length === 0 && outcomes.length === 1) {
     const [outcome] = outcomes;
@@ -181,7 +230,9 @@ async function reportOutcomes(
     } else if (outcome!.ok) {
       // One item: wait (briefly) first, so the one result card can say the access is in place.
       // A scheduled start is not waited for: the card says when it starts.
-      const inPlace = startsLater(outcome.request.startDateTime, outcome.request.createdDateTime) ? new Set<string>() : await followUpActivations(context, deps, user, granted, false);
+      const inPlace = startsLater(outcome.request.startDateTime, outcome.request.createdDateTime)
+        ? new Set<string>()
+        : await followUpActivations(context, deps, user, granted, false);
       const request = inPlace.has(outcome.request.id) ? { ...outcome.request, status: 'provisioned' as const } : outcome.request;
       await context.sendActivity(MessageFactory.attachment(activationResultCard(request, items[0]!.constraints)));
     } else {
@@ -192,21 +243,35 @@ async function reportOutcomes(
     const rows = [...preface, ...outcomes.map((o, i) => outcomeRow(o, items[i]!, now))];
     const headline = countsHeadline(rows);
     await context.sendActivity(MessageFactory.attachment(resultsCard({ headline, items: rows })));
-    for (const o of outcomes) if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await toApprovals(context, deps, user, o);
+    for (const o of outcomes)
+      if (o.ok && o.request.status === 'pendingApproval' && deps.approvals) await toApprovals(context, deps, user, o);
   }
   if (granted.length > 0) {
-    await deps.recent.touch(context, granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key));
+    await deps.recent.touch(
+      context,
+      granted.map((g) => g.request.key ?? items.find((r) => r.label === g.label)!.key),
+    );
     const startingNow = granted.filter((g) => !startsLater(g.request.startDateTime, g.request.createdDateTime));
-    if (!(preface.length === 0 && outcomes.length === 1) && startingNow.length > 0) await followUpActivations(context, deps, user, startingNow);
+    if (!(preface.length === 0 && outcomes.length === 1) && startingNow.length > 0)
+      await followUpActivations(context, deps, user, startingNow);
   }
   for (const o of outcomes) if (!o.ok) deps.logger.warn('activation item failed', { kind: isPimError(o.error) ? o.error.kind : 'unknown' });
 }
 
 /** A request waiting for approval goes to the approval flow: a new one, or one PIM already had (taken over). */
-async function toApprovals(context: TurnContext, deps: DialogDeps, user: UserContext, outcome: Extract<ItemOutcome, { ok: true }>): Promise<void> {
+async function toApprovals(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  outcome: Extract<ItemOutcome, { ok: true }>,
+): Promise<void> {
   if (outcome.adopted && deps.approvals?.adopt) await deps.approvals.adopt(inTurnReply(context), user, outcome.request);
   // The key the item was submitted under, which prepare() was given (PIM's answer does not carry it).
-  else await deps.approvals?.submitted(inTurnReply(context), user, { ...outcome.request, key: outcome.request.key ?? outcome.input.eligibilityKey });
+  else
+    await deps.approvals?.submitted(inTurnReply(context), user, {
+      ...outcome.request,
+      key: outcome.request.key ?? outcome.input.eligibilityKey,
+    });
 }
 
 /** Who approves, and where they can be reached, is read while PIM answers (see ApprovalRequests.prepare). */
@@ -224,7 +289,12 @@ export function countsHeadline(rows: readonly ResultItemView[]): string {
     [count(['Waiting for approval']), 'waiting for approval'],
     [count(['Not requested', 'Not activated', 'Denied']), 'refused'],
   ];
-  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(' · ') || 'Nothing was requested';
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, what]) => `${n} ${what}`)
+      .join(' · ') || 'Nothing was requested'
+  );
 }
 
 function isAlreadyActive(error: unknown): boolean {
@@ -232,9 +302,10 @@ function isAlreadyActive(error: unknown): boolean {
 }
 
 function alreadyRow(item: SubmitItem, held: Held | undefined): ResultItemView {
-  const detail = held?.kind === 'active'
-    ? `On ${held.scopeName}${held.end ? `, until ${cardTime(new Date(held.end))}` : ''}. Nothing new was requested.`
-    : 'It is already on for you. Nothing new was requested.';
+  const detail =
+    held?.kind === 'active'
+      ? `On ${held.scopeName}${held.end ? `, until ${cardTime(new Date(held.end))}` : ''}. Nothing new was requested.`
+      : 'It is already on for you. Nothing new was requested.';
   return { label: item.label, status: 'Already active', detail, tone: 'info' };
 }
 
@@ -249,9 +320,15 @@ function outcomeRow(outcome: ItemOutcome, item: SubmitItem, now: Date): ResultIt
 
 function describeStatus(request: ActivationRequest, now: Date): { status: string; detail: string; tone: Tone } {
   const later = startsLater(request.startDateTime, now);
-  const window = later ? `${zonedDateTime(request.startDateTime)} – ${zonedDateTime(request.endDateTime)}` : `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
+  const window = later
+    ? `${zonedDateTime(request.startDateTime)} – ${zonedDateTime(request.endDateTime)}`
+    : `${cardTime(request.startDateTime)} – ${cardTime(request.endDateTime)}`;
   if (request.status !== 'pendingApproval' && request.status !== 'denied' && later) {
-    return { status: 'Scheduled', detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my roles" to cancel it.`, tone: 'info' };
+    return {
+      status: 'Scheduled',
+      detail: `Scheduled to start ${zonedDateTime(request.startDateTime)} and end ${zonedDateTime(request.endDateTime)}; nothing is active before then. Say "my roles" to cancel it.`,
+      tone: 'info',
+    };
   }
   switch (request.status) {
     case 'provisioned':
@@ -271,4 +348,3 @@ function describeStatus(request: ActivationRequest, now: Date): { status: string
       return { status: 'Sent', detail: `Requested for ${window}.`, tone: 'info' };
   }
 }
-

@@ -26,15 +26,19 @@ import { verificationOf, verificationsOf, type Verifications } from './verifiedD
 export const ADMIN_MORE_ACTION = 'adminMore';
 
 export const REFUSAL =
-  'Sorry, questions about everyone\'s access are for PIM administrators (an active Privileged Role Administrator or Global Administrator role, ' +
+  "Sorry, questions about everyone's access are for PIM administrators (an active Privileged Role Administrator or Global Administrator role, " +
   'or membership of the admin group). You can still ask about your own access, for example "what did I activate this week" or "my roles".';
 const EXPIRED = 'That list is no longer available. Please ask the question again.';
-const AZURE_NOT_WIRED = 'Questions about Azure resource roles are not available in this bot: no Azure Resource Manager is configured. I can answer for Microsoft Entra roles and PIM groups.';
-const AZURE_NEEDS_ROLE = 'Azure resource roles are read with your own Azure access, so I answer them for an active Privileged Role Administrator or Global Administrator. I can answer for Microsoft Entra roles and PIM groups.';
+const AZURE_NOT_WIRED =
+  'Questions about Azure resource roles are not available in this bot: no Azure Resource Manager is configured. I can answer for Microsoft Entra roles and PIM groups.';
+const AZURE_NEEDS_ROLE =
+  'Azure resource roles are read with your own Azure access, so I answer them for an active Privileged Role Administrator or Global Administrator. I can answer for Microsoft Entra roles and PIM groups.';
 
 type TableView = Omit<AdminTableView, 'rows' | 'remaining' | 'cursor' | 'firstRow' | 'total'>;
 /** What a question comes to: a sentence, or a table that may run over several pages. */
-type Reply = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'table'; readonly view: TableView; readonly rows: readonly (readonly string[])[] };
+type Reply =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'table'; readonly view: TableView; readonly rows: readonly (readonly string[])[] };
 const text = (t: string): Reply => ({ kind: 'text', text: t });
 const table = (view: TableView, rows: readonly (readonly string[])[]): Reply => ({ kind: 'table', view, rows });
 
@@ -45,7 +49,13 @@ const processLocalCursors = new MemoryStorage();
  * Answers the turn when it is an admin question or a "show more"; false = not for us, route on.
  * `asked`: the question as understanding/understand.ts read it (a phrasing the grammar does not know).
  */
-export async function answerAdminQuestion(context: TurnContext, deps: DialogDeps, user: UserContext, input: MessageInput, asked?: Parse): Promise<boolean> {
+export async function answerAdminQuestion(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  input: MessageInput,
+  asked?: Parse,
+): Promise<boolean> {
   const admin = deps.admin;
   if (!admin) return false;
   const cursors = new AnswerCursors(deps.adminCursorStorage ?? (processLocalCursors as KeyValueStorage));
@@ -70,7 +80,8 @@ export async function answerAdminQuestion(context: TurnContext, deps: DialogDeps
     const reply = await answer(deps, admin, asker, question, now);
     // Pages after the first re-read PIM: a rescan is not repeated, its alerts are listed again.
     const again: Parse = question.intent === 'rescan' ? { intent: 'alerts', slots: {} } : question;
-    const cursorId = reply.kind === 'table' && reply.rows.length > ADMIN_PAGE_SIZE ? await cursors.save(again, user.userId, now, now) : undefined;
+    const cursorId =
+      reply.kind === 'table' && reply.rows.length > ADMIN_PAGE_SIZE ? await cursors.save(again, user.userId, now, now) : undefined;
     await send(context, reply, 0, cursorId);
   });
   return true;
@@ -84,7 +95,10 @@ async function answering(context: TurnContext, deps: DialogDeps, run: () => Prom
     const code = isPimError(error) ? error.details.upstreamCode : undefined;
     if (code === 'AzureNotWired') await context.sendActivity(AZURE_NOT_WIRED);
     else if (code === 'AzureNeedsRole') await context.sendActivity(AZURE_NEEDS_ROLE);
-    else if (code === 'RescanNeedsRole') await context.sendActivity('Rescanning alerts needs an active Privileged Role Administrator or Global Administrator role; I can still show the alerts from the last scan.');
+    else if (code === 'RescanNeedsRole')
+      await context.sendActivity(
+        'Rescanning alerts needs an active Privileged Role Administrator or Global Administrator role; I can still show the alerts from the last scan.',
+      );
     else await sendFailure(context, deps, error);
   }
 }
@@ -112,22 +126,42 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         }
         if (!principal && !role) {
           if (refused) return refused;
-          return text(unknownName(parse.slots.user !== undefined ? 'person' : parse.slots.role !== undefined ? 'role' : 'person or role', subjectText));
+          return text(
+            unknownName(
+              parse.slots.user !== undefined ? 'person' : parse.slots.role !== undefined ? 'role' : 'person or role',
+              subjectText,
+            ),
+          );
         }
       }
       const self = principal?.id === user.userId;
       if (!self && refused) return refused;
       if (role && role.surface !== 'entraRole') return text('Activity is listed per Microsoft Entra role or per person.');
       const result = await admin.activity(asker, {
-        from: range.from, to: range.to, ...(subjectText !== undefined ? { only: 'activations' as const } : {}),
-        ...(principal ? { principalId: principal.id } : {}), ...(role && role.surface === 'entraRole' ? { roleId: role.roleId } : {}),
+        from: range.from,
+        to: range.to,
+        ...(subjectText !== undefined ? { only: 'activations' as const } : {}),
+        ...(principal ? { principalId: principal.id } : {}),
+        ...(role && role.surface === 'entraRole' ? { roleId: role.roleId } : {}),
       });
       const verified = await verificationsOf(deps.approvals, user.tenantId, result.items, range.from, range.to);
       const who = self ? 'You' : principal?.name;
-      const title = principal ? `What ${who} activated ${range.label}` : role && role.surface === 'entraRole' ? `Activations of ${role.roleName} ${range.label}` : `PIM activity ${range.label}`;
-      return table({
-        title, readAt: result.readAt, headers: ['When', 'What happened'], widths: [1, 3], emptyText: 'Nothing in that period.', notes: result.notes,
-      }, result.items.map((e) => verifiedRow(e, user.userId, verified)));
+      const title = principal
+        ? `What ${who} activated ${range.label}`
+        : role && role.surface === 'entraRole'
+          ? `Activations of ${role.roleName} ${range.label}`
+          : `PIM activity ${range.label}`;
+      return table(
+        {
+          title,
+          readAt: result.readAt,
+          headers: ['When', 'What happened'],
+          widths: [1, 3],
+          emptyText: 'Nothing in that period.',
+          notes: result.notes,
+        },
+        result.items.map((e) => verifiedRow(e, user.userId, verified)),
+      );
     }
     case 'settings': {
       const dir = await admin.directory(asker, partsFor(parse));
@@ -157,34 +191,60 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         ['Authentication context', s.authenticationContext ?? 'None'],
         ['Justification', s.requiresJustification ? 'Required' : 'Not required'],
         ['Ticket', s.requiresTicket ? 'Required' : 'Not required'],
-        ['Eligible assignments', s.maxEligibilityDays === null ? flag(true, 'May be permanent') : `Expire after ${s.maxEligibilityDays} days`],
+        [
+          'Eligible assignments',
+          s.maxEligibilityDays === null ? flag(true, 'May be permanent') : `Expire after ${s.maxEligibilityDays} days`,
+        ],
         ['Active assignments', s.maxAssignmentDays === null ? flag(true, 'May be permanent') : `Expire after ${s.maxAssignmentDays} days`],
-        ...s.notifications.filter((n) => n.event === 'activation').map((n) => [
-          `Notify ${n.recipient} on activation`,
-          `${n.level}${n.defaultRecipients ? ', default recipients' : ''}${n.additionalRecipients.length ? `, also ${n.additionalRecipients.join(', ')}` : ''}`,
-        ]),
+        ...s.notifications
+          .filter((n) => n.event === 'activation')
+          .map((n) => [
+            `Notify ${n.recipient} on activation`,
+            `${n.level}${n.defaultRecipients ? ', default recipients' : ''}${n.additionalRecipients.length ? `, also ${n.additionalRecipients.join(', ')}` : ''}`,
+          ]),
       ];
-      return table({
-        title: `Settings of ${roleLabel(resolved.value)}`, readAt: deps.now(), headers: ['Setting', 'Value'], widths: [2, 3], emptyText: '',
-        notes: risky.length > 0 ? [`⚠️ Worth a look: ${risky.join(', ')}.`] : ['✅ No risky values.'],
-      }, rows);
+      return table(
+        {
+          title: `Settings of ${roleLabel(resolved.value)}`,
+          readAt: deps.now(),
+          headers: ['Setting', 'Value'],
+          widths: [2, 3],
+          emptyText: '',
+          notes: risky.length > 0 ? [`⚠️ Worth a look: ${risky.join(', ')}.`] : ['✅ No risky values.'],
+        },
+        rows,
+      );
     }
     case 'decisions': {
       // An approver who is not an administrator may still ask what they decided: from their own decisions.
       if (!refused) break;
-      const who = resolveUser(parse.slots.user ?? '', user.userId, { roles: [], users: [], groups: [], azureScopes: [], azureRoles: [], alerts: [] });
+      const who = resolveUser(parse.slots.user ?? '', user.userId, {
+        roles: [],
+        users: [],
+        groups: [],
+        azureScopes: [],
+        azureRoles: [],
+        alerts: [],
+      });
       if (!who.ok || who.value.id !== user.userId || !deps.approvals?.decidedBy) return refused;
       const period = parse.slots.period ? parsePeriod(parse.slots.period, now) : undefined;
       const range: Period = period ?? { from: new Date(now.getTime() - 7 * 86_400_000), to: now, label: 'the last 7 days' };
       const mine = await deps.approvals.decidedBy(user, range.from, range.to);
-      return table({
-        title: `What you approved or denied ${range.label}`, readAt: now, headers: ['When', 'What happened'], widths: [1, 3],
-        emptyText: 'You decided nothing through this bot in that period.', notes: [OWN_DECISIONS_NOTE],
-      }, mine.map((d) => {
-        const [when, what] = activityRow(ownDecisionEntry(d, user), user.userId);
-        const how = verificationPhrase(d.verifiedBy);
-        return [when!, how ? `${what!} — verified${how}` : what!];
-      }));
+      return table(
+        {
+          title: `What you approved or denied ${range.label}`,
+          readAt: now,
+          headers: ['When', 'What happened'],
+          widths: [1, 3],
+          emptyText: 'You decided nothing through this bot in that period.',
+          notes: [OWN_DECISIONS_NOTE],
+        },
+        mine.map((d) => {
+          const [when, what] = activityRow(ownDecisionEntry(d, user), user.userId);
+          const how = verificationPhrase(d.verifiedBy);
+          return [when!, how ? `${what!} — verified${how}` : what!];
+        }),
+      );
     }
     default:
       break;
@@ -199,42 +259,78 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       if (!resolved.ok) return text(unresolvedRole(resolved, dir, access.kind));
       if (parse.intent === 'holders') {
         const r = await admin.activeHolders(asker, resolved.value);
-        return table({
-          title: `Who holds ${roleLabel(resolved.value)} now`, readAt: r.readAt, headers: ['Who', 'How', 'Since', 'Until'], widths: [5, 2, 2, 2],
-          emptyText: `Nobody holds ${roleLabel(resolved.value)} right now.`, notes: r.notes,
-        }, r.items.map((h) => [
-          principalText(h.principal),
-          `${h.outsidePim ? 'Permanent, assigned outside PIM' : h.assignmentType === 'activated' ? 'PIM activation' : 'Assigned in PIM'}${h.viaGroup ? ' (through a group)' : ''}${h.inheritedFrom ? `, inherited from ${h.inheritedFrom}` : ''}`,
-          h.since ? cardDateTime(h.since) : '—',
-          h.until ? cardDateTime(h.until) : 'Permanent',
-        ]));
+        return table(
+          {
+            title: `Who holds ${roleLabel(resolved.value)} now`,
+            readAt: r.readAt,
+            headers: ['Who', 'How', 'Since', 'Until'],
+            widths: [5, 2, 2, 2],
+            emptyText: `Nobody holds ${roleLabel(resolved.value)} right now.`,
+            notes: r.notes,
+          },
+          r.items.map((h) => [
+            principalText(h.principal),
+            `${h.outsidePim ? 'Permanent, assigned outside PIM' : h.assignmentType === 'activated' ? 'PIM activation' : 'Assigned in PIM'}${h.viaGroup ? ' (through a group)' : ''}${h.inheritedFrom ? `, inherited from ${h.inheritedFrom}` : ''}`,
+            h.since ? cardDateTime(h.since) : '—',
+            h.until ? cardDateTime(h.until) : 'Permanent',
+          ]),
+        );
       }
       const r = await admin.eligibleHolders(asker, resolved.value);
-      return table({
-        title: `Who is eligible for ${roleLabel(resolved.value)}`, readAt: r.readAt, headers: ['Who', 'Since', 'Until'], widths: [3, 2, 2],
-        emptyText: `Nobody is eligible for ${roleLabel(resolved.value)}.`, notes: r.notes,
-      }, r.items.map((e) => [principalText(e.principal) + (e.viaGroup ? ' (through a group)' : '') + (e.inheritedFrom ? `, inherited from ${e.inheritedFrom}` : ''), e.since ? cardDateTime(e.since) : '—', e.until ? cardDateTime(e.until) : 'Permanent']));
+      return table(
+        {
+          title: `Who is eligible for ${roleLabel(resolved.value)}`,
+          readAt: r.readAt,
+          headers: ['Who', 'Since', 'Until'],
+          widths: [3, 2, 2],
+          emptyText: `Nobody is eligible for ${roleLabel(resolved.value)}.`,
+          notes: r.notes,
+        },
+        r.items.map((e) => [
+          principalText(e.principal) +
+            (e.viaGroup ? ' (through a group)' : '') +
+            (e.inheritedFrom ? `, inherited from ${e.inheritedFrom}` : ''),
+          e.since ? cardDateTime(e.since) : '—',
+          e.until ? cardDateTime(e.until) : 'Permanent',
+        ]),
+      );
     }
     case 'pending': {
       const olderThan = parse.slots.duration ? parseDuration(parse.slots.duration) : undefined;
       const r = await admin.pendingApprovals(asker);
       const waiting = (created: Date) => (r.readAt.getTime() - created.getTime()) / 60_000;
       const items = olderThan === undefined ? r.items : r.items.filter((p) => waiting(p.createdDateTime) > olderThan);
-      return table({
-        title: olderThan === undefined ? 'Requests waiting for approval' : `Requests waiting more than ${formatDuration(olderThan)}`,
-        readAt: r.readAt, headers: ['Who', 'Role', 'Waiting', 'For', 'Justification'], widths: [3, 3, 2, 2, 4],
-        emptyText: 'Nothing is waiting for approval.', notes: r.notes,
-      }, items.map((p) => [
-        principalText(p.principal), p.scopeName === 'Directory' ? p.roleName : `${p.roleName} · ${p.scopeName}`, formatDuration(waiting(p.createdDateTime)),
-        p.durationMinutes === null ? '—' : formatDuration(p.durationMinutes), [p.justification, p.ticketNumber ? `ticket ${p.ticketNumber}` : ''].filter(Boolean).join(' · '),
-      ]));
+      return table(
+        {
+          title: olderThan === undefined ? 'Requests waiting for approval' : `Requests waiting more than ${formatDuration(olderThan)}`,
+          readAt: r.readAt,
+          headers: ['Who', 'Role', 'Waiting', 'For', 'Justification'],
+          widths: [3, 3, 2, 2, 4],
+          emptyText: 'Nothing is waiting for approval.',
+          notes: r.notes,
+        },
+        items.map((p) => [
+          principalText(p.principal),
+          p.scopeName === 'Directory' ? p.roleName : `${p.roleName} · ${p.scopeName}`,
+          formatDuration(waiting(p.createdDateTime)),
+          p.durationMinutes === null ? '—' : formatDuration(p.durationMinutes),
+          [p.justification, p.ticketNumber ? `ticket ${p.ticketNumber}` : ''].filter(Boolean).join(' · '),
+        ]),
+      );
     }
     case 'activeNow': {
       const r = await admin.activeAccess(asker);
-      return table({
-        title: 'Who has privileged access now', readAt: r.readAt, headers: ['Who holds what', 'How, until'], widths: [3, 2],
-        emptyText: 'Nobody holds an active assignment right now.', notes: r.notes,
-      }, r.items.map((a) => [accessSentence(a), howHeld(a)]));
+      return table(
+        {
+          title: 'Who has privileged access now',
+          readAt: r.readAt,
+          headers: ['Who holds what', 'How, until'],
+          widths: [3, 2],
+          emptyText: 'Nobody holds an active assignment right now.',
+          notes: r.notes,
+        },
+        r.items.map((a) => [accessSentence(a), howHeld(a)]),
+      );
     }
     case 'decisions': {
       const who = resolveUser(parse.slots.user ?? '', user.userId, dir);
@@ -244,10 +340,17 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
       const r = await admin.activity(asker, { principalId: who.value.id, from: range.from, to: range.to, only: 'decisions' });
       const verified = await verificationsOf(deps.approvals, user.tenantId, r.items, range.from, range.to);
       const name = who.value.id === user.userId ? 'you' : who.value.name;
-      return table({
-        title: `What ${name} approved or denied ${range.label}`, readAt: r.readAt, headers: ['When', 'What happened'], widths: [1, 3],
-        emptyText: `${name === 'you' ? 'You' : name} decided nothing in that period.`, notes: r.notes,
-      }, r.items.map((e) => verifiedRow(e, user.userId, verified)));
+      return table(
+        {
+          title: `What ${name} approved or denied ${range.label}`,
+          readAt: r.readAt,
+          headers: ['When', 'What happened'],
+          widths: [1, 3],
+          emptyText: `${name === 'you' ? 'You' : name} decided nothing in that period.`,
+          notes: r.notes,
+        },
+        r.items.map((e) => verifiedRow(e, user.userId, verified)),
+      );
     }
     case 'whoDecided': {
       const who = resolveUser(parse.slots.user ?? '', user.userId, dir);
@@ -268,15 +371,25 @@ async function answer(deps: DialogDeps, admin: AdminService, asker: Asker, parse
         alert = found.value;
       }
       const at = await admin.refreshAlerts(asker, alert?.id);
-      return alertsTable(admin, asker, alert ? `Rescanned: ${alert.name}` : 'PIM alerts after the rescan', [`Rescan requested ${cardDateTime(at)}; PIM updates alerts when its scan completes.`]);
+      return alertsTable(admin, asker, alert ? `Rescanned: ${alert.name}` : 'PIM alerts after the rescan', [
+        `Rescan requested ${cardDateTime(at)}; PIM updates alerts when its scan completes.`,
+      ]);
     }
     case 'incidents': {
       const found = resolveAlert(parse.slots.alert ?? '', dir);
       if (!found.ok) return text(unknownName('alert', found.text));
       const r = await admin.alertIncidents(asker, found.value.id);
-      return table({
-        title: `Incidents: ${found.value.name}`, readAt: r.readAt, headers: ['Who or what', 'Details'], widths: [2, 3], emptyText: 'This alert has no incidents.', notes: r.notes,
-      }, r.items.map((i) => [i.subject, i.detail]));
+      return table(
+        {
+          title: `Incidents: ${found.value.name}`,
+          readAt: r.readAt,
+          headers: ['Who or what', 'Details'],
+          widths: [2, 3],
+          emptyText: 'This alert has no incidents.',
+          notes: r.notes,
+        },
+        r.items.map((i) => [i.subject, i.detail]),
+      );
     }
     default:
       return text(EXPIRED);
@@ -290,12 +403,22 @@ async function alertsTable(admin: AdminService, asker: Asker, title: string, ext
   const hint = firing[0]
     ? `${firing.length} firing. Say "show incidents for ${firing[0].displayName}" for the details, or "rescan alerts".`
     : 'None is firing. Say "rescan alerts" to check again.';
-  return table({
-    title, readAt: r.readAt, headers: ['Status', 'Alert', 'Incidents', 'Last scan'], widths: [2, 4, 2, 2], emptyText: 'PIM reports no alerts.',
-    notes: [...extraNotes, ...r.notes, hint],
-  }, r.items.map((a) => [
-    a.isActive ? `🔴 Firing · ${capitalize(a.severity)}` : `✅ Quiet · ${capitalize(a.severity)}`, a.displayName, a.isActive ? String(a.incidentCount) : 'none', a.lastScanned ? cardDateTime(a.lastScanned) : '—',
-  ]));
+  return table(
+    {
+      title,
+      readAt: r.readAt,
+      headers: ['Status', 'Alert', 'Incidents', 'Last scan'],
+      widths: [2, 4, 2, 2],
+      emptyText: 'PIM reports no alerts.',
+      notes: [...extraNotes, ...r.notes, hint],
+    },
+    r.items.map((a) => [
+      a.isActive ? `🔴 Firing · ${capitalize(a.severity)}` : `✅ Quiet · ${capitalize(a.severity)}`,
+      a.displayName,
+      a.isActive ? String(a.incidentCount) : 'none',
+      a.lastScanned ? cardDateTime(a.lastScanned) : '—',
+    ]),
+  );
 }
 
 async function send(context: TurnContext, reply: Reply, offset: number, cursorId: string | undefined): Promise<void> {
@@ -310,14 +433,25 @@ function page(view: TableView, rows: readonly (readonly string[])[], offset: num
   const shown = rows.slice(offset, offset + ADMIN_PAGE_SIZE);
   const remaining = rows.length - offset - shown.length;
   const full: AdminTableView = {
-    ...view, rows: shown, remaining, firstRow: offset + 1, total: rows.length,
+    ...view,
+    rows: shown,
+    remaining,
+    firstRow: offset + 1,
+    total: rows.length,
     ...(cursorId && remaining > 0 ? { cursor: `${cursorId}.${offset + ADMIN_PAGE_SIZE}` } : {}),
   };
   return adminTableCard(full);
 }
 
 /** The next page: the stored question is asked again (access checked again) and the page at the position shown. */
-async function showMore(context: TurnContext, deps: DialogDeps, admin: AdminService, cursors: AnswerCursors, user: UserContext, token: unknown): Promise<void> {
+async function showMore(
+  context: TurnContext,
+  deps: DialogDeps,
+  admin: AdminService,
+  cursors: AnswerCursors,
+  user: UserContext,
+  token: unknown,
+): Promise<void> {
   const m = typeof token === 'string' ? /^([0-9a-f-]{36})\.(\d{1,5})$/.exec(token) : null;
   const cursor = m ? await cursors.load(m[1]!, user.userId, deps.now()) : undefined;
   if (!m || !cursor) {
@@ -345,7 +479,11 @@ function partsFor(parse: Parse): DirectoryParts {
 }
 
 /** Why a role (at a scope) was not found, in words. */
-function unresolvedRole(resolved: { ok: false; text: string; azure?: true; unknownScope?: boolean }, dir: AdminDirectory, access: Asker['access']['kind']): string {
+function unresolvedRole(
+  resolved: { ok: false; text: string; azure?: true; unknownScope?: boolean },
+  dir: AdminDirectory,
+  access: Asker['access']['kind'],
+): string {
   if (!resolved.azure) return unknownName('role', resolved.text);
   // No Azure names at all: ARM is not configured, or not this asker's to read.
   if (dir.azureScopes.length === 0) return access === 'role' ? AZURE_NOT_WIRED : AZURE_NEEDS_ROLE;
@@ -354,9 +492,11 @@ function unresolvedRole(resolved: { ok: false; text: string; azure?: true; unkno
 
 async function isOwnEligibility(deps: DialogDeps, user: UserContext, role: RoleRef): Promise<boolean> {
   const mine = await deps.pim.listEligibilities(user);
-  return mine.some(({ eligibility: e }) =>
-    (role.surface === 'entraRole' && e.surface === 'entraRole' && e.roleId.toLowerCase() === role.roleId) ||
-    (role.surface === 'group' && e.surface === 'group' && e.scope.id.toLowerCase() === role.groupId && e.roleId === role.accessId));
+  return mine.some(
+    ({ eligibility: e }) =>
+      (role.surface === 'entraRole' && e.surface === 'entraRole' && e.roleId.toLowerCase() === role.roleId) ||
+      (role.surface === 'group' && e.surface === 'group' && e.scope.id.toLowerCase() === role.groupId && e.roleId === role.accessId),
+  );
 }
 
 function activityRow(e: ActivityEntry, askerId: string): string[] {

@@ -27,7 +27,12 @@ export class AnswerCursors {
 
   async save(parse: Parse, ownerId: string, askedAt: Date, now: Date): Promise<string> {
     const id = randomUUID();
-    const cursor: AnswerCursor = { parse, ownerId, askedAt: askedAt.toISOString(), expiresAt: new Date(now.getTime() + this.ttlMs).toISOString() };
+    const cursor: AnswerCursor = {
+      parse,
+      ownerId,
+      askedAt: askedAt.toISOString(),
+      expiresAt: new Date(now.getTime() + this.ttlMs).toISOString(),
+    };
     // A fresh key: no other writer, so no eTag.
     await this.storage.write({ [KEY_PREFIX + id]: { ...cursor } });
     return id;
@@ -54,7 +59,19 @@ function asCursor(value: unknown): AnswerCursor | undefined {
   const v = value as Record<string, unknown>;
   const parse = v['parse'] as Record<string, unknown> | undefined;
   if (typeof v['ownerId'] !== 'string' || typeof v['askedAt'] !== 'string' || typeof v['expiresAt'] !== 'string') return undefined;
-  if (typeof parse !== 'object' || parse === null || typeof parse['intent'] !== 'string' || typeof parse['slots'] !== 'object' || parse['slots'] === null) return undefined;
+  if (
+    typeof parse !== 'object' ||
+    parse === null ||
+    typeof parse['intent'] !== 'string' ||
+    typeof parse['slots'] !== 'object' ||
+    parse['slots'] === null
+  )
+    return undefined;
   if (Number.isNaN(Date.parse(v['askedAt'])) || Number.isNaN(Date.parse(v['expiresAt']))) return undefined;
-  return { parse: { intent: parse['intent'] as Parse['intent'], slots: { ...(parse['slots'] as Parse['slots']) } }, ownerId: v['ownerId'], askedAt: v['askedAt'], expiresAt: v['expiresAt'] };
+  return {
+    parse: { intent: parse['intent'] as Parse['intent'], slots: { ...(parse['slots'] as Parse['slots']) } },
+    ownerId: v['ownerId'],
+    askedAt: v['askedAt'],
+    expiresAt: v['expiresAt'],
+  };
 }

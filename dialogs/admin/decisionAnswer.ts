@@ -15,7 +15,9 @@ export function decisionAnswer(
   const name = self ? 'You' : person.name;
   const theirs = self ? 'your' : `${person.name}'s`;
   const about = (e: ActivityEntry) => (e.subject ?? e.actor)?.id.toLowerCase() === id;
-  const latest = [...entries].filter((e) => OWN_KINDS.has(e.kind) && e.requestId && about(e)).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+  const latest = [...entries]
+    .filter((e) => OWN_KINDS.has(e.kind) && e.requestId && about(e))
+    .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
   if (!latest) return `${name} made no request in the last 30 days that I can see.`;
   const same = entries.filter((e) => e.requestId?.toLowerCase() === latest.requestId!.toLowerCase());
   const role = latest.roleName || 'a role';
@@ -28,7 +30,10 @@ export function decisionAnswer(
   }
   if (same.some((e) => e.kind === 'cancellation')) return `Nobody decided ${theirs} last request, for ${role}: it was cancelled.`;
   if (same.some((e) => e.kind === 'denial')) return `${capitalize(theirs)} last request, for ${role}, was denied.`;
-  if (same.some((e) => e.kind === 'request' && e.result === 'pending') || (latest.kind === 'request' && !same.some((e) => e.kind === 'activation'))) {
+  if (
+    same.some((e) => e.kind === 'request' && e.result === 'pending') ||
+    (latest.kind === 'request' && !same.some((e) => e.kind === 'activation'))
+  ) {
     return `Nobody has decided ${theirs} last request, for ${role}, yet: it is waiting for approval.`;
   }
   return `${capitalize(theirs)} last request, for ${role}, needed no approval: it was activated at once.`;

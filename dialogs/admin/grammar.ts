@@ -8,7 +8,18 @@ import { MAX_COMMAND_LENGTH } from '../parsing/limits';
 import { tokenize, trimEnd } from '../parsing/tokens';
 import { couldStartDuration, couldStartPeriod, parseDuration, parsePeriod } from './slots';
 
-export type Intent = 'holders' | 'eligible' | 'pending' | 'activity' | 'alerts' | 'incidents' | 'rescan' | 'settings' | 'activeNow' | 'decisions' | 'whoDecided';
+export type Intent =
+  | 'holders'
+  | 'eligible'
+  | 'pending'
+  | 'activity'
+  | 'alerts'
+  | 'incidents'
+  | 'rescan'
+  | 'settings'
+  | 'activeNow'
+  | 'decisions'
+  | 'whoDecided';
 export type SlotName = 'role' | 'scope' | 'subject' | 'user' | 'alert' | 'period' | 'duration';
 
 export interface Parse {
@@ -38,7 +49,10 @@ const PRODUCTIONS: ReadonlyArray<readonly [Intent, string]> = [
   ['activity', '[pim] (activity|activations|history) [{period}]'],
   ['activity', '{subject} (activations|activity|history) [{period}]'],
   ['activity', 'what happened [in+pim] [{period}]'],
-  ['pending', '(requests|approvals|activations) (waiting|pending) [for+approval] (more+than|over|longer+than|for+more+than|for+over) {duration}'],
+  [
+    'pending',
+    '(requests|approvals|activations) (waiting|pending) [for+approval] (more+than|over|longer+than|for+more+than|for+over) {duration}',
+  ],
   ['pending', '[(pending|open|waiting)] (requests|approvals) (older+than|waiting+more+than|waiting+over|more+than|over) {duration}'],
   ['pending', '(pending|open|outstanding) [(approval|approvals|requests|activation+requests|approval+requests)]'],
   ['pending', '(requests|approvals) (pending|waiting) [(approval|for+approval)]'],
@@ -66,7 +80,34 @@ const PRODUCTIONS: ReadonlyArray<readonly [Intent, string]> = [
 ];
 
 // Leading politeness and trailing time words carry no meaning for the grammar.
-const LEADING_FILLER = new Set(['please', 'can', 'could', 'would', 'you', 'tell', 'me', 'us', 'show', 'list', 'give', 'display', 'get', 'see', 'i', 'want', 'to', 'know', 'the', 'all', 'current', 'hey', 'bot', 'pls', 'let', 'lets']);
+const LEADING_FILLER = new Set([
+  'please',
+  'can',
+  'could',
+  'would',
+  'you',
+  'tell',
+  'me',
+  'us',
+  'show',
+  'list',
+  'give',
+  'display',
+  'get',
+  'see',
+  'i',
+  'want',
+  'to',
+  'know',
+  'the',
+  'all',
+  'current',
+  'hey',
+  'bot',
+  'pls',
+  'let',
+  'lets',
+]);
 const TRAILING_FILLER = [['please'], ['right', 'now'], ['at', 'the', 'moment'], ['currently'], ['now'], ['thanks']];
 
 const COMPILED: readonly Program[] = PRODUCTIONS.map(([intent, pattern]) => toProgram(intent, compile(pattern)));
@@ -132,7 +173,10 @@ class Matcher {
   private readonly firstFrom = new Map<number, number>();
   private readonly width: number;
 
-  constructor(private readonly program: Program, private readonly span: Span) {
+  constructor(
+    private readonly program: Program,
+    private readonly span: Span,
+  ) {
     this.width = span.words.length + 1;
   }
 
@@ -249,7 +293,13 @@ export function compile(pattern: string): Element[] {
         out.push({ kind: 'optional', sequence: sequence(']') });
       } else if (c === '(') {
         const endAt = pattern.indexOf(')', i);
-        out.push({ kind: 'words', alternatives: pattern.slice(i + 1, endAt).split('|').map((a) => a.split('+')) });
+        out.push({
+          kind: 'words',
+          alternatives: pattern
+            .slice(i + 1, endAt)
+            .split('|')
+            .map((a) => a.split('+')),
+        });
         i = endAt + 1;
       } else if (c === '{') {
         const endAt = pattern.indexOf('}', i);

@@ -7,7 +7,7 @@ import type { DecidedEntry } from '../../services/approvals/decidedBy';
 import type { Surface, UserContext } from '../../services/pim/model';
 
 export const OWN_DECISIONS_NOTE =
-  'From the approvals you decided through this bot (PIM\'s audit log, which also has decisions made in the portal, is for administrators).';
+  "From the approvals you decided through this bot (PIM's audit log, which also has decisions made in the portal, is for administrators).";
 
 const DECIDED_ROLE_NAME: Readonly<Record<Surface, (d: DecidedEntry) => string>> = {
   entraRole: (d) => d.roleName,

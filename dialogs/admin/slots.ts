@@ -10,8 +10,27 @@ export interface Period {
   readonly label: string;
 }
 
-const NUMBERS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, ten: 10, twelve: 12, 'twenty-four': 24 };
-const UNIT_MINUTES: ReadonlyArray<[RegExp, number]> = [[/^(m|min|mins|minute|minutes)$/, 1], [/^(h|hr|hrs|hour|hours)$/, 60], [/^(d|day|days)$/, 1440], [/^(w|week|weeks)$/, 10080]];
+const NUMBERS: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  ten: 10,
+  twelve: 12,
+  'twenty-four': 24,
+};
+const UNIT_MINUTES: ReadonlyArray<[RegExp, number]> = [
+  [/^(m|min|mins|minute|minutes)$/, 1],
+  [/^(h|hr|hrs|hour|hours)$/, 60],
+  [/^(d|day|days)$/, 1440],
+  [/^(w|week|weeks)$/, 10080],
+];
 
 function amount(word: string | undefined): number | undefined {
   if (word === undefined) return undefined;
@@ -40,7 +59,21 @@ export function couldStartDuration(word: string): boolean {
   return /^\d/.test(w) || NUMBERS[w] !== undefined;
 }
 
-const PERIOD_FIRST_WORDS = new Set(['in', 'during', 'over', 'for', 'from', 'since', 'the', 'today', 'yesterday', 'this', 'last', 'past', 'previous']);
+const PERIOD_FIRST_WORDS = new Set([
+  'in',
+  'during',
+  'over',
+  'for',
+  'from',
+  'since',
+  'the',
+  'today',
+  'yesterday',
+  'this',
+  'last',
+  'past',
+  'previous',
+]);
 
 /** Whether a period (parsePeriod below) can begin with this word; keep in step with parsePeriod. */
 export function couldStartPeriod(word: string): boolean {
@@ -50,7 +83,12 @@ export function couldStartPeriod(word: string): boolean {
 
 /** "today", "this week", "yesterday", "last 7 days", "in the past 24 hours", "last week", "this month" (UTC). */
 export function parsePeriod(text: string, now: Date): Period | undefined {
-  const words = text.toLowerCase().trim().replace(/^(in|during|over|for|from|since)\s+/, '').replace(/^the\s+/, '').split(/\s+/);
+  const words = text
+    .toLowerCase()
+    .trim()
+    .replace(/^(in|during|over|for|from|since)\s+/, '')
+    .replace(/^the\s+/, '')
+    .split(/\s+/);
   const said = words.join(' ');
   const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const DAY = 86_400_000;
@@ -90,7 +128,11 @@ function nameScore(a: string, known: string): number | undefined {
 }
 
 export function normalizeName(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim().replace(/\s+role$/, '');
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s+role$/, '');
 }
 
 function best<T>(typed: string, items: readonly T[], names: (item: T) => readonly string[]): T | undefined {
@@ -109,20 +151,31 @@ function best<T>(typed: string, items: readonly T[], names: (item: T) => readonl
 
 /** A common short name people use for a role. */
 const ROLE_ALIASES: Readonly<Record<string, string>> = {
-  ga: 'global administrator', 'global admin': 'global administrator', pra: 'privileged role administrator',
-  'user admin': 'user administrator', 'security admin': 'security administrator',
+  ga: 'global administrator',
+  'global admin': 'global administrator',
+  pra: 'privileged role administrator',
+  'user admin': 'user administrator',
+  'security admin': 'security administrator',
 };
 
 export type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly text: string };
 
 /** A role name (Entra role, or "member"/"owner" of a PIM group) → RoleRef; Azure roles need a scope. */
-export function resolveRole(text: string, scopeText: string | undefined, dir: AdminDirectory): Resolved<RoleRef> | { ok: false; text: string; azure: true; unknownScope: boolean } {
+export function resolveRole(
+  text: string,
+  scopeText: string | undefined,
+  dir: AdminDirectory,
+): Resolved<RoleRef> | { ok: false; text: string; azure: true; unknownScope: boolean } {
   // Names longer than a command are nobody's: not even normalized (best() refuses them).
   const typed = text.length > MAX_COMMAND_LENGTH ? text : (ROLE_ALIASES[normalizeName(text)] ?? text);
   if (scopeText !== undefined) {
     const scope = best(scopeText, dir.azureScopes, (s) => [s.name]);
     const role = best(typed, dir.azureRoles, (r) => [r.name]);
-    if (scope && role) return { ok: true, value: { surface: 'azureResource', scopeId: scope.id, scopeName: scope.name, roleDefinitionId: role.id, roleName: role.name } };
+    if (scope && role)
+      return {
+        ok: true,
+        value: { surface: 'azureResource', scopeId: scope.id, scopeName: scope.name, roleDefinitionId: role.id, roleName: role.name },
+      };
     return scope ? { ok: false, text, azure: true, unknownScope: false } : { ok: false, text: scopeText, azure: true, unknownScope: true };
   }
   if (text.length > MAX_COMMAND_LENGTH) return { ok: false, text };
@@ -134,7 +187,8 @@ export function resolveRole(text: string, scopeText: string | undefined, dir: Ad
   const owner = /^(?:owners? of (.+)|(.+?) owners?)$/i.exec(said);
   const groupText = owner ? (owner[1] ?? owner[2]!) : said.replace(/^members? of /i, '').replace(/ members?$/i, '');
   const group = best(groupText, dir.groups, (g) => [g.name]);
-  if (group) return { ok: true, value: { surface: 'group', groupId: group.id, groupName: group.name, accessId: owner ? 'owner' : 'member' } };
+  if (group)
+    return { ok: true, value: { surface: 'group', groupId: group.id, groupName: group.name, accessId: owner ? 'owner' : 'member' } };
   return { ok: false, text };
 }
 
@@ -146,7 +200,9 @@ export function resolveUser(text: string, askerId: string, dir: AdminDirectory):
   const byFull = best(text, dir.users, (u) => [u.name, u.userPrincipalName]);
   if (byFull) return { ok: true, value: { id: byFull.id, name: byFull.name } };
   // A first name or the part of the UPN before '@', when it names exactly one person.
-  const short = dir.users.filter((u) => normalizeName(u.name.split(' ')[0] ?? '') === t || normalizeName(u.userPrincipalName.split('@')[0] ?? '') === t);
+  const short = dir.users.filter(
+    (u) => normalizeName(u.name.split(' ')[0] ?? '') === t || normalizeName(u.userPrincipalName.split('@')[0] ?? '') === t,
+  );
   if (short.length === 1) return { ok: true, value: { id: short[0]!.id, name: short[0]!.name } };
   return { ok: false, text };
 }

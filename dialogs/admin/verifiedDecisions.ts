@@ -29,7 +29,11 @@ export async function verificationsOf(
 ): Promise<Verifications> {
   const found = new Map<string, ApproverVerification>();
   if (!approvals?.decidedBy) return found;
-  const deciders = [...new Set(entries.filter((e) => (e.kind === 'approval' || e.kind === 'denial') && e.actor && e.requestId).map((e) => e.actor!.id.toLowerCase()))];
+  const deciders = [
+    ...new Set(
+      entries.filter((e) => (e.kind === 'approval' || e.kind === 'denial') && e.actor && e.requestId).map((e) => e.actor!.id.toLowerCase()),
+    ),
+  ];
   await Promise.all(
     deciders.slice(0, MAX_APPROVERS).map(async (approverId) => {
       try {

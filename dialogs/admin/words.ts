@@ -57,7 +57,9 @@ export function activitySentence(e: ActivityEntry, selfId?: string): string {
         : `${who(actor, selfId)} cancelled ${lower(whose(subject, selfId))} request for ${role}`;
     case 'deactivation':
       if (/expired/i.test(e.description)) return `${capitalize(whose(subject, selfId))} ${role} expired`;
-      return sameActor ? `${who(subject, selfId)} deactivated ${role}${failed}` : `${who(actor, selfId)} deactivated ${role} for ${lower(who(subject, selfId))}${failed}`;
+      return sameActor
+        ? `${who(subject, selfId)} deactivated ${role}${failed}`
+        : `${who(actor, selfId)} deactivated ${role} for ${lower(who(subject, selfId))}${failed}`;
     case 'assignment':
       return `${who(actor, selfId)} assigned ${role} to ${lower(who(subject, selfId))}${/permanent/i.test(e.description) ? ' permanently' : ''}${failed}`;
     case 'removal':

@@ -14,10 +14,19 @@ import { isApproverQueueQuestion } from './queuePhrases';
 /** More cards than this in one answer bury the chat; the rest come on the next ask, once these are decided. */
 export const MAX_QUEUE_CARDS = 10;
 
-const SURFACE_NAMES: Readonly<Record<Surface, string>> = { entraRole: 'Microsoft Entra roles', group: 'PIM groups', azureResource: 'Azure resource roles' };
+const SURFACE_NAMES: Readonly<Record<Surface, string>> = {
+  entraRole: 'Microsoft Entra roles',
+  group: 'PIM groups',
+  azureResource: 'Azure resource roles',
+};
 
 /** True when the turn asked for the queue and was answered. */
-export async function answerApproverQueue(context: TurnContext, deps: DialogDeps, user: UserContext, input: MessageInput): Promise<boolean> {
+export async function answerApproverQueue(
+  context: TurnContext,
+  deps: DialogDeps,
+  user: UserContext,
+  input: MessageInput,
+): Promise<boolean> {
   if (!deps.approvals?.approverQueue || input.action !== undefined || input.text === '') return false;
   if (!isApproverQueueQuestion(input.text) && !(await plainPendingFromNonAdmin(deps, user, input.text))) return false;
   return sendApproverQueueCards(context, deps, user);
@@ -33,7 +42,12 @@ export async function sendApproverQueueCards(context: TurnContext, deps: DialogD
     const notYet = items.filter((i) => i.card === undefined).length;
     const replies: Array<Partial<Activity>> = [MessageFactory.text(summary(items.length, cards.length, notYet))];
     for (const item of cards) replies.push(MessageFactory.attachment(item.card!));
-    if (unreadable.length > 0) replies.push(MessageFactory.text(`I could not read your approvals for ${unreadable.map((s) => SURFACE_NAMES[s]).join(' and ')} just now; ask again in a moment.`));
+    if (unreadable.length > 0)
+      replies.push(
+        MessageFactory.text(
+          `I could not read your approvals for ${unreadable.map((s) => SURFACE_NAMES[s]).join(' and ')} just now; ask again in a moment.`,
+        ),
+      );
     await context.sendActivities(replies);
   } catch (error) {
     await sendFailure(context, deps, error);

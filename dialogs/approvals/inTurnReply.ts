@@ -17,7 +17,9 @@ export function inTurnReply(context: TurnContext): InTurnReply {
         return next();
       });
       const content = renderApprovalView(view);
-      const sent = context.sendActivity(typeof content === 'string' ? MessageFactory.text(content) : MessageFactory.attachment(content)).then((r) => r?.id);
+      const sent = context
+        .sendActivity(typeof content === 'string' ? MessageFactory.text(content) : MessageFactory.attachment(content))
+        .then((r) => r?.id);
       return { sent, counted: replyCounted };
     },
   };

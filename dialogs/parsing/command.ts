@@ -19,8 +19,19 @@ export type Command =
 
 const WELCOME = new Set(['hi', 'hello', 'hey', 'help', 'start', '?', 'what can you do']);
 const MY_ROLES = new Set([
-  'my roles', 'my access', 'roles', 'access', 'status', 'show my roles', 'show my access',
-  'my requests', 'requests', 'pending', 'my pending requests', 'what do i have', 'what is active',
+  'my roles',
+  'my access',
+  'roles',
+  'access',
+  'status',
+  'show my roles',
+  'show my access',
+  'my requests',
+  'requests',
+  'pending',
+  'my pending requests',
+  'what do i have',
+  'what is active',
 ]);
 const CANCEL = new Set(['cancel', 'stop', 'quit', 'never mind', 'nevermind', 'abort']);
 
@@ -36,10 +47,17 @@ export function parseCommand(text: string): Command {
   if (isCancel(said)) return { kind: 'cancel' };
   const [first = '', ...rest] = said.split(' ');
   const tail = () => {
-    const name = text.trim().split(/\s+/).slice(1).join(' ').replace(/^(?:the|my)\s+/i, '').trim();
+    const name = text
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .join(' ')
+      .replace(/^(?:the|my)\s+/i, '')
+      .trim();
     return name ? { roleName: name } : {};
   };
-  if ((first.startsWith('de') && isKeyword(first, 'deactivate')) || (first === 'end' && rest.length > 0)) return { kind: 'deactivate', ...tail() };
+  if ((first.startsWith('de') && isKeyword(first, 'deactivate')) || (first === 'end' && rest.length > 0))
+    return { kind: 'deactivate', ...tail() };
   if (isKeyword(first, 'extend') || first === 'renew') return { kind: 'extend', ...tail() };
   const verb = splitVerb(text);
   if (verb.verb) {

@@ -4,9 +4,19 @@
 import { dateTimeReader, type DateTimeReader } from './recognizer';
 
 const UNIT_MINUTES: Readonly<Record<string, number>> = {
-  d: 1440, day: 1440, days: 1440,
-  h: 60, hr: 60, hrs: 60, hour: 60, hours: 60,
-  m: 1, min: 1, mins: 1, minute: 1, minutes: 1,
+  d: 1440,
+  day: 1440,
+  days: 1440,
+  h: 60,
+  hr: 60,
+  hrs: 60,
+  hour: 60,
+  hours: 60,
+  m: 1,
+  min: 1,
+  mins: 1,
+  minute: 1,
+  minutes: 1,
 };
 
 const PART = /(\d+(?:[.,]\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m)(?![a-z])/gy;
@@ -61,7 +71,8 @@ function parseClockStyle(input: string): number | null {
  * DateUnitRegex), after a word break or a digit ("2h"). Text without one is not a duration, so it
  * costs no recognizer call ("9am tomorrow", "for for for").
  */
-const DURATION_UNIT = /(?:\b|\d)(?:decades?|years?|months?|weeks?|weekends?|days?|fortnights?|nights?|h(?:ou)?rs?|h|min(?:ute)?s?|sec(?:ond)?s?)\b/;
+const DURATION_UNIT =
+  /(?:\b|\d)(?:decades?|years?|months?|weeks?|weekends?|days?|fortnights?|nights?|h(?:ou)?rs?|h|min(?:ute)?s?|sec(?:ond)?s?)\b/;
 
 function parseSpelledOut(input: string, reader: DateTimeReader): number | null {
   if (!DURATION_UNIT.test(input)) return null;

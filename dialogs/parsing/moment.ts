@@ -30,7 +30,10 @@ export function parseMoment(text: string, now: Date, timeZone = 'UTC', reader: D
   if (!result || result.text.trim() !== input) return null;
   if (result.typeName !== 'datetimeV2.time' && result.typeName !== 'datetimeV2.datetime') return null;
   const values = (result.resolution as { values?: Array<{ type?: string; value?: string }> } | undefined)?.values ?? [];
-  const readings = values.map((v) => readWall(v.value, local)).filter((w): w is WallTime => w !== null).map((w) => ({ wall: w, at: fromWallClock(w, zone) }));
+  const readings = values
+    .map((v) => readWall(v.value, local))
+    .filter((w): w is WallTime => w !== null)
+    .map((w) => ({ wall: w, at: fromWallClock(w, zone) }));
   // An ambiguous date ("friday 9am", "march 20") resolves to the last one and the next one: a request means the next.
   const chosen = readings.find((r) => r.at.getTime() > now.getTime()) ?? readings[readings.length - 1];
   if (!chosen) return null;
@@ -77,7 +80,13 @@ function validZone(timeZone: string): string {
 
 function wallClock(instant: Date, timeZone: string): WallTime {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
   }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), timeOnly: false };

@@ -59,7 +59,33 @@ const DAY_WORDS = ['today', 'tomorrow', 'tonight', 'monday', 'tuesday', 'wednesd
 const SCOPE = ['on', 'in'];
 const JOINERS = new Set(['and', '&', '+']);
 /** Words that carry no meaning at the edges of a name ("activate the reader role please"). */
-const FILLER = new Set(['please', 'pls', 'plz', 'me', 'my', 'the', 'role', 'roles', 'access', 'now', 'right', 'asap', 'thanks', 'thx', 'a', 'an', 'i', 'need', 'want', 'to', 'can', 'you', 'it', 'group', 'membership']);
+const FILLER = new Set([
+  'please',
+  'pls',
+  'plz',
+  'me',
+  'my',
+  'the',
+  'role',
+  'roles',
+  'access',
+  'now',
+  'right',
+  'asap',
+  'thanks',
+  'thx',
+  'a',
+  'an',
+  'i',
+  'need',
+  'want',
+  'to',
+  'can',
+  'you',
+  'it',
+  'group',
+  'membership',
+]);
 const TICKET_ID = /^[a-z][a-z0-9]{1,11}-\d{1,12}$/i;
 /** What a ticket number looks like after "ticket"/"incident": a digit somewhere, short, no spaces ("7", "#123", "INC0012"). */
 const TICKET_NUMBER = /^#?[a-z0-9][a-z0-9-]{0,29}$/i;
@@ -68,8 +94,30 @@ const TICKET_NUMBER = /^#?[a-z0-9][a-z0-9-]{0,29}$/i;
  * minutes"): tried only when a unit word follows within a few words, so ordinary words cost nothing.
  */
 const NUMBER_WORDS = new Set([
-  'a', 'an', 'half', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
-  'fifteen', 'twenty', 'thirty', 'forty', 'forty-five', 'fifty', 'sixty', 'ninety', 'couple',
+  'a',
+  'an',
+  'half',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'fifteen',
+  'twenty',
+  'thirty',
+  'forty',
+  'forty-five',
+  'fifty',
+  'sixty',
+  'ninety',
+  'couple',
 ]);
 const UNIT_WORDS = new Set(['h', 'hr', 'hrs', 'hour', 'hours', 'min', 'mins', 'minute', 'minutes', 'day', 'days']);
 /** What a justification said as a purpose starts with ("to check the audit logs"): not part of the reason. */

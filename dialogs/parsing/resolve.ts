@@ -34,7 +34,9 @@ export function resolveTarget<T extends Searchable>(target: TargetSpec, choices:
     if (found.length === 1) return { kind: 'one', choice: found[0]! };
     if (found.length > 1) return { kind: 'many', choices: found };
     // The name was right but not on that scope: the same role elsewhere is the closest.
-    const sameName = choices.filter((c) => normalize(c.name) === normalize((byName.kind === 'one' ? byName.choice : byName.choices[0]!).name));
+    const sameName = choices.filter(
+      (c) => normalize(c.name) === normalize((byName.kind === 'one' ? byName.choice : byName.choices[0]!).name),
+    );
     return { kind: 'none', closest: sameName.slice(0, CLOSEST), scopeMissed: true };
   }
   // "Reader on rg-web" where the role is misspelt beyond repair: the scope alone may still narrow it.
@@ -53,7 +55,14 @@ export function matchName<T extends Searchable>(said: string, choices: readonly 
     return choice ? { kind: 'one', choice } : { kind: 'none', closest: [] };
   }
   const names = (c: T) =>
-    [c.name, c.roleName, `${c.roleName} on ${c.scopeName}`, `${c.name} (${c.scopeName})`, `${c.roleName} (${c.scopeName})`, ...(c.aliases ?? []).map((a) => `${c.name} ${a}`)].map(normalize);
+    [
+      c.name,
+      c.roleName,
+      `${c.roleName} on ${c.scopeName}`,
+      `${c.name} (${c.scopeName})`,
+      `${c.roleName} (${c.scopeName})`,
+      ...(c.aliases ?? []).map((a) => `${c.name} ${a}`),
+    ].map(normalize);
   const tiers: Array<(c: T) => boolean> = [
     (c) => normalize(c.name) === wanted,
     (c) => names(c).includes(wanted),
@@ -77,7 +86,14 @@ function fuzzy<T extends Searchable>(wanted: string, choices: readonly T[], name
     .sort((a, b) => a.distance - b.distance);
   const allowed = Math.max(1, typoAllowance(wanted.length));
   const close = scored.filter((s) => s.distance <= allowed);
-  if (close.length === 0) return { kind: 'none', closest: scored.filter((s) => s.distance <= wanted.length / 2).slice(0, CLOSEST).map((s) => s.choice) };
+  if (close.length === 0)
+    return {
+      kind: 'none',
+      closest: scored
+        .filter((s) => s.distance <= wanted.length / 2)
+        .slice(0, CLOSEST)
+        .map((s) => s.choice),
+    };
   const [best, second] = close;
   // Two about as close as each other is exactly where a guess goes wrong.
   if (second && second.distance - best!.distance < 2) return { kind: 'many', choices: close.map((s) => s.choice) };

@@ -7,9 +7,7 @@ import { noticeCard } from '../../cards/heldViews';
 import { plainMessage } from '../../cards/plainText';
 import { readInput, type MessageInput } from '../input';
 
-export type Recognized<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly message: string };
+export type Recognized<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 export interface CardPromptOptions {
   /** Said once before the card when the prompt starts (e.g. why the list is shown). */
@@ -52,7 +50,8 @@ export abstract class CardPrompt<O extends CardPromptOptions, T> extends Dialog<
   }
 
   override async endDialog(context: TurnContext, instance: DialogInstance, reason: DialogReason): Promise<void> {
-    if (reason === DialogReason.cancelCalled) await retire(context, instance.state as PromptState, { title: 'Cancelled', text: 'Nothing was requested from this card.' });
+    if (reason === DialogReason.cancelCalled)
+      await retire(context, instance.state as PromptState, { title: 'Cancelled', text: 'Nothing was requested from this card.' });
   }
 
   /** Shows the card again; the copy shown before is retired, so only the newest has live buttons. */

@@ -11,8 +11,25 @@ export interface ConfirmPromptOptions extends CardPromptOptions {
   readonly question: string;
 }
 
-const YES = new Set(['yes', 'y', 'yeah', 'yep', 'yup', 'ok', 'okay', 'sure', 'go', 'go ahead', 'do it', 'confirm', 'correct', 'right', 'please', 'yes please']);
-const NO = new Set(['no', 'n', 'nope', 'nah', 'cancel', 'stop', 'don\'t', 'dont', 'no thanks', 'wrong']);
+const YES = new Set([
+  'yes',
+  'y',
+  'yeah',
+  'yep',
+  'yup',
+  'ok',
+  'okay',
+  'sure',
+  'go',
+  'go ahead',
+  'do it',
+  'confirm',
+  'correct',
+  'right',
+  'please',
+  'yes please',
+]);
+const NO = new Set(['no', 'n', 'nope', 'nah', 'cancel', 'stop', "don't", 'dont', 'no thanks', 'wrong']);
 
 export class ConfirmPrompt extends CardPrompt<ConfirmPromptOptions, boolean> {
   protected card(options: ConfirmPromptOptions): Attachment {

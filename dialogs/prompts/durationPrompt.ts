@@ -41,7 +41,10 @@ export class DurationPrompt extends CardPrompt<DurationPromptOptions, number> {
     const range = `between ${formatDuration(options.minMinutes)} and ${formatDuration(options.maxMinutes)}`;
     const minutes = parseDuration(said);
     if (minutes === null) {
-      return { ok: false, message: `I didn't understand "${said.trim().slice(0, 40)}" as a duration. Try 2h, 90 minutes or 1h30m; ${options.roleName} allows ${range}.` };
+      return {
+        ok: false,
+        message: `I didn't understand "${said.trim().slice(0, 40)}" as a duration. Try 2h, 90 minutes or 1h30m; ${options.roleName} allows ${range}.`,
+      };
     }
     if (minutes > options.maxMinutes) {
       return { ok: false, message: `${formatDuration(minutes)} is more than ${options.roleName} allows. Choose a duration ${range}.` };

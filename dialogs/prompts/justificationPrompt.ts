@@ -31,7 +31,10 @@ export class JustificationPrompt extends CardPrompt<JustificationPromptOptions, 
   }
 
   protected override summary(answer: JustificationAnswer, options: JustificationPromptOptions): { title: string; text: string } {
-    const parts = [answer.justification ? `Justification: ${answer.justification}` : '', answer.ticketNumber ? `Ticket: ${answer.ticketNumber}` : ''].filter(Boolean);
+    const parts = [
+      answer.justification ? `Justification: ${answer.justification}` : '',
+      answer.ticketNumber ? `Ticket: ${answer.ticketNumber}` : '',
+    ].filter(Boolean);
     return { title: `${options.roleName}: details given`, text: parts.join(' · ') || 'Nothing more was needed.' };
   }
 
@@ -54,14 +57,14 @@ function recognizeCard(input: MessageInput, options: JustificationPromptOptions)
   let ticketNumber: string | undefined;
   if (options.askJustification) {
     const field = stringField(input.value, CardInput.justification);
-    if (field === null) return { ok: false, message: 'That card submit had a justification I can\'t read. Please type it again:' };
+    if (field === null) return { ok: false, message: "That card submit had a justification I can't read. Please type it again:" };
     const checked = checkJustification(field ?? '', options.roleName);
     if (!checked.ok) return checked;
     justification = checked.value;
   }
   if (options.askTicket) {
     const field = stringField(input.value, CardInput.ticketNumber);
-    if (field === null) return { ok: false, message: 'That card submit had a ticket number I can\'t read. Please enter it again:' };
+    if (field === null) return { ok: false, message: "That card submit had a ticket number I can't read. Please enter it again:" };
     const checked = checkTicket(field ?? '', options.roleName);
     if (!checked.ok) return checked;
     ticketNumber = checked.value;
@@ -75,7 +78,10 @@ function checkJustification(text: string, roleName: string): Recognized<string> 
     return { ok: false, message: `A justification is required for ${roleName}. Tell me in a sentence what you need it for:` };
   }
   if (value.length > MAX_JUSTIFICATION_LENGTH) {
-    return { ok: false, message: `That justification is ${value.length} characters; PIM takes at most ${MAX_JUSTIFICATION_LENGTH}. Please shorten it:` };
+    return {
+      ok: false,
+      message: `That justification is ${value.length} characters; PIM takes at most ${MAX_JUSTIFICATION_LENGTH}. Please shorten it:`,
+    };
   }
   return { ok: true, value };
 }

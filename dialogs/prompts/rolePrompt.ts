@@ -24,7 +24,9 @@ const MAX_PICKED = 10;
 /** Answers with one or several of the user's eligibilities (the multi-select card, or names typed with "and"). */
 export class RolePrompt extends CardPrompt<RolePromptOptions, RoleChoice[]> {
   protected override card(options: RolePromptOptions): Attachment {
-    const shown = options.onlyKeys ? options.choices.filter((c) => options.onlyKeys!.includes(c.key)) : filterChoices(options.choices, options.filter);
+    const shown = options.onlyKeys
+      ? options.choices.filter((c) => options.onlyKeys!.includes(c.key))
+      : filterChoices(options.choices, options.filter);
     const page = Math.min(options.page ?? 0, Math.max(0, Math.ceil(shown.length / ROLE_PAGE_SIZE) - 1));
     return roleListCard({ roles: shown, ...(options.filter ? { filter: options.filter } : {}), page, total: options.choices.length });
   }
@@ -57,7 +59,8 @@ export class RolePrompt extends CardPrompt<RolePromptOptions, RoleChoice[]> {
     }
     if (input.text === '') return { ok: false, message: 'Pick a role from the list, or type its name.' };
     // A role name is short; a long text is not read (its splitting and matching would grow with it).
-    if (input.text.length > MAX_COMMAND_LENGTH) return { ok: false, message: 'That is too long to be a role name. Pick a role from the list, or type its name.' };
+    if (input.text.length > MAX_COMMAND_LENGTH)
+      return { ok: false, message: 'That is too long to be a role name. Pick a role from the list, or type its name.' };
     const names = input.text.split(/\s*(?:,|\band\b|&|\+)\s*/i).filter((n) => n.trim() !== '');
     if (names.length > 1 && names.length <= MAX_PICKED) {
       const each = names.map((n) => matchName(n, filterChoices(options.choices, options.filter)));
@@ -71,12 +74,21 @@ export class RolePrompt extends CardPrompt<RolePromptOptions, RoleChoice[]> {
         options.filter = undefined;
         options.onlyKeys = match.choices.map((c) => c.key);
         options.page = 0;
-        return { ok: false, message: `"${shorten(input.text)}" matches ${match.choices.length} of your roles: ${match.choices.slice(0, 5).map((c) => c.label).join('; ')}. Which one?` };
+        return {
+          ok: false,
+          message: `"${shorten(input.text)}" matches ${match.choices.length} of your roles: ${match.choices
+            .slice(0, 5)
+            .map((c) => c.label)
+            .join('; ')}. Which one?`,
+        };
       case 'none': {
         const hint = match.closest.length > 0 ? ` The closest: ${match.closest.map((c) => c.label).join('; ')}.` : '';
         options.filter = undefined;
         options.onlyKeys = undefined;
-        return { ok: false, message: `You have no eligible role called "${shorten(input.text)}".${hint} These are the roles you can activate:` };
+        return {
+          ok: false,
+          message: `You have no eligible role called "${shorten(input.text)}".${hint} These are the roles you can activate:`,
+        };
       }
     }
   }
@@ -97,7 +109,10 @@ export class RolePrompt extends CardPrompt<RolePromptOptions, RoleChoice[]> {
 
 /** Every word typed must appear in the label (or a near-miss of it): "reader rg-web", "sre". */
 export function filterChoices(choices: readonly RoleChoice[], filter: string | undefined): RoleChoice[] {
-  const words = (filter ?? '').toLowerCase().split(/\s+/).filter((w) => w !== '' && !['activate', 'on', 'in', 'the'].includes(w));
+  const words = (filter ?? '')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '' && !['activate', 'on', 'in', 'the'].includes(w));
   if (words.length === 0) return [...choices];
   const exact = choices.filter((c) => words.every((w) => searchText(c).includes(w)));
   if (exact.length > 0) return exact;
@@ -119,7 +134,13 @@ export function recognizeKey(key: string | undefined | null, choices: readonly R
 }
 
 function recognizeKeys(value: string | undefined | null, choices: readonly RoleChoice[]): Recognized<RoleChoice[]> {
-  const keys = typeof value === 'string' ? value.split(',').map((k) => k.trim()).filter(Boolean) : [];
+  const keys =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : [];
   if (keys.length === 0) return { ok: false, message: 'Tick one or more roles under "Several at once", then Activate selected:' };
   if (keys.length > MAX_PICKED) return { ok: false, message: `That's more than ${MAX_PICKED} at once. Pick fewer:` };
   const picked: RoleChoice[] = [];

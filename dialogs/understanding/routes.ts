@@ -50,7 +50,10 @@ export const ROUTES: Readonly<Record<Intent, Route>> = {
     return r.step.beginDialog(ACTIVATE_DIALOG, { roleName: rest, said } satisfies ActivateOptions);
   },
   deactivate: (r) => done(r, (c) => (r.reading.rest ? deactivate(c, r.deps, r.user, r.reading.rest) : sendMyRoles(c, r.deps, r.user))),
-  extend: (r) => (r.reading.rest ? r.step.beginDialog(EXTEND_DIALOG, { sentence: r.reading.rest } satisfies ExtendOptions) : done(r, (c) => explainExtend(c, r.deps, r.user))),
+  extend: (r) =>
+    r.reading.rest
+      ? r.step.beginDialog(EXTEND_DIALOG, { sentence: r.reading.rest } satisfies ExtendOptions)
+      : done(r, (c) => explainExtend(c, r.deps, r.user)),
   cancelRequest: (r) => done(r, (c) => cancelNamedRequest(c, r.deps, r.user, r.reading.rest)),
   myRoles: (r) => done(r, (c) => sendMyRoles(c, r.deps, r.user)),
   eligibleRoles: (r) => r.step.beginDialog(ACTIVATE_DIALOG, {} satisfies ActivateOptions),
@@ -105,10 +108,22 @@ async function cancelNamedRequest(context: TurnContext, deps: DialogDeps, user: 
     return;
   }
   if (waiting.length === 0) {
-    await say(context, 'Nothing is waiting', 'You have no request waiting for approval, so there is nothing to cancel.', 'Say "my roles" to see your access.', 'warning');
+    await say(
+      context,
+      'Nothing is waiting',
+      'You have no request waiting for approval, so there is nothing to cancel.',
+      'Say "my roles" to see your access.',
+      'warning',
+    );
     return;
   }
-  const named = waiting.map((r) => ({ key: `${r.surface}|${r.id}`, name: r.roleName, roleName: r.roleName, scopeName: r.scope.displayName, request: r }));
+  const named = waiting.map((r) => ({
+    key: `${r.surface}|${r.id}`,
+    name: r.roleName,
+    roleName: r.roleName,
+    scopeName: r.scope.displayName,
+    request: r,
+  }));
   const found = said === '' ? (named.length === 1 ? { kind: 'one' as const, choice: named[0]! } : undefined) : matchName(said, named);
   if (found?.kind === 'one') {
     await cancelRequest(context, deps, user, found.choice.request.surface, found.choice.request.id);

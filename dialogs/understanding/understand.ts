@@ -56,87 +56,545 @@ const STRONG_VERBS = ['activate', 'enable', 'elevate', 'request'];
 const strong = (ws: readonly string[]) => ws.some((x) => !x.startsWith('de') && STRONG_VERBS.some((v) => isKeyword(x, v)));
 
 /** Politeness and noise that never change what is asked. */
-const POLITE = new Set(['please', 'pls', 'plz', 'plss', 'pleas', 'plese', 'pleae', 'pleaes', 'plox', 'kindly', 'hey', 'hi', 'hello', 'yo', 'bot', 'pim', 'pimbot', 'thanks', 'thank', 'thx', 'ty', 'sorry', 'ok', 'okay', 'um', 'uh', 'hmm', 'just', 'quickly', 'urgently', 'asap', 'again', 'there', 'good', 'morning', 'afternoon', 'evening']);
+const POLITE = new Set([
+  'please',
+  'pls',
+  'plz',
+  'plss',
+  'pleas',
+  'plese',
+  'pleae',
+  'pleaes',
+  'plox',
+  'kindly',
+  'hey',
+  'hi',
+  'hello',
+  'yo',
+  'bot',
+  'pim',
+  'pimbot',
+  'thanks',
+  'thank',
+  'thx',
+  'ty',
+  'sorry',
+  'ok',
+  'okay',
+  'um',
+  'uh',
+  'hmm',
+  'just',
+  'quickly',
+  'urgently',
+  'asap',
+  'again',
+  'there',
+  'good',
+  'morning',
+  'afternoon',
+  'evening',
+]);
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'yo', 'morning', 'hiya', 'howdy', 'good', 'afternoon', 'evening']);
 const THANKS = new Set(['thanks', 'thank', 'thx', 'ty', 'cheers', 'great', 'perfect', 'cool', 'nice', 'awesome', 'you']);
 
 const HELP: readonly string[] = [
-  'help', 'start', 'menu', 'commands', 'options', 'info', 'usage', '?', 'help me', 'i need help', 'need help', 'what can you do', 'what do you do',
-  'how does this work', 'how do i use this', 'how do i use you', 'what are you', 'who are you', 'how does it work', 'what can i do',
-  'what can i ask', 'what can i say', 'what should i say', 'how do i start', 'get started', 'show commands', 'show help', 'what is this',
+  'help',
+  'start',
+  'menu',
+  'commands',
+  'options',
+  'info',
+  'usage',
+  '?',
+  'help me',
+  'i need help',
+  'need help',
+  'what can you do',
+  'what do you do',
+  'how does this work',
+  'how do i use this',
+  'how do i use you',
+  'what are you',
+  'who are you',
+  'how does it work',
+  'what can i do',
+  'what can i ask',
+  'what can i say',
+  'what should i say',
+  'how do i start',
+  'get started',
+  'show commands',
+  'show help',
+  'what is this',
 ];
-const CANCEL: readonly string[] = ['cancel', 'stop', 'quit', 'never mind', 'nevermind', 'abort', 'forget it', 'exit', 'cancel that', 'stop that', 'cancel it', 'cancel this', 'stop it', 'no thanks', 'forget about it', 'nvm', 'scratch that'];
+const CANCEL: readonly string[] = [
+  'cancel',
+  'stop',
+  'quit',
+  'never mind',
+  'nevermind',
+  'abort',
+  'forget it',
+  'exit',
+  'cancel that',
+  'stop that',
+  'cancel it',
+  'cancel this',
+  'stop it',
+  'no thanks',
+  'forget about it',
+  'nvm',
+  'scratch that',
+];
 
 /** Phrases, each a sequence of words; a word may end in '*' (any word starting so) or be '~word' (typos allowed). */
 type Phrase = readonly string[];
 const p = (text: string): Phrase => text.split(' ');
 
 const APPROVER_QUEUE: readonly Phrase[] = [
-  'waiting for me', 'waiting on me', 'to approve', 'need my approval', 'needs my approval', 'need approval from me', 'my approvals', 'awaiting my',
-  'for my approval', 'pending for me', 'approval queue', 'should i approve', 'waiting for my', 'for me to approve', 'anything to approve',
-  'my queue', 'approvals for me', 'anything to approve', 'requests for me', 'pending my approval', 'waiting my approval', 'need me to approve', 'needs me to approve',
+  'waiting for me',
+  'waiting on me',
+  'to approve',
+  'need my approval',
+  'needs my approval',
+  'need approval from me',
+  'my approvals',
+  'awaiting my',
+  'for my approval',
+  'pending for me',
+  'approval queue',
+  'should i approve',
+  'waiting for my',
+  'for me to approve',
+  'anything to approve',
+  'my queue',
+  'approvals for me',
+  'anything to approve',
+  'requests for me',
+  'pending my approval',
+  'waiting my approval',
+  'need me to approve',
+  'needs me to approve',
 ].map(p);
 const WHO_IS_ACTIVE: readonly Phrase[] = [
-  'who is active', "who's active", 'whos active', 'who are active', 'who is elevated', "who's elevated", 'who has anything active', 'who is activated',
-  'anyone active', 'anybody active', 'active users', 'who has active roles', 'who has an active role', 'who else is active', 'who is using their roles',
-  'who has elevated', 'who has access', 'who is using pim', 'who is using', 'who has roles', 'who is privileged', 'who is currently active', 'who is on right now', 'which users are active', 'who holds anything',
+  'who is active',
+  "who's active",
+  'whos active',
+  'who are active',
+  'who is elevated',
+  "who's elevated",
+  'who has anything active',
+  'who is activated',
+  'anyone active',
+  'anybody active',
+  'active users',
+  'who has active roles',
+  'who has an active role',
+  'who else is active',
+  'who is using their roles',
+  'who has elevated',
+  'who has access',
+  'who is using pim',
+  'who is using',
+  'who has roles',
+  'who is privileged',
+  'who is currently active',
+  'who is on right now',
+  'which users are active',
+  'who holds anything',
 ].map(p);
 /** Trailing words after "who is active" that keep it a tenant-wide question (anything else names a role: the admin grammar reads it). */
 const NOW_WORDS = new Set(['right', 'now', 'currently', 'today', 'at', 'the', 'moment', 'in', 'pim', 'at the moment']);
 const ELIGIBLE: readonly Phrase[] = [
-  'what can i activate', 'which roles can i', 'what roles can i', 'what can i request', 'what can i get', 'what can i turn on', 'what may i activate',
-  'which roles am i eligible', 'what roles am i eligible', 'what am i eligible', 'am i eligible', 'my eligible', 'my eligibilities',
-  'roles am i eligible', 'roles i can activate', 'my eligible roles', 'roles can i activate', 'roles i can request', 'available roles', 'roles available', 'list roles',
-  'list all roles', 'show roles', 'show all roles', 'show me roles', 'show me the roles', 'show available', 'what roles are there', 'what roles exist',
-  'which roles are available', 'roles are available', 'roles are there', 'what can i elevate', 'what can i have', 'what roles do i qualify', 'what is available', "what's available",
-  'options to activate', 'what could i activate', 'which role can i', 'what role can i', 'what can i be', 'where can i elevate', 'i eligible for',
-  "i'm eligible for", 'im eligible for', 'roles i am eligible', 'roles im eligible', "roles i'm eligible", 'eligible for me',
+  'what can i activate',
+  'which roles can i',
+  'what roles can i',
+  'what can i request',
+  'what can i get',
+  'what can i turn on',
+  'what may i activate',
+  'which roles am i eligible',
+  'what roles am i eligible',
+  'what am i eligible',
+  'am i eligible',
+  'my eligible',
+  'my eligibilities',
+  'roles am i eligible',
+  'roles i can activate',
+  'my eligible roles',
+  'roles can i activate',
+  'roles i can request',
+  'available roles',
+  'roles available',
+  'list roles',
+  'list all roles',
+  'show roles',
+  'show all roles',
+  'show me roles',
+  'show me the roles',
+  'show available',
+  'what roles are there',
+  'what roles exist',
+  'which roles are available',
+  'roles are available',
+  'roles are there',
+  'what can i elevate',
+  'what can i have',
+  'what roles do i qualify',
+  'what is available',
+  "what's available",
+  'options to activate',
+  'what could i activate',
+  'which role can i',
+  'what role can i',
+  'what can i be',
+  'where can i elevate',
+  'i eligible for',
+  "i'm eligible for",
+  'im eligible for',
+  'roles i am eligible',
+  'roles im eligible',
+  "roles i'm eligible",
+  'eligible for me',
 ].map(p);
 const MY_ROLES: readonly Phrase[] = [
-  'my roles', 'my role', 'my access', 'my status', 'my requests', 'my request', 'my pending', 'my active', 'my activations', 'my current',
-  'what do i have', "what's active", 'whats active', 'what is active', 'what have i got', 'what am i', 'am i active', 'am i still', 'is my', 'are my',
-  'how long', 'how much time', 'time is left', 'time left', 'time remaining', 'left on', 'remaining on', 'minutes left', 'hours left', 'when does my', 'when do my', 'when will my',
-  'expire', 'expires', 'expiring', 'run out', 'runs out', 'what roles do i have', 'which roles do i have', 'what access do i have',
-  'what is on', 'what i have', 'active roles', 'currently active', 'show my', 'list my', 'status', 'still active', 'still pending', 'still waiting',
-  'what did i request', 'what have i activated', 'do i have', 'my stuff',
+  'my roles',
+  'my role',
+  'my access',
+  'my status',
+  'my requests',
+  'my request',
+  'my pending',
+  'my active',
+  'my activations',
+  'my current',
+  'what do i have',
+  "what's active",
+  'whats active',
+  'what is active',
+  'what have i got',
+  'what am i',
+  'am i active',
+  'am i still',
+  'is my',
+  'are my',
+  'how long',
+  'how much time',
+  'time is left',
+  'time left',
+  'time remaining',
+  'left on',
+  'remaining on',
+  'minutes left',
+  'hours left',
+  'when does my',
+  'when do my',
+  'when will my',
+  'expire',
+  'expires',
+  'expiring',
+  'run out',
+  'runs out',
+  'what roles do i have',
+  'which roles do i have',
+  'what access do i have',
+  'what is on',
+  'what i have',
+  'active roles',
+  'currently active',
+  'show my',
+  'list my',
+  'status',
+  'still active',
+  'still pending',
+  'still waiting',
+  'what did i request',
+  'what have i activated',
+  'do i have',
+  'my stuff',
 ].map(p);
 
 const DEACTIVATE: readonly Phrase[] = [
-  '~deactivate', 'deactive', 'turn off', 'switch off', 'disable', 'drop', 'remove', 'revoke', 'release', 'relinquish', 'end', "i'm done with",
-  'im done with', 'i am done with', 'done with', 'finished with', 'no longer need', "don't need", 'dont need', 'do not need', 'give up', 'step down from',
-  "don't want", 'dont want', 'do not want', 'get me out of', 'take me out of', 'i want out of', 'get rid of', 'take away', 'turn it off', 'switch it off', "i'm done", 'im done', 'i am done', "i'm finished", 'i am finished', 'shut off', 'kill', 'terminate', 'stop using', 'log me out of', 'sign me out of', 'deelevate', 'de-elevate', 'unelevate',
+  '~deactivate',
+  'deactive',
+  'turn off',
+  'switch off',
+  'disable',
+  'drop',
+  'remove',
+  'revoke',
+  'release',
+  'relinquish',
+  'end',
+  "i'm done with",
+  'im done with',
+  'i am done with',
+  'done with',
+  'finished with',
+  'no longer need',
+  "don't need",
+  'dont need',
+  'do not need',
+  'give up',
+  'step down from',
+  "don't want",
+  'dont want',
+  'do not want',
+  'get me out of',
+  'take me out of',
+  'i want out of',
+  'get rid of',
+  'take away',
+  'turn it off',
+  'switch it off',
+  "i'm done",
+  'im done',
+  'i am done',
+  "i'm finished",
+  'i am finished',
+  'shut off',
+  'kill',
+  'terminate',
+  'stop using',
+  'log me out of',
+  'sign me out of',
+  'deelevate',
+  'de-elevate',
+  'unelevate',
 ].map(p);
-const EXTEND: readonly Phrase[] = ['~extend', 'renew', 'prolong', 'lengthen', 'more time', 'keep it longer', 'keep it on', 'longer on'].map(p);
+const EXTEND: readonly Phrase[] = ['~extend', 'renew', 'prolong', 'lengthen', 'more time', 'keep it longer', 'keep it on', 'longer on'].map(
+  p,
+);
 /** Asking for more of what is on, anywhere in the sentence ("another hour on global reader", "Global Reader for 2 more hours"). */
 const MORE_OF: readonly Phrase[] = [
-  'another hour', 'another 30', 'another 15', 'an extra hour', 'extra hour', 'more hours', 'more hour', 'more minutes', 'more mins', 'hour longer', 'hours longer',
+  'another hour',
+  'another 30',
+  'another 15',
+  'an extra hour',
+  'extra hour',
+  'more hours',
+  'more hour',
+  'more minutes',
+  'more mins',
+  'hour longer',
+  'hours longer',
 ].map(p);
 /** The verbs of "turn global reader off": the role stands between the verb and "off". */
 const OFF_VERBS = new Set(['turn', 'switch', 'shut', 'switching', 'turning']);
 /** A question about the state of one's own access ("is global reader active", "when does it end"). */
-const STATE_WORDS = new Set(['active', 'activated', 'expire', 'expires', 'expiring', 'end', 'ends', 'ending', 'left', 'remaining', 'running', 'approved', 'pending']);
+const STATE_WORDS = new Set([
+  'active',
+  'activated',
+  'expire',
+  'expires',
+  'expiring',
+  'end',
+  'ends',
+  'ending',
+  'left',
+  'remaining',
+  'running',
+  'approved',
+  'pending',
+]);
 const CANCEL_REQUEST: readonly Phrase[] = [
-  'cancel my request', 'cancel the request', 'cancel request', 'cancel my pending', 'cancel the pending', 'cancel pending', 'cancel my', 'cancel the',
-  'withdraw', 'retract', 'take back', 'cancel',
+  'cancel my request',
+  'cancel the request',
+  'cancel request',
+  'cancel my pending',
+  'cancel the pending',
+  'cancel pending',
+  'cancel my',
+  'cancel the',
+  'withdraw',
+  'retract',
+  'take back',
+  'cancel',
 ].map(p);
 
 /** Words that ask for access, at the start of a sentence (with the filler around them). */
 const REQUEST_WORDS = new Set([
-  'need', 'want', 'like', 'get', 'give', 'gimme', 'grant', 'have', 'assign', 'make', 'add', 'put', 'elevate', 'enable', 'request', 'requesting',
-  'activate', 'turn', 'switch', 'let', 'could', 'can', 'may', 'would', "i'd", 'id', "i'll", 'require', 'lend', 'borrow',
+  'need',
+  'want',
+  'like',
+  'get',
+  'give',
+  'gimme',
+  'grant',
+  'have',
+  'assign',
+  'make',
+  'add',
+  'put',
+  'elevate',
+  'enable',
+  'request',
+  'requesting',
+  'activate',
+  'turn',
+  'switch',
+  'let',
+  'could',
+  'can',
+  'may',
+  'would',
+  "i'd",
+  'id',
+  "i'll",
+  'require',
+  'lend',
+  'borrow',
 ]);
 /** Filler that may stand between the request words and what is asked for ("can I please get the ..."). */
 const LEAD_FILLER = new Set([
-  'i', 'you', 'me', 'to', 'on', 'up', 'into', 'in', 'as', 'a', 'an', 'the', 'some', 'temporary', 'temporarily', 'access', 'for', 'us', 'myself',
-  'be', 'become', 'is', 'it', 'possible', 'how', 'there', 'way', 'u', 'ya', 'quick', 'please', 'pls', 'plz', 'kindly', 'just', 'now', 'asap', 'urgently', 'real', 'really', 'with', 'do', 'we', 'go', 'able',
+  'i',
+  'you',
+  'me',
+  'to',
+  'on',
+  'up',
+  'into',
+  'in',
+  'as',
+  'a',
+  'an',
+  'the',
+  'some',
+  'temporary',
+  'temporarily',
+  'access',
+  'for',
+  'us',
+  'myself',
+  'be',
+  'become',
+  'is',
+  'it',
+  'possible',
+  'how',
+  'there',
+  'way',
+  'u',
+  'ya',
+  'quick',
+  'please',
+  'pls',
+  'plz',
+  'kindly',
+  'just',
+  'now',
+  'asap',
+  'urgently',
+  'real',
+  'really',
+  'with',
+  'do',
+  'we',
+  'go',
+  'able',
 ]);
 /** Request words that are verbs of activation on their own; the rest ("can", "could") need one of these. */
-const ACTIVATION_VERBS = new Set(['need', 'want', 'like', 'get', 'give', 'gimme', 'grant', 'have', 'assign', 'make', 'add', 'put', 'elevate', 'enable', 'request', 'requesting', 'activate', 'turn', 'switch', 'require', 'lend', 'borrow']);
+const ACTIVATION_VERBS = new Set([
+  'need',
+  'want',
+  'like',
+  'get',
+  'give',
+  'gimme',
+  'grant',
+  'have',
+  'assign',
+  'make',
+  'add',
+  'put',
+  'elevate',
+  'enable',
+  'request',
+  'requesting',
+  'activate',
+  'turn',
+  'switch',
+  'require',
+  'lend',
+  'borrow',
+]);
 /** Words that turn a request around ("don't activate", "I can't activate"): never an action without a confirmation. */
-const NEGATIONS = new Set(['not', "don't", 'dont', 'never', "didn't", 'didnt', "doesn't", 'doesnt', "won't", 'wont', "shouldn't", 'shouldnt', "can't", 'cant', 'cannot', "isn't", 'isnt', 'no', "wasn't", "couldn't", 'couldnt', 'without']);
-const QUESTION_WORDS = new Set(['what', 'why', 'how', 'when', 'where', 'who', 'which', 'whose', 'is', 'are', 'do', 'does', 'did', 'was', 'were', 'will', 'should', 'shall']);
+const NEGATIONS = new Set([
+  'not',
+  "don't",
+  'dont',
+  'never',
+  "didn't",
+  'didnt',
+  "doesn't",
+  'doesnt',
+  "won't",
+  'wont',
+  "shouldn't",
+  'shouldnt',
+  "can't",
+  'cant',
+  'cannot',
+  "isn't",
+  'isnt',
+  'no',
+  "wasn't",
+  "couldn't",
+  'couldnt',
+  'without',
+]);
+const QUESTION_WORDS = new Set([
+  'what',
+  'why',
+  'how',
+  'when',
+  'where',
+  'who',
+  'which',
+  'whose',
+  'is',
+  'are',
+  'do',
+  'does',
+  'did',
+  'was',
+  'were',
+  'will',
+  'should',
+  'shall',
+]);
 /** Words left over from deactivate/extend/cancel phrases around the role ("the", "my", "anymore"). */
-const EDGE_FILLER = new Set(['that', 'this', 'session', 'my', 'the', 'me', 'of', 'from', 'for', 'off', 'anymore', 'any', 'more', 'now', 'please', 'pls', 'thanks', 'role', 'access', 'request', 'requests', 'pending', 'activation', 'it', 'a', 'an', 'to', 'on']);
+const EDGE_FILLER = new Set([
+  'that',
+  'this',
+  'session',
+  'my',
+  'the',
+  'me',
+  'of',
+  'from',
+  'for',
+  'off',
+  'anymore',
+  'any',
+  'more',
+  'now',
+  'please',
+  'pls',
+  'thanks',
+  'role',
+  'access',
+  'request',
+  'requests',
+  'pending',
+  'activation',
+  'it',
+  'a',
+  'an',
+  'to',
+  'on',
+]);
 
 interface Words {
   readonly tokens: readonly Token[];
@@ -198,7 +656,8 @@ export function understand(text: string): Reading {
     // A question ("do I need global reader for 1h?") or a negation ("don't activate ...") is not a request
     // to act on: it becomes a guess, confirmed before anything is requested.
     const ws = words(text).words.filter((x) => !POLITE.has(x));
-    if (ws.some((x) => NEGATIONS.has(x)) || (ws.length > 0 && QUESTION_WORDS.has(ws[0]!) && ws[0] !== 'how')) return { ...read, explicit: false, verb: false };
+    if (ws.some((x) => NEGATIONS.has(x)) || (ws.length > 0 && QUESTION_WORDS.has(ws[0]!) && ws[0] !== 'how'))
+      return { ...read, explicit: false, verb: false };
   }
   return read;
 }
@@ -213,7 +672,10 @@ function readIntent(text: string): Reading {
   const said = core.join(' ');
 
   if (CANCEL.includes(said) && core.length > 0) return reading('cancel');
-  if (core.length === 0 || (core.length <= 2 && core.every((x) => THANKS.has(x) || x === 'so' || x === 'much' || x === 'a' || x === 'lot'))) {
+  if (
+    core.length === 0 ||
+    (core.length <= 2 && core.every((x) => THANKS.has(x) || x === 'so' || x === 'much' || x === 'a' || x === 'lot'))
+  ) {
     if (ws.some((x) => THANKS.has(x)) && !ws.some((x) => GREETINGS.has(x))) return reading('thanks');
     return reading('help');
   }
@@ -225,7 +687,10 @@ function readIntent(text: string): Reading {
   // activation verb or right where the filler ends ("I need to drop X", "please turn off X").
   let lead = 0;
   let verbAt = -1;
-  while (lead < ws.length && (REQUEST_WORDS.has(ws[lead]!) || LEAD_FILLER.has(ws[lead]!) || POLITE.has(ws[lead]!) || isKeyword(ws[lead]!, 'activate'))) {
+  while (
+    lead < ws.length &&
+    (REQUEST_WORDS.has(ws[lead]!) || LEAD_FILLER.has(ws[lead]!) || POLITE.has(ws[lead]!) || isKeyword(ws[lead]!, 'activate'))
+  ) {
     // "have I got ...", "have you ..." ask a question; "have" is no request there.
     const inverted = ws[lead] === 'have' && ['i', 'you', 'we'].includes(ws[lead + 1] ?? '');
     if (verbAt < 0 && !inverted && (ACTIVATION_VERBS.has(ws[lead]!) || isKeyword(ws[lead]!, 'activate'))) verbAt = lead;
@@ -239,7 +704,8 @@ function readIntent(text: string): Reading {
   const approvals = verbAt < 0 ? approvalsBy(w) : undefined;
   if (approvals) return reading('adminQuestion', { admin: approvals });
   // Not inside a request's reason ("activate X because ... to approve ..."): a request is never turned into a list.
-  if (plainly(firstOf(ws, APPROVER_QUEUE)) || ['approve', 'approvals', 'approval', 'to approve'].includes(said)) return reading('approverQueue');
+  if (plainly(firstOf(ws, APPROVER_QUEUE)) || ['approve', 'approvals', 'approval', 'to approve'].includes(said))
+    return reading('approverQueue');
   const everyone = firstOf(ws, WHO_IS_ACTIVE);
   if (plainly(everyone) && ws.slice(everyone.at + everyone.phrase.length).every((x) => NOW_WORDS.has(x) || x === '?')) {
     return reading('adminQuestion', { admin: { intent: 'activeNow', slots: {} } });
@@ -289,7 +755,8 @@ function readIntent(text: string): Reading {
 
   if (verbAt >= 0) return reading('activate', { rest: restFrom(text, w, lead), verb: strong(ws.slice(0, lead)) });
   // "for 2h activate sre on-call": the verb later in the sentence (the grammar skips it there).
-  if (ws.some((x) => !x.startsWith('de') && isKeyword(x, 'activate'))) return reading('activate', { rest: restFrom(text, w, 0), verb: true });
+  if (ws.some((x) => !x.startsWith('de') && isKeyword(x, 'activate')))
+    return reading('activate', { rest: restFrom(text, w, 0), verb: true });
   // A question the bot has no answer for is not a role name.
   if (QUESTION_WORDS.has(core[0]!)) return reading('unknown', { explicit: false });
   const from = ws.findIndex((x) => !POLITE.has(x) && x !== '?');
@@ -311,9 +778,17 @@ function approvalsBy(w: Words): Parse | undefined {
       return { intent: 'whoDecided', slots: { user: name } };
     }
     // what did NAME approve [PERIOD]  /  what has NAME approved
-    if (ws[i] === 'what' && (ws[i + 1] === 'did' || ws[i + 1] === 'has' || ws[i + 1] === 'have') && i + 3 < ws.length && decided.includes(ws[i + 3]!)) {
+    if (
+      ws[i] === 'what' &&
+      (ws[i + 1] === 'did' || ws[i + 1] === 'has' || ws[i + 1] === 'have') &&
+      i + 3 < ws.length &&
+      decided.includes(ws[i + 3]!)
+    ) {
       const name = texts[i + 2]!;
-      const period = texts.slice(i + 4).filter((x) => x !== '?').join(' ');
+      const period = texts
+        .slice(i + 4)
+        .filter((x) => x !== '?')
+        .join(' ');
       return { intent: 'decisions', slots: { user: name, ...(period ? { period } : {}) } };
     }
   }

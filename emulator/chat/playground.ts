@@ -44,8 +44,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     },
   );
   // The Playground exits quietly (code 1) on a config its schema rejects; its log says why.
-  await waitForLine(child, /listening on|Listening on \d+|localhost:\d+/i, 60_000,
-    `Agents Playground (${options.persona}; see ${path.join(options.workDir, 'devTools')})`);
+  await waitForLine(
+    child,
+    /listening on|Listening on \d+|localhost:\d+/i,
+    60_000,
+    `Agents Playground (${options.persona}; see ${path.join(options.workDir, 'devTools')})`,
+  );
   child.stdout?.resume();
   child.stderr?.resume();
   return {

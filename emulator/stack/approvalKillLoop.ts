@@ -67,7 +67,8 @@ const WAITING = /waiting for approval/i;
 export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Promise<ApprovalKillLoopResult> {
   const { proxy, instances, env, connector, tenant } = options;
   const endpoint = `${proxy.url}/api/messages`;
-  const chat = (user: ChatUser, conversationId?: string) => openConversation({ endpoint, connector, tenantId: tenant.tenantId, user, ...(conversationId ? { conversationId } : {}) });
+  const chat = (user: ChatUser, conversationId?: string) =>
+    openConversation({ endpoint, connector, tenantId: tenant.tenantId, user, ...(conversationId ? { conversationId } : {}) });
   const approverChats = options.approvers.map((a) => chat(a));
   for (const c of approverChats) await retried(() => c.say('hi'), { count: 0 });
   const byPhase: Record<KillPhase, number> = { submit: 0, fanOut: 0, decision: 0, update: 0 };
@@ -111,19 +112,31 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     let submitting = false;
     // The kill follows the request that starts the phase on whichever instance took it.
     let lastBackend = 0;
-    const accepted = () => tenant.state.assignmentRequests(requester.aadObjectId).some((r) => r.status === 'PendingApproval' && !r.isValidationOnly);
+    const accepted = () =>
+      tenant.state.assignmentRequests(requester.aadObjectId).some((r) => r.status === 'PendingApproval' && !r.isValidationOnly);
     proxy.onForward = (backend) => {
       lastBackend = backend;
       if (phase === 'decision' && armed && !killing) killing = sleep(delayMs).then(() => restart(backend));
       if (phase === 'submit' && submitting && !killing) {
         // No kill when the request never reaches PIM (that flow is reported as not waiting for approval).
-        const anyApproverCard = () => connector.since(mark).some((a) => a.method === 'POST' && approverChats.some((c) => c.id === a.conversationId) && (a.activity.attachments ?? []).length > 0);
-        killing = until(accepted, 'PIM accepted the request', 10_000, 2).then(() => true, () => false).then(async (ok) => {
-          if (!ok) return;
-          await sleep(delayMs);
-          if (!anyApproverCard()) submitKillsBeforeCards++;
-          await restart(backend);
-        });
+        const anyApproverCard = () =>
+          connector
+            .since(mark)
+            .some(
+              (a) =>
+                a.method === 'POST' && approverChats.some((c) => c.id === a.conversationId) && (a.activity.attachments ?? []).length > 0,
+            );
+        killing = until(accepted, 'PIM accepted the request', 10_000, 2)
+          .then(
+            () => true,
+            () => false,
+          )
+          .then(async (ok) => {
+            if (!ok) return;
+            await sleep(delayMs);
+            if (!anyApproverCard()) submitKillsBeforeCards++;
+            await restart(backend);
+          });
       }
     };
 
@@ -132,10 +145,16 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     await retried(() => requesterChat.say({ value: { action: 'setDuration', duration: '90 minutes' } }), resent);
     submitting = true;
     const submitMark = connector.activities.length;
-    const submitted = await retried(() => requesterChat.say({ value: { action: 'submitJustification', justification: 'Kill loop', ticketNumber: 'INC-8' } }), resent);
+    const submitted = await retried(
+      () => requesterChat.say({ value: { action: 'submitJustification', justification: 'Kill loop', ticketNumber: 'INC-8' } }),
+      resent,
+    );
     submitting = false;
     // A submit killed after its turn was saved but before it answered still sent its replies; the resend then finds the card finished.
-    const submitReplies = connector.since(submitMark).filter((a) => a.conversationId === requesterChat.id && a.method === 'POST').map((a) => a.activity);
+    const submitReplies = connector
+      .since(submitMark)
+      .filter((a) => a.conversationId === requesterChat.id && a.method === 'POST')
+      .map((a) => a.activity);
     if (!WAITING.test(textOf([...submitted.replies, ...submitReplies]))) {
       problems.push(`${requester.name}: the request did not wait for approval: ${textOf(submitted.replies).slice(0, 160)}`);
       await killing?.catch(() => undefined);
@@ -144,9 +163,12 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
     }
     const submitBackend = lastBackend;
     if (phase === 'fanOut') killing = sleep(delayMs).then(() => restart(submitBackend));
-    const pending = tenant.state.assignmentRequests(requester.aadObjectId).find((r) => r.status === 'PendingApproval' && !r.isValidationOnly);
+    const pending = tenant.state
+      .assignmentRequests(requester.aadObjectId)
+      .find((r) => r.status === 'PendingApproval' && !r.isValidationOnly);
     const requestId = pending?.id ?? '';
-    const cardsOf = (c: Conversation) => connector.since(mark).filter((a) => a.conversationId === c.id && a.method === 'POST' && isCardFor(a, requestId, requester.name));
+    const cardsOf = (c: Conversation) =>
+      connector.since(mark).filter((a) => a.conversationId === c.id && a.method === 'POST' && isCardFor(a, requestId, requester.name));
 
     const flowProblems: string[] = [];
     try {
@@ -158,22 +180,50 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
       const data = approveData(card);
       armed = true;
       // As Teams sends it: the invoke replies to the card's message.
-      const clicked = await retried(() => clicker.say({ type: 'invoke', name: 'adaptiveCard/action', replyToId: card.id, value: { action: { type: 'Action.Execute', verb: 'approve', data }, trigger: 'manual' } }), resent);
+      const clicked = await retried(
+        () =>
+          clicker.say({
+            type: 'invoke',
+            name: 'adaptiveCard/action',
+            replyToId: card.id,
+            value: { action: { type: 'Action.Execute', verb: 'approve', data }, trigger: 'manual' },
+          }),
+        resent,
+      );
       armed = false;
       if (clicked.status !== 200) flowProblems.push(`the click answered ${clicked.status}`);
       const clickBackend = lastBackend;
       if (phase === 'update') killing = sleep(delayMs).then(() => restart(clickBackend));
       await killing;
-      const told = () => connector.since(mark).filter((a) => a.conversationId === requesterChat.id && a.method === 'POST' && /approved your request/.test(a.activity.text ?? ''));
+      const told = () =>
+        connector
+          .since(mark)
+          .filter(
+            (a) => a.conversationId === requesterChat.id && a.method === 'POST' && /approved your request/.test(a.activity.text ?? ''),
+          );
       // The clicker's own copy is updated in the invoke's answer, every other copy in place.
-      const answered = /Approved by/.test(textOf([{ attachments: [{ contentType: CARD, content: (clicked.body as { value?: unknown } | undefined)?.value }] }]));
+      const answered = /Approved by/.test(
+        textOf([{ attachments: [{ contentType: CARD, content: (clicked.body as { value?: unknown } | undefined)?.value }] }]),
+      );
       if (!answered) flowProblems.push("the click's answer is not the decided card");
-      const agrees = (c: Conversation, card: RecordedActivity) => (c === clicker && card === cardsOf(c)[0] && answered) || /Approved by/.test(latest(connector, card));
+      const agrees = (c: Conversation, card: RecordedActivity) =>
+        (c === clicker && card === cardsOf(c)[0] && answered) || /Approved by/.test(latest(connector, card));
       // A post that landed just before its instance died, unrecorded, is sent again once the claim's
       // lease lapsed (the documented at-most-once resend); that orphaned first copy cannot be updated.
       const recorded = (c: Conversation) => cardsOf(c).slice(-1);
-      const shown = () => approverChats.map((c) => cardsOf(c).map((card) => (agrees(c, card) ? 'approved' : 'stale')).join('+')).join(', ');
-      await until(() => told().length > 0 && approverChats.every((c) => recorded(c).every((card) => agrees(c, card))), () => `every card shows the decision and the requester is told (cards: ${shown()}; told ${told().length})`, settleMs());
+      const shown = () =>
+        approverChats
+          .map((c) =>
+            cardsOf(c)
+              .map((card) => (agrees(c, card) ? 'approved' : 'stale'))
+              .join('+'),
+          )
+          .join(', ');
+      await until(
+        () => told().length > 0 && approverChats.every((c) => recorded(c).every((card) => agrees(c, card))),
+        () => `every card shows the decision and the requester is told (cards: ${shown()}; told ${told().length})`,
+        settleMs(),
+      );
       // Anything doubled (a resend after a lease, a second tell) would show up by now.
       // (claims taken before the kill lapse one lease after it; a sweep a second later resends).
       await sleep(Math.max(0, killedAt + leaseMs + sweepMs + 200 - Date.now()));
@@ -181,27 +231,51 @@ export async function runApprovalKillLoop(options: ApprovalKillLoopOptions): Pro
         const cards = cardsOf(c);
         // The lease runs from the claim, which the record's creation takes a moment before the first post.
         const gap = (cards[1]?.at ?? 0) - (cards[0]?.at ?? 0);
-        if (cards.length === 2 && (phase === 'fanOut' || phase === 'submit') && gap >= leaseMs - CLAIM_BEFORE_POST_MS && !agrees(c, cards[0]!)) resentAfterLease++;
-        else if (cards.length !== 1) flowProblems.push(`${options.approvers[i]!.name} has ${cards.length} cards (${shown()}; ${Math.round(gap)} ms apart)`);
+        if (
+          cards.length === 2 &&
+          (phase === 'fanOut' || phase === 'submit') &&
+          gap >= leaseMs - CLAIM_BEFORE_POST_MS &&
+          !agrees(c, cards[0]!)
+        )
+          resentAfterLease++;
+        else if (cards.length !== 1)
+          flowProblems.push(`${options.approvers[i]!.name} has ${cards.length} cards (${shown()}; ${Math.round(gap)} ms apart)`);
       }
       const tells = told();
-      if (tells.length === 2 && phase !== 'fanOut' && phase !== 'submit' && (tells[1]!.at ?? 0) - (tells[0]!.at ?? 0) >= leaseMs) resentAfterLease++;
+      if (tells.length === 2 && phase !== 'fanOut' && phase !== 'submit' && (tells[1]!.at ?? 0) - (tells[0]!.at ?? 0) >= leaseMs)
+        resentAfterLease++;
       else if (tells.length !== 1) flowProblems.push(`the requester was told ${tells.length} times`);
     } catch (e) {
       flowProblems.push(e instanceof Error ? e.message : String(e));
     }
     proxy.onForward = undefined;
     await killing?.catch(() => undefined);
-    const decisions = tenant.requestLog.entries().slice(logMark).filter((e) => e.method === 'PATCH' && e.path.toLowerCase().includes(requestId.toLowerCase()) && e.status < 300);
+    const decisions = tenant.requestLog
+      .entries()
+      .slice(logMark)
+      .filter((e) => e.method === 'PATCH' && e.path.toLowerCase().includes(requestId.toLowerCase()) && e.status < 300);
     if (decisions.length !== 1) flowProblems.push(`${decisions.length} decisions at PIM`);
-    const requests = tenant.state.assignmentRequests(requester.aadObjectId).filter((r) => r.action.toLowerCase() === 'selfactivate' && !r.isValidationOnly);
-    if (requests.length !== 1 || requests[0]!.status !== 'Provisioned') flowProblems.push(`PIM has ${requests.map((r) => r.status).join(', ') || 'no request'}`);
+    const requests = tenant.state
+      .assignmentRequests(requester.aadObjectId)
+      .filter((r) => r.action.toLowerCase() === 'selfactivate' && !r.isValidationOnly);
+    if (requests.length !== 1 || requests[0]!.status !== 'Provisioned')
+      flowProblems.push(`PIM has ${requests.map((r) => r.status).join(', ') || 'no request'}`);
     const named = flowProblems.map((p) => `${requester.name} (kill ${phase} +${delayMs} ms): ${p}`);
     if (named.length > 0) failedByPhase[phase]++;
     problems.push(...named);
     options.afterFlow?.(requester, phase, named);
   }
-  return { kills: options.requesters.length, byPhase, killedInFlight, resent: resent.count, resentAfterLease, submitKillsBeforeCards, failedByPhase, settleMs: longestSettleMs, problems };
+  return {
+    kills: options.requesters.length,
+    byPhase,
+    killedInFlight,
+    resent: resent.count,
+    resentAfterLease,
+    submitKillsBeforeCards,
+    failedByPhase,
+    settleMs: longestSettleMs,
+    problems,
+  };
 }
 
 /** Sends again while the instance behind the proxy is dead or restarting (status 0 or 5xx). */
@@ -216,10 +290,16 @@ async function retried(send: () => Promise<TurnResult>, resent: { count: number 
 
 /** A decided card carries no actions, so no request id: its "Requested by" names the flow's requester (one flow each). */
 function isCardFor(a: RecordedActivity, requestId: string, requesterName: string): boolean {
-  return requestId !== '' && (a.activity.attachments ?? []).some((x) => {
-    const content = JSON.stringify(x.content);
-    return x.contentType === CARD && (content.toLowerCase().includes(requestId.toLowerCase()) || content.includes(JSON.stringify(requesterName)));
-  });
+  return (
+    requestId !== '' &&
+    (a.activity.attachments ?? []).some((x) => {
+      const content = JSON.stringify(x.content);
+      return (
+        x.contentType === CARD &&
+        (content.toLowerCase().includes(requestId.toLowerCase()) || content.includes(JSON.stringify(requesterName)))
+      );
+    })
+  );
 }
 
 function approveData(card: RecordedActivity): object {
@@ -231,7 +311,9 @@ function approveData(card: RecordedActivity): object {
 
 /** What a posted card shows now: its last in-place update, or itself. */
 function latest(connector: RecordingConnector, card: RecordedActivity): string {
-  const updates = connector.activities.filter((a) => a.method === 'PUT' && a.conversationId === card.conversationId && a.targetActivityId === card.id);
+  const updates = connector.activities.filter(
+    (a) => a.method === 'PUT' && a.conversationId === card.conversationId && a.targetActivityId === card.id,
+  );
   return textOf([(updates[updates.length - 1] ?? card).activity]);
 }
 

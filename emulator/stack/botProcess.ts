@@ -142,7 +142,8 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     unhandledRejections: () => unhandled,
     exit: () => exit,
     stats: (o = {}) => requestStats(child, ++nextId, o.gc === true),
-    profile: (action, file) => ask(child, { type: 'profile', id: ++nextId, action, ...(file ? { file } : {}) }, 'profiled').then(() => undefined),
+    profile: (action, file) =>
+      ask(child, { type: 'profile', id: ++nextId, action, ...(file ? { file } : {}) }, 'profiled').then(() => undefined),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
@@ -159,10 +160,19 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
 
 async function requestStats(child: ChildProcess, id: number, gc: boolean): Promise<ProcessStats> {
   const m = await ask(child, { type: 'stats', id, gc }, 'stats');
-  return { cpuMicros: m.cpu.user + m.cpu.system, rssBytes: m.memory.rss, heapUsedBytes: m.memory.heapUsed, externalBytes: m.memory.external };
+  return {
+    cpuMicros: m.cpu.user + m.cpu.system,
+    rssBytes: m.memory.rss,
+    heapUsedBytes: m.memory.heapUsed,
+    externalBytes: m.memory.external,
+  };
 }
 
-function ask<T extends ChildMessage['type']>(child: ChildProcess, message: ParentMessage, answer: T): Promise<Extract<ChildMessage, { type: T }>> {
+function ask<T extends ChildMessage['type']>(
+  child: ChildProcess,
+  message: ParentMessage,
+  answer: T,
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);

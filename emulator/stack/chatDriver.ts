@@ -63,7 +63,11 @@ export function openConversation(options: ConversationOptions): Conversation {
 }
 
 /** An activity as Teams would send it for this conversation, with `partial` on top. */
-export function channelActivity(options: Pick<ConversationOptions, 'connector' | 'tenantId' | 'user'>, conversationId: string, partial: Partial<Activity>): Record<string, unknown> {
+export function channelActivity(
+  options: Pick<ConversationOptions, 'connector' | 'tenantId' | 'user'>,
+  conversationId: string,
+  partial: Partial<Activity>,
+): Record<string, unknown> {
   return {
     type: 'message',
     id: randomUUID(),
@@ -80,7 +84,12 @@ export function channelActivity(options: Pick<ConversationOptions, 'connector' |
 }
 
 /** Posts one activity and returns the replies sent to it (matched by the activity id they answer). */
-export async function postActivity(endpoint: string, connector: Channel, activity: Record<string, unknown>, timeoutMs = 30_000): Promise<TurnResult> {
+export async function postActivity(
+  endpoint: string,
+  connector: Channel,
+  activity: Record<string, unknown>,
+  timeoutMs = 30_000,
+): Promise<TurnResult> {
   const mark = connector.activities.length;
   const startedAt = performance.now();
   let status = 0;
@@ -105,7 +114,11 @@ export async function postActivity(endpoint: string, connector: Channel, activit
   const endedAt = performance.now();
   const replies = connector
     .since(mark)
-    .filter((r) => r.targetActivityId === activity['id'] || (r.conversationId === (activity['conversation'] as { id: string }).id && r.targetActivityId === undefined))
+    .filter(
+      (r) =>
+        r.targetActivityId === activity['id'] ||
+        (r.conversationId === (activity['conversation'] as { id: string }).id && r.targetActivityId === undefined),
+    )
     .map((r) => r.activity);
   return { status, replies, ...(body !== undefined ? { body } : {}), startedAt, endedAt };
 }

@@ -16,7 +16,14 @@ export async function addBenchUsers(tenant: TenantEmulator, count: number, prefi
       const name = `${prefix} user ${i}`;
       users.push({ id: `29:${id}`, name, aadObjectId: id });
       if (data.users.some((u) => u.id === id)) continue;
-      data.users.push({ ...alice, id, displayName: name, givenName: name, userPrincipalName: `${prefix}${i}@contoso.example`, mail: `${prefix}${i}@contoso.example` });
+      data.users.push({
+        ...alice,
+        id,
+        displayName: name,
+        givenName: name,
+        userPrincipalName: `${prefix}${i}@contoso.example`,
+        mail: `${prefix}${i}@contoso.example`,
+      });
       for (const e of aliceEligibilities) {
         const eid = stableGuid('eligibility', id, e.roleDefinitionId);
         data.roleEligibilitySchedules.push({ ...structuredClone(e), id: eid, createdUsing: eid, principalId: id });
@@ -30,7 +37,9 @@ export async function addBenchUsers(tenant: TenantEmulator, count: number, prefi
 export async function clearActivations(tenant: TenantEmulator, users: readonly ChatUser[]): Promise<void> {
   const ids = new Set(users.map((u) => u.aadObjectId));
   await tenant.state.update((data) => {
-    data.roleAssignmentSchedules = data.roleAssignmentSchedules.filter((s) => !(ids.has(s.principalId) && s.assignmentType === 'Activated'));
+    data.roleAssignmentSchedules = data.roleAssignmentSchedules.filter(
+      (s) => !(ids.has(s.principalId) && s.assignmentType === 'Activated'),
+    );
     data.roleAssignmentScheduleRequests = data.roleAssignmentScheduleRequests.filter((r) => !ids.has(r.principalId));
   });
 }

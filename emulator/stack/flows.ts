@@ -40,7 +40,8 @@ const ASKS_JUSTIFICATION = /Why do you need/i;
 const IS_ACTIVE = /\bis active\b/i;
 const ALREADY_ACTIVE = /already active/i;
 /** The plain endings of dialogs/errorMessages.ts and bot/turnError.ts. */
-export const CLEAR_MESSAGE = /PIM is busy|can't reach PIM|went wrong|try again|Nothing (new )?was (changed|activated|requested)|needs a stronger sign-in|PIM refused|isn't available|not eligible/i;
+export const CLEAR_MESSAGE =
+  /PIM is busy|can't reach PIM|went wrong|try again|Nothing (new )?was (changed|activated|requested)|needs a stronger sign-in|PIM refused|isn't available|not eligible/i;
 
 export const GLOBAL_READER_SCRIPT: ActivationScript = {
   command: 'activate global reader',

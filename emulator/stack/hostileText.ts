@@ -45,7 +45,35 @@ const FAMILIES: ReadonlyArray<readonly [string, (length: number) => string]> = [
 /** A seeded mix of the words the parsers react to. */
 function mixed(length: number, seed: number): string {
   const random = seededRandom(seed);
-  const words = ['who', 'activated', 'for', 'until', '5pm', '2h', 'tomorrow', 'on', 'in', 'the', 'last', '7', 'days', 'a', 'because', 'ticket', 'INC-42', ',', 'and', 'eligible', 'holders', 'of', 'settings', '?', 'at', 'an', 'hour'];
+  const words = [
+    'who',
+    'activated',
+    'for',
+    'until',
+    '5pm',
+    '2h',
+    'tomorrow',
+    'on',
+    'in',
+    'the',
+    'last',
+    '7',
+    'days',
+    'a',
+    'because',
+    'ticket',
+    'INC-42',
+    ',',
+    'and',
+    'eligible',
+    'holders',
+    'of',
+    'settings',
+    '?',
+    'at',
+    'an',
+    'hour',
+  ];
   let text = 'activate ';
   while (text.length < length) text += `${words[Math.floor(random() * words.length)]!} `;
   return text.slice(0, length);

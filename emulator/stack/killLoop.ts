@@ -53,8 +53,18 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
         proxy.backends[backend] = `http://127.0.0.1:${instances[backend]!.port}`;
       })();
     };
-    const conversation = openConversation({ endpoint: `${proxy.url}/api/messages`, connector: options.connector, tenantId: options.tenantId, user });
-    const flow = await runActivation(conversation, { command: 'activate global reader', duration: '2h', justification: 'On call', retryDelayMs: 300 });
+    const conversation = openConversation({
+      endpoint: `${proxy.url}/api/messages`,
+      connector: options.connector,
+      tenantId: options.tenantId,
+      user,
+    });
+    const flow = await runActivation(conversation, {
+      command: 'activate global reader',
+      duration: '2h',
+      justification: 'On call',
+      retryDelayMs: 300,
+    });
     await killing;
     proxy.onForward = undefined;
     resent += flow.resent;
@@ -66,10 +76,15 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
 
 /** What went wrong in one Global Reader flow of the loop, as PIM sees it: [] = ended active, one activation, one request. */
 export function activationProblems(tenant: TenantEmulator, user: ChatUser, flow: FlowResult): string[] {
-  const active = tenant.state.activeAssignments(user.aadObjectId).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
-  const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate' && r.status === 'Provisioned');
+  const active = tenant.state
+    .activeAssignments(user.aadObjectId)
+    .filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
+  const sent = tenant.state
+    .assignmentRequests(user.aadObjectId)
+    .filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate' && r.status === 'Provisioned');
   const problems: string[] = [];
-  if (flow.outcome !== 'active' && flow.outcome !== 'alreadyActive') problems.push(`${user.name}: ended ${flow.outcome}: ${flow.lastText.slice(0, 120)}`);
+  if (flow.outcome !== 'active' && flow.outcome !== 'alreadyActive')
+    problems.push(`${user.name}: ended ${flow.outcome}: ${flow.lastText.slice(0, 120)}`);
   if (active.length !== 1) problems.push(`${user.name}: ${active.length} active assignments (lost or doubled)`);
   if (sent.length !== 1) problems.push(`${user.name}: ${sent.length} activation requests (doubled or lost)`);
   return problems;

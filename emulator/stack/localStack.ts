@@ -51,7 +51,11 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dir = mkdtempSync(path.join(tmpdir(), `pimbot-${options.name}-`));
-  const [tenant, azurite, connector] = await Promise.all([startTestTenant(options.tenant), startAzurite({ location: dir }), startRecordingConnector()]);
+  const [tenant, azurite, connector] = await Promise.all([
+    startTestTenant(options.tenant),
+    startAzurite({ location: dir }),
+    startRecordingConnector(),
+  ]);
   const botEnv = (container: string): Record<string, string> => localBotEnv(tenant, azurite.connectionString, container);
   const env = botEnv(options.container ?? `${options.name}-${randomUUID().slice(0, 8)}`);
   return {

@@ -67,7 +67,8 @@ export async function startRateLimitedConnector(limits: RateLimits = TEAMS_RATE_
     const match = ROUTE.exec(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const method = req.method === 'POST' || req.method === 'PUT' ? req.method : undefined;
     const body = await readJson(req);
-    if (!match || !method || (method === 'PUT' && !match[2])) return reply(res, 404, { error: { code: 'NotFound', message: 'no such route' } });
+    if (!match || !method || (method === 'PUT' && !match[2]))
+      return reply(res, 404, { error: { code: 'NotFound', message: 'no such route' } });
     if (!body || typeof body !== 'object') return reply(res, 400, { error: { code: 'BadArgument', message: 'body is not JSON' } });
     const conversationId = decodeURIComponent(match[1]!);
     const now = performance.now();
@@ -79,7 +80,14 @@ export async function startRateLimitedConnector(limits: RateLimits = TEAMS_RATE_
     }
     const targetActivityId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const id = method === 'PUT' ? targetActivityId! : randomUUID();
-    deliveries.push({ method, conversationId, ...(targetActivityId ? { targetActivityId } : {}), id, at: now, activity: body as Partial<Activity> });
+    deliveries.push({
+      method,
+      conversationId,
+      ...(targetActivityId ? { targetActivityId } : {}),
+      id,
+      at: now,
+      activity: body as Partial<Activity>,
+    });
     return reply(res, method === 'POST' ? 201 : 200, { id });
   }
 

@@ -25,9 +25,12 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   const child = spawn(
     process.execPath,
     childNodeArgs(main, [
-      '--location', options.location,
-      '--blobHost', '127.0.0.1',
-      '--blobPort', String(options.blobPort ?? 0),
+      '--location',
+      options.location,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(options.blobPort ?? 0),
       '--skipApiVersionCheck',
       '--disableTelemetry',
       '--silent',

@@ -59,7 +59,8 @@ export function controlRouter(deps: ControlDeps): Router {
     const body = jsonBody(req) as { clear?: unknown; signIn?: unknown; demand?: unknown };
     try {
       const signIn = body.signIn === undefined ? undefined : checkSignIn(body.signIn);
-      const demands = body.demand === undefined ? undefined : Array.isArray(body.demand) ? body.demand.map(checkDemand) : [checkDemand(body.demand)];
+      const demands =
+        body.demand === undefined ? undefined : Array.isArray(body.demand) ? body.demand.map(checkDemand) : [checkDemand(body.demand)];
       if (body.clear === true) deps.stepUp.clear();
       if (signIn) deps.stepUp.signIn(signIn);
       if (demands) deps.stepUp.demand(demands);
@@ -74,7 +75,8 @@ export function controlRouter(deps: ControlDeps): Router {
     const body = jsonBody(req) as { enable?: unknown; disable?: unknown };
     if (body.disable === true) deps.throttling.disable();
     if (body.enable !== undefined) {
-      if (typeof body.enable !== 'object' || body.enable === null || Array.isArray(body.enable)) return problem(400, 'enable must be an object of settings');
+      if (typeof body.enable !== 'object' || body.enable === null || Array.isArray(body.enable))
+        return problem(400, 'enable must be an object of settings');
       try {
         deps.throttling.enable(body.enable as ThrottlingSettings);
       } catch (e) {

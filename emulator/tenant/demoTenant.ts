@@ -13,14 +13,50 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS = {
-  alice: { id: '0a11ce00-0000-4000-8000-000000000001', displayName: 'Alice Adams', givenName: 'Alice', userPrincipalName: 'alice@contoso.example', persona: 'employee' },
-  bob: { id: '0b0b0000-0000-4000-8000-000000000002', displayName: 'Bob Brown', givenName: 'Bob', userPrincipalName: 'bob@contoso.example', persona: 'approver' },
-  carol: { id: '0ca201e0-0000-4000-8000-000000000003', displayName: 'Carol Chen', givenName: 'Carol', userPrincipalName: 'carol@contoso.example', persona: 'admin' },
-  dave: { id: '0da7e000-0000-4000-8000-000000000004', displayName: 'Dave Diaz', givenName: 'Dave', userPrincipalName: 'dave@contoso.example', persona: 'approver' },
-  erin: { id: '0e214000-0000-4000-8000-000000000005', displayName: 'Erin Evans', givenName: 'Erin', userPrincipalName: 'erin@contoso.example', persona: 'none' },
+  alice: {
+    id: '0a11ce00-0000-4000-8000-000000000001',
+    displayName: 'Alice Adams',
+    givenName: 'Alice',
+    userPrincipalName: 'alice@contoso.example',
+    persona: 'employee',
+  },
+  bob: {
+    id: '0b0b0000-0000-4000-8000-000000000002',
+    displayName: 'Bob Brown',
+    givenName: 'Bob',
+    userPrincipalName: 'bob@contoso.example',
+    persona: 'approver',
+  },
+  carol: {
+    id: '0ca201e0-0000-4000-8000-000000000003',
+    displayName: 'Carol Chen',
+    givenName: 'Carol',
+    userPrincipalName: 'carol@contoso.example',
+    persona: 'admin',
+  },
+  dave: {
+    id: '0da7e000-0000-4000-8000-000000000004',
+    displayName: 'Dave Diaz',
+    givenName: 'Dave',
+    userPrincipalName: 'dave@contoso.example',
+    persona: 'approver',
+  },
+  erin: {
+    id: '0e214000-0000-4000-8000-000000000005',
+    displayName: 'Erin Evans',
+    givenName: 'Erin',
+    userPrincipalName: 'erin@contoso.example',
+    persona: 'none',
+  },
   // Not in DESIGN.md's table: the Agents Playground config wants exactly five users besides the
   // signed-in one, so each persona's chat needs a sixth person in the tenant.
-  frank: { id: '0f2a0c00-0000-4000-8000-000000000006', displayName: 'Frank Fischer', givenName: 'Frank', userPrincipalName: 'frank@contoso.example', persona: 'none' },
+  frank: {
+    id: '0f2a0c00-0000-4000-8000-000000000006',
+    displayName: 'Frank Fischer',
+    givenName: 'Frank',
+    userPrincipalName: 'frank@contoso.example',
+    persona: 'none',
+  },
 } as const satisfies Record<string, DemoUser>;
 
 /** Microsoft's real template ids for the built-in roles the demo uses. */

@@ -69,7 +69,8 @@ export function createFaults(random: () => number = Math.random): Faults {
 
 function validateRule(f: FaultRule): void {
   if (!['throttle', 'unavailable', 'latency'].includes(f.kind)) throw new TypeError(`fault kind must be throttle, unavailable or latency`);
-  if (f.probability !== undefined && !(f.probability >= 0 && f.probability <= 1)) throw new RangeError('fault probability must be within 0..1');
+  if (f.probability !== undefined && !(f.probability >= 0 && f.probability <= 1))
+    throw new RangeError('fault probability must be within 0..1');
   if (f.count !== undefined && !(Number.isInteger(f.count) && f.count > 0)) throw new RangeError('fault count must be a positive integer');
   if (f.latencyMs !== undefined && !(f.latencyMs >= 0)) throw new RangeError('fault latencyMs must be >= 0');
 }

@@ -14,7 +14,12 @@ import { registerSubscriptionRoutes } from './arm/appReads';
 import { registerGraphRoutes } from './graph/index';
 import { Router } from './http/router';
 import { botAppRegistration, RESOURCES, type AppRegistration, type ResourceName } from './identity/apps';
-import { MANAGED_IDENTITY_PATH, newIdentityHeader, registerManagedIdentityRoutes, TOKEN_EXCHANGE_AUDIENCE } from './identity/managedIdentity';
+import {
+  MANAGED_IDENTITY_PATH,
+  newIdentityHeader,
+  registerManagedIdentityRoutes,
+  TOKEN_EXCHANGE_AUDIENCE,
+} from './identity/managedIdentity';
 import { stableGuid } from './state/ids';
 import { authenticateBearer } from './identity/bearer';
 import { createBotFrameworkIssuer, type BotFrameworkIssuer } from './identity/botFramework';
@@ -23,7 +28,14 @@ import { signingKeyFromPem } from './identity/jwt';
 import { registerIdentityRoutes } from './identity/routes';
 import { loadOrCreateSecrets } from './identity/secrets';
 import { TokenService } from './identity/tokens';
-import { checkDemand, checkSignIn, defaultStepUpSettings, stepUpSettings, type ApproverStepUpDemand, type SignInSettings } from './identity/stepUpSettings';
+import {
+  checkDemand,
+  checkSignIn,
+  defaultStepUpSettings,
+  stepUpSettings,
+  type ApproverStepUpDemand,
+  type SignInSettings,
+} from './identity/stepUpSettings';
 import { createRequestLog, type RequestLogEntry } from './requestLog';
 import { handle, type Pipeline } from './server';
 import { createStateView, type TenantStateView } from './stateView';
@@ -161,9 +173,15 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
   const authority = `${url}/${tenantId}`;
   const tokens = new TokenService(`${authority}/v2.0`, tenantId, key);
   const graphAudiences = RESOURCES.find((r) => r.name === 'graph')!;
-  const managedIdentity = { clientId: stableGuid('managed-identity', LOCAL_BOT_APP.clientId), principalId: stableGuid('managed-identity-principal', LOCAL_BOT_APP.clientId) };
+  const managedIdentity = {
+    clientId: stableGuid('managed-identity', LOCAL_BOT_APP.clientId),
+    principalId: stableGuid('managed-identity-principal', LOCAL_BOT_APP.clientId),
+  };
   const identityHeader = newIdentityHeader();
-  const registeredBotApp: AppRegistration = { ...botApp, federatedCredentials: [{ issuer: tokens.issuer, subject: managedIdentity.principalId, audiences: [TOKEN_EXCHANGE_AUDIENCE] }] };
+  const registeredBotApp: AppRegistration = {
+    ...botApp,
+    federatedCredentials: [{ issuer: tokens.issuer, subject: managedIdentity.principalId, audiences: [TOKEN_EXCHANGE_AUDIENCE] }],
+  };
 
   const graphDeps: GraphDeps = { store, clock, tenantId, baseUrl: url, pageSize };
   const identity = new Router();
@@ -206,10 +224,12 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
     graph,
     faults,
     requestLog,
-    authenticate: (req) => authenticateBearer(req, tokens, [graphAudiences.audience, ...graphAudiences.aliases], `${authority}/oauth2/authorize`),
+    authenticate: (req) =>
+      authenticateBearer(req, tokens, [graphAudiences.audience, ...graphAudiences.aliases], `${authority}/oauth2/authorize`),
     throttling,
     arm,
-    authenticateArm: (req) => authenticateBearer(req, tokens, [armAudiences.audience, ...armAudiences.aliases], `${authority}/oauth2/authorize`),
+    authenticateArm: (req) =>
+      authenticateBearer(req, tokens, [armAudiences.audience, ...armAudiences.aliases], `${authority}/oauth2/authorize`),
   };
 
   let closed = false;
@@ -222,7 +242,11 @@ export async function startTenantEmulator(options: TenantEmulatorOptions): Promi
     botApp: {
       clientId: LOCAL_BOT_APP.clientId,
       clientSecret: secrets.botClientSecret,
-      certificate: { ...botCertificate, thumbprint: botApp.certificates![0]!.thumbprint, thumbprintSha256: botApp.certificates![0]!.thumbprintSha256 },
+      certificate: {
+        ...botCertificate,
+        thumbprint: botApp.certificates![0]!.thumbprint,
+        thumbprintSha256: botApp.certificates![0]!.thumbprintSha256,
+      },
     },
     managedIdentity: { endpoint: `${url}${MANAGED_IDENTITY_PATH}`, header: identityHeader, ...managedIdentity },
     botFramework,

@@ -83,7 +83,12 @@ export async function handle(pipeline: Pipeline, raw: IncomingMessage, res: Serv
     response = isArm ? armError(req, e) : errorResponse(req, e);
   }
   logRequest(pipeline, req, response, started);
-  writeResponse(res, response, !isArm && (isGraph || response.status >= 400) ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8', baseHeaders);
+  writeResponse(
+    res,
+    response,
+    !isArm && (isGraph || response.status >= 400) ? GRAPH_CONTENT_TYPE : 'application/json; charset=utf-8',
+    baseHeaders,
+  );
 }
 
 function logRequest(pipeline: Pipeline, req: EmulatorRequest, response: EmulatorResponse, started: number): void {
@@ -141,17 +146,29 @@ async function answer(pipeline: Pipeline, req: EmulatorRequest, isGraph: boolean
   let resourceUnits: number | undefined;
   if (isGraph && req.principal && pipeline.throttling.enabled) {
     const p = req.principal;
-    const decision = pipeline.throttling.admit({ appId: p.appId ?? 'unknown-app', tenantId: p.tenantId ?? 'unknown-tenant' }, req.method, req.path, req.rawQuery);
+    const decision = pipeline.throttling.admit(
+      { appId: p.appId ?? 'unknown-app', tenantId: p.tenantId ?? 'unknown-tenant' },
+      req.method,
+      req.path,
+      req.rawQuery,
+    );
     if (!decision.allowed) return throttledResponse(req, decision);
     resourceUnits = decision.cost.resourceUnits;
   }
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault.kind === 'throttle') {
-    return graphErrorResponse(req, 429, 'TooManyRequests', 'Too many requests. Please retry after the time given in the Retry-After header.', {
-      'retry-after': String(fault.retryAfterSeconds),
-    });
+    return graphErrorResponse(
+      req,
+      429,
+      'TooManyRequests',
+      'Too many requests. Please retry after the time given in the Retry-After header.',
+      {
+        'retry-after': String(fault.retryAfterSeconds),
+      },
+    );
   }
-  if (fault.kind === 'unavailable') return graphErrorResponse(req, 503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.');
+  if (fault.kind === 'unavailable')
+    return graphErrorResponse(req, 503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.');
 
   if (isGraph) {
     const r = await dispatch(pipeline.graph, req, methodNotAllowed);
@@ -170,15 +187,24 @@ async function answerArm(pipeline: Pipeline, req: EmulatorRequest): Promise<Emul
   req.caller = callerId(principal);
   const fault = pipeline.faults.decide(req.method, req.path);
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-  if (fault.kind === 'throttle') return armErrorResponse(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(fault.retryAfterSeconds) });
+  if (fault.kind === 'throttle')
+    return armErrorResponse(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(fault.retryAfterSeconds) });
   if (fault.kind === 'unavailable') return armErrorResponse(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
-  const r = await dispatch(pipeline.arm!, req, (x) => armErrorResponse(405, 'MethodNotAllowed', `The requested resource does not support http method '${x.method}'.`));
+  const r = await dispatch(pipeline.arm!, req, (x) =>
+    armErrorResponse(405, 'MethodNotAllowed', `The requested resource does not support http method '${x.method}'.`),
+  );
   if (r) return r;
   throw new GraphError(404, 'InvalidResourceType', `The resource type could not be found for the path '${req.path}'.`);
 }
 
 function armError(req: EmulatorRequest, e: unknown): EmulatorResponse {
-  if (e instanceof GraphError) return armErrorResponse(e.status, e.code === 'InvalidAuthenticationToken' ? 'InvalidAuthenticationToken' : e.code, e.message, e.headers);
+  if (e instanceof GraphError)
+    return armErrorResponse(
+      e.status,
+      e.code === 'InvalidAuthenticationToken' ? 'InvalidAuthenticationToken' : e.code,
+      e.message,
+      e.headers,
+    );
   const r = errorResponse(req, e);
   const body = r.json as { error?: { code?: string; message?: string } } | undefined;
   return armErrorResponse(r.status, body?.error?.code ?? 'InternalServerError', body?.error?.message ?? 'An error has occurred.');

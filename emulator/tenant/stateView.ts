@@ -21,9 +21,12 @@ export function createStateView(store: TenantStore, clock: ControllableClock): T
     get data() {
       return store.data;
     },
-    activeAssignments: (principalId) => store.data.roleAssignmentSchedules.filter((s) => s.principalId === principalId && isActiveAt(s, clock.now())),
-    eligibilities: (principalId) => store.data.roleEligibilitySchedules.filter((s) => s.principalId === principalId && isActiveAt(s, clock.now())),
-    assignmentRequests: (principalId) => store.data.roleAssignmentScheduleRequests.filter((r) => principalId === undefined || r.principalId === principalId),
+    activeAssignments: (principalId) =>
+      store.data.roleAssignmentSchedules.filter((s) => s.principalId === principalId && isActiveAt(s, clock.now())),
+    eligibilities: (principalId) =>
+      store.data.roleEligibilitySchedules.filter((s) => s.principalId === principalId && isActiveAt(s, clock.now())),
+    assignmentRequests: (principalId) =>
+      store.data.roleAssignmentScheduleRequests.filter((r) => principalId === undefined || r.principalId === principalId),
     update: (change) => store.update(change),
   };
 }

@@ -19,7 +19,9 @@ export async function checkAdminGroup(graph: GraphApi, appTokens: AppTokenProvid
   const token = await appTokens.getAppToken('graph');
   let group: Record<string, unknown> | undefined;
   try {
-    group = asRecord(await graph.get(token, `/groups/${assertGuid(groupId, 'admin group id')}`, { select: 'id,displayName,isAssignableToRole' }));
+    group = asRecord(
+      await graph.get(token, `/groups/${assertGuid(groupId, 'admin group id')}`, { select: 'id,displayName,isAssignableToRole' }),
+    );
   } catch (error) {
     if (isPimError(error) && error.kind === 'notFound') return { kind: 'notFound' };
     throw error;

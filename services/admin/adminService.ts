@@ -14,11 +14,32 @@ import type { AppTokenProvider, UserTokenProvider } from '../identity/tokenProvi
 import type { ArmApi } from '../pim/azure/armApi';
 import { AzureAdminReader, type AzureNames, type AzureRole } from './azureAdmin';
 import {
-  auditToActivity, ownRequestToActivity, requestToActivity, roleSettingsFromRules, toAlertIncident, toAlertSummary, toEligibleHolder, toHolder, toPendingRequest,
+  auditToActivity,
+  ownRequestToActivity,
+  requestToActivity,
+  roleSettingsFromRules,
+  toAlertIncident,
+  toAlertSummary,
+  toEligibleHolder,
+  toHolder,
+  toPendingRequest,
 } from './mapping';
 import type {
-  ActiveAccess, ActivityEntry, ActivityQuery, AdminAccess, AdminDirectory, AlertIncident, AlertSummary, Asker, EligibleHolder, Holder, PendingRequest,
-  PrincipalRef, ReadResult, RoleRef, RoleSettings,
+  ActiveAccess,
+  ActivityEntry,
+  ActivityQuery,
+  AdminAccess,
+  AdminDirectory,
+  AlertIncident,
+  AlertSummary,
+  Asker,
+  EligibleHolder,
+  Holder,
+  PendingRequest,
+  PrincipalRef,
+  ReadResult,
+  RoleRef,
+  RoleSettings,
 } from './model';
 
 /** Privileged Role Administrator and Global Administrator (Microsoft's template ids). */
@@ -118,7 +139,10 @@ export class GraphAdminService implements AdminService {
     const mine = await this.deps.graph.list(token, ADMIN_PATHS.myActiveRoles, { expand: 'roleDefinition' });
     const roleNames = mine
       .map(asRecord)
-      .filter((r) => readString(r, 'directoryScopeId') === '/' && PIM_ADMIN_ROLE_IDS.includes((readString(r, 'roleDefinitionId') ?? '').toLowerCase()))
+      .filter(
+        (r) =>
+          readString(r, 'directoryScopeId') === '/' && PIM_ADMIN_ROLE_IDS.includes((readString(r, 'roleDefinitionId') ?? '').toLowerCase()),
+      )
       .map((r) => readString(readRecord(r, 'roleDefinition'), 'displayName') ?? readString(r, 'roleDefinitionId')!);
     if (roleNames.length > 0) return { kind: 'role', roleNames: [...new Set(roleNames)] };
     if (this.deps.adminGroupId && (await this.isAdminGroupMember(user.userId))) return { kind: 'group' };
@@ -134,7 +158,9 @@ export class GraphAdminService implements AdminService {
     // Azure names are read with the asker's own ARM token (ARM answers by their RBAC): cached per asker.
     const [core, azure, alerts] = await Promise.all([
       this.coreCache.get('tenant', () => this.loadCore(asker)),
-      parts.azure ? this.azureCache.get(`${asker.access.kind}|${asker.user.userId}`, () => this.azureNames(asker)) : Promise.resolve({ scopes: [], roles: [] }),
+      parts.azure
+        ? this.azureCache.get(`${asker.access.kind}|${asker.user.userId}`, () => this.azureNames(asker))
+        : Promise.resolve({ scopes: [], roles: [] }),
       parts.alerts ? this.alertCache.get('tenant', () => this.alertNames(asker)) : Promise.resolve([]),
     ]);
     return { ...core, azureScopes: azure.scopes, azureRoles: azure.roles, alerts };
@@ -146,7 +172,10 @@ export class GraphAdminService implements AdminService {
     const lookup = (id: string) => names.principals.get(id.toLowerCase()) ?? names.groups.get(id.toLowerCase());
     switch (role.surface) {
       case 'entraRole': {
-        const raw = await this.read(asker, ADMIN_PATHS.activeInstances, { filter: `roleDefinitionId eq ${guidLiteral(role.roleId)}`, expand: 'principal' });
+        const raw = await this.read(asker, ADMIN_PATHS.activeInstances, {
+          filter: `roleDefinitionId eq ${guidLiteral(role.roleId)}`,
+          expand: 'principal',
+        });
         return { items: sortHolders(raw.map((r) => toHolder(r, lookup)).filter(isDefined)), readAt, notes: [] };
       }
       case 'group': {
@@ -165,7 +194,10 @@ export class GraphAdminService implements AdminService {
     const lookup = (id: string) => names.principals.get(id.toLowerCase()) ?? names.groups.get(id.toLowerCase());
     switch (role.surface) {
       case 'entraRole': {
-        const raw = await this.read(asker, ADMIN_PATHS.eligibleInstances, { filter: `roleDefinitionId eq ${guidLiteral(role.roleId)}`, expand: 'principal' });
+        const raw = await this.read(asker, ADMIN_PATHS.eligibleInstances, {
+          filter: `roleDefinitionId eq ${guidLiteral(role.roleId)}`,
+          expand: 'principal',
+        });
         return { items: raw.map((r) => toEligibleHolder(r, lookup)).filter(isDefined), readAt, notes: [] };
       }
       case 'group': {
@@ -183,21 +215,33 @@ export class GraphAdminService implements AdminService {
     const names = await this.names(asker);
     const roleName = (id: string) => names.roles.get(id.toLowerCase()) ?? id;
     const principal = (id: string) => names.principals.get(id.toLowerCase());
-    const entra = await this.read(asker, ADMIN_PATHS.requests, { filter: `status eq ${odataString('PendingApproval')}`, expand: 'principal,roleDefinition' });
-    const items: PendingRequest[] = entra.map((r) => toPendingRequest(r, 'entraRole', { role: roleName, principal, scope: 'Directory' })).filter(isDefined);
+    const entra = await this.read(asker, ADMIN_PATHS.requests, {
+      filter: `status eq ${odataString('PendingApproval')}`,
+      expand: 'principal,roleDefinition',
+    });
+    const items: PendingRequest[] = entra
+      .map((r) => toPendingRequest(r, 'entraRole', { role: roleName, principal, scope: 'Directory' }))
+      .filter(isDefined);
     const notes: string[] = [];
     // PIM for Groups wants a group id in every list filter: ask group by group.
     const dir = await this.directory(asker, NO_PARTS);
     for (const g of dir.groups) {
       try {
-        const raw = await this.read(asker, ADMIN_PATHS.groupRequests, { filter: `groupId eq ${guidLiteral(g.id)} and status eq ${odataString('PendingApproval')}` });
-        items.push(...raw.map((r) => toPendingRequest(r, 'group', { role: (a) => (a === 'owner' ? 'Owner' : 'Member'), principal, scope: g.name })).filter(isDefined));
+        const raw = await this.read(asker, ADMIN_PATHS.groupRequests, {
+          filter: `groupId eq ${guidLiteral(g.id)} and status eq ${odataString('PendingApproval')}`,
+        });
+        items.push(
+          ...raw
+            .map((r) => toPendingRequest(r, 'group', { role: (a) => (a === 'owner' ? 'Owner' : 'Member'), principal, scope: g.name }))
+            .filter(isDefined),
+        );
       } catch (e) {
         if (!isPimError(e) || (e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
       }
     }
     if (this.azure && asker.access.kind === 'role') items.push(...(await this.azure.pending(asker.user, principal)));
-    else notes.push(this.azure ? AZURE_NEEDS_ROLE_NOTE : 'Azure resource requests are not included (no Azure Resource Manager configured).');
+    else
+      notes.push(this.azure ? AZURE_NEEDS_ROLE_NOTE : 'Azure resource requests are not included (no Azure Resource Manager configured).');
     items.sort((a, b) => a.createdDateTime.getTime() - b.createdDateTime.getTime());
     return { items, readAt, notes };
   }
@@ -231,9 +275,15 @@ export class GraphAdminService implements AdminService {
       const raw = await this.read(asker, ADMIN_PATHS.audits, { filter: auditFilter.join(' and ') }, { appFallback: true });
       const roleNameWanted = query.roleId ? roleName(query.roleId).toLowerCase() : undefined;
       const who = query.principalId?.toLowerCase();
-      fromAudit = raw.map(auditToActivity).filter(isDefined)
+      fromAudit = raw
+        .map(auditToActivity)
+        .filter(isDefined)
         .filter((e) => who === undefined || e.actor?.id.toLowerCase() === who || e.subject?.id.toLowerCase() === who)
-        .filter((e) => roleNameWanted === undefined || (e.surface === 'entraRole' && (e.roleName.toLowerCase() === roleNameWanted || e.roleName.toLowerCase() === query.roleId)));
+        .filter(
+          (e) =>
+            roleNameWanted === undefined ||
+            (e.surface === 'entraRole' && (e.roleName.toLowerCase() === roleNameWanted || e.roleName.toLowerCase() === query.roleId)),
+        );
     } else {
       notes.push('From your own requests; the audit log is for administrators.');
       // An employee's own history covers every surface: her group and Azure requests, read as herself.
@@ -243,19 +293,30 @@ export class GraphAdminService implements AdminService {
     // Names, never object ids: the directory names whom an entry did not (a bare id, or nobody).
     const person = (p: ActivityEntry['actor']): ActivityEntry['actor'] => {
       if (!p) return p;
-      if (self && p.id.toLowerCase() === asker.user.userId.toLowerCase()) return { ...p, displayName: asker.user.displayName ?? 'You', kind: 'user' };
+      if (self && p.id.toLowerCase() === asker.user.userId.toLowerCase())
+        return { ...p, displayName: asker.user.displayName ?? 'You', kind: 'user' };
       const known = names.principals.get(p.id.toLowerCase()) ?? names.groups.get(p.id.toLowerCase());
       return known && (p.displayName === p.id || p.displayName === '') ? { ...p, displayName: known } : p;
     };
     let items = [...fromAudit, ...fromRequests.filter((e) => !audited.has(e.requestId))].map((e) => ({
-      ...e, actor: person(e.actor), subject: person(e.subject),
+      ...e,
+      actor: person(e.actor),
+      subject: person(e.subject),
       durationMinutes: e.durationMinutes ?? durations.get(e.requestId?.toLowerCase()) ?? null,
     }));
     // A person's activations include how each ended by itself (PIM's "activation expired" entries).
-    if (query.only === 'activations') items = items.filter((e) => ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind) || (e.kind === 'deactivation' && /activation expired/i.test(e.description)));
+    if (query.only === 'activations')
+      items = items.filter(
+        (e) =>
+          ['activation', 'request', 'approval', 'denial', 'cancellation'].includes(e.kind) ||
+          (e.kind === 'deactivation' && /activation expired/i.test(e.description)),
+      );
     if (query.only === 'decisions') {
       const by = query.principalId?.toLowerCase();
-      items = items.filter((e) => (e.kind === 'approval' || e.kind === 'denial') && e.source === 'audit' && (by === undefined || e.actor?.id.toLowerCase() === by));
+      items = items.filter(
+        (e) =>
+          (e.kind === 'approval' || e.kind === 'denial') && e.source === 'audit' && (by === undefined || e.actor?.id.toLowerCase() === by),
+      );
     }
     items.sort((a, b) => b.at.getTime() - a.at.getTime());
     return { items, readAt, notes };
@@ -267,22 +328,25 @@ export class GraphAdminService implements AdminService {
     const inPeriod = (r: ActivationRequest) => r.createdDateTime >= query.from && r.createdDateTime <= query.to;
     const token = await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
     const groups = await this.deps.graph.list(token, ADMIN_PATHS.myGroupRequests, { expand: 'group' }).then(
-      (raw) => raw.flatMap((r) => {
-        try {
-          return [toGroupRequest(r)];
-        } catch {
-          return [];
-        }
-      }),
+      (raw) =>
+        raw.flatMap((r) => {
+          try {
+            return [toGroupRequest(r)];
+          } catch {
+            return [];
+          }
+        }),
       (e: unknown) => {
         if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound' || e.kind === 'invalidInput')) return [];
         throw e;
       },
     );
-    const azure = this.azure ? await this.azure.myRequests(asker.user).catch((e: unknown) => {
-      if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return [];
-      throw e;
-    }) : [];
+    const azure = this.azure
+      ? await this.azure.myRequests(asker.user).catch((e: unknown) => {
+          if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return [];
+          throw e;
+        })
+      : [];
     return [...groups, ...azure].filter(inPeriod).map((r) => ownRequestToActivity(r, me));
   }
 
@@ -303,30 +367,45 @@ export class GraphAdminService implements AdminService {
     for (const g of dir.groups) {
       try {
         const raw = await this.read(asker, ADMIN_PATHS.groupActive, { filter: `groupId eq ${guidLiteral(g.id)}` });
-        items.push(...raw.flatMap((r) => {
-          const h = toHolder(r, lookup);
-          const access = readString(asRecord(r), 'accessId')?.toLowerCase();
-          return h ? [{ ...h, surface: 'group' as const, roleName: access === 'owner' ? 'Owner' : 'Member', scopeName: g.name }] : [];
-        }));
+        items.push(
+          ...raw.flatMap((r) => {
+            const h = toHolder(r, lookup);
+            const access = readString(asRecord(r), 'accessId')?.toLowerCase();
+            return h ? [{ ...h, surface: 'group' as const, roleName: access === 'owner' ? 'Owner' : 'Member', scopeName: g.name }] : [];
+          }),
+        );
       } catch (e) {
         if (!isPimError(e) || (e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
       }
     }
     if (this.azure && asker.access.kind === 'role') items.push(...(await this.azure.active(asker.user, lookup)));
-    else notes.push(this.azure ? 'Azure resource roles are shown to askers with an active PIM administrator role (ARM answers by the asker\'s own access).' : 'Azure resource roles are not included (no Azure Resource Manager configured).');
+    else
+      notes.push(
+        this.azure
+          ? "Azure resource roles are shown to askers with an active PIM administrator role (ARM answers by the asker's own access)."
+          : 'Azure resource roles are not included (no Azure Resource Manager configured).',
+      );
     // Whose access ends first, first; the permanent ones (the ones to review) last.
-    items.sort((a, b) => (a.until?.getTime() ?? Infinity) - (b.until?.getTime() ?? Infinity) || a.principal.displayName.localeCompare(b.principal.displayName));
+    items.sort(
+      (a, b) =>
+        (a.until?.getTime() ?? Infinity) - (b.until?.getTime() ?? Infinity) ||
+        a.principal.displayName.localeCompare(b.principal.displayName),
+    );
     return { items, readAt, notes };
   }
 
   async alerts(asker: Asker): Promise<ReadResult<AlertSummary>> {
     const readAt = this.now();
     const raw = await this.read(asker, ADMIN_PATHS.alerts, {
-      filter: `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')}`, expand: 'alertDefinition,alertConfiguration', version: 'beta',
+      filter: `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')}`,
+      expand: 'alertDefinition,alertConfiguration',
+      version: 'beta',
     });
     const items = raw.map(toAlertSummary).filter(isDefined);
     const order = { high: 0, medium: 1, low: 2, informational: 3, unknown: 4 } as const;
-    items.sort((a, b) => Number(b.isActive) - Number(a.isActive) || order[a.severity] - order[b.severity] || b.incidentCount - a.incidentCount);
+    items.sort(
+      (a, b) => Number(b.isActive) - Number(a.isActive) || order[a.severity] - order[b.severity] || b.incidentCount - a.incidentCount,
+    );
     return { items, readAt, notes: ['Microsoft Entra role alerts; Azure resource alerts are not read (see the admin README).'] };
   }
 
@@ -338,7 +417,8 @@ export class GraphAdminService implements AdminService {
   }
 
   async refreshAlerts(asker: Asker, alertId?: string): Promise<Date> {
-    if (asker.access.kind !== 'role') throw new PimError('forbidden', 'Rescanning alerts needs an active PIM administrator role', { upstreamCode: 'RescanNeedsRole' });
+    if (asker.access.kind !== 'role')
+      throw new PimError('forbidden', 'Rescanning alerts needs an active PIM administrator role', { upstreamCode: 'RescanNeedsRole' });
     const token = await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
     const at = this.now();
     if (alertId === undefined) {
@@ -358,13 +438,20 @@ export class GraphAdminService implements AdminService {
       filter = `scopeId eq ${guidLiteral(role.groupId)} and scopeType eq ${odataString('Group')} and roleDefinitionId eq ${odataString(role.accessId)}`;
     } else {
       const names = await this.names(asker);
-      return this.azureReader(asker).settings(asker.user, azureRole(role), (id) => names.groups.get(id.toLowerCase()) ?? names.principals.get(id.toLowerCase()) ?? id);
+      return this.azureReader(asker).settings(
+        asker.user,
+        azureRole(role),
+        (id) => names.groups.get(id.toLowerCase()) ?? names.principals.get(id.toLowerCase()) ?? id,
+      );
     }
     const raw = await this.read(asker, ADMIN_PATHS.policyAssignments, { filter, expand: 'policy($expand=rules)' });
     const rules = raw.map((a) => readRecord(asRecord(a), 'policy')).find((p) => Array.isArray(p?.['rules']))?.['rules'];
     if (!Array.isArray(rules)) throw new PimError('notFound', 'No role management policy for the role');
     const names = await this.names(asker);
-    const settings = roleSettingsFromRules(asArray(rules), (id) => names.groups.get(id.toLowerCase()) ?? names.principals.get(id.toLowerCase()) ?? id);
+    const settings = roleSettingsFromRules(
+      asArray(rules),
+      (id) => names.groups.get(id.toLowerCase()) ?? names.principals.get(id.toLowerCase()) ?? id,
+    );
     if (role.surface !== 'entraRole') return settings;
     const privileged = await this.isPrivilegedRole(asker, role.roleId);
     return privileged === undefined ? settings : { ...settings, privileged };
@@ -375,12 +462,15 @@ export class GraphAdminService implements AdminService {
    * Graph does not say, so the caller stays cautious rather than calling a role harmless.
    */
   private async isPrivilegedRole(asker: Asker, roleId: string): Promise<boolean | undefined> {
-    const token = asker.access.kind === 'group'
-      ? await this.deps.appTokens.getAppToken('graph')
-      : await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
+    const token =
+      asker.access.kind === 'group'
+        ? await this.deps.appTokens.getAppToken('graph')
+        : await this.deps.userTokens.getUserToken({ user: asker.user, resource: 'graph' });
     let raw: ReturnType<typeof asRecord>;
     try {
-      raw = asRecord(await this.deps.graph.get(token, `${ADMIN_PATHS.roleDefinitions}/${assertGuid(roleId, 'role id')}`, { select: 'id,isPrivileged' }));
+      raw = asRecord(
+        await this.deps.graph.get(token, `${ADMIN_PATHS.roleDefinitions}/${assertGuid(roleId, 'role id')}`, { select: 'id,isPrivileged' }),
+      );
     } catch (e) {
       // The settings are still worth showing without the flag; the answer then stays cautious.
       if (isPimError(e) && (e.kind === 'forbidden' || e.kind === 'notFound')) return undefined;
@@ -408,7 +498,11 @@ export class GraphAdminService implements AdminService {
   private async isAdminGroupMember(userId: string): Promise<boolean> {
     // Membership of the admin group is checked by the app: a user's own token may not read it.
     const token = await this.deps.appTokens.getAppToken('graph');
-    const members = await this.deps.graph.list(token, `${ADMIN_PATHS.groups}/${assertGuid(this.deps.adminGroupId!, 'admin group id')}/members`, { select: 'id' });
+    const members = await this.deps.graph.list(
+      token,
+      `${ADMIN_PATHS.groups}/${assertGuid(this.deps.adminGroupId!, 'admin group id')}/members`,
+      { select: 'id' },
+    );
     return members.some((m) => readString(asRecord(m), 'id')?.toLowerCase() === userId.toLowerCase());
   }
 
@@ -426,7 +520,9 @@ export class GraphAdminService implements AdminService {
     ]);
     const users = userRows.map(asRecord).flatMap((u) => {
       const id = readString(u, 'id');
-      return id ? [{ id: id.toLowerCase(), name: readString(u, 'displayName') ?? id, userPrincipalName: readString(u, 'userPrincipalName') ?? '' }] : [];
+      return id
+        ? [{ id: id.toLowerCase(), name: readString(u, 'displayName') ?? id, userPrincipalName: readString(u, 'userPrincipalName') ?? '' }]
+        : [];
     });
     const groups = groupRows.map(asRecord).flatMap((g) => {
       const id = readString(g, 'id');
@@ -462,7 +558,8 @@ export class GraphAdminService implements AdminService {
    */
   private azureReader(asker: Asker): AzureAdminReader {
     if (!this.azure) throw new PimError('invalidInput', 'No Azure Resource Manager configured', { upstreamCode: 'AzureNotWired' });
-    if (asker.access.kind !== 'role') throw new PimError('forbidden', 'Azure resource questions need an active PIM administrator role', { upstreamCode: 'AzureNeedsRole' });
+    if (asker.access.kind !== 'role')
+      throw new PimError('forbidden', 'Azure resource questions need an active PIM administrator role', { upstreamCode: 'AzureNeedsRole' });
     return this.azure;
   }
 
@@ -476,7 +573,8 @@ export class GraphAdminService implements AdminService {
   }
 }
 
-const AZURE_NEEDS_ROLE_NOTE = 'Azure resource requests are shown to askers with an active PIM administrator role (ARM answers by the asker\'s own access).';
+const AZURE_NEEDS_ROLE_NOTE =
+  "Azure resource requests are shown to askers with an active PIM administrator role (ARM answers by the asker's own access).";
 
 function azureRole(role: Extract<RoleRef, { surface: 'azureResource' }>): AzureRole {
   return { scopeId: role.scopeId, roleDefinitionId: role.roleDefinitionId };
@@ -497,6 +595,7 @@ function isDefined<T>(v: T | undefined): v is T {
 
 /** Standing assignments first, then by who ends last (the permanent ones are the ones to review). */
 function sortHolders(items: Holder[]): Holder[] {
-  return items.sort((a, b) => Number(b.outsidePim) - Number(a.outsidePim) || a.principal.displayName.localeCompare(b.principal.displayName));
+  return items.sort(
+    (a, b) => Number(b.outsidePim) - Number(a.outsidePim) || a.principal.displayName.localeCompare(b.principal.displayName),
+  );
 }
-

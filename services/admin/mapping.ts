@@ -8,13 +8,32 @@ import { constraintsFromRules } from '../policy/constraints';
 import { parseIsoDurationMinutes } from '../policy/isoDuration';
 import { ruleKindOf } from '../policy/rules';
 import type {
-  ActivityEntry, ActivityKind, AlertIncident, AlertSummary, EligibleHolder, Holder, NotificationSetting, PendingRequest, PrincipalRef, RoleSettings,
+  ActivityEntry,
+  ActivityKind,
+  AlertIncident,
+  AlertSummary,
+  EligibleHolder,
+  Holder,
+  NotificationSetting,
+  PendingRequest,
+  PrincipalRef,
+  RoleSettings,
 } from './model';
 
 /** An expanded `principal` (user or group), or the bare id when not expanded. */
-export function toPrincipal(expanded: JsonRecord | undefined, fallbackId: string, names?: (id: string) => string | undefined): PrincipalRef {
+export function toPrincipal(
+  expanded: JsonRecord | undefined,
+  fallbackId: string,
+  names?: (id: string) => string | undefined,
+): PrincipalRef {
   const type = readString(expanded, '@odata.type')?.toLowerCase() ?? '';
-  const kind: PrincipalRef['kind'] = type.endsWith('.user') ? 'user' : type.endsWith('.group') ? 'group' : type.endsWith('.serviceprincipal') ? 'servicePrincipal' : 'unknown';
+  const kind: PrincipalRef['kind'] = type.endsWith('.user')
+    ? 'user'
+    : type.endsWith('.group')
+      ? 'group'
+      : type.endsWith('.serviceprincipal')
+        ? 'servicePrincipal'
+        : 'unknown';
   const displayName = readString(expanded, 'displayName') ?? names?.(fallbackId) ?? fallbackId;
   const upn = readString(expanded, 'userPrincipalName');
   return upn ? { id: fallbackId, displayName, kind, userPrincipalName: upn } : { id: fallbackId, displayName, kind };
@@ -51,7 +70,11 @@ export function toEligibleHolder(value: unknown, names?: (id: string) => string 
 }
 
 /** A schedule request awaiting approval → PendingRequest. */
-export function toPendingRequest(value: unknown, surface: Surface, names: { role: (id: string) => string; principal?: (id: string) => string | undefined; scope: string }): PendingRequest | undefined {
+export function toPendingRequest(
+  value: unknown,
+  surface: Surface,
+  names: { role: (id: string) => string; principal?: (id: string) => string | undefined; scope: string },
+): PendingRequest | undefined {
   const raw = asRecord(value);
   const id = readString(raw, 'id');
   const principalId = readString(raw, 'principalId');
@@ -74,7 +97,11 @@ export function toPendingRequest(value: unknown, surface: Surface, names: { role
 }
 
 /** The directory audit's `category` (lower case) for each surface's PIM events. */
-const AUDIT_CATEGORY: Readonly<Record<Surface, string>> = { entraRole: 'rolemanagement', group: 'groupmanagement', azureResource: 'resourcemanagement' };
+const AUDIT_CATEGORY: Readonly<Record<Surface, string>> = {
+  entraRole: 'rolemanagement',
+  group: 'groupmanagement',
+  azureResource: 'resourcemanagement',
+};
 const SURFACE_BY_CATEGORY: ReadonlyMap<string, Surface> = new Map(SURFACES.map((s) => [AUDIT_CATEGORY[s], s]));
 /** The audit target naming where the role applies: for groups and Azure resources the role alone ("Member", "Contributor") says little. */
 const AUDIT_WHERE_TYPE: Readonly<Record<Surface, string | undefined>> = { entraRole: undefined, group: 'group', azureResource: 'resource' };
@@ -104,14 +131,24 @@ export function auditToActivity(value: unknown): ActivityEntry | undefined {
   const app = readRecord(initiatedBy, 'app');
   const actorId = readString(user, 'id') ?? readString(app, 'appId');
   const actor: PrincipalRef | null = actorId
-    ? { id: actorId, displayName: readString(user, 'displayName') ?? readString(app, 'displayName') ?? actorId, kind: user ? 'user' : 'servicePrincipal' }
+    ? {
+        id: actorId,
+        displayName: readString(user, 'displayName') ?? readString(app, 'displayName') ?? actorId,
+        kind: user ? 'user' : 'servicePrincipal',
+      }
     : null;
-  const targets = asArray(raw['targetResources']).map(asRecord).filter((t): t is JsonRecord => t !== undefined);
+  const targets = asArray(raw['targetResources'])
+    .map(asRecord)
+    .filter((t): t is JsonRecord => t !== undefined);
   const typeOf = (t: JsonRecord) => (readString(t, 'type') ?? readString(t, 'Type') ?? '').toLowerCase();
   const role = targets.find((t) => typeOf(t) === 'role');
   const subject = targets.find((t) => typeOf(t) === 'user') ?? targets.find((t) => typeOf(t) === 'group' && t !== role);
   const details = asArray(raw['additionalDetails']).map(asRecord);
-  const detail = (key: string) => readString(details.find((d) => readString(d, 'key')?.toLowerCase() === key.toLowerCase()), 'value');
+  const detail = (key: string) =>
+    readString(
+      details.find((d) => readString(d, 'key')?.toLowerCase() === key.toLowerCase()),
+      'value',
+    );
   const result = readString(raw, 'result')?.toLowerCase();
   const surface = SURFACE_BY_CATEGORY.get((readString(raw, 'category') ?? '').toLowerCase()) ?? 'entraRole';
   const whereType = AUDIT_WHERE_TYPE[surface];
@@ -123,7 +160,13 @@ export function auditToActivity(value: unknown): ActivityEntry | undefined {
     kind: activityKind(description),
     description,
     actor,
-    subject: subject ? { id: readString(subject, 'id') ?? '', displayName: readString(subject, 'displayName') ?? readString(subject, 'userPrincipalName') ?? readString(subject, 'id') ?? '', kind: typeOf(subject) === 'user' ? 'user' : 'group' } : null,
+    subject: subject
+      ? {
+          id: readString(subject, 'id') ?? '',
+          displayName: readString(subject, 'displayName') ?? readString(subject, 'userPrincipalName') ?? readString(subject, 'id') ?? '',
+          kind: typeOf(subject) === 'user' ? 'user' : 'group',
+        }
+      : null,
     roleName: whereText ? (surface === 'group' ? `${whereText} (${roleText.toLowerCase()})` : `${roleText} on ${whereText}`) : roleText,
     surface,
     result: result === 'success' ? 'success' : 'failure',
@@ -134,8 +177,15 @@ export function auditToActivity(value: unknown): ActivityEntry | undefined {
 }
 
 const REQUEST_KIND: Readonly<Record<string, ActivityKind>> = {
-  selfactivate: 'activation', selfdeactivate: 'deactivation', selfextend: 'request', selfrenew: 'request',
-  adminassign: 'assignment', adminremove: 'removal', adminupdate: 'assignment', adminextend: 'assignment', adminrenew: 'assignment',
+  selfactivate: 'activation',
+  selfdeactivate: 'deactivation',
+  selfextend: 'request',
+  selfrenew: 'request',
+  adminassign: 'assignment',
+  adminremove: 'removal',
+  adminupdate: 'assignment',
+  adminextend: 'assignment',
+  adminrenew: 'assignment',
 };
 
 /** A schedule request → ActivityEntry (for activity the audit log has not caught up with yet). */
@@ -152,12 +202,20 @@ export function requestToActivity(value: unknown, roleName: (id: string) => stri
   const subject = toPrincipal(readRecord(raw, 'principal'), principalId);
   const pending = /^pending/i.test(status);
   const failed = /^(denied|failed|canceled|cancelled)$/i.test(status);
-  const kind: ActivityKind = pending ? 'request' : sameEnum(status, 'Denied') ? 'denial' : /^cancel/i.test(status) ? 'cancellation' : REQUEST_KIND[action.toLowerCase()] ?? 'other';
+  const kind: ActivityKind = pending
+    ? 'request'
+    : sameEnum(status, 'Denied')
+      ? 'denial'
+      : /^cancel/i.test(status)
+        ? 'cancellation'
+        : (REQUEST_KIND[action.toLowerCase()] ?? 'other');
   return {
     at: created,
     kind,
     description: `${action} (${status})`,
-    actor: byId ? { id: byId, displayName: byId === principalId ? subject.displayName : readString(by, 'displayName') ?? byId, kind: 'user' } : null,
+    actor: byId
+      ? { id: byId, displayName: byId === principalId ? subject.displayName : (readString(by, 'displayName') ?? byId), kind: 'user' }
+      : null,
     subject,
     roleName: readString(readRecord(raw, 'roleDefinition'), 'displayName') ?? roleName(readString(raw, 'roleDefinitionId') ?? ''),
     surface: 'entraRole',
@@ -176,8 +234,15 @@ function durationOf(scheduleInfo: JsonRecord | undefined, created: Date): number
 }
 
 const OWN_KIND: Readonly<Record<RequestStatus, ActivityKind>> = {
-  provisioned: 'activation', granted: 'activation', pendingProvisioning: 'activation', pendingApproval: 'request', denied: 'denial', canceled: 'cancellation',
-  failed: 'activation', revoked: 'deactivation', other: 'other',
+  provisioned: 'activation',
+  granted: 'activation',
+  pendingProvisioning: 'activation',
+  pendingApproval: 'request',
+  denied: 'denial',
+  canceled: 'cancellation',
+  failed: 'activation',
+  revoked: 'deactivation',
+  other: 'other',
 };
 
 /** One of the asker's own requests (a PIM group or an Azure role, read as herself) → ActivityEntry. */
@@ -193,7 +258,12 @@ export function ownRequestToActivity(r: ActivationRequest, me: PrincipalRef): Ac
     // As the audit log names them: "SRE On-Call (member)", "Contributor on Contoso Prod".
     roleName: r.surface === 'group' ? `${r.scope.displayName} (${r.roleName.toLowerCase()})` : `${r.roleName} on ${r.scope.displayName}`,
     surface: r.surface,
-    result: r.status === 'pendingApproval' ? 'pending' : r.status === 'failed' || r.status === 'denied' || r.status === 'canceled' ? 'failure' : 'success',
+    result:
+      r.status === 'pendingApproval'
+        ? 'pending'
+        : r.status === 'failed' || r.status === 'denied' || r.status === 'canceled'
+          ? 'failure'
+          : 'success',
     requestId: r.id,
     justification: r.justification,
     source: 'requests',
@@ -212,7 +282,12 @@ export function toAlertSummary(value: unknown): AlertSummary | undefined {
   const config = readRecord(raw, 'alertConfiguration');
   const severity = readString(def, 'severityLevel')?.toLowerCase() ?? '';
   const settings = Object.entries(config ?? {})
-    .filter(([k, v]) => !k.startsWith('@') && !['id', 'alertDefinitionId', 'scopeType', 'scopeId', 'isEnabled'].includes(k) && (typeof v === 'number' || typeof v === 'string'))
+    .filter(
+      ([k, v]) =>
+        !k.startsWith('@') &&
+        !['id', 'alertDefinitionId', 'scopeType', 'scopeId', 'isEnabled'].includes(k) &&
+        (typeof v === 'number' || typeof v === 'string'),
+    )
     .map(([k, v]) => `${k}: ${String(v)}`);
   const count = raw['incidentCount'];
   return {
@@ -241,14 +316,21 @@ export function toAlertIncident(value: unknown): AlertIncident | undefined {
   if (since) parts.push(`assigned ${since.slice(0, 10)}`);
   const count = raw['activationCount'];
   if (typeof count === 'number') parts.push(`${count} activations in a row`);
-  if ('lastActivationDateTime' in raw) parts.push(readString(raw, 'lastActivationDateTime') ? `last activated ${readString(raw, 'lastActivationDateTime')!.slice(0, 10)}` : 'never activated');
+  if ('lastActivationDateTime' in raw)
+    parts.push(
+      readString(raw, 'lastActivationDateTime')
+        ? `last activated ${readString(raw, 'lastActivationDateTime')!.slice(0, 10)}`
+        : 'never activated',
+    );
   const upn = readString(raw, 'assigneeUserPrincipalName');
   if (who && upn && upn !== who) parts.push(upn);
   return { id, subject: who ?? role ?? id, detail: parts.join(' · ') };
 }
 
 const NOTIFICATION_EVENT: Readonly<Record<string, NotificationSetting['event']>> = {
-  admin_eligibility: 'eligibleAssignment', admin_assignment: 'activeAssignment', enduser_assignment: 'activation',
+  admin_eligibility: 'eligibleAssignment',
+  admin_assignment: 'activeAssignment',
+  enduser_assignment: 'activation',
 };
 
 /** A policy's 17 rules → RoleSettings; approver ids become names through `name`. */
@@ -262,18 +344,24 @@ export function roleSettingsFromRules(rules: readonly unknown[], name: (id: stri
     const minutes = parseIsoDurationMinutes(readString(r, 'maximumDuration') ?? '');
     return minutes === null ? null : Math.round(minutes / 1440);
   };
-  const notifications: NotificationSetting[] = records.filter((r) => ruleKindOf(r) === 'notification').flatMap((r) => {
-    const m = /^Notification_(Admin|Requestor|Approver)_(Admin_Eligibility|Admin_Assignment|EndUser_Assignment)$/i.exec(readString(r, 'id') ?? '');
-    if (!m) return [];
-    const event = NOTIFICATION_EVENT[m[2]!.toLowerCase()]!;
-    return [{
-      event,
-      recipient: m[1]!.toLowerCase() as NotificationSetting['recipient'],
-      level: readString(r, 'notificationLevel') ?? 'All',
-      defaultRecipients: readBoolean(r, 'isDefaultRecipientsEnabled') !== false,
-      additionalRecipients: readStrings(r, 'notificationRecipients'),
-    }];
-  });
+  const notifications: NotificationSetting[] = records
+    .filter((r) => ruleKindOf(r) === 'notification')
+    .flatMap((r) => {
+      const m = /^Notification_(Admin|Requestor|Approver)_(Admin_Eligibility|Admin_Assignment|EndUser_Assignment)$/i.exec(
+        readString(r, 'id') ?? '',
+      );
+      if (!m) return [];
+      const event = NOTIFICATION_EVENT[m[2]!.toLowerCase()]!;
+      return [
+        {
+          event,
+          recipient: m[1]!.toLowerCase() as NotificationSetting['recipient'],
+          level: readString(r, 'notificationLevel') ?? 'All',
+          defaultRecipients: readBoolean(r, 'isDefaultRecipientsEnabled') !== false,
+          additionalRecipients: readStrings(r, 'notificationRecipients'),
+        },
+      ];
+    });
   return {
     maxActivationMinutes: c.maxDurationMinutes,
     requiresApproval: c.requiresApproval,

@@ -19,7 +19,13 @@ export interface Asker {
 export type RoleRef =
   | { readonly surface: 'entraRole'; readonly roleId: string; readonly roleName: string }
   | { readonly surface: 'group'; readonly groupId: string; readonly groupName: string; readonly accessId: 'member' | 'owner' }
-  | { readonly surface: 'azureResource'; readonly scopeId: string; readonly scopeName: string; readonly roleDefinitionId: string; readonly roleName: string };
+  | {
+      readonly surface: 'azureResource';
+      readonly scopeId: string;
+      readonly scopeName: string;
+      readonly roleDefinitionId: string;
+      readonly roleName: string;
+    };
 
 export interface PrincipalRef {
   readonly id: string;
@@ -63,7 +69,8 @@ export interface PendingRequest {
   readonly durationMinutes: number | null;
 }
 
-export type ActivityKind = 'activation' | 'request' | 'approval' | 'denial' | 'cancellation' | 'deactivation' | 'assignment' | 'removal' | 'other';
+export type ActivityKind =
+  'activation' | 'request' | 'approval' | 'denial' | 'cancellation' | 'deactivation' | 'assignment' | 'removal' | 'other';
 
 export interface ActivityEntry {
   readonly at: Date;

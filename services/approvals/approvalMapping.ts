@@ -13,7 +13,14 @@ export function toApprovalState(value: unknown, surface: Surface): ApprovalState
   const id = readString(raw, 'name') ?? readString(raw, 'id');
   const items = properties ? asArray(properties['stages']) : asArray(raw?.['steps'] ?? raw?.['stages']);
   if (!raw || !id) throw new PimError('unknown', 'PIM returned an approval without an id');
-  return { requestId: lastSegment(id), surface, steps: items.map(asRecord).filter((s): s is JsonRecord => s !== undefined).map(toStep) };
+  return {
+    requestId: lastSegment(id),
+    surface,
+    steps: items
+      .map(asRecord)
+      .filter((s): s is JsonRecord => s !== undefined)
+      .map(toStep),
+  };
 }
 
 export function toStep(item: JsonRecord): ApprovalStep {

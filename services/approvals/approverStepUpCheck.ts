@@ -65,12 +65,17 @@ export function claimsChallengeFor(requirement: ApproverStepUpRequirement): stri
  * Whether `signIn` meets `requirement` at `now` (undefined requirement: nothing to meet, the session
  * counts). Satisfied, it says how the approver was verified, for the record.
  */
-export function checkApproverStepUp(signIn: ApproverSignIn, requirement: ApproverStepUpRequirement | undefined, now: Date): ApproverStepUpCheck {
+export function checkApproverStepUp(
+  signIn: ApproverSignIn,
+  requirement: ApproverStepUpRequirement | undefined,
+  now: Date,
+): ApproverStepUpCheck {
   const authTime = signIn.authTime && signIn.authTime.getTime() <= now.getTime() + AUTH_TIME_SKEW_MS ? signIn.authTime : undefined;
   const at = authTime ? { authTime: authTime.toISOString() } : {};
   if (!requirement) return { satisfied: true, verifiedBy: { method: 'session', ...at } };
   if (requirement.kind === 'acrs') {
-    if (!signIn.acrs.includes(requirement.id)) return { satisfied: false, missing: 'authContext', claimsChallenge: claimsChallengeFor(requirement) };
+    if (!signIn.acrs.includes(requirement.id))
+      return { satisfied: false, missing: 'authContext', claimsChallenge: claimsChallengeFor(requirement) };
     return { satisfied: true, verifiedBy: { method: 'acrs', acrs: requirement.id, ...at } };
   }
   if (!signIn.amr.includes('mfa')) return { satisfied: false, missing: 'mfa', claimsChallenge: claimsChallengeFor(requirement) };

@@ -47,12 +47,21 @@ export class ApproverStepUpGate {
   }
 
   /** Whether `approver`'s token proves `requirement` now (the held step-up token when there is one). */
-  async check(approver: UserContext, record: ApprovalRecord, requirement: ApproverStepUpRequirement | undefined): Promise<ApproverStepUpCheck> {
+  async check(
+    approver: UserContext,
+    record: ApprovalRecord,
+    requirement: ApproverStepUpRequirement | undefined,
+  ): Promise<ApproverStepUpCheck> {
     return checkApproverStepUp(await readApproverSignIn(this.deps.tokens, approver, record.surface), requirement, this.now());
   }
 
   /** Holds the click under a one-time state and answers what the card's sign-in notice says. */
-  async hold(click: HeldClick, requirement: ApproverStepUpRequirement, claims: string, stillMissing?: StepUpPrompt['stillMissing']): Promise<StepUpPrompt> {
+  async hold(
+    click: HeldClick,
+    requirement: ApproverStepUpRequirement,
+    claims: string,
+    stillMissing?: StepUpPrompt['stillMissing'],
+  ): Promise<StepUpPrompt> {
     const { record } = click;
     const resource = approverStepUpResource(record.surface);
     const redirectUri = this.deps.redirectUri();
@@ -71,8 +80,16 @@ export class ApproverStepUpGate {
       redirectUri,
       conversation: click.conversationId ? { conversationId: click.conversationId } : {},
     };
-    const { url, expiresAt } = await this.deps.clicks.begin(held, (state) => this.deps.startSignIn(click.approver, { resource, claims, state, redirectUri }));
-    return { decision: click.decision, requirement, signInUrl: url, linkExpiresAt: expiresAt.toISOString(), ...(stillMissing ? { stillMissing } : {}) };
+    const { url, expiresAt } = await this.deps.clicks.begin(held, (state) =>
+      this.deps.startSignIn(click.approver, { resource, claims, state, redirectUri }),
+    );
+    return {
+      decision: click.decision,
+      requirement,
+      signInUrl: url,
+      linkExpiresAt: expiresAt.toISOString(),
+      ...(stillMissing ? { stillMissing } : {}),
+    };
   }
 }
 
@@ -84,7 +101,12 @@ export function requirementFromClaims(claims: string): ApproverStepUpRequirement
   try {
     const parsed = JSON.parse(claims) as { access_token?: { acrs?: { value?: unknown; values?: unknown } } };
     const acrs = parsed.access_token?.acrs;
-    const id = typeof acrs?.value === 'string' ? acrs.value : Array.isArray(acrs?.values) && typeof acrs.values[0] === 'string' ? acrs.values[0] : undefined;
+    const id =
+      typeof acrs?.value === 'string'
+        ? acrs.value
+        : Array.isArray(acrs?.values) && typeof acrs.values[0] === 'string'
+          ? acrs.values[0]
+          : undefined;
     if (id && /^c\d{1,2}$/.test(id)) return { kind: 'acrs', id };
   } catch {
     // Not JSON: ask for MFA, the sign-in page decides the rest.

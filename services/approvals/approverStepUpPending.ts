@@ -71,7 +71,10 @@ export class ApproverStepUpClicks {
    * Holds `click` under a fresh state and answers the sign-in URL. `startSignIn` builds it for that
    * state (StepUpTokens.startSignIn: msal getAuthCodeUrl with the claims and PKCE).
    */
-  async begin(click: ApproverClick, startSignIn: (state: string) => Promise<{ url: string; codeVerifier: string }>): Promise<{ url: string; expiresAt: Date }> {
+  async begin(
+    click: ApproverClick,
+    startSignIn: (state: string) => Promise<{ url: string; codeVerifier: string }>,
+  ): Promise<{ url: string; expiresAt: Date }> {
     const state = randomBytes(24).toString('base64url');
     const { url, codeVerifier } = await startSignIn(state);
     const expiresAt = new Date(this.now().getTime() + APPROVER_STEP_UP_TTL_MS);
@@ -106,7 +109,10 @@ export class ApproverStepUpClicks {
  * Whether a held click may still decide: nothing decided yet, and the copy clicked still carries the
  * nonce the click had (a copy answered or replaced since carries another, and its old clicks are stale).
  */
-export function clickStillCounts(record: Pick<ApprovalRecord, 'decision' | 'copies'>, click: Pick<ApproverClick, 'copy' | 'nonce'>): boolean {
+export function clickStillCounts(
+  record: Pick<ApprovalRecord, 'decision' | 'copies'>,
+  click: Pick<ApproverClick, 'copy' | 'nonce'>,
+): boolean {
   if (record.decision) return false;
   const copy = record.copies.find((c) => c.userId === click.copy.userId.toLowerCase() && c.role === click.copy.role);
   return copy !== undefined && copy.nonce === click.nonce;

@@ -53,24 +53,37 @@ export interface ApprovalUnderPolicy {
   readonly scopeKind: ScopeKind;
 }
 
-export const DEFAULT_APPROVER_STEP_UP = 'entra:privileged=mfa:10;azure:Owner,Contributor,User Access Administrator@subscription,managementGroup=mfa:10';
+export const DEFAULT_APPROVER_STEP_UP =
+  'entra:privileged=mfa:10;azure:Owner,Contributor,User Access Administrator@subscription,managementGroup=mfa:10';
 
-export type ApproverStepUpParse = { readonly ok: true; readonly policy: ApproverStepUpPolicy } | { readonly ok: false; readonly error: string };
+export type ApproverStepUpParse =
+  { readonly ok: true; readonly policy: ApproverStepUpPolicy } | { readonly ok: false; readonly error: string };
 
-const SURFACES: Readonly<Record<string, Surface | undefined>> = { entra: 'entraRole', entrarole: 'entraRole', group: 'group', azure: 'azureResource', azureresource: 'azureResource', '*': undefined };
+const SURFACES: Readonly<Record<string, Surface | undefined>> = {
+  entra: 'entraRole',
+  entrarole: 'entraRole',
+  group: 'group',
+  azure: 'azureResource',
+  azureresource: 'azureResource',
+  '*': undefined,
+};
 const SCOPE_KINDS: readonly ScopeKind[] = ['directory', 'group', 'managementGroup', 'subscription', 'resourceGroup', 'resource'];
 const GUID_TAIL = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 const ACRS_ID = /^c([1-9]|[1-9][0-9])$/;
 const MAX_LENGTH = 4_000;
 const MAX_RULES = 50;
-const FORMAT = 'use "default", "off" or rules like "entra:privileged=mfa:10;azure:Owner@subscription,managementGroup=mfa:10;group:*=acrs:c2" separated by ";"';
+const FORMAT =
+  'use "default", "off" or rules like "entra:privileged=mfa:10;azure:Owner@subscription,managementGroup=mfa:10;group:*=acrs:c2" separated by ";"';
 
 export function parseApproverStepUp(text: string): ApproverStepUpParse {
   if (text.length > MAX_LENGTH) return { ok: false, error: `is longer than ${MAX_LENGTH} characters` };
   const trimmed = text.trim().toLowerCase();
   if (trimmed === 'off') return { ok: true, policy: [] };
   if (trimmed === 'default' || trimmed === '') return { ok: true, policy: defaultRules() };
-  const entries = text.split(';').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = text
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   if (entries.length > MAX_RULES) return { ok: false, error: `has more than ${MAX_RULES} rules` };
   const policy: ApproverStepUpRule[] = [];
   for (const [i, entry] of entries.entries()) {
@@ -78,7 +91,8 @@ export function parseApproverStepUp(text: string): ApproverStepUpParse {
       policy.push(...defaultRules());
       continue;
     }
-    if (entry.toLowerCase() === 'off') return { ok: false, error: `rule ${i + 1}: "off" stands alone (no approval needs a step-up); ${FORMAT}` };
+    if (entry.toLowerCase() === 'off')
+      return { ok: false, error: `rule ${i + 1}: "off" stands alone (no approval needs a step-up); ${FORMAT}` };
     const rule = parseRule(entry);
     if (typeof rule === 'string') return { ok: false, error: `rule ${i + 1} ("${entry.slice(0, 80)}"): ${rule}; ${FORMAT}` };
     policy.push(rule);
@@ -108,7 +122,8 @@ function parseRule(entry: string): ApproverStepUpRule | string {
   const parsedRoles = parseRoles(rolesText);
   if ('error' in parsedRoles) return parsedRoles.error;
   const roles = parsedRoles.roles;
-  if (roles === 'privileged' && surface !== 'entraRole') return '"privileged" applies to Entra roles only (Microsoft marks no group or Azure role so); name the roles';
+  if (roles === 'privileged' && surface !== 'entraRole')
+    return '"privileged" applies to Entra roles only (Microsoft marks no group or Azure role so); name the roles';
   const rule: ApproverStepUpRule = { ...(surface ? { surface } : {}), roles, requirement };
   if (at < 0) return rule;
   const scopes: ScopeKind[] = [];
@@ -196,15 +211,21 @@ export function approvalUnderPolicy(record: Pick<ApprovalRecord, 'surface' | 're
 export function scopeKindOf(surface: Surface, scopeId: string): ScopeKind {
   if (surface === 'entraRole') return 'directory';
   if (surface === 'group') return 'group';
-  const parts = scopeId.split('/').filter(Boolean).map((p) => p.toLowerCase());
+  const parts = scopeId
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.toLowerCase());
   if (parts.length === 0) return 'managementGroup';
   if (parts.length === 2 && parts[0] === 'subscriptions') return 'subscription';
   if (parts.length === 4 && parts[0] === 'subscriptions' && parts[2] === 'resourcegroups') return 'resourceGroup';
-  if (parts.length === 4 && parts[0] === 'providers' && parts[1] === 'microsoft.management' && parts[2] === 'managementgroups') return 'managementGroup';
+  if (parts.length === 4 && parts[0] === 'providers' && parts[1] === 'microsoft.management' && parts[2] === 'managementgroups')
+    return 'managementGroup';
   return 'resource';
 }
 
 /** "MFA within 10 minutes", "authentication context c1": how a requirement reads on a card. */
 export function requirementInWords(requirement: ApproverStepUpRequirement): string {
-  return requirement.kind === 'mfa' ? `MFA (within ${requirement.withinMinutes} minute${requirement.withinMinutes === 1 ? '' : 's'})` : `authentication context ${requirement.id}`;
+  return requirement.kind === 'mfa'
+    ? `MFA (within ${requirement.withinMinutes} minute${requirement.withinMinutes === 1 ? '' : 's'})`
+    : `authentication context ${requirement.id}`;
 }

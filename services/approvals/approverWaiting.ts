@@ -29,9 +29,21 @@ export function approverWaiting(records: Pick<ApprovalRecordStore, 'openKeys' | 
       const me = user.userId.toLowerCase();
       const at = now().getTime();
       return found
-        .filter((r): r is ApprovalRecord => r !== undefined && !r.decision && Date.parse(r.expiresAt) > at && r.approvers.some((a) => a.id.toLowerCase() === me) && r.requester.id.toLowerCase() !== me)
+        .filter(
+          (r): r is ApprovalRecord =>
+            r !== undefined &&
+            !r.decision &&
+            Date.parse(r.expiresAt) > at &&
+            r.approvers.some((a) => a.id.toLowerCase() === me) &&
+            r.requester.id.toLowerCase() !== me,
+        )
         .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
-        .map((r) => ({ requesterName: r.requester.displayName ?? 'Someone', roleName: r.request.roleName, scopeName: r.request.scopeName, since: r.request.createdDateTime || r.createdAt }));
+        .map((r) => ({
+          requesterName: r.requester.displayName ?? 'Someone',
+          roleName: r.request.roleName,
+          scopeName: r.request.scopeName,
+          since: r.request.createdDateTime || r.createdAt,
+        }));
     },
   };
 }

@@ -17,7 +17,8 @@ export interface ChannelRoute {
   readonly channelId: string;
 }
 
-export type ChannelRoutesResult = { readonly ok: true; readonly routes: readonly ChannelRoute[] } | { readonly ok: false; readonly error: string };
+export type ChannelRoutesResult =
+  { readonly ok: true; readonly routes: readonly ChannelRoute[] } | { readonly ok: false; readonly error: string };
 
 /** Teams channel conversation ids: 19:<id>@thread.tacv2 (or the older @thread.skype). */
 const CHANNEL_ID = /^19:[^\s;=]+@thread\.(tacv2|skype)$/;
@@ -28,11 +29,15 @@ export function isChannelId(value: string): boolean {
   return value.length <= 400 && CHANNEL_ID.test(value);
 }
 
-const FORMAT = 'use entries like "entraRole=19:...@thread.tacv2", "azureResource:/subscriptions/<id>=19:...@thread.tacv2" or "*=19:...@thread.tacv2", separated by ";"';
+const FORMAT =
+  'use entries like "entraRole=19:...@thread.tacv2", "azureResource:/subscriptions/<id>=19:...@thread.tacv2" or "*=19:...@thread.tacv2", separated by ";"';
 
 export function parseChannelRoutes(text: string): ChannelRoutesResult {
   if (text.length > MAX_LENGTH) return { ok: false, error: `is longer than ${MAX_LENGTH} characters` };
-  const entries = text.split(';').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = text
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   if (entries.length === 0) return { ok: false, error: `is empty; ${FORMAT}` };
   if (entries.length > MAX_ENTRIES) return { ok: false, error: `has more than ${MAX_ENTRIES} entries` };
   const routes: ChannelRoute[] = [];
@@ -44,7 +49,8 @@ export function parseChannelRoutes(text: string): ChannelRoutesResult {
     if (eq <= 0) return { ok: false, error: `${where} has no "<selector>=<channel id>"; ${FORMAT}` };
     const selector = entry.slice(0, eq).trim();
     const channelId = entry.slice(eq + 1).trim();
-    if (!isChannelId(channelId)) return { ok: false, error: `${where}: "${channelId.slice(0, 80)}" is not a Teams channel id like 19:...@thread.tacv2` };
+    if (!isChannelId(channelId))
+      return { ok: false, error: `${where}: "${channelId.slice(0, 80)}" is not a Teams channel id like 19:...@thread.tacv2` };
     const route = parseSelector(selector);
     if (typeof route === 'string') return { ok: false, error: `${where}: ${route}` };
     const id = `${route.surface ?? '*'}|${route.scope ?? ''}|${route.scope === undefined ? 'any' : 'scoped'}`;

@@ -3,7 +3,6 @@
 // and the access the requester holds already. Read once per request (at fan-out), stored in the record,
 // and shown on every copy; every part is optional, as the directory or a surface may not say.
 
-
 import type { ActiveAssignment, Surface, UserContext } from '../pim/model';
 import type { ActivationTarget, ApprovalsPort, DirectoryPort } from './port';
 /** The requester as the directory describes them. */
@@ -54,14 +53,20 @@ export interface ContextSources {
  * One batch of reads for one request, whoever approves it: profile, role definition and active access
  * in parallel. A part that fails is left out; the card never waits on a retry.
  */
-export async function readApprovalContext(sources: ContextSources, requester: UserContext, target: ActivationTarget | undefined): Promise<ApprovalContext> {
+export async function readApprovalContext(
+  sources: ContextSources,
+  requester: UserContext,
+  target: ActivationTarget | undefined,
+): Promise<ApprovalContext> {
   const soft = <T>(part: string, read: (() => Promise<T>) | undefined): Promise<T | undefined> => {
     if (!read) return Promise.resolve(undefined);
     // A read that throws at once (a port stub without it) is as soft as one that rejects.
-    return Promise.resolve().then(read).catch((e: unknown) => {
-      sources.onError?.(part, e);
-      return undefined;
-    });
+    return Promise.resolve()
+      .then(read)
+      .catch((e: unknown) => {
+        sources.onError?.(part, e);
+        return undefined;
+      });
   };
   const { port, people } = sources;
   const [profile, role, active] = await Promise.all([

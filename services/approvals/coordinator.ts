@@ -28,8 +28,17 @@ import { approvalRecord } from './newRecord';
 import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from './port';
 import { errorFields, type Address, type ApprovalMessenger, type ApprovalMetrics, type InTurnReply, type Logger } from './ports';
 import {
-  channelCopy, claimIsLive, copyFor, isClaimable, isSettled, recordKey, SEND_LEASE_MS, withCopy,
-  type ApprovalRecord, type CardCopy, type RecordedDecision,
+  channelCopy,
+  claimIsLive,
+  copyFor,
+  isClaimable,
+  isSettled,
+  recordKey,
+  SEND_LEASE_MS,
+  withCopy,
+  type ApprovalRecord,
+  type CardCopy,
+  type RecordedDecision,
 } from './record';
 import { ApprovalRecordStore } from './recordStore';
 import type { ReminderPolicy } from './reminders';
@@ -156,7 +165,12 @@ export class ApprovalCoordinator implements RequesterApprovals {
   async submitted(reply: InTurnReply, user: UserContext, request: ActivationRequest): Promise<void> {
     const key = request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId);
     const early = this.audiences.take(audienceId(user, key));
-    const { approvers, references, recent, context: about } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
+    const {
+      approvers,
+      references,
+      recent,
+      context: about,
+    } = await (early ? early.catch(() => this.audience(user, key, request)) : this.audience(user, key, request));
     const now = this.deps.now();
     // The write that creates the record also claims every approver copy it can post (as fanOut's claim
     // write would), so the first cards need no write of their own; the claim holds off the sweep and
@@ -164,7 +178,16 @@ export class ApprovalCoordinator implements RequesterApprovals {
     // requester's copy is claimed too: a resubmit adopting the request meanwhile sends a note, not a
     // second waiting card.
     const claim = { id: randomUUID(), at: now.toISOString() };
-    const draft = approvalRecord({ user, request, approvers, recent, now, ...(about ? { context: about } : {}), channelId: this.channelFor(request), claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined) });
+    const draft = approvalRecord({
+      user,
+      request,
+      approvers,
+      recent,
+      now,
+      ...(about ? { context: about } : {}),
+      channelId: this.channelFor(request),
+      claimFor: (userId, role) => (role === 'requester' || references.get(userId) ? claim : undefined),
+    });
     const record = await this.deps.records.create(draft, { newRequest: true });
     const recordId = recordKey(record.surface, record.requestId);
     const mine = copyFor(record, user.userId, 'requester')!;
@@ -188,10 +211,17 @@ export class ApprovalCoordinator implements RequesterApprovals {
     // The approvers' cards go alongside the requester's, once the outbound channel has counted it: a
     // turn's reply is not paced, so a fan-out that took the window's last slots first would get it a 429.
     const { sent, counted } = reply.send({ kind: 'card', record, copy: mine });
-    const posts = Promise.race([counted, sent.then(noop, noop)]).then(() => this.delivery.postClaimed(recordId, record, claimed, references, recorder));
+    const posts = Promise.race([counted, sent.then(noop, noop)]).then(() =>
+      this.delivery.postClaimed(recordId, record, claimed, references, recorder),
+    );
     this.track(posts);
     if (channelCopy(record)) this.track(this.delivery.postChannelCopy(recordId));
-    this.track(this.delivery.markUnreachable(recordId, record.copies.filter((c) => c.role === 'approver' && references.get(c.userId) === undefined)));
+    this.track(
+      this.delivery.markUnreachable(
+        recordId,
+        record.copies.filter((c) => c.role === 'approver' && references.get(c.userId) === undefined),
+      ),
+    );
     const activityId = await sent;
     // One write with the first approvers' results, most likely.
     if (activityId) await recorder.add({ ...result, activityId });
@@ -217,11 +247,29 @@ export class ApprovalCoordinator implements RequesterApprovals {
     const key = recordKey(request.surface, request.id);
     let record = await this.deps.records.getByKey(key);
     if (!record) {
-      const { approvers, recent, context: about } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
-      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}), channelId: this.channelFor(request) }));
+      const {
+        approvers,
+        recent,
+        context: about,
+      } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
+      const opened = await this.deps.records.open(
+        approvalRecord({
+          user,
+          request,
+          approvers,
+          recent,
+          now: this.deps.now(),
+          ...(about ? { context: about } : {}),
+          channelId: this.channelFor(request),
+        }),
+      );
       if (opened.kind === 'busy') {
         // Another instance is writing the record this moment, and sends the cards.
-        await reply.send({ kind: 'alreadyWaiting', request: { roleName: request.roleName, surface: request.surface, id: request.id }, record: undefined }).sent;
+        await reply.send({
+          kind: 'alreadyWaiting',
+          request: { roleName: request.roleName, surface: request.surface, id: request.id },
+          record: undefined,
+        }).sent;
         return;
       }
       record = opened.record;
@@ -238,11 +286,17 @@ export class ApprovalCoordinator implements RequesterApprovals {
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       const c = copyFor(r, user.userId, 'requester');
-      return c && !r.decision && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
+      return c && !r.decision && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs)
+        ? withCopy(r, c, { claim })
+        : undefined;
     });
     const mine = claimed ? copyFor(claimed, user.userId, 'requester') : undefined;
     if (!claimed || mine?.claim?.id !== claim.id) {
-      await reply.send({ kind: 'alreadyWaiting', request: { roleName: record.request.roleName, surface: record.surface, id: record.requestId }, record: claimed ?? record }).sent;
+      await reply.send({
+        kind: 'alreadyWaiting',
+        request: { roleName: record.request.roleName, surface: record.surface, id: record.requestId },
+        record: claimed ?? record,
+      }).sent;
       return;
     }
     const result = { userId: mine.userId, role: 'requester', conversationId: reply.conversationId } as const;
@@ -268,7 +322,8 @@ export class ApprovalCoordinator implements RequesterApprovals {
     if (user.userId === record.requester.id.toLowerCase()) return refused('ownRequest');
     // The channel's copy: everyone in the channel sees its buttons, only the request's approvers may use them.
     const inChannel = record.copies.find((c) => c.role === 'channel' && c.nonce === click.nonce);
-    if (inChannel && !record.approvers.some((a) => a.id.toLowerCase() === user.userId)) return { kind: 'refused', why: 'notChannelApprover', approvers: record.approvers };
+    if (inChannel && !record.approvers.some((a) => a.id.toLowerCase() === user.userId))
+      return { kind: 'refused', why: 'notChannelApprover', approvers: record.approvers };
     const copy = inChannel ?? copyFor(record, user.userId, 'approver');
     if (!copy) return refused('notApprover');
     if (copy.nonce !== click.nonce) return refused('staleCard');
@@ -276,7 +331,15 @@ export class ApprovalCoordinator implements RequesterApprovals {
 
     // The approver proves themselves first where the policy says so (issue 20): short of it, nothing
     // reaches PIM and the clicked card answers with a sign-in for exactly this click.
-    const held: HeldClick = { approver: user, record, copy, decision, reason: click.reason, nonce: click.nonce, conversationId: click.conversationId };
+    const held: HeldClick = {
+      approver: user,
+      record,
+      copy,
+      decision,
+      reason: click.reason,
+      nonce: click.nonce,
+      conversationId: click.conversationId,
+    };
     let verifiedBy: ApproverVerification | undefined;
     if (this.stepUp) {
       const requirement = this.stepUp.requirementFor(record);
@@ -303,7 +366,14 @@ export class ApprovalCoordinator implements RequesterApprovals {
   }
 
   /** PIM's answer to a decision, stored in the record (or a refusal when PIM decided nothing). */
-  private async applyDecision(key: string, record: ApprovalRecord, user: UserContext, result: DecisionResult, reason: string, verifiedBy: ApproverVerification | undefined): Promise<{ kind: 'recorded'; record: ApprovalRecord } | Extract<ActionAnswer, { kind: 'refused' }>> {
+  private async applyDecision(
+    key: string,
+    record: ApprovalRecord,
+    user: UserContext,
+    result: DecisionResult,
+    reason: string,
+    verifiedBy: ApproverVerification | undefined,
+  ): Promise<{ kind: 'recorded'; record: ApprovalRecord } | Extract<ActionAnswer, { kind: 'refused' }>> {
     switch (result.kind) {
       case 'selfApproval':
         return { kind: 'refused', why: 'ownRequest' };
@@ -314,14 +384,31 @@ export class ApprovalCoordinator implements RequesterApprovals {
       case 'decided': {
         if (result.outcome === 'nextStage') return { kind: 'refused', why: 'nextStage' };
         const by = record.approvers.find((a) => a.id === user.userId) ?? result.by;
-        const stored = await this.deps.records.decide(key, { outcome: result.outcome, by, at: result.at.toISOString(), justification: reason, via: 'bot', ...(verifiedBy ? { verifiedBy } : {}) });
+        const stored = await this.deps.records.decide(key, {
+          outcome: result.outcome,
+          by,
+          at: result.at.toISOString(),
+          justification: reason,
+          via: 'bot',
+          ...(verifiedBy ? { verifiedBy } : {}),
+        });
         return { kind: 'recorded', record: stored ?? record };
       }
       case 'alreadyDecided': {
         const outcome = result.outcome === 'pending' ? undefined : result.outcome;
         if (outcome) {
           const by = result.by ? (record.approvers.find((a) => a.id === result.by!.id.toLowerCase()) ?? result.by) : null;
-          return { kind: 'recorded', record: (await this.deps.records.decide(key, { outcome, by, at: (result.at ?? this.deps.now()).toISOString(), justification: result.justification, via: 'bot' })) ?? record };
+          return {
+            kind: 'recorded',
+            record:
+              (await this.deps.records.decide(key, {
+                outcome,
+                by,
+                at: (result.at ?? this.deps.now()).toISOString(),
+                justification: result.justification,
+                via: 'bot',
+              })) ?? record,
+          };
         }
         return { kind: 'recorded', record: (await this.reconcile(key, true)) ?? record };
       }
@@ -343,7 +430,15 @@ export class ApprovalCoordinator implements RequesterApprovals {
       return { kind: 'nothingDecided' };
     }
     const copy = record.copies.find((c) => c.userId === click.copy.userId.toLowerCase() && c.role === click.copy.role)!;
-    const held: HeldClick = { approver: click.approver, record, copy, decision: click.decision, reason: click.reason, nonce: click.nonce, conversationId: undefined };
+    const held: HeldClick = {
+      approver: click.approver,
+      record,
+      copy,
+      decision: click.decision,
+      reason: click.reason,
+      nonce: click.nonce,
+      conversationId: undefined,
+    };
     const gate = this.stepUp;
     if (!gate) return { kind: 'nothingDecided' };
     const check = await gate.check(click.approver, record, click.requirement);
@@ -357,7 +452,15 @@ export class ApprovalCoordinator implements RequesterApprovals {
     } catch (e) {
       const wanted = stepUpDemand(e);
       if (!wanted) throw e;
-      await this.sendStepUpAgain(held, await gate.hold(held, requirementFromClaims(wanted.claims), wanted.claims, click.requirement.kind === 'acrs' ? 'authContext' : 'freshSignIn'));
+      await this.sendStepUpAgain(
+        held,
+        await gate.hold(
+          held,
+          requirementFromClaims(wanted.claims),
+          wanted.claims,
+          click.requirement.kind === 'acrs' ? 'authContext' : 'freshSignIn',
+        ),
+      );
       return { kind: 'stillShort' };
     }
     const applied = await this.applyDecision(key, record, click.approver, result, click.reason, check.verifiedBy);
@@ -369,8 +472,16 @@ export class ApprovalCoordinator implements RequesterApprovals {
 
   /** A new sign-in card, to the approver's own chat (never a channel: the link is theirs alone). */
   private async sendStepUpAgain(held: HeldClick, stepUp: StepUpPrompt): Promise<void> {
-    const sent = await this.deps.messenger.notify(held.approver.userId, { kind: 'approverStepUp', record: held.record, copy: held.copy, stepUp });
-    if (!sent) this.deps.logger.warn('could not send an approver a new step-up sign-in', { key: recordKey(held.record.surface, held.record.requestId) });
+    const sent = await this.deps.messenger.notify(held.approver.userId, {
+      kind: 'approverStepUp',
+      record: held.record,
+      copy: held.copy,
+      stepUp,
+    });
+    if (!sent)
+      this.deps.logger.warn('could not send an approver a new step-up sign-in', {
+        key: recordKey(held.record.surface, held.record.requestId),
+      });
   }
 
   /**
@@ -398,7 +509,14 @@ export class ApprovalCoordinator implements RequesterApprovals {
       const now = (await this.reconcile(key, true)) ?? record;
       return now.decision ? this.answerWithCard(key, now, copy, click.clicked) : refused('cancelRefused');
     }
-    const decided = (await this.deps.records.decide(key, { outcome: 'canceled', by: record.requester, at: this.deps.now().toISOString(), justification: '', via: 'bot' })) ?? record;
+    const decided =
+      (await this.deps.records.decide(key, {
+        outcome: 'canceled',
+        by: record.requester,
+        at: this.deps.now().toISOString(),
+        justification: '',
+        via: 'bot',
+      })) ?? record;
     return this.answerWithCard(key, decided, copy, click.clicked);
   }
 
@@ -429,7 +547,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
         }
       }),
     );
-    const found = await Promise.all(lists.flat().map(async (p) => ({ p, record: await this.deps.records.getByKey(recordKey(p.surface, p.id)) })));
+    const found = await Promise.all(
+      lists.flat().map(async (p) => ({ p, record: await this.deps.records.getByKey(recordKey(p.surface, p.id)) })),
+    );
     const when = (x: (typeof found)[number]) => Date.parse(x.record?.request.createdDateTime ?? '') || x.p.createdDateTime?.getTime() || 0;
     const items: ApproverQueueItem[] = found
       .sort((a, b) => when(a) - when(b))
@@ -465,7 +585,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
     const open = new Set(keys);
     // Records are independent: one slow or failing record must not hold up the others.
     // Only ARM's approvals are named apart from their requests (see AzureApprovals).
-    const approvalIds = new Map(atPim.filter((p) => p.surface === 'azureResource' && p.approvalId).map((p) => [recordKey(p.surface, p.id), p.approvalId!]));
+    const approvalIds = new Map(
+      atPim.filter((p) => p.surface === 'azureResource' && p.approvalId).map((p) => [recordKey(p.surface, p.id), p.approvalId!]),
+    );
     await Promise.all([
       ...keys.map((key) => this.sweepRecord(key, approvalIds.get(key))),
       ...atPim.filter((p) => !open.has(recordKey(p.surface, p.id))).map((p) => this.adoptFromPim(p)),
@@ -509,7 +631,11 @@ export class ApprovalCoordinator implements RequesterApprovals {
         return;
       }
       const person = await this.deps.people.user(found.principalId).catch(() => undefined);
-      const user: UserContext = { userId: found.principalId.toLowerCase(), tenantId: this.deps.tenantId, ...(person?.displayName ? { displayName: person.displayName } : {}) };
+      const user: UserContext = {
+        userId: found.principalId.toLowerCase(),
+        tenantId: this.deps.tenantId,
+        ...(person?.displayName ? { displayName: person.displayName } : {}),
+      };
       let request: ActivationRequest;
       try {
         // The requester's own view, as adopt() has it (names, schedule, the eligibility it is about).
@@ -518,15 +644,32 @@ export class ApprovalCoordinator implements RequesterApprovals {
         // Production needs her delegated token for this (cached from her last turn); without it the
         // request waits for her next message, or her resubmit (adopt()).
         if (isPimError(e) && e.kind === 'authenticationRequired') {
-          this.deps.logger.info('a request waiting for approval has no record, and its requester is signed out; it is taken over at her next turn', { key });
+          this.deps.logger.info(
+            'a request waiting for approval has no record, and its requester is signed out; it is taken over at her next turn',
+            { key },
+          );
           return;
         }
         throw e;
       }
       if (request.status !== 'pendingApproval') return;
       if (!request.approvalId && found.approvalId) request = { ...request, approvalId: found.approvalId };
-      const { approvers, recent, context: about } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
-      const opened = await this.deps.records.open(approvalRecord({ user, request, approvers, recent, now: this.deps.now(), ...(about ? { context: about } : {}), channelId: this.channelFor(request) }));
+      const {
+        approvers,
+        recent,
+        context: about,
+      } = await this.audience(user, request.key ?? eligibilityKey(request.surface, request.scope.id, request.roleId), request);
+      const opened = await this.deps.records.open(
+        approvalRecord({
+          user,
+          request,
+          approvers,
+          recent,
+          now: this.deps.now(),
+          ...(about ? { context: about } : {}),
+          channelId: this.channelFor(request),
+        }),
+      );
       // 'busy': another instance is writing it this moment, and sends the cards.
       if (opened.kind === 'busy') return;
       if (opened.kind === 'created') await this.delivery.postWaitingCard(key);
@@ -564,7 +707,13 @@ export class ApprovalCoordinator implements RequesterApprovals {
    * clicked: a copy posted by an instance killed before recording it is posted again after the lease,
    * so its person may click the older card, and the newer one (on record) still needs the update.
    */
-  private async answerWithCard(key: string, record: ApprovalRecord, copy: CardCopy, clicked: string | undefined, conversationId?: string): Promise<ActionAnswer> {
+  private async answerWithCard(
+    key: string,
+    record: ApprovalRecord,
+    copy: CardCopy,
+    clicked: string | undefined,
+    conversationId?: string,
+  ): Promise<ActionAnswer> {
     if (record.decision) {
       const outcome = record.decision.outcome;
       await this.deps.records.update(key, (r) => {
@@ -611,7 +760,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
         if (stepsOutcome !== 'pending') outcome = stepsOutcome;
         const review = lastReview(state);
         if (review && outcome !== 'expired' && outcome !== 'pending') {
-          const by = review.reviewedBy ? (record.approvers.find((a) => a.id === review.reviewedBy!.id.toLowerCase()) ?? review.reviewedBy) : null;
+          const by = review.reviewedBy
+            ? (record.approvers.find((a) => a.id === review.reviewedBy!.id.toLowerCase()) ?? review.reviewedBy)
+            : null;
           decision = { outcome, by, at: (review.reviewedAt ?? now).toISOString(), justification: review.justification, via: 'pim' };
         }
       } catch {
@@ -634,22 +785,40 @@ export class ApprovalCoordinator implements RequesterApprovals {
    */
   private async audience(user: UserContext, eligibilityKey: string, request?: ActivationRequest): Promise<Audience> {
     // This eligibility's policy only (the approvers are in it), not every eligibility's.
-    const entry = (await this.deps.pim.listEligibilities(user, { only: () => [eligibilityKey] })).find((e) => e.eligibility.key === eligibilityKey);
+    const entry = (await this.deps.pim.listEligibilities(user, { only: () => [eligibilityKey] })).find(
+      (e) => e.eligibility.key === eligibilityKey,
+    );
     const surface = request?.surface ?? entry?.eligibility.surface;
     const port = surface && this.deps.decisions.has(surface) ? this.deps.decisions.port(surface) : undefined;
-    const target: ActivationTarget | undefined = request ?? (entry && { principalId: user.userId, roleId: entry.eligibility.roleId, roleName: entry.eligibility.roleName, scope: entry.eligibility.scope });
+    const target: ActivationTarget | undefined =
+      request ??
+      (entry && {
+        principalId: user.userId,
+        roleId: entry.eligibility.roleId,
+        roleName: entry.eligibility.roleName,
+        scope: entry.eligibility.scope,
+      });
     const [{ approvers, references }, recent, context] = await Promise.all([
       resolveApprovers(entry?.constraints.approvers ?? [], user.userId, this.deps.people).then(async (approvers) => ({
         approvers,
-        references: await this.delivery.references(eligibilityKey, approvers.map((a) => a.id)),
+        references: await this.delivery.references(
+          eligibilityKey,
+          approvers.map((a) => a.id),
+        ),
       })),
       port && target ? port.recentActivations(target, 3).catch(() => []) : Promise.resolve([]),
-      readApprovalContext({
-        // The card says what she held when she asked: a listing started up to a minute before (the check
-        // before asking reads her role's surface a moment earlier) and not crossed by her own write is that.
-        people: this.deps.people, listActive: (u) => this.deps.pim.listActive(u, undefined, { maxAgeMs: ACTIVE_ACCESS_AGE_MS }), ...(port ? { port } : {}),
-        onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...errorFields(e) }),
-      }, user, target),
+      readApprovalContext(
+        {
+          // The card says what she held when she asked: a listing started up to a minute before (the check
+          // before asking reads her role's surface a moment earlier) and not crossed by her own write is that.
+          people: this.deps.people,
+          listActive: (u) => this.deps.pim.listActive(u, undefined, { maxAgeMs: ACTIVE_ACCESS_AGE_MS }),
+          ...(port ? { port } : {}),
+          onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...errorFields(e) }),
+        },
+        user,
+        target,
+      ),
     ]);
     this.deps.messenger.prepare?.([...references.values()].filter((r): r is Address => !!r));
     return { approvers, references, recent, context };
@@ -661,7 +830,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
   }
 
   private track(p: Promise<unknown>): void {
-    const tracked = p.catch((e: unknown) => this.deps.logger.warn('approval background work failed', errorFields(e))).finally(() => this.inFlight.delete(tracked));
+    const tracked = p
+      .catch((e: unknown) => this.deps.logger.warn('approval background work failed', errorFields(e)))
+      .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 }

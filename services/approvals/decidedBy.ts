@@ -39,13 +39,22 @@ export async function noteDecision(storage: KeyValueStorage, record: ApprovalRec
   const d = record.decision;
   if (!d?.by || (d.outcome !== 'approved' && d.outcome !== 'denied')) return;
   const entry: DecidedEntry = {
-    surface: record.surface, requestId: record.requestId, outcome: d.outcome, at: d.at, requesterId: record.requester.id, requesterName: record.requester.displayName ?? null,
-    roleName: record.request.roleName, scopeName: record.request.scopeName, reason: d.justification,
+    surface: record.surface,
+    requestId: record.requestId,
+    outcome: d.outcome,
+    at: d.at,
+    requesterId: record.requester.id,
+    requesterName: record.requester.displayName ?? null,
+    roleName: record.request.roleName,
+    scopeName: record.request.scopeName,
+    reason: d.justification,
     ...(d.verifiedBy ? { verifiedBy: d.verifiedBy } : {}),
   };
   const oldest = now.getTime() - KEEP_DAYS * 86_400_000;
   await updateItem<DecidedList>(storage, decidedByKey(d.by.id), (cur) => {
-    const others = (cur?.entries ?? []).filter((e) => !(e.surface === entry.surface && e.requestId.toLowerCase() === entry.requestId.toLowerCase()) && Date.parse(e.at) >= oldest);
+    const others = (cur?.entries ?? []).filter(
+      (e) => !(e.surface === entry.surface && e.requestId.toLowerCase() === entry.requestId.toLowerCase()) && Date.parse(e.at) >= oldest,
+    );
     return { entries: [...others, entry].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, MAX_DECIDED) };
   });
 }

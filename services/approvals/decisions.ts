@@ -3,7 +3,15 @@
 
 import { isPimError, PimError } from '../pim/errors';
 import type { RequestStatus, Surface, UserContext } from '../pim/model';
-import { currentStep, lastReview, outcomeOfSteps, type ApprovalOutcome, type ApprovalState, type Decision, type DecisionResult } from './model';
+import {
+  currentStep,
+  lastReview,
+  outcomeOfSteps,
+  type ApprovalOutcome,
+  type ApprovalState,
+  type Decision,
+  type DecisionResult,
+} from './model';
 import type { ApprovalsPort } from './port';
 
 export class ApprovalDecisions {
@@ -25,7 +33,13 @@ export class ApprovalDecisions {
 
   /** `approvalId`: the request's approvalId as PIM gave it (see ApprovalsPort.getApproval). */
   async decide(
-    approver: UserContext, surface: Surface, requestId: string, requesterId: string, decision: Decision, justification: string, approvalId?: string,
+    approver: UserContext,
+    surface: Surface,
+    requestId: string,
+    requesterId: string,
+    decision: Decision,
+    justification: string,
+    approvalId?: string,
   ): Promise<DecisionResult> {
     // Checked here too (PIM refuses it as well), so a requester's click never reaches PIM.
     if (approver.userId.toLowerCase() === requesterId.toLowerCase()) return { kind: 'selfApproval' };
@@ -53,7 +67,12 @@ export class ApprovalDecisions {
     return { kind: 'decided', outcome, by, at: new Date() };
   }
 
-  private async read(port: ApprovalsPort, user: UserContext, requestId: string, approvalId: string | undefined): Promise<{ kind: 'ok'; state: ApprovalState } | { kind: 'notApprover' } | { kind: 'notFound' }> {
+  private async read(
+    port: ApprovalsPort,
+    user: UserContext,
+    requestId: string,
+    approvalId: string | undefined,
+  ): Promise<{ kind: 'ok'; state: ApprovalState } | { kind: 'notApprover' } | { kind: 'notFound' }> {
     try {
       return { kind: 'ok', state: await port.getApproval(user, requestId, approvalId) };
     } catch (e) {
@@ -66,7 +85,13 @@ export class ApprovalDecisions {
 
 function alreadyDecided(state: ApprovalState): DecisionResult {
   const review = lastReview(state);
-  return { kind: 'alreadyDecided', outcome: outcomeOfSteps(state), by: review?.reviewedBy ?? null, at: review?.reviewedAt ?? null, justification: review?.justification ?? '' };
+  return {
+    kind: 'alreadyDecided',
+    outcome: outcomeOfSteps(state),
+    by: review?.reviewedBy ?? null,
+    at: review?.reviewedAt ?? null,
+    justification: review?.justification ?? '',
+  };
 }
 
 /**

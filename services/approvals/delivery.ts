@@ -7,7 +7,17 @@ import type { References } from './audience';
 import type { ApprovalCoordinatorDeps } from './coordinator';
 import type { ApprovalOutcome } from './model';
 import { errorFields, refusedForGood, type Address } from './ports';
-import { channelCopy, claimIsLive, copyFor, isClaimable, movedCopy, staleCopies, withCopy, type ApprovalRecord, type CardCopy } from './record';
+import {
+  channelCopy,
+  claimIsLive,
+  copyFor,
+  isClaimable,
+  movedCopy,
+  staleCopies,
+  withCopy,
+  type ApprovalRecord,
+  type CardCopy,
+} from './record';
 import { dueEscalation, dueReminders, DEFAULT_REMINDERS } from './reminders';
 import { SendRecorder, type PostResult } from './sendRecorder';
 
@@ -28,7 +38,9 @@ export class CardDelivery {
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       const c = r.copies.find((x) => x.role === 'requester');
-      return c && !r.decision && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs) ? withCopy(r, c, { claim }) : undefined;
+      return c && !r.decision && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs)
+        ? withCopy(r, c, { claim })
+        : undefined;
     });
     const mine = claimed?.copies.find((c) => c.role === 'requester');
     if (!claimed || !mine || mine.claim?.id !== claim.id) return;
@@ -46,7 +58,19 @@ export class CardDelivery {
       await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester' }], 'pending').catch(noop);
       return;
     }
-    await this.recordPosts(key, claim.id, [{ userId: mine.userId, role: 'requester', activityId, ...(address.conversationId ? { conversationId: address.conversationId } : {}) }], 'pending');
+    await this.recordPosts(
+      key,
+      claim.id,
+      [
+        {
+          userId: mine.userId,
+          role: 'requester',
+          activityId,
+          ...(address.conversationId ? { conversationId: address.conversationId } : {}),
+        },
+      ],
+      'pending',
+    );
   }
 
   /**
@@ -61,17 +85,26 @@ export class CardDelivery {
     const record = await this.deps.records.getByKey(key);
     if (!record) return;
     if (channelCopy(record)) await this.postChannelCopy(key);
-    const open = record.copies.filter((c) => c.role === 'approver' && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs));
+    const open = record.copies.filter(
+      (c) => c.role === 'approver' && isClaimable(c) && !claimIsLive(c.claim, this.deps.now(), this.leaseMs),
+    );
     if (open.length === 0) return;
-    const references = await this.references(key, open.map((c) => c.userId));
-    await this.markUnreachable(key, open.filter((c) => references.get(c.userId) === undefined));
+    const references = await this.references(
+      key,
+      open.map((c) => c.userId),
+    );
+    await this.markUnreachable(
+      key,
+      open.filter((c) => references.get(c.userId) === undefined),
+    );
     if (![...references.values()].some(Boolean)) return;
 
     const claim = { id: randomUUID(), at: this.deps.now().toISOString() };
     const claimed = await this.deps.records.update(key, (r) => {
       let changed = false;
       const copies = r.copies.map((c) => {
-        if (c.role !== 'approver' || !isClaimable(c) || !references.get(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs)) return c;
+        if (c.role !== 'approver' || !isClaimable(c) || !references.get(c.userId) || claimIsLive(c.claim, this.deps.now(), this.leaseMs))
+          return c;
         changed = true;
         return { ...c, claim };
       });
@@ -85,7 +118,13 @@ export class CardDelivery {
   }
 
   /** Posts the copies this pass claimed, drawn from `record` as claimed, and records each through `recorder`. */
-  async postClaimed(key: string, record: ApprovalRecord, copies: readonly CardCopy[], references: References, recorder: SendRecorder): Promise<void> {
+  async postClaimed(
+    key: string,
+    record: ApprovalRecord,
+    copies: readonly CardCopy[],
+    references: References,
+    recorder: SendRecorder,
+  ): Promise<void> {
     let first = !record.copies.some((c) => c.role === 'approver' && c.state === 'sent');
     await Promise.all(
       copies.map(async (c) => {
@@ -137,7 +176,17 @@ export class CardDelivery {
         changed = true;
         const { claim: _done, ...rest } = c;
         if (!result.activityId) return rest;
-        return movedCopy(c, { ...rest, state: 'sent', activityId: result.activityId, ...(result.conversationId ? { conversationId: result.conversationId } : {}), shows }, true);
+        return movedCopy(
+          c,
+          {
+            ...rest,
+            state: 'sent',
+            activityId: result.activityId,
+            ...(result.conversationId ? { conversationId: result.conversationId } : {}),
+            shows,
+          },
+          true,
+        );
       });
       return changed ? { ...r, copies } : undefined;
     });
@@ -179,7 +228,10 @@ export class CardDelivery {
       await this.deps.installer.installForUser(userId);
     } catch (e) {
       if (!isPimError(e) || (e.kind !== 'forbidden' && e.kind !== 'notFound' && e.kind !== 'invalidInput')) throw e;
-      this.deps.logger.warn('could not install the app for an approver; their card waits until they message the bot', { key, ...errorFields(e) });
+      this.deps.logger.warn('could not install the app for an approver; their card waits until they message the bot', {
+        key,
+        ...errorFields(e),
+      });
     }
   }
 
@@ -271,7 +323,8 @@ export class CardDelivery {
     if (!record) return;
     const sends: Array<Promise<unknown>> = [];
     if (due.remindApprovers) {
-      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent')) sends.push(this.deps.messenger.notify(c.userId, { kind: 'approverReminder', record }));
+      for (const c of record.copies.filter((x) => x.role === 'approver' && x.state === 'sent'))
+        sends.push(this.deps.messenger.notify(c.userId, { kind: 'approverReminder', record }));
     }
     if (due.warnRequester) sends.push(this.deps.messenger.notify(record.requester.id, { kind: 'requesterWarning', record }));
     await Promise.allSettled(sends);
@@ -285,10 +338,14 @@ export class CardDelivery {
   async escalate(key: string): Promise<void> {
     const policy = this.deps.reminders ?? DEFAULT_REMINDERS;
     const stamped = this.deps.now().toISOString();
-    const record = await this.deps.records.update(key, (r) => (dueEscalation(r, this.deps.now(), policy) ? { ...r, escalatedAt: stamped } : undefined));
+    const record = await this.deps.records.update(key, (r) =>
+      dueEscalation(r, this.deps.now(), policy) ? { ...r, escalatedAt: stamped } : undefined,
+    );
     if (!record || record.escalatedAt !== stamped) return;
     // Who the reminder reached: the approvers whose card is out (the others have no chat with the bot).
-    const reached = record.approvers.filter((a) => record.copies.some((c) => c.role === 'approver' && c.state === 'sent' && c.userId === a.id.toLowerCase()));
+    const reached = record.approvers.filter((a) =>
+      record.copies.some((c) => c.role === 'approver' && c.state === 'sent' && c.userId === a.id.toLowerCase()),
+    );
     const channel = channelCopy(record);
     const sends: Array<Promise<unknown>> = [];
     if (channel) {
@@ -298,16 +355,22 @@ export class CardDelivery {
         ),
       );
     }
-    sends.push(this.deps.messenger.notify(record.requester.id, { kind: 'escalationRequester', record, reached, inChannel: channel !== undefined }));
+    sends.push(
+      this.deps.messenger.notify(record.requester.id, { kind: 'escalationRequester', record, reached, inChannel: channel !== undefined }),
+    );
     const results = await Promise.allSettled(sends);
-    for (const r of results) if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...errorFields(r.reason) });
+    for (const r of results)
+      if (r.status === 'rejected') this.deps.logger.warn('could not send an escalation', { key, ...errorFields(r.reason) });
   }
 
   /** Where the channel copy goes; approvers first: they are who the channel is for. */
   private async channelAddress(record: ApprovalRecord, copy: CardCopy): Promise<Address | undefined> {
     const channelId = copy.conversationId;
     if (!channelId) return undefined;
-    return this.deps.messenger.reachChannel(channelId, [...record.approvers, record.requester].map((p) => p.id));
+    return this.deps.messenger.reachChannel(
+      channelId,
+      [...record.approvers, record.requester].map((p) => p.id),
+    );
   }
 
   /** Posts the channel copy (claimed like every copy, so it goes out once); a decided request gets none. */
@@ -336,13 +399,20 @@ export class CardDelivery {
       activityId = await this.deps.messenger.post(address, { kind: 'card', record: claimed, copy: mine });
     } catch (e) {
       const forGood = refusedForGood(e);
-      this.deps.logger.warn(forGood ? 'the channel refused the approval card (is the app added to the team?); not retried for this request' : 'could not post an approval card to the channel', { key, ...errorFields(e) });
+      this.deps.logger.warn(
+        forGood
+          ? 'the channel refused the approval card (is the app added to the team?); not retried for this request'
+          : 'could not post an approval card to the channel',
+        { key, ...errorFields(e) },
+      );
       await this.recordPosts(key, claim.id, [result], 'pending').catch(noop);
       if (forGood) {
-        await this.deps.records.update(key, (r) => {
-          const c = channelCopy(r);
-          return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
-        }).catch(noop);
+        await this.deps.records
+          .update(key, (r) => {
+            const c = channelCopy(r);
+            return c && c.state === 'intent' ? withCopy(r, c, { state: 'unreachable' }) : undefined;
+          })
+          .catch(noop);
       }
       return;
     }

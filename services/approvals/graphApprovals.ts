@@ -32,7 +32,10 @@ export abstract class GraphApprovals implements ApprovalsPort {
   abstract readonly surface: 'entraRole' | 'group';
   private readonly approvalsQuery: ODataQuery;
 
-  protected constructor(protected readonly deps: GraphApprovalsDeps, private readonly paths: GraphApprovalPaths) {
+  protected constructor(
+    protected readonly deps: GraphApprovalsDeps,
+    private readonly paths: GraphApprovalPaths,
+  ) {
     this.approvalsQuery = paths.approvalsVersion ? { version: paths.approvalsVersion } : {};
   }
 
@@ -47,14 +50,20 @@ export abstract class GraphApprovals implements ApprovalsPort {
    */
   async awaitingDecisionBy(approver: UserContext): Promise<PendingAtPim[]> {
     const token = await this.deps.userTokens.getUserToken({ user: approver, resource: 'graph' });
-    return this.pendingOf(await this.deps.graph.list(token, `${this.paths.scheduleRequests}/filterByCurrentUser(on='approver')`))
-      .filter((p) => p.principalId !== approver.userId.toLowerCase());
+    return this.pendingOf(await this.deps.graph.list(token, `${this.paths.scheduleRequests}/filterByCurrentUser(on='approver')`)).filter(
+      (p) => p.principalId !== approver.userId.toLowerCase(),
+    );
   }
 
   /** The requests `filter` selects that wait for approval, app-only (status is checked again: the filter may say more). */
   protected async pendingWhere(filter: string): Promise<PendingAtPim[]> {
     const token = await this.deps.appTokens.getAppToken('graph');
-    return this.pendingOf(await this.deps.graph.list(token, this.paths.scheduleRequests, { filter, select: 'id,principalId,status,approvalId,createdDateTime' }));
+    return this.pendingOf(
+      await this.deps.graph.list(token, this.paths.scheduleRequests, {
+        filter,
+        select: 'id,principalId,status,approvalId,createdDateTime',
+      }),
+    );
   }
 
   private pendingOf(items: readonly unknown[]): PendingAtPim[] {
@@ -66,7 +75,13 @@ export abstract class GraphApprovals implements ApprovalsPort {
       if (!id || !principalId || toRequestStatus(readString(raw, 'status')) !== 'pendingApproval') continue;
       const approvalId = readString(raw, 'approvalId');
       const created = readDate(raw, 'createdDateTime');
-      out.push({ surface: this.surface, id: id.toLowerCase(), principalId: principalId.toLowerCase(), ...(approvalId ? { approvalId } : {}), ...(created ? { createdDateTime: created } : {}) });
+      out.push({
+        surface: this.surface,
+        id: id.toLowerCase(),
+        principalId: principalId.toLowerCase(),
+        ...(approvalId ? { approvalId } : {}),
+        ...(created ? { createdDateTime: created } : {}),
+      });
     }
     return out;
   }
@@ -97,15 +112,24 @@ export abstract class GraphApprovals implements ApprovalsPort {
    * schedule requests `filter` selects; `sameTarget` narrows what the filter cannot.
    */
   protected async pastActivations(
-    request: ActivationTarget, limit: number, filter: string,
-    toRequest: (raw: unknown) => ActivationRequest, sameTarget: (r: ActivationRequest) => boolean = () => true,
+    request: ActivationTarget,
+    limit: number,
+    filter: string,
+    toRequest: (raw: unknown) => ActivationRequest,
+    sameTarget: (r: ActivationRequest) => boolean = () => true,
   ): Promise<ActivationRequest[]> {
     const token = await this.deps.appTokens.getAppToken('graph');
     const out: ActivationRequest[] = [];
     for (const item of await this.deps.graph.list(token, this.paths.scheduleRequests, { filter })) {
       try {
         const r = toRequest(item);
-        if (r.id !== request.id && sameTarget(r) && (r.action ?? 'activate') === 'activate' && (r.status === 'provisioned' || r.status === 'revoked')) out.push(r);
+        if (
+          r.id !== request.id &&
+          sameTarget(r) &&
+          (r.action ?? 'activate') === 'activate' &&
+          (r.status === 'provisioned' || r.status === 'revoked')
+        )
+          out.push(r);
       } catch {
         // Not a bounded activation (an admin's permanent assignment): not part of the history.
       }

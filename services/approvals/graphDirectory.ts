@@ -39,13 +39,18 @@ export class GraphDirectory implements DirectoryPort {
   private async readMembers(id: string): Promise<Member[]> {
     const token = await this.appTokens.getAppToken('graph');
     const raw = await this.graph.list(token, `/groups/${id}/members`, { select: 'id,displayName' });
-    return raw
-      .map(asRecord)
-      // Nested groups and devices are not people who can approve.
-      .filter((m) => { const t = readString(m, '@odata.type'); return t === undefined || t.toLowerCase().endsWith('.user'); })
-      .map((m) => ({ id: readString(m, 'id') ?? '', displayName: readString(m, 'displayName') }))
-      .filter((m) => m.id !== '')
-      .map((m) => (m.displayName ? { id: m.id, displayName: m.displayName } : { id: m.id }));
+    return (
+      raw
+        .map(asRecord)
+        // Nested groups and devices are not people who can approve.
+        .filter((m) => {
+          const t = readString(m, '@odata.type');
+          return t === undefined || t.toLowerCase().endsWith('.user');
+        })
+        .map((m) => ({ id: readString(m, 'id') ?? '', displayName: readString(m, 'displayName') }))
+        .filter((m) => m.id !== '')
+        .map((m) => (m.displayName ? { id: m.id, displayName: m.displayName } : { id: m.id }))
+    );
   }
 
   async user(userId: string): Promise<{ id: string; displayName?: string } | undefined> {
@@ -66,7 +71,9 @@ export class GraphDirectory implements DirectoryPort {
     const id = assertGuid(userId, 'user id');
     const token = await this.appTokens.getAppToken('graph');
     try {
-      const raw = asRecord(await this.graph.get(token, `/users/${id}`, { select: 'id,jobTitle,department', expand: 'manager($select=displayName)' }));
+      const raw = asRecord(
+        await this.graph.get(token, `/users/${id}`, { select: 'id,jobTitle,department', expand: 'manager($select=displayName)' }),
+      );
       const jobTitle = readString(raw, 'jobTitle');
       const department = readString(raw, 'department');
       const manager = readString(asRecord(raw?.['manager']), 'displayName');

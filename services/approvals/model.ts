@@ -54,7 +54,13 @@ export function outcomeOfSteps(state: ApprovalState): ApprovalOutcome {
 export type DecisionResult =
   | { readonly kind: 'decided'; readonly outcome: 'approved' | 'denied' | 'nextStage'; readonly by: PersonRef; readonly at: Date }
   /** Someone else (or the same person elsewhere) decided first: PIM answered 409. */
-  | { readonly kind: 'alreadyDecided'; readonly outcome: ApprovalOutcome; readonly by: PersonRef | null; readonly at: Date | null; readonly justification: string }
+  | {
+      readonly kind: 'alreadyDecided';
+      readonly outcome: ApprovalOutcome;
+      readonly by: PersonRef | null;
+      readonly at: Date | null;
+      readonly justification: string;
+    }
   | { readonly kind: 'selfApproval' }
   | { readonly kind: 'notApprover' }
   | { readonly kind: 'notFound' };

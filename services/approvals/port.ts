@@ -17,7 +17,14 @@ export interface ApprovalsPort {
    * Records the approver's decision on one step with the approver's own delegated token: PIM checks
    * that they may decide. Throws PimError (403 'forbidden', 404 'notFound', 409 → httpStatus 409).
    */
-  decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string, approvalId?: string): Promise<void>;
+  decide(
+    approver: UserContext,
+    requestId: string,
+    stepId: string,
+    decision: Decision,
+    justification: string,
+    approvalId?: string,
+  ): Promise<void>;
   /**
    * The request's status read app-only (reconciling while nobody is in a turn); undefined when the
    * surface offers no app-only read (ARM): then the approval and PIM's 24 hours decide.

@@ -31,7 +31,10 @@ export function canMoveCopy(from: CopyState, to: CopyState): boolean {
 }
 
 export class IllegalCopyTransition extends Error {
-  constructor(readonly from: CopyState, readonly to: CopyState) {
+  constructor(
+    readonly from: CopyState,
+    readonly to: CopyState,
+  ) {
     super(`an approval card copy cannot go from '${from}' to '${to}'`);
     this.name = 'IllegalCopyTransition';
   }
@@ -47,7 +50,10 @@ export function isClaimable(copy: Pick<CardCopy, 'state'>): boolean {
  * e.g. a claim). Every state change of a copy goes through here, so the table above holds.
  */
 export function withCopy(record: ApprovalRecord, copy: CardCopy, change: Partial<CardCopy>, replace = false): ApprovalRecord {
-  return { ...record, copies: record.copies.map((c) => (c.userId === copy.userId && c.role === copy.role ? movedCopy(c, change, replace) : c)) };
+  return {
+    ...record,
+    copies: record.copies.map((c) => (c.userId === copy.userId && c.role === copy.role ? movedCopy(c, change, replace) : c)),
+  };
 }
 
 /** `copy` after `change` (see withCopy); throws IllegalCopyTransition for a move the table does not allow. */
@@ -167,7 +173,12 @@ export function unrecordedCopies(record: ApprovalRecord): CardCopy[] {
 
 /** Nothing left to do: decided, every posted copy shows it (none may be posted unrecorded), and the requester was told. */
 export function isSettled(record: ApprovalRecord): boolean {
-  return record.decision !== undefined && staleCopies(record).length === 0 && unrecordedCopies(record).length === 0 && record.requesterToldAt !== undefined;
+  return (
+    record.decision !== undefined &&
+    staleCopies(record).length === 0 &&
+    unrecordedCopies(record).length === 0 &&
+    record.requesterToldAt !== undefined
+  );
 }
 
 /** The copy's key in a record for the copy posted to Teams channel `channelId` (its exact id is kept in conversationId). */

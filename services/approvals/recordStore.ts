@@ -113,7 +113,9 @@ export class ApprovalRecordStore {
     // if absent (Blob: If-None-Match), the record is written so, and two claim holders (possible only
     // while the index is first created) still cannot both write it; elsewhere unconditionally.
     const write = async (): Promise<boolean> =>
-      canCreateOnce(this.storage) ? this.storage.createIfAbsent(key, { ...strip(record) }) : this.storage.write({ [key]: { ...record, eTag: '*' } }).then(() => true);
+      canCreateOnce(this.storage)
+        ? this.storage.createIfAbsent(key, { ...strip(record) })
+        : this.storage.write({ [key]: { ...record, eTag: '*' } }).then(() => true);
     const [wrote, listed] = await Promise.all([write(), this.openKeys()]);
     if (!wrote) {
       const existing = await this.getByKey(key);
@@ -137,17 +139,23 @@ export class ApprovalRecordStore {
     for (let attempt = 1; ; attempt++) {
       await this.ensureIndex();
       const ahead = this.takeIndexAhead();
-      const idx = await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (cur) => {
-        if (cur === undefined) return undefined;
-        const now = this.now();
-        const holder = cur.creating?.[key];
-        const take = holder?.id !== claimId && !claimIsLive(holder, now, this.createLeaseMs);
-        const listed = cur.keys.includes(key);
-        if (listed && !take) return undefined;
-        const creating = this.liveClaims(cur.creating, now);
-        if (take) creating[key] = { id: claimId, at: now.toISOString() };
-        return { keys: listed ? cur.keys : [...cur.keys, key], ...(Object.keys(creating).length > 0 ? { creating } : {}) };
-      }, undefined, ahead);
+      const idx = await updateItem<OpenIndex>(
+        this.storage,
+        OPEN_INDEX_KEY,
+        (cur) => {
+          if (cur === undefined) return undefined;
+          const now = this.now();
+          const holder = cur.creating?.[key];
+          const take = holder?.id !== claimId && !claimIsLive(holder, now, this.createLeaseMs);
+          const listed = cur.keys.includes(key);
+          if (listed && !take) return undefined;
+          const creating = this.liveClaims(cur.creating, now);
+          if (take) creating[key] = { id: claimId, at: now.toISOString() };
+          return { keys: listed ? cur.keys : [...cur.keys, key], ...(Object.keys(creating).length > 0 ? { creating } : {}) };
+        },
+        undefined,
+        ahead,
+      );
       if (idx?.keys.includes(key)) return idx.creating?.[key]?.id === claimId;
       // The index is gone again (deleted by hand): create it once more.
       this.indexReady = undefined;
@@ -217,7 +225,9 @@ export class ApprovalRecordStore {
 
   /** Unlists the record; a creation claim on the key stays until it lapses (its creator may still be writing). */
   async close(key: string): Promise<void> {
-    await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (idx) => (idx && idx.keys.includes(key) ? { ...idx, keys: idx.keys.filter((k) => k !== key) } : undefined));
+    await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (idx) =>
+      idx && idx.keys.includes(key) ? { ...idx, keys: idx.keys.filter((k) => k !== key) } : undefined,
+    );
   }
 
   /** The claims not lapsed yet: the index carries only creations in progress. */

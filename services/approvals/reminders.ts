@@ -13,12 +13,17 @@ export interface ReminderPolicy {
 
 export const DEFAULT_REMINDERS: ReminderPolicy = { remindApproversAfterMs: 4 * 3600_000, warnRequesterBeforeMs: 3600_000 };
 
-export function dueReminders(record: ApprovalRecord, now: Date, policy: ReminderPolicy): { remindApprovers: boolean; warnRequester: boolean } {
+export function dueReminders(
+  record: ApprovalRecord,
+  now: Date,
+  policy: ReminderPolicy,
+): { remindApprovers: boolean; warnRequester: boolean } {
   if (record.decision) return { remindApprovers: false, warnRequester: false };
   const t = now.getTime();
   const expires = Date.parse(record.expiresAt);
   return {
-    remindApprovers: record.approversRemindedAt === undefined && t >= Date.parse(record.createdAt) + policy.remindApproversAfterMs && t < expires,
+    remindApprovers:
+      record.approversRemindedAt === undefined && t >= Date.parse(record.createdAt) + policy.remindApproversAfterMs && t < expires,
     warnRequester: record.requesterWarnedAt === undefined && t >= expires - policy.warnRequesterBeforeMs && t < expires,
   };
 }

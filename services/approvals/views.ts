@@ -23,7 +23,11 @@ export type ApprovalView =
   /** The copy's card (an approver's, the requester's waiting card, the channel's), drawn from the record. */
   | { readonly kind: 'card'; readonly record: ApprovalRecord; readonly copy: CardCopy }
   /** A resubmit of a request already waiting: a note, with Cancel. */
-  | { readonly kind: 'alreadyWaiting'; readonly request: { readonly roleName: string; readonly surface: Surface; readonly id: string }; readonly record: ApprovalRecord | undefined }
+  | {
+      readonly kind: 'alreadyWaiting';
+      readonly request: { readonly roleName: string; readonly surface: Surface; readonly id: string };
+      readonly record: ApprovalRecord | undefined;
+    }
   /** The approver's card with the step-up notice and sign-in button, to their 1:1 chat only (the link is theirs). */
   | { readonly kind: 'approverStepUp'; readonly record: ApprovalRecord; readonly copy: CardCopy; readonly stepUp: StepUpPrompt }
   /** The decision, to the requester. */
@@ -31,7 +35,12 @@ export type ApprovalView =
   | { readonly kind: 'approverReminder'; readonly record: ApprovalRecord }
   | { readonly kind: 'requesterWarning'; readonly record: ApprovalRecord }
   | { readonly kind: 'escalationChannel'; readonly record: ApprovalRecord; readonly reached: readonly PersonRef[] }
-  | { readonly kind: 'escalationRequester'; readonly record: ApprovalRecord; readonly reached: readonly PersonRef[]; readonly inChannel: boolean };
+  | {
+      readonly kind: 'escalationRequester';
+      readonly record: ApprovalRecord;
+      readonly reached: readonly PersonRef[];
+      readonly inChannel: boolean;
+    };
 
 /** Why a card action changed nothing; cards/approvals says it in words. */
 export type Refusal =

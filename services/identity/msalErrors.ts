@@ -5,7 +5,13 @@ import { AuthError, InteractionRequiredAuthError, ServerError } from '@azure/msa
 import { PimError, isPimError } from '../pim/errors';
 import type { Resource } from './tokenProvider';
 
-const UNAVAILABLE_CODES = new Set(['network_error', 'endpoints_resolution_error', 'openid_config_error', 'no_network_connectivity', 'temporarily_unavailable']);
+const UNAVAILABLE_CODES = new Set([
+  'network_error',
+  'endpoints_resolution_error',
+  'openid_config_error',
+  'no_network_connectivity',
+  'temporarily_unavailable',
+]);
 /** The incoming assertion is expired, revoked or not for us: the user must sign in again. */
 const REAUTH_CODES = new Set(['invalid_grant', 'login_required', 'consent_required', 'interaction_required']);
 
@@ -23,12 +29,19 @@ export function mapMsalError(error: unknown, requestedClaims?: string, resource?
   if (error instanceof ServerError) {
     const base = { upstreamCode: error.errorCode, httpStatus: error.status };
     if (error.status === 429) return new PimError('throttled', 'The token service throttled the call', base);
-    if ((error.status ?? 0) >= 500 || UNAVAILABLE_CODES.has(error.errorCode)) return new PimError('unavailable', 'The token service is unavailable', base);
-    if (REAUTH_CODES.has(error.errorCode)) return new PimError('authenticationRequired', 'The token service refused the user token', { ...base, claims: requestedClaims, ...forResource });
+    if ((error.status ?? 0) >= 500 || UNAVAILABLE_CODES.has(error.errorCode))
+      return new PimError('unavailable', 'The token service is unavailable', base);
+    if (REAUTH_CODES.has(error.errorCode))
+      return new PimError('authenticationRequired', 'The token service refused the user token', {
+        ...base,
+        claims: requestedClaims,
+        ...forResource,
+      });
     return new PimError('unknown', 'The token service refused the request', base);
   }
   if (error instanceof AuthError) {
-    if (UNAVAILABLE_CODES.has(error.errorCode)) return new PimError('unavailable', 'The token service is unreachable', { upstreamCode: error.errorCode });
+    if (UNAVAILABLE_CODES.has(error.errorCode))
+      return new PimError('unavailable', 'The token service is unreachable', { upstreamCode: error.errorCode });
     return new PimError('unknown', 'Token acquisition failed', { upstreamCode: error.errorCode });
   }
   return new PimError('unknown', 'Token acquisition failed');

@@ -38,7 +38,12 @@ export class SharedMsalNetwork implements INetworkModule {
   }
 
   /** As msal-node's own HttpClient: JSON body, headers as a plain object, msal's error codes. */
-  private async send<T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    url: string,
+    method: 'GET' | 'POST',
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     let response: Response;
     try {
       response = await this.fetchImpl(url, {

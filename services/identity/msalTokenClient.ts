@@ -2,7 +2,13 @@
 // certificate): one for app-only tokens, and one per user for on-behalf-of, so each user's tokens
 // live in their own msal cache (optionally persisted, encrypted, through a TokenCacheStore).
 
-import { ConfidentialClientApplication, CryptoProvider, ResponseMode, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  CryptoProvider,
+  ResponseMode,
+  type AuthenticationResult,
+  type Configuration,
+} from '@azure/msal-node';
 import { PimError } from '../pim/errors';
 import { encryptedCachePlugin, type TokenCacheStore } from './encryptedTokenCache';
 import { jwtSubject } from './jwt';
@@ -92,7 +98,12 @@ export class MsalTokenClient {
    * With `user` (the acting user), the cache partition is that user's and an assertion naming anyone
    * else is refused (PimError 'forbidden') before it leaves the process.
    */
-  async onBehalfOf(assertion: string, resource: Resource, claims?: string, user?: { readonly tenantId: string; readonly userId: string }): Promise<string> {
+  async onBehalfOf(
+    assertion: string,
+    resource: Resource,
+    claims?: string,
+    user?: { readonly tenantId: string; readonly userId: string },
+  ): Promise<string> {
     if (user) this.checkSubject(assertion, user);
     // A step-up demand always goes to the service; the same exchange asked for concurrently (a
     // turn's parallel reads before the first answer is cached) goes once and is shared.
@@ -101,7 +112,12 @@ export class MsalTokenClient {
     return this.once(key, () => this.exchange(assertion, resource, undefined, user));
   }
 
-  private async exchange(assertion: string, resource: Resource, claims: string | undefined, user: { readonly tenantId: string; readonly userId: string } | undefined): Promise<string> {
+  private async exchange(
+    assertion: string,
+    resource: Resource,
+    claims: string | undefined,
+    user: { readonly tenantId: string; readonly userId: string } | undefined,
+  ): Promise<string> {
     const app = user ? await this.userAppFor(partitionOf(user)) : await this.userApp(assertion);
     let result: AuthenticationResult | null;
     try {
@@ -201,7 +217,8 @@ export class MsalTokenClient {
   /** Refuses an assertion that does not name `user`, before it is sent anywhere. */
   private checkSubject(assertion: string, user: { readonly tenantId: string; readonly userId: string }): void {
     const subject = jwtSubject(assertion);
-    if (!subject || `${subject.tid}.${subject.oid}`.toLowerCase() !== partitionOf(user)) throw new PimError('forbidden', "The SSO token is not the acting user's");
+    if (!subject || `${subject.tid}.${subject.oid}`.toLowerCase() !== partitionOf(user))
+      throw new PimError('forbidden', "The SSO token is not the acting user's");
   }
 
   private async userApp(assertion: string): Promise<ConfidentialClientApplication> {

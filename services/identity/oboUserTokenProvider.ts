@@ -17,7 +17,12 @@ export class OboUserTokenProvider implements UserTokenProvider {
 
   async getUserToken(request: TokenRequest): Promise<string> {
     const sso = await this.ssoToken(request.user);
-    if (!sso) throw new PimError('authenticationRequired', 'No SSO token for the user', request.claims ? { claims: request.claims, resource: request.resource } : {});
+    if (!sso)
+      throw new PimError(
+        'authenticationRequired',
+        'No SSO token for the user',
+        request.claims ? { claims: request.claims, resource: request.resource } : {},
+      );
     return this.msal.onBehalfOf(sso, request.resource, request.claims, request.user);
   }
 }

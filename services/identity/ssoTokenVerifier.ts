@@ -14,7 +14,10 @@ export interface VerifiedSsoIdentity {
 
 export type SsoVerification =
   | { readonly ok: true; readonly identity: VerifiedSsoIdentity }
-  | { readonly ok: false; readonly reason: 'malformed' | 'signature' | 'issuer' | 'audience' | 'expired' | 'tenant' | 'subject' | 'keysUnavailable' };
+  | {
+      readonly ok: false;
+      readonly reason: 'malformed' | 'signature' | 'issuer' | 'audience' | 'expired' | 'tenant' | 'subject' | 'keysUnavailable';
+    };
 
 export interface SsoTokenVerifierOptions {
   /** https://login.microsoftonline.com/<tenant> (the emulator's https://localhost:PORT/<tenant> locally). */
@@ -78,7 +81,11 @@ export class SsoTokenVerifier {
     if (!GUID.test(tid) || !GUID.test(oid)) return fail('subject');
     // Entra's issuer names the token's own tenant (v2: <login>/<tid>/v2.0, v1: sts.windows.net/<tid>/);
     // the metadata read from the bot's tenant names that tenant, and tid must be an allowed one.
-    const issuers = new Set([keys.issuer.replace('{tenantid}', tid), keys.issuer.replace(this.authorityTenant, tid), `https://sts.windows.net/${tid}/`]);
+    const issuers = new Set([
+      keys.issuer.replace('{tenantid}', tid),
+      keys.issuer.replace(this.authorityTenant, tid),
+      `https://sts.windows.net/${tid}/`,
+    ]);
     if (typeof claims['iss'] !== 'string' || !issuers.has(claims['iss'])) return fail('issuer');
     const aud = claims['aud'];
     const audiences = Array.isArray(aud) ? aud : [aud];
@@ -110,7 +117,8 @@ export class SsoTokenVerifier {
     const metadata = await this.getJson(`${base}/v2.0/.well-known/openid-configuration`);
     const issuer = metadata['issuer'];
     const jwksUri = metadata['jwks_uri'];
-    if (typeof issuer !== 'string' || typeof jwksUri !== 'string' || !jwksUri.startsWith('https://')) throw new Error('OpenID metadata without issuer or https jwks_uri');
+    if (typeof issuer !== 'string' || typeof jwksUri !== 'string' || !jwksUri.startsWith('https://'))
+      throw new Error('OpenID metadata without issuer or https jwks_uri');
     const jwks = await this.getJson(jwksUri);
     const byKid = new Map<string, KeyObject>();
     for (const jwk of Array.isArray(jwks['keys']) ? jwks['keys'] : []) {

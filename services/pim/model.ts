@@ -89,15 +89,7 @@ export interface ActivationInput {
 
 /** Neutral request status; providers map their own enums onto it. */
 export type RequestStatus =
-  | 'provisioned'
-  | 'granted'
-  | 'pendingApproval'
-  | 'pendingProvisioning'
-  | 'denied'
-  | 'canceled'
-  | 'failed'
-  | 'revoked'
-  | 'other';
+  'provisioned' | 'granted' | 'pendingApproval' | 'pendingProvisioning' | 'denied' | 'canceled' | 'failed' | 'revoked' | 'other';
 
 export interface ActivationRequest {
   readonly id: string;

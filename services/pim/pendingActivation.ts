@@ -11,9 +11,13 @@ export async function findPendingActivation(pim: PimService, user: UserContext, 
   if (!surface) return undefined;
   const requests = await pim.listRequests(user, surface);
   return requests
-    .filter((r) =>
-      r.status === 'pendingApproval' && (r.action ?? 'activate') === 'activate' && r.principalId.toLowerCase() === user.userId.toLowerCase() &&
-      comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId)) === wanted)
+    .filter(
+      (r) =>
+        r.status === 'pendingApproval' &&
+        (r.action ?? 'activate') === 'activate' &&
+        r.principalId.toLowerCase() === user.userId.toLowerCase() &&
+        comparableTarget(r.key ?? eligibilityKey(r.surface, r.scope.id, r.roleId)) === wanted,
+    )
     .sort((a, b) => b.createdDateTime.getTime() - a.createdDateTime.getTime())[0];
 }
 

@@ -52,7 +52,10 @@ export class ProviderPimService implements PimService {
   /** The last listing of each user's open requests per surface, for readers that accept a recent one. */
   private readonly recentRequests = new Map<string, { readonly at: number; readonly requests: ActivationRequest[] }>();
   /** The last active listing of each user per surface (when it was started, the user's write count then). */
-  private readonly recentActive = new Map<string, { readonly at: number; readonly seq: number; readonly listing: Promise<ActiveAssignment[]> }>();
+  private readonly recentActive = new Map<
+    string,
+    { readonly at: number; readonly seq: number; readonly listing: Promise<ActiveAssignment[]> }
+  >();
   /** Each user's writes through this service (count, last time), so a listing read across a write is not kept. */
   private readonly ownWrites = new Map<string, { readonly seq: number; readonly at: number }>();
   private readonly requestsTtlMs: number;
@@ -110,7 +113,10 @@ export class ProviderPimService implements PimService {
     // The listing read before plus what this create added is the listing now, unless another write
     // of the user's came in between: kept at its old age, so "my roles" after an activation reads no more.
     if (listed && this.writeSeq(user) === seq) {
-      this.recentRequests.set(key, { at: listed.at, requests: isOpenRequest(request, new Date(this.now())) ? [...listed.requests, request] : listed.requests });
+      this.recentRequests.set(key, {
+        at: listed.at,
+        requests: isOpenRequest(request, new Date(this.now())) ? [...listed.requests, request] : listed.requests,
+      });
     }
     return request;
   }
@@ -142,7 +148,9 @@ export class ProviderPimService implements PimService {
   async extend(user: UserContext, activeKey: string, input: ExtensionInput): Promise<ActivationRequest> {
     const { active, provider } = await this.findActive(user, activeKey);
     if (active.assignmentType === 'activated') {
-      throw new PimError('invalidInput', 'PIM does not extend activations; activate again once it ends', { upstreamCode: 'ActivationNotExtendable' });
+      throw new PimError('invalidInput', 'PIM does not extend activations; activate again once it ends', {
+        upstreamCode: 'ActivationNotExtendable',
+      });
     }
     this.forgetRequests(user);
     return provider.extend(user, active, input);
@@ -287,18 +295,28 @@ export class ProviderPimService implements PimService {
       const missing = eligibilities.filter((e) => e.surface === provider.surface && !this.policies.has(policyKey(e)));
       if (missing.length === 0 || !provider.getConstraintsMany) continue;
       const many = provider.getConstraintsMany(user, missing);
-      missing.forEach((e, i) => batched.set(policyKey(e), many.then((list) => {
-        const c = list[i];
-        if (!c || isPimError(c)) throw c ?? new PimError('unknown', 'No constraints for an eligibility');
-        return c;
-      })));
+      missing.forEach((e, i) =>
+        batched.set(
+          policyKey(e),
+          many.then((list) => {
+            const c = list[i];
+            if (!c || isPimError(c)) throw c ?? new PimError('unknown', 'No constraints for an eligibility');
+            return c;
+          }),
+        ),
+      );
     }
-    return Promise.all(eligibilities.map(async (eligibility) => {
-      const provider = this.providers.find((p) => p.surface === eligibility.surface);
-      if (!provider) throw new PimError('notEligible', 'No provider for this eligibility');
-      const constraints = await this.policies.get(policyKey(eligibility), () => batched.get(policyKey(eligibility)) ?? provider.getConstraints(user, eligibility));
-      return { eligibility, constraints };
-    }));
+    return Promise.all(
+      eligibilities.map(async (eligibility) => {
+        const provider = this.providers.find((p) => p.surface === eligibility.surface);
+        if (!provider) throw new PimError('notEligible', 'No provider for this eligibility');
+        const constraints = await this.policies.get(
+          policyKey(eligibility),
+          () => batched.get(policyKey(eligibility)) ?? provider.getConstraints(user, eligibility),
+        );
+        return { eligibility, constraints };
+      }),
+    );
   }
 }
 

@@ -55,7 +55,11 @@ export class BlobStateStorage implements KeyValueStorage, CreateOnceStorage {
   }
 
   /** Create-only (`If-None-Match: *`): exactly one of racing writers, in any process, gets true. */
-  async createIfAbsent(key: string, value: Record<string, unknown>, isStale?: (existing: Record<string, unknown>) => boolean): Promise<boolean> {
+  async createIfAbsent(
+    key: string,
+    value: Record<string, unknown>,
+    isStale?: (existing: Record<string, unknown>) => boolean,
+  ): Promise<boolean> {
     await this.initialize();
     if (await this.uploadIf(key, value, { ifNoneMatch: '*' })) return true;
     if (!isStale) return false;
@@ -70,7 +74,11 @@ export class BlobStateStorage implements KeyValueStorage, CreateOnceStorage {
   }
 
   /** False when the condition failed (409 BlobAlreadyExists for If-None-Match, 412 for If-Match). */
-  private async uploadIf(key: string, value: Record<string, unknown>, conditions: { ifNoneMatch: '*' } | { ifMatch: string }): Promise<boolean> {
+  private async uploadIf(
+    key: string,
+    value: Record<string, unknown>,
+    conditions: { ifNoneMatch: '*' } | { ifMatch: string },
+  ): Promise<boolean> {
     const body = Buffer.from(JSON.stringify(value), 'utf8');
     try {
       await this.client(key).upload(body, body.length, { conditions, blobHTTPHeaders: { blobContentType: 'application/json' } });

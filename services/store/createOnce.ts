@@ -18,7 +18,11 @@ export function canCreateOnce(storage: object): storage is CreateOnceStorage {
 export class MemoryCreateOnceStorage implements CreateOnceStorage {
   private readonly items = new Map<string, Record<string, unknown>>();
 
-  async createIfAbsent(key: string, value: Record<string, unknown>, isStale?: (existing: Record<string, unknown>) => boolean): Promise<boolean> {
+  async createIfAbsent(
+    key: string,
+    value: Record<string, unknown>,
+    isStale?: (existing: Record<string, unknown>) => boolean,
+  ): Promise<boolean> {
     const existing = this.items.get(key);
     if (existing && !(isStale?.(structuredClone(existing)) ?? false)) return false;
     this.items.set(key, structuredClone(value));

@@ -51,7 +51,8 @@ export async function updateItem<T extends object>(
       await storage.write({ [key]: item });
       return next;
     } catch (e) {
-      if (!isETagConflict(e) || attempt >= maxAttempts) throw isETagConflict(e) ? new ConcurrencyError(`gave up writing ${key} after ${attempt} conflicts`) : e;
+      if (!isETagConflict(e) || attempt >= maxAttempts)
+        throw isETagConflict(e) ? new ConcurrencyError(`gave up writing ${key} after ${attempt} conflicts`) : e;
       // Spread the retries of racing writers a little.
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * attempt)));
     }

@@ -4,12 +4,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  auditToActivity, requestToActivity, roleSettingsFromRules, toAlertIncident, toAlertSummary, toEligibleHolder, toHolder, toPendingRequest,
+  auditToActivity,
+  requestToActivity,
+  roleSettingsFromRules,
+  toAlertIncident,
+  toAlertSummary,
+  toEligibleHolder,
+  toHolder,
+  toPendingRequest,
 } from '../../services/admin/mapping';
 import { asArray, asRecord, readRecord } from '../../services/pim/json';
 
 const contracts = path.resolve(__dirname, '..', '..', '..', 'shared', 'contracts');
-const values = (folder: string, op: string) => asArray(asRecord(JSON.parse(readFileSync(path.join(contracts, folder, `${op}.response.json`), 'utf8')))?.['value']);
+const values = (folder: string, op: string) =>
+  asArray(asRecord(JSON.parse(readFileSync(path.join(contracts, folder, `${op}.response.json`), 'utf8')))?.['value']);
 
 describe('contract: the admin service parses Microsoft example responses', () => {
   it('alerts.list.expand → AlertSummary (severity, incidents, thresholds)', () => {
@@ -26,7 +34,10 @@ describe('contract: the admin service parses Microsoft example responses', () =>
 
   it('alertIncidents.list.top5 → AlertIncident', () => {
     const items = values('alerts', 'alertIncidents.list.top5').map(toAlertIncident);
-    assert.deepEqual(items.map((i) => i!.subject), ['testUser1', 'testUser2', 'testUser3', 'testUser4', 'testUser5']);
+    assert.deepEqual(
+      items.map((i) => i!.subject),
+      ['testUser1', 'testUser2', 'testUser3', 'testUser4', 'testUser5'],
+    );
     assert.match(items[0]!.detail, /testuser1@contoso\.onmicrosoft\.com/);
   });
 

@@ -31,12 +31,21 @@ describe('contract: approvals', () => {
         }
         if (ex.op.includes('stage.patch')) {
           const step = toStep(body);
-          assert.deepEqual([step.id, step.status, step.reviewResult, step.reviewedBy?.displayName], ['4135f961-be78-4005-8101-c72a5af307a2', 'completed', 'approve', 'Shubham Gupta']);
+          assert.deepEqual(
+            [step.id, step.status, step.reviewResult, step.reviewedBy?.displayName],
+            ['4135f961-be78-4005-8101-c72a5af307a2', 'completed', 'approve', 'Shubham Gupta'],
+          );
           return;
         }
         const state = toApprovalState(ex.response, surface);
-        assert.equal(state.requestId, ex.op.startsWith('arm.') ? '488a6d0e-0a63-4946-86e3-1f5bbc934661' : 'abd306ef-f7b2-4a10-9fd1-493454322489');
-        assert.deepEqual(state.steps.map((s) => [s.status, s.reviewResult, s.assignedToMe]), [['inProgress', 'notReviewed', true]]);
+        assert.equal(
+          state.requestId,
+          ex.op.startsWith('arm.') ? '488a6d0e-0a63-4946-86e3-1f5bbc934661' : 'abd306ef-f7b2-4a10-9fd1-493454322489',
+        );
+        assert.deepEqual(
+          state.steps.map((s) => [s.status, s.reviewResult, s.assignedToMe]),
+          [['inProgress', 'notReviewed', true]],
+        );
         assert.equal(outcomeOfSteps(state), 'pending');
       });
     }
@@ -61,7 +70,9 @@ describe('contract: approvals', () => {
 
     it('approval.get.beta (as Bob, an approver)', async () => {
       const id = await pendingRequest();
-      const got = await call(t, 'GET', `/beta/roleManagement/directory/roleAssignmentApprovals/${id}`, { token: t.tokens.user({ userId: DEMO_USERS.bob.id }) });
+      const got = await call(t, 'GET', `/beta/roleManagement/directory/roleAssignmentApprovals/${id}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.bob.id }),
+      });
       assert.equal(got.status, 200);
       assertSameShape(example('approval.get.beta').response, got.json);
     });
@@ -69,8 +80,12 @@ describe('contract: approvals', () => {
     it('approvalStep.update.beta (204, no body) with the documented body', async () => {
       const id = await pendingRequest();
       const bob = t.tokens.user({ userId: DEMO_USERS.bob.id });
-      const step = (await call(t, 'GET', `/beta/roleManagement/directory/roleAssignmentApprovals/${id}`, { token: bob })).json.steps[0].id as string;
-      const got = await call(t, 'PATCH', `/beta/roleManagement/directory/roleAssignmentApprovals/${id}/steps/${step}`, { token: bob, body: example('approvalStage.update.v1').request.body });
+      const step = (await call(t, 'GET', `/beta/roleManagement/directory/roleAssignmentApprovals/${id}`, { token: bob })).json.steps[0]
+        .id as string;
+      const got = await call(t, 'PATCH', `/beta/roleManagement/directory/roleAssignmentApprovals/${id}/steps/${step}`, {
+        token: bob,
+        body: example('approvalStage.update.v1').request.body,
+      });
       assert.equal(got.status, 204);
       assert.equal(got.json, example('approvalStep.update.beta').response);
     });
@@ -91,7 +106,14 @@ describe('contract: approvals', () => {
       await t.reset();
       const r = await call(t, 'POST', '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests', {
         token: t.tokens.user({ userId: DEMO_USERS.alice.id }),
-        body: { accessId: 'owner', principalId: DEMO_USERS.alice.id, groupId: DEMO_GROUPS.sreOnCall.id, action: 'selfActivate', justification: 'pager', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } },
+        body: {
+          accessId: 'owner',
+          principalId: DEMO_USERS.alice.id,
+          groupId: DEMO_GROUPS.sreOnCall.id,
+          action: 'selfActivate',
+          justification: 'pager',
+          scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } },
+        },
       });
       assert.equal(r.json.status, 'PendingApproval', JSON.stringify(r.json));
       return r.json.id as string;
@@ -102,10 +124,23 @@ describe('contract: approvals', () => {
       await t.reset();
       const name = randomUUID();
       lastRequestName = name;
-      const r = await call(t, 'PUT', `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}?api-version=2020-10-01`, {
-        token: t.tokens.user({ userId: DEMO_USERS.alice.id, audience: 'arm' }),
-        body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`, requestType: 'SelfActivate', justification: 'deploy', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
-      });
+      const r = await call(
+        t,
+        'PUT',
+        `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}?api-version=2020-10-01`,
+        {
+          token: t.tokens.user({ userId: DEMO_USERS.alice.id, audience: 'arm' }),
+          body: {
+            properties: {
+              principalId: DEMO_USERS.alice.id,
+              roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`,
+              requestType: 'SelfActivate',
+              justification: 'deploy',
+              scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+            },
+          },
+        },
+      );
       assert.equal(r.json.properties.status, 'PendingApproval', JSON.stringify(r.json));
       // The approval is named by the request's properties.approvalId, never by the request's own name.
       const approvalId = String(r.json.properties.approvalId);
@@ -117,7 +152,9 @@ describe('contract: approvals', () => {
 
     it('approval.get.v1 at the groups path (as Bob)', async () => {
       const id = await pendingGroupRequest();
-      const got = await call(t, 'GET', `/v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/${id}`, { token: t.tokens.user({ userId: DEMO_USERS.bob.id }) });
+      const got = await call(t, 'GET', `/v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/${id}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.bob.id }),
+      });
       assert.equal(got.status, 200);
       assertSameShape(example('approval.get.v1').response, got.json);
     });
@@ -127,11 +164,17 @@ describe('contract: approvals', () => {
       const path = `/v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/${id}`;
       const bob = t.tokens.user({ userId: DEMO_USERS.bob.id });
       const stage = (await call(t, 'GET', path, { token: bob })).json.stages[0].id as string;
-      const alice = await call(t, 'PATCH', `${path}/stages/${stage}`, { token: t.tokens.user({ userId: DEMO_USERS.alice.id }), body: example('approvalStage.update.v1').request.body });
+      const alice = await call(t, 'PATCH', `${path}/stages/${stage}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.alice.id }),
+        body: example('approvalStage.update.v1').request.body,
+      });
       assert.equal(alice.status, 403);
       const got = await call(t, 'PATCH', `${path}/stages/${stage}`, { token: bob, body: example('approvalStage.update.v1').request.body });
       assert.equal(got.status, 204);
-      const again = await call(t, 'PATCH', `${path}/steps/${stage}`, { token: t.tokens.user({ userId: DEMO_USERS.dave.id }), body: { reviewResult: 'Deny', justification: 'no' } });
+      const again = await call(t, 'PATCH', `${path}/steps/${stage}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.dave.id }),
+        body: { reviewResult: 'Deny', justification: 'no' },
+      });
       assert.equal(again.status, 409);
     });
 
@@ -144,7 +187,9 @@ describe('contract: approvals', () => {
       const listed = await call(t, 'GET', `${SUB}${ARM_APPROVALS}?${V}&$filter=asApprover()`, { token: bob });
       assert.equal(listed.status, 200);
       assertSameShape(example('arm.roleAssignmentApprovals.listForScope').response, listed.json);
-      const erin = await call(t, 'GET', `${SUB}${ARM_APPROVALS}?${V}&$filter=asApprover()`, { token: t.tokens.user({ userId: DEMO_USERS.erin.id, audience: 'arm' }) });
+      const erin = await call(t, 'GET', `${SUB}${ARM_APPROVALS}?${V}&$filter=asApprover()`, {
+        token: t.tokens.user({ userId: DEMO_USERS.erin.id, audience: 'arm' }),
+      });
       assert.deepEqual(erin.json.value, []);
     });
 
@@ -152,11 +197,17 @@ describe('contract: approvals', () => {
       const name = await pendingArmRequest();
       const bob = t.tokens.user({ userId: DEMO_USERS.bob.id, audience: 'arm' });
       const stage = (await call(t, 'GET', `${SUB}${ARM_APPROVALS}/${name}?${V}`, { token: bob })).json.properties.stages[0].name as string;
-      const got = await call(t, 'PATCH', `${SUB}${ARM_APPROVALS}/${name}/stages/${stage}?${V}`, { token: bob, body: example('arm.roleAssignmentApprovals.stage.patch.approve').request.body });
+      const got = await call(t, 'PATCH', `${SUB}${ARM_APPROVALS}/${name}/stages/${stage}?${V}`, {
+        token: bob,
+        body: example('arm.roleAssignmentApprovals.stage.patch.approve').request.body,
+      });
       assert.equal(got.status, 200);
       assertSameShape(example('arm.roleAssignmentApprovals.stage.patch.approve').response, got.json);
       assert.equal(got.json.properties.status, 'Completed');
-      const again = await call(t, 'PATCH', `${SUB}${ARM_APPROVALS}/${name}/steps/${stage}?${V}`, { token: t.tokens.user({ userId: DEMO_USERS.dave.id, audience: 'arm' }), body: { properties: { reviewResult: 'Deny' } } });
+      const again = await call(t, 'PATCH', `${SUB}${ARM_APPROVALS}/${name}/steps/${stage}?${V}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.dave.id, audience: 'arm' }),
+        body: { properties: { reviewResult: 'Deny' } },
+      });
       assert.equal(again.status, 409);
     });
 
@@ -179,16 +230,25 @@ describe('contract: approvals', () => {
         assert.equal(refused.status, 400, JSON.stringify(body));
         assert.equal(refused.json.error.code, 'InvalidRequestContent', JSON.stringify(body));
       }
-      assert.equal((await call(t, 'GET', `${path}?${V}`, { token: bob })).json.properties.stages[0].properties.status, 'InProgress', 'nothing decided');
-      const flat = await call(t, 'PATCH', `${path}/stages/${stage}?${V}`, { token: bob, body: { reviewResult: 'Approve', justification: 'flat, as the swagger defines it' } });
+      assert.equal(
+        (await call(t, 'GET', `${path}?${V}`, { token: bob })).json.properties.stages[0].properties.status,
+        'InProgress',
+        'nothing decided',
+      );
+      const flat = await call(t, 'PATCH', `${path}/stages/${stage}?${V}`, {
+        token: bob,
+        body: { reviewResult: 'Approve', justification: 'flat, as the swagger defines it' },
+      });
       assert.equal(flat.status, 200, JSON.stringify(flat.json));
       assertSameShape(example('arm.roleAssignmentApprovals.stage.patch.approve').response, flat.json);
       assert.equal(flat.json.properties.justification, 'flat, as the swagger defines it');
     });
 
-    it('the approval is not found under the request\'s name', async () => {
+    it("the approval is not found under the request's name", async () => {
       await pendingArmRequest();
-      const got = await call(t, 'GET', `${SUB}${ARM_APPROVALS}/${lastRequestName}?${V}`, { token: t.tokens.user({ userId: DEMO_USERS.bob.id, audience: 'arm' }) });
+      const got = await call(t, 'GET', `${SUB}${ARM_APPROVALS}/${lastRequestName}?${V}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.bob.id, audience: 'arm' }),
+      });
       assert.equal(got.status, 404);
     });
   });

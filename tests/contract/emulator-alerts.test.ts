@@ -12,7 +12,10 @@ const TOO_MANY_GA = 'TooManyGlobalAdminsAssignedToTenantAlert';
 
 function send(t: TenantEmulator, ex: ExamplePair, token: string): Promise<Reply> {
   const map = (s: string) => EXAMPLE_TENANTS.reduce((acc, id) => acc.split(id).join(t.tenantId), s);
-  return call(t, ex.request.method, map(ex.request.url).replace('https://graph.microsoft.com', t.url), { token, body: ex.request.body ?? undefined });
+  return call(t, ex.request.method, map(ex.request.url).replace('https://graph.microsoft.com', t.url), {
+    token,
+    body: ex.request.body ?? undefined,
+  });
 }
 
 /** Carol (Privileged Role Administrator) makes every demo user a Global Administrator, then PIM rescans. */
@@ -20,11 +23,21 @@ async function everyoneGlobalAdmin(t: TenantEmulator, carol: string): Promise<vo
   for (const u of Object.values(DEMO_USERS)) {
     const r = await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
       token: carol,
-      body: { action: 'adminAssign', principalId: u.id, roleDefinitionId: DEMO_ROLES.globalAdministrator.id, directoryScopeId: '/', justification: 'contract test', scheduleInfo: { expiration: { type: 'noExpiration' } } },
+      body: {
+        action: 'adminAssign',
+        principalId: u.id,
+        roleDefinitionId: DEMO_ROLES.globalAdministrator.id,
+        directoryScopeId: '/',
+        justification: 'contract test',
+        scheduleInfo: { expiration: { type: 'noExpiration' } },
+      },
     });
     assert.equal(r.status, 201, JSON.stringify(r.json));
   }
-  const refresh = await call(t, 'POST', '/beta/identityGovernance/roleManagementAlerts/alerts/refresh', { token: carol, body: { scopeId: '/', scopeType: 'DirectoryRole' } });
+  const refresh = await call(t, 'POST', '/beta/identityGovernance/roleManagementAlerts/alerts/refresh', {
+    token: carol,
+    body: { scopeId: '/', scopeType: 'DirectoryRole' },
+  });
   assert.equal(refresh.status, 202);
 }
 
@@ -42,7 +55,12 @@ describe('contract: emulator answers Microsoft PIM alerts examples with the same
   afterEach(() => t.reset());
 
   it('every example has a case', () => {
-    assert.deepEqual(pairs.map((p) => p.op).sort(), ['alertIncidents.list.top5', 'alerts.list.expand', 'alerts.refresh.all', 'alerts.refresh.single']);
+    assert.deepEqual(pairs.map((p) => p.op).sort(), [
+      'alertIncidents.list.top5',
+      'alerts.list.expand',
+      'alerts.refresh.all',
+      'alerts.refresh.single',
+    ]);
   });
 
   it('alerts.list.expand (as Carol, with too many Global Administrators; the example shows one alert, compared with ours of the same kind)', async () => {
@@ -89,16 +107,25 @@ describe('contract: emulator answers Microsoft PIM alerts examples with the same
       const op2 = await call(t, 'GET', location, { token: carol });
       assert.equal(op2.status, 200);
       assert.equal(op2.json.status, 'succeeded');
-      for (const field of ['id', 'createdDateTime', 'lastActionDateTime', 'resourceLocation', 'status']) assert.equal(typeof op2.json[field], 'string', field);
+      for (const field of ['id', 'createdDateTime', 'lastActionDateTime', 'resourceLocation', 'status'])
+        assert.equal(typeof op2.json[field], 'string', field);
     });
   }
 
   it('refuses a list without the required scope filter, and users without an active PIM admin role', async () => {
     const noFilter = await call(t, 'GET', '/beta/identityGovernance/roleManagementAlerts/alerts', { token: carol });
     assert.equal(noFilter.status, 400);
-    const erin = await call(t, 'GET', "/beta/identityGovernance/roleManagementAlerts/alerts?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'", { token: t.tokens.user({ userId: DEMO_USERS.erin.id }) });
+    const erin = await call(
+      t,
+      'GET',
+      "/beta/identityGovernance/roleManagementAlerts/alerts?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'",
+      { token: t.tokens.user({ userId: DEMO_USERS.erin.id }) },
+    );
     assert.equal(erin.status, 403);
-    const refresh = await call(t, 'POST', '/beta/identityGovernance/roleManagementAlerts/alerts/refresh', { token: carol, body: { scopeId: '/subscriptions/x', scopeType: 'DirectoryRole' } });
+    const refresh = await call(t, 'POST', '/beta/identityGovernance/roleManagementAlerts/alerts/refresh', {
+      token: carol,
+      body: { scopeId: '/subscriptions/x', scopeType: 'DirectoryRole' },
+    });
     assert.equal(refresh.status, 400);
   });
 });

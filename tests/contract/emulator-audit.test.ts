@@ -18,7 +18,10 @@ describe('contract: emulator answers Microsoft directoryAudits examples with the
   beforeEach(async () => {
     // Alice activates Global Reader: an audit entry, and a role that may read audit logs.
     alice = t.tokens.user({ userId: DEMO_USERS.alice.id });
-    const r = await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: alice, body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id) });
+    const r = await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+      token: alice,
+      body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id),
+    });
     assert.equal(r.status, 201, JSON.stringify(r.json));
   });
   afterEach(() => t.reset());
@@ -39,7 +42,9 @@ describe('contract: emulator answers Microsoft directoryAudits examples with the
 
   it('directoryAudits.list.filter-initiatedBy (initiatedBy/user/id → Alice)', async () => {
     const ex = pairs.find((p) => p.op === 'directoryAudits.list.filter-initiatedBy')!;
-    const url = ex.request.url.replace('https://graph.microsoft.com', t.url).replace('00000000-0000-0000-0000-000000000000', DEMO_USERS.alice.id);
+    const url = ex.request.url
+      .replace('https://graph.microsoft.com', t.url)
+      .replace('00000000-0000-0000-0000-000000000000', DEMO_USERS.alice.id);
     const r = await call(t, 'GET', url, { token: alice });
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.equal(r.json.value.length, 1);
@@ -49,7 +54,10 @@ describe('contract: emulator answers Microsoft directoryAudits examples with the
     assert.equal(entry.loggedByService, 'PIM');
     assert.equal(entry.category, 'RoleManagement');
     assert.equal(entry.initiatedBy.user.id, DEMO_USERS.alice.id);
-    assert.deepEqual(entry.targetResources.map((x: { type: string }) => x.type), ['Role', 'User', 'Request']);
+    assert.deepEqual(
+      entry.targetResources.map((x: { type: string }) => x.type),
+      ['Role', 'User', 'Request'],
+    );
     assert.equal(entry.targetResources[0].displayName, 'Global Reader');
   });
 });

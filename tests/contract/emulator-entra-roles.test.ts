@@ -27,7 +27,14 @@ const user = (t: TenantEmulator, id: string) => t.tokens.user({ userId: id });
 async function adminAssignRequest(t: TenantEmulator): Promise<string> {
   const r = await call(t, 'POST', '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests', {
     token: user(t, DEMO_USERS.carol.id),
-    body: { action: 'adminAssign', justification: 'Assign Groups Admin', roleDefinitionId: GROUPS_ADMIN, directoryScopeId: '/', principalId: DEMO_USERS.erin.id, scheduleInfo: { expiration: { type: 'NoExpiration' } } },
+    body: {
+      action: 'adminAssign',
+      justification: 'Assign Groups Admin',
+      roleDefinitionId: GROUPS_ADMIN,
+      directoryScopeId: '/',
+      principalId: DEMO_USERS.erin.id,
+      scheduleInfo: { expiration: { type: 'NoExpiration' } },
+    },
   });
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json.id as string;
@@ -37,25 +44,50 @@ async function adminAssignRequest(t: TenantEmulator): Promise<string> {
 async function seedExampleEligibility(t: TenantEmulator, principalId: string): Promise<void> {
   await t.state.update((d) => {
     d.roleEligibilitySchedules.push({
-      id: '77f71919-62f3-4d0c-9f88-0a0391b665cd', principalId, roleDefinitionId: ATTRIBUTE_DEFINITION_ADMIN, directoryScopeId: '/', appScopeId: null,
-      createdUsing: '77f71919-62f3-4d0c-9f88-0a0391b665cd', createdDateTime: '2022-04-12T14:44:50.287Z', modifiedDateTime: null, status: 'Provisioned', memberType: 'Direct',
-      scheduleInfo: { startDateTime: '2022-04-12T14:44:50.287Z', recurrence: null, expiration: { type: 'afterDateTime', endDateTime: '2024-04-10T00:00:00Z', duration: null } },
-      startDateTime: '2022-04-12T14:44:50.287Z', endDateTime: '2024-04-10T00:00:00Z',
+      id: '77f71919-62f3-4d0c-9f88-0a0391b665cd',
+      principalId,
+      roleDefinitionId: ATTRIBUTE_DEFINITION_ADMIN,
+      directoryScopeId: '/',
+      appScopeId: null,
+      createdUsing: '77f71919-62f3-4d0c-9f88-0a0391b665cd',
+      createdDateTime: '2022-04-12T14:44:50.287Z',
+      modifiedDateTime: null,
+      status: 'Provisioned',
+      memberType: 'Direct',
+      scheduleInfo: {
+        startDateTime: '2022-04-12T14:44:50.287Z',
+        recurrence: null,
+        expiration: { type: 'afterDateTime', endDateTime: '2024-04-10T00:00:00Z', duration: null },
+      },
+      startDateTime: '2022-04-12T14:44:50.287Z',
+      endDateTime: '2024-04-10T00:00:00Z',
     });
   });
   t.clock.set(new Date('2023-01-01T00:00:00Z'));
 }
 
 const CASES: Record<string, Case> = {
-  'roleAssignmentScheduleInstances.filterByCurrentUser': { how: "as Carol (standing Privileged Role Administrator)", run: (t, ex) => send(t, ex, user(t, DEMO_USERS.carol.id)) },
+  'roleAssignmentScheduleInstances.filterByCurrentUser': {
+    how: 'as Carol (standing Privileged Role Administrator)',
+    run: (t, ex) => send(t, ex, user(t, DEMO_USERS.carol.id)),
+  },
   'roleAssignmentScheduleInstances.list': { how: 'as Carol (PIM admin)', run: (t, ex) => send(t, ex, user(t, DEMO_USERS.carol.id)) },
   'roleAssignmentScheduleRequests.cancel': {
-    how: "Alice cancels her own Granted (future-start) activation",
+    how: 'Alice cancels her own Granted (future-start) activation',
     async run(t, ex) {
       const created = await call(t, 'POST', '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests', {
         token: user(t, DEMO_USERS.alice.id),
-        body: { action: 'selfActivate', principalId: DEMO_USERS.alice.id, roleDefinitionId: DEMO_ROLES.globalReader.id, directoryScopeId: '/', justification: 'later',
-          scheduleInfo: { startDateTime: new Date(t.clock.now().getTime() + 3600_000).toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } } },
+        body: {
+          action: 'selfActivate',
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: DEMO_ROLES.globalReader.id,
+          directoryScopeId: '/',
+          justification: 'later',
+          scheduleInfo: {
+            startDateTime: new Date(t.clock.now().getTime() + 3600_000).toISOString(),
+            expiration: { type: 'AfterDuration', duration: 'PT1H' },
+          },
+        },
       });
       assert.equal(created.json.status, 'Granted');
       return send(t, ex, user(t, DEMO_USERS.alice.id), { '95c690fb-3eb3-4942-a03f-4524aed6f31e': created.json.id });
@@ -64,7 +96,11 @@ const CASES: Record<string, Case> = {
   'roleAssignmentScheduleRequests.create.SelfActivate.tutorial': {
     how: 'principal → Alice, role → Global Reader (her eligibility; PT5H within its 8 h)',
     abbreviated: true,
-    run: (t, ex) => send(t, ex, user(t, DEMO_USERS.alice.id), { '7146daa8-1b4b-4a66-b2f7-cf593d03c8d2': DEMO_USERS.alice.id, [DEMO_ROLES.userAdministrator.id]: DEMO_ROLES.globalReader.id }),
+    run: (t, ex) =>
+      send(t, ex, user(t, DEMO_USERS.alice.id), {
+        '7146daa8-1b4b-4a66-b2f7-cf593d03c8d2': DEMO_USERS.alice.id,
+        [DEMO_ROLES.userAdministrator.id]: DEMO_ROLES.globalReader.id,
+      }),
   },
   'roleAssignmentScheduleRequests.create.adminAssign': {
     how: 'as Carol; principal → Erin',
@@ -81,7 +117,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'roleAssignmentScheduleRequests.filterByCurrentUser': {
-    how: "Erin lists the adminAssign request Carol made for her",
+    how: 'Erin lists the adminAssign request Carol made for her',
     async run(t, ex) {
       await adminAssignRequest(t);
       return send(t, ex, user(t, DEMO_USERS.erin.id));
@@ -109,7 +145,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'roleAssignmentSchedules.list': {
-    how: "as Carol, after an adminAssign request (plus her own standing assignment)",
+    how: 'as Carol, after an adminAssign request (plus her own standing assignment)',
     async run(t, ex) {
       await adminAssignRequest(t);
       return send(t, ex, user(t, DEMO_USERS.carol.id));
@@ -164,11 +200,23 @@ const CASES: Record<string, Case> = {
 
 /** The notes become the test name; the leniencies, shape options. */
 const EXAMPLE_CASES: Record<string, ExampleCase> = Object.fromEntries(
-  Object.entries(CASES).map(([op, c]) => [op, {
-    how: [c.how, c.abbreviated ? 'abbreviated example, extra fields allowed' : '', c.permanentToo ? 'a permanent schedule may have a null end' : ''].filter(Boolean).join('; '),
-    shape: { allowExtraFields: c.abbreviated, nullableFields: c.permanentToo ? ['endDateTime'] : [] },
-    run: (t: TenantEmulator, ex: ExamplePair) => c.run(t, ex),
-  }]),
+  Object.entries(CASES).map(([op, c]) => [
+    op,
+    {
+      how: [
+        c.how,
+        c.abbreviated ? 'abbreviated example, extra fields allowed' : '',
+        c.permanentToo ? 'a permanent schedule may have a null end' : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      shape: { allowExtraFields: c.abbreviated, nullableFields: c.permanentToo ? ['endDateTime'] : [] },
+      run: (t: TenantEmulator, ex: ExamplePair) => c.run(t, ex),
+    },
+  ]),
 );
 
-describeExampleContract('contract: emulator answers Microsoft Entra-roles examples with the same shape', 'entra-roles', EXAMPLE_CASES, { minExamples: 17, emptyStatus: 204 });
+describeExampleContract('contract: emulator answers Microsoft Entra-roles examples with the same shape', 'entra-roles', EXAMPLE_CASES, {
+  minExamples: 17,
+  emptyStatus: 204,
+});

@@ -30,14 +30,24 @@ const GROUP_IDS = (t: TenantEmulator) => ({
 async function aliceActivatesMember(t: TenantEmulator, extra: Record<string, unknown> = {}): Promise<Reply> {
   const r = await call(t, 'POST', '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests', {
     token: user(t, DEMO_USERS.alice.id),
-    body: { action: 'selfActivate', principalId: DEMO_USERS.alice.id, groupId: DEMO_GROUPS.sreOnCall.id, accessId: 'member', justification: 'on call', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H' } }, ...extra },
+    body: {
+      action: 'selfActivate',
+      principalId: DEMO_USERS.alice.id,
+      groupId: DEMO_GROUPS.sreOnCall.id,
+      accessId: 'member',
+      justification: 'on call',
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H' } },
+      ...extra,
+    },
   });
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r;
 }
 
-const renameKey = (from: string, to: string) => (v: unknown): unknown =>
-  JSON.parse(JSON.stringify(v).split(`"${from}"`).join(`"${to}"`));
+const renameKey =
+  (from: string, to: string) =>
+  (v: unknown): unknown =>
+    JSON.parse(JSON.stringify(v).split(`"${from}"`).join(`"${to}"`));
 
 const GROUP_CASES: Record<string, Case> = {
   'assignmentScheduleInstances.list.byGroup': {
@@ -49,9 +59,14 @@ const GROUP_CASES: Record<string, Case> = {
     },
   },
   'assignmentScheduleRequests.cancel': {
-    how: "Alice cancels her own future-start activation",
+    how: 'Alice cancels her own future-start activation',
     async run(t, ex) {
-      const r = await aliceActivatesMember(t, { scheduleInfo: { startDateTime: new Date(t.clock.now().getTime() + 3600_000).toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+      const r = await aliceActivatesMember(t, {
+        scheduleInfo: {
+          startDateTime: new Date(t.clock.now().getTime() + 3600_000).toISOString(),
+          expiration: { type: 'afterDuration', duration: 'PT1H' },
+        },
+      });
       assert.equal(r.json.status, 'Granted');
       return send(t, ex, user(t, DEMO_USERS.alice.id), { 'f4b57a8c-da56-4ae0-8aef-65c3a043dab4': r.json.id });
     },
@@ -74,8 +89,11 @@ const GROUP_CASES: Record<string, Case> = {
       await t.state.update((d) => {
         const assignment = d.policyAssignments.find((a) => a.scopeId === DEMO_GROUPS.sreOnCall.id && a.roleDefinitionId === 'member')!;
         const approval = d.policies.find((p) => p.id === assignment.policyId)!.rules.find((r) => r.id === 'Approval_EndUser_Assignment')!;
-        (approval.setting as { isApprovalRequired: boolean; approvalStages: Array<{ primaryApprovers: unknown[] }> }).isApprovalRequired = true;
-        (approval.setting as { approvalStages: Array<{ primaryApprovers: unknown[] }> }).approvalStages[0]!.primaryApprovers = [{ '@odata.type': '#microsoft.graph.groupMembers', groupId: DEMO_GROUPS.pimApprovers.id }];
+        (approval.setting as { isApprovalRequired: boolean; approvalStages: Array<{ primaryApprovers: unknown[] }> }).isApprovalRequired =
+          true;
+        (approval.setting as { approvalStages: Array<{ primaryApprovers: unknown[] }> }).approvalStages[0]!.primaryApprovers = [
+          { '@odata.type': '#microsoft.graph.groupMembers', groupId: DEMO_GROUPS.pimApprovers.id },
+        ];
       });
       const r = await aliceActivatesMember(t, { ticketInfo: { ticketNumber: '09876' } });
       assert.equal(r.json.status, 'PendingApproval');
@@ -83,8 +101,11 @@ const GROUP_CASES: Record<string, Case> = {
     },
   },
   'eligibilityScheduleInstances.filterByCurrentUser': {
-    how: "as Alice (member and owner eligibility); her eligibilities are permanent (null end); the sample omits the @odata.context Graph always writes",
-    fixExample: (v) => ({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(privilegedAccessGroupEligibilityScheduleInstance)', ...(v as object) }),
+    how: 'as Alice (member and owner eligibility); her eligibilities are permanent (null end); the sample omits the @odata.context Graph always writes',
+    fixExample: (v) => ({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(privilegedAccessGroupEligibilityScheduleInstance)',
+      ...(v as object),
+    }),
     shape: { nullableFields: ['endDateTime'] },
     run: (t, ex) => send(t, ex, user(t, DEMO_USERS.alice.id)),
   },
@@ -105,7 +126,9 @@ const ARM_IDS = {
 };
 
 /** Conditions (ABAC) are not modelled: the emulator answers null where the example has one. */
-const ARM_SHAPE: ShapeOptions = { nullableFields: ['condition', 'conditionVersion', 'endDateTime', 'email', 'targetRoleAssignmentScheduleInstanceId'] };
+const ARM_SHAPE: ShapeOptions = {
+  nullableFields: ['condition', 'conditionVersion', 'endDateTime', 'email', 'targetRoleAssignmentScheduleInstanceId'],
+};
 
 /** Contributor on Contoso Prod without approval or justification, so the example's bare request is granted at once. */
 async function openContributorPolicy(t: TenantEmulator): Promise<void> {
@@ -120,22 +143,48 @@ const ARM_CASES: Record<string, Case> = {
     how: 'Alice, after activating Reader on rg-web (listed at the subscription: below it)',
     shape: ARM_SHAPE,
     async run(t, ex) {
-      const put = await call(t, 'PUT', `${RG}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/0b8b2d9e-47a4-4e43-9d8f-0ff3ec0d6a01?api-version=2020-10-01`, {
-        token: user(t, DEMO_USERS.alice.id, 'arm'),
-        body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER_GUID}`, requestType: 'SelfActivate', justification: 'x', scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
-      });
+      const put = await call(
+        t,
+        'PUT',
+        `${RG}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/0b8b2d9e-47a4-4e43-9d8f-0ff3ec0d6a01?api-version=2020-10-01`,
+        {
+          token: user(t, DEMO_USERS.alice.id, 'arm'),
+          body: {
+            properties: {
+              principalId: DEMO_USERS.alice.id,
+              roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER_GUID}`,
+              requestType: 'SelfActivate',
+              justification: 'x',
+              scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+            },
+          },
+        },
+      );
       assert.equal(put.status, 201, JSON.stringify(put.json));
       return send(t, ex, user(t, DEMO_USERS.alice.id, 'arm'), ARM_IDS);
     },
   },
   'roleAssignmentScheduleRequests.cancel': {
-    how: "Alice cancels her own request awaiting approval (Contributor)",
+    how: 'Alice cancels her own request awaiting approval (Contributor)',
     async run(t, ex) {
       const name = 'fea7a502-9a96-4806-a26f-eee560e52045';
-      const put = await call(t, 'PUT', `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}?api-version=2020-10-01`, {
-        token: user(t, DEMO_USERS.alice.id, 'arm'),
-        body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: CONTRIBUTOR, requestType: 'SelfActivate', justification: 'deploy', scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
-      });
+      const put = await call(
+        t,
+        'PUT',
+        `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}?api-version=2020-10-01`,
+        {
+          token: user(t, DEMO_USERS.alice.id, 'arm'),
+          body: {
+            properties: {
+              principalId: DEMO_USERS.alice.id,
+              roleDefinitionId: CONTRIBUTOR,
+              requestType: 'SelfActivate',
+              justification: 'deploy',
+              scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+            },
+          },
+        },
+      );
       assert.equal(put.json.properties.status, 'PendingApproval');
       return send(t, ex, user(t, DEMO_USERS.alice.id, 'arm'), ARM_IDS);
     },
@@ -154,7 +203,12 @@ const ARM_CASES: Record<string, Case> = {
     async run(t, ex) {
       await openContributorPolicy(t);
       const r = await send(t, ex, user(t, DEMO_USERS.alice.id, 'arm'), ARM_IDS);
-      const active = await call(t, 'GET', `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?api-version=2020-10-01&$filter=asTarget()`, { token: user(t, DEMO_USERS.alice.id, 'arm') });
+      const active = await call(
+        t,
+        'GET',
+        `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?api-version=2020-10-01&$filter=asTarget()`,
+        { token: user(t, DEMO_USERS.alice.id, 'arm') },
+      );
       assert.deepEqual(active.json.value, [], 'validate creates nothing');
       return r;
     },
@@ -182,6 +236,11 @@ const ARM_CASES: Record<string, Case> = {
   },
 };
 
-for (const [folder, cases] of [['groups', GROUP_CASES], ['arm', ARM_CASES]] as const) {
-  describeExampleContract(`contract: emulator answers Microsoft's ${folder} examples with the same shape`, folder, cases, { minExamples: 7 });
+for (const [folder, cases] of [
+  ['groups', GROUP_CASES],
+  ['arm', ARM_CASES],
+] as const) {
+  describeExampleContract(`contract: emulator answers Microsoft's ${folder} examples with the same shape`, folder, cases, {
+    minExamples: 7,
+  });
 }

@@ -58,7 +58,11 @@ describe('contract: emulator answers Microsoft policies examples with the same s
     it(`${ex.op} → 204 and the rule reads back changed (as Carol; the example's policy → Global Administrator's; example approvers → Bob and PIM Approvers)`, async () => {
       const examplePolicy = /roleManagementPolicies\/([^/]+)\/rules/.exec(ex.request.url)![1]!;
       const policyId = policyIdOf(t, DEMO_ROLES.globalAdministrator.id);
-      const r = await send(t, ex, carol(), { [examplePolicy]: policyId, [EXAMPLE_APPROVER_USER]: DEMO_USERS.bob.id, [EXAMPLE_APPROVER_GROUP]: DEMO_GROUPS.pimApprovers.id });
+      const r = await send(t, ex, carol(), {
+        [examplePolicy]: policyId,
+        [EXAMPLE_APPROVER_USER]: DEMO_USERS.bob.id,
+        [EXAMPLE_APPROVER_GROUP]: DEMO_GROUPS.pimApprovers.id,
+      });
       assert.equal(r.status, 204, JSON.stringify(r.json));
       assert.equal(r.json, ex.response);
       const back = await call(t, 'GET', `/v1.0/policies/roleManagementPolicies/${policyId}/rules/${ruleId}`, { token: alice() });
@@ -67,10 +71,15 @@ describe('contract: emulator answers Microsoft policies examples with the same s
       for (const k of ['isExpirationRequired', 'maximumDuration', 'enabledRules']) {
         if (k in sent) assert.deepEqual(back.json[k], sent[k], k);
       }
-      if ('setting' in sent) assert.equal(back.json.setting.isApprovalRequired, (sent.setting as { isApprovalRequired: boolean }).isApprovalRequired);
+      if ('setting' in sent)
+        assert.equal(back.json.setting.isApprovalRequired, (sent.setting as { isApprovalRequired: boolean }).isApprovalRequired);
       // The PATCHed rule keeps the shape of the rules Microsoft's policy example shows.
-      const expanded = loadExamplePairs('policies').find((p) => p.op === 'roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules')!;
-      const exampleRule = (expanded.response as { value: { policy: { rules: { id: string }[] } }[] }).value[0]!.policy.rules.find((x) => x.id === ruleId);
+      const expanded = loadExamplePairs('policies').find(
+        (p) => p.op === 'roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules',
+      )!;
+      const exampleRule = (expanded.response as { value: { policy: { rules: { id: string }[] } }[] }).value[0]!.policy.rules.find(
+        (x) => x.id === ruleId,
+      );
       const { '@odata.context': _ctx, ...rule } = back.json as Record<string, unknown>;
       void _ctx;
       assertSameShape(exampleRule, rule);

@@ -28,14 +28,20 @@ export function sendExample(t: TenantEmulator, ex: ExamplePair, token: string, i
  * with the example's fields and JSON types. `emptyStatus`: the status an example without a body answers.
  */
 export function describeExampleContract(
-  title: string, folder: string, cases: Readonly<Record<string, ExampleCase>>, options: { minExamples: number; emptyStatus?: number },
+  title: string,
+  folder: string,
+  cases: Readonly<Record<string, ExampleCase>>,
+  options: { minExamples: number; emptyStatus?: number },
 ): void {
   describe(title, () => {
     const pairs = loadExamplePairs(folder);
     const tenant = tenantPerSuite();
 
     it('every example has a case', () => {
-      assert.deepEqual(pairs.map((p) => p.op).filter((op) => !cases[op]), []);
+      assert.deepEqual(
+        pairs.map((p) => p.op).filter((op) => !cases[op]),
+        [],
+      );
       assert.ok(pairs.length >= options.minExamples);
     });
 
@@ -52,7 +58,8 @@ export function describeExampleContract(
         }
         const expected = c.fixExample ? c.fixExample(ex.response) : ex.response;
         const list = (expected as { value?: unknown[] }).value;
-        if (Array.isArray(list) && list.length > 0) assert.ok((r.json.value as unknown[]).length > 0, 'the answer lists something to compare');
+        if (Array.isArray(list) && list.length > 0)
+          assert.ok((r.json.value as unknown[]).length > 0, 'the answer lists something to compare');
         assertSameShape(expected, r.json, '$', c.shape);
       });
     }

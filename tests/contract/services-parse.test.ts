@@ -41,7 +41,10 @@ describe('contract: services parse Microsoft example responses', () => {
     const consumed = {
       eligibilityInstances: ['roleEligibilityScheduleInstances.filterByCurrentUser', 'roleEligibilityScheduleInstances.list'],
       assignmentInstances: ['roleAssignmentScheduleInstances.filterByCurrentUser', 'roleAssignmentScheduleInstances.list'],
-      activationRequests: ['roleAssignmentScheduleRequests.create.selfActivate', 'roleAssignmentScheduleRequests.create.SelfActivate.tutorial'],
+      activationRequests: [
+        'roleAssignmentScheduleRequests.create.selfActivate',
+        'roleAssignmentScheduleRequests.create.SelfActivate.tutorial',
+      ],
       // Admin assignments without an end: parsed, and recognised as not being activations.
       permanentRequests: [
         'roleAssignmentScheduleRequests.create.adminAssign',
@@ -62,7 +65,10 @@ describe('contract: services parse Microsoft example responses', () => {
 
     it('every example is accounted for', () => {
       const known = new Set([...Object.values(consumed).flat(), ...Object.keys(notConsumed)]);
-      assert.deepEqual(ops('entra-roles').filter((op) => !known.has(op)), []);
+      assert.deepEqual(
+        ops('entra-roles').filter((op) => !known.has(op)),
+        [],
+      );
     });
 
     for (const op of consumed.eligibilityInstances) {
@@ -98,7 +104,12 @@ describe('contract: services parse Microsoft example responses', () => {
     }
 
     it('assignment type and expanded role name are read when present', () => {
-      const a = toActiveAssignment({ principalId: 'p', roleDefinitionId: 'r', assignmentType: 'activated', roleDefinition: { displayName: 'Global Reader' } });
+      const a = toActiveAssignment({
+        principalId: 'p',
+        roleDefinitionId: 'r',
+        assignmentType: 'activated',
+        roleDefinition: { displayName: 'Global Reader' },
+      });
       assert.equal(a?.assignmentType, 'activated');
       assert.equal(a?.roleName, 'Global Reader');
     });
@@ -131,7 +142,10 @@ describe('contract: services parse Microsoft example responses', () => {
           const schedule = toRequestSchedule(readRecord(rec, 'scheduleInfo'));
           assert.ok(schedule.startDateTime instanceof Date);
           assert.equal(schedule.endDateTime, null, 'noExpiration');
-          assert.throws(() => toActivationRequest(raw), (e: unknown) => e instanceof PimError && e.details.upstreamCode === 'NotAnActivation');
+          assert.throws(
+            () => toActivationRequest(raw),
+            (e: unknown) => e instanceof PimError && e.details.upstreamCode === 'NotAnActivation',
+          );
         }
       });
     }
@@ -155,7 +169,9 @@ describe('contract: services parse Microsoft example responses', () => {
 
   describe('policies', () => {
     it('roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules → Constraints', () => {
-      const c = constraintsFromPolicyAssignments(values('policies', 'roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules'));
+      const c = constraintsFromPolicyAssignments(
+        values('policies', 'roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules'),
+      );
       assert.equal(c.maxDurationMinutes, 480);
       assert.equal(c.requiresJustification, true);
       assert.equal(c.requiresMfa, true);
@@ -163,7 +179,9 @@ describe('contract: services parse Microsoft example responses', () => {
     });
 
     it('roleManagementPolicyAssignments.list.group-owner.expand-policy-rules → Constraints (PIM for Groups shape)', () => {
-      const c = constraintsFromPolicyAssignments(values('policies', 'roleManagementPolicyAssignments.list.group-owner.expand-policy-rules'));
+      const c = constraintsFromPolicyAssignments(
+        values('policies', 'roleManagementPolicyAssignments.list.group-owner.expand-policy-rules'),
+      );
       assert.ok(c.maxDurationMinutes > 0);
       assert.equal(typeof c.requiresJustification, 'boolean');
       assert.equal(c.minDurationMinutes, 5);
@@ -172,7 +190,10 @@ describe('contract: services parse Microsoft example responses', () => {
     for (const op of ['roleManagementPolicyAssignments.list.directory', 'roleManagementPolicyAssignments.list.group']) {
       it(`${op} (no $expand) → notFound, since constraints need the rules`, () => {
         assert.ok(values('policies', op).length > 0);
-        assert.throws(() => constraintsFromPolicyAssignments(values('policies', op)), (e: unknown) => e instanceof PimError && e.kind === 'notFound');
+        assert.throws(
+          () => constraintsFromPolicyAssignments(values('policies', op)),
+          (e: unknown) => e instanceof PimError && e.kind === 'notFound',
+        );
       });
     }
 
@@ -187,7 +208,10 @@ describe('contract: services parse Microsoft example responses', () => {
         'roleManagementPolicies.list.directoryRole', // policies are read through their assignments
         ...ops('policies').filter((op) => op.startsWith('roleManagementPolicyRule.update.')), // 204, no body; rule bodies are unit-tested
       ];
-      assert.deepEqual(ops('policies').filter((op) => !consumed.includes(op) && !notConsumed.includes(op)), []);
+      assert.deepEqual(
+        ops('policies').filter((op) => !consumed.includes(op) && !notConsumed.includes(op)),
+        [],
+      );
     });
   });
 

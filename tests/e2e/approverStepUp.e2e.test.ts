@@ -32,7 +32,14 @@ describe('e2e: an approver steps up before his approval counts (Agents Playgroun
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pim-e2e-stepup-'));
     const personas = await Promise.all(PERSONAS.map(async (persona) => ({ persona, port: await freePort() })));
-    stack = await startLocalStack({ dataDir, certDir: process.env.LOCAL_CERT_DIR ?? path.resolve('.data', 'certs'), tenantPort: 0, blobPort: 0, botPort: 0, personas });
+    stack = await startLocalStack({
+      dataDir,
+      certDir: process.env.LOCAL_CERT_DIR ?? path.resolve('.data', 'certs'),
+      tenantPort: 0,
+      blobPort: 0,
+      botPort: 0,
+      personas,
+    });
     // Before anyone's first turn: the sessions are an hour old (the Playground's own start at most 10 minutes ago).
     stack.tenant.stepUp.signIn({ sessionAgeSeconds: 3600 });
     browser = await launchChromium();
@@ -64,14 +71,22 @@ describe('e2e: an approver steps up before his approval counts (Agents Playgroun
     const signIn = bob.page.getByText('Sign in to approve', { exact: true }).last();
     await signIn.waitFor({ state: 'visible' });
     // The notice at the top of the card in view, for the picture.
-    await bob.page.getByText(/Nothing decided yet/).last().evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await bob.page
+      .getByText(/Nothing decided yet/)
+      .last()
+      .evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await keepForReadme('bob', 'approver-step-up-card');
-    assert.ok(!stack.tenant.state.activeAssignments(DEMO_USERS.alice.id).some((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id), 'nothing decided yet');
+    assert.ok(
+      !stack.tenant.state.activeAssignments(DEMO_USERS.alice.id).some((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id),
+      'nothing decided yet',
+    );
 
     // The button opens the emulator's sign-in page (Action.OpenUrl) in a new tab. This Chromium does not
     // trust the local CA (Debian's NSS store), so the URL that tab asked for is opened again in a
     // context that accepts the local certificate; Bob continues there and lands on the bot's callback.
-    const asked = bob.page.context().waitForEvent('request', { predicate: (r) => /\/oauth2\/v2\.0\/authorize\?/.test(r.url()), timeout: 10_000 });
+    const asked = bob.page
+      .context()
+      .waitForEvent('request', { predicate: (r) => /\/oauth2\/v2\.0\/authorize\?/.test(r.url()), timeout: 10_000 });
     await signIn.click();
     const signInUrl = (await asked).url();
     assert.match(signInUrl, /claims=/, 'the sign-in carries the claims challenge');
@@ -87,7 +102,10 @@ describe('e2e: an approver steps up before his approval counts (Agents Playgroun
     await bob.waitForText(/Bob Brown was verified with MFA/);
     await dave.waitForText(/Bob Brown was verified with MFA/);
     await alice.waitForText(/Bob Brown approved your request for User Administrator[\s\S]*verified with MFA/i);
-    assert.ok(stack.tenant.state.activeAssignments(DEMO_USERS.alice.id).some((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id), 'active at PIM');
+    assert.ok(
+      stack.tenant.state.activeAssignments(DEMO_USERS.alice.id).some((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id),
+      'active at PIM',
+    );
     await keepForReadme('bob', 'approver-step-up-decided');
   });
 });

@@ -24,7 +24,14 @@ describe('e2e: hostile text in the Agents Playground (Chromium)', function () {
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pim-e2e-hostile-'));
     const personas = await Promise.all(PERSONAS.map(async (persona) => ({ persona, port: await freePort() })));
-    stack = await startLocalStack({ dataDir, certDir: process.env.LOCAL_CERT_DIR ?? path.resolve('.data', 'certs'), tenantPort: 0, blobPort: 0, botPort: 0, personas });
+    stack = await startLocalStack({
+      dataDir,
+      certDir: process.env.LOCAL_CERT_DIR ?? path.resolve('.data', 'certs'),
+      tenantPort: 0,
+      blobPort: 0,
+      botPort: 0,
+      personas,
+    });
     browser = await launchChromium();
     for (const playground of stack.playgrounds) tabs.set(playground.persona, await PlaygroundPage.open(browser, playground.url));
   });
@@ -43,13 +50,19 @@ describe('e2e: hostile text in the Agents Playground (Chromium)', function () {
   it("Alice's justification written as a link shows on Bob's card as plain words: no link, no markup, no escapes", async () => {
     const alice = tabs.get('alice')!;
     const bob = tabs.get('bob')!;
-    await alice.say('activate User Administrator for 1h ticket INC-42 because see [Open PIM to approve](https://evil.example/approve) or https://evil.example/login **now**');
+    await alice.say(
+      'activate User Administrator for 1h ticket INC-42 because see [Open PIM to approve](https://evil.example/approve) or https://evil.example/login **now**',
+    );
     await alice.waitForText(/waiting for approval/i);
     const card = await bob.waitForCard(/Open PIM to approve/, 10_000);
     assert.equal(await card.locator('a').count(), 0, 'no link anywhere on the card');
     assert.equal(await card.locator('strong, b, em').filter({ hasText: 'now' }).count(), 0, 'no formatting from the typed text');
     const shown = await card.innerText();
-    assert.match(shown, /see \[Open PIM to approve\]\(https\[:\]\/\/evil\[\.\]example\/approve\) or https\[:\]\/\/evil\[\.\]example\/login \*\*now\*\*/, 'the words as typed, addresses defanged');
+    assert.match(
+      shown,
+      /see \[Open PIM to approve\]\(https\[:\]\/\/evil\[\.\]example\/approve\) or https\[:\]\/\/evil\[\.\]example\/login \*\*now\*\*/,
+      'the words as typed, addresses defanged',
+    );
     assert.doesNotMatch(shown, /\\/, 'no escape character shows');
   });
 });

@@ -48,7 +48,9 @@ describe('e2e: one natural sentence in the Agents Playground (Chromium)', functi
     const page = alice!;
     await page.say('I need global reader for an hour to check the audit logs');
     await page.waitForText(/Global Reader is active/);
-    const [active] = stack.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
+    const [active] = stack.tenant.state
+      .activeAssignments(DEMO_USERS.alice.id)
+      .filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
     assert.ok(active, 'the emulator shows her assignment active');
     assert.equal((Date.parse(active.endDateTime!) - Date.parse(active.startDateTime)) / 60_000, 60);
     if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot('natural-sentence', README_SCREENSHOTS);

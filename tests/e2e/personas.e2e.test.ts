@@ -30,8 +30,7 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
   const keepForReadme = async (persona: PersonaName, name: string): Promise<void> => {
     if (process.env.UPDATE_SCREENSHOTS === '1') await tab(persona).screenshot(name, README_SCREENSHOTS);
   };
-  const activeRoles = (userId: string): string[] =>
-    stack.tenant.state.activeAssignments(userId).map((a) => a.roleDefinitionId);
+  const activeRoles = (userId: string): string[] => stack.tenant.state.activeAssignments(userId).map((a) => a.roleDefinitionId);
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pim-e2e-'));
@@ -68,9 +67,7 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
       assert.match(await welcome.innerText(), new RegExp(role));
     }
     const list = await alice.say('activate');
-    const durationCard = await alice.expectNewCard(() =>
-      alice.rowButton(list, 'Global Reader', 'Activate', 'User Administrator').click(),
-    );
+    const durationCard = await alice.expectNewCard(() => alice.rowButton(list, 'Global Reader', 'Activate', 'User Administrator').click());
     assert.match(await durationCard.innerText(), /8 hours/, 'the limit comes from the policy');
     await durationCard.getByRole('textbox').first().fill('2h');
     const why = await alice.expectNewCard(() => durationCard.getByRole('button', { name: 'Next' }).click());
@@ -79,9 +76,7 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
     await alice.waitForText(/Global Reader is (active|in place)/);
     await keepForReadme('alice', 'requester-activates-global-reader');
 
-    const record = stack.tenant.state
-      .activeAssignments(DEMO_USERS.alice.id)
-      .find((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id);
+    const record = stack.tenant.state.activeAssignments(DEMO_USERS.alice.id).find((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id);
     assert.ok(record, 'the emulator holds the activation');
     assert.equal(record.assignmentType, 'Activated');
     assert.equal((Date.parse(record.endDateTime ?? '') - Date.parse(record.startDateTime)) / 3_600_000, 2);
@@ -110,7 +105,7 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
     assert.ok(activeRoles(DEMO_USERS.alice.id).includes(DEMO_ROLES.userAdministrator.id), 'active at PIM');
   });
 
-  it("2b. Alice asks to own SRE On-Call; Bob opens his queue and approves from it; every copy follows", async () => {
+  it('2b. Alice asks to own SRE On-Call; Bob opens his queue and approves from it; every copy follows', async () => {
     const alice = tab('alice');
     const bob = tab('bob');
     const dave = tab('dave');

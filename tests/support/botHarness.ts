@@ -121,14 +121,22 @@ export function fakePim(eligibilities: EligibilityWithConstraints[] = aliceEligi
   };
   // Several at once goes through the same fake activate, one outcome per input (as PimService promises).
   const activateMany: PimService['activateMany'] = async (user, inputs) =>
-    Promise.all(inputs.map(async (input) => {
-      try {
-        return { ok: true as const, input, request: await activate(user, input) };
-      } catch (error) {
-        return { ok: false as const, input, error: error as PimError };
-      }
-    }));
-  return { service: { ...lifecycle, activateMany, listEligibilities, listActive, activate }, listEligibilities, listActive, activate, created };
+    Promise.all(
+      inputs.map(async (input) => {
+        try {
+          return { ok: true as const, input, request: await activate(user, input) };
+        } catch (error) {
+          return { ok: false as const, input, error: error as PimError };
+        }
+      }),
+    );
+  return {
+    service: { ...lifecycle, activateMany, listEligibilities, listActive, activate },
+    listEligibilities,
+    listActive,
+    activate,
+    created,
+  };
 }
 
 /** The rest of PimService (the lifecycle calls), refusing until a test gives them behaviour. */

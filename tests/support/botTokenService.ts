@@ -28,7 +28,11 @@ export async function startBotTokenService(connectionName: string): Promise<BotT
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    calls.push({ method: req.method ?? '', path: url.pathname, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    calls.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const userId = url.searchParams.get('userId') ?? '';
@@ -36,10 +40,18 @@ export async function startBotTokenService(connectionName: string): Promise<BotT
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (url.searchParams.get('connectionName') && url.searchParams.get('connectionName') !== connectionName) return send(400, { error: { code: 'BadArgument', message: 'unknown connection' } });
+    if (url.searchParams.get('connectionName') && url.searchParams.get('connectionName') !== connectionName)
+      return send(400, { error: { code: 'BadArgument', message: 'unknown connection' } });
     if (req.method === 'GET' && url.pathname === '/api/usertoken/GetToken') {
       const token = tokens.get(userId);
-      return token ? send(200, { connectionName, token, channelId: url.searchParams.get('channelId'), expiration: new Date(Date.now() + 3_600_000).toISOString() }) : send(404, {});
+      return token
+        ? send(200, {
+            connectionName,
+            token,
+            channelId: url.searchParams.get('channelId'),
+            expiration: new Date(Date.now() + 3_600_000).toISOString(),
+          })
+        : send(404, {});
     }
     if (req.method === 'POST' && url.pathname === '/api/usertoken/exchange') {
       const token = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { token?: string }).token;
@@ -48,7 +60,10 @@ export async function startBotTokenService(connectionName: string): Promise<BotT
       return send(200, { connectionName, token, channelId: url.searchParams.get('channelId') });
     }
     if (req.method === 'GET' && url.pathname === '/api/botsignin/GetSignInResource') {
-      return send(200, { signInLink: 'https://token.botframework.invalid/api/oauth/signin?signin=stand-in', tokenExchangeResource: { id: 'stand-in', uri: 'api://botid-stand-in', providerId: 'aadv2' } });
+      return send(200, {
+        signInLink: 'https://token.botframework.invalid/api/oauth/signin?signin=stand-in',
+        tokenExchangeResource: { id: 'stand-in', uri: 'api://botid-stand-in', providerId: 'aadv2' },
+      });
     }
     send(404, { error: { code: 'NotFound', message: url.pathname } });
   }

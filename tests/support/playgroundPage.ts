@@ -42,11 +42,7 @@ export class PlaygroundPage {
   async expectNewCard(act: () => Promise<void>, timeoutMs = 15_000): Promise<Locator> {
     const before = await this.cards().count();
     await act();
-    await this.page.waitForFunction(
-      (n) => document.querySelectorAll('.ac-adaptiveCard').length > n,
-      before,
-      { timeout: timeoutMs },
-    );
+    await this.page.waitForFunction((n) => document.querySelectorAll('.ac-adaptiveCard').length > n, before, { timeout: timeoutMs });
     return this.lastCard();
   }
 

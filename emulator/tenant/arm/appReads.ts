@@ -16,11 +16,17 @@ export const SUBSCRIPTIONS_API_VERSIONS = ['2016-06-01', '2020-01-01', '2021-01-
 
 /** Whether the app's service principal holds a role at or above `scope`. */
 export function appMayRead(data: Readonly<TenantData>, app: AppPrincipal, scope: string): boolean {
-  return (data.azure.servicePrincipalRoles ?? []).some((a) => a.principalId === app.oid && isAtOrAbove(data, a.scope, normaliseScope(scope)));
+  return (data.azure.servicePrincipalRoles ?? []).some(
+    (a) => a.principalId === app.oid && isAtOrAbove(data, a.scope, normaliseScope(scope)),
+  );
 }
 
 export function appReadRefused(app: AppPrincipal, action: string, scope: string): Error {
-  return armError(403, 'AuthorizationFailed', `The client '${app.appId}' with object id '${app.oid}' does not have authorization to perform action '${action}' over scope '${scope || '/'}' or the scope is invalid.`);
+  return armError(
+    403,
+    'AuthorizationFailed',
+    `The client '${app.appId}' with object id '${app.oid}' does not have authorization to perform action '${action}' over scope '${scope || '/'}' or the scope is invalid.`,
+  );
 }
 
 export function registerSubscriptionRoutes(router: Router, deps: ArmDeps): void {
@@ -29,8 +35,14 @@ export function registerSubscriptionRoutes(router: Router, deps: ArmDeps): void 
 
 function listSubscriptions(req: EmulatorRequest, deps: ArmDeps): EmulatorResponse {
   const version = new URLSearchParams(req.rawQuery).get('api-version');
-  if (!version) throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
-  if (!SUBSCRIPTIONS_API_VERSIONS.includes(version)) throw armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${SUBSCRIPTIONS_API_VERSIONS.join(',')}'.`);
+  if (!version)
+    throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+  if (!SUBSCRIPTIONS_API_VERSIONS.includes(version))
+    throw armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${version}' is invalid. The supported versions are '${SUBSCRIPTIONS_API_VERSIONS.join(',')}'.`,
+    );
   const p = req.principal;
   if (!p) throw new Error('ARM handler reached without an authenticated principal');
   const data = deps.store.data;
@@ -38,12 +50,20 @@ function listSubscriptions(req: EmulatorRequest, deps: ArmDeps): EmulatorRespons
   const holds = (scope: string): boolean =>
     p.kind === 'app'
       ? (data.azure.servicePrincipalRoles ?? []).some((a) => a.principalId === p.oid && isRelated(data, a.scope, scope))
-      : [...data.azure.eligibilities, ...(data.azure.assignments ?? [])].some((e) => e.principalId === p.oid && isRelated(data, e.scope, scope));
+      : [...data.azure.eligibilities, ...(data.azure.assignments ?? [])].some(
+          (e) => e.principalId === p.oid && isRelated(data, e.scope, scope),
+        );
   const value = data.azure.scopes
     .filter((s) => s.type === 'subscription' && holds(s.id))
     .map((s) => ({
-      id: s.id, authorizationSource: 'RoleBased', managedByTenants: [], subscriptionId: s.id.split('/').pop(), tenantId: data.tenantId,
-      displayName: s.displayName, state: 'Enabled', subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+      id: s.id,
+      authorizationSource: 'RoleBased',
+      managedByTenants: [],
+      subscriptionId: s.id.split('/').pop(),
+      tenantId: data.tenantId,
+      displayName: s.displayName,
+      state: 'Enabled',
+      subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
     }));
   return { status: 200, json: { value, count: { type: 'Total', value: value.length } } };
 }

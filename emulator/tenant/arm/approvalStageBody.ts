@@ -32,7 +32,8 @@ export function readStageDecision(req: EmulatorRequest): { reviewResult: string;
   }
   const { reviewResult, justification } = fields;
   if (typeof reviewResult !== 'string') throw invalid("The request content must set 'reviewResult' (Approve or Deny).");
-  if (justification !== undefined && justification !== null && typeof justification !== 'string') throw invalid("The 'justification' must be a string.");
+  if (justification !== undefined && justification !== null && typeof justification !== 'string')
+    throw invalid("The 'justification' must be a string.");
   return { reviewResult, justification: typeof justification === 'string' ? justification : '' };
 }
 

@@ -11,8 +11,17 @@ import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import { hasAnyPermission, type UserPrincipal } from '../identity/principal';
 import {
-  approvedWindow, approverStagesFromGroups, decide, existingApproval, findOrCreateApproval, maySee, openApproval, stageViews,
-  type ApprovalRecord, type ApprovalSubject, type StageView,
+  approvedWindow,
+  approverStagesFromGroups,
+  decide,
+  existingApproval,
+  findOrCreateApproval,
+  maySee,
+  openApproval,
+  stageViews,
+  type ApprovalRecord,
+  type ApprovalSubject,
+  type StageView,
 } from '../pim/approvalStages';
 import { recordPimAudit } from '../pim/audit';
 import { requireStepUpToDecide } from '../pim/approverStepUp';
@@ -26,7 +35,8 @@ import { isAtOrAbove, normaliseScope, roleGuid, sameScope } from './scopes';
 
 export const APPROVALS_API_VERSION = '2021-01-01-preview';
 const PROVIDER = '/providers/Microsoft.Authorization/roleAssignmentApprovals';
-const PATH = /^(?<scope>(?:\/.*?)?)\/providers\/Microsoft\.Authorization\/roleAssignmentApprovals(?:\/(?<id>[^/]+)(?:\/(?<part>stages|steps)(?:\/(?<stageId>[^/]+))?)?)?\/?$/i;
+const PATH =
+  /^(?<scope>(?:\/.*?)?)\/providers\/Microsoft\.Authorization\/roleAssignmentApprovals(?:\/(?<id>[^/]+)(?:\/(?<part>stages|steps)(?:\/(?<stageId>[^/]+))?)?)?\/?$/i;
 const STAGE_TYPE = 'Microsoft.Authorization/roleAssignmentApprovals/stages';
 
 interface Ctx {
@@ -45,22 +55,31 @@ export function registerArmApprovalRoutes(router: Router, deps: ArmDeps): void {
 async function route(req: EmulatorRequest, deps: ArmDeps): Promise<EmulatorResponse> {
   const query = new URLSearchParams(req.rawQuery);
   const version = query.get('api-version');
-  if (!version) throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
-  if (version !== APPROVALS_API_VERSION) throw armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${APPROVALS_API_VERSION}'.`);
+  if (!version)
+    throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+  if (version !== APPROVALS_API_VERSION)
+    throw armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${version}' is invalid. The supported versions are '${APPROVALS_API_VERSION}'.`,
+    );
   const ctx: Ctx = { req, deps, user: requireUser(req), scope: normaliseScope(req.params.scope ?? ''), now: deps.clock.now() };
   const { id, part, stageId } = req.params;
   if (!id) {
-    if (req.method !== 'GET') throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    if (req.method !== 'GET')
+      throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
     return { status: 200, json: { value: await list(ctx, query.get('$filter')) } };
   }
   const { approval, subject, request } = await readable(ctx, id);
   if (!part) {
-    if (req.method !== 'GET') throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    if (req.method !== 'GET')
+      throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
     return { status: 200, json: approvalJson(ctx, request, approval, subject) };
   }
   const views = stageViews(approval, subject, ctx.user.oid, ctx.now);
   if (!stageId) {
-    if (req.method !== 'GET') throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    if (req.method !== 'GET')
+      throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
     return { status: 200, json: { value: views.map((s) => stageJson(ctx, request, s)) } };
   }
   if (req.method === 'GET') {
@@ -76,14 +95,23 @@ function requireUser(req: EmulatorRequest): UserPrincipal {
   if (!p) throw new Error('ARM handler reached without an authenticated principal');
   // Deciding is a person's act: PIM has no application path for approvals.
   if (p.kind !== 'user') throw armError(403, 'AuthorizationFailed', 'Application access to role assignment approvals is not supported.');
-  if (!hasAnyPermission(p, ['user_impersonation'])) throw armError(403, 'AuthorizationFailed', "The client does not have authorization to perform action over the scope (missing 'user_impersonation').");
+  if (!hasAnyPermission(p, ['user_impersonation']))
+    throw armError(
+      403,
+      'AuthorizationFailed',
+      "The client does not have authorization to perform action over the scope (missing 'user_impersonation').",
+    );
   return p;
 }
 
 async function list(ctx: Ctx, filter: string | null): Promise<unknown[]> {
   const f = (filter ?? '').trim().toLowerCase();
   if (f !== '' && f !== 'asapprover()' && f !== 'ascreatedby()' && f !== 'astarget()') {
-    throw armError(400, 'BadRequest', `The filter '${filter}' is not supported. Supported filters: asApprover(), asCreatedBy(), asTarget().`);
+    throw armError(
+      400,
+      'BadRequest',
+      `The filter '${filter}' is not supported. Supported filters: asApprover(), asCreatedBy(), asTarget().`,
+    );
   }
   const me = ctx.user.oid;
   const out: unknown[] = [];
@@ -92,9 +120,12 @@ async function list(ctx: Ctx, filter: string | null): Promise<unknown[]> {
     const approval = await openApproval(ctx.deps.store, subject);
     const views = stageViews(approval, subject, me, ctx.now);
     const keep =
-      f === 'asapprover()' ? views.some((s) => s.status === 'InProgress' && s.assignedToMe)
-        : f === 'ascreatedby()' ? request.requestorId === me
-          : f === 'astarget()' ? request.principalId === me
+      f === 'asapprover()'
+        ? views.some((s) => s.status === 'InProgress' && s.assignedToMe)
+        : f === 'ascreatedby()'
+          ? request.requestorId === me
+          : f === 'astarget()'
+            ? request.principalId === me
             : maySee(ctx.deps.store.data, approval, me, ctx.now);
     if (keep) out.push(approvalJson(ctx, request, approval, subject));
   }
@@ -107,7 +138,10 @@ function requestsUnder(ctx: Ctx): AzureRequestRecord[] {
   return (data.azure.requests ?? []).filter((r) => r.approvalId !== null && (ctx.scope === '' || isAtOrAbove(data, ctx.scope, r.scope)));
 }
 
-async function readable(ctx: Ctx, id: string): Promise<{ approval: ApprovalRecord; subject: ApprovalSubject; request: AzureRequestRecord }> {
+async function readable(
+  ctx: Ctx,
+  id: string,
+): Promise<{ approval: ApprovalRecord; subject: ApprovalSubject; request: AzureRequestRecord }> {
   const request = requestsUnder(ctx).find((r) => sameId(approvalName(r), id));
   if (!request) throw armError(404, 'RoleAssignmentApprovalNotFound', `The role assignment approval '${id}' was not found.`);
   const subject = azureSubject(ctx.deps.store.data, request);
@@ -131,8 +165,15 @@ async function patchStage(ctx: Ctx, request: AzureRequestRecord, stageId: string
       // The approver's decision is audited as for Entra roles (graph/approvals.ts), with the approver's reason.
       if (outcome === 'Approved' || outcome === 'Denied') {
         recordPimAudit(d, {
-          activity: outcome === 'Denied' ? 'activationDenied' : 'activationApproved', surface: 'azureResource', initiatedBy: { kind: 'user', id: ctx.user.oid, ipAddress: ctx.req.remoteAddress },
-          requestId: stored.name, principalId: stored.principalId, roleDefinitionId: stored.roleDefinitionId, scopeId: stored.scope, at: ctx.now, justification: body.justification || null,
+          activity: outcome === 'Denied' ? 'activationDenied' : 'activationApproved',
+          surface: 'azureResource',
+          initiatedBy: { kind: 'user', id: ctx.user.oid, ipAddress: ctx.req.remoteAddress },
+          requestId: stored.name,
+          principalId: stored.principalId,
+          roleDefinitionId: stored.roleDefinitionId,
+          scopeId: stored.scope,
+          at: ctx.now,
+          justification: body.justification || null,
         });
       }
       if (outcome === 'Denied') stored.status = 'Denied';
@@ -171,7 +212,9 @@ export function awaitsDecisionBy(data: Readonly<TenantData>, r: AzureRequestReco
 }
 
 function azureSubject(data: Readonly<TenantData>, r: AzureRequestRecord): ApprovalSubject {
-  const settings = data.azure.policies.find((p) => sameScope(p.scope, r.scope) && roleGuid(p.roleDefinitionId) === roleGuid(r.roleDefinitionId));
+  const settings = data.azure.policies.find(
+    (p) => sameScope(p.scope, r.scope) && roleGuid(p.roleDefinitionId) === roleGuid(r.roleDefinitionId),
+  );
   return {
     requestId: r.name,
     surface: 'azureResource',
@@ -213,7 +256,15 @@ function stageJson(ctx: Ctx, request: AzureRequestRecord, s: StageView): Record<
       displayName: s.displayName ?? 'Approval stage',
       assignedToMe: s.assignedToMe,
       status: s.status,
-      reviewedBy: s.reviewedBy === null ? null : { principalType: 'user', principalId: s.reviewedBy, principalName: reviewer?.displayName ?? null, userPrincipalName: reviewer?.userPrincipalName ?? null },
+      reviewedBy:
+        s.reviewedBy === null
+          ? null
+          : {
+              principalType: 'user',
+              principalId: s.reviewedBy,
+              principalName: reviewer?.displayName ?? null,
+              userPrincipalName: reviewer?.userPrincipalName ?? null,
+            },
       reviewedDateTime: s.reviewedDateTime,
       reviewResult: s.reviewResult,
       justification: s.justification,

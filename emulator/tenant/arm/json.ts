@@ -20,7 +20,11 @@ function principalJson(data: Readonly<TenantData>, principalId: string): Json {
 }
 
 function expanded(data: Readonly<TenantData>, scope: string, roleDefinitionId: string, principalId: string): Json {
-  return { scope: scopeJson(data, scope), roleDefinition: roleDefinitionJson(data, roleDefinitionId), principal: principalJson(data, principalId) };
+  return {
+    scope: scopeJson(data, scope),
+    roleDefinition: roleDefinitionJson(data, roleDefinitionId),
+    principal: principalJson(data, principalId),
+  };
 }
 
 function principalType(data: Readonly<TenantData>, principalId: string): string {
@@ -30,9 +34,18 @@ function principalType(data: Readonly<TenantData>, principalId: string): string 
 export function eligibilityInstanceJson(data: Readonly<TenantData>, e: AzureEligibilityRecord): Json {
   return {
     properties: {
-      scope: e.scope, roleDefinitionId: e.roleDefinitionId, principalId: e.principalId, principalType: principalType(data, e.principalId), status: 'Provisioned',
-      roleEligibilityScheduleId: `${e.scope}${AUTHZ}/RoleEligibilitySchedules/${e.id}`, startDateTime: e.startDateTime, endDateTime: e.endDateTime,
-      memberType: 'Direct', createdOn: e.startDateTime, condition: null, conditionVersion: null,
+      scope: e.scope,
+      roleDefinitionId: e.roleDefinitionId,
+      principalId: e.principalId,
+      principalType: principalType(data, e.principalId),
+      status: 'Provisioned',
+      roleEligibilityScheduleId: `${e.scope}${AUTHZ}/RoleEligibilitySchedules/${e.id}`,
+      startDateTime: e.startDateTime,
+      endDateTime: e.endDateTime,
+      memberType: 'Direct',
+      createdOn: e.startDateTime,
+      condition: null,
+      conditionVersion: null,
       expandedProperties: expanded(data, e.scope, e.roleDefinitionId, e.principalId),
     },
     name: e.id,
@@ -45,10 +58,21 @@ export function assignmentInstanceJson(data: Readonly<TenantData>, a: AzureAssig
   return {
     properties: {
       originRoleAssignmentId: `${a.scope}${AUTHZ}/roleAssignments/${a.name}`,
-      linkedRoleEligibilityScheduleId: a.linkedRoleEligibilityScheduleId, linkedRoleEligibilityScheduleInstanceId: a.linkedRoleEligibilityScheduleId,
-      assignmentType: a.assignmentType, scope: a.scope, roleDefinitionId: a.roleDefinitionId, principalId: a.principalId,
-      principalType: principalType(data, a.principalId), status: a.status, roleAssignmentScheduleId: `${a.scope}${AUTHZ}/RoleAssignmentSchedules/${a.name}`,
-      startDateTime: a.startDateTime, endDateTime: a.endDateTime, memberType: 'Direct', createdOn: a.createdOn, condition: null, conditionVersion: null,
+      linkedRoleEligibilityScheduleId: a.linkedRoleEligibilityScheduleId,
+      linkedRoleEligibilityScheduleInstanceId: a.linkedRoleEligibilityScheduleId,
+      assignmentType: a.assignmentType,
+      scope: a.scope,
+      roleDefinitionId: a.roleDefinitionId,
+      principalId: a.principalId,
+      principalType: principalType(data, a.principalId),
+      status: a.status,
+      roleAssignmentScheduleId: `${a.scope}${AUTHZ}/RoleAssignmentSchedules/${a.name}`,
+      startDateTime: a.startDateTime,
+      endDateTime: a.endDateTime,
+      memberType: 'Direct',
+      createdOn: a.createdOn,
+      condition: null,
+      conditionVersion: null,
       expandedProperties: expanded(data, a.scope, a.roleDefinitionId, a.principalId),
     },
     name: a.name,
@@ -60,10 +84,22 @@ export function assignmentInstanceJson(data: Readonly<TenantData>, a: AzureAssig
 export function requestJson(data: Readonly<TenantData>, r: AzureRequestRecord, status: string): Json {
   return {
     properties: {
-      targetRoleAssignmentScheduleId: r.targetRoleAssignmentScheduleId, targetRoleAssignmentScheduleInstanceId: null, scope: r.scope,
-      roleDefinitionId: r.roleDefinitionId, principalId: r.principalId, principalType: principalType(data, r.principalId), requestType: r.requestType,
-      status, approvalId: r.approvalId, scheduleInfo: r.scheduleInfo, ticketInfo: { ...r.ticketInfo }, justification: r.justification,
-      requestorId: r.requestorId, createdOn: r.createdOn, condition: null, conditionVersion: null,
+      targetRoleAssignmentScheduleId: r.targetRoleAssignmentScheduleId,
+      targetRoleAssignmentScheduleInstanceId: null,
+      scope: r.scope,
+      roleDefinitionId: r.roleDefinitionId,
+      principalId: r.principalId,
+      principalType: principalType(data, r.principalId),
+      requestType: r.requestType,
+      status,
+      approvalId: r.approvalId,
+      scheduleInfo: r.scheduleInfo,
+      ticketInfo: { ...r.ticketInfo },
+      justification: r.justification,
+      requestorId: r.requestorId,
+      createdOn: r.createdOn,
+      condition: null,
+      conditionVersion: null,
       expandedProperties: expanded(data, r.scope, r.roleDefinitionId, r.principalId),
     },
     name: r.name,
@@ -75,8 +111,14 @@ export function requestJson(data: Readonly<TenantData>, r: AzureRequestRecord, s
 export function policyJson(data: Readonly<TenantData>, p: AzurePolicyView): Json {
   return {
     properties: {
-      scope: p.scope, displayName: null, description: null, isOrganizationDefault: false, lastModifiedDateTime: p.lastModifiedDateTime,
-      lastModifiedBy: { id: null, displayName: 'Admin', type: null, email: null }, rules: p.rules, effectiveRules: p.rules,
+      scope: p.scope,
+      displayName: null,
+      description: null,
+      isOrganizationDefault: false,
+      lastModifiedDateTime: p.lastModifiedDateTime,
+      lastModifiedBy: { id: null, displayName: 'Admin', type: null, email: null },
+      rules: p.rules,
+      effectiveRules: p.rules,
       policyProperties: { scope: scopeJson(data, p.scope) },
     },
     name: p.name,
@@ -90,9 +132,13 @@ export function policyAssignmentJson(data: Readonly<TenantData>, p: AzurePolicyV
   const name = `${p.name}_${roleGuid(p.roleDefinitionId)}`;
   return {
     properties: {
-      scope: p.scope, roleDefinitionId: p.roleDefinitionId, policyId, effectiveRules: p.rules,
+      scope: p.scope,
+      roleDefinitionId: p.roleDefinitionId,
+      policyId,
+      effectiveRules: p.rules,
       policyAssignmentProperties: {
-        scope: scopeJson(data, p.scope), roleDefinition: roleDefinitionJson(data, p.roleDefinitionId),
+        scope: scopeJson(data, p.scope),
+        roleDefinition: roleDefinitionJson(data, p.roleDefinitionId),
         policy: { id: policyId, lastModifiedBy: { id: null, displayName: 'Admin', type: null, email: null }, lastModifiedDateTime: null },
       },
     },
@@ -104,18 +150,29 @@ export function policyAssignmentJson(data: Readonly<TenantData>, p: AzurePolicyV
 
 /** Microsoft's descriptions of the built-in Azure roles the demo uses (Azure built-in roles reference). */
 const BUILT_IN_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.',
+  'b24988ac-6180-42a0-ab88-20f7382dd24c':
+    'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.',
   'acdd72a7-3385-48ef-bd42-f606fba81ae7': 'View all resources, but does not allow you to make any changes.',
-  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635':
+    'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
   'de139f84-1756-47ae-9be6-808fbbe84772': 'Manage websites, but not web plans. Does not allow you to assign roles in Azure RBAC.',
 };
 
 export function roleDefinitionResourceJson(id: string, roleName: string, description?: string): Json {
   return {
-    id, type: 'Microsoft.Authorization/roleDefinitions', name: roleGuid(id),
+    id,
+    type: 'Microsoft.Authorization/roleDefinitions',
+    name: roleGuid(id),
     properties: {
-      roleName, type: 'BuiltInRole', description: description ?? BUILT_IN_DESCRIPTIONS[roleGuid(id)] ?? roleName, assignableScopes: ['/'], permissions: [],
-      createdOn: null, updatedOn: null, createdBy: null, updatedBy: null,
+      roleName,
+      type: 'BuiltInRole',
+      description: description ?? BUILT_IN_DESCRIPTIONS[roleGuid(id)] ?? roleName,
+      assignableScopes: ['/'],
+      permissions: [],
+      createdOn: null,
+      updatedOn: null,
+      createdBy: null,
+      updatedBy: null,
     },
   };
 }
@@ -123,7 +180,10 @@ export function roleDefinitionResourceJson(id: string, roleName: string, descrip
 /** The (scope, role) pairs a policy exists for: every eligibility's, so each has its policy. */
 export function policiesAt(data: Readonly<TenantData>, matches: (recordScope: string) => boolean): AzurePolicyView[] {
   const seen = new Map<string, AzurePolicyView>();
-  const pairs = [...data.azure.policies.map((p) => [p.scope, p.roleDefinitionId] as const), ...data.azure.eligibilities.map((e) => [e.scope, e.roleDefinitionId] as const)];
+  const pairs = [
+    ...data.azure.policies.map((p) => [p.scope, p.roleDefinitionId] as const),
+    ...data.azure.eligibilities.map((e) => [e.scope, e.roleDefinitionId] as const),
+  ];
   for (const [s, role] of pairs) {
     if (!matches(s)) continue;
     const view = azurePolicy(data, s, role);

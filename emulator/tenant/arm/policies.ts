@@ -8,7 +8,11 @@ import { roleGuid, sameScope } from './scopes';
 
 /** What a scope without explicit settings gets: PIM's Azure defaults (8 h, justification). */
 const DEFAULT_SETTINGS: Omit<AzurePolicySettings, 'scope' | 'roleDefinitionId'> = {
-  maximumDuration: 'PT8H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification'], authenticationContext: null,
+  maximumDuration: 'PT8H',
+  approvalRequired: false,
+  approverGroupIds: [],
+  enabledRules: ['Justification'],
+  authenticationContext: null,
 };
 
 /** When the seeded policies were "last modified". */
@@ -24,12 +28,16 @@ export interface AzurePolicyView {
 }
 
 export function policyName(scope: string, roleDefinitionId: string): string {
-  const h = createHash('sha256').update(`${scope.toLowerCase()}|${roleGuid(roleDefinitionId)}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${scope.toLowerCase()}|${roleGuid(roleDefinitionId)}`)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function azurePolicy(data: Readonly<TenantData>, scope: string, roleDefinitionId: string): AzurePolicyView {
-  const settings = data.azure.policies.find((p) => sameScope(p.scope, scope) && roleGuid(p.roleDefinitionId) === roleGuid(roleDefinitionId)) ?? { ...DEFAULT_SETTINGS, scope, roleDefinitionId };
+  const settings = data.azure.policies.find(
+    (p) => sameScope(p.scope, scope) && roleGuid(p.roleDefinitionId) === roleGuid(roleDefinitionId),
+  ) ?? { ...DEFAULT_SETTINGS, scope, roleDefinitionId };
   const graphRules = buildPolicyRules({
     ...GROUP_DEFAULTS,
     maxActivation: settings.maximumDuration,
@@ -38,7 +46,10 @@ export function azurePolicy(data: Readonly<TenantData>, scope: string, roleDefin
     authenticationContext: settings.authenticationContext ?? null,
   });
   return {
-    name: policyName(scope, roleDefinitionId), scope, roleDefinitionId, rules: graphRules.map((r) => toArmRule(r, data)),
+    name: policyName(scope, roleDefinitionId),
+    scope,
+    roleDefinitionId,
+    rules: graphRules.map((r) => toArmRule(r, data)),
     lastModifiedDateTime: settings.lastModifiedDateTime ?? SEEDED_AT,
   };
 }
@@ -50,7 +61,9 @@ function toArmRule(rule: PolicyRule, data: Readonly<TenantData>): Record<string,
   const t = target as { caller: string; operations: string[]; level: string };
   const out: Record<string, unknown> = { ...rest };
   if (id === 'Approval_EndUser_Assignment') {
-    const setting = rest.setting as { approvalStages: Array<Record<string, unknown> & { primaryApprovers: Array<Record<string, unknown>> }> };
+    const setting = rest.setting as {
+      approvalStages: Array<Record<string, unknown> & { primaryApprovers: Array<Record<string, unknown>> }>;
+    };
     out.setting = {
       ...setting,
       approvalStages: setting.approvalStages.map((s) => ({
@@ -58,7 +71,9 @@ function toArmRule(rule: PolicyRule, data: Readonly<TenantData>): Record<string,
         primaryApprovers: s.primaryApprovers.map((a) => {
           const isGroup = typeof a.groupId === 'string';
           const approverId = (isGroup ? a.groupId : a.userId) as string;
-          const name = isGroup ? data.groups.find((g) => g.id === approverId)?.displayName : data.users.find((u) => u.id === approverId)?.displayName;
+          const name = isGroup
+            ? data.groups.find((g) => g.id === approverId)?.displayName
+            : data.users.find((u) => u.id === approverId)?.displayName;
           return { id: approverId, description: name ?? null, isBackup: false, userType: isGroup ? 'Group' : 'User' };
         }),
         escalationApprovers: null,
@@ -70,6 +85,13 @@ function toArmRule(rule: PolicyRule, data: Readonly<TenantData>): Record<string,
     ...out,
     id,
     ruleType,
-    target: { caller: t.caller, operations: t.operations, level: t.level, targetObjects: null, inheritableSettings: null, enforcedSettings: null },
+    target: {
+      caller: t.caller,
+      operations: t.operations,
+      level: t.level,
+      targetObjects: null,
+      inheritableSettings: null,
+      enforcedSettings: null,
+    },
   };
 }

@@ -19,14 +19,26 @@ import { GUID_PATTERN } from '../state/ids';
 import type { AzureAssignmentRecord, AzureRequestRecord, AzureScheduleInfo } from '../state/surfaces';
 import type { AzurePolicySettings, RequestSchedule, ScheduleRequestRecord, TenantData } from '../state/types';
 import type { ArmDeps } from './deps';
-import { assignmentInstanceJson, eligibilityInstanceJson, policiesAt, policyAssignmentJson, policyJson, requestJson, roleDefinitionResourceJson } from './json';
+import {
+  assignmentInstanceJson,
+  eligibilityInstanceJson,
+  policiesAt,
+  policyAssignmentJson,
+  policyJson,
+  requestJson,
+  roleDefinitionResourceJson,
+} from './json';
 import { azurePolicy } from './policies';
 import { awaitsDecisionBy } from './approvals';
 import { isAtOrAbove, isRelated, normaliseScope, roleDefinitionIdAt, roleGuid, sameScope } from './scopes';
 
 const COLLECTIONS = [
-  'roleEligibilityScheduleInstances', 'roleAssignmentScheduleInstances', 'roleAssignmentScheduleRequests',
-  'roleManagementPolicies', 'roleManagementPolicyAssignments', 'roleDefinitions',
+  'roleEligibilityScheduleInstances',
+  'roleAssignmentScheduleInstances',
+  'roleAssignmentScheduleRequests',
+  'roleManagementPolicies',
+  'roleManagementPolicyAssignments',
+  'roleDefinitions',
 ] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
@@ -40,7 +52,10 @@ export const SUPPORTED_API_VERSIONS: Readonly<Record<Collection, readonly string
   roleDefinitions: ['2015-07-01', '2018-01-01-preview', '2022-04-01'],
 };
 
-const PATH = new RegExp(`^(?<scope>(?:/.*?)?)/providers/Microsoft\\.Authorization/(?<coll>${COLLECTIONS.join('|')})(?:/(?<name>[^/]+))?(?:/(?<op>cancel|validate))?/?$`, 'i');
+const PATH = new RegExp(
+  `^(?<scope>(?:/.*?)?)/providers/Microsoft\\.Authorization/(?<coll>${COLLECTIONS.join('|')})(?:/(?<name>[^/]+))?(?:/(?<op>cancel|validate))?/?$`,
+  'i',
+);
 
 export const armError = (status: number, code: string, message: string) => new GraphError(status, code, message);
 
@@ -74,7 +89,10 @@ async function route(req: EmulatorRequest, deps: ArmDeps): Promise<EmulatorRespo
     case 'POST roleAssignmentScheduleRequests/name/cancel':
       return cancel(ctx, name!);
     case 'GET roleManagementPolicies':
-      return list(ctx, policiesAt(ctx.data, (s) => sameScope(s, ctx.scope)).map((p) => policyJson(ctx.data, p)));
+      return list(
+        ctx,
+        policiesAt(ctx.data, (s) => sameScope(s, ctx.scope)).map((p) => policyJson(ctx.data, p)),
+      );
     case 'GET roleManagementPolicies/name': {
       const p = policiesAt(ctx.data, (s) => sameScope(s, ctx.scope)).find((x) => sameId(x.name, name!));
       if (!p) throw armError(404, 'RoleManagementPolicyNotFound', `The role management policy '${name}' was not found.`);
@@ -88,8 +106,11 @@ async function route(req: EmulatorRequest, deps: ArmDeps): Promise<EmulatorRespo
       return list(ctx, roleDefinitions(ctx));
     case 'GET roleDefinitions/name': {
       const def = ctx.data.azure.roleDefinitions.find((r) => roleGuid(r.id) === name!.toLowerCase());
-      if (!def) throw armError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + name + '\' does not exist.');
-      return { status: 200, json: roleDefinitionResourceJson(roleDefinitionIdAt(ctx.scope, roleGuid(def.id)), def.roleName, def.description) };
+      if (!def) throw armError(404, 'RoleDefinitionDoesNotExist', "The specified role definition with ID '" + name + "' does not exist.");
+      return {
+        status: 200,
+        json: roleDefinitionResourceJson(roleDefinitionIdAt(ctx.scope, roleGuid(def.id)), def.roleName, def.description),
+      };
     }
     default:
       throw armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
@@ -107,10 +128,15 @@ interface Ctx {
 }
 
 function checkApiVersion(version: string | null, coll: Collection): void {
-  if (!version) throw armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+  if (!version)
+    throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   const supported = SUPPORTED_API_VERSIONS[coll];
   if (!supported.includes(version)) {
-    throw armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${supported.join(',')}'.`);
+    throw armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${version}' is invalid. The supported versions are '${supported.join(',')}'.`,
+    );
   }
 }
 
@@ -121,7 +147,11 @@ function appRead(req: EmulatorRequest, deps: ArmDeps, coll: Collection, query: U
   const data = deps.store.data;
   const now = deps.clock.now();
   if (req.method !== 'GET' || coll !== 'roleAssignmentScheduleRequests' || req.params.op) {
-    throw armError(403, 'AuthorizationFailed', 'Application access to PIM for Azure resources is limited to reading schedule requests in the local tenant.');
+    throw armError(
+      403,
+      'AuthorizationFailed',
+      'Application access to PIM for Azure resources is limited to reading schedule requests in the local tenant.',
+    );
   }
   if (!appMayRead(data, app, scope)) throw appReadRefused(app, 'Microsoft.Authorization/roleAssignmentScheduleRequests/read', scope);
   const name = req.params.name;
@@ -143,8 +173,14 @@ function appRead(req: EmulatorRequest, deps: ArmDeps, coll: Collection, query: U
 function requireUser(req: EmulatorRequest): UserPrincipal {
   const p = req.principal;
   if (!p) throw new Error('ARM handler reached without an authenticated principal');
-  if (p.kind !== 'user') throw armError(403, 'AuthorizationFailed', 'Application access to PIM for Azure resources is not supported by the local tenant.');
-  if (!hasAnyPermission(p, ['user_impersonation'])) throw armError(403, 'AuthorizationFailed', "The client does not have authorization to perform action over the scope (missing 'user_impersonation').");
+  if (p.kind !== 'user')
+    throw armError(403, 'AuthorizationFailed', 'Application access to PIM for Azure resources is not supported by the local tenant.');
+  if (!hasAnyPermission(p, ['user_impersonation']))
+    throw armError(
+      403,
+      'AuthorizationFailed',
+      "The client does not have authorization to perform action over the scope (missing 'user_impersonation').",
+    );
   return p;
 }
 
@@ -187,7 +223,8 @@ function parseFilter(text: string | null, allowed: readonly (keyof Filter)[]): F
 function principalFilter(ctx: Ctx, f: Filter): (principalId: string) => boolean {
   const admin = isPimAdmin(ctx.data, ctx.user.oid, ctx.now);
   const subject = f.assignedTo ?? (f.asTarget ? ctx.user.oid : undefined);
-  if (subject && !sameId(subject, ctx.user.oid) && !admin) throw armError(403, 'AuthorizationFailed', 'The client does not have authorization to list assignments of another principal.');
+  if (subject && !sameId(subject, ctx.user.oid) && !admin)
+    throw armError(403, 'AuthorizationFailed', 'The client does not have authorization to list assignments of another principal.');
   const ids = subject ? principalsFor(ctx.data, subject.toLowerCase()) : undefined;
   return (principalId) => {
     if (f.principalId && !sameId(f.principalId, principalId)) return false;
@@ -207,7 +244,10 @@ function eligibilityInstances(ctx: Ctx): unknown[] {
   const who = principalFilter(ctx, f);
   const where = scopeMatch(ctx, f);
   return ctx.data.azure.eligibilities
-    .filter((e) => isActiveAt({ ...e, status: 'Provisioned' }, ctx.now) && who(e.principalId) && where(e.scope) && roleMatches(f, e.roleDefinitionId))
+    .filter(
+      (e) =>
+        isActiveAt({ ...e, status: 'Provisioned' }, ctx.now) && who(e.principalId) && where(e.scope) && roleMatches(f, e.roleDefinitionId),
+    )
     .map((e) => eligibilityInstanceJson(ctx.data, e));
 }
 
@@ -225,8 +265,13 @@ function requests(ctx: Ctx): unknown[] {
   const where = scopeMatch(ctx, f);
   // Requests the caller may decide: pending, someone else's, and the caller an approver of the open stage.
   const who = f.asApprover
-    ? (r: AzureRequestRecord) => statusOf(r, ctx.now) === 'PendingApproval' && awaitsDecisionBy(ctx.data, r, ctx.user.oid, ctx.now) && (!f.principalId || sameId(f.principalId, r.principalId))
-    : ((mine) => (r: AzureRequestRecord) => (f.asRequestor ? r.requestorId === ctx.user.oid : mine(r.principalId)))(principalFilter(ctx, f));
+    ? (r: AzureRequestRecord) =>
+        statusOf(r, ctx.now) === 'PendingApproval' &&
+        awaitsDecisionBy(ctx.data, r, ctx.user.oid, ctx.now) &&
+        (!f.principalId || sameId(f.principalId, r.principalId))
+    : ((mine) => (r: AzureRequestRecord) => (f.asRequestor ? r.requestorId === ctx.user.oid : mine(r.principalId)))(
+        principalFilter(ctx, f),
+      );
   return (ctx.data.azure.requests ?? [])
     .filter((r) => who(r) && where(r.scope))
     .filter((r) => !f.status || statusOf(r, ctx.now).toLowerCase() === f.status.toLowerCase())
@@ -236,7 +281,9 @@ function requests(ctx: Ctx): unknown[] {
 function policyAssignments(ctx: Ctx): unknown[] {
   const f = parseFilter(ctx.query.get('$filter'), ['roleDefinitionId', 'atScope']);
   // Policies are per scope: a scope's list holds the assignments made at exactly that scope.
-  return policiesAt(ctx.data, (s) => sameScope(s, ctx.scope)).filter((p) => roleMatches(f, p.roleDefinitionId)).map((p) => policyAssignmentJson(ctx.data, p));
+  return policiesAt(ctx.data, (s) => sameScope(s, ctx.scope))
+    .filter((p) => roleMatches(f, p.roleDefinitionId))
+    .map((p) => policyAssignmentJson(ctx.data, p));
 }
 
 function roleDefinitions(ctx: Ctx): unknown[] {
@@ -283,15 +330,18 @@ function statusOf(r: AzureRequestRecord, now: Date): string {
 function findRequest(ctx: Ctx, name: string): AzureRequestRecord {
   const r = (ctx.data.azure.requests ?? []).find((x) => sameId(x.name, name) && sameScope(x.scope, ctx.scope));
   const mayRead = r && (r.principalId === ctx.user.oid || r.requestorId === ctx.user.oid || isPimAdmin(ctx.data, ctx.user.oid, ctx.now));
-  if (!r || !mayRead) throw armError(404, 'RoleAssignmentScheduleRequestNotFound', `The role assignment schedule request '${name}' was not found.`);
+  if (!r || !mayRead)
+    throw armError(404, 'RoleAssignmentScheduleRequestNotFound', `The role assignment schedule request '${name}' was not found.`);
   return r;
 }
 
 async function cancel(ctx: Ctx, name: string): Promise<EmulatorResponse> {
   const r = findRequest(ctx, name);
-  if (r.requestorId !== ctx.user.oid && r.principalId !== ctx.user.oid) throw armError(403, 'AuthorizationFailed', 'Only the requester can cancel a request.');
+  if (r.requestorId !== ctx.user.oid && r.principalId !== ctx.user.oid)
+    throw armError(403, 'AuthorizationFailed', 'Only the requester can cancel a request.');
   const status = statusOf(r, ctx.now);
-  if (status !== 'Granted' && status !== 'PendingApproval') throw armError(400, 'InvalidRequestStatus', `The request is in status '${status}' and cannot be canceled.`);
+  if (status !== 'Granted' && status !== 'PendingApproval')
+    throw armError(400, 'InvalidRequestStatus', `The request is in status '${status}' and cannot be canceled.`);
   await ctx.deps.store.update((d) => {
     const stored = (d.azure.requests ?? []).find((x) => x.name === r.name)!;
     stored.status = 'Canceled';
@@ -301,11 +351,27 @@ async function cancel(ctx: Ctx, name: string): Promise<EmulatorResponse> {
   return { status: 200 };
 }
 
-const REQUEST_TYPES = ['AdminAssign', 'AdminRemove', 'AdminUpdate', 'AdminExtend', 'AdminRenew', 'SelfActivate', 'SelfDeactivate', 'SelfExtend', 'SelfRenew'];
+const REQUEST_TYPES = [
+  'AdminAssign',
+  'AdminRemove',
+  'AdminUpdate',
+  'AdminExtend',
+  'AdminRenew',
+  'SelfActivate',
+  'SelfDeactivate',
+  'SelfExtend',
+  'SelfRenew',
+];
 
 async function createRequest(ctx: Ctx, name: string, validateOnly: boolean): Promise<EmulatorResponse> {
-  if (!GUID_PATTERN.test(name)) throw armError(400, 'InvalidRoleAssignmentScheduleRequestName', `The role assignment schedule request name '${name}' is not a valid GUID.`);
-  if ((ctx.data.azure.requests ?? []).some((r) => sameId(r.name, name))) throw armError(409, 'RoleAssignmentScheduleRequestExists', `The role assignment schedule request '${name}' already exists.`);
+  if (!GUID_PATTERN.test(name))
+    throw armError(
+      400,
+      'InvalidRoleAssignmentScheduleRequestName',
+      `The role assignment schedule request name '${name}' is not a valid GUID.`,
+    );
+  if ((ctx.data.azure.requests ?? []).some((r) => sameId(r.name, name)))
+    throw armError(409, 'RoleAssignmentScheduleRequestExists', `The role assignment schedule request '${name}' already exists.`);
   const props = readProperties(ctx.req);
   const str = (k: string, required: boolean): string | null => {
     const v = props[k];
@@ -321,42 +387,79 @@ async function createRequest(ctx: Ctx, name: string, validateOnly: boolean): Pro
   if (!requestType) throw armError(400, 'InvalidRequest', `The requestType '${requestTypeAsSent}' is not valid.`);
   const principalId = str('principalId', true)!.toLowerCase();
   const roleDefinitionId = str('roleDefinitionId', true)!;
-  if (!requestType.startsWith('Self')) throw armError(400, 'ActionNotSupported', `The requestType '${requestType}' is not supported by the local tenant yet.`);
+  if (!requestType.startsWith('Self'))
+    throw armError(400, 'ActionNotSupported', `The requestType '${requestType}' is not supported by the local tenant yet.`);
   // A user can only act on their own access: the body's principalId is checked, never trusted.
-  if (principalId !== ctx.user.oid) throw armError(403, 'AuthorizationFailed', `The principalId of a ${requestType} request must be the signed-in user.`);
+  if (principalId !== ctx.user.oid)
+    throw armError(403, 'AuthorizationFailed', `The principalId of a ${requestType} request must be the signed-in user.`);
   if (!ctx.data.azure.roleDefinitions.some((r) => roleGuid(r.id) === roleGuid(roleDefinitionId))) {
-    throw armError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${roleGuid(roleDefinitionId)}' does not exist.`);
+    throw armError(
+      400,
+      'RoleDefinitionDoesNotExist',
+      `The specified role definition with ID '${roleGuid(roleDefinitionId)}' does not exist.`,
+    );
   }
   const ticket = (props.ticketInfo ?? {}) as { ticketNumber?: unknown; ticketSystem?: unknown };
   const record: AzureRequestRecord = {
-    name: name.toLowerCase(), scope: ctx.scope, principalId, roleDefinitionId, requestType: requestTypeAsSent, status: 'Provisioned', approvalId: null,
+    name: name.toLowerCase(),
+    scope: ctx.scope,
+    principalId,
+    roleDefinitionId,
+    requestType: requestTypeAsSent,
+    status: 'Provisioned',
+    approvalId: null,
     scheduleInfo: { startDateTime: null, expiration: { type: 'NoExpiration', endDateTime: null, duration: null } },
-    ticketInfo: { ticketNumber: typeof ticket.ticketNumber === 'string' ? ticket.ticketNumber : null, ticketSystem: typeof ticket.ticketSystem === 'string' ? ticket.ticketSystem : null },
-    justification: str('justification', false), requestorId: ctx.user.oid, createdOn: ctx.now.toISOString(),
-    linkedRoleEligibilityScheduleId: str('linkedRoleEligibilityScheduleId', false), targetRoleAssignmentScheduleId: null,
+    ticketInfo: {
+      ticketNumber: typeof ticket.ticketNumber === 'string' ? ticket.ticketNumber : null,
+      ticketSystem: typeof ticket.ticketSystem === 'string' ? ticket.ticketSystem : null,
+    },
+    justification: str('justification', false),
+    requestorId: ctx.user.oid,
+    createdOn: ctx.now.toISOString(),
+    linkedRoleEligibilityScheduleId: str('linkedRoleEligibilityScheduleId', false),
+    targetRoleAssignmentScheduleId: null,
   };
   const ids = principalsFor(ctx.data, ctx.user.oid);
-  const sameTarget = (x: { scope: string; roleDefinitionId: string }) => sameScope(x.scope, ctx.scope) && roleGuid(x.roleDefinitionId) === roleGuid(roleDefinitionId);
+  const sameTarget = (x: { scope: string; roleDefinitionId: string }) =>
+    sameScope(x.scope, ctx.scope) && roleGuid(x.roleDefinitionId) === roleGuid(roleDefinitionId);
   const live = (ctx.data.azure.assignments ?? []).filter(
-    (a) => ids.has(a.principalId) && sameTarget(a) && a.status !== 'Revoked' && a.status !== 'Canceled' && (a.endDateTime === null || Date.parse(a.endDateTime) > ctx.now.getTime()),
+    (a) =>
+      ids.has(a.principalId) &&
+      sameTarget(a) &&
+      a.status !== 'Revoked' &&
+      a.status !== 'Canceled' &&
+      (a.endDateTime === null || Date.parse(a.endDateTime) > ctx.now.getTime()),
   );
   const respond = (status: number) => ({ status, json: requestJson(ctx.data, record, statusOf(record, ctx.now)) });
 
   if (requestType === 'SelfActivate') {
     const schedule = normaliseSchedule(props.scheduleInfo, ctx.now);
-    const eligibility = ctx.data.azure.eligibilities.find((e) => ids.has(e.principalId) && sameTarget(e) && isActiveAt({ ...e, status: 'Provisioned' }, ctx.now));
-    const pending = (ctx.data.azure.requests ?? []).some((r) => statusOf(r, ctx.now) === 'PendingApproval' && r.principalId === ctx.user.oid && sameTarget(r));
-    const status = decideSelfActivation({
-      principal: ctx.user, schedule, justification: record.justification, ticketNumber: record.ticketInfo.ticketNumber,
-      policy: endUserPolicy(azurePolicy(ctx.data, ctx.scope, roleDefinitionId).rules), eligibilityEnd: eligibility ? eligibility.endDateTime : undefined,
-      assignmentExists: live.length > 0, pendingRequest: pending,
-    }, ctx.now);
+    const eligibility = ctx.data.azure.eligibilities.find(
+      (e) => ids.has(e.principalId) && sameTarget(e) && isActiveAt({ ...e, status: 'Provisioned' }, ctx.now),
+    );
+    const pending = (ctx.data.azure.requests ?? []).some(
+      (r) => statusOf(r, ctx.now) === 'PendingApproval' && r.principalId === ctx.user.oid && sameTarget(r),
+    );
+    const status = decideSelfActivation(
+      {
+        principal: ctx.user,
+        schedule,
+        justification: record.justification,
+        ticketNumber: record.ticketInfo.ticketNumber,
+        policy: endUserPolicy(azurePolicy(ctx.data, ctx.scope, roleDefinitionId).rules),
+        eligibilityEnd: eligibility ? eligibility.endDateTime : undefined,
+        assignmentExists: live.length > 0,
+        pendingRequest: pending,
+      },
+      ctx.now,
+    );
     record.status = status;
     record.scheduleInfo = armSchedule(schedule.scheduleInfo);
     record.linkedRoleEligibilityScheduleId ??= eligibility!.id;
     record.targetRoleAssignmentScheduleId = record.name;
     // The approval is a resource of its own with its own name (never the request's): clients must read it here.
-    record.approvalId = status === 'PendingApproval' ? `${ctx.scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/${randomUUID()}` : null;
+    record.approvalId =
+      status === 'PendingApproval' ? `${ctx.scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/${randomUUID()}` : null;
     if (validateOnly) return respond(200);
     await ctx.deps.store.update((d) => {
       (d.azure.requests ??= []).push(record);
@@ -396,8 +499,15 @@ async function createRequest(ctx: Ctx, name: string, validateOnly: boolean): Pro
 /** The audit entry of a processed ARM request: correlated by the request's name (a GUID), scoped to its ARM scope. */
 function armAudit(ctx: Ctx, r: AzureRequestRecord, activity: PimAuditActivity) {
   return {
-    activity, surface: 'azureResource' as const, initiatedBy: { kind: 'user' as const, id: ctx.user.oid, ipAddress: ctx.req.remoteAddress }, requestId: r.name,
-    principalId: r.principalId, roleDefinitionId: r.roleDefinitionId, scopeId: r.scope, at: ctx.now, justification: r.justification,
+    activity,
+    surface: 'azureResource' as const,
+    initiatedBy: { kind: 'user' as const, id: ctx.user.oid, ipAddress: ctx.req.remoteAddress },
+    requestId: r.name,
+    principalId: r.principalId,
+    roleDefinitionId: r.roleDefinitionId,
+    scopeId: r.scope,
+    at: ctx.now,
+    justification: r.justification,
   };
 }
 
@@ -406,7 +516,8 @@ function armAudit(ctx: Ctx, r: AzureRequestRecord, activity: PimAuditActivity) {
  * (they are what the emulator enforces); admin and notification rules are accepted and not stored.
  */
 async function patchPolicy(ctx: Ctx, name: string): Promise<EmulatorResponse> {
-  if (!isPimAdmin(ctx.data, ctx.user.oid, ctx.now)) throw armError(403, 'AuthorizationFailed', 'The client does not have authorization to update role management policies at this scope.');
+  if (!isPimAdmin(ctx.data, ctx.user.oid, ctx.now))
+    throw armError(403, 'AuthorizationFailed', 'The client does not have authorization to update role management policies at this scope.');
   const view = policiesAt(ctx.data, (s) => sameScope(s, ctx.scope)).find((x) => sameId(x.name, name));
   if (!view) throw armError(404, 'RoleManagementPolicyNotFound', `The role management policy '${name}' was not found.`);
   const rules = readProperties(ctx.req).rules;
@@ -419,22 +530,37 @@ async function patchPolicy(ctx: Ctx, name: string): Promise<EmulatorResponse> {
       if (typeof rule.maximumDuration !== 'string') throw armError(400, 'InvalidPolicy', 'The policy is invalid.');
       changes.maximumDuration = rule.maximumDuration;
     } else if (rule.id === 'Enablement_EndUser_Assignment') {
-      if (!Array.isArray(rule.enabledRules) || !rule.enabledRules.every((r) => typeof r === 'string')) throw armError(400, 'InvalidPolicy', 'The policy is invalid.');
+      if (!Array.isArray(rule.enabledRules) || !rule.enabledRules.every((r) => typeof r === 'string'))
+        throw armError(400, 'InvalidPolicy', 'The policy is invalid.');
       changes.enabledRules = rule.enabledRules as string[];
     } else if (rule.id === 'Approval_EndUser_Assignment') {
-      const setting = rule.setting as { isApprovalRequired?: unknown; approvalStages?: Array<{ primaryApprovers?: Array<{ id?: unknown; userType?: unknown }> }> } | undefined;
+      const setting = rule.setting as
+        | { isApprovalRequired?: unknown; approvalStages?: Array<{ primaryApprovers?: Array<{ id?: unknown; userType?: unknown }> }> }
+        | undefined;
       // A string 'true' is refused as PIM does (contracts/errors: arm.roleManagementPolicies.patch.InvalidPolicy).
       if (typeof setting?.isApprovalRequired !== 'boolean') throw armError(400, 'InvalidPolicy', 'The policy is invalid.');
       changes.approvalRequired = setting.isApprovalRequired;
-      changes.approverGroupIds = (setting.approvalStages?.[0]?.primaryApprovers ?? []).filter((a) => typeof a.id === 'string' && String(a.userType).toLowerCase() === 'group').map((a) => a.id as string);
+      changes.approverGroupIds = (setting.approvalStages?.[0]?.primaryApprovers ?? [])
+        .filter((a) => typeof a.id === 'string' && String(a.userType).toLowerCase() === 'group')
+        .map((a) => a.id as string);
     } else if (rule.id === 'AuthenticationContext_EndUser_Assignment') {
-      changes.authenticationContext = rule.isEnabled === true && typeof rule.claimValue === 'string' && rule.claimValue ? rule.claimValue : null;
+      changes.authenticationContext =
+        rule.isEnabled === true && typeof rule.claimValue === 'string' && rule.claimValue ? rule.claimValue : null;
     }
   }
   await ctx.deps.store.update((d) => {
-    let settings = d.azure.policies.find((p) => sameScope(p.scope, view.scope) && roleGuid(p.roleDefinitionId) === roleGuid(view.roleDefinitionId));
+    let settings = d.azure.policies.find(
+      (p) => sameScope(p.scope, view.scope) && roleGuid(p.roleDefinitionId) === roleGuid(view.roleDefinitionId),
+    );
     if (!settings) {
-      settings = { scope: view.scope, roleDefinitionId: view.roleDefinitionId, maximumDuration: 'PT8H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification'] };
+      settings = {
+        scope: view.scope,
+        roleDefinitionId: view.roleDefinitionId,
+        maximumDuration: 'PT8H',
+        approvalRequired: false,
+        approverGroupIds: [],
+        enabledRules: ['Justification'],
+      };
       d.azure.policies.push(settings);
     }
     Object.assign(settings, changes, { lastModifiedDateTime: ctx.now.toISOString() });
@@ -451,20 +577,30 @@ export function readProperties(req: EmulatorRequest): Record<string, unknown> {
     throw armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
   }
   const props = (body as { properties?: unknown } | null)?.properties;
-  if (typeof props !== 'object' || props === null || Array.isArray(props)) throw armError(400, 'InvalidRequestContent', "The request content must have a 'properties' object.");
+  if (typeof props !== 'object' || props === null || Array.isArray(props))
+    throw armError(400, 'InvalidRequestContent', "The request content must have a 'properties' object.");
   return props as Record<string, unknown>;
 }
 
 /** ARM writes the expiration enums in PascalCase. */
 function armSchedule(s: RequestSchedule): AzureScheduleInfo {
-  const type = s.expiration.type === 'afterDuration' ? 'AfterDuration' : s.expiration.type === 'afterDateTime' ? 'AfterDateTime' : 'NoExpiration';
+  const type =
+    s.expiration.type === 'afterDuration' ? 'AfterDuration' : s.expiration.type === 'afterDateTime' ? 'AfterDateTime' : 'NoExpiration';
   return { startDateTime: s.startDateTime, expiration: { type, endDateTime: s.expiration.endDateTime, duration: s.expiration.duration } };
 }
 
 export function azureActivation(r: AzureRequestRecord, start: Date, end: Date | null, now: Date): AzureAssignmentRecord {
   return {
-    name: r.name, scope: r.scope, principalId: r.principalId, roleDefinitionId: r.roleDefinitionId, assignmentType: 'Activated', status: 'Provisioned',
-    startDateTime: start.toISOString(), endDateTime: end ? end.toISOString() : null, createdOn: now.toISOString(),
-    linkedRoleEligibilityScheduleId: r.linkedRoleEligibilityScheduleId, requestName: r.name,
+    name: r.name,
+    scope: r.scope,
+    principalId: r.principalId,
+    roleDefinitionId: r.roleDefinitionId,
+    assignmentType: 'Activated',
+    status: 'Provisioned',
+    startDateTime: start.toISOString(),
+    endDateTime: end ? end.toISOString() : null,
+    createdOn: now.toISOString(),
+    linkedRoleEligibilityScheduleId: r.linkedRoleEligibilityScheduleId,
+    requestName: r.name,
   };
 }

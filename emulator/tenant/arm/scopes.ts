@@ -54,7 +54,11 @@ export function scopeType(scope: string): ScopeType {
 export function scopeJson(data: Readonly<TenantData>, scope: string): { id: string; displayName: string; type: string } {
   const known = data.azure.scopes.find((x) => sameScope(x.id, scope));
   const s = normaliseScope(scope);
-  return { id: known?.id ?? s, displayName: known?.displayName ?? (s.split('/').pop() || 'Tenant Root'), type: known?.type ?? scopeType(s) };
+  return {
+    id: known?.id ?? s,
+    displayName: known?.displayName ?? (s.split('/').pop() || 'Tenant Root'),
+    type: known?.type ?? scopeType(s),
+  };
 }
 
 /** Built-in role definitions are named by GUID at every scope; compare on that. */

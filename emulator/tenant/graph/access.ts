@@ -6,13 +6,25 @@ import type { GraphDeps } from './deps';
 import { badRequest, forbidden } from './errors';
 
 export const READ_DIRECTORY_ROLES = [
-  'RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory',
-  'RoleEligibilitySchedule.Read.Directory', 'RoleEligibilitySchedule.ReadWrite.Directory',
-  'RoleAssignmentSchedule.Read.Directory', 'RoleAssignmentSchedule.ReadWrite.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+  'RoleEligibilitySchedule.Read.Directory',
+  'RoleEligibilitySchedule.ReadWrite.Directory',
+  'RoleAssignmentSchedule.Read.Directory',
+  'RoleAssignmentSchedule.ReadWrite.Directory',
 ];
 export const WRITE_ASSIGNMENT_REQUESTS = ['RoleAssignmentSchedule.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
 export const WRITE_ELIGIBILITY_REQUESTS = ['RoleEligibilitySchedule.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
-export const READ_POLICIES = ['RoleManagementPolicy.Read.Directory', 'RoleManagementPolicy.ReadWrite.Directory', 'RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory', 'RoleManagementPolicy.Read.AzureADGroup', 'RoleManagementPolicy.ReadWrite.AzureADGroup'];
+export const READ_POLICIES = [
+  'RoleManagementPolicy.Read.Directory',
+  'RoleManagementPolicy.ReadWrite.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
+];
 export const WRITE_POLICIES = ['RoleManagementPolicy.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
 export const READ_USERS = ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'];
 export const READ_GROUPS = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'User.ReadBasic.All'];
@@ -24,7 +36,8 @@ export function principalOf(req: EmulatorRequest): Principal {
 
 export function requirePermission(req: EmulatorRequest, permissions: readonly string[]): Principal {
   const p = principalOf(req);
-  if (!hasAnyPermission(p, permissions)) throw forbidden(`Either the signed-in user or the app lacks the permission for this operation (one of: ${permissions.join(', ')}).`);
+  if (!hasAnyPermission(p, permissions))
+    throw forbidden(`Either the signed-in user or the app lacks the permission for this operation (one of: ${permissions.join(', ')}).`);
   return p;
 }
 
@@ -39,7 +52,9 @@ export function requireUser(req: EmulatorRequest, what: string): UserPrincipal {
 export function requireTenantWideRead(req: EmulatorRequest, deps: GraphDeps, permissions: readonly string[]): Principal {
   const p = requirePermission(req, permissions);
   if (p.kind === 'user' && !isPimAdmin(deps.store.data, p.oid, deps.clock.now())) {
-    throw forbidden('The signed-in user needs an active Privileged Role Administrator or Global Administrator role to list other principals; use filterByCurrentUser for your own.');
+    throw forbidden(
+      'The signed-in user needs an active Privileged Role Administrator or Global Administrator role to list other principals; use filterByCurrentUser for your own.',
+    );
   }
   return p;
 }
@@ -47,6 +62,7 @@ export function requireTenantWideRead(req: EmulatorRequest, deps: GraphDeps, per
 export function requireAdminUser(req: EmulatorRequest, deps: GraphDeps, permissions: readonly string[]): UserPrincipal {
   const p = requirePermission(req, permissions);
   if (p.kind !== 'user') throw forbidden('Application access is not supported for this operation.');
-  if (!isPimAdmin(deps.store.data, p.oid, deps.clock.now())) throw forbidden('The signed-in user needs an active Privileged Role Administrator or Global Administrator role.');
+  if (!isPimAdmin(deps.store.data, p.oid, deps.clock.now()))
+    throw forbidden('The signed-in user needs an active Privileged Role Administrator or Global Administrator role.');
   return p;
 }

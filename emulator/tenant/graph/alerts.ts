@@ -28,21 +28,51 @@ export function registerAlertRoutes(router: Router, deps: GraphDeps): void {
   const scope = { scopeId: '/', scopeType: 'DirectoryRole' } as const;
 
   const definitionJson = (def: AlertDefinitionSeed): Json => ({
-    id: alertId(tenantId(), def.name), displayName: def.displayName, scopeType: scope.scopeType, scopeId: scope.scopeId, description: def.description,
-    severityLevel: def.severityLevel, securityImpact: def.securityImpact, mitigationSteps: def.mitigationSteps, howToPrevent: def.howToPrevent,
-    isRemediatable: def.isRemediatable, isConfigurable: def.isConfigurable,
+    id: alertId(tenantId(), def.name),
+    displayName: def.displayName,
+    scopeType: scope.scopeType,
+    scopeId: scope.scopeId,
+    description: def.description,
+    severityLevel: def.severityLevel,
+    securityImpact: def.securityImpact,
+    mitigationSteps: def.mitigationSteps,
+    howToPrevent: def.howToPrevent,
+    isRemediatable: def.isRemediatable,
+    isConfigurable: def.isConfigurable,
   });
   const configurationJson = (def: AlertDefinitionSeed): Json => ({
-    '@odata.type': `#microsoft.graph.${def.typeStem}AlertConfiguration`, id: alertId(tenantId(), def.name), alertDefinitionId: alertId(tenantId(), def.name),
-    scopeType: scope.scopeType, scopeId: scope.scopeId, isEnabled: true, ...def.settings,
+    '@odata.type': `#microsoft.graph.${def.typeStem}AlertConfiguration`,
+    id: alertId(tenantId(), def.name),
+    alertDefinitionId: alertId(tenantId(), def.name),
+    scopeType: scope.scopeType,
+    scopeId: scope.scopeId,
+    isEnabled: true,
+    ...def.settings,
   });
-  const incidentType: EntityType<IncidentRecord> = { name: 'unifiedRoleManagementAlertIncident', filterable: { id: 'string' }, toJson: (i) => structuredClone(i) };
+  const incidentType: EntityType<IncidentRecord> = {
+    name: 'unifiedRoleManagementAlertIncident',
+    filterable: { id: 'string' },
+    toJson: (i) => structuredClone(i),
+  };
   const alertType: EntityType<AlertView> = {
     name: 'unifiedRoleManagementAlert',
-    filterable: { id: 'string', scopeId: 'string', scopeType: 'string', alertDefinitionId: 'string', isActive: 'boolean', incidentCount: 'number' },
+    filterable: {
+      id: 'string',
+      scopeId: 'string',
+      scopeType: 'string',
+      alertDefinitionId: 'string',
+      isActive: 'boolean',
+      incidentCount: 'number',
+    },
     toJson: ({ def, scan }) => ({
-      id: alertId(tenantId(), def.name), alertDefinitionId: alertId(tenantId(), def.name), scopeId: scope.scopeId, scopeType: scope.scopeType,
-      incidentCount: scan.incidents.length, isActive: scan.incidents.length > 0, lastModifiedDateTime: scan.lastModifiedDateTime, lastScannedDateTime: scan.lastScannedDateTime,
+      id: alertId(tenantId(), def.name),
+      alertDefinitionId: alertId(tenantId(), def.name),
+      scopeId: scope.scopeId,
+      scopeType: scope.scopeType,
+      incidentCount: scan.incidents.length,
+      isActive: scan.incidents.length > 0,
+      lastModifiedDateTime: scan.lastModifiedDateTime,
+      lastScannedDateTime: scan.lastScannedDateTime,
     }),
     navigation: {
       alertDefinition: ({ def }) => definitionJson(def),
@@ -80,7 +110,12 @@ export function registerAlertRoutes(router: Router, deps: GraphDeps): void {
     const query = parseListQuery(req, alertType);
     const eq = requiredEqualities(query.filter, alertType.filterable, alertType.name);
     requireDirectoryScope(eq.get('scopeId'), eq.get('scopeType'));
-    const page = listResponse(req, deps, { type: alertType, contextPath: 'identityGovernance/roleManagementAlerts/alerts', query }, await views());
+    const page = listResponse(
+      req,
+      deps,
+      { type: alertType, contextPath: 'identityGovernance/roleManagementAlerts/alerts', query },
+      await views(),
+    );
     annotateIncidentContexts(deps.baseUrl, page.json as { value: Json[] });
     return page;
   });
@@ -97,23 +132,34 @@ export function registerAlertRoutes(router: Router, deps: GraphDeps): void {
     readAccess(req);
     const view = await findAlert(req.params.id!);
     const id = alertId(tenantId(), view.def.name);
-    return listResponse(req, deps, { type: incidentType, contextPath: `identityGovernance/roleManagementAlerts/alerts('${id}')/alertIncidents` }, view.scan.incidents);
+    return listResponse(
+      req,
+      deps,
+      { type: incidentType, contextPath: `identityGovernance/roleManagementAlerts/alerts('${id}')/alertIncidents` },
+      view.scan.incidents,
+    );
   });
 
   const refresh = async (only?: AlertName): Promise<{ status: number; headers: Record<string, string> }> => {
     const now = deps.clock.now();
     const operation: AlertOperationRecord = {
-      id: randomUUID(), createdDateTime: now.toISOString(), lastActionDateTime: now.toISOString(),
+      id: randomUUID(),
+      createdDateTime: now.toISOString(),
+      lastActionDateTime: now.toISOString(),
       resourceLocation: `${deps.baseUrl}/beta/identityGovernance/roleManagementAlerts/alerts${only ? `/${alertId(tenantId(), only)}` : ''}`,
       // The scan is quick here, so the operation has finished by the time the caller polls it.
-      status: 'succeeded', statusDetail: null,
+      status: 'succeeded',
+      statusDetail: null,
     };
     await deps.store.update((d) => {
       const state = scanAlerts(d, now, only ? [only] : undefined);
       state.operations.push(operation);
       if (state.operations.length > 100) state.operations.splice(0, state.operations.length - 100);
     });
-    return { status: 202, headers: { location: `${deps.baseUrl}/beta/identityGovernance/roleManagementAlerts/operations/${operation.id}` } };
+    return {
+      status: 202,
+      headers: { location: `${deps.baseUrl}/beta/identityGovernance/roleManagementAlerts/operations/${operation.id}` },
+    };
   };
 
   router.add('POST', new RegExp(`${BASE}/alerts/refresh$`), async (req) => {
@@ -127,7 +173,8 @@ export function registerAlertRoutes(router: Router, deps: GraphDeps): void {
   router.add('POST', new RegExp(`${BASE}/alerts/${ALERT_ID}/refresh$`), async (req) => {
     writeAccess(req);
     parseQuery(req.rawQuery, []);
-    if (req.body.length > 0 && req.body.toString('utf8').trim() !== '') throw badRequest('Refreshing a single alert takes no request body.');
+    if (req.body.length > 0 && req.body.toString('utf8').trim() !== '')
+      throw badRequest('Refreshing a single alert takes no request body.');
     const view = await findAlert(req.params.id!);
     return refresh(view.def.name);
   });
@@ -150,7 +197,8 @@ function annotateIncidentContexts(baseUrl: string, body: { value: Json[] }): voi
     if (!Array.isArray(alert.alertIncidents)) continue;
     const incidents = alert.alertIncidents;
     delete alert.alertIncidents;
-    alert['alertIncidents@odata.context'] = `${baseUrl}/beta/$metadata#identityGovernance/roleManagementAlerts/alerts('${String(alert.id)}')/alertIncidents`;
+    alert['alertIncidents@odata.context'] =
+      `${baseUrl}/beta/$metadata#identityGovernance/roleManagementAlerts/alerts('${String(alert.id)}')/alertIncidents`;
     alert.alertIncidents = incidents;
   }
 }

@@ -53,7 +53,11 @@ function computeIncidents(data: Readonly<TenantData>, def: AlertDefinitionSeed, 
     const r = data.roleDefinitions.find((x) => x.id.toLowerCase() === id.toLowerCase());
     return { roleDefinitionId: id, roleDisplayName: r?.displayName ?? null, roleTemplateId: r?.templateId ?? id };
   };
-  const assignee = (u: UserRecord) => ({ assigneeId: u.id, assigneeDisplayName: u.displayName, assigneeUserPrincipalName: u.userPrincipalName });
+  const assignee = (u: UserRecord) => ({
+    assigneeId: u.id,
+    assigneeDisplayName: u.displayName,
+    assigneeUserPrincipalName: u.userPrincipalName,
+  });
   const userById = (id: string) => data.users.find((u) => u.id.toLowerCase() === id.toLowerCase());
   const activeAssignments = data.roleAssignmentSchedules.filter((s) => isActiveAt(s, now));
   const activeEligibilities = data.roleEligibilitySchedules.filter((s) => isActiveAt(s, now));
@@ -61,25 +65,48 @@ function computeIncidents(data: Readonly<TenantData>, def: AlertDefinitionSeed, 
   switch (def.name) {
     case 'TooManyGlobalAdminsAssignedToTenantAlert': {
       const holders = new Set(activeAssignments.map((s) => s.principalId));
-      const admins = [...new Set(activeAssignments.filter((s) => s.roleDefinitionId === DEMO_ROLES.globalAdministrator.id).map((s) => s.principalId))]
-        .map(userById).filter((u): u is UserRecord => u !== undefined);
+      const admins = [
+        ...new Set(activeAssignments.filter((s) => s.roleDefinitionId === DEMO_ROLES.globalAdministrator.id).map((s) => s.principalId)),
+      ]
+        .map(userById)
+        .filter((u): u is UserRecord => u !== undefined);
       const percentage = holders.size === 0 ? 0 : (admins.length * 100) / holders.size;
-      const fires = admins.length >= Number(def.settings.globalAdminCountThreshold) && percentage >= Number(def.settings.percentageOfGlobalAdminsOutOfRolesThreshold);
+      const fires =
+        admins.length >= Number(def.settings.globalAdminCountThreshold) &&
+        percentage >= Number(def.settings.percentageOfGlobalAdminsOutOfRolesThreshold);
       return fires ? admins.map((u) => ({ '@odata.type': type, id: u.id, ...assignee(u) })) : [];
     }
     case 'RolesAssignedOutsidePimAlert':
       // Standing assignments PIM did not create (createdUsing null) were made outside PIM.
-      return activeAssignments.filter((s) => s.assignmentType === 'Assigned' && s.createdUsing === null).flatMap((s) => {
-        const u = userById(s.principalId);
-        return u ? [{ '@odata.type': type, id: s.id, ...assignee(u), assignmentCreatedDateTime: s.createdDateTime ?? s.startDateTime, ...role(s.roleDefinitionId) }] : [];
-      });
+      return activeAssignments
+        .filter((s) => s.assignmentType === 'Assigned' && s.createdUsing === null)
+        .flatMap((s) => {
+          const u = userById(s.principalId);
+          return u
+            ? [
+                {
+                  '@odata.type': type,
+                  id: s.id,
+                  ...assignee(u),
+                  assignmentCreatedDateTime: s.createdDateTime ?? s.startDateTime,
+                  ...role(s.roleDefinitionId),
+                },
+              ]
+            : [];
+        });
     case 'NoMfaOnRoleActivationAlert': {
       const roles = [...new Set(activeEligibilities.map((s) => s.roleDefinitionId))];
-      return roles.filter((id) => {
-        const policy = directoryRolePolicy(data, id);
-        const enabled = ((rule(policy, 'Enablement_EndUser_Assignment')?.enabledRules as string[] | undefined) ?? []).map((r) => r.toLowerCase());
-        return !enabled.includes('multifactorauthentication') && rule(policy, 'AuthenticationContext_EndUser_Assignment')?.isEnabled !== true;
-      }).map((id) => ({ '@odata.type': type, id, ...role(id) }));
+      return roles
+        .filter((id) => {
+          const policy = directoryRolePolicy(data, id);
+          const enabled = ((rule(policy, 'Enablement_EndUser_Assignment')?.enabledRules as string[] | undefined) ?? []).map((r) =>
+            r.toLowerCase(),
+          );
+          return (
+            !enabled.includes('multifactorauthentication') && rule(policy, 'AuthenticationContext_EndUser_Assignment')?.isEnabled !== true
+          );
+        })
+        .map((id) => ({ '@odata.type': type, id, ...role(id) }));
     }
     case 'RedundantAssignmentAlert': {
       const window = parseIsoDuration(String(def.settings.duration)) ?? 30 * 86_400_000;
@@ -88,15 +115,28 @@ function computeIncidents(data: Readonly<TenantData>, def: AlertDefinitionSeed, 
         if (!u) return [];
         const last = lastActivation(data, s.principalId, s.roleDefinitionId);
         if (last && now.getTime() - last.getTime() < window) return [];
-        return [{ '@odata.type': type, id: s.id, ...assignee(u), lastActivationDateTime: last ? last.toISOString() : null, ...role(s.roleDefinitionId) }];
+        return [
+          {
+            '@odata.type': type,
+            id: s.id,
+            ...assignee(u),
+            lastActivationDateTime: last ? last.toISOString() : null,
+            ...role(s.roleDefinitionId),
+          },
+        ];
       });
     }
     case 'SequentialActivationRenewalsAlert':
       return sequentialActivations(data, def, now).map((seq) => {
         const u = userById(seq.principalId)!;
         return {
-          '@odata.type': type, id: `${seq.principalId}_${seq.roleDefinitionId}_${seq.start}`, activationCount: seq.count, ...assignee(u), ...role(seq.roleDefinitionId),
-          sequenceStartDateTime: seq.start, sequenceEndDateTime: seq.end,
+          '@odata.type': type,
+          id: `${seq.principalId}_${seq.roleDefinitionId}_${seq.start}`,
+          activationCount: seq.count,
+          ...assignee(u),
+          ...role(seq.roleDefinitionId),
+          sequenceStartDateTime: seq.start,
+          sequenceEndDateTime: seq.end,
         };
       });
     case 'StaleSignInAlert':
@@ -108,8 +148,12 @@ function computeIncidents(data: Readonly<TenantData>, def: AlertDefinitionSeed, 
 
 function activations(data: Readonly<TenantData>, principalId?: string, roleDefinitionId?: string) {
   return data.roleAssignmentScheduleRequests.filter(
-    (r) => r.action.toLowerCase() === 'selfactivate' && (r.status === 'Provisioned' || r.status === 'Granted') && r.scheduleInfo !== null &&
-      (principalId === undefined || r.principalId === principalId) && (roleDefinitionId === undefined || r.roleDefinitionId.toLowerCase() === roleDefinitionId.toLowerCase()),
+    (r) =>
+      r.action.toLowerCase() === 'selfactivate' &&
+      (r.status === 'Provisioned' || r.status === 'Granted') &&
+      r.scheduleInfo !== null &&
+      (principalId === undefined || r.principalId === principalId) &&
+      (roleDefinitionId === undefined || r.roleDefinitionId.toLowerCase() === roleDefinitionId.toLowerCase()),
   );
 }
 
@@ -134,7 +178,14 @@ function sequentialActivations(data: Readonly<TenantData>, def: AlertDefinitionS
     list.sort((a, b) => a.start - b.start);
     let run = [list[0]!];
     const flush = () => {
-      if (run.length >= threshold) out.push({ principalId, roleDefinitionId, count: run.length, start: new Date(run[0]!.start).toISOString(), end: new Date(run[run.length - 1]!.start).toISOString() });
+      if (run.length >= threshold)
+        out.push({
+          principalId,
+          roleDefinitionId,
+          count: run.length,
+          start: new Date(run[0]!.start).toISOString(),
+          end: new Date(run[run.length - 1]!.start).toISOString(),
+        });
     };
     for (const item of list.slice(1)) {
       if (item.start - run[run.length - 1]!.start <= gap) run.push(item);

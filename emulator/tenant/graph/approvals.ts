@@ -3,8 +3,17 @@
 import type { Router } from '../http/router';
 import type { EmulatorRequest, EmulatorResponse } from '../http/types';
 import {
-  approverStagesFromPolicy, decide, findOrCreateApproval, maySee, openApproval, readDecisionBody, settleGraphRequest, stageViews,
-  type ApprovalRecord, type ApprovalSubject, type StageView,
+  approverStagesFromPolicy,
+  decide,
+  findOrCreateApproval,
+  maySee,
+  openApproval,
+  readDecisionBody,
+  settleGraphRequest,
+  stageViews,
+  type ApprovalRecord,
+  type ApprovalSubject,
+  type StageView,
 } from '../pim/approvalStages';
 import { directoryRolePolicy } from '../pim/directory';
 import { recordPimAudit } from '../pim/audit';
@@ -22,11 +31,17 @@ const BASE = '^/beta/roleManagement/directory/roleAssignmentApprovals';
 export function registerApprovalRoutes(router: Router, deps: GraphDeps): void {
   router.add('GET', new RegExp(`${BASE}/${ID}/?$`), async (req) => {
     const { approval, subject, me } = await readable(req, deps);
-    return { status: 200, json: { id: approval.id, steps: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) } };
+    return {
+      status: 200,
+      json: { id: approval.id, steps: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) },
+    };
   });
   router.add('GET', new RegExp(`${BASE}/${ID}/steps/?$`), async (req) => {
     const { approval, subject, me } = await readable(req, deps);
-    return { status: 200, json: { value: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) } };
+    return {
+      status: 200,
+      json: { value: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) },
+    };
   });
   router.add('GET', new RegExp(`${BASE}/${ID}/steps/(?<stepId>[^/]+)$`), async (req) => {
     const { approval, subject, me } = await readable(req, deps);
@@ -51,8 +66,14 @@ async function patchStep(req: EmulatorRequest, deps: GraphDeps): Promise<Emulato
     requireStepUpToDecide(deps.store, approval, req.params.stepId!, stored.roleDefinitionId, p);
     const outcome = decide(approval, subject, req.params.stepId!, p.oid, body.reviewResult, body.justification, now);
     recordPimAudit(d, {
-      activity: outcome === 'Denied' ? 'activationDenied' : 'activationApproved', surface: 'entraRole', initiatedBy: { kind: 'user', id: p.oid, ipAddress: req.remoteAddress },
-      requestId: stored.id, principalId: stored.principalId, roleDefinitionId: stored.roleDefinitionId, scopeId: stored.directoryScopeId, at: now,
+      activity: outcome === 'Denied' ? 'activationDenied' : 'activationApproved',
+      surface: 'entraRole',
+      initiatedBy: { kind: 'user', id: p.oid, ipAddress: req.remoteAddress },
+      requestId: stored.id,
+      principalId: stored.principalId,
+      roleDefinitionId: stored.roleDefinitionId,
+      scopeId: stored.directoryScopeId,
+      at: now,
       justification: body.justification || null,
     });
     settleGraphRequest(stored, outcome, now, (start, end) => provision(d, stored, start, end, now));
@@ -63,7 +84,9 @@ async function patchStep(req: EmulatorRequest, deps: GraphDeps): Promise<Emulato
 /** Approved: the activation runs for its approved window, through the eligibility it was asked on. */
 function provision(d: TenantData, r: ScheduleRequestRecord, start: Date, end: Date | null, now: Date): void {
   const eligibility = d.roleEligibilitySchedules.find((s) => s.id === r.activatedUsing);
-  d.roleAssignmentSchedules.push(activationSchedule(r, start, end, !eligibility || eligibility.principalId === r.principalId ? 'Direct' : 'Group', 'Activated', now));
+  d.roleAssignmentSchedules.push(
+    activationSchedule(r, start, end, !eligibility || eligibility.principalId === r.principalId ? 'Direct' : 'Group', 'Activated', now),
+  );
 }
 
 function readable(req: EmulatorRequest, deps: GraphDeps): Promise<ReadableApproval> {
@@ -78,7 +101,10 @@ export interface ReadableApproval {
 
 /** An approval the signed-in user may read (its requester, an approver or a PIM admin); applications may not. */
 export async function readableApproval(
-  req: EmulatorRequest, deps: GraphDeps, permissions: readonly string[], subjectOf: (data: Readonly<TenantData>) => ApprovalSubject,
+  req: EmulatorRequest,
+  deps: GraphDeps,
+  permissions: readonly string[],
+  subjectOf: (data: Readonly<TenantData>) => ApprovalSubject,
 ): Promise<ReadableApproval> {
   const p = requirePermission(req, permissions);
   if (p.kind !== 'user') throw forbidden('Application access is not supported for approvals.');
@@ -106,7 +132,12 @@ export function requestWithApproval<R extends GraphRequestRecordBase>(requests: 
 }
 
 /** A Graph request as the subject of its approval, with the stages its policy names. */
-export function graphApprovalSubject(data: Readonly<TenantData>, r: GraphRequestRecordBase, surface: 'entraRole' | 'group', policy: PolicyRecord | undefined): ApprovalSubject {
+export function graphApprovalSubject(
+  data: Readonly<TenantData>,
+  r: GraphRequestRecordBase,
+  surface: 'entraRole' | 'group',
+  policy: PolicyRecord | undefined,
+): ApprovalSubject {
   return {
     requestId: r.id,
     surface,
@@ -127,6 +158,7 @@ export function stepJson(s: StageView, users?: Readonly<TenantData>['users']): R
     status: s.status,
     assignedToMe: s.assignedToMe,
     justification: s.justification,
-    reviewedBy: s.reviewedBy === null ? null : { id: s.reviewedBy, displayName: users?.find((u) => u.id === s.reviewedBy)?.displayName ?? null },
+    reviewedBy:
+      s.reviewedBy === null ? null : { id: s.reviewedBy, displayName: users?.find((u) => u.id === s.reviewedBy)?.displayName ?? null },
   };
 }

@@ -8,7 +8,12 @@ import { recordPimAudit } from '../pim/audit';
 import { requireStepUpToDecide } from '../pim/approverStepUp';
 import { sameId } from '../pim/directory';
 import {
-  decide, findOrCreateApproval, readDecisionBody, settleGraphRequest, stageViews, type ApprovalSubject,
+  decide,
+  findOrCreateApproval,
+  readDecisionBody,
+  settleGraphRequest,
+  stageViews,
+  type ApprovalSubject,
 } from '../pim/approvalStages';
 import type { GroupRequestRecord } from '../state/surfaces';
 import type { TenantData } from '../state/types';
@@ -33,7 +38,10 @@ export function registerGroupApprovalRoutes(router: Router, deps: GraphDeps): vo
   router.add('GET', new RegExp(`${BASE}/${ID}/${PARTS}/?$`), async (req) => {
     const { approval, subject, me } = await readable(req, deps);
     checkPart(req);
-    return { status: 200, json: { value: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) } };
+    return {
+      status: 200,
+      json: { value: stageViews(approval, subject, me, deps.clock.now()).map((x) => stepJson(x, deps.store.data.users)) },
+    };
   });
   router.add('GET', new RegExp(`${BASE}/${ID}/${PARTS}/(?<stageId>[^/]+)$`), async (req) => {
     const { approval, subject, me } = await readable(req, deps);
@@ -69,7 +77,10 @@ async function patchStage(req: EmulatorRequest, deps: GraphDeps): Promise<Emulat
     const outcome = decide(approval, subject, req.params.stageId!, p.oid, body.reviewResult, body.justification, now);
     // The approver's decision is audited as for Entra roles (graph/approvals.ts), with the approver's reason.
     if (outcome === 'Approved' || outcome === 'Denied') {
-      recordPimAudit(d, { ...groupAudit(stored, p.oid, now, req, outcome === 'Denied' ? 'activationDenied' : 'activationApproved'), justification: body.justification || null });
+      recordPimAudit(d, {
+        ...groupAudit(stored, p.oid, now, req, outcome === 'Denied' ? 'activationDenied' : 'activationApproved'),
+        justification: body.justification || null,
+      });
     }
     settleGraphRequest(stored, outcome, now, (start, end) => provision(d, stored, start, end));
   });
@@ -77,7 +88,9 @@ async function patchStage(req: EmulatorRequest, deps: GraphDeps): Promise<Emulat
 }
 
 function provision(d: TenantData, r: GroupRequestRecord, start: Date, end: Date | null): void {
-  const eligibility = d.groupEligibilities.find((e) => e.principalId === r.principalId && sameId(e.groupId, r.groupId) && e.accessId === r.accessId);
+  const eligibility = d.groupEligibilities.find(
+    (e) => e.principalId === r.principalId && sameId(e.groupId, r.groupId) && e.accessId === r.accessId,
+  );
   (d.groupAssignments ??= []).push(groupActivation(r, start, end, eligibility?.id ?? ''));
 }
 

@@ -12,7 +12,8 @@ import { forbidden, notFound } from './errors';
 import { ID, V } from './routes';
 
 const CONTEXT = 'auditLogs/directoryAudits';
-const SELECT_TIP = 'Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET auditLogs/directoryAudits?$select=activityDateTime,activityDisplayName';
+const SELECT_TIP =
+  'Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET auditLogs/directoryAudits?$select=activityDateTime,activityDisplayName';
 export const READ_AUDIT_LOG = ['AuditLog.Read.All', 'Directory.Read.All'];
 
 /**
@@ -20,17 +21,29 @@ export const READ_AUDIT_LOG = ['AuditLog.Read.All', 'Directory.Read.All'];
  * Administrator, Global Reader, Global Administrator). Privileged Role Administrator is not among them.
  */
 export const AUDIT_READER_ROLES: readonly string[] = [
-  DEMO_ROLES.globalAdministrator.id, DEMO_ROLES.globalReader.id, DEMO_ROLES.securityAdministrator.id,
-  '5d6b6bb7-de71-4623-b4af-96380a352509', '4a5d8f65-41da-4de4-8968-e035b65339cf',
+  DEMO_ROLES.globalAdministrator.id,
+  DEMO_ROLES.globalReader.id,
+  DEMO_ROLES.securityAdministrator.id,
+  '5d6b6bb7-de71-4623-b4af-96380a352509',
+  '4a5d8f65-41da-4de4-8968-e035b65339cf',
 ];
 
 export const directoryAuditType: EntityType<DirectoryAuditRecord> = {
   name: 'directoryAudit',
   filterable: {
-    id: 'string', category: 'string', correlationId: 'string', result: 'enum', activityDisplayName: 'string', activityDateTime: 'datetime',
-    loggedByService: 'string', operationType: 'string',
-    'initiatedBy/user/id': 'string', 'initiatedBy/user/displayName': 'string', 'initiatedBy/user/userPrincipalName': 'string',
-    'initiatedBy/app/appId': 'string', 'initiatedBy/app/displayName': 'string',
+    id: 'string',
+    category: 'string',
+    correlationId: 'string',
+    result: 'enum',
+    activityDisplayName: 'string',
+    activityDateTime: 'datetime',
+    loggedByService: 'string',
+    operationType: 'string',
+    'initiatedBy/user/id': 'string',
+    'initiatedBy/user/displayName': 'string',
+    'initiatedBy/user/userPrincipalName': 'string',
+    'initiatedBy/app/appId': 'string',
+    'initiatedBy/app/displayName': 'string',
   },
   toJson: (r) => structuredClone(r) as unknown as Record<string, unknown>,
 };
@@ -40,7 +53,12 @@ export function registerAuditRoutes(router: Router, deps: GraphDeps): void {
   const requireReader = (req: Parameters<typeof requirePermission>[0]) => {
     const p = requirePermission(req, READ_AUDIT_LOG);
     const now = deps.clock.now();
-    if (p.kind === 'user' && !activeAssignmentsOf(deps.store.data, p.oid, now).some((s) => AUDIT_READER_ROLES.includes(s.roleDefinitionId) && s.directoryScopeId === '/')) {
+    if (
+      p.kind === 'user' &&
+      !activeAssignmentsOf(deps.store.data, p.oid, now).some(
+        (s) => AUDIT_READER_ROLES.includes(s.roleDefinitionId) && s.directoryScopeId === '/',
+      )
+    ) {
       throw forbidden('The signed-in user needs an active role that may read audit logs (for example Reports Reader or Security Reader).');
     }
   };

@@ -22,7 +22,8 @@ interface BatchStep {
 export type AnswerInner = (req: EmulatorRequest) => Promise<EmulatorResponse>;
 
 export async function answerBatch(outer: EmulatorRequest, answerInner: AnswerInner): Promise<EmulatorResponse> {
-  if (outer.method !== 'POST') throw new GraphError(405, 'Request_BadRequest', `The HTTP method '${outer.method}' is not allowed for the requested resource.`);
+  if (outer.method !== 'POST')
+    throw new GraphError(405, 'Request_BadRequest', `The HTTP method '${outer.method}' is not allowed for the requested resource.`);
   const version = BATCH_PATH.exec(outer.path)![1]!;
   const steps = parseBatch(outer.body);
   const results = new Map<string, EmulatorResponse>();
@@ -52,7 +53,8 @@ function parseBatch(raw: Buffer): BatchStep[] {
     throw bad('Invalid batch payload format.');
   }
   const requests = (json as { requests?: unknown } | null)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0) throw bad('Invalid batch payload format: a non-empty "requests" array is required.');
+  if (!Array.isArray(requests) || requests.length === 0)
+    throw bad('Invalid batch payload format: a non-empty "requests" array is required.');
   if (requests.length > MAX_BATCH_REQUESTS) throw bad(`The number of batch request steps exceeds the maximum of ${MAX_BATCH_REQUESTS}.`);
   const seen = new Set<string>();
   return requests.map((r: unknown): BatchStep => {
@@ -60,8 +62,10 @@ function parseBatch(raw: Buffer): BatchStep[] {
     const { id, method, url } = o;
     if (typeof id !== 'string' || id === '') throw bad('Each batch request needs an "id".');
     if (seen.has(id.toLowerCase())) throw bad(`Batch request ids must be unique; '${id}' is repeated.`);
-    if (typeof method !== 'string' || !/^(GET|POST|PATCH|PUT|DELETE)$/i.test(method)) throw bad(`Batch request '${id}' needs a supported "method".`);
-    if (typeof url !== 'string' || url === '' || /^[a-z]+:\/\//i.test(url)) throw bad(`Batch request '${id}' needs a "url" relative to the version, such as /users.`);
+    if (typeof method !== 'string' || !/^(GET|POST|PATCH|PUT|DELETE)$/i.test(method))
+      throw bad(`Batch request '${id}' needs a supported "method".`);
+    if (typeof url !== 'string' || url === '' || /^[a-z]+:\/\//i.test(url))
+      throw bad(`Batch request '${id}' needs a "url" relative to the version, such as /users.`);
     const headers = readHeaders(id, o['headers']);
     if (o['body'] !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       throw bad(`Batch request '${id}' has a body but no Content-Type header.`);
@@ -93,7 +97,8 @@ function innerRequest(outer: EmulatorRequest, version: string, step: BatchStep):
     path = url.pathname;
   }
   const lower = Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const body = step.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof step.body === 'string' ? step.body : JSON.stringify(step.body), 'utf8');
+  const body =
+    step.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof step.body === 'string' ? step.body : JSON.stringify(step.body), 'utf8');
   return {
     method: step.method,
     path,

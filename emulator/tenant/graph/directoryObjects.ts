@@ -10,7 +10,11 @@ import { ID, V } from './routes';
 
 export function registerDirectoryObjectRoutes(router: Router, deps: GraphDeps, types: EntityTypes): void {
   const data = () => deps.store.data;
-  const missing = (id: string) => notFound(`Resource '${id}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
+  const missing = (id: string) =>
+    notFound(
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      'Request_ResourceNotFound',
+    );
 
   router.add('GET', new RegExp(`${V}/users/?$`), (req) => {
     requirePermission(req, READ_USERS);

@@ -7,8 +7,16 @@ import { graphPairId } from '../state/ids';
 import { isPrivilegedRole } from '../state/roleCatalog';
 import { createHash } from 'node:crypto';
 import type {
-  AssignmentScheduleRecord, EligibilityScheduleRecord, GroupRecord, PolicyAssignmentRecord, PolicyRecord, PolicyRule,
-  RoleDefinitionRecord, ScheduleRequestRecord, TenantData, UserRecord,
+  AssignmentScheduleRecord,
+  EligibilityScheduleRecord,
+  GroupRecord,
+  PolicyAssignmentRecord,
+  PolicyRecord,
+  PolicyRule,
+  RoleDefinitionRecord,
+  ScheduleRequestRecord,
+  TenantData,
+  UserRecord,
 } from '../state/types';
 
 export interface EntityTypes {
@@ -29,22 +37,49 @@ export interface EntityTypes {
 const NEVER_MODIFIED = '0001-01-01T08:00:00Z';
 
 const SCHEDULE_FILTER = {
-  id: 'string', principalId: 'string', roleDefinitionId: 'string', directoryScopeId: 'string', appScopeId: 'string',
-  memberType: 'enum', status: 'enum', createdUsing: 'string', createdDateTime: 'datetime', modifiedDateTime: 'datetime',
+  id: 'string',
+  principalId: 'string',
+  roleDefinitionId: 'string',
+  directoryScopeId: 'string',
+  appScopeId: 'string',
+  memberType: 'enum',
+  status: 'enum',
+  createdUsing: 'string',
+  createdDateTime: 'datetime',
+  modifiedDateTime: 'datetime',
 } as const;
 
 export function userJson(u: UserRecord): Json {
   return {
-    id: u.id, businessPhones: [...u.businessPhones], displayName: u.displayName, givenName: u.givenName, jobTitle: u.jobTitle, mail: u.mail,
-    mobilePhone: u.mobilePhone, officeLocation: u.officeLocation, preferredLanguage: u.preferredLanguage, surname: u.surname, userPrincipalName: u.userPrincipalName,
+    id: u.id,
+    businessPhones: [...u.businessPhones],
+    displayName: u.displayName,
+    givenName: u.givenName,
+    jobTitle: u.jobTitle,
+    mail: u.mail,
+    mobilePhone: u.mobilePhone,
+    officeLocation: u.officeLocation,
+    preferredLanguage: u.preferredLanguage,
+    surname: u.surname,
+    userPrincipalName: u.userPrincipalName,
   };
 }
 
 export function groupJson(g: GroupRecord): Json {
   return {
-    id: g.id, deletedDateTime: null, classification: null, createdDateTime: '2025-01-01T00:00:00Z', description: g.description, displayName: g.displayName,
-    groupTypes: [...g.groupTypes], isAssignableToRole: g.isAssignableToRole, mail: null, mailEnabled: g.mailEnabled, mailNickname: g.mailNickname,
-    securityEnabled: g.securityEnabled, visibility: null,
+    id: g.id,
+    deletedDateTime: null,
+    classification: null,
+    createdDateTime: '2025-01-01T00:00:00Z',
+    description: g.description,
+    displayName: g.displayName,
+    groupTypes: [...g.groupTypes],
+    isAssignableToRole: g.isAssignableToRole,
+    mail: null,
+    mailEnabled: g.mailEnabled,
+    mailNickname: g.mailNickname,
+    securityEnabled: g.securityEnabled,
+    visibility: null,
   };
 }
 
@@ -53,7 +88,9 @@ function eligibilityInstanceId(s: EligibilityScheduleRecord): string {
 }
 
 function assignmentInstanceId(s: AssignmentScheduleRecord): string {
-  return s.assignmentType === 'Assigned' && s.createdUsing === null ? s.id : `${graphPairId(s.roleDefinitionId, s.principalId)}${scopeSuffix(s.directoryScopeId)}-1`;
+  return s.assignmentType === 'Assigned' && s.createdUsing === null
+    ? s.id
+    : `${graphPairId(s.roleDefinitionId, s.principalId)}${scopeSuffix(s.directoryScopeId)}-1`;
 }
 
 function scopeSuffix(scope: string): string {
@@ -87,8 +124,18 @@ function requestJson(r: ScheduleRequestRecord, now: Date): Json {
 }
 
 const REQUEST_FILTER = {
-  id: 'string', principalId: 'string', roleDefinitionId: 'string', status: 'enum', targetScheduleId: 'string', directoryScopeId: 'string',
-  appScopeId: 'string', action: 'enum', approvalId: 'string', createdDateTime: 'datetime', completedDateTime: 'datetime', isValidationOnly: 'boolean',
+  id: 'string',
+  principalId: 'string',
+  roleDefinitionId: 'string',
+  status: 'enum',
+  targetScheduleId: 'string',
+  directoryScopeId: 'string',
+  appScopeId: 'string',
+  action: 'enum',
+  approvalId: 'string',
+  createdDateTime: 'datetime',
+  completedDateTime: 'datetime',
+  isValidationOnly: 'boolean',
   'createdBy/user/id': 'string',
 } as const;
 
@@ -104,7 +151,11 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
     return null;
   };
   const roleNav = (roleDefinitionId: string, item: ExpandItem) =>
-    nested(expandedRoleDefinition, data().roleDefinitions.find((r) => r.id.toLowerCase() === roleDefinitionId.toLowerCase()), item);
+    nested(
+      expandedRoleDefinition,
+      data().roleDefinitions.find((r) => r.id.toLowerCase() === roleDefinitionId.toLowerCase()),
+      item,
+    );
   // The tenant root ('/') is not a directory object; Graph expands it to null.
   const scopeNav = () => null;
 
@@ -113,15 +164,30 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
     name: 'unifiedRoleDefinition',
     filterable: {},
     toJson: (r) => ({
-      id: r.id, description: r.description, displayName: r.displayName, isBuiltIn: r.isBuiltIn, isEnabled: r.isEnabled, templateId: r.templateId,
-      version: r.version, resourceScopes: [...r.resourceScopes], rolePermissions: structuredClone(r.rolePermissions),
+      id: r.id,
+      description: r.description,
+      displayName: r.displayName,
+      isBuiltIn: r.isBuiltIn,
+      isEnabled: r.isEnabled,
+      templateId: r.templateId,
+      version: r.version,
+      resourceScopes: [...r.resourceScopes],
+      rolePermissions: structuredClone(r.rolePermissions),
     }),
   };
 
   const types: EntityTypes = {
     user: {
       name: 'user',
-      filterable: { id: 'string', displayName: 'string', userPrincipalName: 'string', mail: 'string', givenName: 'string', surname: 'string', jobTitle: 'string' },
+      filterable: {
+        id: 'string',
+        displayName: 'string',
+        userPrincipalName: 'string',
+        mail: 'string',
+        givenName: 'string',
+        surname: 'string',
+        jobTitle: 'string',
+      },
       toJson: userJson,
       // Not among Graph's default user properties: returned only when $select names it.
       selectOnly: (u) => ({ department: u.department ?? null }),
@@ -135,31 +201,61 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
     },
     group: {
       name: 'group',
-      filterable: { id: 'string', displayName: 'string', mailNickname: 'string', isAssignableToRole: 'boolean', securityEnabled: 'boolean', mailEnabled: 'boolean' },
+      filterable: {
+        id: 'string',
+        displayName: 'string',
+        mailNickname: 'string',
+        isAssignableToRole: 'boolean',
+        securityEnabled: 'boolean',
+        mailEnabled: 'boolean',
+      },
       toJson: groupJson,
     },
     roleDefinition: {
       name: 'unifiedRoleDefinition',
       filterable: { id: 'string', displayName: 'string', isBuiltIn: 'boolean', isEnabled: 'boolean', templateId: 'string' },
       toJson: (r) => ({
-        id: r.id, description: r.description, displayName: r.displayName, isBuiltIn: r.isBuiltIn, isEnabled: r.isEnabled, templateId: r.templateId,
-        version: r.version, rolePermissions: structuredClone(r.rolePermissions), inheritsPermissionsFrom: r.inheritsPermissionsFrom.map((x) => ({ ...x })),
+        id: r.id,
+        description: r.description,
+        displayName: r.displayName,
+        isBuiltIn: r.isBuiltIn,
+        isEnabled: r.isEnabled,
+        templateId: r.templateId,
+        version: r.version,
+        rolePermissions: structuredClone(r.rolePermissions),
+        inheritsPermissionsFrom: r.inheritsPermissionsFrom.map((x) => ({ ...x })),
       }),
       // isPrivileged is in the published v1.0 schema of unifiedRoleDefinition but not in Microsoft's list
       // example (contracts/entra-roles/roleDefinitions.list): answered when $select names it, as a client must ask.
       selectOnly: (r) => ({ isPrivileged: isPrivilegedRole(r) }),
       navigation: {
         inheritsPermissionsFrom: (r, item) =>
-          r.inheritsPermissionsFrom.map((x) => nested(expandedRoleDefinition, data().roleDefinitions.find((d) => d.id === x.id), item)).filter((x) => x !== null),
+          r.inheritsPermissionsFrom
+            .map((x) =>
+              nested(
+                expandedRoleDefinition,
+                data().roleDefinitions.find((d) => d.id === x.id),
+                item,
+              ),
+            )
+            .filter((x) => x !== null),
       },
     },
     eligibilitySchedule: {
       name: 'unifiedRoleEligibilitySchedule',
       filterable: SCHEDULE_FILTER,
       toJson: (s) => ({
-        id: s.id, principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, directoryScopeId: s.directoryScopeId, appScopeId: s.appScopeId,
+        id: s.id,
+        principalId: s.principalId,
+        roleDefinitionId: s.roleDefinitionId,
+        directoryScopeId: s.directoryScopeId,
+        appScopeId: s.appScopeId,
         // Graph writes .NET's DateTime.MinValue (shifted) for an eligibility schedule never modified, not null.
-        createdUsing: s.createdUsing, createdDateTime: s.createdDateTime, modifiedDateTime: s.modifiedDateTime ?? NEVER_MODIFIED, status: s.status, memberType: s.memberType,
+        createdUsing: s.createdUsing,
+        createdDateTime: s.createdDateTime,
+        modifiedDateTime: s.modifiedDateTime ?? NEVER_MODIFIED,
+        status: s.status,
+        memberType: s.memberType,
         scheduleInfo: structuredClone(s.scheduleInfo),
       }),
       navigation: {
@@ -171,10 +267,27 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
     },
     eligibilityInstance: {
       name: 'unifiedRoleEligibilityScheduleInstance',
-      filterable: { id: 'string', principalId: 'string', roleDefinitionId: 'string', directoryScopeId: 'string', appScopeId: 'string', memberType: 'enum', startDateTime: 'datetime', endDateTime: 'datetime', roleEligibilityScheduleId: 'string' },
+      filterable: {
+        id: 'string',
+        principalId: 'string',
+        roleDefinitionId: 'string',
+        directoryScopeId: 'string',
+        appScopeId: 'string',
+        memberType: 'enum',
+        startDateTime: 'datetime',
+        endDateTime: 'datetime',
+        roleEligibilityScheduleId: 'string',
+      },
       toJson: (s) => ({
-        id: eligibilityInstanceId(s), principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, directoryScopeId: s.directoryScopeId, appScopeId: s.appScopeId,
-        startDateTime: s.startDateTime, endDateTime: s.endDateTime, memberType: s.memberType, roleEligibilityScheduleId: s.id,
+        id: eligibilityInstanceId(s),
+        principalId: s.principalId,
+        roleDefinitionId: s.roleDefinitionId,
+        directoryScopeId: s.directoryScopeId,
+        appScopeId: s.appScopeId,
+        startDateTime: s.startDateTime,
+        endDateTime: s.endDateTime,
+        memberType: s.memberType,
+        roleEligibilityScheduleId: s.id,
       }),
       navigation: {
         roleDefinition: (s, item) => roleNav(s.roleDefinitionId, item),
@@ -187,14 +300,28 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       name: 'unifiedRoleAssignmentSchedule',
       filterable: { ...SCHEDULE_FILTER, assignmentType: 'enum' },
       toJson: (s) => ({
-        id: s.id, principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, directoryScopeId: s.directoryScopeId, appScopeId: s.appScopeId,
-        createdUsing: s.createdUsing, createdDateTime: s.createdDateTime, modifiedDateTime: s.modifiedDateTime, status: s.status,
-        assignmentType: s.assignmentType, memberType: s.memberType, scheduleInfo: structuredClone(s.scheduleInfo),
+        id: s.id,
+        principalId: s.principalId,
+        roleDefinitionId: s.roleDefinitionId,
+        directoryScopeId: s.directoryScopeId,
+        appScopeId: s.appScopeId,
+        createdUsing: s.createdUsing,
+        createdDateTime: s.createdDateTime,
+        modifiedDateTime: s.modifiedDateTime,
+        status: s.status,
+        assignmentType: s.assignmentType,
+        memberType: s.memberType,
+        scheduleInfo: structuredClone(s.scheduleInfo),
       }),
       navigation: {
         roleDefinition: (s, item) => roleNav(s.roleDefinitionId, item),
         principal: (s, item) => principalNav(s.principalId, item),
-        activatedUsing: (s, item) => nested(types.eligibilitySchedule, data().roleEligibilitySchedules.find((e) => e.id === s.activatedUsing), item),
+        activatedUsing: (s, item) =>
+          nested(
+            types.eligibilitySchedule,
+            data().roleEligibilitySchedules.find((e) => e.id === s.activatedUsing),
+            item,
+          ),
         directoryScope: scopeNav,
         appScope: scopeNav,
       },
@@ -202,23 +329,45 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
     assignmentInstance: {
       name: 'unifiedRoleAssignmentScheduleInstance',
       filterable: {
-        id: 'string', principalId: 'string', roleDefinitionId: 'string', directoryScopeId: 'string', appScopeId: 'string', assignmentType: 'enum',
-        memberType: 'enum', startDateTime: 'datetime', endDateTime: 'datetime', roleAssignmentOriginId: 'string', roleAssignmentScheduleId: 'string',
+        id: 'string',
+        principalId: 'string',
+        roleDefinitionId: 'string',
+        directoryScopeId: 'string',
+        appScopeId: 'string',
+        assignmentType: 'enum',
+        memberType: 'enum',
+        startDateTime: 'datetime',
+        endDateTime: 'datetime',
+        roleAssignmentOriginId: 'string',
+        roleAssignmentScheduleId: 'string',
       },
       toJson: (s) => {
         const id = assignmentInstanceId(s);
         // Standing assignments made outside PIM have no start (Microsoft's example: startDateTime null).
         const standing = s.assignmentType === 'Assigned' && s.createdUsing === null;
         return {
-          id, principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, directoryScopeId: s.directoryScopeId, appScopeId: s.appScopeId,
-          startDateTime: standing ? null : s.startDateTime, endDateTime: s.endDateTime, assignmentType: s.assignmentType, memberType: s.memberType,
-          roleAssignmentOriginId: id, roleAssignmentScheduleId: s.id,
+          id,
+          principalId: s.principalId,
+          roleDefinitionId: s.roleDefinitionId,
+          directoryScopeId: s.directoryScopeId,
+          appScopeId: s.appScopeId,
+          startDateTime: standing ? null : s.startDateTime,
+          endDateTime: s.endDateTime,
+          assignmentType: s.assignmentType,
+          memberType: s.memberType,
+          roleAssignmentOriginId: id,
+          roleAssignmentScheduleId: s.id,
         };
       },
       navigation: {
         roleDefinition: (s, item) => roleNav(s.roleDefinitionId, item),
         principal: (s, item) => principalNav(s.principalId, item),
-        activatedUsing: (s, item) => nested(types.eligibilityInstance, data().roleEligibilitySchedules.find((e) => e.id === s.activatedUsing), item),
+        activatedUsing: (s, item) =>
+          nested(
+            types.eligibilityInstance,
+            data().roleEligibilitySchedules.find((e) => e.id === s.activatedUsing),
+            item,
+          ),
         directoryScope: scopeNav,
         appScope: scopeNav,
       },
@@ -230,8 +379,18 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       navigation: {
         roleDefinition: (r, item) => roleNav(r.roleDefinitionId, item),
         principal: (r, item) => principalNav(r.principalId, item),
-        activatedUsing: (r, item) => nested(types.eligibilitySchedule, data().roleEligibilitySchedules.find((e) => e.id === r.activatedUsing), item),
-        targetSchedule: (r, item) => nested(types.assignmentSchedule, data().roleAssignmentSchedules.find((s) => s.id === r.targetScheduleId), item),
+        activatedUsing: (r, item) =>
+          nested(
+            types.eligibilitySchedule,
+            data().roleEligibilitySchedules.find((e) => e.id === r.activatedUsing),
+            item,
+          ),
+        targetSchedule: (r, item) =>
+          nested(
+            types.assignmentSchedule,
+            data().roleAssignmentSchedules.find((s) => s.id === r.targetScheduleId),
+            item,
+          ),
         directoryScope: scopeNav,
         appScope: scopeNav,
       },
@@ -243,7 +402,12 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       navigation: {
         roleDefinition: (r, item) => roleNav(r.roleDefinitionId, item),
         principal: (r, item) => principalNav(r.principalId, item),
-        targetSchedule: (r, item) => nested(types.eligibilitySchedule, data().roleEligibilitySchedules.find((s) => s.id === r.targetScheduleId), item),
+        targetSchedule: (r, item) =>
+          nested(
+            types.eligibilitySchedule,
+            data().roleEligibilitySchedules.find((s) => s.id === r.targetScheduleId),
+            item,
+          ),
         directoryScope: scopeNav,
         appScope: scopeNav,
       },
@@ -257,8 +421,14 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       name: 'unifiedRoleManagementPolicy',
       filterable: { id: 'string', scopeId: 'string', scopeType: 'enum', displayName: 'string', isOrganizationDefault: 'boolean' },
       toJson: (p) => ({
-        id: p.id, displayName: p.displayName, description: p.description, isOrganizationDefault: p.isOrganizationDefault, scopeId: p.scopeId,
-        scopeType: p.scopeType, lastModifiedDateTime: p.lastModifiedDateTime, lastModifiedBy: { ...p.lastModifiedBy },
+        id: p.id,
+        displayName: p.displayName,
+        description: p.description,
+        isOrganizationDefault: p.isOrganizationDefault,
+        scopeId: p.scopeId,
+        scopeType: p.scopeType,
+        lastModifiedDateTime: p.lastModifiedDateTime,
+        lastModifiedBy: { ...p.lastModifiedBy },
       }),
       navigation: {
         rules: (p, item) => p.rules.map((r) => shapeEntity(types.policyRule, r, item.select, item.expand)),

@@ -12,7 +12,13 @@ export class GraphError extends Error {
   }
 }
 
-export function graphErrorResponse(req: EmulatorRequest, status: number, code: string, message: string, headers: Record<string, string> = {}): EmulatorResponse {
+export function graphErrorResponse(
+  req: EmulatorRequest,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): EmulatorResponse {
   return {
     status,
     headers,
@@ -32,5 +38,6 @@ export function graphErrorResponse(req: EmulatorRequest, status: number, code: s
 }
 
 export const badRequest = (message: string, code = 'BadRequest') => new GraphError(400, code, message);
-export const forbidden = (message = 'Insufficient privileges to complete the operation.') => new GraphError(403, 'Authorization_RequestDenied', message);
+export const forbidden = (message = 'Insufficient privileges to complete the operation.') =>
+  new GraphError(403, 'Authorization_RequestDenied', message);
 export const notFound = (message: string, code = 'NotFound') => new GraphError(404, code, message);

@@ -24,19 +24,37 @@ import { FILTER_BY_CURRENT_USER, ID, V } from './routes';
 const G = `${V}/identityGovernance/privilegedAccess/group`;
 const CONTEXT = 'identityGovernance/privilegedAccess/group';
 
-export const READ_GROUP_ELIGIBILITY = ['PrivilegedEligibilitySchedule.Read.AzureADGroup', 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup', 'PrivilegedAccess.Read.AzureADGroup', 'PrivilegedAccess.ReadWrite.AzureADGroup'];
-export const READ_GROUP_ASSIGNMENT = ['PrivilegedAssignmentSchedule.Read.AzureADGroup', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', 'PrivilegedAccess.Read.AzureADGroup', 'PrivilegedAccess.ReadWrite.AzureADGroup'];
+export const READ_GROUP_ELIGIBILITY = [
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+  'PrivilegedAccess.Read.AzureADGroup',
+  'PrivilegedAccess.ReadWrite.AzureADGroup',
+];
+export const READ_GROUP_ASSIGNMENT = [
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'PrivilegedAccess.Read.AzureADGroup',
+  'PrivilegedAccess.ReadWrite.AzureADGroup',
+];
 export const WRITE_GROUP_ASSIGNMENT = ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', 'PrivilegedAccess.ReadWrite.AzureADGroup'];
 
 export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
-  const types = createGroupEntityTypes(() => deps.clock.now(), () => deps.store.data);
+  const types = createGroupEntityTypes(
+    () => deps.clock.now(),
+    () => deps.store.data,
+  );
   const data = () => deps.store.data;
   const now = () => deps.clock.now();
   const eligibilities = () => data().groupEligibilities.filter((e) => isActiveAt({ ...e, status: 'Provisioned' }, now()));
   const assignments = () => (data().groupAssignments ?? []).filter((a) => isActiveAt(a, now()));
   const requests = () => data().groupAssignmentRequests ?? [];
 
-  const instances = <T extends { principalId: string }>(segment: string, type: EntityType<T>, records: () => readonly T[], permissions: readonly string[]) => {
+  const instances = <T extends { principalId: string }>(
+    segment: string,
+    type: EntityType<T>,
+    records: () => readonly T[],
+    permissions: readonly string[],
+  ) => {
     router.add('GET', new RegExp(`${G}/${segment}/?$`), (req) => {
       const p = requirePermission(req, permissions);
       const query = requireGroupOrPrincipalFilter(req, type);
@@ -45,7 +63,12 @@ export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
     router.add('GET', new RegExp(`${G}/${segment}${FILTER_BY_CURRENT_USER}$`), (req) => {
       const me = currentUser(req, ['principal']);
       requirePermission(req, permissions);
-      return listResponse(req, deps, { type, contextPath: `${CONTEXT}/${segment}`, functionCollection: true }, records().filter((r) => r.principalId === me.oid));
+      return listResponse(
+        req,
+        deps,
+        { type, contextPath: `${CONTEXT}/${segment}`, functionCollection: true },
+        records().filter((r) => r.principalId === me.oid),
+      );
     });
     router.add('GET', new RegExp(`${G}/${segment}/${ID}$`), (req) => {
       const p = requirePermission(req, permissions);
@@ -73,16 +96,24 @@ export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
     requirePermission(req, READ_GROUP_ASSIGNMENT);
     const on = req.params.on!.toLowerCase();
     const mine = requests().filter((r) =>
-      on === 'principal' ? r.principalId === me.oid
-        : on === 'createdby' ? r.createdBy.id === me.oid
-          : r.principalId !== me.oid && groupRequestStatus(r, now()) === 'PendingApproval' && approversOf(data(), groupPolicy(data(), r.groupId, r.accessId)).has(me.oid),
+      on === 'principal'
+        ? r.principalId === me.oid
+        : on === 'createdby'
+          ? r.createdBy.id === me.oid
+          : r.principalId !== me.oid &&
+            groupRequestStatus(r, now()) === 'PendingApproval' &&
+            approversOf(data(), groupPolicy(data(), r.groupId, r.accessId)).has(me.oid),
     );
     return listResponse(req, deps, { type: types.assignmentRequest, contextPath: `${CONTEXT}/${REQ}`, functionCollection: true }, mine);
   });
   router.add('GET', new RegExp(`${G}/${REQ}/${ID}$`), (req) => {
     const p = requirePermission(req, READ_GROUP_ASSIGNMENT);
     const r = findRequest(data(), req.params.id!);
-    const mayRead = p.kind === 'app' || r.principalId === p.oid || r.createdBy.id === p.oid || isPimAdmin(data(), p.oid, now()) ||
+    const mayRead =
+      p.kind === 'app' ||
+      r.principalId === p.oid ||
+      r.createdBy.id === p.oid ||
+      isPimAdmin(data(), p.oid, now()) ||
       approversOf(data(), groupPolicy(data(), r.groupId, r.accessId)).has(p.oid);
     if (!mayRead) throw forbidden();
     return entityResponse(req, deps, types.assignmentRequest, `${CONTEXT}/${REQ}`, r);
@@ -94,9 +125,11 @@ export function registerGroupRoutes(router: Router, deps: GraphDeps): void {
   router.add('POST', new RegExp(`${G}/${REQ}/${ID}/cancel$`), async (req) => {
     const p = requirePermission(req, WRITE_GROUP_ASSIGNMENT);
     const r = findRequest(data(), req.params.id!);
-    if (p.kind !== 'user' || (r.principalId !== p.oid && r.createdBy.id !== p.oid)) throw forbidden('Only the requester can cancel a request.');
+    if (p.kind !== 'user' || (r.principalId !== p.oid && r.createdBy.id !== p.oid))
+      throw forbidden('Only the requester can cancel a request.');
     const status = groupRequestStatus(r, now());
-    if (status !== 'Granted' && status !== 'PendingApproval') throw badRequest(`The request is in status '${status}' and cannot be canceled.`, 'InvalidRequestStatus');
+    if (status !== 'Granted' && status !== 'PendingApproval')
+      throw badRequest(`The request is in status '${status}' and cannot be canceled.`, 'InvalidRequestStatus');
     await deps.store.update((d) => {
       const stored = (d.groupAssignmentRequests ?? []).find((x) => x.id === r.id)!;
       stored.status = 'Canceled';
@@ -112,7 +145,8 @@ export type { GroupEntityTypes };
 
 function currentUser(req: EmulatorRequest, supported: readonly string[]): UserPrincipal {
   const on = req.params.on ?? '';
-  if (!supported.includes(on.toLowerCase())) throw badRequest(`The parameter 'on' has an unsupported value '${on}'. Supported values: ${supported.join(', ')}.`);
+  if (!supported.includes(on.toLowerCase()))
+    throw badRequest(`The parameter 'on' has an unsupported value '${on}'. Supported values: ${supported.join(', ')}.`);
   return requireUser(req, 'filterByCurrentUser');
 }
 
@@ -150,7 +184,19 @@ function findRequest(data: Readonly<TenantData>, id: string): GroupRequestRecord
   return r;
 }
 
-const KNOWN = new Set(['@odata.type', 'action', 'principalId', 'groupId', 'accessId', 'justification', 'ticketInfo', 'scheduleInfo', 'isValidationOnly', 'customData', 'targetScheduleId']);
+const KNOWN = new Set([
+  '@odata.type',
+  'action',
+  'principalId',
+  'groupId',
+  'accessId',
+  'justification',
+  'ticketInfo',
+  'scheduleInfo',
+  'isValidationOnly',
+  'customData',
+  'targetScheduleId',
+]);
 
 async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promise<GroupRequestRecord> {
   const body = jsonObjectBody(req);
@@ -158,7 +204,8 @@ async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promis
   const str = (k: string, required: boolean): string | null => stringProperty(body, k, required);
   const { action, actionAsSent } = readAction(body, 'scheduleRequestActions');
   const accessId = str('accessId', true)!.toLowerCase();
-  if (accessId !== 'member' && accessId !== 'owner') throw badRequest(`Cannot convert the literal '${accessId}' to the expected type 'microsoft.graph.privilegedAccessGroupRelationships'.`);
+  if (accessId !== 'member' && accessId !== 'owner')
+    throw badRequest(`Cannot convert the literal '${accessId}' to the expected type 'microsoft.graph.privilegedAccessGroupRelationships'.`);
   const groupId = str('groupId', true)!;
   const principalId = str('principalId', true)!;
   const data = deps.store.data;
@@ -173,9 +220,20 @@ async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promis
   const p = requirePermission(req, WRITE_GROUP_ASSIGNMENT);
   if (p.kind !== 'user') throw forbidden('Application access is not supported for this operation.');
   if (!action.startsWith('self')) {
-    if (!isPimAdmin(data, p.oid, deps.clock.now())) throw forbidden('The signed-in user needs an active Privileged Role Administrator or Global Administrator role.');
-    if (action !== 'adminAssign') throw badRequest(`The action '${actionAsSent}' is not supported by the local tenant yet.`, 'ActionNotSupported');
-    return adminAssign(deps, req, p.oid, { action: actionAsSent, groupId, principalId, accessId, body, ticketInfo, justification: str('justification', false), customData: str('customData', false) });
+    if (!isPimAdmin(data, p.oid, deps.clock.now()))
+      throw forbidden('The signed-in user needs an active Privileged Role Administrator or Global Administrator role.');
+    if (action !== 'adminAssign')
+      throw badRequest(`The action '${actionAsSent}' is not supported by the local tenant yet.`, 'ActionNotSupported');
+    return adminAssign(deps, req, p.oid, {
+      action: actionAsSent,
+      groupId,
+      principalId,
+      accessId,
+      body,
+      ticketInfo,
+      justification: str('justification', false),
+      customData: str('customData', false),
+    });
   }
   // A user can only act on their own access; the body's principalId is checked, never trusted.
   if (!sameId(principalId, p.oid)) throw forbidden(`The principalId of a ${action} request must be the signed-in user.`);
@@ -183,28 +241,56 @@ async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promis
   const now = deps.clock.now();
   const id = newGuid();
   const record: GroupRequestRecord = {
-    id, status: 'Provisioned', createdDateTime: now.toISOString(), completedDateTime: null, approvalId: null, customData: str('customData', false),
-    createdBy: { kind: 'user', id: p.oid }, action: actionAsSent, isValidationOnly, justification: str('justification', false),
-    scheduleInfo: null, ticketInfo, accessId, principalId: p.oid, groupId: groupId.toLowerCase(), targetScheduleId: null,
+    id,
+    status: 'Provisioned',
+    createdDateTime: now.toISOString(),
+    completedDateTime: null,
+    approvalId: null,
+    customData: str('customData', false),
+    createdBy: { kind: 'user', id: p.oid },
+    action: actionAsSent,
+    isValidationOnly,
+    justification: str('justification', false),
+    scheduleInfo: null,
+    ticketInfo,
+    accessId,
+    principalId: p.oid,
+    groupId: groupId.toLowerCase(),
+    targetScheduleId: null,
   };
   const ids = principalsFor(data, p.oid);
   const live = (data.groupAssignments ?? []).filter(
-    (a) => ids.has(a.principalId) && sameId(a.groupId, groupId) && a.accessId === accessId && a.status !== 'Revoked' && a.status !== 'Canceled' &&
+    (a) =>
+      ids.has(a.principalId) &&
+      sameId(a.groupId, groupId) &&
+      a.accessId === accessId &&
+      a.status !== 'Revoked' &&
+      a.status !== 'Canceled' &&
       (a.endDateTime === null || Date.parse(a.endDateTime) > now.getTime()),
   );
 
   if (action === 'selfActivate') {
     const schedule = normaliseSchedule(body.scheduleInfo, now);
     const eligibility = data.groupEligibilities.find(
-      (e) => ids.has(e.principalId) && sameId(e.groupId, groupId) && e.accessId === accessId && isActiveAt({ ...e, status: 'Provisioned' }, now),
+      (e) =>
+        ids.has(e.principalId) && sameId(e.groupId, groupId) && e.accessId === accessId && isActiveAt({ ...e, status: 'Provisioned' }, now),
     );
     const pending = (data.groupAssignmentRequests ?? []).some(
       (r) => r.status === 'PendingApproval' && r.principalId === p.oid && sameId(r.groupId, groupId) && r.accessId === accessId,
     );
-    const status = decideSelfActivation({
-      principal: p, schedule, justification: record.justification, ticketNumber: ticketInfo.ticketNumber, policy: endUserPolicy(groupPolicy(data, groupId, accessId)?.rules),
-      eligibilityEnd: eligibility ? eligibility.endDateTime : undefined, assignmentExists: live.length > 0, pendingRequest: pending,
-    }, now);
+    const status = decideSelfActivation(
+      {
+        principal: p,
+        schedule,
+        justification: record.justification,
+        ticketNumber: ticketInfo.ticketNumber,
+        policy: endUserPolicy(groupPolicy(data, groupId, accessId)?.rules),
+        eligibilityEnd: eligibility ? eligibility.endDateTime : undefined,
+        assignmentExists: live.length > 0,
+        pendingRequest: pending,
+      },
+      now,
+    );
     record.status = status;
     record.scheduleInfo = schedule.scheduleInfo;
     record.targetScheduleId = `${record.groupId}_${accessId}_${id}`;
@@ -213,7 +299,8 @@ async function createGroupRequest(req: EmulatorRequest, deps: GraphDeps): Promis
     if (record.isValidationOnly) return record;
     await deps.store.update((d) => {
       (d.groupAssignmentRequests ??= []).push(record);
-      if (status !== 'PendingApproval') (d.groupAssignments ??= []).push(groupActivation(record, schedule.start, schedule.end, eligibility!.id));
+      if (status !== 'PendingApproval')
+        (d.groupAssignments ??= []).push(groupActivation(record, schedule.start, schedule.end, eligibility!.id));
       recordPimAudit(d, groupAudit(record, p.oid, now, req, status === 'PendingApproval' ? 'activationRequested' : 'activationCompleted'));
     });
     return record;
@@ -274,20 +361,45 @@ async function adminAssign(deps: GraphDeps, req: EmulatorRequest, adminId: strin
   const schedule = normaliseSchedule(a.body.scheduleInfo, now);
   const principalId = a.principalId.toLowerCase();
   const groupId = a.groupId.toLowerCase();
-  const exists = (data.groupAssignments ?? []).some((x) => x.principalId === principalId && x.groupId === groupId && x.accessId === a.accessId && (x.endDateTime === null || Date.parse(x.endDateTime) > now.getTime()));
+  const exists = (data.groupAssignments ?? []).some(
+    (x) =>
+      x.principalId === principalId &&
+      x.groupId === groupId &&
+      x.accessId === a.accessId &&
+      (x.endDateTime === null || Date.parse(x.endDateTime) > now.getTime()),
+  );
   if (exists) throw new GraphError(400, 'RoleAssignmentExists', 'The Role assignment already exists.');
   const id = newGuid();
   const record: GroupRequestRecord = {
-    id, status: schedule.start.getTime() > now.getTime() ? 'Granted' : 'Provisioned', createdDateTime: now.toISOString(), completedDateTime: iso(schedule.start),
-    approvalId: null, customData: a.customData, createdBy: { kind: 'user', id: adminId }, action: a.action, isValidationOnly: a.body.isValidationOnly === true,
-    justification: a.justification, scheduleInfo: schedule.scheduleInfo, ticketInfo: a.ticketInfo, accessId: a.accessId, principalId, groupId,
+    id,
+    status: schedule.start.getTime() > now.getTime() ? 'Granted' : 'Provisioned',
+    createdDateTime: now.toISOString(),
+    completedDateTime: iso(schedule.start),
+    approvalId: null,
+    customData: a.customData,
+    createdBy: { kind: 'user', id: adminId },
+    action: a.action,
+    isValidationOnly: a.body.isValidationOnly === true,
+    justification: a.justification,
+    scheduleInfo: schedule.scheduleInfo,
+    ticketInfo: a.ticketInfo,
+    accessId: a.accessId,
+    principalId,
+    groupId,
     targetScheduleId: `${groupId}_${a.accessId}_${id}`,
   };
   if (record.isValidationOnly) return record;
   await deps.store.update((d) => {
     (d.groupAssignmentRequests ??= []).push(record);
-    (d.groupAssignments ??= []).push({ ...groupActivation(record, schedule.start, schedule.end, ''), assignmentType: 'Assigned', activatedUsing: null });
-    recordPimAudit(d, { ...groupAudit(record, adminId, now, req, 'assignmentCompleted'), endDateTime: schedule.end ? schedule.end.toISOString() : null });
+    (d.groupAssignments ??= []).push({
+      ...groupActivation(record, schedule.start, schedule.end, ''),
+      assignmentType: 'Assigned',
+      activatedUsing: null,
+    });
+    recordPimAudit(d, {
+      ...groupAudit(record, adminId, now, req, 'assignmentCompleted'),
+      endDateTime: schedule.end ? schedule.end.toISOString() : null,
+    });
   });
   return record;
 }
@@ -295,15 +407,31 @@ async function adminAssign(deps: GraphDeps, req: EmulatorRequest, adminId: strin
 /** The audit entry of a processed group request (the activity is the caller's). */
 export function groupAudit(r: GroupRequestRecord, initiatorId: string, at: Date, req: EmulatorRequest, activity: PimAuditActivity) {
   return {
-    activity, surface: 'group' as const, initiatedBy: { kind: 'user' as const, id: initiatorId, ipAddress: req.remoteAddress }, requestId: r.id,
-    principalId: r.principalId, roleDefinitionId: r.accessId, scopeId: r.groupId, at, justification: r.justification,
+    activity,
+    surface: 'group' as const,
+    initiatedBy: { kind: 'user' as const, id: initiatorId, ipAddress: req.remoteAddress },
+    requestId: r.id,
+    principalId: r.principalId,
+    roleDefinitionId: r.accessId,
+    scopeId: r.groupId,
+    at,
+    justification: r.justification,
   };
 }
 
 export function groupActivation(record: GroupRequestRecord, start: Date, end: Date | null, eligibilityId: string): GroupAssignmentRecord {
   return {
-    id: record.targetScheduleId!, groupId: record.groupId, principalId: record.principalId, accessId: record.accessId, assignmentType: 'Activated',
-    memberType: 'Direct', status: 'Provisioned', startDateTime: start.toISOString(), endDateTime: end ? end.toISOString() : null,
-    createdUsing: record.id, activatedUsing: eligibilityId, scheduleInfo: structuredClone(record.scheduleInfo!),
+    id: record.targetScheduleId!,
+    groupId: record.groupId,
+    principalId: record.principalId,
+    accessId: record.accessId,
+    assignmentType: 'Activated',
+    memberType: 'Direct',
+    status: 'Provisioned',
+    startDateTime: start.toISOString(),
+    endDateTime: end ? end.toISOString() : null,
+    createdUsing: record.id,
+    activatedUsing: eligibilityId,
+    scheduleInfo: structuredClone(record.scheduleInfo!),
   };
 }

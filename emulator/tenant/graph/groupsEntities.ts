@@ -15,7 +15,13 @@ export interface GroupEntityTypes {
 const GROUP: EntityType<GroupRecord> = { name: 'group', filterable: {}, toJson: groupJson };
 
 const INSTANCE_FILTER = {
-  id: 'string', groupId: 'string', principalId: 'string', accessId: 'enum', memberType: 'enum', startDateTime: 'datetime', endDateTime: 'datetime',
+  id: 'string',
+  groupId: 'string',
+  principalId: 'string',
+  accessId: 'enum',
+  memberType: 'enum',
+  startDateTime: 'datetime',
+  endDateTime: 'datetime',
 } as const;
 
 export function createGroupEntityTypes(now: () => Date, data: () => Readonly<TenantData>): GroupEntityTypes {
@@ -29,8 +35,14 @@ export function createGroupEntityTypes(now: () => Date, data: () => Readonly<Ten
       name: 'privilegedAccessGroupEligibilityScheduleInstance',
       filterable: { ...INSTANCE_FILTER, eligibilityScheduleId: 'string' },
       toJson: (e) => ({
-        id: e.id, startDateTime: e.startDateTime, endDateTime: e.endDateTime, accessId: e.accessId, principalId: e.principalId,
-        groupId: e.groupId, memberType: e.memberType, eligibilityScheduleId: e.id,
+        id: e.id,
+        startDateTime: e.startDateTime,
+        endDateTime: e.endDateTime,
+        accessId: e.accessId,
+        principalId: e.principalId,
+        groupId: e.groupId,
+        memberType: e.memberType,
+        eligibilityScheduleId: e.id,
       }),
       navigation: { group },
     },
@@ -38,16 +50,32 @@ export function createGroupEntityTypes(now: () => Date, data: () => Readonly<Ten
       name: 'privilegedAccessGroupAssignmentScheduleInstance',
       filterable: { ...INSTANCE_FILTER, assignmentType: 'enum', assignmentScheduleId: 'string' },
       toJson: (a) => ({
-        id: a.id, principalId: a.principalId, startDateTime: a.startDateTime, endDateTime: a.endDateTime, assignmentType: a.assignmentType,
-        accessId: a.accessId, groupId: a.groupId, memberType: a.memberType, assignmentScheduleId: a.id,
+        id: a.id,
+        principalId: a.principalId,
+        startDateTime: a.startDateTime,
+        endDateTime: a.endDateTime,
+        assignmentType: a.assignmentType,
+        accessId: a.accessId,
+        groupId: a.groupId,
+        memberType: a.memberType,
+        assignmentScheduleId: a.id,
       }),
       navigation: { group },
     },
     assignmentRequest: {
       name: 'privilegedAccessGroupAssignmentScheduleRequest',
       filterable: {
-        id: 'string', status: 'enum', action: 'enum', groupId: 'string', principalId: 'string', accessId: 'enum', createdDateTime: 'datetime',
-        completedDateTime: 'datetime', approvalId: 'string', targetScheduleId: 'string', isValidationOnly: 'boolean',
+        id: 'string',
+        status: 'enum',
+        action: 'enum',
+        groupId: 'string',
+        principalId: 'string',
+        accessId: 'enum',
+        createdDateTime: 'datetime',
+        completedDateTime: 'datetime',
+        approvalId: 'string',
+        targetScheduleId: 'string',
+        isValidationOnly: 'boolean',
       },
       toJson: (r) => groupRequestJson(r, now()),
       navigation: { group },
@@ -66,7 +94,15 @@ function groupSchedule(s: RequestSchedule): Json {
 
 /** As for directory roles: Granted becomes Provisioned at its start, and an undecided approval ends after 24 hours. */
 export function groupRequestStatus(r: GroupRequestRecord, now: Date): GroupRequestRecord['status'] {
-  return effectiveStatus({ status: r.status, scheduleInfo: r.scheduleInfo, createdDateTime: r.createdDateTime, approvalId: r.approvalId } as ScheduleRequestRecord, now);
+  return effectiveStatus(
+    {
+      status: r.status,
+      scheduleInfo: r.scheduleInfo,
+      createdDateTime: r.createdDateTime,
+      approvalId: r.approvalId,
+    } as ScheduleRequestRecord,
+    now,
+  );
 }
 
 export function groupRequestJson(r: GroupRequestRecord, now: Date): Json {

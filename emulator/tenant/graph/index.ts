@@ -16,7 +16,10 @@ import { registerRoleScheduleRoutes } from './roleSchedules';
 import { registerTeamsAppRoutes } from './teamsApps';
 
 export function registerGraphRoutes(router: Router, deps: GraphDeps): void {
-  const types = createEntityTypes(() => deps.store.data, () => deps.clock.now());
+  const types = createEntityTypes(
+    () => deps.store.data,
+    () => deps.clock.now(),
+  );
   registerRoleDefinitionRoutes(router, deps, types);
   registerRoleScheduleRoutes(router, deps, types);
   registerRoleAssignmentRequestRoutes(router, deps, types);

@@ -21,7 +21,12 @@ export function registerPolicyRoutes(router: Router, deps: GraphDeps, types: Ent
   router.add('GET', new RegExp(`${P}/roleManagementPolicyAssignments/?$`), (req) => {
     requirePermission(req, READ_POLICIES);
     const query = requireScopeFilter(req, types.policyAssignment);
-    return listResponse(req, deps, { type: types.policyAssignment, contextPath: 'policies/roleManagementPolicyAssignments', query }, withDirectoryViews(data().policyAssignments, directoryAssignmentView));
+    return listResponse(
+      req,
+      deps,
+      { type: types.policyAssignment, contextPath: 'policies/roleManagementPolicyAssignments', query },
+      withDirectoryViews(data().policyAssignments, directoryAssignmentView),
+    );
   });
   router.add('GET', new RegExp(`${P}/roleManagementPolicyAssignments/${ID}$`), (req) => {
     requirePermission(req, READ_POLICIES);
@@ -33,7 +38,12 @@ export function registerPolicyRoutes(router: Router, deps: GraphDeps, types: Ent
   router.add('GET', new RegExp(`${P}/roleManagementPolicies/?$`), (req) => {
     requirePermission(req, READ_POLICIES);
     const query = requireScopeFilter(req, types.policy);
-    return listResponse(req, deps, { type: types.policy, contextPath: 'policies/roleManagementPolicies', query }, withDirectoryViews(data().policies, directoryPolicyView));
+    return listResponse(
+      req,
+      deps,
+      { type: types.policy, contextPath: 'policies/roleManagementPolicies', query },
+      withDirectoryViews(data().policies, directoryPolicyView),
+    );
   });
   router.add('GET', new RegExp(`${P}/roleManagementPolicies/${ID}$`), (req) => {
     requirePermission(req, READ_POLICIES);
@@ -42,7 +52,12 @@ export function registerPolicyRoutes(router: Router, deps: GraphDeps, types: Ent
   router.add('GET', new RegExp(`${P}/roleManagementPolicies/${ID}/rules/?$`), (req) => {
     requirePermission(req, READ_POLICIES);
     const policy = findPolicy(req);
-    return listResponse(req, deps, { type: types.policyRule, contextPath: `policies/roleManagementPolicies('${policy.id}')/rules` }, policy.rules);
+    return listResponse(
+      req,
+      deps,
+      { type: types.policyRule, contextPath: `policies/roleManagementPolicies('${policy.id}')/rules` },
+      policy.rules,
+    );
   });
   router.add('GET', new RegExp(`${P}/roleManagementPolicies/${ID}/rules/(?<ruleId>[^/]+)$`), (req) => {
     requirePermission(req, READ_POLICIES);
@@ -68,7 +83,9 @@ export function registerPolicyRoutes(router: Router, deps: GraphDeps, types: Ent
 
   function findPolicy(req: EmulatorRequest): PolicyRecord {
     const id = req.params.id!;
-    const p = data().policies.find((x) => x.id === id || (id.startsWith('Directory_') && x.id === `DirectoryRole_${id.slice('Directory_'.length)}`));
+    const p = data().policies.find(
+      (x) => x.id === id || (id.startsWith('Directory_') && x.id === `DirectoryRole_${id.slice('Directory_'.length)}`),
+    );
     if (!p) throw notFound(`The role management policy '${id}' was not found.`);
     return p;
   }
@@ -78,7 +95,9 @@ function requireScopeFilter<T>(req: EmulatorRequest, type: EntityType<T>) {
   const query = parseListQuery(req, type);
   const eq = requiredEqualities(query.filter, type.filterable, type.name);
   if (!eq.has('scopeId') || !eq.has('scopeType')) {
-    throw badRequest("The $filter must include 'scopeId eq ...' and 'scopeType eq ...' (for example scopeId eq '/' and scopeType eq 'DirectoryRole').");
+    throw badRequest(
+      "The $filter must include 'scopeId eq ...' and 'scopeType eq ...' (for example scopeId eq '/' and scopeType eq 'DirectoryRole').",
+    );
   }
   return query;
 }
@@ -90,7 +109,12 @@ function withDirectoryViews<T extends { scopeType: string }>(records: readonly T
 }
 
 function directoryAssignmentView(a: PolicyAssignmentRecord): PolicyAssignmentRecord {
-  return { ...a, id: `Directory_${a.id.slice('DirectoryRole_'.length)}`, policyId: `Directory_${a.policyId.slice('DirectoryRole_'.length)}`, scopeType: 'Directory' };
+  return {
+    ...a,
+    id: `Directory_${a.id.slice('DirectoryRole_'.length)}`,
+    policyId: `Directory_${a.policyId.slice('DirectoryRole_'.length)}`,
+    scopeType: 'Directory',
+  };
 }
 
 function directoryPolicyView(p: PolicyRecord): PolicyRecord {
@@ -104,7 +128,8 @@ export function validateRulePatch(current: PolicyRule, body: Record<string, unkn
   if (type.replace(/^#/, '').toLowerCase() !== current['@odata.type'].replace(/^#/, '').toLowerCase()) {
     throw badRequest(`The @odata.type '${type}' does not match the rule '${current.id}' (${current['@odata.type']}).`, 'InvalidPolicy');
   }
-  if (body.id !== undefined && body.id !== current.id) throw badRequest(`The rule id '${String(body.id)}' does not match '${current.id}'.`, 'InvalidPolicy');
+  if (body.id !== undefined && body.id !== current.id)
+    throw badRequest(`The rule id '${String(body.id)}' does not match '${current.id}'.`, 'InvalidPolicy');
   const invalid = (why: string) => badRequest(`The policy is invalid. ${why}`, 'InvalidPolicy');
   const next = { ...(stripAnnotations(current) as Record<string, unknown>) };
   for (const [k, v] of Object.entries(body)) {
@@ -118,10 +143,12 @@ export function validateRulePatch(current: PolicyRule, body: Record<string, unkn
   boolField('isExpirationRequired');
   boolField('isEnabled');
   boolField('isDefaultRecipientsEnabled');
-  if ('maximumDuration' in body && (typeof next.maximumDuration !== 'string' || parseIsoDuration(next.maximumDuration) === undefined)) throw invalid("'maximumDuration' must be an ISO-8601 duration.");
+  if ('maximumDuration' in body && (typeof next.maximumDuration !== 'string' || parseIsoDuration(next.maximumDuration) === undefined))
+    throw invalid("'maximumDuration' must be an ISO-8601 duration.");
   if ('enabledRules' in body) {
     const allowed = ['MultiFactorAuthentication', 'Justification', 'Ticketing'];
-    if (!Array.isArray(next.enabledRules) || !next.enabledRules.every((r) => typeof r === 'string' && allowed.includes(r))) throw invalid(`'enabledRules' must be a subset of ${allowed.join(', ')}.`);
+    if (!Array.isArray(next.enabledRules) || !next.enabledRules.every((r) => typeof r === 'string' && allowed.includes(r)))
+      throw invalid(`'enabledRules' must be a subset of ${allowed.join(', ')}.`);
   }
   if ('setting' in body) {
     const s = next.setting as Record<string, unknown> | null;

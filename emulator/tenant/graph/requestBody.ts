@@ -3,7 +3,17 @@ import type { EmulatorRequest } from '../http/types';
 import type { TicketInfo } from '../state/types';
 import { badRequest } from './errors';
 
-export const ACTIONS = ['adminAssign', 'adminUpdate', 'adminRemove', 'selfActivate', 'selfDeactivate', 'adminExtend', 'adminRenew', 'selfExtend', 'selfRenew'] as const;
+export const ACTIONS = [
+  'adminAssign',
+  'adminUpdate',
+  'adminRemove',
+  'selfActivate',
+  'selfDeactivate',
+  'adminExtend',
+  'adminRenew',
+  'selfExtend',
+  'selfRenew',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface ScheduleRequestBody {
@@ -22,7 +32,20 @@ export interface ScheduleRequestBody {
   readonly customData: string | null;
 }
 
-const KNOWN = new Set(['@odata.type', 'action', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'justification', 'ticketInfo', 'scheduleInfo', 'isValidationOnly', 'customData', 'targetScheduleId']);
+const KNOWN = new Set([
+  '@odata.type',
+  'action',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'appScopeId',
+  'justification',
+  'ticketInfo',
+  'scheduleInfo',
+  'isValidationOnly',
+  'customData',
+  'targetScheduleId',
+]);
 
 export function jsonObjectBody(req: EmulatorRequest): Record<string, unknown> {
   let parsed: unknown;
@@ -63,7 +86,8 @@ export function readAction(body: Record<string, unknown>, enumType: string): { a
 
 /** isValidationOnly, when sent, must be a boolean. */
 export function readValidationOnly(body: Record<string, unknown>): boolean {
-  if (body.isValidationOnly !== undefined && typeof body.isValidationOnly !== 'boolean') throw badRequest("The property 'isValidationOnly' must be a boolean.");
+  if (body.isValidationOnly !== undefined && typeof body.isValidationOnly !== 'boolean')
+    throw badRequest("The property 'isValidationOnly' must be a boolean.");
   return body.isValidationOnly === true;
 }
 
@@ -78,7 +102,8 @@ export function readScheduleRequest(req: EmulatorRequest, typeName: string): Sch
   if (appScopeId !== null) throw badRequest('appScopeId is not supported by the local tenant; use directoryScopeId.');
   const isValidationOnly = readValidationOnly(body);
   const ticket = body.ticketInfo as { ticketNumber?: unknown; ticketSystem?: unknown } | undefined | null;
-  if (ticket !== undefined && ticket !== null && (typeof ticket !== 'object' || Array.isArray(ticket))) throw badRequest("The property 'ticketInfo' must be an object.");
+  if (ticket !== undefined && ticket !== null && (typeof ticket !== 'object' || Array.isArray(ticket)))
+    throw badRequest("The property 'ticketInfo' must be an object.");
   const ticketField = (v: unknown, name: string): string | null => {
     if (v === undefined || v === null) return null;
     if (typeof v !== 'string') throw badRequest(`The property 'ticketInfo.${name}' must be a string.`);
@@ -92,7 +117,10 @@ export function readScheduleRequest(req: EmulatorRequest, typeName: string): Sch
     directoryScopeId: directoryScopeId ?? '/',
     appScopeId,
     justification: str('justification', false),
-    ticketInfo: { ticketNumber: ticketField(ticket?.ticketNumber, 'ticketNumber'), ticketSystem: ticketField(ticket?.ticketSystem, 'ticketSystem') },
+    ticketInfo: {
+      ticketNumber: ticketField(ticket?.ticketNumber, 'ticketNumber'),
+      ticketSystem: ticketField(ticket?.ticketSystem, 'ticketSystem'),
+    },
     scheduleInfo: body.scheduleInfo,
     isValidationOnly,
     customData: str('customData', false),

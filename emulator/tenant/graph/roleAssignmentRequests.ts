@@ -36,12 +36,16 @@ export function registerRoleAssignmentRequestRoutes(router: Router, deps: GraphD
     const me = currentUserFilter(req, ['principal', 'approver']);
     requirePermission(req, READ_DIRECTORY_ROLES);
     const now = deps.clock.now();
-    const mine = req.params.on!.toLowerCase() === 'principal'
-      ? data().roleAssignmentScheduleRequests.filter((r) => r.principalId === me)
-      // Requests this user may decide: pending, someone else's, and the user is among the role policy's approvers.
-      : data().roleAssignmentScheduleRequests.filter(
-          (r) => effectiveStatus(r, now) === 'PendingApproval' && r.principalId !== me && approversOf(data(), directoryRolePolicy(data(), r.roleDefinitionId)).has(me),
-        );
+    const mine =
+      req.params.on!.toLowerCase() === 'principal'
+        ? data().roleAssignmentScheduleRequests.filter((r) => r.principalId === me)
+        : // Requests this user may decide: pending, someone else's, and the user is among the role policy's approvers.
+          data().roleAssignmentScheduleRequests.filter(
+            (r) =>
+              effectiveStatus(r, now) === 'PendingApproval' &&
+              r.principalId !== me &&
+              approversOf(data(), directoryRolePolicy(data(), r.roleDefinitionId)).has(me),
+          );
     // Unlike the instance functions, Microsoft's example answers with the entity set's context and untyped items.
     return listResponse(req, deps, { type, contextPath: CONTEXT }, mine);
   });
@@ -61,10 +65,12 @@ export function registerRoleAssignmentRequestRoutes(router: Router, deps: GraphD
   router.add('POST', new RegExp(`${RM}/${SEGMENT}/${ID}/cancel$`), async (req) => {
     const p = requirePermission(req, WRITE_ASSIGNMENT_REQUESTS);
     const r = findRequest(data(), req.params.id!);
-    if (p.kind !== 'user' || (r.principalId !== p.oid && r.createdBy.id !== p.oid)) throw forbidden('Only the requester can cancel a request.');
+    if (p.kind !== 'user' || (r.principalId !== p.oid && r.createdBy.id !== p.oid))
+      throw forbidden('Only the requester can cancel a request.');
     const status = effectiveStatus(r, deps.clock.now());
     // PIM cancels requests that have not taken effect: scheduled (Granted) or awaiting approval.
-    if (status !== 'Granted' && status !== 'PendingApproval') throw badRequest(`The request is in status '${status}' and cannot be canceled.`, 'InvalidRequestStatus');
+    if (status !== 'Granted' && status !== 'PendingApproval')
+      throw badRequest(`The request is in status '${status}' and cannot be canceled.`, 'InvalidRequestStatus');
     await deps.store.update((d) => {
       const stored = d.roleAssignmentScheduleRequests.find((x) => x.id === r.id)!;
       stored.status = 'Canceled';
@@ -120,19 +126,42 @@ function selfUser(req: EmulatorRequest, body: ScheduleRequestBody): UserPrincipa
 function baseRecord(body: ScheduleRequestBody, createdBy: string, now: Date): ScheduleRequestRecord {
   const id = newGuid();
   return {
-    id, status: 'Provisioned', createdDateTime: now.toISOString(), completedDateTime: null, approvalId: null, customData: body.customData,
-    action: body.actionAsSent, principalId: body.principalId.toLowerCase(), roleDefinitionId: body.roleDefinitionId, directoryScopeId: body.directoryScopeId,
-    appScopeId: body.appScopeId, isValidationOnly: body.isValidationOnly, targetScheduleId: id, justification: body.justification,
-    createdBy: { kind: 'user', id: createdBy }, scheduleInfo: null, ticketInfo: { ...body.ticketInfo }, activatedUsing: null,
+    id,
+    status: 'Provisioned',
+    createdDateTime: now.toISOString(),
+    completedDateTime: null,
+    approvalId: null,
+    customData: body.customData,
+    action: body.actionAsSent,
+    principalId: body.principalId.toLowerCase(),
+    roleDefinitionId: body.roleDefinitionId,
+    directoryScopeId: body.directoryScopeId,
+    appScopeId: body.appScopeId,
+    isValidationOnly: body.isValidationOnly,
+    targetScheduleId: id,
+    justification: body.justification,
+    createdBy: { kind: 'user', id: createdBy },
+    scheduleInfo: null,
+    ticketInfo: { ...body.ticketInfo },
+    activatedUsing: null,
   };
 }
 
 async function selfActivate(req: EmulatorRequest, deps: GraphDeps, body: ScheduleRequestBody, now: Date): Promise<ScheduleRequestRecord> {
   const principal = selfUser(req, body);
   const schedule = normaliseSchedule(body.scheduleInfo, now);
-  const decision = evaluateSelfActivation(deps.store.data, {
-    principal, roleDefinitionId: body.roleDefinitionId, directoryScopeId: body.directoryScopeId, schedule, justification: body.justification, ticketInfo: body.ticketInfo,
-  }, now);
+  const decision = evaluateSelfActivation(
+    deps.store.data,
+    {
+      principal,
+      roleDefinitionId: body.roleDefinitionId,
+      directoryScopeId: body.directoryScopeId,
+      schedule,
+      justification: body.justification,
+      ticketInfo: body.ticketInfo,
+    },
+    now,
+  );
   const record = baseRecord(body, principal.oid, now);
   record.status = decision.status;
   record.scheduleInfo = schedule.scheduleInfo;
@@ -144,33 +173,67 @@ async function selfActivate(req: EmulatorRequest, deps: GraphDeps, body: Schedul
 
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
-    recordPimAudit(d, { ...auditOf(record, principal.oid, now, req), activity: decision.status === 'PendingApproval' ? 'activationRequested' : 'activationCompleted' });
+    recordPimAudit(d, {
+      ...auditOf(record, principal.oid, now, req),
+      activity: decision.status === 'PendingApproval' ? 'activationRequested' : 'activationCompleted',
+    });
     if (decision.status !== 'PendingApproval') {
-      d.roleAssignmentSchedules.push(activationSchedule(record, schedule.start, schedule.end, decision.eligibility.principalId === principal.oid ? 'Direct' : 'Group', 'Activated', now));
+      d.roleAssignmentSchedules.push(
+        activationSchedule(
+          record,
+          schedule.start,
+          schedule.end,
+          decision.eligibility.principalId === principal.oid ? 'Direct' : 'Group',
+          'Activated',
+          now,
+        ),
+      );
     }
   });
   return record;
 }
 
 export function activationSchedule(
-  record: ScheduleRequestRecord, start: Date, end: Date | null, memberType: 'Direct' | 'Group', assignmentType: 'Activated' | 'Assigned', now: Date,
+  record: ScheduleRequestRecord,
+  start: Date,
+  end: Date | null,
+  memberType: 'Direct' | 'Group',
+  assignmentType: 'Activated' | 'Assigned',
+  now: Date,
 ): AssignmentScheduleRecord {
   return {
-    id: record.id, principalId: record.principalId, roleDefinitionId: record.roleDefinitionId, directoryScopeId: record.directoryScopeId, appScopeId: record.appScopeId,
-    createdUsing: record.id, createdDateTime: now.toISOString(), modifiedDateTime: now.toISOString(), status: 'Provisioned', memberType,
-    scheduleInfo: structuredClone(record.scheduleInfo!), startDateTime: start.toISOString(), endDateTime: end ? end.toISOString() : null,
-    assignmentType, activatedUsing: record.activatedUsing,
+    id: record.id,
+    principalId: record.principalId,
+    roleDefinitionId: record.roleDefinitionId,
+    directoryScopeId: record.directoryScopeId,
+    appScopeId: record.appScopeId,
+    createdUsing: record.id,
+    createdDateTime: now.toISOString(),
+    modifiedDateTime: now.toISOString(),
+    status: 'Provisioned',
+    memberType,
+    scheduleInfo: structuredClone(record.scheduleInfo!),
+    startDateTime: start.toISOString(),
+    endDateTime: end ? end.toISOString() : null,
+    assignmentType,
+    activatedUsing: record.activatedUsing,
   };
 }
 
 async function selfDeactivate(req: EmulatorRequest, deps: GraphDeps, body: ScheduleRequestBody, now: Date): Promise<ScheduleRequestRecord> {
   const principal = selfUser(req, body);
   const target = deps.store.data.roleAssignmentSchedules.find(
-    (s) => s.principalId === principal.oid && s.assignmentType === 'Activated' && sameId(s.roleDefinitionId, body.roleDefinitionId) && s.directoryScopeId === body.directoryScopeId && isActiveAt(s, now),
+    (s) =>
+      s.principalId === principal.oid &&
+      s.assignmentType === 'Activated' &&
+      sameId(s.roleDefinitionId, body.roleDefinitionId) &&
+      s.directoryScopeId === body.directoryScopeId &&
+      isActiveAt(s, now),
   );
   if (!target) throw badRequest('The Role assignment does not exist.', 'RoleAssignmentDoesNotExist');
   // PIM refuses to deactivate within the first five minutes of an activation.
-  if (now.getTime() - Date.parse(target.startDateTime) < FIVE_MINUTES_MS) throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
+  if (now.getTime() - Date.parse(target.startDateTime) < FIVE_MINUTES_MS)
+    throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
   return revoke(req, deps, body, principal.oid, target, now, { activity: 'deactivationCompleted' });
 }
 
@@ -180,13 +243,20 @@ async function adminAssign(req: EmulatorRequest, deps: GraphDeps, body: Schedule
   assertPrincipalExists(data, body.principalId);
   const schedule = normaliseSchedule(body.scheduleInfo, now);
   const exists = data.roleAssignmentSchedules.some(
-    (s) => sameId(s.principalId, body.principalId) && sameId(s.roleDefinitionId, body.roleDefinitionId) && s.directoryScopeId === body.directoryScopeId &&
+    (s) =>
+      sameId(s.principalId, body.principalId) &&
+      sameId(s.roleDefinitionId, body.roleDefinitionId) &&
+      s.directoryScopeId === body.directoryScopeId &&
       (s.endDateTime === null || Date.parse(s.endDateTime) > now.getTime()),
   );
   if (exists) throw new GraphError(400, 'RoleAssignmentExists', MESSAGES.exists);
   const expiration = rule(directoryRolePolicy(data, body.roleDefinitionId), 'Expiration_Admin_Assignment');
   const max = typeof expiration?.maximumDuration === 'string' ? parseIsoDuration(expiration.maximumDuration) : undefined;
-  if (expiration && (schedule.durationMs === null ? expiration.isExpirationRequired === true : max !== undefined && schedule.durationMs > max)) throw policyFailure(['ExpirationRule']);
+  if (
+    expiration &&
+    (schedule.durationMs === null ? expiration.isExpirationRequired === true : max !== undefined && schedule.durationMs > max)
+  )
+    throw policyFailure(['ExpirationRule']);
   const record = baseRecord(body, admin.oid, now);
   record.status = schedule.start.getTime() > now.getTime() ? 'Granted' : 'Provisioned';
   record.scheduleInfo = schedule.scheduleInfo;
@@ -195,7 +265,11 @@ async function adminAssign(req: EmulatorRequest, deps: GraphDeps, body: Schedule
   await deps.store.update((d) => {
     d.roleAssignmentScheduleRequests.push(record);
     d.roleAssignmentSchedules.push(activationSchedule(record, schedule.start, schedule.end, 'Direct', 'Assigned', now));
-    recordPimAudit(d, { ...auditOf(record, admin.oid, now, req), activity: 'assignmentCompleted', endDateTime: schedule.end ? schedule.end.toISOString() : null });
+    recordPimAudit(d, {
+      ...auditOf(record, admin.oid, now, req),
+      activity: 'assignmentCompleted',
+      endDateTime: schedule.end ? schedule.end.toISOString() : null,
+    });
   });
   return record;
 }
@@ -203,7 +277,11 @@ async function adminAssign(req: EmulatorRequest, deps: GraphDeps, body: Schedule
 async function adminRemove(req: EmulatorRequest, deps: GraphDeps, body: ScheduleRequestBody, now: Date): Promise<ScheduleRequestRecord> {
   const admin = requireAdminUser(req, deps, WRITE_ASSIGNMENT_REQUESTS);
   const target = deps.store.data.roleAssignmentSchedules.find(
-    (s) => sameId(s.principalId, body.principalId) && sameId(s.roleDefinitionId, body.roleDefinitionId) && s.directoryScopeId === body.directoryScopeId && isActiveAt(s, now),
+    (s) =>
+      sameId(s.principalId, body.principalId) &&
+      sameId(s.roleDefinitionId, body.roleDefinitionId) &&
+      s.directoryScopeId === body.directoryScopeId &&
+      isActiveAt(s, now),
   );
   if (!target) throw badRequest('The Role assignment does not exist.', 'RoleAssignmentDoesNotExist');
   return revoke(req, deps, body, admin.oid, target, now, { activity: 'assignmentRemoved', endDateTime: target.endDateTime });
@@ -211,7 +289,12 @@ async function adminRemove(req: EmulatorRequest, deps: GraphDeps, body: Schedule
 
 /** Ends `target` now through a Revoked request made by `actorId` (unless only validating), audited as `audit` says. */
 async function revoke(
-  req: EmulatorRequest, deps: GraphDeps, body: ScheduleRequestBody, actorId: string, target: AssignmentScheduleRecord, now: Date,
+  req: EmulatorRequest,
+  deps: GraphDeps,
+  body: ScheduleRequestBody,
+  actorId: string,
+  target: AssignmentScheduleRecord,
+  now: Date,
   audit: Pick<PimAuditEvent, 'activity' | 'endDateTime'>,
 ): Promise<ScheduleRequestRecord> {
   const record = baseRecord(body, actorId, now);
@@ -238,7 +321,13 @@ export function assertPrincipalExists(data: Readonly<TenantData>, principalId: s
 /** The audit fields every Entra role request shares (the activity is the caller's). */
 function auditOf(r: ScheduleRequestRecord, initiatorId: string, at: Date, req: EmulatorRequest) {
   return {
-    surface: 'entraRole' as const, initiatedBy: { kind: 'user' as const, id: initiatorId, ipAddress: req.remoteAddress }, requestId: r.id, principalId: r.principalId,
-    roleDefinitionId: r.roleDefinitionId, scopeId: r.directoryScopeId, at, justification: r.justification,
+    surface: 'entraRole' as const,
+    initiatedBy: { kind: 'user' as const, id: initiatorId, ipAddress: req.remoteAddress },
+    requestId: r.id,
+    principalId: r.principalId,
+    roleDefinitionId: r.roleDefinitionId,
+    scopeId: r.directoryScopeId,
+    at,
+    justification: r.justification,
   };
 }

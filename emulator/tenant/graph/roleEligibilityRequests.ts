@@ -38,21 +38,44 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
     const admin = requireAdminUser(req, deps, WRITE_ELIGIBILITY_REQUESTS);
     const data = deps.store.data;
     const now = deps.clock.now();
-    if (!data.roleDefinitions.some((r) => sameId(r.id, body.roleDefinitionId))) throw badRequest(`The role definition '${body.roleDefinitionId}' does not exist.`, 'RoleDefinitionDoesNotExist');
+    if (!data.roleDefinitions.some((r) => sameId(r.id, body.roleDefinitionId)))
+      throw badRequest(`The role definition '${body.roleDefinitionId}' does not exist.`, 'RoleDefinitionDoesNotExist');
     assertPrincipalExists(data, body.principalId);
     const id = newGuid();
     const record: ScheduleRequestRecord = {
-      id, status: 'Provisioned', createdDateTime: now.toISOString(), completedDateTime: iso(now), approvalId: null, customData: body.customData,
-      action: body.actionAsSent, principalId: body.principalId.toLowerCase(), roleDefinitionId: body.roleDefinitionId, directoryScopeId: body.directoryScopeId,
-      appScopeId: body.appScopeId, isValidationOnly: body.isValidationOnly, targetScheduleId: id, justification: body.justification,
-      createdBy: { kind: 'user', id: admin.oid }, scheduleInfo: null, ticketInfo: { ...body.ticketInfo }, activatedUsing: null,
+      id,
+      status: 'Provisioned',
+      createdDateTime: now.toISOString(),
+      completedDateTime: iso(now),
+      approvalId: null,
+      customData: body.customData,
+      action: body.actionAsSent,
+      principalId: body.principalId.toLowerCase(),
+      roleDefinitionId: body.roleDefinitionId,
+      directoryScopeId: body.directoryScopeId,
+      appScopeId: body.appScopeId,
+      isValidationOnly: body.isValidationOnly,
+      targetScheduleId: id,
+      justification: body.justification,
+      createdBy: { kind: 'user', id: admin.oid },
+      scheduleInfo: null,
+      ticketInfo: { ...body.ticketInfo },
+      activatedUsing: null,
     };
     const audit = {
-      surface: 'entraRole' as const, initiatedBy: { kind: 'user' as const, id: admin.oid, ipAddress: req.remoteAddress }, requestId: id, principalId: record.principalId,
-      roleDefinitionId: record.roleDefinitionId, scopeId: record.directoryScopeId, at: now, justification: record.justification,
+      surface: 'entraRole' as const,
+      initiatedBy: { kind: 'user' as const, id: admin.oid, ipAddress: req.remoteAddress },
+      requestId: id,
+      principalId: record.principalId,
+      roleDefinitionId: record.roleDefinitionId,
+      scopeId: record.directoryScopeId,
+      at: now,
+      justification: record.justification,
     };
     const matches = (s: { principalId: string; roleDefinitionId: string; directoryScopeId: string }) =>
-      sameId(s.principalId, body.principalId) && sameId(s.roleDefinitionId, body.roleDefinitionId) && s.directoryScopeId === body.directoryScopeId;
+      sameId(s.principalId, body.principalId) &&
+      sameId(s.roleDefinitionId, body.roleDefinitionId) &&
+      s.directoryScopeId === body.directoryScopeId;
 
     if (body.action === 'adminAssign') {
       const schedule = normaliseSchedule(body.scheduleInfo, now);
@@ -61,7 +84,11 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
       }
       const expiration = rule(directoryRolePolicy(data, body.roleDefinitionId), 'Expiration_Admin_Eligibility');
       const max = typeof expiration?.maximumDuration === 'string' ? parseIsoDuration(expiration.maximumDuration) : undefined;
-      if (expiration && (schedule.durationMs === null ? expiration.isExpirationRequired === true : max !== undefined && schedule.durationMs > max)) throw policyFailure(['ExpirationRule']);
+      if (
+        expiration &&
+        (schedule.durationMs === null ? expiration.isExpirationRequired === true : max !== undefined && schedule.durationMs > max)
+      )
+        throw policyFailure(['ExpirationRule']);
       record.scheduleInfo = schedule.scheduleInfo;
       record.status = schedule.start.getTime() > now.getTime() ? 'Granted' : 'Provisioned';
       record.completedDateTime = iso(schedule.start);
@@ -70,9 +97,19 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
           d.roleEligibilityScheduleRequests.push(record);
           recordPimAudit(d, { ...audit, activity: 'eligibilityAssigned', endDateTime: schedule.end ? schedule.end.toISOString() : null });
           d.roleEligibilitySchedules.push({
-            id, principalId: record.principalId, roleDefinitionId: record.roleDefinitionId, directoryScopeId: record.directoryScopeId, appScopeId: null,
-            createdUsing: id, createdDateTime: now.toISOString(), modifiedDateTime: null, status: 'Provisioned', memberType: 'Direct',
-            scheduleInfo: structuredClone(schedule.scheduleInfo), startDateTime: schedule.start.toISOString(), endDateTime: schedule.end ? schedule.end.toISOString() : null,
+            id,
+            principalId: record.principalId,
+            roleDefinitionId: record.roleDefinitionId,
+            directoryScopeId: record.directoryScopeId,
+            appScopeId: null,
+            createdUsing: id,
+            createdDateTime: now.toISOString(),
+            modifiedDateTime: null,
+            status: 'Provisioned',
+            memberType: 'Direct',
+            scheduleInfo: structuredClone(schedule.scheduleInfo),
+            startDateTime: schedule.start.toISOString(),
+            endDateTime: schedule.end ? schedule.end.toISOString() : null,
           });
         });
       }
@@ -91,7 +128,10 @@ export function registerRoleEligibilityRequestRoutes(router: Router, deps: Graph
         });
       }
     } else {
-      throw badRequest(`The action '${body.actionAsSent}' is not supported for eligibility requests by the local tenant yet.`, 'ActionNotSupported');
+      throw badRequest(
+        `The action '${body.actionAsSent}' is not supported for eligibility requests by the local tenant yet.`,
+        'ActionNotSupported',
+      );
     }
     return entityBody(req, deps, type, CONTEXT, record, undefined, [], 201);
   });

@@ -15,7 +15,12 @@ export function registerRoleScheduleRoutes(router: Router, deps: GraphDeps, type
   const active = <T extends ScheduleRecordBase>(records: readonly T[]) => records.filter((s) => isActiveAt(s, deps.clock.now()));
   // Schedules include future ones (e.g. a Granted activation); revoked/canceled ones are gone.
   const live = <T extends ScheduleRecordBase>(records: readonly T[]) =>
-    records.filter((s) => s.status !== 'Revoked' && s.status !== 'Canceled' && (s.endDateTime === null || Date.parse(s.endDateTime) > deps.clock.now().getTime()));
+    records.filter(
+      (s) =>
+        s.status !== 'Revoked' &&
+        s.status !== 'Canceled' &&
+        (s.endDateTime === null || Date.parse(s.endDateTime) > deps.clock.now().getTime()),
+    );
 
   const family = <T extends ScheduleRecordBase>(segment: string, type: EntityType<T>, records: () => readonly T[]) => {
     const contextPath = `roleManagement/directory/${segment}`;
@@ -27,7 +32,12 @@ export function registerRoleScheduleRoutes(router: Router, deps: GraphDeps, type
       const user = currentUserFilter(req, ['principal']);
       requirePermission(req, READ_DIRECTORY_ROLES);
       // Graph's filterByCurrentUser returns the user's direct holdings only (not those through groups).
-      return listResponse(req, deps, { type, contextPath, functionCollection: true }, records().filter((s) => s.principalId === user));
+      return listResponse(
+        req,
+        deps,
+        { type, contextPath, functionCollection: true },
+        records().filter((s) => s.principalId === user),
+      );
     });
   };
 

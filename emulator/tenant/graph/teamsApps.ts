@@ -35,11 +35,26 @@ interface CatalogApp {
 }
 
 /** Another organization app in the catalog: what the bot's "Self" permission must not be able to install. */
-export const OTHER_CATALOG_APP = { id: 'a9900000-0000-4000-8000-0000000000b0', azureADAppId: 'b0b0a990-0000-4000-8000-0000000000b0' } as const;
+export const OTHER_CATALOG_APP = {
+  id: 'a9900000-0000-4000-8000-0000000000b0',
+  azureADAppId: 'b0b0a990-0000-4000-8000-0000000000b0',
+} as const;
 
 const CATALOG: readonly CatalogApp[] = [
-  { id: LOCAL_TEAMS_APP.catalogId, externalId: LOCAL_TEAMS_APP.externalId, displayName: LOCAL_TEAMS_APP.displayName, version: '1.0.0', azureADAppId: LOCAL_BOT_APP.clientId },
-  { id: OTHER_CATALOG_APP.id, externalId: OTHER_CATALOG_APP.azureADAppId, displayName: 'Contoso Expenses', version: '2.1.0', azureADAppId: OTHER_CATALOG_APP.azureADAppId },
+  {
+    id: LOCAL_TEAMS_APP.catalogId,
+    externalId: LOCAL_TEAMS_APP.externalId,
+    displayName: LOCAL_TEAMS_APP.displayName,
+    version: '1.0.0',
+    azureADAppId: LOCAL_BOT_APP.clientId,
+  },
+  {
+    id: OTHER_CATALOG_APP.id,
+    externalId: OTHER_CATALOG_APP.azureADAppId,
+    displayName: 'Contoso Expenses',
+    version: '2.1.0',
+    azureADAppId: OTHER_CATALOG_APP.azureADAppId,
+  },
 ];
 
 // Least privileged first; the "Self" ones only cover the calling app's own Teams app.
@@ -63,7 +78,8 @@ export function registerTeamsAppRoutes(router: Router, deps: GraphDeps): void {
     const id = installationId(user.id, app.id);
     await deps.store.update((d) => {
       const installed = (d.teamsAppInstallations ??= []);
-      if (installed.some((x) => x.id === id)) throw new GraphError(409, 'Conflict', `The app '${app.id}' is already installed for the user '${user.id}'.`);
+      if (installed.some((x) => x.id === id))
+        throw new GraphError(409, 'Conflict', `The app '${app.id}' is already installed for the user '${user.id}'.`);
       installed.push({ id, userId: user.id, teamsAppId: app.id, installedDateTime: deps.clock.now().toISOString() });
     });
     return { status: 201 };
@@ -76,8 +92,22 @@ export function registerTeamsAppRoutes(router: Router, deps: GraphDeps): void {
     // The filter may reach into the navigation properties (teamsApp/id), so it runs on the expanded form.
     const rows = (deps.store.data.teamsAppInstallations ?? [])
       .filter((x) => x.userId === user.id)
-      .filter((x) => !q.filter || evaluateFilter(q.filter, { ...types.toJson(x), teamsApp: teamsAppJson(appOf(x)), teamsAppDefinition: definitionJson(appOf(x)) }, types.filterable, types.name));
-    return listResponse(req, deps, { type: types, contextPath: `users('${user.id}')/teamwork/installedApps`, query: { ...q, filter: undefined } }, rows);
+      .filter(
+        (x) =>
+          !q.filter ||
+          evaluateFilter(
+            q.filter,
+            { ...types.toJson(x), teamsApp: teamsAppJson(appOf(x)), teamsAppDefinition: definitionJson(appOf(x)) },
+            types.filterable,
+            types.name,
+          ),
+      );
+    return listResponse(
+      req,
+      deps,
+      { type: types, contextPath: `users('${user.id}')/teamwork/installedApps`, query: { ...q, filter: undefined } },
+      rows,
+    );
   });
 }
 
@@ -85,8 +115,13 @@ export function registerTeamsAppRoutes(router: Router, deps: GraphDeps): void {
 function targetUser(req: EmulatorRequest, data: Readonly<TenantData>, p: Principal): UserRecord {
   const key = req.params.id!.toLowerCase();
   const user = data.users.find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key);
-  if (!user) throw notFound(`Resource '${req.params.id}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
-  if (p.kind === 'user' && p.oid !== user.id) throw forbidden('A delegated caller can only manage the apps installed for the signed-in user.');
+  if (!user)
+    throw notFound(
+      `Resource '${req.params.id}' does not exist or one of its queried reference-property objects are not present.`,
+      'Request_ResourceNotFound',
+    );
+  if (p.kind === 'user' && p.oid !== user.id)
+    throw forbidden('A delegated caller can only manage the apps installed for the signed-in user.');
   return user;
 }
 
@@ -121,15 +156,26 @@ function teamsAppJson(a: CatalogApp): Json {
 function definitionJson(a: CatalogApp): Json {
   return {
     id: Buffer.from(`${a.id}##${a.version}`, 'utf8').toString('base64'),
-    teamsAppId: a.id, azureADAppId: a.azureADAppId, displayName: a.displayName, version: a.version, publishingState: 'published',
+    teamsAppId: a.id,
+    azureADAppId: a.azureADAppId,
+    displayName: a.displayName,
+    version: a.version,
+    publishingState: 'published',
   };
 }
 
 function installationType(): EntityType<TeamsAppInstallationRecord> {
-  const nested = (name: string, json: Json, item: ExpandItem): Json => shapeEntity({ name, filterable: {}, toJson: () => json }, null, item.select, item.expand);
+  const nested = (name: string, json: Json, item: ExpandItem): Json =>
+    shapeEntity({ name, filterable: {}, toJson: () => json }, null, item.select, item.expand);
   return {
     name: 'userScopeTeamsAppInstallation',
-    filterable: { id: 'string', 'teamsApp/id': 'string', 'teamsApp/externalId': 'string', 'teamsApp/displayName': 'string', 'teamsAppDefinition/teamsAppId': 'string' },
+    filterable: {
+      id: 'string',
+      'teamsApp/id': 'string',
+      'teamsApp/externalId': 'string',
+      'teamsApp/displayName': 'string',
+      'teamsAppDefinition/teamsAppId': 'string',
+    },
     toJson: (x) => ({ id: x.id }),
     navigation: {
       teamsApp: (x, item) => nested('teamsApp', teamsAppJson(appOf(x)), item),

@@ -15,8 +15,21 @@ export interface ResourceApi {
 }
 
 export const RESOURCES: readonly ResourceApi[] = [
-  { name: 'graph', audience: 'https://graph.microsoft.com', aliases: ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com/'] },
-  { name: 'arm', audience: 'https://management.azure.com', aliases: ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'https://management.azure.com/', 'https://management.core.windows.net', 'https://management.core.windows.net/'] },
+  {
+    name: 'graph',
+    audience: 'https://graph.microsoft.com',
+    aliases: ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com/'],
+  },
+  {
+    name: 'arm',
+    audience: 'https://management.azure.com',
+    aliases: [
+      '797f4846-ba00-4fd7-ba43-dac1f8f63013',
+      'https://management.azure.com/',
+      'https://management.core.windows.net',
+      'https://management.core.windows.net/',
+    ],
+  },
   // The Bot Connector: app-only tokens the bot presents when it replies to the channel.
   { name: 'botframework', audience: 'https://api.botframework.com', aliases: ['https://api.botframework.com/'] },
 ];

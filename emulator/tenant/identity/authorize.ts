@@ -88,10 +88,13 @@ interface AuthorizeRequest {
 }
 
 function parse(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps): AuthorizeRequest | EmulatorResponse {
-  if ((req.params.tenant ?? '').toLowerCase() !== deps.tenantId.toLowerCase()) return problem(400, `Tenant '${req.params.tenant ?? ''}' not found.`);
+  if ((req.params.tenant ?? '').toLowerCase() !== deps.tenantId.toLowerCase())
+    return problem(400, `Tenant '${req.params.tenant ?? ''}' not found.`);
   const app = deps.apps.find((a) => a.clientId.toLowerCase() === (params.get('client_id') ?? '').toLowerCase());
-  if (!app) return problem(400, `AADSTS700016: Application with identifier '${params.get('client_id') ?? ''}' was not found in the directory.`);
-  if (params.get('response_type') !== 'code') return problem(400, "AADSTS900144: The request body must contain the following parameter: 'response_type' (code).");
+  if (!app)
+    return problem(400, `AADSTS700016: Application with identifier '${params.get('client_id') ?? ''}' was not found in the directory.`);
+  if (params.get('response_type') !== 'code')
+    return problem(400, "AADSTS900144: The request body must contain the following parameter: 'response_type' (code).");
   let redirectUri: URL;
   try {
     redirectUri = new URL(params.get('redirect_uri') ?? '');
@@ -100,7 +103,10 @@ function parse(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps
   }
   // The local tenant only sends people back to this machine.
   if (!['localhost', '127.0.0.1', '[::1]'].includes(redirectUri.hostname) || !['http:', 'https:'].includes(redirectUri.protocol)) {
-    return problem(400, `AADSTS50011: The redirect URI '${redirectUri.href}' does not match the redirect URIs configured for the application.`);
+    return problem(
+      400,
+      `AADSTS50011: The redirect URI '${redirectUri.href}' does not match the redirect URIs configured for the application.`,
+    );
   }
   const state = params.get('state') ?? '';
   if (state === '' || state.length > 512) return problem(400, 'The request has no state.');
@@ -112,7 +118,16 @@ function parse(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps
   const user = deps.store.data.users.find((u) => u.id.toLowerCase() === hint || u.userPrincipalName.toLowerCase() === hint);
   if (!user) return problem(400, `AADSTS50034: The user account ${hint || '(none)'} does not exist in the ${deps.tenantId} directory.`);
   const scopes = (params.get('scope') ?? '').split(' ').filter(Boolean);
-  return { user, clientId: app.clientId, redirectUri, state, scopes, acrs: requestedAcrs(params.get('claims')), mfa: requestsMfa(params.get('claims')), ...(challenge ? { codeChallenge: challenge } : {}) };
+  return {
+    user,
+    clientId: app.clientId,
+    redirectUri,
+    state,
+    scopes,
+    acrs: requestedAcrs(params.get('claims')),
+    mfa: requestsMfa(params.get('claims')),
+    ...(challenge ? { codeChallenge: challenge } : {}),
+  };
 }
 
 function page(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps): EmulatorResponse {
@@ -139,7 +154,11 @@ function page(req: EmulatorRequest, params: URLSearchParams, deps: IdentityDeps)
 }
 
 function confirm(req: EmulatorRequest, deps: IdentityDeps): EmulatorResponse {
-  if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+  if (
+    !String(req.headers['content-type'] ?? '')
+      .toLowerCase()
+      .startsWith('application/x-www-form-urlencoded')
+  ) {
     return problem(400, 'The form must be posted as application/x-www-form-urlencoded.');
   }
   const form = new URLSearchParams(req.body.toString('utf8'));
@@ -171,7 +190,9 @@ function requestedAcrs(claims: string | null): string[] {
   if (!claims) return [];
   try {
     const acrs = (JSON.parse(claims) as { access_token?: { acrs?: { value?: unknown; values?: unknown } } } | null)?.access_token?.acrs;
-    return [acrs?.value, ...(Array.isArray(acrs?.values) ? acrs.values : [])].filter((v): v is string => typeof v === 'string' && /^c\d{1,2}$/.test(v));
+    return [acrs?.value, ...(Array.isArray(acrs?.values) ? acrs.values : [])].filter(
+      (v): v is string => typeof v === 'string' && /^c\d{1,2}$/.test(v),
+    );
   } catch {
     return [];
   }

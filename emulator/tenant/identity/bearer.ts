@@ -15,7 +15,12 @@ const MESSAGES = {
   subject: 'Access token validation failure. The token has neither a user nor an application subject.',
 } as const;
 
-export function authenticateBearer(req: EmulatorRequest, tokens: TokenService, audiences: readonly string[], authorizationUri: string): Principal {
+export function authenticateBearer(
+  req: EmulatorRequest,
+  tokens: TokenService,
+  audiences: readonly string[],
+  authorizationUri: string,
+): Principal {
   const header = String(req.headers.authorization ?? '');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const fail = (reason: keyof typeof MESSAGES) =>

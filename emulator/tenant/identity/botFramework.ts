@@ -32,7 +32,11 @@ export interface BotFrameworkIssuer {
  */
 export const CHANNEL_ENDORSEMENTS: readonly string[] = ['msteams', 'skype', 'webchat', 'directline', 'directlinespeech', 'emulator'];
 
-export function createBotFrameworkIssuer(router: Router, baseUrl: () => string, endorsements: readonly string[] = CHANNEL_ENDORSEMENTS): BotFrameworkIssuer {
+export function createBotFrameworkIssuer(
+  router: Router,
+  baseUrl: () => string,
+  endorsements: readonly string[] = CHANNEL_ENDORSEMENTS,
+): BotFrameworkIssuer {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key: SigningKey = { kid: randomBytes(16).toString('base64url'), privateKey, publicKey };
   router.add('GET', new RegExp(`^${METADATA_PATH.replace(/\./g, '\\.')}$`), () => ({
@@ -56,7 +60,13 @@ export function createBotFrameworkIssuer(router: Router, baseUrl: () => string, 
     channelToken(o) {
       const now = Math.floor(Date.now() / 1000);
       return signJwt(
-        { serviceurl: o.serviceUrl, nbf: now - 5, exp: now + (o.lifetimeSeconds ?? 3600), iss: o.issuer ?? BOT_FRAMEWORK_ISSUER, aud: o.appId },
+        {
+          serviceurl: o.serviceUrl,
+          nbf: now - 5,
+          exp: now + (o.lifetimeSeconds ?? 3600),
+          iss: o.issuer ?? BOT_FRAMEWORK_ISSUER,
+          aud: o.appId,
+        },
         key,
       );
     },

@@ -1,7 +1,16 @@
 // Certificate credentials of app registrations, as Entra checks them: the client sends a JWT
 // (client_assertion) signed with the certificate's private key, naming the certificate by its
 // thumbprint (x5t = SHA-1, x5t#S256 = SHA-256), with aud = the token endpoint and iss = sub = client id.
-import { createHash, createPublicKey, createVerify, generateKeyPairSync, randomBytes, X509Certificate, constants, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  X509Certificate,
+  constants,
+  type KeyObject,
+} from 'node:crypto';
 import forge from 'node-forge';
 
 export interface AppCertificate {
@@ -66,19 +75,28 @@ export function verifyClientAssertion(
   const x5tS256 = typeof header['x5t#S256'] === 'string' ? Buffer.from(header['x5t#S256'], 'base64url').toString('hex') : undefined;
   const cert = certificates.find((c) => c.thumbprint === x5t || c.thumbprintSha256 === x5tS256);
   if (!cert) {
-    return bad(700027, `Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '${(x5t ?? x5tS256 ?? '').toUpperCase()}']`);
+    return bad(
+      700027,
+      `Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '${(x5t ?? x5tS256 ?? '').toUpperCase()}']`,
+    );
   }
   const input = `${parts[0]}.${parts[1]}`;
   const signature = Buffer.from(parts[2]!, 'base64url');
   let valid = false;
   if (header.alg === 'RS256') valid = createVerify('RSA-SHA256').update(input).verify(cert.publicKey, signature);
   else if (header.alg === 'PS256') {
-    valid = createVerify('RSA-SHA256').update(input).verify({ key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+    valid = createVerify('RSA-SHA256')
+      .update(input)
+      .verify({ key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
   }
   if (!valid) return bad(700027, 'Client assertion failed signature validation.');
-  if (claims.iss !== clientId || claims.sub !== clientId) return bad(700021, 'Client assertion application identifier doesn\'t match \'client_id\' parameter.');
-  if (typeof claims.aud !== 'string' || !tokenEndpoints.includes(claims.aud)) return bad(700212, `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`);
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return bad(700024, 'Client assertion is not within its valid time range.');
-  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + 300) return bad(700024, 'Client assertion is not within its valid time range.');
+  if (claims.iss !== clientId || claims.sub !== clientId)
+    return bad(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+  if (typeof claims.aud !== 'string' || !tokenEndpoints.includes(claims.aud))
+    return bad(700212, `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`);
+  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)
+    return bad(700024, 'Client assertion is not within its valid time range.');
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + 300)
+    return bad(700024, 'Client assertion is not within its valid time range.');
   return { ok: true };
 }

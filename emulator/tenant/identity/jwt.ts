@@ -36,7 +36,11 @@ export interface VerifyOptions {
   clockSkewSeconds?: number;
 }
 
-export function verifyJwt(token: string, key: SigningKey, opts: VerifyOptions): { ok: true; claims: Claims } | { ok: false; reason: VerifyFailure } {
+export function verifyJwt(
+  token: string,
+  key: SigningKey,
+  opts: VerifyOptions,
+): { ok: true; claims: Claims } | { ok: false; reason: VerifyFailure } {
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) return { ok: false, reason: 'malformed' };
   const [h, p, s] = parts as [string, string, string];

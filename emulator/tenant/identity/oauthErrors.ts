@@ -15,7 +15,10 @@ export interface OAuthErrorInit {
 export function oauthError(init: OAuthErrorInit): EmulatorResponse {
   const traceId = randomUUID();
   const correlationId = init.correlationId ?? randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status: init.status,
     headers: { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },

@@ -61,10 +61,14 @@ export function stepUpSettings(store: Pick<TenantStore, 'data'> | object): StepU
 export function checkDemand(value: unknown): ApproverStepUpDemand {
   const d = value as Partial<Record<keyof ApproverStepUpDemand, unknown>> | null;
   if (typeof d !== 'object' || d === null) throw new TypeError('a demand must be an object');
-  if (d.surface !== 'entraRole' && d.surface !== 'group' && d.surface !== 'azureResource') throw new TypeError('surface must be entraRole, group or azureResource');
-  if (d.roleIds !== undefined && (!Array.isArray(d.roleIds) || !d.roleIds.every((r) => typeof r === 'string'))) throw new TypeError('roleIds must be a list of strings');
-  if (d.mfaWithinSeconds !== undefined && (typeof d.mfaWithinSeconds !== 'number' || !(d.mfaWithinSeconds > 0))) throw new TypeError('mfaWithinSeconds must be a positive number');
-  if (d.acrs !== undefined && (typeof d.acrs !== 'string' || !/^c\d{1,2}$/.test(d.acrs))) throw new TypeError('acrs must be an authentication context id like c1');
+  if (d.surface !== 'entraRole' && d.surface !== 'group' && d.surface !== 'azureResource')
+    throw new TypeError('surface must be entraRole, group or azureResource');
+  if (d.roleIds !== undefined && (!Array.isArray(d.roleIds) || !d.roleIds.every((r) => typeof r === 'string')))
+    throw new TypeError('roleIds must be a list of strings');
+  if (d.mfaWithinSeconds !== undefined && (typeof d.mfaWithinSeconds !== 'number' || !(d.mfaWithinSeconds > 0)))
+    throw new TypeError('mfaWithinSeconds must be a positive number');
+  if (d.acrs !== undefined && (typeof d.acrs !== 'string' || !/^c\d{1,2}$/.test(d.acrs)))
+    throw new TypeError('acrs must be an authentication context id like c1');
   return d as ApproverStepUpDemand;
 }
 
@@ -73,11 +77,14 @@ export function checkSignIn(value: unknown): Partial<SignInSettings> {
   const s = value as Partial<Record<keyof SignInSettings, unknown>> | null;
   if (typeof s !== 'object' || s === null) throw new TypeError('signIn must be an object');
   const amrList = (v: unknown, name: string) => {
-    if (v !== undefined && (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))) throw new TypeError(`${name} must be a list of strings`);
+    if (v !== undefined && (!Array.isArray(v) || !v.every((x) => typeof x === 'string')))
+      throw new TypeError(`${name} must be a list of strings`);
   };
   amrList(s.sessionAmr, 'sessionAmr');
   amrList(s.signInAmr, 'signInAmr');
-  if (s.sessionAgeSeconds !== undefined && (typeof s.sessionAgeSeconds !== 'number' || !(s.sessionAgeSeconds >= 0))) throw new TypeError('sessionAgeSeconds must be a number of seconds, 0 or more');
-  if (s.sessionSignedInAt !== undefined && (typeof s.sessionSignedInAt !== 'number' || !(s.sessionSignedInAt > 0))) throw new TypeError('sessionSignedInAt must be epoch seconds');
+  if (s.sessionAgeSeconds !== undefined && (typeof s.sessionAgeSeconds !== 'number' || !(s.sessionAgeSeconds >= 0)))
+    throw new TypeError('sessionAgeSeconds must be a number of seconds, 0 or more');
+  if (s.sessionSignedInAt !== undefined && (typeof s.sessionSignedInAt !== 'number' || !(s.sessionSignedInAt > 0)))
+    throw new TypeError('sessionSignedInAt must be epoch seconds');
   return s as Partial<SignInSettings>;
 }

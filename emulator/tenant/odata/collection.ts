@@ -65,7 +65,11 @@ export interface ListSpec<T> {
   readonly query?: QueryOptions;
 }
 
-export function parseListQuery<T>(req: EmulatorRequest, type: EntityType<T>, allowed: readonly OptionName[] = COLLECTION_OPTIONS): QueryOptions {
+export function parseListQuery<T>(
+  req: EmulatorRequest,
+  type: EntityType<T>,
+  allowed: readonly OptionName[] = COLLECTION_OPTIONS,
+): QueryOptions {
   const q = parseQuery(req.rawQuery, allowed);
   if (q.filter) validateFilter(q.filter, type.filterable, type.name);
   for (const o of q.orderBy) resolveProperty(type.filterable, type.name, o.path);
@@ -100,19 +104,35 @@ export function listResponse<T>(req: EmulatorRequest, ctx: ResponseContext, spec
   return { status: 200, json: body };
 }
 
-export function entityResponse<T>(req: EmulatorRequest, ctx: ResponseContext, type: EntityType<T>, contextPath: string, record: T, status = 200): EmulatorResponse {
+export function entityResponse<T>(
+  req: EmulatorRequest,
+  ctx: ResponseContext,
+  type: EntityType<T>,
+  contextPath: string,
+  record: T,
+  status = 200,
+): EmulatorResponse {
   const q = parseQuery(req.rawQuery, ENTITY_OPTIONS);
   return entityBody(req, ctx, type, contextPath, record, q.select, q.expand, status);
 }
 
 export function entityBody<T>(
-  req: EmulatorRequest, ctx: ResponseContext, type: EntityType<T>, contextPath: string, record: T,
-  select: readonly string[] | undefined = undefined, expand: readonly ExpandItem[] = [], status = 200,
+  req: EmulatorRequest,
+  ctx: ResponseContext,
+  type: EntityType<T>,
+  contextPath: string,
+  record: T,
+  select: readonly string[] | undefined = undefined,
+  expand: readonly ExpandItem[] = [],
+  status = 200,
 ): EmulatorResponse {
   const shaped = shapeEntity(type, record, select, expand);
   return {
     status,
-    json: { '@odata.context': `${ctx.baseUrl}/${apiVersion(req)}/$metadata#${contextPath}${selectionSuffix(select, expand)}/$entity`, ...shaped },
+    json: {
+      '@odata.context': `${ctx.baseUrl}/${apiVersion(req)}/$metadata#${contextPath}${selectionSuffix(select, expand)}/$entity`,
+      ...shaped,
+    },
   };
 }
 
@@ -128,14 +148,20 @@ export function selectionSuffix(select: readonly string[] | undefined, expand: r
 
 function sortRows<T>(rows: { record: T; json: Json }[], q: QueryOptions, type: EntityType<T>) {
   const keys = q.orderBy.map((o) => ({ path: resolveProperty(type.filterable, type.name, o.path).split('/'), desc: o.descending }));
-  const get = (j: Json, path: string[]) => path.reduce<unknown>((cur, seg) => (cur && typeof cur === 'object' ? (cur as Json)[seg] : undefined), j);
+  const get = (j: Json, path: string[]) =>
+    path.reduce<unknown>((cur, seg) => (cur && typeof cur === 'object' ? (cur as Json)[seg] : undefined), j);
   return [...rows].sort((a, b) => {
     for (const k of keys) {
       const x = get(a.json, k.path);
       const y = get(b.json, k.path);
       if (x === y) continue;
       // Graph sorts nulls first in ascending order.
-      const c = x === null || x === undefined ? -1 : y === null || y === undefined ? 1 : String(x).localeCompare(String(y), 'en', { sensitivity: 'base', numeric: true });
+      const c =
+        x === null || x === undefined
+          ? -1
+          : y === null || y === undefined
+            ? 1
+            : String(x).localeCompare(String(y), 'en', { sensitivity: 'base', numeric: true });
       if (c !== 0) return k.desc ? -c : c;
     }
     return 0;

@@ -8,8 +8,13 @@ export type PropType = 'string' | 'boolean' | 'number' | 'datetime' | 'enum';
 export type PropertySchema = Readonly<Record<string, PropType>>;
 
 const EDM: Record<PropType | LiteralKind, string> = {
-  string: 'Edm.String', boolean: 'Edm.Boolean', number: 'Edm.Int32', datetime: 'Edm.DateTimeOffset', enum: 'Edm.String',
-  null: 'null', guid: 'Edm.Guid',
+  string: 'Edm.String',
+  boolean: 'Edm.Boolean',
+  number: 'Edm.Int32',
+  datetime: 'Edm.DateTimeOffset',
+  enum: 'Edm.String',
+  null: 'null',
+  guid: 'Edm.Guid',
 };
 
 /** Resolves a path to its canonical spelling (Graph accepts any casing) or throws Graph's unknown-property error. */
@@ -48,7 +53,8 @@ export function validateFilter(expr: FilterExpr, schema: PropertySchema, typeNam
       return;
     case 'call': {
       const [a, b] = expr.args;
-      if (a?.kind !== 'property' || b?.kind !== 'literal' || b.type !== 'string') throw badRequest(`startswith expects a property and a string literal.`);
+      if (a?.kind !== 'property' || b?.kind !== 'literal' || b.type !== 'string')
+        throw badRequest(`startswith expects a property and a string literal.`);
       const t = operandType(a, schema, typeName);
       if (t !== 'string' && t !== 'enum') throw badRequest('startswith applies to string properties only.');
       return;
@@ -60,10 +66,13 @@ function checkPair(left: Operand, right: Operand, op: string, schema: PropertySc
   // Only property-vs-literal comparisons: this is what the API supports, and it makes tautologies such as
   // "1 eq 1" (an injection classic) a 400 rather than a full list.
   const [prop, lit] = left.kind === 'property' ? [left, right] : [right, left];
-  if (prop.kind !== 'property' || lit.kind !== 'literal') throw badRequest('Only comparisons between a property and a literal value are supported.');
+  if (prop.kind !== 'property' || lit.kind !== 'literal')
+    throw badRequest('Only comparisons between a property and a literal value are supported.');
   const pType = operandType(prop, schema, typeName);
   if (!compatible(pType, lit.type)) {
-    throw badRequest(`A binary operator with incompatible types was detected. Found operand types '${EDM[pType]}' and '${EDM[lit.type]}' for operator kind '${op}'.`);
+    throw badRequest(
+      `A binary operator with incompatible types was detected. Found operand types '${EDM[pType]}' and '${EDM[lit.type]}' for operator kind '${op}'.`,
+    );
   }
   if (op !== 'eq' && op !== 'ne' && op !== 'in' && (pType === 'boolean' || lit.type === 'null')) {
     throw badRequest(`The operator '${op}' is not supported for ${EDM[pType]} values.`);

@@ -25,7 +25,7 @@ const FUNCTIONS = new Set<string>(['startswith']);
 const MAX_DEPTH = 32;
 
 export function parseFilter(text: string): FilterExpr {
-  if (text.trim() === '') throw badRequest("The $filter query option must not be empty.");
+  if (text.trim() === '') throw badRequest('The $filter query option must not be empty.');
   const p = new Parser(tokenize(text), text);
   const expr = p.parseOr(0);
   p.expectEnd();
@@ -129,7 +129,9 @@ class Parser {
     const name = this.next() as Extract<Token, { kind: 'ident' }>;
     const fn = name.value.toLowerCase();
     if (!FUNCTIONS.has(fn)) {
-      throw badRequest(`An unknown function with name '${name.value}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
+      throw badRequest(
+        `An unknown function with name '${name.value}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`,
+      );
     }
     this.next();
     const args: Operand[] = [];
@@ -161,7 +163,8 @@ class Parser {
         const word = t.value.toLowerCase();
         if (word === 'true' || word === 'false') return { kind: 'literal', value: word === 'true', type: 'boolean' };
         if (word === 'null') return { kind: 'literal', value: null, type: 'null' };
-        if (['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'and', 'or', 'not', 'in'].includes(word)) this.fail(t, `operand expected but found '${t.value}'`);
+        if (['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'and', 'or', 'not', 'in'].includes(word))
+          this.fail(t, `operand expected but found '${t.value}'`);
         const path = [t.value];
         while (this.peek().kind === '/') {
           this.next();
@@ -170,7 +173,9 @@ class Parser {
           path.push(seg.value);
         }
         if (this.peek().kind === '(') {
-          throw badRequest(`An unknown function with name '${path.join('/')}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
+          throw badRequest(
+            `An unknown function with name '${path.join('/')}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`,
+          );
         }
         return { kind: 'property', path };
       }

@@ -30,7 +30,18 @@ export type OptionName = '$filter' | '$select' | '$expand' | '$top' | '$skiptoke
 export const COLLECTION_OPTIONS: readonly OptionName[] = ['$filter', '$select', '$expand', '$top', '$skiptoken', '$count', '$orderby'];
 export const ENTITY_OPTIONS: readonly OptionName[] = ['$select', '$expand'];
 
-const KNOWN_BUT_UNSUPPORTED = new Set(['$search', '$skip', '$format', '$apply', '$compute', '$levels', '$index', '$deltatoken', '$schemaversion', '$id']);
+const KNOWN_BUT_UNSUPPORTED = new Set([
+  '$search',
+  '$skip',
+  '$format',
+  '$apply',
+  '$compute',
+  '$levels',
+  '$index',
+  '$deltatoken',
+  '$schemaversion',
+  '$id',
+]);
 export const MAX_TOP = 999;
 
 export function parseQuery(rawQuery: string, allowed: readonly OptionName[]): QueryOptions {
@@ -48,7 +59,9 @@ export function parseQuery(rawQuery: string, allowed: readonly OptionName[]): Qu
       if ((COLLECTION_OPTIONS as readonly string[]).includes(name) || KNOWN_BUT_UNSUPPORTED.has(name)) {
         throw badRequest(`Query option '${name}' is not supported for this request.`);
       }
-      throw badRequest(`Unrecognized query option '${decode(rawName)}'. Query options of Microsoft Graph start with '$' and must be one of ${allowed.join(', ')}.`);
+      throw badRequest(
+        `Unrecognized query option '${decode(rawName)}'. Query options of Microsoft Graph start with '$' and must be one of ${allowed.join(', ')}.`,
+      );
     }
     seen.set(name, value);
     if (name !== '$skiptoken') carried.push(part);
@@ -58,12 +71,15 @@ export function parseQuery(rawQuery: string, allowed: readonly OptionName[]): Qu
   const topText = seen.get('$top');
   let top: number | undefined;
   if (topText !== undefined) {
-    if (!/^\d+$/.test(topText.trim())) throw badRequest(`Invalid value '${topText}' for query option '$top'. A non-negative integer is expected.`);
+    if (!/^\d+$/.test(topText.trim()))
+      throw badRequest(`Invalid value '${topText}' for query option '$top'. A non-negative integer is expected.`);
     top = Number(topText.trim());
-    if (top < 1 || top > MAX_TOP) throw badRequest(`Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`);
+    if (top < 1 || top > MAX_TOP)
+      throw badRequest(`Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`);
   }
   const countText = seen.get('$count');
-  if (countText !== undefined && !/^(true|false)$/i.test(countText.trim())) throw badRequest(`Invalid value '${countText}' for query option '$count'. Expected 'true' or 'false'.`);
+  if (countText !== undefined && !/^(true|false)$/i.test(countText.trim()))
+    throw badRequest(`Invalid value '${countText}' for query option '$count'. Expected 'true' or 'false'.`);
   const skipToken = seen.get('$skiptoken');
   if (skipToken !== undefined && skipToken === '') throw badRequest('The $skiptoken query option must not be empty.');
 

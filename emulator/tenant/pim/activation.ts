@@ -44,23 +44,38 @@ export function evaluateSelfActivation(data: Readonly<TenantData>, input: Activa
 
   // An assignment in force, or already scheduled to start, makes a second one pointless.
   const existing = data.roleAssignmentSchedules.some(
-    (s) => ids.has(s.principalId) && sameId(s.roleDefinitionId, roleDefinitionId) && s.directoryScopeId === directoryScopeId &&
-      s.status !== 'Revoked' && s.status !== 'Canceled' && (s.endDateTime === null || Date.parse(s.endDateTime) > now.getTime()),
+    (s) =>
+      ids.has(s.principalId) &&
+      sameId(s.roleDefinitionId, roleDefinitionId) &&
+      s.directoryScopeId === directoryScopeId &&
+      s.status !== 'Revoked' &&
+      s.status !== 'Canceled' &&
+      (s.endDateTime === null || Date.parse(s.endDateTime) > now.getTime()),
   );
   if (existing) throw new GraphError(400, 'RoleAssignmentExists', MESSAGES.exists);
 
   const pending = data.roleAssignmentScheduleRequests.some(
-    (r) => effectiveStatus(r, now) === 'PendingApproval' && r.principalId === principal.oid && sameId(r.roleDefinitionId, roleDefinitionId) && r.directoryScopeId === directoryScopeId,
+    (r) =>
+      effectiveStatus(r, now) === 'PendingApproval' &&
+      r.principalId === principal.oid &&
+      sameId(r.roleDefinitionId, roleDefinitionId) &&
+      r.directoryScopeId === directoryScopeId,
   );
   if (pending) throw new GraphError(400, 'PendingRoleAssignmentRequest', MESSAGES.pending);
 
-  if (schedule.durationMs !== null && schedule.durationMs < FIVE_MINUTES_MS) throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
+  if (schedule.durationMs !== null && schedule.durationMs < FIVE_MINUTES_MS)
+    throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
 
   const eligibility = findEligibility(data, principal.oid, roleDefinitionId, directoryScopeId, now);
   const policy = directoryRolePolicy(data, roleDefinitionId);
 
   const authContext = rule(policy, 'AuthenticationContext_EndUser_Assignment');
-  if (eligibility && authContext?.isEnabled === true && typeof authContext.claimValue === 'string' && !principal.acrs.includes(authContext.claimValue)) {
+  if (
+    eligibility &&
+    authContext?.isEnabled === true &&
+    typeof authContext.claimValue === 'string' &&
+    !principal.acrs.includes(authContext.claimValue)
+  ) {
     throw acrsFailure(authContext.claimValue);
   }
 
@@ -69,18 +84,23 @@ export function evaluateSelfActivation(data: Readonly<TenantData>, input: Activa
   const expiration = rule(policy, 'Expiration_EndUser_Assignment');
   if (expiration) {
     const max = typeof expiration.maximumDuration === 'string' ? parseIsoDuration(expiration.maximumDuration) : undefined;
-    if (schedule.durationMs === null ? expiration.isExpirationRequired === true : max !== undefined && schedule.durationMs > max) failed.push('ExpirationRule');
+    if (schedule.durationMs === null ? expiration.isExpirationRequired === true : max !== undefined && schedule.durationMs > max)
+      failed.push('ExpirationRule');
     // An activation may not outlive the eligibility it uses.
-    else if (eligibility?.endDateTime && schedule.end && schedule.end.getTime() > Date.parse(eligibility.endDateTime)) failed.push('ExpirationRule');
+    else if (eligibility?.endDateTime && schedule.end && schedule.end.getTime() > Date.parse(eligibility.endDateTime))
+      failed.push('ExpirationRule');
   }
-  const enabled = new Set(((rule(policy, 'Enablement_EndUser_Assignment')?.enabledRules as string[] | undefined) ?? []).map((r) => r.toLowerCase()));
+  const enabled = new Set(
+    ((rule(policy, 'Enablement_EndUser_Assignment')?.enabledRules as string[] | undefined) ?? []).map((r) => r.toLowerCase()),
+  );
   if (enabled.has('multifactorauthentication') && !principal.amr.includes('mfa')) failed.push('MfaRule');
   if (enabled.has('justification') && !input.justification?.trim()) failed.push('JustificationRule');
   if (enabled.has('ticketing') && !input.ticketInfo.ticketNumber?.trim()) failed.push('TicketingRule');
   if (failed.length > 0) throw policyFailure(failed);
 
   const approval = rule(policy, 'Approval_EndUser_Assignment')?.setting as { isApprovalRequired?: boolean } | undefined;
-  const status = approval?.isApprovalRequired === true ? 'PendingApproval' : schedule.start.getTime() > now.getTime() ? 'Granted' : 'Provisioned';
+  const status =
+    approval?.isApprovalRequired === true ? 'PendingApproval' : schedule.start.getTime() > now.getTime() ? 'Granted' : 'Provisioned';
   return { status, eligibility: eligibility!, policy };
 }
 
@@ -88,6 +108,7 @@ export function evaluateSelfActivation(data: Readonly<TenantData>, input: Activa
 export function effectiveStatus(r: ScheduleRequestRecord, now: Date): ScheduleRequestRecord['status'] {
   // An approval nobody decided within PIM's 24 hours ends the request; Graph's request enum has no TimedOut.
   if (r.status === 'PendingApproval' && r.approvalId !== null && isExpired(r.createdDateTime, now)) return 'Canceled';
-  if (r.status === 'Granted' && r.scheduleInfo?.startDateTime && Date.parse(r.scheduleInfo.startDateTime) <= now.getTime()) return 'Provisioned';
+  if (r.status === 'Granted' && r.scheduleInfo?.startDateTime && Date.parse(r.scheduleInfo.startDateTime) <= now.getTime())
+    return 'Provisioned';
   return r.status;
 }

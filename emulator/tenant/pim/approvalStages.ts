@@ -59,18 +59,25 @@ export function isExpired(createdDateTime: string, now: Date): boolean {
 
 /** Graph rule (Entra roles, groups): stages of primaryApprovers, singleUser {userId} / groupMembers {groupId}. */
 export function approverStagesFromPolicy(data: Readonly<TenantData>, policy: PolicyRecord | undefined): string[][] {
-  const setting = rule(policy, 'Approval_EndUser_Assignment')?.setting as { approvalStages?: { primaryApprovers?: Record<string, unknown>[] }[] } | undefined;
-  return (setting?.approvalStages ?? []).map((stage) => expandApprovers(data, (stage.primaryApprovers ?? []).map((a) => ({
-    userId: typeof a.userId === 'string' ? a.userId : undefined,
-    groupId: typeof a.groupId === 'string' ? a.groupId : undefined,
-  }))));
+  const setting = rule(policy, 'Approval_EndUser_Assignment')?.setting as
+    { approvalStages?: { primaryApprovers?: Record<string, unknown>[] }[] } | undefined;
+  return (setting?.approvalStages ?? []).map((stage) =>
+    expandApprovers(
+      data,
+      (stage.primaryApprovers ?? []).map((a) => ({
+        userId: typeof a.userId === 'string' ? a.userId : undefined,
+        groupId: typeof a.groupId === 'string' ? a.groupId : undefined,
+      })),
+    ),
+  );
 }
 
 export function expandApprovers(data: Readonly<TenantData>, approvers: readonly { userId?: string; groupId?: string }[]): string[] {
   const out = new Set<string>();
   for (const a of approvers) {
     if (a.userId) out.add(a.userId.toLowerCase());
-    if (a.groupId) for (const m of data.groups.find((g) => g.id.toLowerCase() === a.groupId!.toLowerCase())?.members ?? []) out.add(m.toLowerCase());
+    if (a.groupId)
+      for (const m of data.groups.find((g) => g.id.toLowerCase() === a.groupId!.toLowerCase())?.members ?? []) out.add(m.toLowerCase());
   }
   return [...out];
 }
@@ -116,7 +123,12 @@ export async function openApproval(store: TenantStore, subject: ApprovalSubject)
 }
 
 /** How the stages look to `viewer` at `now`. */
-export function stageViews(approval: ApprovalRecord, subject: Pick<ApprovalSubject, 'status'>, viewer: string | null, now: Date): StageView[] {
+export function stageViews(
+  approval: ApprovalRecord,
+  subject: Pick<ApprovalSubject, 'status'>,
+  viewer: string | null,
+  now: Date,
+): StageView[] {
   let earlierOpen = false;
   return approval.stages.map((s) => {
     let status: StageStatus;
@@ -149,17 +161,25 @@ export type DecisionOutcome = 'Approved' | 'Denied' | 'NextStage';
  * or expired (409). Mutates the approval; the caller applies the outcome to the request.
  */
 export function decide(
-  approval: ApprovalRecord, subject: Pick<ApprovalSubject, 'status'>, stageId: string, userId: string,
-  reviewResult: string, justification: string, now: Date,
+  approval: ApprovalRecord,
+  subject: Pick<ApprovalSubject, 'status'>,
+  stageId: string,
+  userId: string,
+  reviewResult: string,
+  justification: string,
+  now: Date,
 ): DecisionOutcome {
   const stage = approval.stages.find((s) => s.id.toLowerCase() === stageId.toLowerCase());
   if (!stage) throw new GraphError(404, 'NotFound', `The approval stage '${stageId}' was not found.`);
   const me = userId.toLowerCase();
-  if (approval.requesterId.toLowerCase() === me) throw new GraphError(403, 'Authorization_RequestDenied', 'The requestor cannot approve their own request.');
-  if (!stage.approverIds.includes(me)) throw new GraphError(403, 'Authorization_RequestDenied', 'The signed-in user is not an approver of this approval stage.');
+  if (approval.requesterId.toLowerCase() === me)
+    throw new GraphError(403, 'Authorization_RequestDenied', 'The requestor cannot approve their own request.');
+  if (!stage.approverIds.includes(me))
+    throw new GraphError(403, 'Authorization_RequestDenied', 'The signed-in user is not an approver of this approval stage.');
   const result = normaliseReviewResult(reviewResult);
   const view = stageViews(approval, subject, me, now).find((s) => s.id === stage.id)!;
-  if (stage.reviewResult !== 'NotReviewed') throw new GraphError(409, 'Conflict', 'The approval stage has already been reviewed by another approver.');
+  if (stage.reviewResult !== 'NotReviewed')
+    throw new GraphError(409, 'Conflict', 'The approval stage has already been reviewed by another approver.');
   if (view.status === 'Expired') throw new GraphError(409, 'Conflict', 'The approval request has expired.');
   if (view.status !== 'InProgress') throw new GraphError(409, 'Conflict', 'The approval request is no longer pending.');
   stage.reviewResult = result;
@@ -181,8 +201,10 @@ export function normaliseReviewResult(value: string): 'Approve' | 'Deny' {
 export function readDecisionBody(body: Record<string, unknown>): { reviewResult: string; justification: string } {
   const reviewResult = body.reviewResult;
   const justification = body.justification;
-  if (typeof reviewResult !== 'string') throw new GraphError(400, 'BadRequest', "The request is missing the required property 'reviewResult'.");
-  if (justification !== undefined && justification !== null && typeof justification !== 'string') throw new GraphError(400, 'BadRequest', "The property 'justification' must be a string.");
+  if (typeof reviewResult !== 'string')
+    throw new GraphError(400, 'BadRequest', "The request is missing the required property 'reviewResult'.");
+  if (justification !== undefined && justification !== null && typeof justification !== 'string')
+    throw new GraphError(400, 'BadRequest', "The property 'justification' must be a string.");
   return { reviewResult, justification: typeof justification === 'string' ? justification : '' };
 }
 
@@ -191,11 +213,17 @@ export function readDecisionBody(body: Record<string, unknown>): { reviewResult:
  * (a duration, or the span from the requested start to a requested end). Every surface provisions so.
  */
 export function approvedWindow(
-  requestedStartIso: string | null | undefined, expiration: { duration?: string | null; endDateTime?: string | null } | undefined, now: Date,
+  requestedStartIso: string | null | undefined,
+  expiration: { duration?: string | null; endDateTime?: string | null } | undefined,
+  now: Date,
 ): { start: Date; end: Date | null; later: boolean } {
   const requestedStart = requestedStartIso ? new Date(requestedStartIso) : now;
   const start = requestedStart.getTime() > now.getTime() ? requestedStart : now;
-  const durationMs = expiration?.duration ? parseIsoDuration(expiration.duration) : expiration?.endDateTime ? Date.parse(expiration.endDateTime) - requestedStart.getTime() : undefined;
+  const durationMs = expiration?.duration
+    ? parseIsoDuration(expiration.duration)
+    : expiration?.endDateTime
+      ? Date.parse(expiration.endDateTime) - requestedStart.getTime()
+      : undefined;
   return { start, end: durationMs === undefined ? null : new Date(start.getTime() + durationMs), later: start.getTime() > now.getTime() };
 }
 
@@ -204,7 +232,10 @@ export function approvedWindow(
  * for its approved window, where `activate` records the assignment.
  */
 export function settleGraphRequest(
-  r: GraphRequestRecordBase, outcome: DecisionOutcome, now: Date, activate: (start: Date, end: Date | null) => void,
+  r: GraphRequestRecordBase,
+  outcome: DecisionOutcome,
+  now: Date,
+  activate: (start: Date, end: Date | null) => void,
 ): void {
   if (outcome === 'Denied') {
     r.status = 'Denied';
@@ -219,5 +250,12 @@ export function settleGraphRequest(
 
 /** Approval stages of an ARM policy (approvers are groups by id, stored per scope and role). */
 export function approverStagesFromGroups(data: Readonly<TenantData>, groupIds: readonly string[]): string[][] {
-  return groupIds.length === 0 ? [] : [expandApprovers(data, groupIds.map((groupId) => ({ groupId })))];
+  return groupIds.length === 0
+    ? []
+    : [
+        expandApprovers(
+          data,
+          groupIds.map((groupId) => ({ groupId })),
+        ),
+      ];
 }

@@ -13,7 +13,13 @@ import type { ApprovalRecord, ApprovalSurface } from './approvalStages';
 export const APPROVER_STEP_UP_CODE = 'RoleAssignmentRequestAcrsValidationFailed';
 
 /** Throws the claims challenge when `approver`'s token lacks what the tenant demands for deciding this approval. */
-export function requireApproverStepUp(store: object, surface: ApprovalSurface, roleId: string, approver: UserPrincipal, nowMs: number = Date.now()): void {
+export function requireApproverStepUp(
+  store: object,
+  surface: ApprovalSurface,
+  roleId: string,
+  approver: UserPrincipal,
+  nowMs: number = Date.now(),
+): void {
   const role = roleId.toLowerCase();
   for (const demand of stepUpSettings(store).approverDemands) {
     if (demand.surface !== surface) continue;
@@ -27,7 +33,13 @@ export function requireApproverStepUp(store: object, surface: ApprovalSurface, r
  * The check for a decision on `stageId` of `approval`: only someone PIM would let decide is asked for
  * more (a stranger or the requester still gets PIM's 403 from decide()).
  */
-export function requireStepUpToDecide(store: object, approval: ApprovalRecord, stageId: string, roleId: string, approver: UserPrincipal): void {
+export function requireStepUpToDecide(
+  store: object,
+  approval: ApprovalRecord,
+  stageId: string,
+  roleId: string,
+  approver: UserPrincipal,
+): void {
   const me = approver.oid.toLowerCase();
   if (approval.requesterId.toLowerCase() === me) return;
   const stage = approval.stages.find((s) => s.id.toLowerCase() === stageId.toLowerCase());

@@ -18,12 +18,21 @@ export interface DirectoryAuditRecord {
   initiatedBy: {
     app: { appId: string; displayName: string | null; servicePrincipalId: string | null; servicePrincipalName: string | null } | null;
     user: {
-      id: string; displayName: string | null; userPrincipalName: string | null; ipAddress: string | null;
-      userType: string | null; homeTenantId: string | null; homeTenantName: string | null;
+      id: string;
+      displayName: string | null;
+      userPrincipalName: string | null;
+      ipAddress: string | null;
+      userType: string | null;
+      homeTenantId: string | null;
+      homeTenantName: string | null;
     } | null;
   };
   targetResources: {
-    id: string; displayName: string | null; type: string; userPrincipalName: string | null; groupType: string | null;
+    id: string;
+    displayName: string | null;
+    type: string;
+    userPrincipalName: string | null;
+    groupType: string | null;
     modifiedProperties: { displayName: string; oldValue: string | null; newValue: string | null }[];
   }[];
   additionalDetails: { key: string; value: string }[];
@@ -35,9 +44,18 @@ export const PIM_SERVICE = 'PIM';
 export type PimAuditSurface = 'entraRole' | 'group' | 'azureResource';
 
 export type PimAuditActivity =
-  | 'activationRequested' | 'activationCompleted' | 'activationApproved' | 'activationDenied' | 'activationCanceled' | 'activationExpired'
-  | 'deactivationCompleted' | 'extensionRequested'
-  | 'assignmentCompleted' | 'assignmentRemoved' | 'eligibilityAssigned' | 'eligibilityRemoved';
+  | 'activationRequested'
+  | 'activationCompleted'
+  | 'activationApproved'
+  | 'activationDenied'
+  | 'activationCanceled'
+  | 'activationExpired'
+  | 'deactivationCompleted'
+  | 'extensionRequested'
+  | 'assignmentCompleted'
+  | 'assignmentRemoved'
+  | 'eligibilityAssigned'
+  | 'eligibilityRemoved';
 
 export interface PimAuditEvent {
   readonly activity: PimAuditActivity;
@@ -63,32 +81,57 @@ export interface PimAuditEvent {
 /** Oldest entries go first beyond this, like a retention window. */
 export const MAX_AUDIT_ENTRIES = 10_000;
 
-const CATEGORY: Record<PimAuditSurface, string> = { entraRole: 'RoleManagement', group: 'GroupManagement', azureResource: 'ResourceManagement' };
+const CATEGORY: Record<PimAuditSurface, string> = {
+  entraRole: 'RoleManagement',
+  group: 'GroupManagement',
+  azureResource: 'ResourceManagement',
+};
 
 /** PIM's wording of its audit activities ("Add member to role completed (PIM activation)"). */
 export function activityDisplayName(activity: PimAuditActivity, surface: PimAuditSurface, permanent = false): string {
   const noun = surface === 'group' ? 'group' : 'role';
   const span = permanent ? 'permanent' : 'timebound';
   switch (activity) {
-    case 'activationRequested': return `Add member to ${noun} requested (PIM activation)`;
-    case 'activationCompleted': return `Add member to ${noun} completed (PIM activation)`;
-    case 'activationApproved': return `Add member to ${noun} request approved (PIM activation)`;
-    case 'activationDenied': return `Add member to ${noun} request denied (PIM activation)`;
-    case 'activationCanceled': return `Add member to ${noun} request canceled (PIM activation)`;
-    case 'activationExpired': return `Remove member from ${noun} (PIM activation expired)`;
-    case 'deactivationCompleted': return `Remove member from ${noun} completed (PIM deactivate)`;
-    case 'extensionRequested': return `Extend member in ${noun} requested (PIM activation)`;
-    case 'assignmentCompleted': return `Add member to ${noun} in PIM completed (${span})`;
-    case 'assignmentRemoved': return `Remove member from ${noun} in PIM completed (${span})`;
-    case 'eligibilityAssigned': return `Add eligible member to ${noun} in PIM completed (${span})`;
-    case 'eligibilityRemoved': return `Remove eligible member from ${noun} in PIM completed (${span})`;
+    case 'activationRequested':
+      return `Add member to ${noun} requested (PIM activation)`;
+    case 'activationCompleted':
+      return `Add member to ${noun} completed (PIM activation)`;
+    case 'activationApproved':
+      return `Add member to ${noun} request approved (PIM activation)`;
+    case 'activationDenied':
+      return `Add member to ${noun} request denied (PIM activation)`;
+    case 'activationCanceled':
+      return `Add member to ${noun} request canceled (PIM activation)`;
+    case 'activationExpired':
+      return `Remove member from ${noun} (PIM activation expired)`;
+    case 'deactivationCompleted':
+      return `Remove member from ${noun} completed (PIM deactivate)`;
+    case 'extensionRequested':
+      return `Extend member in ${noun} requested (PIM activation)`;
+    case 'assignmentCompleted':
+      return `Add member to ${noun} in PIM completed (${span})`;
+    case 'assignmentRemoved':
+      return `Remove member from ${noun} in PIM completed (${span})`;
+    case 'eligibilityAssigned':
+      return `Add eligible member to ${noun} in PIM completed (${span})`;
+    case 'eligibilityRemoved':
+      return `Remove eligible member from ${noun} in PIM completed (${span})`;
   }
 }
 
 const OPERATION: Record<PimAuditActivity, string> = {
-  activationRequested: 'Add', activationCompleted: 'Add', activationApproved: 'Update', activationDenied: 'Update', activationCanceled: 'Update',
-  activationExpired: 'Delete', deactivationCompleted: 'Delete', extensionRequested: 'Update', assignmentCompleted: 'Add', assignmentRemoved: 'Delete',
-  eligibilityAssigned: 'Add', eligibilityRemoved: 'Delete',
+  activationRequested: 'Add',
+  activationCompleted: 'Add',
+  activationApproved: 'Update',
+  activationDenied: 'Update',
+  activationCanceled: 'Update',
+  activationExpired: 'Delete',
+  deactivationCompleted: 'Delete',
+  extensionRequested: 'Update',
+  assignmentCompleted: 'Add',
+  assignmentRemoved: 'Delete',
+  eligibilityAssigned: 'Add',
+  eligibilityRemoved: 'Delete',
 };
 
 /** The one hook: appends the audit entry for a processed PIM request. Call it inside store.update. */
@@ -122,13 +165,19 @@ export function buildAuditEntry(data: Readonly<TenantData>, event: PimAuditEvent
 }
 
 function initiator(data: Readonly<TenantData>, by: PimAuditEvent['initiatedBy']): DirectoryAuditRecord['initiatedBy'] {
-  if (by.kind === 'application') return { app: { appId: by.id, displayName: null, servicePrincipalId: null, servicePrincipalName: null }, user: null };
+  if (by.kind === 'application')
+    return { app: { appId: by.id, displayName: null, servicePrincipalId: null, servicePrincipalName: null }, user: null };
   const u = data.users.find((x) => x.id.toLowerCase() === by.id.toLowerCase());
   return {
     app: null,
     user: {
-      id: by.id, displayName: u?.displayName ?? null, userPrincipalName: u?.userPrincipalName ?? null, ipAddress: by.ipAddress ?? null,
-      userType: 'Member', homeTenantId: data.tenantId, homeTenantName: null,
+      id: by.id,
+      displayName: u?.displayName ?? null,
+      userPrincipalName: u?.userPrincipalName ?? null,
+      ipAddress: by.ipAddress ?? null,
+      userType: 'Member',
+      homeTenantId: data.tenantId,
+      homeTenantName: null,
     },
   };
 }

@@ -25,15 +25,27 @@ export function isPimAdmin(data: Readonly<TenantData>, userId: string, now: Date
   return activeAssignmentsOf(data, userId, now).some((s) => PIM_ADMIN_ROLES.includes(s.roleDefinitionId) && s.directoryScopeId === '/');
 }
 
-export function findEligibility(data: Readonly<TenantData>, userId: string, roleDefinitionId: string, directoryScopeId: string, now: Date): EligibilityScheduleRecord | undefined {
+export function findEligibility(
+  data: Readonly<TenantData>,
+  userId: string,
+  roleDefinitionId: string,
+  directoryScopeId: string,
+  now: Date,
+): EligibilityScheduleRecord | undefined {
   const ids = principalsFor(data, userId);
   return data.roleEligibilitySchedules.find(
-    (s) => ids.has(s.principalId) && sameId(s.roleDefinitionId, roleDefinitionId) && s.directoryScopeId === directoryScopeId && isActiveAt(s, now),
+    (s) =>
+      ids.has(s.principalId) &&
+      sameId(s.roleDefinitionId, roleDefinitionId) &&
+      s.directoryScopeId === directoryScopeId &&
+      isActiveAt(s, now),
   );
 }
 
 export function directoryRolePolicy(data: Readonly<TenantData>, roleDefinitionId: string): PolicyRecord | undefined {
-  const assignment = data.policyAssignments.find((a) => a.scopeType === 'DirectoryRole' && a.scopeId === '/' && sameId(a.roleDefinitionId, roleDefinitionId));
+  const assignment = data.policyAssignments.find(
+    (a) => a.scopeType === 'DirectoryRole' && a.scopeId === '/' && sameId(a.roleDefinitionId, roleDefinitionId),
+  );
   return assignment ? data.policies.find((p) => p.id === assignment.policyId) : undefined;
 }
 
@@ -44,7 +56,8 @@ export function rule(policy: PolicyRecord | undefined, id: string): PolicyRule |
 /** Users who may approve for the policy: single users plus members of approver groups. */
 export function approversOf(data: Readonly<TenantData>, policy: PolicyRecord | undefined): Set<string> {
   const out = new Set<string>();
-  const setting = rule(policy, 'Approval_EndUser_Assignment')?.setting as { approvalStages?: { primaryApprovers?: Record<string, unknown>[] }[] } | undefined;
+  const setting = rule(policy, 'Approval_EndUser_Assignment')?.setting as
+    { approvalStages?: { primaryApprovers?: Record<string, unknown>[] }[] } | undefined;
   for (const stage of setting?.approvalStages ?? []) {
     for (const a of stage.primaryApprovers ?? []) {
       if (typeof a.userId === 'string') out.add(a.userId);

@@ -33,11 +33,20 @@ export function recordExpiries(data: TenantData, now: Date): number {
   const log = (data.directoryAudits ??= []);
   for (const x of fresh) {
     const event: PimAuditEvent = {
-      activity: 'activationExpired', surface: x.surface, initiatedBy: { kind: 'application', id: MS_PIM_APP.id }, requestId: x.requestId,
-      principalId: x.principalId, roleDefinitionId: x.roleDefinitionId, ...(x.scopeId ? { scopeId: x.scopeId } : {}), at: x.end,
+      activity: 'activationExpired',
+      surface: x.surface,
+      initiatedBy: { kind: 'application', id: MS_PIM_APP.id },
+      requestId: x.requestId,
+      principalId: x.principalId,
+      roleDefinitionId: x.roleDefinitionId,
+      ...(x.scopeId ? { scopeId: x.scopeId } : {}),
+      at: x.end,
     };
     const entry = buildAuditEntry(data, event);
-    entry.initiatedBy = { app: { appId: MS_PIM_APP.id, displayName: MS_PIM_APP.displayName, servicePrincipalId: null, servicePrincipalName: null }, user: null };
+    entry.initiatedBy = {
+      app: { appId: MS_PIM_APP.id, displayName: MS_PIM_APP.displayName, servicePrincipalId: null, servicePrincipalName: null },
+      user: null,
+    };
     // The log is kept oldest first (it is listed newest first): an entry dated in the past goes in its place.
     const at = entry.activityDateTime;
     let i = log.length;
@@ -50,7 +59,9 @@ export function recordExpiries(data: TenantData, now: Date): number {
 
 /** Activations ended by themselves at `now` that the log does not show yet (reads only). */
 export function unrecordedExpiries(data: Readonly<TenantData>, now: Date): readonly Ended[] {
-  const recorded = new Set((data.directoryAudits ?? []).filter((e) => EXPIRED.test(e.activityDisplayName)).map((e) => e.correlationId.toLowerCase()));
+  const recorded = new Set(
+    (data.directoryAudits ?? []).filter((e) => EXPIRED.test(e.activityDisplayName)).map((e) => e.correlationId.toLowerCase()),
+  );
   return endedActivations(data, now).filter((x) => !recorded.has(x.requestId.toLowerCase()));
 }
 
@@ -60,22 +71,58 @@ function endedActivations(data: Readonly<TenantData>, now: Date): Ended[] {
   const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
   const out: Ended[] = [];
 
-  const revokedEntra = new Set(data.roleAssignmentScheduleRequests.filter((r) => r.status === 'Revoked').map((r) => lower(r.targetScheduleId)));
+  const revokedEntra = new Set(
+    data.roleAssignmentScheduleRequests.filter((r) => r.status === 'Revoked').map((r) => lower(r.targetScheduleId)),
+  );
   for (const s of data.roleAssignmentSchedules) {
-    if (s.assignmentType !== 'Activated' || s.status === 'Revoked' || s.status === 'Canceled' || !past(s.endDateTime) || revokedEntra.has(lower(s.id))) continue;
-    out.push({ surface: 'entraRole', requestId: s.createdUsing ?? s.id, principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, scopeId: s.directoryScopeId, end: new Date(s.endDateTime) });
+    if (
+      s.assignmentType !== 'Activated' ||
+      s.status === 'Revoked' ||
+      s.status === 'Canceled' ||
+      !past(s.endDateTime) ||
+      revokedEntra.has(lower(s.id))
+    )
+      continue;
+    out.push({
+      surface: 'entraRole',
+      requestId: s.createdUsing ?? s.id,
+      principalId: s.principalId,
+      roleDefinitionId: s.roleDefinitionId,
+      scopeId: s.directoryScopeId,
+      end: new Date(s.endDateTime),
+    });
   }
 
-  const revokedGroups = new Set((data.groupAssignmentRequests ?? []).filter((r) => r.status === 'Revoked').map((r) => lower(r.targetScheduleId)));
+  const revokedGroups = new Set(
+    (data.groupAssignmentRequests ?? []).filter((r) => r.status === 'Revoked').map((r) => lower(r.targetScheduleId)),
+  );
   for (const s of data.groupAssignments ?? []) {
     if (s.assignmentType !== 'Activated' || !past(s.endDateTime) || revokedGroups.has(lower(s.id))) continue;
-    out.push({ surface: 'group', requestId: s.createdUsing ?? s.id, principalId: s.principalId, roleDefinitionId: s.accessId, scopeId: s.groupId, end: new Date(s.endDateTime) });
+    out.push({
+      surface: 'group',
+      requestId: s.createdUsing ?? s.id,
+      principalId: s.principalId,
+      roleDefinitionId: s.accessId,
+      scopeId: s.groupId,
+      end: new Date(s.endDateTime),
+    });
   }
 
-  const endedOnAzure = new Set((data.azure.requests ?? []).filter((r) => /^(SelfDeactivate|AdminRemove)$/i.test(r.requestType)).map((r) => lower(r.targetRoleAssignmentScheduleId)));
+  const endedOnAzure = new Set(
+    (data.azure.requests ?? [])
+      .filter((r) => /^(SelfDeactivate|AdminRemove)$/i.test(r.requestType))
+      .map((r) => lower(r.targetRoleAssignmentScheduleId)),
+  );
   for (const s of data.azure.assignments ?? []) {
     if (s.assignmentType !== 'Activated' || !past(s.endDateTime) || endedOnAzure.has(lower(s.name))) continue;
-    out.push({ surface: 'azureResource', requestId: s.requestName ?? s.name, principalId: s.principalId, roleDefinitionId: s.roleDefinitionId, scopeId: s.scope, end: new Date(s.endDateTime) });
+    out.push({
+      surface: 'azureResource',
+      requestId: s.requestName ?? s.name,
+      principalId: s.principalId,
+      roleDefinitionId: s.roleDefinitionId,
+      scopeId: s.scope,
+      end: new Date(s.endDateTime),
+    });
   }
   return out.sort((a, b) => a.end.getTime() - b.end.getTime());
 }

@@ -13,12 +13,18 @@ export interface NormalisedSchedule {
   readonly durationMs: number | null;
 }
 
-const TYPES: Record<string, ExpirationType> = { noexpiration: 'noExpiration', afterdatetime: 'afterDateTime', afterduration: 'afterDuration' };
+const TYPES: Record<string, ExpirationType> = {
+  noexpiration: 'noExpiration',
+  afterdatetime: 'afterDateTime',
+  afterduration: 'afterDuration',
+};
 
 export function normaliseSchedule(input: unknown, now: Date): NormalisedSchedule {
-  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) throw badRequest('scheduleInfo must be an object.');
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input)))
+    throw badRequest('scheduleInfo must be an object.');
   const info = (input ?? {}) as { startDateTime?: unknown; expiration?: unknown; recurrence?: unknown };
-  if (info.recurrence !== undefined && info.recurrence !== null) throw badRequest('Recurrence is not supported for role assignment schedules.');
+  if (info.recurrence !== undefined && info.recurrence !== null)
+    throw badRequest('Recurrence is not supported for role assignment schedules.');
 
   let start = now;
   if (info.startDateTime !== undefined && info.startDateTime !== null) {
@@ -33,7 +39,8 @@ export function normaliseSchedule(input: unknown, now: Date): NormalisedSchedule
     type = exp.duration ? 'afterDuration' : exp.endDateTime ? 'afterDateTime' : 'noExpiration';
   } else {
     const t = typeof exp.type === 'string' ? TYPES[exp.type.toLowerCase()] : undefined;
-    if (!t) throw badRequest(`Cannot convert the literal '${String(exp.type)}' to the expected type 'microsoft.graph.expirationPatternType'.`);
+    if (!t)
+      throw badRequest(`Cannot convert the literal '${String(exp.type)}' to the expected type 'microsoft.graph.expirationPatternType'.`);
     type = t;
   }
 
@@ -42,7 +49,8 @@ export function normaliseSchedule(input: unknown, now: Date): NormalisedSchedule
   let duration: string | null = null;
   let endDateTime: string | null = null;
   if (type === 'afterDuration') {
-    if (typeof exp.duration !== 'string') throw badRequest("scheduleInfo.expiration.duration is required when the expiration type is 'afterDuration'.");
+    if (typeof exp.duration !== 'string')
+      throw badRequest("scheduleInfo.expiration.duration is required when the expiration type is 'afterDuration'.");
     const ms = parseIsoDuration(exp.duration);
     if (ms === undefined) throw badRequest(`The value '${exp.duration}' is not a valid ISO-8601 duration.`);
     durationMs = ms;

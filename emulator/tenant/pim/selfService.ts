@@ -54,7 +54,8 @@ export type SelfActivationStatus = 'Provisioned' | 'Granted' | 'PendingApproval'
 export function decideSelfActivation(f: SelfActivationFacts, now: Date): SelfActivationStatus {
   if (f.assignmentExists) throw new GraphError(400, 'RoleAssignmentExists', MESSAGES.exists);
   if (f.pendingRequest) throw new GraphError(400, 'PendingRoleAssignmentRequest', MESSAGES.pending);
-  if (f.schedule.durationMs !== null && f.schedule.durationMs < FIVE_MINUTES_MS) throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
+  if (f.schedule.durationMs !== null && f.schedule.durationMs < FIVE_MINUTES_MS)
+    throw new GraphError(400, 'ActiveDurationTooShort', MESSAGES.tooShort);
   const eligible = f.eligibilityEnd !== undefined;
   const acrs = f.policy.authenticationContext;
   if (eligible && acrs && !f.principal.acrs.includes(acrs)) throw acrsFailure(acrs);
@@ -62,7 +63,8 @@ export function decideSelfActivation(f: SelfActivationFacts, now: Date): SelfAct
   const failed: string[] = [];
   if (!eligible) failed.push('EligibilityRule');
   const { maxMs } = f.policy;
-  if (f.schedule.durationMs === null ? f.policy.expirationRequired : maxMs !== undefined && f.schedule.durationMs > maxMs) failed.push('ExpirationRule');
+  if (f.schedule.durationMs === null ? f.policy.expirationRequired : maxMs !== undefined && f.schedule.durationMs > maxMs)
+    failed.push('ExpirationRule');
   else if (f.eligibilityEnd && f.schedule.end && f.schedule.end.getTime() > Date.parse(f.eligibilityEnd)) failed.push('ExpirationRule');
   if (f.policy.enabled.has('multifactorauthentication') && !f.principal.amr.includes('mfa')) failed.push('MfaRule');
   if (f.policy.enabled.has('justification') && !f.justification?.trim()) failed.push('JustificationRule');
@@ -82,10 +84,14 @@ export function checkSelfDeactivation(activeStart: string | undefined, now: Date
 /** Extension applies to time-bound assignments; an activation is not one, so PIM finds nothing to extend. */
 export const EXTEND_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 
-export function checkSelfExtension(target: { assignmentType: 'Activated' | 'Assigned'; endDateTime: string | null } | undefined, now: Date): void {
+export function checkSelfExtension(
+  target: { assignmentType: 'Activated' | 'Assigned'; endDateTime: string | null } | undefined,
+  now: Date,
+): void {
   if (!target || target.assignmentType === 'Activated' || target.endDateTime === null) {
     throw new GraphError(400, 'RoleAssignmentDoesNotExist', 'The role assignment requested to be extended does not exist in the system.');
   }
   // The portal offers "Extend" only in the last 14 days of an assignment.
-  if (Date.parse(target.endDateTime) - now.getTime() > EXTEND_WINDOW_MS) throw new GraphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["ExpirationRule"]');
+  if (Date.parse(target.endDateTime) - now.getTime() > EXTEND_WINDOW_MS)
+    throw new GraphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["ExpirationRule"]');
 }

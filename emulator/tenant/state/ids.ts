@@ -24,7 +24,12 @@ function dotNetGuidBytes(guid: string): Buffer {
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) return createHash('sha256').update(guid).digest().subarray(0, 16);
   const b = Buffer.from(hex, 'hex');
   // The first three fields are little-endian in .NET's Guid.ToByteArray().
-  return Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
+  return Buffer.concat([
+    Buffer.from(b.subarray(0, 4)).reverse(),
+    Buffer.from(b.subarray(4, 6)).reverse(),
+    Buffer.from(b.subarray(6, 8)).reverse(),
+    b.subarray(8),
+  ]);
 }
 
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

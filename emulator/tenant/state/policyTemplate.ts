@@ -69,14 +69,42 @@ export function buildPolicyRules(s: PolicySettings): PolicyRule[] {
       : { '@odata.type': '#microsoft.graph.groupMembers', groupId: a.id, description: null },
   );
   return [
-    { '@odata.type': EXPIRATION, id: 'Expiration_Admin_Eligibility', isExpirationRequired: s.eligibilityExpirationRequired, maximumDuration: 'P365D', target: target('Admin', 'Eligibility') },
+    {
+      '@odata.type': EXPIRATION,
+      id: 'Expiration_Admin_Eligibility',
+      isExpirationRequired: s.eligibilityExpirationRequired,
+      maximumDuration: 'P365D',
+      target: target('Admin', 'Eligibility'),
+    },
     { '@odata.type': ENABLEMENT, id: 'Enablement_Admin_Eligibility', enabledRules: [], target: target('Admin', 'Eligibility') },
     ...notifications('Admin', 'Eligibility', 'Admin_Eligibility'),
-    { '@odata.type': EXPIRATION, id: 'Expiration_Admin_Assignment', isExpirationRequired: s.assignmentExpirationRequired, maximumDuration: 'P180D', target: target('Admin', 'Assignment') },
-    { '@odata.type': ENABLEMENT, id: 'Enablement_Admin_Assignment', enabledRules: ['Justification'], target: target('Admin', 'Assignment') },
+    {
+      '@odata.type': EXPIRATION,
+      id: 'Expiration_Admin_Assignment',
+      isExpirationRequired: s.assignmentExpirationRequired,
+      maximumDuration: 'P180D',
+      target: target('Admin', 'Assignment'),
+    },
+    {
+      '@odata.type': ENABLEMENT,
+      id: 'Enablement_Admin_Assignment',
+      enabledRules: ['Justification'],
+      target: target('Admin', 'Assignment'),
+    },
     ...notifications('Admin', 'Assignment', 'Admin_Assignment'),
-    { '@odata.type': EXPIRATION, id: 'Expiration_EndUser_Assignment', isExpirationRequired: true, maximumDuration: s.maxActivation, target: target('EndUser', 'Assignment') },
-    { '@odata.type': ENABLEMENT, id: 'Enablement_EndUser_Assignment', enabledRules: [...s.enabledRules], target: target('EndUser', 'Assignment') },
+    {
+      '@odata.type': EXPIRATION,
+      id: 'Expiration_EndUser_Assignment',
+      isExpirationRequired: true,
+      maximumDuration: s.maxActivation,
+      target: target('EndUser', 'Assignment'),
+    },
+    {
+      '@odata.type': ENABLEMENT,
+      id: 'Enablement_EndUser_Assignment',
+      enabledRules: [...s.enabledRules],
+      target: target('EndUser', 'Assignment'),
+    },
     {
       '@odata.type': APPROVAL,
       id: 'Approval_EndUser_Assignment',
@@ -98,7 +126,13 @@ export function buildPolicyRules(s: PolicySettings): PolicyRule[] {
         ],
       },
     },
-    { '@odata.type': AUTH_CONTEXT, id: 'AuthenticationContext_EndUser_Assignment', isEnabled: s.authenticationContext !== null, claimValue: s.authenticationContext, target: target('EndUser', 'Assignment') },
+    {
+      '@odata.type': AUTH_CONTEXT,
+      id: 'AuthenticationContext_EndUser_Assignment',
+      isEnabled: s.authenticationContext !== null,
+      claimValue: s.authenticationContext,
+      target: target('EndUser', 'Assignment'),
+    },
     ...notifications('EndUser', 'Assignment', 'EndUser_Assignment'),
   ];
 }

@@ -4,7 +4,13 @@ import { graphPairId, stableGuid } from './ids';
 import { buildPolicyRules, DIRECTORY_ROLE_DEFAULTS, GROUP_DEFAULTS, type PolicySettings } from './policyTemplate';
 import { builtInRoleDefinitions } from './roleCatalog';
 import type {
-  AssignmentScheduleRecord, EligibilityScheduleRecord, GroupRecord, PolicyAssignmentRecord, PolicyRecord, TenantData, UserRecord,
+  AssignmentScheduleRecord,
+  EligibilityScheduleRecord,
+  GroupRecord,
+  PolicyAssignmentRecord,
+  PolicyRecord,
+  TenantData,
+  UserRecord,
 } from './types';
 import { TENANT_DATA_VERSION } from './types';
 
@@ -12,10 +18,22 @@ import { TENANT_DATA_VERSION } from './types';
 export const SEED_START = '2020-01-01T00:00:00Z';
 
 const SURNAMES: Record<string, string> = { alice: 'Adams', bob: 'Brown', carol: 'Chen', dave: 'Diaz', erin: 'Evans' };
-const DEPARTMENTS: Record<string, string> = { alice: 'Platform Engineering', bob: 'Platform Engineering', carol: 'IT', dave: 'Security', erin: 'Sales' };
+const DEPARTMENTS: Record<string, string> = {
+  alice: 'Platform Engineering',
+  bob: 'Platform Engineering',
+  carol: 'IT',
+  dave: 'Security',
+  erin: 'Sales',
+};
 /** Who reports to whom (Graph's manager navigation). */
 const MANAGERS: Record<string, keyof typeof DEMO_USERS> = { alice: 'bob', erin: 'dave' };
-const JOB_TITLES: Record<string, string> = { alice: 'Site Reliability Engineer', bob: 'Engineering Manager', carol: 'Identity Administrator', dave: 'Security Lead', erin: 'Sales Associate' };
+const JOB_TITLES: Record<string, string> = {
+  alice: 'Site Reliability Engineer',
+  bob: 'Engineering Manager',
+  carol: 'Identity Administrator',
+  dave: 'Security Lead',
+  erin: 'Sales Associate',
+};
 
 export const DEMO_POLICY_SETTINGS: Record<string, Partial<PolicySettings>> = {
   [DEMO_ROLES.globalReader.id]: { maxActivation: 'PT8H', enabledRules: ['Justification'], approvers: null },
@@ -70,7 +88,8 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
     {
       id: DEMO_GROUPS.accessReviewers.id,
       displayName: DEMO_GROUPS.accessReviewers.displayName,
-      description: 'May ask the PIM bot tenant-wide questions (ADMIN_GROUP_ID); role-assignable, so only privileged role administrators change its members',
+      description:
+        'May ask the PIM bot tenant-wide questions (ADMIN_GROUP_ID); role-assignable, so only privileged role administrators change its members',
       mailNickname: 'access-reviewers',
       mailEnabled: false,
       securityEnabled: true,
@@ -82,24 +101,49 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
 
   const roleDefinitions = builtInRoleDefinitions();
 
-  const permanent = { startDateTime: SEED_START, recurrence: null, expiration: { type: 'noExpiration' as const, endDateTime: null, duration: null } };
+  const permanent = {
+    startDateTime: SEED_START,
+    recurrence: null,
+    expiration: { type: 'noExpiration' as const, endDateTime: null, duration: null },
+  };
   const aliceEligible = [DEMO_ROLES.globalReader.id, DEMO_ROLES.userAdministrator.id, DEMO_ROLES.securityAdministrator.id];
   const roleEligibilitySchedules: EligibilityScheduleRecord[] = aliceEligible.map((roleId) => {
     const id = stableGuid('eligibility', DEMO_USERS.alice.id, roleId);
     return {
-      id, principalId: DEMO_USERS.alice.id, roleDefinitionId: roleId, directoryScopeId: '/', appScopeId: null,
-      createdUsing: id, createdDateTime: SEED_START, modifiedDateTime: null, status: 'Provisioned', memberType: 'Direct',
-      scheduleInfo: structuredClone(permanent), startDateTime: SEED_START, endDateTime: null,
+      id,
+      principalId: DEMO_USERS.alice.id,
+      roleDefinitionId: roleId,
+      directoryScopeId: '/',
+      appScopeId: null,
+      createdUsing: id,
+      createdDateTime: SEED_START,
+      modifiedDateTime: null,
+      status: 'Provisioned',
+      memberType: 'Direct',
+      scheduleInfo: structuredClone(permanent),
+      startDateTime: SEED_START,
+      endDateTime: null,
     };
   });
 
   const carolPraId = `${graphPairId(DEMO_ROLES.privilegedRoleAdministrator.id, DEMO_USERS.carol.id)}-1`;
   const roleAssignmentSchedules: AssignmentScheduleRecord[] = [
     {
-      id: carolPraId, principalId: DEMO_USERS.carol.id, roleDefinitionId: DEMO_ROLES.privilegedRoleAdministrator.id,
-      directoryScopeId: '/', appScopeId: null, createdUsing: null, createdDateTime: null, modifiedDateTime: null,
-      status: 'Provisioned', memberType: 'Direct', scheduleInfo: structuredClone(permanent), startDateTime: SEED_START,
-      endDateTime: null, assignmentType: 'Assigned', activatedUsing: null,
+      id: carolPraId,
+      principalId: DEMO_USERS.carol.id,
+      roleDefinitionId: DEMO_ROLES.privilegedRoleAdministrator.id,
+      directoryScopeId: '/',
+      appScopeId: null,
+      createdUsing: null,
+      createdDateTime: null,
+      modifiedDateTime: null,
+      status: 'Provisioned',
+      memberType: 'Direct',
+      scheduleInfo: structuredClone(permanent),
+      startDateTime: SEED_START,
+      endDateTime: null,
+      assignmentType: 'Assigned',
+      activatedUsing: null,
     },
   ];
 
@@ -114,7 +158,10 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
   for (const accessId of ['member', 'owner'] as const) {
     const groupId = DEMO_GROUPS.sreOnCall.id;
     // Owner needs approval by PIM Approvers, so approvals exist on the groups surface too.
-    const settings: PolicySettings = accessId === 'member' ? { ...GROUP_DEFAULTS, maxActivation: 'PT4H' } : { ...GROUP_DEFAULTS, approvers: [{ kind: 'group', id: DEMO_GROUPS.pimApprovers.id }] };
+    const settings: PolicySettings =
+      accessId === 'member'
+        ? { ...GROUP_DEFAULTS, maxActivation: 'PT4H' }
+        : { ...GROUP_DEFAULTS, approvers: [{ kind: 'group', id: DEMO_GROUPS.pimApprovers.id }] };
     const policyId = `Group_${groupId}_${stableGuid('policy', groupId, accessId)}`;
     policies.push(policyRecord(policyId, groupId, 'Group', settings));
     policyAssignments.push({ id: `${policyId}_${accessId}`, policyId, scopeId: groupId, scopeType: 'Group', roleDefinitionId: accessId });
@@ -146,13 +193,21 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
     groupEligibilities: [
       {
         id: `${DEMO_GROUPS.sreOnCall.id}_member_${stableGuid('group-eligibility', DEMO_USERS.alice.id)}`,
-        groupId: DEMO_GROUPS.sreOnCall.id, principalId: DEMO_USERS.alice.id, accessId: 'member',
-        startDateTime: SEED_START, endDateTime: null, memberType: 'Direct',
+        groupId: DEMO_GROUPS.sreOnCall.id,
+        principalId: DEMO_USERS.alice.id,
+        accessId: 'member',
+        startDateTime: SEED_START,
+        endDateTime: null,
+        memberType: 'Direct',
       },
       {
         id: `${DEMO_GROUPS.sreOnCall.id}_owner_${stableGuid('group-eligibility-owner', DEMO_USERS.alice.id)}`,
-        groupId: DEMO_GROUPS.sreOnCall.id, principalId: DEMO_USERS.alice.id, accessId: 'owner',
-        startDateTime: SEED_START, endDateTime: null, memberType: 'Direct',
+        groupId: DEMO_GROUPS.sreOnCall.id,
+        principalId: DEMO_USERS.alice.id,
+        accessId: 'owner',
+        startDateTime: SEED_START,
+        endDateTime: null,
+        memberType: 'Direct',
       },
     ],
     groupAssignments: [],
@@ -171,22 +226,81 @@ export function createSeed(tenantId: string = DEMO_TENANT_ID): TenantData {
         { id: websiteContributor, name: 'de139f84-1756-47ae-9be6-808fbbe84772', roleName: 'Website Contributor' },
       ],
       eligibilities: [
-        { id: stableGuid('arm-eligibility', subscriptionScope, contributor), scope: subscriptionScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: contributor, startDateTime: SEED_START, endDateTime: null },
-        { id: stableGuid('arm-eligibility', rgScope, reader), scope: rgScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: reader, startDateTime: SEED_START, endDateTime: null },
+        {
+          id: stableGuid('arm-eligibility', subscriptionScope, contributor),
+          scope: subscriptionScope,
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: contributor,
+          startDateTime: SEED_START,
+          endDateTime: null,
+        },
+        {
+          id: stableGuid('arm-eligibility', rgScope, reader),
+          scope: rgScope,
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: reader,
+          startDateTime: SEED_START,
+          endDateTime: null,
+        },
         // Above and below the subscription, so every ARM scope kind is exercised.
-        { id: stableGuid('arm-eligibility', mgScope, tenantReader), scope: mgScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: tenantReader, startDateTime: SEED_START, endDateTime: null },
-        { id: stableGuid('arm-eligibility', siteScope, websiteContributor), scope: siteScope, principalId: DEMO_USERS.alice.id, roleDefinitionId: websiteContributor, startDateTime: SEED_START, endDateTime: null },
+        {
+          id: stableGuid('arm-eligibility', mgScope, tenantReader),
+          scope: mgScope,
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: tenantReader,
+          startDateTime: SEED_START,
+          endDateTime: null,
+        },
+        {
+          id: stableGuid('arm-eligibility', siteScope, websiteContributor),
+          scope: siteScope,
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: websiteContributor,
+          startDateTime: SEED_START,
+          endDateTime: null,
+        },
       ],
       policies: [
-        { scope: subscriptionScope, roleDefinitionId: contributor, maximumDuration: 'PT8H', approvalRequired: true, approverGroupIds: [DEMO_GROUPS.pimApprovers.id], enabledRules: ['Justification'] },
-        { scope: rgScope, roleDefinitionId: reader, maximumDuration: 'PT8H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification'] },
-        { scope: mgScope, roleDefinitionId: tenantReader, maximumDuration: 'PT4H', approvalRequired: false, approverGroupIds: [], enabledRules: ['MultiFactorAuthentication', 'Justification'] },
-        { scope: siteScope, roleDefinitionId: websiteContributor, maximumDuration: 'PT2H', approvalRequired: false, approverGroupIds: [], enabledRules: ['Justification', 'Ticketing'], authenticationContext: 'c1' },
+        {
+          scope: subscriptionScope,
+          roleDefinitionId: contributor,
+          maximumDuration: 'PT8H',
+          approvalRequired: true,
+          approverGroupIds: [DEMO_GROUPS.pimApprovers.id],
+          enabledRules: ['Justification'],
+        },
+        {
+          scope: rgScope,
+          roleDefinitionId: reader,
+          maximumDuration: 'PT8H',
+          approvalRequired: false,
+          approverGroupIds: [],
+          enabledRules: ['Justification'],
+        },
+        {
+          scope: mgScope,
+          roleDefinitionId: tenantReader,
+          maximumDuration: 'PT4H',
+          approvalRequired: false,
+          approverGroupIds: [],
+          enabledRules: ['MultiFactorAuthentication', 'Justification'],
+        },
+        {
+          scope: siteScope,
+          roleDefinitionId: websiteContributor,
+          maximumDuration: 'PT2H',
+          approvalRequired: false,
+          approverGroupIds: [],
+          enabledRules: ['Justification', 'Ticketing'],
+          authenticationContext: 'c1',
+        },
       ],
       assignments: [],
       requests: [],
       // The bot's app may read PIM requests on Contoso Prod (its approval sweep), as an operator grants it.
-      servicePrincipalRoles: [{ principalId: stableGuid('service-principal', LOCAL_BOT_APP.clientId), scope: subscriptionScope, roleDefinitionId: reader }],
+      servicePrincipalRoles: [
+        { principalId: stableGuid('service-principal', LOCAL_BOT_APP.clientId), scope: subscriptionScope, roleDefinitionId: reader },
+      ],
     },
   };
 }
@@ -204,4 +318,3 @@ function policyRecord(id: string, scopeId: string, scopeType: PolicyRecord['scop
     rules: buildPolicyRules(settings),
   };
 }
-

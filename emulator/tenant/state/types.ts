@@ -98,8 +98,17 @@ export interface IdentityRef {
 }
 
 export type RequestStatus =
-  | 'Canceled' | 'Denied' | 'Failed' | 'Granted' | 'PendingAdminDecision' | 'PendingApproval'
-  | 'PendingProvisioning' | 'PendingScheduleCreation' | 'Provisioned' | 'Revoked' | 'ScheduleCreated';
+  | 'Canceled'
+  | 'Denied'
+  | 'Failed'
+  | 'Granted'
+  | 'PendingAdminDecision'
+  | 'PendingApproval'
+  | 'PendingProvisioning'
+  | 'PendingScheduleCreation'
+  | 'Provisioned'
+  | 'Revoked'
+  | 'ScheduleCreated';
 
 /** What Graph's schedule requests share on every surface (Entra roles, PIM for Groups). */
 export interface GraphRequestRecordBase {

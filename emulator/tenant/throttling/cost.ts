@@ -19,7 +19,12 @@ interface CostRow {
 
 const ID = '[^/]+';
 const ME = `(?:me|users/${ID})`;
-const row = (method: string, path: string, resourceUnits: number, writes = 0): CostRow => ({ method, path: new RegExp(`^/${path}$`, 'i'), resourceUnits, writes });
+const row = (method: string, path: string, resourceUnits: number, writes = 0): CostRow => ({
+  method,
+  path: new RegExp(`^/${path}$`, 'i'),
+  resourceUnits,
+  writes,
+});
 
 const LISTED: readonly CostRow[] = [
   row('GET', 'applications', 2),

@@ -134,17 +134,44 @@ export class GraphThrottling {
   }
 
   private limitsFor(caller: Caller, s: Required<ThrottlingSettings>): Limit[] {
-    const scaled = (limit: number, windowMs: number) => ({ limit: Math.max(1, Math.round(limit * s.quotaScale)), windowMs: windowMs / s.timeScale });
+    const scaled = (limit: number, windowMs: number) => ({
+      limit: Math.max(1, Math.round(limit * s.quotaScale)),
+      windowMs: windowMs / s.timeScale,
+    });
     const units = RESOURCE_UNITS_PER_10S[s.tenantSize];
     const appTenant = `${caller.appId}/${caller.tenantId}`;
     return [
-      this.limit(`units|${appTenant}`, s.scaleResourceUnits ? scaled(units, RESOURCE_UNIT_WINDOW_MS) : { limit: units, windowMs: RESOURCE_UNIT_WINDOW_MS }, 'ResourceUnitLimitExceeded', `Tenant_Application/ReadWrite/${appTenant}`, (x) => x.resourceUnits),
-      this.limit(`writes|${appTenant}`, scaled(APP_TENANT_WRITES.limit, APP_TENANT_WRITES.windowMs), 'WriteLimitExceeded', `Tenant_Application/Write/${appTenant}`, (x) => x.writes),
-      this.limit(`writes|${caller.tenantId}`, scaled(TENANT_WRITES.limit, TENANT_WRITES.windowMs), 'WriteLimitExceeded', `Tenant/Write/${caller.appId}/${caller.tenantId}`, (x) => x.writes),
+      this.limit(
+        `units|${appTenant}`,
+        s.scaleResourceUnits ? scaled(units, RESOURCE_UNIT_WINDOW_MS) : { limit: units, windowMs: RESOURCE_UNIT_WINDOW_MS },
+        'ResourceUnitLimitExceeded',
+        `Tenant_Application/ReadWrite/${appTenant}`,
+        (x) => x.resourceUnits,
+      ),
+      this.limit(
+        `writes|${appTenant}`,
+        scaled(APP_TENANT_WRITES.limit, APP_TENANT_WRITES.windowMs),
+        'WriteLimitExceeded',
+        `Tenant_Application/Write/${appTenant}`,
+        (x) => x.writes,
+      ),
+      this.limit(
+        `writes|${caller.tenantId}`,
+        scaled(TENANT_WRITES.limit, TENANT_WRITES.windowMs),
+        'WriteLimitExceeded',
+        `Tenant/Write/${caller.appId}/${caller.tenantId}`,
+        (x) => x.writes,
+      ),
     ];
   }
 
-  private limit(key: string, size: { limit: number; windowMs: number }, reason: ThrottleReason, scope: string, charge: (c: RequestCost) => number): Limit {
+  private limit(
+    key: string,
+    size: { limit: number; windowMs: number },
+    reason: ThrottleReason,
+    scope: string,
+    charge: (c: RequestCost) => number,
+  ): Limit {
     let window = this.windows.get(key);
     if (!window) {
       window = new SlidingWindow(size.limit, size.windowMs);
@@ -154,6 +181,22 @@ export class GraphThrottling {
   }
 }
 
-function emptyStats(): { requests: number; resourceUnits: number; writes: number; throttled: number; throttledWrites: number; throttledByReason: Record<ThrottleReason, number>; writesByPath: Record<string, number> } {
-  return { requests: 0, resourceUnits: 0, writes: 0, throttled: 0, throttledWrites: 0, throttledByReason: { ResourceUnitLimitExceeded: 0, WriteLimitExceeded: 0 }, writesByPath: {} };
+function emptyStats(): {
+  requests: number;
+  resourceUnits: number;
+  writes: number;
+  throttled: number;
+  throttledWrites: number;
+  throttledByReason: Record<ThrottleReason, number>;
+  writesByPath: Record<string, number>;
+} {
+  return {
+    requests: 0,
+    resourceUnits: 0,
+    writes: 0,
+    throttled: 0,
+    throttledWrites: 0,
+    throttledByReason: { ResourceUnitLimitExceeded: 0, WriteLimitExceeded: 0 },
+    writesByPath: {},
+  };
 }

@@ -5,7 +5,13 @@
 // person's delegated ARM token (PIM has no application path for approvals); the requests themselves
 // are read app-only, within the Azure RBAC Reader role the app is granted on the subscriptions it sweeps.
 
-import { createSerializer, type OperationSpec, type OperationURLParameter, type OperationQueryParameter, type OperationParameter } from '@azure/core-client';
+import {
+  createSerializer,
+  type OperationSpec,
+  type OperationURLParameter,
+  type OperationQueryParameter,
+  type OperationParameter,
+} from '@azure/core-client';
 import { ArmApi } from '../../pim/azure/armApi';
 import { parseRequestId } from '../../pim/azure/azureMapping';
 import { listSubscriptionScopes } from '../../pim/azure/subscriptions';
@@ -30,8 +36,14 @@ const apiVersion: OperationQueryParameter = {
   parameterPath: 'apiVersion',
   mapper: { defaultValue: ARM_APPROVALS_API_VERSION, isConstant: true, serializedName: 'api-version', type: { name: 'String' } },
 };
-const accept: OperationParameter = { parameterPath: 'accept', mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } } };
-const contentType: OperationParameter = { parameterPath: ['options', 'contentType'], mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Content-Type', type: { name: 'String' } } };
+const accept: OperationParameter = {
+  parameterPath: 'accept',
+  mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } },
+};
+const contentType: OperationParameter = {
+  parameterPath: ['options', 'contentType'],
+  mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Content-Type', type: { name: 'String' } },
+};
 // The decision goes as {properties: {reviewResult, justification}}. The 2021-01-01-preview swagger
 // (Azure/azure-rest-api-specs, specification/authorization/resource-manager/Microsoft.Authorization/
 // preview/2021-01-01-preview) declares a flat {reviewResult, justification} body, but Microsoft's own
@@ -104,7 +116,8 @@ export class AzureApprovals implements ApprovalsPort {
    */
   private target(requestId: string, approvalId: string | undefined): { scope: string; approvalId: string } {
     const { scope: at } = parseRequestId(requestId);
-    if (!approvalId) throw new PimError('notFound', 'The Azure request names no approval (properties.approvalId)', { upstreamCode: 'NoApprovalId' });
+    if (!approvalId)
+      throw new PimError('notFound', 'The Azure request names no approval (properties.approvalId)', { upstreamCode: 'NoApprovalId' });
     return { scope: ArmApi.scopeParam(at), approvalId: assertGuid(approvalId.split('/').filter(Boolean).pop() ?? '', 'approval id') };
   }
 
@@ -115,8 +128,19 @@ export class AzureApprovals implements ApprovalsPort {
     return { ...toApprovalState(raw.body, this.surface), requestId };
   }
 
-  async decide(approver: UserContext, requestId: string, stepId: string, decision: Decision, justification: string, approvalId?: string): Promise<void> {
-    const args = { ...this.target(requestId, approvalId), stageId: assertGuid(stepId, 'approval stage id'), body: { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } } };
+  async decide(
+    approver: UserContext,
+    requestId: string,
+    stepId: string,
+    decision: Decision,
+    justification: string,
+    approvalId?: string,
+  ): Promise<void> {
+    const args = {
+      ...this.target(requestId, approvalId),
+      stageId: assertGuid(stepId, 'approval stage id'),
+      body: { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } },
+    };
     await this.deps.arm.call(approver, (client) => client.sendOperationRequest<unknown>(args, patchStageSpec));
   }
 
@@ -154,19 +178,26 @@ export class AzureApprovals implements ApprovalsPort {
   private readPendingAsApp(): Promise<PendingAtPim[]> {
     return this.deps.arm.callAsApp(async (client) => {
       const scopes = await listSubscriptionScopes(client);
-      const lists = await Promise.all(scopes.map((s) => ArmApi.all(client.roleAssignmentScheduleRequests.listForScope(ArmApi.scopeParam(s))).catch((e: unknown) => {
-        // A subscription the app sees but may not read requests at (a role without Microsoft.Authorization/*/read).
-        if ((e as { statusCode?: number }).statusCode === 403) return [];
-        throw e;
-      })));
+      const lists = await Promise.all(
+        scopes.map((s) =>
+          ArmApi.all(client.roleAssignmentScheduleRequests.listForScope(ArmApi.scopeParam(s))).catch((e: unknown) => {
+            // A subscription the app sees but may not read requests at (a role without Microsoft.Authorization/*/read).
+            if ((e as { statusCode?: number }).statusCode === 403) return [];
+            throw e;
+          }),
+        ),
+      );
       const seen = new Set<string>();
       const out: PendingAtPim[] = [];
       for (const r of lists.flat()) {
         if (!r.id || !r.principalId || toRequestStatus(r.status) !== 'pendingApproval' || seen.has(r.id.toLowerCase())) continue;
         seen.add(r.id.toLowerCase());
         out.push({
-          surface: this.surface, id: r.id, principalId: r.principalId.toLowerCase(),
-          ...(r.approvalId ? { approvalId: r.approvalId } : {}), ...(r.createdOn ? { createdDateTime: new Date(r.createdOn) } : {}),
+          surface: this.surface,
+          id: r.id,
+          principalId: r.principalId.toLowerCase(),
+          ...(r.approvalId ? { approvalId: r.approvalId } : {}),
+          ...(r.createdOn ? { createdDateTime: new Date(r.createdOn) } : {}),
         });
       }
       return out;
@@ -185,12 +216,23 @@ export class AzureApprovals implements ApprovalsPort {
    * the approver's own ARM token: the requests PIM says they may decide.
    */
   async awaitingDecisionBy(approver: UserContext): Promise<PendingAtPim[]> {
-    const items = await this.deps.arm.call(approver, (client) => ArmApi.all(client.roleAssignmentScheduleRequests.listForScope('', { filter: 'asApprover()' })));
+    const items = await this.deps.arm.call(approver, (client) =>
+      ArmApi.all(client.roleAssignmentScheduleRequests.listForScope('', { filter: 'asApprover()' })),
+    );
     return items
-      .filter((r) => r.id && r.principalId && toRequestStatus(r.status) === 'pendingApproval' && r.principalId.toLowerCase() !== approver.userId.toLowerCase())
+      .filter(
+        (r) =>
+          r.id &&
+          r.principalId &&
+          toRequestStatus(r.status) === 'pendingApproval' &&
+          r.principalId.toLowerCase() !== approver.userId.toLowerCase(),
+      )
       .map((r) => ({
-        surface: this.surface, id: r.id!, principalId: r.principalId!.toLowerCase(),
-        ...(r.approvalId ? { approvalId: r.approvalId } : {}), ...(r.createdOn ? { createdDateTime: new Date(r.createdOn) } : {}),
+        surface: this.surface,
+        id: r.id!,
+        principalId: r.principalId!.toLowerCase(),
+        ...(r.approvalId ? { approvalId: r.approvalId } : {}),
+        ...(r.createdOn ? { createdDateTime: new Date(r.createdOn) } : {}),
       }));
   }
 

@@ -30,7 +30,12 @@ export class EntraApprovals extends GraphApprovals {
   private readonly roleInfos: TtlCache<RoleInfo>;
 
   constructor(deps: EntraApprovalsDeps) {
-    super(deps, { approvals: ENTRA_APPROVALS_PATH, part: 'steps', approvalsVersion: 'beta', scheduleRequests: ENTRA_PATHS.scheduleRequests });
+    super(deps, {
+      approvals: ENTRA_APPROVALS_PATH,
+      part: 'steps',
+      approvalsVersion: 'beta',
+      scheduleRequests: ENTRA_PATHS.scheduleRequests,
+    });
     this.roleInfos = new TtlCache(deps.roleInfoTtlMs ?? ROLE_INFO_TTL_MS);
   }
 
@@ -54,7 +59,9 @@ export class EntraApprovals extends GraphApprovals {
 
   private async readRoleInfo(id: string): Promise<RoleInfo> {
     const token = await this.deps.appTokens.getAppToken('graph');
-    const raw = asRecord(await this.deps.graph.get(token, `/roleManagement/directory/roleDefinitions/${id}`, { select: 'id,description,isPrivileged' }));
+    const raw = asRecord(
+      await this.deps.graph.get(token, `/roleManagement/directory/roleDefinitions/${id}`, { select: 'id,description,isPrivileged' }),
+    );
     const description = readString(raw, 'description');
     const privileged = raw?.['isPrivileged'];
     return { ...(description ? { description } : {}), ...(typeof privileged === 'boolean' ? { privileged } : {}) };

@@ -33,7 +33,13 @@ export class GroupApprovals extends GraphApprovals {
     const principal = assertGuid(request.principalId, 'principal id');
     const group = assertGuid(request.scope.id, 'group id');
     const filter = `principalId eq ${odataString(principal)} and groupId eq ${odataString(group)}`;
-    return this.pastActivations(request, limit, filter, (raw) => toGroupRequest(raw, request.scope.displayName), (r) => r.roleId === request.roleId);
+    return this.pastActivations(
+      request,
+      limit,
+      filter,
+      (raw) => toGroupRequest(raw, request.scope.displayName),
+      (r) => r.roleId === request.roleId,
+    );
   }
 
   /**
@@ -44,18 +50,23 @@ export class GroupApprovals extends GraphApprovals {
   async pendingApprovals(): Promise<PendingAtPim[]> {
     const ids = await this.groupIds.get('all', async () => {
       const token = await this.deps.appTokens.getAppToken('graph');
-      return (await this.deps.graph.list(token, '/groups', { select: 'id' })).map((g) => readString(asRecord(g), 'id') ?? '').filter((id) => GUID.test(id));
+      return (await this.deps.graph.list(token, '/groups', { select: 'id' }))
+        .map((g) => readString(asRecord(g), 'id') ?? '')
+        .filter((id) => GUID.test(id));
     });
-    const perGroup = await Promise.all(ids.map((id) => this.pendingWhere(`groupId eq ${odataString(id)} and status eq ${odataString('PendingApproval')}`)));
+    const perGroup = await Promise.all(
+      ids.map((id) => this.pendingWhere(`groupId eq ${odataString(id)} and status eq ${odataString('PendingApproval')}`)),
+    );
     return perGroup.flat();
   }
 
   /** PIM for Groups has no role definitions: membership and ownership mean the same in every group. */
   async roleInfo(_requester: UserContext, target: ActivationTarget): Promise<RoleInfo> {
     return {
-      description: target.roleId === 'owner'
-        ? `Owners manage ${target.scope.displayName}: its members, its owners and its settings.`
-        : `Members get whatever access ${target.scope.displayName} has been given.`,
+      description:
+        target.roleId === 'owner'
+          ? `Owners manage ${target.scope.displayName}: its members, its owners and its settings.`
+          : `Members get whatever access ${target.scope.displayName} has been given.`,
     };
   }
 }

@@ -93,7 +93,11 @@ export class ArmApi {
     return this.run('app', () => appTokens.getAppToken('arm'), fn);
   }
 
-  private async run<T>(gateId: string, token: () => Promise<string>, fn: (client: AuthorizationManagementClient) => Promise<T>): Promise<T> {
+  private async run<T>(
+    gateId: string,
+    token: () => Promise<string>,
+    fn: (client: AuthorizationManagementClient) => Promise<T>,
+  ): Promise<T> {
     const credential = {
       getToken: async () => ({ token: await token(), expiresOnTimestamp: Date.now() + ASSUMED_TOKEN_LIFETIME_MS }),
     };

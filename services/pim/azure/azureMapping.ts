@@ -88,17 +88,20 @@ export function toAzureEligibility(item: ArmScheduleItem): Eligibility | undefin
 
 export function toAzureActive(item: ArmScheduleItem): ActiveAssignment | undefined {
   const target = instanceTarget(item);
-  return target && {
-    ...target,
-    startDateTime: toDate(item.startDateTime),
-    endDateTime: toDate(item.endDateTime),
-    assignmentType: item.assignmentType?.toLowerCase() === 'activated' ? 'activated' : 'assigned',
-  };
+  return (
+    target && {
+      ...target,
+      startDateTime: toDate(item.startDateTime),
+      endDateTime: toDate(item.endDateTime),
+      assignmentType: item.assignmentType?.toLowerCase() === 'activated' ? 'activated' : 'assigned',
+    }
+  );
 }
 
 /** roleAssignmentScheduleRequest → ActivationRequest; its id is the full ARM id (scope + name) so it can be found again. */
 export function toAzureRequest(item: ArmScheduleItem, known?: { roleName?: string; scope?: Scope }): ActivationRequest {
-  if (!item.id || !item.roleDefinitionId || !item.principalId) throw new PimError('unknown', 'ARM returned a request without id, role or principal');
+  if (!item.id || !item.roleDefinitionId || !item.principalId)
+    throw new PimError('unknown', 'ARM returned a request without id, role or principal');
   const action = toRequestAction(item.requestType);
   const created = toDate(item.createdOn);
   const start = toDate(item.scheduleInfo?.startDateTime) ?? created;
@@ -110,26 +113,39 @@ export function toAzureRequest(item: ArmScheduleItem, known?: { roleName?: strin
     const ms = parseIsoDurationMs(exp.duration);
     end = ms === null ? null : new Date(start.getTime() + ms);
   }
-  if (!start || !end) throw new PimError('unknown', 'ARM returned a request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
+  if (!start || !end)
+    throw new PimError('unknown', 'ARM returned a request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
   const scope = item.expandedProperties?.scope?.displayName ? armScope(item) : (known?.scope ?? armScope(item));
   const ticketNumber = item.ticketInfo?.ticketNumber;
   return {
     id: item.id,
     action,
-    ...roleTarget(SURFACE, scope, item.roleDefinitionId, item.expandedProperties?.roleDefinition?.displayName || known?.roleName || lastSegment(item.roleDefinitionId), item.principalId),
+    ...roleTarget(
+      SURFACE,
+      scope,
+      item.roleDefinitionId,
+      item.expandedProperties?.roleDefinition?.displayName || known?.roleName || lastSegment(item.roleDefinitionId),
+      item.principalId,
+    ),
     status: toRequestStatus(item.status),
     startDateTime: start,
     endDateTime: end,
     createdDateTime: created ?? start,
     justification: item.justification ?? null,
-    ticket: ticketNumber ? (item.ticketInfo?.ticketSystem ? { number: ticketNumber, system: item.ticketInfo.ticketSystem } : { number: ticketNumber }) : null,
+    ticket: ticketNumber
+      ? item.ticketInfo?.ticketSystem
+        ? { number: ticketNumber, system: item.ticketInfo.ticketSystem }
+        : { number: ticketNumber }
+      : null,
     ...(item.approvalId ? { approvalId: item.approvalId } : {}),
   };
 }
 
 /** '/subscriptions/S/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/N' → scope and name. */
 export function parseRequestId(id: string): { scope: string; name: string } {
-  const m = /^(?<scope>(?:\/[^/]+)*?)\/providers\/Microsoft\.Authorization\/roleAssignmentScheduleRequests\/(?<name>[0-9a-f-]{36})$/i.exec(id);
+  const m = /^(?<scope>(?:\/[^/]+)*?)\/providers\/Microsoft\.Authorization\/roleAssignmentScheduleRequests\/(?<name>[0-9a-f-]{36})$/i.exec(
+    id,
+  );
   if (!m?.groups) throw new PimError('invalidInput', 'Not an ARM role assignment schedule request id');
   return { scope: m.groups['scope'] ?? '', name: m.groups['name']! };
 }

@@ -32,17 +32,23 @@ export class AzureResourceProvider implements PimProvider {
   }
 
   async listEligibilities(user: UserContext): Promise<Eligibility[]> {
-    const items = await this.deps.arm.call(user, (c) => ArmApi.all(c.roleEligibilityScheduleInstances.listForScope(ROOT, { filter: AS_TARGET })));
+    const items = await this.deps.arm.call(user, (c) =>
+      ArmApi.all(c.roleEligibilityScheduleInstances.listForScope(ROOT, { filter: AS_TARGET })),
+    );
     return mapDistinct(items, (i) => toAzureEligibility(i as ArmScheduleItem));
   }
 
   async listActive(user: UserContext): Promise<ActiveAssignment[]> {
-    const items = await this.deps.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleInstances.listForScope(ROOT, { filter: AS_TARGET })));
+    const items = await this.deps.arm.call(user, (c) =>
+      ArmApi.all(c.roleAssignmentScheduleInstances.listForScope(ROOT, { filter: AS_TARGET })),
+    );
     return mapDistinct(items, (i) => toAzureActive(i as ArmScheduleItem));
   }
 
   async getConstraints(user: UserContext, eligibility: Eligibility): Promise<Constraints> {
-    const assignments = await this.deps.arm.call(user, (c) => ArmApi.all(c.roleManagementPolicyAssignments.listForScope(ArmApi.scopeParam(eligibility.scope.id))));
+    const assignments = await this.deps.arm.call(user, (c) =>
+      ArmApi.all(c.roleManagementPolicyAssignments.listForScope(ArmApi.scopeParam(eligibility.scope.id))),
+    );
     const guid = roleGuid(eligibility.roleId);
     const match = assignments.find((a) => a.roleDefinitionId !== undefined && roleGuid(a.roleDefinitionId) === guid);
     if (!match?.effectiveRules) throw new PimError('notFound', 'No role management policy found for the role at this scope');
@@ -51,25 +57,40 @@ export class AzureResourceProvider implements PimProvider {
 
   async activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest> {
     const body = this.activationBody(user, eligibility, input);
-    const created = await this.deps.arm.call(user, (c) => c.roleAssignmentScheduleRequests.create(ArmApi.scopeParam(eligibility.scope.id), randomUUID(), body), input.claims);
+    const created = await this.deps.arm.call(
+      user,
+      (c) => c.roleAssignmentScheduleRequests.create(ArmApi.scopeParam(eligibility.scope.id), randomUUID(), body),
+      input.claims,
+    );
     return toAzureRequest(created as ArmScheduleItem, { roleName: eligibility.roleName, scope: eligibility.scope });
   }
 
   async validate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<void> {
     const body = this.activationBody(user, eligibility, input);
-    await this.deps.arm.call(user, (c) => c.roleAssignmentScheduleRequests.validate(ArmApi.scopeParam(eligibility.scope.id), randomUUID(), body), input.claims);
+    await this.deps.arm.call(
+      user,
+      (c) => c.roleAssignmentScheduleRequests.validate(ArmApi.scopeParam(eligibility.scope.id), randomUUID(), body),
+      input.claims,
+    );
   }
 
   async deactivate(user: UserContext, active: ActiveAssignment): Promise<ActivationRequest> {
     if (active.surface !== this.surface) throw new PimError('notFound', 'Not an Azure resource role');
-    const body: RoleAssignmentScheduleRequest = { principalId: user.userId, roleDefinitionId: active.roleId, requestType: 'SelfDeactivate' };
-    const created = await this.deps.arm.call(user, (c) => c.roleAssignmentScheduleRequests.create(ArmApi.scopeParam(active.scope.id), randomUUID(), body));
+    const body: RoleAssignmentScheduleRequest = {
+      principalId: user.userId,
+      roleDefinitionId: active.roleId,
+      requestType: 'SelfDeactivate',
+    };
+    const created = await this.deps.arm.call(user, (c) =>
+      c.roleAssignmentScheduleRequests.create(ArmApi.scopeParam(active.scope.id), randomUUID(), body),
+    );
     return toAzureRequest(created as ArmScheduleItem, { roleName: active.roleName, scope: active.scope });
   }
 
   async extend(user: UserContext, active: ActiveAssignment, input: ExtensionInput): Promise<ActivationRequest> {
     if (active.surface !== this.surface) throw new PimError('notFound', 'Not an Azure resource role');
-    if (!active.endDateTime) throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
+    if (!active.endDateTime)
+      throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
     const body: RoleAssignmentScheduleRequest = {
       principalId: user.userId,
       roleDefinitionId: active.roleId,
@@ -80,12 +101,18 @@ export class AzureResourceProvider implements PimProvider {
         expiration: { type: 'AfterDateTime', endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000) },
       },
     };
-    const created = await this.deps.arm.call(user, (c) => c.roleAssignmentScheduleRequests.create(ArmApi.scopeParam(active.scope.id), randomUUID(), body), input.claims);
+    const created = await this.deps.arm.call(
+      user,
+      (c) => c.roleAssignmentScheduleRequests.create(ArmApi.scopeParam(active.scope.id), randomUUID(), body),
+      input.claims,
+    );
     return toAzureRequest(created as ArmScheduleItem, { roleName: active.roleName, scope: active.scope });
   }
 
   async listRequests(user: UserContext): Promise<ActivationRequest[]> {
-    const items = await this.deps.arm.call(user, (c) => ArmApi.all(c.roleAssignmentScheduleRequests.listForScope(ROOT, { filter: AS_TARGET })));
+    const items = await this.deps.arm.call(user, (c) =>
+      ArmApi.all(c.roleAssignmentScheduleRequests.listForScope(ROOT, { filter: AS_TARGET })),
+    );
     const now = this.now();
     return items
       .filter((i) => i.status === 'PendingApproval' || i.status === 'PendingAdminDecision' || i.status === 'Granted')
@@ -123,10 +150,15 @@ function roleGuid(roleDefinitionId: string): string {
   return (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
 }
 
-function justificationAndTicket(input: { justification?: string; ticket?: { number: string; system?: string } }): Pick<RoleAssignmentScheduleRequest, 'justification' | 'ticketInfo'> {
+function justificationAndTicket(input: {
+  justification?: string;
+  ticket?: { number: string; system?: string };
+}): Pick<RoleAssignmentScheduleRequest, 'justification' | 'ticketInfo'> {
   const j = input.justification?.trim();
   return {
     ...(j ? { justification: j } : {}),
-    ...(input.ticket ? { ticketInfo: { ticketNumber: input.ticket.number, ...(input.ticket.system ? { ticketSystem: input.ticket.system } : {}) } } : {}),
+    ...(input.ticket
+      ? { ticketInfo: { ticketNumber: input.ticket.number, ...(input.ticket.system ? { ticketSystem: input.ticket.system } : {}) } }
+      : {}),
   };
 }

@@ -4,23 +4,55 @@
 // same endpoint, bearer policy, retries and error mapping as every other ARM call. With an app-only token
 // it lists the subscriptions where the app was granted a role (e.g. Reader).
 import type { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { createSerializer, type OperationSpec, type OperationURLParameter, type OperationQueryParameter, type OperationParameter } from '@azure/core-client';
+import {
+  createSerializer,
+  type OperationSpec,
+  type OperationURLParameter,
+  type OperationQueryParameter,
+  type OperationParameter,
+} from '@azure/core-client';
 import { asArray, asRecord, readString } from '../json';
 
 export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
 
 const serializer = createSerializer({}, false);
-const $host: OperationURLParameter = { parameterPath: '$host', mapper: { serializedName: '$host', required: true, type: { name: 'String' } }, skipEncoding: true };
-const nextLink: OperationURLParameter = { parameterPath: 'nextLink', mapper: { serializedName: 'nextLink', required: true, type: { name: 'String' } }, skipEncoding: true };
+const $host: OperationURLParameter = {
+  parameterPath: '$host',
+  mapper: { serializedName: '$host', required: true, type: { name: 'String' } },
+  skipEncoding: true,
+};
+const nextLink: OperationURLParameter = {
+  parameterPath: 'nextLink',
+  mapper: { serializedName: 'nextLink', required: true, type: { name: 'String' } },
+  skipEncoding: true,
+};
 const apiVersion: OperationQueryParameter = {
   parameterPath: 'apiVersion',
   mapper: { defaultValue: SUBSCRIPTIONS_API_VERSION, isConstant: true, serializedName: 'api-version', type: { name: 'String' } },
 };
-const accept: OperationParameter = { parameterPath: 'accept', mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } } };
+const accept: OperationParameter = {
+  parameterPath: 'accept',
+  mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } },
+};
 
 // No body mapper: the plain JSON comes back as { body } and is read here.
-const listSpec: OperationSpec = { path: '/subscriptions', httpMethod: 'GET', responses: { 200: {}, default: {} }, queryParameters: [apiVersion], urlParameters: [$host], headerParameters: [accept], serializer };
-const listNextSpec: OperationSpec = { path: '{nextLink}', httpMethod: 'GET', responses: { 200: {}, default: {} }, urlParameters: [$host, nextLink], headerParameters: [accept], serializer };
+const listSpec: OperationSpec = {
+  path: '/subscriptions',
+  httpMethod: 'GET',
+  responses: { 200: {}, default: {} },
+  queryParameters: [apiVersion],
+  urlParameters: [$host],
+  headerParameters: [accept],
+  serializer,
+};
+const listNextSpec: OperationSpec = {
+  path: '{nextLink}',
+  httpMethod: 'GET',
+  responses: { 200: {}, default: {} },
+  urlParameters: [$host, nextLink],
+  headerParameters: [accept],
+  serializer,
+};
 
 const SUBSCRIPTION_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -22,7 +22,9 @@ const SURFACE = 'entraRole' as const;
 
 export function directoryScope(directoryScopeId: string): Scope {
   // '/' is the whole tenant; other ids are administrative units or app scopes, shown by id.
-  return directoryScopeId === '/' ? { id: '/', displayName: 'Directory', kind: 'directory' } : { id: directoryScopeId, displayName: directoryScopeId, kind: 'directory' };
+  return directoryScopeId === '/'
+    ? { id: '/', displayName: 'Directory', kind: 'directory' }
+    : { id: directoryScopeId, displayName: directoryScopeId, kind: 'directory' };
 }
 
 /** roleDefinition is present only when the request asked for $expand=roleDefinition. */
@@ -72,7 +74,10 @@ export function dedupeByKey<T extends { readonly key: string; readonly endDateTi
 }
 
 /** Maps instances as every provider lists them: the unusable dropped, one per key. */
-export function mapDistinct<T extends { readonly key: string; readonly endDateTime: Date | null }, V>(items: readonly V[], map: (item: V) => T | undefined): T[] {
+export function mapDistinct<T extends { readonly key: string; readonly endDateTime: Date | null }, V>(
+  items: readonly V[],
+  map: (item: V) => T | undefined,
+): T[] {
   return dedupeByKey(items.map(map).filter((x): x is T => x !== undefined));
 }
 
@@ -159,7 +164,8 @@ export function toActivationRequest(value: unknown, knownRoleName?: string): Act
   const created = readDate(raw, 'createdDateTime');
   const action = toRequestAction(readString(raw, 'action'));
   // A deactivation carries no schedule: it takes effect, and ends the access, when it is made.
-  const schedule = action === 'deactivate' ? { startDateTime: created, endDateTime: created } : toRequestSchedule(readRecord(raw, 'scheduleInfo'));
+  const schedule =
+    action === 'deactivate' ? { startDateTime: created, endDateTime: created } : toRequestSchedule(readRecord(raw, 'scheduleInfo'));
   const start = schedule.startDateTime ?? created;
   if (!start || !schedule.endDateTime) {
     throw new PimError('unknown', 'Graph returned a request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
@@ -169,7 +175,13 @@ export function toActivationRequest(value: unknown, knownRoleName?: string): Act
   return {
     id,
     action,
-    ...roleTarget(SURFACE, directoryScope(directoryScopeId), roleDefinitionId, expandedName ?? knownRoleName ?? roleDefinitionId, principalId),
+    ...roleTarget(
+      SURFACE,
+      directoryScope(directoryScopeId),
+      roleDefinitionId,
+      expandedName ?? knownRoleName ?? roleDefinitionId,
+      principalId,
+    ),
     status: toRequestStatus(readString(raw, 'status')),
     startDateTime: start,
     endDateTime: schedule.endDateTime,

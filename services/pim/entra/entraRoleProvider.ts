@@ -92,7 +92,8 @@ export class EntraRoleProvider implements PimProvider {
 
   async extend(user: UserContext, active: ActiveAssignment, input: ExtensionInput): Promise<ActivationRequest> {
     if (active.surface !== this.surface) throw new PimError('notFound', 'Not an Entra role assignment');
-    if (!active.endDateTime) throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
+    if (!active.endDateTime)
+      throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
     const token = await this.token(user, input.claims);
     const body = {
       action: 'selfExtend',
@@ -102,7 +103,10 @@ export class EntraRoleProvider implements PimProvider {
       ...justificationAndTicket(input.justification, input.ticket),
       scheduleInfo: {
         startDateTime: (active.startDateTime ?? this.now()).toISOString(),
-        expiration: { type: 'AfterDateTime', endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000).toISOString() },
+        expiration: {
+          type: 'AfterDateTime',
+          endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000).toISOString(),
+        },
       },
     };
     return toActivationRequest(await this.deps.graph.post(token, ENTRA_PATHS.scheduleRequests, body), active.roleName);
@@ -151,5 +155,8 @@ export class EntraRoleProvider implements PimProvider {
 
 /** Directory role policies live at scope '/' even for eligibilities scoped to an administrative unit. */
 function policyQuery(roleId: string): { filter: string; expand: string } {
-  return { filter: `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')} and roleDefinitionId eq ${odataString(roleId)}`, expand: 'policy($expand=rules)' };
+  return {
+    filter: `scopeId eq ${odataString('/')} and scopeType eq ${odataString('DirectoryRole')} and roleDefinitionId eq ${odataString(roleId)}`,
+    expand: 'policy($expand=rules)',
+  };
 }

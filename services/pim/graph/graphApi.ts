@@ -102,7 +102,10 @@ export class GraphApi {
    * and time, not quota. One read's failure is its own (a PimError in its place); a failure of the
    * batch itself is every read's.
    */
-  async listMany(token: string, reads: ReadonlyArray<{ readonly path: string; readonly query?: ODataQuery }>): Promise<Array<unknown[] | PimError>> {
+  async listMany(
+    token: string,
+    reads: ReadonlyArray<{ readonly path: string; readonly query?: ODataQuery }>,
+  ): Promise<Array<unknown[] | PimError>> {
     const out: Array<unknown[] | PimError | undefined> = reads.map((r) => {
       try {
         // Inside an earlier 429's Retry-After for this caller and path: refused at once, as a direct call is.
@@ -118,20 +121,28 @@ export class GraphApi {
     } else {
       for (let i = 0; i < open.length; i += MAX_BATCH) {
         const chunk = open.slice(i, i + MAX_BATCH);
-        const answers = await this.batchChunk(token, chunk.map((c) => c.read)).catch((e: unknown) => chunk.map(() => mapGraphError(e)));
+        const answers = await this.batchChunk(
+          token,
+          chunk.map((c) => c.read),
+        ).catch((e: unknown) => chunk.map(() => mapGraphError(e)));
         chunk.forEach((c, k) => (out[c.at] = answers[k]!));
       }
     }
     return out.map((o) => o ?? new PimError('unknown', 'A batched read had no answer'));
   }
 
-  private async batchChunk(token: string, reads: ReadonlyArray<{ readonly path: string; readonly query?: ODataQuery }>): Promise<Array<unknown[] | PimError>> {
+  private async batchChunk(
+    token: string,
+    reads: ReadonlyArray<{ readonly path: string; readonly query?: ODataQuery }>,
+  ): Promise<Array<unknown[] | PimError>> {
     const versions = new Set(reads.map((r) => r.query?.version ?? 'v1.0'));
     if (versions.size > 1) throw new PimError('invalidInput', 'One batch goes to one Graph version');
     const version = [...versions][0]!;
     // The SDK keeps the path after the host as the step's url, which Graph wants relative to the
     // version: so the Request's url is the origin + the path without the version.
-    const content = new BatchRequestContent(reads.map((r, i) => ({ id: String(i), request: new Request(`${this.origin}${r.path}${queryString(r.query)}`) })));
+    const content = new BatchRequestContent(
+      reads.map((r, i) => ({ id: String(i), request: new Request(`${this.origin}${r.path}${queryString(r.query)}`) })),
+    );
     const key = gateKey(token, '/$batch');
     const raw = await this.send(key, async () => this.request(token, '/$batch', { version }, 'POST', key).post(await content.getContent()));
     const responses = new BatchResponseContent(raw as { responses: [] });
@@ -142,7 +153,13 @@ export class GraphApi {
         const body = asRecord(await response.json().catch(() => undefined));
         if (response.status >= 400) {
           const error = asRecord(body?.['error']);
-          const failure = mapUpstreamError(response.status, readString(error, 'code'), readString(error, 'message') ?? '', response.headers, 'Graph');
+          const failure = mapUpstreamError(
+            response.status,
+            readString(error, 'code'),
+            readString(error, 'message') ?? '',
+            response.headers,
+            'Graph',
+          );
           // A throttled read inside a batch closes its path for the caller as a direct call's would.
           this.gate.record(gateKey(token, r.path), failure);
           return failure;
@@ -151,7 +168,10 @@ export class GraphApi {
         const next = readString(body, '@odata.nextLink');
         if (!next) return items;
         this.assertSameOrigin(next);
-        return this.list(token, next).then((rest) => [...items, ...rest], (e: unknown) => mapGraphError(e));
+        return this.list(token, next).then(
+          (rest) => [...items, ...rest],
+          (e: unknown) => mapGraphError(e),
+        );
       }),
     );
   }
@@ -168,9 +188,7 @@ export class GraphApi {
 
   private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST' | 'PATCH', key: string): GraphRequest {
     const perRequestToken: AuthenticationProvider = { getAccessToken: async () => token };
-    let req = this.client
-      .api(path)
-      .middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), this.retryOptions(method, key)]);
+    let req = this.client.api(path).middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), this.retryOptions(method, key)]);
     if (query.filter) req = req.filter(query.filter);
     if (query.expand) req = req.expand(query.expand);
     if (query.select) req = req.select(query.select);
@@ -188,7 +206,10 @@ export class GraphApi {
     return new RetryHandlerOptions(this.retry.delaySeconds, this.retry.maxRetries, (_delay, _attempt, _req, _opts, response) => {
       if (response.status !== 429) return true;
       const seconds = retryAfterSeconds(response.headers);
-      this.gate.record(key, new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }));
+      this.gate.record(
+        key,
+        new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }),
+      );
       return (seconds ?? Number.POSITIVE_INFINITY) <= MAX_INLINE_RETRY_AFTER_SECONDS;
     });
   }
@@ -211,7 +232,10 @@ export class GraphApi {
     return new RetryHandlerOptions(0, resends, (_delay, _attempt, _req, _opts, response) => {
       if (response.status !== 429) return false;
       const seconds = retryAfterSeconds(response.headers);
-      this.gate.record(key, new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }));
+      this.gate.record(
+        key,
+        new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }),
+      );
       if (seconds === undefined || seconds > MAX_POST_RETRY_AFTER_SECONDS || waited + seconds > MAX_POST_WAIT_SECONDS) return false;
       waited += seconds;
       return true;

@@ -34,7 +34,13 @@ function fromGraphError(e: GraphError): PimError {
 }
 
 /** Any PIM upstream (Graph or ARM) answer → PimError: the error codes are the same on both APIs. */
-export function mapUpstreamError(status: number, code: string | undefined, message: string, headers: Headers | undefined, api: 'Graph' | 'ARM'): PimError {
+export function mapUpstreamError(
+  status: number,
+  code: string | undefined,
+  message: string,
+  headers: Headers | undefined,
+  api: 'Graph' | 'ARM',
+): PimError {
   const e = { message, headers };
   const base = { upstreamCode: code, httpStatus: status > 0 ? status : undefined };
   const resource: Resource = api === 'ARM' ? 'arm' : 'graph';
@@ -47,16 +53,25 @@ export function mapUpstreamError(status: number, code: string | undefined, messa
     return new PimError(kind, `PIM refused the request (${code})`, { ...base, rules });
   }
   if (byCode === 'authenticationRequired') {
-    return new PimError('authenticationRequired', `PIM requires a stronger sign-in (${code})`, { ...base, claims: claimsFromMessage(e.message), resource });
+    return new PimError('authenticationRequired', `PIM requires a stronger sign-in (${code})`, {
+      ...base,
+      claims: claimsFromMessage(e.message),
+      resource,
+    });
   }
   if (byCode) return new PimError(byCode, `PIM refused the request (${code})`, base);
 
   if (status === 401) {
-    return new PimError('authenticationRequired', `${api} rejected the token`, { ...base, claims: claimsFromWwwAuthenticate(e.headers), resource });
+    return new PimError('authenticationRequired', `${api} rejected the token`, {
+      ...base,
+      claims: claimsFromWwwAuthenticate(e.headers),
+      resource,
+    });
   }
   if (status === 403) return new PimError('forbidden', `${api} denied access`, base);
   if (status === 404) return new PimError('notFound', `${api} resource not found`, base);
-  if (status === 429) return new PimError('throttled', `${api} throttled the call`, { ...base, retryAfterSeconds: retryAfterSeconds(e.headers) });
+  if (status === 429)
+    return new PimError('throttled', `${api} throttled the call`, { ...base, retryAfterSeconds: retryAfterSeconds(e.headers) });
   if (status >= 500 || status <= 0) return new PimError('unavailable', `${api} is unavailable`, base);
   if (status === 400) return new PimError('invalidInput', `${api} rejected the request${code ? ` (${code})` : ''}`, base);
   return new PimError('unknown', `${api} call failed with ${status}`, base);

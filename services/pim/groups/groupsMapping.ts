@@ -64,9 +64,11 @@ export function toGroupRequest(value: unknown, knownGroupName?: string): Activat
   const action = toRequestAction(readString(c.raw, 'action'));
   // Microsoft's own filterByCurrentUser sample spells it createdDateTIme; accept both.
   const created = readDate(c.raw, 'createdDateTime') ?? readDate(c.raw, 'createdDateTIme');
-  const schedule = action === 'deactivate' ? { startDateTime: created, endDateTime: created } : toRequestSchedule(readRecord(c.raw, 'scheduleInfo'));
+  const schedule =
+    action === 'deactivate' ? { startDateTime: created, endDateTime: created } : toRequestSchedule(readRecord(c.raw, 'scheduleInfo'));
   const start = schedule.startDateTime ?? created;
-  if (!start || !schedule.endDateTime) throw new PimError('unknown', 'Graph returned a group request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
+  if (!start || !schedule.endDateTime)
+    throw new PimError('unknown', 'Graph returned a group request without a bounded schedule', { upstreamCode: 'NotAnActivation' });
   return {
     id,
     action,

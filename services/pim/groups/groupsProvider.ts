@@ -49,7 +49,10 @@ export class GroupsProvider implements PimProvider {
     if (!accessId) throw new PimError('invalidInput', 'Group access must be member or owner');
     // Group policies: one per group and access (roleDefinitionId 'member' | 'owner'), scopeType 'Group'.
     const filter = `scopeId eq ${odataString(groupId)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(accessId)}`;
-    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.policyAssignments, { filter, expand: 'policy($expand=rules)' });
+    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.policyAssignments, {
+      filter,
+      expand: 'policy($expand=rules)',
+    });
     return constraintsFromPolicyAssignments(raw);
   }
 
@@ -80,12 +83,20 @@ export class GroupsProvider implements PimProvider {
   }
 
   async activate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<ActivationRequest> {
-    const raw = await this.deps.graph.post(await this.token(user, input.claims), GROUP_PATHS.scheduleRequests, this.body(user, eligibility, 'selfActivate', input, false));
+    const raw = await this.deps.graph.post(
+      await this.token(user, input.claims),
+      GROUP_PATHS.scheduleRequests,
+      this.body(user, eligibility, 'selfActivate', input, false),
+    );
     return toGroupRequest(raw, eligibility.scope.displayName);
   }
 
   async validate(user: UserContext, eligibility: Eligibility, input: ActivationInput): Promise<void> {
-    await this.deps.graph.post(await this.token(user, input.claims), GROUP_PATHS.scheduleRequests, this.body(user, eligibility, 'selfActivate', input, true));
+    await this.deps.graph.post(
+      await this.token(user, input.claims),
+      GROUP_PATHS.scheduleRequests,
+      this.body(user, eligibility, 'selfActivate', input, true),
+    );
   }
 
   async deactivate(user: UserContext, active: ActiveAssignment): Promise<ActivationRequest> {
@@ -94,7 +105,8 @@ export class GroupsProvider implements PimProvider {
   }
 
   async extend(user: UserContext, active: ActiveAssignment, input: ExtensionInput): Promise<ActivationRequest> {
-    if (!active.endDateTime) throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
+    if (!active.endDateTime)
+      throw new PimError('invalidInput', 'A permanent assignment needs no extension', { upstreamCode: 'NotExtendable' });
     const body = {
       action: 'selfExtend',
       principalId: user.userId,
@@ -103,14 +115,23 @@ export class GroupsProvider implements PimProvider {
       ...justificationAndTicket(input.justification, input.ticket),
       scheduleInfo: {
         startDateTime: (active.startDateTime ?? this.now()).toISOString(),
-        expiration: { type: 'afterDateTime', endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000).toISOString() },
+        expiration: {
+          type: 'afterDateTime',
+          endDateTime: new Date(active.endDateTime.getTime() + input.durationMinutes * 60_000).toISOString(),
+        },
       },
     };
-    return toGroupRequest(await this.deps.graph.post(await this.token(user, input.claims), GROUP_PATHS.scheduleRequests, body), active.scope.displayName);
+    return toGroupRequest(
+      await this.deps.graph.post(await this.token(user, input.claims), GROUP_PATHS.scheduleRequests, body),
+      active.scope.displayName,
+    );
   }
 
   async listRequests(user: UserContext): Promise<ActivationRequest[]> {
-    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, { filter: OPEN_REQUESTS_FILTER, expand: 'group' });
+    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, {
+      filter: OPEN_REQUESTS_FILTER,
+      expand: 'group',
+    });
     const now = this.now();
     return raw.map((r) => toGroupRequest(r)).filter((r) => isOpenRequest(r, now));
   }

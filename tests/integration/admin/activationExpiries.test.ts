@@ -45,7 +45,11 @@ describe('activation expiries in the audit log and the admin history (tenant emu
 
   async function ask(text: string): Promise<string> {
     const carol = DEMO_USERS.carol;
-    const reply = (await client.sendActivity({ type: 'message', text, from: { id: `29:${carol.id}`, name: carol.displayName, aadObjectId: carol.id } } as Partial<Activity>)) as Partial<Activity>;
+    const reply = (await client.sendActivity({
+      type: 'message',
+      text,
+      from: { id: `29:${carol.id}`, name: carol.displayName, aadObjectId: carol.id },
+    } as Partial<Activity>)) as Partial<Activity>;
     return cardText(reply) || (reply.text ?? '');
   }
 
@@ -53,19 +57,45 @@ describe('activation expiries in the audit log and the admin history (tenant emu
     tenant = await startTestTenant();
     tenant.clock.set(START);
     services = createServices({
-      tenantId: tenant.tenantId, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], clientId: tenant.botApp.clientId,
-      clientSecret: tenant.botApp.clientSecret, graphBaseUrl: tenant.url, armBaseUrl: tenant.url, localSsoUrl: tenant.url, graphRetry: { maxRetries: 0, delaySeconds: 0 },
+      tenantId: tenant.tenantId,
+      authority: tenant.authority,
+      knownAuthorities: [tenant.knownAuthority],
+      clientId: tenant.botApp.clientId,
+      clientSecret: tenant.botApp.clientSecret,
+      graphBaseUrl: tenant.url,
+      armBaseUrl: tenant.url,
+      localSsoUrl: tenant.url,
+      graphRetry: { maxRetries: 0, delaySeconds: 0 },
     });
-    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger, ...NULL_PORTS }));
+    client = new DialogTestClient(
+      'msteams',
+      new MainDialog({
+        pim: services.pim,
+        admin: services.admin,
+        tenantId: tenant.tenantId,
+        now: () => tenant.clock.now(),
+        logger: silentLogger,
+        ...NULL_PORTS,
+      }),
+    );
     const alice: UserContext = { userId: DEMO_USERS.alice.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.alice.displayName };
-    const activate = (key: string, minutes: number) => services.pim.activate(alice, { eligibilityKey: key, durationMinutes: minutes, justification: 'Quarterly review' });
+    const activate = (key: string, minutes: number) =>
+      services.pim.activate(alice, { eligibilityKey: key, durationMinutes: minutes, justification: 'Quarterly review' });
     assert.match((await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.globalReader.id), 120)).status, /^(provisioned|granted)$/);
     assert.match((await activate(eligibilityKey('group', DEMO_GROUPS.sreOnCall.id, 'member'), 60)).status, /^(provisioned|granted)$/);
     assert.match((await activate(eligibilityKey('azureResource', RG, READER), 60)).status, /^(provisioned|granted)$/);
     // Contributor needs Bob's approval: approved, then Alice ends it herself before it would run out.
     const contributor = await activate(eligibilityKey('azureResource', SUB, CONTRIBUTOR), 60);
     const bob: UserContext = { userId: DEMO_USERS.bob.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.bob.displayName };
-    const approved = await services.approvals.decisions.decide(bob, 'azureResource', contributor.id, DEMO_USERS.alice.id, 'approve', 'Go ahead', contributor.approvalId);
+    const approved = await services.approvals.decisions.decide(
+      bob,
+      'azureResource',
+      contributor.id,
+      DEMO_USERS.alice.id,
+      'approve',
+      'Go ahead',
+      contributor.approvalId,
+    );
     assert.equal(approved.kind === 'decided' && approved.outcome, 'approved');
     tenant.clock.set(new Date(START.getTime() + 10 * 60_000));
     const mine = await services.pim.listActive(alice);
@@ -97,7 +127,9 @@ describe('activation expiries in the audit log and the admin history (tenant emu
 
     const entries = expiries();
     assert.deepEqual(entries.map((e) => e.activityDisplayName).sort(), [
-      'Remove member from group (PIM activation expired)', 'Remove member from role (PIM activation expired)', 'Remove member from role (PIM activation expired)',
+      'Remove member from group (PIM activation expired)',
+      'Remove member from role (PIM activation expired)',
+      'Remove member from role (PIM activation expired)',
     ]);
     assert.deepEqual(entries.map((e) => e.category).sort(), ['GroupManagement', 'ResourceManagement', 'RoleManagement']);
     for (const e of entries) {

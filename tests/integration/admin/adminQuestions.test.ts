@@ -52,12 +52,29 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     // A small page size makes every list follow @odata.nextLink.
     tenant = await startTestTenant({ pageSize: 2 });
     services = createServices({
-      tenantId: tenant.tenantId, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], clientId: tenant.botApp.clientId,
-      clientSecret: tenant.botApp.clientSecret, graphBaseUrl: tenant.url, armBaseUrl: tenant.url, localSsoUrl: tenant.url, graphRetry: { maxRetries: 0, delaySeconds: 0 },
+      tenantId: tenant.tenantId,
+      authority: tenant.authority,
+      knownAuthorities: [tenant.knownAuthority],
+      clientId: tenant.botApp.clientId,
+      clientSecret: tenant.botApp.clientSecret,
+      graphBaseUrl: tenant.url,
+      armBaseUrl: tenant.url,
+      localSsoUrl: tenant.url,
+      graphRetry: { maxRetries: 0, delaySeconds: 0 },
       // PIM Approvers doubles as the admin group here: Bob may ask although he holds no admin role.
       adminGroupId: DEMO_GROUPS.pimApprovers.id,
     });
-    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger, ...NULL_PORTS }));
+    client = new DialogTestClient(
+      'msteams',
+      new MainDialog({
+        pim: services.pim,
+        admin: services.admin,
+        tenantId: tenant.tenantId,
+        now: () => tenant.clock.now(),
+        logger: silentLogger,
+        ...NULL_PORTS,
+      }),
+    );
 
     // The script, on every surface: Alice activates Global Reader; asks for User Administrator, which Bob
     // approves through the approvals service (his own token, the real Graph client); activates SRE On-Call
@@ -65,14 +82,28 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     // Contoso Prod (approval).
     const alice: UserContext = { userId: DEMO_USERS.alice.id, tenantId: tenant.tenantId };
     const bob: UserContext = { userId: DEMO_USERS.bob.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.bob.displayName };
-    const activate = async (key: string, extra: Record<string, unknown> = {}) => services.pim.activate(alice, { eligibilityKey: key, durationMinutes: 60, justification: 'Quarterly review', ...extra });
+    const activate = async (key: string, extra: Record<string, unknown> = {}) =>
+      services.pim.activate(alice, { eligibilityKey: key, durationMinutes: 60, justification: 'Quarterly review', ...extra });
     assert.equal((await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.globalReader.id))).status, 'provisioned');
-    const userAdmin = await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.userAdministrator.id), { durationMinutes: 120, justification: 'Reset passwords', ticket: { number: 'INC-42' } });
+    const userAdmin = await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.userAdministrator.id), {
+      durationMinutes: 120,
+      justification: 'Reset passwords',
+      ticket: { number: 'INC-42' },
+    });
     assert.equal(userAdmin.status, 'pendingApproval');
-    const decided = await services.approvals.decisions.decide(bob, 'entraRole', userAdmin.id, DEMO_USERS.alice.id, 'approve', 'Looks right');
+    const decided = await services.approvals.decisions.decide(
+      bob,
+      'entraRole',
+      userAdmin.id,
+      DEMO_USERS.alice.id,
+      'approve',
+      'Looks right',
+    );
     assert.equal(decided.kind === 'decided' && decided.outcome, 'approved');
     assert.equal((await activate(eligibilityKey('group', DEMO_GROUPS.sreOnCall.id, 'member'))).status, 'provisioned');
-    const owner = await activate(eligibilityKey('group', DEMO_GROUPS.sreOnCall.id, 'owner'), { justification: 'Rotate the on-call roster' });
+    const owner = await activate(eligibilityKey('group', DEMO_GROUPS.sreOnCall.id, 'owner'), {
+      justification: 'Rotate the on-call roster',
+    });
     assert.equal(owner.status, 'pendingApproval');
     assert.equal((await activate(eligibilityKey('azureResource', RG, armRole(READER)))).status, 'provisioned');
     const contributor = await activate(eligibilityKey('azureResource', SUB, armRole(CONTRIBUTOR)), { justification: 'Deploy hotfix' });
@@ -80,7 +111,9 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     // The group request has waited 90 minutes, the Azure one 30 (the bot reads with its own clock, so the requests are made older).
     await tenant.state.update((d) => {
       d.groupAssignmentRequests!.find((r) => r.id === owner.id)!.createdDateTime = new Date(Date.now() - 90 * 60_000).toISOString();
-      d.azure.requests!.find((r) => contributor.id.toLowerCase().endsWith(r.name))!.createdOn = new Date(Date.now() - 30 * 60_000).toISOString();
+      d.azure.requests!.find((r) => contributor.id.toLowerCase().endsWith(r.name))!.createdOn = new Date(
+        Date.now() - 30 * 60_000,
+      ).toISOString();
     });
     tenant.requestLog.clear();
   });
@@ -90,8 +123,16 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     for (const role of [DEMO_ROLES.globalReader, DEMO_ROLES.userAdministrator]) {
       const text = cardText(await ask(`who has ${role.displayName}`));
       const held = tenant.state.data.roleAssignmentSchedules.filter((s) => s.roleDefinitionId === role.id);
-      assert.deepEqual(held.map((h) => h.principalId), [DEMO_USERS.alice.id], role.displayName);
-      assert.match(text, new RegExp(`Alice Adams \\(alice@contoso\\.example\\)\\nPIM activation\\n.*\\n${cardDate(held[0]!.endDateTime!)}`), role.displayName);
+      assert.deepEqual(
+        held.map((h) => h.principalId),
+        [DEMO_USERS.alice.id],
+        role.displayName,
+      );
+      assert.match(
+        text,
+        new RegExp(`Alice Adams \\(alice@contoso\\.example\\)\\nPIM activation\\n.*\\n${cardDate(held[0]!.endDateTime!)}`),
+        role.displayName,
+      );
     }
   });
 
@@ -101,9 +142,16 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
   });
 
   it('"who is in SRE On-Call" and "who is eligible for SRE On-Call owner": the group as the emulator holds it', async () => {
-    const [member, ...others] = (tenant.state.data.groupAssignments ?? []).filter((a) => a.groupId === DEMO_GROUPS.sreOnCall.id && a.accessId === 'member');
+    const [member, ...others] = (tenant.state.data.groupAssignments ?? []).filter(
+      (a) => a.groupId === DEMO_GROUPS.sreOnCall.id && a.accessId === 'member',
+    );
     assert.equal(others.length, 0);
-    assert.match(cardText(await ask('who is in SRE On-Call')), new RegExp(`Who holds SRE On-Call \\(member\\) now[\\s\\S]*Alice Adams[\\s\\S]*PIM activation\\n.*\\n${cardDate(member!.endDateTime!)}`));
+    assert.match(
+      cardText(await ask('who is in SRE On-Call')),
+      new RegExp(
+        `Who holds SRE On-Call \\(member\\) now[\\s\\S]*Alice Adams[\\s\\S]*PIM activation\\n.*\\n${cardDate(member!.endDateTime!)}`,
+      ),
+    );
     const eligible = cardText(await ask('who is eligible for SRE On-Call owner'));
     assert.match(eligible, /Who is eligible for SRE On-Call \(owner\)[\s\S]*Alice Adams/);
     assert.match(cardText(await ask('who holds SRE On-Call owner')), /Nobody holds SRE On-Call \(owner\)/, 'the owner request still waits');
@@ -112,11 +160,20 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
   it('"who holds Reader on rg-web", "who holds Owner on Contoso Prod right now", "who is eligible for Contributor on rg-web": ARM at the scope', async () => {
     const [reader, ...others] = (tenant.state.data.azure.assignments ?? []).filter((a) => a.scope === RG);
     assert.equal(others.length, 0);
-    assert.match(cardText(await ask('who holds Reader on rg-web')), new RegExp(`Who holds Reader on rg-web now[\\s\\S]*Alice Adams[\\s\\S]*PIM activation\\n.*\\n${cardDate(reader!.endDateTime!)}`));
-    assert.equal((tenant.state.data.azure.assignments ?? []).filter((a) => a.roleDefinitionId.endsWith('8e3af657-a8ff-443c-a75c-2fe8c4bcb635')).length, 0);
+    assert.match(
+      cardText(await ask('who holds Reader on rg-web')),
+      new RegExp(`Who holds Reader on rg-web now[\\s\\S]*Alice Adams[\\s\\S]*PIM activation\\n.*\\n${cardDate(reader!.endDateTime!)}`),
+    );
+    assert.equal(
+      (tenant.state.data.azure.assignments ?? []).filter((a) => a.roleDefinitionId.endsWith('8e3af657-a8ff-443c-a75c-2fe8c4bcb635')).length,
+      0,
+    );
     assert.match(cardText(await ask('who holds Owner on Contoso Prod right now')), /Nobody holds Owner on Contoso Prod right now/);
     // Eligible at the subscription, so at every resource group in it.
-    assert.match(cardText(await ask('who is eligible for Contributor on rg-web')), /Alice Adams \(alice@contoso\.example\), inherited from Contoso Prod/);
+    assert.match(
+      cardText(await ask('who is eligible for Contributor on rg-web')),
+      /Alice Adams \(alice@contoso\.example\), inherited from Contoso Prod/,
+    );
     const armCalls = tenant.requestLog.entries().filter((e) => e.path.includes('/providers/Microsoft.Authorization/'));
     assert.ok(armCalls.length > 0 && armCalls.every((e) => e.caller === DEMO_USERS.carol.id), "ARM read with Carol's own token");
   });
@@ -177,15 +234,25 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     assert.match(incidents, /Carol Chen[\s\S]*holds Privileged Role Administrator/);
     const rescan = cardText(await ask('rescan alerts'));
     assert.match(rescan, /PIM alerts after the rescan/);
-    assert.ok(tenant.requestLog.entries().some((e) => e.method === 'POST' && e.path.endsWith('/roleManagementAlerts/alerts/refresh') && e.status === 202));
+    assert.ok(
+      tenant.requestLog
+        .entries()
+        .some((e) => e.method === 'POST' && e.path.endsWith('/roleManagementAlerts/alerts/refresh') && e.status === 202),
+    );
   });
 
   it('"rescan the <alert name> alert": one alert is refreshed with no request body (Microsoft\'s alerts.refresh.single example)', async () => {
     const before = tenant.requestLog.entries().length;
     const rescan = cardText(await ask('rescan the roles assigned outside PIM alert'));
     assert.match(rescan, /Rescanned: Roles are being assigned outside of Privileged Identity Management/);
-    const posts = tenant.requestLog.entries().slice(before).filter((e) => e.method === 'POST' && /\/roleManagementAlerts\/alerts\/[^/]+\/refresh$/.test(e.path));
-    assert.deepEqual(posts.map((e) => e.status), [202]);
+    const posts = tenant.requestLog
+      .entries()
+      .slice(before)
+      .filter((e) => e.method === 'POST' && /\/roleManagementAlerts\/alerts\/[^/]+\/refresh$/.test(e.path));
+    assert.deepEqual(
+      posts.map((e) => e.status),
+      [202],
+    );
   });
 
   it('"settings of User Administrator", "of SRE On-Call owner", "of Contributor on Contoso Prod": from the policy rules', async () => {
@@ -193,21 +260,29 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     assert.match(text, /Maximum activation\n4 hours/);
     assert.match(text, /Approval\nRequired: PIM Approvers/);
     assert.match(text, /Justification\nRequired[\s\S]*Ticket\nRequired/);
-    assert.match(cardText(await ask('settings of SRE On-Call owner')), /Settings of SRE On-Call \(owner\)[\s\S]*Approval\nRequired: PIM Approvers/);
+    assert.match(
+      cardText(await ask('settings of SRE On-Call owner')),
+      /Settings of SRE On-Call \(owner\)[\s\S]*Approval\nRequired: PIM Approvers/,
+    );
     const policy = tenant.state.data.azure.policies.find((p) => p.scope === SUB && p.roleDefinitionId.endsWith(CONTRIBUTOR))!;
     assert.deepEqual([policy.maximumDuration, policy.approvalRequired, policy.enabledRules], ['PT8H', true, ['Justification']]);
     const azure = cardText(await ask('settings of Contributor on Contoso Prod'));
-    assert.match(azure, /Settings of Contributor on Contoso Prod[\s\S]*Maximum activation\n8 hours[\s\S]*Approval\nRequired: PIM Approvers[\s\S]*Justification\nRequired[\s\S]*Ticket\nNot required/);
+    assert.match(
+      azure,
+      /Settings of Contributor on Contoso Prod[\s\S]*Maximum activation\n8 hours[\s\S]*Approval\nRequired: PIM Approvers[\s\S]*Justification\nRequired[\s\S]*Ticket\nNot required/,
+    );
   });
 
-  it('Erin (not an admin) is refused; Bob (admin group) asks with the app\'s token', async () => {
+  it("Erin (not an admin) is refused; Bob (admin group) asks with the app's token", async () => {
     assert.equal((await ask('who has Global Administrator', DEMO_USERS.erin)).text, REFUSAL);
     assert.equal((await ask('pending approvals', DEMO_USERS.erin)).text, REFUSAL);
     tenant.requestLog.clear();
     const bobs = cardText(await ask('pending approvals', DEMO_USERS.bob));
     assert.match(bobs, /Alice Adams[\s\S]*Owner · SRE On-Call/);
     assert.match(bobs, /Azure resource requests are shown to askers with an active PIM administrator role/);
-    const tenantWide = tenant.requestLog.entries().filter((e) => e.path.endsWith('/roleAssignmentScheduleRequests') || e.path.endsWith('/group/assignmentScheduleRequests'));
+    const tenantWide = tenant.requestLog
+      .entries()
+      .filter((e) => e.path.endsWith('/roleAssignmentScheduleRequests') || e.path.endsWith('/group/assignmentScheduleRequests'));
     assert.ok(tenantWide.length > 0 && tenantWide.every((e) => e.caller === tenant.botApp.clientId), 'read app-only');
     assert.match((await ask('who holds Owner on Contoso Prod', DEMO_USERS.bob)).text ?? '', /read with your own Azure access/);
   });
@@ -218,7 +293,10 @@ describe('admin questions against the tenant emulator (real msal-node + Graph cl
     assert.match(reply.text ?? '', /I don't know a role called "Global Administrator or 1 eq 1"/);
     await ask('what did alice activate this week');
     await ask('who is eligible for User Administrator');
-    const filters = tenant.requestLog.entries().map((e) => new URLSearchParams(e.query).get('$filter')).filter((f): f is string => f !== null);
+    const filters = tenant.requestLog
+      .entries()
+      .map((e) => new URLSearchParams(e.query).get('$filter'))
+      .filter((f): f is string => f !== null);
     assert.ok(filters.length > 0);
     for (const f of filters) {
       assert.doesNotMatch(f, /1 eq 1|alice|Administrator/i, f);

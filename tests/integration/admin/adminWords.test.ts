@@ -52,10 +52,27 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
   before(async () => {
     tenant = await startTestTenant({ pageSize: 2 });
     services = createServices({
-      tenantId: tenant.tenantId, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], clientId: tenant.botApp.clientId,
-      clientSecret: tenant.botApp.clientSecret, graphBaseUrl: tenant.url, armBaseUrl: tenant.url, localSsoUrl: tenant.url, graphRetry: { maxRetries: 0, delaySeconds: 0 },
+      tenantId: tenant.tenantId,
+      authority: tenant.authority,
+      knownAuthorities: [tenant.knownAuthority],
+      clientId: tenant.botApp.clientId,
+      clientSecret: tenant.botApp.clientSecret,
+      graphBaseUrl: tenant.url,
+      armBaseUrl: tenant.url,
+      localSsoUrl: tenant.url,
+      graphRetry: { maxRetries: 0, delaySeconds: 0 },
     });
-    client = new DialogTestClient('msteams', new MainDialog({ pim: services.pim, admin: services.admin, tenantId: tenant.tenantId, now: () => tenant.clock.now(), logger: silentLogger, ...NULL_PORTS }));
+    client = new DialogTestClient(
+      'msteams',
+      new MainDialog({
+        pim: services.pim,
+        admin: services.admin,
+        tenantId: tenant.tenantId,
+        now: () => tenant.clock.now(),
+        logger: silentLogger,
+        ...NULL_PORTS,
+      }),
+    );
 
     // Alice: Global Reader for 2 hours (no approval); User Administrator, denied by Dave; SRE On-Call
     // member (no approval) and owner, which she cancels; Reader on rg-web; Contributor on Contoso Prod,
@@ -63,17 +80,40 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
     const alice: UserContext = { userId: DEMO_USERS.alice.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.alice.displayName };
     const bob: UserContext = { userId: DEMO_USERS.bob.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.bob.displayName };
     const dave: UserContext = { userId: DEMO_USERS.dave.id, tenantId: tenant.tenantId, displayName: DEMO_USERS.dave.displayName };
-    const activate = (key: string, extra: Record<string, unknown> = {}) => services.pim.activate(alice, { eligibilityKey: key, durationMinutes: 60, justification: 'Quarterly review', ...extra });
-    assert.equal((await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.globalReader.id), { durationMinutes: 120, justification: 'Audit prep' })).status, 'provisioned');
-    const userAdmin = await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.userAdministrator.id), { justification: 'Reset passwords', ticket: { number: 'INC-42' } });
-    const denied = await services.approvals.decisions.decide(dave, 'entraRole', userAdmin.id, DEMO_USERS.alice.id, 'deny', 'Use the helpdesk queue');
+    const activate = (key: string, extra: Record<string, unknown> = {}) =>
+      services.pim.activate(alice, { eligibilityKey: key, durationMinutes: 60, justification: 'Quarterly review', ...extra });
+    assert.equal(
+      (await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.globalReader.id), { durationMinutes: 120, justification: 'Audit prep' }))
+        .status,
+      'provisioned',
+    );
+    const userAdmin = await activate(eligibilityKey('entraRole', '/', DEMO_ROLES.userAdministrator.id), {
+      justification: 'Reset passwords',
+      ticket: { number: 'INC-42' },
+    });
+    const denied = await services.approvals.decisions.decide(
+      dave,
+      'entraRole',
+      userAdmin.id,
+      DEMO_USERS.alice.id,
+      'deny',
+      'Use the helpdesk queue',
+    );
     assert.equal(denied.kind === 'decided' && denied.outcome, 'denied');
     assert.equal((await activate(eligibilityKey('group', DEMO_GROUPS.sreOnCall.id, 'member'))).status, 'provisioned');
     const owner = await activate(eligibilityKey('group', DEMO_GROUPS.sreOnCall.id, 'owner'), { justification: 'Rotate the roster' });
     await services.pim.cancel(alice, { surface: 'group', id: owner.id });
     assert.equal((await activate(eligibilityKey('azureResource', RG, armRole(READER)))).status, 'provisioned');
     const contributor = await activate(eligibilityKey('azureResource', SUB, armRole(CONTRIBUTOR)), { justification: 'Deploy hotfix' });
-    const approved = await services.approvals.decisions.decide(bob, 'azureResource', contributor.id, DEMO_USERS.alice.id, 'approve', 'Go ahead', contributor.approvalId);
+    const approved = await services.approvals.decisions.decide(
+      bob,
+      'azureResource',
+      contributor.id,
+      DEMO_USERS.alice.id,
+      'approve',
+      'Go ahead',
+      contributor.approvalId,
+    );
     assert.equal(approved.kind === 'decided' && approved.outcome, 'approved');
   });
 
@@ -97,7 +137,7 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
     assert.ok(audits.includes('Add member to role request approved (PIM activation)'));
   });
 
-  it("an employee's own history: in words, as \"You\", never an object id", async () => {
+  it('an employee\'s own history: in words, as "You", never an object id', async () => {
     const text = cardText(await ask('what did I activate today', DEMO_USERS.alice));
     assert.match(text, /You activated Global Reader for 2 hours \(justification: Audit prep\)/);
     assert.match(text, /Your request for User Administrator was denied/);
@@ -112,7 +152,10 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
 
   it('"who approved alice\'s last request" and "what did bob approve today"', async () => {
     const last = (await ask("who approved alice's last request")).text ?? '';
-    assert.match(last, /^Bob Brown approved Alice Adams's last request, for Contributor on Contoso Prod \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): Go ahead$/);
+    assert.match(
+      last,
+      /^Bob Brown approved Alice Adams's last request, for Contributor on Contoso Prod \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): Go ahead$/,
+    );
     const bobs = cardText(await ask('what did bob approve today'));
     assert.match(bobs, /What Bob Brown approved or denied today/);
     assert.match(bobs, /Bob Brown approved Alice Adams's request for Contributor on Contoso Prod/);
@@ -140,7 +183,11 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
     const alerts = cardText(await ask('alerts'));
     const rows = [...alerts.matchAll(/(🔴 Firing|✅ Quiet) · /g)].map((m) => m[1]);
     assert.ok(rows.length > 1 && rows[0] === '🔴 Firing');
-    assert.deepEqual(rows, [...rows].sort((a, b) => Number(b === '🔴 Firing') - Number(a === '🔴 Firing')), 'every firing alert before every quiet one');
+    assert.deepEqual(
+      rows,
+      [...rows].sort((a, b) => Number(b === '🔴 Firing') - Number(a === '🔴 Firing')),
+      'every firing alert before every quiet one',
+    );
     assert.match(alerts, /\d+ firing\. Say "show incidents for [^"]+" for the details/);
     const settings = cardText(await ask('settings of Global Reader'));
     assert.match(settings, /Approval\n⚠️ Not required \(risky\)/);
@@ -153,7 +200,10 @@ describe('admin answers in words against the tenant emulator (real msal-node, Gr
     const reader = cardText(await ask('settings of Global Reader'));
     assert.match(reader, /Privileged role\nYes/);
     assert.match(reader, /MFA on activation\n⚠️ Not required \(risky\)/);
-    assert.match(reader, /Worth a look: no MFA on activation of a privileged role, no approval on a privileged role, permanent eligibility allowed/);
+    assert.match(
+      reader,
+      /Worth a look: no MFA on activation of a privileged role, no approval on a privileged role, permanent eligibility allowed/,
+    );
     // Billing Administrator is not privileged in Entra: needing no approval there is PIM's default, not a risk.
     const billing = cardText(await ask('settings of Billing Administrator'));
     assert.match(billing, /Privileged role\nNo/);

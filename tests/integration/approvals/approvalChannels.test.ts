@@ -8,7 +8,18 @@ import { loadConfig } from '../../../bot/config';
 import { createBotApp, type BotApp } from '../../../bot/server';
 import { DEMO_AZURE, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
-import { botEnv, cardOf, executeData, NAMES, startApprovalWorld, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
+import {
+  botEnv,
+  cardOf,
+  executeData,
+  NAMES,
+  startApprovalWorld,
+  strings,
+  until,
+  USER_ADMIN_TURNS,
+  type ApprovalWorld,
+  type Name,
+} from './approvalHarness';
 
 const CHANNEL_A = '19:entra-approvals@thread.tacv2';
 const CHANNEL_B = '19:azure-prod-approvals@thread.tacv2';
@@ -27,36 +38,64 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
   async function fromChannel(name: Name, channelId: string, partial: Partial<Activity>): Promise<{ status: number; body: unknown }> {
     return world.post(name, {
       serviceUrl: channels[channelId]!.url,
-      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: world.tenant.tenantId } as Activity['conversation'],
+      conversation: {
+        id: channelId,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: world.tenant.tenantId,
+      } as Activity['conversation'],
       channelData: { channel: { id: channelId }, team: { id: '19:team@thread.tacv2' }, tenant: { id: world.tenant.tenantId } },
       ...partial,
     });
   }
 
-  async function clickInChannel(name: Name, channelId: string, cardId: string, verb: string, data: Record<string, unknown>): Promise<{ type: string; value: unknown }> {
-    const r = await fromChannel(name, channelId, { type: 'invoke', name: 'adaptiveCard/action', replyToId: cardId, value: { action: { type: 'Action.Execute', verb, data } } } as Partial<Activity>);
+  async function clickInChannel(
+    name: Name,
+    channelId: string,
+    cardId: string,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<{ type: string; value: unknown }> {
+    const r = await fromChannel(name, channelId, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId: cardId,
+      value: { action: { type: 'Action.Execute', verb, data } },
+    } as Partial<Activity>);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body as { type: string; value: unknown };
   }
 
   const channelCard = (channelId: string, requestId: string) =>
-    channels[channelId]!.activities.find((a) => a.method === 'POST' && a.conversationId === channelId && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId);
+    channels[channelId]!.activities.find(
+      (a) =>
+        a.method === 'POST' && a.conversationId === channelId && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId,
+    );
   const latestIn = (channelId: string, activityId: string): string => {
     const c = channels[channelId]!;
     const updates = c.activities.filter((a) => a.method === 'PUT' && a.targetActivityId === activityId);
     return strings(cardOf((updates[updates.length - 1] ?? c.activities.find((a) => a.id === activityId))?.activity));
   };
-  const decisionsAtPim = (requestId: string) => world.tenant.requestLog.entries().filter((e) => (e.method === 'PATCH' || e.method === 'PUT') && e.path.toLowerCase().includes(requestId.toLowerCase()));
+  const decisionsAtPim = (requestId: string) =>
+    world.tenant.requestLog
+      .entries()
+      .filter((e) => (e.method === 'PATCH' || e.method === 'PUT') && e.path.toLowerCase().includes(requestId.toLowerCase()));
 
   before(async () => {
     world = await startApprovalWorld();
     [channels[CHANNEL_A], channels[CHANNEL_B]] = await Promise.all([startRecordingConnector(), startRecordingConnector()]);
     const keep = (m: string, f?: object): void => void logLines.push(`${m} ${JSON.stringify(f)}`);
-    const config = loadConfig({ ...botEnv(world, world.container()), APPROVAL_CHANNELS: `entraRole=${CHANNEL_A}; azureResource:/subscriptions/${DEMO_AZURE.subscription.id}=${CHANNEL_B}` });
+    const config = loadConfig({
+      ...botEnv(world, world.container()),
+      APPROVAL_CHANNELS: `entraRole=${CHANNEL_A}; azureResource:/subscriptions/${DEMO_AZURE.subscription.id}=${CHANNEL_B}`,
+    });
     app = createBotApp(config, {
       logger: { info: () => {}, warn: keep, error: keep },
       now: () => new Date(Date.now() + ahead),
-      approvals: { sweepMs: 250, reminders: { remindApproversAfterMs: 60 * 60_000, warnRequesterBeforeMs: 30 * 60_000, escalateAfterReminderMs: 60 * 60_000 } },
+      approvals: {
+        sweepMs: 250,
+        reminders: { remindApproversAfterMs: 60 * 60_000, warnRequesterBeforeMs: 30 * 60_000, escalateAfterReminderMs: 60 * 60_000 },
+      },
     });
     world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
     for (const name of NAMES) await world.say(name, 'hi');
@@ -83,13 +122,19 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
     const { requestId, bobCard, waiting } = await world.request(USER_ADMIN_TURNS);
     const inA = await until('the card in channel A', () => channelCard(CHANNEL_A, requestId));
     assert.match(strings(cardOf(inA.activity)), /Alice Adams asks for User Administrator/);
-    assert.match(strings(cardOf(inA.activity)), /Only the approvers of this request can decide: (Bob Brown, Dave Diaz|Dave Diaz, Bob Brown)\./);
+    assert.match(
+      strings(cardOf(inA.activity)),
+      /Only the approvers of this request can decide: (Bob Brown, Dave Diaz|Dave Diaz, Bob Brown)\./,
+    );
     assert.equal(channels[CHANNEL_B]!.since(markB).filter((a) => a.method === 'POST').length, 0, 'nothing in the Azure channel');
     const data = executeData(cardOf(inA.activity), 'approve')!;
 
     const refused = await clickInChannel('erin', CHANNEL_A, inA.id, 'approve', data);
     assert.equal(refused.type, 'application/vnd.microsoft.activity.message');
-    assert.match(String(refused.value), /Only the approvers of this request \((Bob Brown or Dave Diaz|Dave Diaz or Bob Brown)\) can approve or deny it\. Nothing was changed\./);
+    assert.match(
+      String(refused.value),
+      /Only the approvers of this request \((Bob Brown or Dave Diaz|Dave Diaz or Bob Brown)\) can approve or deny it\. Nothing was changed\./,
+    );
     const selfClick = await clickInChannel('alice', CHANNEL_A, inA.id, 'approve', data);
     assert.match(String(selfClick.value), /can't approve or deny your own request/);
     assert.equal(decisionsAtPim(requestId).length, 0, 'the request log shows no decision at PIM');
@@ -110,7 +155,12 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
     const daveCards = world.cardsFor('dave', requestId);
     assert.equal(daveCards.length, 1);
     await until("Dave's 1:1 card", () => /Approved by Dave Diaz/.test(world.latest('dave', daveCards[0]!.id)));
-    assert.equal(channels[CHANNEL_A]!.activities.filter((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId).length, 1);
+    assert.equal(
+      channels[CHANNEL_A]!.activities.filter(
+        (a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId,
+      ).length,
+      1,
+    );
   });
 
   it('an Azure request goes to channel B; decided by Bob in his 1:1 chat, the channel card changes in place', async () => {
@@ -123,7 +173,10 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
     await until('the channel card shows the decision', () => /Approved by Bob Brown/.test(latestIn(CHANNEL_B, inB.id))).catch((e) => {
       throw new Error(`${e}\n${logLines.join('\n')}`);
     });
-    assert.equal(executeData(cardOf(channels[CHANNEL_B]!.activities.filter((a) => a.targetActivityId === inB.id).pop()?.activity), 'approve'), undefined);
+    assert.equal(
+      executeData(cardOf(channels[CHANNEL_B]!.activities.filter((a) => a.targetActivityId === inB.id).pop()?.activity), 'approve'),
+      undefined,
+    );
   });
 
   it('escalation: nobody decided after the reminder, so the channel is asked and Alice hears who was reminded', async () => {
@@ -132,13 +185,26 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
     const markA = channels[CHANNEL_A]!.activities.length;
     const markAlice = world.people.alice.connector.activities.length;
     ahead = 61 * 60_000;
-    await until('Bob reminded', () => world.people.bob.connector.activities.some((a) => /Reminder: Alice Adams's request for User Administrator/.test(a.activity.text ?? '')));
+    await until('Bob reminded', () =>
+      world.people.bob.connector.activities.some((a) =>
+        /Reminder: Alice Adams's request for User Administrator/.test(a.activity.text ?? ''),
+      ),
+    );
     assert.equal(channels[CHANNEL_A]!.since(markA).length, 0, 'no escalation at the reminder itself');
     ahead = 122 * 60_000;
-    const escalation = await until('the escalation in channel A', () => channels[CHANNEL_A]!.since(markA).find((a) => a.method === 'POST' && /Escalation/.test(a.activity.text ?? '')));
+    const escalation = await until('the escalation in channel A', () =>
+      channels[CHANNEL_A]!.since(markA).find((a) => a.method === 'POST' && /Escalation/.test(a.activity.text ?? '')),
+    );
     assert.equal(escalation.conversationId, CHANNEL_A);
-    assert.match(escalation.activity.text ?? '', /Alice Adams's request for User Administrator is still waiting for a decision\. (Bob Brown and Dave Diaz|Dave Diaz and Bob Brown) were reminded at \d\d:\d\d UTC/);
-    const told = await until('Alice told who was reminded', () => world.people.alice.connector.since(markAlice).find((a) => /I reminded .* and have now raised it in the approvers' channel/.test(a.activity.text ?? '')));
+    assert.match(
+      escalation.activity.text ?? '',
+      /Alice Adams's request for User Administrator is still waiting for a decision\. (Bob Brown and Dave Diaz|Dave Diaz and Bob Brown) were reminded at \d\d:\d\d UTC/,
+    );
+    const told = await until('Alice told who was reminded', () =>
+      world.people.alice.connector
+        .since(markAlice)
+        .find((a) => /I reminded .* and have now raised it in the approvers' channel/.test(a.activity.text ?? '')),
+    );
     assert.match(told.activity.text ?? '', /I reminded (Bob Brown and Dave Diaz|Dave Diaz and Bob Brown) at \d\d:\d\d UTC/);
     // Once: later sweeps do not escalate again.
     await new Promise((r) => setTimeout(r, 800));
@@ -146,4 +212,3 @@ describe('approval channels over HTTP (routing table, channel copy, escalation)'
     assert.equal(decisionsAtPim(requestId).length, 0);
   });
 });
-

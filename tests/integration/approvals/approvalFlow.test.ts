@@ -5,7 +5,17 @@ import { randomUUID } from 'node:crypto';
 import type { BotApp } from '../../../bot/server';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { call } from '../emulator/http';
-import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
+import {
+  cardOf,
+  executeData,
+  startApprovalWorld,
+  startBotInProcess,
+  strings,
+  until,
+  USER_ADMIN_TURNS,
+  type ApprovalWorld,
+  type Name,
+} from './approvalHarness';
 
 const APPROVALS = '/beta/roleManagement/directory/roleAssignmentApprovals';
 
@@ -38,10 +48,11 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
     world.tenant.clock.useRealTime();
   });
 
-  it('Alice asks; Bob and Dave get cards; Bob approves; Dave\'s card changes in place; Alice is told; her role is active', async () => {
+  it("Alice asks; Bob and Dave get cards; Bob approves; Dave's card changes in place; Alice is told; her role is active", async () => {
     const { requestId, bobCard, daveCard, waiting } = await world.request(USER_ADMIN_TURNS);
     const bobText = strings(cardOf(bobCard.activity));
-    for (const expected of ['Alice Adams asks for User Administrator', 'Directory', '2 hours', 'Reset MFA for Erin', 'INC-42', 'Expires']) assert.match(bobText, new RegExp(expected));
+    for (const expected of ['Alice Adams asks for User Administrator', 'Directory', '2 hours', 'Reset MFA for Erin', 'INC-42', 'Expires'])
+      assert.match(bobText, new RegExp(expected));
     assert.equal(bobCard.conversationId, world.people.bob.conversationId, "in Bob's 1:1 chat");
 
     const aliceMark = world.people.alice.connector.activities.length;
@@ -51,8 +62,18 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
     assert.equal(executeData(answer.value, 'approve'), undefined, 'no buttons left');
 
     await until("Dave's card updated in place", () => /Approved by Bob Brown/.test(world.latest('dave', daveCard.id)));
-    assert.equal(executeData(cardOf(world.people.dave.connector.activities.filter((a) => a.targetActivityId === daveCard.id).pop()?.activity), 'approve'), undefined);
-    const told = await until('Alice told', () => world.people.alice.connector.since(aliceMark).find((a) => a.method === 'POST' && /Bob Brown approved your request for User Administrator/.test(a.activity.text ?? '')));
+    assert.equal(
+      executeData(
+        cardOf(world.people.dave.connector.activities.filter((a) => a.targetActivityId === daveCard.id).pop()?.activity),
+        'approve',
+      ),
+      undefined,
+    );
+    const told = await until('Alice told', () =>
+      world.people.alice.connector
+        .since(aliceMark)
+        .find((a) => a.method === 'POST' && /Bob Brown approved your request for User Administrator/.test(a.activity.text ?? '')),
+    );
     assert.ok(told);
     await until("Alice's waiting card updated", () => /Approved by Bob Brown/.test(world.latest('alice', waiting.id)));
 
@@ -61,7 +82,9 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
     assert.equal(world.cardsFor('bob', requestId).length, 1, 'Bob has one card');
     assert.equal(world.cardsFor('dave', requestId).length, 1, 'Dave has one card');
     assert.equal(decisions[0]!.caller, DEMO_USERS.bob.id, "decided with Bob's own delegated token");
-    const active = world.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id);
+    const active = world.tenant.state
+      .activeAssignments(DEMO_USERS.alice.id)
+      .filter((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id);
     assert.equal(active.length, 1, 'the emulator shows her assignment active');
   });
 
@@ -104,8 +127,18 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
     const outside = await world.request(USER_ADMIN_TURNS);
     const dave = world.tenant.tokens.user({ userId: DEMO_USERS.dave.id });
     const step = (await call(world.tenant, 'GET', `${APPROVALS}/${outside.requestId}`, { token: dave })).json.steps[0].id as string;
-    assert.equal((await call(world.tenant, 'PATCH', `${APPROVALS}/${outside.requestId}/steps/${step}`, { token: dave, body: { reviewResult: 'Approve', justification: 'from the portal' } })).status, 204);
-    await until("Bob's card shows Dave's decision", () => /Approved by Dave Diaz at .*: from the portal/.test(world.latest('bob', outside.bobCard.id))).catch((e) => {
+    assert.equal(
+      (
+        await call(world.tenant, 'PATCH', `${APPROVALS}/${outside.requestId}/steps/${step}`, {
+          token: dave,
+          body: { reviewResult: 'Approve', justification: 'from the portal' },
+        })
+      ).status,
+      204,
+    );
+    await until("Bob's card shows Dave's decision", () =>
+      /Approved by Dave Diaz at .*: from the portal/.test(world.latest('bob', outside.bobCard.id)),
+    ).catch((e) => {
       throw new Error(`${e}: ${world.latest('bob', outside.bobCard.id).slice(0, 200)}\n${logLines.join('\n')}`);
     });
     await until("Alice's card too", () => /Approved by Dave Diaz/.test(world.latest('alice', outside.waiting.id)));
@@ -113,11 +146,17 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
     await world.tenant.reset();
     const expiring = await world.request(USER_ADMIN_TURNS);
     world.tenant.clock.advance(24 * 3600_000 + 60_000);
-    await until("Bob's card shows the expiry", () => /Expired: nobody decided within 24 hours/.test(world.latest('bob', expiring.bobCard.id)));
+    await until("Bob's card shows the expiry", () =>
+      /Expired: nobody decided within 24 hours/.test(world.latest('bob', expiring.bobCard.id)),
+    );
     await until("Dave's card too", () => /Expired/.test(world.latest('dave', expiring.daveCard.id))).catch((e) => {
-      throw new Error(`${e}\n${logLines.join('\n')}\n${JSON.stringify(world.people.dave.connector.activities.filter((a) => a.method === 'PUT').map((a) => [a.targetActivityId, strings(cardOf(a.activity)).slice(0, 60)]))} dave card ${expiring.daveCard.id}`);
+      throw new Error(
+        `${e}\n${logLines.join('\n')}\n${JSON.stringify(world.people.dave.connector.activities.filter((a) => a.method === 'PUT').map((a) => [a.targetActivityId, strings(cardOf(a.activity)).slice(0, 60)]))} dave card ${expiring.daveCard.id}`,
+      );
     });
-    await until('Alice told', () => world.people.alice.connector.activities.some((a) => /request for User Administrator expired/.test(a.activity.text ?? '')));
+    await until('Alice told', () =>
+      world.people.alice.connector.activities.some((a) => /request for User Administrator expired/.test(a.activity.text ?? '')),
+    );
   });
 
   it(`Bob and Dave click at the same instant, ${RACE_ROUNDS} times over: one decision at PIM each time, and every card agrees`, async () => {
@@ -134,7 +173,11 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
         ]);
         // Graph's approval is named after the request; ARM's has its own id, which the request names.
         const name = requestId.split('/').pop()!;
-        const id = world.tenant.state.data.azure.requests?.find((r) => r.name === name.toLowerCase())?.approvalId?.split('/').pop() ?? name;
+        const id =
+          world.tenant.state.data.azure.requests
+            ?.find((r) => r.name === name.toLowerCase())
+            ?.approvalId?.split('/')
+            .pop() ?? name;
         const decisions = world.tenant.requestLog.entries().filter((e) => e.method === 'PATCH' && e.path.includes(id) && e.status < 300);
         assert.equal(decisions.length, 1, `${what}: exactly one decision at PIM`);
         const winner = decisions[0]!.caller === DEMO_USERS.bob.id ? /Denied by Bob Brown/ : /Denied by Dave Diaz/;
@@ -142,7 +185,9 @@ describe('approvals end to end over HTTP (emulator, Azurite, one recording conne
         assert.match(strings(d.value), winner, `${what}: Dave's answer`);
         // The clickers' own copies changed through their invoke responses (above); the requester's in place.
         await until(`${what}: Alice's card agrees`, () => winner.test(world.latest('alice', waiting.id)));
-        const puts = (['bob', 'dave'] as Name[]).flatMap((n) => world.people[n].connector.activities.filter((a) => a.targetActivityId === bobCard.id || a.targetActivityId === daveCard.id));
+        const puts = (['bob', 'dave'] as Name[]).flatMap((n) =>
+          world.people[n].connector.activities.filter((a) => a.targetActivityId === bobCard.id || a.targetActivityId === daveCard.id),
+        );
         for (const put of puts) assert.match(strings(cardOf(put.activity)), winner, `${what}: every in-place update agrees`);
         assert.equal(world.cardsFor('bob', requestId).length, 1, `${what}: one card for Bob`);
         assert.equal(world.cardsFor('dave', requestId).length, 1, `${what}: one card for Dave`);

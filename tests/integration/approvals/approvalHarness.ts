@@ -38,7 +38,8 @@ export function strings(node: unknown): string {
 }
 
 export function cardOf(a: Partial<Activity> | undefined): Record<string, unknown> | undefined {
-  return a?.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content as Record<string, unknown> | undefined;
+  return a?.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content as
+    Record<string, unknown> | undefined;
 }
 
 export function executeData(card: unknown, verb: string): Record<string, unknown> | undefined {
@@ -55,7 +56,11 @@ export function executeData(card: unknown, verb: string): Record<string, unknown
   return found;
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -98,13 +103,18 @@ export interface ApprovalWorld {
 export async function startApprovalWorld(tenantOptions: TestTenantOptions = {}): Promise<ApprovalWorld> {
   const azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-approvals-'));
   const [tenant, azurite, ...connectors] = (await Promise.all([
-    startTestTenant(tenantOptions), startAzurite({ location: azuriteDir }),
+    startTestTenant(tenantOptions),
+    startAzurite({ location: azuriteDir }),
     ...NAMES.map(() => startRecordingConnector()),
   ])) as [Tenant, Azurite, ...RecordingConnector[]];
   const people = {} as Record<Name, Persona>;
   NAMES.forEach((name, i) => {
     const u = DEMO_USERS[name];
-    people[name] = { from: { id: `29:${name}`, name: u.displayName, aadObjectId: u.id }, conversationId: `a:${name}-${randomUUID()}`, connector: connectors[i]! };
+    people[name] = {
+      from: { id: `29:${name}`, name: u.displayName, aadObjectId: u.id },
+      conversationId: `a:${name}-${randomUUID()}`,
+      connector: connectors[i]!,
+    };
   });
 
   const world: ApprovalWorld = {
@@ -116,11 +126,22 @@ export async function startApprovalWorld(tenantOptions: TestTenantOptions = {}):
     async post(name, partial, conversationId) {
       const p = people[name];
       const body = {
-        type: 'message', id: randomUUID(), timestamp: new Date().toISOString(), channelId: 'msteams', serviceUrl: p.connector.url,
-        conversation: { id: conversationId ?? p.conversationId, conversationType: 'personal', tenantId: tenant.tenantId }, from: p.from,
-        recipient: { id: '28:pim-bot', name: 'PIM Bot' }, locale: 'en-US', ...partial,
+        type: 'message',
+        id: randomUUID(),
+        timestamp: new Date().toISOString(),
+        channelId: 'msteams',
+        serviceUrl: p.connector.url,
+        conversation: { id: conversationId ?? p.conversationId, conversationType: 'personal', tenantId: tenant.tenantId },
+        from: p.from,
+        recipient: { id: '28:pim-bot', name: 'PIM Bot' },
+        locale: 'en-US',
+        ...partial,
       };
-      const res = await fetch(world.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(world.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
@@ -132,7 +153,11 @@ export async function startApprovalWorld(tenantOptions: TestTenantOptions = {}):
       return people[name].connector.since(mark).filter((a) => a.conversationId === conversation);
     },
     async click(name, verb, data) {
-      const r = await world.post(name, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } } as Partial<Activity>);
+      const r = await world.post(name, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data } },
+      } as Partial<Activity>);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       return r.body as { type: string; value: unknown };
     },
@@ -146,12 +171,18 @@ export async function startApprovalWorld(tenantOptions: TestTenantOptions = {}):
       assert.match(strings(cardOf(waiting.activity)), /Waiting for approval from (Bob Brown or Dave Diaz|Dave Diaz or Bob Brown)/);
       const requestId = executeData(cardOf(waiting.activity), 'cancelRequest')!['requestId'] as string;
       const cardIn = (name: 'bob' | 'dave', mark: number) =>
-        until(`${name}'s approval card`, () => people[name].connector.since(mark).find((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId));
+        until(`${name}'s approval card`, () =>
+          people[name].connector
+            .since(mark)
+            .find((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId),
+        );
       const [bobCard, daveCard] = await Promise.all([cardIn('bob', marks.bob), cardIn('dave', marks.dave)]);
       return { requestId, bobCard, daveCard, waiting };
     },
     cardsFor(name, requestId) {
-      return people[name].connector.activities.filter((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId);
+      return people[name].connector.activities.filter(
+        (a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId,
+      );
     },
     latest(name, activityId) {
       const updates = people[name].connector.activities.filter((a) => a.method === 'PUT' && a.targetActivityId === activityId);
@@ -169,8 +200,14 @@ export async function startApprovalWorld(tenantOptions: TestTenantOptions = {}):
 /** The bot's settings for the world (local mode: the emulator, Azurite, the bot's local app). */
 export function botEnv(world: ApprovalWorld, container: string): Record<string, string> {
   return {
-    PORT: '0', LOCAL_TENANT_URL: world.tenant.url, LOCAL_TENANT_ID: world.tenant.tenantId, LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId, LOCAL_CLIENT_ID: world.tenant.botApp.clientId,
-    LOCAL_CLIENT_SECRET: world.tenant.botApp.clientSecret, STORAGE_CONNECTION_STRING: world.azurite.connectionString, STORAGE_CONTAINER: container,
+    PORT: '0',
+    LOCAL_TENANT_URL: world.tenant.url,
+    LOCAL_TENANT_ID: world.tenant.tenantId,
+    LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId,
+    LOCAL_CLIENT_ID: world.tenant.botApp.clientId,
+    LOCAL_CLIENT_SECRET: world.tenant.botApp.clientSecret,
+    STORAGE_CONNECTION_STRING: world.azurite.connectionString,
+    STORAGE_CONTAINER: container,
   };
 }
 
@@ -183,7 +220,10 @@ export async function startBotInProcess(world: ApprovalWorld, logLines: string[]
   const keep = (m: string, f?: object): void => {
     logLines.push(`${m} ${JSON.stringify(f)}`);
   };
-  const app = createBotApp(loadConfig({ ...botEnv(world, world.container()), ...env }), { logger: { info: () => {}, warn: keep, error: keep }, approvals: { sweepMs: 250 } });
+  const app = createBotApp(loadConfig({ ...botEnv(world, world.container()), ...env }), {
+    logger: { info: () => {}, warn: keep, error: keep },
+    approvals: { sweepMs: 250 },
+  });
   world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
   for (const name of NAMES) await world.say(name, 'hi');
   return app;

@@ -6,7 +6,17 @@
 import assert from 'node:assert/strict';
 import type { BotApp } from '../../../bot/server';
 import { DEMO_USERS } from '../../../emulator/tenant/demoTenant';
-import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Requested } from './approvalHarness';
+import {
+  cardOf,
+  executeData,
+  startApprovalWorld,
+  startBotInProcess,
+  strings,
+  until,
+  USER_ADMIN_TURNS,
+  type ApprovalWorld,
+  type Requested,
+} from './approvalHarness';
 
 const GROUP_TURNS = ['activate sre on-call owner for 1h', 'rotate the pager'];
 const AZURE_TURNS = ['activate contributor on contoso prod for 1h', 'deploy the fix'];
@@ -49,12 +59,23 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     const { bobCard, daveCard } = requested;
     const bob = strings(cardOf(bobCard.activity));
     for (const expected of [
-      /Alice Adams asks for User Administrator/, /Job title\nSite Reliability Engineer/, /Department\nPlatform Engineering/, /Manager\nBob Brown/,
-      /Asks for\nEntra role User Administrator/, /Scope\nDirectory \(the whole tenant\)/, /Allows\nCan manage all aspects of users and groups/,
-      /Privileged role\nYes: Microsoft marks this role privileged/, /When\nFrom its approval until 2 hours later/,
-      /Justification\nReset MFA for Erin/, /Ticket\nINC-42/, /Also can decide\nDave Diaz/, /PIM drops the request then/,
-      /Alice Adams's active access now[\s\S]*Global Reader: until/, /A reason is required to deny/,
-    ]) assert.match(bob, expected);
+      /Alice Adams asks for User Administrator/,
+      /Job title\nSite Reliability Engineer/,
+      /Department\nPlatform Engineering/,
+      /Manager\nBob Brown/,
+      /Asks for\nEntra role User Administrator/,
+      /Scope\nDirectory \(the whole tenant\)/,
+      /Allows\nCan manage all aspects of users and groups/,
+      /Privileged role\nYes: Microsoft marks this role privileged/,
+      /When\nFrom its approval until 2 hours later/,
+      /Justification\nReset MFA for Erin/,
+      /Ticket\nINC-42/,
+      /Also can decide\nDave Diaz/,
+      /PIM drops the request then/,
+      /Alice Adams's active access now[\s\S]*Global Reader: until/,
+      /A reason is required to deny/,
+    ])
+      assert.match(bob, expected);
     assert.match(strings(cardOf(daveCard.activity)), /Also can decide\nBob Brown/, "Dave's card names Bob");
     assert.doesNotMatch(bob, /Starts\nNow/, 'an unscheduled request does not claim to start now');
     await settle(requested);
@@ -67,7 +88,11 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     assert.match(g, /Asks for\nOwner of the PIM group SRE On-Call/);
     assert.match(g, /Allows\nOwners manage SRE On-Call/);
     assert.doesNotMatch(g, /Privileged role/, 'groups have no isPrivileged to show');
-    assert.match(strings(cardOf(group.waiting.activity)), /Owner of SRE On-Call is waiting for approval/, "Alice's card names the group too");
+    assert.match(
+      strings(cardOf(group.waiting.activity)),
+      /Owner of SRE On-Call is waiting for approval/,
+      "Alice's card names the group too",
+    );
 
     const azure = await world.request(AZURE_TURNS);
     const a = strings(cardOf(azure.bobCard.activity));
@@ -92,15 +117,27 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     const stranger = await world.click('erin', 'deny', data);
     assert.match(String(stranger.value), /reason is required to deny[\s\S]*Nothing was changed/);
     // (The sweep keeps reading PIM meanwhile; nothing may have been written.)
-    assert.deepEqual(world.tenant.requestLog.entries().filter((e) => e.method !== 'GET').map((e) => `${e.method} ${e.path}`), [], 'nothing decided at PIM');
+    assert.deepEqual(
+      world.tenant.requestLog
+        .entries()
+        .filter((e) => e.method !== 'GET')
+        .map((e) => `${e.method} ${e.path}`),
+      [],
+      'nothing decided at PIM',
+    );
     assert.equal(world.tenant.state.assignmentRequests(DEMO_USERS.alice.id).find((r) => r.id === requestId)?.status, 'PendingApproval');
     assert.doesNotMatch(world.latest('dave', daveCard.id), /Denied/);
 
     const aliceMark = world.people.alice.connector.activities.length;
     const denied = await world.click('bob', 'deny', { ...data, reason: 'Use the helpdesk queue for MFA resets' });
     assert.match(strings(denied.value), /Denied by Bob Brown at .*: Use the helpdesk queue for MFA resets/);
-    const told = await until('Alice told', () => world.people.alice.connector.since(aliceMark).find((a) => /denied your request for User Administrator/.test(a.activity.text ?? '')));
-    assert.match(told.activity.text!, /Bob Brown denied your request for User Administrator \(Use the helpdesk queue for MFA resets\)\. Nothing was activated\. What next: ask Bob Brown, or request again with more detail\./);
+    const told = await until('Alice told', () =>
+      world.people.alice.connector.since(aliceMark).find((a) => /denied your request for User Administrator/.test(a.activity.text ?? '')),
+    );
+    assert.match(
+      told.activity.text!,
+      /Bob Brown denied your request for User Administrator \(Use the helpdesk queue for MFA resets\)\. Nothing was activated\. What next: ask Bob Brown, or request again with more detail\./,
+    );
     await until("Alice's card says what next", () => /What next: ask Bob Brown/.test(world.latest('alice', waiting.id)));
     await until("Dave's card shows the denial", () => /Denied by Bob Brown/.test(world.latest('dave', daveCard.id)));
   });
@@ -120,12 +157,27 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     const replies = await world.say('bob', "what's waiting for me?");
     assert.match(replies[0]!.activity.text ?? '', /3 requests are waiting for your decision, oldest first/);
     const cards = replies.slice(1).map((r) => cardOf(r.activity));
-    assert.deepEqual(cards.map((c) => executeData(c, 'approve')?.['requestId']), [entra.requestId, group.requestId, azure.requestId], 'oldest first');
+    assert.deepEqual(
+      cards.map((c) => executeData(c, 'approve')?.['requestId']),
+      [entra.requestId, group.requestId, azure.requestId],
+      'oldest first',
+    );
     // The same nonce as Bob's card in his chat: one copy on record, decided from either place.
-    assert.deepEqual(cards.map((c) => executeData(c, 'approve')?.['nonce']), [entra, group, azure].map((r) => executeData(cardOf(r.bobCard.activity), 'approve')?.['nonce']));
-    const views = world.tenant.requestLog.entries().filter((e) => /filterByCurrentUser\(on='approver'\)|asApprover\(\)/.test(`${e.path}?${decodeURIComponent(e.query)}`));
-    assert.deepEqual(views.map((e) => e.caller), [DEMO_USERS.bob.id, DEMO_USERS.bob.id, DEMO_USERS.bob.id], "three approver views, each with Bob's own token");
-    assert.ok(views.some((e) => e.path.endsWith("/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')")));
+    assert.deepEqual(
+      cards.map((c) => executeData(c, 'approve')?.['nonce']),
+      [entra, group, azure].map((r) => executeData(cardOf(r.bobCard.activity), 'approve')?.['nonce']),
+    );
+    const views = world.tenant.requestLog
+      .entries()
+      .filter((e) => /filterByCurrentUser\(on='approver'\)|asApprover\(\)/.test(`${e.path}?${decodeURIComponent(e.query)}`));
+    assert.deepEqual(
+      views.map((e) => e.caller),
+      [DEMO_USERS.bob.id, DEMO_USERS.bob.id, DEMO_USERS.bob.id],
+      "three approver views, each with Bob's own token",
+    );
+    assert.ok(
+      views.some((e) => e.path.endsWith("/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')")),
+    );
     assert.ok(views.some((e) => e.path.endsWith("/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='approver')")));
 
     // Decided from the queue: Bob's own card, Dave's and Alice's all change.
@@ -138,16 +190,28 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     for (const phrase of ['anything to approve?', 'my pending approvals', 'pending approvals']) {
       const again = await world.say('bob', phrase);
       assert.match(again[0]!.activity.text ?? '', /2 requests are waiting for your decision/, phrase);
-      assert.deepEqual(again.slice(1).map((r) => executeData(cardOf(r.activity), 'approve')?.['requestId']), [entra.requestId, azure.requestId], phrase);
+      assert.deepEqual(
+        again.slice(1).map((r) => executeData(cardOf(r.activity), 'approve')?.['requestId']),
+        [entra.requestId, azure.requestId],
+        phrase,
+      );
     }
     const dave = await world.say('dave', 'what is waiting for me');
     assert.equal(dave.length, 3, "Dave's queue: the summary and two cards");
     // Leaves nothing open for the next test's reset.
     const mark = world.people.alice.connector.activities.length;
-    for (const r of [entra, azure]) await world.click('bob', 'deny', { ...executeData(cardOf(r.bobCard.activity), 'deny')!, reason: 'tidy up' });
-    await until('Alice told of both', () => world.people.alice.connector.since(mark).filter((a) => /denied your request/.test(a.activity.text ?? '')).length === 2);
+    for (const r of [entra, azure])
+      await world.click('bob', 'deny', { ...executeData(cardOf(r.bobCard.activity), 'deny')!, reason: 'tidy up' });
+    await until(
+      'Alice told of both',
+      () => world.people.alice.connector.since(mark).filter((a) => /denied your request/.test(a.activity.text ?? '')).length === 2,
+    );
     const alice = await world.say('alice', "what's waiting for me");
-    assert.deepEqual(alice.map((r) => r.activity.text), ['Nothing is waiting for your decision right now.'], 'her own requests are not hers to decide');
+    assert.deepEqual(
+      alice.map((r) => r.activity.text),
+      ['Nothing is waiting for your decision right now.'],
+      'her own requests are not hers to decide',
+    );
   });
 
   it('logged no warnings', () => {

@@ -10,7 +10,17 @@ import type { BotApp } from '../../../bot/server';
 import { DEMO_ROLES, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { startRecordingConnector, type RecordingConnector } from '../../../emulator/stack/recordingConnector';
 import { signInRedirect } from '../bot/requesterHarness';
-import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld, type Name } from './approvalHarness';
+import {
+  cardOf,
+  executeData,
+  startApprovalWorld,
+  startBotInProcess,
+  strings,
+  until,
+  USER_ADMIN_TURNS,
+  type ApprovalWorld,
+  type Name,
+} from './approvalHarness';
 
 const CHANNEL = '19:entra-approvals@thread.tacv2';
 
@@ -46,7 +56,11 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
   const logLines: string[] = [];
 
   /** PIM decisions (approval PATCHes) since `mark`, with who made each. */
-  const decisionsSince = (mark: number) => world.tenant.requestLog.entries().slice(mark).filter((e) => e.method === 'PATCH' && /approvals\//i.test(e.path));
+  const decisionsSince = (mark: number) =>
+    world.tenant.requestLog
+      .entries()
+      .slice(mark)
+      .filter((e) => e.method === 'PATCH' && /approvals\//i.test(e.path));
   const logMark = () => world.tenant.requestLog.entries().length;
   const status = (requestId: string) => world.tenant.state.assignmentRequests(DEMO_USERS.alice.id).find((r) => r.id === requestId)?.status;
 
@@ -80,14 +94,21 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
 
       const first = await click('bob', 'approve', data);
       const text = strings(first);
-      assert.match(text, /Nothing decided yet: approving User Administrator for Alice Adams needs a fresh sign-in with MFA \(within 10 minutes\)/);
+      assert.match(
+        text,
+        /Nothing decided yet: approving User Administrator for Alice Adams needs a fresh sign-in with MFA \(within 10 minutes\)/,
+      );
       assert.match(text, /Alice Adams asks for User Administrator/, 'the card keeps what it showed');
       const url = signInUrl(first);
       assert.ok(url, 'a sign-in button');
       assert.match(url, /claims=/, 'the sign-in carries the claims challenge');
       assert.equal(decisionsSince(mark).length, 0, 'nothing reached PIM');
       assert.equal(status(requestId), 'PendingApproval');
-      assert.equal(world.people.bob.connector.since(bobMark).filter((a) => a.method === 'PUT').length, 0, 'the sign-in card is the invoke response only, never an update of the message');
+      assert.equal(
+        world.people.bob.connector.since(bobMark).filter((a) => a.method === 'PUT').length,
+        0,
+        'the sign-in card is the invoke response only, never an update of the message',
+      );
       assert.doesNotMatch(world.latest('dave', daveCard.id), /Approved/);
 
       const page = await followSignIn(url);
@@ -98,11 +119,19 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       assert.equal(made[0]!.caller, DEMO_USERS.bob.id, "with Bob's own (stepped-up) token");
       assert.match(status(requestId) ?? '', /^(Provisioned|Granted)$/);
 
-      for (const [name, id] of [['bob', bobCard.id], ['dave', daveCard.id], ['alice', waiting.id]] as const) {
+      for (const [name, id] of [
+        ['bob', bobCard.id],
+        ['dave', daveCard.id],
+        ['alice', waiting.id],
+      ] as const) {
         await until(`${name}'s copy updated`, () => /Approved by Bob Brown at/.test(world.latest(name, id)));
         assert.match(world.latest(name, id), /Bob Brown was verified with MFA \(signed in at \{\{TIME\(/);
       }
-      const told = await until('Alice told', () => world.people.alice.connector.since(aliceMark).find((a) => a.method === 'POST' && /Bob Brown approved your request for User Administrator/.test(a.activity.text ?? '')));
+      const told = await until('Alice told', () =>
+        world.people.alice.connector
+          .since(aliceMark)
+          .find((a) => a.method === 'POST' && /Bob Brown approved your request for User Administrator/.test(a.activity.text ?? '')),
+      );
       assert.match(told.activity.text!, /Bob Brown was verified with MFA\./);
 
       // The same click again, and the same callback again: nothing new at PIM.
@@ -112,19 +141,31 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       const again = await fetch(page.callback);
       assert.equal(again.status, 400, 'the sign-in state works once');
       assert.equal(decisionsSince(mark).length, 1, 'still one decision');
-      assert.equal(world.people.alice.connector.since(aliceMark).filter((a) => a.method === 'POST' && /approved your request/.test(a.activity.text ?? '')).length, 1, 'Alice told once');
+      assert.equal(
+        world.people.alice.connector
+          .since(aliceMark)
+          .filter((a) => a.method === 'POST' && /approved your request/.test(a.activity.text ?? '')).length,
+        1,
+        'Alice told once',
+      );
 
       // "What did I approve" says how Bob was verified.
-      const answer = (await world.say('bob', 'what did I approve this week')).map((r) => strings(cardOf(r.activity)) || r.activity.text || '').join('\n');
+      const answer = (await world.say('bob', 'what did I approve this week'))
+        .map((r) => strings(cardOf(r.activity)) || r.activity.text || '')
+        .join('\n');
       assert.match(answer, /You approved Alice Adams's request for User Administrator: Go ahead — verified with MFA/);
       // And the admin's audit answers, read from PIM's audit log, say it too (from the bot's record of the decision).
-      const who = (await world.say('carol', "who approved alice's last request")).map((r) => strings(cardOf(r.activity)) || r.activity.text || '').join('\n');
+      const who = (await world.say('carol', "who approved alice's last request"))
+        .map((r) => strings(cardOf(r.activity)) || r.activity.text || '')
+        .join('\n');
       assert.match(who, /Bob Brown \(verified with MFA\) approved Alice Adams's last request, for User Administrator/);
-      const bobs = (await world.say('carol', 'what did bob approve this week')).map((r) => strings(cardOf(r.activity)) || r.activity.text || '').join('\n');
+      const bobs = (await world.say('carol', 'what did bob approve this week'))
+        .map((r) => strings(cardOf(r.activity)) || r.activity.text || '')
+        .join('\n');
       assert.match(bobs, /User Administrator[^\n]*— verified with MFA/);
     });
 
-    it('two approvers: Dave (stale session) gets the sign-in card; Bob, fresh from his sign-in, approves at once; Dave\'s sign-in then decides nothing', async () => {
+    it("two approvers: Dave (stale session) gets the sign-in card; Bob, fresh from his sign-in, approves at once; Dave's sign-in then decides nothing", async () => {
       const { requestId, bobCard, daveCard } = await world.request(USER_ADMIN_TURNS);
       const mark = logMark();
       const daveAsked = await click('dave', 'approve', executeData(cardOf(daveCard.activity), 'approve')!);
@@ -167,8 +208,14 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       assert.equal(made.length, 1);
       assert.equal(made[0]!.caller, DEMO_USERS.bob.id);
       assert.match(made[0]!.path, /roleAssignmentApprovals/);
-      for (const [name, id] of [['bob', bobCard.id], ['dave', daveCard.id], ['alice', waiting.id]] as const) {
-        await until(`${name}'s copy shows the denial`, () => /Denied by Bob Brown at .*: Not during the freeze/.test(world.latest(name, id)));
+      for (const [name, id] of [
+        ['bob', bobCard.id],
+        ['dave', daveCard.id],
+        ['alice', waiting.id],
+      ] as const) {
+        await until(`${name}'s copy shows the denial`, () =>
+          /Denied by Bob Brown at .*: Not during the freeze/.test(world.latest(name, id)),
+        );
       }
       assert.match(world.latest('dave', daveCard.id), /Bob Brown was verified with MFA/);
       assert.ok(requestId);
@@ -185,8 +232,13 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       const page = await followSignIn(url);
       assert.match(page.html, /not enough/);
       assert.equal(decisionsSince(mark).length, 0);
-      assert.equal(world.tenant.state.data.azure.requests?.find((r) => requestId.toLowerCase().endsWith(r.name.toLowerCase()))?.status, 'PendingApproval');
-      const again = await until('a new sign-in card', () => world.people.dave.connector.since(daveMark).find((a) => a.method === 'POST' && signInUrl(cardOf(a.activity))));
+      assert.equal(
+        world.tenant.state.data.azure.requests?.find((r) => requestId.toLowerCase().endsWith(r.name.toLowerCase()))?.status,
+        'PendingApproval',
+      );
+      const again = await until('a new sign-in card', () =>
+        world.people.dave.connector.since(daveMark).find((a) => a.method === 'POST' && signInUrl(cardOf(a.activity))),
+      );
       assert.equal(again.conversationId, world.people.dave.conversationId, "in Dave's 1:1 chat");
       assert.match(strings(cardOf(again.activity)), /did not use MFA/);
     });
@@ -204,11 +256,17 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       assert.match(page.html, /Signed in with another account/);
       assert.equal(decisionsSince(mark).length, 0);
       assert.equal((await fetch(page.callback)).status, 400, 'the state is used up');
-      assert.equal(world.tenant.state.data.azure.requests?.find((r) => requestId.toLowerCase().endsWith(r.name.toLowerCase()))?.status, 'PendingApproval');
+      assert.equal(
+        world.tenant.state.data.azure.requests?.find((r) => requestId.toLowerCase().endsWith(r.name.toLowerCase()))?.status,
+        'PendingApproval',
+      );
     });
 
     it('logged nothing that looks like a token', () => {
-      assert.deepEqual(logLines.filter((l) => /eyJ[A-Za-z0-9_-]{10,}/.test(l)), []);
+      assert.deepEqual(
+        logLines.filter((l) => /eyJ[A-Za-z0-9_-]{10,}/.test(l)),
+        [],
+      );
     });
   });
 
@@ -240,7 +298,12 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
       const page = await followSignIn(signInUrl(asked)!);
       assert.equal(page.status, 200, page.html);
       assert.match(status(requestId) ?? '', /^(Provisioned|Granted)$/);
-      await until("Dave's card", () => /Approved by Bob Brown at .*/.test(world.latest('dave', daveCard.id)) && /verified with MFA/.test(world.latest('dave', daveCard.id)));
+      await until(
+        "Dave's card",
+        () =>
+          /Approved by Bob Brown at .*/.test(world.latest('dave', daveCard.id)) &&
+          /verified with MFA/.test(world.latest('dave', daveCard.id)),
+      );
     });
 
     it('a group approval asks for authentication context c1; after the sign-in the decision counts and the cards name c1', async () => {
@@ -263,7 +326,12 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
     const fromChannel = (name: Name, partial: Partial<Activity>) =>
       world.post(name, {
         serviceUrl: channel.url,
-        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, tenantId: world.tenant.tenantId } as Activity['conversation'],
+        conversation: {
+          id: CHANNEL,
+          conversationType: 'channel',
+          isGroup: true,
+          tenantId: world.tenant.tenantId,
+        } as Activity['conversation'],
         channelData: { channel: { id: CHANNEL }, team: { id: '19:team@thread.tacv2' }, tenant: { id: world.tenant.tenantId } },
         ...partial,
       });
@@ -283,14 +351,24 @@ describe('approver step-up over HTTP (bot, emulator sign-in page, Azurite, recor
 
     it("Bob's click on the channel card answers him alone with the sign-in card; the channel's message never carries the link; after the sign-in the channel copy shows the approval with MFA", async () => {
       const { requestId } = await world.request(USER_ADMIN_TURNS);
-      const inChannel = await until('the channel card', () => channel.activities.find((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId));
+      const inChannel = await until('the channel card', () =>
+        channel.activities.find((a) => a.method === 'POST' && executeData(cardOf(a.activity), 'approve')?.['requestId'] === requestId),
+      );
       const mark = logMark();
-      const r = await fromChannel('bob', { type: 'invoke', name: 'adaptiveCard/action', replyToId: inChannel.id, value: { action: { type: 'Action.Execute', verb: 'approve', data: executeData(cardOf(inChannel.activity), 'approve') } } } as Partial<Activity>);
+      const r = await fromChannel('bob', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: inChannel.id,
+        value: { action: { type: 'Action.Execute', verb: 'approve', data: executeData(cardOf(inChannel.activity), 'approve') } },
+      } as Partial<Activity>);
       assert.equal(r.status, 200);
       const url = signInUrl((r.body as { value: unknown }).value);
       assert.ok(url, 'the invoke response carries the sign-in');
       assert.equal(decisionsSince(mark).length, 0);
-      assert.ok(channel.activities.every((a) => signInUrl(cardOf(a.activity)) === undefined), 'no message in the channel carries a sign-in link');
+      assert.ok(
+        channel.activities.every((a) => signInUrl(cardOf(a.activity)) === undefined),
+        'no message in the channel carries a sign-in link',
+      );
 
       const page = await followSignIn(url);
       assert.equal(page.status, 200, page.html);

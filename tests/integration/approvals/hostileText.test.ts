@@ -63,7 +63,9 @@ describe('hostile text and scheduled starts over HTTP (issue 13, items 4 and 5)'
 
     const aliceMark = world.people.alice.connector.activities.length;
     await world.click('bob', 'deny', { ...executeData(cardOf(bobCard.activity), 'deny')!, reason: DENY_REASON });
-    const told = await until('Alice told', () => world.people.alice.connector.since(aliceMark).find((a) => a.method === 'POST' && /denied your request/.test(a.activity.text ?? '')));
+    const told = await until('Alice told', () =>
+      world.people.alice.connector.since(aliceMark).find((a) => a.method === 'POST' && /denied your request/.test(a.activity.text ?? '')),
+    );
     assertInert(told.activity.text!, 'the outcome message');
     assert.match(told.activity.text!, /Ask again here/);
     const card = await until("Alice's waiting card updated", () => {
@@ -76,8 +78,15 @@ describe('hostile text and scheduled starts over HTTP (issue 13, items 4 and 5)'
 
   it("a scheduled request shows its start and end on Bob's and Alice's cards", async () => {
     const { bobCard, waiting } = await world.request(['activate user administrator tomorrow 9am for 2h ticket INC-42 because audit']);
-    for (const [who, text] of [['Bob', shown(cardOf(bobCard.activity))], ['Alice', shown(cardOf(waiting.activity))]] as const) {
-      assert.match(text, /Starts\n\{\{DATE\(\d{4}-\d\d-\d\dT09:00:00Z, SHORT\)\}\} \{\{TIME\(\d{4}-\d\d-\d\dT09:00:00Z\)\}\} your time \(\d{4}-\d\d-\d\d 09:00 UTC\)/, `${who}'s card`);
+    for (const [who, text] of [
+      ['Bob', shown(cardOf(bobCard.activity))],
+      ['Alice', shown(cardOf(waiting.activity))],
+    ] as const) {
+      assert.match(
+        text,
+        /Starts\n\{\{DATE\(\d{4}-\d\d-\d\dT09:00:00Z, SHORT\)\}\} \{\{TIME\(\d{4}-\d\d-\d\dT09:00:00Z\)\}\} your time \(\d{4}-\d\d-\d\d 09:00 UTC\)/,
+        `${who}'s card`,
+      );
       assert.match(text, /Ends\n.*\(\d{4}-\d\d-\d\d 11:00 UTC\)/, `${who}'s card`);
     }
   });
@@ -90,9 +99,18 @@ describe('hostile text and scheduled starts over HTTP (issue 13, items 4 and 5)'
     assert.match(result, /scheduled to start at \{\{DATE\(\d{4}-\d\d-\d\dT09:00:00Z, SHORT\)\}\}/);
 
     const mark = world.tenant.requestLog.entries().length;
-    const refused = (await world.say('alice', 'activate global reader from january 5 2099 9am for 1h because audit')).map((r) => shown(cardOf(r.activity))).join('\n');
+    const refused = (await world.say('alice', 'activate global reader from january 5 2099 9am for 1h because audit'))
+      .map((r) => shown(cardOf(r.activity)))
+      .join('\n');
     assert.match(refused, /2099-01-05 09:00 UTC, is more than 14 days ahead/);
-    const posts = world.tenant.requestLog.entries().slice(mark).filter((e) => e.method !== 'GET');
-    assert.deepEqual(posts.map((p) => `${p.method} ${p.path}`), [], 'nothing sent to PIM');
+    const posts = world.tenant.requestLog
+      .entries()
+      .slice(mark)
+      .filter((e) => e.method !== 'GET');
+    assert.deepEqual(
+      posts.map((p) => `${p.method} ${p.path}`),
+      [],
+      'nothing sent to PIM',
+    );
   });
 });

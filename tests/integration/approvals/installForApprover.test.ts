@@ -19,7 +19,11 @@ describe('approvals: installing the app for an approver the bot cannot reach', f
 
   before(async () => {
     world = await startApprovalWorld();
-    const logger = { info: () => {}, warn: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`), error: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`) };
+    const logger = {
+      info: () => {},
+      warn: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`),
+      error: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`),
+    };
     app = createBotApp(loadConfig(botEnv(world, world.container())), { logger, approvals: { sweepMs: SWEEP_MS } });
     world.endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
     // Alice and Bob have talked to the bot; Dave never has.
@@ -36,7 +40,7 @@ describe('approvals: installing the app for an approver the bot cannot reach', f
     world.tenant.requestLog.entries().filter((e) => e.method === 'POST' && e.path === `/v1.0/users/${userId}/teamwork/installedApps`);
   const sweeps = (n: number) => new Promise((r) => setTimeout(r, n * SWEEP_MS));
 
-  it("installs for Dave, and after the installationUpdate his card arrives once; Bob is never installed for", async () => {
+  it('installs for Dave, and after the installationUpdate his card arrives once; Bob is never installed for', async () => {
     let replies: Awaited<ReturnType<ApprovalWorld['say']>> = [];
     for (const turn of USER_ADMIN_TURNS) replies = await world.say('alice', turn);
     const waiting = replies.find((r) => /waiting for approval/.test(strings(cardOf(r.activity))));
@@ -44,7 +48,11 @@ describe('approvals: installing the app for an approver the bot cannot reach', f
     const requestId = executeData(cardOf(waiting.activity), 'cancelRequest')!['requestId'] as string;
     const bobCard = await until("Bob's card", () => world.cardsFor('bob', requestId)[0]);
 
-    await until('the app installed for Dave', () => world.tenant.state.data.teamsAppInstallations?.some((x) => x.userId === DEMO_USERS.dave.id && x.teamsAppId === LOCAL_TEAMS_APP.catalogId));
+    await until('the app installed for Dave', () =>
+      world.tenant.state.data.teamsAppInstallations?.some(
+        (x) => x.userId === DEMO_USERS.dave.id && x.teamsAppId === LOCAL_TEAMS_APP.catalogId,
+      ),
+    );
     await sweeps(3);
     assert.equal(installPosts(DEMO_USERS.dave.id).filter((e) => e.status === 201).length, 1, 'installed once');
     const attempts = installPosts(DEMO_USERS.dave.id).length;
@@ -64,8 +72,12 @@ describe('approvals: installing the app for an approver the bot cannot reach', f
     await world.click('bob', 'approve', { ...executeData(cardOf(bobCard.activity), 'approve')!, reason: 'ok' });
     await until("Dave's card updated in place", () => /Approved by Bob Brown/.test(world.latest('dave', daveCard.id)));
 
-    for (const who of [DEMO_USERS.bob.id, DEMO_USERS.alice.id]) assert.equal(installPosts(who).length, 0, 'people the bot can reach are never installed for');
-    assert.deepEqual(world.tenant.state.data.teamsAppInstallations?.map((x) => x.userId), [DEMO_USERS.dave.id]);
+    for (const who of [DEMO_USERS.bob.id, DEMO_USERS.alice.id])
+      assert.equal(installPosts(who).length, 0, 'people the bot can reach are never installed for');
+    assert.deepEqual(
+      world.tenant.state.data.teamsAppInstallations?.map((x) => x.userId),
+      [DEMO_USERS.dave.id],
+    );
     assert.deepEqual(warnings, []);
   });
 });

@@ -36,7 +36,12 @@ describe('approvals survive a SIGKILL right after the fan-out (bot in a child pr
     const key = recordKey('entraRole', requestId);
     await until('the fan-out recorded', async () => {
       const r = await records.getByKey(key);
-      return r && r.copies.filter((c) => c.role === 'approver').every((c) => c.state === 'sent' && c.activityId !== undefined && c.claim === undefined);
+      return (
+        r &&
+        r.copies
+          .filter((c) => c.role === 'approver')
+          .every((c) => c.state === 'sent' && c.activityId !== undefined && c.claim === undefined)
+      );
     });
     await bot.kill();
     assert.equal(bot.exit(), 'SIGKILL');
@@ -44,11 +49,16 @@ describe('approvals survive a SIGKILL right after the fan-out (bot in a child pr
     bot = await startBotProcess({ env });
     world.endpoint = bot.endpoint;
     const aliceMark = world.people.alice.connector.activities.length;
-    const answer = await world.click('bob', 'approve', { ...executeData(cardOf(bobCard.activity), 'approve')!, reason: 'after the restart' });
+    const answer = await world.click('bob', 'approve', {
+      ...executeData(cardOf(bobCard.activity), 'approve')!,
+      reason: 'after the restart',
+    });
     assert.equal(answer.type, 'application/vnd.microsoft.card.adaptive');
     await until("Dave's card updated in place", () => /Approved by Bob Brown/.test(world.latest('dave', daveCard.id)));
     await until("Alice's waiting card updated", () => /Approved by Bob Brown/.test(world.latest('alice', waiting.id)));
-    await until('Alice told', () => world.people.alice.connector.since(aliceMark).some((a) => /Bob Brown approved your request/.test(a.activity.text ?? '')));
+    await until('Alice told', () =>
+      world.people.alice.connector.since(aliceMark).some((a) => /Bob Brown approved your request/.test(a.activity.text ?? '')),
+    );
     // Give the restarted instance's start-up sweep time to (wrongly) resend anything.
     await until('the record settled', async () => {
       const r = await records.getByKey(key);
@@ -58,11 +68,17 @@ describe('approvals survive a SIGKILL right after the fan-out (bot in a child pr
 
     assert.equal(world.cardsFor('bob', requestId).length, 1, 'Bob has exactly one card');
     assert.equal(world.cardsFor('dave', requestId).length, 1, 'Dave has exactly one card');
-    const told = world.people.alice.connector.activities.filter((a) => a.method === 'POST' && /approved your request/.test(a.activity.text ?? ''));
+    const told = world.people.alice.connector.activities.filter(
+      (a) => a.method === 'POST' && /approved your request/.test(a.activity.text ?? ''),
+    );
     assert.equal(told.length, 1, 'Alice is told once');
     const decisions = world.tenant.requestLog.entries().filter((e) => e.method === 'PATCH' && e.path.includes(requestId));
     assert.equal(decisions.length, 1, 'the decision lands once');
-    assert.equal(world.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id).length, 1);
+    assert.equal(
+      world.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.userAdministrator.id)
+        .length,
+      1,
+    );
     assert.deepEqual(bot.unhandledRejections(), []);
   });
 });

@@ -13,9 +13,24 @@ const T0 = new Date('2025-03-03T10:00:00Z').toISOString();
 
 function record(requestId: string): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId, requester: { id: 'alice' }, approvers: [{ id: 'bob' }],
-    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0, endDateTime: T0, createdDateTime: T0, justification: null, ticket: null },
-    recentActivations: [], createdAt: T0, expiresAt: T0,
+    surface: 'entraRole',
+    requestId,
+    requester: { id: 'alice' },
+    approvers: [{ id: 'bob' }],
+    request: {
+      roleId: 'r',
+      roleName: 'User Administrator',
+      scopeId: '/',
+      scopeName: 'Directory',
+      startDateTime: T0,
+      endDateTime: T0,
+      createdDateTime: T0,
+      justification: null,
+      ticket: null,
+    },
+    recentActivations: [],
+    createdAt: T0,
+    expiresAt: T0,
     copies: [{ userId: 'bob', role: 'approver', state: 'intent', nonce: 'n', shows: 'pending' }],
   };
 }

@@ -3,7 +3,16 @@
 // so the answer is their own decisions as the bot recorded them, said to be so, never anyone else's.
 import assert from 'node:assert/strict';
 import type { BotApp } from '../../../bot/server';
-import { cardOf, executeData, startApprovalWorld, startBotInProcess, strings, until, USER_ADMIN_TURNS, type ApprovalWorld } from './approvalHarness';
+import {
+  cardOf,
+  executeData,
+  startApprovalWorld,
+  startBotInProcess,
+  strings,
+  until,
+  USER_ADMIN_TURNS,
+  type ApprovalWorld,
+} from './approvalHarness';
 
 const AZURE_TURNS = ['activate contributor on contoso prod for 1h', 'deploy the fix'];
 
@@ -18,12 +27,23 @@ describe('an approver who is not an admin asks what they decided (emulator, Azur
     app = await startBotInProcess(world, warnings);
     // Bob approves Alice's Azure request; Dave denies her User Administrator request, with reasons.
     const azure = await world.request(AZURE_TURNS);
-    const approved = await world.click('bob', 'approve', { ...executeData(cardOf(azure.bobCard.activity), 'approve')!, reason: 'Go ahead' });
+    const approved = await world.click('bob', 'approve', {
+      ...executeData(cardOf(azure.bobCard.activity), 'approve')!,
+      reason: 'Go ahead',
+    });
     assert.match(strings(approved.value), /Approved by Bob Brown/);
     const entra = await world.request(USER_ADMIN_TURNS);
-    const denied = await world.click('dave', 'deny', { ...executeData(cardOf(entra.daveCard.activity), 'deny')!, reason: 'Use the helpdesk queue' });
+    const denied = await world.click('dave', 'deny', {
+      ...executeData(cardOf(entra.daveCard.activity), 'deny')!,
+      reason: 'Use the helpdesk queue',
+    });
     assert.match(strings(denied.value), /Denied by Dave Diaz/);
-    await until("Alice's cards settled", () => /Denied by Dave Diaz/.test(world.latest('alice', entra.waiting.id)) && /Approved by Bob Brown/.test(world.latest('alice', azure.waiting.id)));
+    await until(
+      "Alice's cards settled",
+      () =>
+        /Denied by Dave Diaz/.test(world.latest('alice', entra.waiting.id)) &&
+        /Approved by Bob Brown/.test(world.latest('alice', azure.waiting.id)),
+    );
   });
 
   after(async () => {

@@ -10,7 +10,11 @@ describe('bot over HTTP (emulator, Azurite, recording connector; no stubs)', fun
   this.timeout(60_000);
   const logLines: string[] = [];
   const h = requesterSuite({
-    logger: { info: () => {}, warn: (m: string) => logLines.push(m), error: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f)}`) },
+    logger: {
+      info: () => {},
+      warn: (m: string) => logLines.push(m),
+      error: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f)}`),
+    },
   });
 
   /** Posts one activity like the channel does and returns what the bot sent back during the turn. */
@@ -25,7 +29,9 @@ describe('bot over HTTP (emulator, Azurite, recording connector; no stubs)', fun
   }
 
   function activeFor(roleId: string) {
-    return h.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === roleId && a.assignmentType === 'Activated');
+    return h.tenant.state
+      .activeAssignments(DEMO_USERS.alice.id)
+      .filter((a) => a.roleDefinitionId === roleId && a.assignmentType === 'Activated');
   }
 
   it('"hi" gets the welcome card with her eligible roles', async () => {
@@ -65,7 +71,11 @@ describe('bot over HTTP (emulator, Azurite, recording connector; no stubs)', fun
 
     const [mine] = await say('my roles');
     const active = cardText(mine).split('You can activate')[0]!;
-    assert.match(active, /Global Reader\nBolder[\s\S]*?(1 hour 59 minutes|2 hours) left/, 'the role in bold (a TextBlock weight, never Markdown)');
+    assert.match(
+      active,
+      /Global Reader\nBolder[\s\S]*?(1 hour 59 minutes|2 hours) left/,
+      'the role in bold (a TextBlock weight, never Markdown)',
+    );
   });
 
   it('typed text works end to end, and a role needing step-up gets plain words', async () => {

@@ -95,12 +95,15 @@ describe('hostile text over HTTP: every parser bounded, /healthz answered throug
           else if (text.trim() === '') problems.push(`${label}: no reply`);
           if (text.includes(TURN_ERROR_MESSAGE)) problems.push(`${label}: the turn failed`);
           if (STACK_TRACE.test(text)) problems.push(`${label}: the reply leaks a stack trace`);
-          if (message.overCap && !text.includes(TOO_LONG_FOR_A_COMMAND)) problems.push(`${label}: not told the message is too long: ${text.slice(0, 120)}`);
+          if (message.overCap && !text.includes(TOO_LONG_FOR_A_COMMAND))
+            problems.push(`${label}: not told the message is too long: ${text.slice(0, 120)}`);
         }
       }
     } finally {
       const health = await watch.stop();
-      process.stdout.write(`      ${messages.length} messages (${messages.length * 2} turns); /healthz answered ${health.answered} times, longest gap ${health.maxGapMs} ms\n`);
+      process.stdout.write(
+        `      ${messages.length} messages (${messages.length * 2} turns); /healthz answered ${health.answered} times, longest gap ${health.maxGapMs} ms\n`,
+      );
       assert.deepEqual(health.failures, [], '/healthz answered every time');
       assert.ok(health.answered > messages.length, `/healthz was asked throughout (${health.answered} answers)`);
       assert.ok(health.maxGapMs < MAX_HEALTH_GAP_MS, `the longest wait for /healthz was ${health.maxGapMs} ms`);
@@ -108,6 +111,13 @@ describe('hostile text over HTTP: every parser bounded, /healthz answered throug
     assert.deepEqual(problems, []);
     assert.equal(bot.exit(), undefined, `the bot process is still running: ${bot.stderr()}`);
     assert.deepEqual(bot.unhandledRejections(), []);
-    assert.deepEqual(bot.errorLogs().filter((l) => l.includes('"level":"error"')).slice(0, 3), [], 'no error logged');
+    assert.deepEqual(
+      bot
+        .errorLogs()
+        .filter((l) => l.includes('"level":"error"'))
+        .slice(0, 3),
+      [],
+      'no error logged',
+    );
   });
 });

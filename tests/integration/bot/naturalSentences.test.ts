@@ -26,12 +26,15 @@ describe('natural sentences end to end over HTTP (emulator, Azurite, recording c
     world.tenant.clock.useRealTime();
   });
 
-  const shown = (replies: Awaited<ReturnType<ApprovalWorld['say']>>) => replies.map((r) => `${r.activity.text ?? ''}\n${strings(cardOf(r.activity))}`).join('\n');
+  const shown = (replies: Awaited<ReturnType<ApprovalWorld['say']>>) =>
+    replies.map((r) => `${r.activity.text ?? ''}\n${strings(cardOf(r.activity))}`).join('\n');
 
   it('"I need global reader for an hour to check the audit logs" ends with Global Reader active for one hour with that justification, in one turn', async () => {
     const replies = await world.say('alice', 'I need global reader for an hour to check the audit logs');
     assert.match(shown(replies), /Global Reader is active/);
-    const active = world.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
+    const active = world.tenant.state
+      .activeAssignments(DEMO_USERS.alice.id)
+      .filter((a) => a.roleDefinitionId === DEMO_ROLES.globalReader.id && a.assignmentType === 'Activated');
     assert.equal(active.length, 1, 'the emulator shows her assignment active');
     assert.equal((Date.parse(active[0]!.endDateTime!) - Date.parse(active[0]!.startDateTime)) / 60_000, 60);
     const requests = world.tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => r.action === 'selfActivate');

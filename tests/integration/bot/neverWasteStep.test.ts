@@ -30,7 +30,10 @@ describe('never waste a step, over HTTP', function () {
     assert.match(text, /on Directory until \{\{TIME\(/);
     assert.doesNotMatch(rest.map(cardText).join('\n'), /How long/, 'no duration is asked');
     assert.notEqual(titleColor(answer), 'Attention');
-    assert.ok(submitActions(answer).some((a) => a.data['action'] === 'deactivate'), 'what can be done: deactivate');
+    assert.ok(
+      submitActions(answer).some((a) => a.data['action'] === 'deactivate'),
+      'what can be done: deactivate',
+    );
 
     // A complete sentence goes straight to PIM, which refuses (RoleAssignmentExists): still information.
     const [again] = await h.say('activate global reader for 2h because more audit');
@@ -71,7 +74,7 @@ describe('never waste a step, over HTTP', function () {
     assert.equal((h.tenant.state.data.azure.requests ?? []).length, azureBefore, 'nothing activated or requested for her');
   });
 
-  it('an approver\'s welcome says what waits for them (from the approval records), and times follow the activity\'s time zone', async () => {
+  it("an approver's welcome says what waits for them (from the approval records), and times follow the activity's time zone", async () => {
     await h.say('activate User Administrator for 2h ticket INC-42 because fixing login');
     h.newConversation();
     const [welcome] = await h.say({ text: 'hi', from: BOB, localTimezone: 'Asia/Tokyo', locale: 'de-DE' });

@@ -43,7 +43,13 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
   const originalConsole = consoleMethods.map((m) => console[m]);
 
   before(async () => {
-    for (const m of consoleMethods) console[m] = (...args: unknown[]) => void productionLogLines.push(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack ?? ''}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    for (const m of consoleMethods)
+      console[m] = (...args: unknown[]) =>
+        void productionLogLines.push(
+          args
+            .map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack ?? ''}` : typeof a === 'string' ? a : JSON.stringify(a)))
+            .join(' '),
+        );
     [tenant, connector, tokenService] = await Promise.all([startTestTenant(), startRecordingConnector(), startBotTokenService('sso')]);
     const appId = tenant.botApp.clientId;
     const loaded = loadConfig({
@@ -51,12 +57,22 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       MicrosoftAppTenantId: tenant.tenantId,
       MicrosoftAppPassword: tenant.botApp.clientSecret,
       SSO_APP_ID_URI: `api://botid-${appId}`,
-      STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=unused;AccountKey=dW51c2VkLWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
+      STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=https;AccountName=unused;AccountKey=dW51c2VkLWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
       TOKEN_CACHE_KEY: Buffer.alloc(32, 7).toString('base64'),
       PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
     });
     // The far end changes, nothing else: Entra and Graph are the emulator.
-    config = { ...loaded, services: { ...loaded.services, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], graphBaseUrl: tenant.url, armBaseUrl: tenant.url } };
+    config = {
+      ...loaded,
+      services: {
+        ...loaded.services,
+        authority: tenant.authority,
+        knownAuthorities: [tenant.knownAuthority],
+        graphBaseUrl: tenant.url,
+        armBaseUrl: tenant.url,
+      },
+    };
     app = createBotApp(config, {
       storage,
       logger: createJsonLogger((line) => productionLogLines.push(line)),
@@ -68,7 +84,8 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     endpoint = `${base}/api/messages`;
     // The approval sweep's first pass (at start, then every 60 s) reads PIM app-only on every surface:
     // let it finish, so that the counts below see only what the activities cause.
-    const byApp = (re: RegExp) => tenant.requestLog.entries().filter((e) => e.caller === appId && e.method === 'GET' && re.test(e.path)).length;
+    const byApp = (re: RegExp) =>
+      tenant.requestLog.entries().filter((e) => e.caller === appId && e.method === 'GET' && re.test(e.path)).length;
     const firstPassRead = () =>
       byApp(/\/roleManagement\/directory\/roleAssignmentScheduleRequests$/) > 0 &&
       byApp(/\/group\/assignmentScheduleRequests$/) >= tenant.state.data.groups.length &&
@@ -103,7 +120,11 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
   }
 
   function channelToken(overrides: { appId?: string; serviceUrl?: string; lifetimeSeconds?: number } = {}): string {
-    const token = tenant.botFramework.channelToken({ appId: overrides.appId ?? tenant.botApp.clientId, serviceUrl: overrides.serviceUrl ?? connector.url, lifetimeSeconds: overrides.lifetimeSeconds });
+    const token = tenant.botFramework.channelToken({
+      appId: overrides.appId ?? tenant.botApp.clientId,
+      serviceUrl: overrides.serviceUrl ?? connector.url,
+      lifetimeSeconds: overrides.lifetimeSeconds,
+    });
     issuedTokens.push(token);
     return token;
   }
@@ -140,7 +161,10 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       ['wrong audience', `Bearer ${channelToken({ appId: randomUUID() })}`],
       ['expired', `Bearer ${channelToken({ lifetimeSeconds: -600 })}`],
       ['serviceUrl of another channel', `Bearer ${channelToken({ serviceUrl: 'https://smba.trafficmanager.net/emea/' })}`],
-      ['an Entra user token, not a channel token', `Bearer ${tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId })}`],
+      [
+        'an Entra user token, not a channel token',
+        `Bearer ${tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId })}`,
+      ],
     ];
     for (const [name, authorization] of cases) {
       const response = await post(activity({ text: 'activate global reader' }), authorization);
@@ -163,7 +187,13 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       const response = await post(body, `Bearer ${channelToken()}`);
       assert.ok(response.status < 500, `answered ${response.status}`);
     }
-    const invoke = await post(activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: {} } } }, OTHER_TENANT), `Bearer ${channelToken()}`);
+    const invoke = await post(
+      activity(
+        { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: {} } } },
+        OTHER_TENANT,
+      ),
+      `Bearer ${channelToken()}`,
+    );
     assert.equal(invoke.status, 403);
     assert.equal(connector.activities.length, mark, 'nothing sent to the channel');
     assert.equal(pimCalls(), upstream, 'no call to PIM');
@@ -179,18 +209,24 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     assert.equal(oauth?.contentType, 'application/vnd.microsoft.card.oauth');
     assert.equal((oauth?.content as { connectionName?: string }).connectionName, 'sso');
     assert.match(JSON.stringify(oauth?.content), new RegExp(SIGN_IN_TEXT.slice(0, 20)));
-    assert.match(card!.authorization ?? '', /^Bearer eyJ/, 'the reply carries the bot\'s own app token');
+    assert.match(card!.authorization ?? '', /^Bearer eyJ/, "the reply carries the bot's own app token");
     assert.equal(tenant.state.assignmentRequests(DEMO_USERS.alice.id).length, 0, 'nothing requested');
 
     // Teams' silent exchange: first refused (→ 412, Teams shows consent), then accepted.
     const sso = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
     issuedTokens.push(sso);
     tokenService.acceptExchange = () => false;
-    const refused = await post(activity({ type: 'invoke', name: 'signin/tokenExchange', value: { id: 'x1', connectionName: 'sso', token: sso } }), `Bearer ${channelToken()}`);
+    const refused = await post(
+      activity({ type: 'invoke', name: 'signin/tokenExchange', value: { id: 'x1', connectionName: 'sso', token: sso } }),
+      `Bearer ${channelToken()}`,
+    );
     assert.equal(refused.status, 412);
     tokenService.acceptExchange = () => true;
     const mark2 = connector.activities.length;
-    const accepted = await post(activity({ type: 'invoke', name: 'signin/tokenExchange', value: { id: 'x2', connectionName: 'sso', token: sso } }), `Bearer ${channelToken()}`);
+    const accepted = await post(
+      activity({ type: 'invoke', name: 'signin/tokenExchange', value: { id: 'x2', connectionName: 'sso', token: sso } }),
+      `Bearer ${channelToken()}`,
+    );
     assert.equal(accepted.status, 200);
     assert.equal(connector.since(mark2)[0]?.activity.text, SIGNED_IN_TEXT);
   });
@@ -220,14 +256,15 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     assert.equal(created.at(-1)?.caller, DEMO_USERS.alice.id, "created with Alice's own delegated token");
   });
 
-  it("an activity claiming another user than her SSO token names (from.aadObjectId forged) is refused: nothing at PIM, no card, no directory entry", async () => {
+  it('an activity claiming another user than her SSO token names (from.aadObjectId forged) is refused: nothing at PIM, no card, no directory entry', async () => {
     const sso = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
     issuedTokens.push(sso);
     tokenService.setUserToken(ALICE.id, sso);
     const forgedFrom = { ...ALICE, aadObjectId: DEMO_USERS.bob.id, name: DEMO_USERS.bob.displayName };
     const mark = connector.activities.length;
     const upstream = pimCalls();
-    const requests = () => tenant.state.assignmentRequests(DEMO_USERS.alice.id).length + tenant.state.assignmentRequests(DEMO_USERS.bob.id).length;
+    const requests = () =>
+      tenant.state.assignmentRequests(DEMO_USERS.alice.id).length + tenant.state.assignmentRequests(DEMO_USERS.bob.id).length;
     const requested = requests();
     for (const text of ['my roles', 'activate global reader for 1h because audit', 'who has Global Administrator']) {
       const response = await post(activity({ text, from: forgedFrom }), `Bearer ${channelToken()}`);
@@ -239,27 +276,54 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       assert.equal(reply.text, IDENTITY_MISMATCH_TEXT);
       assert.equal(reply.attachments, undefined, 'no card');
     }
-    const invoke = await post(activity({ type: 'invoke', name: 'adaptiveCard/action', from: forgedFrom, value: { action: { type: 'Action.Execute', verb: 'approve', data: { requestId: randomUUID(), surface: 'entraRole', nonce: 'x' } } } }), `Bearer ${channelToken()}`);
+    const invoke = await post(
+      activity({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        from: forgedFrom,
+        value: { action: { type: 'Action.Execute', verb: 'approve', data: { requestId: randomUUID(), surface: 'entraRole', nonce: 'x' } } },
+      }),
+      `Bearer ${channelToken()}`,
+    );
     assert.equal(invoke.status, 403);
     assert.equal(pimCalls(), upstream, 'no call to Entra or Graph (no on-behalf-of exchange either)');
     assert.equal(requests(), requested, 'nothing requested');
-    assert.deepEqual(await storage.read([referenceKey(DEMO_USERS.bob.id)]), {}, "Alice's chat is not recorded as Bob's (his approval cards would go there)");
-    assert.ok(productionLogLines.some((l) => /names another user than its SSO token/.test(l) && l.includes(DEMO_USERS.bob.id)), 'logged');
+    assert.deepEqual(
+      await storage.read([referenceKey(DEMO_USERS.bob.id)]),
+      {},
+      "Alice's chat is not recorded as Bob's (his approval cards would go there)",
+    );
+    assert.ok(
+      productionLogLines.some((l) => /names another user than its SSO token/.test(l) && l.includes(DEMO_USERS.bob.id)),
+      'logged',
+    );
   });
 
   it("Teams' SSO token exchange in another user's name is refused (403) and nothing is stored for the sender", async () => {
     tokenService.setUserToken(BOB.id, undefined);
     const aliceSso = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
     issuedTokens.push(aliceSso);
-    const response = await post(activity({ type: 'invoke', name: 'signin/tokenExchange', from: BOB, value: { id: 'x3', connectionName: 'sso', token: aliceSso } }), `Bearer ${channelToken()}`);
+    const response = await post(
+      activity({ type: 'invoke', name: 'signin/tokenExchange', from: BOB, value: { id: 'x3', connectionName: 'sso', token: aliceSso } }),
+      `Bearer ${channelToken()}`,
+    );
     assert.equal(response.status, 403);
     const mark = connector.activities.length;
     await post(activity({ text: 'my roles', from: BOB }), `Bearer ${channelToken()}`);
-    assert.equal(connector.since(mark)[0]?.activity.attachments?.[0]?.contentType, 'application/vnd.microsoft.card.oauth', 'Bob still has to sign in');
+    assert.equal(
+      connector.since(mark)[0]?.activity.attachments?.[0]?.contentType,
+      'application/vnd.microsoft.card.oauth',
+      'Bob still has to sign in',
+    );
   });
 
   it('an SSO token that does not validate (expired, or signed by an unknown key) is not an identity: sign-in card, nothing at PIM', async () => {
-    const expired = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user', lifetimeSeconds: -900 });
+    const expired = tenant.tokens.user({
+      userId: DEMO_USERS.alice.id,
+      audience: tenant.botApp.clientId,
+      scp: 'access_as_user',
+      lifetimeSeconds: -900,
+    });
     const good = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: tenant.botApp.clientId, scp: 'access_as_user' });
     const wrongAudience = tenant.tokens.user({ userId: DEMO_USERS.alice.id, audience: randomUUID(), scp: 'access_as_user' });
     issuedTokens.push(expired, good, wrongAudience);
@@ -283,16 +347,30 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
     const upstream = pimCalls();
     const tokenCalls = tokenService.calls.length;
     for (const channelId of ['directline', 'webchat', 'emulator']) {
-      const response = await post(activity({ channelId, text: 'activate global reader for 1h because audit', from: BOB }), `Bearer ${channelToken()}`);
+      const response = await post(
+        activity({ channelId, text: 'activate global reader for 1h because audit', from: BOB }),
+        `Bearer ${channelToken()}`,
+      );
       assert.ok(response.status < 500, `answered ${response.status}`);
-      const invoke = await post(activity({ channelId, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: {} } } }), `Bearer ${channelToken()}`);
+      const invoke = await post(
+        activity({
+          channelId,
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb: 'approve', data: {} } },
+        }),
+        `Bearer ${channelToken()}`,
+      );
       assert.equal(invoke.status, 403, channelId);
     }
     assert.equal(connector.activities.length, mark, 'nothing sent to the channel');
     assert.equal(pimCalls(), upstream, 'no call to PIM');
     assert.equal(tokenService.calls.length, tokenCalls, 'no call to the token service');
     assert.deepEqual(await storage.read([referenceKey(DEMO_USERS.bob.id)]), {});
-    assert.ok(productionLogLines.some((l) => /channel that is not served/.test(l) && l.includes('directline')), 'logged');
+    assert.ok(
+      productionLogLines.some((l) => /channel that is not served/.test(l) && l.includes('directline')),
+      'logged',
+    );
   });
 
   it('GET /healthz is alive and /readyz checks storage, the token endpoint and Graph without leaking anything', async () => {
@@ -330,11 +408,17 @@ describe('bot in production mode (Bot Framework JWTs, tenant guard, Teams SSO + 
       assert.ok(!line.includes('dW51c2VkLWtleS12YWx1ZQ=='), 'no storage key');
       for (const token of issuedTokens) assert.ok(!line.includes(token.split('.')[2]!), 'no token signature');
     }
-    assert.ok(productionLogLines.some((l) => /"correlationId":"[0-9a-f-]{36}"/.test(l)), 'turn logs carry a correlation id');
+    assert.ok(
+      productionLogLines.some((l) => /"correlationId":"[0-9a-f-]{36}"/.test(l)),
+      'turn logs carry a correlation id',
+    );
   });
 
   it("the SDK's reports of refused requests arrive as warn lines of the JSON log, without a stack", () => {
-    assert.ok(productionLogLines.some((l) => l.startsWith('{"time"') && /"level":"warn"/.test(l) && /Bot Framework SDK reported/.test(l)), 'the 401s above were reported through the logger');
+    assert.ok(
+      productionLogLines.some((l) => l.startsWith('{"time"') && /"level":"warn"/.test(l) && /Bot Framework SDK reported/.test(l)),
+      'the 401s above were reported through the logger',
+    );
     for (const line of productionLogLines) {
       assert.doesNotMatch(line, /\n\s+at |\\n\s+at /, 'no stack trace');
       assert.ok(line.startsWith('{"time"'), `only JSON log lines, got: ${line.slice(0, 120)}`);

@@ -14,7 +14,10 @@ import type { PimService } from '../../../services/pim/service';
 
 const T0 = Date.UTC(2030, 0, 1, 10, 0);
 const ALICE = { userId: '0a11ce00-0000-4000-8000-000000000001', tenantId: 'c0de0000-0000-4000-8000-00000000c0de' };
-const REFERENCE = { conversation: { id: 'a:alice', isGroup: false, conversationType: 'personal', name: '' }, serviceUrl: 'http://127.0.0.1:1' };
+const REFERENCE = {
+  conversation: { id: 'a:alice', isGroup: false, conversationType: 'personal', name: '' },
+  serviceUrl: 'http://127.0.0.1:1',
+};
 
 function sharedClock() {
   let now = T0;
@@ -55,14 +58,27 @@ describe('expiry reminders with two bot instances on one Storage', function () {
   const stores: Array<[string, () => Storage]> = [
     ['MemoryStorage', () => new MemoryStorage()],
     ['Azurite (BlobsStorage)', () => new BlobsStorage(azurite().connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
-    ["Azurite (BlobStateStorage, the bot's own)", () => new BlobStateStorage(azurite().connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`)],
+    [
+      "Azurite (BlobStateStorage, the bot's own)",
+      () => new BlobStateStorage(azurite().connectionString, `rem-${Math.random().toString(36).slice(2, 10)}`),
+    ],
   ];
   for (const [name, makeStorage] of stores) {
     it(`${name}: the reminder due on both instances is sent once`, async () => {
       const storage = makeStorage();
       const clock = sharedClock();
       const end = new Date(T0 + 30 * 60_000);
-      const active: ActiveAssignment = { key: 'entraRole|/|reader', surface: 'entraRole', roleId: 'reader', roleName: 'Global Reader', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE.userId, startDateTime: new Date(T0), endDateTime: end, assignmentType: 'activated' };
+      const active: ActiveAssignment = {
+        key: 'entraRole|/|reader',
+        surface: 'entraRole',
+        roleId: 'reader',
+        roleName: 'Global Reader',
+        scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+        principalId: ALICE.userId,
+        startDateTime: new Date(T0),
+        endDateTime: end,
+        assignmentType: 'activated',
+      };
       const pim = { listActive: async () => [active] } as unknown as PimService;
       const sent: string[] = [];
       const instance = (label: string) => {
@@ -91,10 +107,31 @@ describe('expiry reminders with two bot instances on one Storage', function () {
   it('an instance reads the shared index only until it knows the user is in it', async () => {
     const storage = new MemoryStorage();
     const reads: string[] = [];
-    const counting: Storage = { read: (keys) => (reads.push(...keys), storage.read(keys)), write: (c) => storage.write(c), delete: (k) => storage.delete(k) };
+    const counting: Storage = {
+      read: (keys) => (reads.push(...keys), storage.read(keys)),
+      write: (c) => storage.write(c),
+      delete: (k) => storage.delete(k),
+    };
     const clock = sharedClock();
-    const active: ActiveAssignment = { key: 'entraRole|/|reader', surface: 'entraRole', roleId: 'reader', roleName: 'Global Reader', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE.userId, startDateTime: new Date(T0), endDateTime: new Date(T0 + 30 * 60_000), assignmentType: 'activated' };
-    const reminders = new ExpiryReminders({ storage: counting, pim: { listActive: async () => [active] } as unknown as PimService, sender: { send: async () => undefined }, tenantId: ALICE.tenantId, logger: silentLogger, timers: clock.port });
+    const active: ActiveAssignment = {
+      key: 'entraRole|/|reader',
+      surface: 'entraRole',
+      roleId: 'reader',
+      roleName: 'Global Reader',
+      scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+      principalId: ALICE.userId,
+      startDateTime: new Date(T0),
+      endDateTime: new Date(T0 + 30 * 60_000),
+      assignmentType: 'activated',
+    };
+    const reminders = new ExpiryReminders({
+      storage: counting,
+      pim: { listActive: async () => [active] } as unknown as PimService,
+      sender: { send: async () => undefined },
+      tenantId: ALICE.tenantId,
+      logger: silentLogger,
+      timers: clock.port,
+    });
     for (let i = 0; i < 3; i++) {
       reminders.track(REFERENCE, ALICE, [active], { [active.key]: 'Global Reader' });
       await settle(storage, 'reminders/index', (v) => (v as { userIds?: string[] } | undefined)?.userIds?.includes(ALICE.userId) === true);

@@ -44,7 +44,7 @@ const SILENT: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 export function requesterSuite(options: HarnessOptions = {}): RequesterHarness {
   let harness: RequesterHarness | undefined;
   const h = (): RequesterHarness => {
-    if (!harness) throw new Error('the requester harness starts in the suite\'s before hook');
+    if (!harness) throw new Error("the requester harness starts in the suite's before hook");
     return harness;
   };
   before(async () => {
@@ -56,10 +56,18 @@ export function requesterSuite(options: HarnessOptions = {}): RequesterHarness {
     h().newConversation();
   });
   return {
-    get tenant() { return h().tenant; },
-    get connector() { return h().connector; },
-    get botUrl() { return h().botUrl; },
-    get conversationId() { return h().conversationId; },
+    get tenant() {
+      return h().tenant;
+    },
+    get connector() {
+      return h().connector;
+    },
+    get botUrl() {
+      return h().botUrl;
+    },
+    get conversationId() {
+      return h().conversationId;
+    },
     newConversation: () => h().newConversation(),
     activity: (partial) => h().activity(partial),
     send: (partial) => h().send(partial),
@@ -72,7 +80,8 @@ export function requesterSuite(options: HarnessOptions = {}): RequesterHarness {
 export async function startRequesterHarness(options: HarnessOptions = {}): Promise<RequesterHarness> {
   const stack = await startLocalStack({ name: 'it' });
   const { tenant, connector } = stack;
-  const startBot = (): Promise<InProcessBot> => stack.startBot({ ...(options.env ? { env: options.env } : {}), overrides: { logger: options.logger ?? SILENT } });
+  const startBot = (): Promise<InProcessBot> =>
+    stack.startBot({ ...(options.env ? { env: options.env } : {}), overrides: { logger: options.logger ?? SILENT } });
   let bot = await startBot();
   let botUrl = `http://127.0.0.1:${bot.port}`;
   let conversationId = `a:${randomUUID()}`;
@@ -91,12 +100,19 @@ export async function startRequesterHarness(options: HarnessOptions = {}): Promi
   const send = async (partial: Partial<Activity> | string): Promise<{ body: Record<string, unknown>; replies: RecordedActivity[] }> => {
     const mark = connector.activities.length;
     const body = activity(typeof partial === 'string' ? { text: partial } : partial);
-    const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     assert.equal(response.status, 200, `bot answered ${response.status}: ${await response.text()}`);
     const recorded = connector.since(mark);
     // Answered wizard cards are updated in place (PUT); each update targets a card the bot posted before.
     for (const u of recorded.filter((r) => r.method === 'PUT')) {
-      assert.ok(connector.activities.some((a) => a.method === 'POST' && a.id === u.targetActivityId && a.conversationId === u.conversationId), 'an update of a card the bot sent');
+      assert.ok(
+        connector.activities.some((a) => a.method === 'POST' && a.id === u.targetActivityId && a.conversationId === u.conversationId),
+        'an update of a card the bot sent',
+      );
     }
     return { body, replies: recorded.filter((r) => r.method === 'POST') };
   };
@@ -156,9 +172,15 @@ async function submitSignInPage(url: string): Promise<Response> {
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
   assert.ok(action, 'the page has a form');
   const form = new URLSearchParams();
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) form.set(unescape(name!), unescape(value!));
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    form.set(unescape(name!), unescape(value!));
   form.set('confirm', 'yes');
-  return fetch(new URL(unescape(action), url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
+  return fetch(new URL(unescape(action), url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+  });
 }
 
 function unescape(text: string): string {

@@ -42,12 +42,22 @@ describe('secretless: a federated identity credential backed by the managed iden
       IDENTITY_ENDPOINT: tenant.managedIdentity.endpoint,
       IDENTITY_HEADER: tenant.managedIdentity.header,
       SSO_APP_ID_URI: `api://botid-${appId}`,
-      STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=unused;AccountKey=dW51c2VkLWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
+      STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=https;AccountName=unused;AccountKey=dW51c2VkLWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
       PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
     });
     assert.equal(loaded.services.clientSecret, undefined, 'no secret anywhere in the settings');
     assert.equal(loaded.services.clientCertificate, undefined);
-    config = { ...loaded, services: { ...loaded.services, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], graphBaseUrl: tenant.url, armBaseUrl: tenant.url } };
+    config = {
+      ...loaded,
+      services: {
+        ...loaded.services,
+        authority: tenant.authority,
+        knownAuthorities: [tenant.knownAuthority],
+        graphBaseUrl: tenant.url,
+        armBaseUrl: tenant.url,
+      },
+    };
     const { MemoryStorage } = await import('botbuilder');
     app = createBotApp(config, {
       storage: new MemoryStorage(),
@@ -63,12 +73,17 @@ describe('secretless: a federated identity credential backed by the managed iden
     await Promise.all([tenant?.close(), connector?.close(), tokenService?.close()]);
   });
 
-  it('app-only: the approval sweep reads PIM with the app token msal-node got for the managed identity\'s assertion', async () => {
+  it("app-only: the approval sweep reads PIM with the app token msal-node got for the managed identity's assertion", async () => {
     const appId = tenant.botApp.clientId;
-    const appOnlyReads = () => tenant.requestLog.entries().filter((e) => e.caller === appId && e.method === 'GET' && /roleAssignmentScheduleRequests$/.test(e.path)).length;
+    const appOnlyReads = () =>
+      tenant.requestLog.entries().filter((e) => e.caller === appId && e.method === 'GET' && /roleAssignmentScheduleRequests$/.test(e.path))
+        .length;
     for (let i = 0; i < 200 && appOnlyReads() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(appOnlyReads() > 0, 'PIM was read app-only');
-    assert.ok(tenant.requestLog.entries().some((e) => e.path === '/msi/token'), 'the assertion came from the managed identity endpoint');
+    assert.ok(
+      tenant.requestLog.entries().some((e) => e.path === '/msi/token'),
+      'the assertion came from the managed identity endpoint',
+    );
   });
 
   it("on-behalf-of and the reply: Alice's turn runs on her own delegated token, and the reply carries the bot's Bot Framework token", async () => {
@@ -78,7 +93,10 @@ describe('secretless: a federated identity credential backed by the managed iden
     const logMark = tenant.requestLog.entries().length;
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.botFramework.channelToken({ appId: tenant.botApp.clientId, serviceUrl: connector.url })}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tenant.botFramework.channelToken({ appId: tenant.botApp.clientId, serviceUrl: connector.url })}`,
+      },
       body: JSON.stringify({
         type: 'message',
         id: randomUUID(),
@@ -94,7 +112,10 @@ describe('secretless: a federated identity credential backed by the managed iden
       }),
     });
     assert.equal(response.status, 200);
-    const byAlice = tenant.requestLog.entries().slice(logMark).filter((e) => e.caller === DEMO_USERS.alice.id);
+    const byAlice = tenant.requestLog
+      .entries()
+      .slice(logMark)
+      .filter((e) => e.caller === DEMO_USERS.alice.id);
     assert.ok(byAlice.length > 0, "PIM was read with Alice's on-behalf-of token");
     const replies = connector.since(mark);
     assert.ok(replies.length > 0, 'the bot replied');
@@ -106,10 +127,19 @@ describe('secretless: a federated identity credential backed by the managed iden
     assert.ok(!logLines.some((l) => l.includes(tenant.managedIdentity.header)), 'IDENTITY_HEADER never logged');
   });
 
-  it('a foreign, forged or wrong-subject assertion is refused by the token endpoint; the managed identity\'s own is accepted', async () => {
+  it("a foreign, forged or wrong-subject assertion is refused by the token endpoint; the managed identity's own is accepted", async () => {
     const msal = (assertion: () => Promise<string>) =>
-      new MsalTokenClient({ clientId: tenant.botApp.clientId, clientAssertion: assertion, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority] });
-    const genuine = managedIdentityAssertion({ endpoint: tenant.managedIdentity.endpoint, header: tenant.managedIdentity.header, clientId: tenant.managedIdentity.clientId });
+      new MsalTokenClient({
+        clientId: tenant.botApp.clientId,
+        clientAssertion: assertion,
+        authority: tenant.authority,
+        knownAuthorities: [tenant.knownAuthority],
+      });
+    const genuine = managedIdentityAssertion({
+      endpoint: tenant.managedIdentity.endpoint,
+      header: tenant.managedIdentity.header,
+      clientId: tenant.managedIdentity.clientId,
+    });
     const real = await genuine();
     assert.equal(claimsOf(real)['aud'], 'api://AzureADTokenExchange');
     assert.match(await msal(genuine).clientCredentials('graph'), /^eyJ/, 'control: the genuine assertion works');
@@ -127,7 +157,13 @@ describe('secretless: a federated identity credential backed by the managed iden
       const response = await fetch(tokenEndpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: tenant.botApp.clientId, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+        body: new URLSearchParams({
+          client_id: tenant.botApp.clientId,
+          grant_type: 'client_credentials',
+          scope: 'https://graph.microsoft.com/.default',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        }),
       });
       return { status: response.status, codes: ((await response.json()) as { error_codes?: number[] }).error_codes ?? [] };
     };
@@ -139,6 +175,13 @@ describe('secretless: a federated identity credential backed by the managed iden
       await assert.rejects(msal(async () => bad).clientCredentials('graph'), /refused/, "msal-node's real flow is refused too");
     }
     // The identity endpoint itself refuses a caller without the host's header.
-    await assert.rejects(managedIdentityAssertion({ endpoint: tenant.managedIdentity.endpoint, header: 'not-the-header-of-this-host', clientId: tenant.managedIdentity.clientId })(), /401/);
+    await assert.rejects(
+      managedIdentityAssertion({
+        endpoint: tenant.managedIdentity.endpoint,
+        header: 'not-the-header-of-this-host',
+        clientId: tenant.managedIdentity.clientId,
+      })(),
+      /401/,
+    );
   });
 });

@@ -38,7 +38,17 @@ describe('Teams SSO token exchange across two bot instances sharing one Azurite 
       TOKEN_CACHE_KEY: Buffer.alloc(32, 7).toString('base64'),
       PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
     });
-    const config: BotConfig = { ...loaded, storage: { ...loaded.storage, container: `state-${randomUUID().slice(0, 8)}` }, services: { ...loaded.services, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], graphBaseUrl: tenant.url, armBaseUrl: tenant.url } };
+    const config: BotConfig = {
+      ...loaded,
+      storage: { ...loaded.storage, container: `state-${randomUUID().slice(0, 8)}` },
+      services: {
+        ...loaded.services,
+        authority: tenant.authority,
+        knownAuthorities: [tenant.knownAuthority],
+        graphBaseUrl: tenant.url,
+        armBaseUrl: tenant.url,
+      },
+    };
     for (let i = 0; i < 2; i++) {
       // Each instance has its own storage client, as two processes would.
       const app = createBotApp(config, {
@@ -82,8 +92,16 @@ describe('Teams SSO token exchange across two bot instances sharing one Azurite 
     const before = exchangesAtTokenService();
     const mark = connector.activities.length;
     const id = `exchange-${randomUUID()}`;
-    const responses = await Promise.all([exchange(endpoints[0]!, id, sso), exchange(endpoints[1]!, id, sso), exchange(endpoints[0]!, id, sso), exchange(endpoints[1]!, id, sso)]);
-    assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 200]);
+    const responses = await Promise.all([
+      exchange(endpoints[0]!, id, sso),
+      exchange(endpoints[1]!, id, sso),
+      exchange(endpoints[0]!, id, sso),
+      exchange(endpoints[1]!, id, sso),
+    ]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 200, 200, 200],
+    );
     const bodies = await Promise.all(responses.map((r) => r.text()));
     assert.equal(exchangesAtTokenService() - before, 1, 'exactly one exchange');
     assert.equal(bodies.filter((b) => b.includes(id)).length, 1, 'one answer names the exchange; the duplicates have no body');

@@ -14,7 +14,9 @@ describe('step-up sign-in over HTTP (Security Administrator, acrs c1)', function
   const h = requesterSuite();
 
   const securityAdminActive = () =>
-    h.tenant.state.activeAssignments(DEMO_USERS.alice.id).filter((a) => a.roleDefinitionId === DEMO_ROLES.securityAdministrator.id && a.assignmentType === 'Activated');
+    h.tenant.state
+      .activeAssignments(DEMO_USERS.alice.id)
+      .filter((a) => a.roleDefinitionId === DEMO_ROLES.securityAdministrator.id && a.assignmentType === 'Activated');
 
   async function askForSecurityAdministrator(): Promise<URL> {
     const replies = await h.say('activate security administrator for 1h because incident 7');
@@ -31,7 +33,7 @@ describe('step-up sign-in over HTTP (Security Administrator, acrs c1)', function
     assert.equal(securityAdminActive().length, 0);
   });
 
-  it("a sign-in completed by another account (the link passed on) activates nothing", async () => {
+  it('a sign-in completed by another account (the link passed on) activates nothing', async () => {
     const url = await askForSecurityAdministrator();
     url.searchParams.set('login_hint', DEMO_USERS.bob.id);
     const response = await fetch(await signInRedirect(url.href));
@@ -73,9 +75,15 @@ describe('step-up sign-in over HTTP (Security Administrator, acrs c1)', function
     assert.equal(back.status, 200, await back.clone().text());
     assert.match(await back.text(), /You're verified/);
     assert.equal(securityAdminActive().length, 1, 'Security Administrator is active in the emulator');
-    assert.ok(h.tenant.requestLog.entries().some((e) => e.method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(e.path) && e.status === 200), 'the code was redeemed at the token endpoint');
+    assert.ok(
+      h.tenant.requestLog.entries().some((e) => e.method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(e.path) && e.status === 200),
+      'the code was redeemed at the token endpoint',
+    );
 
-    const followUps = h.connector.since(mark).map((r) => cardText(r.activity)).join('\n');
+    const followUps = h.connector
+      .since(mark)
+      .map((r) => cardText(r.activity))
+      .join('\n');
     assert.match(followUps, /Role activated|Security Administrator is in place/);
     assert.doesNotMatch(followUps, /eyJ/, 'no token in the chat');
 

@@ -9,12 +9,20 @@ describe('one sentence on Azure resources and groups over HTTP', function () {
   this.timeout(60_000);
   const h = requesterSuite();
 
-  const azureActive = () => (h.tenant.state.data.azure.assignments ?? []).filter((a) => a.principalId === DEMO_USERS.alice.id && a.assignmentType === 'Activated');
-  const groupActive = () => (h.tenant.state.data.groupAssignments ?? []).filter((a) => a.principalId === DEMO_USERS.alice.id && a.groupId === DEMO_GROUPS.sreOnCall.id && a.assignmentType === 'Activated');
+  const azureActive = () =>
+    (h.tenant.state.data.azure.assignments ?? []).filter((a) => a.principalId === DEMO_USERS.alice.id && a.assignmentType === 'Activated');
+  const groupActive = () =>
+    (h.tenant.state.data.groupAssignments ?? []).filter(
+      (a) => a.principalId === DEMO_USERS.alice.id && a.groupId === DEMO_GROUPS.sreOnCall.id && a.assignmentType === 'Activated',
+    );
 
   it('"activate reader on rg-web for 30m" resolves the Azure scope by name and activates it', async () => {
     const [asked] = await h.say('activate reader on rg-web for 30m');
-    assert.match(cardText(asked), /Why do you need Reader on rg-web \(Contoso Prod\)\?/, 'only the justification its policy wants is asked');
+    assert.match(
+      cardText(asked),
+      /Why do you need Reader on rg-web \(Contoso Prod\)\?/,
+      'only the justification its policy wants is asked',
+    );
     const replies = await h.say('deploy hotfix');
     const text = replies.map(cardText).join('\n');
     assert.match(text, /Role activated|is in place/, text.slice(0, 500));
@@ -35,7 +43,10 @@ describe('one sentence on Azure resources and groups over HTTP', function () {
     assert.equal(groupActive().length, 1);
     const [mine] = await h.say('my access');
     assert.match(cardText(mine), /SRE On-Call/);
-    assert.ok(submitActions(mine).some((a) => a.data['action'] === 'deactivate'), 'a Deactivate button');
+    assert.ok(
+      submitActions(mine).some((a) => a.data['action'] === 'deactivate'),
+      'a Deactivate button',
+    );
     const deactivate = submitActions(mine).find((a) => a.data['action'] === 'deactivate')!;
     const [refused] = await h.say({ value: deactivate.data });
     assert.match(cardText(refused), /can't be deactivated yet/, 'PIM refuses in the first 5 minutes, and the bot says so');

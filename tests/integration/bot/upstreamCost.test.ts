@@ -39,8 +39,14 @@ describe('upstream cost of an activation in a warm conversation', function () {
       const calls = upstreamCalls(h.tenant.requestLog.entries());
       const text = replies.map(cardText).join('\n');
       assert.match(text, /Role activated|is in place/, text.slice(0, 400));
-      assert.ok(calls.length <= 1, `${calls.length} upstream calls:\n${calls.map((c) => `${c.method} ${c.path}?${c.query} → ${c.status}`).join('\n')}`);
-      assert.ok(calls.some((c) => c.method !== 'GET' && !c.path.endsWith('/validate') && c.status === 201), 'the create went upstream');
+      assert.ok(
+        calls.length <= 1,
+        `${calls.length} upstream calls:\n${calls.map((c) => `${c.method} ${c.path}?${c.query} → ${c.status}`).join('\n')}`,
+      );
+      assert.ok(
+        calls.some((c) => c.method !== 'GET' && !c.path.endsWith('/validate') && c.status === 201),
+        'the create went upstream',
+      );
     });
   }
 });
@@ -54,12 +60,23 @@ function listing(calls: readonly RequestLogEntry[]): string {
 
 /** The Graph/ARM requests made with `who`'s own token (and, with `app`, the bot's) since the log was cleared. */
 function callsOf(h: RequesterHarness, who: Person, app = false): RequestLogEntry[] {
-  return upstreamCalls(h.tenant.requestLog.entries()).filter((e) => e.caller === DEMO_USERS[who].id || (app && e.caller === h.tenant.botApp.clientId));
+  return upstreamCalls(h.tenant.requestLog.entries()).filter(
+    (e) => e.caller === DEMO_USERS[who].id || (app && e.caller === h.tenant.botApp.clientId),
+  );
 }
 
 /** A message from someone other than Alice, in their own 1:1 chat. */
-function from(h: RequesterHarness, who: Person, text: string, conversationId: string): Promise<{ replies: Array<{ activity: Partial<Activity> }> }> {
-  return h.send({ text, from: person(who), conversation: { id: conversationId, conversationType: 'personal', tenantId: h.tenant.tenantId } as unknown as Activity['conversation'] });
+function from(
+  h: RequesterHarness,
+  who: Person,
+  text: string,
+  conversationId: string,
+): Promise<{ replies: Array<{ activity: Partial<Activity> }> }> {
+  return h.send({
+    text,
+    from: person(who),
+    conversation: { id: conversationId, conversationType: 'personal', tenantId: h.tenant.tenantId } as unknown as Activity['conversation'],
+  });
 }
 
 /** The data of the card's "Cancel request" button. */
@@ -97,7 +114,7 @@ describe('upstream requests per flow (issue 19)', function () {
   // No periodic approval sweep inside a measured window (it is the bot's own background work).
   const h = requesterSuite({ env: { APPROVAL_SWEEP_SECONDS: '3600' } });
 
-  it('cold activation (a new bot, three turns): one create and no dry run; each surface listed once, only the named role\'s policy', async () => {
+  it("cold activation (a new bot, three turns): one create and no dry run; each surface listed once, only the named role's policy", async () => {
     await h.restartBot();
     h.tenant.requestLog.clear();
     await h.say('activate global reader');
@@ -110,10 +127,18 @@ describe('upstream requests per flow (issue 19)', function () {
     // asking on the role's own surface (active + waiting requests: 2), the create (1). See
     // docs/performance.md for why the seventh stays.
     assert.ok(calls.length <= 7, `${calls.length} requests:\n${listing(calls)}`);
-    assert.equal(calls.filter((c) => /roleManagementPolicyAssignments/.test(c.path)).length, 1, `only the named role's policy:\n${listing(calls)}`);
+    assert.equal(
+      calls.filter((c) => /roleManagementPolicyAssignments/.test(c.path)).length,
+      1,
+      `only the named role's policy:\n${listing(calls)}`,
+    );
     assert.equal(calls.filter((c) => c.method === 'POST').length, 1, `one write:\n${listing(calls)}`);
     assert.equal(h.tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => r.isValidationOnly).length, 0, 'no dry run');
-    assert.equal(calls.filter((c) => /roleAssignmentScheduleInstances/.test(c.path)).length, 1, `only the Entra surface's active list:\n${listing(calls)}`);
+    assert.equal(
+      calls.filter((c) => /roleAssignmentScheduleInstances/.test(c.path)).length,
+      1,
+      `only the Entra surface's active list:\n${listing(calls)}`,
+    );
   });
 
   it('"my roles" warm: the three active listings only (target 3)', async () => {
@@ -123,18 +148,29 @@ describe('upstream requests per flow (issue 19)', function () {
     assert.match(cardText(card), /Global Reader/);
     const calls = callsOf(h, 'alice');
     assert.ok(calls.length <= 3, `${calls.length} requests:\n${listing(calls)}`);
-    assert.ok(calls.every((c) => c.method === 'GET' && /ScheduleInstances/.test(c.path)), listing(calls));
+    assert.ok(
+      calls.every((c) => c.method === 'GET' && /ScheduleInstances/.test(c.path)),
+      listing(calls),
+    );
   });
 
   it('"my roles" within a minute still shows a request she just sent, and not one she just cancelled', async () => {
     await h.say('my roles');
     await h.say('activate user administrator for 2h ticket INC-42 because fixing login');
     const [mine] = await h.say('my roles');
-    assert.match(cardText(mine), /⏳ Waiting[\s\S]*User Administrator\nBolder\nTextBlock\nWaiting for approval since/, 'her own new request, though the listing was read a moment before');
+    assert.match(
+      cardText(mine),
+      /⏳ Waiting[\s\S]*User Administrator\nBolder\nTextBlock\nWaiting for approval since/,
+      'her own new request, though the listing was read a moment before',
+    );
     const cancel = findCancel(mine);
     assert.ok(cancel, 'a Cancel request button');
     await h.say({ value: cancel });
-    assert.equal(h.tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => r.status === 'PendingApproval').length, 0, 'cancelled at PIM');
+    assert.equal(
+      h.tenant.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => r.status === 'PendingApproval').length,
+      0,
+      'cancelled at PIM',
+    );
     const [after] = await h.say('my roles');
     assert.doesNotMatch(cardText(after), /⏳ Waiting|Waiting for approval since/, 'the cancelled request is gone at once');
   });
@@ -161,8 +197,17 @@ describe('upstream requests per flow (issue 19)', function () {
     // and the role's description (1). Her active access on all three surfaces is the listing the
     // warm list read a moment before (not crossed by a write of hers), not read again.
     assert.ok(calls.length <= 7, `${calls.length} requests:\n${listing(calls)}`);
-    assert.ok(!calls.some((c) => /assignmentScheduleInstances|roleAssignmentScheduleInstances/.test(c.path) && !/roleManagement\/directory/.test(c.path)), `no second read of her active access on the other surfaces:\n${listing(calls)}`);
-    assert.equal(calls.filter((c) => /roleAssignmentScheduleInstances/.test(c.path)).length, 1, `her Entra active access read once:\n${listing(calls)}`);
+    assert.ok(
+      !calls.some(
+        (c) => /assignmentScheduleInstances|roleAssignmentScheduleInstances/.test(c.path) && !/roleManagement\/directory/.test(c.path),
+      ),
+      `no second read of her active access on the other surfaces:\n${listing(calls)}`,
+    );
+    assert.equal(
+      calls.filter((c) => /roleAssignmentScheduleInstances/.test(c.path)).length,
+      1,
+      `her Entra active access read once:\n${listing(calls)}`,
+    );
     assert.equal(calls.filter((c) => c.method === 'POST').length, 1, `one write:\n${listing(calls)}`);
   });
 

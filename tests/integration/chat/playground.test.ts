@@ -6,8 +6,15 @@ import { startPlayground, type RunningPlayground } from '../../../emulator/chat/
 import { DEMO_APPROVALS_CHANNEL, DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator/tenant/demoTenant';
 import { freePort } from '../../support/ports';
 
-interface PlaygroundUser { aadObjectId: string; name: string }
-interface PlaygroundConfig { tenantId: string; currentUser: PlaygroundUser; users: PlaygroundUser[] }
+interface PlaygroundUser {
+  aadObjectId: string;
+  name: string;
+}
+interface PlaygroundConfig {
+  tenantId: string;
+  currentUser: PlaygroundUser;
+  users: PlaygroundUser[];
+}
 
 describe('Agents Playground with a generated persona config (real Playground)', function () {
   this.timeout(90_000);
@@ -41,14 +48,20 @@ describe('Agents Playground with a generated persona config (real Playground)', 
   });
 
   it('its team\'s "PIM approvals" channel is the channel `npm start` routes approval cards to, and takes a post there', async () => {
-    const { config } = (await (await fetch(`${playground!.url}/_internal/v1/config`)).json()) as { config: { teams: Array<{ channels: Array<{ id: string; name: string }> }> } };
+    const { config } = (await (await fetch(`${playground!.url}/_internal/v1/config`)).json()) as {
+      config: { teams: Array<{ channels: Array<{ id: string; name: string }> }> };
+    };
     const channel = config.teams[0]!.channels.find((c) => c.name === 'PIM approvals');
     assert.equal(channel?.id, DEMO_APPROVALS_CHANNEL.id);
     // What the bot's connector client does with a channel copy of an approval card.
-    const posted = await fetch(`${playground!.url}/_connector/v3/conversations/${encodeURIComponent(DEMO_APPROVALS_CHANNEL.id)}/activities`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: 'An approval card', conversation: { id: DEMO_APPROVALS_CHANNEL.id } }),
-    });
+    const posted = await fetch(
+      `${playground!.url}/_connector/v3/conversations/${encodeURIComponent(DEMO_APPROVALS_CHANNEL.id)}/activities`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'An approval card', conversation: { id: DEMO_APPROVALS_CHANNEL.id } }),
+      },
+    );
     assert.equal(posted.status, 201, await posted.text());
   });
 });

@@ -31,7 +31,12 @@ interface Lockfile {
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^npm_/i.test(name) && !/^(MicrosoftApp|LOCAL_|CLOUD_|STORAGE_|APPLICATIONINSIGHTS_|NODE_OPTIONS$)/.test(name)) env[name] = value;
+    if (
+      value !== undefined &&
+      !/^npm_/i.test(name) &&
+      !/^(MicrosoftApp|LOCAL_|CLOUD_|STORAGE_|APPLICATIONINSIGHTS_|NODE_OPTIONS$)/.test(name)
+    )
+      env[name] = value;
   }
   // npm's launcher runs `#!/usr/bin/env node`: this node first, so the install runs on the same runtime.
   env['PATH'] = `${path.dirname(process.execPath)}${path.delimiter}${env['PATH'] ?? ''}`;
@@ -52,10 +57,18 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pimbot-prod-'));
     const tsc = require.resolve('typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist'), '--sourceMap', 'false'], { cwd: repoRoot });
+    await run(
+      process.execPath,
+      [tsc, '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist'), '--sourceMap', 'false'],
+      { cwd: repoRoot },
+    );
     for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(path.join(repoRoot, file), path.join(dir, file));
     // --prefer-offline: the repo's own install has filled npm's cache with every tarball of the lockfile.
-    await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env: cleanEnv({}), maxBuffer: 16 * 1024 * 1024 });
+    await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      env: cleanEnv({}),
+      maxBuffer: 16 * 1024 * 1024,
+    });
   });
 
   after(async () => {
@@ -68,7 +81,11 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
   });
 
   it('runs on the Node.js the package asks for (engines)', () => {
-    const wanted = Number(/>=\s*(\d+)/.exec((JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node)![1]);
+    const wanted = Number(
+      />=\s*(\d+)/.exec(
+        (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node,
+      )![1],
+    );
     assert.ok(wanted >= 24, `engines.node asks for ${wanted}`);
     assert.ok(Number(process.versions.node.split('.')[0]) >= wanted, `this is Node ${process.version}`);
   });
@@ -78,39 +95,72 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
     const stages = dockerfile.match(/^FROM .+$/gm) ?? [];
     assert.ok(stages.length >= 2, 'multi-stage');
     assert.match(dockerfile, /^ARG NODE_IMAGE=node:24-slim$/m);
-    assert.ok(stages.every((line) => line.startsWith('FROM ${NODE_IMAGE}')), stages.join('; '));
+    assert.ok(
+      stages.every((line) => line.startsWith('FROM ${NODE_IMAGE}')),
+      stages.join('; '),
+    );
     assert.match(dockerfile, /RUN npm run build/);
     assert.match(dockerfile, /RUN npm ci --omit=dev /);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     assert.match(runtime, /^USER node$/m, 'the runtime stage is not root');
     assert.match(runtime, /^HEALTHCHECK .*\n?.*\/healthz/m);
     assert.match(runtime, /^CMD \["node", "dist\/bot\/index\.js"\]$/m);
-    assert.doesNotMatch(runtime, /COPY (?!--from)[^\n]*(bot|services|emulator|tests)/, 'only build output and production modules in the runtime stage');
+    assert.doesNotMatch(
+      runtime,
+      /COPY (?!--from)[^\n]*(bot|services|emulator|tests)/,
+      'only build output and production modules in the runtime stage',
+    );
     const ignored = readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8').split('\n');
-    for (const entry of ['node_modules', 'dist', '.data', '.env', '.git', 'tests', 'emulator']) assert.ok(ignored.includes(entry), `.dockerignore: ${entry}`);
+    for (const entry of ['node_modules', 'dist', '.data', '.env', '.git', 'tests', 'emulator'])
+      assert.ok(ignored.includes(entry), `.dockerignore: ${entry}`);
   });
 
   it('the build holds the bot, its dialogs, cards and services: no emulator, tests, scripts or TypeScript', () => {
     assert.deepEqual(readdirSync(path.join(dir, 'dist')).sort(), ['bot', 'cards', 'dialogs', 'services']);
-    const cardsIn = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+    const cardsIn = (folder: string) =>
+      readdirSync(folder)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
     assert.deepEqual(cardsIn(path.join(dir, 'dist', 'cards')), cardsIn(path.join(repoRoot, 'cards')), 'every card template');
-    const walk = (folder: string): string[] => readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(folder, e.name)) : [path.join(folder, e.name)]));
+    const walk = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(path.join(folder, e.name)) : [path.join(folder, e.name)],
+      );
     const files = walk(path.join(dir, 'dist'));
-    assert.deepEqual(files.filter((f) => f.endsWith('.ts')), []);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.ts')),
+      [],
+    );
     for (const file of files.filter((f) => f.endsWith('.js'))) {
-      assert.doesNotMatch(readFileSync(file, 'utf8'), /require\("(\.\.\/)+(emulator|tests|scripts|bench)\/|require\("tsx/, path.relative(dir, file));
+      assert.doesNotMatch(
+        readFileSync(file, 'utf8'),
+        /require\("(\.\.\/)+(emulator|tests|scripts|bench)\/|require\("tsx/,
+        path.relative(dir, file),
+      );
     }
   });
 
   it('installs no development package', () => {
     const lock = JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as Lockfile;
-    const devOnly = Object.entries(lock.packages).filter(([key, p]) => key !== '' && p.dev === true).map(([key]) => key);
+    const devOnly = Object.entries(lock.packages)
+      .filter(([key, p]) => key !== '' && p.dev === true)
+      .map(([key]) => key);
     assert.ok(devOnly.length > 100, `the lockfile marks the dev tree (${devOnly.length})`);
-    assert.deepEqual(devOnly.filter((key) => existsSync(path.join(dir, key))), [], 'no package only the dev tree needs');
-    const { devDependencies, dependencies } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    assert.deepEqual(
+      devOnly.filter((key) => existsSync(path.join(dir, key))),
+      [],
+      'no package only the dev tree needs',
+    );
+    const { devDependencies, dependencies } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     // A dev dependency may also be needed by a production package (@types/node by botbuilder): the lockfile says which.
     const present = Object.keys(devDependencies!).filter((name) => existsSync(path.join(dir, 'node_modules', name)));
-    assert.deepEqual(present.filter((name) => lock.packages[`node_modules/${name}`]?.dev === true), []);
+    assert.deepEqual(
+      present.filter((name) => lock.packages[`node_modules/${name}`]?.dev === true),
+      [],
+    );
     assert.ok(present.length < Object.keys(devDependencies!).length / 4, `dev dependencies installed: ${present.join(', ')}`);
     for (const name of ['tsx', 'typescript', 'mocha', 'azurite', 'botbuilder-azure-blobs', '@microsoft/m365agentsplayground']) {
       assert.ok(!existsSync(path.join(dir, 'node_modules', name)), `${name} is not installed`);
@@ -120,7 +170,12 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
 
   it('node dist/bot/index.js in production mode: /healthz, /readyz, and an authenticated activity answered', async () => {
     const azuriteDir = path.join(dir, 'azurite');
-    [tenant, azurite, connector, tokenService] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector(), startBotTokenService('sso')]);
+    [tenant, azurite, connector, tokenService] = await Promise.all([
+      startTestTenant(),
+      startAzurite({ location: azuriteDir }),
+      startRecordingConnector(),
+      startBotTokenService('sso'),
+    ]);
     const appId = tenant.botApp.clientId;
     const env = cleanEnv({
       MicrosoftAppId: appId,
@@ -157,7 +212,10 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
       });
     });
     base = `http://127.0.0.1:${port}`;
-    assert.ok(output.some((l) => /"msg":"listening".*"telemetry":"off"/.test(l)), 'no connection string, no telemetry');
+    assert.ok(
+      output.some((l) => /"msg":"listening".*"telemetry":"off"/.test(l)),
+      'no connection string, no telemetry',
+    );
 
     const health = await fetch(`${base}/healthz`);
     assert.deepEqual([health.status, await health.json()], [200, { status: 'alive' }]);
@@ -193,14 +251,21 @@ describe('production build: npm ci --omit=dev in a clean folder, node dist/bot/i
     assert.equal(response.status, 200, output.join('\n'));
     const replies = connector.activities;
     assert.ok(replies.length > 0, 'the bot answered');
-    assert.ok(replies.every((r) => /^Bearer eyJ/.test(r.authorization ?? '')), "every reply carries the bot's own app token");
+    assert.ok(
+      replies.every((r) => /^Bearer eyJ/.test(r.authorization ?? '')),
+      "every reply carries the bot's own app token",
+    );
     const text = replies.map((r) => `${r.activity.text ?? ''}\n${cardText(r.activity)}`).join('\n');
     assert.match(text, /Global Reader/, `her roles, read from Graph with her own token: ${text.slice(0, 300)}`);
     // The approval sweep reads PIM's pending requests with the app's own token (read-only, by design);
     // everything else about Alice is read as Alice.
-    const sweepRead = (e: { caller: string | null; method: string; path: string }) => e.caller === appId && e.method === 'GET' && /ScheduleRequests$/.test(e.path);
+    const sweepRead = (e: { caller: string | null; method: string; path: string }) =>
+      e.caller === appId && e.method === 'GET' && /ScheduleRequests$/.test(e.path);
     const graphCalls = tenant.requestLog.entries().filter((e) => e.path.startsWith('/v1.0/roleManagement/') && !sweepRead(e));
-    assert.ok(graphCalls.length > 0 && graphCalls.every((e) => e.caller === DEMO_USERS.alice.id), `PIM read as Alice (on-behalf-of): ${JSON.stringify(graphCalls.map((e) => [e.method, e.path, e.caller]))}`);
+    assert.ok(
+      graphCalls.length > 0 && graphCalls.every((e) => e.caller === DEMO_USERS.alice.id),
+      `PIM read as Alice (on-behalf-of): ${JSON.stringify(graphCalls.map((e) => [e.method, e.path, e.caller]))}`,
+    );
     assert.equal(child.exitCode, null, 'still running');
   });
 });

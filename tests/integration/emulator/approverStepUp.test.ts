@@ -52,20 +52,38 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
   });
 
   async function entraRequest(): Promise<Pending> {
-    const r = await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: alice(), body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.userAdministrator.id, { ticketInfo: { ticketNumber: 'INC-42' } }) });
+    const r = await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+      token: alice(),
+      body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.userAdministrator.id, { ticketInfo: { ticketNumber: 'INC-42' } }),
+    });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     const id = r.json.id as string;
-    return { surface: 'entraRole', requestId: id, status: async () => (await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/${id}`, { token: alice() })).json.status };
+    return {
+      surface: 'entraRole',
+      requestId: id,
+      status: async () => (await call(t, 'GET', `${RM}/roleAssignmentScheduleRequests/${id}`, { token: alice() })).json.status,
+    };
   }
 
   async function groupRequest(): Promise<Pending> {
     const r = await call(t, 'POST', `${G}/assignmentScheduleRequests`, {
       token: alice(),
-      body: { accessId: 'owner', principalId: DEMO_USERS.alice.id, groupId: DEMO_GROUPS.sreOnCall.id, action: 'selfActivate', justification: 'pager', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } } },
+      body: {
+        accessId: 'owner',
+        principalId: DEMO_USERS.alice.id,
+        groupId: DEMO_GROUPS.sreOnCall.id,
+        action: 'selfActivate',
+        justification: 'pager',
+        scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
+      },
     });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     const id = r.json.id as string;
-    return { surface: 'group', requestId: id, status: async () => (await call(t, 'GET', `${G}/assignmentScheduleRequests/${id}`, { token: alice() })).json.status };
+    return {
+      surface: 'group',
+      requestId: id,
+      status: async () => (await call(t, 'GET', `${G}/assignmentScheduleRequests/${id}`, { token: alice() })).json.status,
+    };
   }
 
   async function azureRequest(): Promise<Pending> {
@@ -73,17 +91,35 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
     const token = t.tokens.user({ userId: DEMO_USERS.alice.id, audience: 'arm' });
     const r = await call(t, 'PUT', `${path}?api-version=2020-10-01`, {
       token,
-      body: { properties: { principalId: DEMO_USERS.alice.id, roleDefinitionId: `${SUB}${AUTHZ}/roleDefinitions/${CONTRIBUTOR}`, requestType: 'SelfActivate', justification: 'deploy', scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } } } },
+      body: {
+        properties: {
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: `${SUB}${AUTHZ}/roleDefinitions/${CONTRIBUTOR}`,
+          requestType: 'SelfActivate',
+          justification: 'deploy',
+          scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+        },
+      },
     });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     return {
-      surface: 'azureResource', requestId: r.json.id as string, approvalId: r.json.properties.approvalId as string,
+      surface: 'azureResource',
+      requestId: r.json.id as string,
+      approvalId: r.json.properties.approvalId as string,
       status: async () => (await call(t, 'GET', `${path}?api-version=2020-10-01`, { token })).json.properties.status,
     };
   }
 
   const decide = (p: Pending, decision: 'approve' | 'deny' = 'approve') =>
-    services.approvals.decisions.decide(bob(), p.surface, p.requestId, DEMO_USERS.alice.id, decision, decision === 'deny' ? 'not now' : 'ok', p.approvalId);
+    services.approvals.decisions.decide(
+      bob(),
+      p.surface,
+      p.requestId,
+      DEMO_USERS.alice.id,
+      decision,
+      decision === 'deny' ? 'not now' : 'ok',
+      p.approvalId,
+    );
 
   /** Bob signs in on the emulator's page with `claims` (authorization code + PKCE through msal-node); the bot then holds that token. */
   async function stepUp(resource: Resource, claims: string): Promise<void> {
@@ -91,7 +127,13 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
     const { url, codeVerifier } = await services.stepUp.startSignIn(bob(), { resource, claims, state, redirectUri: REDIRECT });
     const back = new URL(await signInRedirect(url));
     assert.equal(back.searchParams.get('state'), state);
-    await services.stepUp.completeSignIn(bob(), { resource, claims, code: back.searchParams.get('code')!, codeVerifier, redirectUri: REDIRECT });
+    await services.stepUp.completeSignIn(bob(), {
+      resource,
+      claims,
+      code: back.searchParams.get('code')!,
+      codeVerifier,
+      redirectUri: REDIRECT,
+    });
   }
 
   /** The bot's own check on the token Bob's decision goes with (the held step-up token, else on-behalf-of). */
@@ -100,7 +142,12 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
   }
 
   const cases: Array<{ name: string; make: () => Promise<Pending>; resource: Resource; roleIds: string[] }> = [
-    { name: 'Entra role (Graph beta roleAssignmentApprovals steps)', make: entraRequest, resource: 'graph', roleIds: [DEMO_ROLES.userAdministrator.id] },
+    {
+      name: 'Entra role (Graph beta roleAssignmentApprovals steps)',
+      make: entraRequest,
+      resource: 'graph',
+      roleIds: [DEMO_ROLES.userAdministrator.id],
+    },
     { name: 'PIM group (Graph v1.0 assignmentApprovals stages)', make: groupRequest, resource: 'graph', roleIds: ['owner'] },
     { name: 'Azure role (ARM roleAssignmentApprovals stages)', make: azureRequest, resource: 'arm', roleIds: [CONTRIBUTOR] },
   ];
@@ -144,7 +191,10 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
 
   it('a demand for other roles, or none at all (the default), leaves decisions as they were', async () => {
     const other = await entraRequest();
-    t.stepUp.demand([{ surface: 'entraRole', roleIds: [DEMO_ROLES.securityAdministrator.id], mfaWithinSeconds: 600 }, { surface: 'group', acrs: 'c1' }]);
+    t.stepUp.demand([
+      { surface: 'entraRole', roleIds: [DEMO_ROLES.securityAdministrator.id], mfaWithinSeconds: 600 },
+      { surface: 'group', acrs: 'c1' },
+    ]);
     assert.equal((await decide(other)).kind, 'decided');
     t.stepUp.clear();
     const plain = await groupRequest();
@@ -156,11 +206,19 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
     t.stepUp.demand([{ surface: 'entraRole', mfaWithinSeconds: 600 }]);
     const pending = await entraRequest();
     await rejectsWith(decide(pending), 'authenticationRequired');
-    const step = (await call(t, 'GET', `/beta/roleManagement/directory/roleAssignmentApprovals/${pending.requestId}`, { token: t.tokens.user({ userId: DEMO_USERS.bob.id }) })).json.steps[0].id as string;
-    const erin = await call(t, 'PATCH', `/beta/roleManagement/directory/roleAssignmentApprovals/${pending.requestId}/steps/${step}`, { token: t.tokens.user({ userId: DEMO_USERS.erin.id }), body: { reviewResult: 'Approve', justification: 'x' } });
+    const step = (
+      await call(t, 'GET', `/beta/roleManagement/directory/roleAssignmentApprovals/${pending.requestId}`, {
+        token: t.tokens.user({ userId: DEMO_USERS.bob.id }),
+      })
+    ).json.steps[0].id as string;
+    const erin = await call(t, 'PATCH', `/beta/roleManagement/directory/roleAssignmentApprovals/${pending.requestId}/steps/${step}`, {
+      token: t.tokens.user({ userId: DEMO_USERS.erin.id }),
+      body: { reviewResult: 'Approve', justification: 'x' },
+    });
     assert.equal(erin.status, 403);
     const fresh = await call(t, 'PATCH', `/beta/roleManagement/directory/roleAssignmentApprovals/${pending.requestId}/steps/${step}`, {
-      token: t.tokens.user({ userId: DEMO_USERS.bob.id, amr: ['pwd', 'mfa'], authTime: new Date(Date.now() - 11 * 60_000) }), body: { reviewResult: 'Approve', justification: 'x' },
+      token: t.tokens.user({ userId: DEMO_USERS.bob.id, amr: ['pwd', 'mfa'], authTime: new Date(Date.now() - 11 * 60_000) }),
+      body: { reviewResult: 'Approve', justification: 'x' },
     });
     assert.equal(fresh.status, 400, 'a stale auth_time');
     assert.equal(fresh.json.error.code, 'RoleAssignmentRequestAcrsValidationFailed');
@@ -179,7 +237,8 @@ describe('emulator: approval decisions that demand a stepped-up approver (real m
   });
 
   it('the control endpoint switches the same settings for out-of-process tests, and refuses bad ones', async () => {
-    const post = (body: unknown) => fetch(`${t.url}/emulator/step-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${t.url}/emulator/step-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal((await post({ demand: [{ surface: 'entraRole', mfaWithinSeconds: 600 }] })).status, 204);
     const pending = await entraRequest();
     await rejectsWith(decide(pending), 'authenticationRequired');

@@ -20,7 +20,11 @@ describe('emulator Graph JSON batching ($batch)', () => {
     const authProvider: AuthenticationProvider = { getAccessToken: async () => token() };
     return Client.initWithMiddleware({ authProvider, baseUrl: `${t.url}/`, customHosts: new Set(['localhost']), defaultVersion: 'v1.0' });
   };
-  const step = (id: string, url: string, init: RequestInit = {}, dependsOn?: string[]) => ({ id, request: new Request(`https://localhost${url}`, init), ...(dependsOn ? { dependsOn } : {}) });
+  const step = (id: string, url: string, init: RequestInit = {}, dependsOn?: string[]) => ({
+    id,
+    request: new Request(`https://localhost${url}`, init),
+    ...(dependsOn ? { dependsOn } : {}),
+  });
 
   before(async () => {
     t = await startTestTenant();
@@ -43,11 +47,15 @@ describe('emulator Graph JSON batching ($batch)', () => {
       }),
     ]);
     t.requestLog.clear();
-    const raw = await client(alice).api('/$batch').post(await content.getContent());
+    const raw = await client(alice)
+      .api('/$batch')
+      .post(await content.getContent());
     const responses = new BatchResponseContent(raw);
     const eligible = responses.getResponseById('eligible')!;
     assert.equal(eligible.status, 200);
-    const names = ((await eligible.json()) as { value: Array<{ roleDefinition: { displayName: string } }> }).value.map((v) => v.roleDefinition.displayName).sort();
+    const names = ((await eligible.json()) as { value: Array<{ roleDefinition: { displayName: string } }> }).value
+      .map((v) => v.roleDefinition.displayName)
+      .sort();
     assert.deepEqual(names, ['Global Reader', 'Security Administrator', 'User Administrator']);
     assert.equal(responses.getResponseById('active')!.status, 200);
     // Authorised per inner request with the outer token: Alice may not list Carol's eligibilities.
@@ -70,7 +78,14 @@ describe('emulator Graph JSON batching ($batch)', () => {
     const body = {
       requests: [
         { id: '1', method: 'GET', url: OTHERS },
-        { id: '2', method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', dependsOn: ['1'], headers: { 'Content-Type': 'application/json' }, body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id) },
+        {
+          id: '2',
+          method: 'POST',
+          url: '/roleManagement/directory/roleAssignmentScheduleRequests',
+          dependsOn: ['1'],
+          headers: { 'Content-Type': 'application/json' },
+          body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id),
+        },
         { id: '3', method: 'GET', url: ACTIVE, dependsOn: ['1'] },
       ],
     };
@@ -80,12 +95,23 @@ describe('emulator Graph JSON batching ($batch)', () => {
     const byId = Object.fromEntries((r.json.responses as Array<{ id: string; status: number }>).map((x) => [x.id, x.status]));
     assert.deepEqual(byId, { '1': 403, '2': 424, '3': 424 });
     assert.equal(t.state.activeAssignments(DEMO_USERS.alice.id).length, 0, 'the dependent create never ran');
-    assert.deepEqual(t.requestLog.entries().map((e) => e.path), ['/beta/roleManagement/directory/roleEligibilityScheduleInstances']);
+    assert.deepEqual(
+      t.requestLog.entries().map((e) => e.path),
+      ['/beta/roleManagement/directory/roleEligibilityScheduleInstances'],
+    );
   });
 
   it('a throttled inner request gets its own 429 with Retry-After; the others are answered', async () => {
     t.faults.add({ kind: 'throttle', retryAfterSeconds: 7, path: /roleAssignmentScheduleInstances/ });
-    const r = await call(t, 'POST', '/v1.0/$batch', { token: alice(), body: { requests: [{ id: 'a', method: 'GET', url: ELIGIBLE }, { id: 'b', method: 'GET', url: ACTIVE }] } });
+    const r = await call(t, 'POST', '/v1.0/$batch', {
+      token: alice(),
+      body: {
+        requests: [
+          { id: 'a', method: 'GET', url: ELIGIBLE },
+          { id: 'b', method: 'GET', url: ACTIVE },
+        ],
+      },
+    });
     assert.equal(r.status, 200);
     const b = (r.json.responses as Array<{ id: string; status: number; headers: Record<string, string> }>).find((x) => x.id === 'b')!;
     assert.equal(b.status, 429);
@@ -99,7 +125,11 @@ describe('emulator Graph JSON batching ($batch)', () => {
       ['21 requests', { requests: Array.from({ length: 21 }, (_, i) => get(String(i))) }, /maximum of 20/],
       ['a repeated id (ids are case-insensitive)', { requests: [get('a'), get('A')] }, /unique/],
       ['an absolute url', { requests: [{ id: '1', method: 'GET', url: `${t.url}/v1.0/me` }] }, /relative/],
-      ['a body without Content-Type', { requests: [{ id: '1', method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', body: {} }] }, /Content-Type/],
+      [
+        'a body without Content-Type',
+        { requests: [{ id: '1', method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', body: {} }] },
+        /Content-Type/,
+      ],
       ['a dependency that does not come first', { requests: [{ ...get('1'), dependsOn: ['2'] }, get('2')] }, /depends on/],
       ['no requests', { requests: [] }, /requests/],
     ];

@@ -30,7 +30,10 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
 
   it("lists Alice's eligibilities (filterByCurrentUser, expanded) and activates Global Reader", async () => {
     const client = graphClient(t, alice);
-    const page = await client.api(`/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`).expand('roleDefinition').get();
+    const page = await client
+      .api(`/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`)
+      .expand('roleDefinition')
+      .get();
     const names: string[] = [];
     let next: string | undefined = page['@odata.nextLink'];
     for (const v of page.value) names.push(v.roleDefinition.displayName);
@@ -42,7 +45,9 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
     assert.deepEqual(names.sort(), ['Global Reader', 'Security Administrator', 'User Administrator']);
 
     const created = await client.api('/roleManagement/directory/roleAssignmentScheduleRequests').post(
-      activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, { scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT2H' } } }),
+      activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, {
+        scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT2H' } },
+      }),
     );
     assert.equal(created.status, 'Provisioned');
     assert.equal(created.action, 'selfActivate');
@@ -54,13 +59,19 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
     assert.equal(t.state.activeAssignments(DEMO_USERS.alice.id).length, 1);
     const mine = await client.api(`/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')`).get();
     assert.equal(mine.value[0].id, created.id);
-    const byId = await client.api(`/roleManagement/directory/roleAssignmentScheduleRequests/${created.id}`).expand('roleDefinition,principal').get();
+    const byId = await client
+      .api(`/roleManagement/directory/roleAssignmentScheduleRequests/${created.id}`)
+      .expand('roleDefinition,principal')
+      .get();
     assert.equal(byId.roleDefinition.displayName, 'Global Reader');
     assert.equal(byId.principal.userPrincipalName, DEMO_USERS.alice.userPrincipalName);
   });
 
   it('the activation ends when the PIM clock passes its end (computed at read time)', async () => {
-    await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: alice(), body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id) });
+    await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+      token: alice(),
+      body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id),
+    });
     t.clock.set(new Date(Date.now() + 61 * 60 * 1000));
     const r = await call(t, 'GET', `${RM}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`, { token: alice() });
     assert.equal(r.status, 200);
@@ -89,9 +100,18 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
   });
 
   it('filters with $filter (eq, in, and, or) and answers with Graph error bodies on bad queries', async () => {
-    const ok = await call(t, 'GET', `/v1.0/roleManagement/directory/roleDefinitions?$filter=${encodeURIComponent(`displayName eq 'Global Reader' or id in ('${DEMO_ROLES.userAdministrator.id}', '${DEMO_ROLES.securityAdministrator.id}')`)}&$top=10`, { token: alice() });
+    const ok = await call(
+      t,
+      'GET',
+      `/v1.0/roleManagement/directory/roleDefinitions?$filter=${encodeURIComponent(`displayName eq 'Global Reader' or id in ('${DEMO_ROLES.userAdministrator.id}', '${DEMO_ROLES.securityAdministrator.id}')`)}&$top=10`,
+      { token: alice() },
+    );
     assert.equal(ok.status, 200);
-    assert.deepEqual(ok.json.value.map((v: { displayName: string }) => v.displayName).sort(), ['Global Reader', 'Security Administrator', 'User Administrator']);
+    assert.deepEqual(ok.json.value.map((v: { displayName: string }) => v.displayName).sort(), [
+      'Global Reader',
+      'Security Administrator',
+      'User Administrator',
+    ]);
     for (const q of [
       `$filter=${encodeURIComponent("displayName eq 'x")}`,
       `$filter=${encodeURIComponent("nosuchProperty eq 'x'")}`,
@@ -135,11 +155,20 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
   });
 
   it('reads the role policy with $expand=policy($expand=rules) and requires the scope filter', async () => {
-    const filter = encodeURIComponent(`scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${DEMO_ROLES.userAdministrator.id}'`);
-    const r = await call(t, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${filter}&$expand=policy($expand=rules)`, { token: alice() });
+    const filter = encodeURIComponent(
+      `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${DEMO_ROLES.userAdministrator.id}'`,
+    );
+    const r = await call(t, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${filter}&$expand=policy($expand=rules)`, {
+      token: alice(),
+    });
     assert.equal(r.status, 200);
     assert.equal(r.json['@odata.context'], `${t.url}/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))`);
-    interface Rule { id: string; maximumDuration?: string; enabledRules?: string[]; setting?: { isApprovalRequired: boolean; approvalStages: Array<{ primaryApprovers: Array<{ groupId: string }> }> } }
+    interface Rule {
+      id: string;
+      maximumDuration?: string;
+      enabledRules?: string[];
+      setting?: { isApprovalRequired: boolean; approvalStages: Array<{ primaryApprovers: Array<{ groupId: string }> }> };
+    }
     const rules = r.json.value[0].policy.rules as Rule[];
     assert.equal(rules.length, 17);
     assert.equal(rules.find((x) => x.id === 'Expiration_EndUser_Assignment')!.maximumDuration, 'PT4H');
@@ -147,7 +176,9 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
     const approval = rules.find((x) => x.id === 'Approval_EndUser_Assignment')!.setting!;
     assert.equal(approval.isApprovalRequired, true);
     assert.equal(approval.approvalStages[0].primaryApprovers[0].groupId, DEMO_GROUPS.pimApprovers.id);
-    const missing = await call(t, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent("scopeId eq '/'")}`, { token: alice() });
+    const missing = await call(t, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent("scopeId eq '/'")}`, {
+      token: alice(),
+    });
     assert.equal(missing.status, 400);
   });
 
@@ -157,11 +188,14 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
     const bob = await call(t, 'GET', `/v1.0/users/${DEMO_USERS.bob.userPrincipalName}`, { token: alice() });
     assert.equal(bob.json.id, DEMO_USERS.bob.id);
     const members = await call(t, 'GET', `/v1.0/groups/${DEMO_GROUPS.pimApprovers.id}/members?$top=10`, { token: alice() });
-    assert.deepEqual(members.json.value.map((m: { id: string }) => m.id), [DEMO_USERS.bob.id, DEMO_USERS.dave.id]);
+    assert.deepEqual(
+      members.json.value.map((m: { id: string }) => m.id),
+      [DEMO_USERS.bob.id, DEMO_USERS.dave.id],
+    );
     assert.equal(members.json.value[0]['@odata.type'], '#microsoft.graph.user');
     const group = await call(t, 'GET', `/v1.0/groups/${DEMO_GROUPS.pimApprovers.id}`, { token: alice() });
     assert.equal(group.json.displayName, 'PIM Approvers');
-    const appMe = await call(t, 'GET', '/v1.0/me', { token: (await appToken(t)) });
+    const appMe = await call(t, 'GET', '/v1.0/me', { token: await appToken(t) });
     assert.equal(appMe.status, 400);
   });
 
@@ -181,7 +215,10 @@ describe('emulator Graph v1.0 with the real Graph SDK client', () => {
     assert.ok(Date.now() - started >= 45);
     const log = t.requestLog.entries();
     assert.equal(log.length, 4);
-    assert.deepEqual(log.map((e) => e.status), [429, 200, 503, 200]);
+    assert.deepEqual(
+      log.map((e) => e.status),
+      [429, 200, 503, 200],
+    );
     assert.equal(log[1]!.caller, DEMO_USERS.alice.id);
   });
 });
@@ -190,7 +227,12 @@ async function appToken(t: TenantEmulator): Promise<string> {
   const r = await fetch(`${t.authority}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.botApp.clientId, client_secret: t.botApp.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: t.botApp.clientId,
+      client_secret: t.botApp.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }).toString(),
   });
   return ((await r.json()) as { access_token: string }).access_token;
 }

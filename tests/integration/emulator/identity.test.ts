@@ -21,7 +21,12 @@ describe('emulator identity with real msal-node', () => {
   before(async () => {
     t = await startTestTenant();
     cca = new ConfidentialClientApplication({
-      auth: { clientId: t.botApp.clientId, clientSecret: t.botApp.clientSecret, authority: t.authority, knownAuthorities: [t.knownAuthority] },
+      auth: {
+        clientId: t.botApp.clientId,
+        clientSecret: t.botApp.clientSecret,
+        authority: t.authority,
+        knownAuthorities: [t.knownAuthority],
+      },
     });
   });
   after(() => t.close());
@@ -94,7 +99,12 @@ describe('emulator identity with real msal-node', () => {
     const raw = await fetch(`${t.authority}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.botApp.clientId, client_secret: 'nope', scope: GRAPH }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: t.botApp.clientId,
+        client_secret: 'nope',
+        scope: GRAPH,
+      }).toString(),
     });
     const body = (await raw.json()) as Record<string, unknown>;
     assert.equal(raw.status, 401);
@@ -105,7 +115,9 @@ describe('emulator identity with real msal-node', () => {
   });
 
   it('only mints SSO tokens for users of the tenant', async () => {
-    const r = await call(t, 'POST', `/${t.tenantId}/emulator/sso`, { body: { userId: '00000000-0000-4000-8000-000000000000', audience: t.botApp.clientId } });
+    const r = await call(t, 'POST', `/${t.tenantId}/emulator/sso`, {
+      body: { userId: '00000000-0000-4000-8000-000000000000', audience: t.botApp.clientId },
+    });
     assert.equal(r.status, 400);
     assert.equal(r.json.error, 'invalid_grant');
   });
@@ -117,14 +129,31 @@ describe('emulator identity with real msal-node', () => {
     /** msal-node builds the URL; the "browser" submits the sign-in page; answers the code and the PKCE verifier. */
     async function signIn(userId: string): Promise<{ code: string; verifier: string }> {
       const pkce = await new CryptoProvider().generatePkceCodes();
-      const url = await cca.getAuthCodeUrl({ scopes: [GRAPH], redirectUri, state: 's'.repeat(32), claims, loginHint: userId, codeChallenge: pkce.challenge, codeChallengeMethod: 'S256' });
+      const url = await cca.getAuthCodeUrl({
+        scopes: [GRAPH],
+        redirectUri,
+        state: 's'.repeat(32),
+        claims,
+        loginHint: userId,
+        codeChallenge: pkce.challenge,
+        codeChallengeMethod: 'S256',
+      });
       const page = await fetch(url);
       assert.equal(page.status, 200);
       const html = await page.text();
       const form = new URLSearchParams();
-      for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) form.set(name!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))), value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+      for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+        form.set(
+          name!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))),
+          value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))),
+        );
       form.set('confirm', 'yes');
-      const posted = await fetch(url.split('?')[0]!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
+      const posted = await fetch(url.split('?')[0]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      });
       assert.equal(posted.status, 302);
       const back = new URL(posted.headers.get('location')!);
       assert.equal(back.origin + back.pathname, redirectUri);
@@ -139,14 +168,30 @@ describe('emulator identity with real msal-node', () => {
       assert.equal(c.oid, DEMO_USERS.alice.id);
       assert.deepEqual(c.acrs, ['c1']);
       assert.equal((r.idTokenClaims as { oid?: string }).oid, DEMO_USERS.alice.id);
-      await assert.rejects(cca.acquireTokenByCode({ code, scopes: [GRAPH], redirectUri, codeVerifier: verifier, claims }), /invalid_grant/, 'a code works once');
+      await assert.rejects(
+        cca.acquireTokenByCode({ code, scopes: [GRAPH], redirectUri, codeVerifier: verifier, claims }),
+        /invalid_grant/,
+        'a code works once',
+      );
     });
 
     it('refuses a wrong PKCE verifier and a different redirect URI', async () => {
       const first = await signIn(DEMO_USERS.alice.id);
-      await assert.rejects(cca.acquireTokenByCode({ code: first.code, scopes: [GRAPH], redirectUri, codeVerifier: 'x'.repeat(43), claims }), /AADSTS501481|invalid_grant/);
+      await assert.rejects(
+        cca.acquireTokenByCode({ code: first.code, scopes: [GRAPH], redirectUri, codeVerifier: 'x'.repeat(43), claims }),
+        /AADSTS501481|invalid_grant/,
+      );
       const second = await signIn(DEMO_USERS.alice.id);
-      await assert.rejects(cca.acquireTokenByCode({ code: second.code, scopes: [GRAPH], redirectUri: 'http://127.0.0.1:9999/auth/callback', codeVerifier: second.verifier, claims }), /AADSTS500112|invalid_grant/);
+      await assert.rejects(
+        cca.acquireTokenByCode({
+          code: second.code,
+          scopes: [GRAPH],
+          redirectUri: 'http://127.0.0.1:9999/auth/callback',
+          codeVerifier: second.verifier,
+          claims,
+        }),
+        /AADSTS500112|invalid_grant/,
+      );
     });
   });
 
@@ -165,7 +210,9 @@ describe('emulator identity with real msal-node', () => {
       assert.equal((await call(t, 'GET', path, { token: forged })).status, 401);
       // Same kid, tampered payload.
       const good = t.tokens.user({ userId: DEMO_USERS.alice.id }).split('.');
-      const tampered = [good[0], Buffer.from(JSON.stringify({ ...real, oid: DEMO_USERS.carol.id })).toString('base64url'), good[2]].join('.');
+      const tampered = [good[0], Buffer.from(JSON.stringify({ ...real, oid: DEMO_USERS.carol.id })).toString('base64url'), good[2]].join(
+        '.',
+      );
       assert.equal((await call(t, 'GET', path, { token: tampered })).status, 401);
       const none = [Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url'), good[1], ''].join('.');
       assert.equal((await call(t, 'GET', path, { token: none })).status, 401);

@@ -22,7 +22,10 @@ describe('emulator persistence and control endpoints', () => {
   it('an activation made before a restart is still active after it; the bot secret and signing key are kept', async () => {
     const first = await startTestTenant({ dataDir: dir });
     const aliceToken = first.tokens.user({ userId: DEMO_USERS.alice.id });
-    const created = await call(first, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: aliceToken, body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id) });
+    const created = await call(first, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+      token: aliceToken,
+      body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id),
+    });
     assert.equal(created.status, 201);
     const secret = first.botApp.clientSecret;
     await first.close();
@@ -33,7 +36,9 @@ describe('emulator persistence and control endpoints', () => {
     try {
       assert.equal(second.botApp.clientSecret, secret);
       assert.equal(second.state.activeAssignments(DEMO_USERS.alice.id).length, 1);
-      const r = await call(second, 'GET', `${RM}/roleAssignmentScheduleRequests/${created.json.id}`, { token: second.tokens.user({ userId: DEMO_USERS.alice.id }) });
+      const r = await call(second, 'GET', `${RM}/roleAssignmentScheduleRequests/${created.json.id}`, {
+        token: second.tokens.user({ userId: DEMO_USERS.alice.id }),
+      });
       assert.equal(r.json.status, 'Provisioned');
       await second.reset();
       assert.equal(second.state.activeAssignments(DEMO_USERS.alice.id).length, 0);
@@ -46,10 +51,15 @@ describe('emulator persistence and control endpoints', () => {
   it('npm run reset-tenant resets the persisted tenant and keeps the secret', async () => {
     const tenantDir = path.join(dir, 'tenant');
     const first = await startTestTenant({ dataDir: tenantDir });
-    await call(first, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: first.tokens.user({ userId: DEMO_USERS.alice.id }), body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id) });
+    await call(first, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+      token: first.tokens.user({ userId: DEMO_USERS.alice.id }),
+      body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id),
+    });
     const secret = first.botApp.clientSecret;
     await first.close();
-    await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.join(repoRoot, 'scripts', 'reset-tenant.ts')], { env: { ...process.env, LOCAL_DATA_DIR: dir } });
+    await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.join(repoRoot, 'scripts', 'reset-tenant.ts')], {
+      env: { ...process.env, LOCAL_DATA_DIR: dir },
+    });
     const second = await startTestTenant({ dataDir: tenantDir });
     try {
       assert.equal(second.state.activeAssignments(DEMO_USERS.alice.id).length, 0);
@@ -70,15 +80,28 @@ describe('emulator persistence and control endpoints', () => {
       assert.equal((await call(t, 'POST', '/emulator/clock', { body: { advanceMs: 60000 } })).json.now, '2031-05-01T12:01:00.000Z');
       await call(t, 'POST', '/emulator/clock', { body: { realTime: true } });
 
-      assert.equal((await call(t, 'POST', '/emulator/faults', { body: { add: { kind: 'throttle', path: '^/v1\\.0/me$', retryAfterSeconds: 2, count: 1 } } })).status, 204);
+      assert.equal(
+        (
+          await call(t, 'POST', '/emulator/faults', {
+            body: { add: { kind: 'throttle', path: '^/v1\\.0/me$', retryAfterSeconds: 2, count: 1 } },
+          })
+        ).status,
+        204,
+      );
       const token = t.tokens.user({ userId: DEMO_USERS.alice.id });
       assert.equal((await call(t, 'GET', '/v1.0/me', { token })).status, 429);
       assert.equal((await call(t, 'POST', '/emulator/faults', { body: { add: { kind: 'sometimes' } } })).status, 400);
 
       const log = await call(t, 'GET', '/emulator/requests');
-      assert.deepEqual(log.json.entries.map((e: { path: string; status: number }) => `${e.path} ${e.status}`), ['/v1.0/me 429']);
+      assert.deepEqual(
+        log.json.entries.map((e: { path: string; status: number }) => `${e.path} ${e.status}`),
+        ['/v1.0/me 429'],
+      );
 
-      await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, { token, body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id) });
+      await call(t, 'POST', `${RM}/roleAssignmentScheduleRequests`, {
+        token,
+        body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id),
+      });
       assert.equal(t.state.activeAssignments(DEMO_USERS.alice.id).length, 1);
       assert.equal((await call(t, 'POST', '/emulator/reset')).status, 204);
       assert.equal(t.state.activeAssignments(DEMO_USERS.alice.id).length, 0);

@@ -12,7 +12,8 @@ const SA = DEMO_ROLES.securityAdministrator.id;
 describe('emulator PIM policy enforcement on selfActivate', () => {
   const tenant = tenantPerSuite();
   const token = (userId: string = A, extra: { amr?: string[]; acrs?: string[] } = {}) => tenant().tokens.user({ userId, ...extra });
-  const activate = (body: Record<string, unknown>, tok = token()) => call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: tok, body });
+  const activate = (body: Record<string, unknown>, tok = token()) =>
+    call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests`, { token: tok, body });
 
   function assertRefused(r: Reply, status: number, code: string, message?: string | RegExp): void {
     assert.equal(r.status, status, JSON.stringify(r.json));
@@ -41,17 +42,32 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
   });
 
   it('JustificationRule without a justification', async () => {
-    assertRefused(await activate(activationBody(A, GR, { justification: '  ' })), 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["JustificationRule"]');
+    assertRefused(
+      await activate(activationBody(A, GR, { justification: '  ' })),
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["JustificationRule"]',
+    );
   });
 
   it('TicketingRule and JustificationRule together for User Administrator', async () => {
     const r = await activate(activationBody(A, UA, { justification: undefined }));
-    assertRefused(r, 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["JustificationRule","TicketingRule"]');
+    assertRefused(
+      r,
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["JustificationRule","TicketingRule"]',
+    );
   });
 
   it('MfaRule when the token has no mfa in amr (Microsoft default policy)', async () => {
     await tenant().state.update((d) => {
-      d.roleEligibilitySchedules.push({ ...d.roleEligibilitySchedules[0]!, id: 'e-ga', roleDefinitionId: DEMO_ROLES.globalAdministrator.id, createdUsing: 'e-ga' });
+      d.roleEligibilitySchedules.push({
+        ...d.roleEligibilitySchedules[0]!,
+        id: 'e-ga',
+        roleDefinitionId: DEMO_ROLES.globalAdministrator.id,
+        createdUsing: 'e-ga',
+      });
     });
     const r = await activate(activationBody(A, DEMO_ROLES.globalAdministrator.id), token(A, { amr: ['pwd'] }));
     assertRefused(r, 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["MfaRule"]');
@@ -61,8 +77,12 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
 
   it('RoleAssignmentRequestAcrsValidationFailed with the URL-encoded claims challenge for Security Administrator', async () => {
     const r = await activate(activationBody(A, SA));
-    assertRefused(r, 400, 'RoleAssignmentRequestAcrsValidationFailed',
-      '&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D');
+    assertRefused(
+      r,
+      400,
+      'RoleAssignmentRequestAcrsValidationFailed',
+      '&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D',
+    );
     const ok = await activate(activationBody(A, SA), token(A, { acrs: ['c1'] }));
     assert.equal(ok.status, 201);
     assert.equal(ok.json.status, 'Provisioned');
@@ -71,7 +91,10 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
   it('ActiveDurationTooShort under 5 minutes (message verbatim, sic)', async () => {
     const r = await activate(activationBody(A, GR, { scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT4M' } } }));
     assertRefused(r, 400, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.');
-    assert.equal((await activate(activationBody(A, GR, { scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT5M' } } }))).status, 201);
+    assert.equal(
+      (await activate(activationBody(A, GR, { scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT5M' } } }))).status,
+      201,
+    );
   });
 
   it('RoleAssignmentExists when the role is already active', async () => {
@@ -88,12 +111,22 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
     assert.equal(r.json.status, 'PendingApproval');
     assert.equal(r.json.approvalId, r.json.id);
     assert.equal(tenant().state.activeAssignments(A).length, 0);
-    const bob = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, { token: token(DEMO_USERS.bob.id) });
-    assert.deepEqual(bob.json.value.map((v: { id: string }) => v.id), [r.json.id]);
-    const erin = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, { token: token(DEMO_USERS.erin.id) });
+    const bob = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, {
+      token: token(DEMO_USERS.bob.id),
+    });
+    assert.deepEqual(
+      bob.json.value.map((v: { id: string }) => v.id),
+      [r.json.id],
+    );
+    const erin = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')`, {
+      token: token(DEMO_USERS.erin.id),
+    });
     assert.deepEqual(erin.json.value, []);
     // The requester can withdraw it.
-    assert.equal((await call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() })).status, 204);
+    assert.equal(
+      (await call(tenant(), 'POST', `${RM}/roleAssignmentScheduleRequests/${r.json.id}/cancel`, { token: token() })).status,
+      204,
+    );
     const after = await call(tenant(), 'GET', `${RM}/roleAssignmentScheduleRequests/${r.json.id}`, { token: token() });
     assert.equal(after.json.status, 'Canceled');
   });
@@ -101,11 +134,23 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
   it("an approval nobody decides ends after PIM's 24 hours, for roles and for groups alike (Canceled)", async () => {
     const start = new Date('2030-01-01T09:00:00Z');
     tenant().clock.set(start);
-    const role = await activate(activationBody(A, UA, { scheduleInfo: { startDateTime: start.toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } }, ticketInfo: { ticketNumber: 'INC-42', ticketSystem: 'ServiceNow' } }));
+    const role = await activate(
+      activationBody(A, UA, {
+        scheduleInfo: { startDateTime: start.toISOString(), expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+        ticketInfo: { ticketNumber: 'INC-42', ticketSystem: 'ServiceNow' },
+      }),
+    );
     const GROUP_REQUESTS = '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests';
     const group = await call(tenant(), 'POST', GROUP_REQUESTS, {
       token: token(),
-      body: { accessId: 'owner', principalId: A, groupId: DEMO_GROUPS.sreOnCall.id, action: 'selfActivate', justification: 'pager', scheduleInfo: { startDateTime: start.toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } },
+      body: {
+        accessId: 'owner',
+        principalId: A,
+        groupId: DEMO_GROUPS.sreOnCall.id,
+        action: 'selfActivate',
+        justification: 'pager',
+        scheduleInfo: { startDateTime: start.toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } },
+      },
     });
     assert.deepEqual([role.json.status, group.json.status], ['PendingApproval', 'PendingApproval']);
     const statuses = async () => [
@@ -121,7 +166,11 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
   it('a future start → Granted, active once the PIM clock reaches it; a Provisioned request cannot be canceled', async () => {
     const now = new Date('2030-01-01T09:00:00Z');
     tenant().clock.set(now);
-    const r = await activate(activationBody(A, GR, { scheduleInfo: { startDateTime: '2030-01-01T10:00:00Z', expiration: { type: 'AfterDuration', duration: 'PT1H' } } }));
+    const r = await activate(
+      activationBody(A, GR, {
+        scheduleInfo: { startDateTime: '2030-01-01T10:00:00Z', expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+      }),
+    );
     assert.equal(r.status, 201);
     assert.equal(r.json.status, 'Granted');
     assert.equal(r.json.completedDateTime, '2030-01-01T10:00:00Z');
@@ -147,7 +196,9 @@ describe('emulator PIM policy enforcement on selfActivate', () => {
   });
 
   it('accepts enums in any case and rejects malformed bodies', async () => {
-    const r = await activate(activationBody(A, GR, { action: 'SELFACTIVATE', scheduleInfo: { expiration: { type: 'AFTERDURATION', duration: 'pt30m' } } }));
+    const r = await activate(
+      activationBody(A, GR, { action: 'SELFACTIVATE', scheduleInfo: { expiration: { type: 'AFTERDURATION', duration: 'pt30m' } } }),
+    );
     assert.equal(r.status, 201);
     assert.equal(r.json.action, 'SELFACTIVATE');
     for (const body of [

@@ -23,7 +23,12 @@ async function appToken(t: TenantEmulator): Promise<string> {
   const r = await fetch(`${t.authority}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.botApp.clientId, client_secret: t.botApp.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: t.botApp.clientId,
+      client_secret: t.botApp.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }).toString(),
   });
   return ((await r.json()) as { access_token: string }).access_token;
 }
@@ -44,7 +49,11 @@ async function refusal(call: Promise<unknown>): Promise<GraphError> {
 describe('emulator: Graph throttling quotas with the real Graph SDK client', () => {
   let t: TenantEmulator;
   const alice = () => graphClient(t, () => t.tokens.user({ userId: DEMO_USERS.alice.id }));
-  const dryRun = (client: Client) => client.api(REQUESTS).middlewareOptions(noRetry).post(activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, { isValidationOnly: true }));
+  const dryRun = (client: Client) =>
+    client
+      .api(REQUESTS)
+      .middlewareOptions(noRetry)
+      .post(activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, { isValidationOnly: true }));
 
   before(async () => {
     t = await startTestTenant();
@@ -61,7 +70,7 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     assert.equal(t.throttling.stats().throttled, 0);
   });
 
-  it('refuses the fourth write in 150 s with 429, Retry-After and Graph\'s body, still serves reads, and lets writes in once the window slid', async () => {
+  it("refuses the fourth write in 150 s with 429, Retry-After and Graph's body, still serves reads, and lets writes in once the window slid", async () => {
     t.clock.set(new Date('2026-03-02T09:00:00Z'));
     t.throttling.enable(SMALL_QUOTAS);
     const client = alice();
@@ -84,7 +93,11 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
 
     const read = await client.api(MINE).middlewareOptions(noRetry).get();
     assert.ok(Array.isArray(read.value), 'reads have their own (resource-unit) quota');
-    assert.equal(t.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => !r.isValidationOnly).length, 0, 'the refused write changed nothing');
+    assert.equal(
+      t.state.assignmentRequests(DEMO_USERS.alice.id).filter((r) => !r.isValidationOnly).length,
+      0,
+      'the refused write changed nothing',
+    );
 
     t.clock.advance(119_999);
     assert.equal((await refusal(dryRun(client))).statusCode, 429, 'not a moment early');
@@ -106,7 +119,18 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     assert.equal(e.headers?.get('x-ms-throttle-information'), 'ResourceUnitLimitExceeded');
     assert.equal(e.headers?.get('Retry-After'), '10');
     const app = graphClient(t, () => appToken(t));
-    assert.equal((await refusal(app.api('/users/' + DEMO_USERS.bob.id).middlewareOptions(noRetry).get())).statusCode, 429, 'app-only calls of the same app too');
+    assert.equal(
+      (
+        await refusal(
+          app
+            .api('/users/' + DEMO_USERS.bob.id)
+            .middlewareOptions(noRetry)
+            .get(),
+        )
+      ).statusCode,
+      429,
+      'app-only calls of the same app too',
+    );
     t.clock.advance(10_000);
     await bob.api(MINE).middlewareOptions(noRetry).get();
   });
@@ -116,12 +140,21 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     // limits; one over them fails with 429 inside the batch response, which itself answers 200.
     t.clock.set(new Date('2026-03-02T09:00:00Z'));
     t.throttling.enable(SMALL_QUOTAS);
-    const write = (id: string) => ({ id, method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', headers: { 'Content-Type': 'application/json' }, body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, { isValidationOnly: true }) });
+    const write = (id: string) => ({
+      id,
+      method: 'POST',
+      url: '/roleManagement/directory/roleAssignmentScheduleRequests',
+      headers: { 'Content-Type': 'application/json' },
+      body: activationBody(DEMO_USERS.alice.id, DEMO_ROLES.globalReader.id, { isValidationOnly: true }),
+    });
     type Answer = { id: string; status: number; headers: Record<string, string>; body?: { error?: { code?: string } } };
     const byId = (json: Record<string, unknown>) => new Map((json['responses'] as Answer[]).map((a) => [a.id, a]));
     const token = t.tokens.user({ userId: DEMO_USERS.alice.id });
 
-    const writes = await call(t, 'POST', '/v1.0/$batch', { token, body: { requests: [write('w1'), write('w2'), write('w3'), write('w4'), { id: 'r1', method: 'GET', url: MINE }] } });
+    const writes = await call(t, 'POST', '/v1.0/$batch', {
+      token,
+      body: { requests: [write('w1'), write('w2'), write('w3'), write('w4'), { id: 'r1', method: 'GET', url: MINE }] },
+    });
     assert.equal(writes.status, 200, 'the batch itself is answered');
     const w = byId(writes.json);
     for (const id of ['w1', 'w2', 'w3']) assert.ok((w.get(id)?.status ?? 0) < 300, `${id}: ${w.get(id)?.status}`);
@@ -131,14 +164,28 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     assert.equal(w.get('w4')?.body?.error?.code, 'TooManyRequests');
     assert.equal(w.get('r1')?.status, 200, 'a read after it in the same batch draws on the unit quota');
     let stats = t.throttling.stats();
-    assert.deepEqual([stats.requests, stats.writes, stats.resourceUnits, stats.throttledWrites], [4, 3, 4, 1], 'three writes and one read charged, one unit each; the batch itself not at all');
-    assert.deepEqual(stats.writesByPath, { 'POST /v1.0/roleManagement/directory/roleAssignmentScheduleRequests': 3 }, 'the writes let through, by request');
+    assert.deepEqual(
+      [stats.requests, stats.writes, stats.resourceUnits, stats.throttledWrites],
+      [4, 3, 4, 1],
+      'three writes and one read charged, one unit each; the batch itself not at all',
+    );
+    assert.deepEqual(
+      stats.writesByPath,
+      { 'POST /v1.0/roleManagement/directory/roleAssignmentScheduleRequests': 3 },
+      'the writes let through, by request',
+    );
 
     // 4 of the 8 units are left: two $expand reads (2 units each) fit, the third does not.
-    const reads = await call(t, 'POST', '/v1.0/$batch', { token, body: { requests: ['a', 'b', 'c'].map((id) => ({ id, method: 'GET', url: `${MINE}?$expand=roleDefinition` })) } });
+    const reads = await call(t, 'POST', '/v1.0/$batch', {
+      token,
+      body: { requests: ['a', 'b', 'c'].map((id) => ({ id, method: 'GET', url: `${MINE}?$expand=roleDefinition` })) },
+    });
     assert.equal(reads.status, 200);
     const r = byId(reads.json);
-    assert.deepEqual(['a', 'b', 'c'].map((id) => r.get(id)?.status), [200, 200, 429]);
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((id) => r.get(id)?.status),
+      [200, 200, 429],
+    );
     assert.equal(r.get('c')?.headers['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
     assert.equal(r.get('c')?.headers['retry-after'], '10');
     stats = t.throttling.stats();
@@ -151,7 +198,11 @@ describe('emulator: Graph throttling quotas with the real Graph SDK client', () 
     await t.reset();
     const client = alice();
     for (let i = 0; i < 5; i++) await dryRun(client);
-    const on = await fetch(`${t.url}/emulator/throttling`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enable: { tenantSize: 'tiny' } }) });
+    const on = await fetch(`${t.url}/emulator/throttling`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enable: { tenantSize: 'tiny' } }),
+    });
     assert.equal(on.status, 400);
     assert.match(await on.text(), /tenantSize must be small, medium or large/);
     const state = (await (await fetch(`${t.url}/emulator/throttling`)).json()) as { enabled: boolean };

@@ -36,7 +36,9 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
   before(async () => {
     stack = await startLocalStack({ name: 'faults', tenant: { faultRandom: seededRandom(4242) } });
     ({ tenant, connector } = stack);
-    bot = await stack.startBot({ overrides: { logger: { info: () => {}, warn: () => {}, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f ?? {})}`) } } });
+    bot = await stack.startBot({
+      overrides: { logger: { info: () => {}, warn: () => {}, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f ?? {})}`) } },
+    });
     endpoint = bot.endpoint;
   });
 
@@ -71,14 +73,29 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
         const sameCall = (x: RequestLogEntry): boolean => x.method === e.method && x.path === e.path && x.caller === e.caller;
         // A call that waited out some 429 of the same caller and path (its own, in a burst of parallel ones) honours it.
         const waitedOutOne = (later: RequestLogEntry): boolean =>
-          inFlow.some((p) => p.status === 429 && sameCall(p) && Date.parse(p.time) + p.durationMs + RETRY_AFTER_SECONDS * 1000 - TOLERANCE_MS <= Date.parse(later.time));
+          inFlow.some(
+            (p) =>
+              p.status === 429 &&
+              sameCall(p) &&
+              Date.parse(p.time) + p.durationMs + RETRY_AFTER_SECONDS * 1000 - TOLERANCE_MS <= Date.parse(later.time),
+          );
         const early = inFlow
           .slice(i + 1)
-          .find((later) => sameCall(later) && Date.parse(later.time) > answeredAt + IN_FLIGHT_MS && Date.parse(later.time) < notBefore && !waitedOutOne(later));
+          .find(
+            (later) =>
+              sameCall(later) &&
+              Date.parse(later.time) > answeredAt + IN_FLIGHT_MS &&
+              Date.parse(later.time) < notBefore &&
+              !waitedOutOne(later),
+          );
         if (early) {
           const t0 = Date.parse(e.time);
-          const around = inFlow.filter((x) => x.method === e.method && x.path === e.path).map((x) => `${Date.parse(x.time) - t0}+${x.durationMs}:${x.status}${x.query ? '?' : ''}`);
-          violations.push(`${w.user.name}: ${e.method} ${e.path} again ${Date.parse(early.time) - t0} ms after a 429 [${around.join(' ')}]`);
+          const around = inFlow
+            .filter((x) => x.method === e.method && x.path === e.path)
+            .map((x) => `${Date.parse(x.time) - t0}+${x.durationMs}:${x.status}${x.query ? '?' : ''}`);
+          violations.push(
+            `${w.user.name}: ${e.method} ${e.path} again ${Date.parse(early.time) - t0} ms after a 429 [${around.join(' ')}]`,
+          );
         }
       });
     }
@@ -100,13 +117,19 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
       windows.push({ user, from, to: Date.now() });
       outcomes.set(flow.outcome, (outcomes.get(flow.outcome) ?? 0) + 1);
 
-      assert.ok(flow.turns.every((t) => t.status === 200), `${user.name}: every turn answered 200`);
+      assert.ok(
+        flow.turns.every((t) => t.status === 200),
+        `${user.name}: every turn answered 200`,
+      );
       if (flow.outcome !== 'active' && flow.outcome !== 'message') unclear.push(`${user.name}: ${flow.outcome}: ${flow.lastText}`);
       if (flow.outcome === 'message' && !CLEAR_MESSAGE.test(flow.lastText)) unclear.push(`${user.name}: ${flow.lastText}`);
       const rolesText = textOf(roles.replies);
-      if (!/Global Reader/.test(rolesText) && !CLEAR_MESSAGE.test(rolesText)) unclear.push(`${user.name} my roles: ${rolesText.slice(0, 200)}`);
+      if (!/Global Reader/.test(rolesText) && !CLEAR_MESSAGE.test(rolesText))
+        unclear.push(`${user.name} my roles: ${rolesText.slice(0, 200)}`);
 
-      const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate');
+      const sent = tenant.state
+        .assignmentRequests(user.aadObjectId)
+        .filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate');
       assert.ok(sent.length <= 1, `${user.name}: ${sent.length} activation requests reached PIM for one intent`);
       if (flow.outcome === 'active') assert.equal(sent.length, 1, `${user.name}: active without a request?`);
     }
@@ -116,10 +139,16 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
       const from = Date.now();
       let last = textOf((await chat.say('activate user administrator')).replies);
       if (/How long/i.test(last)) last = textOf((await chat.say({ value: { action: 'setDuration', duration: '90 minutes' } })).replies);
-      if (/Why do you need/i.test(last)) last = textOf((await chat.say({ value: { action: 'submitJustification', justification: 'Faults', ticketNumber: 'INC-9' } })).replies);
+      if (/Why do you need/i.test(last))
+        last = textOf(
+          (await chat.say({ value: { action: 'submitJustification', justification: 'Faults', ticketNumber: 'INC-9' } })).replies,
+        );
       windows.push({ user, from, to: Date.now() });
-      if (!/waiting for approval/i.test(last) && !CLEAR_MESSAGE.test(last)) unclear.push(`${user.name} approval request: ${last.slice(0, 200)}`);
-      const sent = tenant.state.assignmentRequests(user.aadObjectId).filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate');
+      if (!/waiting for approval/i.test(last) && !CLEAR_MESSAGE.test(last))
+        unclear.push(`${user.name} approval request: ${last.slice(0, 200)}`);
+      const sent = tenant.state
+        .assignmentRequests(user.aadObjectId)
+        .filter((r) => !r.isValidationOnly && r.action.toLowerCase() === 'selfactivate');
       assert.ok(sent.length <= 1, `${user.name}: ${sent.length} requests reached PIM for one intent`);
       if (/waiting for approval/i.test(last)) assert.equal(sent.length, 1, `${user.name}: waiting without a request?`);
     }
@@ -127,8 +156,13 @@ describe('faults: 20% of calls throttled (429 + Retry-After) or unavailable (503
 
     const log = tenant.requestLog.entries();
     const faulted = log.filter((e) => e.status === 429 || e.status === 503).length;
-    const identityRepeats = retryAfterViolations(log.filter((e) => !SERVICE_CALL.test(e.path)).map((e) => ({ ...e, path: `/v1.0${e.path}` })), windows).length;
-    process.stdout.write(`      ${log.length} upstream calls, ${faulted} faulted; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; token/SSO calls repeated inside a Retry-After: ${identityRepeats}\n`);
+    const identityRepeats = retryAfterViolations(
+      log.filter((e) => !SERVICE_CALL.test(e.path)).map((e) => ({ ...e, path: `/v1.0${e.path}` })),
+      windows,
+    ).length;
+    process.stdout.write(
+      `      ${log.length} upstream calls, ${faulted} faulted; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; token/SSO calls repeated inside a Retry-After: ${identityRepeats}\n`,
+    );
     assert.ok(faulted / log.length > 0.1, 'the faults were actually injected');
     assert.deepEqual(unclear, [], 'every flow ends with the result or a plain message');
     assert.deepEqual(retryAfterViolations(log, windows), [], 'no call repeated before its Retry-After');

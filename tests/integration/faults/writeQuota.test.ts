@@ -39,7 +39,11 @@ describe('faults: an activation refused by the write quota (429)', function () {
 
   before(async () => {
     azuriteDir = mkdtempSync(path.join(tmpdir(), 'pimbot-quota-'));
-    [tenant, azurite, connector] = await Promise.all([startTestTenant(), startAzurite({ location: azuriteDir }), startRecordingConnector()]);
+    [tenant, azurite, connector] = await Promise.all([
+      startTestTenant(),
+      startAzurite({ location: azuriteDir }),
+      startRecordingConnector(),
+    ]);
     const config = loadConfig({ PORT: '0', ...localBotEnv(tenant, azurite.connectionString, `quota-${randomUUID().slice(0, 8)}`) });
     app = createBotApp(config, { logger: { info: () => {}, warn: () => {}, error: (m) => void errors.push(m) } });
     endpoint = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}/api/messages`;
@@ -55,12 +59,25 @@ describe('faults: an activation refused by the write quota (429)', function () {
   async function spendTheWrites(ageMs: number): Promise<void> {
     tenant.throttling.enable(QUOTA);
     const authProvider: AuthenticationProvider = { getAccessToken: async () => tenant.tokens.user({ userId: DEMO_USERS.alice.id }) };
-    const other = Client.initWithMiddleware({ authProvider, baseUrl: `${tenant.url}/`, customHosts: new Set(['localhost']), defaultVersion: 'v1.0' });
+    const other = Client.initWithMiddleware({
+      authProvider,
+      baseUrl: `${tenant.url}/`,
+      customHosts: new Set(['localhost']),
+      defaultVersion: 'v1.0',
+    });
     for (let i = 0; i < 2; i++) {
       await other
         .api('/roleManagement/directory/roleAssignmentScheduleRequests')
         .middlewareOptions([new RetryHandlerOptions(0, 0)])
-        .post({ action: 'selfActivate', principalId: DEMO_USERS.alice.id, roleDefinitionId: DEMO_ROLES.globalReader.id, directoryScopeId: '/', justification: 'x', isValidationOnly: true, scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } } });
+        .post({
+          action: 'selfActivate',
+          principalId: DEMO_USERS.alice.id,
+          roleDefinitionId: DEMO_ROLES.globalReader.id,
+          directoryScopeId: '/',
+          justification: 'x',
+          isValidationOnly: true,
+          scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+        });
     }
     // The throttling windows run on the emulator's clock: moved on, the writes look this old.
     tenant.clock.advance(ageMs);
@@ -116,7 +133,11 @@ describe('faults: an activation refused by the write quota (429)', function () {
     assert.equal(done.outcome, 'active', done.lastText);
     assert.equal(requestsInPim().length, 1, 'exactly one request in PIM');
     const posts = tenant.requestLog.entries().filter((e) => e.method === 'POST' && /roleAssignmentScheduleRequests$/.test(e.path));
-    assert.deepEqual(posts.map((p) => p.status), [429, 201], 'refused once, then sent again once');
+    assert.deepEqual(
+      posts.map((p) => p.status),
+      [429, 201],
+      'refused once, then sent again once',
+    );
     const refusedAt = Date.parse(posts[0]!.time) + posts[0]!.durationMs;
     assert.ok(Date.parse(posts[1]!.time) >= refusedAt + 2_000, 'not before the Retry-After');
     assert.equal(tenant.throttling.stats().throttled, 1);

@@ -55,7 +55,9 @@ describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function
     const alice = stack.chat(endpoint, ALICE_USER);
     await alice.say('activate user administrator');
     await alice.say({ value: { action: 'setDuration', duration: '90 minutes' } });
-    const pending = await alice.say({ value: { action: 'submitJustification', justification: 'Reset MFA for Erin', ticketNumber: 'INC-42' } });
+    const pending = await alice.say({
+      value: { action: 'submitJustification', justification: 'Reset MFA for Erin', ticketNumber: 'INC-42' },
+    });
     assert.match(textOf(pending.replies), /waiting for approval/);
     const othersRequestIds = tenant.state.assignmentRequests(DEMO_USERS.alice.id).map((r) => r.id);
     assert.equal(othersRequestIds.length, 1);
@@ -92,21 +94,34 @@ describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function
         }
         // 501 is the Bot Framework's answer to an invoke the bot does not implement.
         const unimplementedInvoke = status === 501 && c.kind === 'invoke' && c.activity?.['name'] !== 'adaptiveCard/action';
-        if ((status >= 500 && !unimplementedInvoke) || status < 200) problems.push(`#${index} ${c.kind}: HTTP ${status} ${body.slice(0, 200)}`);
+        if ((status >= 500 && !unimplementedInvoke) || status < 200)
+          problems.push(`#${index} ${c.kind}: HTTP ${status} ${body.slice(0, 200)}`);
         if (STACK_TRACE.test(body) || TOKEN.test(body)) problems.push(`#${index} ${c.kind}: the HTTP answer leaks internals`);
         const id = c.activity?.['id'];
         const conversationId = (c.activity?.['conversation'] as { id?: unknown } | undefined)?.id;
         // A reply names the activity it answers; one without an id is answered into the conversation.
-        const replies = connector.since(mark).filter((r) => (typeof id === 'string' && id !== '' ? r.targetActivityId === id : r.conversationId === conversationId && !r.targetActivityId));
+        const replies = connector
+          .since(mark)
+          .filter((r) =>
+            typeof id === 'string' && id !== '' ? r.targetActivityId === id : r.conversationId === conversationId && !r.targetActivityId,
+          );
         for (const r of replies) {
           const text = textOf([r.activity]);
-          if (STACK_TRACE.test(text) || TOKEN.test(text)) problems.push(`#${index} ${c.kind}: a reply leaks internals: ${text.slice(0, 200)}`);
+          if (STACK_TRACE.test(text) || TOKEN.test(text))
+            problems.push(`#${index} ${c.kind}: a reply leaks internals: ${text.slice(0, 200)}`);
           if (text.includes(TURN_ERROR_MESSAGE)) turnErrors.push(`#${index} ${c.body.slice(0, 300)}`);
         }
         // A message the bot took (200) must get words back, unless it came from a tenant or a channel it
         // doesn't serve (those are dropped and logged). (A dead channel URL on this machine can't be
         // answered; the connector's retries are the bot's best.)
-        if (status === 200 && c.kind === 'message' && replies.length === 0 && servedTenant(c.activity!, tenant.tenantId) && c.activity!['channelId'] === 'msteams' && c.activity!['serviceUrl'] === connector.url) {
+        if (
+          status === 200 &&
+          c.kind === 'message' &&
+          replies.length === 0 &&
+          servedTenant(c.activity!, tenant.tenantId) &&
+          c.activity!['channelId'] === 'msteams' &&
+          c.activity!['serviceUrl'] === connector.url
+        ) {
           problems.push(`#${index} message answered 200 without a reply: ${c.body.slice(0, 300)}`);
         }
       }
@@ -123,14 +138,24 @@ describe('fuzzing /api/messages (10,000 hostile requests, local mode)', function
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(`      ${CASES} requests in ${seconds.toFixed(1)} s\n`);
 
-
     assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
     assert.equal(bot.exit(), undefined, `the bot process died: ${bot.stderr()}`);
     assert.deepEqual([...bot.unhandledRejections(), ...unhandled.map(String)], [], 'no unhandled rejection');
-    assert.deepEqual(turnErrors.slice(0, 5), [], `${turnErrors.length} turns failed with the generic error (an exception in a turn): ${bot.errorLogs().slice(0, 5).join('\n')}`);
+    assert.deepEqual(
+      turnErrors.slice(0, 5),
+      [],
+      `${turnErrors.length} turns failed with the generic error (an exception in a turn): ${bot.errorLogs().slice(0, 5).join('\n')}`,
+    );
     assert.equal(JSON.stringify(tenant.state.data), stateBefore, "the tenant's state is unchanged");
-    const writes = tenant.requestLog.entries().slice(logMark).filter((e) => e.method !== 'GET' && !READ_ONLY.test(e.path) && e.status < 400);
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path} ${w.status}`), [], 'no write reached PIM');
+    const writes = tenant.requestLog
+      .entries()
+      .slice(logMark)
+      .filter((e) => e.method !== 'GET' && !READ_ONLY.test(e.path) && e.status < 400);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path} ${w.status}`),
+      [],
+      'no write reached PIM',
+    );
     assert.ok(kinds.get('message')! > 3000 && kinds.get('invoke')! > 1000, `a broad mix: ${JSON.stringify([...kinds])}`);
   });
 });

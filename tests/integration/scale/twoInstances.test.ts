@@ -89,22 +89,38 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
     const chat = conversationFor(requester!);
     await chat.say('activate user administrator');
     await chat.say({ value: { action: 'setDuration', duration: '90 minutes' } });
-    const submitted = await chat.say({ value: { action: 'submitJustification', justification: 'Scale-out approval', ticketNumber: 'INC-8' } });
+    const submitted = await chat.say({
+      value: { action: 'submitJustification', justification: 'Scale-out approval', ticketNumber: 'INC-8' },
+    });
     assert.match(textOf(submitted.replies), /waiting for approval/i);
 
     const cardsFor = (conversationId: string) =>
-      connector.since(mark).filter((a) => a.conversationId === conversationId && a.method === 'POST' && (a.activity.attachments ?? []).length > 0);
+      connector
+        .since(mark)
+        .filter((a) => a.conversationId === conversationId && a.method === 'POST' && (a.activity.attachments ?? []).length > 0);
     await waitFor(() => approverChats.every((c) => cardsFor(c.id).length > 0), 'every approver has a card');
-    const card = cardsFor(approverChats[0]!.id)[0]!.activity.attachments![0]!.content as { actions?: Array<{ verb?: string; data?: object }> };
+    const card = cardsFor(approverChats[0]!.id)[0]!.activity.attachments![0]!.content as {
+      actions?: Array<{ verb?: string; data?: object }>;
+    };
     const approve = card.actions?.find((a) => a.verb === 'approve');
     assert.ok(approve?.data, 'the card has an Approve action');
 
-    const decided = await approverChats[0]!.say({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: approve.data }, trigger: 'manual' } });
+    const decided = await approverChats[0]!.say({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'approve', data: approve.data }, trigger: 'manual' },
+    });
     assert.equal(decided.status, 200);
-    const requests = () => tenant.state.assignmentRequests(requester!.aadObjectId).filter((r) => r.action.toLowerCase() === 'selfactivate' && !r.isValidationOnly);
+    const requests = () =>
+      tenant.state
+        .assignmentRequests(requester!.aadObjectId)
+        .filter((r) => r.action.toLowerCase() === 'selfactivate' && !r.isValidationOnly);
     await waitFor(() => requests().some((r) => r.status !== 'PendingApproval'), 'PIM has the decision');
     const other = approverChats[1]!;
-    await waitFor(() => connector.since(mark).some((a) => a.conversationId === other.id && a.method === 'PUT'), "the other approver's copy is updated in place");
+    await waitFor(
+      () => connector.since(mark).some((a) => a.conversationId === other.id && a.method === 'PUT'),
+      "the other approver's copy is updated in place",
+    );
     // Let both instances' background work (fan-out, sweep) settle, then count.
     await new Promise((r) => setTimeout(r, 1000));
     for (const c of approverChats) assert.equal(cardsFor(c.id).length, 1, 'exactly one card per approver');
@@ -135,11 +151,22 @@ describe('scale-out: two instances behind a round-robin balancer, one Azurite', 
     await tenant.state.update((data) => {
       data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!.members = [first!.aadObjectId, second!.aadObjectId];
     });
-    const result = await runApprovalKillLoop({ proxy, instances, env, connector, tenant, requesters, approvers: [first!, second!], random: seededRandom(7), settleMs: 8000 });
+    const result = await runApprovalKillLoop({
+      proxy,
+      instances,
+      env,
+      connector,
+      tenant,
+      requesters,
+      approvers: [first!, second!],
+      random: seededRandom(7),
+      settleMs: 8000,
+    });
     assert.deepEqual(result.problems, []);
     // The documented exception (a post that landed just before the kill, resent after the lease) must stay rare.
     assert.ok(result.resentAfterLease <= 2, `${result.resentAfterLease} messages resent after a lease`);
-    for (const phase of ['submit', 'fanOut', 'decision', 'update'] as const) assert.ok(result.byPhase[phase] >= 2, `only ${result.byPhase[phase]} kills ${phase}`);
+    for (const phase of ['submit', 'fanOut', 'decision', 'update'] as const)
+      assert.ok(result.byPhase[phase] >= 2, `only ${result.byPhase[phase]} kills ${phase}`);
     for (const instance of instances) assert.deepEqual(instance.unhandledRejections(), []);
   });
 });

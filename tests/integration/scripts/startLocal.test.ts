@@ -33,15 +33,25 @@ describe('npm start and .env', function () {
   it('refuses production settings found in .env or in the environment, naming the setting and where it is', () => {
     const envFile = path.join(dir, '.env');
     writeFileSync(envFile, `# production\nMicrosoftAppId=${APP_ID}\n`);
-    assert.throws(() => localEnvironment({}, envFile), (e: unknown) => e instanceof ConfigError && e.setting === 'MicrosoftAppId' && e.message.includes(envFile));
+    assert.throws(
+      () => localEnvironment({}, envFile),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'MicrosoftAppId' && e.message.includes(envFile),
+    );
     writeFileSync(envFile, 'TOKEN_CACHE_KEY=abc\n');
-    assert.throws(() => localEnvironment({}, envFile), (e: unknown) => e instanceof ConfigError && e.setting === 'TOKEN_CACHE_KEY');
+    assert.throws(
+      () => localEnvironment({}, envFile),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'TOKEN_CACHE_KEY',
+    );
     assert.throws(
       () => localEnvironment({ SSO_APP_ID_URI: `api://botid-${APP_ID}` }, path.join(dir, 'missing.env')),
       (e: unknown) => e instanceof ConfigError && e.setting === 'SSO_APP_ID_URI' && e.message.includes('the environment'),
     );
     writeFileSync(envFile, 'MicrosoftAppId="unterminated\n');
-    assert.throws(() => localEnvironment({}, envFile), (e: unknown) => e instanceof ConfigError && e.setting === '.env', 'a malformed .env is reported, not ignored');
+    assert.throws(
+      () => localEnvironment({}, envFile),
+      (e: unknown) => e instanceof ConfigError && e.setting === '.env',
+      'a malformed .env is reported, not ignored',
+    );
   });
 
   it('`npm start` with MicrosoftAppId in .env stops with a clear message and starts nothing', async () => {
@@ -77,7 +87,10 @@ describe('npm start and .env', function () {
       await new Promise((resolve) => child.once('exit', resolve));
     }
     assert.equal(outcome, 1, `it must refuse to start:\n${out}`);
-    assert.match(out, /Could not start: setting MicrosoftAppId: is a production setting \(set in .*\.env\); `npm start` runs local mode only/);
+    assert.match(
+      out,
+      /Could not start: setting MicrosoftAppId: is a production setting \(set in .*\.env\); `npm start` runs local mode only/,
+    );
     assert.doesNotMatch(out, /not-a-real-secret/, 'never echoes a value');
     assert.deepEqual(readdirSync(dir).sort(), ['.env'], 'no tenant, Azurite or certificates were created');
   });

@@ -38,7 +38,10 @@ describe('policies read in JSON batches (real Graph SDK, emulator)', function ()
     const batched = await entra.getConstraintsMany(alice, [...eligible, eligible[0]!]);
     assert.deepEqual(batched, [...oneByOne, oneByOne[0]]);
     assert.equal(graphReads().length, 3, 'one per distinct role');
-    assert.ok(graphReads().every((e) => e.caller === DEMO_USERS.alice.id), "with Alice's own token");
+    assert.ok(
+      graphReads().every((e) => e.caller === DEMO_USERS.alice.id),
+      "with Alice's own token",
+    );
   });
 
   it('PIM groups: member and owner of one group from one request; a failed read is only its own', async () => {
@@ -52,7 +55,11 @@ describe('policies read in JSON batches (real Graph SDK, emulator)', function ()
     assert.equal(graphReads().length, 1, 'one read answers both accesses');
 
     // A second group whose read is throttled: its eligibility gets the refusal, the first its policy.
-    const other: Eligibility = { ...member, key: `group|${DEMO_GROUPS.pimApprovers.id}|member`, scope: { ...member.scope, id: DEMO_GROUPS.pimApprovers.id } };
+    const other: Eligibility = {
+      ...member,
+      key: `group|${DEMO_GROUPS.pimApprovers.id}|member`,
+      scope: { ...member.scope, id: DEMO_GROUPS.pimApprovers.id },
+    };
     tenant.faults.add({ kind: 'throttle', retryAfterSeconds: 9, path: /roleManagementPolicyAssignments/, count: 1 });
     const [first, second] = await groups.getConstraintsMany(alice, [other, member]);
     assert.ok(first instanceof PimError && first.kind === 'throttled' && first.details.retryAfterSeconds === 9, String(first));
@@ -61,14 +68,30 @@ describe('policies read in JSON batches (real Graph SDK, emulator)', function ()
     // Within that Retry-After the throttled path is refused at once for Alice, batched or not: nothing goes out.
     tenant.requestLog.clear();
     const again = await groups.getConstraintsMany(alice, [other, member]);
-    assert.ok(again.every((c) => c instanceof PimError && c.kind === 'throttled'), 'refused without asking Graph');
+    assert.ok(
+      again.every((c) => c instanceof PimError && c.kind === 'throttled'),
+      'refused without asking Graph',
+    );
     assert.equal(graphReads().length, 0);
   });
 
   it('Entra role ids are checked before anything is sent', async () => {
     const entra = new EntraRoleProvider({ graph, tokens });
     tenant.requestLog.clear();
-    await assert.rejects(entra.getConstraintsMany(alice, [{ key: 'x', surface: 'entraRole', roleId: "x' or 1 eq 1", roleName: 'x', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: alice.userId, endDateTime: null }]), PimError);
+    await assert.rejects(
+      entra.getConstraintsMany(alice, [
+        {
+          key: 'x',
+          surface: 'entraRole',
+          roleId: "x' or 1 eq 1",
+          roleName: 'x',
+          scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+          principalId: alice.userId,
+          endDateTime: null,
+        },
+      ]),
+      PimError,
+    );
     assert.equal(graphReads().length, 0);
   });
 });

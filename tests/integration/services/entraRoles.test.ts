@@ -33,8 +33,18 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
 
   /** The provider alone, with no PimService validation in front: PIM's own refusals come back. */
   function rawProvider(): EntraRoleProvider {
-    const msal = new MsalTokenClient({ clientId: tenant.botApp.clientId, clientSecret: tenant.botApp.clientSecret, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority] });
-    const tokens = new LocalSsoUserTokenProvider({ emulatorUrl: tenant.url, tenantId: tenant.tenantId, botClientId: tenant.botApp.clientId, msal });
+    const msal = new MsalTokenClient({
+      clientId: tenant.botApp.clientId,
+      clientSecret: tenant.botApp.clientSecret,
+      authority: tenant.authority,
+      knownAuthorities: [tenant.knownAuthority],
+    });
+    const tokens = new LocalSsoUserTokenProvider({
+      emulatorUrl: tenant.url,
+      tenantId: tenant.tenantId,
+      botClientId: tenant.botApp.clientId,
+      msal,
+    });
     return new EntraRoleProvider({ graph: new GraphApi({ baseUrl: tenant.url, retry: { maxRetries: 0, delaySeconds: 0 } }), tokens });
   }
 
@@ -88,7 +98,10 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
     assert.equal(userAdmin.constraints.requiresApproval, true);
     assert.equal(userAdmin.constraints.requiresTicket, true);
     assert.equal(userAdmin.constraints.requiresJustification, true);
-    assert.deepEqual(userAdmin.constraints.approvers.map((a) => [a.kind, a.id]), [['group', DEMO_GROUPS.pimApprovers.id]]);
+    assert.deepEqual(
+      userAdmin.constraints.approvers.map((a) => [a.kind, a.id]),
+      [['group', DEMO_GROUPS.pimApprovers.id]],
+    );
 
     const secAdmin = byKey.get(ROLE_KEY.securityAdministrator)!;
     assert.equal(secAdmin.eligibility.roleName, 'Security Administrator');
@@ -104,7 +117,11 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
 
   it('activates Global Reader and then sees it active', async () => {
     assert.equal((await services.pim.listActive(alice)).length, 0);
-    const request = await services.pim.activate(alice, { eligibilityKey: ROLE_KEY.globalReader, durationMinutes: 60, justification: 'Quarterly access review' });
+    const request = await services.pim.activate(alice, {
+      eligibilityKey: ROLE_KEY.globalReader,
+      durationMinutes: 60,
+      justification: 'Quarterly access review',
+    });
     assert.equal(request.status, 'provisioned');
     assert.equal(request.roleName, 'Global Reader');
     assert.equal(request.principalId, alice.userId);
@@ -143,11 +160,41 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
   });
 
   describe('refusals the service catches before sending', () => {
-    const cases: Array<{ name: string; key: keyof typeof ROLE_KEY; minutes: number; justification?: string; ticket?: boolean; kind: PimErrorKind; rules?: string[] }> = [
-      { name: 'over the 8 h maximum', key: 'globalReader', minutes: 481, justification: 'x', kind: 'policyViolation', rules: ['ExpirationRule'] },
-      { name: 'over the 4 h maximum', key: 'userAdministrator', minutes: 241, justification: 'x', ticket: true, kind: 'policyViolation', rules: ['ExpirationRule'] },
+    const cases: Array<{
+      name: string;
+      key: keyof typeof ROLE_KEY;
+      minutes: number;
+      justification?: string;
+      ticket?: boolean;
+      kind: PimErrorKind;
+      rules?: string[];
+    }> = [
+      {
+        name: 'over the 8 h maximum',
+        key: 'globalReader',
+        minutes: 481,
+        justification: 'x',
+        kind: 'policyViolation',
+        rules: ['ExpirationRule'],
+      },
+      {
+        name: 'over the 4 h maximum',
+        key: 'userAdministrator',
+        minutes: 241,
+        justification: 'x',
+        ticket: true,
+        kind: 'policyViolation',
+        rules: ['ExpirationRule'],
+      },
       { name: 'under 5 minutes', key: 'globalReader', minutes: 4, justification: 'x', kind: 'durationTooShort' },
-      { name: 'no justification', key: 'globalReader', minutes: 60, justification: '  ', kind: 'policyViolation', rules: ['JustificationRule'] },
+      {
+        name: 'no justification',
+        key: 'globalReader',
+        minutes: 60,
+        justification: '  ',
+        kind: 'policyViolation',
+        rules: ['JustificationRule'],
+      },
       { name: 'no ticket', key: 'userAdministrator', minutes: 60, justification: 'x', kind: 'policyViolation', rules: ['TicketingRule'] },
     ];
     for (const c of cases) {
@@ -155,7 +202,12 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
         await services.pim.listEligibilities(alice);
         tenant.requestLog.clear();
         await rejectsWith(
-          services.pim.activate(alice, { eligibilityKey: ROLE_KEY[c.key], durationMinutes: c.minutes, justification: c.justification, ticket: c.ticket ? { number: 'INC-1' } : undefined }),
+          services.pim.activate(alice, {
+            eligibilityKey: ROLE_KEY[c.key],
+            durationMinutes: c.minutes,
+            justification: c.justification,
+            ticket: c.ticket ? { number: 'INC-1' } : undefined,
+          }),
           c.kind,
           (e) => c.rules && assert.deepEqual(e.details.rules, c.rules),
         );
@@ -164,7 +216,10 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
     }
 
     it("Erin activating Alice's role → notEligible, nothing sent", async () => {
-      await rejectsWith(services.pim.activate(erin, { eligibilityKey: ROLE_KEY.globalReader, durationMinutes: 60, justification: 'x' }), 'notEligible');
+      await rejectsWith(
+        services.pim.activate(erin, { eligibilityKey: ROLE_KEY.globalReader, durationMinutes: 60, justification: 'x' }),
+        'notEligible',
+      );
       assert.ok(!tenant.requestLog.entries().some((e) => e.method === 'POST' && e.path.includes('roleAssignmentScheduleRequests')));
     });
   });
@@ -177,8 +232,10 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
 
     it('over the maximum → policyViolation [ExpirationRule]', async () => {
       const e = await eligibilityOf(provider, alice, ROLE_KEY.globalReader);
-      await rejectsWith(provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 9 * 60, justification: 'x' }), 'policyViolation', (err) =>
-        assert.ok(err.details.rules?.includes('ExpirationRule')),
+      await rejectsWith(
+        provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 9 * 60, justification: 'x' }),
+        'policyViolation',
+        (err) => assert.ok(err.details.rules?.includes('ExpirationRule')),
       );
     });
 
@@ -189,12 +246,18 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
 
     it('no justification → policyViolation [JustificationRule]', async () => {
       const e = await eligibilityOf(provider, alice, ROLE_KEY.globalReader);
-      await rejectsWith(provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60 }), 'policyViolation', (err) => assert.ok(err.details.rules?.includes('JustificationRule')));
+      await rejectsWith(provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60 }), 'policyViolation', (err) =>
+        assert.ok(err.details.rules?.includes('JustificationRule')),
+      );
     });
 
     it('no ticket → policyViolation [TicketingRule]', async () => {
       const e = await eligibilityOf(provider, alice, ROLE_KEY.userAdministrator);
-      await rejectsWith(provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60, justification: 'x' }), 'policyViolation', (err) => assert.ok(err.details.rules?.includes('TicketingRule')));
+      await rejectsWith(
+        provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60, justification: 'x' }),
+        'policyViolation',
+        (err) => assert.ok(err.details.rules?.includes('TicketingRule')),
+      );
     });
 
     it('activating twice → alreadyActive', async () => {
@@ -205,12 +268,18 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
 
     it('Security Administrator without step-up → authenticationRequired with the acrs c1 claims, also after retrying with them', async () => {
       const e = await eligibilityOf(provider, alice, ROLE_KEY.securityAdministrator);
-      const first = await rejectsWith(provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60, justification: 'x' }), 'authenticationRequired');
+      const first = await rejectsWith(
+        provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60, justification: 'x' }),
+        'authenticationRequired',
+      );
       const claims = first.details.claims;
       assert.ok(claims, 'claims challenge decoded');
       assert.equal((JSON.parse(claims) as { access_token: { acrs: { value: string } } }).access_token.acrs.value, 'c1');
       // The emulated Teams SSO session has no c1 step-up, so msal's on-behalf-of with the claims needs interaction.
-      const second = await rejectsWith(provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60, justification: 'x', claims }), 'authenticationRequired');
+      const second = await rejectsWith(
+        provider.activate(alice, e, { eligibilityKey: e.key, durationMinutes: 60, justification: 'x', claims }),
+        'authenticationRequired',
+      );
       assert.ok(second.details.claims?.includes('c1'));
     });
 
@@ -242,7 +311,10 @@ describe('services against the tenant emulator (real msal-node + Graph client)',
       await services.pim.listEligibilities(alice);
       tenant.faults.add({ kind: 'unavailable', method: 'POST', count: 1 });
       tenant.requestLog.clear();
-      await rejectsWith(services.pim.activate(alice, { eligibilityKey: ROLE_KEY.globalReader, durationMinutes: 60, justification: 'x' }), 'unavailable');
+      await rejectsWith(
+        services.pim.activate(alice, { eligibilityKey: ROLE_KEY.globalReader, durationMinutes: 60, justification: 'x' }),
+        'unavailable',
+      );
       assert.equal(tenant.requestLog.entries().filter((e) => e.method === 'POST').length, 1);
     });
 

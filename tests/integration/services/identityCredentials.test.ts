@@ -33,8 +33,19 @@ describe('identity: msal-node with a secret or a certificate, on-behalf-of for G
     const cred =
       credential === 'secret'
         ? { clientSecret: tenant.botApp.clientSecret }
-        : { clientCertificate: credential === 'sha256' ? { thumbprintSha256: c.thumbprintSha256, privateKey: c.privateKeyPem } : { thumbprint: c.thumbprint, privateKey: c.privateKeyPem } };
-    return new MsalTokenClient({ clientId: tenant.botApp.clientId, authority: tenant.authority, knownAuthorities: [tenant.knownAuthority], ...cred, ...extra });
+        : {
+            clientCertificate:
+              credential === 'sha256'
+                ? { thumbprintSha256: c.thumbprintSha256, privateKey: c.privateKeyPem }
+                : { thumbprint: c.thumbprint, privateKey: c.privateKeyPem },
+          };
+    return new MsalTokenClient({
+      clientId: tenant.botApp.clientId,
+      authority: tenant.authority,
+      knownAuthorities: [tenant.knownAuthority],
+      ...cred,
+      ...extra,
+    });
   }
 
   function sso(userId: string = DEMO_USERS.alice.id): string {
@@ -59,7 +70,8 @@ describe('identity: msal-node with a secret or a certificate, on-behalf-of for G
   it('the same exchange asked for concurrently goes to the token endpoint once (app-only too); a step-up always goes', async () => {
     const msal = client('secret');
     const assertion = sso();
-    const tokenCalls = () => tenant.requestLog.entries().filter((e) => e.method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(e.path)).length;
+    const tokenCalls = () =>
+      tenant.requestLog.entries().filter((e) => e.method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(e.path)).length;
     const before = tokenCalls();
     const user = { tenantId: tenant.tenantId, userId: DEMO_USERS.alice.id };
     const graph = await Promise.all(Array.from({ length: 5 }, () => msal.onBehalfOf(assertion, 'graph', undefined, user)));
@@ -81,12 +93,18 @@ describe('identity: msal-node with a secret or a certificate, on-behalf-of for G
       clientId: tenant.botApp.clientId,
       authority: tenant.authority,
       knownAuthorities: [tenant.knownAuthority],
-      clientCertificate: { thumbprintSha256: tenant.botApp.certificate.thumbprintSha256, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+      clientCertificate: {
+        thumbprintSha256: tenant.botApp.certificate.thumbprintSha256,
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
     });
-    await assert.rejects(msal.clientCredentials('graph'), (e: unknown) => e instanceof PimError && e.details.upstreamCode === 'invalid_client');
+    await assert.rejects(
+      msal.clientCredentials('graph'),
+      (e: unknown) => e instanceof PimError && e.details.upstreamCode === 'invalid_client',
+    );
   });
 
-  it('keeps each user\'s tokens in their own encrypted cache blob, reusable by another bot instance with the key', async () => {
+  it("keeps each user's tokens in their own encrypted cache blob, reusable by another bot instance with the key", async () => {
     const store = memoryStore();
     const key = Buffer.alloc(32, 3);
     const first = client('sha256', { cacheStore: store, cacheKey: key });
@@ -97,12 +115,17 @@ describe('identity: msal-node with a secret or a certificate, on-behalf-of for G
     const partitions = [...store.blobs.keys()].sort();
     assert.deepEqual(partitions, [`msal-${tenant.tenantId}.${DEMO_USERS.alice.id}`, `msal-${tenant.tenantId}.${DEMO_USERS.bob.id}`].sort());
     for (const [partition, blob] of store.blobs) {
-      for (const clear of [aliceToken, aliceSso, bobSso, '"AccessToken"', '"secret"']) assert.ok(!blob.includes(clear), 'only ciphertext in storage');
+      for (const clear of [aliceToken, aliceSso, bobSso, '"AccessToken"', '"secret"'])
+        assert.ok(!blob.includes(clear), 'only ciphertext in storage');
       assert.ok(decryptCache(blob, key, partition));
       assert.equal(decryptCache(blob, Buffer.alloc(32, 4), partition), undefined, 'another key cannot read it');
     }
     const aliceBlob = store.blobs.get(`msal-${tenant.tenantId}.${DEMO_USERS.alice.id}`)!;
-    assert.equal(decryptCache(aliceBlob, key, `msal-${tenant.tenantId}.${DEMO_USERS.bob.id}`), undefined, "Alice's blob does not open as Bob's");
+    assert.equal(
+      decryptCache(aliceBlob, key, `msal-${tenant.tenantId}.${DEMO_USERS.bob.id}`),
+      undefined,
+      "Alice's blob does not open as Bob's",
+    );
     assert.ok(!decryptCache(aliceBlob, key, `msal-${tenant.tenantId}.${DEMO_USERS.alice.id}`)!.includes(bobSso.split('.')[2]!));
 
     const tokenCalls = () => tenant.requestLog.entries().filter((e) => e.path.endsWith('/oauth2/v2.0/token')).length;

@@ -12,21 +12,36 @@ describe('SsoTokenVerifier (emulator as the authority)', function () {
   const tenant = tenantPerSuite();
   const appIdUri = () => `api://botid-${tenant().botApp.clientId}`;
   const verifier = (options: { allowedTenantIds?: string[]; fetch?: typeof fetch } = {}) =>
-    new SsoTokenVerifier({ authority: tenant().authority, audiences: [tenant().botApp.clientId, appIdUri()], allowedTenantIds: options.allowedTenantIds ?? [tenant().tenantId], ...(options.fetch ? { fetch: options.fetch } : {}) });
+    new SsoTokenVerifier({
+      authority: tenant().authority,
+      audiences: [tenant().botApp.clientId, appIdUri()],
+      allowedTenantIds: options.allowedTenantIds ?? [tenant().tenantId],
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   const sso = (o: { audience?: string; lifetimeSeconds?: number; userId?: string } = {}) =>
-    tenant().tokens.user({ userId: o.userId ?? DEMO_USERS.alice.id, audience: o.audience ?? tenant().botApp.clientId, scp: 'access_as_user', ...(o.lifetimeSeconds !== undefined ? { lifetimeSeconds: o.lifetimeSeconds } : {}) });
+    tenant().tokens.user({
+      userId: o.userId ?? DEMO_USERS.alice.id,
+      audience: o.audience ?? tenant().botApp.clientId,
+      scp: 'access_as_user',
+      ...(o.lifetimeSeconds !== undefined ? { lifetimeSeconds: o.lifetimeSeconds } : {}),
+    });
 
   it("a valid SSO token (v2 audience = app id, or the Application ID URI) names its user's oid and tid", async () => {
     const v = verifier();
     assert.deepEqual(await v.verify(sso()), { ok: true, identity: { userId: DEMO_USERS.alice.id, tenantId: tenant().tenantId } });
-    assert.deepEqual(await v.verify(sso({ audience: appIdUri(), userId: DEMO_USERS.bob.id })), { ok: true, identity: { userId: DEMO_USERS.bob.id, tenantId: tenant().tenantId } });
+    assert.deepEqual(await v.verify(sso({ audience: appIdUri(), userId: DEMO_USERS.bob.id })), {
+      ok: true,
+      identity: { userId: DEMO_USERS.bob.id, tenantId: tenant().tenantId },
+    });
   });
 
   it('refuses a forged signature, a changed payload, another audience, an expired token, a tenant not served, and junk', async () => {
     const v = verifier();
     const good = sso();
     const [h, p, sig] = good.split('.') as [string, string, string];
-    const bobPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString('utf8')), oid: DEMO_USERS.bob.id })).toString('base64url');
+    const bobPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString('utf8')), oid: DEMO_USERS.bob.id }),
+    ).toString('base64url');
     const cases: Array<[string, string, string]> = [
       ['payload changed (oid → Bob)', `${h}.${bobPayload}.${sig}`, 'signature'],
       ['the signature of another token', `${h}.${p}.${sso({ userId: DEMO_USERS.bob.id }).split('.')[2]}`, 'signature'],

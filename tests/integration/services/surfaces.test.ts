@@ -46,7 +46,10 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
 
   /** Upstream PIM calls (Graph + ARM) since the log was last cleared; token endpoints excluded. */
   function upstreamCalls(): string[] {
-    return tenant.requestLog.entries().filter((e) => /^\/(v1\.0|beta|subscriptions|providers)\//.test(e.path)).map((e) => `${e.method} ${e.path}`);
+    return tenant.requestLog
+      .entries()
+      .filter((e) => /^\/(v1\.0|beta|subscriptions|providers)\//.test(e.path))
+      .map((e) => `${e.method} ${e.path}`);
   }
 
   /**
@@ -55,10 +58,14 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
    */
   function pimWithSignIn(signIn: { amr: string[]; acrs?: string[] }, options: PimServiceOptions = {}): ProviderPimService {
     const tokens: UserTokenProvider = {
-      getUserToken: async ({ user, resource }) => tenant.tokens.user({ userId: user.userId, audience: resource, amr: signIn.amr, acrs: signIn.acrs }),
+      getUserToken: async ({ user, resource }) =>
+        tenant.tokens.user({ userId: user.userId, audience: resource, amr: signIn.amr, acrs: signIn.acrs }),
     };
     const graph = new GraphApi({ baseUrl: tenant.url, retry: { maxRetries: 0, delaySeconds: 0 } });
-    return new ProviderPimService([new GroupsProvider({ graph, tokens }), new AzureResourceProvider({ arm: new ArmApi({ baseUrl: tenant.url, tokens }) })], options);
+    return new ProviderPimService(
+      [new GroupsProvider({ graph, tokens }), new AzureResourceProvider({ arm: new ArmApi({ baseUrl: tenant.url, tokens }) })],
+      options,
+    );
   }
 
   before(async () => {
@@ -76,7 +83,12 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
     services = createServices(config());
   });
 
-  const activation = (eligibilityKey: string, extra: Partial<ActivationInput> = {}): ActivationInput => ({ eligibilityKey, durationMinutes: 60, justification: 'on call', ...extra });
+  const activation = (eligibilityKey: string, extra: Partial<ActivationInput> = {}): ActivationInput => ({
+    eligibilityKey,
+    durationMinutes: 60,
+    justification: 'on call',
+    ...extra,
+  });
 
   it('lists one list across the three surfaces, with readable scopes and each policy', async () => {
     const list = await services.pim.listEligibilities(alice);
@@ -108,7 +120,10 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
     assert.equal(site.constraints.maxDurationMinutes, 120);
   });
 
-  for (const [surface, key] of [['group', KEY.sreMember], ['azureResource', KEY.rgReader]] as const) {
+  for (const [surface, key] of [
+    ['group', KEY.sreMember],
+    ['azureResource', KEY.rgReader],
+  ] as const) {
     it(`${surface}: activate, see it in my access, refuse early deactivation, deactivate`, async () => {
       const request = await services.pim.activate(alice, activation(key));
       assert.equal(request.status, 'provisioned');
@@ -117,11 +132,21 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
       const active = await services.pim.waitUntilActive(alice, request, { initialDelayMs: 1 });
       assert.ok(active, 'access in place');
       assert.equal(active.assignmentType, 'activated');
-      assert.ok(active.endDateTime && Math.abs(active.endDateTime.getTime() - (tenant.clock.now().getTime() + 3_600_000)) < 5_000, 'ends after 60 minutes');
-      assert.ok((await services.pim.listActive(alice)).some((a) => a.key === key), 'my access lists it');
+      assert.ok(
+        active.endDateTime && Math.abs(active.endDateTime.getTime() - (tenant.clock.now().getTime() + 3_600_000)) < 5_000,
+        'ends after 60 minutes',
+      );
+      assert.ok(
+        (await services.pim.listActive(alice)).some((a) => a.key === key),
+        'my access lists it',
+      );
 
-      await rejectsWith(services.pim.activate(alice, activation(key)), 'alreadyActive', (e) => assert.equal(e.details.upstreamCode, 'RoleAssignmentExists'));
-      await rejectsWith(services.pim.deactivate(alice, key), 'durationTooShort', (e) => assert.equal(e.details.upstreamCode, 'ActiveDurationTooShort'));
+      await rejectsWith(services.pim.activate(alice, activation(key)), 'alreadyActive', (e) =>
+        assert.equal(e.details.upstreamCode, 'RoleAssignmentExists'),
+      );
+      await rejectsWith(services.pim.deactivate(alice, key), 'durationTooShort', (e) =>
+        assert.equal(e.details.upstreamCode, 'ActiveDurationTooShort'),
+      );
       tenant.clock.advance(6 * 60_000);
       const off = await services.pim.deactivate(alice, key);
       assert.equal(off.action, 'deactivate');
@@ -136,25 +161,40 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
     assert.equal(request.status, 'pendingApproval');
     assert.equal(await services.pim.waitUntilActive(alice, request), null, 'nothing to wait for until someone approves');
     const pending = await services.pim.listRequests(alice);
-    assert.deepEqual(pending.map((r) => [r.key, r.status]), [[KEY.contributor, 'pendingApproval']]);
+    assert.deepEqual(
+      pending.map((r) => [r.key, r.status]),
+      [[KEY.contributor, 'pendingApproval']],
+    );
     assert.equal((await services.pim.getRequest(alice, { surface: 'azureResource', id: request.id })).status, 'pendingApproval');
-    await rejectsWith(services.pim.activate(alice, activation(KEY.contributor)), 'alreadyActive', (e) => assert.equal(e.details.upstreamCode, 'PendingRoleAssignmentRequest'));
+    await rejectsWith(services.pim.activate(alice, activation(KEY.contributor)), 'alreadyActive', (e) =>
+      assert.equal(e.details.upstreamCode, 'PendingRoleAssignmentRequest'),
+    );
     await services.pim.cancel(alice, { surface: 'azureResource', id: request.id });
     assert.equal((await services.pim.getRequest(alice, { surface: 'azureResource', id: request.id })).status, 'canceled');
     assert.deepEqual(await services.pim.listRequests(alice), []);
     await rejectsWith(services.pim.cancel(alice, { surface: 'azureResource', id: request.id }), 'invalidInput');
   });
 
-  for (const [surface, key] of [['group', KEY.sreMember], ['azureResource', KEY.rgReader], ['entraRole', KEY.globalReader]] as const) {
+  for (const [surface, key] of [
+    ['group', KEY.sreMember],
+    ['azureResource', KEY.rgReader],
+    ['entraRole', KEY.globalReader],
+  ] as const) {
     it(`${surface}: a scheduled start is listed, becomes active when the clock reaches it, and can be canceled before`, async () => {
       const start = new Date(tenant.clock.now().getTime() + 2 * 3_600_000);
       const scheduled = await services.pim.activate(alice, activation(key, { startDateTime: start }));
       assert.equal(scheduled.status, 'granted');
       assert.equal(await services.pim.waitUntilActive(alice, scheduled), null, 'a future start is not waited for');
-      assert.deepEqual((await services.pim.listRequests(alice)).map((r) => r.id), [scheduled.id]);
+      assert.deepEqual(
+        (await services.pim.listRequests(alice)).map((r) => r.id),
+        [scheduled.id],
+      );
       assert.ok(!(await services.pim.listActive(alice)).some((a) => a.key === key));
       tenant.clock.advance(2 * 3_600_000 + 1_000);
-      assert.ok((await services.pim.listActive(alice)).some((a) => a.key === key), 'active once the start arrives');
+      assert.ok(
+        (await services.pim.listActive(alice)).some((a) => a.key === key),
+        'active once the start arrives',
+      );
       assert.equal((await services.pim.getRequest(alice, { surface, id: scheduled.id })).status, 'provisioned');
       await rejectsWith(services.pim.cancel(alice, { surface, id: scheduled.id }), 'invalidInput');
 
@@ -170,27 +210,41 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
   }
 
   it('activates several at once, one result per item', async () => {
-    const outcomes = await services.pim.activateMany(alice, [activation(KEY.sreMember), activation(KEY.contributor), activation(KEY.siteContributor)]);
-    assert.deepEqual(outcomes.map((o) => (o.ok ? o.request.status : o.error.kind)), ['provisioned', 'pendingApproval', 'policyViolation']);
+    const outcomes = await services.pim.activateMany(alice, [
+      activation(KEY.sreMember),
+      activation(KEY.contributor),
+      activation(KEY.siteContributor),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.ok ? o.request.status : o.error.kind)),
+      ['provisioned', 'pendingApproval', 'policyViolation'],
+    );
     const failed = outcomes[2]!;
     assert.ok(!failed.ok && failed.error.details.rules?.includes('TicketingRule'));
   });
 
-  it('validate runs PIM\'s dry run and creates nothing', async () => {
+  it("validate runs PIM's dry run and creates nothing", async () => {
     await services.pim.validate(alice, activation(KEY.rgReader));
     await services.pim.validate(alice, activation(KEY.sreMember));
     await services.pim.validate(alice, activation(KEY.globalReader));
     const calls = upstreamCalls();
-    assert.ok(calls.some((c) => c.endsWith('/validate')), 'ARM validate was called');
+    assert.ok(
+      calls.some((c) => c.endsWith('/validate')),
+      'ARM validate was called',
+    );
     assert.deepEqual(await services.pim.listActive(alice), []);
-    await rejectsWith(services.pim.validate(alice, activation(KEY.siteContributor, { ticket: { number: 'INC-42' } })), 'authenticationRequired', (e) =>
-      assert.deepEqual(JSON.parse(e.details.claims!), { access_token: { acrs: { essential: true, value: 'c1' } } }),
+    await rejectsWith(
+      services.pim.validate(alice, activation(KEY.siteContributor, { ticket: { number: 'INC-42' } })),
+      'authenticationRequired',
+      (e) => assert.deepEqual(JSON.parse(e.details.claims!), { access_token: { acrs: { essential: true, value: 'c1' } } }),
     );
   });
 
   it('extending an activation is refused as PIM does, typed', async () => {
     await services.pim.activate(alice, activation(KEY.sreMember));
-    await rejectsWith(services.pim.extend(alice, KEY.sreMember, { durationMinutes: 30 }), 'invalidInput', (e) => assert.equal(e.details.upstreamCode, 'ActivationNotExtendable'));
+    await rejectsWith(services.pim.extend(alice, KEY.sreMember, { durationMinutes: 30 }), 'invalidInput', (e) =>
+      assert.equal(e.details.upstreamCode, 'ActivationNotExtendable'),
+    );
     await rejectsWith(services.pim.extend(alice, KEY.rgReader, { durationMinutes: 30 }), 'notFound');
   });
 
@@ -201,21 +255,87 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
       const list = await pim.listEligibilities(alice);
       assert.ok(list.length > 0);
       // The cache hands out copies of the array but the same entries: loosen them in place.
-      for (const e of list) Object.assign(e.constraints, { requiresJustification: false, requiresTicket: false, maxDurationMinutes: 100_000, minDurationMinutes: 1 });
+      for (const e of list)
+        Object.assign(e.constraints, {
+          requiresJustification: false,
+          requiresTicket: false,
+          maxDurationMinutes: 100_000,
+          minDurationMinutes: 1,
+        });
       return pim;
     }
     const MFA = ['pwd', 'mfa'];
-    const cases: Array<[string, string, Partial<ActivationInput>, PimErrorKind, string[] | undefined, string, { amr: string[]; acrs?: string[] }?]> = [
-      ['group: over the maximum', KEY.sreMember, { durationMinutes: 300 }, 'policyViolation', ['ExpirationRule'], 'RoleAssignmentRequestPolicyValidationFailed'],
-      ['group: no justification', KEY.sreMember, { justification: undefined }, 'policyViolation', ['JustificationRule'], 'RoleAssignmentRequestPolicyValidationFailed'],
+    const cases: Array<
+      [string, string, Partial<ActivationInput>, PimErrorKind, string[] | undefined, string, { amr: string[]; acrs?: string[] }?]
+    > = [
+      [
+        'group: over the maximum',
+        KEY.sreMember,
+        { durationMinutes: 300 },
+        'policyViolation',
+        ['ExpirationRule'],
+        'RoleAssignmentRequestPolicyValidationFailed',
+      ],
+      [
+        'group: no justification',
+        KEY.sreMember,
+        { justification: undefined },
+        'policyViolation',
+        ['JustificationRule'],
+        'RoleAssignmentRequestPolicyValidationFailed',
+      ],
       ['group: under 5 minutes', KEY.sreMember, { durationMinutes: 3 }, 'durationTooShort', undefined, 'ActiveDurationTooShort'],
-      ['azure: over the maximum', KEY.rgReader, { durationMinutes: 600 }, 'policyViolation', ['ExpirationRule'], 'RoleAssignmentRequestPolicyValidationFailed'],
-      ['azure: no justification', KEY.rgReader, { justification: undefined }, 'policyViolation', ['JustificationRule'], 'RoleAssignmentRequestPolicyValidationFailed'],
+      [
+        'azure: over the maximum',
+        KEY.rgReader,
+        { durationMinutes: 600 },
+        'policyViolation',
+        ['ExpirationRule'],
+        'RoleAssignmentRequestPolicyValidationFailed',
+      ],
+      [
+        'azure: no justification',
+        KEY.rgReader,
+        { justification: undefined },
+        'policyViolation',
+        ['JustificationRule'],
+        'RoleAssignmentRequestPolicyValidationFailed',
+      ],
       ['azure: under 5 minutes', KEY.rgReader, { durationMinutes: 2 }, 'durationTooShort', undefined, 'ActiveDurationTooShort'],
-      ['azure: MFA required', KEY.mgReader, {}, 'policyViolation', ['MfaRule'], 'RoleAssignmentRequestPolicyValidationFailed', { amr: ['pwd'] }],
-      ['azure: ticket required (after step-up)', KEY.siteContributor, {}, 'policyViolation', ['TicketingRule'], 'RoleAssignmentRequestPolicyValidationFailed', { amr: MFA, acrs: ['c1'] }],
-      ['azure: authentication context', KEY.siteContributor, { ticket: { number: 'INC-1' } }, 'authenticationRequired', undefined, 'RoleAssignmentRequestAcrsValidationFailed'],
-      ['azure: not eligible', KEY.contributor.replace(SUB, RG), {}, 'notEligible', undefined, 'RoleAssignmentRequestPolicyValidationFailed'],
+      [
+        'azure: MFA required',
+        KEY.mgReader,
+        {},
+        'policyViolation',
+        ['MfaRule'],
+        'RoleAssignmentRequestPolicyValidationFailed',
+        { amr: ['pwd'] },
+      ],
+      [
+        'azure: ticket required (after step-up)',
+        KEY.siteContributor,
+        {},
+        'policyViolation',
+        ['TicketingRule'],
+        'RoleAssignmentRequestPolicyValidationFailed',
+        { amr: MFA, acrs: ['c1'] },
+      ],
+      [
+        'azure: authentication context',
+        KEY.siteContributor,
+        { ticket: { number: 'INC-1' } },
+        'authenticationRequired',
+        undefined,
+        'RoleAssignmentRequestAcrsValidationFailed',
+      ],
+      [
+        'azure: not eligible',
+        KEY.contributor.replace(SUB, RG),
+        {},
+        'notEligible',
+        undefined,
+        'RoleAssignmentRequestPolicyValidationFailed',
+      ],
     ];
     for (const [name, key, extra, kind, rules, code, signIn] of cases) {
       it(name, async () => {
@@ -242,7 +362,11 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
     assert.equal(request.scope.displayName, 'contoso-web');
   });
 
-  for (const [surface, key] of [['entraRole', KEY.globalReader], ['group', KEY.sreMember], ['azureResource', KEY.rgReader]] as const) {
+  for (const [surface, key] of [
+    ['entraRole', KEY.globalReader],
+    ['group', KEY.sreMember],
+    ['azureResource', KEY.rgReader],
+  ] as const) {
     it(`${surface}: an activation in a warm conversation costs at most 2 upstream calls (validate + create)`, async () => {
       await services.pim.listEligibilities(alice);
       tenant.requestLog.clear();
@@ -256,20 +380,27 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
 
   it('waitUntilActive polls with bounded backoff on the controllable clock, and gives up', async () => {
     const waits: number[] = [];
-    const pim = pimWithSignIn({ amr: ['pwd', 'mfa'] }, {
-      now: () => tenant.clock.now().getTime(),
-      sleep: async (ms) => {
-        waits.push(ms);
-        tenant.clock.advance(ms);
+    const pim = pimWithSignIn(
+      { amr: ['pwd', 'mfa'] },
+      {
+        now: () => tenant.clock.now().getTime(),
+        sleep: async (ms) => {
+          waits.push(ms);
+          tenant.clock.advance(ms);
+        },
       },
-    });
+    );
     const request = await pim.activate(alice, activation(KEY.sreMember));
     tenant.requestLog.clear();
     assert.ok(await pim.waitUntilActive(alice, request), 'Provisioned with a start that has come: in place');
     assert.deepEqual(waits, []);
     assert.equal(upstreamCalls().length, 0, 'no poll for a Provisioned request');
     // A request whose access never appears (as if PIM were slow to provision): bounded, then null.
-    const ghost = { ...request, status: 'pendingProvisioning' as const, key: eligibilityKey('group', DEMO_GROUPS.pimApprovers.id, 'member') };
+    const ghost = {
+      ...request,
+      status: 'pendingProvisioning' as const,
+      key: eligibilityKey('group', DEMO_GROUPS.pimApprovers.id, 'member'),
+    };
     tenant.requestLog.clear();
     assert.equal(await pim.waitUntilActive(alice, ghost, { timeoutMs: 30_000, initialDelayMs: 1_000, maxDelayMs: 8_000 }), null);
     // Doubling up to the cap, and the last pause only as long as the time left (the clock also runs for real).

@@ -52,7 +52,9 @@ describe('BlobStateStorage on Azurite', function () {
     const a = new BlobStateStorage(azurite().connectionString, name);
     const b = new BlobStateStorage(azurite().connectionString, name);
     await a.write({ counter: { n: 0 } });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => updateItem<{ n: number }>(i % 2 ? a : b, 'counter', (c) => ({ n: (c?.n ?? 0) + 1 }))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => updateItem<{ n: number }>(i % 2 ? a : b, 'counter', (c) => ({ n: (c?.n ?? 0) + 1 }))),
+    );
     assert.equal(((await a.read(['counter']))['counter'] as { n: number }).n, 10);
   });
 
@@ -73,19 +75,34 @@ describe('BlobStateStorage on Azurite', function () {
     await storage.write({ one: { v: 10 } });
     await storage.delete(['two']);
     const back = await storage.read(keys);
-    assert.deepEqual(Object.fromEntries(Object.entries(back).map(([k, v]) => [k, (v as { v: number }).v])), { one: 10, three: 2, four: 3, five: 4 });
+    assert.deepEqual(Object.fromEntries(Object.entries(back).map(([k, v]) => [k, (v as { v: number }).v])), {
+      one: 10,
+      three: 2,
+      four: 3,
+      five: 4,
+    });
   });
 
   it('createIfAbsent (If-None-Match: *): of ten racing writers in two clients exactly one wins; a stale item is taken over by exactly one', async () => {
     const name = container();
     const a = new BlobStateStorage(azurite().connectionString, name);
     const b = new BlobStateStorage(azurite().connectionString, name);
-    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).createIfAbsent('sso-exchanges/x', { createdAt: i })));
+    const wins = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).createIfAbsent('sso-exchanges/x', { createdAt: i })),
+    );
     assert.equal(wins.filter(Boolean).length, 1);
     const winner = wins.indexOf(true);
-    assert.equal(((await a.read(['sso-exchanges/x']))['sso-exchanges/x'] as { createdAt: number }).createdAt, winner, "the winner's item is stored");
+    assert.equal(
+      ((await a.read(['sso-exchanges/x']))['sso-exchanges/x'] as { createdAt: number }).createdAt,
+      winner,
+      "the winner's item is stored",
+    );
     assert.equal(await a.createIfAbsent('sso-exchanges/x', { createdAt: 99 }, () => false), false, 'a fresh item is kept');
-    const takeovers = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).createIfAbsent('sso-exchanges/x', { createdAt: 100 + i }, (existing) => existing['createdAt'] === winner)));
+    const takeovers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? a : b).createIfAbsent('sso-exchanges/x', { createdAt: 100 + i }, (existing) => existing['createdAt'] === winner),
+      ),
+    );
     assert.equal(takeovers.filter(Boolean).length, 1, 'one writer takes a stale item over');
     await a.delete(['sso-exchanges/x']);
     assert.equal(await b.createIfAbsent('sso-exchanges/x', { createdAt: 200 }), true, 'a deleted item can be created again');

@@ -73,7 +73,10 @@ describe('telemetry to Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING set;
     assert.equal(code, 0, stderr);
 
     assert.ok(envelopes.length > 0, `something arrived: ${paths.join(', ')}`);
-    assert.ok(envelopes.every((e) => e.iKey === IKEY), 'for this resource');
+    assert.ok(
+      envelopes.every((e) => e.iKey === IKEY),
+      'for this resource',
+    );
     const metricNames = envelopes
       .filter((e) => e.data?.baseType === 'MetricData')
       .flatMap((e) => ((e.data?.baseData?.['metrics'] as Array<{ name: string }> | undefined) ?? []).map((m) => m.name));
@@ -86,7 +89,13 @@ describe('telemetry to Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING set;
     assert.equal(line['severityLevel'], 'Warning');
     assert.equal((line['properties'] as Record<string, string>)['correlationId'], 'c0ffee00-0000-4000-8000-000000000000');
     const dependencies = envelopes.filter((e) => e.data?.baseType === 'RemoteDependencyData').map((e) => e.data!.baseData!);
-    assert.ok(dependencies.some((d) => String(d['data'] ?? '').includes('/probe') && String(d['resultCode']) === '200'), `the outgoing call with its status: ${JSON.stringify(dependencies).slice(0, 300)}`);
-    assert.ok(paths.every((p) => p === 'POST /v2.1/track'), paths.join(', '));
+    assert.ok(
+      dependencies.some((d) => String(d['data'] ?? '').includes('/probe') && String(d['resultCode']) === '200'),
+      `the outgoing call with its status: ${JSON.stringify(dependencies).slice(0, 300)}`,
+    );
+    assert.ok(
+      paths.every((p) => p === 'POST /v2.1/track'),
+      paths.join(', '),
+    );
   });
 });

@@ -12,12 +12,22 @@ async function main(): Promise<void> {
   metrics.approvalDecided('entraRole', 'approved');
   metrics.firstApproverCard('entraRole', 1234);
   metrics.pimError('throttled', 'TooManyRequests');
-  telemetry.logSink(JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'telemetry smoke line', correlationId: 'c0ffee00-0000-4000-8000-000000000000', token: '[redacted]' }));
+  telemetry.logSink(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: 'telemetry smoke line',
+      correlationId: 'c0ffee00-0000-4000-8000-000000000000',
+      token: '[redacted]',
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
-    https.get(process.env['PROBE_URL']!, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    }).on('error', reject);
+    https
+      .get(process.env['PROBE_URL']!, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      })
+      .on('error', reject);
   });
   await telemetry.shutdown();
 }

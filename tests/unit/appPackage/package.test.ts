@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../../bot/config';
 import { loadPackageSettings } from '../../../appPackage/tools/packageSettings';
-import { APP_PACKAGE_DIR, buildPackage, checkIcons, fillManifest, MANIFEST_VERSION, SCHEMA_FILE, validateManifest } from '../../../appPackage/tools/package';
+import {
+  APP_PACKAGE_DIR,
+  buildPackage,
+  checkIcons,
+  fillManifest,
+  MANIFEST_VERSION,
+  SCHEMA_FILE,
+  validateManifest,
+} from '../../../appPackage/tools/package';
 import { decodePng, encodePng } from '../../../appPackage/tools/png';
 import { readZip } from '../../../appPackage/tools/zip';
 
@@ -13,18 +21,24 @@ const settings = loadPackageSettings(ENV, '1.2.3');
 const template = readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
 
 describe('Teams app package', () => {
-  it('the filled manifest passes Microsoft\'s published schema (v1.25 or later) with ajv', () => {
+  it("the filled manifest passes Microsoft's published schema (v1.25 or later) with ajv", () => {
     const manifest = fillManifest(template, settings) as Record<string, unknown>;
     assert.deepEqual(validateManifest(manifest), []);
     const [major, minor] = String(manifest.manifestVersion).split('.').map(Number);
     assert.ok(major! > 1 || minor! >= 25, `manifestVersion ${String(manifest.manifestVersion)}`);
     assert.equal(manifest.manifestVersion, MANIFEST_VERSION, 'validated against the schema of its own version');
     const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as { properties: { manifestVersion: { enum?: string[] } } };
-    assert.ok(JSON.stringify(schema.properties.manifestVersion).includes(MANIFEST_VERSION), `${SCHEMA_FILE} is the v${MANIFEST_VERSION} schema`);
-    assert.match(String(manifest.$schema), new RegExp(`/v${String(manifest.manifestVersion).replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json$`));
+    assert.ok(
+      JSON.stringify(schema.properties.manifestVersion).includes(MANIFEST_VERSION),
+      `${SCHEMA_FILE} is the v${MANIFEST_VERSION} schema`,
+    );
+    assert.match(
+      String(manifest.$schema),
+      new RegExp(`/v${String(manifest.manifestVersion).replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json$`),
+    );
   });
 
-  it('declares the bot for 1:1 chats and teams, with commands, SSO and the bot\'s domain', () => {
+  it("declares the bot for 1:1 chats and teams, with commands, SSO and the bot's domain", () => {
     const m = fillManifest(template, settings) as {
       bots: Array<{ botId: string; scopes: string[]; commandLists: Array<{ scopes: string[]; commands: unknown[] }> }>;
       webApplicationInfo: { id: string; resource: string };
@@ -44,10 +58,19 @@ describe('Teams app package', () => {
 
   it('the validator catches what the schema forbids (so a pass means something)', () => {
     const manifest = fillManifest(template, settings) as Record<string, unknown>;
-    const broken = { ...manifest, icons: undefined, accentColor: 'blue', bots: [{ botId: 'not-a-guid', scopes: ['everywhere'] }], surprise: true };
+    const broken = {
+      ...manifest,
+      icons: undefined,
+      accentColor: 'blue',
+      bots: [{ botId: 'not-a-guid', scopes: ['everywhere'] }],
+      surprise: true,
+    };
     delete broken.icons;
     const errors = validateManifest(broken).map((e) => `${e.path}: ${e.message}`);
-    assert.ok(errors.some((e) => /\$: must have the property "icons"/.test(e)), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => /\$: must have the property "icons"/.test(e)),
+      errors.join('\n'),
+    );
     assert.ok(errors.some((e) => /\$\.accentColor/.test(e)));
     assert.ok(errors.some((e) => /\$\.bots\[0\]\.botId/.test(e)));
     assert.ok(errors.some((e) => /\$\.bots\[0\]\.scopes\[0\]/.test(e)));
@@ -55,9 +78,18 @@ describe('Teams app package', () => {
   });
 
   it('refuses to package without the settings it needs, naming them', () => {
-    assert.throws(() => loadPackageSettings({ ...ENV, BOT_DOMAIN: '' }, '1.0.0'), (e: unknown) => e instanceof ConfigError && e.setting === 'BOT_DOMAIN');
-    assert.throws(() => loadPackageSettings({ ...ENV, BOT_DOMAIN: 'https://pimbot.contoso.com/' }, '1.0.0'), (e: unknown) => e instanceof ConfigError && e.setting === 'BOT_DOMAIN');
-    assert.throws(() => loadPackageSettings({ ...ENV, SSO_APP_ID_URI: 'api://botid-00000000-0000-4000-8000-000000000000' }, '1.0.0'), (e: unknown) => e instanceof ConfigError && e.setting === 'SSO_APP_ID_URI');
+    assert.throws(
+      () => loadPackageSettings({ ...ENV, BOT_DOMAIN: '' }, '1.0.0'),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'BOT_DOMAIN',
+    );
+    assert.throws(
+      () => loadPackageSettings({ ...ENV, BOT_DOMAIN: 'https://pimbot.contoso.com/' }, '1.0.0'),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'BOT_DOMAIN',
+    );
+    assert.throws(
+      () => loadPackageSettings({ ...ENV, SSO_APP_ID_URI: 'api://botid-00000000-0000-4000-8000-000000000000' }, '1.0.0'),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'SSO_APP_ID_URI',
+    );
     assert.throws(() => fillManifest('{"x": "${{NOPE}}"}', settings), /NOPE/);
   });
 
@@ -86,7 +118,10 @@ describe('Teams app package', () => {
   it('builds a zip with exactly manifest.json, color.png and outline.png, reproducibly', () => {
     const { zip } = buildPackage(settings);
     const entries = readZip(zip);
-    assert.deepEqual(entries.map((e) => e.name), ['manifest.json', 'color.png', 'outline.png']);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['manifest.json', 'color.png', 'outline.png'],
+    );
     const manifest = JSON.parse(entries[0]!.data.toString('utf8')) as { bots: Array<{ botId: string }> };
     assert.equal(manifest.bots[0]!.botId, APP_ID);
     assert.deepEqual(entries[1]!.data, readFileSync(path.join(APP_PACKAGE_DIR, 'color.png')));

@@ -66,7 +66,13 @@ describe('bot/config', () => {
     assert.equal(config.services.cacheTtlMs, 0);
   });
 
-  for (const name of ['LOCAL_TENANT_URL', 'LOCAL_TENANT_ID', 'LOCAL_CLIENT_ID', 'LOCAL_CLIENT_SECRET', 'STORAGE_CONNECTION_STRING'] as const) {
+  for (const name of [
+    'LOCAL_TENANT_URL',
+    'LOCAL_TENANT_ID',
+    'LOCAL_CLIENT_ID',
+    'LOCAL_CLIENT_SECRET',
+    'STORAGE_CONNECTION_STRING',
+  ] as const) {
     it(`refuses to start without ${name}`, () => {
       const env: Record<string, string> = { ...LOCAL };
       delete env[name];
@@ -93,7 +99,16 @@ describe('bot/config', () => {
     it(`refuses ${name}="${value}" and names the setting`, () => refused({ ...LOCAL, [name]: value }, name));
   }
 
-  for (const name of ['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppCertificateThumbprint', 'ALLOWED_TENANT_IDS', 'SSO_APP_ID_URI', 'TOKEN_CACHE_KEY', 'PUBLIC_BASE_URL']) {
+  for (const name of [
+    'MicrosoftAppPassword',
+    'MicrosoftAppType',
+    'MicrosoftAppTenantId',
+    'MicrosoftAppCertificateThumbprint',
+    'ALLOWED_TENANT_IDS',
+    'SSO_APP_ID_URI',
+    'TOKEN_CACHE_KEY',
+    'PUBLIC_BASE_URL',
+  ]) {
     it(`refuses local mode while the production setting ${name} is present`, () => refused({ ...LOCAL, [name]: 'x' }, name));
   }
 
@@ -119,10 +134,17 @@ describe('bot/config', () => {
       assert.equal(config.services.graphBaseUrl, 'https://graph.microsoft.com');
       assert.equal(config.services.clientSecret, 's3cret-value');
       assert.equal(config.services.localSsoUrl, undefined, 'never the emulated SSO');
-      assert.deepEqual(config.production, { appId: APP, appType: 'SingleTenant', appTenantId: TENANT, ssoApplicationIdUri: PROD.SSO_APP_ID_URI, oauthConnectionName: 'sso', publicBaseUrl: 'https://pimbot.contoso.com' });
+      assert.deepEqual(config.production, {
+        appId: APP,
+        appType: 'SingleTenant',
+        appTenantId: TENANT,
+        ssoApplicationIdUri: PROD.SSO_APP_ID_URI,
+        oauthConnectionName: 'sso',
+        publicBaseUrl: 'https://pimbot.contoso.com',
+      });
     });
 
-    it('CLOUD_* points production at other endpoints (the smoke test\'s stand-ins), https origins only', () => {
+    it("CLOUD_* points production at other endpoints (the smoke test's stand-ins), https origins only", () => {
       const config = loadConfig({
         ...PROD,
         CLOUD_LOGIN_URL: 'https://localhost:9443',
@@ -135,11 +157,24 @@ describe('bot/config', () => {
       assert.deepEqual(config.services.knownAuthorities, ['localhost:9443'], 'msal cannot discover a host that is not Entra');
       assert.equal(config.services.graphBaseUrl, 'https://localhost:9443');
       assert.equal(config.services.armBaseUrl, 'https://arm.localhost:9444');
-      assert.deepEqual(config.production?.botFrameworkEndpoints, { openIdMetadataUrl: 'https://localhost:9443/botframework/v1/.well-known/openidconfiguration', oauthUrl: 'https://localhost:9445' });
-      for (const [name, value] of [['CLOUD_LOGIN_URL', 'http://localhost:9443'], ['CLOUD_GRAPH_URL', 'https://graph.example/v1.0'], ['CLOUD_BOT_OPENID_METADATA_URL', 'http://x/'], ['CLOUD_BOT_TOKEN_SERVICE_URL', 'nope'], ['CLOUD_BOT_TOKEN_SERVICE_URL', 'http://token.example']] as const) {
+      assert.deepEqual(config.production?.botFrameworkEndpoints, {
+        openIdMetadataUrl: 'https://localhost:9443/botframework/v1/.well-known/openidconfiguration',
+        oauthUrl: 'https://localhost:9445',
+      });
+      for (const [name, value] of [
+        ['CLOUD_LOGIN_URL', 'http://localhost:9443'],
+        ['CLOUD_GRAPH_URL', 'https://graph.example/v1.0'],
+        ['CLOUD_BOT_OPENID_METADATA_URL', 'http://x/'],
+        ['CLOUD_BOT_TOKEN_SERVICE_URL', 'nope'],
+        ['CLOUD_BOT_TOKEN_SERVICE_URL', 'http://token.example'],
+      ] as const) {
         refused({ ...PROD, [name]: value }, name);
       }
-      assert.equal(loadConfig({ ...PROD, CLOUD_BOT_TOKEN_SERVICE_URL: 'http://127.0.0.1:5000' }).production?.botFrameworkEndpoints?.oauthUrl, 'http://127.0.0.1:5000', 'a stand-in on loopback');
+      assert.equal(
+        loadConfig({ ...PROD, CLOUD_BOT_TOKEN_SERVICE_URL: 'http://127.0.0.1:5000' }).production?.botFrameworkEndpoints?.oauthUrl,
+        'http://127.0.0.1:5000',
+        'a stand-in on loopback',
+      );
       refused({ ...LOCAL, CLOUD_GRAPH_URL: 'https://localhost:9443' }, 'CLOUD_GRAPH_URL');
     });
 
@@ -169,13 +204,29 @@ describe('bot/config', () => {
         const cert = appCertificate(certPem);
         writeFileSync(path.join(dir, 'key.pem'), privateKeyPem);
         writeFileSync(path.join(dir, 'cert.pem'), certPem);
-        const withCert = { ...PROD, MicrosoftAppPassword: undefined, MicrosoftAppCertificateThumbprint: cert.thumbprint.toUpperCase(), MicrosoftAppCertificateKeyFile: path.join(dir, 'key.pem') };
+        const withCert = {
+          ...PROD,
+          MicrosoftAppPassword: undefined,
+          MicrosoftAppCertificateThumbprint: cert.thumbprint.toUpperCase(),
+          MicrosoftAppCertificateKeyFile: path.join(dir, 'key.pem'),
+        };
         const config = loadConfig(withCert);
         assert.equal(config.services.clientSecret, undefined);
         assert.deepEqual(config.services.clientCertificate, { thumbprint: cert.thumbprint, privateKey: privateKeyPem });
-        const full = loadConfig({ ...withCert, MicrosoftAppCertificateThumbprint: cert.thumbprintSha256, MicrosoftAppCertificateFile: path.join(dir, 'cert.pem') });
-        assert.deepEqual(full.services.clientCertificate, { thumbprintSha256: cert.thumbprintSha256, privateKey: privateKeyPem, x5c: certPem });
-        refused({ ...withCert, MicrosoftAppCertificateThumbprint: 'ab'.repeat(20), MicrosoftAppCertificateFile: path.join(dir, 'cert.pem') }, 'MicrosoftAppCertificateThumbprint');
+        const full = loadConfig({
+          ...withCert,
+          MicrosoftAppCertificateThumbprint: cert.thumbprintSha256,
+          MicrosoftAppCertificateFile: path.join(dir, 'cert.pem'),
+        });
+        assert.deepEqual(full.services.clientCertificate, {
+          thumbprintSha256: cert.thumbprintSha256,
+          privateKey: privateKeyPem,
+          x5c: certPem,
+        });
+        refused(
+          { ...withCert, MicrosoftAppCertificateThumbprint: 'ab'.repeat(20), MicrosoftAppCertificateFile: path.join(dir, 'cert.pem') },
+          'MicrosoftAppCertificateThumbprint',
+        );
         refused({ ...withCert, MicrosoftAppCertificateKeyFile: path.join(dir, 'missing.pem') }, 'MicrosoftAppCertificateKeyFile');
         refused({ ...withCert, MicrosoftAppCertificateKeyFile: path.join(dir, 'cert.pem') }, 'MicrosoftAppCertificateKeyFile');
         refused({ ...withCert, MicrosoftAppPassword: 's3cret-value' }, 'MicrosoftAppPassword');
@@ -185,13 +236,23 @@ describe('bot/config', () => {
       }
     });
 
-    it('takes a federated credential (MANAGED_IDENTITY_CLIENT_ID + the host\'s identity endpoint) instead of a secret: exactly one credential', () => {
+    it("takes a federated credential (MANAGED_IDENTITY_CLIENT_ID + the host's identity endpoint) instead of a secret: exactly one credential", () => {
       const mi = '3c4d5e6f-0000-4000-8000-0000000000aa';
-      const federated = { ...PROD, MicrosoftAppPassword: undefined, MANAGED_IDENTITY_CLIENT_ID: mi.toUpperCase(), IDENTITY_ENDPOINT: 'http://localhost:42356/msi/token', IDENTITY_HEADER: 'host-header-value' };
+      const federated = {
+        ...PROD,
+        MicrosoftAppPassword: undefined,
+        MANAGED_IDENTITY_CLIENT_ID: mi.toUpperCase(),
+        IDENTITY_ENDPOINT: 'http://localhost:42356/msi/token',
+        IDENTITY_HEADER: 'host-header-value',
+      };
       const config = loadConfig(federated);
       assert.equal(config.services.clientSecret, undefined);
       assert.equal(config.services.clientCertificate, undefined);
-      assert.deepEqual(config.services.managedIdentity, { clientId: mi, endpoint: 'http://localhost:42356/msi/token', header: 'host-header-value' });
+      assert.deepEqual(config.services.managedIdentity, {
+        clientId: mi,
+        endpoint: 'http://localhost:42356/msi/token',
+        header: 'host-header-value',
+      });
       refused({ ...federated, MicrosoftAppPassword: 's3cret-value' }, 'MANAGED_IDENTITY_CLIENT_ID');
       refused({ ...federated, MicrosoftAppCertificateThumbprint: 'ab'.repeat(20) }, 'MANAGED_IDENTITY_CLIENT_ID');
       refused({ ...federated, MANAGED_IDENTITY_CLIENT_ID: 'my-identity' }, 'MANAGED_IDENTITY_CLIENT_ID');
@@ -241,15 +302,18 @@ describe('bot/config', () => {
 
     it('reads .env, and the environment wins over it', () => {
       const file = path.join(dir, '.env');
-      writeFileSync(file, [
-        '# comment',
-        '',
-        'export PORT=4000',
-        'LOCAL_CLIENT_ID = "quoted value" # trailing comment',
-        "LOCAL_CLIENT_SECRET='single # not a comment'",
-        'STORAGE_CONTAINER=from-file',
-        'MULTI="a\\nb"',
-      ].join('\n'));
+      writeFileSync(
+        file,
+        [
+          '# comment',
+          '',
+          'export PORT=4000',
+          'LOCAL_CLIENT_ID = "quoted value" # trailing comment',
+          "LOCAL_CLIENT_SECRET='single # not a comment'",
+          'STORAGE_CONTAINER=from-file',
+          'MULTI="a\\nb"',
+        ].join('\n'),
+      );
       const env = readEnvironment({ STORAGE_CONTAINER: 'from-env' }, file);
       assert.equal(env.PORT, '4000');
       assert.equal(env.LOCAL_CLIENT_ID, 'quoted value');
@@ -268,9 +332,15 @@ describe('bot/config', () => {
     it('a malformed .env names the line, never the value', () => {
       const file = path.join(dir, '.env');
       writeFileSync(file, 'GOOD=1\nthis line has s3cret-value and no equals sign\n');
-      assert.throws(() => readEnvironment({}, file), (e: unknown) => e instanceof ConfigError && e.setting === '.env' && /line 2/.test(e.message) && !/s3cret/.test(e.message));
+      assert.throws(
+        () => readEnvironment({}, file),
+        (e: unknown) => e instanceof ConfigError && e.setting === '.env' && /line 2/.test(e.message) && !/s3cret/.test(e.message),
+      );
       writeFileSync(file, 'A="unterminated s3cret-value\n');
-      assert.throws(() => readEnvironment({}, file), (e: unknown) => e instanceof ConfigError && /line 1: unterminated/.test(e.message) && !/s3cret/.test(e.message));
+      assert.throws(
+        () => readEnvironment({}, file),
+        (e: unknown) => e instanceof ConfigError && /line 1: unterminated/.test(e.message) && !/s3cret/.test(e.message),
+      );
     });
   });
 });
@@ -281,7 +351,8 @@ describe('.env.example', () => {
     const source = readFileSync(path.join(root, 'bot', 'config.ts'), 'utf8');
     const example = readFileSync(path.join(root, '.env.example'), 'utf8');
     const read = new Set([...source.matchAll(/\(env, '([A-Za-z_]+)'/g)].map((m) => m[1]!));
-    for (const name of ['MicrosoftAppPassword', 'MicrosoftAppCertificateThumbprint', 'MicrosoftAppCertificateKeyFile', 'MicrosoftAppType']) read.add(name);
+    for (const name of ['MicrosoftAppPassword', 'MicrosoftAppCertificateThumbprint', 'MicrosoftAppCertificateKeyFile', 'MicrosoftAppType'])
+      read.add(name);
     assert.ok(read.size > 15, `found ${read.size} settings`);
     for (const name of read) assert.match(example, new RegExp(`^# ${name}=`, 'm'), `${name} is missing from .env.example`);
   });

@@ -6,9 +6,12 @@ import { checkTenant } from '../../../bot/http/tenantGuard';
 const JWT = 'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 
 describe('structured logs', () => {
-  it('writes one JSON object per line with the turn\'s correlation id', async () => {
+  it("writes one JSON object per line with the turn's correlation id", async () => {
     const lines: string[] = [];
-    const logger = createJsonLogger((l) => lines.push(l), () => new Date('2030-01-01T00:00:00Z'));
+    const logger = createJsonLogger(
+      (l) => lines.push(l),
+      () => new Date('2030-01-01T00:00:00Z'),
+    );
     logger.info('outside a turn');
     await runInScope({ correlationId: 'c0ffee00-0000-4000-8000-000000000001' }, async () => {
       await Promise.resolve();
@@ -16,7 +19,14 @@ describe('structured logs', () => {
     });
     assert.equal(lines.length, 2);
     assert.deepEqual(JSON.parse(lines[0]!), { time: '2030-01-01T00:00:00.000Z', level: 'info', msg: 'outside a turn' });
-    assert.deepEqual(JSON.parse(lines[1]!), { time: '2030-01-01T00:00:00.000Z', level: 'warn', msg: 'inside a turn', correlationId: 'c0ffee00-0000-4000-8000-000000000001', activityType: 'message', count: 2 });
+    assert.deepEqual(JSON.parse(lines[1]!), {
+      time: '2030-01-01T00:00:00.000Z',
+      level: 'warn',
+      msg: 'inside a turn',
+      correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+      activityType: 'message',
+      count: 2,
+    });
   });
 
   it('never writes a token or secret, wherever it hides', () => {
@@ -32,7 +42,14 @@ describe('structured logs', () => {
       echoed: 'the secret is a-registered-client-secret-value',
     });
     const line = lines[0]!;
-    for (const leaked of [JWT, 'eyJ0eXAi', 'plain-but-named-token', 'c2VjcmV0LWtleQ==', 'abc123secret', 'a-registered-client-secret-value']) {
+    for (const leaked of [
+      JWT,
+      'eyJ0eXAi',
+      'plain-but-named-token',
+      'c2VjcmV0LWtleQ==',
+      'abc123secret',
+      'a-registered-client-secret-value',
+    ]) {
       assert.ok(!line.includes(leaked), `leaked ${leaked}: ${line}`);
     }
     assert.doesNotThrow(() => JSON.parse(line));
@@ -54,7 +71,11 @@ describe('log redaction: by what a value is, and by the exact names that hold se
     const { line } = logged(
       {
         detail: `upstream said: Bearer ${JWT}`,
-        nested: { level: { deeper: { note: `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net` } } },
+        nested: {
+          level: {
+            deeper: { note: `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net` },
+          },
+        },
         list: ['fine', `https://acct.blob.core.windows.net/c/b?sv=2024-01-01&sp=r&sig=SASsignatureValue123%3D`],
         failure: new Error(`AADSTS70008: the code ${ENTRA_CODE} has expired`),
         body: '{"token_type":"Bearer","access_token":"opaque-access-token-value","refresh_token":"opaque-refresh-token-value"}',
@@ -69,9 +90,20 @@ describe('log redaction: by what a value is, and by the exact names that hold se
       `refused Bearer ${JWT} for ${ENTRA_CODE}`,
     );
     for (const leaked of [
-      'eyJ0eXAi', STORAGE_KEY, 'SASsignatureValue123', ENTRA_CODE.slice(0, 20), 'opaque-access-token-value', 'opaque-refresh-token-value',
-      'emulatorCodeValue42', 'verifierValue99', 'formSecretValue7', 'callbackCodeValue55', 'registered-client-secret-0123456789', 'dXNlcjpwYXNzd29yZA==',
-      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'cut-off-access-token-val',
+      'eyJ0eXAi',
+      STORAGE_KEY,
+      'SASsignatureValue123',
+      ENTRA_CODE.slice(0, 20),
+      'opaque-access-token-value',
+      'opaque-refresh-token-value',
+      'emulatorCodeValue42',
+      'verifierValue99',
+      'formSecretValue7',
+      'callbackCodeValue55',
+      'registered-client-secret-0123456789',
+      'dXNlcjpwYXNzd29yZA==',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      'cut-off-access-token-val',
     ]) {
       assert.ok(!line.includes(leaked), `leaked ${leaked}: ${line}`);
     }
@@ -96,7 +128,20 @@ describe('log redaction: by what a value is, and by the exact names that hold se
       code: 'emulatorCodeWith1Digit_x9',
       headers: { Authorization: 'opaque', 'set-cookie': 'a=b' },
     });
-    for (const name of ['MicrosoftAppPassword', 'LOCAL_CLIENT_SECRET', 'TOKEN_CACHE_KEY', 'STORAGE_CONNECTION_STRING', 'clientSecret', 'password', 'token', 'accessToken', 'refresh_token', 'authorization', 'cookie', 'code']) {
+    for (const name of [
+      'MicrosoftAppPassword',
+      'LOCAL_CLIENT_SECRET',
+      'TOKEN_CACHE_KEY',
+      'STORAGE_CONNECTION_STRING',
+      'clientSecret',
+      'password',
+      'token',
+      'accessToken',
+      'refresh_token',
+      'authorization',
+      'cookie',
+      'code',
+    ]) {
       assert.equal(entry[name], '[redacted]', name);
     }
     assert.deepEqual(entry['headers'], { Authorization: '[redacted]', 'set-cookie': '[redacted]' });
@@ -125,17 +170,24 @@ describe('log redaction: by what a value is, and by the exact names that hold se
     assert.equal(entry['code'], 'RoleAssignmentExists', 'an error code is not an authorization code');
     assert.equal(entry['upstreamCode'], 'InvalidAuthenticationToken');
     assert.deepEqual(entry['nested'], { code: 'ECONNRESET', httpCode: 429 });
-    assert.equal(redact('the request 8a1e5b2c-0000-4000-8000-000000000042 needs approval'), 'the request 8a1e5b2c-0000-4000-8000-000000000042 needs approval');
-    assert.equal(redact('{"error":{"code":"RoleAssignmentExists","message":"The Role assignment already exists."}}'), '{"error":{"code":"RoleAssignmentExists","message":"The Role assignment already exists."}}');
+    assert.equal(
+      redact('the request 8a1e5b2c-0000-4000-8000-000000000042 needs approval'),
+      'the request 8a1e5b2c-0000-4000-8000-000000000042 needs approval',
+    );
+    assert.equal(
+      redact('{"error":{"code":"RoleAssignmentExists","message":"The Role assignment already exists."}}'),
+      '{"error":{"code":"RoleAssignmentExists","message":"The Role assignment already exists."}}',
+    );
   });
 });
 
 describe('tenant guard', () => {
   const allowed = ['c0de0000-0000-4000-8000-00000000c0de'];
-  const activity = (channelTenant?: string, conversationTenant?: string) => ({
-    channelData: channelTenant ? { tenant: { id: channelTenant } } : {},
-    conversation: { id: 'a:1', ...(conversationTenant ? { tenantId: conversationTenant } : {}) },
-  }) as never;
+  const activity = (channelTenant?: string, conversationTenant?: string) =>
+    ({
+      channelData: channelTenant ? { tenant: { id: channelTenant } } : {},
+      conversation: { id: 'a:1', ...(conversationTenant ? { tenantId: conversationTenant } : {}) },
+    }) as never;
 
   it('serves an allowed tenant named consistently', () => {
     assert.equal(checkTenant(activity(allowed[0], allowed[0]!.toUpperCase()), allowed, true).ok, true);

@@ -104,7 +104,11 @@ describe('PimBot', () => {
   describe('turn errors', () => {
     it('tells the user something plain and logs without the token', async () => {
       const lines: string[] = [];
-      const logger = { info: () => {}, warn: () => {}, error: (m: string, f?: Record<string, unknown>) => lines.push(`${m} ${JSON.stringify(f)}`) };
+      const logger = {
+        info: () => {},
+        warn: () => {},
+        error: (m: string, f?: Record<string, unknown>) => lines.push(`${m} ${JSON.stringify(f)}`),
+      };
       const adapter = new TestAdapter(async () => {
         throw new Error('request failed with Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl');
       });

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { START_PRIVATE_CHAT_TEXT } from '../../../bot/privateChat';
 import { createBotHarness, fakePim } from '../../support/botHarness';
 
-const GROUP = { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, name: 'Ops', tenantId: 'c0de0000-0000-4000-8000-00000000c0de' };
+const GROUP = {
+  id: '19:group@thread.v2',
+  conversationType: 'groupChat',
+  isGroup: true,
+  name: 'Ops',
+  tenantId: 'c0de0000-0000-4000-8000-00000000c0de',
+};
 
 describe('PimBot in shared conversations', () => {
   it("an install in a group chat introduces the bot without anyone's roles, and does not mark the installer welcomed", async () => {
@@ -25,7 +31,10 @@ describe('PimBot in shared conversations', () => {
     const bot = createBotHarness({ pim });
     for (const conversation of [GROUP, { ...GROUP, id: '19:x@thread.tacv2;messageid=1', conversationType: 'channel' }]) {
       const replies = await bot.send({ text: 'my roles', conversation });
-      assert.deepEqual(replies.map((r) => [r.text, r.attachments]), [[START_PRIVATE_CHAT_TEXT, undefined]]);
+      assert.deepEqual(
+        replies.map((r) => [r.text, r.attachments]),
+        [[START_PRIVATE_CHAT_TEXT, undefined]],
+      );
     }
     assert.equal(pim.listActive.callCount + pim.listEligibilities.callCount, 0);
   });

@@ -14,25 +14,45 @@ const bob = { userId: DEMO_USERS.bob.id, tenantId: DEMO_TENANT_ID };
 
 function turn(from: { id: string; aadObjectId: string }, held: Record<string, string>): TurnContext {
   const adapter = Object.assign(new TestAdapter(), { UserTokenClientKey: Symbol('UserTokenClient') });
-  const activity: Partial<Activity> = { type: 'message', channelId: 'msteams', from: { ...from, name: 'Someone' }, conversation: { id: 'a:1', conversationType: 'personal', tenantId: DEMO_TENANT_ID, isGroup: false, name: '' }, text: 'hi' };
+  const activity: Partial<Activity> = {
+    type: 'message',
+    channelId: 'msteams',
+    from: { ...from, name: 'Someone' },
+    conversation: { id: 'a:1', conversationType: 'personal', tenantId: DEMO_TENANT_ID, isGroup: false, name: '' },
+    text: 'hi',
+  };
   const context = new TurnContext(adapter, activity);
-  context.turnState.set(adapter.UserTokenClientKey, { getUserToken: async (userId: string) => (held[userId] ? { token: held[userId] } : undefined) });
+  context.turnState.set(adapter.UserTokenClientKey, {
+    getUserToken: async (userId: string) => (held[userId] ? { token: held[userId] } : undefined),
+  });
   return context;
 }
 
 /** Stands in for signature checks: the token's text is the user id it names. */
-const verifier = { verify: async (token: string): Promise<SsoVerification> => ({ ok: true, identity: { userId: token.replace('sso-of-', ''), tenantId: DEMO_TENANT_ID } }) };
+const verifier = {
+  verify: async (token: string): Promise<SsoVerification> => ({
+    ok: true,
+    identity: { userId: token.replace('sso-of-', ''), tenantId: DEMO_TENANT_ID },
+  }),
+};
 
 describe('TeamsSsoSignIn.tokenSource (production SSO token source)', () => {
   const signIn = new TeamsSsoSignIn({ connectionName: 'sso', verifier, logger: silentLogger, exchanges: new MemoryCreateOnceStorage() });
 
   it("returns the verified token for the turn's own user only", async () => {
-    const context = turn({ id: '29:alice', aadObjectId: alice.userId }, { '29:alice': `sso-of-${alice.userId}`, '29:bob': `sso-of-${bob.userId}` });
+    const context = turn(
+      { id: '29:alice', aadObjectId: alice.userId },
+      { '29:alice': `sso-of-${alice.userId}`, '29:bob': `sso-of-${bob.userId}` },
+    );
     await runInScope({ context }, async () => {
       assert.equal((await signIn.identify(context)).kind, 'verified');
       assert.equal(await signIn.tokenSource(alice), `sso-of-${alice.userId}`);
       assert.equal(await signIn.tokenSource(bob), undefined, "Bob's token is never handed out in Alice's turn");
-      assert.equal(await signIn.tokenSource({ ...alice, tenantId: '7e570000-0000-4000-8000-0000000000ff' }), undefined, 'nor for her id in another tenant');
+      assert.equal(
+        await signIn.tokenSource({ ...alice, tenantId: '7e570000-0000-4000-8000-0000000000ff' }),
+        undefined,
+        'nor for her id in another tenant',
+      );
     });
   });
 
@@ -66,7 +86,14 @@ describe('TeamsSsoSignIn: signin/tokenExchange de-duplication (one exchange per 
   function exchangeTurn(id: unknown, user: { userId: string } = alice): { context: TurnContext; sent: Partial<Activity>[] } {
     const adapter = Object.assign(new TestAdapter(), { UserTokenClientKey: Symbol('UserTokenClient') });
     const from = { id: `29:${user.userId}`, aadObjectId: user.userId, name: 'Someone' };
-    const activity: Partial<Activity> = { type: 'invoke', name: 'signin/tokenExchange', channelId: 'msteams', from, conversation: { id: 'a:1', conversationType: 'personal', tenantId: DEMO_TENANT_ID, isGroup: false, name: '' }, value: { id, connectionName: 'sso', token: `sso-of-${user.userId}` } };
+    const activity: Partial<Activity> = {
+      type: 'invoke',
+      name: 'signin/tokenExchange',
+      channelId: 'msteams',
+      from,
+      conversation: { id: 'a:1', conversationType: 'personal', tenantId: DEMO_TENANT_ID, isGroup: false, name: '' },
+      value: { id, connectionName: 'sso', token: `sso-of-${user.userId}` },
+    };
     const context = new TurnContext(adapter, activity);
     context.turnState.set(adapter.UserTokenClientKey, {
       exchangeToken: async (_userId: string, _connection: string, _channel: string, request: { token?: string }) => {
@@ -86,10 +113,17 @@ describe('TeamsSsoSignIn: signin/tokenExchange de-duplication (one exchange per 
   function fresh(): TeamsSsoSignIn {
     exchanged.length = 0;
     accept = true;
-    return new TeamsSsoSignIn({ connectionName: 'sso', verifier, logger: silentLogger, exchanges: new MemoryCreateOnceStorage(), now: () => clock });
+    return new TeamsSsoSignIn({
+      connectionName: 'sso',
+      verifier,
+      logger: silentLogger,
+      exchanges: new MemoryCreateOnceStorage(),
+      now: () => clock,
+    });
   }
 
-  const status = (sent: Partial<Activity>[]) => (sent.find((a) => a.type === 'invokeResponse')?.value as { status: number; body?: unknown }) ?? undefined;
+  const status = (sent: Partial<Activity>[]) =>
+    (sent.find((a) => a.type === 'invokeResponse')?.value as { status: number; body?: unknown }) ?? undefined;
 
   it('two exchanges with the same id at the same time (two Teams clients): one exchange at the token service, the duplicate gets 200 and nothing else', async () => {
     const signIn = fresh();
@@ -98,7 +132,10 @@ describe('TeamsSsoSignIn: signin/tokenExchange de-duplication (one exchange per 
     await Promise.all([signIn.handleInvoke(a.context), signIn.handleInvoke(b.context)]);
     assert.equal(exchanged.length, 1, 'one exchange at the token service');
     const answers = [a.sent, b.sent].map(status);
-    assert.deepEqual(answers.map((x) => x?.status), [200, 200]);
+    assert.deepEqual(
+      answers.map((x) => x?.status),
+      [200, 200],
+    );
     const [winner, duplicate] = answers[0]?.body ? [a.sent, b.sent] : [b.sent, a.sent];
     assert.deepEqual(status(winner!)?.body, { id: 'ex-1', connectionName: 'sso' });
     assert.equal(status(duplicate!)?.body, undefined, 'the duplicate has no body');

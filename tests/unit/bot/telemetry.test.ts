@@ -34,16 +34,26 @@ describe('bot/telemetry', () => {
     assert.equal(started, 0, 'no exporter pipeline');
     // The default starter too: it is the only place that requires the exporter.
     startTelemetry({});
-    assert.deepEqual(Object.keys(require.cache).filter((m) => EXPORTER_MODULE.test(m)), [], '@azure/monitor-opentelemetry is not loaded');
+    assert.deepEqual(
+      Object.keys(require.cache).filter((m) => EXPORTER_MODULE.test(m)),
+      [],
+      '@azure/monitor-opentelemetry is not loaded',
+    );
   });
 
   it('with the connection string the pipeline starts once, with that string, and shuts down', async () => {
     const seen: string[] = [];
     let shutdowns = 0;
-    const telemetry = startTelemetry({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/' }, (cs) => {
-      seen.push(cs);
-      return { shutdown: async () => void shutdowns++ };
-    });
+    const telemetry = startTelemetry(
+      {
+        APPLICATIONINSIGHTS_CONNECTION_STRING:
+          'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/',
+      },
+      (cs) => {
+        seen.push(cs);
+        return { shutdown: async () => void shutdowns++ };
+      },
+    );
     assert.equal(telemetry.enabled, true);
     assert.deepEqual(seen, ['InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/']);
     // Malformed lines are dropped, not thrown: logging must never fail a turn.
@@ -56,12 +66,15 @@ describe('bot/telemetry', () => {
 
 describe('bot/meteredServices', () => {
   const user: UserContext = { userId: 'u1', tenantId: 't1' } as UserContext;
-  const request = (surface: ActivationRequest['surface'], status: ActivationRequest['status']): ActivationRequest => ({ id: 'r1', surface, status }) as ActivationRequest;
+  const request = (surface: ActivationRequest['surface'], status: ActivationRequest['status']): ActivationRequest =>
+    ({ id: 'r1', surface, status }) as ActivationRequest;
   const input = (key: string): ActivationInput => ({ eligibilityKey: key, durationMinutes: 60 });
 
   it('counts activations by surface and PIM status, refusals, and PIM errors by kind and code; results and errors pass through', async () => {
     const metrics = recordingMetrics();
-    const refusal = new PimError('policyViolation', 'justification required', { upstreamCode: 'RoleAssignmentRequestPolicyValidationFailed' });
+    const refusal = new PimError('policyViolation', 'justification required', {
+      upstreamCode: 'RoleAssignmentRequestPolicyValidationFailed',
+    });
     let calls = 0;
     const fake = {
       activate: async (_u: UserContext, i: ActivationInput) => {

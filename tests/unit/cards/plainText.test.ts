@@ -65,7 +65,14 @@ function shownStrings(node: unknown): Array<{ text: string; rendering: Rendering
       for (const [k, v] of Object.entries(n)) {
         if (NOT_SHOWN.has(k)) continue;
         // An input's value is what its own user typed (the search box): shown back only to them, in an input.
-        walk(v, control && k === 'value' ? 'ownInput' : control && ['title', 'placeholder', 'label', 'choices'].includes(k) ? 'verbatim' : rendering);
+        walk(
+          v,
+          control && k === 'value'
+            ? 'ownInput'
+            : control && ['title', 'placeholder', 'label', 'choices'].includes(k)
+              ? 'verbatim'
+              : rendering,
+        );
       }
     }
   };
@@ -114,32 +121,80 @@ function assertVisibleOnly(text: string, where: string): void {
 }
 
 const constraints: Constraints = {
-  maxDurationMinutes: 480, minDurationMinutes: 5, requiresJustification: true, requiresTicket: true, requiresMfa: false,
-  authenticationContext: null, requiresApproval: true, approvers: [{ kind: 'user', id: 'b', displayName: HOSTILE.markdownLink }],
+  maxDurationMinutes: 480,
+  minDurationMinutes: 5,
+  requiresJustification: true,
+  requiresTicket: true,
+  requiresMfa: false,
+  authenticationContext: null,
+  requiresApproval: true,
+  approvers: [{ kind: 'user', id: 'b', displayName: HOSTILE.markdownLink }],
 };
 
-const role: RoleView = { key: 'entraRole|/|r1', roleName: ALL, scopeName: HOSTILE.htmlAnchor, constraints, surface: 'entraRole', label: ALL };
+const role: RoleView = {
+  key: 'entraRole|/|r1',
+  roleName: ALL,
+  scopeName: HOSTILE.htmlAnchor,
+  constraints,
+  surface: 'entraRole',
+  label: ALL,
+};
 const request: ActivationRequest = {
-  id: 'req-1', surface: 'entraRole', status: 'provisioned', roleId: 'r1', roleName: ALL,
-  scope: { id: '/', displayName: HOSTILE.bareUrl, kind: 'directory' }, principalId: 'alice',
-  startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), createdDateTime: NOW,
-  justification: ALL, ticket: { number: HOSTILE.markdownLink },
+  id: 'req-1',
+  surface: 'entraRole',
+  status: 'provisioned',
+  roleId: 'r1',
+  roleName: ALL,
+  scope: { id: '/', displayName: HOSTILE.bareUrl, kind: 'directory' },
+  principalId: 'alice',
+  startDateTime: NOW,
+  endDateTime: new Date(NOW.getTime() + 3_600_000),
+  createdDateTime: NOW,
+  justification: ALL,
+  ticket: { number: HOSTILE.markdownLink },
 };
 
 function approvalRecord(decided: boolean): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId: 'req-1', requester: { id: 'alice', displayName: ALL },
+    surface: 'entraRole',
+    requestId: 'req-1',
+    requester: { id: 'alice', displayName: ALL },
     approvers: [{ id: 'bob', displayName: HOSTILE.markdownLink }],
     request: {
-      roleId: 'r1', roleName: ALL, scopeId: '/', scopeName: ALL, startDateTime: NOW.toISOString(),
-      endDateTime: new Date(NOW.getTime() + 3_600_000).toISOString(), createdDateTime: NOW.toISOString(), justification: ALL, ticket: ALL,
+      roleId: 'r1',
+      roleName: ALL,
+      scopeId: '/',
+      scopeName: ALL,
+      startDateTime: NOW.toISOString(),
+      endDateTime: new Date(NOW.getTime() + 3_600_000).toISOString(),
+      createdDateTime: NOW.toISOString(),
+      justification: ALL,
+      ticket: ALL,
     },
-    recentActivations: [], createdAt: NOW.toISOString(), expiresAt: new Date(NOW.getTime() + 86_400_000).toISOString(),
+    recentActivations: [],
+    createdAt: NOW.toISOString(),
+    expiresAt: new Date(NOW.getTime() + 86_400_000).toISOString(),
     copies: [],
-    ...(decided ? { decision: { outcome: 'denied' as const, by: { id: 'bob', displayName: ALL }, at: NOW.toISOString(), justification: ALL, via: 'bot' as const } } : {}),
+    ...(decided
+      ? {
+          decision: {
+            outcome: 'denied' as const,
+            by: { id: 'bob', displayName: ALL },
+            at: NOW.toISOString(),
+            justification: ALL,
+            via: 'bot' as const,
+          },
+        }
+      : {}),
   };
 }
-const copy = (r: 'approver' | 'requester'): CardCopy => ({ userId: r === 'approver' ? 'bob' : 'alice', role: r, state: 'sent', nonce: 'n', shows: 'pending' });
+const copy = (r: 'approver' | 'requester'): CardCopy => ({
+  userId: r === 'approver' ? 'bob' : 'alice',
+  role: r,
+  state: 'sent',
+  nonce: 'n',
+  shows: 'pending',
+});
 
 const VIEWS: Array<[string, () => Attachment]> = [
   ['welcome', () => welcomeCard({ displayName: ALL, roles: [role] })],
@@ -149,15 +204,49 @@ const VIEWS: Array<[string, () => Attachment]> = [
   ['reactivate', () => reactivateCard({ key: 'k', label: ALL, end: NOW, now: NOW })],
   ['reminder', () => reminderCard({ key: 'k', label: ALL, end: NOW, now: NOW, canExtend: true })],
   ['duration form', () => durationCard({ roleName: ALL, minMinutes: 5, maxMinutes: 60, defaultMinutes: 30, lastStep: true })],
-  ['justification form', () => justificationCard({ roleName: ALL, scopeName: ALL, durationMinutes: 60, askJustification: true, askTicket: true })],
+  [
+    'justification form',
+    () => justificationCard({ roleName: ALL, scopeName: ALL, durationMinutes: 60, askJustification: true, askTicket: true }),
+  ],
   ['activation result', () => activationResultCard(request, constraints)],
   ['activation result, waiting', () => activationResultCard({ ...request, status: 'pendingApproval' }, constraints)],
-  ['my roles', () => myRolesCard({
-    active: [{ key: 'k', surface: 'entraRole', roleId: 'r', roleName: ALL, scope: { id: '/', displayName: ALL, kind: 'directory' }, principalId: 'p', startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), assignmentType: 'activated' }],
-    eligible: [role], now: NOW, requests: [{ id: 'r', surface: 'entraRole', label: ALL, state: ALL }],
-  })],
+  [
+    'my roles',
+    () =>
+      myRolesCard({
+        active: [
+          {
+            key: 'k',
+            surface: 'entraRole',
+            roleId: 'r',
+            roleName: ALL,
+            scope: { id: '/', displayName: ALL, kind: 'directory' },
+            principalId: 'p',
+            startDateTime: NOW,
+            endDateTime: new Date(NOW.getTime() + 3_600_000),
+            assignmentType: 'activated',
+          },
+        ],
+        eligible: [role],
+        now: NOW,
+        requests: [{ id: 'r', surface: 'entraRole', label: ALL, state: ALL }],
+      }),
+  ],
   ['info', () => infoCard({ title: ALL, text: ALL, hint: ALL, tone: 'error' })],
-  ['admin table', () => adminTableCard({ title: ALL, readAt: NOW, headers: [ALL, 'When'], rows: [[ALL, ALL]], emptyText: ALL, notes: [ALL], remaining: 3, cursor: 'c' })],
+  [
+    'admin table',
+    () =>
+      adminTableCard({
+        title: ALL,
+        readAt: NOW,
+        headers: [ALL, 'When'],
+        rows: [[ALL, ALL]],
+        emptyText: ALL,
+        notes: [ALL],
+        remaining: 3,
+        cursor: 'c',
+      }),
+  ],
   ['approver card, pending', () => approverCard(approvalRecord(false), copy('approver'))],
   ['approver card, decided', () => approverCard(approvalRecord(true), copy('approver'))],
   ['requester card, waiting', () => requesterCard(approvalRecord(false), copy('requester'))],
@@ -169,7 +258,7 @@ describe('plain text on every card (issue 13, item 4)', () => {
     it(`${name}: hostile text is shown inert`, () => assertCardInert(make(), name));
   }
 
-  it('the message telling the requester the outcome shows the approver\'s reason inert', () => {
+  it("the message telling the requester the outcome shows the approver's reason inert", () => {
     const text = outcomeMessage(approvalRecord(true));
     assertInert(text, 'outcome message');
     assert.match(text, /denied your request/);
@@ -181,15 +270,22 @@ describe('plain text on every card (issue 13, item 4)', () => {
     assert.match(message, /no eligible role called/);
     assertInert(message, 'the typed name echoed back');
     assert.match(message, /Open PIM to approve/);
-    for (const reply of replies) if (reply.attachments?.[0]) for (const s of shownStrings(reply.attachments[0].content)) if (s.rendering === 'markdown') assertInert(s.text, 'the role list');
+    for (const reply of replies)
+      if (reply.attachments?.[0])
+        for (const s of shownStrings(reply.attachments[0].content)) if (s.rendering === 'markdown') assertInert(s.text, 'the role list');
   });
 
   it('keeps the ids in action data exactly as they were', () => {
-    const card = roleListCard({ roles: [{ ...role, key: 'entraRole|/|a_b*c' }, { ...role, key: 'entraRole|/|x' }] });
+    const card = roleListCard({
+      roles: [
+        { ...role, key: 'entraRole|/|a_b*c' },
+        { ...role, key: 'entraRole|/|x' },
+      ],
+    });
     assert.match(JSON.stringify(card.content), /"eligibilityKey":"entraRole\|\/\|a_b\*c"/);
   });
 
-  it('keeps the card date and time functions the views produce, so times show in the reader\'s zone', () => {
+  it("keeps the card date and time functions the views produce, so times show in the reader's zone", () => {
     const text = plainText('Ends {{DATE(2026-12-02T10:00:00Z, SHORT)}} {{TIME(2026-12-02T10:00:00Z)}} [x](https://e.example)');
     assert.match(text, /\{\{DATE\(2026-12-02T10:00:00Z, SHORT\)\}\} \{\{TIME\(2026-12-02T10:00:00Z\)\}\}/);
     assertInert(text.replace(/\{\{(DATE|TIME)\([^)]*\)\}\}/g, ''), 'around the functions');
@@ -201,11 +297,20 @@ describe('plain text on every card (issue 13, item 4)', () => {
   });
 
   it('writes card times out in UTC in a plain message, where card functions do not exist', () => {
-    assert.equal(plainMessage('until {{TIME(2026-12-02T10:05:00Z)}} on {{DATE(2026-12-02T10:05:00Z, SHORT)}}'), 'until 10:05 UTC on 2026-12-02');
+    assert.equal(
+      plainMessage('until {{TIME(2026-12-02T10:05:00Z)}} on {{DATE(2026-12-02T10:05:00Z, SHORT)}}'),
+      'until 10:05 UTC on 2026-12-02',
+    );
   });
 
   it('reads naturally when there is nothing to neutralise', () => {
-    for (const ordinary of ['Quarterly access review – café ✓', 'Reader on rg-web (Contoso Prod)', 'Alice Adams (alice@contoso.example)', 'INC-42', 'v1.2 rollout, e.g. today']) {
+    for (const ordinary of [
+      'Quarterly access review – café ✓',
+      'Reader on rg-web (Contoso Prod)',
+      'Alice Adams (alice@contoso.example)',
+      'INC-42',
+      'v1.2 rollout, e.g. today',
+    ]) {
       assert.equal(plainText(ordinary), ordinary);
     }
   });

@@ -26,7 +26,11 @@ import { toRoleChoices } from '../../../dialogs/roleChoice';
 const roles: RoleView[] = toRoleChoices(aliceEligibilities());
 
 function manyRoles(count: number): RoleView[] {
-  return Array.from({ length: count }, (_, i) => ({ ...roles[i % roles.length]!, key: `azureResource|/subscriptions/${'0'.repeat(36)}/resourceGroups/rg-${i}|${'f'.repeat(100)}`, scopeName: `Resource group rg-${i} in Contoso Prod` }));
+  return Array.from({ length: count }, (_, i) => ({
+    ...roles[i % roles.length]!,
+    key: `azureResource|/subscriptions/${'0'.repeat(36)}/resourceGroups/rg-${i}|${'f'.repeat(100)}`,
+    scopeName: `Resource group rg-${i} in Contoso Prod`,
+  }));
 }
 
 function request(status: RequestStatus): ActivationRequest {
@@ -53,24 +57,154 @@ const cards: Array<[string, () => Attachment]> = [
   ['role list', () => roleListCard({ roles })],
   ['role list with many roles', () => roleListCard({ roles: manyRoles(200) })],
   ['duration form', () => durationCard({ roleName: 'Global Reader', minMinutes: 5, maxMinutes: 480, defaultMinutes: 60, lastStep: false })],
-  ['justification form', () => justificationCard({ roleName: 'User Administrator', scopeName: 'Directory', durationMinutes: 90, askJustification: true, askTicket: true })],
-  ...(['provisioned', 'granted', 'pendingApproval', 'pendingProvisioning', 'denied', 'canceled', 'failed', 'revoked', 'other'] as const).map(
-    (status): [string, () => Attachment] => [`result (${status})`, () => activationResultCard(request(status), aliceEligibilities()[1]!.constraints)],
-  ),
+  [
+    'justification form',
+    () =>
+      justificationCard({
+        roleName: 'User Administrator',
+        scopeName: 'Directory',
+        durationMinutes: 90,
+        askJustification: true,
+        askTicket: true,
+      }),
+  ],
+  ...(
+    ['provisioned', 'granted', 'pendingApproval', 'pendingProvisioning', 'denied', 'canceled', 'failed', 'revoked', 'other'] as const
+  ).map((status): [string, () => Attachment] => [
+    `result (${status})`,
+    () => activationResultCard(request(status), aliceEligibilities()[1]!.constraints),
+  ]),
   ['my roles', () => myRolesCard({ active: [], eligible: roles, now: NOW })],
   ['my roles with many roles', () => myRolesCard({ active: [], eligible: manyRoles(200), now: NOW })],
   ['role list, grouped, second page', () => roleListCard({ roles: manyRoles(200), page: 3, filter: 'rg' })],
-  ['results', () => resultsCard({ headline: '1 of 2 requests went through', items: [{ label: 'SRE On-Call (member)', status: 'Activated', detail: 'x', tone: 'success' }, { label: 'Contributor on Contoso Prod', status: 'Not requested', detail: 'y', tone: 'error' }] })],
-  ['results, many', () => resultsCard({ headline: 'h', items: Array.from({ length: 50 }, (_, i) => ({ label: `Role ${i} `.repeat(10), status: 'Activated', detail: 'd'.repeat(200), tone: 'success' as const })) })],
-  ['sign-in', () => signInCard({ title: 'Security Administrator needs a stronger sign-in', text: 't', hint: 'h', url: 'https://localhost:8443/t/oauth2/v2.0/authorize?state=x' })],
-  ['choices (what the bot can do)', () => choicesCard({ title: "I'm not sure what you're asking", text: 'I can turn on a role.', buttons: [{ label: 'Activate a role', action: 'activate' }, { label: 'Help', action: 'ask', question: 'help' }] })],
-  ['choices (a one-line confirmation)', () => choicesCard({ text: 'Activate Global Reader for 1 hour?', buttons: [{ label: 'Yes', action: 'confirm', answer: 'yes' }, { label: 'No', action: 'confirm', answer: 'no' }] })],
-  ['reminder', () => reminderCard({ key: 'entraRole|/|x', label: 'Global Reader', end: new Date(NOW.getTime() + 600_000), now: NOW, canExtend: false })],
-  ['my access with everything', () => myRolesCard({ active: Array.from({ length: 40 }, () => ({ key: 'k', surface: 'azureResource' as const, roleId: 'r', roleName: 'Reader', scope: { id: '/s', displayName: 'rg-web', kind: 'resourceGroup' as const }, principalId: 'p', startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), assignmentType: 'activated' as const })), eligible: manyRoles(200), now: NOW, requests: Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, surface: 'group' as const, label: 'SRE On-Call (member)', state: 'Waiting for approval' })) })],
-  ['welcome for an approver and admin, many waiting', () => welcomeCard({ displayName: 'Carol Chen', roles: manyRoles(200), waiting: Array.from({ length: 200 }, () => ({ line: 'Alice Adams asks for User Administrator, since 10:02'.repeat(3) })), isAdmin: true })],
-  ['already active', () => heldCard({ key: 'entraRole|/|x', label: 'Global Reader', held: { kind: 'active', end: new Date(NOW.getTime() + 3_600_000).toISOString(), scopeName: 'Directory', activated: true }, now: NOW })],
-  ['already waiting', () => heldCard({ key: 'entraRole|/|x', label: 'User Administrator', held: { kind: 'pending', requestId: 'r', surface: 'entraRole', waitingFor: 'approval', since: NOW.toISOString(), start: NOW.toISOString() }, now: NOW })],
-  ['role list with every role marked', () => roleListCard({ roles: manyRoles(200).map((r) => ({ ...r, status: 'Active now, until {{TIME(2025-03-03T11:32:00Z)}}' })) })],
+  [
+    'results',
+    () =>
+      resultsCard({
+        headline: '1 of 2 requests went through',
+        items: [
+          { label: 'SRE On-Call (member)', status: 'Activated', detail: 'x', tone: 'success' },
+          { label: 'Contributor on Contoso Prod', status: 'Not requested', detail: 'y', tone: 'error' },
+        ],
+      }),
+  ],
+  [
+    'results, many',
+    () =>
+      resultsCard({
+        headline: 'h',
+        items: Array.from({ length: 50 }, (_, i) => ({
+          label: `Role ${i} `.repeat(10),
+          status: 'Activated',
+          detail: 'd'.repeat(200),
+          tone: 'success' as const,
+        })),
+      }),
+  ],
+  [
+    'sign-in',
+    () =>
+      signInCard({
+        title: 'Security Administrator needs a stronger sign-in',
+        text: 't',
+        hint: 'h',
+        url: 'https://localhost:8443/t/oauth2/v2.0/authorize?state=x',
+      }),
+  ],
+  [
+    'choices (what the bot can do)',
+    () =>
+      choicesCard({
+        title: "I'm not sure what you're asking",
+        text: 'I can turn on a role.',
+        buttons: [
+          { label: 'Activate a role', action: 'activate' },
+          { label: 'Help', action: 'ask', question: 'help' },
+        ],
+      }),
+  ],
+  [
+    'choices (a one-line confirmation)',
+    () =>
+      choicesCard({
+        text: 'Activate Global Reader for 1 hour?',
+        buttons: [
+          { label: 'Yes', action: 'confirm', answer: 'yes' },
+          { label: 'No', action: 'confirm', answer: 'no' },
+        ],
+      }),
+  ],
+  [
+    'reminder',
+    () =>
+      reminderCard({ key: 'entraRole|/|x', label: 'Global Reader', end: new Date(NOW.getTime() + 600_000), now: NOW, canExtend: false }),
+  ],
+  [
+    'my access with everything',
+    () =>
+      myRolesCard({
+        active: Array.from({ length: 40 }, () => ({
+          key: 'k',
+          surface: 'azureResource' as const,
+          roleId: 'r',
+          roleName: 'Reader',
+          scope: { id: '/s', displayName: 'rg-web', kind: 'resourceGroup' as const },
+          principalId: 'p',
+          startDateTime: NOW,
+          endDateTime: new Date(NOW.getTime() + 3_600_000),
+          assignmentType: 'activated' as const,
+        })),
+        eligible: manyRoles(200),
+        now: NOW,
+        requests: Array.from({ length: 40 }, (_, i) => ({
+          id: `r${i}`,
+          surface: 'group' as const,
+          label: 'SRE On-Call (member)',
+          state: 'Waiting for approval',
+        })),
+      }),
+  ],
+  [
+    'welcome for an approver and admin, many waiting',
+    () =>
+      welcomeCard({
+        displayName: 'Carol Chen',
+        roles: manyRoles(200),
+        waiting: Array.from({ length: 200 }, () => ({ line: 'Alice Adams asks for User Administrator, since 10:02'.repeat(3) })),
+        isAdmin: true,
+      }),
+  ],
+  [
+    'already active',
+    () =>
+      heldCard({
+        key: 'entraRole|/|x',
+        label: 'Global Reader',
+        held: { kind: 'active', end: new Date(NOW.getTime() + 3_600_000).toISOString(), scopeName: 'Directory', activated: true },
+        now: NOW,
+      }),
+  ],
+  [
+    'already waiting',
+    () =>
+      heldCard({
+        key: 'entraRole|/|x',
+        label: 'User Administrator',
+        held: {
+          kind: 'pending',
+          requestId: 'r',
+          surface: 'entraRole',
+          waitingFor: 'approval',
+          since: NOW.toISOString(),
+          start: NOW.toISOString(),
+        },
+        now: NOW,
+      }),
+  ],
+  [
+    'role list with every role marked',
+    () => roleListCard({ roles: manyRoles(200).map((r) => ({ ...r, status: 'Active now, until {{TIME(2025-03-03T11:32:00Z)}}' })) }),
+  ],
   ['info', () => infoCard({ title: 'Cancelled', text: 'Nothing was requested.' })],
   ['error', () => infoCard({ title: 'PIM is busy', text: 'Try later', hint: 'In a minute', tone: 'error' })],
 ];
@@ -114,7 +248,10 @@ describe('cards', () => {
   });
 
   it('refuses a card Teams would not render', () => {
-    assert.throws(() => renderCard('info', { title: 'x', text: 'y'.repeat(MAX_CARD_BYTES), hint: '', color: 'Default' }), /over the 28672-byte limit/);
+    assert.throws(
+      () => renderCard('info', { title: 'x', text: 'y'.repeat(MAX_CARD_BYTES), hint: '', color: 'Default' }),
+      /over the 28672-byte limit/,
+    );
   });
 
   it('formats durations and limits from the policy', () => {
@@ -126,6 +263,9 @@ describe('cards', () => {
     assert.equal(compactDuration(30), '30m');
     assert.equal(timeLeft(new Date(NOW.getTime() + 118 * 60_000 + 30_000), NOW), '1 hour 58 minutes left');
     assert.equal(timeLeft(new Date(NOW.getTime() + 20_000), NOW), 'ending now');
-    assert.equal(limitsText(aliceEligibilities()[1]!.constraints), 'Up to 4 hours · justification · ticket number · approval by PIM Approvers');
+    assert.equal(
+      limitsText(aliceEligibilities()[1]!.constraints),
+      'Up to 4 hours · justification · ticket number · approval by PIM Approvers',
+    );
   });
 });

@@ -34,9 +34,16 @@ describe('ActivateDialog', () => {
       assert.doesNotMatch(cardText(justificationCard), /Ticket number/, 'no ticket asked when the policy does not');
 
       const [result] = await chat.say(submit({ action: 'submitJustification', justification: 'Quarterly access review' }));
-      assert.match(cardText(result), /Global Reader is active on Directory from \{\{TIME\(2025-03-03T10:02:00Z\)\}\} until \{\{TIME\(2025-03-03T12:02:00Z\)\}\}/);
+      assert.match(
+        cardText(result),
+        /Global Reader is active on Directory from \{\{TIME\(2025-03-03T10:02:00Z\)\}\} until \{\{TIME\(2025-03-03T12:02:00Z\)\}\}/,
+      );
 
-      sinon_assertActivatedOnce(chat, { eligibilityKey: KEYS.globalReader, durationMinutes: 120, justification: 'Quarterly access review' });
+      sinon_assertActivatedOnce(chat, {
+        eligibilityKey: KEYS.globalReader,
+        durationMinutes: 120,
+        justification: 'Quarterly access review',
+      });
       assert.equal(chat.client.dialogTurnResult.status, DialogTurnStatus.complete);
     });
 
@@ -47,7 +54,11 @@ describe('ActivateDialog', () => {
       await chat.say('90 minutes');
       const [result] = await chat.say('Investigating a sign-in incident');
       assert.match(cardText(result), /Global Reader is active/);
-      sinon_assertActivatedOnce(chat, { eligibilityKey: KEYS.globalReader, durationMinutes: 90, justification: 'Investigating a sign-in incident' });
+      sinon_assertActivatedOnce(chat, {
+        eligibilityKey: KEYS.globalReader,
+        durationMinutes: 90,
+        justification: 'Investigating a sign-in incident',
+      });
     });
 
     it('picks a role by a unique prefix of its name at the list', async () => {
@@ -68,7 +79,9 @@ describe('ActivateDialog', () => {
       await chat.say(submit({ action: 'pickRole', eligibilityKey: KEYS.userAdministrator }));
       const [form] = await chat.say(submit({ action: 'setDuration', duration: '1h30m' }));
       assert.match(cardText(form), /Ticket number/);
-      const [result] = await chat.say(submit({ action: 'submitJustification', justification: 'Reset MFA for a user', ticketNumber: 'INC-42' }));
+      const [result] = await chat.say(
+        submit({ action: 'submitJustification', justification: 'Reset MFA for a user', ticketNumber: 'INC-42' }),
+      );
       assert.match(cardText(result), /User Administrator is waiting for approval/);
       assert.match(cardText(result), /PIM Approvers/);
       sinon_assertActivatedOnce(chat, {
@@ -174,7 +187,10 @@ describe('ActivateDialog', () => {
 
     const forgedPicks: Array<[string, Record<string, unknown>]> = [
       ['an unknown eligibility key', { action: 'pickRole', eligibilityKey: 'entraRole|/|not-a-role' }],
-      ["someone else's role (Carol's Privileged Role Administrator)", { action: 'pickRole', eligibilityKey: KEYS.privilegedRoleAdministrator }],
+      [
+        "someone else's role (Carol's Privileged Role Administrator)",
+        { action: 'pickRole', eligibilityKey: KEYS.privilegedRoleAdministrator },
+      ],
       ['a missing key', { action: 'pickRole' }],
       ['a key of the wrong type', { action: 'pickRole', eligibilityKey: 42 }],
       ['a key that is an object', { action: 'pickRole', eligibilityKey: { key: KEYS.globalReader } }],
@@ -261,9 +277,28 @@ describe('ActivateDialog', () => {
   describe('cancel', () => {
     const steps: Array<[string, (chat: TestChat) => Promise<unknown>]> = [
       ['the role list', (chat) => chat.say('activate')],
-      ['the duration', async (chat) => { await chat.say('activate'); await chat.say(submit({ action: 'pickRole', eligibilityKey: KEYS.userAdministrator })); }],
-      ['the justification', async (chat) => { await chat.say('activate user administrator'); await chat.say('2h'); }],
-      ['the ticket', async (chat) => { await chat.say('activate user administrator'); await chat.say('2h'); await chat.say('Reset MFA'); }],
+      [
+        'the duration',
+        async (chat) => {
+          await chat.say('activate');
+          await chat.say(submit({ action: 'pickRole', eligibilityKey: KEYS.userAdministrator }));
+        },
+      ],
+      [
+        'the justification',
+        async (chat) => {
+          await chat.say('activate user administrator');
+          await chat.say('2h');
+        },
+      ],
+      [
+        'the ticket',
+        async (chat) => {
+          await chat.say('activate user administrator');
+          await chat.say('2h');
+          await chat.say('Reset MFA');
+        },
+      ],
     ];
     for (const [step, reach] of steps) {
       for (const how of ['typed', 'card button'] as const) {

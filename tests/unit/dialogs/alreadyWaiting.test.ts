@@ -9,15 +9,27 @@ import type { ActivationRequest, Surface, UserContext } from '../../../services/
 import { cardText, fakePim, KEYS, NOW, replyText } from '../../support/botHarness';
 import { startChat, submit } from './dialogClient';
 
-const pendingConflict = () => new PimError('alreadyActive', 'PIM refused the request (PendingRoleAssignmentRequest)', { upstreamCode: 'PendingRoleAssignmentRequest', httpStatus: 400 });
+const pendingConflict = () =>
+  new PimError('alreadyActive', 'PIM refused the request (PendingRoleAssignmentRequest)', {
+    upstreamCode: 'PendingRoleAssignmentRequest',
+    httpStatus: 400,
+  });
 
 function waitingRequest(overrides: Partial<ActivationRequest> = {}): ActivationRequest {
   return {
-    id: '7e57a000-0000-4000-8000-000000000042', surface: 'entraRole', status: 'pendingApproval', action: 'activate',
-    roleId: DEMO_ROLES.userAdministrator.id.toUpperCase(), roleName: DEMO_ROLES.userAdministrator.displayName,
-    scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: DEMO_USERS.alice.id,
-    startDateTime: new Date(NOW.getTime() - 60_000), endDateTime: new Date(NOW.getTime() + 3600_000), createdDateTime: new Date(NOW.getTime() - 60_000),
-    justification: 'Asked earlier', ticket: { number: 'INC-7' },
+    id: '7e57a000-0000-4000-8000-000000000042',
+    surface: 'entraRole',
+    status: 'pendingApproval',
+    action: 'activate',
+    roleId: DEMO_ROLES.userAdministrator.id.toUpperCase(),
+    roleName: DEMO_ROLES.userAdministrator.displayName,
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: DEMO_USERS.alice.id,
+    startDateTime: new Date(NOW.getTime() - 60_000),
+    endDateTime: new Date(NOW.getTime() + 3600_000),
+    createdDateTime: new Date(NOW.getTime() - 60_000),
+    justification: 'Asked earlier',
+    ticket: { number: 'INC-7' },
     ...overrides,
   };
 }
@@ -27,7 +39,10 @@ function approvals(): ApprovalRequests & { submitted: sinon.SinonStub; adopt: si
 }
 
 /** Alice's User Administrator submit, which PIM's dry run refuses because a request of hers already waits. */
-async function resubmit(options: { listed: ActivationRequest[]; flow?: ApprovalRequests }): Promise<{ replies: string; pim: ReturnType<typeof fakePim>; listedFor: Array<Surface | undefined> }> {
+async function resubmit(options: {
+  listed: ActivationRequest[];
+  flow?: ApprovalRequests;
+}): Promise<{ replies: string; pim: ReturnType<typeof fakePim>; listedFor: Array<Surface | undefined> }> {
   const pim = fakePim();
   (pim.service.validate as sinon.SinonStub).callsFake(async (_user: UserContext, input: { eligibilityKey: string }) => {
     if (input.eligibilityKey === KEYS.userAdministrator) throw pendingConflict();
@@ -52,7 +67,11 @@ async function resubmit(options: { listed: ActivationRequest[]; flow?: ApprovalR
 describe('a submit PIM refuses because a request already waits for approval', () => {
   it("hands the waiting request (found among the user's own, same role and scope) to the approval flow to take over", async () => {
     const flow = approvals();
-    const other = waitingRequest({ id: '7e57a000-0000-4000-8000-000000000001', roleId: DEMO_ROLES.globalReader.id, roleName: 'Global Reader' });
+    const other = waitingRequest({
+      id: '7e57a000-0000-4000-8000-000000000001',
+      roleId: DEMO_ROLES.globalReader.id,
+      roleName: 'Global Reader',
+    });
     const deactivation = waitingRequest({ id: '7e57a000-0000-4000-8000-000000000002', action: 'deactivate' });
     const { replies, pim, listedFor } = await resubmit({ listed: [other, deactivation, waitingRequest()], flow });
     assert.equal(flow.adopt.callCount, 1);

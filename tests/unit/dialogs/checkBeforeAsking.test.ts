@@ -15,16 +15,33 @@ const END = new Date(NOW.getTime() + 90 * 60_000);
 
 function globalReaderActive(): ActiveAssignment {
   return {
-    key: KEYS.globalReader, surface: 'entraRole', roleId: DEMO_ROLES.globalReader.id, roleName: 'Global Reader', scope: DIRECTORY,
-    principalId: DEMO_USERS.alice.id, startDateTime: new Date(NOW.getTime() - 30 * 60_000), endDateTime: END, assignmentType: 'activated',
+    key: KEYS.globalReader,
+    surface: 'entraRole',
+    roleId: DEMO_ROLES.globalReader.id,
+    roleName: 'Global Reader',
+    scope: DIRECTORY,
+    principalId: DEMO_USERS.alice.id,
+    startDateTime: new Date(NOW.getTime() - 30 * 60_000),
+    endDateTime: END,
+    assignmentType: 'activated',
   };
 }
 
 function userAdminWaiting(): ActivationRequest {
   return {
-    id: 'req-ua-1', surface: 'entraRole', status: 'pendingApproval', action: 'activate', roleId: DEMO_ROLES.userAdministrator.id, roleName: 'User Administrator',
-    scope: DIRECTORY, principalId: DEMO_USERS.alice.id, startDateTime: NOW, endDateTime: END, createdDateTime: new Date(NOW.getTime() - 10 * 60_000),
-    justification: 'earlier', ticket: { number: 'INC-1' },
+    id: 'req-ua-1',
+    surface: 'entraRole',
+    status: 'pendingApproval',
+    action: 'activate',
+    roleId: DEMO_ROLES.userAdministrator.id,
+    roleName: 'User Administrator',
+    scope: DIRECTORY,
+    principalId: DEMO_USERS.alice.id,
+    startDateTime: NOW,
+    endDateTime: END,
+    createdDateTime: new Date(NOW.getTime() - 10 * 60_000),
+    justification: 'earlier',
+    ticket: { number: 'INC-1' },
   };
 }
 
@@ -62,7 +79,10 @@ describe('check before asking', () => {
     const chat = startChat(pim, NOW, { reminders: { track } });
     await chat.say('activate global reader');
     assert.equal(track.callCount, 1);
-    assert.deepEqual(track.firstCall.args[2].map((a: ActiveAssignment) => a.key), [KEYS.globalReader]);
+    assert.deepEqual(
+      track.firstCall.args[2].map((a: ActiveAssignment) => a.key),
+      [KEYS.globalReader],
+    );
     assert.deepEqual(track.firstCall.args[3], { [KEYS.globalReader]: 'Global Reader' });
   });
 
@@ -104,7 +124,9 @@ describe('check before asking', () => {
 
   it('PIM refusing because it is already active (found by its dry run) reads as information with the end time', async () => {
     const pim = fakePim(allSurfaces());
-    (pim.service.validate as sinon.SinonStub).rejects(new PimError('alreadyActive', 'exists', { upstreamCode: 'RoleAssignmentExists', httpStatus: 400 }));
+    (pim.service.validate as sinon.SinonStub).rejects(
+      new PimError('alreadyActive', 'exists', { upstreamCode: 'RoleAssignmentExists', httpStatus: 400 }),
+    );
     // The dry run sees it before the listing does (activated elsewhere a moment ago).
     pim.listActive.resolves([globalReaderActive()]);
     const chat = startChat(pim);
@@ -118,7 +140,7 @@ describe('check before asking', () => {
 });
 
 describe('several at once', () => {
-  it('states each role\'s own maximum before submitting, and a shorter maximum than asked is said, not cut silently', async () => {
+  it("states each role's own maximum before submitting, and a shorter maximum than asked is said, not cut silently", async () => {
     const { pim, chat } = setup([]);
     const replies = await chat.say('activate global reader and sre on-call member for 6h because incident 7');
     const said = replies.map(replyText).join('\n');
@@ -127,7 +149,16 @@ describe('several at once', () => {
     assert.equal(pim.activate.callCount, 0, 'nothing is submitted before the user has heard it');
     const [result] = await chat.say('6h');
     assert.match(cardText(result), /2 activated/);
-    assert.deepEqual(pim.activate.getCalls().map((c) => [c.args[1].eligibilityKey, c.args[1].durationMinutes]).sort(), [[KEYS.globalReader, 360], [SURFACE_KEYS.sre, 240]].sort());
+    assert.deepEqual(
+      pim.activate
+        .getCalls()
+        .map((c) => [c.args[1].eligibilityKey, c.args[1].durationMinutes])
+        .sort(),
+      [
+        [KEYS.globalReader, 360],
+        [SURFACE_KEYS.sre, 240],
+      ].sort(),
+    );
   });
 
   it('the summary counts activated, waiting for approval and refused separately', async () => {
@@ -136,7 +167,9 @@ describe('several at once', () => {
       if (input.eligibilityKey === SURFACE_KEYS.readerWeb) throw new PimError('policyViolation', 'x', { rules: ['ExpirationRule'] });
     });
     const chat = startChat(pim);
-    const [result] = await chat.say('activate global reader and contributor on contoso prod and reader on rg-web for 1h because incident 7');
+    const [result] = await chat.say(
+      'activate global reader and contributor on contoso prod and reader on rg-web for 1h because incident 7',
+    );
     assert.match(cardText(result), /1 activated · 1 waiting for approval · 1 refused/);
   });
 });
@@ -148,7 +181,9 @@ describe('least privilege', () => {
     assert.match(replies[0]?.text ?? '', /You're not eligible for contributor on "rg-web"/);
     assert.match(replies[0]?.text ?? '', /Contributor on the whole subscription Contoso Prod — wider than rg-web/);
     assert.match(replies[0]?.text ?? '', /more access than you asked for/);
-    const offered = submitActions(replies[1]).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    const offered = submitActions(replies[1])
+      .filter((a) => a.data['action'] === 'pickRole')
+      .map((a) => a.data['eligibilityKey']);
     assert.deepEqual(offered, [SURFACE_KEYS.contributor], 'an explicit choice');
     assert.equal(pim.activate.callCount, 0);
   });

@@ -3,8 +3,17 @@ import { describeFailure, describePimError } from '../../../dialogs/errorMessage
 import { PimError, type PimErrorKind } from '../../../services/pim/errors';
 
 const KINDS: PimErrorKind[] = [
-  'policyViolation', 'durationTooShort', 'alreadyActive', 'notEligible', 'authenticationRequired',
-  'forbidden', 'notFound', 'throttled', 'unavailable', 'invalidInput', 'unknown',
+  'policyViolation',
+  'durationTooShort',
+  'alreadyActive',
+  'notEligible',
+  'authenticationRequired',
+  'forbidden',
+  'notFound',
+  'throttled',
+  'unavailable',
+  'invalidInput',
+  'unknown',
 ];
 
 describe('errorMessages', () => {
@@ -19,7 +28,10 @@ describe('errorMessages', () => {
   }
 
   it('names each failed policy rule in words', () => {
-    const message = describePimError(new PimError('policyViolation', 'x', { rules: ['ExpirationRule', 'JustificationRule', 'TicketingRule'] }), 'User Administrator');
+    const message = describePimError(
+      new PimError('policyViolation', 'x', { rules: ['ExpirationRule', 'JustificationRule', 'TicketingRule'] }),
+      'User Administrator',
+    );
     assert.match(message.text, /the duration is longer than the role allows; a justification is required; a ticket number is required/);
   });
 

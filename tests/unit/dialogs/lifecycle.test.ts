@@ -10,15 +10,33 @@ import { allSurfaces, SCOPES, SURFACE_KEYS } from './surfaces';
 
 function readerActive(startedMinutesAgo: number): ActiveAssignment {
   return {
-    key: SURFACE_KEYS.readerWeb, surface: 'azureResource', roleId: 'reader', roleName: 'Reader', scope: SCOPES.rgWeb, principalId: 'alice',
-    startDateTime: new Date(NOW.getTime() - startedMinutesAgo * 60_000), endDateTime: new Date(NOW.getTime() + 60 * 60_000), assignmentType: 'activated',
+    key: SURFACE_KEYS.readerWeb,
+    surface: 'azureResource',
+    roleId: 'reader',
+    roleName: 'Reader',
+    scope: SCOPES.rgWeb,
+    principalId: 'alice',
+    startDateTime: new Date(NOW.getTime() - startedMinutesAgo * 60_000),
+    endDateTime: new Date(NOW.getTime() + 60 * 60_000),
+    assignmentType: 'activated',
   };
 }
 
 function waitingRequest(): ActivationRequest {
   return {
-    id: 'req-9', surface: 'azureResource', status: 'pendingApproval', roleId: 'contributor', roleName: 'Contributor', scope: SCOPES.contosoProd, principalId: 'alice',
-    startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), createdDateTime: NOW, justification: 'x', ticket: null, key: SURFACE_KEYS.contributor,
+    id: 'req-9',
+    surface: 'azureResource',
+    status: 'pendingApproval',
+    roleId: 'contributor',
+    roleName: 'Contributor',
+    scope: SCOPES.contosoProd,
+    principalId: 'alice',
+    startDateTime: NOW,
+    endDateTime: new Date(NOW.getTime() + 3_600_000),
+    createdDateTime: NOW,
+    justification: 'x',
+    ticket: null,
+    key: SURFACE_KEYS.contributor,
   };
 }
 
@@ -83,7 +101,10 @@ describe('my access and its buttons', () => {
     const { pim, chat } = setup([readerActive(30)]);
     const [reply] = await chat.say(submit({ action: 'extendAccess', activeKey: SURFACE_KEYS.readerWeb }));
     assert.match(cardText(reply), /PIM doesn't extend Reader on rg-web[\s\S]*once it has ended, activate it again/);
-    assert.ok(submitActions(reply).some((a) => a.data['action'] === 'pickRole' && a.data['eligibilityKey'] === SURFACE_KEYS.readerWeb), 'an Activate again button');
+    assert.ok(
+      submitActions(reply).some((a) => a.data['action'] === 'pickRole' && a.data['eligibilityKey'] === SURFACE_KEYS.readerWeb),
+      'an Activate again button',
+    );
     assert.equal((pim.service.extend as sinon.SinonStub).callCount, 0);
   });
 
@@ -150,7 +171,11 @@ describe('step-up in the dialog', () => {
   it('sends a sign-in card for the item that needs it and submits the others', async () => {
     const pim = fakePim(allSurfaces());
     (pim.service.validate as sinon.SinonStub).callsFake(async (_u: unknown, input: { eligibilityKey: string }) => {
-      if (input.eligibilityKey.includes('194ae4cb')) throw new PimError('authenticationRequired', 'acrs', { claims: '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}', resource: 'graph' });
+      if (input.eligibilityKey.includes('194ae4cb'))
+        throw new PimError('authenticationRequired', 'acrs', {
+          claims: '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+          resource: 'graph',
+        });
     });
     const begin = sinon.stub().resolves('https://localhost:1/t/oauth2/v2.0/authorize?state=s');
     const chat = startChat(pim, NOW, { stepUp: { begin } });
@@ -178,7 +203,10 @@ describe('when the access is actually in place', () => {
     let appear: (a: ActiveAssignment) => void = () => {};
     (pim.service.waitUntilActive as sinon.SinonStub).returns(new Promise<ActiveAssignment>((resolve) => (appear = resolve)));
     const sent: Array<{ reference: unknown; text: string }> = [];
-    const proactive = { send: async (reference: unknown, message: { attachments?: unknown[] }) => void sent.push({ reference, text: cardText(message as never) }) };
+    const proactive = {
+      send: async (reference: unknown, message: { attachments?: unknown[] }) =>
+        void sent.push({ reference, text: cardText(message as never) }),
+    };
     const chat = startChat(pim, NOW, { proactive, inTurnWaitMs: 10 });
     const replies = await chat.say('activate reader on rg-web for 1h');
     assert.equal(replies.length, 1, 'one result card in the turn');

@@ -28,7 +28,10 @@ describe('MainDialog', () => {
       assert.match(text, /activate/);
       assert.match(text, /my roles/);
       for (const role of ['Global Reader', 'User Administrator', 'Security Administrator']) assert.match(text, new RegExp(role));
-      assert.deepEqual(submitActions(welcome).map((a) => a.data['action']), ['activate', 'myRoles']);
+      assert.deepEqual(
+        submitActions(welcome).map((a) => a.data['action']),
+        ['activate', 'myRoles'],
+      );
       const [user] = chat.pim.listEligibilities.firstCall.args;
       assert.equal(user.userId, ALICE.aadObjectId);
     });
@@ -44,7 +47,9 @@ describe('MainDialog', () => {
     assert.match(text, /Global Reader\nBolder/, 'the role in bold (a TextBlock weight, never Markdown)');
     assert.match(text, /1 hour 58 minutes left/);
     assert.match(text, /Until \{\{DATE\(2025-03-03T12:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-03T12:00:00Z\)\}\}/);
-    const activatable = submitActions(card).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    const activatable = submitActions(card)
+      .filter((a) => a.data['action'] === 'pickRole')
+      .map((a) => a.data['eligibilityKey']);
     assert.deepEqual(activatable, [KEYS.userAdministrator, KEYS.securityAdministrator], 'an active role is not offered again');
   });
 
@@ -85,7 +90,7 @@ describe('MainDialog', () => {
     assert.match(cardText(replies[1]), /How long do you need Global Reader\?/);
   });
 
-  it('refuses to act without the sender\'s Entra identity', async () => {
+  it("refuses to act without the sender's Entra identity", async () => {
     const chat = startChat();
     const replies = await chat.say('activate', { id: '29:someone', name: 'Someone' });
     assert.match(replies[0]!.text ?? '', /can't tell who you are/);
@@ -95,7 +100,14 @@ describe('MainDialog', () => {
   it('lists roles from every surface the service returns', async () => {
     const [first] = aliceEligibilities();
     const group = {
-      eligibility: { ...first!.eligibility, key: eligibilityKey('group', 'g1', 'member'), surface: 'group' as const, roleId: 'member', roleName: 'Member', scope: { id: 'g1', displayName: 'SRE On-Call', kind: 'group' as const } },
+      eligibility: {
+        ...first!.eligibility,
+        key: eligibilityKey('group', 'g1', 'member'),
+        surface: 'group' as const,
+        roleId: 'member',
+        roleName: 'Member',
+        scope: { id: 'g1', displayName: 'SRE On-Call', kind: 'group' as const },
+      },
       constraints: first!.constraints,
     };
     const chat = startChat(fakePim([first!, group]));

@@ -27,8 +27,14 @@ async function activatedBy(sentence: string): Promise<{ inputs: readonly Activat
 
 describe('one sentence does it', () => {
   const table: Array<[string, Expected]> = [
-    ['activate User Administrator for 2h ticket INC-42 because fixing login', { keys: [KEYS.userAdministrator], minutes: 120, ticket: 'INC-42', justification: 'fixing login' }],
-    ['activate User Administrator for 2h, ticket INC-42, fixing login', { keys: [KEYS.userAdministrator], minutes: 120, ticket: 'INC-42', justification: 'fixing login' }],
+    [
+      'activate User Administrator for 2h ticket INC-42 because fixing login',
+      { keys: [KEYS.userAdministrator], minutes: 120, ticket: 'INC-42', justification: 'fixing login' },
+    ],
+    [
+      'activate User Administrator for 2h, ticket INC-42, fixing login',
+      { keys: [KEYS.userAdministrator], minutes: 120, ticket: 'INC-42', justification: 'fixing login' },
+    ],
     ['activate reader on rg-web for 30m', { keys: [SURFACE_KEYS.readerWeb], minutes: 30 }],
     ['activate Reader in rg-web for 30 minutes', { keys: [SURFACE_KEYS.readerWeb], minutes: 30 }],
     ['activate reader on rg-wbe for 30m', { keys: [SURFACE_KEYS.readerWeb], minutes: 30 }],
@@ -40,21 +46,40 @@ describe('one sentence does it', () => {
     ['activate sre on-call 45 mins', { keys: [SURFACE_KEYS.sre], minutes: 45 }],
     ['please activate the SRE On-Call group for 2 hours', { keys: [SURFACE_KEYS.sre], minutes: 120 }],
     ['for 2h activate sre on-call', { keys: [SURFACE_KEYS.sre], minutes: 120 }],
-    ['activate global reader for 2h because quarterly audit', { keys: [KEYS.globalReader], minutes: 120, justification: 'quarterly audit' }],
+    [
+      'activate global reader for 2h because quarterly audit',
+      { keys: [KEYS.globalReader], minutes: 120, justification: 'quarterly audit' },
+    ],
     ['activate globl reader for 2 hours becuase audit', { keys: [KEYS.globalReader], minutes: 120, justification: 'audit' }],
     ['activate Global Reader until 5pm because audit', { keys: [KEYS.globalReader], minutes: 418, justification: 'audit' }],
     ['activate Global Reader till 17:30 because audit', { keys: [KEYS.globalReader], minutes: 448, justification: 'audit' }],
     ['activate global reader because audit for 1h', { keys: [KEYS.globalReader], minutes: 60, justification: 'audit' }],
-    ['activate global reader at 3pm for 1h because audit', { keys: [KEYS.globalReader], minutes: 60, justification: 'audit', start: '2025-03-03T15:00:00.000Z' }],
-    ['activate global reader tomorrow 9am for 2h because audit', { keys: [KEYS.globalReader], minutes: 120, justification: 'audit', start: '2025-03-04T09:00:00.000Z' }],
-    ['activate SRE On-Call and Contributor on Contoso Prod for 2h because incident 7', { keys: [SURFACE_KEYS.sre, SURFACE_KEYS.contributor], minutes: 120, justification: 'incident 7' }],
+    [
+      'activate global reader at 3pm for 1h because audit',
+      { keys: [KEYS.globalReader], minutes: 60, justification: 'audit', start: '2025-03-03T15:00:00.000Z' },
+    ],
+    [
+      'activate global reader tomorrow 9am for 2h because audit',
+      { keys: [KEYS.globalReader], minutes: 120, justification: 'audit', start: '2025-03-04T09:00:00.000Z' },
+    ],
+    [
+      'activate SRE On-Call and Contributor on Contoso Prod for 2h because incident 7',
+      { keys: [SURFACE_KEYS.sre, SURFACE_KEYS.contributor], minutes: 120, justification: 'incident 7' },
+    ],
     ['activate sre on-call, reader on rg-web for 1h', { keys: [SURFACE_KEYS.sre, SURFACE_KEYS.readerWeb], minutes: 60 }],
-    ['activate user admin for 1h ticket #123 reason: reset MFA', { keys: [KEYS.userAdministrator], minutes: 60, ticket: '123', justification: 'reset MFA' }],
+    [
+      'activate user admin for 1h ticket #123 reason: reset MFA',
+      { keys: [KEYS.userAdministrator], minutes: 60, ticket: '123', justification: 'reset MFA' },
+    ],
   ];
   for (const [sentence, expected] of table) {
     it(`"${sentence}"`, async () => {
       const { inputs, replies } = await activatedBy(sentence);
-      assert.deepEqual(inputs.map((i) => i.eligibilityKey), expected.keys, `replies: ${replies.slice(0, 300)}`);
+      assert.deepEqual(
+        inputs.map((i) => i.eligibilityKey),
+        expected.keys,
+        `replies: ${replies.slice(0, 300)}`,
+      );
       for (const input of inputs) {
         assert.equal(input.durationMinutes, expected.minutes);
         assert.equal(input.justification, expected.justification);
@@ -84,7 +109,7 @@ describe('one sentence asks only for what is missing', () => {
     assert.equal(chat.pim.activate.firstCall.args[1].eligibilityKey, SURFACE_KEYS.readerWeb);
   });
 
-  it('a duration over the one role\'s maximum is asked again, not silently cut', async () => {
+  it("a duration over the one role's maximum is asked again, not silently cut", async () => {
     const chat = startChat(fakePim(allSurfaces()));
     const replies = await chat.say('activate sre on-call for 6h');
     assert.match(replyText(replies[0]), /6 hours is more than Member of SRE On-Call allows \(at most 4 hours\)/);
@@ -97,7 +122,9 @@ describe('ambiguity and unknown names', () => {
     const chat = startChat(fakePim(allSurfaces()));
     const replies = await chat.say('activate reader for 30m');
     assert.match(replyText(replies[0]), /More than one of your roles matches "reader"/);
-    const offered = submitActions(replies[1]).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    const offered = submitActions(replies[1])
+      .filter((a) => a.data['action'] === 'pickRole')
+      .map((a) => a.data['eligibilityKey']);
     assert.deepEqual(offered, [SURFACE_KEYS.readerWeb, SURFACE_KEYS.readerApi]);
     assert.match(cardText(replies[1]), /Reader on rg-web \(Contoso Prod\)/);
     assert.equal(chat.pim.activate.callCount, 0);
@@ -118,7 +145,9 @@ describe('ambiguity and unknown names', () => {
     const replies = await chat.say('activate raeder for 30m');
     assert.equal(chat.pim.activate.callCount, 0);
     assert.match(replyText(replies[0]), /More than one of your roles matches "raeder"/);
-    const offered = submitActions(replies[1]).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    const offered = submitActions(replies[1])
+      .filter((a) => a.data['action'] === 'pickRole')
+      .map((a) => a.data['eligibilityKey']);
     assert.deepEqual(offered, [SURFACE_KEYS.readerWeb, SURFACE_KEYS.readerApi]);
   });
 
@@ -126,7 +155,12 @@ describe('ambiguity and unknown names', () => {
     const chat = startChat(fakePim(allSurfaces()));
     const replies = await chat.say('activate contributor on rg-web for 1h');
     assert.match(replyText(replies[0]), /not eligible for contributor on "rg-web"/i);
-    assert.deepEqual(submitActions(replies[1]).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']), [SURFACE_KEYS.contributor]);
+    assert.deepEqual(
+      submitActions(replies[1])
+        .filter((a) => a.data['action'] === 'pickRole')
+        .map((a) => a.data['eligibilityKey']),
+      [SURFACE_KEYS.contributor],
+    );
   });
 
   it('typing a name at the list narrows it', async () => {
@@ -164,25 +198,34 @@ describe('the list across surfaces', () => {
     const [list] = await chat.say('activate');
     const first = submitActions(list).find((a) => a.data['action'] === 'pickRole');
     assert.equal(first?.data['eligibilityKey'], SURFACE_KEYS.readerWeb);
-    assert.ok(cardText(list).indexOf('Azure resources') < cardText(list).indexOf('Entra roles'), 'the group of the most recent comes first');
+    assert.ok(
+      cardText(list).indexOf('Azure resources') < cardText(list).indexOf('Entra roles'),
+      'the group of the most recent comes first',
+    );
   });
 
   it('remembers what was activated as most recent', async () => {
     const touched: string[][] = [];
-    const chat = startChat(fakePim(allSurfaces()), NOW, { recent: { get: async () => [], touch: async (_c, keys) => void touched.push([...keys]) } });
+    const chat = startChat(fakePim(allSurfaces()), NOW, {
+      recent: { get: async () => [], touch: async (_c, keys) => void touched.push([...keys]) },
+    });
     await chat.say('activate sre on-call for 1h');
     assert.deepEqual(touched, [[SURFACE_KEYS.sre]]);
   });
 
   it('reads the order only when it shows a list: a role named outright costs no read of it', async () => {
     let reads = 0;
-    const chat = startChat(fakePim(allSurfaces()), NOW, { recent: { get: async () => (reads++, [SURFACE_KEYS.readerWeb]), touch: async () => {} } });
+    const chat = startChat(fakePim(allSurfaces()), NOW, {
+      recent: { get: async () => (reads++, [SURFACE_KEYS.readerWeb]), touch: async () => {} },
+    });
     await chat.say('activate sre on-call for 1h');
     assert.equal(reads, 0, 'the named role was activated without reading the order');
     const replies = await chat.say('activate reader');
     const list = replies[replies.length - 1];
     assert.equal(reads, 1, 'the list of candidates for "reader" is put in the user\'s order');
-    const offered = submitActions(list).filter((a) => a.data['action'] === 'pickRole').map((a) => a.data['eligibilityKey']);
+    const offered = submitActions(list)
+      .filter((a) => a.data['action'] === 'pickRole')
+      .map((a) => a.data['eligibilityKey']);
     assert.equal(offered[0], SURFACE_KEYS.readerWeb, 'the most recent candidate comes first');
   });
 });
@@ -192,7 +235,11 @@ describe('several at once', () => {
     const chat = startChat(fakePim(allSurfaces()));
     await chat.say('activate');
     const [intro, duration] = await chat.say(submit({ action: 'pickRoles', selectedKeys: `${SURFACE_KEYS.sre},${KEYS.globalReader}` }));
-    assert.match(intro?.text ?? '', /Member of SRE On-Call up to 4 hours; Global Reader up to 8 hours/, 'each role\'s own maximum, before anything is submitted');
+    assert.match(
+      intro?.text ?? '',
+      /Member of SRE On-Call up to 4 hours; Global Reader up to 8 hours/,
+      "each role's own maximum, before anything is submitted",
+    );
     assert.match(cardText(duration), /How long do you need 2 roles\?/);
     await chat.say('6h');
     const replies = await chat.say('incident 7');
@@ -200,13 +247,16 @@ describe('several at once', () => {
     assert.match(text, /2 activated/);
     assert.match(text, /Capped to 4 hours, the most its policy allows/);
     const inputs = chat.pim.activate.getCalls().map((c) => c.args[1]);
-    assert.deepEqual(inputs.map((i) => [i.eligibilityKey, i.durationMinutes, i.justification]), [
-      [SURFACE_KEYS.sre, 240, 'incident 7'],
-      [KEYS.globalReader, 360, 'incident 7'],
-    ]);
+    assert.deepEqual(
+      inputs.map((i) => [i.eligibilityKey, i.durationMinutes, i.justification]),
+      [
+        [SURFACE_KEYS.sre, 240, 'incident 7'],
+        [KEYS.globalReader, 360, 'incident 7'],
+      ],
+    );
   });
 
-  it('asks for a ticket when any item\'s policy needs one', async () => {
+  it("asks for a ticket when any item's policy needs one", async () => {
     const chat = startChat(fakePim(allSurfaces()));
     const [form] = await chat.say('activate sre on-call and user administrator for 1h because incident 7');
     assert.match(cardText(form), /Which ticket is this for\?/);

@@ -16,10 +16,18 @@ function honourStart(pim: FakePim): FakePim {
     const found = aliceEligibilities().find((e) => e.eligibility.key === input.eligibilityKey)!;
     const start = input.startDateTime ?? NOW;
     return {
-      id: `req-${pim.activate.callCount}`, surface: 'entraRole', status: found.constraints.requiresApproval ? 'pendingApproval' : 'provisioned',
-      roleId: found.eligibility.roleId, roleName: found.eligibility.roleName, scope: found.eligibility.scope, principalId: user.userId,
-      startDateTime: start, endDateTime: new Date(start.getTime() + input.durationMinutes * 60_000), createdDateTime: NOW,
-      justification: input.justification ?? null, ticket: input.ticket ?? null,
+      id: `req-${pim.activate.callCount}`,
+      surface: 'entraRole',
+      status: found.constraints.requiresApproval ? 'pendingApproval' : 'provisioned',
+      roleId: found.eligibility.roleId,
+      roleName: found.eligibility.roleName,
+      scope: found.eligibility.scope,
+      principalId: user.userId,
+      startDateTime: start,
+      endDateTime: new Date(start.getTime() + input.durationMinutes * 60_000),
+      createdDateTime: NOW,
+      justification: input.justification ?? null,
+      ticket: input.ticket ?? null,
     };
   });
   return pim;
@@ -36,8 +44,14 @@ describe('scheduled starts (issue 13, item 5)', () => {
     assert.doesNotMatch(text, /Role activated|is active from/);
     assert.match(text, /Global Reader is scheduled/);
     assert.match(text, /scheduled to start at \{\{DATE\(2025-03-04T09:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T09:00:00Z\)\}\}/);
-    assert.match(text, /Starts\n\{\{DATE\(2025-03-04T09:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T09:00:00Z\)\}\} your time \(2025-03-04 09:00 UTC\)/);
-    assert.match(text, /Ends\n\{\{DATE\(2025-03-04T11:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T11:00:00Z\)\}\} your time \(2025-03-04 11:00 UTC\)/);
+    assert.match(
+      text,
+      /Starts\n\{\{DATE\(2025-03-04T09:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T09:00:00Z\)\}\} your time \(2025-03-04 09:00 UTC\)/,
+    );
+    assert.match(
+      text,
+      /Ends\n\{\{DATE\(2025-03-04T11:00:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T11:00:00Z\)\}\} your time \(2025-03-04 11:00 UTC\)/,
+    );
   });
 
   it('an ambiguous day ("friday") means the coming one, not the last one', async () => {
@@ -68,7 +82,9 @@ describe('scheduled starts (issue 13, item 5)', () => {
   });
 
   it('refuses a start after the eligibility itself ends, naming when it ends', async () => {
-    const eligibilities = aliceEligibilities().map((e, i) => (i === 0 ? { ...e, eligibility: { ...e.eligibility, endDateTime: new Date(NOW.getTime() + DAY) } } : e));
+    const eligibilities = aliceEligibilities().map((e, i) =>
+      i === 0 ? { ...e, eligibility: { ...e.eligibility, endDateTime: new Date(NOW.getTime() + DAY) } } : e,
+    );
     const chat = startChat(honourStart(fakePim(eligibilities)));
     const text = (await chat.say('activate global reader friday 9am for 1h because audit')).map(cardText).join('\n');
     assert.match(text, /Your eligibility for it ends 2025-03-04 10:02 UTC, before the start you asked for/);
@@ -85,39 +101,93 @@ describe('scheduled starts (issue 13, item 5)', () => {
   it('"my roles" shows a scheduled request with its start and end', async () => {
     const pim = fakePim();
     const start = new Date(NOW.getTime() + DAY);
-    (pim.service.listRequests as sinon.SinonStub).resolves([{
-      id: 'r1', surface: 'entraRole', status: 'provisioned', roleId: 'x', roleName: 'Global Reader', scope: { id: '/', displayName: 'Directory', kind: 'directory' },
-      principalId: 'alice', startDateTime: start, endDateTime: new Date(start.getTime() + 3_600_000), createdDateTime: NOW, justification: null, ticket: null,
-    } satisfies ActivationRequest]);
+    (pim.service.listRequests as sinon.SinonStub).resolves([
+      {
+        id: 'r1',
+        surface: 'entraRole',
+        status: 'provisioned',
+        roleId: 'x',
+        roleName: 'Global Reader',
+        scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+        principalId: 'alice',
+        startDateTime: start,
+        endDateTime: new Date(start.getTime() + 3_600_000),
+        createdDateTime: NOW,
+        justification: null,
+        ticket: null,
+      } satisfies ActivationRequest,
+    ]);
     const text = (await startChat(pim).say('my roles')).map(cardText).join('\n');
-    assert.match(text, /Scheduled: starts \{\{DATE\(2025-03-04T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T10:02:00Z\)\}\} your time \(2025-03-04 10:02 UTC\), ends .*2025-03-04 11:02 UTC/);
+    assert.match(
+      text,
+      /Scheduled: starts \{\{DATE\(2025-03-04T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T10:02:00Z\)\}\} your time \(2025-03-04 10:02 UTC\), ends .*2025-03-04 11:02 UTC/,
+    );
   });
 
   describe('approval cards', () => {
     const start = new Date(NOW.getTime() + 2 * DAY);
     const record = (decided: boolean): ApprovalRecord => ({
-      surface: 'entraRole', requestId: 'req-1', requester: { id: 'alice', displayName: 'Alice Adams' }, approvers: [{ id: 'bob', displayName: 'Bob Brown' }],
+      surface: 'entraRole',
+      requestId: 'req-1',
+      requester: { id: 'alice', displayName: 'Alice Adams' },
+      approvers: [{ id: 'bob', displayName: 'Bob Brown' }],
       request: {
-        roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: start.toISOString(),
-        endDateTime: new Date(start.getTime() + 2 * 3_600_000).toISOString(), createdDateTime: NOW.toISOString(), justification: 'audit', ticket: 'INC-42',
+        roleId: 'r',
+        roleName: 'User Administrator',
+        scopeId: '/',
+        scopeName: 'Directory',
+        startDateTime: start.toISOString(),
+        endDateTime: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+        createdDateTime: NOW.toISOString(),
+        justification: 'audit',
+        ticket: 'INC-42',
       },
-      recentActivations: [], createdAt: NOW.toISOString(), expiresAt: new Date(NOW.getTime() + DAY).toISOString(), copies: [],
-      ...(decided ? { decision: { outcome: 'approved' as const, by: { id: 'bob', displayName: 'Bob Brown' }, at: NOW.toISOString(), justification: '', via: 'bot' as const } } : {}),
+      recentActivations: [],
+      createdAt: NOW.toISOString(),
+      expiresAt: new Date(NOW.getTime() + DAY).toISOString(),
+      copies: [],
+      ...(decided
+        ? {
+            decision: {
+              outcome: 'approved' as const,
+              by: { id: 'bob', displayName: 'Bob Brown' },
+              at: NOW.toISOString(),
+              justification: '',
+              via: 'bot' as const,
+            },
+          }
+        : {}),
     });
-    const copy = (role: 'approver' | 'requester'): CardCopy => ({ userId: role === 'approver' ? 'bob' : 'alice', role, state: 'sent', nonce: 'n', shows: 'pending' });
+    const copy = (role: 'approver' | 'requester'): CardCopy => ({
+      userId: role === 'approver' ? 'bob' : 'alice',
+      role,
+      state: 'sent',
+      nonce: 'n',
+      shows: 'pending',
+    });
     const text = (a: { content?: unknown }) => JSON.stringify(a.content);
 
-    it("the approver sees when the access would start and end, not only how long", () => {
+    it('the approver sees when the access would start and end, not only how long', () => {
       const shown = text(approverCard(record(false), copy('approver')));
-      assert.match(shown, /"title":"Starts","value":"\{\{DATE\(2025-03-05T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-05T10:02:00Z\)\}\} your time \(2025-03-05 10:02 UTC\)"/);
+      assert.match(
+        shown,
+        /"title":"Starts","value":"\{\{DATE\(2025-03-05T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-05T10:02:00Z\)\}\} your time \(2025-03-05 10:02 UTC\)"/,
+      );
       assert.match(shown, /"title":"Ends","value":"[^"]*2025-03-05 12:02 UTC\)"/);
-      assert.match(shown, /The access would start \{\{DATE\(2025-03-05T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-05T10:02:00Z\)\}\}, not now/);
+      assert.match(
+        shown,
+        /The access would start \{\{DATE\(2025-03-05T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-05T10:02:00Z\)\}\}, not now/,
+      );
       const asap = record(false);
       const immediate = { ...asap, request: { ...asap.request, startDateTime: NOW.toISOString() } };
-      assert.doesNotMatch(text(approverCard(immediate, copy('approver'))), /"title":"Starts"|not now/, 'a request starting now has nothing to point out');
+      assert.doesNotMatch(
+        text(approverCard(immediate, copy('approver'))),
+        /"title":"Starts"|not now/,
+        'a request starting now has nothing to point out',
+      );
     });
 
-    it('the requester\'s waiting card shows them too; once approved it says scheduled, not switched on', () => {
+    it("the requester's waiting card shows them too; once approved it says scheduled, not switched on", () => {
       assert.match(text(requesterCard(record(false), copy('requester'))), /"title":"Starts"/);
       const approved = text(requesterCard(record(true), copy('requester')));
       assert.match(approved, /User Administrator is scheduled to start at \{\{DATE\(2025-03-05T10:02:00Z, SHORT\)\}\}/);
@@ -126,11 +196,16 @@ describe('scheduled starts (issue 13, item 5)', () => {
       assert.match(told, /It is scheduled to start at 2025-03-05 10:02 UTC and end at 2025-03-05 12:02 UTC/);
       assert.doesNotMatch(told, /active now/);
     });
-
   });
 
   describe('configuration', () => {
-    const local = { LOCAL_TENANT_URL: 'https://localhost:8443', LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de', LOCAL_CLIENT_ID: 'c', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+    const local = {
+      LOCAL_TENANT_URL: 'https://localhost:8443',
+      LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de',
+      LOCAL_CLIENT_ID: 'c',
+      LOCAL_CLIENT_SECRET: 's',
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+    };
 
     it('MAX_SCHEDULE_AHEAD_DAYS defaults to 14 and is read as a whole number of days', () => {
       assert.equal(loadConfig(local).activation?.maxScheduleAheadDays, 14);
@@ -139,7 +214,10 @@ describe('scheduled starts (issue 13, item 5)', () => {
 
     it('a malformed MAX_SCHEDULE_AHEAD_DAYS stops the start and names the setting', () => {
       for (const bad of ['soon', '0', '1000']) {
-        assert.throws(() => loadConfig({ ...local, MAX_SCHEDULE_AHEAD_DAYS: bad }), (e: unknown) => e instanceof ConfigError && e.setting === 'MAX_SCHEDULE_AHEAD_DAYS');
+        assert.throws(
+          () => loadConfig({ ...local, MAX_SCHEDULE_AHEAD_DAYS: bad }),
+          (e: unknown) => e instanceof ConfigError && e.setting === 'MAX_SCHEDULE_AHEAD_DAYS',
+        );
       }
     });
   });

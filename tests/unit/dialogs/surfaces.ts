@@ -16,12 +16,30 @@ const READER = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a
 const CONTRIBUTOR = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`;
 
 function limits(overrides: Partial<Constraints>): Constraints {
-  return { maxDurationMinutes: 480, minDurationMinutes: 5, requiresJustification: false, requiresTicket: false, requiresMfa: false, authenticationContext: null, requiresApproval: false, approvers: [], ...overrides };
+  return {
+    maxDurationMinutes: 480,
+    minDurationMinutes: 5,
+    requiresJustification: false,
+    requiresTicket: false,
+    requiresMfa: false,
+    authenticationContext: null,
+    requiresApproval: false,
+    approvers: [],
+    ...overrides,
+  };
 }
 
 function eligible(surface: Surface, scope: Scope, roleId: string, roleName: string, c: Partial<Constraints>): EligibilityWithConstraints {
   return {
-    eligibility: { key: eligibilityKey(surface, scope.id, roleId), surface, roleId, roleName, scope, principalId: DEMO_USERS.alice.id, endDateTime: null },
+    eligibility: {
+      key: eligibilityKey(surface, scope.id, roleId),
+      surface,
+      roleId,
+      roleName,
+      scope,
+      principalId: DEMO_USERS.alice.id,
+      endDateTime: null,
+    },
     constraints: limits(c),
   };
 }

@@ -18,25 +18,49 @@ const DAVE_REF = { id: DEMO_USERS.dave.id, displayName: 'Dave Diaz' };
 
 function request(id: string, roleName: string): ActivationRequest {
   return {
-    id, surface: 'entraRole', status: 'pendingApproval', roleId: 'r', roleName, scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: DEMO_USERS.alice.id,
-    startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), createdDateTime: new Date(NOW.getTime() - 5 * 60_000), justification: 'x', ticket: null,
+    id,
+    surface: 'entraRole',
+    status: 'pendingApproval',
+    roleId: 'r',
+    roleName,
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: DEMO_USERS.alice.id,
+    startDateTime: NOW,
+    endDateTime: new Date(NOW.getTime() + 3_600_000),
+    createdDateTime: new Date(NOW.getTime() - 5 * 60_000),
+    justification: 'x',
+    ticket: null,
   };
 }
 
 async function recordsWaitingForBob(): Promise<ApprovalRecordStore> {
   const store = new ApprovalRecordStore(new MemoryStorage());
   const alice = { userId: DEMO_USERS.alice.id, tenantId: 't', displayName: 'Alice Adams' };
-  await store.create(approvalRecord({ user: alice, request: request('req-1', 'User Administrator'), approvers: [BOB_REF, DAVE_REF], recent: [], now: NOW }));
+  await store.create(
+    approvalRecord({ user: alice, request: request('req-1', 'User Administrator'), approvers: [BOB_REF, DAVE_REF], recent: [], now: NOW }),
+  );
   await store.create(approvalRecord({ user: alice, request: request('req-2', 'Contributor'), approvers: [BOB_REF], recent: [], now: NOW }));
   // Decided already, and one for someone else: neither counts for Bob.
-  const decided = await store.create(approvalRecord({ user: alice, request: request('req-3', 'Global Reader'), approvers: [BOB_REF], recent: [], now: NOW }));
-  await store.decide(`approvals/entraRole/${decided.requestId}`, { outcome: 'approved', by: DAVE_REF, at: NOW.toISOString(), justification: 'ok', via: 'bot' });
-  await store.create(approvalRecord({ user: alice, request: request('req-4', 'Helpdesk Administrator'), approvers: [DAVE_REF], recent: [], now: NOW }));
+  const decided = await store.create(
+    approvalRecord({ user: alice, request: request('req-3', 'Global Reader'), approvers: [BOB_REF], recent: [], now: NOW }),
+  );
+  await store.decide(`approvals/entraRole/${decided.requestId}`, {
+    outcome: 'approved',
+    by: DAVE_REF,
+    at: NOW.toISOString(),
+    justification: 'ok',
+    via: 'bot',
+  });
+  await store.create(
+    approvalRecord({ user: alice, request: request('req-4', 'Helpdesk Administrator'), approvers: [DAVE_REF], recent: [], now: NOW }),
+  );
   return store;
 }
 
 function admin(kind: 'role' | 'none'): AdminService {
-  return { access: sinon.stub().resolves(kind === 'role' ? { kind: 'role', roleNames: ['Privileged Role Administrator'] } : { kind: 'none' }) } as unknown as AdminService;
+  return {
+    access: sinon.stub().resolves(kind === 'role' ? { kind: 'role', roleNames: ['Privileged Role Administrator'] } : { kind: 'none' }),
+  } as unknown as AdminService;
 }
 
 describe('the welcome card fits the person', () => {
@@ -66,10 +90,16 @@ describe('the welcome card fits the person', () => {
   });
 
   it('someone who is neither sees no approver count and no administrator questions', async () => {
-    const chat = startChat(fakePim(), NOW, { admin: admin('none'), approverWaiting: approverWaiting(new ApprovalRecordStore(new MemoryStorage()), () => NOW) });
+    const chat = startChat(fakePim(), NOW, {
+      admin: admin('none'),
+      approverWaiting: approverWaiting(new ApprovalRecordStore(new MemoryStorage()), () => NOW),
+    });
     const [welcome] = await chat.say('hi');
     const text = cardText(welcome);
     assert.doesNotMatch(text, /waiting for your approval|As a PIM administrator|who has Global Administrator/);
-    assert.deepEqual(submitActions(welcome).map((a) => a.data['action']), ['activate', 'myRoles']);
+    assert.deepEqual(
+      submitActions(welcome).map((a) => a.data['action']),
+      ['activate', 'myRoles'],
+    );
   });
 });

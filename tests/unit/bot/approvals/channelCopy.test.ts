@@ -21,9 +21,24 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 function record(): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId: REQUEST_ID, requester: { id: 'alice', displayName: 'Alice Adams' }, approvers: [{ id: 'bob', displayName: 'Bob Brown' }],
-    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0.toISOString(), endDateTime: T0.toISOString(), createdDateTime: T0.toISOString(), justification: null, ticket: null },
-    recentActivations: [], createdAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
+    surface: 'entraRole',
+    requestId: REQUEST_ID,
+    requester: { id: 'alice', displayName: 'Alice Adams' },
+    approvers: [{ id: 'bob', displayName: 'Bob Brown' }],
+    request: {
+      roleId: 'r',
+      roleName: 'User Administrator',
+      scopeId: '/',
+      scopeName: 'Directory',
+      startDateTime: T0.toISOString(),
+      endDateTime: T0.toISOString(),
+      createdDateTime: T0.toISOString(),
+      justification: null,
+      ticket: null,
+    },
+    recentActivations: [],
+    createdAt: T0.toISOString(),
+    expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
     copies: [
       { userId: 'bob', role: 'approver', state: 'unreachable', nonce: 'n-bob', shows: 'pending' },
       { userId: channelCopyId(CHANNEL), role: 'channel', state: 'intent', nonce: 'n-channel', shows: 'pending', conversationId: CHANNEL },
@@ -35,7 +50,12 @@ async function setup(fail: (attempt: number) => Error | undefined) {
   const memory = new MemoryStorage();
   const records = new ApprovalRecordStore(memory);
   await records.create(record());
-  const channelRef: Partial<ConversationReference> = { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel', name: '' }, bot: { id: '28:bot', name: 'bot' } };
+  const channelRef: Partial<ConversationReference> = {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example/',
+    conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel', name: '' },
+    bot: { id: '28:bot', name: 'bot' },
+  };
   await memory.write({ [channelReferenceKey(CHANNEL)]: { reference: channelRef, updatedAt: T0.toISOString(), eTag: '*' } });
   const posts: Array<{ conversationId: string | undefined; content: Attachment | string }> = [];
   const sender: CardSender = {
@@ -48,13 +68,25 @@ async function setup(fail: (attempt: number) => Error | undefined) {
     update: async () => undefined,
   };
   const port: ApprovalsPort = {
-    surface: 'entraRole', getApproval: () => Promise.reject(new Error('no approver token')), decide: () => Promise.reject(new Error('not here')),
-    getRequestStatus: async () => 'pendingApproval', recentActivations: async () => [], pendingApprovals: async () => [],
+    surface: 'entraRole',
+    getApproval: () => Promise.reject(new Error('no approver token')),
+    decide: () => Promise.reject(new Error('not here')),
+    getRequestStatus: async () => 'pendingApproval',
+    recentActivations: async () => [],
+    pendingApprovals: async () => [],
   };
   const people = { user: async () => undefined, groupMembers: async () => [] } as unknown as DirectoryPort;
   const flow = new TeamsApprovals({
-    pim: { listEligibilities: async () => [] } as unknown as PimService, decisions: new ApprovalDecisions([port]), people, records,
-    conversations: new ConversationDirectory(memory), sender, tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => T0, logger: quiet,
+    pim: { listEligibilities: async () => [] } as unknown as PimService,
+    decisions: new ApprovalDecisions([port]),
+    people,
+    records,
+    conversations: new ConversationDirectory(memory),
+    sender,
+    tenantId: 't',
+    actingUser: (c) => actingUser(c, 't'),
+    now: () => T0,
+    logger: quiet,
   });
   return { flow, records, posts };
 }
@@ -69,7 +101,10 @@ describe('the channel copy of an approval', () => {
     await flow.sweep();
     await flow.sweep();
     await flow.idle();
-    assert.deepEqual(posts.map((p) => p.conversationId), [CHANNEL]);
+    assert.deepEqual(
+      posts.map((p) => p.conversationId),
+      [CHANNEL],
+    );
     const copy = channelCopy((await records.getByKey(KEY))!)!;
     assert.equal(copy.state, 'sent');
     assert.equal(copy.activityId, 'activity-1');

@@ -2,7 +2,14 @@
 // reads ahead of PIM's answer, the record written (and its copies claimed) before any card, the
 // record store's shortcuts for a new request, and the proactive sender against a rate-limited channel.
 import assert from 'node:assert/strict';
-import { ConfigurationBotFrameworkAuthentication, MemoryStorage, TestAdapter, TurnContext, type Attachment, type ConversationReference } from 'botbuilder';
+import {
+  ConfigurationBotFrameworkAuthentication,
+  MemoryStorage,
+  TestAdapter,
+  TurnContext,
+  type Attachment,
+  type ConversationReference,
+} from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { startRateLimitedConnector } from '../../../../emulator/stack/rateLimitedConnector';
 import { seededRandom } from '../../../../emulator/stack/random';
@@ -48,23 +55,54 @@ function counting(storage: KeyValueStorage) {
 
 function draft(nonce: string, requestId = REQUEST_ID): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId, requester: { id: 'alice' }, approvers: [{ id: 'bob' }],
-    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0.toISOString(), endDateTime: T0.toISOString(), createdDateTime: T0.toISOString(), justification: null, ticket: null },
-    recentActivations: [], createdAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
+    surface: 'entraRole',
+    requestId,
+    requester: { id: 'alice' },
+    approvers: [{ id: 'bob' }],
+    request: {
+      roleId: 'r',
+      roleName: 'User Administrator',
+      scopeId: '/',
+      scopeName: 'Directory',
+      startDateTime: T0.toISOString(),
+      endDateTime: T0.toISOString(),
+      createdDateTime: T0.toISOString(),
+      justification: null,
+      ticket: null,
+    },
+    recentActivations: [],
+    createdAt: T0.toISOString(),
+    expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
     copies: [{ userId: 'bob', role: 'approver', state: 'intent', nonce, shows: 'pending' }],
   };
 }
 
 function request(): ActivationRequest {
   return {
-    id: REQUEST_ID, surface: 'entraRole', status: 'pendingApproval', roleId: 'role-1', roleName: 'User Administrator',
-    scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE.userId,
-    startDateTime: T0, endDateTime: new Date(T0.getTime() + 3600_000), createdDateTime: T0, justification: 'x', ticket: null, key: ELIGIBILITY_KEY,
+    id: REQUEST_ID,
+    surface: 'entraRole',
+    status: 'pendingApproval',
+    roleId: 'role-1',
+    roleName: 'User Administrator',
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: ALICE.userId,
+    startDateTime: T0,
+    endDateTime: new Date(T0.getTime() + 3600_000),
+    createdDateTime: T0,
+    justification: 'x',
+    ticket: null,
+    key: ELIGIBILITY_KEY,
   };
 }
 
 function reference(userId: string, serviceUrl = 'https://smba.example/'): Partial<ConversationReference> {
-  return { channelId: 'msteams', serviceUrl, conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' }, user: { id: `29:${userId}`, name: '' }, bot: { id: '28:bot', name: 'bot' } };
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' },
+    user: { id: `29:${userId}`, name: '' },
+    bot: { id: '28:bot', name: 'bot' },
+  };
 }
 
 describe('approval fan-out', () => {
@@ -97,8 +135,17 @@ describe('approval fan-out', () => {
         const memory = new MemoryStorage();
         const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
         const slow: KeyValueStorage = {
-          read: async (keys) => { await pause(); const v = await memory.read(keys); await pause(); return v; },
-          write: async (changes) => { await pause(); await memory.write(changes); await pause(); },
+          read: async (keys) => {
+            await pause();
+            const v = await memory.read(keys);
+            await pause();
+            return v;
+          },
+          write: async (changes) => {
+            await pause();
+            await memory.write(changes);
+            await pause();
+          },
           delete: (keys) => memory.delete(keys),
         };
         const stores = [0, 1, 2].map(() => new ApprovalRecordStore(slow, { createWaitMs: 2_000 }));
@@ -106,7 +153,11 @@ describe('approval fan-out', () => {
         const results = await Promise.all(stores.map((s, i) => s.open(draft(`nonce-${i}`), { newRequest: true })));
         const stored = (await stores[0]!.getByKey(KEY))!;
         assert.equal(results.filter((r) => r.kind === 'created').length, 1, `round ${round}: one creator`);
-        for (const r of results) assert.ok(r.kind !== 'busy' && r.record.copies[0]!.nonce === stored.copies[0]!.nonce, `round ${round}: everyone has the stored record`);
+        for (const r of results)
+          assert.ok(
+            r.kind !== 'busy' && r.record.copies[0]!.nonce === stored.copies[0]!.nonce,
+            `round ${round}: everyone has the stored record`,
+          );
       }
     });
   });
@@ -155,8 +206,25 @@ describe('approval fan-out', () => {
         pendingApprovals: async () => [],
       };
       const entry: EligibilityWithConstraints = {
-        eligibility: { key: ELIGIBILITY_KEY, surface: 'entraRole', roleId: 'role-1', roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE.userId, endDateTime: null },
-        constraints: { maxDurationMinutes: 480, minDurationMinutes: 5, requiresJustification: true, requiresTicket: false, requiresMfa: false, authenticationContext: null, requiresApproval: true, approvers: [{ kind: 'group', id: 'g1' }] },
+        eligibility: {
+          key: ELIGIBILITY_KEY,
+          surface: 'entraRole',
+          roleId: 'role-1',
+          roleName: 'User Administrator',
+          scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+          principalId: ALICE.userId,
+          endDateTime: null,
+        },
+        constraints: {
+          maxDurationMinutes: 480,
+          minDurationMinutes: 5,
+          requiresJustification: true,
+          requiresTicket: false,
+          requiresMfa: false,
+          authenticationContext: null,
+          requiresApproval: true,
+          approvers: [{ kind: 'group', id: 'g1' }],
+        },
       };
       const pim = { listEligibilities: async () => [entry] } as unknown as PimService;
       /** What the record said about each copy at the moment its card was posted. */
@@ -170,15 +238,31 @@ describe('approval fan-out', () => {
         update: async () => undefined,
       };
       const flow = new TeamsApprovals({
-        pim, decisions: new ApprovalDecisions([port]), people, records, conversations: new ConversationDirectory(memory), sender,
-        tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => T0, logger: quiet,
+        pim,
+        decisions: new ApprovalDecisions([port]),
+        people,
+        records,
+        conversations: new ConversationDirectory(memory),
+        sender,
+        tenantId: 't',
+        actingUser: (c) => actingUser(c, 't'),
+        now: () => T0,
+        logger: quiet,
       });
-      const context = new TurnContext(new TestAdapter(), { type: 'message', channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: 'a:alice', isGroup: false, conversationType: 'personal', name: '' }, from: { id: '29:alice', name: 'Alice' }, recipient: { id: '28:bot', name: 'bot' } });
+      const context = new TurnContext(new TestAdapter(), {
+        type: 'message',
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.example/',
+        conversation: { id: 'a:alice', isGroup: false, conversationType: 'personal', name: '' },
+        from: { id: '29:alice', name: 'Alice' },
+        recipient: { id: '28:bot', name: 'bot' },
+      });
       return { memory, storage, records, flow, calls, atPost, context };
     }
 
     async function storeReferences(memory: MemoryStorage, userIds: readonly string[]): Promise<void> {
-      for (const id of userIds) await memory.write({ [referenceKey(id)]: { reference: reference(id), updatedAt: T0.toISOString(), eTag: '*' } });
+      for (const id of userIds)
+        await memory.write({ [referenceKey(id)]: { reference: reference(id), updatedAt: T0.toISOString(), eTag: '*' } });
     }
 
     it('writes the record, with every reachable approver claimed, before any card; one card each; then records them sent', async () => {
@@ -193,9 +277,24 @@ describe('approval fan-out', () => {
       }
       const stored = (await records.getByKey(KEY))!;
       const approvers = stored.copies.filter((c) => c.role === 'approver');
-      assert.deepEqual(approvers.filter((c) => c.state === 'sent').map((c) => c.activityId).sort(), APPROVERS.slice(0, 2).map((id) => `activity-${id}`).sort());
-      assert.ok(approvers.every((c) => c.state !== 'sent' || c.claim === undefined), 'claims released once recorded');
-      assert.equal(approvers.find((c) => c.userId === APPROVERS[2])!.state, 'unreachable', 'no conversation yet: left for the installation');
+      assert.deepEqual(
+        approvers
+          .filter((c) => c.state === 'sent')
+          .map((c) => c.activityId)
+          .sort(),
+        APPROVERS.slice(0, 2)
+          .map((id) => `activity-${id}`)
+          .sort(),
+      );
+      assert.ok(
+        approvers.every((c) => c.state !== 'sent' || c.claim === undefined),
+        'claims released once recorded',
+      );
+      assert.equal(
+        approvers.find((c) => c.userId === APPROVERS[2])!.state,
+        'unreachable',
+        'no conversation yet: left for the installation',
+      );
       assert.equal(stored.copies.find((c) => c.role === 'requester')!.state, 'sent', "the requester's waiting card is on record");
     });
 
@@ -205,7 +304,10 @@ describe('approval fan-out', () => {
       flow.coordinator.prepare(ALICE, ELIGIBILITY_KEY);
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(calls.groupMembers, 1);
-      assert.deepEqual(calls.recent.map((t) => [t.principalId, t.roleId, t.scope.id]), [[ALICE.userId, 'role-1', '/']]);
+      assert.deepEqual(
+        calls.recent.map((t) => [t.principalId, t.roleId, t.scope.id]),
+        [[ALICE.userId, 'role-1', '/']],
+      );
       storage.reads.clear();
       await flow.coordinator.submitted(inTurnReply(context), ALICE, request());
       await flow.idle();
@@ -277,7 +379,7 @@ describe('approval fan-out', () => {
   });
 
   describe('the proactive sender, through a channel enforcing Teams limits over HTTP', () => {
-    it('posts to each reference\'s conversation through one client per endpoint, within the limits: no 429', async () => {
+    it("posts to each reference's conversation through one client per endpoint, within the limits: no 429", async () => {
       const channel = await startRateLimitedConnector();
       try {
         const sender = new ConnectorCardSender(new ConfigurationBotFrameworkAuthentication({}), '');
@@ -307,11 +409,17 @@ describe('approval fan-out', () => {
             },
           }),
         };
-        const auth = new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: 'app-1', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 't' }, credentials);
+        const auth = new ConfigurationBotFrameworkAuthentication(
+          { MicrosoftAppId: 'app-1', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 't' },
+          credentials,
+        );
         const sender = new ConnectorCardSender(auth, 'app-1');
         await sender.post(reference('u1', channel.url), 'one');
         await sender.post(reference('u2', channel.url), 'two');
-        assert.deepEqual(channel.activities.map((a) => a.authorization), ['Bearer token-1-for-app-1-https://api.botframework.com', 'Bearer token-2-for-app-1-https://api.botframework.com']);
+        assert.deepEqual(
+          channel.activities.map((a) => a.authorization),
+          ['Bearer token-1-for-app-1-https://api.botframework.com', 'Bearer token-2-for-app-1-https://api.botframework.com'],
+        );
       } finally {
         await channel.close();
       }
@@ -327,7 +435,10 @@ describe('approval fan-out', () => {
         await sender.post(reference('u1', channel.url), 'first');
         await sender.post(reference('u1', channel.url), 'second');
         assert.equal(channel.refusals.get('a:u1'), 1);
-        assert.deepEqual(channel.deliveries.map((d) => d.activity.text), ['first', 'second']);
+        assert.deepEqual(
+          channel.deliveries.map((d) => d.activity.text),
+          ['first', 'second'],
+        );
         assert.ok(Date.now() - started >= 1_000, 'waited for Retry-After: 1');
       } finally {
         await channel.close();

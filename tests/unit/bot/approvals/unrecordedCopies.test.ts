@@ -2,7 +2,14 @@
 // unrecorded until the claim lapses, and an approver may hold two cards (the orphan and the re-sent
 // one). No network: MemoryStorage, a recording sender, a scripted PIM port and a movable clock.
 import assert from 'node:assert/strict';
-import { MemoryStorage, TestAdapter, TurnContext, type AdaptiveCardInvokeValue, type Attachment, type ConversationReference } from 'botbuilder';
+import {
+  MemoryStorage,
+  TestAdapter,
+  TurnContext,
+  type AdaptiveCardInvokeValue,
+  type Attachment,
+  type ConversationReference,
+} from 'botbuilder';
 import { TeamsApprovals } from '../../../../bot/approvals/wiring';
 import type { CardSender } from '../../../../bot/channel/cardSender';
 import { ConversationDirectory, referenceKey } from '../../../../bot/conversationDirectory';
@@ -24,36 +31,95 @@ const DAVE = 'd0000000-0000-4000-8000-000000000004';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function reference(userId: string): Partial<ConversationReference> {
-  return { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' }, user: { id: `29:${userId}`, name: '' }, bot: { id: '28:bot', name: 'bot' } };
+  return {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example/',
+    conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' },
+    user: { id: `29:${userId}`, name: '' },
+    bot: { id: '28:bot', name: 'bot' },
+  };
 }
 
 function step(over: Partial<ApprovalStep>): ApprovalStep {
-  return { id: 's1', status: 'inProgress', reviewResult: 'notReviewed', reviewedBy: null, reviewedAt: null, justification: '', assignedToMe: true, ...over };
+  return {
+    id: 's1',
+    status: 'inProgress',
+    reviewResult: 'notReviewed',
+    reviewedBy: null,
+    reviewedAt: null,
+    justification: '',
+    assignedToMe: true,
+    ...over,
+  };
 }
 
 const PENDING: ApprovalState = { requestId: REQUEST_ID, surface: 'entraRole', steps: [step({})] };
 const APPROVED_BY_DAVE: ApprovalState = {
-  requestId: REQUEST_ID, surface: 'entraRole',
-  steps: [step({ status: 'completed', reviewResult: 'approve', reviewedBy: { id: DAVE, displayName: 'Dave Diaz' }, reviewedAt: T0, justification: 'ok', assignedToMe: false })],
+  requestId: REQUEST_ID,
+  surface: 'entraRole',
+  steps: [
+    step({
+      status: 'completed',
+      reviewResult: 'approve',
+      reviewedBy: { id: DAVE, displayName: 'Dave Diaz' },
+      reviewedAt: T0,
+      justification: 'ok',
+      assignedToMe: false,
+    }),
+  ],
 };
 
 function record(bob: Partial<CardCopy>): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId: REQUEST_ID, requester: { id: ALICE, displayName: 'Alice Adams' },
-    approvers: [{ id: BOB, displayName: 'Bob Brown' }, { id: DAVE, displayName: 'Dave Diaz' }],
-    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0.toISOString(), endDateTime: T0.toISOString(), createdDateTime: T0.toISOString(), justification: null, ticket: null },
-    recentActivations: [], createdAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
+    surface: 'entraRole',
+    requestId: REQUEST_ID,
+    requester: { id: ALICE, displayName: 'Alice Adams' },
+    approvers: [
+      { id: BOB, displayName: 'Bob Brown' },
+      { id: DAVE, displayName: 'Dave Diaz' },
+    ],
+    request: {
+      roleId: 'r',
+      roleName: 'User Administrator',
+      scopeId: '/',
+      scopeName: 'Directory',
+      startDateTime: T0.toISOString(),
+      endDateTime: T0.toISOString(),
+      createdDateTime: T0.toISOString(),
+      justification: null,
+      ticket: null,
+    },
+    recentActivations: [],
+    createdAt: T0.toISOString(),
+    expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
     copies: [
-      { userId: ALICE, role: 'requester', state: 'sent', activityId: 'waiting-1', conversationId: `a:${ALICE}`, nonce: 'n-alice', shows: 'pending' },
+      {
+        userId: ALICE,
+        role: 'requester',
+        state: 'sent',
+        activityId: 'waiting-1',
+        conversationId: `a:${ALICE}`,
+        nonce: 'n-alice',
+        shows: 'pending',
+      },
       { userId: BOB, role: 'approver', state: 'intent', nonce: 'n-bob', shows: 'pending', ...bob },
-      { userId: DAVE, role: 'approver', state: 'sent', activityId: 'dave-1', conversationId: `a:${DAVE}`, nonce: 'n-dave', shows: 'pending' },
+      {
+        userId: DAVE,
+        role: 'approver',
+        state: 'sent',
+        activityId: 'dave-1',
+        conversationId: `a:${DAVE}`,
+        nonce: 'n-dave',
+        shows: 'pending',
+      },
     ],
   };
 }
 
 async function setup(stored: ApprovalRecord) {
   const memory = new MemoryStorage();
-  for (const id of [ALICE, BOB, DAVE]) await memory.write({ [referenceKey(id)]: { reference: reference(id), updatedAt: T0.toISOString(), eTag: '*' } });
+  for (const id of [ALICE, BOB, DAVE])
+    await memory.write({ [referenceKey(id)]: { reference: reference(id), updatedAt: T0.toISOString(), eTag: '*' } });
   const records = new ApprovalRecordStore(memory);
   await records.create(stored);
   const clock = { now: new Date(T0.getTime() + 5_000) };
@@ -81,16 +147,33 @@ async function setup(stored: ApprovalRecord) {
   };
   const people: DirectoryPort = { groupMembers: async () => [], user: async () => undefined };
   const flow = new TeamsApprovals({
-    pim: {} as PimService, decisions: new ApprovalDecisions([port]), people, records, conversations: new ConversationDirectory(memory), sender,
-    tenantId: 't', actingUser: (c) => actingUser(c, 't'), now: () => clock.now, logger: quiet,
+    pim: {} as PimService,
+    decisions: new ApprovalDecisions([port]),
+    people,
+    records,
+    conversations: new ConversationDirectory(memory),
+    sender,
+    tenantId: 't',
+    actingUser: (c) => actingUser(c, 't'),
+    now: () => clock.now,
+    logger: quiet,
   });
   /** An approver's click on the card with activity id `cardId`. */
   const click = (userId: string, name: string, nonce: string, cardId: string) => {
     const context = new TurnContext(new TestAdapter(), {
-      type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams', serviceUrl: 'https://smba.example/', replyToId: cardId,
-      conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' }, from: { id: `29:${userId}`, name, aadObjectId: userId }, recipient: { id: '28:bot', name: 'bot' },
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.example/',
+      replyToId: cardId,
+      conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: `29:${userId}`, name, aadObjectId: userId },
+      recipient: { id: '28:bot', name: 'bot' },
     });
-    const value = { action: { type: 'Action.Execute', verb: 'approve', data: { requestId: REQUEST_ID, surface: 'entraRole', nonce } }, trigger: 'manual' } as unknown as AdaptiveCardInvokeValue;
+    const value = {
+      action: { type: 'Action.Execute', verb: 'approve', data: { requestId: REQUEST_ID, surface: 'entraRole', nonce } },
+      trigger: 'manual',
+    } as unknown as AdaptiveCardInvokeValue;
     return flow.onCardAction(context, value);
   };
   const settle = async () => {
@@ -116,7 +199,10 @@ describe('approval copies posted but never recorded (an instance killed mid-send
     const decided = (await w.records.getByKey(KEY))!;
     assert.equal(decided.decision?.outcome, 'approved');
     assert.ok(decided.requesterToldAt, 'Alice was told');
-    assert.ok(w.updates.some((u) => u.activityId === 'dave-1'), "Dave's copy was updated in place");
+    assert.ok(
+      w.updates.some((u) => u.activityId === 'dave-1'),
+      "Dave's copy was updated in place",
+    );
     assert.equal(w.posts.filter((p) => p.userId === BOB).length, 0, "the dead instance's claim still holds Bob's copy");
     assert.deepEqual(await w.records.openKeys(), [KEY], 'not settled while a posted card may be unrecorded');
 
@@ -147,7 +233,11 @@ describe('approval copies posted but never recorded (an instance killed mid-send
     w.pim.status = 'provisioned';
     await w.settle();
     const copy = bobCopy(await w.records.getByKey(KEY));
-    assert.deepEqual([copy.state, copy.activityId, copy.shows, copy.claim], ['sent', 'orphan-1', 'approved', undefined], 'the clicked card is the copy on record, showing the outcome');
+    assert.deepEqual(
+      [copy.state, copy.activityId, copy.shows, copy.claim],
+      ['sent', 'orphan-1', 'approved', undefined],
+      'the clicked card is the copy on record, showing the outcome',
+    );
 
     w.clock.now = new Date(T0.getTime() + SEND_LEASE_MS + 1_000);
     await w.settle();
@@ -193,8 +283,14 @@ describe('a click on an older card of a re-sent copy', () => {
     const answer = await w.click(BOB, 'Bob Brown', 'n-bob', 'bob-new');
     assert.match(text(answer!.value), /Approved by Bob Brown/);
     await w.flow.idle();
-    assert.deepEqual(w.updates.filter((u) => u.userId === BOB), []);
-    assert.ok(w.updates.some((u) => u.activityId === 'dave-1'), "Dave's copy was updated in place");
+    assert.deepEqual(
+      w.updates.filter((u) => u.userId === BOB),
+      [],
+    );
+    assert.ok(
+      w.updates.some((u) => u.activityId === 'dave-1'),
+      "Dave's copy was updated in place",
+    );
     assert.equal(bobCopy(await w.records.getByKey(KEY)).shows, 'approved');
   });
 });

@@ -8,7 +8,13 @@ import { RateLimiter } from '../../../../bot/channel/rateLimiter';
 import { silentLogger } from '../../../../dialogs/deps';
 
 function reference(userId: string, serviceUrl: string): Partial<ConversationReference> {
-  return { channelId: 'msteams', serviceUrl, conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' }, user: { id: `29:${userId}`, name: '' }, bot: { id: '28:bot', name: 'bot' } };
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    conversation: { id: `a:${userId}`, isGroup: false, conversationType: 'personal', name: '' },
+    user: { id: `29:${userId}`, name: '' },
+    bot: { id: '28:bot', name: 'bot' },
+  };
 }
 
 describe('the outbound channel (bot/channel)', () => {
@@ -21,7 +27,11 @@ describe('the outbound channel (bot/channel)', () => {
       await outbound.proactive.send(reference('u1', channel.url), MessageFactory.text('first'));
       await outbound.proactive.send(reference('u1', channel.url), MessageFactory.text('second'));
       assert.equal(channel.refusals.get('a:u1'), 1, 'the channel refused one');
-      assert.deepEqual(channel.deliveries.map((d) => d.activity.text), ['first', 'second'], 'and both arrived, once each');
+      assert.deepEqual(
+        channel.deliveries.map((d) => d.activity.text),
+        ['first', 'second'],
+        'and both arrived, once each',
+      );
     } finally {
       await channel.close();
     }
@@ -32,16 +42,28 @@ describe('the outbound channel (bot/channel)', () => {
     try {
       let now = 0;
       const waits: number[] = [];
-      const limiter = new RateLimiter({ perConversationPerSecond: 1, perAppPerSecond: 50 }, () => now, async (ms) => {
-        waits.push(ms);
-        now += ms;
+      const limiter = new RateLimiter(
+        { perConversationPerSecond: 1, perAppPerSecond: 50 },
+        () => now,
+        async (ms) => {
+          waits.push(ms);
+          now += ms;
+        },
+      );
+      const outbound = createOutboundChannel({
+        auth: new ConfigurationBotFrameworkAuthentication({}),
+        botAppId: '',
+        logger: silentLogger,
+        limiter,
       });
-      const outbound = createOutboundChannel({ auth: new ConfigurationBotFrameworkAuthentication({}), botAppId: '', logger: silentLogger, limiter });
       await outbound.sender.post(reference('u1', channel.url), 'an approval card');
       assert.deepEqual(waits, []);
       await outbound.proactive.send(reference('u1', channel.url), MessageFactory.text('a follow-up'));
       assert.equal(waits.length, 1, 'the follow-up waited for the window the card opened');
-      assert.deepEqual(channel.deliveries.map((d) => d.activity.text), ['an approval card', 'a follow-up']);
+      assert.deepEqual(
+        channel.deliveries.map((d) => d.activity.text),
+        ['an approval card', 'a follow-up'],
+      );
     } finally {
       await channel.close();
     }

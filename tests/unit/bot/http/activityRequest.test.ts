@@ -15,7 +15,9 @@ const VALID = {
 describe('checkActivityRequest', () => {
   it('accepts a well-formed activity from a local channel', () => {
     assert.deepEqual(checkActivityRequest(VALID, { loopbackServiceUrlOnly: true }), { ok: true });
-    assert.deepEqual(checkActivityRequest({ ...VALID, serviceUrl: 'http://localhost:1/x' }, { loopbackServiceUrlOnly: true }), { ok: true });
+    assert.deepEqual(checkActivityRequest({ ...VALID, serviceUrl: 'http://localhost:1/x' }, { loopbackServiceUrlOnly: true }), {
+      ok: true,
+    });
   });
 
   const garbage: Array<[string, unknown]> = [
@@ -49,7 +51,10 @@ describe('checkActivityRequest', () => {
   }
 
   it('in local mode refuses to answer a channel on another machine', () => {
-    const result = checkActivityRequest({ ...VALID, serviceUrl: 'https://smba.trafficmanager.net/emea/' }, { loopbackServiceUrlOnly: true });
+    const result = checkActivityRequest(
+      { ...VALID, serviceUrl: 'https://smba.trafficmanager.net/emea/' },
+      { loopbackServiceUrlOnly: true },
+    );
     assert.equal(!result.ok && result.status, 403);
   });
 });

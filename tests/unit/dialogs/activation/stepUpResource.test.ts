@@ -20,7 +20,10 @@ function item(key: string, label: string): SubmitItem {
 }
 
 /** Submits `items` once; PIM's dry run asks for a step-up from the API `resourceOf` names per key. */
-async function submitWithStepUp(items: SubmitItem[], resourceOf: (key: string) => Resource | undefined): Promise<{ begun: PendingStepUp[]; replies: string[] }> {
+async function submitWithStepUp(
+  items: SubmitItem[],
+  resourceOf: (key: string) => Resource | undefined,
+): Promise<{ begun: PendingStepUp[]; replies: string[] }> {
   const pim = fakePim(allSurfaces());
   (pim.service.validate as sinon.SinonStub).callsFake(async (_user: UserContext, input: ActivationInput) => {
     const resource = resourceOf(input.eligibilityKey);
@@ -41,19 +44,29 @@ async function submitWithStepUp(items: SubmitItem[], resourceOf: (key: string) =
 describe('dialogs: step-up sign-in for the resource the PIM error names', () => {
   it('one sign-in per API the refusals came from, even for the same claims', async () => {
     const { begun } = await submitWithStepUp(
-      [item(KEYS.securityAdministrator, 'Security Administrator'), item(SURFACE_KEYS.contributor, 'Contributor'), item(SURFACE_KEYS.readerWeb, 'Reader on rg-web')],
+      [
+        item(KEYS.securityAdministrator, 'Security Administrator'),
+        item(SURFACE_KEYS.contributor, 'Contributor'),
+        item(SURFACE_KEYS.readerWeb, 'Reader on rg-web'),
+      ],
       (key) => (key === KEYS.securityAdministrator ? 'graph' : 'arm'),
     );
-    assert.deepEqual(begun.map((b) => [b.resource, b.inputs.map((i) => i.eligibilityKey)]), [
-      ['graph', [KEYS.securityAdministrator]],
-      ['arm', [SURFACE_KEYS.contributor, SURFACE_KEYS.readerWeb]],
-    ]);
+    assert.deepEqual(
+      begun.map((b) => [b.resource, b.inputs.map((i) => i.eligibilityKey)]),
+      [
+        ['graph', [KEYS.securityAdministrator]],
+        ['arm', [SURFACE_KEYS.contributor, SURFACE_KEYS.readerWeb]],
+      ],
+    );
     assert.ok(begun.every((b) => b.claims === CLAIMS && b.inputs.every((i) => i.claims === CLAIMS)));
   });
 
   it("takes the error's resource, not a guess from the eligibility key", async () => {
     const { begun } = await submitWithStepUp([item(KEYS.securityAdministrator, 'Security Administrator')], () => 'arm');
-    assert.deepEqual(begun.map((b) => b.resource), ['arm']);
+    assert.deepEqual(
+      begun.map((b) => b.resource),
+      ['arm'],
+    );
   });
 
   it('starts no sign-in when the refusal does not say which API it needs a token for', async () => {

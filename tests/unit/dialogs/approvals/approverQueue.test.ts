@@ -14,7 +14,8 @@ import { fakePim, NOW } from '../../../support/botHarness';
 import { startChat } from '../dialogClient';
 
 const BOB = { id: '29:bob', name: DEMO_USERS.bob.displayName, aadObjectId: DEMO_USERS.bob.id } as const;
-const card = (n: number) => CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `request ${n}`, wrap: true }] });
+const card = (n: number) =>
+  CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `request ${n}`, wrap: true }] });
 
 function world(access: AdminAccess, items = [card(1), card(2)]) {
   const approverQueue = sinon.stub().resolves({ items: items.map((c) => ({ card: c })), unreadable: [] });
@@ -31,16 +32,36 @@ function world(access: AdminAccess, items = [card(1), card(2)]) {
 describe('the approver queue (routing)', () => {
   it('knows the queue phrasings and leaves other sentences alone', () => {
     for (const q of [
-      "what's waiting for me", 'What is waiting for me?', 'whats waiting for me', 'anything to approve?', 'Anything for me to approve', 'is there anything to approve',
-      'my pending approvals', 'my approvals', 'pending approvals for me', 'approvals waiting for me', 'what do I need to approve', 'what needs my approval',
-      'please show my approval queue', 'requests waiting for me',
-    ]) assert.equal(isApproverQueueQuestion(q), true, q);
-    for (const q of ['pending approvals', 'my roles', 'activate user administrator', 'who is waiting for approval', 'what did alice activate', 'approve', `my approvals ${'x'.repeat(300)}`]) {
+      "what's waiting for me",
+      'What is waiting for me?',
+      'whats waiting for me',
+      'anything to approve?',
+      'Anything for me to approve',
+      'is there anything to approve',
+      'my pending approvals',
+      'my approvals',
+      'pending approvals for me',
+      'approvals waiting for me',
+      'what do I need to approve',
+      'what needs my approval',
+      'please show my approval queue',
+      'requests waiting for me',
+    ])
+      assert.equal(isApproverQueueQuestion(q), true, q);
+    for (const q of [
+      'pending approvals',
+      'my roles',
+      'activate user administrator',
+      'who is waiting for approval',
+      'what did alice activate',
+      'approve',
+      `my approvals ${'x'.repeat(300)}`,
+    ]) {
       assert.equal(isApproverQueueQuestion(q), false, q);
     }
   });
 
-  it("an approver who is no admin: the queue's phrasings and plain \"pending approvals\" list the requests they may decide", async () => {
+  it('an approver who is no admin: the queue\'s phrasings and plain "pending approvals" list the requests they may decide', async () => {
     for (const q of ["what's waiting for me?", 'anything to approve?', 'my pending approvals', 'pending approvals']) {
       const w = world({ kind: 'none' });
       const replies = await w.say(q);
@@ -64,8 +85,14 @@ describe('the approver queue (routing)', () => {
 
   it('an empty queue says so; a long one shows the first ten; a sign-in that is needed is asked for, not a stack trace', async () => {
     const empty = world({ kind: 'none' }, []);
-    assert.deepEqual((await empty.say('anything to approve')).map((r) => r.text), ['Nothing is waiting for your decision right now.']);
-    const many = world({ kind: 'none' }, Array.from({ length: 14 }, (_, i) => card(i)));
+    assert.deepEqual(
+      (await empty.say('anything to approve')).map((r) => r.text),
+      ['Nothing is waiting for your decision right now.'],
+    );
+    const many = world(
+      { kind: 'none' },
+      Array.from({ length: 14 }, (_, i) => card(i)),
+    );
     const replies = await many.say('my approvals');
     assert.match(replies[0]!.text!, /^14 requests are waiting for your decision, oldest first: Here are the first 10/);
     assert.equal(replies.length, 11);

@@ -45,7 +45,8 @@ describe('parsers on hostile text', function () {
 
     it('still finds a period after 200 words of name', () => {
       assert.deepEqual(parseAdminQuestion(`who activated ${words('x', 200)} in the last 7 days`), {
-        intent: 'activity', slots: { role: words('x', 200), period: 'in the last 7 days' },
+        intent: 'activity',
+        slots: { role: words('x', 200), period: 'in the last 7 days' },
       });
     });
 
@@ -72,7 +73,10 @@ describe('parsers on hostile text', function () {
 
     it('reads 200 repeated "2h" without the recognizer (the longest phrase, 6 of them, adds up as before)', () => {
       let parsed: ReturnType<typeof parseRequest> | undefined;
-      assert.equal(callsOf(() => (parsed = parseRequest(`reader ${words('2h', 200)}`, context))), 0);
+      assert.equal(
+        callsOf(() => (parsed = parseRequest(`reader ${words('2h', 200)}`, context))),
+        0,
+      );
       assert.equal(parsed!.durationMinutes, 720);
       assert.equal(parsed!.targets[0]?.role, 'reader');
     });
@@ -106,9 +110,18 @@ describe('parsers on hostile text', function () {
 
   describe('tokens, commands and names', () => {
     it('trims runs of punctuation from tokens exactly as before', () => {
-      assert.deepEqual(tokenize(`(${')'.repeat(3000)}`).map((t) => t.text), []);
-      assert.deepEqual(tokenize(`a${')'.repeat(3000)}b.`).map((t) => t.text), [`a${')'.repeat(3000)}b`]);
-      assert.deepEqual(tokenize(`"login."${'!'.repeat(50)} INC-42:`).map((t) => t.text), ['login', 'INC-42']);
+      assert.deepEqual(
+        tokenize(`(${')'.repeat(3000)}`).map((t) => t.text),
+        [],
+      );
+      assert.deepEqual(
+        tokenize(`a${')'.repeat(3000)}b.`).map((t) => t.text),
+        [`a${')'.repeat(3000)}b`],
+      );
+      assert.deepEqual(
+        tokenize(`"login."${'!'.repeat(50)} INC-42:`).map((t) => t.text),
+        ['login', 'INC-42'],
+      );
     });
 
     it('reads a command up to the cap and calls anything longer too long', () => {
@@ -140,9 +153,19 @@ describe('parsers on hostile text', function () {
       const choices: Searchable[] = [{ key: 'gr', name: 'Global Reader', roleName: 'Global Reader', scopeName: 'Directory' }];
       assert.deepEqual(matchName(`global reader ${' '.repeat(MAX_COMMAND_LENGTH)}`, choices), { kind: 'none', closest: [] });
       assert.equal(matchName('globl reader', choices).kind, 'one');
-      const dir = { roles: [{ id: 'gr', name: 'Global Reader' }], users: [{ id: 'a', name: 'Alice Adams', userPrincipalName: 'alice@contoso.example' }], groups: [{ id: 'sre', name: 'SRE On-Call' }], azureScopes: [], azureRoles: [], alerts: [] };
+      const dir = {
+        roles: [{ id: 'gr', name: 'Global Reader' }],
+        users: [{ id: 'a', name: 'Alice Adams', userPrincipalName: 'alice@contoso.example' }],
+        groups: [{ id: 'sre', name: 'SRE On-Call' }],
+        azureScopes: [],
+        azureRoles: [],
+        alerts: [],
+      };
       assert.equal(resolveRole(`Global Reader${' '.repeat(MAX_COMMAND_LENGTH)}x`, undefined, dir).ok, false);
-      assert.deepEqual(resolveRole(`owners of   SRE   On-Call`, undefined, dir), { ok: true, value: { surface: 'group', groupId: 'sre', groupName: 'SRE On-Call', accessId: 'owner' } });
+      assert.deepEqual(resolveRole(`owners of   SRE   On-Call`, undefined, dir), {
+        ok: true,
+        value: { surface: 'group', groupId: 'sre', groupName: 'SRE On-Call', accessId: 'owner' },
+      });
       assert.equal(resolveUser(`alice ${'a '.repeat(400)}`, 'me', dir).ok, false);
     });
   });
@@ -151,7 +174,10 @@ describe('parsers on hostile text', function () {
     it('answers a message over the cap plainly and asks PIM nothing', async () => {
       const chat = startChat();
       const replies = await chat.say(`activate global reader for 2h because ${'x '.repeat(MAX_COMMAND_LENGTH)}`);
-      assert.deepEqual(replies.map((r) => replyText(r).trim()), [TOO_LONG_FOR_A_COMMAND]);
+      assert.deepEqual(
+        replies.map((r) => replyText(r).trim()),
+        [TOO_LONG_FOR_A_COMMAND],
+      );
       assert.equal(chat.pim.listEligibilities.callCount, 0);
       assert.equal(chat.pim.activate.callCount, 0);
     });
@@ -164,7 +190,7 @@ describe('parsers on hostile text', function () {
       assert.equal(chat.pim.activate.callCount, 0);
     });
 
-    it('a justification typed at its prompt keeps its own limit (PIM\'s 500), whatever the command cap', async () => {
+    it("a justification typed at its prompt keeps its own limit (PIM's 500), whatever the command cap", async () => {
       const chat = startChat();
       await chat.say('activate global reader');
       await chat.say(submit({ action: 'setDuration', duration: '2h' }));

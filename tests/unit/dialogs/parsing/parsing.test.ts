@@ -95,7 +95,10 @@ describe('matchName', () => {
     assert.deepEqual(matchName('globl raeder', roles), { kind: 'one', choice: roles[0] });
   });
   it('never auto-picks between two equally close names', () => {
-    const result = matchName('usr administrator', [...roles, { key: 'd', name: 'Usr Administratr', roleName: 'Usr Administratr', scopeName: 'Directory' }]);
+    const result = matchName('usr administrator', [
+      ...roles,
+      { key: 'd', name: 'Usr Administratr', roleName: 'Usr Administratr', scopeName: 'Directory' },
+    ]);
     assert.equal(result.kind, 'many');
   });
   it('finds nothing outside the list, and offers the closest', () => {

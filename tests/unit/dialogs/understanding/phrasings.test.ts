@@ -14,7 +14,11 @@ describe('the phrasing table', () => {
   for (const phrasing of PHRASINGS) {
     it(`${phrasing.say} → ${phrasing.intent}`, () => {
       const read = readMessage(phrasing.say, { now: PHRASING_NOW, timeZone: PHRASING_TIME_ZONE });
-      const expected = { intent: phrasing.intent, ...(phrasing.explicit !== undefined ? { explicit: phrasing.explicit } : {}), slots: phrasing.slots };
+      const expected = {
+        intent: phrasing.intent,
+        ...(phrasing.explicit !== undefined ? { explicit: phrasing.explicit } : {}),
+        slots: phrasing.slots,
+      };
       assert.deepEqual(read, expected);
     });
   }

@@ -23,7 +23,14 @@ function fakeAdmin(access: AdminAccess) {
   const empty = { items: [], readAt: NOW, notes: [] };
   const stubs = {
     access: sinon.stub().resolves(access),
-    directory: sinon.stub().resolves({ roles: [], users: Object.values(DEMO_USERS).map((u) => ({ id: u.id, name: u.displayName, userPrincipalName: u.userPrincipalName })), groups: [], azureScopes: [], azureRoles: [], alerts: [] }),
+    directory: sinon.stub().resolves({
+      roles: [],
+      users: Object.values(DEMO_USERS).map((u) => ({ id: u.id, name: u.displayName, userPrincipalName: u.userPrincipalName })),
+      groups: [],
+      azureScopes: [],
+      azureRoles: [],
+      alerts: [],
+    }),
     activeHolders: sinon.stub().resolves(empty),
     eligibleHolders: sinon.stub().resolves(empty),
     pendingApprovals: sinon.stub().resolves(empty),
@@ -50,7 +57,10 @@ describe('understanding what people write', () => {
     assert.equal(chat.pim.activate.firstCall.args[1].eligibilityKey, KEYS.globalReader);
     const alone = await chat.say('🙏');
     assert.doesNotMatch(all(alone), /no eligible role called/);
-    assert.ok(actionsOf(alone).some((d) => d['action'] === 'activate'), 'what the bot can do, as buttons');
+    assert.ok(
+      actionsOf(alone).some((d) => d['action'] === 'activate'),
+      'what the bot can do, as buttons',
+    );
   });
 
   it('"until 6pm" is read in the person\'s own time zone', async () => {
@@ -67,7 +77,13 @@ describe('understanding what people write', () => {
       assert.equal(chat.pim.activate.callCount, 0, 'nothing requested on a guess');
       assert.match(all(replies), /Activate Global Reader for 2 hours\?/);
       const buttons = actionsOf(replies);
-      assert.deepEqual(buttons.map((d) => [d['action'], d['answer']]), [['confirm', 'yes'], ['confirm', 'no']]);
+      assert.deepEqual(
+        buttons.map((d) => [d['action'], d['answer']]),
+        [
+          ['confirm', 'yes'],
+          ['confirm', 'no'],
+        ],
+      );
       await chat.say(submit({ action: 'confirm', answer: 'yes' }));
       assert.equal(chat.pim.activate.callCount, 1);
       const [, input] = chat.pim.activate.firstCall.args;
@@ -96,7 +112,10 @@ describe('understanding what people write', () => {
       const replies = await chat.say('lunch');
       assert.doesNotMatch(all(replies), /no eligible role called|Which role do you need/);
       assert.match(all(replies), /didn't catch that/);
-      assert.deepEqual(actionsOf(replies).map((d) => d['action']), ['activate', 'myRoles', 'ask']);
+      assert.deepEqual(
+        actionsOf(replies).map((d) => d['action']),
+        ['activate', 'myRoles', 'ask'],
+      );
     });
 
     it('two roles about as close get a choice, never a pick', async () => {
@@ -112,16 +131,28 @@ describe('understanding what people write', () => {
       const chat = startChat();
       const replies = await chat.say('what is the weather');
       assert.match(all(replies), /I can turn on a role you are eligible for/);
-      assert.deepEqual(actionsOf(replies).map((d) => d['action']), ['activate', 'myRoles', 'ask']);
+      assert.deepEqual(
+        actionsOf(replies).map((d) => d['action']),
+        ['activate', 'myRoles', 'ask'],
+      );
     });
 
     it('another language gets "I read English" and the buttons, every time', async () => {
       const chat = startChat();
-      for (const text of ['Ich brauche Global Reader für zwei Stunden', 'Ich brauche Global Reader für zwei Stunden', 'Je voudrais le rôle Global Reader pour une heure', 'Мне нужна роль Global Reader']) {
+      for (const text of [
+        'Ich brauche Global Reader für zwei Stunden',
+        'Ich brauche Global Reader für zwei Stunden',
+        'Je voudrais le rôle Global Reader pour une heure',
+        'Мне нужна роль Global Reader',
+      ]) {
         const replies = await chat.say(text);
         assert.match(all(replies), /I read English only/, text);
         assert.doesNotMatch(all(replies), /didn't catch that/, text);
-        assert.deepEqual(actionsOf(replies).map((d) => d['action']), ['activate', 'myRoles', 'ask'], text);
+        assert.deepEqual(
+          actionsOf(replies).map((d) => d['action']),
+          ['activate', 'myRoles', 'ask'],
+          text,
+        );
       }
       assert.equal(chat.pim.activate.callCount, 0);
     });
@@ -135,11 +166,16 @@ describe('understanding what people write', () => {
     it('admins get their questions as extra buttons; others do not', async () => {
       const { service } = fakeAdmin({ kind: 'role', roleNames: ['Privileged Role Administrator'] });
       const admin = startChat(fakePim(), NOW, { admin: service });
-      const questions = actionsOf(await admin.say('what is the weather', CAROL)).filter((d) => d['action'] === 'ask').map((d) => d['question']);
+      const questions = actionsOf(await admin.say('what is the weather', CAROL))
+        .filter((d) => d['action'] === 'ask')
+        .map((d) => d['question']);
       assert.deepEqual(questions, ['help', 'what is waiting for me', 'who is active right now']);
       const { service: none } = fakeAdmin({ kind: 'none' });
       const erin = startChat(fakePim(), NOW, { admin: none });
-      assert.deepEqual(actionsOf(await erin.say('what is the weather', ERIN)).map((d) => d['action']), ['activate', 'myRoles', 'ask']);
+      assert.deepEqual(
+        actionsOf(await erin.say('what is the weather', ERIN)).map((d) => d['action']),
+        ['activate', 'myRoles', 'ask'],
+      );
     });
   });
 
@@ -159,8 +195,15 @@ describe('understanding what people write', () => {
     it('"I\'m done with Global Reader" deactivates it', async () => {
       const pim = fakePim();
       const active: ActiveAssignment = {
-        key: KEYS.globalReader, surface: 'entraRole', roleId: 'gr', roleName: 'Global Reader', scope: { id: '/', displayName: 'Directory', kind: 'directory' },
-        principalId: 'alice', startDateTime: new Date(NOW.getTime() - 30 * 60_000), endDateTime: new Date(NOW.getTime() + 30 * 60_000), assignmentType: 'activated',
+        key: KEYS.globalReader,
+        surface: 'entraRole',
+        roleId: 'gr',
+        roleName: 'Global Reader',
+        scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+        principalId: 'alice',
+        startDateTime: new Date(NOW.getTime() - 30 * 60_000),
+        endDateTime: new Date(NOW.getTime() + 30 * 60_000),
+        assignmentType: 'activated',
       };
       pim.listActive.resolves([active]);
       (pim.service.deactivate as sinon.SinonStub).resolves({});
@@ -173,8 +216,19 @@ describe('understanding what people write', () => {
     it('"cancel my request for contributor" cancels that waiting request, and "cancel" alone cancels nothing', async () => {
       const pim = fakePim(allSurfaces());
       const waiting: ActivationRequest = {
-        id: 'req-9', surface: 'azureResource', status: 'pendingApproval', roleId: 'contributor', roleName: 'Contributor', scope: SCOPES.contosoProd, principalId: 'alice',
-        startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3_600_000), createdDateTime: NOW, justification: 'x', ticket: null, key: SURFACE_KEYS.contributor,
+        id: 'req-9',
+        surface: 'azureResource',
+        status: 'pendingApproval',
+        roleId: 'contributor',
+        roleName: 'Contributor',
+        scope: SCOPES.contosoProd,
+        principalId: 'alice',
+        startDateTime: NOW,
+        endDateTime: new Date(NOW.getTime() + 3_600_000),
+        createdDateTime: NOW,
+        justification: 'x',
+        ticket: null,
+        key: SURFACE_KEYS.contributor,
       };
       (pim.service.listRequests as sinon.SinonStub).resolves([waiting]);
       (pim.service.cancel as sinon.SinonStub).resolves();
@@ -197,7 +251,11 @@ describe('understanding what people write', () => {
     it('"anything to approve?" from an approver who is not an admin says where approvals arrive', async () => {
       const { service, stubs } = fakeAdmin({ kind: 'none' });
       const chat = startChat(fakePim(), NOW, { admin: service });
-      const replies = await chat.say('anything to approve?', { id: '29:bob', name: DEMO_USERS.bob.displayName, aadObjectId: DEMO_USERS.bob.id });
+      const replies = await chat.say('anything to approve?', {
+        id: '29:bob',
+        name: DEMO_USERS.bob.displayName,
+        aadObjectId: DEMO_USERS.bob.id,
+      });
       assert.equal(stubs.pendingApprovals.callCount, 0);
       assert.match(all(replies), /Requests for your approval come here as cards/);
     });
@@ -244,7 +302,11 @@ describe('understanding: names and negations', () => {
 });
 
 describe('understanding: questions and negations never act', () => {
-  for (const sentence of ["don't activate global reader for 1h because audit", 'I can\'t activate global reader for 1h because audit', 'no, activate global reader for 1h because audit']) {
+  for (const sentence of [
+    "don't activate global reader for 1h because audit",
+    "I can't activate global reader for 1h because audit",
+    'no, activate global reader for 1h because audit',
+  ]) {
     it(`"${sentence}" requests nothing`, async () => {
       const chat = startChat();
       const replies = await chat.say(sentence);

@@ -26,7 +26,10 @@ const OWN_FAMILIES: ReadonlyArray<readonly [string, (n: number) => string]> = [
   ['deactvate typos', (n) => repeat('', 'deactvate extnd actvate ', n)],
 ];
 
-const messages = (length: number) => [...hostileMessages(length), ...OWN_FAMILIES.map(([family, make]) => ({ family, text: make(length) }))];
+const messages = (length: number) => [
+  ...hostileMessages(length),
+  ...OWN_FAMILIES.map(([family, make]) => ({ family, text: make(length) })),
+];
 
 describe('understanding on hostile text', function () {
   this.timeout(60_000);
@@ -53,7 +56,10 @@ describe('understanding on hostile text', function () {
     for (const { family, text } of messages(MAX_COMMAND_LENGTH)) {
       const half = cost(text.slice(0, MAX_COMMAND_LENGTH / 2));
       const full = cost(text);
-      assert.ok(full <= 2.2 * half + 200, `${family}: ${half} comparisons at ${MAX_COMMAND_LENGTH / 2} characters, ${full} at ${MAX_COMMAND_LENGTH}`);
+      assert.ok(
+        full <= 2.2 * half + 200,
+        `${family}: ${half} comparisons at ${MAX_COMMAND_LENGTH / 2} characters, ${full} at ${MAX_COMMAND_LENGTH}`,
+      );
     }
   });
 });

@@ -15,10 +15,24 @@ const T0 = new Date('2025-03-03T10:00:00Z');
 
 function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId: '11111111-1111-4111-8111-111111111111', requester: { id: 'alice', displayName: 'Alice Adams' },
+    surface: 'entraRole',
+    requestId: '11111111-1111-4111-8111-111111111111',
+    requester: { id: 'alice', displayName: 'Alice Adams' },
     approvers: [{ id: 'bob' }, { id: 'dave' }],
-    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0.toISOString(), endDateTime: T0.toISOString(), createdDateTime: T0.toISOString(), justification: null, ticket: null },
-    recentActivations: [], createdAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
+    request: {
+      roleId: 'r',
+      roleName: 'User Administrator',
+      scopeId: '/',
+      scopeName: 'Directory',
+      startDateTime: T0.toISOString(),
+      endDateTime: T0.toISOString(),
+      createdDateTime: T0.toISOString(),
+      justification: null,
+      ticket: null,
+    },
+    recentActivations: [],
+    createdAt: T0.toISOString(),
+    expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
     copies: [{ userId: 'bob', role: 'approver', state: 'intent', nonce: 'n1', shows: 'pending' }],
     ...overrides,
   };
@@ -29,9 +43,14 @@ describe('approval state', () => {
     it('an eTag conflict re-reads and re-applies: 20 concurrent writers all land', async () => {
       const storage = new MemoryStorage();
       await updateItem<{ n: number[] }>(storage, 'k', () => ({ n: [] }));
-      await Promise.all(Array.from({ length: 20 }, (_, i) => updateItem<{ n: number[] }>(storage, 'k', (cur) => ({ n: [...(cur?.n ?? []), i] }))));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => updateItem<{ n: number[] }>(storage, 'k', (cur) => ({ n: [...(cur?.n ?? []), i] }))),
+      );
       const stored = (await storage.read(['k']))['k'] as { n: number[] };
-      assert.deepEqual([...stored.n].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+      assert.deepEqual(
+        [...stored.n].sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
     });
 
     it('of racing claims for one copy exactly one is stored, so exactly one sender posts', async () => {
@@ -39,11 +58,15 @@ describe('approval state', () => {
       const r = await store.create(record());
       const key = recordKey(r.surface, r.requestId);
       const claimers = Array.from({ length: 10 }, (_, i) => `attempt-${i}`);
-      const results = await Promise.all(claimers.map((id) => store.update(key, (cur) => {
-        const c = cur.copies[0]!;
-        if (c.state === 'sent' || claimIsLive(c.claim, T0)) return undefined;
-        return { ...cur, copies: [{ ...c, claim: { id, at: T0.toISOString() } }] };
-      })));
+      const results = await Promise.all(
+        claimers.map((id) =>
+          store.update(key, (cur) => {
+            const c = cur.copies[0]!;
+            if (c.state === 'sent' || claimIsLive(c.claim, T0)) return undefined;
+            return { ...cur, copies: [{ ...c, claim: { id, at: T0.toISOString() } }] };
+          }),
+        ),
+      );
       const winners = claimers.filter((id, i) => results[i]?.copies[0]?.claim?.id === id);
       assert.equal(winners.length, 1);
       assert.equal((await store.getByKey(key))!.copies[0]!.claim!.id, winners[0]);
@@ -109,9 +132,18 @@ describe('approval state', () => {
     it('reminds the approvers once after the quiet spell, warns the requester an hour before expiry', () => {
       assert.deepEqual(dueReminders(record(), at(3.9), policy), { remindApprovers: false, warnRequester: false });
       assert.deepEqual(dueReminders(record(), at(4), policy), { remindApprovers: true, warnRequester: false });
-      assert.deepEqual(dueReminders(record({ approversRemindedAt: at(4).toISOString() }), at(5), policy), { remindApprovers: false, warnRequester: false });
-      assert.deepEqual(dueReminders(record({ approversRemindedAt: at(4).toISOString() }), at(23), policy), { remindApprovers: false, warnRequester: true });
-      assert.deepEqual(dueReminders(record({ approversRemindedAt: 'x', requesterWarnedAt: 'y' }), at(23.5), policy), { remindApprovers: false, warnRequester: false });
+      assert.deepEqual(dueReminders(record({ approversRemindedAt: at(4).toISOString() }), at(5), policy), {
+        remindApprovers: false,
+        warnRequester: false,
+      });
+      assert.deepEqual(dueReminders(record({ approversRemindedAt: at(4).toISOString() }), at(23), policy), {
+        remindApprovers: false,
+        warnRequester: true,
+      });
+      assert.deepEqual(dueReminders(record({ approversRemindedAt: 'x', requesterWarnedAt: 'y' }), at(23.5), policy), {
+        remindApprovers: false,
+        warnRequester: false,
+      });
     });
 
     it('nothing once decided or expired', () => {
@@ -125,7 +157,17 @@ describe('approval state', () => {
     function fakeTime() {
       let now = 0;
       const waits: number[] = [];
-      return { clock: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; }, advance: (ms: number) => { now += ms; }, waits };
+      return {
+        clock: () => now,
+        sleep: async (ms: number) => {
+          waits.push(ms);
+          now += ms;
+        },
+        advance: (ms: number) => {
+          now += ms;
+        },
+        waits,
+      };
     }
 
     it('7 per second per conversation: the 8th waits for the window', async () => {
@@ -176,29 +218,62 @@ describe('approval state', () => {
 });
 
 describe('approval settings (bot/config)', () => {
-  const local = { LOCAL_TENANT_URL: 'https://localhost:1234', LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0', LOCAL_CLIENT_SECRET: 's', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+  const local = {
+    LOCAL_TENANT_URL: 'https://localhost:1234',
+    LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de',
+    LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
+    LOCAL_CLIENT_SECRET: 's',
+    STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+  };
 
   it('defaults, and minutes/seconds from the environment become the flow settings', () => {
     assert.deepEqual(loadConfig(local).approvals, { remindApproversAfterMinutes: 240, warnRequesterBeforeMinutes: 60, sweepSeconds: 60 });
-    const timing = loadConfig({ ...local, APPROVAL_REMINDER_MINUTES: '30', APPROVAL_EXPIRY_WARNING_MINUTES: '90', APPROVAL_SWEEP_SECONDS: '15' }).approvals!;
-    assert.deepEqual(approvalSettings(timing), { sweepMs: 15_000, reminders: { remindApproversAfterMs: 30 * 60_000, warnRequesterBeforeMs: 90 * 60_000 } });
+    const timing = loadConfig({
+      ...local,
+      APPROVAL_REMINDER_MINUTES: '30',
+      APPROVAL_EXPIRY_WARNING_MINUTES: '90',
+      APPROVAL_SWEEP_SECONDS: '15',
+    }).approvals!;
+    assert.deepEqual(approvalSettings(timing), {
+      sweepMs: 15_000,
+      reminders: { remindApproversAfterMs: 30 * 60_000, warnRequesterBeforeMs: 90 * 60_000 },
+    });
   });
 
   it('a bad value names the setting', () => {
-    assert.throws(() => loadConfig({ ...local, APPROVAL_SWEEP_SECONDS: 'soon' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_SWEEP_SECONDS');
+    assert.throws(
+      () => loadConfig({ ...local, APPROVAL_SWEEP_SECONDS: 'soon' }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_SWEEP_SECONDS',
+    );
   });
 
   it('TEAMS_APP_CATALOG_ID: production reads it (a GUID), local mode takes the emulator catalog from the runner and refuses the setting', () => {
     const app = '11111111-2222-4333-8444-555555555555';
     const prod = {
-      MicrosoftAppId: app, MicrosoftAppTenantId: '66666666-7777-4888-8999-000000000000', MicrosoftAppPassword: 's', SSO_APP_ID_URI: `api://botid-${app}`,
-      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
+      MicrosoftAppId: app,
+      MicrosoftAppTenantId: '66666666-7777-4888-8999-000000000000',
+      MicrosoftAppPassword: 's',
+      SSO_APP_ID_URI: `api://botid-${app}`,
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
     };
     assert.equal(loadConfig(prod).teamsAppCatalogId, undefined, 'optional: unset, nobody is installed for');
-    assert.equal(loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'A9900000-0000-4000-8000-0000000000B1' }).teamsAppCatalogId, 'a9900000-0000-4000-8000-0000000000b1');
-    assert.throws(() => loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'com.contoso.pimbot' }), (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID');
-    assert.equal(loadConfig({ ...local, LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }).teamsAppCatalogId, LOCAL_TEAMS_APP.catalogId);
+    assert.equal(
+      loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'A9900000-0000-4000-8000-0000000000B1' }).teamsAppCatalogId,
+      'a9900000-0000-4000-8000-0000000000b1',
+    );
+    assert.throws(
+      () => loadConfig({ ...prod, TEAMS_APP_CATALOG_ID: 'com.contoso.pimbot' }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID',
+    );
+    assert.equal(
+      loadConfig({ ...local, LOCAL_TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }).teamsAppCatalogId,
+      LOCAL_TEAMS_APP.catalogId,
+    );
     assert.equal(loadConfig(local).teamsAppCatalogId, undefined, 'bot/config has no emulator default of its own');
-    assert.throws(() => loadConfig({ ...local, TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }), (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID');
+    assert.throws(
+      () => loadConfig({ ...local, TEAMS_APP_CATALOG_ID: LOCAL_TEAMS_APP.catalogId }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'TEAMS_APP_CATALOG_ID',
+    );
   });
 });

@@ -35,7 +35,15 @@ const DEFAULT_POLICY: ApproverStepUpPolicy = parsedDefault.ok ? parsedDefault.po
 
 function world(policy: ApproverStepUpPolicy = DEFAULT_POLICY) {
   let status: RequestStatus = 'pendingApproval';
-  let step: ApprovalStep = { id: 's1', status: 'inProgress', reviewResult: 'notReviewed', reviewedBy: null, reviewedAt: null, justification: '', assignedToMe: true };
+  let step: ApprovalStep = {
+    id: 's1',
+    status: 'inProgress',
+    reviewResult: 'notReviewed',
+    reviewedBy: null,
+    reviewedAt: null,
+    justification: '',
+    assignedToMe: true,
+  };
   const decided: string[] = [];
   let refuseWith: PimError | undefined;
   const port: ApprovalsPort = {
@@ -45,7 +53,13 @@ function world(policy: ApproverStepUpPolicy = DEFAULT_POLICY) {
       if (refuseWith) throw refuseWith;
       if (step.status !== 'inProgress') throw Object.assign(new Error('conflict'), { kind: 'invalidInput', details: { httpStatus: 409 } });
       decided.push(`${approver.userId}:${decision}`);
-      step = { ...step, status: 'completed', reviewResult: decision, reviewedBy: { id: approver.userId, displayName: 'Bob Brown' }, reviewedAt: NOW };
+      step = {
+        ...step,
+        status: 'completed',
+        reviewResult: decision,
+        reviewedBy: { id: approver.userId, displayName: 'Bob Brown' },
+        reviewedAt: NOW,
+      };
       status = decision === 'approve' ? 'provisioned' : 'denied';
     },
     getRequestStatus: async () => status,
@@ -53,14 +67,36 @@ function world(policy: ApproverStepUpPolicy = DEFAULT_POLICY) {
     pendingApprovals: async () => [],
   };
   const pim = {
-    listEligibilities: async () => [{
-      eligibility: { key: ELIGIBILITY, surface: 'entraRole', roleId: 'r-user-admin', roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE, endDateTime: null },
-      constraints: { maxDurationMinutes: 240, minDurationMinutes: 5, requiresJustification: true, requiresTicket: false, requiresMfa: false, authenticationContext: null, requiresApproval: true, approvers: [{ kind: 'group', id: 'g' }] },
-    }],
+    listEligibilities: async () => [
+      {
+        eligibility: {
+          key: ELIGIBILITY,
+          surface: 'entraRole',
+          roleId: 'r-user-admin',
+          roleName: 'User Administrator',
+          scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+          principalId: ALICE,
+          endDateTime: null,
+        },
+        constraints: {
+          maxDurationMinutes: 240,
+          minDurationMinutes: 5,
+          requiresJustification: true,
+          requiresTicket: false,
+          requiresMfa: false,
+          authenticationContext: null,
+          requiresApproval: true,
+          approvers: [{ kind: 'group', id: 'g' }],
+        },
+      },
+    ],
     listActive: async () => [],
   } as unknown as PimService;
   const people: DirectoryPort = {
-    groupMembers: async () => [{ id: BOB, displayName: 'Bob Brown' }, { id: DAVE, displayName: 'Dave Diaz' }],
+    groupMembers: async () => [
+      { id: BOB, displayName: 'Bob Brown' },
+      { id: DAVE, displayName: 'Dave Diaz' },
+    ],
     user: async (id) => ({ id, displayName: id === ALICE ? 'Alice Adams' : 'someone' }),
   };
   const storage = new MemoryKeyValue();
@@ -68,23 +104,49 @@ function world(policy: ApproverStepUpPolicy = DEFAULT_POLICY) {
   const messenger = new InMemoryMessenger();
   for (const id of [ALICE, BOB, DAVE]) messenger.chat(id);
   // Bob's token: MFA an hour ago until he "signs in".
-  const claims: Record<string, Record<string, unknown>> = { [BOB]: { amr: ['pwd', 'mfa'], auth_time: seconds(NOW) - 60 * MINUTE }, [DAVE]: { amr: ['pwd', 'mfa'], auth_time: seconds(NOW) } };
+  const claims: Record<string, Record<string, unknown>> = {
+    [BOB]: { amr: ['pwd', 'mfa'], auth_time: seconds(NOW) - 60 * MINUTE },
+    [DAVE]: { amr: ['pwd', 'mfa'], auth_time: seconds(NOW) },
+  };
   const clicks = new ApproverStepUpClicks(storage, () => NOW);
   const states: string[] = [];
   const coordinator = new ApprovalCoordinator({
-    pim, decisions: new ApprovalDecisions([port]), people, records, messenger, installer: { installForUser: async () => 'alreadyInstalled' },
-    tenantId: 't', now: () => NOW, logger: quiet, metrics: { firstApproverCard: () => undefined },
+    pim,
+    decisions: new ApprovalDecisions([port]),
+    people,
+    records,
+    messenger,
+    installer: { installForUser: async () => 'alreadyInstalled' },
+    tenantId: 't',
+    now: () => NOW,
+    logger: quiet,
+    metrics: { firstApproverCard: () => undefined },
     stepUp: {
-      policy, clicks,
+      policy,
+      clicks,
       tokens: { getUserToken: async (r) => jwt(claims[r.user.userId] ?? {}) },
-      startSignIn: async (_approver, r) => (states.push(r.state), { url: `https://login.example/authorize?state=${r.state}`, codeVerifier: 'v' }),
+      startSignIn: async (_approver, r) => (
+        states.push(r.state),
+        { url: `https://login.example/authorize?state=${r.state}`, codeVerifier: 'v' }
+      ),
       redirectUri: () => 'https://bot.example/auth/callback',
     },
   });
   const record = async () => (await records.getByKey(KEY))!;
   const request: ActivationRequest = {
-    id: REQUEST_ID, surface: 'entraRole', status: 'pendingApproval', roleId: 'r-user-admin', roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' },
-    principalId: ALICE, startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3600_000), createdDateTime: NOW, justification: 'fixing login', ticket: null, key: ELIGIBILITY,
+    id: REQUEST_ID,
+    surface: 'entraRole',
+    status: 'pendingApproval',
+    roleId: 'r-user-admin',
+    roleName: 'User Administrator',
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: ALICE,
+    startDateTime: NOW,
+    endDateTime: new Date(NOW.getTime() + 3600_000),
+    createdDateTime: NOW,
+    justification: 'fixing login',
+    ticket: null,
+    key: ELIGIBILITY,
   };
   const submit = async () => {
     await coordinator.submitted(recordingTurn(`chat:${ALICE}`), { userId: ALICE, tenantId: 't', displayName: 'Alice Adams' }, request);
@@ -92,12 +154,31 @@ function world(policy: ApproverStepUpPolicy = DEFAULT_POLICY) {
   };
   const click = async (who: string, verb: 'approve' | 'deny', reason = '') => {
     const copy = (await record()).copies.find((c) => c.userId === who && c.role === 'approver')!;
-    const answer = await coordinator.decide(user(who), verb, { surface: 'entraRole', requestId: REQUEST_ID, nonce: copy.nonce, reason, clicked: copy.activityId, conversationId: copy.conversationId });
+    const answer = await coordinator.decide(user(who), verb, {
+      surface: 'entraRole',
+      requestId: REQUEST_ID,
+      nonce: copy.nonce,
+      reason,
+      clicked: copy.activityId,
+      conversationId: copy.conversationId,
+    });
     await coordinator.idle();
     return answer;
   };
   const signedIn = (who: string, c: Record<string, unknown>) => void (claims[who] = c);
-  return { coordinator, records, messenger, decided, clicks, states, record, submit, click, signedIn, refuse: (e: PimError) => void (refuseWith = e) };
+  return {
+    coordinator,
+    records,
+    messenger,
+    decided,
+    clicks,
+    states,
+    record,
+    submit,
+    click,
+    signedIn,
+    refuse: (e: PimError) => void (refuseWith = e),
+  };
 }
 
 describe('approver step-up in the approval coordinator (in memory)', () => {
@@ -121,7 +202,11 @@ describe('approver step-up in the approval coordinator (in memory)', () => {
     const decision = (await w.record()).decision!;
     assert.equal(decision.verifiedBy?.method, 'mfa');
     assert.equal(decision.justification, 'ok');
-    assert.deepEqual(w.messenger.updates.map((u) => u.conversationId).sort(), [`chat:${ALICE}`, `chat:${BOB}`, `chat:${DAVE}`], "Bob's copy too: his click was answered with the sign-in card");
+    assert.deepEqual(
+      w.messenger.updates.map((u) => u.conversationId).sort(),
+      [`chat:${ALICE}`, `chat:${BOB}`, `chat:${DAVE}`],
+      "Bob's copy too: his click was answered with the sign-in card",
+    );
     assert.equal(w.messenger.postsTo(ALICE, 'outcome').length, 1);
 
     assert.deepEqual(await w.coordinator.completeStepUp(held), { kind: 'nothingDecided' }, 'a replay decides nothing');
@@ -159,9 +244,18 @@ describe('approver step-up in the approval coordinator (in memory)', () => {
     // Still an hour old: a new sign-in card goes to Bob's own chat.
     assert.deepEqual(await w.coordinator.completeStepUp(first!), { kind: 'stillShort' });
     const again = w.messenger.posts.filter((p) => p.view.kind === 'approverStepUp');
-    assert.deepEqual(again.map((p) => p.conversationId), [`chat:${BOB}`]);
+    assert.deepEqual(
+      again.map((p) => p.conversationId),
+      [`chat:${BOB}`],
+    );
     assert.equal(again[0]!.view.kind === 'approverStepUp' && again[0]!.view.stepUp.stillMissing, 'freshSignIn');
-    await w.records.update(KEY, (r) => withCopy(r, r.copies.find((c) => c.userId === BOB && c.role === 'approver')!, { nonce: 'replaced' }));
+    await w.records.update(KEY, (r) =>
+      withCopy(
+        r,
+        r.copies.find((c) => c.userId === BOB && c.role === 'approver')!,
+        { nonce: 'replaced' },
+      ),
+    );
     w.signedIn(BOB, { amr: ['pwd', 'mfa'], auth_time: seconds(NOW) });
     assert.deepEqual(await w.coordinator.completeStepUp(second!), { kind: 'nothingDecided' });
     assert.deepEqual(w.decided, []);

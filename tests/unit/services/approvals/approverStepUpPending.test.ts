@@ -4,16 +4,29 @@
 import assert from 'node:assert/strict';
 import { MemoryStorage } from 'botbuilder';
 import {
-  ApproverStepUpClicks, approverStepUpResource, clickStillCounts, readApproverSignIn, type ApproverClick,
+  ApproverStepUpClicks,
+  approverStepUpResource,
+  clickStillCounts,
+  readApproverSignIn,
+  type ApproverClick,
 } from '../../../../services/approvals/approverStepUpPending';
 import type { ApprovalRecord } from '../../../../services/approvals/record';
 import type { TokenRequest } from '../../../../services/identity/tokenProvider';
 
 const bob = { userId: '0b0b0000-0000-4000-8000-000000000002', tenantId: 't' };
 const click: ApproverClick = {
-  approver: bob, surface: 'entraRole', requestId: 'req-1', decision: 'approve', reason: 'ok', copy: { userId: bob.userId, role: 'approver' }, nonce: 'n1',
-  requirement: { kind: 'mfa', withinMinutes: 10 }, claims: '{"access_token":{"amr":{"essential":true,"values":["mfa"]}}}', resource: 'graph',
-  redirectUri: 'https://bot.example/auth/callback', conversation: { conversation: { id: 'c1' } },
+  approver: bob,
+  surface: 'entraRole',
+  requestId: 'req-1',
+  decision: 'approve',
+  reason: 'ok',
+  copy: { userId: bob.userId, role: 'approver' },
+  nonce: 'n1',
+  requirement: { kind: 'mfa', withinMinutes: 10 },
+  claims: '{"access_token":{"amr":{"essential":true,"values":["mfa"]}}}',
+  resource: 'graph',
+  redirectUri: 'https://bot.example/auth/callback',
+  conversation: { conversation: { id: 'c1' } },
 };
 
 describe('approver step-up: the held click', () => {
@@ -60,7 +73,9 @@ describe('approver step-up: the held click', () => {
   it('decides only while nothing is decided and the clicked copy still carries the nonce', () => {
     const record = (nonce: string, decided = false): Pick<ApprovalRecord, 'decision' | 'copies'> => ({
       copies: [{ userId: bob.userId, role: 'approver', state: 'sent', nonce, shows: 'pending' }],
-      ...(decided ? { decision: { outcome: 'approved', by: { id: 'dave' }, at: '2026-12-02T10:01:00Z', justification: '', via: 'bot' } } : {}),
+      ...(decided
+        ? { decision: { outcome: 'approved', by: { id: 'dave' }, at: '2026-12-02T10:01:00Z', justification: '', via: 'bot' } }
+        : {}),
     });
     assert.equal(clickStillCounts(record('n1'), click), true);
     assert.equal(clickStillCounts(record('n2'), click), false, 'the copy was answered or replaced since');
@@ -68,13 +83,24 @@ describe('approver step-up: the held click', () => {
     assert.equal(clickStillCounts({ copies: [] }, click), false);
   });
 
-  it('reads how the approver signed in from the token their decision goes with, for the surface\'s API', async () => {
+  it("reads how the approver signed in from the token their decision goes with, for the surface's API", async () => {
     const asked: TokenRequest[] = [];
     const payload = Buffer.from(JSON.stringify({ amr: ['pwd', 'mfa'], acrs: ['c1'], auth_time: 1_796_205_600 })).toString('base64url');
     const tokens = { getUserToken: async (r: TokenRequest) => (asked.push(r), `h.${payload}.s`) };
-    assert.deepEqual(await readApproverSignIn(tokens, bob, 'azureResource'), { amr: ['pwd', 'mfa'], acrs: ['c1'], authTime: new Date(1_796_205_600_000) });
-    assert.deepEqual(asked.map((r) => r.resource), ['arm']);
-    assert.deepEqual(await readApproverSignIn({ getUserToken: async () => 'not-a-jwt' }, bob, 'group'), { amr: [], acrs: [] }, 'an unreadable token proves nothing');
+    assert.deepEqual(await readApproverSignIn(tokens, bob, 'azureResource'), {
+      amr: ['pwd', 'mfa'],
+      acrs: ['c1'],
+      authTime: new Date(1_796_205_600_000),
+    });
+    assert.deepEqual(
+      asked.map((r) => r.resource),
+      ['arm'],
+    );
+    assert.deepEqual(
+      await readApproverSignIn({ getUserToken: async () => 'not-a-jwt' }, bob, 'group'),
+      { amr: [], acrs: [] },
+      'an unreadable token proves nothing',
+    );
     assert.equal(approverStepUpResource('entraRole'), 'graph');
   });
 });

@@ -65,8 +65,11 @@ describe('approval channel routing table (APPROVAL_CHANNELS)', () => {
 
 describe('bot/config: approval channels in both modes', () => {
   const LOCAL = {
-    LOCAL_TENANT_URL: 'https://localhost:8443', LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de', LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
-    LOCAL_CLIENT_SECRET: 's3cret-value', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true;',
+    LOCAL_TENANT_URL: 'https://localhost:8443',
+    LOCAL_TENANT_ID: 'c0de0000-0000-4000-8000-00000000c0de',
+    LOCAL_CLIENT_ID: 'b0700000-0000-4000-8000-0000000000b0',
+    LOCAL_CLIENT_SECRET: 's3cret-value',
+    STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true;',
   } as const;
 
   it('local mode starts with APPROVERS_CHANNEL_ID (it used to refuse it as a production setting)', () => {
@@ -78,17 +81,29 @@ describe('bot/config: approval channels in both modes', () => {
   it('reads APPROVAL_CHANNELS once and refuses a bad one naming the setting', () => {
     const config = loadConfig({ ...LOCAL, APPROVAL_CHANNELS: `entraRole=${A};azureResource:${PROD_SUB}=${B}` });
     assert.equal(routeChannel(config.approvalChannels!, 'azureResource', PROD_SUB), B);
-    assert.throws(() => loadConfig({ ...LOCAL, APPROVAL_CHANNELS: 'entraRole=general' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_CHANNELS' && /Teams channel id/.test(e.message));
-    assert.throws(() => loadConfig({ ...LOCAL, APPROVAL_CHANNELS: `*=${B}`, APPROVERS_CHANNEL_ID: A }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_CHANNELS' && /keep one of them/.test(e.message));
-    assert.throws(() => loadConfig({ ...LOCAL, APPROVERS_CHANNEL_ID: 'general' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVERS_CHANNEL_ID');
+    assert.throws(
+      () => loadConfig({ ...LOCAL, APPROVAL_CHANNELS: 'entraRole=general' }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_CHANNELS' && /Teams channel id/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...LOCAL, APPROVAL_CHANNELS: `*=${B}`, APPROVERS_CHANNEL_ID: A }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_CHANNELS' && /keep one of them/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...LOCAL, APPROVERS_CHANNEL_ID: 'general' }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVERS_CHANNEL_ID',
+    );
   });
 
-  it('APPROVAL_ESCALATION_MINUTES sets the escalation spell after the reminder; absent, the reminder\'s spell is used', () => {
+  it("APPROVAL_ESCALATION_MINUTES sets the escalation spell after the reminder; absent, the reminder's spell is used", () => {
     const config = loadConfig({ ...LOCAL, APPROVAL_ESCALATION_MINUTES: '90' });
     assert.equal(config.approvals?.escalateAfterReminderMinutes, 90);
     assert.equal(approvalSettings(config.approvals!).reminders?.escalateAfterReminderMs, 90 * 60_000);
     assert.equal(loadConfig(LOCAL).approvals?.escalateAfterReminderMinutes, undefined);
-    assert.throws(() => loadConfig({ ...LOCAL, APPROVAL_ESCALATION_MINUTES: 'soon' }), (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_ESCALATION_MINUTES');
+    assert.throws(
+      () => loadConfig({ ...LOCAL, APPROVAL_ESCALATION_MINUTES: 'soon' }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'APPROVAL_ESCALATION_MINUTES',
+    );
   });
 
   it('APPROVERS_CHANNEL_ID with a table is the catch-all after it', () => {

@@ -7,7 +7,15 @@ import { ApprovalDecisions } from '../../../../services/approvals/decisions';
 import type { ApprovalState, ApprovalStep } from '../../../../services/approvals/model';
 import type { ApprovalsPort, AppInstallerPort, DirectoryPort } from '../../../../services/approvals/port';
 import {
-  canMoveCopy, COPY_TRANSITIONS, IllegalCopyTransition, movedCopy, recordKey, withCopy, type ApprovalRecord, type CardCopy, type CopyState,
+  canMoveCopy,
+  COPY_TRANSITIONS,
+  IllegalCopyTransition,
+  movedCopy,
+  recordKey,
+  withCopy,
+  type ApprovalRecord,
+  type CardCopy,
+  type CopyState,
 } from '../../../../services/approvals/record';
 import { ApprovalRecordStore } from '../../../../services/approvals/recordStore';
 import { eligibilityKey, type ActivationRequest, type RequestStatus, type UserContext } from '../../../../services/pim/model';
@@ -28,21 +36,47 @@ const user = (userId: string, displayName?: string): UserContext => ({ userId, t
 
 function request(): ActivationRequest {
   return {
-    id: REQUEST_ID, surface: 'entraRole', status: 'pendingApproval', roleId: 'r-user-admin', roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' },
-    principalId: ALICE, startDateTime: NOW, endDateTime: new Date(NOW.getTime() + 3600_000), createdDateTime: NOW, justification: 'fixing login', ticket: null, key: ELIGIBILITY,
+    id: REQUEST_ID,
+    surface: 'entraRole',
+    status: 'pendingApproval',
+    roleId: 'r-user-admin',
+    roleName: 'User Administrator',
+    scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+    principalId: ALICE,
+    startDateTime: NOW,
+    endDateTime: new Date(NOW.getTime() + 3600_000),
+    createdDateTime: NOW,
+    justification: 'fixing login',
+    ticket: null,
+    key: ELIGIBILITY,
   };
 }
 
 /** PIM's side of one request: its one approval step, and its status, changed by decide() or by "the portal". */
 class ScriptedPim {
   status: RequestStatus = 'pendingApproval';
-  step: ApprovalStep = { id: 's1', status: 'inProgress', reviewResult: 'notReviewed', reviewedBy: null, reviewedAt: null, justification: '', assignedToMe: true };
+  step: ApprovalStep = {
+    id: 's1',
+    status: 'inProgress',
+    reviewResult: 'notReviewed',
+    reviewedBy: null,
+    reviewedAt: null,
+    justification: '',
+    assignedToMe: true,
+  };
   readonly decided: Array<{ by: string; decision: string }> = [];
   readonly cancelled: string[] = [];
 
   /** Someone decided in the portal (or another client): the bot only learns it from PIM. */
   decideElsewhere(by: { id: string; displayName: string }, review: 'approve' | 'deny'): void {
-    this.step = { ...this.step, status: 'completed', reviewResult: review, reviewedBy: by, reviewedAt: NOW, justification: 'from the portal' };
+    this.step = {
+      ...this.step,
+      status: 'completed',
+      reviewResult: review,
+      reviewedBy: by,
+      reviewedAt: NOW,
+      justification: 'from the portal',
+    };
     this.status = review === 'approve' ? 'provisioned' : 'denied';
   }
 
@@ -52,7 +86,8 @@ class ScriptedPim {
       surface: 'entraRole',
       getApproval: async () => state(),
       decide: async (approver, _requestId, _stepId, decision) => {
-        if (this.step.status !== 'inProgress') throw Object.assign(new Error('conflict'), { kind: 'invalidInput', details: { httpStatus: 409 } });
+        if (this.step.status !== 'inProgress')
+          throw Object.assign(new Error('conflict'), { kind: 'invalidInput', details: { httpStatus: 409 } });
         this.decided.push({ by: approver.userId, decision });
         this.decideElsewhere({ id: approver.userId, displayName: approver.displayName ?? '' }, decision);
       },
@@ -64,10 +99,29 @@ class ScriptedPim {
 
   service(): PimService {
     return {
-      listEligibilities: async () => [{
-        eligibility: { key: ELIGIBILITY, surface: 'entraRole', roleId: 'r-user-admin', roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' }, principalId: ALICE, endDateTime: null },
-        constraints: { maxDurationMinutes: 240, minDurationMinutes: 5, requiresJustification: true, requiresTicket: false, requiresMfa: false, authenticationContext: null, requiresApproval: true, approvers: [{ kind: 'group', id: GROUP }] },
-      }],
+      listEligibilities: async () => [
+        {
+          eligibility: {
+            key: ELIGIBILITY,
+            surface: 'entraRole',
+            roleId: 'r-user-admin',
+            roleName: 'User Administrator',
+            scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+            principalId: ALICE,
+            endDateTime: null,
+          },
+          constraints: {
+            maxDurationMinutes: 240,
+            minDurationMinutes: 5,
+            requiresJustification: true,
+            requiresTicket: false,
+            requiresMfa: false,
+            authenticationContext: null,
+            requiresApproval: true,
+            approvers: [{ kind: 'group', id: GROUP }],
+          },
+        },
+      ],
       listActive: async () => [],
       cancel: async (_u: UserContext, ref: { id: string }) => {
         this.cancelled.push(ref.id);
@@ -87,15 +141,27 @@ function world(reachable: readonly string[] = [ALICE, BOB, DAVE]) {
   const installed: string[] = [];
   const installer: AppInstallerPort = { installForUser: async (id) => (installed.push(id), 'installed') };
   const people: DirectoryPort = {
-    groupMembers: async () => [{ id: BOB, displayName: 'Bob Brown' }, { id: DAVE, displayName: 'Dave Diaz' }],
+    groupMembers: async () => [
+      { id: BOB, displayName: 'Bob Brown' },
+      { id: DAVE, displayName: 'Dave Diaz' },
+    ],
     user: async (id) => ({ id, displayName: id === ALICE ? 'Alice Adams' : 'someone' }),
   };
   const coordinator = new ApprovalCoordinator({
-    pim: pim.service(), decisions: new ApprovalDecisions([pim.port()]), people, records, messenger, installer,
-    tenantId: TENANT, now: () => NOW, logger: quiet, metrics: { firstApproverCard: () => undefined },
+    pim: pim.service(),
+    decisions: new ApprovalDecisions([pim.port()]),
+    people,
+    records,
+    messenger,
+    installer,
+    tenantId: TENANT,
+    now: () => NOW,
+    logger: quiet,
+    metrics: { firstApproverCard: () => undefined },
   });
   const record = async () => (await records.getByKey(KEY))!;
-  const copyOf = async (userId: string, role: CardCopy['role'] = 'approver') => (await record()).copies.find((c) => c.userId === userId && c.role === role)!;
+  const copyOf = async (userId: string, role: CardCopy['role'] = 'approver') =>
+    (await record()).copies.find((c) => c.userId === userId && c.role === role)!;
   /** Alice's submit, and everything it started. */
   const submit = async () => {
     const turn = recordingTurn(`chat:${ALICE}`);
@@ -105,7 +171,14 @@ function world(reachable: readonly string[] = [ALICE, BOB, DAVE]) {
   };
   const click = async (who: string, verb: 'approve' | 'deny' | 'cancel', reason = '') => {
     const copy = await copyOf(who, verb === 'cancel' ? 'requester' : 'approver');
-    const c = { surface: 'entraRole' as const, requestId: REQUEST_ID, nonce: copy.nonce, reason, clicked: copy.activityId, conversationId: copy.conversationId };
+    const c = {
+      surface: 'entraRole' as const,
+      requestId: REQUEST_ID,
+      nonce: copy.nonce,
+      reason,
+      clicked: copy.activityId,
+      conversationId: copy.conversationId,
+    };
     const answer = verb === 'cancel' ? await coordinator.cancel(user(who), c) : await coordinator.decide(user(who), verb, c);
     await coordinator.idle();
     return answer;
@@ -114,11 +187,18 @@ function world(reachable: readonly string[] = [ALICE, BOB, DAVE]) {
 }
 
 describe('the approval coordinator (in memory: no turn, no HTTP)', () => {
-  it('fans out: the waiting card is the turn\'s reply, every reachable approver gets a card, an unreachable one gets the app installed', async () => {
+  it("fans out: the waiting card is the turn's reply, every reachable approver gets a card, an unreachable one gets the app installed", async () => {
     const w = world([ALICE, BOB]);
     const turn = await w.submit();
-    assert.deepEqual(turn.replies.map((v) => v.kind === 'card' && v.copy.role), ['requester'], 'one reply in the turn: the waiting card');
-    assert.deepEqual(w.messenger.posts.map((p) => [p.conversationId, p.view.kind === 'card' && p.view.copy.role]), [[`chat:${BOB}`, 'approver']]);
+    assert.deepEqual(
+      turn.replies.map((v) => v.kind === 'card' && v.copy.role),
+      ['requester'],
+      'one reply in the turn: the waiting card',
+    );
+    assert.deepEqual(
+      w.messenger.posts.map((p) => [p.conversationId, p.view.kind === 'card' && p.view.copy.role]),
+      [[`chat:${BOB}`, 'approver']],
+    );
     assert.deepEqual(w.installed, [DAVE], 'the app is installed for the approver the bot cannot reach');
     const bob = await w.copyOf(BOB);
     assert.equal(bob.state, 'sent');
@@ -147,7 +227,11 @@ describe('the approval coordinator (in memory: no turn, no HTTP)', () => {
     assert.equal(answer.kind, 'card', 'the clicked card comes back updated');
     assert.equal(answer.kind === 'card' && answer.record.decision?.outcome, 'approved');
     const updated = w.messenger.updates.map((u) => u.conversationId).sort();
-    assert.deepEqual(updated, [`chat:${ALICE}`, `chat:${DAVE}`], "Dave's card and Alice's waiting card are updated; Bob's came back in the answer");
+    assert.deepEqual(
+      updated,
+      [`chat:${ALICE}`, `chat:${DAVE}`],
+      "Dave's card and Alice's waiting card are updated; Bob's came back in the answer",
+    );
     assert.ok(w.messenger.updates.every((u) => u.view.kind === 'card' && u.view.record.decision?.outcome === 'approved'));
     await w.coordinator.sweep();
     await w.coordinator.sweep();
@@ -164,7 +248,11 @@ describe('the approval coordinator (in memory: no turn, no HTTP)', () => {
     await w.submit();
     await w.click(BOB, 'approve');
     const second = await w.click(DAVE, 'deny', 'too broad');
-    assert.deepEqual(w.pim.decided.map((d) => d.by), [BOB], 'one decision at PIM');
+    assert.deepEqual(
+      w.pim.decided.map((d) => d.by),
+      [BOB],
+      'one decision at PIM',
+    );
     assert.equal(second.kind, 'card');
     assert.equal(second.kind === 'card' && second.record.decision?.outcome, 'approved');
     assert.equal(second.kind === 'card' && second.record.decision?.by?.id, BOB);
@@ -176,13 +264,39 @@ describe('the approval coordinator (in memory: no turn, no HTTP)', () => {
     await w.submit();
     const noReason = await w.click(BOB, 'deny');
     assert.deepEqual(noReason.kind === 'card' ? noReason.note : noReason, 'denyNeedsReason');
-    const own = await w.coordinator.decide(user(ALICE), 'approve', { surface: 'entraRole', requestId: REQUEST_ID, nonce: (await w.copyOf(ALICE, 'requester')).nonce, reason: '', clicked: undefined, conversationId: undefined });
+    const own = await w.coordinator.decide(user(ALICE), 'approve', {
+      surface: 'entraRole',
+      requestId: REQUEST_ID,
+      nonce: (await w.copyOf(ALICE, 'requester')).nonce,
+      reason: '',
+      clicked: undefined,
+      conversationId: undefined,
+    });
     assert.deepEqual(own, { kind: 'refused', why: 'ownRequest' });
-    const stale = await w.coordinator.decide(user(BOB), 'approve', { surface: 'entraRole', requestId: REQUEST_ID, nonce: 'old', reason: '', clicked: undefined, conversationId: undefined });
+    const stale = await w.coordinator.decide(user(BOB), 'approve', {
+      surface: 'entraRole',
+      requestId: REQUEST_ID,
+      nonce: 'old',
+      reason: '',
+      clicked: undefined,
+      conversationId: undefined,
+    });
     assert.deepEqual(stale, { kind: 'refused', why: 'staleCard' });
-    const stranger = await w.click(BOB, 'approve').then(() => w.coordinator.cancel(user(DAVE), { surface: 'entraRole', requestId: REQUEST_ID, nonce: 'x', reason: '', clicked: undefined, conversationId: undefined }));
+    const stranger = await w.click(BOB, 'approve').then(() =>
+      w.coordinator.cancel(user(DAVE), {
+        surface: 'entraRole',
+        requestId: REQUEST_ID,
+        nonce: 'x',
+        reason: '',
+        clicked: undefined,
+        conversationId: undefined,
+      }),
+    );
     assert.deepEqual(stranger, { kind: 'refused', why: 'notRequester' });
-    assert.deepEqual(w.pim.decided.map((d) => d.by), [BOB]);
+    assert.deepEqual(
+      w.pim.decided.map((d) => d.by),
+      [BOB],
+    );
   });
 
   it('cancel: the requester cancels at PIM, every approver card shows it, she is told once', async () => {

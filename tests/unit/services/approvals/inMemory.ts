@@ -22,7 +22,8 @@ export class MemoryKeyValue implements KeyValueStorage {
     for (const [k, value] of Object.entries(changes)) {
       const item = value as Record<string, unknown> & { eTag?: string };
       const old = this.items.get(k) as { eTag?: string } | undefined;
-      if (old && item.eTag && item.eTag !== '*' && item.eTag !== old.eTag) throw new Error(`Storage: error writing "${k}" due to eTag conflict.`);
+      if (old && item.eTag && item.eTag !== '*' && item.eTag !== old.eTag)
+        throw new Error(`Storage: error writing "${k}" due to eTag conflict.`);
       this.items.set(k, { ...structuredClone(item), eTag: String(++this.version) });
     }
   }

@@ -35,7 +35,12 @@ describe('services/approvals read caches', () => {
   it("reads a role definition's description and isPrivileged once per role in ten minutes", async () => {
     const get = sinon.stub().resolves({ id: ROLE, description: 'Can manage users.', isPrivileged: true });
     const approvals = new EntraApprovals({ graph: { get } as unknown as GraphApi, appTokens, userTokens: { getUserToken: sinon.stub() } });
-    const target = { principalId: alice.userId, roleId: ROLE, roleName: 'User Administrator', scope: { id: '/', displayName: 'Directory', kind: 'directory' as const } };
+    const target = {
+      principalId: alice.userId,
+      roleId: ROLE,
+      roleName: 'User Administrator',
+      scope: { id: '/', displayName: 'Directory', kind: 'directory' as const },
+    };
     assert.deepEqual(await approvals.roleInfo(alice, target), { description: 'Can manage users.', privileged: true });
     assert.deepEqual(await approvals.roleInfo(alice, target), { description: 'Can manage users.', privileged: true });
     assert.equal(get.callCount, 1);

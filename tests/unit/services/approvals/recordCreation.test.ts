@@ -16,9 +16,24 @@ const KEY = recordKey('entraRole', REQUEST_ID);
 /** A creator's draft: same request, its own nonces (as every creator draws them). */
 function draft(nonce: string): ApprovalRecord {
   return {
-    surface: 'entraRole', requestId: REQUEST_ID, requester: { id: 'alice' }, approvers: [{ id: 'bob' }],
-    request: { roleId: 'r', roleName: 'User Administrator', scopeId: '/', scopeName: 'Directory', startDateTime: T0.toISOString(), endDateTime: T0.toISOString(), createdDateTime: T0.toISOString(), justification: null, ticket: null },
-    recentActivations: [], createdAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
+    surface: 'entraRole',
+    requestId: REQUEST_ID,
+    requester: { id: 'alice' },
+    approvers: [{ id: 'bob' }],
+    request: {
+      roleId: 'r',
+      roleName: 'User Administrator',
+      scopeId: '/',
+      scopeName: 'Directory',
+      startDateTime: T0.toISOString(),
+      endDateTime: T0.toISOString(),
+      createdDateTime: T0.toISOString(),
+      justification: null,
+      ticket: null,
+    },
+    recentActivations: [],
+    createdAt: T0.toISOString(),
+    expiresAt: new Date(T0.getTime() + 24 * 3600_000).toISOString(),
     copies: [{ userId: 'bob', role: 'approver', state: 'intent', nonce, shows: 'pending' }],
   };
 }
@@ -47,8 +62,17 @@ function createOnce(storage: KeyValueStorage): KeyValueStorage & CreateOnceStora
 function slow(storage: KeyValueStorage, random: () => number): KeyValueStorage {
   const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
   return {
-    read: async (keys) => { await pause(); const v = await storage.read(keys); await pause(); return v; },
-    write: async (changes) => { await pause(); await storage.write(changes); await pause(); },
+    read: async (keys) => {
+      await pause();
+      const v = await storage.read(keys);
+      await pause();
+      return v;
+    },
+    write: async (changes) => {
+      await pause();
+      await storage.write(changes);
+      await pause();
+    },
     delete: (keys) => storage.delete(keys),
   };
 }
@@ -63,7 +87,8 @@ describe('approval record creation', () => {
     assert.equal(results.filter((r) => r.kind === 'created').length, 1, `round ${round}: one creator`);
     for (const r of results) {
       assert.notEqual(r.kind, 'busy');
-      if (r.kind !== 'busy') assert.equal(r.record.copies[0]!.nonce, stored.copies[0]!.nonce, `round ${round}: everyone renders the stored record`);
+      if (r.kind !== 'busy')
+        assert.equal(r.record.copies[0]!.nonce, stored.copies[0]!.nonce, `round ${round}: everyone renders the stored record`);
     }
     assert.deepEqual(await stores[1]!.openKeys(), [KEY]);
   }

@@ -19,7 +19,10 @@ function setup(now: { t: number }) {
   let issued = 0;
   const fetchStub = sinon.stub<Parameters<typeof fetch>, ReturnType<typeof fetch>>().callsFake(async () => {
     issued += 1;
-    return new Response(JSON.stringify({ token: jwt(Math.floor(now.t / 1000) + 3600, issued) }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ token: jwt(Math.floor(now.t / 1000) + 3600, issued) }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   });
   const provider = new LocalSsoUserTokenProvider({
     emulatorUrl: 'https://localhost:1234/',
@@ -77,7 +80,10 @@ describe('services/identity LocalSsoUserTokenProvider (emulator and msal stubbed
     const { msal, fetchStub, provider } = setup({ t: Date.UTC(2030, 0, 1) });
     await provider.getUserToken({ user: alice, resource: 'graph' });
     msal.onBehalfOf.rejects(new PimError('authenticationRequired', 'interaction_required', { claims: '{}' }));
-    await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph', claims: '{}' }), (e: unknown) => e instanceof PimError && e.details.claims === '{}');
+    await assert.rejects(
+      provider.getUserToken({ user: alice, resource: 'graph', claims: '{}' }),
+      (e: unknown) => e instanceof PimError && e.details.claims === '{}',
+    );
     assert.equal(fetchStub.callCount, 1, 'no fresh SSO token fetched');
   });
 
@@ -85,7 +91,10 @@ describe('services/identity LocalSsoUserTokenProvider (emulator and msal stubbed
     const { msal, fetchStub, provider } = setup({ t: Date.UTC(2030, 0, 1) });
     await provider.getUserToken({ user: alice, resource: 'graph' });
     msal.onBehalfOf.rejects(new PimError('authenticationRequired', 'interaction_required', { claims: '{}' }));
-    await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph' }), (e: unknown) => e instanceof PimError && e.details.claims === '{}');
+    await assert.rejects(
+      provider.getUserToken({ user: alice, resource: 'graph' }),
+      (e: unknown) => e instanceof PimError && e.details.claims === '{}',
+    );
     assert.equal(fetchStub.callCount, 1);
   });
 
@@ -99,8 +108,17 @@ describe('services/identity LocalSsoUserTokenProvider (emulator and msal stubbed
       [async () => Promise.reject(new TypeError('fetch failed')), 'unavailable'],
     ];
     for (const [answer, kind] of cases) {
-      const provider = new LocalSsoUserTokenProvider({ emulatorUrl: 'https://localhost:1', tenantId: alice.tenantId, botClientId: 'b', msal, fetch: answer });
-      await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph' }), (e: unknown) => e instanceof PimError && e.kind === kind);
+      const provider = new LocalSsoUserTokenProvider({
+        emulatorUrl: 'https://localhost:1',
+        tenantId: alice.tenantId,
+        botClientId: 'b',
+        msal,
+        fetch: answer,
+      });
+      await assert.rejects(
+        provider.getUserToken({ user: alice, resource: 'graph' }),
+        (e: unknown) => e instanceof PimError && e.kind === kind,
+      );
     }
     assert.equal(msal.onBehalfOf.callCount, 0);
   });
@@ -112,12 +130,19 @@ describe('services/identity OboUserTokenProvider', () => {
     msal.onBehalfOf.resolves('t');
     const provider = new OboUserTokenProvider(msal, async () => 'sso');
     assert.equal(await provider.getUserToken({ user: alice, resource: 'arm' }), 't');
-    assert.deepEqual(msal.onBehalfOf.firstCall.args, ['sso', 'arm', undefined, alice], 'for the acting user: her cache partition, and refused if the SSO token names anyone else');
+    assert.deepEqual(
+      msal.onBehalfOf.firstCall.args,
+      ['sso', 'arm', undefined, alice],
+      'for the acting user: her cache partition, and refused if the SSO token names anyone else',
+    );
   });
 
   it('without an SSO token the user must sign in', async () => {
     const msal = sinon.createStubInstance(MsalTokenClient);
     const provider = new OboUserTokenProvider(msal, async () => undefined);
-    await assert.rejects(provider.getUserToken({ user: alice, resource: 'graph' }), (e: unknown) => e instanceof PimError && e.kind === 'authenticationRequired');
+    await assert.rejects(
+      provider.getUserToken({ user: alice, resource: 'graph' }),
+      (e: unknown) => e instanceof PimError && e.kind === 'authenticationRequired',
+    );
   });
 });

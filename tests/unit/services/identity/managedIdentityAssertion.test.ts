@@ -6,13 +6,21 @@ import { managedIdentityAssertion, TOKEN_EXCHANGE_AUDIENCE } from '../../../../s
 describe('managedIdentityAssertion (secretless app credential)', () => {
   let now = 1_800_000_000;
   const requests: Array<{ url: URL; header: string | null }> = [];
-  let answer: () => Response = () => new Response(JSON.stringify({ access_token: `mi-token-${requests.length}`, expires_on: String(now + 3600) }), { status: 200 });
+  let answer: () => Response = () =>
+    new Response(JSON.stringify({ access_token: `mi-token-${requests.length}`, expires_on: String(now + 3600) }), { status: 200 });
   const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     requests.push({ url: new URL(String(input)), header: new Headers(init?.headers).get('x-identity-header') });
     await new Promise((r) => setImmediate(r));
     return answer();
   }) as typeof fetch;
-  const source = () => managedIdentityAssertion({ endpoint: 'http://localhost:42356/msi/token', header: 'host-header', clientId: 'mi-client-id', fetch: fakeFetch, nowSeconds: () => now });
+  const source = () =>
+    managedIdentityAssertion({
+      endpoint: 'http://localhost:42356/msi/token',
+      header: 'host-header',
+      clientId: 'mi-client-id',
+      fetch: fakeFetch,
+      nowSeconds: () => now,
+    });
 
   beforeEach(() => (requests.length = 0));
 

@@ -20,12 +20,22 @@ describe('services/identity msal error mapping', () => {
   });
 
   it('a sign-in the token service demands is for the API the token was asked for', () => {
-    assert.equal(mapMsalError(new InteractionRequiredAuthError('interaction_required', 'corr', '', '', '', '', ACRS), undefined, 'arm').details.resource, 'arm');
-    assert.equal(mapMsalError(new ServerError('invalid_grant', 'corr', 'AADSTS50013', undefined, undefined, 400), ACRS, 'graph').details.resource, 'graph');
+    assert.equal(
+      mapMsalError(new InteractionRequiredAuthError('interaction_required', 'corr', '', '', '', '', ACRS), undefined, 'arm').details
+        .resource,
+      'arm',
+    );
+    assert.equal(
+      mapMsalError(new ServerError('invalid_grant', 'corr', 'AADSTS50013', undefined, undefined, 400), ACRS, 'graph').details.resource,
+      'graph',
+    );
   });
 
   it('invalid_grant (expired or foreign assertion) → authenticationRequired', () => {
-    assert.equal(mapMsalError(new ServerError('invalid_grant', 'corr', 'AADSTS50013', undefined, undefined, 400)).kind, 'authenticationRequired');
+    assert.equal(
+      mapMsalError(new ServerError('invalid_grant', 'corr', 'AADSTS50013', undefined, undefined, 400)).kind,
+      'authenticationRequired',
+    );
   });
 
   it('token service 429 → throttled, 5xx → unavailable', () => {
@@ -40,7 +50,9 @@ describe('services/identity msal error mapping', () => {
   });
 
   it('misconfiguration → unknown, without msal wording', () => {
-    const mapped = mapMsalError(new ServerError('invalid_client', 'corr', 'AADSTS7000215: Invalid client secret provided.', undefined, undefined, 401));
+    const mapped = mapMsalError(
+      new ServerError('invalid_client', 'corr', 'AADSTS7000215: Invalid client secret provided.', undefined, undefined, 401),
+    );
     assert.equal(mapped.kind, 'unknown');
     assert.ok(!mapped.message.includes('AADSTS'));
     assert.equal(mapMsalError(new Error('boom')).kind, 'unknown');

@@ -12,11 +12,19 @@ function json(body: object, status = 200): Response {
 describe('services/identity SharedMsalNetwork (fetch stubbed)', () => {
   it('fetches authority metadata once for many concurrent first-time apps, until the TTL ends', async () => {
     const now = { t: 0 };
-    const fetchStub = sinon.stub<Parameters<typeof fetch>, ReturnType<typeof fetch>>().callsFake(async () => json({ token_endpoint: 'https://localhost:1234/t' }));
+    const fetchStub = sinon
+      .stub<Parameters<typeof fetch>, ReturnType<typeof fetch>>()
+      .callsFake(async () => json({ token_endpoint: 'https://localhost:1234/t' }));
     const network = new SharedMsalNetwork(fetchStub, 60_000, () => now.t);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => network.sendGetRequestAsync<{ token_endpoint: string }>(METADATA_URL)));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => network.sendGetRequestAsync<{ token_endpoint: string }>(METADATA_URL)),
+    );
     assert.equal(fetchStub.callCount, 1);
-    assert.ok(answers.every((a) => a.status === 200 && a.body.token_endpoint === 'https://localhost:1234/t' && a.headers['x-ms-request-id'] === 'r1'));
+    assert.ok(
+      answers.every(
+        (a) => a.status === 200 && a.body.token_endpoint === 'https://localhost:1234/t' && a.headers['x-ms-request-id'] === 'r1',
+      ),
+    );
     now.t = 60_001;
     await network.sendGetRequestAsync(METADATA_URL);
     assert.equal(fetchStub.callCount, 2);
@@ -35,7 +43,10 @@ describe('services/identity SharedMsalNetwork (fetch stubbed)', () => {
   it('always sends token requests (POST) with their body and headers', async () => {
     const fetchStub = sinon.stub<Parameters<typeof fetch>, ReturnType<typeof fetch>>().callsFake(async () => json({ access_token: 't' }));
     const network = new SharedMsalNetwork(fetchStub);
-    await network.sendPostRequestAsync('https://localhost:1234/tenant/oauth2/v2.0/token', { body: 'grant_type=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await network.sendPostRequestAsync('https://localhost:1234/tenant/oauth2/v2.0/token', {
+      body: 'grant_type=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     await network.sendPostRequestAsync('https://localhost:1234/tenant/oauth2/v2.0/token', { body: 'grant_type=a' });
     assert.equal(fetchStub.callCount, 2);
     const init = fetchStub.firstCall.args[1]!;
@@ -43,8 +54,10 @@ describe('services/identity SharedMsalNetwork (fetch stubbed)', () => {
     assert.equal(init.body, 'grant_type=a');
   });
 
-  it('reports an unreachable authority with msal\'s network_error, which the bot maps to unavailable', async () => {
-    const network = new SharedMsalNetwork(sinon.stub<Parameters<typeof fetch>, ReturnType<typeof fetch>>().rejects(new TypeError('fetch failed')));
+  it("reports an unreachable authority with msal's network_error, which the bot maps to unavailable", async () => {
+    const network = new SharedMsalNetwork(
+      sinon.stub<Parameters<typeof fetch>, ReturnType<typeof fetch>>().rejects(new TypeError('fetch failed')),
+    );
     const error = await network.sendPostRequestAsync('https://localhost:1/token').then(
       () => assert.fail('expected a failure'),
       (e: unknown) => e,

@@ -15,11 +15,24 @@ function unsignedJwt(claims: Record<string, unknown>): string {
 
 describe('MsalTokenClient.onBehalfOf with the acting user', () => {
   // An authority nobody answers at: the refusal must come before any network call.
-  const msal = new MsalTokenClient({ clientId: '00000000-0000-4000-8000-0000000000b7', clientSecret: 'x', authority: 'https://127.0.0.1:9/' + TENANT, knownAuthorities: ['127.0.0.1:9'] });
+  const msal = new MsalTokenClient({
+    clientId: '00000000-0000-4000-8000-0000000000b7',
+    clientSecret: 'x',
+    authority: 'https://127.0.0.1:9/' + TENANT,
+    knownAuthorities: ['127.0.0.1:9'],
+  });
 
   it("refuses an assertion of another user or tenant, or one that names nobody, with PimError 'forbidden'", async () => {
-    for (const assertion of [unsignedJwt({ oid: BOB, tid: TENANT }), unsignedJwt({ oid: ALICE, tid: '7e570000-0000-4000-8000-0000000000ff' }), unsignedJwt({}), 'junk']) {
-      await assert.rejects(msal.onBehalfOf(assertion, 'graph', undefined, { userId: ALICE, tenantId: TENANT }), (e: unknown) => e instanceof PimError && e.kind === 'forbidden');
+    for (const assertion of [
+      unsignedJwt({ oid: BOB, tid: TENANT }),
+      unsignedJwt({ oid: ALICE, tid: '7e570000-0000-4000-8000-0000000000ff' }),
+      unsignedJwt({}),
+      'junk',
+    ]) {
+      await assert.rejects(
+        msal.onBehalfOf(assertion, 'graph', undefined, { userId: ALICE, tenantId: TENANT }),
+        (e: unknown) => e instanceof PimError && e.kind === 'forbidden',
+      );
     }
   });
 });

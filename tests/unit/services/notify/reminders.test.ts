@@ -2,13 +2,26 @@ import assert from 'node:assert/strict';
 import { mergeTracked, reminderDueAt, ReminderSchedule, type TrackedAccess } from '../../../../services/notify/reminders';
 
 const T0 = Date.UTC(2025, 2, 3, 10, 0);
-const access = (key: string, minutesLeft: number): TrackedAccess => ({ key, label: key, endDateTime: new Date(T0 + minutesLeft * 60_000).toISOString(), canExtend: false });
+const access = (key: string, minutesLeft: number): TrackedAccess => ({
+  key,
+  label: key,
+  endDateTime: new Date(T0 + minutesLeft * 60_000).toISOString(),
+  canExtend: false,
+});
 
 function fakeTimers() {
   let now = T0;
   const timers: Array<{ at: number; run: () => void; cleared: boolean }> = [];
   return {
-    port: { now: () => now, setTimer: (run: () => void, ms: number) => { const t = { at: now + ms, run, cleared: false }; timers.push(t); return t; }, clearTimer: (h: unknown) => void ((h as { cleared: boolean }).cleared = true) },
+    port: {
+      now: () => now,
+      setTimer: (run: () => void, ms: number) => {
+        const t = { at: now + ms, run, cleared: false };
+        timers.push(t);
+        return t;
+      },
+      clearTimer: (h: unknown) => void ((h as { cleared: boolean }).cleared = true),
+    },
     advance(ms: number) {
       now += ms;
       for (const t of timers.filter((x) => !x.cleared && x.at <= now)) {
@@ -49,6 +62,9 @@ describe('services/notify reminders', () => {
 
   it('merges by key and drops what ended', () => {
     const merged = mergeTracked([access('a', 10), access('b', -5)], [access('a', 40)], T0);
-    assert.deepEqual(merged.map((m) => [m.key, m.endDateTime]), [['a', access('a', 40).endDateTime]]);
+    assert.deepEqual(
+      merged.map((m) => [m.key, m.endDateTime]),
+      [['a', access('a', 40).endDateTime]],
+    );
   });
 });

@@ -14,9 +14,19 @@ const subScope: Scope = { id: SUB, displayName: 'Contoso Prod', kind: 'subscript
 
 function azureRequest(id: string, overrides: Partial<ActivationRequest> = {}): ActivationRequest {
   return {
-    id: `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${id}`, surface: 'azureResource', status: 'pendingApproval', action: 'activate',
-    roleId: `/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR.toUpperCase()}`, roleName: 'Contributor', scope: { ...subScope, id: SUB.toUpperCase() },
-    principalId: alice.userId.toUpperCase(), startDateTime: new Date(0), endDateTime: new Date(3_600_000), createdDateTime: new Date(0), justification: null, ticket: null,
+    id: `${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${id}`,
+    surface: 'azureResource',
+    status: 'pendingApproval',
+    action: 'activate',
+    roleId: `/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR.toUpperCase()}`,
+    roleName: 'Contributor',
+    scope: { ...subScope, id: SUB.toUpperCase() },
+    principalId: alice.userId.toUpperCase(),
+    startDateTime: new Date(0),
+    endDateTime: new Date(3_600_000),
+    createdDateTime: new Date(0),
+    justification: null,
+    ticket: null,
     ...overrides,
   };
 }
@@ -24,8 +34,17 @@ function azureRequest(id: string, overrides: Partial<ActivationRequest> = {}): A
 function provider(surface: Surface, requests: ActivationRequest[]): PimProvider & { listRequests: sinon.SinonStub } {
   const refuse = () => sinon.stub().rejects(new Error('not used'));
   return {
-    surface, listEligibilities: refuse(), listActive: refuse(), getConstraints: refuse(), activate: refuse(), validate: refuse(), deactivate: refuse(),
-    extend: refuse(), cancel: refuse(), getRequest: refuse(), listRequests: sinon.stub().resolves(requests),
+    surface,
+    listEligibilities: refuse(),
+    listActive: refuse(),
+    getConstraints: refuse(),
+    activate: refuse(),
+    validate: refuse(),
+    deactivate: refuse(),
+    extend: refuse(),
+    cancel: refuse(),
+    getRequest: refuse(),
+    listRequests: sinon.stub().resolves(requests),
   };
 }
 
@@ -36,8 +55,12 @@ describe('services/pim findPendingActivation', () => {
   it("finds the user's newest activation of the role at the scope that waits for approval, asking that surface only", async () => {
     const entra = provider('entraRole', []);
     const azure = provider('azureResource', [
-      azureRequest('00000000-0000-4000-8000-000000000001', { roleId: '/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7' }),
-      azureRequest('00000000-0000-4000-8000-000000000002', { scope: { id: `${SUB}/resourceGroups/rg-web`, displayName: 'rg-web', kind: 'resourceGroup' } }),
+      azureRequest('00000000-0000-4000-8000-000000000001', {
+        roleId: '/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      }),
+      azureRequest('00000000-0000-4000-8000-000000000002', {
+        scope: { id: `${SUB}/resourceGroups/rg-web`, displayName: 'rg-web', kind: 'resourceGroup' },
+      }),
       azureRequest('00000000-0000-4000-8000-000000000003', { principalId: '0b0b0000-0000-4000-8000-000000000002' }),
       azureRequest('00000000-0000-4000-8000-000000000004', { action: 'extend' }),
       azureRequest('00000000-0000-4000-8000-000000000005', { status: 'granted' }),

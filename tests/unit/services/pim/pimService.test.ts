@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { PimError, type PimErrorKind } from '../../../../services/pim/errors';
-import { eligibilityKey, type ActivationInput, type ActivationRequest, type ActiveAssignment, type Constraints, type Eligibility, type ExtensionInput, type UserContext } from '../../../../services/pim/model';
+import {
+  eligibilityKey,
+  type ActivationInput,
+  type ActivationRequest,
+  type ActiveAssignment,
+  type Constraints,
+  type Eligibility,
+  type ExtensionInput,
+  type UserContext,
+} from '../../../../services/pim/model';
 import { DEFAULT_ELIGIBILITY_TTL_MS, ProviderPimService } from '../../../../services/pim/pimService';
 import type { PimProvider } from '../../../../services/pim/service';
 
@@ -33,7 +42,13 @@ const base: Constraints = {
   requiresApproval: false,
   approvers: [],
 };
-const userAdminConstraints: Constraints = { ...base, maxDurationMinutes: 240, requiresTicket: true, requiresApproval: true, approvers: [{ kind: 'group', id: 'g' }] };
+const userAdminConstraints: Constraints = {
+  ...base,
+  maxDurationMinutes: 240,
+  requiresTicket: true,
+  requiresApproval: true,
+  approvers: [{ kind: 'group', id: 'g' }],
+};
 
 const request: ActivationRequest = {
   id: 'req-1',
@@ -55,7 +70,9 @@ function stubProvider() {
     surface: 'entraRole' as const,
     listEligibilities: sinon.stub<[UserContext], Promise<Eligibility[]>>().resolves([reader, userAdmin]),
     listActive: sinon.stub<[UserContext], Promise<ActiveAssignment[]>>().resolves([]),
-    getConstraints: sinon.stub<[UserContext, Eligibility], Promise<Constraints>>().callsFake(async (_u, e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)),
+    getConstraints: sinon
+      .stub<[UserContext, Eligibility], Promise<Constraints>>()
+      .callsFake(async (_u, e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)),
     activate: sinon.stub<[UserContext, Eligibility, ActivationInput], Promise<ActivationRequest>>().resolves(request),
     getRequest: sinon.stub<[UserContext, string], Promise<ActivationRequest>>().resolves(request),
     validate: sinon.stub<[UserContext, Eligibility, ActivationInput], Promise<void>>().resolves(),
@@ -163,7 +180,10 @@ describe('services/pim PimService', () => {
     const p = stubProvider();
     p.activate.rejects(new PimError('alreadyActive', 'exists'));
     const service = new ProviderPimService([p], { now });
-    await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' }), 'alreadyActive');
+    await rejectsWith(
+      service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'audit' }),
+      'alreadyActive',
+    );
     await service.listEligibilities(alice);
     assert.equal(p.listEligibilities.callCount, 1, 'already active says nothing about eligibilities');
     p.activate.rejects(new PimError('notEligible', 'gone'));
@@ -174,10 +194,15 @@ describe('services/pim PimService', () => {
 
   it("reads one provider's constraints in one call when it can (getConstraintsMany), in order", async () => {
     const p = stubProvider();
-    const many = sinon.stub<[UserContext, readonly Eligibility[]], Promise<Array<Constraints | PimError>>>().callsFake(async (_u, list) => list.map((e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)));
+    const many = sinon
+      .stub<[UserContext, readonly Eligibility[]], Promise<Array<Constraints | PimError>>>()
+      .callsFake(async (_u, list) => list.map((e) => (e.roleId === userAdmin.roleId ? userAdminConstraints : base)));
     const service = new ProviderPimService([{ ...p, getConstraintsMany: many }], { now });
     const list = await service.listEligibilities(alice);
-    assert.deepEqual(list.map((e) => e.constraints.maxDurationMinutes), [480, 240]);
+    assert.deepEqual(
+      list.map((e) => e.constraints.maxDurationMinutes),
+      [480, 240],
+    );
     assert.equal(many.callCount, 1);
     assert.equal(p.getConstraints.callCount, 0);
     many.resolves([base, new PimError('notFound', 'no policy')]);
@@ -186,7 +211,13 @@ describe('services/pim PimService', () => {
   });
 
   describe('listing open requests', () => {
-    const pending: ActivationRequest = { ...request, id: 'req-2', status: 'pendingApproval', roleId: userAdmin.roleId, roleName: userAdmin.roleName };
+    const pending: ActivationRequest = {
+      ...request,
+      id: 'req-2',
+      status: 'pendingApproval',
+      roleId: userAdmin.roleId,
+      roleName: userAdmin.roleName,
+    };
 
     it('reads PIM each time unless the caller accepts a recent listing; then within maxAgeMs only', async () => {
       const p = stubProvider();
@@ -195,7 +226,10 @@ describe('services/pim PimService', () => {
       await service.listRequests(alice);
       await service.listRequests(alice);
       assert.equal(p.listRequests.callCount, 2, 'no maxAgeMs: always fresh');
-      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      assert.deepEqual(
+        (await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id),
+        ['req-2'],
+      );
       assert.equal(p.listRequests.callCount, 2, 'a listing a moment old will do');
       clock += 60_001;
       await service.listRequests(alice, undefined, { maxAgeMs: 60_000 });
@@ -206,7 +240,17 @@ describe('services/pim PimService', () => {
 
     it("the user's own deactivate, extend, cancel and invalidate drop the recent listing", async () => {
       const p = stubProvider();
-      const active: ActiveAssignment = { key: reader.key, surface: 'entraRole', roleId: reader.roleId, roleName: reader.roleName, scope: reader.scope, principalId: alice.userId, startDateTime: new Date(0), endDateTime: new Date(9e12), assignmentType: 'assigned' };
+      const active: ActiveAssignment = {
+        key: reader.key,
+        surface: 'entraRole',
+        roleId: reader.roleId,
+        roleName: reader.roleName,
+        scope: reader.scope,
+        principalId: alice.userId,
+        startDateTime: new Date(0),
+        endDateTime: new Date(9e12),
+        assignmentType: 'assigned',
+      };
       p.listActive.resolves([active]);
       const service = new ProviderPimService([p], { now });
       const writes: Array<[string, () => Promise<unknown>]> = [
@@ -232,8 +276,16 @@ describe('services/pim PimService', () => {
       await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' }); // provisioned: not a request to show
       assert.deepEqual(await service.listRequests(alice, undefined, { maxAgeMs: 60_000 }), []);
       p.activate.resolves(pending);
-      await service.activate(alice, { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x', ticket: { number: 'INC-1' } });
-      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      await service.activate(alice, {
+        eligibilityKey: userAdmin.key,
+        durationMinutes: 60,
+        justification: 'x',
+        ticket: { number: 'INC-1' },
+      });
+      assert.deepEqual(
+        (await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id),
+        ['req-2'],
+      );
       assert.equal(p.listRequests.callCount, 1, 'read once');
       p.activate.rejects(new PimError('unavailable', 'down'));
       await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' }), 'unavailable');
@@ -252,22 +304,40 @@ describe('services/pim PimService', () => {
       await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
       release([]);
       await slow;
-      assert.deepEqual((await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id), ['req-2']);
+      assert.deepEqual(
+        (await service.listRequests(alice, undefined, { maxAgeMs: 60_000 })).map((r) => r.id),
+        ['req-2'],
+      );
       assert.equal(p.listRequests.callCount, 2);
     });
   });
 
-  it("with `only`, reads the policies of the eligibilities picked from the listing and of no other", async () => {
+  it('with `only`, reads the policies of the eligibilities picked from the listing and of no other', async () => {
     const p = stubProvider();
     const service = new ProviderPimService([p], { now });
     const seen: string[][] = [];
-    const picked = await service.listEligibilities(alice, { only: (all) => { seen.push(all.map((e) => e.roleName)); return [userAdmin.key]; } });
+    const picked = await service.listEligibilities(alice, {
+      only: (all) => {
+        seen.push(all.map((e) => e.roleName));
+        return [userAdmin.key];
+      },
+    });
     assert.deepEqual(seen, [['Global Reader', 'User Administrator']], 'the chooser sees every eligibility');
-    assert.deepEqual(picked.map((e) => [e.eligibility.roleName, e.constraints.maxDurationMinutes]), [['User Administrator', 240]]);
-    assert.deepEqual(p.getConstraints.getCalls().map((c) => c.args[1].roleName), ['User Administrator'], 'one policy read');
+    assert.deepEqual(
+      picked.map((e) => [e.eligibility.roleName, e.constraints.maxDurationMinutes]),
+      [['User Administrator', 240]],
+    );
+    assert.deepEqual(
+      p.getConstraints.getCalls().map((c) => c.args[1].roleName),
+      ['User Administrator'],
+      'one policy read',
+    );
     // The full list later reads only the policy not read yet; an activation needs only its own.
     assert.equal((await service.listEligibilities(alice)).length, 2);
-    assert.deepEqual(p.getConstraints.getCalls().map((c) => c.args[1].roleName), ['User Administrator', 'Global Reader']);
+    assert.deepEqual(
+      p.getConstraints.getCalls().map((c) => c.args[1].roleName),
+      ['User Administrator', 'Global Reader'],
+    );
     await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
     assert.equal(p.getConstraints.callCount, 2, 'cached policies reused');
     assert.equal(p.listEligibilities.callCount, 1);
@@ -277,7 +347,10 @@ describe('services/pim PimService', () => {
     const p = stubProvider();
     const service = new ProviderPimService([p], { now });
     await service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 60, justification: 'x' });
-    assert.deepEqual(p.getConstraints.getCalls().map((c) => c.args[1].roleName), ['Global Reader']);
+    assert.deepEqual(
+      p.getConstraints.getCalls().map((c) => c.args[1].roleName),
+      ['Global Reader'],
+    );
     service.invalidate(alice);
     await service.listEligibilities(alice, { only: () => [reader.key] });
     assert.equal(p.getConstraints.callCount, 2, 'read again after invalidate');
@@ -310,7 +383,17 @@ describe('services/pim PimService', () => {
   });
 
   describe('lifecycle', () => {
-    const active: ActiveAssignment = { key: reader.key, surface: 'entraRole', roleId: reader.roleId, roleName: reader.roleName, scope: reader.scope, principalId: alice.userId, startDateTime: new Date(0), endDateTime: new Date(3_600_000), assignmentType: 'activated' };
+    const active: ActiveAssignment = {
+      key: reader.key,
+      surface: 'entraRole',
+      roleId: reader.roleId,
+      roleName: reader.roleName,
+      scope: reader.scope,
+      principalId: alice.userId,
+      startDateTime: new Date(0),
+      endDateTime: new Date(3_600_000),
+      assignmentType: 'activated',
+    };
 
     it('activateMany answers one outcome per input, in order, and one failure does not stop the others', async () => {
       const p = stubProvider();
@@ -321,7 +404,10 @@ describe('services/pim PimService', () => {
         { eligibilityKey: 'entraRole|/|nope', durationMinutes: 60, justification: 'x' },
         { eligibilityKey: reader.key, durationMinutes: 30, justification: 'y' },
       ]);
-      assert.deepEqual(outcomes.map((o) => (o.ok ? 'ok' : o.error.kind)), ['alreadyActive', 'notEligible', 'ok']);
+      assert.deepEqual(
+        outcomes.map((o) => (o.ok ? 'ok' : o.error.kind)),
+        ['alreadyActive', 'notEligible', 'ok'],
+      );
       assert.equal(p.listEligibilities.callCount, 1, 'one listing for all items');
     });
 
@@ -370,18 +456,65 @@ describe('services/pim PimService', () => {
 
   describe('refuses before sending anything', () => {
     const refusals: Array<{ name: string; input: ActivationInput; kind: PimErrorKind; rules?: string[] }> = [
-      { name: 'unknown eligibility key', input: { eligibilityKey: 'entraRole|/|62e90394-69f5-4237-9190-012177145e10', durationMinutes: 60, justification: 'x' }, kind: 'notEligible' },
-      { name: 'key of another surface', input: { eligibilityKey: `group|/|${reader.roleId}`, durationMinutes: 60, justification: 'x' }, kind: 'notEligible' },
-      { name: 'over the policy maximum', input: { eligibilityKey: reader.key, durationMinutes: 481, justification: 'x' }, kind: 'policyViolation', rules: ['ExpirationRule'] },
-      { name: 'over a 4 h maximum', input: { eligibilityKey: userAdmin.key, durationMinutes: 241, justification: 'x', ticket: { number: 'INC-1' } }, kind: 'policyViolation', rules: ['ExpirationRule'] },
+      {
+        name: 'unknown eligibility key',
+        input: { eligibilityKey: 'entraRole|/|62e90394-69f5-4237-9190-012177145e10', durationMinutes: 60, justification: 'x' },
+        kind: 'notEligible',
+      },
+      {
+        name: 'key of another surface',
+        input: { eligibilityKey: `group|/|${reader.roleId}`, durationMinutes: 60, justification: 'x' },
+        kind: 'notEligible',
+      },
+      {
+        name: 'over the policy maximum',
+        input: { eligibilityKey: reader.key, durationMinutes: 481, justification: 'x' },
+        kind: 'policyViolation',
+        rules: ['ExpirationRule'],
+      },
+      {
+        name: 'over a 4 h maximum',
+        input: { eligibilityKey: userAdmin.key, durationMinutes: 241, justification: 'x', ticket: { number: 'INC-1' } },
+        kind: 'policyViolation',
+        rules: ['ExpirationRule'],
+      },
       { name: 'under 5 minutes', input: { eligibilityKey: reader.key, durationMinutes: 4, justification: 'x' }, kind: 'durationTooShort' },
       { name: 'zero duration', input: { eligibilityKey: reader.key, durationMinutes: 0, justification: 'x' }, kind: 'invalidInput' },
-      { name: 'NaN duration', input: { eligibilityKey: reader.key, durationMinutes: Number.NaN, justification: 'x' }, kind: 'invalidInput' },
-      { name: 'missing justification', input: { eligibilityKey: reader.key, durationMinutes: 60 }, kind: 'policyViolation', rules: ['JustificationRule'] },
-      { name: 'whitespace justification', input: { eligibilityKey: reader.key, durationMinutes: 60, justification: ' \n\t ' }, kind: 'policyViolation', rules: ['JustificationRule'] },
-      { name: 'missing ticket', input: { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x' }, kind: 'policyViolation', rules: ['TicketingRule'] },
-      { name: 'blank ticket number', input: { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x', ticket: { number: '  ' } }, kind: 'policyViolation', rules: ['TicketingRule'] },
-      { name: 'everything at once', input: { eligibilityKey: userAdmin.key, durationMinutes: 300 }, kind: 'policyViolation', rules: ['ExpirationRule', 'JustificationRule', 'TicketingRule'] },
+      {
+        name: 'NaN duration',
+        input: { eligibilityKey: reader.key, durationMinutes: Number.NaN, justification: 'x' },
+        kind: 'invalidInput',
+      },
+      {
+        name: 'missing justification',
+        input: { eligibilityKey: reader.key, durationMinutes: 60 },
+        kind: 'policyViolation',
+        rules: ['JustificationRule'],
+      },
+      {
+        name: 'whitespace justification',
+        input: { eligibilityKey: reader.key, durationMinutes: 60, justification: ' \n\t ' },
+        kind: 'policyViolation',
+        rules: ['JustificationRule'],
+      },
+      {
+        name: 'missing ticket',
+        input: { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x' },
+        kind: 'policyViolation',
+        rules: ['TicketingRule'],
+      },
+      {
+        name: 'blank ticket number',
+        input: { eligibilityKey: userAdmin.key, durationMinutes: 60, justification: 'x', ticket: { number: '  ' } },
+        kind: 'policyViolation',
+        rules: ['TicketingRule'],
+      },
+      {
+        name: 'everything at once',
+        input: { eligibilityKey: userAdmin.key, durationMinutes: 300 },
+        kind: 'policyViolation',
+        rules: ['ExpirationRule', 'JustificationRule', 'TicketingRule'],
+      },
     ];
     for (const r of refusals) {
       it(`${r.name} → ${r.kind}`, async () => {
@@ -396,7 +529,10 @@ describe('services/pim PimService', () => {
       const p = stubProvider();
       p.getConstraints.resolves({ ...base, minDurationMinutes: 30 });
       const service = new ProviderPimService([p], { now });
-      await rejectsWith(service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 29, justification: 'x' }), 'durationTooShort');
+      await rejectsWith(
+        service.activate(alice, { eligibilityKey: reader.key, durationMinutes: 29, justification: 'x' }),
+        'durationTooShort',
+      );
       assert.equal(p.activate.callCount, 0);
     });
 

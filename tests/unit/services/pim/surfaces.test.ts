@@ -10,21 +10,39 @@ describe('services/pim surfaces', () => {
   });
 
   it('names no surface for keys that do not start with a listed one', () => {
-    for (const key of ['', 'entraRole', '|/|role', 'EntraRole|/|role', 'azure|/subscriptions/s|r', 'azureResourceX|/|r', 'constructor|/|r', 'toString|/|r']) {
+    for (const key of [
+      '',
+      'entraRole',
+      '|/|role',
+      'EntraRole|/|role',
+      'azure|/subscriptions/s|r',
+      'azureResourceX|/|r',
+      'constructor|/|r',
+      'toString|/|r',
+    ]) {
       assert.equal(surfaceOfKey(key), undefined, key);
     }
   });
 
   it('accepts only listed surfaces from untyped input', () => {
     assert.deepEqual(SURFACES.filter(isSurface), [...SURFACES]);
-    for (const v of [undefined, null, 1, '', 'Group', 'hasOwnProperty', ['group'], { surface: 'group' }]) assert.equal(isSurface(v), false, String(v));
+    for (const v of [undefined, null, 1, '', 'Group', 'hasOwnProperty', ['group'], { surface: 'group' }])
+      assert.equal(isSurface(v), false, String(v));
   });
 
   it('lists the configured slots of a per-surface table in the one order, skipping the unconfigured', () => {
     type Provider = { readonly surface: Surface; readonly name: string };
     const slot = <S extends Surface>(surface: S) => ({ surface, name: `${surface} provider` });
-    assert.deepEqual(configured<Provider>({ azureResource: slot('azureResource'), group: slot('group'), entraRole: slot('entraRole') }).map((p) => p.surface), ['entraRole', 'group', 'azureResource']);
-    assert.deepEqual(configured<Provider>({ entraRole: slot('entraRole'), group: undefined, azureResource: slot('azureResource') }).map((p) => p.surface), ['entraRole', 'azureResource']);
+    assert.deepEqual(
+      configured<Provider>({ azureResource: slot('azureResource'), group: slot('group'), entraRole: slot('entraRole') }).map(
+        (p) => p.surface,
+      ),
+      ['entraRole', 'group', 'azureResource'],
+    );
+    assert.deepEqual(
+      configured<Provider>({ entraRole: slot('entraRole'), group: undefined, azureResource: slot('azureResource') }).map((p) => p.surface),
+      ['entraRole', 'azureResource'],
+    );
   });
 
   it('takes Azure resource tokens for ARM and the others for Graph', () => {

@@ -12,7 +12,9 @@ interface GraphAssignments {
 }
 
 function defaultDirectoryRoleRules(): unknown[] {
-  const body = readJson('policies/roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules.response.json') as GraphAssignments;
+  const body = readJson(
+    'policies/roleManagementPolicyAssignments.list.directoryRole.expand-policy-rules.response.json',
+  ) as GraphAssignments;
   return body.value[0]!.policy.rules;
 }
 
@@ -44,14 +46,21 @@ describe('services/policy rules → constraints', () => {
   });
 
   it('reads justification + MFA + ticketing', () => {
-    const c = constraintsFromRules(withRule(defaultDirectoryRoleRules(), 'roleManagementPolicyRule.update.enablement-enduser-assignment.justification-mfa-ticketing.request.json'));
+    const c = constraintsFromRules(
+      withRule(
+        defaultDirectoryRoleRules(),
+        'roleManagementPolicyRule.update.enablement-enduser-assignment.justification-mfa-ticketing.request.json',
+      ),
+    );
     assert.equal(c.requiresJustification, true);
     assert.equal(c.requiresMfa, true);
     assert.equal(c.requiresTicket, true);
   });
 
   it('reads approval with singleUser and groupMembers approvers', () => {
-    const c = constraintsFromRules(withRule(defaultDirectoryRoleRules(), 'roleManagementPolicyRule.update.approval-enduser-assignment.require-approval.request.json'));
+    const c = constraintsFromRules(
+      withRule(defaultDirectoryRoleRules(), 'roleManagementPolicyRule.update.approval-enduser-assignment.require-approval.request.json'),
+    );
     assert.equal(c.requiresApproval, true);
     assert.deepEqual(c.approvers, [
       { kind: 'user', id: '10a08e2e-3ea2-4ce0-80cb-d5fdd4b05ea6' },
@@ -61,7 +70,9 @@ describe('services/policy rules → constraints', () => {
 
   it('ignores admin rules that look like end-user ones', () => {
     // Enablement_Admin_Assignment requires MFA here, but activation (EndUser) rules are unchanged.
-    const base = defaultDirectoryRoleRules().map((r) => ((r as { id: string }).id === 'Enablement_EndUser_Assignment' ? { ...(r as object), enabledRules: [] } : r));
+    const base = defaultDirectoryRoleRules().map((r) =>
+      (r as { id: string }).id === 'Enablement_EndUser_Assignment' ? { ...(r as object), enabledRules: [] } : r,
+    );
     const c = constraintsFromRules(withRule(base, 'roleManagementPolicyRule.update.enablement-admin-assignment.request.json'));
     assert.equal(c.requiresMfa, false);
     assert.equal(c.requiresJustification, false);
@@ -73,14 +84,20 @@ describe('services/policy rules → constraints', () => {
     );
     assert.equal(constraintsFromRules(rules).authenticationContext, 'c1');
     const disabled = defaultDirectoryRoleRules().map((r) =>
-      (r as { id: string }).id === 'AuthenticationContext_EndUser_Assignment' ? { ...(r as object), isEnabled: false, claimValue: 'c1' } : r,
+      (r as { id: string }).id === 'AuthenticationContext_EndUser_Assignment'
+        ? { ...(r as object), isEnabled: false, claimValue: 'c1' }
+        : r,
     );
     assert.equal(constraintsFromRules(disabled).authenticationContext, null);
   });
 
   it('matches enum values and type names case-insensitively', () => {
     const c = constraintsFromRules([
-      { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'enablement_enduser_assignment', enabledRules: ['justification', 'TICKETING'] },
+      {
+        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+        id: 'enablement_enduser_assignment',
+        enabledRules: ['justification', 'TICKETING'],
+      },
     ]);
     assert.equal(c.requiresJustification, true);
     assert.equal(c.requiresTicket, true);
@@ -89,7 +106,13 @@ describe('services/policy rules → constraints', () => {
   it('falls back to PIM defaults when rules are missing or unreadable', () => {
     assert.equal(constraintsFromRules([]).maxDurationMinutes, 480);
     assert.equal(
-      constraintsFromRules([{ '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', id: 'Expiration_EndUser_Assignment', maximumDuration: 'P1Y' }]).maxDurationMinutes,
+      constraintsFromRules([
+        {
+          '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+          id: 'Expiration_EndUser_Assignment',
+          maximumDuration: 'P1Y',
+        },
+      ]).maxDurationMinutes,
       480,
     );
     assert.deepEqual(constraintsFromRules([null, 3, 'x', {}]).approvers, []);
@@ -125,7 +148,10 @@ describe('services/policy rules → constraints', () => {
 
     it('recognises rule kinds in both dialects', () => {
       assert.equal(ruleKindOf({ ruleType: 'RoleManagementPolicyExpirationRule' }), 'expiration');
-      assert.equal(ruleKindOf({ '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule' }), 'authenticationContext');
+      assert.equal(
+        ruleKindOf({ '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule' }),
+        'authenticationContext',
+      );
       assert.equal(ruleKindOf({ ruleType: 'RoleManagementPolicyNotificationRule' }), 'notification');
       assert.equal(ruleKindOf({}), 'unknown');
     });

@@ -5,7 +5,15 @@ import { parseFilter } from '../../../../../emulator/tenant/odata/filter';
 import { parseExpand, parseQuery, COLLECTION_OPTIONS } from '../../../../../emulator/tenant/odata/query';
 import { selectionSuffix } from '../../../../../emulator/tenant/odata/collection';
 
-const SCHEMA: PropertySchema = { id: 'string', principalId: 'string', status: 'enum', isBuiltIn: 'boolean', count: 'number', startDateTime: 'datetime', 'createdBy/user/id': 'string' };
+const SCHEMA: PropertySchema = {
+  id: 'string',
+  principalId: 'string',
+  status: 'enum',
+  isBuiltIn: 'boolean',
+  count: 'number',
+  startDateTime: 'datetime',
+  'createdBy/user/id': 'string',
+};
 const TYPE = 'testEntity';
 
 function matches(filter: string, entity: Record<string, unknown>): boolean {
@@ -15,19 +23,31 @@ function matches(filter: string, entity: Record<string, unknown>): boolean {
 }
 
 function rejects(filter: string, pattern?: RegExp): void {
-  assert.throws(() => {
-    const expr = parseFilter(filter);
-    validateFilter(expr, SCHEMA, TYPE);
-  }, (e: unknown) => {
-    assert.ok(e instanceof GraphError, String(e));
-    assert.equal(e.status, 400);
-    if (pattern) assert.match(e.message, pattern);
-    return true;
-  }, filter);
+  assert.throws(
+    () => {
+      const expr = parseFilter(filter);
+      validateFilter(expr, SCHEMA, TYPE);
+    },
+    (e: unknown) => {
+      assert.ok(e instanceof GraphError, String(e));
+      assert.equal(e.status, 400);
+      if (pattern) assert.match(e.message, pattern);
+      return true;
+    },
+    filter,
+  );
 }
 
 describe('emulator OData $filter', () => {
-  const e = { id: 'a1', principalId: '0A11CE00-0000-4000-8000-000000000001', status: 'PendingApproval', isBuiltIn: true, count: 3, startDateTime: '2024-01-01T00:00:00Z', createdBy: { user: { id: 'u1' } } };
+  const e = {
+    id: 'a1',
+    principalId: '0A11CE00-0000-4000-8000-000000000001',
+    status: 'PendingApproval',
+    isBuiltIn: true,
+    count: 3,
+    startDateTime: '2024-01-01T00:00:00Z',
+    createdBy: { user: { id: 'u1' } },
+  };
 
   it('evaluates eq, ne, and, or, not, in and parentheses', () => {
     assert.ok(matches("status eq 'pendingapproval'", e));
@@ -50,7 +70,13 @@ describe('emulator OData $filter', () => {
 
   it('finds the required equalities of the top-level and chain', () => {
     const eq = requiredEqualities(parseFilter("id eq 'x' and (status eq 'a' or status eq 'b') and count eq 2"), SCHEMA, TYPE);
-    assert.deepEqual([...eq.entries()], [['id', 'x'], ['count', 2]]);
+    assert.deepEqual(
+      [...eq.entries()],
+      [
+        ['id', 'x'],
+        ['count', 2],
+      ],
+    );
   });
 
   describe('hostile and malformed input is a 400, never a full list', () => {
@@ -72,18 +98,22 @@ describe('emulator OData $filter', () => {
       ["id eq 'x'; drop table", /not valid|Syntax/],
       ['id eq id', /property and a literal/],
       ['', /must not be empty/],
-      ["isBuiltIn gt true"],
+      ['isBuiltIn gt true'],
       ['count', /boolean/],
       [`${'('.repeat(100)}id eq 'x'${')'.repeat(100)}`, /nested too deeply/],
       [`id eq '${'x'.repeat(5000)}'`, /longer than/],
     ];
-    for (const [filter, pattern] of cases) it(JSON.stringify(filter.length > 60 ? `${filter.slice(0, 60)}…` : filter), () => rejects(filter, pattern));
+    for (const [filter, pattern] of cases)
+      it(JSON.stringify(filter.length > 60 ? `${filter.slice(0, 60)}…` : filter), () => rejects(filter, pattern));
   });
 });
 
 describe('emulator OData query options', () => {
   it('parses $select, nested $expand, $top and keeps the options for the next link', () => {
-    const q = parseQuery('$select=id,status&$expand=policy($expand=rules($select=id))&$top=5&$filter=id%20eq%20%27x%27', COLLECTION_OPTIONS);
+    const q = parseQuery(
+      '$select=id,status&$expand=policy($expand=rules($select=id))&$top=5&$filter=id%20eq%20%27x%27',
+      COLLECTION_OPTIONS,
+    );
     assert.deepEqual(q.select, ['id', 'status']);
     assert.deepEqual(q.expand, [{ name: 'policy', select: undefined, expand: [{ name: 'rules', select: ['id'], expand: [] }] }]);
     assert.equal(q.top, 5);
@@ -92,7 +122,24 @@ describe('emulator OData query options', () => {
     assert.equal(selectionSuffix(['principalId'], parseExpand('roleDefinition,principal')), '(principalId,roleDefinition(),principal())');
   });
 
-  for (const raw of ['$fitler=x', 'filter=x', '$search=x', '$top=0', '$top=-1', '$top=abc', '$top=1000', '$select=', '$select=a b', '$expand=*', '$expand=policy(', '$expand=policy($filter=x)', '$count=maybe', '$filter=%E0%A4%A', '$filter=a&$FILTER=b', '$skiptoken=']) {
+  for (const raw of [
+    '$fitler=x',
+    'filter=x',
+    '$search=x',
+    '$top=0',
+    '$top=-1',
+    '$top=abc',
+    '$top=1000',
+    '$select=',
+    '$select=a b',
+    '$expand=*',
+    '$expand=policy(',
+    '$expand=policy($filter=x)',
+    '$count=maybe',
+    '$filter=%E0%A4%A',
+    '$filter=a&$FILTER=b',
+    '$skiptoken=',
+  ]) {
     it(`rejects ${raw}`, () => assert.throws(() => parseQuery(raw, COLLECTION_OPTIONS), GraphError));
   }
 });

@@ -17,7 +17,10 @@ function input(roleDefinitionId: string, over: Partial<ActivationInput> & { dura
     principal: alice,
     roleDefinitionId,
     directoryScopeId: '/',
-    schedule: normaliseSchedule({ startDateTime: over.start, expiration: { type: 'AfterDuration', duration: over.duration ?? 'PT1H' } }, NOW),
+    schedule: normaliseSchedule(
+      { startDateTime: over.start, expiration: { type: 'AfterDuration', duration: over.duration ?? 'PT1H' } },
+      NOW,
+    ),
     justification: 'because',
     ticketInfo: { ticketNumber: 'INC-1', ticketSystem: null },
     ...over,
@@ -44,44 +47,90 @@ describe('emulator PIM enforcement (pure)', () => {
   });
 
   it('reports every failed rule at once, in PIM order', () => {
-    const e = refusal(() => evaluateSelfActivation(data, input(DEMO_ROLES.userAdministrator.id, { duration: 'PT5H', justification: null, ticketInfo: { ticketNumber: null, ticketSystem: null } }), NOW));
+    const e = refusal(() =>
+      evaluateSelfActivation(
+        data,
+        input(DEMO_ROLES.userAdministrator.id, {
+          duration: 'PT5H',
+          justification: null,
+          ticketInfo: { ticketNumber: null, ticketSystem: null },
+        }),
+        NOW,
+      ),
+    );
     assert.equal(e.code, 'RoleAssignmentRequestPolicyValidationFailed');
     assert.equal(e.message, 'The following policy rules failed: ["ExpirationRule","JustificationRule","TicketingRule"]');
-    const noEligibility = refusal(() => evaluateSelfActivation(data, { ...input(DEMO_ROLES.globalReader.id, { duration: 'PT9H' }), principal: { ...alice, oid: DEMO_USERS.erin.id } }, NOW));
+    const noEligibility = refusal(() =>
+      evaluateSelfActivation(
+        data,
+        { ...input(DEMO_ROLES.globalReader.id, { duration: 'PT9H' }), principal: { ...alice, oid: DEMO_USERS.erin.id } },
+        NOW,
+      ),
+    );
     assert.equal(noEligibility.message, 'The following policy rules failed: ["EligibilityRule","ExpirationRule"]');
   });
 
   it('checks the duration bounds exactly', () => {
     assert.equal(evaluateSelfActivation(data, input(DEMO_ROLES.globalReader.id, { duration: 'PT8H' }), NOW).status, 'Provisioned');
-    assert.equal(refusal(() => evaluateSelfActivation(data, input(DEMO_ROLES.globalReader.id, { duration: 'PT8H1S' }), NOW)).code, 'RoleAssignmentRequestPolicyValidationFailed');
+    assert.equal(
+      refusal(() => evaluateSelfActivation(data, input(DEMO_ROLES.globalReader.id, { duration: 'PT8H1S' }), NOW)).code,
+      'RoleAssignmentRequestPolicyValidationFailed',
+    );
     assert.equal(evaluateSelfActivation(data, input(DEMO_ROLES.globalReader.id, { duration: 'PT5M' }), NOW).status, 'Provisioned');
-    assert.equal(refusal(() => evaluateSelfActivation(data, input(DEMO_ROLES.globalReader.id, { duration: 'PT4M59S' }), NOW)).code, 'ActiveDurationTooShort');
+    assert.equal(
+      refusal(() => evaluateSelfActivation(data, input(DEMO_ROLES.globalReader.id, { duration: 'PT4M59S' }), NOW)).code,
+      'ActiveDurationTooShort',
+    );
   });
 
   it('asks for authentication context c1 with the claims in the message', () => {
     const e = refusal(() => evaluateSelfActivation(data, input(DEMO_ROLES.securityAdministrator.id), NOW));
     assert.equal(e.code, 'RoleAssignmentRequestAcrsValidationFailed');
     assert.equal(decodeURIComponent(e.message.replace('&claims=', '')), '{"access_token":{"acrs":{"essential":true, "value":"c1"}}}');
-    assert.equal(acrsFailure('c1').message, '&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D');
-    assert.equal(evaluateSelfActivation(data, { ...input(DEMO_ROLES.securityAdministrator.id), principal: { ...alice, acrs: ['c1'] } }, NOW).status, 'Provisioned');
+    assert.equal(
+      acrsFailure('c1').message,
+      '&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20%22value%22%3A%22c1%22%7D%7D%7D',
+    );
+    assert.equal(
+      evaluateSelfActivation(data, { ...input(DEMO_ROLES.securityAdministrator.id), principal: { ...alice, acrs: ['c1'] } }, NOW).status,
+      'Provisioned',
+    );
   });
 
   it('requires MFA where the policy enables it', () => {
     const d = createSeed();
     d.roleEligibilitySchedules.push({ ...d.roleEligibilitySchedules[0]!, id: 'x', roleDefinitionId: DEMO_ROLES.globalAdministrator.id });
-    const e = refusal(() => evaluateSelfActivation(d, { ...input(DEMO_ROLES.globalAdministrator.id), principal: { ...alice, amr: ['pwd'] } }, NOW));
+    const e = refusal(() =>
+      evaluateSelfActivation(d, { ...input(DEMO_ROLES.globalAdministrator.id), principal: { ...alice, amr: ['pwd'] } }, NOW),
+    );
     assert.equal(e.message, 'The following policy rules failed: ["MfaRule"]');
   });
 
   it('refuses a second activation while one is active or scheduled', () => {
     const d = createSeed();
-    d.roleAssignmentSchedules.push({ ...d.roleAssignmentSchedules[0]!, id: 'a', principalId: alice.oid, roleDefinitionId: DEMO_ROLES.globalReader.id, assignmentType: 'Activated', startDateTime: '2030-06-01T13:00:00Z', endDateTime: '2030-06-01T14:00:00Z' });
+    d.roleAssignmentSchedules.push({
+      ...d.roleAssignmentSchedules[0]!,
+      id: 'a',
+      principalId: alice.oid,
+      roleDefinitionId: DEMO_ROLES.globalReader.id,
+      assignmentType: 'Activated',
+      startDateTime: '2030-06-01T13:00:00Z',
+      endDateTime: '2030-06-01T14:00:00Z',
+    });
     assert.equal(refusal(() => evaluateSelfActivation(d, input(DEMO_ROLES.globalReader.id), NOW)).code, 'RoleAssignmentExists');
   });
 });
 
 describe('emulator durations and schedules', () => {
-  for (const [text, ms] of [['PT5H', 5 * 3600e3], ['PT1H45M', 105 * 60e3], ['P365D', 365 * 86400e3], ['PT90S', 90e3], ['P1DT2H', 26 * 3600e3], ['pt30m', 30 * 60e3], ['P1W', 7 * 86400e3]] as const) {
+  for (const [text, ms] of [
+    ['PT5H', 5 * 3600e3],
+    ['PT1H45M', 105 * 60e3],
+    ['P365D', 365 * 86400e3],
+    ['PT90S', 90e3],
+    ['P1DT2H', 26 * 3600e3],
+    ['pt30m', 30 * 60e3],
+    ['P1W', 7 * 86400e3],
+  ] as const) {
     it(`parses ${text}`, () => assert.equal(parseIsoDuration(text), ms));
   }
   for (const bad of ['', 'P', 'PT', '5H', 'PT5', 'P1H', 'PTH', 'banana', '-PT1H']) {

@@ -19,7 +19,10 @@ describe('emulator: Graph throttling (identity and access service limits)', () =
     it('charges 1 unit by default, 1 write for POST/PATCH/PUT/DELETE and none for GET', () => {
       assert.deepEqual(requestCost('GET', PIM_REQUESTS, ''), { resourceUnits: 1, writes: 0 });
       assert.deepEqual(requestCost('POST', PIM_REQUESTS, ''), { resourceUnits: 1, writes: 1 });
-      assert.deepEqual(requestCost('PATCH', '/beta/roleManagement/directory/roleAssignmentApprovals/x/steps/y', ''), { resourceUnits: 1, writes: 1 });
+      assert.deepEqual(requestCost('PATCH', '/beta/roleManagement/directory/roleAssignmentApprovals/x/steps/y', ''), {
+        resourceUnits: 1,
+        writes: 1,
+      });
       assert.deepEqual(requestCost('DELETE', '/v1.0/groups/g', ''), { resourceUnits: 1, writes: 1 });
     });
 
@@ -97,8 +100,16 @@ describe('emulator: Graph throttling (identity and access service limits)', () =
       assert.equal(refused.allowed, false);
       assert.equal(!refused.allowed && refused.reason, 'ResourceUnitLimitExceeded');
       assert.equal(!refused.allowed && refused.retryAfterMs, 10_000);
-      assert.equal(t.admit({ appId: 'app-2', tenantId: 'tenant-1' }, 'GET', PIM_REQUESTS, '').allowed, true, 'another app in the same tenant');
-      assert.equal(t.admit({ appId: 'app-1', tenantId: 'tenant-2' }, 'GET', PIM_REQUESTS, '').allowed, true, 'the same app in another tenant');
+      assert.equal(
+        t.admit({ appId: 'app-2', tenantId: 'tenant-1' }, 'GET', PIM_REQUESTS, '').allowed,
+        true,
+        'another app in the same tenant',
+      );
+      assert.equal(
+        t.admit({ appId: 'app-1', tenantId: 'tenant-2' }, 'GET', PIM_REQUESTS, '').allowed,
+        true,
+        'the same app in another tenant',
+      );
       clock.advance(10_000);
       assert.equal(t.admit(APP, 'GET', PIM_REQUESTS, '').allowed, true);
     });
@@ -116,7 +127,8 @@ describe('emulator: Graph throttling (identity and access service limits)', () =
       const t = new GraphThrottling(clock.now);
       t.enable({ tenantSize: 'large' });
       for (let app = 0; app < 6; app++) {
-        for (let i = 0; i < 3_000; i++) assert.equal(t.admit({ appId: `app-${app}`, tenantId: 'tenant-1' }, 'POST', PIM_REQUESTS, '').allowed, true);
+        for (let i = 0; i < 3_000; i++)
+          assert.equal(t.admit({ appId: `app-${app}`, tenantId: 'tenant-1' }, 'POST', PIM_REQUESTS, '').allowed, true);
         clock.advance(10_001);
       }
       const refused = t.admit({ appId: 'app-7', tenantId: 'tenant-1' }, 'POST', PIM_REQUESTS, '');

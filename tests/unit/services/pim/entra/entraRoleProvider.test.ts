@@ -31,8 +31,21 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
   it("lists the user's eligibility instances with the user's token, expanded and de-duplicated", async () => {
     const { graph, getUserToken, provider } = setup();
     graph.list.resolves([
-      { principalId: alice.userId, roleDefinitionId: GLOBAL_READER, directoryScopeId: '/', endDateTime: '2030-02-01T00:00:00Z', roleDefinition: { displayName: 'Global Reader' } },
-      { principalId: 'group-id', roleDefinitionId: GLOBAL_READER, directoryScopeId: '/', endDateTime: null, memberType: 'Group', roleDefinition: { displayName: 'Global Reader' } },
+      {
+        principalId: alice.userId,
+        roleDefinitionId: GLOBAL_READER,
+        directoryScopeId: '/',
+        endDateTime: '2030-02-01T00:00:00Z',
+        roleDefinition: { displayName: 'Global Reader' },
+      },
+      {
+        principalId: 'group-id',
+        roleDefinitionId: GLOBAL_READER,
+        directoryScopeId: '/',
+        endDateTime: null,
+        memberType: 'Group',
+        roleDefinition: { displayName: 'Global Reader' },
+      },
       { junk: true },
     ]);
     const list = await provider.listEligibilities(alice);
@@ -57,7 +70,10 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
 
   it('never puts a non-GUID role id into $filter', async () => {
     const { graph, provider } = setup();
-    await assert.rejects(provider.getConstraints(alice, { ...eligible, roleId: "x' or 1 eq 1 or roleDefinitionId eq '" }), (e: unknown) => e instanceof PimError && e.kind === 'invalidInput');
+    await assert.rejects(
+      provider.getConstraints(alice, { ...eligible, roleId: "x' or 1 eq 1 or roleDefinitionId eq '" }),
+      (e: unknown) => e instanceof PimError && e.kind === 'invalidInput',
+    );
     assert.equal(graph.list.callCount, 0);
   });
 
@@ -74,7 +90,13 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
       scheduleInfo: { startDateTime: '2030-01-01T10:00:00Z', expiration: { type: 'afterDuration', duration: 'PT1H30M' } },
       ticketInfo: { ticketNumber: 'INC-42', ticketSystem: null },
     });
-    const result = await provider.activate(alice, eligible, { eligibilityKey: eligible.key, durationMinutes: 90, justification: '  audit ', ticket: { number: 'INC-42' }, claims: '{"access_token":{}}' });
+    const result = await provider.activate(alice, eligible, {
+      eligibilityKey: eligible.key,
+      durationMinutes: 90,
+      justification: '  audit ',
+      ticket: { number: 'INC-42' },
+      claims: '{"access_token":{}}',
+    });
     const [token, path, body] = graph.post.firstCall.args;
     assert.equal(token, 'user-token');
     assert.equal(path, ENTRA_PATHS.scheduleRequests);
@@ -96,7 +118,13 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
 
   it('omits an empty justification and ticket', async () => {
     const { graph, provider } = setup();
-    graph.post.resolves({ id: 'r', principalId: alice.userId, roleDefinitionId: GLOBAL_READER, status: 'PendingApproval', scheduleInfo: { startDateTime: '2030-01-01T10:00:00Z', expiration: { type: 'AfterDuration', duration: 'PT1H' } } });
+    graph.post.resolves({
+      id: 'r',
+      principalId: alice.userId,
+      roleDefinitionId: GLOBAL_READER,
+      status: 'PendingApproval',
+      scheduleInfo: { startDateTime: '2030-01-01T10:00:00Z', expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+    });
     const result = await provider.activate(alice, eligible, { eligibilityKey: eligible.key, durationMinutes: 60, justification: '   ' });
     const body = graph.post.firstCall.args[2] as Record<string, unknown>;
     assert.equal('justification' in body, false);
@@ -106,7 +134,10 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
 
   it('gets a request by GUID only', async () => {
     const { graph, provider } = setup();
-    await assert.rejects(provider.getRequest(alice, '../roleDefinitions'), (e: unknown) => e instanceof PimError && e.kind === 'invalidInput');
+    await assert.rejects(
+      provider.getRequest(alice, '../roleDefinitions'),
+      (e: unknown) => e instanceof PimError && e.kind === 'invalidInput',
+    );
     assert.equal(graph.get.callCount, 0);
   });
 

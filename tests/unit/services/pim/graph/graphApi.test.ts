@@ -31,8 +31,13 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
   it("sends the caller's token to a local custom host and builds OData queries", async () => {
     fetchStub.resolves(json({ value: [] }));
     const graph = new GraphApi({ baseUrl: 'https://localhost:8443' });
-    await graph.list('tok-A', "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')", { expand: 'roleDefinition' });
-    assert.equal(urlOf(fetchStub.firstCall), "https://localhost:8443/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition");
+    await graph.list('tok-A', "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')", {
+      expand: 'roleDefinition',
+    });
+    assert.equal(
+      urlOf(fetchStub.firstCall),
+      "https://localhost:8443/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition",
+    );
     assert.equal(authOf(fetchStub.firstCall), 'Bearer tok-A');
   });
 
@@ -61,11 +66,14 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
   it('reports 429 with Retry-After instead of sleeping on it', async () => {
     fetchStub.resolves(json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': '30' }));
     const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 3, delaySeconds: 0 } });
-    await assert.rejects(graph.get('tok', '/x'), (e: unknown) => e instanceof PimError && e.kind === 'throttled' && e.details.retryAfterSeconds === 30);
+    await assert.rejects(
+      graph.get('tok', '/x'),
+      (e: unknown) => e instanceof PimError && e.kind === 'throttled' && e.details.retryAfterSeconds === 30,
+    );
     assert.equal(fetchStub.callCount, 1);
   });
 
-  it('while a short Retry-After is waited out inline, the same caller\'s other calls to that path do not go out', async () => {
+  it("while a short Retry-After is waited out inline, the same caller's other calls to that path do not go out", async () => {
     fetchStub.onFirstCall().resolves(json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': '1' }));
     fetchStub.resolves(json({ ok: true }));
     const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 1, delaySeconds: 0 } });
@@ -90,8 +98,9 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
     assert.equal(fetchStub.callCount, 1);
   });
 
-  it('sends a POST refused with 429 and a short Retry-After again (it never ran), the caller\'s other calls there held back meanwhile', async () => {
-    const tooMany = (retryAfter: string) => json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': retryAfter });
+  it("sends a POST refused with 429 and a short Retry-After again (it never ran), the caller's other calls there held back meanwhile", async () => {
+    const tooMany = (retryAfter: string) =>
+      json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': retryAfter });
     fetchStub.onFirstCall().resolves(tooMany('0.5'));
     fetchStub.resolves(json({ id: 'req-1' }, 201));
     const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 0, delaySeconds: 0 } });
@@ -105,7 +114,10 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
     // A Retry-After longer than the turn can wait goes back to the person, with its time.
     fetchStub.reset();
     fetchStub.resolves(tooMany('6'));
-    await assert.rejects(graph.post('tok', '/y', {}), (e: unknown) => e instanceof PimError && e.kind === 'throttled' && e.details.retryAfterSeconds === 6);
+    await assert.rejects(
+      graph.post('tok', '/y', {}),
+      (e: unknown) => e instanceof PimError && e.kind === 'throttled' && e.details.retryAfterSeconds === 6,
+    );
     assert.equal(fetchStub.callCount, 1);
 
     // Bounded: at most two re-sends, however short the Retry-After.

@@ -15,36 +15,94 @@ const ACRS_MESSAGE = '&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22esse
 
 /** Every row of contracts/errors/CATALOG.md, plus the generic HTTP classes. */
 const TABLE: Array<{ name: string; error: GraphError; kind: PimErrorKind; rules?: string[]; claims?: string }> = [
-  { name: 'PolicyValidationFailed ExpirationRule', error: graphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["ExpirationRule"]'), kind: 'policyViolation', rules: ['ExpirationRule'] },
-  { name: 'PolicyValidationFailed MfaRule', error: graphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["MfaRule"]'), kind: 'policyViolation', rules: ['MfaRule'] },
+  {
+    name: 'PolicyValidationFailed ExpirationRule',
+    error: graphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["ExpirationRule"]'),
+    kind: 'policyViolation',
+    rules: ['ExpirationRule'],
+  },
+  {
+    name: 'PolicyValidationFailed MfaRule',
+    error: graphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["MfaRule"]'),
+    kind: 'policyViolation',
+    rules: ['MfaRule'],
+  },
   {
     name: 'PolicyValidationFailed EligibilityRule + ExpirationRule',
-    error: graphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["EligibilityRule","ExpirationRule"]'),
+    error: graphError(
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["EligibilityRule","ExpirationRule"]',
+    ),
     kind: 'notEligible',
     rules: ['EligibilityRule', 'ExpirationRule'],
   },
   {
     name: 'PolicyValidationFailed (PIM v2 wording, no rule list)',
-    error: graphError(400, 'RoleAssignmentRequestPolicyValidationFailed', 'The governanceRoleAssignmentRequest does not meet internal policies and cannot be created.'),
+    error: graphError(
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The governanceRoleAssignmentRequest does not meet internal policies and cannot be created.',
+    ),
     kind: 'policyViolation',
     rules: [],
   },
-  { name: 'ActiveDurationTooShort', error: graphError(400, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.'), kind: 'durationTooShort' },
-  { name: 'RoleAssignmentExists', error: graphError(400, 'RoleAssignmentExists', 'The Role assignment already exists.'), kind: 'alreadyActive' },
-  { name: 'RoleAssignmentExists (PIM v2)', error: graphError(400, 'RoleAssignmentExists', 'The governanceRoleAssignment requested to be created already exists in the system.'), kind: 'alreadyActive' },
+  {
+    name: 'ActiveDurationTooShort',
+    error: graphError(400, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.'),
+    kind: 'durationTooShort',
+  },
+  {
+    name: 'RoleAssignmentExists',
+    error: graphError(400, 'RoleAssignmentExists', 'The Role assignment already exists.'),
+    kind: 'alreadyActive',
+  },
+  {
+    name: 'RoleAssignmentExists (PIM v2)',
+    error: graphError(400, 'RoleAssignmentExists', 'The governanceRoleAssignment requested to be created already exists in the system.'),
+    kind: 'alreadyActive',
+  },
   {
     name: 'AcrsValidationFailed with claims in the message',
     error: graphError(400, 'RoleAssignmentRequestAcrsValidationFailed', ACRS_MESSAGE),
     kind: 'authenticationRequired',
     claims: '{"access_token":{"acrs":{"essential":true, "value":"c1"}}}',
   },
-  { name: 'AcrsValidationFailed, code only', error: graphError(400, 'RoleAssignmentRequestAcrsValidationFailed'), kind: 'authenticationRequired' },
+  {
+    name: 'AcrsValidationFailed, code only',
+    error: graphError(400, 'RoleAssignmentRequestAcrsValidationFailed'),
+    kind: 'authenticationRequired',
+  },
   { name: 'InvalidPolicy', error: graphError(400, 'InvalidPolicy', 'The policy is invalid.'), kind: 'invalidInput' },
   { name: '500 An error has occurred.', error: graphError(500, null, 'An error has occurred.'), kind: 'unavailable' },
-  { name: 'RoleAssignmentDoesNotExist', error: graphError(400, 'RoleAssignmentDoesNotExist', 'The governanceRoleAssignment requested to be updated/extended does not exist in the system.'), kind: 'notFound' },
-  { name: 'PendingRoleAssignmentRequest', error: graphError(400, 'PendingRoleAssignmentRequest', 'There already exists a pending governanceRoleAssignmentRequest in the system.'), kind: 'alreadyActive' },
-  { name: 'ResourceIsLocked', error: graphError(400, 'ResourceIsLocked', 'The resource provided in the request body is in state of Locked and cannot create role assignment requests.'), kind: 'forbidden' },
-  { name: 'SubjectNotFound', error: graphError(400, 'SubjectNotFound', 'The subjectId provided in the request body cannot be found.'), kind: 'notFound' },
+  {
+    name: 'RoleAssignmentDoesNotExist',
+    error: graphError(
+      400,
+      'RoleAssignmentDoesNotExist',
+      'The governanceRoleAssignment requested to be updated/extended does not exist in the system.',
+    ),
+    kind: 'notFound',
+  },
+  {
+    name: 'PendingRoleAssignmentRequest',
+    error: graphError(400, 'PendingRoleAssignmentRequest', 'There already exists a pending governanceRoleAssignmentRequest in the system.'),
+    kind: 'alreadyActive',
+  },
+  {
+    name: 'ResourceIsLocked',
+    error: graphError(
+      400,
+      'ResourceIsLocked',
+      'The resource provided in the request body is in state of Locked and cannot create role assignment requests.',
+    ),
+    kind: 'forbidden',
+  },
+  {
+    name: 'SubjectNotFound',
+    error: graphError(400, 'SubjectNotFound', 'The subjectId provided in the request body cannot be found.'),
+    kind: 'notFound',
+  },
   { name: 'codes are matched case-insensitively', error: graphError(400, 'roleassignmentexists'), kind: 'alreadyActive' },
   { name: '400 with an unknown code', error: graphError(400, 'BadRequest', 'Invalid filter clause'), kind: 'invalidInput' },
   { name: '401', error: graphError(401, 'InvalidAuthenticationToken'), kind: 'authenticationRequired' },
@@ -80,7 +138,11 @@ describe('services/pim/graph error mapping', () => {
 
   it('a step-up demand names the API that refused, Graph or ARM, so its sign-in gets a token for that API', () => {
     const fromGraph = mapGraphError(graphError(400, 'RoleAssignmentRequestAcrsValidationFailed', ACRS_MESSAGE));
-    const armRefusal = Object.assign(new Error('acrs'), { name: 'RestError', statusCode: 400, code: 'RoleAssignmentRequestAcrsValidationFailed' });
+    const armRefusal = Object.assign(new Error('acrs'), {
+      name: 'RestError',
+      statusCode: 400,
+      code: 'RoleAssignmentRequestAcrsValidationFailed',
+    });
     armRefusal.message = ACRS_MESSAGE;
     const fromArm = mapArmError(armRefusal);
     const claims = claimsFromMessage(ACRS_MESSAGE)!;
@@ -99,7 +161,10 @@ describe('services/pim/graph error mapping', () => {
 
   it('carries Retry-After on throttling', () => {
     assert.equal(mapGraphError(graphError(429, 'TooManyRequests', '', { 'Retry-After': '7' })).details.retryAfterSeconds, 7);
-    assert.equal(retryAfterSeconds(new Headers({ 'Retry-After': new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString() }), Date.UTC(2030, 0, 1)), 30);
+    assert.equal(
+      retryAfterSeconds(new Headers({ 'Retry-After': new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString() }), Date.UTC(2030, 0, 1)),
+      30,
+    );
     assert.equal(retryAfterSeconds(new Headers({ 'Retry-After': 'soon' })), undefined);
     // Graph's published throttling sample sends a fraction; it is rounded up, never read as "no time given".
     assert.equal(retryAfterSeconds(new Headers({ 'Retry-After': '2.128' })), 3);
@@ -120,15 +185,24 @@ describe('services/pim/graph error mapping', () => {
   });
 
   it('parses rule lists leniently', () => {
-    assert.deepEqual(failedPolicyRules('The following policy rules failed: ["JustificationRule", "TicketingRule"]'), ['JustificationRule', 'TicketingRule']);
-    assert.deepEqual(failedPolicyRules("The following policy rules failed: [JustificationRule, 'TicketingRule']"), ['JustificationRule', 'TicketingRule']);
+    assert.deepEqual(failedPolicyRules('The following policy rules failed: ["JustificationRule", "TicketingRule"]'), [
+      'JustificationRule',
+      'TicketingRule',
+    ]);
+    assert.deepEqual(failedPolicyRules("The following policy rules failed: [JustificationRule, 'TicketingRule']"), [
+      'JustificationRule',
+      'TicketingRule',
+    ]);
     assert.deepEqual(failedPolicyRules('no list'), []);
   });
 
   it('decodes claims from URL-encoded or bare JSON messages and refuses junk', () => {
     assert.equal(claimsFromMessage('x&claims=%7B%22access_token%22%3A%7B%7D%7D'), '{"access_token":{}}');
     assert.equal(claimsFromMessage('claims={"access_token":{}}'), '{"access_token":{}}');
-    assert.equal(claimsFromMessage('Step-up needed: {"access_token":{"acrs":{"essential":true,"value":"c1"}}}'), '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}');
+    assert.equal(
+      claimsFromMessage('Step-up needed: {"access_token":{"acrs":{"essential":true,"value":"c1"}}}'),
+      '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+    );
     assert.equal(claimsFromMessage('&claims=%E0%A4%A'), undefined);
     assert.equal(claimsFromMessage('nothing here'), undefined);
   });
