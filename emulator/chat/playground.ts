@@ -52,9 +52,27 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   );
   child.stdout?.resume();
   child.stderr?.resume();
+  // Its "listening" line can come before its page is served (a browser then gets an empty response).
+  await untilServed(`http://localhost:${options.port}/`, 30_000);
   return {
     url: `http://localhost:${options.port}`,
     persona: options.persona,
     stop: () => stopChild(child),
   };
+}
+
+/** Waits until `url` answers with a page (bounded); the caller's first navigation then finds one. */
+async function untilServed(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      const body = await res.text();
+      if (res.ok && body.length > 0) return;
+    } catch {
+      // Not serving yet.
+    }
+    if (Date.now() >= deadline) throw new Error(`Agents Playground at ${url} did not serve its page within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
