@@ -413,8 +413,8 @@ const CANCEL_REQUEST: readonly Phrase[] = [
   'cancel',
 ].map(p);
 
-/** Words that ask for access, at the start of a sentence (with the filler around them). */
-const REQUEST_WORDS = new Set([
+/** Verbs that ask for access on their own ("need", "grant", "elevate"); the modal words ("can", "could") need one. */
+const ACTIVATION_VERB_LIST = [
   'need',
   'want',
   'like',
@@ -434,18 +434,12 @@ const REQUEST_WORDS = new Set([
   'activate',
   'turn',
   'switch',
-  'let',
-  'could',
-  'can',
-  'may',
-  'would',
-  "i'd",
-  'id',
-  "i'll",
   'require',
   'lend',
   'borrow',
-]);
+] as const;
+/** Words that ask for access, at the start of a sentence (with the filler around them). */
+const REQUEST_WORDS = new Set<string>([...ACTIVATION_VERB_LIST, 'let', 'could', 'can', 'may', 'would', "i'd", 'id', "i'll"]);
 /** Filler that may stand between the request words and what is asked for ("can I please get the ..."). */
 const LEAD_FILLER = new Set([
   'i',
@@ -495,30 +489,7 @@ const LEAD_FILLER = new Set([
   'able',
 ]);
 /** Request words that are verbs of activation on their own; the rest ("can", "could") need one of these. */
-const ACTIVATION_VERBS = new Set([
-  'need',
-  'want',
-  'like',
-  'get',
-  'give',
-  'gimme',
-  'grant',
-  'have',
-  'assign',
-  'make',
-  'add',
-  'put',
-  'elevate',
-  'enable',
-  'request',
-  'requesting',
-  'activate',
-  'turn',
-  'switch',
-  'require',
-  'lend',
-  'borrow',
-]);
+const ACTIVATION_VERBS = new Set<string>(ACTIVATION_VERB_LIST);
 /** Words that turn a request around ("don't activate", "I can't activate"): never an action without a confirmation. */
 const NEGATIONS = new Set([
   'not',
