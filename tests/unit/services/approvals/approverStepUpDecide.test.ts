@@ -15,7 +15,7 @@ import { ApprovalRecordStore } from '../../../../services/approvals/recordStore'
 import { PimError } from '../../../../services/pim/errors';
 import { eligibilityKey, type ActivationRequest, type RequestStatus, type UserContext } from '../../../../services/pim/model';
 import type { PimService } from '../../../../services/pim/service';
-import { InMemoryMessenger, MemoryKeyValue, recordingTurn } from './inMemory';
+import { InMemoryMessenger, MemoryKeyValue, recordingTurn, userAdminEligibility } from './inMemory';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -67,29 +67,7 @@ function world(policy: ApproverStepUpPolicy = DEFAULT_POLICY) {
     pendingApprovals: async () => [],
   };
   const pim = {
-    listEligibilities: async () => [
-      {
-        eligibility: {
-          key: ELIGIBILITY,
-          surface: 'entraRole',
-          roleId: 'r-user-admin',
-          roleName: 'User Administrator',
-          scope: { id: '/', displayName: 'Directory', kind: 'directory' },
-          principalId: ALICE,
-          endDateTime: null,
-        },
-        constraints: {
-          maxDurationMinutes: 240,
-          minDurationMinutes: 5,
-          requiresJustification: true,
-          requiresTicket: false,
-          requiresMfa: false,
-          authenticationContext: null,
-          requiresApproval: true,
-          approvers: [{ kind: 'group', id: 'g' }],
-        },
-      },
-    ],
+    listEligibilities: async () => [userAdminEligibility(ALICE, 'g')],
     listActive: async () => [],
   } as unknown as PimService;
   const people: DirectoryPort = {

@@ -20,7 +20,7 @@ import {
 import { ApprovalRecordStore } from '../../../../services/approvals/recordStore';
 import { eligibilityKey, type ActivationRequest, type RequestStatus, type UserContext } from '../../../../services/pim/model';
 import type { PimService } from '../../../../services/pim/service';
-import { InMemoryMessenger, MemoryKeyValue, recordingTurn } from './inMemory';
+import { InMemoryMessenger, MemoryKeyValue, recordingTurn, userAdminEligibility } from './inMemory';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
 const REQUEST_ID = '11111111-1111-4111-8111-111111111111';
@@ -99,29 +99,7 @@ class ScriptedPim {
 
   service(): PimService {
     return {
-      listEligibilities: async () => [
-        {
-          eligibility: {
-            key: ELIGIBILITY,
-            surface: 'entraRole',
-            roleId: 'r-user-admin',
-            roleName: 'User Administrator',
-            scope: { id: '/', displayName: 'Directory', kind: 'directory' },
-            principalId: ALICE,
-            endDateTime: null,
-          },
-          constraints: {
-            maxDurationMinutes: 240,
-            minDurationMinutes: 5,
-            requiresJustification: true,
-            requiresTicket: false,
-            requiresMfa: false,
-            authenticationContext: null,
-            requiresApproval: true,
-            approvers: [{ kind: 'group', id: GROUP }],
-          },
-        },
-      ],
+      listEligibilities: async () => [userAdminEligibility(ALICE, GROUP)],
       listActive: async () => [],
       cancel: async (_u: UserContext, ref: { id: string }) => {
         this.cancelled.push(ref.id);

@@ -1,6 +1,8 @@
 // In-memory stand-ins for the approval use case's ports: a key-value store with eTags (as the Bot
 // Framework's MemoryStorage and Azure Blob behave), a messenger that records what it was asked to
 // send, and the requester's turn. No Bot Framework, no HTTP.
+import { eligibilityKey } from '../../../../services/pim/model';
+import type { PimService } from '../../../../services/pim/service';
 import type { KeyValueStorage } from '../../../../services/store/keyValueStorage';
 import type { Address, ApprovalMessenger, InTurnReply } from '../../../../services/approvals/ports';
 import type { ApprovalView } from '../../../../services/approvals/views';
@@ -93,4 +95,29 @@ export function recordingTurn(conversationId: string): InTurnReply & { readonly 
       return { sent: Promise.resolve(`reply-${replies.length}`), counted: Promise.resolve() };
     },
   };
+}
+
+/** Alice's one eligibility in these tests: User Administrator, approval by `approverGroup`. */
+export function userAdminEligibility(aliceId: string, approverGroup: string): Awaited<ReturnType<PimService['listEligibilities']>>[number] {
+  return {
+    eligibility: {
+      key: eligibilityKey('entraRole', '/', 'r-user-admin'),
+      surface: 'entraRole',
+      roleId: 'r-user-admin',
+      roleName: 'User Administrator',
+      scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+      principalId: aliceId,
+      endDateTime: null,
+    },
+    constraints: {
+      maxDurationMinutes: 240,
+      minDurationMinutes: 5,
+      requiresJustification: true,
+      requiresTicket: false,
+      requiresMfa: false,
+      authenticationContext: null,
+      requiresApproval: true,
+      approvers: [{ kind: 'group', id: approverGroup }],
+    },
+  } as Awaited<ReturnType<PimService['listEligibilities']>>[number];
 }
