@@ -9,7 +9,7 @@ import { infoCard } from '../cards/views';
 import { heldCard, heldLine } from '../cards/heldViews';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
 import { describeAlternatives } from './activation/broader';
-import { heldFor, heldRequest, readHeld, remindOf, type HeldMap } from './activation/held';
+import { heldFor, heldRequest, readHeld, remindOf, type HeldItem, type HeldMap } from './activation/held';
 import { findPendingActivation } from '../services/pim/pendingActivation';
 import type { ActivationRequest, ActiveAssignment, Scope, UserContext } from '../services/pim/model';
 import { planActivations, startProblem, type PlanLimits } from './activation/plan';
@@ -144,11 +144,11 @@ export class ActivateDialog extends ComponentDialog {
   private async held(
     step: WaterfallStepContext<FlowOptions>,
     current: Draft,
-    surfaces?: readonly RoleChoice['surface'][],
+    items?: readonly HeldItem[],
   ): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
     if (current.held) return { held: current.held, requests: [], active: [] };
     const user = actingUser(step.context, this.deps.tenantId);
-    const read = user ? await readHeld(this.deps, user, surfaces) : { held: {}, requests: [], active: [] };
+    const read = user ? await readHeld(this.deps, user, items) : { held: {}, requests: [], active: [] };
     current.held = read.held;
     return read;
   }
@@ -170,7 +170,7 @@ export class ActivateDialog extends ComponentDialog {
     const { held, requests, active } = await this.held(
       step,
       current,
-      current.items.map((c) => c.surface),
+      current.items.map((c) => ({ key: c.key, surface: c.surface, requiresApproval: c.constraints.requiresApproval })),
     );
     const now = this.deps.now();
     const user = actingUser(step.context, this.deps.tenantId);

@@ -12,20 +12,60 @@ export type { Held };
 /** Held items by comparable key (see comparableTarget). */
 export type HeldMap = Record<string, Held>;
 
-/** What the user holds and has waiting, read from PIM; empty when PIM can't say (the create is still refused). */
+/** An item the check before asking is about: its key, its surface and whether its policy asks for approval. */
+export interface HeldItem {
+  readonly key: string;
+  readonly surface: Surface;
+  readonly requiresApproval: boolean;
+}
+
+/**
+ * What the user holds and has waiting, read from PIM; empty when PIM can't say (the create is still
+ * refused). Without `items`, every surface's active access and open requests; with them, only theirs.
+ */
 export async function readHeld(
   deps: DialogDeps,
   user: UserContext,
-  surfaces?: readonly Surface[],
+  items?: readonly HeldItem[],
 ): Promise<{ held: HeldMap; requests: ActivationRequest[]; active: ActiveAssignment[] }> {
   const listed = (surface?: Surface) => deps.pim.listRequests(user, surface).catch(() => [] as ActivationRequest[]);
   const held = (surface?: Surface) => deps.pim.listActive(user, surface).catch(() => [] as ActiveAssignment[]);
   // Only the surfaces asked about, when known: a role named outright costs no read of the others.
-  const each = <T>(read: (surface?: Surface) => Promise<T[]>): Promise<T[]> =>
-    surfaces ? Promise.all([...new Set(surfaces)].map((s) => read(s))).then((l) => l.flat()) : read();
-  const [active, requests] = await Promise.all([each(held), each(listed)]);
+  const surfaces = items && [...new Set(items.map((i) => i.surface))];
+  const [active, requests] = await Promise.all([
+    surfaces ? Promise.all(surfaces.map((s) => held(s))).then((l) => l.flat()) : held(),
+    items ? waitingFor(deps, user, items, listed) : listed(),
+  ]);
   const mine = requests.filter((r) => r.principalId.toLowerCase() === user.userId.toLowerCase());
   return { held: heldFrom(active, mine, deps.now()), requests: mine, active };
+}
+
+/**
+ * The requests that may be waiting for `items`. A role whose policy asks for approval: its own requests of
+ * every status, one read that also holds the history the approval card shows (PimService keeps it for a
+ * minute), where the surface can narrow to one role; else the surface's open requests.
+ *
+ * A role whose policy needs no approval is not read for: it can only have a request waiting in a passing
+ * or rare state (a Granted one switching on within seconds, one scheduled for a later start, one made
+ * before the policy changed), and PIM's create refuses each of those, writing nothing: RoleAssignmentExists
+ * for an assignment in force or scheduled, PendingRoleAssignmentRequest for one still awaiting approval.
+ * The bot answers both with what is there (submit.ts reads it then, alreadyWaiting.ts takes the waiting
+ * one over), so the read would only move that answer earlier, for every activation of such a role.
+ */
+async function waitingFor(
+  deps: DialogDeps,
+  user: UserContext,
+  items: readonly HeldItem[],
+  listed: (surface?: Surface) => Promise<ActivationRequest[]>,
+): Promise<ActivationRequest[]> {
+  const approved = items.filter((i) => i.requiresApproval);
+  const perRole = await Promise.all(
+    approved.map(async (i) => ({ item: i, requests: await deps.pim.listRoleRequests(user, i.key).catch(() => undefined) })),
+  );
+  // A surface that cannot narrow to one role (or whose read failed) is read as before, once.
+  const surfaces = [...new Set(perRole.filter((r) => r.requests === undefined).map((r) => r.item.surface))];
+  const rest = await Promise.all(surfaces.map((s) => listed(s)));
+  return [...perRole.flatMap((r) => r.requests ?? []), ...rest.flat()];
 }
 
 /** The request a pending Held names, from a listing. */

@@ -45,6 +45,8 @@ export interface ContextSources {
   readonly listActive: (user: UserContext) => Promise<readonly ActiveAssignment[]>;
   /** The request's surface, when the bot decides on it. */
   readonly port?: ApprovalsPort;
+  /** What the eligibility listing already said about the role (Entra's expanded roleDefinition): the port is not asked then. */
+  readonly knownRole?: RoleInfo;
   /** Told about each part that could not be read (the card goes out without it). */
   readonly onError?: (part: string, error: unknown) => void;
 }
@@ -71,7 +73,7 @@ export async function readApprovalContext(
   const { port, people } = sources;
   const [profile, role, active] = await Promise.all([
     soft('profile', people.profile ? () => people.profile!(requester.userId) : undefined),
-    soft('role', port?.roleInfo && target ? () => port.roleInfo!(requester, target) : undefined),
+    sources.knownRole ? Promise.resolve(sources.knownRole) : soft('role', port?.roleInfo && target ? () => port.roleInfo!(requester, target) : undefined),
     soft('active access', () => sources.listActive(requester)),
   ]);
   return {

@@ -9,7 +9,8 @@
 // Teams is behind ApprovalMessenger (ports.ts); what people read is a view (views.ts) cards/ renders.
 import { randomUUID } from 'node:crypto';
 import { isPimError, stepUpDemand } from '../pim/errors';
-import { eligibilityKey, type ActivationRequest, type Surface, type UserContext } from '../pim/model';
+import { eligibilityKey, type ActivationRequest, type RoleDefinitionInfo, type Surface, type UserContext } from '../pim/model';
+import { earlierActivations } from '../pim/requests';
 import { SURFACES } from '../pim/surfaces';
 import type { PimService } from '../pim/service';
 import { resolveApprovers } from './approvers';
@@ -20,12 +21,12 @@ import { clickStillCounts, type PendingApproverClick } from './approverStepUpPen
 import { isAzureRequestId } from './azure/azureApprovals';
 import type { ChannelRoute } from './channelRoutes';
 import { routeChannel } from './channelRoutes';
-import { readApprovalContext } from './context';
+import { readApprovalContext, type RoleInfo } from './context';
 import type { DecidedEntry } from './decidedBy';
 import { ApprovalDecisions, outcomeFromStatus } from './decisions';
 import { lastReview, outcomeOfSteps, type ApprovalOutcome, type Decision, type DecisionResult } from './model';
 import { approvalRecord } from './newRecord';
-import type { ActivationTarget, AppInstallerPort, DirectoryPort, PendingAtPim } from './port';
+import type { ActivationTarget, ApprovalsPort, AppInstallerPort, DirectoryPort, PendingAtPim } from './port';
 import { errorFields, type Address, type ApprovalMessenger, type ApprovalMetrics, type InTurnReply, type Logger } from './ports';
 import {
   channelCopy,
@@ -806,7 +807,7 @@ export class ApprovalCoordinator implements RequesterApprovals {
           approvers.map((a) => a.id),
         ),
       })),
-      port && target ? port.recentActivations(target, 3).catch(() => []) : Promise.resolve([]),
+      port && target ? this.history(user, eligibilityKey, port, target).catch(() => []) : Promise.resolve([]),
       readApprovalContext(
         {
           // The card says what she held when she asked: a listing started up to a minute before (the check
@@ -814,6 +815,8 @@ export class ApprovalCoordinator implements RequesterApprovals {
           people: this.deps.people,
           listActive: (u) => this.deps.pim.listActive(u, undefined, { maxAgeMs: ACTIVE_ACCESS_AGE_MS }),
           ...(port ? { port } : {}),
+          // The listing carries the role's description and isPrivileged (Entra): no read of the definition.
+          ...(entry?.eligibility.definition ? { knownRole: roleInfoOf(entry.eligibility.definition) } : {}),
           onError: (part, e) => this.deps.logger.info('an approval card goes out without part of its context', { part, ...errorFields(e) }),
         },
         user,
@@ -822,6 +825,22 @@ export class ApprovalCoordinator implements RequesterApprovals {
     ]);
     this.deps.messenger.prepare?.([...references.values()].filter((r): r is Address => !!r));
     return { approvers, references, recent, context };
+  }
+
+  /**
+   * The requester's earlier activations of the role: from her own listing of the role's requests when
+   * the check before asking read it a moment ago (its history holds across her create), else app-only.
+   */
+  private async history(
+    user: UserContext,
+    eligibilityKey: string,
+    port: ApprovalsPort,
+    target: ActivationTarget,
+  ): Promise<ActivationRequest[] | undefined> {
+    const listed = this.deps.pim.recentRoleRequests(user, eligibilityKey, ROLE_REQUESTS_AGE_MS);
+    if (!listed) return port.recentActivations(target, HISTORY_SHOWN);
+    const hers = listed.filter((r) => r.principalId.toLowerCase() === target.principalId.toLowerCase());
+    return earlierActivations(hers, HISTORY_SHOWN, target.id);
   }
 
   /** The request's channel, as the routing table (APPROVAL_CHANNELS) sends its surface and scope. */
@@ -839,6 +858,17 @@ export class ApprovalCoordinator implements RequesterApprovals {
 
 /** How old a listing of the requester's active access the approval card accepts (see audience). */
 const ACTIVE_ACCESS_AGE_MS = 60_000;
+/** How old a listing of the requester's requests of the role the card's history accepts (see history). */
+const ROLE_REQUESTS_AGE_MS = 60_000;
+/** Earlier activations of the role an approval card shows. */
+const HISTORY_SHOWN = 3;
+
+function roleInfoOf(definition: RoleDefinitionInfo): RoleInfo {
+  return {
+    ...(definition.description ? { description: definition.description } : {}),
+    ...(definition.privileged !== undefined ? { privileged: definition.privileged } : {}),
+  };
+}
 
 function noop(): void {}
 

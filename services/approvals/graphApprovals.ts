@@ -7,6 +7,7 @@ import type { GraphApi, ODataQuery } from '../pim/graph/graphApi';
 import { assertGuid } from '../pim/graph/odata';
 import { asRecord, readDate, readString } from '../pim/json';
 import type { ActivationRequest, RequestStatus, UserContext } from '../pim/model';
+import { activationsOf, earlierActivations } from '../pim/requests';
 import { toApprovalState } from './approvalMapping';
 import type { RoleInfo } from './context';
 import type { ApprovalState, Decision } from './model';
@@ -119,21 +120,7 @@ export abstract class GraphApprovals implements ApprovalsPort {
     sameTarget: (r: ActivationRequest) => boolean = () => true,
   ): Promise<ActivationRequest[]> {
     const token = await this.deps.appTokens.getAppToken('graph');
-    const out: ActivationRequest[] = [];
-    for (const item of await this.deps.graph.list(token, this.paths.scheduleRequests, { filter })) {
-      try {
-        const r = toRequest(item);
-        if (
-          r.id !== request.id &&
-          sameTarget(r) &&
-          (r.action ?? 'activate') === 'activate' &&
-          (r.status === 'provisioned' || r.status === 'revoked')
-        )
-          out.push(r);
-      } catch {
-        // Not a bounded activation (an admin's permanent assignment): not part of the history.
-      }
-    }
-    return out.sort((a, b) => b.createdDateTime.getTime() - a.createdDateTime.getTime()).slice(0, limit);
+    const listed = activationsOf(await this.deps.graph.list(token, this.paths.scheduleRequests, { filter }), toRequest);
+    return earlierActivations(listed.filter(sameTarget), limit, request.id);
   }
 }

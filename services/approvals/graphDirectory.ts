@@ -22,6 +22,12 @@ type Member = { id: string; displayName?: string };
 
 export class GraphDirectory implements DirectoryPort {
   private readonly members: TtlCache<Member[]>;
+  /**
+   * Each requester's job title, department and manager, kept as long as group members and for the same
+   * reasons: the bot never changes them, they inform the approver and decide nothing, and a burst of
+   * one person's requests reads them once.
+   */
+  private readonly profiles: TtlCache<RequesterProfile | undefined>;
 
   constructor(
     private readonly graph: GraphApi,
@@ -29,6 +35,7 @@ export class GraphDirectory implements DirectoryPort {
     membersTtlMs = GROUP_MEMBERS_TTL_MS,
   ) {
     this.members = new TtlCache(membersTtlMs);
+    this.profiles = new TtlCache(membersTtlMs);
   }
 
   async groupMembers(groupId: string): Promise<Member[]> {
@@ -69,6 +76,11 @@ export class GraphDirectory implements DirectoryPort {
   /** GET /users/{id}?$select=id,jobTitle,department&$expand=manager($select=displayName), app-only (User.Read.All). */
   async profile(userId: string): Promise<RequesterProfile | undefined> {
     const id = assertGuid(userId, 'user id');
+    const profile = await this.profiles.get(id.toLowerCase(), () => this.readProfile(id));
+    return profile && { ...profile };
+  }
+
+  private async readProfile(id: string): Promise<RequesterProfile | undefined> {
     const token = await this.appTokens.getAppToken('graph');
     try {
       const raw = asRecord(

@@ -32,6 +32,18 @@ export interface Eligibility {
   readonly principalId: string;
   /** The eligibility's own end; null when permanent. */
   readonly endDateTime: Date | null;
+  /**
+   * What the role's definition says, where the listing carried it (Entra: the expanded roleDefinition);
+   * absent = not known from the listing. The approval card shows it; nothing is decided on it.
+   */
+  readonly definition?: RoleDefinitionInfo;
+}
+
+/** A role definition's own words about the role. */
+export interface RoleDefinitionInfo {
+  readonly description?: string;
+  /** Entra's isPrivileged; absent where the listing did not say. */
+  readonly privileged?: boolean;
 }
 
 /** Access the user holds right now (activated through PIM or assigned outside it). */

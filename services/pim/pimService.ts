@@ -56,6 +56,8 @@ export class ProviderPimService implements PimService {
     string,
     { readonly at: number; readonly seq: number; readonly listing: Promise<ActiveAssignment[]> }
   >();
+  /** The last listing of each user's requests for one role (user|eligibility key), for the approval card's history. */
+  private readonly recentRoles = new Map<string, { readonly at: number; readonly requests: ActivationRequest[] }>();
   /** Each user's writes through this service (count, last time), so a listing read across a write is not kept. */
   private readonly ownWrites = new Map<string, { readonly seq: number; readonly at: number }>();
   private readonly requestsTtlMs: number;
@@ -162,6 +164,26 @@ export class ProviderPimService implements PimService {
     return perProvider.flat().sort((a, b) => a.startDateTime.getTime() - b.startDateTime.getTime());
   }
 
+  async listRoleRequests(user: UserContext, eligibilityKey: string): Promise<ActivationRequest[] | undefined> {
+    const surface = surfaceOfKey(eligibilityKey);
+    const provider = surface && this.providers.find((p) => p.surface === surface);
+    if (!provider?.listRoleRequests) return undefined;
+    const all = await this.cache.get(cacheKey(user), () => this.loadEligibilities(user));
+    const eligibility = all.find((e) => e.key === eligibilityKey);
+    if (!eligibility) throw new PimError('notEligible', 'No such eligibility for this user');
+    const requests = (await provider.listRoleRequests(user, eligibility)).sort(
+      (a, b) => b.createdDateTime.getTime() - a.createdDateTime.getTime(),
+    );
+    this.recentRoles.set(`${cacheKey(user)}|${eligibilityKey}`, { at: this.now(), requests });
+    this.pruneRequests();
+    return [...requests];
+  }
+
+  recentRoleRequests(user: UserContext, eligibilityKey: string, maxAgeMs: number): ActivationRequest[] | undefined {
+    const hit = this.recentRoles.get(`${cacheKey(user)}|${eligibilityKey}`);
+    return hit && this.now() - hit.at <= maxAgeMs ? [...hit.requests] : undefined;
+  }
+
   async cancel(user: UserContext, ref: RequestRef): Promise<void> {
     this.forgetRequests(user);
     await this.provider(ref.surface).cancel(user, ref.id);
@@ -235,9 +257,10 @@ export class ProviderPimService implements PimService {
 
   /** Keeps the maps to the users seen within the eligibility lifetime, so they cannot grow without bound. */
   private pruneRequests(): void {
-    if (this.recentRequests.size + this.recentActive.size < 1_000) return;
+    if (this.recentRequests.size + this.recentActive.size + this.recentRoles.size < 1_000) return;
     const horizon = this.now() - this.requestsTtlMs;
     for (const [key, entry] of this.recentRequests) if (entry.at < horizon) this.recentRequests.delete(key);
+    for (const [key, entry] of this.recentRoles) if (entry.at < horizon) this.recentRoles.delete(key);
     for (const [key, entry] of this.recentActive) if (entry.at < horizon) this.recentActive.delete(key);
     // A read outlives no TTL (Graph and ARM calls time out long before), so older writes can't matter.
     for (const [key, w] of this.ownWrites) if (w.at < horizon) this.ownWrites.delete(key);

@@ -8,6 +8,7 @@ import type {
   EligibilityWithConstraints,
   ExtensionInput,
   RequestRef,
+  RoleTarget,
   Surface,
   UserContext,
   WaitOptions,
@@ -42,6 +43,11 @@ export interface PimProvider {
   extend(user: UserContext, active: ActiveAssignment, input: ExtensionInput): Promise<ActivationRequest>;
   /** The user's own requests that have not taken effect: awaiting approval, or scheduled to start later. */
   listRequests(user: UserContext): Promise<ActivationRequest[]>;
+  /**
+   * Every request of the user's for one role at one scope, whatever its status: what is waiting and what
+   * ran, from one read. Absent where the API cannot narrow its listing to one role (ARM: asTarget() only).
+   */
+  listRoleRequests?(user: UserContext, target: RoleTarget): Promise<ActivationRequest[]>;
   /** Cancels a pending or scheduled request; anything else is 'invalidInput' (PIM's 400). */
   cancel(user: UserContext, requestId: string): Promise<void>;
   getRequest(user: UserContext, requestId: string): Promise<ActivationRequest>;
@@ -94,6 +100,18 @@ export interface PimService {
    * activate, deactivate, extend or cancel since) is answered without reading PIM again.
    */
   listRequests(user: UserContext, surface?: Surface, options?: { readonly maxAgeMs?: number }): Promise<ActivationRequest[]>;
+  /**
+   * Every request of the user's for one eligibility's role at its scope, of every status (what waits and
+   * what ran), newest first; undefined when its surface cannot list one role's requests (then
+   * listRequests of the surface says what waits). Kept for recentRoleRequests.
+   */
+  listRoleRequests(user: UserContext, eligibilityKey: string): Promise<ActivationRequest[] | undefined>;
+  /**
+   * The last listRoleRequests answer for the key if it was read within `maxAgeMs`, without reading PIM;
+   * undefined otherwise. Its history (what ran) holds across the user's own writes since; what it says
+   * is waiting may not.
+   */
+  recentRoleRequests(user: UserContext, eligibilityKey: string, maxAgeMs: number): ActivationRequest[] | undefined;
   /** Cancels a request awaiting approval or scheduled for later; anything else is 'invalidInput'. */
   cancel(user: UserContext, ref: RequestRef): Promise<void>;
   /** The current state of one request (e.g. to see an approval land). */

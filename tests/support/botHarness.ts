@@ -148,6 +148,9 @@ function lifecycleStubs(): Omit<PimService, 'listEligibilities' | 'listActive' |
     deactivate: refuse(),
     extend: refuse(),
     listRequests: sinon.stub().resolves([]),
+    // No role-narrowed listing: the check before asking reads listRequests of the surface instead.
+    listRoleRequests: sinon.stub().resolves(undefined),
+    recentRoleRequests: sinon.stub().returns(undefined),
     cancel: refuse(),
     getRequest: refuse(),
     waitUntilActive: sinon.stub().resolves(null),

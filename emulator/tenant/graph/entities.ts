@@ -174,6 +174,8 @@ export function createEntityTypes(data: () => Readonly<TenantData>, now: () => D
       resourceScopes: [...r.resourceScopes],
       rolePermissions: structuredClone(r.rolePermissions),
     }),
+    // As on the list: in the v1.0 schema, not in Microsoft's examples; answered when $select names it.
+    selectOnly: (r) => ({ isPrivileged: isPrivilegedRole(r) }),
   };
 
   const types: EntityTypes = {

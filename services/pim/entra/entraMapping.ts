@@ -13,6 +13,7 @@ import {
   type Eligibility,
   type RequestAction,
   type RequestStatus,
+  type RoleDefinitionInfo,
   type RoleTarget,
   type Scope,
   type TicketInfo,
@@ -45,7 +46,21 @@ function instanceTarget(value: unknown): { raw: JsonRecord; target: RoleTarget }
 /** unifiedRoleEligibilityScheduleInstance → Eligibility; undefined when the record is unusable. */
 export function toEligibility(value: unknown): Eligibility | undefined {
   const i = instanceTarget(value);
-  return i && { ...i.target, endDateTime: readDate(i.raw, 'endDateTime') };
+  if (!i) return undefined;
+  const definition = roleDefinitionInfo(readRecord(i.raw, 'roleDefinition'));
+  return { ...i.target, endDateTime: readDate(i.raw, 'endDateTime'), ...(definition ? { definition } : {}) };
+}
+
+/**
+ * The description and isPrivileged of an expanded unifiedRoleDefinition; undefined unless isPrivileged
+ * is there (Graph returns it only when $select names it), so a listing that did not ask is not
+ * taken for one that said "not privileged".
+ */
+export function roleDefinitionInfo(raw: JsonRecord | undefined): RoleDefinitionInfo | undefined {
+  const privileged = raw?.['isPrivileged'];
+  if (typeof privileged !== 'boolean') return undefined;
+  const description = readString(raw, 'description');
+  return { ...(description ? { description } : {}), privileged };
 }
 
 /** unifiedRoleAssignmentScheduleInstance → ActiveAssignment; undefined when the record is unusable. */

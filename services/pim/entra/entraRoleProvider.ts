@@ -5,7 +5,17 @@ import { formatIsoDurationMinutes } from '../../policy/isoDuration';
 import { PimError } from '../errors';
 import { delegatedGraphToken, justificationAndTicket, OPEN_REQUESTS_FILTER, type GraphProviderDeps } from '../graph/delegated';
 import { assertGuid, odataString } from '../graph/odata';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
+import { activationsOf } from '../requests';
+import type {
+  ActivationInput,
+  ActivationRequest,
+  ActiveAssignment,
+  Constraints,
+  Eligibility,
+  ExtensionInput,
+  RoleTarget,
+  UserContext,
+} from '../model';
 import type { PimProvider } from '../service';
 import {
   constraintsFromPolicyAssignments,
@@ -36,7 +46,8 @@ export class EntraRoleProvider implements PimProvider {
 
   async listEligibilities(user: UserContext): Promise<Eligibility[]> {
     const token = await this.token(user);
-    const raw = await this.deps.graph.list(token, ENTRA_PATHS.eligibilityInstances, { expand: 'roleDefinition' });
+    // The role's description and isPrivileged come along for the approval card (isPrivileged only when named).
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.eligibilityInstances, { expand: ELIGIBLE_ROLE_EXPAND });
     return mapDistinct(raw, toEligibility);
   }
 
@@ -119,6 +130,19 @@ export class EntraRoleProvider implements PimProvider {
     return raw.map((r) => toActivationRequest(r)).filter((r) => isOpenRequest(r, now));
   }
 
+  /**
+   * Every request of the user's for one role at one scope, whatever its status (open ones and the
+   * history): filterByCurrentUser(on='principal') filtered on the role, narrowed to the scope here.
+   */
+  async listRoleRequests(user: UserContext, target: RoleTarget): Promise<ActivationRequest[]> {
+    const roleId = assertGuid(target.roleId, 'roleDefinitionId');
+    const token = await this.token(user);
+    const raw = await this.deps.graph.list(token, ENTRA_PATHS.myRequests, { filter: `roleDefinitionId eq ${odataString(roleId)}` });
+    return activationsOf(raw, (r) => toActivationRequest(r, target.roleName)).filter(
+      (r) => r.scope.id.toLowerCase() === target.scope.id.toLowerCase(),
+    );
+  }
+
   async cancel(user: UserContext, requestId: string): Promise<void> {
     const id = assertGuid(requestId, 'request id');
     const token = await this.token(user);
@@ -152,6 +176,9 @@ export class EntraRoleProvider implements PimProvider {
     return delegatedGraphToken(this.deps.tokens, user, claims);
   }
 }
+
+/** The eligibility listing's role: its name, and its description and isPrivileged for the approval card. */
+const ELIGIBLE_ROLE_EXPAND = 'roleDefinition($select=id,displayName,description,isPrivileged)';
 
 /** Directory role policies live at scope '/' even for eligibilities scoped to an administrative unit. */
 function policyQuery(roleId: string): { filter: string; expand: string } {

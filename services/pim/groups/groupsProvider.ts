@@ -7,7 +7,17 @@ import { PimError } from '../errors';
 import { asRecord, readString } from '../json';
 import { delegatedGraphToken, justificationAndTicket, OPEN_REQUESTS_FILTER, type GraphProviderDeps } from '../graph/delegated';
 import { assertGuid, odataString } from '../graph/odata';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
+import type {
+  ActivationInput,
+  ActivationRequest,
+  ActiveAssignment,
+  Constraints,
+  Eligibility,
+  ExtensionInput,
+  RoleTarget,
+  UserContext,
+} from '../model';
+import { activationsOf } from '../requests';
 import type { PimProvider } from '../service';
 import { accessIdOf, toGroupActive, toGroupEligibility, toGroupRequest } from './groupsMapping';
 
@@ -134,6 +144,16 @@ export class GroupsProvider implements PimProvider {
     });
     const now = this.now();
     return raw.map((r) => toGroupRequest(r)).filter((r) => isOpenRequest(r, now));
+  }
+
+  /**
+   * Every request of the user's for one group and access, whatever its status (open ones and the
+   * history): filterByCurrentUser(on='principal') filtered on the group, narrowed to the access here.
+   */
+  async listRoleRequests(user: UserContext, target: RoleTarget): Promise<ActivationRequest[]> {
+    const groupId = assertGuid(target.scope.id, 'groupId');
+    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, { filter: `groupId eq ${odataString(groupId)}` });
+    return activationsOf(raw, (r) => toGroupRequest(r, target.scope.displayName)).filter((r) => r.roleId === target.roleId);
   }
 
   async cancel(user: UserContext, requestId: string): Promise<void> {
