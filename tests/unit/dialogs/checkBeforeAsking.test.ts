@@ -96,6 +96,45 @@ describe('check before asking', () => {
     assert.equal(pim.activate.callCount, 0);
   });
 
+  it("a role that needs approval: her requests of that role are read (one read, every status) and a waiting one is answered", async () => {
+    const { pim, chat } = setup([]);
+    const listRoleRequests = pim.service.listRoleRequests as sinon.SinonStub;
+    listRoleRequests.resolves([{ ...userAdminWaiting(), id: 'req-old', status: 'provisioned' }, userAdminWaiting()]);
+    const replies = await chat.say('activate user administrator');
+    assert.match(cardText(replies[0]), /A request for User Administrator is already waiting for approval/);
+    assert.deepEqual(listRoleRequests.firstCall.args.slice(1), [KEYS.userAdministrator]);
+    assert.equal((pim.service.listRequests as sinon.SinonStub).callCount, 0, 'not the open requests of the surface as well');
+    assert.equal(pim.activate.callCount, 0);
+  });
+
+  it('a role without approval: nothing waiting is read before asking; one scheduled later, which PIM refuses the create for, is then answered for what it is', async () => {
+    const { pim, chat } = setup([]);
+    const later = new Date(NOW.getTime() + 24 * 3_600_000);
+    const scheduled: ActivationRequest = {
+      ...userAdminWaiting(),
+      id: 'req-gr-1',
+      status: 'granted',
+      roleId: DEMO_ROLES.globalReader.id,
+      roleName: 'Global Reader',
+      startDateTime: later,
+      endDateTime: new Date(later.getTime() + 3_600_000),
+    };
+    (pim.service.listRequests as sinon.SinonStub).resolves([scheduled]);
+    const [question] = await chat.say('activate global reader');
+    assert.match(cardText(question), /How long do you need Global Reader\?/);
+    assert.equal((pim.service.listRequests as sinon.SinonStub).callCount, 0, 'no read of waiting requests');
+    assert.equal((pim.service.listRoleRequests as sinon.SinonStub).callCount, 0);
+    // PIM refuses the create: an assignment is scheduled for the role (RoleAssignmentExists), nothing written.
+    (pim.service.validate as sinon.SinonStub).rejects(
+      new PimError('alreadyActive', 'exists', { upstreamCode: 'RoleAssignmentExists', httpStatus: 400 }),
+    );
+    await chat.say('1 hour');
+    const replies = await chat.say('audit');
+    const text = replies.map(cardText).join('\n');
+    assert.match(text, /Global Reader is already scheduled/, text);
+    assert.equal(pim.created.length, 0);
+  });
+
   it('the picker marks the active and the waiting roles, and picking one answers instead of asking', async () => {
     const { chat } = setup([globalReaderActive()], [userAdminWaiting()]);
     const [list] = await chat.say('activate');

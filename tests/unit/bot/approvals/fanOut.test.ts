@@ -226,7 +226,8 @@ describe('approval fan-out', () => {
           approvers: [{ kind: 'group', id: 'g1' }],
         },
       };
-      const pim = { listEligibilities: async () => [entry] } as unknown as PimService;
+      // No listing of her requests of the role was read in the turn: the history is read app-only.
+      const pim = { listEligibilities: async () => [entry], recentRoleRequests: () => undefined } as unknown as PimService;
       /** What the record said about each copy at the moment its card was posted. */
       const atPost: Array<{ userId: string; stored: ApprovalRecord | undefined }> = [];
       const sender: CardSender = {

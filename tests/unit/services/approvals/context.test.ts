@@ -58,6 +58,22 @@ describe('approval context (one read batch per request)', () => {
     assert.deepEqual([people.profile.callCount, roleInfo.callCount, listActive.callCount], [1, 1, 1]);
   });
 
+  it('takes the role from what the eligibility listing said, without asking the port', async () => {
+    const roleInfo = sinon.stub().resolves({ description: 'from the port', privileged: false });
+    const context = await readApprovalContext(
+      {
+        people: { groupMembers: sinon.stub(), user: sinon.stub() } as unknown as DirectoryPort,
+        listActive: sinon.stub().resolves([]),
+        port: { roleInfo } as unknown as ApprovalsPort,
+        knownRole: { description: 'Manages users.', privileged: true },
+      },
+      ALICE,
+      TARGET,
+    );
+    assert.deepEqual(context.role, { description: 'Manages users.', privileged: true });
+    assert.equal(roleInfo.callCount, 0);
+  });
+
   it('a part that fails, or a port without it, is left out and reported; the rest stays', async () => {
     const errors: string[] = [];
     const people = {

@@ -66,6 +66,12 @@ class ScriptedPim {
   };
   readonly decided: Array<{ by: string; decision: string }> = [];
   readonly cancelled: string[] = [];
+  /** Her requests of the role as the check before asking listed them in her turn; undefined = not listed. */
+  roleRequests: ActivationRequest[] | undefined;
+  /** What the eligibility listing said about the role (Entra's expanded roleDefinition). */
+  definition: { description?: string; privileged?: boolean } | undefined;
+  historyReads = 0;
+  roleInfoReads = 0;
 
   /** Someone decided in the portal (or another client): the bot only learns it from PIM. */
   decideElsewhere(by: { id: string; displayName: string }, review: 'approve' | 'deny'): void {
@@ -92,14 +98,19 @@ class ScriptedPim {
         this.decideElsewhere({ id: approver.userId, displayName: approver.displayName ?? '' }, decision);
       },
       getRequestStatus: async () => this.status,
-      recentActivations: async () => [],
+      recentActivations: async () => (this.historyReads++, []),
       pendingApprovals: async () => [],
+      roleInfo: async () => (this.roleInfoReads++, { description: 'read from the role definition' }),
     };
   }
 
   service(): PimService {
     return {
-      listEligibilities: async () => [userAdminEligibility(ALICE, GROUP)],
+      listEligibilities: async () => {
+        const entry = userAdminEligibility(ALICE, GROUP);
+        return [this.definition ? { ...entry, eligibility: { ...entry.eligibility, definition: this.definition } } : entry];
+      },
+      recentRoleRequests: () => this.roleRequests,
       listActive: async () => [],
       cancel: async (_u: UserContext, ref: { id: string }) => {
         this.cancelled.push(ref.id);
@@ -184,6 +195,36 @@ describe('the approval coordinator (in memory: no turn, no HTTP)', () => {
     assert.equal(bob.claim, undefined, 'the claim is released once the post is on record');
     assert.equal((await w.copyOf(DAVE)).state, 'unreachable', 'waits for a conversation');
     assert.equal((await w.copyOf(ALICE, 'requester')).activityId, 'reply-1');
+  });
+
+  it("the card's history and role come from what her turn already read: her requests of the role and the eligibility listing", async () => {
+    const w = world();
+    const earlier = (id: string, status: RequestStatus, hoursAgo: number): ActivationRequest => ({
+      ...request(),
+      id,
+      status,
+      startDateTime: new Date(NOW.getTime() - hoursAgo * 3600_000),
+      endDateTime: new Date(NOW.getTime() - (hoursAgo - 1) * 3600_000),
+      createdDateTime: new Date(NOW.getTime() - hoursAgo * 3600_000),
+    });
+    w.pim.roleRequests = [earlier('e-1', 'provisioned', 48), earlier('e-2', 'denied', 30), earlier('e-3', 'revoked', 24), request()];
+    w.pim.definition = { description: 'Can manage users.', privileged: true };
+    await w.submit();
+    const record = await w.record();
+    assert.deepEqual(
+      record.recentActivations.map((a) => a.startDateTime),
+      [new Date(NOW.getTime() - 24 * 3600_000).toISOString(), new Date(NOW.getTime() - 48 * 3600_000).toISOString()],
+      'the ones that ran, newest first; not the denied one, not this request',
+    );
+    assert.deepEqual(record.context?.role, { description: 'Can manage users.', privileged: true });
+    assert.deepEqual([w.pim.historyReads, w.pim.roleInfoReads], [0, 0], 'no app-only read of either');
+  });
+
+  it('without a listing of her requests in her turn, the history and the role are read from PIM', async () => {
+    const w = world();
+    await w.submit();
+    assert.deepEqual([w.pim.historyReads, w.pim.roleInfoReads], [1, 1]);
+    assert.deepEqual((await w.record()).context?.role, { description: 'read from the role definition' });
   });
 
   it('a later pass posts the card of an approver who became reachable, once', async () => {

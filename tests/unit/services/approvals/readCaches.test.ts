@@ -1,5 +1,6 @@
 // The approval card's reads that every request of a role repeats are kept briefly (issue 19): an
-// approver group's members for a minute, a role definition's description and isPrivileged for ten.
+// approver group's members and a requester's profile for a minute, a role definition's description and
+// isPrivileged for ten.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { EntraApprovals, ROLE_INFO_TTL_MS } from '../../../../services/approvals/entra/entraApprovals';
@@ -30,6 +31,21 @@ describe('services/approvals read caches', () => {
     await directory.groupMembers(GROUP);
     assert.equal(list.callCount, 2, 'read again after the minute');
     assert.equal(GROUP_MEMBERS_TTL_MS, 60_000);
+  });
+
+  it("reads a requester's job title, department and manager once a minute per person, and hands out copies", async () => {
+    const get = sinon.stub().resolves({ id: alice.userId, jobTitle: 'Engineer', department: 'IT', manager: { displayName: 'Carol Chen' } });
+    const directory = new GraphDirectory({ get } as unknown as GraphApi, appTokens);
+    const first = await directory.profile(alice.userId);
+    assert.deepEqual(first, { jobTitle: 'Engineer', department: 'IT', manager: 'Carol Chen' });
+    (first as { manager?: string }).manager = 'Mallory';
+    assert.deepEqual(await directory.profile(alice.userId.toUpperCase()), { jobTitle: 'Engineer', department: 'IT', manager: 'Carol Chen' });
+    assert.equal(get.callCount, 1);
+    await directory.profile('0b0b0000-0000-4000-8000-000000000002');
+    assert.equal(get.callCount, 2, 'another person is read on their own');
+    clock.tick(GROUP_MEMBERS_TTL_MS + 1);
+    await directory.profile(alice.userId);
+    assert.equal(get.callCount, 3, 'read again after the minute');
   });
 
   it("reads a role definition's description and isPrivileged once per role in ten minutes", async () => {

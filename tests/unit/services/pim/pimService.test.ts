@@ -375,6 +375,29 @@ describe('services/pim PimService', () => {
     assert.equal(p.listActive.callCount, 5, 'her own write since: read again');
   });
 
+  it("lists one role's requests of every status, newest first, and keeps them for recentRoleRequests (no read) within the age asked", async () => {
+    const older = { ...request, id: 'old', roleId: userAdmin.roleId, createdDateTime: new Date(1_000) };
+    const newer = { ...request, id: 'new', roleId: userAdmin.roleId, status: 'pendingApproval' as const, createdDateTime: new Date(2_000) };
+    const listRoleRequests = sinon.stub<[UserContext, unknown], Promise<ActivationRequest[]>>().resolves([older, newer]);
+    const p = { ...stubProvider(), listRoleRequests };
+    const service = new ProviderPimService([p], { now });
+    assert.equal(service.recentRoleRequests(alice, userAdmin.key, 60_000), undefined, 'nothing read yet');
+    assert.deepEqual((await service.listRoleRequests(alice, userAdmin.key))!.map((r) => r.id), ['new', 'old']);
+    assert.equal((listRoleRequests.firstCall.args[1] as Eligibility).key, userAdmin.key, "the provider gets the eligibility's role and scope");
+    clock += 30_000;
+    assert.deepEqual(service.recentRoleRequests(alice, userAdmin.key, 60_000)?.map((r) => r.id), ['new', 'old']);
+    assert.equal(service.recentRoleRequests(bob, userAdmin.key, 60_000), undefined, "another user's is their own");
+    assert.equal(service.recentRoleRequests(alice, reader.key, 60_000), undefined, "another role's is its own");
+    clock += 31_000;
+    assert.equal(service.recentRoleRequests(alice, userAdmin.key, 60_000), undefined, 'too old');
+    assert.equal(listRoleRequests.callCount, 1);
+  });
+
+  it('listRoleRequests is undefined where the surface cannot narrow to one role', async () => {
+    const service = new ProviderPimService([stubProvider()], { now });
+    assert.equal(await service.listRoleRequests(alice, userAdmin.key), undefined);
+  });
+
   it('merges active assignments of every provider', async () => {
     const p = stubProvider();
     const service = new ProviderPimService([p], { now });

@@ -52,8 +52,58 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
     assert.equal(list.length, 1);
     assert.equal(list[0]!.roleName, 'Global Reader');
     assert.equal(list[0]!.endDateTime, null, 'the permanent one outlives the dated one');
-    assert.deepEqual(graph.list.firstCall.args, ['user-token', ENTRA_PATHS.eligibilityInstances, { expand: 'roleDefinition' }]);
+    // The role's description and isPrivileged come along for the approval card (isPrivileged only when $select names it).
+    assert.deepEqual(graph.list.firstCall.args, [
+      'user-token',
+      ENTRA_PATHS.eligibilityInstances,
+      { expand: 'roleDefinition($select=id,displayName,description,isPrivileged)' },
+    ]);
+    assert.equal(list[0]!.definition, undefined, 'a roleDefinition without isPrivileged says nothing about it');
     assert.deepEqual(getUserToken.firstCall.args[0], { user: alice, resource: 'graph' });
+  });
+
+  it("carries the expanded role definition's description and isPrivileged", async () => {
+    const { graph, provider } = setup();
+    graph.list.resolves([
+      {
+        principalId: alice.userId,
+        roleDefinitionId: GLOBAL_READER,
+        directoryScopeId: '/',
+        endDateTime: null,
+        roleDefinition: { displayName: 'Global Reader', description: 'Can read everything.', isPrivileged: true },
+      },
+    ]);
+    const [e] = await provider.listEligibilities(alice);
+    assert.deepEqual(e!.definition, { description: 'Can read everything.', privileged: true });
+  });
+
+  it("lists the user's requests of one role, every status, at the eligibility's scope; an admin's permanent assignment is no activation", async () => {
+    const { graph, provider } = setup();
+    const request = (id: string, status: string, directoryScopeId = '/', expiration: object = { type: 'afterDuration', duration: 'PT1H' }) => ({
+      id,
+      status,
+      action: 'selfActivate',
+      principalId: alice.userId,
+      roleDefinitionId: GLOBAL_READER,
+      directoryScopeId,
+      createdDateTime: '2030-01-01T09:00:00Z',
+      scheduleInfo: { startDateTime: '2030-01-01T09:00:00Z', expiration },
+    });
+    graph.list.resolves([
+      request('11111111-1111-4111-8111-111111111111', 'Provisioned'),
+      request('22222222-2222-4222-8222-222222222222', 'PendingApproval'),
+      request('33333333-3333-4333-8333-333333333333', 'Provisioned', '/administrativeUnits/au-1'),
+      request('44444444-4444-4444-8444-444444444444', 'Provisioned', '/', { type: 'noExpiration' }),
+    ]);
+    const list = await provider.listRoleRequests(alice, eligible);
+    assert.deepEqual(
+      list.map((r) => [r.id.slice(0, 1), r.status, r.roleName]),
+      [
+        ['1', 'provisioned', 'Global Reader'],
+        ['2', 'pendingApproval', 'Global Reader'],
+      ],
+    );
+    assert.deepEqual(graph.list.firstCall.args, ['user-token', ENTRA_PATHS.myRequests, { filter: `roleDefinitionId eq '${GLOBAL_READER}'` }]);
   });
 
   it('asks for the role policy with a validated, quoted id', async () => {
