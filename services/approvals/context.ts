@@ -73,7 +73,9 @@ export async function readApprovalContext(
   const { port, people } = sources;
   const [profile, role, active] = await Promise.all([
     soft('profile', people.profile ? () => people.profile!(requester.userId) : undefined),
-    sources.knownRole ? Promise.resolve(sources.knownRole) : soft('role', port?.roleInfo && target ? () => port.roleInfo!(requester, target) : undefined),
+    sources.knownRole
+      ? Promise.resolve(sources.knownRole)
+      : soft('role', port?.roleInfo && target ? () => port.roleInfo!(requester, target) : undefined),
     soft('active access', () => sources.listActive(requester)),
   ]);
   return {

@@ -27,9 +27,7 @@ export function earlierActivations(requests: readonly ActivationRequest[], limit
   return requests
     .filter(
       (r) =>
-        r.id.toLowerCase() !== except &&
-        (r.action ?? 'activate') === 'activate' &&
-        (r.status === 'provisioned' || r.status === 'revoked'),
+        r.id.toLowerCase() !== except && (r.action ?? 'activate') === 'activate' && (r.status === 'provisioned' || r.status === 'revoked'),
     )
     .sort((a, b) => b.createdDateTime.getTime() - a.createdDateTime.getTime())
     .slice(0, limit);

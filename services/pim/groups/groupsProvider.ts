@@ -152,7 +152,9 @@ export class GroupsProvider implements PimProvider {
    */
   async listRoleRequests(user: UserContext, target: RoleTarget): Promise<ActivationRequest[]> {
     const groupId = assertGuid(target.scope.id, 'groupId');
-    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, { filter: `groupId eq ${odataString(groupId)}` });
+    const raw = await this.deps.graph.list(await this.token(user), GROUP_PATHS.myRequests, {
+      filter: `groupId eq ${odataString(groupId)}`,
+    });
     return activationsOf(raw, (r) => toGroupRequest(r, target.scope.displayName)).filter((r) => r.roleId === target.roleId);
   }
 

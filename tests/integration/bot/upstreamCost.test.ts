@@ -126,7 +126,10 @@ describe('upstream requests per flow (issue 19)', function () {
     // nothing can wait for it that the create would not refuse and the bot explain, see
     // dialogs/activation/held.ts), the create (1).
     assert.ok(calls.length <= 6, `${calls.length} requests:\n${listing(calls)}`);
-    assert.ok(!calls.some((c) => /roleAssignmentScheduleRequests/.test(c.path) && c.method === 'GET'), `no read of waiting requests:\n${listing(calls)}`);
+    assert.ok(
+      !calls.some((c) => /roleAssignmentScheduleRequests/.test(c.path) && c.method === 'GET'),
+      `no read of waiting requests:\n${listing(calls)}`,
+    );
     assert.equal(
       calls.filter((c) => /roleManagementPolicyAssignments/.test(c.path)).length,
       1,

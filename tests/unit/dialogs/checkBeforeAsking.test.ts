@@ -96,7 +96,7 @@ describe('check before asking', () => {
     assert.equal(pim.activate.callCount, 0);
   });
 
-  it("a role that needs approval: her requests of that role are read (one read, every status) and a waiting one is answered", async () => {
+  it('a role that needs approval: her requests of that role are read (one read, every status) and a waiting one is answered', async () => {
     const { pim, chat } = setup([]);
     const listRoleRequests = pim.service.listRoleRequests as sinon.SinonStub;
     listRoleRequests.resolves([{ ...userAdminWaiting(), id: 'req-old', status: 'provisioned' }, userAdminWaiting()]);

@@ -39,7 +39,11 @@ describe('services/approvals read caches', () => {
     const first = await directory.profile(alice.userId);
     assert.deepEqual(first, { jobTitle: 'Engineer', department: 'IT', manager: 'Carol Chen' });
     (first as { manager?: string }).manager = 'Mallory';
-    assert.deepEqual(await directory.profile(alice.userId.toUpperCase()), { jobTitle: 'Engineer', department: 'IT', manager: 'Carol Chen' });
+    assert.deepEqual(await directory.profile(alice.userId.toUpperCase()), {
+      jobTitle: 'Engineer',
+      department: 'IT',
+      manager: 'Carol Chen',
+    });
     assert.equal(get.callCount, 1);
     await directory.profile('0b0b0000-0000-4000-8000-000000000002');
     assert.equal(get.callCount, 2, 'another person is read on their own');

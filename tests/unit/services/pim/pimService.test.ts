@@ -382,10 +382,20 @@ describe('services/pim PimService', () => {
     const p = { ...stubProvider(), listRoleRequests };
     const service = new ProviderPimService([p], { now });
     assert.equal(service.recentRoleRequests(alice, userAdmin.key, 60_000), undefined, 'nothing read yet');
-    assert.deepEqual((await service.listRoleRequests(alice, userAdmin.key))!.map((r) => r.id), ['new', 'old']);
-    assert.equal((listRoleRequests.firstCall.args[1] as Eligibility).key, userAdmin.key, "the provider gets the eligibility's role and scope");
+    assert.deepEqual(
+      (await service.listRoleRequests(alice, userAdmin.key))!.map((r) => r.id),
+      ['new', 'old'],
+    );
+    assert.equal(
+      (listRoleRequests.firstCall.args[1] as Eligibility).key,
+      userAdmin.key,
+      "the provider gets the eligibility's role and scope",
+    );
     clock += 30_000;
-    assert.deepEqual(service.recentRoleRequests(alice, userAdmin.key, 60_000)?.map((r) => r.id), ['new', 'old']);
+    assert.deepEqual(
+      service.recentRoleRequests(alice, userAdmin.key, 60_000)?.map((r) => r.id),
+      ['new', 'old'],
+    );
     assert.equal(service.recentRoleRequests(bob, userAdmin.key, 60_000), undefined, "another user's is their own");
     assert.equal(service.recentRoleRequests(alice, reader.key, 60_000), undefined, "another role's is its own");
     clock += 31_000;

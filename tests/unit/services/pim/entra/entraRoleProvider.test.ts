@@ -79,7 +79,12 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
 
   it("lists the user's requests of one role, every status, at the eligibility's scope; an admin's permanent assignment is no activation", async () => {
     const { graph, provider } = setup();
-    const request = (id: string, status: string, directoryScopeId = '/', expiration: object = { type: 'afterDuration', duration: 'PT1H' }) => ({
+    const request = (
+      id: string,
+      status: string,
+      directoryScopeId = '/',
+      expiration: object = { type: 'afterDuration', duration: 'PT1H' },
+    ) => ({
       id,
       status,
       action: 'selfActivate',
@@ -103,7 +108,11 @@ describe('services/pim/entra EntraRoleProvider (Graph stubbed)', () => {
         ['2', 'pendingApproval', 'Global Reader'],
       ],
     );
-    assert.deepEqual(graph.list.firstCall.args, ['user-token', ENTRA_PATHS.myRequests, { filter: `roleDefinitionId eq '${GLOBAL_READER}'` }]);
+    assert.deepEqual(graph.list.firstCall.args, [
+      'user-token',
+      ENTRA_PATHS.myRequests,
+      { filter: `roleDefinitionId eq '${GLOBAL_READER}'` },
+    ]);
   });
 
   it('asks for the role policy with a validated, quoted id', async () => {
