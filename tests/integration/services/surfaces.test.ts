@@ -175,6 +175,29 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
     await rejectsWith(services.pim.cancel(alice, { surface: 'azureResource', id: request.id }), 'invalidInput');
   });
 
+  it("one role's requests of every status in one read: a PIM group's access, an Entra role; none where ARM cannot narrow to a role", async () => {
+    const member = await services.pim.activate(alice, activation(KEY.sreMember));
+    const reader = await services.pim.activate(alice, activation(KEY.globalReader));
+    tenant.requestLog.clear();
+    const members = await services.pim.listRoleRequests(alice, KEY.sreMember);
+    assert.deepEqual(
+      members?.map((r) => [r.id, r.status, r.roleId, r.scope.displayName]),
+      [[member.id, 'provisioned', 'member', 'SRE On-Call']],
+    );
+    assert.deepEqual(await services.pim.listRoleRequests(alice, KEY.sreOwner), [], "the owner access's are its own");
+    assert.deepEqual(
+      (await services.pim.listRoleRequests(alice, KEY.globalReader))?.map((r) => [r.id, r.status, r.roleName]),
+      [[reader.id, 'provisioned', 'Global Reader']],
+    );
+    assert.equal(await services.pim.listRoleRequests(alice, KEY.rgReader), undefined);
+    assert.deepEqual(
+      services.pim.recentRoleRequests(alice, KEY.sreMember, 60_000)?.map((r) => r.id),
+      [member.id],
+      'kept, not read again',
+    );
+    assert.equal(upstreamCalls().length, 3, upstreamCalls().join('\n'));
+  });
+
   for (const [surface, key] of [
     ['group', KEY.sreMember],
     ['azureResource', KEY.rgReader],
