@@ -11,6 +11,7 @@ import { loadConfig } from '../bot/config';
 import { createChannelAuthentication } from '../bot/http/channelAuth';
 import { RateLimiter } from '../bot/channel/rateLimiter';
 import { DEMO_GROUPS } from '../emulator/tenant/demoTenant';
+import { GROUP_MEMBERS_TTL_MS } from '../services/approvals/graphDirectory';
 import { createStateStorage } from '../services/store/stateStorage';
 import type { TenantEmulator } from '../emulator/tenant/index';
 import type { BotProcess } from '../emulator/stack/botProcess';
@@ -93,10 +94,6 @@ async function once(
   const connector = await startRateLimitedConnector();
   try {
     const approvers = await addBenchUsers(tenant, size, `approver${size}`);
-    await tenant.state.update((data) => {
-      const group = data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!;
-      group.members = approvers.map((a) => a.aadObjectId);
-    });
     // Each approver has talked to the bot once, so it holds their 1:1 conversation reference.
     const conversationOf = new Map<string, string>();
     for (const approver of approvers) {
@@ -121,8 +118,7 @@ async function once(
     const submit = await c.say({ value: { action: 'submitJustification', justification: 'Fan-out bench', ticketNumber: 'INC-8' } });
     if (!/waiting for approval/i.test(textOf(submit.replies)))
       throw new Error(`the request did not wait for approval: ${textOf(submit.replies).slice(0, 120)}`);
-    // The submit turn POSTs twice to this path: PIM's dry run (isValidationOnly, also 201) and then the
-    // request itself, whose answer says PendingApproval. The clock starts at that answer: the last POST.
+    // The clock starts at PIM's PendingApproval answer to the request: the submit turn's last POST to this path.
     const created = tenant.requestLog
       .entries()
       .slice(logMark)
@@ -179,7 +175,16 @@ export async function measureFanOut(
   const [requester] = await addBenchUsers(stack.tenant, 1, 'fanout-requester');
   const results: FanOutResult[] = [];
   try {
-    for (const size of FAN_OUT_SIZES) {
+    for (const [i, size] of FAN_OUT_SIZES.entries()) {
+      const approvers = await addBenchUsers(stack.tenant, size, `approver${size}`);
+      await stack.tenant.state.update((data) => {
+        const group = data.groups.find((g) => g.id === DEMO_GROUPS.pimApprovers.id)!;
+        group.members = approvers.map((a) => a.aadObjectId);
+      });
+      // The bot keeps an approver group's members for a while (services/approvals/graphDirectory.ts):
+      // a changed group reaches its fan-out once that has passed, as after a real membership change.
+      // Without the wait, the first rounds of a size would send the previous size's approvers the cards.
+      if (i > 0) await new Promise((r) => setTimeout(r, GROUP_MEMBERS_TTL_MS + 1000));
       const rounds: FanOutResult[] = [];
       for (let r = 0; r < ROUNDS; r++) rounds.push(await once(stack.tenant, bot, stack.env, size, requester!));
       results.push(summarise(rounds));
