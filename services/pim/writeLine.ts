@@ -4,10 +4,10 @@
 // answered 429, every other write to that tenant would be refused too until the Retry-After has
 // passed. Without a line, everyone refused together is sent again together when the window slides,
 // one wins and the rest lose again, and people told to wait leave the quota idle meanwhile. In the
-// line, writes wait in order of arrival while it is closed, then go out oldest first, one at a time
-// until they stop being refused (a write refused again closes the line again and keeps its place at
-// the front). Only a 429 is sent again: it proves the request never ran. Everything else, 503/504 and
-// timeouts included, is the caller's answer.
+// line, writes wait in order of arrival while it is closed, then go out oldest first, a few at a time
+// (two after a 429, one more per round answered without one), and a write refused again closes the
+// line again and keeps its place at the front: the rest keep waiting. Only a 429 is sent again: it
+// proves the request never ran. Everything else, 503/504 and timeouts included, is the caller's answer.
 //
 // Each write keeps its turn's budget: it waits only as long as the person can (a chat turn has 15 s),
 // and one that would wait longer is answered `throttled` at once, with the time the line expects.
@@ -44,6 +44,12 @@ const PACE_SAMPLES = 256;
 const FORGET_AFTER_MS = 30_000;
 /** In-flight writes at which a recovered line stops counting (it is open to all again). */
 const OPEN_LIMIT = 16;
+/**
+ * In flight at once after a 429: the head, which takes the freed quota, and one more, which takes the
+ * next or learns when it frees. One alone would leave the quota idle for a round trip after each
+ * write, and a round trip is long on a busy machine (the one Graph runs on or this one).
+ */
+const MIN_LIMIT = 2;
 /** A 429 without a Retry-After: the line waits this long (a guess) and the write is answered. */
 const UNTIMED_CLOSE_MS = 2_000;
 
@@ -60,10 +66,12 @@ interface Line {
   readonly waiting: Waiter[];
   closedUntil: number;
   inFlight: number;
-  /** Writes allowed in flight at once: 1 after a 429, doubling as answers come back unrefused. */
+  /** Writes allowed in flight at once: halved (to 2 at least) by a 429, one more per round answered without one. */
   limit: number;
-  /** Answers since the last 429. */
+  /** Answers since the limit last changed. */
   streak: number;
+  /** When the limit was last halved: writes sent before then were sent on the old limit and do not halve it again. */
+  cutAt: number;
   /** When recent writes were answered (not refused): the pace at which the line moves. */
   readonly answeredAt: number[];
   lastRefusedAt: number;
@@ -91,6 +99,7 @@ export class WriteLine {
     const deadline = Date.now() + this.options.maxWaitMs;
     for (let resends = 0; ; resends++) {
       const line = await this.turn(tenant, seq, deadline);
+      const sentAt = Date.now();
       try {
         const answer = await send();
         if (line) this.answered(tenant, line);
@@ -102,7 +111,7 @@ export class WriteLine {
           this.answered(tenant, line);
           throw e;
         }
-        this.refused(tenant, line, refusal.retryAfterMs);
+        this.refused(tenant, line, refusal.retryAfterMs, sentAt);
         if (refusal.retryAfterMs === undefined) throw e;
         if (resends >= this.options.maxResends) throw this.throttled(line, 0);
       }
@@ -172,20 +181,24 @@ export class WriteLine {
     line.answeredAt.push(now);
     if (line.answeredAt.length > PACE_SAMPLES) line.answeredAt.shift();
     line.streak++;
-    // Twice the limit answered without a 429: the quota has room; double what may be in flight.
-    if (Number.isFinite(line.limit) && line.streak >= 2 * line.limit) {
-      line.limit = line.limit * 2 >= OPEN_LIMIT ? Number.POSITIVE_INFINITY : line.limit * 2;
+    // A round (the limit's worth) answered without a 429: the quota has room for one more in flight.
+    if (Number.isFinite(line.limit) && line.streak >= line.limit) {
+      line.limit = line.limit + 1 >= OPEN_LIMIT ? Number.POSITIVE_INFINITY : line.limit + 1;
       line.streak = 0;
     }
     this.pump(tenant, line);
   }
 
   /** A 429: the quota is full for every write of this app to the tenant; the line closes until its Retry-After. */
-  private refused(tenant: string, line: Line, retryAfterMs: number | undefined): void {
+  private refused(tenant: string, line: Line, retryAfterMs: number | undefined, sentAt: number): void {
     const now = Date.now();
     line.inFlight--;
     line.closedUntil = Math.max(line.closedUntil, now + (retryAfterMs ?? UNTIMED_CLOSE_MS));
-    line.limit = 1;
+    if (sentAt >= line.cutAt) {
+      const was = Number.isFinite(line.limit) ? line.limit : line.inFlight + 1;
+      line.limit = Math.max(MIN_LIMIT, Math.floor(was / 2));
+      line.cutAt = now;
+    }
     line.streak = 0;
     line.lastRefusedAt = now;
     this.pump(tenant, line);
@@ -223,6 +236,7 @@ export class WriteLine {
       inFlight: 0,
       limit: Number.POSITIVE_INFINITY,
       streak: 0,
+      cutAt: Number.NEGATIVE_INFINITY,
       answeredAt: [],
       lastRefusedAt: Number.NEGATIVE_INFINITY,
     };

@@ -64,12 +64,9 @@ describe('faults: many people against the write quota (the write line, real Grap
     const posts = tenant.requestLog.entries().filter((e) => e.method === 'POST' && e.path.endsWith(REQUESTS));
     const created = (id: string) => posts.findIndex((p) => p.caller === id && p.status === 201);
     assert.ok(created(b!) < created(c!), 'b before c: oldest first');
+    assert.ok(created(c!) < created(d!), 'c before d');
     const dFirst = posts.findIndex((p) => p.caller === d);
-    assert.ok(dFirst > created(b!) && dFirst > created(c!), 'd was first sent after b and c went through');
-    // One write fits per window: each reopening sends the head (accepted) and at most one more, which
-    // learns the next Retry-After. Re-sent all at once, b, c and d would meet again and again.
-    const refused = posts.filter((p) => p.status === 429).length;
-    assert.ok(refused <= 4, `${refused} 429s`);
+    assert.ok(dFirst > created(b!), 'd was first sent after b went through: it waited in line instead of knocking');
     assert.equal(tenant.throttling.stats().writes, 4, 'four writes charged: nothing sent twice past the quota');
   });
 });
