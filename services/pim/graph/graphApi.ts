@@ -7,6 +7,7 @@ import {
   BatchResponseContent,
   Client,
   GraphClientError,
+  GraphError,
   RetryHandlerOptions,
   type AuthenticationProvider,
   type GraphRequest,
@@ -14,8 +15,9 @@ import {
 import { jwtSubject } from '../../identity/jwt';
 import { PimError } from '../errors';
 import { RetryAfterGate } from '../retryAfterGate';
+import { WriteLine, type RefusalOf, type WriteLineOptions } from '../writeLine';
 import { asArray, asRecord, readString } from '../json';
-import { mapGraphError, mapUpstreamError, retryAfterSeconds } from './graphErrors';
+import { mapGraphError, mapUpstreamError, retryAfterMs, retryAfterSeconds } from './graphErrors';
 
 export const GRAPH_PRODUCTION_BASE_URL = 'https://graph.microsoft.com';
 
@@ -23,8 +25,8 @@ export interface GraphRetryPolicy {
   /** Retries of idempotent GETs after 503/504, or a 429 with a short Retry-After. */
   readonly maxRetries: number;
   readonly delaySeconds: number;
-  /** Re-sends of a POST that Graph refused with 429 and a short Retry-After (default 2; 0 = never). */
-  readonly throttledPostResends?: number;
+  /** The line for writes (POST, PATCH) per tenant; see services/pim/writeLine.ts. */
+  readonly writeLine?: Partial<WriteLineOptions>;
 }
 
 /** One quick retry keeps a chat answer snappy; the SDK default (3 × up to 180 s) would not. */
@@ -33,14 +35,11 @@ export const DEFAULT_GRAPH_RETRY: GraphRetryPolicy = { maxRetries: 1, delaySecon
 /** The longest Retry-After a GET waits out in place (the user is waiting for an answer). */
 const MAX_INLINE_RETRY_AFTER_SECONDS = 2;
 
-/** The longest Retry-After a throttled POST waits out before it is sent again. */
-const MAX_POST_RETRY_AFTER_SECONDS = 5;
-/**
- * All a POST's re-sends together wait at most this long: with the request's own time the turn stays
- * well inside the 15 s in which Teams expects the bot's answer.
- */
-const MAX_POST_WAIT_SECONDS = 8;
-const DEFAULT_THROTTLED_POST_RESENDS = 2;
+/** The longest Retry-After a throttled read batch waits out before it is sent again. */
+const MAX_BATCH_RETRY_AFTER_SECONDS = 5;
+/** All a read batch's re-sends together wait at most this long (the turn has 15 s in all). */
+const MAX_BATCH_WAIT_SECONDS = 8;
+const THROTTLED_BATCH_RESENDS = 2;
 
 export interface GraphApiOptions {
   /** 'https://graph.microsoft.com' in production; the emulator's https origin locally. */
@@ -61,12 +60,14 @@ export class GraphApi {
   private readonly origin: string;
   private readonly retry: GraphRetryPolicy;
   private readonly gate = new RetryAfterGate();
+  private readonly writes: WriteLine;
 
   constructor(options: GraphApiOptions) {
     const base = new URL(options.baseUrl);
     if (base.protocol !== 'https:') throw new PimError('invalidInput', 'Graph base URL must be https');
     this.origin = base.origin;
     this.retry = options.retry ?? DEFAULT_GRAPH_RETRY;
+    this.writes = new WriteLine(graphRefusal, this.retry.writeLine);
     const isGraph = base.hostname.toLowerCase() === 'graph.microsoft.com';
     this.client = Client.initWithMiddleware({
       baseUrl: this.origin,
@@ -79,7 +80,7 @@ export class GraphApi {
   }
 
   async get(token: string, path: string, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(gateKey(token, path), () => this.request(token, path, query, 'GET', gateKey(token, path)).get());
+    return this.send(gateKey(token, path), () => this.request(token, path, query, 'GET').get());
   }
 
   /** GETs a collection and follows `@odata.nextLink` to the end. */
@@ -144,7 +145,9 @@ export class GraphApi {
       reads.map((r, i) => ({ id: String(i), request: new Request(`${this.origin}${r.path}${queryString(r.query)}`) })),
     );
     const key = gateKey(token, '/$batch');
-    const raw = await this.send(key, async () => this.request(token, '/$batch', { version }, 'POST', key).post(await content.getContent()));
+    const raw = await this.send(key, async () =>
+      this.request(token, '/$batch', { version }, this.throttledBatchOptions(key)).post(await content.getContent()),
+    );
     const responses = new BatchResponseContent(raw as { responses: [] });
     return Promise.all(
       reads.map(async (r, i): Promise<unknown[] | PimError> => {
@@ -176,19 +179,39 @@ export class GraphApi {
     );
   }
 
-  /** POST; `body` undefined sends none (actions such as one alert's refresh take no body). */
+  /** POST, a write: in the tenant's write line (see write). `body` undefined sends none (e.g. one alert's refresh). */
   async post(token: string, path: string, body: object | undefined, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(gateKey(token, path), () => this.request(token, path, query, 'POST', gateKey(token, path)).post(body));
+    return this.write(token, () => this.request(token, path, query, NO_SDK_RETRY).post(body));
   }
 
-  /** PATCH (no retry: a decision must not be sent twice). */
+  /** PATCH, a write: in the tenant's write line (see write). */
   async patch(token: string, path: string, body: object, query: ODataQuery = {}): Promise<unknown> {
-    return this.send(gateKey(token, path), () => this.request(token, path, query, 'PATCH', gateKey(token, path)).patch(body));
+    return this.write(token, () => this.request(token, path, query, NO_SDK_RETRY).patch(body));
   }
 
-  private request(token: string, path: string, query: ODataQuery, method: 'GET' | 'POST' | 'PATCH', key: string): GraphRequest {
+  /**
+   * Every write of this app to the token's tenant goes through one line (services/pim/writeLine.ts):
+   * Graph's write quota is the app's in that tenant, so a 429 to any write means every write waits.
+   * A write is sent again only after a 429: Graph refuses a throttled request before running it (the
+   * quota is checked first and a refused request is not charged), so the re-send is PIM's first sight
+   * of it, not a second activation or decision; were a 429 ever sent after the work was done, PIM
+   * refuses a second request for a role already active or pending, and a decided approval step. Never
+   * after a 503/504 or a timeout: that write may have run. The SDK retries no write itself.
+   * Reads keep the per-caller gate (the resource-unit quota is also the app's, but reads are cheap to
+   * refuse and many are served from the cache).
+   */
+  private async write<T>(token: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.writes.run(jwtSubject(token)?.tid ?? 'unknown', call);
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  private request(token: string, path: string, query: ODataQuery, retry: 'GET' | RetryHandlerOptions): GraphRequest {
     const perRequestToken: AuthenticationProvider = { getAccessToken: async () => token };
-    let req = this.client.api(path).middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), this.retryOptions(method, key)]);
+    const options = retry === 'GET' ? this.readRetryOptions(gateKey(token, path)) : retry;
+    let req = this.client.api(path).middlewareOptions([new AuthenticationHandlerOptions(perRequestToken), options]);
     if (query.filter) req = req.filter(query.filter);
     if (query.expand) req = req.expand(query.expand);
     if (query.select) req = req.select(query.select);
@@ -196,9 +219,8 @@ export class GraphApi {
     return req;
   }
 
-  private retryOptions(method: 'GET' | 'POST' | 'PATCH', key: string): RetryHandlerOptions {
-    if (method === 'POST') return this.throttledPostOptions(key);
-    if (method !== 'GET' || this.retry.maxRetries <= 0) return new RetryHandlerOptions(0, 0);
+  private readRetryOptions(key: string): RetryHandlerOptions {
+    if (this.retry.maxRetries <= 0) return NO_SDK_RETRY;
     // A 429 is retried only when its Retry-After is short enough to wait inside a chat turn; the
     // SDK then sleeps exactly the Retry-After. A longer one goes back to the user as `throttled`.
     // Either way the gate learns of it now: while this call sleeps, the caller's other calls to the
@@ -215,28 +237,20 @@ export class GraphApi {
   }
 
   /**
-   * A POST is sent again only after a 429: Graph refuses a throttled request before running it (the
-   * quota is checked first and a refused request is not even charged), so the re-send is the first
-   * time PIM sees it, not a second activation; and were a 429 ever sent after the work was done,
-   * PIM itself refuses a second request for a role that is already active or pending. It is
-   * re-sent only when the Retry-After is short (at most 5 s, at most twice, 8 s in all), so the
-   * person gets a completion in the same turn instead of "try again in a minute"; a longer one goes
-   * back to them as `throttled` with its time. Never after a 503/504: that POST may have run.
-   * Each 429 is noted by the gate at once, so none of the caller's other calls to this path goes out
-   * inside the Retry-After while this one sleeps through it (the SDK sleeps exactly the Retry-After).
+   * A read batch (a POST that writes nothing) is sent again after a 429 with a short Retry-After (at
+   * most 5 s, at most twice, 8 s in all): a refused batch never ran. Never after a 503/504. Each 429
+   * is noted by the gate at once, so none of the caller's other reads of `$batch` go out inside it.
    */
-  private throttledPostOptions(key: string): RetryHandlerOptions {
-    const resends = this.retry.throttledPostResends ?? DEFAULT_THROTTLED_POST_RESENDS;
-    if (resends <= 0) return new RetryHandlerOptions(0, 0);
+  private throttledBatchOptions(key: string): RetryHandlerOptions {
     let waited = 0;
-    return new RetryHandlerOptions(0, resends, (_delay, _attempt, _req, _opts, response) => {
+    return new RetryHandlerOptions(0, THROTTLED_BATCH_RESENDS, (_delay, _attempt, _req, _opts, response) => {
       if (response.status !== 429) return false;
       const seconds = retryAfterSeconds(response.headers);
       this.gate.record(
         key,
         new PimError('throttled', 'Graph throttled the call', seconds === undefined ? {} : { retryAfterSeconds: seconds }),
       );
-      if (seconds === undefined || seconds > MAX_POST_RETRY_AFTER_SECONDS || waited + seconds > MAX_POST_WAIT_SECONDS) return false;
+      if (seconds === undefined || seconds > MAX_BATCH_RETRY_AFTER_SECONDS || waited + seconds > MAX_BATCH_WAIT_SECONDS) return false;
       waited += seconds;
       return true;
     });
@@ -268,6 +282,12 @@ export class GraphApi {
 
 /** Graph's limit of requests in one JSON batch. */
 const MAX_BATCH = 20;
+
+const NO_SDK_RETRY = new RetryHandlerOptions(0, 0);
+
+/** A write Graph refused with 429 (its Retry-After to the millisecond): it never ran. */
+const graphRefusal: RefusalOf = (e) =>
+  e instanceof GraphError && e.statusCode === 429 ? { retryAfterMs: retryAfterMs(e.headers ?? undefined) } : undefined;
 
 /** The OData query options as the SDK would send them. */
 function queryString(query: ODataQuery | undefined): string {

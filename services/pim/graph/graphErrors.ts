@@ -128,10 +128,17 @@ function validClaims(text: string): string | undefined {
 
 /** Retry-After is either delta-seconds or an HTTP date. */
 export function retryAfterSeconds(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  const ms = retryAfterMs(headers, now);
+  // Said and kept in whole seconds, rounded up: never early.
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
+}
+
+/** Retry-After in milliseconds, fraction kept ("2.128" → 2128), for waiting it out precisely. */
+export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | undefined {
   const value = headers?.get('Retry-After')?.trim();
   if (!value) return undefined;
   // Graph sends fractions ("Retry-After: 2.128" in its throttling sample); round up, never early.
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value));
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
   const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -15,6 +15,12 @@ function urlOf(call: sinon.SinonSpyCall<Parameters<typeof fetch>>): string {
   return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 }
 
+/** An unsigned token with the claims GraphApi reads (tenant and object id). */
+function jwt(tid: string, oid: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ tid, oid })}.sig`;
+}
+
 function authOf(call: sinon.SinonSpyCall<Parameters<typeof fetch>>): string | null {
   const [input, init] = call.args;
   const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
@@ -98,33 +104,51 @@ describe('services/pim/graph GraphApi (real SDK client, fetch replaced)', () => 
     assert.equal(fetchStub.callCount, 1);
   });
 
-  it("sends a POST refused with 429 and a short Retry-After again (it never ran), the caller's other calls there held back meanwhile", async () => {
+  it('sends a write refused with 429 again after its Retry-After (it never ran); meanwhile every write of the app to that tenant waits in line behind it', async () => {
     const tooMany = (retryAfter: string) =>
       json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': retryAfter });
-    fetchStub.onFirstCall().resolves(tooMany('0.5'));
-    fetchStub.resolves(json({ id: 'req-1' }, 201));
+    const sent: Array<{ url: string; at: number }> = [];
+    let refuse = 1;
+    fetchStub.callsFake(async (input) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      sent.push({ url, at: Date.now() });
+      return refuse-- > 0 ? tooMany('0.5') : json({ id: `req-${sent.length}` }, 201);
+    });
     const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 0, delaySeconds: 0 } });
-    const first = graph.post('tok', '/x', { a: 1 });
-    while (fetchStub.callCount === 0) await new Promise((r) => setTimeout(r, 5));
+    const first = graph.post(jwt('tenant-1', 'alice'), '/x', { a: 1 });
+    while (sent.length === 0) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 20));
-    await assert.rejects(graph.post('tok', '/x', { a: 2 }), (e: unknown) => e instanceof PimError && e.kind === 'throttled');
-    assert.deepEqual(await first, { id: 'req-1' });
-    assert.equal(fetchStub.callCount, 2, 'the 429, then the same POST once more; the other call did not go out');
+    // Another person, another path, the same tenant: the app's write quota is spent for them too.
+    const second = graph.patch(jwt('tenant-1', 'bob'), '/y', { b: 2 });
+    // Another tenant has its own quota: not held.
+    const elsewhere = graph.post(jwt('tenant-2', 'carol'), '/z', {});
+    assert.deepEqual(await elsewhere, { id: 'req-2' });
+    assert.deepEqual(await first, { id: 'req-3' });
+    assert.deepEqual(await second, { id: 'req-4' });
+    assert.deepEqual(
+      sent.map((s) => new URL(s.url).pathname),
+      ['/v1.0/x', '/v1.0/z', '/v1.0/x', '/v1.0/y'],
+      'the refused write first when the line reopens, then the one that waited',
+    );
+    assert.ok(sent[2]!.at - sent[0]!.at >= 500, 'not before the Retry-After');
+  });
 
-    // A Retry-After longer than the turn can wait goes back to the person, with its time.
-    fetchStub.reset();
-    fetchStub.resolves(tooMany('6'));
+  it('answers a write whose Retry-After is longer than the turn can wait at once, with its time; never re-sends after a 503', async () => {
+    fetchStub.callsFake(async () => json({ error: { code: 'TooManyRequests', message: 'slow down' } }, 429, { 'Retry-After': '6' }));
+    const graph = new GraphApi({ baseUrl: 'https://localhost:8443', retry: { maxRetries: 0, delaySeconds: 0 } });
     await assert.rejects(
-      graph.post('tok', '/y', {}),
+      graph.post(jwt('t', 'alice'), '/y', {}),
       (e: unknown) => e instanceof PimError && e.kind === 'throttled' && e.details.retryAfterSeconds === 6,
     );
     assert.equal(fetchStub.callCount, 1);
+    // Asked again inside it: told at once, without knocking.
+    await assert.rejects(graph.post(jwt('t', 'bob'), '/y', {}), (e: unknown) => e instanceof PimError && e.kind === 'throttled');
+    assert.equal(fetchStub.callCount, 1);
 
-    // Bounded: at most two re-sends, however short the Retry-After.
-    fetchStub.reset();
-    fetchStub.resolves(tooMany('0.1'));
-    await assert.rejects(graph.post('tok', '/z', {}), (e: unknown) => e instanceof PimError && e.kind === 'throttled');
-    assert.equal(fetchStub.callCount, 3);
+    fetchStub.resetHistory();
+    fetchStub.callsFake(async () => json({ error: { code: 'ServiceUnavailable', message: '' } }, 503));
+    await assert.rejects(graph.patch(jwt('u', 'alice'), '/d', {}), (e: unknown) => e instanceof PimError && e.kind === 'unavailable');
+    assert.equal(fetchStub.callCount, 1);
   });
 
   it('network failure → unavailable', async () => {
