@@ -11,10 +11,12 @@ import type { Logger, ProactiveSender, ReminderFeed } from '../dialogs/deps';
 import type { ActiveAssignment, UserContext } from '../services/pim/model';
 import type { PimService } from '../services/pim/service';
 import { mergeTracked, reminderId, ReminderSchedule, type TimerPort, type TrackedAccess } from '../services/notify/reminders';
-import { updateItem } from '../services/store/keyValueStorage';
+import { updateItem, updateStoredItem } from '../services/store/keyValueStorage';
 import { describeError } from './logging';
 
 const INDEX_KEY = 'reminders/index';
+/** Records this instance wrote last, kept to write the next change without reading first (a few KB each). */
+const WRITTEN_RECORDS_KEPT = 1_000;
 const recordKey = (userId: string) => `reminders/${userId}`;
 
 interface ReminderRecord {
@@ -42,6 +44,12 @@ export class ExpiryReminders implements ReminderFeed {
   /** Users this instance has seen in the index; it only grows, so they need no further read. */
   private readonly indexed = new Set<string>();
   private readonly timers: TimerPort;
+  /**
+   * Each user's record as this instance last wrote it, with the eTag the store reported: the next
+   * activation's write starts from it instead of reading. If another instance wrote meanwhile, the
+   * eTag no longer matches, the write is refused and the record read again (services/store updateStoredItem).
+   */
+  private readonly written = new Map<string, ReminderRecord & { eTag: string }>();
 
   constructor(private readonly options: ReminderServiceOptions) {
     this.timers = options.timers ?? {
@@ -106,7 +114,7 @@ export class ExpiryReminders implements ReminderFeed {
 
   private async update(userId: string, reference: Partial<ConversationReference>, items: TrackedAccess[], replace = false): Promise<void> {
     const now = this.timers.now();
-    const record = await updateItem<ReminderRecord>(this.options.storage, recordKey(userId), (current) => {
+    const record = await this.updateRecord(userId, (current) => {
       const next = current ?? { reference, items: [], sent: [] };
       next.reference = reference;
       next.items = mergeTracked(replace ? [] : next.items, items, now);
@@ -128,7 +136,7 @@ export class ExpiryReminders implements ReminderFeed {
     try {
       // Claim it first: only the writer that adds the id (with the eTag it read) goes on.
       let claimed = false;
-      const record = await updateItem<ReminderRecord>(this.options.storage, recordKey(userId), (current) => {
+      const record = await this.updateRecord(userId, (current) => {
         claimed = false;
         if (!current || current.sent.includes(id)) return undefined;
         claimed = true;
@@ -149,6 +157,21 @@ export class ExpiryReminders implements ReminderFeed {
     } catch (error) {
       this.options.logger.warn('could not send an expiry reminder', describeError(error));
     }
+  }
+
+  /** A read-modify-write of the user's record, starting from what this instance last wrote when it has it. */
+  private async updateRecord(
+    userId: string,
+    change: (current: ReminderRecord | undefined) => ReminderRecord | undefined,
+  ): Promise<ReminderRecord | undefined> {
+    const known = this.written.get(userId);
+    this.written.delete(userId);
+    const { value, eTag } = await updateStoredItem<ReminderRecord>(this.options.storage, recordKey(userId), change, known ? { known } : {});
+    if (value && eTag) {
+      if (this.written.size >= WRITTEN_RECORDS_KEPT) this.written.delete(this.written.keys().next().value as string);
+      this.written.set(userId, { ...structuredClone(value), eTag });
+    }
+    return value;
   }
 
   private async read(userId: string): Promise<ReminderRecord | undefined> {

@@ -5,12 +5,12 @@
 // per key) as the request costs; bench/run.ts measures the turn.
 import { ContainerClient, type BlockBlobClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { CreateOnceStorage } from './createOnce';
-import type { KeyValueStorage, StoredItems } from './keyValueStorage';
+import type { ETagReportingStorage, KeyValueStorage, StoredItem, StoredItems } from './keyValueStorage';
 
 /** About the keys of the conversations active within a minute or two at a few hundred turns a second. */
 const DEFAULT_CLIENT_CACHE_SIZE = 2_000;
 
-export class BlobStateStorage implements KeyValueStorage, CreateOnceStorage {
+export class BlobStateStorage implements KeyValueStorage, CreateOnceStorage, ETagReportingStorage {
   private readonly container: ContainerClient;
   private ready: Promise<unknown> | undefined;
   /** Building a blob client (URL parsing, a service client) is about a sixth of a read and write's CPU: keep the recent ones. */
@@ -35,23 +35,30 @@ export class BlobStateStorage implements KeyValueStorage, CreateOnceStorage {
 
   async write(changes: StoredItems): Promise<void> {
     await this.initialize();
-    await Promise.all(
-      Object.entries(changes).map(async ([key, item]) => {
-        const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
-        const body = Buffer.from(JSON.stringify(value), 'utf8');
-        try {
-          await this.client(key).upload(body, body.length, {
-            // As BlobsStorage: no eTag, '' or '*' overwrite; any other eTag must still match.
-            conditions: typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? { ifMatch: eTag } : {},
-            blobHTTPHeaders: { blobContentType: 'application/json' },
-          });
-        } catch (error) {
-          // The wording services/store/keyValueStorage's isETagConflict (and BlobsStorage) use.
-          if (statusOf(error) === 412) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
-          throw error;
-        }
-      }),
-    );
+    await Promise.all(Object.entries(changes).map(([key, item]) => this.writeOne(key, item)));
+  }
+
+  /** One item, as `write`; resolves the ETag of the version now stored (ETagReportingStorage). */
+  async writeItem(key: string, item: StoredItem): Promise<string | undefined> {
+    await this.initialize();
+    return this.writeOne(key, item);
+  }
+
+  private async writeOne(key: string, item: unknown): Promise<string | undefined> {
+    const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    try {
+      const written = await this.client(key).upload(body, body.length, {
+        // As BlobsStorage: no eTag, '' or '*' overwrite; any other eTag must still match.
+        conditions: typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? { ifMatch: eTag } : {},
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+      return written.etag;
+    } catch (error) {
+      // The wording services/store/keyValueStorage's isETagConflict (and BlobsStorage) use.
+      if (statusOf(error) === 412) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+      throw error;
+    }
   }
 
   /** Create-only (`If-None-Match: *`): exactly one of racing writers, in any process, gets true. */

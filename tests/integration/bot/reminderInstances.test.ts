@@ -141,4 +141,78 @@ describe('expiry reminders with two bot instances on one Storage', function () {
     assert.deepEqual(((await storage.read(['reminders/index']))['reminders/index'] as { userIds: string[] }).userIds, [ALICE.userId]);
     reminders.stop();
   });
+
+  describe("the user's record, written again from what this instance wrote (BlobStateStorage on Azurite)", () => {
+    class CountingStorage extends BlobStateStorage {
+      readonly reads: string[] = [];
+      override read(keys: string[]) {
+        this.reads.push(...keys);
+        return super.read(keys);
+      }
+    }
+    const assignment = (roleId: string): ActiveAssignment => ({
+      key: `entraRole|/|${roleId}`,
+      surface: 'entraRole',
+      roleId,
+      roleName: roleId,
+      scope: { id: '/', displayName: 'Directory', kind: 'directory' },
+      principalId: ALICE.userId,
+      startDateTime: new Date(T0),
+      endDateTime: new Date(T0 + 30 * 60_000),
+      assignmentType: 'activated',
+    });
+    const recordKey = `reminders/${ALICE.userId}`;
+    const keys = async (storage: Storage) =>
+      (((await storage.read([recordKey]))[recordKey] as { items?: Array<{ key: string }> } | undefined)?.items ?? [])
+        .map((i) => i.key)
+        .sort();
+    const reminders = (storage: Storage) =>
+      new ExpiryReminders({
+        storage,
+        pim: { listActive: async () => [] } as unknown as PimService,
+        sender: { send: async () => undefined },
+        tenantId: ALICE.tenantId,
+        logger: silentLogger,
+        timers: sharedClock().port,
+      });
+    const tracked = async (storage: Storage, expected: string[]) => {
+      // The index is written after the record: once it names the user, the instance is done with the record.
+      await settle(storage, 'reminders/index', (v) => (v as { userIds?: string[] } | undefined)?.userIds?.includes(ALICE.userId) === true);
+      for (let i = 0; i < 200 && JSON.stringify(await keys(storage)) !== JSON.stringify(expected); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(await keys(storage), expected);
+    };
+
+    it('the next activation writes the record without reading it first', async () => {
+      const container = `rem-${Math.random().toString(36).slice(2, 10)}`;
+      const storage = new CountingStorage(azurite().connectionString, container);
+      const observer = new BlobStateStorage(azurite().connectionString, container);
+      const instance = reminders(storage);
+      instance.track(REFERENCE, ALICE, [assignment('reader')], {});
+      await tracked(observer, ['entraRole|/|reader']);
+      const readsBefore = storage.reads.filter((k) => k === recordKey).length;
+      instance.track(REFERENCE, ALICE, [assignment('writer')], {});
+      await tracked(observer, ['entraRole|/|reader', 'entraRole|/|writer']);
+      assert.equal(storage.reads.filter((k) => k === recordKey).length, readsBefore, 'no read of the record for the second activation');
+      instance.stop();
+    });
+
+    it("another instance's write in between is not lost: the stale write is refused and the record read again", async () => {
+      const container = `rem-${Math.random().toString(36).slice(2, 10)}`;
+      const storage = new CountingStorage(azurite().connectionString, container);
+      const other = new BlobStateStorage(azurite().connectionString, container);
+      const a = reminders(storage);
+      const b = reminders(other);
+      a.track(REFERENCE, ALICE, [assignment('reader')], {});
+      await tracked(other, ['entraRole|/|reader']);
+      b.track(REFERENCE, ALICE, [assignment('security')], {});
+      await tracked(other, ['entraRole|/|reader', 'entraRole|/|security']);
+      const readsBefore = storage.reads.filter((k) => k === recordKey).length;
+      a.track(REFERENCE, ALICE, [assignment('writer')], {});
+      await tracked(other, ['entraRole|/|reader', 'entraRole|/|security', 'entraRole|/|writer']);
+      assert.equal(storage.reads.filter((k) => k === recordKey).length, readsBefore + 1, 'read once, after the refused write');
+      a.stop();
+      b.stop();
+    });
+  });
 });

@@ -47,6 +47,18 @@ describe('BlobStateStorage on Azurite', function () {
     assert.equal(((await storage.read(['k']))['k'] as { v: number }).v, 5);
   });
 
+  it('writeItem reports the eTag now stored: a write with it succeeds, and fails once someone else wrote', async () => {
+    const name = container();
+    const mine = new BlobStateStorage(azurite().connectionString, name);
+    const theirs = new BlobStateStorage(azurite().connectionString, name);
+    const eTag = await mine.writeItem('k', { v: 1 });
+    assert.equal(eTag, ((await theirs.read(['k']))['k'] as { eTag: string }).eTag);
+    const next = await mine.writeItem('k', { v: 2, eTag });
+    await theirs.write({ k: { v: 3, eTag: '*' } });
+    await assert.rejects(mine.writeItem('k', { v: 4, eTag: next }), isETagConflict);
+    assert.equal(((await theirs.read(['k']))['k'] as { v: number }).v, 3);
+  });
+
   it('racing read-modify-writes from two clients lose no update', async () => {
     const name = container();
     const a = new BlobStateStorage(azurite().connectionString, name);
