@@ -687,7 +687,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
       if (approvalId) await this.deps.records.update(key, (r) => (r.approvalId ? undefined : { ...r, approvalId }));
       const record = await this.reconcile(key);
       if (!record) {
-        await this.deps.records.close(key);
+        // Listed with no record: its creator is writing it this moment, or died before it could
+        // (then, once unlisted, the next sweep takes the request over from PIM).
+        await this.deps.records.closeMissing(key);
         return;
       }
       await this.delivery.fanOut(key);
