@@ -12,8 +12,9 @@ export const OPEN_INDEX_KEY = 'approvals/open';
 /** The index vanished under every attempt to append to it: give up rather than loop. */
 const MAX_INDEX_ATTEMPTS = 5;
 /**
- * How long a creation claim (see open()) holds off other creators of the same record. Creating is one
- * read and one write after the claim; a creator silent for this long is taken to be dead.
+ * How long a creation claim (see open()) holds off other creators of the same record, and keeps a
+ * listed key with no record yet listed (closeMissing). Creating is a write or two after the claim; a
+ * creator silent for this long is taken to be dead.
  */
 export const CREATE_LEASE_MS = 30_000;
 /** How long open() waits for another creator's record before answering 'busy' (it runs inside a turn). */
