@@ -240,7 +240,7 @@ export class ApprovalCoordinator implements RequesterApprovals {
    * A submit that PIM refused with PendingRoleAssignmentRequest, and `request` the requester's earlier
    * one still waiting for approval. An instance killed between PIM's 201 and the record left no record
    * and no cards, and no approver would ever hear of it: take it over as submitted() would (record,
-   * waiting card, fan-out). Safe to repeat and to race: one record (the store's creation claim), one
+   * waiting card, fan-out). Safe to repeat and to race: one record (the store's open()), one
    * waiting card (a claim on the requester's copy), one card per approver (fanOut's claims). A request
    * already tracked gets a note instead, and whatever copy an earlier instance left unposted goes out.
    */
@@ -687,7 +687,9 @@ export class ApprovalCoordinator implements RequesterApprovals {
       if (approvalId) await this.deps.records.update(key, (r) => (r.approvalId ? undefined : { ...r, approvalId }));
       const record = await this.reconcile(key);
       if (!record) {
-        await this.deps.records.close(key);
+        // Listed with no record: its creator is writing it this moment, or died before it could
+        // (then, once unlisted, the next sweep takes the request over from PIM).
+        await this.deps.records.closeMissing(key);
         return;
       }
       await this.delivery.fanOut(key);

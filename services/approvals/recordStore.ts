@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Surface } from '../pim/model';
-import { canCreateOnce } from '../store/createOnce';
+import { canCreateOnce, type CreateOnceStorage } from '../store/createOnce';
 import { ConcurrencyError, updateItem, type KeyValueStorage } from '../store/keyValueStorage';
 import { decisionsOf, noteDecision, type DecidedEntry } from './decidedBy';
 import { claimIsLive, recordKey, type ApprovalRecord, type RecordedDecision, type SendClaim } from './record';
@@ -12,8 +12,9 @@ export const OPEN_INDEX_KEY = 'approvals/open';
 /** The index vanished under every attempt to append to it: give up rather than loop. */
 const MAX_INDEX_ATTEMPTS = 5;
 /**
- * How long a creation claim (see open()) holds off other creators of the same record. Creating is one
- * read and one write after the claim; a creator silent for this long is taken to be dead.
+ * How long a creation claim (see open()) holds off other creators of the same record, and keeps a
+ * listed key with no record yet listed (closeMissing). Creating is a write or two after the claim; a
+ * creator silent for this long is taken to be dead.
  */
 export const CREATE_LEASE_MS = 30_000;
 /** How long open() waits for another creator's record before answering 'busy' (it runs inside a turn). */
@@ -86,14 +87,16 @@ export class ApprovalRecordStore {
   }
 
   /**
-   * Stores a new record unless one exists, lists it as open, and says which happened. Storage cannot
-   * create only-if-absent (see listAsOpen), so two creators of one record (a resubmit adopting a
-   * request racing another, or the original submit) could each write a new record, and the later
-   * write would wipe the claims and sent copies of the other: cards twice. So the eTag'd index write
-   * that lists the key also claims its creation; only the claim's holder writes the record, and the
-   * others wait for it (or for the claim to lapse, its holder dead).
+   * Stores a new record unless one exists, lists it as open, and says which happened. Two creators of
+   * one record (a resubmit adopting a request racing another, the original submit, a sweep) must not
+   * both write it: the later write would wipe the claims and sent copies of the other, cards twice.
+   * Where the store can create only if absent (Blob: If-None-Match), that create decides alone (see
+   * openOnce); elsewhere the eTag'd index write that lists the key also claims its creation, only the
+   * claim's holder writes the record, and the others wait for it (or for the claim to lapse, its
+   * holder dead).
    */
   async open(record: ApprovalRecord, options: OpenOptions = {}): Promise<OpenResult> {
+    if (canCreateOnce(this.storage)) return this.openOnce(this.storage, record);
     const key = recordKey(record.surface, record.requestId);
     const claimId = randomUUID();
     const deadline = Date.now() + this.createWaitMs;
@@ -109,20 +112,36 @@ export class ApprovalRecordStore {
     }
     if (current) return { kind: 'existing', record: current };
     // Absent, and ours to write, and the index is checked meanwhile: a first write of the index that
-    // read "absent" long ago may have landed since (see listAsOpen). Where the store can create only
-    // if absent (Blob: If-None-Match), the record is written so, and two claim holders (possible only
-    // while the index is first created) still cannot both write it; elsewhere unconditionally.
-    const write = async (): Promise<boolean> =>
-      canCreateOnce(this.storage)
-        ? this.storage.createIfAbsent(key, { ...strip(record) })
-        : this.storage.write({ [key]: { ...record, eTag: '*' } }).then(() => true);
-    const [wrote, listed] = await Promise.all([write(), this.openKeys()]);
-    if (!wrote) {
-      const existing = await this.getByKey(key);
-      if (existing) return { kind: 'existing', record: existing };
-    }
+    // read "absent" long ago may have landed since (see listAsOpen), or a sweep that found the key
+    // listed and no record yet may have unlisted it.
+    const [, listed] = await Promise.all([this.storage.write({ [key]: { ...record, eTag: '*' } }), this.openKeys()]);
     if (!listed.includes(key)) await this.listAsOpen(key, claimId);
     return { kind: 'created', record: strip(record) };
+  }
+
+  /**
+   * open() on a store that creates only if absent: the record's create-only write is the one arbiter
+   * of who writes it (of racing creators exactly one succeeds, the others read what it wrote), so no
+   * claim needs to land first and the key is listed alongside: the record's write and the index's
+   * eTag'd append go together, one round trip before the cards when prepare() read the index ahead.
+   * Both have landed when this resolves, so the first card never goes out before its record (an
+   * instant click finds it) nor unlisted (the sweep reconciles it whatever PIM says of it later).
+   * The append still marks the key as being created: a sweep that sees it listed before the record
+   * lands keeps it listed (closeMissing). Killed in between: a listed key without a record is
+   * unlisted once the mark lapses and then taken over from PIM by the sweep; a record not listed yet
+   * is found by the sweep among PIM's pending requests and listed again (ApprovalCoordinator).
+   */
+  private async openOnce(storage: KeyValueStorage & CreateOnceStorage, record: ApprovalRecord): Promise<OpenResult> {
+    const key = recordKey(record.surface, record.requestId);
+    const [wrote] = await Promise.all([storage.createIfAbsent(key, { ...strip(record) }), this.listAsOpen(key, randomUUID())]);
+    if (wrote) return { kind: 'created', record: strip(record) };
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.getByKey(key);
+      if (existing) return { kind: 'existing', record: existing };
+      // Records are never deleted by the bot; one removed by hand since the refused create is created anew.
+      if (await storage.createIfAbsent(key, { ...strip(record) })) return { kind: 'created', record: strip(record) };
+      if (attempt >= MAX_INDEX_ATTEMPTS) throw new ConcurrencyError(`could not create or read ${key}`);
+    }
   }
 
   /**
@@ -227,6 +246,20 @@ export class ApprovalRecordStore {
   async close(key: string): Promise<void> {
     await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (idx) =>
       idx && idx.keys.includes(key) ? { ...idx, keys: idx.keys.filter((k) => k !== key) } : undefined,
+    );
+  }
+
+  /**
+   * Unlists a key whose record the caller found missing, unless its creation is under way (a live
+   * claim in the index): the creator lists the key before or alongside writing the record (see
+   * open()), and unlisting it in between would leave the record out of the index. A key whose
+   * creator went silent past the lease is unlisted.
+   */
+  async closeMissing(key: string): Promise<void> {
+    await updateItem<OpenIndex>(this.storage, OPEN_INDEX_KEY, (idx) =>
+      idx && idx.keys.includes(key) && !claimIsLive(idx.creating?.[key], this.now(), this.createLeaseMs)
+        ? { ...idx, keys: idx.keys.filter((k) => k !== key) }
+        : undefined,
     );
   }
 

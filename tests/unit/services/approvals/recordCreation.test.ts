@@ -1,6 +1,7 @@
 // Creating an approval record when several creators may race for it (a resubmit taking over a pending
-// request on two instances, or racing the original submit). Storage has no create-if-absent, so the
-// eTag'd open index arbitrates: exactly one creator writes the record, the others get the stored one.
+// request on two instances, or racing the original submit). Where Storage has no create-if-absent the
+// eTag'd open index arbitrates; where it has (Blob) the record's create-only write does, and the key is
+// listed alongside it. Either way exactly one creator writes the record, the others get the stored one.
 import assert from 'node:assert/strict';
 import { MemoryStorage } from 'botbuilder';
 import { seededRandom } from '../../../../emulator/stack/random';
@@ -164,5 +165,125 @@ describe('approval record creation', () => {
     assert.equal((await first).kind, 'created');
     assert.equal((await sweeper.getByKey(KEY))!.copies[0]!.nonce, 'first');
     assert.deepEqual(await sweeper.openKeys(), [KEY], 'listed again by its creator');
+  });
+});
+
+describe('approval record creation on a store that creates only if absent (Blob)', () => {
+  /** MemoryStorage's methods as own properties, for the wrappers above to spread. */
+  function plain(memory: MemoryStorage): KeyValueStorage {
+    return { read: (keys) => memory.read(keys), write: (changes) => memory.write(changes), delete: (keys) => memory.delete(keys) };
+  }
+
+  /** The index as stored, claims included. */
+  async function index(storage: KeyValueStorage): Promise<{ keys: string[]; creating?: Record<string, unknown> }> {
+    return (await storage.read([OPEN_INDEX_KEY]))[OPEN_INDEX_KEY] as { keys: string[]; creating?: Record<string, unknown> };
+  }
+
+  it("writes the record and lists it together: the record's create starts before the index write has landed, and nothing is read after prepare()", async () => {
+    const memory = new MemoryStorage();
+    const events: string[] = [];
+    let recordStarted: () => void = () => undefined;
+    const started = new Promise<void>((r) => (recordStarted = r));
+    const base = createOnce(plain(memory));
+    const reads: string[] = [];
+    const storage: KeyValueStorage & CreateOnceStorage = {
+      read: (keys) => (reads.push(...keys), memory.read(keys)),
+      delete: (keys) => memory.delete(keys),
+      async write(changes) {
+        if (OPEN_INDEX_KEY in changes) {
+          // Waits (a little) for the record's create: a claim-first open would start it only after this write.
+          await Promise.race([started, new Promise((r) => setTimeout(r, 100))]);
+          await memory.write(changes);
+          events.push('index written');
+        } else await memory.write(changes);
+      },
+      async createIfAbsent(key, value) {
+        if (key === KEY) {
+          events.push('record create started');
+          recordStarted();
+        }
+        return base.createIfAbsent(key, value);
+      },
+    };
+    const store = new ApprovalRecordStore(storage);
+    await store.prepare();
+    reads.length = 0;
+    const opened = await store.open(draft('n1'), { newRequest: true });
+    assert.equal(opened.kind, 'created');
+    assert.deepEqual(events, ['record create started', 'index written']);
+    assert.deepEqual(
+      reads.filter((k) => k === OPEN_INDEX_KEY),
+      [],
+      'the append starts from the index prepare() read',
+    );
+    assert.ok(await store.getByKey(KEY));
+    assert.deepEqual((await index(memory)).keys, [KEY]);
+    assert.ok((await index(memory)).creating?.[KEY], 'the key is marked as being created');
+  });
+
+  it('killed after the record landed and before its listing: the sweep, opening the record it finds for a PIM request, lists it again and keeps it', async () => {
+    const memory = new MemoryStorage();
+    const dying: KeyValueStorage & CreateOnceStorage = {
+      ...createOnce(plain(memory)),
+      write: (changes) => (OPEN_INDEX_KEY in changes ? new Promise(() => undefined) : memory.write(changes)),
+    };
+    const dead = new ApprovalRecordStore(dying);
+    await new ApprovalRecordStore(createOnce(plain(memory))).prepare(); // the index exists
+    void dead.open(draft('dead'), { newRequest: true });
+    await new Promise((r) => setTimeout(r, 20));
+    const sweeper = new ApprovalRecordStore(createOnce(plain(memory)));
+    assert.deepEqual(await sweeper.openKeys(), []);
+    const found = (await sweeper.getByKey(KEY))!;
+    assert.equal(found.copies[0]!.nonce, 'dead');
+    const opened = await sweeper.open(found);
+    assert.ok(opened.kind === 'existing');
+    assert.equal(opened.record.copies[0]!.nonce, 'dead');
+    assert.deepEqual(await sweeper.openKeys(), [KEY]);
+  });
+
+  it('killed after the listing and before the record: kept listed while the creation is marked, unlisted after the lease, then created by the next', async () => {
+    const memory = new MemoryStorage();
+    let now = T0;
+    const dying: KeyValueStorage & CreateOnceStorage = {
+      ...createOnce(plain(memory)),
+      createIfAbsent: (key, value) => (key === KEY ? new Promise(() => undefined) : createOnce(plain(memory)).createIfAbsent(key, value)),
+    };
+    void new ApprovalRecordStore(dying, { now: () => now }).open(draft('dead'), { newRequest: true });
+    await new Promise((r) => setTimeout(r, 20));
+    const sweeper = new ApprovalRecordStore(createOnce(plain(memory)), { now: () => now, createLeaseMs: 30_000 });
+    assert.deepEqual(await sweeper.openKeys(), [KEY]);
+    assert.equal(await sweeper.getByKey(KEY), undefined);
+    await sweeper.closeMissing(KEY);
+    assert.deepEqual(await sweeper.openKeys(), [KEY], 'its creator may still be writing');
+
+    now = new Date(T0.getTime() + 30_000);
+    await sweeper.closeMissing(KEY);
+    assert.deepEqual(await sweeper.openKeys(), [], 'its creator is taken to be dead');
+    const next = await sweeper.open(draft('next'));
+    assert.equal(next.kind, 'created');
+    assert.equal((await sweeper.getByKey(KEY))!.copies[0]!.nonce, 'next');
+    assert.deepEqual(await sweeper.openKeys(), [KEY]);
+  });
+
+  it('a sweep that finds the key listed before its record landed leaves it listed: the record lands listed', async () => {
+    const memory = new MemoryStorage();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const base = createOnce(plain(memory));
+    const paused: KeyValueStorage & CreateOnceStorage = {
+      ...base,
+      createIfAbsent: async (key, value) => {
+        if (key === KEY) await held;
+        return base.createIfAbsent(key, value);
+      },
+    };
+    const first = new ApprovalRecordStore(paused, { now: () => T0 }).open(draft('first'), { newRequest: true });
+    await new Promise((r) => setTimeout(r, 20));
+    const sweeper = new ApprovalRecordStore(createOnce(plain(memory)), { now: () => T0 });
+    assert.deepEqual(await sweeper.openKeys(), [KEY]);
+    await sweeper.closeMissing(KEY);
+    release();
+    assert.equal((await first).kind, 'created');
+    assert.deepEqual(await sweeper.openKeys(), [KEY]);
   });
 });
