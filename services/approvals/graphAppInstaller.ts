@@ -7,10 +7,24 @@ import type { AppTokenProvider } from '../identity/tokenProvider';
 import { isPimError } from '../pim/errors';
 import type { GraphApi } from '../pim/graph/graphApi';
 import { assertGuid } from '../pim/graph/odata';
+import { TtlCache } from '../pim/ttlCache';
 import type { AppInstallerPort } from './port';
+
+/**
+ * How long an install's answer stands for a person. Teams answers a new install with an
+ * installationUpdate within seconds (the directory then has the chat), and an app installed already
+ * (409) stays installed, so another POST within this time could change nothing, yet each is a write
+ * against Graph's quota for the app and tenant: in a burst, every approval request of a role would
+ * install the app for the same approvers again.
+ */
+export const INSTALL_REMEMBERED_MS = 10 * 60_000;
+
+type InstallAnswer = 'installed' | 'alreadyInstalled';
 
 export class GraphAppInstaller implements AppInstallerPort {
   private readonly bind: string;
+  /** Per user id: the answer of the last install, shared by callers while it is in flight; failures are not kept. */
+  private readonly answered: TtlCache<InstallAnswer>;
 
   constructor(
     private readonly graph: GraphApi,
@@ -20,14 +34,21 @@ export class GraphAppInstaller implements AppInstallerPort {
       readonly catalogAppId: string;
       /** https://graph.microsoft.com in production; the emulator's origin locally. */
       readonly graphBaseUrl: string;
+      readonly rememberMs?: number;
+      readonly now?: () => number;
     },
   ) {
     const catalogId = assertGuid(options.catalogAppId, 'Teams app catalog id');
     this.bind = `${new URL(options.graphBaseUrl).origin}/v1.0/appCatalogs/teamsApps/${catalogId}`;
+    this.answered = new TtlCache(options.rememberMs ?? INSTALL_REMEMBERED_MS, options.now);
   }
 
-  async installForUser(userId: string): Promise<'installed' | 'alreadyInstalled'> {
+  async installForUser(userId: string): Promise<InstallAnswer> {
     const id = assertGuid(userId, 'user id');
+    return this.answered.get(id.toLowerCase(), () => this.install(id));
+  }
+
+  private async install(id: string): Promise<InstallAnswer> {
     const token = await this.appTokens.getAppToken('graph');
     try {
       await this.graph.post(token, `/users/${id}/teamwork/installedApps`, { 'teamsApp@odata.bind': this.bind });

@@ -154,19 +154,27 @@ describe('emulator: Teams app installations for users (Graph v1.0)', function ()
     );
   });
 
-  it('GraphAppInstaller (real msal-node and Graph client, app token): installed, then alreadyInstalled on 409', async () => {
+  it('GraphAppInstaller (real msal-node and Graph client, app token): installed, then alreadyInstalled on 409; no second POST while remembered', async () => {
     const msal = new MsalTokenClient({
       clientId: t.botApp.clientId,
       clientSecret: t.botApp.clientSecret,
       authority: t.authority,
       knownAuthorities: [t.knownAuthority],
     });
-    const installer = new GraphAppInstaller(new GraphApi({ baseUrl: t.url }), new ClientCredentialsAppTokenProvider(msal), {
-      catalogAppId: LOCAL_TEAMS_APP.catalogId,
-      graphBaseUrl: t.url,
-    });
+    const installerIn = () =>
+      new GraphAppInstaller(new GraphApi({ baseUrl: t.url }), new ClientCredentialsAppTokenProvider(msal), {
+        catalogAppId: LOCAL_TEAMS_APP.catalogId,
+        graphBaseUrl: t.url,
+      });
+    const installer = installerIn();
+    const posts = () => t.requestLog.entries().filter((e) => e.method === 'POST' && /teamwork\/installedApps$/.test(e.path)).length;
+    const before = posts();
     assert.equal(await installer.installForUser(DEMO_USERS.dave.id), 'installed');
-    assert.equal(await installer.installForUser(DEMO_USERS.dave.id), 'alreadyInstalled');
+    assert.equal(await installer.installForUser(DEMO_USERS.dave.id), 'installed', 'the answer it remembers');
+    assert.equal(posts() - before, 1, 'one write to Graph for both');
+    // Another process (or this one once the answer has lapsed) asks Graph again and gets 409.
+    assert.equal(await installerIn().installForUser(DEMO_USERS.dave.id), 'alreadyInstalled');
+    assert.equal(posts() - before, 2);
     await assert.rejects(installer.installForUser("x' or 1 eq 1"), /not a GUID/);
     assert.deepEqual(
       t.state.data.teamsAppInstallations?.map((x) => x.userId),
