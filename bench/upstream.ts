@@ -54,6 +54,9 @@ export async function upstreamCallsPerFlow(stack: StackLike, bot: BotProcess): P
   flows.push(['activation (cold)', await count(tenant, user!, () => runActivation(talk(user!)))]);
   await clearActivations(tenant, [user!]);
   flows.push(['activation (warm)', await count(tenant, user!, () => runActivation(talk(user!)))]);
+  // Right after a named activation "my roles" reads the policies that activation did not need (the card
+  // shows every role's limits) and the open requests; asked again, only what is active.
+  flows.push(['my roles (after an activation)', await count(tenant, user!, () => talk(user!).say('my roles'))]);
   flows.push(['my roles (warm)', await count(tenant, user!, () => talk(user!).say('my roles'))]);
 
   // Needs approval: the request, and whatever the bot does to reach the approvers.
