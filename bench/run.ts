@@ -493,13 +493,15 @@ async function fanOutOnly(t0: number, runtime: Runtime): Promise<void> {
   }
 }
 
-/** `npm run bench -- upstream`: only the upstream requests per flow (bench/upstream.ts); no results file. */
+/** `npm run bench -- upstream`: only the upstream requests per flow (bench/upstream.ts); updates their part of bench/results.json. */
 async function upstreamOnly(t0: number): Promise<void> {
   const stack = await startStack();
   const bot = await startBotProcess({ env: { ...stack.env, PIM_CACHE_SECONDS: WARM_CACHE_SECONDS } });
   try {
     const calls = await upstreamCallsPerFlow(stack, bot);
-    for (const [flow, c] of Object.entries(calls)) process.stdout.write(`${flow.padEnd(24)} ${String(c.calls).padStart(3)}  ${c.detail}\n`);
+    // A new stack: the counts of a tenant of the demo users, not of one the turn levels filled with 200 more.
+    updateResults({ upstreamCalls: calls, upstreamWhen: new Date().toISOString() }, {});
+    for (const [flow, c] of Object.entries(calls)) process.stdout.write(`${flow.padEnd(30)} ${String(c.calls).padStart(3)}  ${c.detail}\n`);
     process.stdout.write(`(${Math.round((Date.now() - t0) / 1000)} s)\n`);
   } finally {
     await bot.stop();
