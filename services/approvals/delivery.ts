@@ -292,7 +292,9 @@ export class CardDelivery {
       });
     };
     await Promise.all([
-      updateCopies().catch((e: unknown) => this.deps.logger.warn('could not record the approval cards updated', { key, ...errorFields(e) })),
+      updateCopies().catch((e: unknown) =>
+        this.deps.logger.warn('could not record the approval cards updated', { key, ...errorFields(e) }),
+      ),
       this.tellRequester(key),
     ]);
   }
