@@ -4,11 +4,30 @@
 // turn is bound to (in production the verified SSO token's oid once the user has signed in; the
 // turn is refused before this when the activity claims another).
 import { TurnContext, type ConversationReference, type Storage } from 'botbuilder';
+import { timeFormatter } from '../cards/localTime';
 import { claimedObjectId, turnIdentity } from '../dialogs/actingUser';
+import { activityTimeZone } from '../dialogs/parsing/moment';
 
 interface StoredReference {
   reference: Partial<ConversationReference>;
+  /** IANA zone the person's Teams reported last, so messages sent outside a turn can show their local times. */
+  timeZone?: string;
   updatedAt: string;
+}
+
+/** Where the bot reaches a person, and their time zone when known. */
+export interface PersonalChat {
+  readonly reference: Partial<ConversationReference>;
+  readonly timeZone?: string;
+}
+
+/** Longest IANA name is about 30 characters; anything longer is not one. */
+const MAX_TIME_ZONE = 64;
+
+/** The activity's time zone if it is one this runtime knows (the value comes from the client, so it is checked). */
+function knownTimeZone(activity: TurnContext['activity']): string | undefined {
+  const zone = activityTimeZone(activity);
+  return zone && zone.length <= MAX_TIME_ZONE && timeFormatter(zone) ? zone : undefined;
 }
 
 export function referenceKey(userId: string): string {
@@ -29,6 +48,8 @@ function channelIdOf(activity: TurnContext['activity']): string | undefined {
 export class ConversationDirectory {
   /** What this instance last wrote per user, so an unchanged reference costs no write. */
   private readonly known = new Map<string, string>();
+  /** The zone this instance last stored per user. */
+  private readonly zones = new Map<string, string>();
 
   constructor(
     private readonly storage: Storage,
@@ -48,11 +69,19 @@ export class ConversationDirectory {
     // The activity id is of this one message; a proactive send must not reply to it.
     delete reference.activityId;
     const id = userId.toLowerCase();
-    const serialized = JSON.stringify(reference);
+    // A message that names no zone (a card click may not) keeps the one known: it says nothing new.
+    const timeZone = knownTimeZone(activity) ?? this.zones.get(id);
+    const serialized = JSON.stringify([reference, timeZone]);
     if (this.known.get(id) === serialized) return;
-    const item: StoredReference & { eTag: string } = { reference, updatedAt: this.now().toISOString(), eTag: '*' };
+    const item: StoredReference & { eTag: string } = {
+      reference,
+      ...(timeZone ? { timeZone } : {}),
+      updatedAt: this.now().toISOString(),
+      eTag: '*',
+    };
     await this.storage.write({ [referenceKey(id)]: item });
     this.known.set(id, serialized);
+    if (timeZone) this.zones.set(id, timeZone);
   }
 
   /**
@@ -82,8 +111,13 @@ export class ConversationDirectory {
   }
 
   async get(userId: string): Promise<Partial<ConversationReference> | undefined> {
+    return (await this.personal(userId))?.reference;
+  }
+
+  async personal(userId: string): Promise<PersonalChat | undefined> {
     const key = referenceKey(userId);
     const item = (await this.storage.read([key]))[key] as StoredReference | undefined;
-    return item?.reference;
+    if (!item?.reference) return undefined;
+    return { reference: item.reference, ...(typeof item.timeZone === 'string' ? { timeZone: item.timeZone } : {}) };
   }
 }

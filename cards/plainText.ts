@@ -8,6 +8,7 @@
 // them, so the constructs that make links are also broken structurally ("\]\(" never reads as "](",
 // "<" becomes "‹") and URLs are defanged ("https[:]//", "evil[.]example") so that no client can
 // autolink them.
+import type { TimeFormatter } from './localTime';
 
 /** Control and invisible format characters: C0/C1 controls, bidi marks and overrides, zero-width characters, tags, lone surrogates. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
@@ -81,12 +82,14 @@ export function plainText(text: string): string {
 
 /**
  * plainText for a chat message, where Adaptive Card date/time functions do not exist: they are
- * written out in UTC ("2026-12-02 07:17 UTC").
+ * written out in the reader's zone when `times` knows it ("Thu, Dec 3, 2026 9:00 AM"), else in UTC
+ * ("2026-12-02 07:17 UTC").
  */
-export function plainMessage(text: string): string {
+export function plainMessage(text: string, times?: TimeFormatter): string {
   return plainText(
-    cleanText(text).replace(TIME_FUNCTION, (_, kind: string, iso: string) =>
-      kind === 'TIME' ? `${iso.slice(11, 16)} UTC` : iso.slice(0, 10),
-    ),
+    cleanText(text).replace(TIME_FUNCTION, (_, kind: string, iso: string) => {
+      if (times) return kind === 'TIME' ? times.time(new Date(iso)) : times.date(new Date(iso));
+      return kind === 'TIME' ? `${iso.slice(11, 16)} UTC` : iso.slice(0, 10);
+    }),
   );
 }

@@ -2,26 +2,31 @@
 // views rendered by cards/approvals, every send through the one outbound channel (rate-limited).
 import type { ConversationReference } from 'botbuilder';
 import { renderApprovalView } from '../../cards/approvals/views';
+import { timeFormatter } from '../../cards/localTime';
 import type { Address, ApprovalMessenger } from '../../services/approvals/ports';
 import type { ApprovalView } from '../../services/approvals/views';
-import type { ConversationDirectory } from '../conversationDirectory';
+import type { ConversationDirectory, PersonalChat } from '../conversationDirectory';
 import type { CardSender } from './cardSender';
 
 type Reference = Partial<ConversationReference>;
 
-function address(reference: Reference): Address {
-  return { conversationId: reference.conversation?.id, handle: reference };
+function address(reference: Reference, timeZone?: string): Address {
+  return { conversationId: reference.conversation?.id, handle: reference, ...(timeZone ? { timeZone } : {}) };
+}
+
+function render(to: Address, view: ApprovalView): ReturnType<typeof renderApprovalView> {
+  return renderApprovalView(view, timeFormatter(to.timeZone));
 }
 
 export class TeamsApprovalMessenger implements ApprovalMessenger {
   constructor(
     private readonly sender: CardSender,
-    private readonly conversations: Pick<ConversationDirectory, 'get' | 'getChannel'>,
+    private readonly conversations: Pick<ConversationDirectory, 'get' | 'getChannel' | 'personal'>,
   ) {}
 
   async reach(userId: string): Promise<Address | undefined> {
-    const reference = await this.conversations.get(userId);
-    return reference ? address(reference) : undefined;
+    const chat: PersonalChat | undefined = await this.conversations.personal(userId);
+    return chat ? address(chat.reference, chat.timeZone) : undefined;
   }
 
   /**
@@ -49,7 +54,7 @@ export class TeamsApprovalMessenger implements ApprovalMessenger {
   }
 
   post(to: Address, view: ApprovalView): Promise<string> {
-    return this.sender.post(to.handle as Reference, renderApprovalView(view));
+    return this.sender.post(to.handle as Reference, render(to, view));
   }
 
   async update(to: Address, activityId: string, view: ApprovalView, conversationId?: string): Promise<void> {
@@ -57,7 +62,7 @@ export class TeamsApprovalMessenger implements ApprovalMessenger {
     // The copy lives in the chat it was posted to, which need not be the person's latest one.
     const reference =
       conversationId && latest.conversation ? { ...latest, conversation: { ...latest.conversation, id: conversationId } } : latest;
-    const content = renderApprovalView(view);
+    const content = render(to, view);
     if (typeof content === 'string') throw new Error('only a card replaces a card');
     await this.sender.update(reference, activityId, content);
   }

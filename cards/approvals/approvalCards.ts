@@ -1,7 +1,8 @@
 // The approval cards, rendered from the record alone: every copy of one request shows the same truth
 // because they are all drawn from the same stored decision.
 import type { Attachment } from 'botbuilder';
-import { cardDateTime, cardTime, formatDuration, startsLater, utcDateTime, zonedDateTime } from '../format';
+import { cardDateTime, cardTime, formatDuration, startsLater, zonedDateTime } from '../format';
+import type { TimeFormatter } from '../localTime';
 import { plainMessage } from '../plainText';
 import { prepareCards, renderCard } from '../render';
 import { verificationPhrase } from './approverStepUp';
@@ -288,8 +289,8 @@ export function cardFor(record: ApprovalRecord, copy: CardCopy): Attachment {
 }
 
 /** The message the requester gets when the outcome lands: plain text, as the approver's reason is shown in it. */
-export function outcomeMessage(record: ApprovalRecord): string {
-  return plainMessage(outcomeText(record));
+export function outcomeMessage(record: ApprovalRecord, times?: TimeFormatter): string {
+  return plainMessage(outcomeText(record), times);
 }
 
 function outcomeText(record: ApprovalRecord): string {
@@ -303,7 +304,7 @@ function outcomeText(record: ApprovalRecord): string {
       const later = startsLater(start, new Date(d.at));
       const when = later
         ? `It is scheduled to start at ${cardDateTime(start)} and end at ${cardDateTime(new Date(record.request.endDateTime))}; nothing is active before then.`
-        : `It is active now, until ${utcDateTime(approvedEnd(record, d))}.`;
+        : `It is active now, until ${cardDateTime(approvedEnd(record, d))}.`;
       return `${by ?? 'An approver'} approved your request for ${role}${reason}. ${when}${verificationNote(d, false)}`;
     }
     case 'denied':

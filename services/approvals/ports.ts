@@ -18,6 +18,8 @@ export interface Logger {
 export interface Address {
   readonly conversationId: string | undefined;
   readonly handle: unknown;
+  /** The one reader's IANA time zone, when known (a person's chat; never a channel's). */
+  readonly timeZone?: string;
 }
 
 export interface ApprovalMessenger {

@@ -162,6 +162,34 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     assert.match(strings(approved.value), /Approved by Bob Brown at \{\{TIME\(.+\)\}\}$/m);
   });
 
+  it("Alice's Teams reports her zone (Asia/Tokyo): the outcome message and her updated card, sent outside her turns, show her own times", async () => {
+    const [first, ...rest] = USER_ADMIN_TURNS;
+    const { bobCard, waiting } = await world.request([{ text: first as string, localTimezone: 'Asia/Tokyo' }, ...rest]);
+    const aliceMark = world.people.alice.connector.activities.length;
+    await world.click('bob', 'approve', executeData(cardOf(bobCard.activity), 'approve')!);
+    await until('Alice told', () => outcomesSince(aliceMark).length > 0 || undefined);
+    const end = world.tenant.state.activeAssignments(DEMO_USERS.alice.id)[0]?.endDateTime;
+    assert.ok(end, 'User Administrator is active');
+    const inTokyo = (options: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', ...options }).format(new Date(end));
+    const day = inTokyo({ weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' });
+    const time = inTokyo({ hour: 'numeric', minute: '2-digit' });
+    const [told] = outcomesSince(aliceMark);
+    assert.ok(
+      told!
+        .replace(/\s/g, ' ')
+        .startsWith(`Bob Brown approved your request for User Administrator. It is active now, until ${day} ${time}.`.replace(/\s/g, ' ')),
+      told,
+    );
+    assert.doesNotMatch(told!, /UTC/);
+    const card = await until("Alice's card updated", () => {
+      const shown = world.latest('alice', waiting.id);
+      return /Approved by Bob Brown/.test(shown) ? shown : undefined;
+    });
+    assert.doesNotMatch(card, /\{\{(TIME|DATE)\(/, 'no time left for the client to write');
+    assert.match(card.replace(/\s/g, ' '), new RegExp(`until ${day} ${time}`.replace(/\s/g, ' ')));
+  });
+
   it("Bob (an approver, not an admin) asks what's waiting for him: all three surfaces, oldest first, through PIM's approver views with his own tokens; deciding from the queue updates every copy", async () => {
     const entra = await world.request(USER_ADMIN_TURNS);
     const group = await world.request(GROUP_TURNS);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Attachment } from 'botbuilder';
 import { adminTableCard } from '../../../cards/adminViews';
+import { timeFormatter } from '../../../cards/localTime';
 import { cleanText, plainMessage, plainText } from '../../../cards/plainText';
 import {
   activationResultCard,
@@ -301,6 +302,15 @@ describe('plain text on every card (issue 13, item 4)', () => {
       plainMessage('until {{TIME(2026-12-02T10:05:00Z)}} on {{DATE(2026-12-02T10:05:00Z, SHORT)}}'),
       'until 10:05 UTC on 2026-12-02',
     );
+  });
+
+  it("writes them in the reader's zone when it is known, and the words around them stay inert", () => {
+    const berlin = timeFormatter('Europe/Berlin');
+    assert.equal(
+      plainMessage('until {{TIME(2026-12-02T10:05:00Z)}} on {{DATE(2026-12-02T10:05:00Z, SHORT)}}', berlin).replace(/\s/g, ' '),
+      'until 11:05 AM on Wed, Dec 2, 2026',
+    );
+    assertInert(plainMessage('[click](https://evil.example) at {{TIME(2026-12-02T10:05:00Z)}}', berlin), 'around the time');
   });
 
   it('reads naturally when there is nothing to neutralise', () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { approvalRecord } from '../../../../services/approvals/newRecord';
 import { outcomeMessage, requesterCard } from '../../../../cards/approvals/approvalCards';
+import { timeFormatter } from '../../../../cards/localTime';
 import { DEMO_USERS } from '../../../../emulator/tenant/demoTenant';
 import type { ActivationRequest } from '../../../../services/pim/model';
 import { cardText, NOW } from '../../../support/botHarness';
@@ -50,5 +51,9 @@ describe('the requester after an approval', () => {
     const message = outcomeMessage(decided);
     assert.match(message, /Bob Brown approved your request for User Administrator\. It is active now, until 2025-03-03 12:32 UTC\./);
     assert.doesNotMatch(message, /my roles/);
+    // Sent to someone whose zone the bot knows, the same end in their own time.
+    const inTokyo = outcomeMessage(decided, timeFormatter('Asia/Tokyo'));
+    assert.match(inTokyo, /It is active now, until Mon, Mar 3, 2025 9:32\sPM\./);
+    assert.doesNotMatch(inTokyo, /UTC/);
   });
 });
