@@ -5,6 +5,7 @@ import { MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatDuration } from '../cards/format';
 import { plainMessage } from '../cards/plainText';
+import { turnTimes } from './localTimes';
 import { infoCard } from '../cards/views';
 import { heldCard, heldLine } from '../cards/heldViews';
 import { actingUser, UNIDENTIFIED_USER_MESSAGE } from './actingUser';
@@ -117,7 +118,7 @@ export class ActivateDialog extends ComponentDialog {
       current = built;
     }
     Object.assign(step.values, { draft: current });
-    for (const problem of current.problems.splice(0)) await step.context.sendActivity(plainMessage(problem));
+    for (const problem of current.problems.splice(0)) await step.context.sendActivity(plainMessage(problem, turnTimes(step.context)));
     const next = current.pending.shift();
     if (next || current.items.length === 0) current.asked = true;
     if (next) {

@@ -1,7 +1,7 @@
 // Every message of a turn shows its times in the reader's time zone (the activity's localTimezone or
 // Teams' clientInfo entity), in the bot's one locale: cards/localTime.ts is the one formatter.
 import type { Activity, TurnContext } from 'botbuilder';
-import { localizeTimes, timeFormatter } from '../cards/localTime';
+import { localizeTimes, timeFormatter, type TimeFormatter } from '../cards/localTime';
 import { activityTimeZone } from './parsing/moment';
 
 const DONE = Symbol('localTimes');
@@ -25,4 +25,9 @@ export function localizeTurn(context: TurnContext): void {
     Object.assign(activity, localize(activity));
     return next();
   });
+}
+
+/** The reader's zone in this turn, for text written out before it is sent (plainMessage): undefined = UTC. */
+export function turnTimes(context: TurnContext): TimeFormatter | undefined {
+  return timeFormatter(activityTimeZone(context.activity));
 }

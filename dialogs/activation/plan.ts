@@ -1,7 +1,7 @@
 // Checks every item of a request against its own policy before anything is sent: the duration is
 // capped to an item's maximum (and said so), an item whose minimum isn't met is left out (and said
 // so). Pure: the dialog and the step-up callback both build on it.
-import { formatDuration, utcDateTime } from '../../cards/format';
+import { cardDateTime, formatDuration } from '../../cards/format';
 import type { ActivationInput, TicketInfo } from '../../services/pim/model';
 import type { RoleChoice } from '../roleChoice';
 
@@ -36,11 +36,11 @@ const PAST_TOLERANCE_MS = 60_000;
 
 /** Why a requested start can't be used at all, whatever the role: already past, or too far ahead. Undefined when it can. */
 export function startProblem(start: Date, now: Date, limits: PlanLimits): string | undefined {
-  if (start.getTime() < now.getTime() - PAST_TOLERANCE_MS) return `The start you asked for, ${utcDateTime(start)}, has already passed.`;
+  if (start.getTime() < now.getTime() - PAST_TOLERANCE_MS) return `The start you asked for, ${cardDateTime(start)}, has already passed.`;
   const latest = now.getTime() + limits.maxScheduleAheadDays * 24 * 3_600_000;
   if (start.getTime() <= latest) return undefined;
   const days = limits.maxScheduleAheadDays === 1 ? '1 day' : `${limits.maxScheduleAheadDays} days`;
-  return `The start you asked for, ${utcDateTime(start)}, is more than ${days} ahead; a request can start at most ${days} from now (by ${utcDateTime(new Date(latest))}).`;
+  return `The start you asked for, ${cardDateTime(start)}, is more than ${days} ahead; a request can start at most ${days} from now (by ${cardDateTime(new Date(latest))}).`;
 }
 
 export interface Plan {
@@ -63,7 +63,7 @@ export function planActivations(items: readonly RoleChoice[], fields: DraftField
     if (choice.eligibleUntil && (start ?? now).getTime() >= Date.parse(choice.eligibleUntil)) {
       refused.push({
         choice,
-        reason: `Your eligibility for it ends ${utcDateTime(new Date(choice.eligibleUntil))}, before the start you asked for.`,
+        reason: `Your eligibility for it ends ${cardDateTime(new Date(choice.eligibleUntil))}, before the start you asked for.`,
       });
       continue;
     }

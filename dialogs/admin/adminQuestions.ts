@@ -5,6 +5,7 @@ import { MemoryStorage, MessageFactory, type TurnContext } from 'botbuilder';
 import { ADMIN_PAGE_SIZE, adminTableCard, type AdminTableView } from '../../cards/adminViews';
 import { cardDateTime, formatDuration } from '../../cards/format';
 import { plainMessage } from '../../cards/plainText';
+import { turnTimes } from '../localTimes';
 import { verificationPhrase } from '../../cards/approvals/approverStepUp';
 import type { AdminService, DirectoryParts } from '../../services/admin/adminService';
 import type { ActivityEntry, AdminDirectory, Asker, RoleRef } from '../../services/admin/model';
@@ -423,7 +424,7 @@ async function alertsTable(admin: AdminService, asker: Asker, title: string, ext
 
 async function send(context: TurnContext, reply: Reply, offset: number, cursorId: string | undefined): Promise<void> {
   if (reply.kind === 'text') {
-    await context.sendActivity(plainMessage(reply.text));
+    await context.sendActivity(plainMessage(reply.text, turnTimes(context)));
     return;
   }
   await context.sendActivity(MessageFactory.attachment(page(reply.view, reply.rows, offset, cursorId)));

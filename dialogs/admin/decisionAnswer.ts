@@ -1,4 +1,6 @@
 // "Who approved alice's last request": her most recent request, and what became of it, in one sentence.
+// The time is written out as the message is sent (plainMessage): in the asker's zone, else in UTC.
+import { cardDateTime } from '../../cards/format';
 import type { ActivityEntry } from '../../services/admin/model';
 
 const OWN_KINDS = new Set<ActivityEntry['kind']>(['request', 'activation', 'approval', 'denial', 'cancellation']);
@@ -26,7 +28,7 @@ export function decisionAnswer(
   if (decided) {
     const by = decided.actor?.displayName && decided.actor.id.toLowerCase() !== id ? decided.actor.displayName : 'An approver';
     const verified = how(decided);
-    return `${by}${verified ? ` (verified${verified})` : ''} ${decided.kind === 'approval' ? 'approved' : 'denied'} ${theirs} last request, for ${role} (${utc(decided.at)})${reason}`;
+    return `${by}${verified ? ` (verified${verified})` : ''} ${decided.kind === 'approval' ? 'approved' : 'denied'} ${theirs} last request, for ${role} (${cardDateTime(decided.at)})${reason}`;
   }
   if (same.some((e) => e.kind === 'cancellation')) return `Nobody decided ${theirs} last request, for ${role}: it was cancelled.`;
   if (same.some((e) => e.kind === 'denial')) return `${capitalize(theirs)} last request, for ${role}, was denied.`;
@@ -41,9 +43,4 @@ export function decisionAnswer(
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** Plain text (this answer is a message, not a card): the date and time in UTC. */
-function utc(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

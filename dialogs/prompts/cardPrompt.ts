@@ -5,6 +5,7 @@ import { ActivityTypes, MessageFactory, type Attachment, type TurnContext } from
 import { Dialog, DialogReason, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { noticeCard } from '../../cards/heldViews';
 import { plainMessage } from '../../cards/plainText';
+import { turnTimes } from '../localTimes';
 import { readInput, type MessageInput } from '../input';
 
 export type Recognized<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
@@ -23,7 +24,7 @@ export abstract class CardPrompt<O extends CardPromptOptions, T> extends Dialog<
   override async beginDialog(dc: DialogContext, options?: O): Promise<DialogTurnResult> {
     if (!options) throw new TypeError(`${this.id} needs options`);
     dc.activeDialog!.state.options = options;
-    if (options.intro) await dc.context.sendActivity(plainMessage(options.intro));
+    if (options.intro) await dc.context.sendActivity(plainMessage(options.intro, turnTimes(dc.context)));
     await this.show(dc.context, options, dc.activeDialog!.state);
     return Dialog.EndOfTurn;
   }
@@ -40,7 +41,7 @@ export abstract class CardPrompt<O extends CardPromptOptions, T> extends Dialog<
       await retire(dc.context, dc.activeDialog!.state, this.summary(recognized.value, options));
       return dc.endDialog(recognized.value);
     }
-    await dc.context.sendActivity(plainMessage(recognized.message));
+    await dc.context.sendActivity(plainMessage(recognized.message, turnTimes(dc.context)));
     await this.show(dc.context, options, dc.activeDialog!.state);
     return Dialog.EndOfTurn;
   }

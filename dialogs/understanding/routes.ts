@@ -5,6 +5,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import { CardAction } from '../../cards/actions';
 import { choicesCard } from '../../cards/choices';
 import { plainMessage } from '../../cards/plainText';
+import { turnTimes } from '../localTimes';
 import type { UserContext } from '../../services/pim/model';
 import { ACTIVATE_DIALOG, type ActivateOptions } from '../activateDialog';
 import { answerAdminQuestion } from '../admin/adminQuestions';
@@ -130,6 +131,6 @@ async function cancelNamedRequest(context: TurnContext, deps: DialogDeps, user: 
     return;
   }
   const why = said === '' ? 'You have more than one request waiting.' : `No single waiting request matches "${said.slice(0, 60)}".`;
-  await context.sendActivity(plainMessage(`${why} Use Cancel next to the one you mean:`));
+  await context.sendActivity(plainMessage(`${why} Use Cancel next to the one you mean:`, turnTimes(context)));
   await sendMyRoles(context, deps, user);
 }

@@ -65,7 +65,8 @@ describe('scheduled starts (issue 13, item 5)', () => {
     const replies = await chat.say('activate global reader from january 5 2099 9am for 1h because audit');
     const text = replies.map(cardText).join('\n');
     assert.match(text, /I can't schedule that start/);
-    assert.match(text, /2099-01-05 09:00 UTC, is more than 14 days ahead/);
+    // No zone in the turn: the card leaves the time to the client, which writes it in the reader's own.
+    assert.match(text, /\{\{DATE\(2099-01-05T09:00:00Z, SHORT\)\}\} \{\{TIME\(2099-01-05T09:00:00Z\)\}\}, is more than 14 days ahead/);
     assert.match(text, /Nothing was requested/);
     assert.equal(chat.pim.activate.callCount, 0, 'nothing sent to PIM');
     assert.equal((chat.pim.service.validate as sinon.SinonStub).callCount, 0, 'not even a dry run');
@@ -87,14 +88,25 @@ describe('scheduled starts (issue 13, item 5)', () => {
     );
     const chat = startChat(honourStart(fakePim(eligibilities)));
     const text = (await chat.say('activate global reader friday 9am for 1h because audit')).map(cardText).join('\n');
-    assert.match(text, /Your eligibility for it ends 2025-03-04 10:02 UTC, before the start you asked for/);
+    assert.match(
+      text,
+      /Your eligibility for it ends \{\{DATE\(2025-03-04T10:02:00Z, SHORT\)\}\} \{\{TIME\(2025-03-04T10:02:00Z\)\}\}, before the start you asked for/,
+    );
     assert.equal(chat.pim.activate.callCount, 0, 'nothing sent to PIM');
   });
 
   it('refuses a start that has already passed instead of starting now', async () => {
     const chat = startChat(honourStart(fakePim()));
     const text = (await chat.say('activate global reader from january 5 2020 9am for 1h because audit')).map(cardText).join('\n');
-    assert.match(text, /2020-01-05 09:00 UTC, has already passed/);
+    assert.match(text, /\{\{DATE\(2020-01-05T09:00:00Z, SHORT\)\}\} \{\{TIME\(2020-01-05T09:00:00Z\)\}\}, has already passed/);
+    // Said in Berlin, the start is read and shown in Berlin's time.
+    const berlin = startChat(honourStart(fakePim()));
+    const there = (
+      await berlin.say({ text: 'activate global reader from january 5 2020 9am for 1h because audit', localTimezone: 'Europe/Berlin' })
+    )
+      .map(cardText)
+      .join('\n');
+    assert.match(there.replace(/\s/g, ' '), /The start you asked for, Sun, Jan 5, 2020 9:00 AM, has already passed/);
     assert.equal(chat.pim.activate.callCount, 0);
   });
 

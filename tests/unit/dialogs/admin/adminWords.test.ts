@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { adminTableCard } from '../../../../cards/adminViews';
 import { outcomeTitle, toneTitle } from '../../../../cards/status';
 import { verificationPhrase } from '../../../../cards/approvals/approverStepUp';
+import { timeFormatter } from '../../../../cards/localTime';
+import { plainMessage } from '../../../../cards/plainText';
 import { decisionAnswer } from '../../../../dialogs/admin/decisionAnswer';
 import { verificationOf, verificationsOf } from '../../../../dialogs/admin/verifiedDecisions';
 import type { ApprovalRequests } from '../../../../dialogs/deps';
@@ -33,6 +35,9 @@ function entry(over: Partial<ActivityEntry>): ActivityEntry {
     ...over,
   };
 }
+
+/** The answer as the asker reads it: written out like every message, in UTC when the turn names no zone. */
+const answer = (...args: Parameters<typeof decisionAnswer>): string => plainMessage(decisionAnswer(...args));
 
 describe('admin answers in words', () => {
   it('says what happened, with names, durations, justifications and reasons', () => {
@@ -114,15 +119,23 @@ describe('admin answers in words', () => {
       }),
     ];
     assert.equal(
-      decisionAnswer([...older, ...latest], { id: ALICE.id, name: 'Alice Adams' }, BOB.id),
+      answer([...older, ...latest], { id: ALICE.id, name: 'Alice Adams' }, BOB.id),
       "Bob Brown denied Alice Adams's last request, for User Administrator (2026-12-02 10:05 UTC): Not now",
     );
-    assert.match(decisionAnswer(older.slice(0, 1), { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /needed no approval/);
+    assert.match(answer(older.slice(0, 1), { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /needed no approval/);
     assert.match(
-      decisionAnswer([latest[0]!], { id: ALICE.id, name: 'Alice Adams' }, BOB.id),
+      answer([latest[0]!], { id: ALICE.id, name: 'Alice Adams' }, BOB.id),
       /Nobody has decided Alice Adams's last request, for User Administrator, yet/,
     );
-    assert.match(decisionAnswer([], { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /made no request/);
+    assert.match(answer([], { id: ALICE.id, name: 'Alice Adams' }, BOB.id), /made no request/);
+    assert.equal(
+      plainMessage(decisionAnswer(latest, { id: ALICE.id, name: 'Alice Adams' }, BOB.id), timeFormatter('America/New_York')).replace(
+        /\s/g,
+        ' ',
+      ),
+      "Bob Brown denied Alice Adams's last request, for User Administrator (Wed, Dec 2, 2026 5:05 AM): Not now",
+      "in the asker's own zone when the turn names it",
+    );
   });
 
   it('says how the decider proved themselves when the bot recorded it, and nothing when it did not', async () => {
@@ -160,12 +173,12 @@ describe('admin answers in words', () => {
     );
     const how = (e: ActivityEntry) => verificationPhrase(verificationOf(verified, e));
     assert.equal(
-      decisionAnswer(decided, { id: ALICE.id, name: 'Alice Adams' }, BOB.id, how),
+      answer(decided, { id: ALICE.id, name: 'Alice Adams' }, BOB.id, how),
       "Bob Brown (verified with MFA) approved Alice Adams's last request, for User Administrator (2026-12-02 10:05 UTC): Go",
     );
     const byDave = decided.map((e) => (e.kind === 'approval' ? { ...e, actor: DAVE } : e));
     assert.equal(
-      decisionAnswer(byDave, { id: ALICE.id, name: 'Alice Adams' }, BOB.id, how),
+      answer(byDave, { id: ALICE.id, name: 'Alice Adams' }, BOB.id, how),
       "Dave Diaz approved Alice Adams's last request, for User Administrator (2026-12-02 10:05 UTC): Go",
       'no record, no claim',
     );
