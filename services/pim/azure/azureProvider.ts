@@ -9,7 +9,17 @@ import { constraintsFromRules } from '../../policy/constraints';
 import { formatIsoDurationMinutes } from '../../policy/isoDuration';
 import { isOpenRequest, mapDistinct } from '../entra/entraMapping';
 import { PimError } from '../errors';
-import type { ActivationInput, ActivationRequest, ActiveAssignment, Constraints, Eligibility, ExtensionInput, UserContext } from '../model';
+import type {
+  ActivationInput,
+  ActivationRequest,
+  ActiveAssignment,
+  Constraints,
+  Eligibility,
+  ExtensionInput,
+  RoleTarget,
+  UserContext,
+} from '../model';
+import { activationsOf } from '../requests';
 import type { PimProvider } from '../service';
 import { ArmApi } from './armApi';
 import { parseRequestId, toAzureActive, toAzureEligibility, toAzureRequest, type ArmScheduleItem } from './azureMapping';
@@ -120,6 +130,21 @@ export class AzureResourceProvider implements PimProvider {
       .filter((r) => isOpenRequest(r, now));
   }
 
+  /**
+   * The caller's requests of one role at one scope, of every status: the check before asking, and the
+   * approval card's earlier activations, from one read. ARM cannot filter by role, so asTarget() is
+   * read at the role's scope (which lists what is related to it) and narrowed here.
+   */
+  async listRoleRequests(user: UserContext, target: RoleTarget): Promise<ActivationRequest[]> {
+    const items = await this.deps.arm.call(user, (c) =>
+      ArmApi.all(c.roleAssignmentScheduleRequests.listForScope(ArmApi.scopeParam(target.scope.id), { filter: AS_TARGET })),
+    );
+    const mine = items.filter(
+      (i) => sameRole(i.roleDefinitionId, target.roleId) && sameScope((i as ArmScheduleItem).scope, target.scope.id),
+    );
+    return activationsOf(mine, (i) => toAzureRequest(i as ArmScheduleItem, { roleName: target.roleName, scope: target.scope }));
+  }
+
   async cancel(user: UserContext, requestId: string): Promise<void> {
     const { scope, name } = parseRequestId(requestId);
     await this.deps.arm.call(user, (c) => c.roleAssignmentScheduleRequests.cancel(ArmApi.scopeParam(scope), name));
@@ -161,4 +186,15 @@ function justificationAndTicket(input: {
       ? { ticketInfo: { ticketNumber: input.ticket.number, ...(input.ticket.system ? { ticketSystem: input.ticket.system } : {}) } }
       : {}),
   };
+}
+
+/** A role definition by its GUID: ARM writes the same role with a subscription prefix or without one, in any case. */
+function sameRole(a: string | undefined, b: string): boolean {
+  const guid = (id: string) => id.slice(id.lastIndexOf('/') + 1).toLowerCase();
+  return a !== undefined && guid(a) === guid(b);
+}
+
+function sameScope(a: string | undefined, b: string): boolean {
+  const norm = (s: string) => s.replace(/\/+$/, '').toLowerCase();
+  return a !== undefined && norm(a) === norm(b);
 }

@@ -112,6 +112,8 @@ describe('approvers decide informed: card context, deny with a reason, the appro
     assert.match(a, /Asks for\nAzure role Contributor/);
     assert.match(a, /Scope\nSubscription Contoso Prod/);
     assert.match(a, /Allows\nGrants full access to manage all resources, but does not allow you to assign roles/);
+    // Her requests of the role at its scope, read once before asking, give the history (none yet).
+    assert.match(a, /No earlier activations of this role by Alice Adams/);
     await settle(group, azure);
   });
 

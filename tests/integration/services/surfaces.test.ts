@@ -175,9 +175,11 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
     await rejectsWith(services.pim.cancel(alice, { surface: 'azureResource', id: request.id }), 'invalidInput');
   });
 
-  it("one role's requests of every status in one read: a PIM group's access, an Entra role; none where ARM cannot narrow to a role", async () => {
+  it("one role's requests of every status in one read: a PIM group's access, an Entra role, an Azure role at its own scope", async () => {
     const member = await services.pim.activate(alice, activation(KEY.sreMember));
     const reader = await services.pim.activate(alice, activation(KEY.globalReader));
+    const rgReader = await services.pim.activate(alice, activation(KEY.rgReader));
+    const mgReader = await services.pim.activate(alice, activation(KEY.mgReader));
     tenant.requestLog.clear();
     const members = await services.pim.listRoleRequests(alice, KEY.sreMember);
     assert.deepEqual(
@@ -189,13 +191,22 @@ describe('PIM for Groups and Azure resources through PimService (real SDK client
       (await services.pim.listRoleRequests(alice, KEY.globalReader))?.map((r) => [r.id, r.status, r.roleName]),
       [[reader.id, 'provisioned', 'Global Reader']],
     );
-    assert.equal(await services.pim.listRoleRequests(alice, KEY.rgReader), undefined);
+    // ARM cannot filter by role: the scope's listing (which also holds the same role above it) is narrowed.
+    assert.deepEqual(
+      (await services.pim.listRoleRequests(alice, KEY.rgReader))?.map((r) => [r.id, r.status, r.roleName, r.scope.displayName]),
+      [[rgReader.id, 'provisioned', 'Reader', 'rg-web']],
+    );
+    assert.deepEqual(
+      (await services.pim.listRoleRequests(alice, KEY.mgReader))?.map((r) => r.id),
+      [mgReader.id],
+    );
+    assert.deepEqual(await services.pim.listRoleRequests(alice, KEY.contributor), [], 'nothing asked of Contributor yet');
     assert.deepEqual(
       services.pim.recentRoleRequests(alice, KEY.sreMember, 60_000)?.map((r) => r.id),
       [member.id],
       'kept, not read again',
     );
-    assert.equal(upstreamCalls().length, 3, upstreamCalls().join('\n'));
+    assert.equal(upstreamCalls().length, 6, upstreamCalls().join('\n'));
   });
 
   for (const [surface, key] of [
