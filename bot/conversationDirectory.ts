@@ -21,6 +21,9 @@ export interface PersonalChat {
   readonly timeZone?: string;
 }
 
+/** People (and channels) whose last written reference an instance keeps: a few MB at most. */
+const MAX_KNOWN = 10_000;
+
 /** Longest IANA name is about 30 characters; anything longer is not one. */
 const MAX_TIME_ZONE = 64;
 
@@ -46,14 +49,16 @@ function channelIdOf(activity: TurnContext['activity']): string | undefined {
 }
 
 export class ConversationDirectory {
-  /** What this instance last wrote per user, so an unchanged reference costs no write. */
-  private readonly known = new Map<string, string>();
-  /** The zone this instance last stored per user. */
-  private readonly zones = new Map<string, string>();
+  /**
+   * What this instance last wrote per user (and channel), so an unchanged reference costs no write, and
+   * the zone it stored. Bounded, least recently seen out first: a person forgotten costs one write.
+   */
+  private readonly known = new Map<string, { readonly written: string; readonly timeZone?: string }>();
 
   constructor(
     private readonly storage: Storage,
     private readonly now: () => Date = () => new Date(),
+    private readonly maxKnown = MAX_KNOWN,
   ) {}
 
   /** Records the sender's 1:1 conversation (group chats and channels are not where approvals go). */
@@ -69,10 +74,11 @@ export class ConversationDirectory {
     // The activity id is of this one message; a proactive send must not reply to it.
     delete reference.activityId;
     const id = userId.toLowerCase();
-    // A message that names no zone (a card click may not) keeps the one known: it says nothing new.
-    const timeZone = knownTimeZone(activity) ?? this.zones.get(id);
+    const before = this.seen(id);
+    // A message that names no zone keeps the stored one (read only when this instance does not hold it).
+    const timeZone = knownTimeZone(activity) ?? (before ? before.timeZone : (await this.personal(id))?.timeZone);
     const serialized = JSON.stringify([reference, timeZone]);
-    if (this.known.get(id) === serialized) return;
+    if (before?.written === serialized) return;
     const item: StoredReference & { eTag: string } = {
       reference,
       ...(timeZone ? { timeZone } : {}),
@@ -80,8 +86,7 @@ export class ConversationDirectory {
       eTag: '*',
     };
     await this.storage.write({ [referenceKey(id)]: item });
-    this.known.set(id, serialized);
-    if (timeZone) this.zones.set(id, timeZone);
+    this.remember(id, { written: serialized, ...(timeZone ? { timeZone } : {}) });
   }
 
   /**
@@ -99,9 +104,25 @@ export class ConversationDirectory {
     reference.conversation = { ...reference.conversation!, id: channelId };
     const key = channelReferenceKey(channelId);
     const serialized = JSON.stringify(reference);
-    if (this.known.get(key) === serialized) return;
+    if (this.seen(key)?.written === serialized) return;
     await this.storage.write({ [key]: { reference, updatedAt: this.now().toISOString(), eTag: '*' } });
-    this.known.set(key, serialized);
+    this.remember(key, { written: serialized });
+  }
+
+  /** The entry for `key`, moved to the most recently seen end. */
+  private seen(key: string): { readonly written: string; readonly timeZone?: string } | undefined {
+    const entry = this.known.get(key);
+    if (entry) {
+      this.known.delete(key);
+      this.known.set(key, entry);
+    }
+    return entry;
+  }
+
+  private remember(key: string, entry: { readonly written: string; readonly timeZone?: string }): void {
+    this.known.delete(key);
+    this.known.set(key, entry);
+    if (this.known.size > this.maxKnown) this.known.delete(this.known.keys().next().value as string);
   }
 
   async getChannel(channelId: string): Promise<Partial<ConversationReference> | undefined> {

@@ -41,6 +41,36 @@ describe('conversation directory: the time zone beside the 1:1 chat', () => {
     assert.equal(stored?.timeZone, 'Asia/Tokyo');
   });
 
+  it('a new instance (or one that forgot the person) keeps the stored zone when a message names none', async () => {
+    const storage = new MemoryStorage();
+    await new ConversationDirectory(storage).capture(turn({ localTimezone: 'Asia/Tokyo' }));
+    await new ConversationDirectory(storage).capture(
+      turn({ conversation: { id: 'a:alice-3', conversationType: 'personal', isGroup: false, name: '' } }),
+    );
+    const stored = await new ConversationDirectory(storage).personal(ALICE);
+    assert.equal(stored?.reference.conversation?.id, 'a:alice-3');
+    assert.equal(stored?.timeZone, 'Asia/Tokyo');
+  });
+
+  it('remembers a bounded number of people: an unchanged reference costs no write, a forgotten one costs one', async () => {
+    const storage = new MemoryStorage();
+    const writes: string[] = [];
+    const write = storage.write.bind(storage);
+    storage.write = async (changes) => {
+      writes.push(...Object.keys(changes));
+      return write(changes);
+    };
+    const directory = new ConversationDirectory(storage, () => new Date(), 2);
+    const person = (n: number) =>
+      turn({ localTimezone: 'UTC', from: { id: `29:p${n}`, name: `P${n}`, aadObjectId: `00000000-0000-4000-8000-00000000000${n}` } });
+    for (const n of [1, 2, 1, 3]) await directory.capture(person(n));
+    assert.equal(writes.length, 3, 'person 1 again, while remembered: no write');
+    await directory.capture(person(1));
+    assert.equal(writes.length, 3, 'seen recently, so kept when person 3 came');
+    await directory.capture(person(2));
+    assert.equal(writes.length, 4, 'person 2 was the least recently seen, forgotten, and written again');
+  });
+
   it('keeps no zone that is not one: unknown names, hostile text, overlong values, other types', async () => {
     for (const bad of ['Mars/Olympus_Mons', '<b>Europe/Berlin</b>', `Europe/${'A'.repeat(200)}`, '', 42, { zone: 'UTC' }]) {
       const directory = new ConversationDirectory(new MemoryStorage());
