@@ -102,7 +102,8 @@ describe('hostile text and scheduled starts over HTTP (issue 13, items 4 and 5)'
     const refused = (await world.say('alice', 'activate global reader from january 5 2099 9am for 1h because audit'))
       .map((r) => shown(cardOf(r.activity)))
       .join('\n');
-    assert.match(refused, /2099-01-05 09:00 UTC, is more than 14 days ahead/);
+    // No zone in her turn: the card leaves the start to her client, which writes it in her own time.
+    assert.match(refused, /\{\{DATE\(2099-01-05T09:00:00Z, SHORT\)\}\} \{\{TIME\(2099-01-05T09:00:00Z\)\}\}, is more than 14 days ahead/);
     const posts = world.tenant.requestLog
       .entries()
       .slice(mark)
