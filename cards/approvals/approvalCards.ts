@@ -37,7 +37,8 @@ function facts(record: ApprovalRecord) {
     { title: 'Justification', value: r.justification ?? '(none)' },
     ...(r.ticket ? [{ title: 'Ticket', value: r.ticket }] : []),
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
-    { title: 'Expires', value: cardDateTime(new Date(record.expiresAt)) },
+    // Once decided, when PIM would have dropped the request is beside the point (and reads like the access's end).
+    ...(record.decision ? [] : [{ title: 'Expires', value: cardDateTime(new Date(record.expiresAt)) }]),
   ];
 }
 
@@ -79,7 +80,7 @@ function approverFacts(record: ApprovalRecord, copy: CardCopy) {
       ? { title: 'Who can decide', value: namedApprovers(record.approvers) }
       : { title: 'Also can decide', value: othersInWords(others) },
     { title: 'Requested', value: cardDateTime(new Date(r.createdDateTime)) },
-    { title: 'Expires', value: `${cardDateTime(new Date(record.expiresAt))} (PIM drops the request then)` },
+    ...(record.decision ? [] : [{ title: 'Expires', value: `${cardDateTime(new Date(record.expiresAt))} (PIM drops the request then)` }]),
   ];
 }
 

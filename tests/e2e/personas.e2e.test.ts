@@ -101,7 +101,11 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
 
     await bob.waitForText(/Approved by Bob Brown/);
     await dave.waitForText(/Approved by Bob Brown/);
-    await alice.waitForText(/approved/i);
+    // The Playground reports the reader's zone, so the message sent outside her turn gives her own time, in words.
+    await alice.waitForText(
+      /Bob Brown approved your request for User Administrator\. It is active now, until \w{3}, \w{3} \d+, \d{4} \d+:\d\d\s[AP]M\./,
+    );
+    await keepForReadme('alice', 'requester-told-outcome');
     assert.ok(activeRoles(DEMO_USERS.alice.id).includes(DEMO_ROLES.userAdministrator.id), 'active at PIM');
   });
 

@@ -48,6 +48,8 @@ describe('the requester after an approval', () => {
       card,
       /User Administrator is active for you until \{\{DATE\(2025-03-03T12:32:00Z, SHORT\)\}\} \{\{TIME\(2025-03-03T12:32:00Z\)\}\}/,
     );
+    assert.doesNotMatch(card, /Expires/, "the request's 24-hour expiry would read like the access's end");
+    assert.match(cardText({ attachments: [requesterCard(record, record.copies[0]!)] }), /Expires/, 'while it waits, it says so');
     const message = outcomeMessage(decided);
     assert.match(message, /Bob Brown approved your request for User Administrator\. It is active now, until 2025-03-03 12:32 UTC\./);
     assert.doesNotMatch(message, /my roles/);
