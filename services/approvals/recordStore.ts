@@ -225,7 +225,14 @@ export class ApprovalRecordStore {
 
   /** Records the outcome once: the first decision stored wins, and everyone renders from it. */
   async decide(key: string, decision: RecordedDecision): Promise<ApprovalRecord | undefined> {
-    const stored = await this.update(key, (r) => (r.decision ? undefined : { ...r, decision }));
+    const stored = await this.update(key, (r) => {
+      if (!r.decision) return { ...r, decision };
+      if (!sameDecisionSeenAtPim(r.decision, decision)) return undefined;
+      // The sweep read PIM's outcome between this approver's decision there and this write. It is the same
+      // decision, but PIM cannot say how the approver proved themselves or what they wrote: this one can.
+      // The copies already showing it are shown again, with that.
+      return { ...r, decision: { ...decision, at: r.decision.at }, copies: r.copies.map((c) => ({ ...c, shows: 'pending' as const })) };
+    });
     // The approver's own list ("what did I approve"): best effort, the decision itself is already stored
     // and is what every card renders from; a lost note only shortens that one answer.
     if (stored?.decision) await noteDecision(this.storage, stored, this.now()).catch(() => undefined);
@@ -272,4 +279,15 @@ export class ApprovalRecordStore {
 function strip(r: ApprovalRecord & { eTag?: string }): ApprovalRecord {
   const { eTag: _eTag, ...rest } = r;
   return rest as ApprovalRecord;
+}
+
+/** `found` came from reconciling with PIM, and `made` is the bot's own record of that very decision. */
+function sameDecisionSeenAtPim(found: RecordedDecision, made: RecordedDecision): boolean {
+  return (
+    found.via === 'pim' &&
+    made.via === 'bot' &&
+    found.outcome === made.outcome &&
+    found.by?.id !== undefined &&
+    found.by.id.toLowerCase() === made.by?.id.toLowerCase()
+  );
 }

@@ -84,6 +84,43 @@ describe('approval state', () => {
       assert.deepEqual(await store.openKeys(), [key]);
     });
 
+    it("the approver's own record of a decision the sweep found at PIM first completes it (how they proved themselves, their reason) and has every copy shown again", async () => {
+      const store = new ApprovalRecordStore(new MemoryStorage());
+      const r = await store.create(record());
+      const key = recordKey(r.surface, r.requestId);
+      await store.update(key, (cur) => ({ ...cur, copies: cur.copies.map((c) => ({ ...c, state: 'sent' as const, activityId: 'a1' })) }));
+      const atPim = { outcome: 'approved', by: { id: 'BOB' }, at: T0.toISOString(), justification: '', via: 'pim' } as const;
+      await store.decide(key, atPim);
+      const shown = await store.update(key, (cur) => ({ ...cur, copies: cur.copies.map((c) => ({ ...c, shows: 'approved' as const })) }));
+      assert.ok(shown!.copies.every((c) => c.shows === 'approved'));
+      const verifiedBy = { method: 'acrs' as const, acrs: 'c1', authTime: T0.toISOString() };
+      const mine = {
+        outcome: 'approved',
+        by: { id: 'bob' },
+        at: T0.toISOString(),
+        justification: 'on call',
+        via: 'bot',
+        verifiedBy,
+      } as const;
+      const stored = (await store.decide(key, mine))!;
+      assert.equal(stored.decision!.via, 'bot');
+      assert.deepEqual(stored.decision!.verifiedBy, verifiedBy);
+      assert.equal(stored.decision!.justification, 'on call');
+      assert.ok(
+        stored.copies.every((c) => c.shows === 'pending'),
+        'every copy is updated again',
+      );
+      // Anything else found first stays as it is: another approver, another outcome, or a decision the bot made.
+      for (const other of [
+        { ...mine, by: { id: 'dave' } },
+        { ...mine, outcome: 'denied' as const },
+      ]) {
+        const again = (await store.decide(key, other))!;
+        assert.equal(again.decision!.by!.id, 'bob');
+        assert.equal(again.decision!.outcome, 'approved');
+      }
+    });
+
     it('records created at the same moment on a brand-new store all land in the open index (two instances, one storage)', async () => {
       const storage = new MemoryStorage();
       const instances = [new ApprovalRecordStore(storage), new ApprovalRecordStore(storage)];
