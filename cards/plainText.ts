@@ -8,7 +8,7 @@
 // them, so the constructs that make links are also broken structurally ("\]\(" never reads as "](",
 // "<" becomes "‹") and URLs are defanged ("https[:]//", "evil[.]example") so that no client can
 // autolink them.
-import type { TimeFormatter } from './localTime';
+import { localizeText, type TimeFormatter } from './localTime';
 
 /** Control and invisible format characters: C0/C1 controls, bidi marks and overrides, zero-width characters, tags, lone surrogates. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
@@ -86,10 +86,10 @@ export function plainText(text: string): string {
  * ("2026-12-02 07:17 UTC").
  */
 export function plainMessage(text: string, times?: TimeFormatter): string {
+  const clean = cleanText(text);
   return plainText(
-    cleanText(text).replace(TIME_FUNCTION, (_, kind: string, iso: string) => {
-      if (times) return kind === 'TIME' ? times.time(new Date(iso)) : times.date(new Date(iso));
-      return kind === 'TIME' ? `${iso.slice(11, 16)} UTC` : iso.slice(0, 10);
-    }),
+    times
+      ? localizeText(clean, times)
+      : clean.replace(TIME_FUNCTION, (_, kind: string, iso: string) => (kind === 'TIME' ? `${iso.slice(11, 16)} UTC` : iso.slice(0, 10))),
   );
 }

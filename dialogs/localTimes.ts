@@ -10,7 +10,7 @@ const DONE = Symbol('localTimes');
 export function localizeTurn(context: TurnContext): void {
   if (context.turnState.get(DONE)) return;
   context.turnState.set(DONE, true);
-  const format = timeFormatter(activityTimeZone(context.activity));
+  const format = turnTimes(context);
   if (!format) return;
   const localize = (a: Partial<Activity>): Partial<Activity> => ({
     ...a,

@@ -264,39 +264,40 @@ export class CardDelivery {
   private async propagateOnce(key: string): Promise<void> {
     const record = await this.deps.records.getByKey(key);
     if (!record?.decision) return;
-    const outcome = record.decision.outcome;
-    const updateCopies = async (): Promise<void> => {
-      const updated = await Promise.all(
-        staleCopies(record).map(async (c): Promise<CardCopy | undefined> => {
-          try {
-            const latest = c.role === 'channel' ? await this.channelAddress(record, c) : await this.deps.messenger.reach(c.userId);
-            if (!latest || !c.activityId) return undefined;
-            // The copy lives in the chat it was posted to, which need not be the person's latest one.
-            await this.deps.messenger.update(latest, c.activityId, { kind: 'card', record, copy: c }, c.conversationId);
-            return c;
-          } catch (e) {
-            this.deps.logger.warn('could not update an approval card', { key, ...errorFields(e) });
-            return undefined;
-          }
-        }),
-      );
-      const done = updated.filter((c): c is CardCopy => c !== undefined);
-      if (done.length === 0) return;
-      await this.deps.records.update(key, (r) => {
-        let next = r;
-        for (const c of done) {
-          const cur = copyFor(next, c.userId, c.role);
-          if (cur && cur.shows !== outcome) next = withCopy(next, cur, { shows: outcome });
-        }
-        return next === r ? undefined : next;
-      });
-    };
     await Promise.all([
-      updateCopies().catch((e: unknown) =>
+      this.updateCopies(key, record, record.decision.outcome).catch((e: unknown) =>
         this.deps.logger.warn('could not record the approval cards updated', { key, ...errorFields(e) }),
       ),
       this.tellRequester(key),
     ]);
+  }
+
+  /** Every copy not showing `outcome` yet, updated in place; those updated recorded in one write. */
+  private async updateCopies(key: string, record: ApprovalRecord, outcome: ApprovalOutcome): Promise<void> {
+    const updated = await Promise.all(
+      staleCopies(record).map(async (c): Promise<CardCopy | undefined> => {
+        try {
+          const latest = c.role === 'channel' ? await this.channelAddress(record, c) : await this.deps.messenger.reach(c.userId);
+          if (!latest || !c.activityId) return undefined;
+          // The copy lives in the chat it was posted to, which need not be the person's latest one.
+          await this.deps.messenger.update(latest, c.activityId, { kind: 'card', record, copy: c }, c.conversationId);
+          return c;
+        } catch (e) {
+          this.deps.logger.warn('could not update an approval card', { key, ...errorFields(e) });
+          return undefined;
+        }
+      }),
+    );
+    const done = updated.filter((c): c is CardCopy => c !== undefined);
+    if (done.length === 0) return;
+    await this.deps.records.update(key, (r) => {
+      let next = r;
+      for (const c of done) {
+        const cur = copyFor(next, c.userId, c.role);
+        if (cur && cur.shows !== outcome) next = withCopy(next, cur, { shows: outcome });
+      }
+      return next === r ? undefined : next;
+    });
   }
 
   /**

@@ -133,5 +133,11 @@ describe('e2e: every persona in the Agents Playground (Chromium)', function () {
     const answer = await carol.say('who has User Administrator');
     assert.match(await answer.innerText(), /Alice Adams/);
     await keepForReadme('carol', 'admin-who-has');
+    // A text answer, in Carol's own time zone (the Playground reports it), not UTC.
+    await carol.send("who approved alice's last request");
+    await carol.waitForText(
+      /Bob Brown(?: \(verified[^)]*\))? approved Alice Adams's last request, for .+ \(\w{3}, \w{3} \d+, \d{4} \d+:\d\d\s[AP]M\)/,
+    );
+    await keepForReadme('carol', 'admin-who-approved');
   });
 });

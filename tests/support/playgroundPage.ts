@@ -29,13 +29,16 @@ export class PlaygroundPage {
 
   /** Types into the compose box and waits until the bot has answered with a new card. */
   async say(text: string): Promise<Locator> {
-    return this.expectNewCard(async () => {
-      // The compose box is a Lexical editor; card inputs are textboxes too, so match it exactly.
-      const box = this.page.locator('[data-lexical-editor="true"]');
-      await box.click();
-      await this.page.keyboard.type(text);
-      await this.page.keyboard.press('Enter');
-    });
+    return this.expectNewCard(() => this.send(text));
+  }
+
+  /** Types into the compose box and sends, waiting for nothing (the answer may be a plain message). */
+  async send(text: string): Promise<void> {
+    // The compose box is a Lexical editor; card inputs are textboxes too, so match it exactly.
+    const box = this.page.locator('[data-lexical-editor="true"]');
+    await box.click();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
   }
 
   /** Runs `act` (a click on a card, say) and waits for the bot's next card. */
